@@ -1,0 +1,116 @@
+// Public typings of the `scoremod` DSL. This file is the contract: the language server
+// type-checks user files against this exact text (embedded at build time), and the
+// implementation in src/dsl.ts is checked against it by test/unit/runtime/typings.test.ts.
+
+/** Element types an aux tensor can hold. */
+export type DTypeName = "bf16" | "f16" | "f32" | "i32" | "u8" | "u32" | "bool";
+export interface DType<N extends DTypeName = DTypeName> {
+  readonly name: N;
+  /** Bytes per element. */
+  readonly bytes: number;
+  readonly kind: "float" | "int" | "bool";
+}
+export declare const bf16: DType<"bf16">;
+export declare const f16: DType<"f16">;
+export declare const f32: DType<"f32">;
+export declare const i32: DType<"i32">;
+export declare const u8: DType<"u8">;
+export declare const u32: DType<"u32">;
+export declare const bool: DType<"bool">;
+
+/** A dimension: a symbolic name ("B", "H", "Q", "KV" or any user name) or a fixed size. */
+export type Dim = string | number;
+
+/** How the runner fills sample data for benchmarks and checks. */
+export type Init =
+  | { normal: { mean?: number; std?: number } }
+  | { uniform: readonly [lo: number, hi: number] }
+  /** Integers uniform in [lo, hi). Index tensors must declare their valid range. */
+  | { range: readonly [lo: number, hi: number] }
+  /** Non-decreasing ids along the last dim, `segments` runs of random length (document ids). */
+  | { segments: number }
+  /** Random bits, each set with probability p (packed masks). */
+  | { bits: number };
+
+export interface TensorOptions {
+  /** Alignment of the base pointer in bytes, like FA4's `__assumed_align__`. Default: element size. */
+  readonly align?: number;
+  /** Strides in elements, one per dim: numbers or products of dims such as "H*KV". Default row-major. */
+  readonly strides?: readonly (number | string)[];
+  /** The stride-1 dimension, like FA4's `__leading_dim__`; the others are row-major around it. */
+  readonly leadingDim?: number;
+  /** Divisibility facts about symbolic dims, e.g. `{ KV: 8 }` means KV % 8 == 0. */
+  readonly divisible?: Readonly<Record<string, number>>;
+  /** Sample data. Default: normal(0, 1) for floats, range [0, 2) for ints, bits 0.5 for bool. */
+  readonly init?: Init;
+}
+
+type ValueOf<D> = D extends DType<"bool"> ? boolean : number;
+type Indices<S extends readonly Dim[]> = { readonly [K in keyof S]: number };
+
+export interface Tensor<D extends DType = DType, S extends readonly Dim[] = readonly Dim[]> {
+  readonly name: string;
+  readonly dtype: D;
+  readonly shape: S;
+  readonly options: TensorOptions;
+  /** Load one element. The number of indices must equal the rank. */
+  at(...index: Indices<S>): ValueOf<D>;
+}
+/** Declare an aux tensor. */
+export declare function tensor<D extends DType, const S extends readonly Dim[]>(
+  name: string, dtype: D, shape: S, options?: TensorOptions): Tensor<D, S>;
+
+/** A runtime scalar parameter (a kernel argument, not a compile-time constant). */
+export interface Scalar {
+  readonly name: string;
+  readonly dtype: DType<"f32" | "i32">;
+  readonly defaultValue: number;
+  /** The value inside a mod body. */
+  readonly value: number;
+}
+export declare function scalar(name: string, dtype: DType<"f32" | "i32">, defaultValue: number): Scalar;
+
+/** The run-time size of a symbolic dim inside a mod body, e.g. `dim("KV")`. */
+export declare function dim(name: string): number;
+
+export interface ModOptions {
+  /** Consecutive kv lanes per call, like FA4's `__vec_size__`. Default: 2 without aux loads, 1 with. */
+  readonly vecSize?: number;
+}
+export type ScoreFn = (score: number, b: number, h: number, q: number, kv: number) => number;
+export type MaskFn = (b: number, h: number, q: number, kv: number) => boolean;
+export interface ScoreMod {
+  readonly kind: "score";
+  readonly options: ModOptions;
+  readonly fn: ScoreFn;
+}
+export interface MaskMod {
+  readonly kind: "mask";
+  readonly options: ModOptions;
+  readonly fn: MaskFn;
+}
+/** score' = fn(score, b, h, q, kv); score is already multiplied by softmax_scale. */
+export declare function scoreMod(options: ModOptions, fn: ScoreFn): ScoreMod;
+export declare function scoreMod(fn: ScoreFn): ScoreMod;
+/** true keeps the score, false masks it to -inf. */
+export declare function maskMod(options: ModOptions, fn: MaskFn): MaskMod;
+export declare function maskMod(fn: MaskFn): MaskMod;
+
+// Math. Float functions take and return float; min/max/abs keep int when all arguments are int.
+export declare function exp(x: number): number;
+export declare function exp2(x: number): number;
+export declare function log(x: number): number;
+export declare function log2(x: number): number;
+export declare function tanh(x: number): number;
+export declare function sigmoid(x: number): number;
+export declare function sqrt(x: number): number;
+export declare function rsqrt(x: number): number;
+export declare function sin(x: number): number;
+export declare function cos(x: number): number;
+export declare function abs(x: number): number;
+export declare function min(a: number, b: number): number;
+export declare function max(a: number, b: number): number;
+export declare function floor(x: number): number;
+export declare function ceil(x: number): number;
+/** Integer division truncating toward zero (C semantics); `%` is the matching remainder. */
+export declare function idiv(a: number, b: number): number;

@@ -1,0 +1,127 @@
+// What the analysis knows about a file. One value of `FileAnalysis` feeds diagnostics, hovers,
+// inlay hints, code actions, the CLI's JSON and the code generators, so they cannot disagree.
+import type { Range, Stmt } from "./ir";
+import type { TargetId } from "./targets";
+
+export type Severity = "error" | "warning" | "info";
+
+export interface TextEdit { range: Range; newText: string }
+/** A fix the user can apply: a code action in the editor, a hint in the CLI. */
+export interface Fix { title: string; edits: TextEdit[] }
+
+export interface Diagnostic {
+  range: Range;
+  severity: Severity;
+  /** Stable code: "TS2554" for TypeScript's own, "SM1xx" for ours (docs/diagnostics.md). */
+  code: string;
+  message: string;
+  fixes?: Fix[];
+}
+
+/** A sum of monomials over symbolic dims, e.g. H*KV + 8 is [{c:1,vars:["H","KV"]},{c:8,vars:[]}]. */
+export type Poly = { c: number; vars: string[] }[];
+
+export type DTypeName = "bf16" | "f16" | "f32" | "i32" | "u8" | "u32" | "bool";
+
+export interface TensorFact {
+  /** The exported variable that holds it (used in mod bodies). */
+  varName: string;
+  /** The tensor's own name (first argument of tensor()). */
+  name: string;
+  dtype: DTypeName;
+  elemBytes: number;
+  shape: (string | number)[];
+  /** Strides in elements per dim. */
+  strides: Poly[];
+  /** The dim with stride 1, or null if none. */
+  unitStrideDim: number | null;
+  align: number;
+  alignExplicit: boolean;
+  /** Divisibility facts this tensor declares (the analysis merges them file-wide). */
+  divisible: Record<string, number>;
+  init: unknown;
+  range: Range;
+  /** The options argument for code actions: see OptionsSite. */
+  options: OptionsSite;
+}
+
+/** Where a call's options object literal is, so fixes can set one property. */
+export interface OptionsSite {
+  /** The object literal's range, or null when the call has none. */
+  range: Range | null;
+  /** Its source text ("{ align: 16 }"), or null. */
+  text: string | null;
+  /** Range of each property's value, by key (only simple `key: value` properties). */
+  props: Record<string, Range>;
+  /** Where a new options argument would be inserted when there is none (zero-width range). */
+  insertAt: Range;
+}
+
+export interface ScalarFact { varName: string; name: string; dtype: "f32" | "i32"; defaultValue: number; range: Range }
+
+export type LaneClass = "uniform" | "contiguous" | "gather";
+
+/** A promise the real tensors must keep; the runner checks each before every launch. */
+export interface Obligation {
+  kind: "ptr-align" | "stride-multiple" | "dim-multiple" | "in-bounds";
+  /** Human text, e.g. "kv_bias.data_ptr() % 16 == 0". */
+  text: string;
+  tensor?: string;
+  /** For stride-multiple: the dim index; for dim-multiple: the symbolic dim name. */
+  dim?: number | string;
+  value: number;
+}
+
+export interface LoadFact {
+  id: number;
+  mod: string;
+  range: Range;
+  /** The tensor variable and the tensor's declared name. */
+  tensorVar: string;
+  tensor: string;
+  /** Source text of the load, whitespace-normalised: "kvBias.at(b, h, kv)". */
+  text: string;
+  class: LaneClass;
+  /** Elements per load instruction (1 = scalar). Uniform loads are 1 (loaded once, broadcast). */
+  widthElems: number;
+  widthBytes: number;
+  /** Load instructions issued per V scores. */
+  loadsPerVec: number;
+  /** Why it is not wider (null when it is as wide as V and the target allow). */
+  why: string | null;
+  /** The fix for `why`, when one exists. */
+  fix: Fix | null;
+  obligations: Obligation[];
+  /** The derivation, step by step, for hovers ("kv enters dim 2 (stride 1) as kv + 0", ...). */
+  proof: string[];
+}
+
+export interface ModFact {
+  /** The exported variable name. */
+  name: string;
+  kind: "score" | "mask";
+  range: Range;
+  nameRange: Range;
+  vecSize: number;
+  vecSizeExplicit: boolean;
+  /** The options argument (for "change vecSize" fixes). */
+  options: OptionsSite;
+  /** Parameter names as the user wrote them, in role order. */
+  params: string[];
+  body: Stmt[];
+  loads: LoadFact[];
+  registers: { estimate: number; budget: number };
+  /** False when the body has errors: no code can be generated. */
+  ok: boolean;
+}
+
+export interface FileAnalysis {
+  fileName: string;
+  target: TargetId;
+  diagnostics: Diagnostic[];
+  tensors: TensorFact[];
+  scalars: ScalarFact[];
+  mods: ModFact[];
+  /** File-wide divisibility facts: dim -> the largest declared multiple. */
+  divisible: Record<string, number>;
+}

@@ -1,0 +1,46 @@
+// The mod-body IR: what the extractor produces from TypeScript, and what the classifier,
+// the register estimate, the CUDA generator and the exports all consume.
+// Ranges are 0-based (LSP convention); `#line` directives use range.start.line + 1.
+
+export interface Pos { line: number; character: number }
+export interface Range { start: Pos; end: Pos }
+
+/** Static type of an expression in the DSL: TypeScript says `number`, we track int vs float. */
+export type Ty = "int" | "float" | "bool";
+
+/** The DSL's math functions (runtime/index.d.ts). */
+export type MathFn =
+  | "exp" | "exp2" | "log" | "log2" | "tanh" | "sigmoid" | "sqrt" | "rsqrt" | "sin" | "cos"
+  | "abs" | "min" | "max" | "floor" | "ceil" | "idiv";
+
+/** The mod's parameters by role (the user may name them anything; `text` keeps their name). */
+export type ArgRole = "score" | "b" | "h" | "q" | "kv";
+
+export type BinaryOp =
+  | "+" | "-" | "*" | "/" | "%"
+  | "<" | "<=" | ">" | ">=" | "==" | "!="
+  | "&&" | "||" | "&" | "|" | "^" | "<<" | ">>";
+export type UnaryOp = "-" | "!" | "~";
+
+interface Node { ty: Ty; range: Range }
+export type Expr =
+  | Node & { k: "num"; value: number }
+  | Node & { k: "bool"; value: boolean }
+  | Node & { k: "arg"; role: ArgRole; text: string }
+  /** dim("KV") */
+  | Node & { k: "dim"; name: string }
+  /** A runtime scalar parameter (`cap.value`); name is the scalar's declared name. */
+  | Node & { k: "scalar"; name: string }
+  /** A reference to a `const` binding in the body. */
+  | Node & { k: "local"; name: string }
+  /** tensor.at(...): loadId indexes ModFact.loads; tensor is the declaring variable's name. */
+  | Node & { k: "load"; loadId: number; tensor: string; idx: Expr[] }
+  | Node & { k: "unary"; op: UnaryOp; a: Expr }
+  | Node & { k: "binary"; op: BinaryOp; a: Expr; b: Expr }
+  | Node & { k: "call"; fn: MathFn; args: Expr[] }
+  | Node & { k: "cond"; c: Expr; a: Expr; b: Expr };
+
+export type Stmt =
+  | { k: "const"; name: string; value: Expr; range: Range }
+  | { k: "if"; cond: Expr; then: Stmt[]; else: Stmt[]; range: Range }
+  | { k: "return"; value: Expr; range: Range };

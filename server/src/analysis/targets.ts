@@ -1,0 +1,55 @@
+// How each kernel hands scores to a mod (DESIGN.md §3). Data, not code: the classifier,
+// the register estimate and the code generator read these fields and nothing else.
+
+export type TargetId = "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "runner-sm90" | "runner-sm80";
+
+export interface Target {
+  id: TargetId;
+  description: string;
+  /** nvcc arch flags for the generated code. */
+  arch: "sm_100a" | "sm_90a" | "sm_80";
+  nvccArch: string[];
+  /** "row": one thread owns a whole row of the S tile; "pairs": mma layout, adjacent kv pairs. */
+  ownership: "row" | "pairs";
+  /** Columns of the S tile (kv0 of each call is a multiple of V, and V must divide tileN). */
+  tileN: number;
+  /** Largest V the kernel accepts. */
+  vecCap: number;
+  /** Widest global load per instruction, bytes. */
+  maxLoadBytes: number;
+  /** Registers per thread before spilling. */
+  regBudget: number;
+  /** Registers the kernel itself keeps live around the mod call (accumulators, row state). */
+  kernelRegs: number;
+}
+
+export const TARGETS: Record<TargetId, Target> = {
+  "fa4-sm100": {
+    id: "fa4-sm100", description: "FlashAttention-4 forward on Blackwell (sm100): one softmax thread per S row",
+    arch: "sm_100a", nvccArch: ["-gencode=arch=compute_100a,code=sm_100a"],
+    ownership: "row", tileN: 128, vecCap: 128, maxLoadBytes: 32, regBudget: 255, kernelRegs: 160,
+  },
+  "fa4-sm90": {
+    id: "fa4-sm90", description: "FlashAttention-4 flex path on Hopper (sm90): wgmma accumulator layout, kv pairs",
+    arch: "sm_90a", nvccArch: ["-gencode=arch=compute_90a,code=sm_90a"],
+    ownership: "pairs", tileN: 128, vecCap: 2, maxLoadBytes: 16, regBudget: 255, kernelRegs: 168,
+  },
+  "fa4-sm80": {
+    id: "fa4-sm80", description: "FlashAttention-4 flex path on Ampere (sm80): mma.sync accumulator layout, kv pairs",
+    arch: "sm_80", nvccArch: ["-arch=sm_80"],
+    ownership: "pairs", tileN: 128, vecCap: 2, maxLoadBytes: 16, regBudget: 255, kernelRegs: 128,
+  },
+  "runner-sm90": {
+    id: "runner-sm90", description: "Score Mod Studio runner on Hopper: S tile staged so a thread owns V consecutive kv of a row",
+    arch: "sm_90a", nvccArch: ["-gencode=arch=compute_90a,code=sm_90a"],
+    ownership: "row", tileN: 128, vecCap: 128, maxLoadBytes: 16, regBudget: 255, kernelRegs: 96,
+  },
+  "runner-sm80": {
+    id: "runner-sm80", description: "Score Mod Studio portable runner (mma.sync, sm80+): S tile staged, V consecutive kv per thread",
+    arch: "sm_80", nvccArch: ["-arch=sm_80"],
+    ownership: "row", tileN: 128, vecCap: 128, maxLoadBytes: 16, regBudget: 255, kernelRegs: 96,
+  },
+};
+
+export const DEFAULT_TARGET: TargetId = "fa4-sm100";
+export function isTargetId(s: string): s is TargetId { return Object.prototype.hasOwnProperty.call(TARGETS, s); }
