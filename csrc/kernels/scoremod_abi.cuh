@@ -1,0 +1,47 @@
+// The ABI between generated mod code (server/src/codegen) and the runner's kernels (csrc/kernels).
+// Generated code includes this header and nothing else from the project.
+#pragma once
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <stdint.h>
+
+#define SM_MAX_AUX 8
+#define SM_MAX_DIMS 16
+#define SM_MAX_SCALARS 8
+
+struct SmAuxTensor {
+  const void* data;     // base pointer; its alignment is a runtime obligation checked by the runner
+  long long numel;      // allocation size in elements (for the bounds-checked build)
+};
+
+struct SmParams {
+  SmAuxTensor aux[SM_MAX_AUX];      // in declaration order of the file's tensors
+  long long dims[SM_MAX_DIMS];      // symbolic dims: 0=B 1=H 2=Q 3=KV, then user dims in order of first appearance
+  float fscalars[SM_MAX_SCALARS];   // f32 scalars in declaration order
+  int iscalars[SM_MAX_SCALARS];     // i32 scalars in declaration order
+};
+
+// Bounds-checked build (-DSM_BOUNDS_CHECK): generated code calls SM_CHECK_INDEX for every index
+// of every load; the first violation is recorded here and the lane reads element 0 instead.
+struct SmBoundsReport {
+  int hit;              // 0 until the first violation
+  int load_id, dim;     // which load (ModFact.loads[id]) and which of its indices
+  int b, h, q, kv;
+  long long index, extent;
+};
+#ifdef SM_BOUNDS_CHECK
+extern __device__ SmBoundsReport sm_bounds_report;
+__device__ __forceinline__ bool sm_check_index(int load_id, int dim, long long idx, long long extent,
+                                               int b, int h, int q, int kv) {
+  if (idx >= 0 && idx < extent) return true;
+  if (atomicCAS(&sm_bounds_report.hit, 0, 1) == 0) {
+    sm_bounds_report.load_id = load_id; sm_bounds_report.dim = dim;
+    sm_bounds_report.b = b; sm_bounds_report.h = h; sm_bounds_report.q = q; sm_bounds_report.kv = kv;
+    sm_bounds_report.index = idx; sm_bounds_report.extent = extent;
+  }
+  return false;
+}
+#define SM_CHECK_INDEX(load_id, dim, idx, extent, b, h, q, kv) sm_check_index(load_id, dim, idx, extent, b, h, q, kv)
+#else
+#define SM_CHECK_INDEX(load_id, dim, idx, extent, b, h, q, kv) true
+#endif

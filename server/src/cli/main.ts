@@ -1,0 +1,41 @@
+// `scoremod <command>`: the headless face of the same pipeline the editor uses.
+// Each command lives in its own module and returns the process exit code.
+const USAGE = `usage: scoremod <command> [options]
+
+commands:
+  check FILE [--target T] [--vec V] [--json]       analysis: diagnostics and one line per aux load
+  cuda FILE [--mod NAME] [--target T] [--vec V] [--ptx]   generated CUDA (and PTX via nvcc)
+  export FILE --to fa4|flex [--mod NAME]           FA4 CuTe-DSL or PyTorch FlexAttention Python
+  bench FILE [--mod NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D] [--json]   run and check on the GPU
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+const commands: Record<string, () => Promise<{ run: Command }>> = {
+  check: () => import("./check"),
+  cuda: () => import("./cuda"),
+  export: () => import("./export"),
+  bench: () => import("./bench"),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === "-h" || cmd === "--help" || cmd === "help") {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const load = commands[cmd];
+  if (!load) {
+    process.stderr.write(`scoremod: unknown command '${cmd}'\n\n${USAGE}`);
+    return 2;
+  }
+  return (await load()).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    // Last resort: commands report bad input themselves; this is a bug in scoremod.
+    process.stderr.write(`scoremod: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 70;
+  },
+);
