@@ -1,0 +1,56 @@
+// Text the editor shows for facts: hover Markdown and inlay labels. Pure functions of the facts,
+// so the tests can pin them down without a server.
+import type { LoadFact, ModFact } from "../analysis/facts";
+import type { Target } from "../analysis/targets";
+
+/** The inlay label after a load: ⟨v8·16B⟩ for a vector load, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩. */
+export function inlayLabel(load: LoadFact): string {
+  if (load.class === "uniform") return "⟨uniform⟩";
+  if (load.class === "gather") return "⟨gather⟩";
+  if (load.widthElems <= 1) return "⟨scalar⟩";
+  return `⟨v${load.widthElems}·${load.widthBytes}B⟩`;
+}
+
+const CLASS_TEXT: Record<LoadFact["class"], string> = {
+  uniform: "uniform — no kv dependence: loaded once, broadcast to every lane",
+  contiguous: "contiguous — kv enters only the stride-1 dim with coefficient +1",
+  gather: "gather — lanes read unrelated addresses: one scalar load per lane",
+};
+
+export function loadHover(load: LoadFact, mod: ModFact | undefined): string {
+  const v = mod?.vecSize ?? 1;
+  const lines: string[] = [];
+  lines.push(`**\`${load.text}\`** · tensor \`${load.tensor}\`${mod ? ` · mod \`${mod.name}\` (V=${v})` : ""}`);
+  lines.push("");
+  lines.push(`- **Lane class:** ${CLASS_TEXT[load.class]}`);
+  lines.push(`- **Width:** ${load.widthElems} elem${load.widthElems === 1 ? "" : "s"} · ${load.widthBytes} B per load`);
+  lines.push(`- **Loads per V=${v} scores:** ${load.loadsPerVec}`);
+  lines.push(`- **Why not wider:** ${load.why ?? "as wide as V and the target allow"}`);
+  if (load.fix) lines.push(`- **Fix:** ${load.fix.title} (quick fix available)`);
+  if (load.obligations.length) {
+    lines.push("", "**Runtime obligations** (checked by the runner before every launch):");
+    for (const o of load.obligations) lines.push(`- \`${o.text}\``);
+  }
+  if (load.proof.length) {
+    lines.push("", "**Proof:**");
+    load.proof.forEach((s, i) => lines.push(`${i + 1}. ${s}`));
+  }
+  return lines.join("\n");
+}
+
+export function modHover(mod: ModFact, target: Target): string {
+  const r = mod.registers;
+  const pct = r.budget > 0 ? Math.round((100 * r.estimate) / r.budget) : 0;
+  const regNote = r.estimate > r.budget ? " — **over budget: expect spills**" : pct >= 85 ? " — close to the budget" : "";
+  const lines = [
+    `**${mod.kind === "score" ? "scoreMod" : "maskMod"} \`${mod.name}\`** on \`${target.id}\``,
+    "",
+    `- **V (vecSize):** ${mod.vecSize}${mod.vecSizeExplicit ? "" : " (default)"}`,
+    `- **Target cap:** V ≤ ${target.vecCap} (${target.ownership === "row" ? "one thread per S row" : "mma layout: kv pairs"})`,
+    `- **tile_n:** ${target.tileN} (V must divide it)`,
+    `- **Registers:** ~${r.estimate} of ${r.budget} (${pct}%)${regNote}`,
+    `- **Aux loads:** ${mod.loads.length}${mod.loads.length ? " — " + mod.loads.map((l) => `\`${l.text}\` ${inlayLabel(l)}`).join(", ") : ""}`,
+  ];
+  if (!mod.ok) lines.push("", "_The body has errors: no code can be generated until they are fixed._");
+  return lines.join("\n");
+}

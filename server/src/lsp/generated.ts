@@ -1,0 +1,26 @@
+// What the language server needs from the code generators (CUDA, PTX, exports). The server
+// codes against this interface; codegenGenerators.ts implements it with server/src/codegen.
+import type { FileAnalysis } from "../analysis/facts";
+import type { CudaResult, ExportFlavor, ExportResult, PtxResult } from "../protocol";
+
+export interface PtxOptions {
+  nvccPath: string;
+  isCancelled(): boolean;
+}
+
+export interface Generators {
+  cuda(analysis: FileAnalysis, mod: string): CudaResult;
+  ptx(analysis: FileAnalysis, mod: string, opts: PtxOptions): Promise<PtxResult>;
+  export(analysis: FileAnalysis, mod: string, flavor: ExportFlavor): ExportResult;
+}
+
+/** The located error for a mod that is missing or has body errors. */
+export function modProblem(analysis: FileAnalysis, mod: string): string | null {
+  const m = analysis.mods.find((x) => x.name === mod);
+  if (!m) return `No mod named "${mod}" in ${analysis.fileName} (mods: ${analysis.mods.map((x) => x.name).join(", ") || "none"})`;
+  if (!m.ok) {
+    const first = analysis.diagnostics.find((d) => d.severity === "error");
+    return `Mod "${mod}" has errors; fix them first${first ? ` (line ${first.range.start.line + 1}: ${first.message})` : ""}`;
+  }
+  return null;
+}

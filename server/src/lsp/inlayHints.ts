@@ -1,0 +1,25 @@
+// Inlay hints after each aux load: ⟨v8·16B⟩, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩ (scoremod.inlayHints).
+import { InlayHintKind, MarkupKind, type InlayHint, type Range } from "vscode-languageserver/node";
+import type { FileAnalysis } from "../analysis/facts";
+import { rangesOverlap } from "./convert";
+import { inlayLabel } from "./format";
+
+export function inlayHints(analysis: FileAnalysis, range: Range): InlayHint[] {
+  const out: InlayHint[] = [];
+  for (const mod of analysis.mods) {
+    for (const load of mod.loads) {
+      if (!rangesOverlap(load.range, range)) continue;
+      const tip = [`${load.class}: ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`];
+      if (load.why) tip.push(`Why not wider: ${load.why}`);
+      out.push({
+        position: { line: load.range.end.line, character: load.range.end.character },
+        label: inlayLabel(load),
+        kind: InlayHintKind.Type,
+        paddingLeft: true,
+        tooltip: { kind: MarkupKind.Markdown, value: tip.join("\n\n") },
+      });
+    }
+  }
+  out.sort((a, b) => a.position.line - b.position.line || a.position.character - b.position.character);
+  return out;
+}

@@ -1,0 +1,200 @@
+// Wires the language features to an LSP connection. Used by main.ts (IPC/stdio) and by the tests
+// (an in-memory stream pair), so the tests exercise exactly what the editor talks to.
+import {
+  TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult,
+} from "vscode-languageserver/node";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { pathToFileURL } from "node:url";
+import { existsSync } from "node:fs";
+import { isTargetId, type TargetId } from "../analysis/targets";
+import {
+  AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, PtxRequest, SetTargetRequest,
+  type ServerSettings,
+} from "../protocol";
+import type { Backend } from "./backend";
+import { codeActions } from "./codeActions";
+import { DiagnosticScheduler } from "./diagnostics";
+import type { Generators } from "./generated";
+import { factHover } from "./hover";
+import { inlayHints } from "./inlayHints";
+import { safely, safelyAsync } from "./safe";
+import { DEFAULT_SETTINGS, readSettings } from "./settings";
+import { DocState } from "./state";
+import * as tsf from "./tsFeatures";
+import { uriToFileName } from "./uri";
+
+export interface ServerOptions {
+  backend: Backend;
+  generators: Generators;
+  /** Folder holding docs/diagnostics/<CODE>.md (default docs link target when no URL is set). */
+  docsDir?: string;
+  debounceMs?: number;
+}
+
+export function startServer(connection: Connection, opts: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  let settings: ServerSettings = DEFAULT_SETTINGS;
+  let annotations = false;
+  let needsConfirmation = false;
+  let pullConfig = false;
+  const log = (m: string): void => connection.console.error(m);
+  const state = new DocState(opts.backend, () => settings.target);
+  const docsBase = (): string =>
+    settings.docsBaseUrl || (opts.docsDir && existsSync(opts.docsDir) ? pathToFileURL(opts.docsDir).href : "");
+
+  const scheduler = new DiagnosticScheduler({
+    document: (uri) => documents.get(uri),
+    analyse: (doc) => state.get(doc),
+    publish: (uri, version, diagnostics) => { void connection.sendDiagnostics({ uri, version, diagnostics }); },
+    changed: (p) => { void connection.sendNotification(AnalysisChangedNotification, p); },
+    docsBase,
+    log,
+  }, opts.debounceMs);
+
+  const reanalyseAll = (): void => { for (const d of documents.all()) scheduler.schedule(d.uri, 0); };
+  const applySettings = (raw: unknown): void => {
+    const before = settings;
+    settings = readSettings(raw, settings);
+    if (typeof raw === "object" && raw && typeof (raw as Record<string, unknown>).previewFixes === "boolean") {
+      needsConfirmation = (raw as Record<string, boolean>).previewFixes;
+    }
+    if (before.target !== settings.target || before.docsBaseUrl !== settings.docsBaseUrl) reanalyseAll();
+    if (before.inlayHints !== settings.inlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  };
+
+  connection.onInitialize(safely("initialize", log, { capabilities: {} } as InitializeResult, (params) => {
+    applySettings(params.initializationOptions);
+    const ws = params.capabilities.workspace;
+    annotations = !!ws?.workspaceEdit?.changeAnnotationSupport && !!ws.workspaceEdit.documentChanges;
+    pullConfig = !!ws?.configuration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        inlayHintProvider: true,
+        codeActionProvider: { codeActionKinds: ["quickfix"] },
+        completionProvider: { triggerCharacters: ["."], resolveProvider: true },
+        signatureHelpProvider: { triggerCharacters: ["(", ","] },
+        definitionProvider: true,
+      },
+      serverInfo: { name: "scoremod-language-server", version: "0.1.0" },
+    };
+  }));
+
+  connection.onDidChangeConfiguration(safely("didChangeConfiguration", log, undefined, (p) => {
+    const pushed = (p.settings as Record<string, unknown> | null)?.scoremod;
+    if (pushed) applySettings(pushed);
+    else if (pullConfig) {
+      connection.workspace.getConfiguration("scoremod").then(applySettings, (e: unknown) => log(`[configuration] ${String(e)}`));
+    }
+  }));
+
+  documents.onDidOpen((e) => scheduler.schedule(e.document.uri, 0));
+  documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    scheduler.cancel(e.document.uri);
+    state.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  const entryFor = (uri: string) => {
+    const doc = documents.get(uri);
+    return doc ? { doc, entry: state.get(doc) } : null;
+  };
+  const tsContext = (uri: string): tsf.TsContext | null => {
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    state.get(doc); // keeps the language service's copy of the file current
+    const svc = opts.backend.languageService(uriToFileName(uri));
+    return svc ? { ...svc, doc } : null;
+  };
+
+  connection.onHover(safely("hover", log, null, (p) => {
+    const e = entryFor(p.textDocument.uri);
+    if (!e) return null;
+    const fact = factHover(e.entry.analysis, p.position);
+    if (fact) return fact;
+    const c = tsContext(p.textDocument.uri);
+    return c ? tsf.quickInfo(c, p.position) : null;
+  }));
+
+  connection.languages.inlayHint.on(safely("inlayHint", log, [], (p) => {
+    if (!settings.inlayHints) return [];
+    const e = entryFor(p.textDocument.uri);
+    return e ? inlayHints(e.entry.analysis, p.range) : [];
+  }));
+
+  connection.onCodeAction(safely("codeAction", log, [], (p) => {
+    const e = entryFor(p.textDocument.uri);
+    if (!e) return [];
+    return codeActions(e.entry.analysis, p.range, p.context.only, {
+      uri: p.textDocument.uri, version: e.doc.version, docsBase: docsBase(), annotations, needsConfirmation,
+    });
+  }));
+
+  connection.onCompletion(safely("completion", log, [], (p) => {
+    const c = tsContext(p.textDocument.uri);
+    return c ? tsf.completion(c, p.position) : [];
+  }));
+  connection.onCompletionResolve(safely("completionResolve", log, null as never, (item) => {
+    const data = item.data as tsf.CompletionData | undefined;
+    const c = data ? tsContext(data.uri) : null;
+    return c && data ? tsf.resolveCompletion(c, item, data) : item;
+  }));
+  connection.onSignatureHelp(safely("signatureHelp", log, null, (p) => {
+    const c = tsContext(p.textDocument.uri);
+    return c ? tsf.signatureHelp(c, p.position) : null;
+  }));
+  connection.onDefinition(safely("definition", log, [], (p) => {
+    const c = tsContext(p.textDocument.uri);
+    return c ? tsf.definition(c, p.position) : [];
+  }));
+
+  // ---- custom requests (protocol.ts) ----
+  connection.onRequest(AnalysisRequest, safely("scoremod/analysis", log, { version: -1, analysis: null }, (p) => {
+    const e = entryFor(p.uri);
+    return e ? { version: e.entry.version, analysis: e.entry.analysis } : { version: -1, analysis: null };
+  }));
+
+  const notOpen = (uri: string) => ({ ok: false as const, error: `Document is not open in the language server: ${uri}` });
+  const targetOf = (t: string | undefined): TargetId | string =>
+    t === undefined ? settings.target : t;
+  const analysisFor = (uri: string, target: TargetId, vecSize: number | undefined) => {
+    const doc = documents.get(uri);
+    if (!doc) return null;
+    if (target === settings.target && vecSize === undefined) return state.get(doc).analysis;
+    return opts.backend.analyze(uriToFileName(uri), doc.getText(), target, vecSize);
+  };
+  const badTarget = (t: string) => ({ ok: false as const, error: `Unknown target "${t}"` });
+
+  connection.onRequest(CudaRequest, safely("scoremod/cuda", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
+    const t = targetOf(p.target);
+    if (!isTargetId(t)) return badTarget(t);
+    const a = analysisFor(p.uri, t, p.vecSize);
+    return a ? opts.generators.cuda(a, p.mod) : notOpen(p.uri);
+  }));
+  connection.onRequest(PtxRequest, safelyAsync("scoremod/ptx", log, { ok: false, error: "internal error (see the server log)" }, async (p, token) => {
+    const t = targetOf(p.target);
+    if (!isTargetId(t)) return badTarget(t);
+    const a = analysisFor(p.uri, t, p.vecSize);
+    return a ? opts.generators.ptx(a, p.mod, { nvccPath: settings.nvccPath, isCancelled: () => token.isCancellationRequested }) : notOpen(p.uri);
+  }));
+  connection.onRequest(ExportRequest, safely("scoremod/export", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
+    const t = targetOf(p.target);
+    if (!isTargetId(t)) return badTarget(t);
+    const a = analysisFor(p.uri, t, undefined);
+    return a ? opts.generators.export(a, p.mod, p.flavor) : notOpen(p.uri);
+  }));
+  connection.onRequest(SetTargetRequest, safely("scoremod/setTarget", log, { ok: false, error: "internal error" }, (p) => {
+    if (!isTargetId(p.target)) return badTarget(p.target);
+    if (p.target !== settings.target) {
+      settings = { ...settings, target: p.target };
+      reanalyseAll();
+    }
+    return { ok: true as const, target: settings.target };
+  }));
+
+  connection.onShutdown(() => scheduler.dispose());
+  documents.listen(connection);
+  connection.listen();
+}
