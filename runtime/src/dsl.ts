@@ -1,0 +1,344 @@
+// The executable `scoremod` DSL: the implementation of runtime/index.d.ts. A mod is a plain JS
+// function evaluated in float64; aux tensors, scalars and dims read the values bound by
+// `withBindings` (not part of the public typings: the reference and the runner use it).
+import type {
+  DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, Tensor, TensorOptions,
+} from "../index";
+import { DTYPE_BYTES, isFloatDType, storeValue } from "./dtypes";
+import { isDimName, parseStrideExpr, resolveShape } from "./layout";
+
+export type {
+  DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, Tensor, TensorOptions,
+} from "../index";
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** A mistake in a score_mod file or in the data bound to it (never a bug of the runtime). */
+export class DslError extends Error {
+  override name = "DslError";
+}
+
+/** An aux index outside its dim: the reference's equivalent of an illegal memory access. */
+export class DslIndexError extends DslError {
+  override name = "DslIndexError";
+  constructor(
+    readonly tensor: string, readonly dimIndex: number, readonly dimName: string,
+    readonly index: number, readonly extent: number, readonly call: string,
+  ) {
+    super(`${call}: index ${dimIndex} (dim "${dimName}") is ${index}, outside [0, ${extent})`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element types
+
+function dtype<N extends DTypeName>(name: N, kind: DType["kind"]): DType<N> {
+  return Object.freeze({ name, bytes: DTYPE_BYTES[name], kind });
+}
+export const bf16: DType<"bf16"> = dtype("bf16", "float");
+export const f16: DType<"f16"> = dtype("f16", "float");
+export const f32: DType<"f32"> = dtype("f32", "float");
+export const i32: DType<"i32"> = dtype("i32", "int");
+export const u8: DType<"u8"> = dtype("u8", "int");
+export const u32: DType<"u32"> = dtype("u32", "int");
+export const bool: DType<"bool"> = dtype("bool", "bool");
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation context
+
+/** Values of one tensor as the kernel would see them. */
+export interface TensorData {
+  readonly dtype: DTypeName;
+  /** Extent of each dim. */
+  readonly shape: readonly number[];
+  /** Strides in elements. */
+  readonly strides: readonly number[];
+  /** One value per allocation element (offset = sum(index * stride)), as stored. */
+  readonly values: ArrayLike<number>;
+}
+
+export interface Bindings {
+  /** Values of symbolic dims (B, H, Q, KV and user dims). */
+  readonly dims?: Readonly<Record<string, number>>;
+  /** Data of aux tensors, keyed by the tensor's declared name (its first argument). */
+  readonly tensors?: Readonly<Record<string, TensorData>>;
+  /** Values of scalar parameters by name; unbound scalars use their default. */
+  readonly scalars?: Readonly<Record<string, number>>;
+}
+
+const stack: Bindings[] = [];
+/** Tensors whose bound data already matched their declaration, per bindings object. */
+const checked = new WeakMap<Bindings, Set<string>>();
+
+/** Run `fn` with `bindings` visible to `.at()`, `.value` and `dim()`; nests, restores on exit. */
+export function withBindings<T>(bindings: Bindings, fn: () => T): T {
+  stack.push(bindings);
+  try {
+    return fn();
+  } finally {
+    stack.pop();
+  }
+}
+
+/** The innermost active bindings, if any. */
+export function currentBindings(): Bindings | undefined {
+  return stack[stack.length - 1];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Brands: identify DSL objects among a module's exports (works across bundle copies).
+
+export type DslObjectKind = "tensor" | "scalar" | "score" | "mask";
+const BRAND = Symbol.for("scoremod.kind");
+
+function brand<T extends object>(obj: T, kind: DslObjectKind): T {
+  Object.defineProperty(obj, BRAND, { value: kind, enumerable: false });
+  return Object.freeze(obj);
+}
+
+/** Which DSL object `x` is, or undefined for anything else. */
+export function dslKindOf(x: unknown): DslObjectKind | undefined {
+  if ((typeof x !== "object" && typeof x !== "function") || x === null) return undefined;
+  const k = (x as { [BRAND]?: unknown })[BRAND];
+  return k === "tensor" || k === "scalar" || k === "score" || k === "mask" ? k : undefined;
+}
+export const isTensor = (x: unknown): x is Tensor => dslKindOf(x) === "tensor";
+export const isScalar = (x: unknown): x is Scalar => dslKindOf(x) === "scalar";
+export const isScoreMod = (x: unknown): x is ScoreMod => dslKindOf(x) === "score";
+export const isMaskMod = (x: unknown): x is MaskMod => dslKindOf(x) === "mask";
+
+// ---------------------------------------------------------------------------------------------
+// Tensors
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DTYPE_KIND: Readonly<Record<DTypeName, DType["kind"]>> = {
+  bf16: "float", f16: "float", f32: "float", i32: "int", u8: "int", u32: "int", bool: "bool",
+};
+
+function isPow2(n: number): boolean {
+  return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+}
+
+function checkInit(what: string, dt: DTypeName, init: Init): void {
+  const keys = Object.keys(init);
+  if (keys.length !== 1) throw new DslError(`${what}: init must have exactly one of normal, uniform, range, segments, bits`);
+  const isFloat = isFloatDType(dt);
+  if ("normal" in init) {
+    if (!isFloat) throw new DslError(`${what}: init normal needs a float dtype; use range for ${dt}`);
+    const { mean = 0, std = 1 } = init.normal;
+    if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) throw new DslError(`${what}: init normal needs finite mean and std >= 0`);
+  } else if ("uniform" in init) {
+    if (!isFloat) throw new DslError(`${what}: init uniform needs a float dtype; use range for ${dt}`);
+    const [lo, hi] = init.uniform;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(lo < hi)) throw new DslError(`${what}: init uniform [lo, hi] needs finite lo < hi`);
+  } else if ("range" in init) {
+    if (dt === "bool") throw new DslError(`${what}: init range does not apply to bool; use bits`);
+    const [lo, hi] = init.range;
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || !(lo < hi)) throw new DslError(`${what}: init range [lo, hi) needs integers with lo < hi`);
+    if (dt === "u8" && (lo < 0 || hi > 256)) throw new DslError(`${what}: init range [${lo}, ${hi}) does not fit u8`);
+    if (dt === "u32" && (lo < 0 || hi > 2 ** 32)) throw new DslError(`${what}: init range [${lo}, ${hi}) does not fit u32`);
+    if (dt === "i32" && (lo < -(2 ** 31) || hi > 2 ** 31)) throw new DslError(`${what}: init range [${lo}, ${hi}) does not fit i32`);
+  } else if ("segments" in init) {
+    if (dt === "bool") throw new DslError(`${what}: init segments needs a numeric dtype`);
+    if (!Number.isInteger(init.segments) || init.segments < 1) throw new DslError(`${what}: init segments must be a positive integer`);
+    if (dt === "u8" && init.segments > 256) throw new DslError(`${what}: init segments ${init.segments} does not fit u8 ids`);
+  } else if ("bits" in init) {
+    if (isFloat) throw new DslError(`${what}: init bits needs bool or an integer dtype`);
+    if (!(init.bits >= 0 && init.bits <= 1)) throw new DslError(`${what}: init bits is a probability in [0, 1]`);
+  } else {
+    throw new DslError(`${what}: unknown init "${keys[0]}" (normal, uniform, range, segments, bits)`);
+  }
+}
+
+function checkDeclaration(name: string, dt: DType, shape: readonly Dim[], options: TensorOptions): void {
+  const what = `tensor("${String(name)}")`;
+  if (typeof name !== "string" || !NAME.test(name)) throw new DslError(`${what}: the name must be an identifier (letters, digits, _)`);
+  if (!dt || typeof dt !== "object" || !(dt.name in DTYPE_KIND)) throw new DslError(`${what}: unknown dtype; use bf16, f16, f32, i32, u8, u32 or bool`);
+  if (!Array.isArray(shape) || shape.length === 0) throw new DslError(`${what}: the shape must be a non-empty array of dims`);
+  shape.forEach((d, i) => {
+    if (typeof d === "number" ? !(Number.isInteger(d) && d > 0) : !(typeof d === "string" && isDimName(d))) {
+      throw new DslError(`${what}: dim ${i} must be a positive integer or a dim name, got ${JSON.stringify(d)}`);
+    }
+  });
+  const bytes = DTYPE_BYTES[dt.name];
+  if (options.align !== undefined && !(isPow2(options.align) && options.align >= bytes)) {
+    throw new DslError(`${what}: align ${options.align} must be a power of two >= the element size (${bytes} B)`);
+  }
+  if (options.strides !== undefined && options.leadingDim !== undefined) {
+    throw new DslError(`${what}: give either strides or leadingDim, not both`);
+  }
+  if (options.strides !== undefined) {
+    if (options.strides.length !== shape.length) throw new DslError(`${what}: ${options.strides.length} strides for ${shape.length} dims`);
+    for (const s of options.strides) {
+      try { parseStrideExpr(s); } catch (e) { throw new DslError(`${what}: ${(e as Error).message}`); }
+    }
+  }
+  if (options.leadingDim !== undefined && !(Number.isInteger(options.leadingDim) && options.leadingDim >= 0 && options.leadingDim < shape.length)) {
+    throw new DslError(`${what}: leadingDim ${options.leadingDim} is not a dim index in [0, ${shape.length})`);
+  }
+  for (const [k, v] of Object.entries(options.divisible ?? {})) {
+    if (!isDimName(k) || !(Number.isInteger(v) && v > 0)) throw new DslError(`${what}: divisible.${k} must be a positive integer`);
+  }
+  if (options.init !== undefined) checkInit(what, dt.name, options.init);
+}
+
+function formatCall(name: string, index: readonly unknown[]): string {
+  return `${name}.at(${index.map((i) => String(i)).join(", ")})`;
+}
+
+class TensorImpl {
+  constructor(
+    readonly name: string,
+    readonly dtype: DType,
+    readonly shape: readonly Dim[],
+    readonly options: TensorOptions,
+  ) {}
+
+  /** The bound data, checked once per bindings object against this declaration. */
+  private data(b: Bindings | undefined, call: string): TensorData {
+    if (!b) throw new DslError(`${call}: read outside an evaluation context (no bindings)`);
+    const d = b.tensors?.[this.name];
+    if (!d) throw new DslError(`${call}: no data bound for tensor "${this.name}"`);
+    let seen = checked.get(b);
+    if (!seen) checked.set(b, (seen = new Set()));
+    if (!seen.has(this.name)) {
+      if (d.dtype !== this.dtype.name) throw new DslError(`${call}: bound data is ${d.dtype}, declared ${this.dtype.name}`);
+      const expect = resolveShape(this.shape, b.dims ?? {}, `tensor "${this.name}"`);
+      if (d.shape.length !== expect.length || d.shape.some((e, i) => e !== expect[i]) || d.strides.length !== expect.length) {
+        throw new DslError(`${call}: bound data has shape [${d.shape.join(", ")}], declared [${expect.join(", ")}] for these dims`);
+      }
+      seen.add(this.name);
+    }
+    return d;
+  }
+
+  at(...index: number[]): number | boolean {
+    const b = currentBindings();
+    const rank = this.shape.length;
+    if (index.length !== rank) {
+      throw new DslError(`${formatCall(this.name, index)}: ${index.length} indices for a tensor of rank ${rank}`);
+    }
+    const d = this.data(b, formatCall(this.name, index));
+    let off = 0;
+    for (let i = 0; i < rank; i++) {
+      const x = index[i]!;
+      const extent = d.shape[i]!;
+      if (!Number.isInteger(x)) {
+        throw new DslError(`${formatCall(this.name, index)}: index ${i} is ${x}, not an integer`);
+      }
+      if (x < 0 || x >= extent) {
+        throw new DslIndexError(this.name, i, String(this.shape[i]), x, extent, formatCall(this.name, index));
+      }
+      off += x * d.strides[i]!;
+    }
+    const v = d.values[off]!;
+    switch (this.dtype.name) {
+      case "bool": return v !== 0;
+      case "bf16": case "f16": case "f32": return storeValue(this.dtype.name, v); // idempotent on stored data
+      default: return v;
+    }
+  }
+}
+
+/** Declare an aux tensor. */
+export function tensor<D extends DType, const S extends readonly Dim[]>(
+  name: string, dtype: D, shape: S, options: TensorOptions = {}): Tensor<D, S> {
+  checkDeclaration(name, dtype, shape, options);
+  const t = new TensorImpl(name, dtype, Object.freeze([...shape]), Object.freeze({ ...options }));
+  // The typed `at` (arity from the shape, boolean for bool) is the same function.
+  return brand(t, "tensor") as unknown as Tensor<D, S>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalars and dims
+
+/** A runtime scalar parameter (a kernel argument, not a compile-time constant). */
+export function scalar(name: string, dtype: DType<"f32" | "i32">, defaultValue: number): Scalar {
+  const what = `scalar("${String(name)}")`;
+  if (typeof name !== "string" || !NAME.test(name)) throw new DslError(`${what}: the name must be an identifier (letters, digits, _)`);
+  if (!dtype || (dtype.name !== "f32" && dtype.name !== "i32")) throw new DslError(`${what}: a scalar is f32 or i32`);
+  const stored = (v: number, source: string): number => {
+    if (typeof v !== "number" || Number.isNaN(v)) throw new DslError(`${what}: ${source} must be a number`);
+    if (dtype.name === "i32" && !(Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)) {
+      throw new DslError(`${what}: ${source} ${v} is not an i32`);
+    }
+    return dtype.name === "f32" ? Math.fround(v) : v;
+  };
+  stored(defaultValue, "default value");
+  const s = {
+    name, dtype, defaultValue,
+    /** The bound value in the current evaluation context, else the default (as a kernel argument stores it). */
+    get value(): number {
+      const bound = currentBindings()?.scalars?.[name];
+      return stored(bound ?? defaultValue, bound === undefined ? "default value" : "bound value");
+    },
+  };
+  return brand(s, "scalar");
+}
+
+/** The run-time size of a symbolic dim inside a mod body, e.g. `dim("KV")`. */
+export function dim(name: string): number {
+  const b = currentBindings();
+  if (!b) throw new DslError(`dim("${name}"): read outside an evaluation context (no bindings)`);
+  const v = b.dims?.[name];
+  if (v === undefined) {
+    const known = Object.keys(b.dims ?? {});
+    throw new DslError(`dim("${name}") is not bound (bound: ${known.length ? known.join(", ") : "none"})`);
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mods
+
+function checkModOptions(what: string, options: ModOptions): ModOptions {
+  if (typeof options !== "object" || options === null) throw new DslError(`${what}: options must be an object`);
+  const v = options.vecSize;
+  if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new DslError(`${what}: vecSize must be a positive integer, got ${v}`);
+  return Object.freeze({ ...options });
+}
+
+/** score' = fn(score, b, h, q, kv); score is already multiplied by softmax_scale. */
+export function scoreMod(options: ModOptions, fn: ScoreFn): ScoreMod;
+export function scoreMod(fn: ScoreFn): ScoreMod;
+export function scoreMod(a: ModOptions | ScoreFn, b?: ScoreFn): ScoreMod {
+  const [options, fn] = typeof a === "function" ? [{}, a] : [a, b];
+  if (typeof fn !== "function") throw new DslError("scoreMod: expected a function (score, b, h, q, kv) => number");
+  return brand({ kind: "score" as const, options: checkModOptions("scoreMod", options), fn }, "score");
+}
+
+/** true keeps the score, false masks it to -inf. */
+export function maskMod(options: ModOptions, fn: MaskFn): MaskMod;
+export function maskMod(fn: MaskFn): MaskMod;
+export function maskMod(a: ModOptions | MaskFn, b?: MaskFn): MaskMod {
+  const [options, fn] = typeof a === "function" ? [{}, a] : [a, b];
+  if (typeof fn !== "function") throw new DslError("maskMod: expected a function (b, h, q, kv) => boolean");
+  return brand({ kind: "mask" as const, options: checkModOptions("maskMod", options), fn }, "mask");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Math (float64, the reference precision)
+
+export const exp = (x: number): number => Math.exp(x);
+export const exp2 = (x: number): number => 2 ** x;
+export const log = (x: number): number => Math.log(x);
+export const log2 = (x: number): number => Math.log2(x);
+export const tanh = (x: number): number => Math.tanh(x);
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+export const sqrt = (x: number): number => Math.sqrt(x);
+export const rsqrt = (x: number): number => 1 / Math.sqrt(x);
+export const sin = (x: number): number => Math.sin(x);
+export const cos = (x: number): number => Math.cos(x);
+export const abs = (x: number): number => Math.abs(x);
+export const min = (a: number, b: number): number => Math.min(a, b);
+export const max = (a: number, b: number): number => Math.max(a, b);
+export const floor = (x: number): number => Math.floor(x);
+export const ceil = (x: number): number => Math.ceil(x);
+
+/** Integer division truncating toward zero (C semantics); `%` is the matching remainder. */
+export function idiv(a: number, b: number): number {
+  if (!Number.isInteger(a) || !Number.isInteger(b)) throw new DslError(`idiv(${a}, ${b}): both operands must be integers`);
+  if (b === 0) throw new DslError(`idiv(${a}, 0): division by zero`);
+  return Math.trunc(a / b);
+}

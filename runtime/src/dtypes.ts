@@ -1,0 +1,173 @@
+// Element types: sizes, rounding a float64 to what the type stores, and the raw little-endian
+// encoding the GPU sees. The reference semantics round every aux value "as stored", so the
+// JS reference and the kernel read the same numbers.
+import type { DTypeName } from "../index";
+
+/** Bytes per element in device memory (bool is stored as one byte, 0 or 1). */
+export const DTYPE_BYTES: Readonly<Record<DTypeName, number>> = {
+  bf16: 2, f16: 2, f32: 4, i32: 4, u8: 1, u32: 4, bool: 1,
+};
+
+export function dtypeBytes(name: DTypeName): number {
+  return DTYPE_BYTES[name];
+}
+
+export function isFloatDType(name: DTypeName): boolean {
+  return name === "bf16" || name === "f16" || name === "f32";
+}
+
+export function isIntDType(name: DTypeName): boolean {
+  return name === "i32" || name === "u32" || name === "u8";
+}
+
+/** Inclusive integer range an integer dtype can hold. */
+export function intRange(name: "i32" | "u32" | "u8"): readonly [number, number] {
+  switch (name) {
+    case "i32": return [-2147483648, 2147483647];
+    case "u32": return [0, 4294967295];
+    case "u8": return [0, 255];
+  }
+}
+
+const f32buf = new Float32Array(1);
+const u32buf = new Uint32Array(f32buf.buffer);
+const f64buf = new Float64Array(1);
+const u32of64 = new Uint32Array(f64buf.buffer); // little-endian hosts: [lo, hi]
+
+function roundHalfEven(y: number): number {
+  const f = Math.floor(y);
+  const d = y - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** Unbiased binary exponent of a finite non-zero float64 (floor(log2|x|)), exact. */
+function exponentOf(x: number): number {
+  f64buf[0] = x;
+  const biased = (u32of64[1]! >>> 20) & 0x7ff;
+  if (biased !== 0) return biased - 1023;
+  // float64 subnormal: far below any 16-bit format's range, only the order of magnitude matters.
+  return Math.floor(Math.log2(Math.abs(x)));
+}
+
+/**
+ * Round a float64 directly (single rounding, round-to-nearest-even) to a binary format with
+ * `mant` explicit mantissa bits and normal exponents in [emin, emax]; overflow gives ±Infinity.
+ */
+function roundToFormat(x: number, mant: number, emin: number, emax: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const a = Math.abs(x);
+  const e = Math.max(exponentOf(a), emin);
+  const ulp = 2 ** (e - mant);
+  const r = roundHalfEven(a / ulp) * ulp;
+  const maxFinite = (2 - 2 ** -mant) * 2 ** emax;
+  const out = r > maxFinite ? Infinity : r;
+  return x < 0 ? -out : out;
+}
+
+/** float64 -> nearest bfloat16 (RNE) -> float64. */
+export function roundBf16(x: number): number {
+  return roundToFormat(x, 7, -126, 127);
+}
+
+/** float64 -> nearest IEEE half (RNE) -> float64. */
+export function roundF16(x: number): number {
+  return roundToFormat(x, 10, -14, 15);
+}
+
+/** bfloat16 bits of a float64 (rounded RNE first). NaN becomes the canonical quiet NaN 0x7fc0. */
+export function bf16Bits(x: number): number {
+  if (Number.isNaN(x)) return 0x7fc0;
+  f32buf[0] = roundBf16(x); // exactly representable in f32, so no second rounding
+  return u32buf[0]! >>> 16;
+}
+
+export function bf16FromBits(bits: number): number {
+  u32buf[0] = (bits & 0xffff) << 16;
+  return f32buf[0]!;
+}
+
+/** IEEE half bits of a float64 (rounded RNE first). NaN becomes 0x7e00. */
+export function f16Bits(x: number): number {
+  if (Number.isNaN(x)) return 0x7e00;
+  const r = roundF16(x);
+  const sign = r < 0 || Object.is(r, -0) ? 0x8000 : 0;
+  const a = Math.abs(r);
+  if (a === Infinity) return sign | 0x7c00;
+  if (a === 0) return sign;
+  if (a < 2 ** -14) return sign | (a / 2 ** -24); // subnormal: exact multiple of 2^-24
+  const e = exponentOf(a);
+  return sign | ((e + 15) << 10) | (a / 2 ** (e - 10) - 1024);
+}
+
+export function f16FromBits(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const e = (bits >>> 10) & 0x1f;
+  const m = bits & 0x3ff;
+  if (e === 0) return sign * m * 2 ** -24;
+  if (e === 31) return m === 0 ? sign * Infinity : NaN;
+  return sign * (1024 + m) * 2 ** (e - 25);
+}
+
+/**
+ * The value an element of `dtype` holds after storing `x`: floats are rounded (RNE), integers
+ * must already be exact and in range (a RangeError names the dtype otherwise), bool is 0/1.
+ */
+export function storeValue(dtype: DTypeName, x: number): number {
+  switch (dtype) {
+    case "bf16": return roundBf16(x);
+    case "f16": return roundF16(x);
+    case "f32": return Math.fround(x);
+    case "bool": return x ? 1 : 0;
+    case "i32": case "u32": case "u8": {
+      const [lo, hi] = intRange(dtype);
+      if (!Number.isInteger(x) || x < lo || x > hi) {
+        throw new RangeError(`value ${x} cannot be stored as ${dtype} (integers in [${lo}, ${hi}])`);
+      }
+      return x;
+    }
+  }
+}
+
+/** Raw little-endian bytes of `values` stored as `dtype` (each value is rounded/checked first). */
+export function encodeValues(dtype: DTypeName, values: ArrayLike<number>): Uint8Array {
+  const n = values.length;
+  const bytes = new Uint8Array(n * DTYPE_BYTES[dtype]);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    switch (dtype) {
+      case "bf16": view.setUint16(2 * i, bf16Bits(v), true); break;
+      case "f16": view.setUint16(2 * i, f16Bits(v), true); break;
+      case "f32": view.setFloat32(4 * i, v, true); break;
+      case "i32": view.setInt32(4 * i, storeValue(dtype, v), true); break;
+      case "u32": view.setUint32(4 * i, storeValue(dtype, v), true); break;
+      case "u8": bytes[i] = storeValue(dtype, v); break;
+      case "bool": bytes[i] = v ? 1 : 0; break;
+    }
+  }
+  return bytes;
+}
+
+/** Inverse of encodeValues: the stored values as float64. */
+export function decodeBytes(dtype: DTypeName, bytes: Uint8Array): Float64Array {
+  const size = DTYPE_BYTES[dtype];
+  if (bytes.length % size !== 0) {
+    throw new RangeError(`${bytes.length} bytes is not a whole number of ${dtype} elements`);
+  }
+  const n = bytes.length / size;
+  const out = new Float64Array(n);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < n; i++) {
+    switch (dtype) {
+      case "bf16": out[i] = bf16FromBits(view.getUint16(2 * i, true)); break;
+      case "f16": out[i] = f16FromBits(view.getUint16(2 * i, true)); break;
+      case "f32": out[i] = view.getFloat32(4 * i, true); break;
+      case "i32": out[i] = view.getInt32(4 * i, true); break;
+      case "u32": out[i] = view.getUint32(4 * i, true); break;
+      case "u8": case "bool": out[i] = bytes[i]!; break;
+    }
+  }
+  return out;
+}
