@@ -1,0 +1,90 @@
+// Typings of the native runner addon (csrc/src/addon.cc) as exposed by the loader (index.js).
+
+export interface DeviceInfo {
+  index: number;
+  name: string;
+  /** Compute capability as one number: 90 for sm_90. */
+  sm: number;
+  major: number;
+  minor: number;
+  smCount: number;
+  memoryBytes: number;
+  clockKHz: number;
+  memClockKHz: number;
+  memBusWidth: number;
+  l2Bytes: number;
+  maxSmemPerBlockOptin: number;
+}
+
+/** Why the GPU part cannot run here. "no-addon": the .node file is missing or failed to load. */
+export type ProbeReason = "no-addon" | "no-driver" | "no-device" | "no-nvrtc";
+
+interface ProbeCommon {
+  driverVersion: number;
+  devices: DeviceInfo[];
+  libcuda: string | null;
+  libnvrtc: string | null;
+  nvrtcVersion: string | null;
+  /** Why NVRTC was not found (dlopen messages and paths tried), or null. */
+  nvrtcError: string | null;
+  nvcc: string | null;
+  /** The compiler compile() will use by default. */
+  compiler: "nvrtc" | "nvcc" | null;
+}
+export type ProbeResult = (ProbeCommon & { ok: true }) | (ProbeCommon & { ok: false; reason: ProbeReason; detail: string });
+
+export interface CompileOptions {
+  /** Real architecture, e.g. "sm_90a" or "sm_80". */
+  arch: string;
+  /** File name used in diagnostics. */
+  name?: string;
+  /** "auto" (NVRTC, else nvcc), "nvrtc" or "nvcc". */
+  compiler?: "auto" | "nvrtc" | "nvcc";
+  /** "NAME" or "NAME=VALUE". */
+  defines?: string[];
+  includeDirs?: string[];
+  /** Kernel name expressions (templates allowed with NVRTC) to lower; see CompileResult.lowered. */
+  nameExpressions?: string[];
+  /** Extra compiler options, passed as is. */
+  options?: string[];
+  lineInfo?: boolean;
+}
+export type CompileResult =
+  | { ok: true; compiler: "nvrtc" | "nvcc"; log: string; cubin: Buffer; lowered: Record<string, string> }
+  | { ok: false; compiler: "nvrtc" | "nvcc" | "none"; log: string; reason: "compile-error" | "no-nvrtc" | "no-compiler" | "internal"; lowered: Record<string, string> };
+
+export interface FunctionInfo { registers: number; localBytes: number; staticSharedBytes: number; constBytes: number; maxThreadsPerBlock: number }
+
+export interface LaunchSpec {
+  module: number;
+  /** The (lowered) kernel name. */
+  fn: string;
+  grid: [number, number, number];
+  block: [number, number, number];
+  /** Dynamic shared memory in bytes. */
+  sharedBytes?: number;
+  /** Packed kernel arguments (one buffer, laid out as the kernel's parameter list); several are cycled. */
+  args: Uint8Array | Uint8Array[];
+}
+
+export const loadedFrom: string | null;
+export const loadError: string | null;
+/** Never throws. */
+export function probe(): ProbeResult;
+export function compile(source: string, options: CompileOptions): Promise<CompileResult>;
+/** Retains the primary context of a device (default 0). Every other GPU call uses it. */
+export function init(device?: number): void;
+export function loadModule(cubin: Uint8Array): number;
+export function unloadModule(module: number): void;
+export function functionInfo(module: number, fn: string): FunctionInfo;
+/** One launch and a synchronize: a kernel fault rejects with the CUDA error's name. */
+export function launch(spec: LaunchSpec): Promise<void>;
+/** `warmup` launches, then `reps` launches each timed with CUDA events; ms per rep. */
+export function time(spec: LaunchSpec, warmup: number, reps: number): Promise<Float64Array>;
+export function alloc(bytes: number): bigint;
+export function free(ptr: bigint): void;
+export function upload(ptr: bigint, data: Uint8Array | ArrayBufferView): void;
+export function download(ptr: bigint, bytes: number): Buffer;
+export function memset(ptr: bigint, byte: number, bytes: number): void;
+export function memInfo(): { freeBytes: number; totalBytes: number };
+export function globalAddress(module: number, name: string): { ptr: bigint; bytes: number };

@@ -1,0 +1,65 @@
+// Loads the native runner addon. A missing or broken build never throws here: every entry
+// point then reports *why* (probe() returns reason "no-addon"; the others throw a message that
+// says how to rebuild), like sharp's and better-sqlite3's loaders.
+"use strict";
+const path = require("node:path");
+const fs = require("node:fs");
+
+const FILE = "scoremod_native.node";
+// Where the .node file may be: an explicit override, beside this file's build (source tree),
+// and beside a bundle in dist/ (esbuild bundles this loader; __dirname is then dist/).
+function candidates() {
+  const list = [];
+  if (process.env.SCOREMOD_NATIVE) list.push(process.env.SCOREMOD_NATIVE);
+  list.push(path.join(__dirname, "build", "Release", FILE));
+  list.push(path.join(__dirname, "..", "csrc", "build", "Release", FILE));
+  list.push(path.join(__dirname, "native", FILE));
+  return list;
+}
+
+function load() {
+  const tried = [];
+  for (const file of candidates()) {
+    if (!fs.existsSync(file)) { tried.push(`${file} (absent)`); continue; }
+    try {
+      // A computed path keeps bundlers from trying to inline the binary.
+      const addon = require(file);
+      return { addon, file, error: null };
+    } catch (e) {
+      tried.push(`${file} (${e && e.message ? e.message.split("\n")[0] : String(e)})`);
+    }
+  }
+  const error =
+    "the native runner addon (scoremod_native.node) could not be loaded. Tried: " + tried.join("; ") +
+    ". Build it with `npm ci` (or `npx node-gyp rebuild` in csrc/; needs g++ and make, no CUDA toolkit), " +
+    "or set SCOREMOD_NATIVE to the .node file.";
+  return { addon: null, file: null, error };
+}
+
+const loaded = load();
+
+function unavailable(name) {
+  return () => { throw new Error(`${name}: ${loaded.error}`); };
+}
+
+const api = {
+  loadedFrom: loaded.file,
+  loadError: loaded.error,
+  probe() {
+    if (!loaded.addon) {
+      return { ok: false, reason: "no-addon", detail: loaded.error, driverVersion: 0, devices: [],
+        libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
+    }
+    try {
+      return loaded.addon.probe();
+    } catch (e) {
+      return { ok: false, reason: "no-driver", detail: `probe failed: ${e && e.message}`, driverVersion: 0, devices: [],
+        libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
+    }
+  },
+};
+for (const name of ["compile", "init", "loadModule", "unloadModule", "functionInfo", "launch", "time",
+  "alloc", "free", "upload", "download", "memset", "memInfo", "globalAddress"]) {
+  api[name] = loaded.addon ? loaded.addon[name] : unavailable(name);
+}
+module.exports = api;

@@ -1,0 +1,273 @@
+// Probe, context, modules, memory, launches and event timing over the dlopen'ed driver.
+#include "gpu.h"
+
+#include <mutex>
+
+namespace sm {
+namespace {
+
+std::mutex stateMutex;
+CUcontext ctx = nullptr;
+int ctxDevice = -1;
+std::vector<CUmodule> modules;  // handle = index + 1; unloaded slots are nullptr
+
+#define SM_CHECK(call, args)                              \
+  do {                                                    \
+    CUresult r_ = d->call args;                           \
+    if (r_ != 0) { *err = cuErrorText(#call, r_); return false; } \
+  } while (0)
+
+const Driver* need(std::string* err) {
+  std::string why;
+  const Driver* d = driver(&why);
+  if (!d) *err = why;
+  return d;
+}
+
+CUmodule moduleAt(int handle) {
+  std::lock_guard<std::mutex> lock(stateMutex);
+  if (handle <= 0 || handle > (int)modules.size()) return nullptr;
+  return modules[handle - 1];
+}
+
+}  // namespace
+
+ProbeInfo probe() {
+  ProbeInfo p;
+  std::string why;
+  p.nvcc = findNvcc();
+  const Nvrtc* n = nvrtc(&p.nvrtcError);
+  if (n) {
+    p.libnvrtc = n->path;
+    if (n->nvrtcVersion(&p.nvrtcMajor, &p.nvrtcMinor) != 0) p.nvrtcMajor = p.nvrtcMinor = 0;
+  }
+  const Driver* d = driver(&why);
+  if (!d) { p.reason = "no-driver"; p.detail = why; return p; }
+  p.libcuda = d->path;
+  CUresult r = d->cuInit(0);
+  if (r != 0) {
+    // 100 = CUDA_ERROR_NO_DEVICE: a driver without a usable GPU.
+    p.reason = r == 100 ? "no-device" : "no-driver";
+    p.detail = cuErrorText("cuInit", r);
+    return p;
+  }
+  d->cuDriverGetVersion(&p.driverVersion);
+  int count = 0;
+  r = d->cuDeviceGetCount(&count);
+  if (r != 0 || count == 0) {
+    p.reason = "no-device";
+    p.detail = r != 0 ? cuErrorText("cuDeviceGetCount", r) : "the driver sees no CUDA device";
+    return p;
+  }
+  for (int i = 0; i < count; ++i) {
+    CUdevice dev;
+    if (d->cuDeviceGet(&dev, i) != 0) continue;
+    DeviceInfo info;
+    info.index = i;
+    char name[256] = {0};
+    d->cuDeviceGetName(name, sizeof name - 1, dev);
+    info.name = name;
+    d->cuDeviceGetAttribute(&info.major, ATTR_CC_MAJOR, dev);
+    d->cuDeviceGetAttribute(&info.minor, ATTR_CC_MINOR, dev);
+    d->cuDeviceGetAttribute(&info.smCount, ATTR_MULTIPROCESSOR_COUNT, dev);
+    d->cuDeviceGetAttribute(&info.clockKHz, ATTR_CLOCK_RATE, dev);
+    d->cuDeviceGetAttribute(&info.memClockKHz, ATTR_MEMORY_CLOCK_RATE, dev);
+    d->cuDeviceGetAttribute(&info.memBusWidth, ATTR_GLOBAL_MEMORY_BUS_WIDTH, dev);
+    d->cuDeviceGetAttribute(&info.l2Bytes, ATTR_L2_CACHE_SIZE, dev);
+    d->cuDeviceGetAttribute(&info.maxSmemOptin, ATTR_MAX_SMEM_PER_BLOCK_OPTIN, dev);
+    size_t mem = 0;
+    d->cuDeviceTotalMem(&mem, dev);
+    info.memoryBytes = mem;
+    p.devices.push_back(info);
+  }
+  if (!n && p.nvcc.empty()) {
+    p.reason = "no-nvrtc";
+    p.detail = p.nvrtcError + "; and no nvcc (set CUDA_HOME, or pip install nvidia-cuda-nvrtc)";
+    return p;
+  }
+  p.ok = true;
+  return p;
+}
+
+bool ensureContext(int device, std::string* err) {
+  const Driver* d = need(err);
+  if (!d) return false;
+  std::lock_guard<std::mutex> lock(stateMutex);
+  if (ctx) {
+    if (device != ctxDevice) { *err = "the runner already uses device " + std::to_string(ctxDevice); return false; }
+    SM_CHECK(cuCtxSetCurrent, (ctx));
+    return true;
+  }
+  SM_CHECK(cuInit, (0));
+  CUdevice dev;
+  SM_CHECK(cuDeviceGet, (&dev, device));
+  CUcontext c;
+  SM_CHECK(cuDevicePrimaryCtxRetain, (&c, dev));
+  SM_CHECK(cuCtxSetCurrent, (c));
+  ctx = c;
+  ctxDevice = device;
+  return true;
+}
+
+bool makeCurrent(std::string* err) {
+  const Driver* d = need(err);
+  if (!d) return false;
+  if (!ctx) return ensureContext(0, err);
+  SM_CHECK(cuCtxSetCurrent, (ctx));
+  return true;
+}
+
+int loadModule(const std::vector<char>& image, std::string* err) {
+  if (!makeCurrent(err)) return 0;
+  const Driver* d = driver(nullptr);
+  CUmodule m;
+  CUresult r = d->cuModuleLoadData(&m, image.data());
+  if (r != 0) { *err = cuErrorText("cuModuleLoadData", r); return 0; }
+  std::lock_guard<std::mutex> lock(stateMutex);
+  modules.push_back(m);
+  return (int)modules.size();
+}
+
+bool unloadModule(int handle, std::string* err) {
+  CUmodule m = moduleAt(handle);
+  if (!m) { *err = "unknown module handle " + std::to_string(handle); return false; }
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  SM_CHECK(cuModuleUnload, (m));
+  std::lock_guard<std::mutex> lock(stateMutex);
+  modules[handle - 1] = nullptr;
+  return true;
+}
+
+static bool getFunction(int module, const std::string& fn, CUfunction* f, std::string* err) {
+  CUmodule m = moduleAt(module);
+  if (!m) { *err = "unknown module handle " + std::to_string(module); return false; }
+  const Driver* d = driver(nullptr);
+  CUresult r = d->cuModuleGetFunction(f, m, fn.c_str());
+  if (r != 0) { *err = cuErrorText("cuModuleGetFunction", r) + " for '" + fn + "'"; return false; }
+  return true;
+}
+
+bool functionInfo(int module, const std::string& fn, FuncInfo* out, std::string* err) {
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  CUfunction f;
+  if (!getFunction(module, fn, &f, err)) return false;
+  SM_CHECK(cuFuncGetAttribute, (&out->registers, FUNC_NUM_REGS, f));
+  SM_CHECK(cuFuncGetAttribute, (&out->localBytes, FUNC_LOCAL_SIZE_BYTES, f));
+  SM_CHECK(cuFuncGetAttribute, (&out->staticSmem, FUNC_SHARED_SIZE_BYTES, f));
+  SM_CHECK(cuFuncGetAttribute, (&out->constBytes, FUNC_CONST_SIZE_BYTES, f));
+  SM_CHECK(cuFuncGetAttribute, (&out->maxThreads, FUNC_MAX_THREADS_PER_BLOCK, f));
+  return true;
+}
+
+static bool prepare(const Launch& l, CUfunction* f, std::string* err) {
+  if (!makeCurrent(err)) return false;
+  if (l.argSets.empty()) { *err = "launch without an argument buffer"; return false; }
+  if (!getFunction(l.module, l.fn, f, err)) return false;
+  const Driver* d = driver(nullptr);
+  // Above 48 KiB, dynamic shared memory must be opted into per function.
+  if (l.smem > 48 * 1024) SM_CHECK(cuFuncSetAttribute, (*f, FUNC_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int)l.smem));
+  return true;
+}
+
+static bool launchWith(const Launch& l, CUfunction f, const std::vector<char>& args, std::string* err) {
+  const Driver* d = driver(nullptr);
+  size_t size = args.size();
+  void* extra[] = {SM_LAUNCH_PARAM_BUFFER_POINTER, const_cast<char*>(args.data()), SM_LAUNCH_PARAM_BUFFER_SIZE, &size,
+                   SM_LAUNCH_PARAM_END};
+  SM_CHECK(cuLaunchKernel, (f, l.grid[0], l.grid[1], l.grid[2], l.block[0], l.block[1], l.block[2], l.smem,
+                            nullptr, nullptr, extra));
+  return true;
+}
+
+bool launchOnce(const Launch& l, std::string* err) {
+  CUfunction f;
+  if (!prepare(l, &f, err)) return false;
+  if (!launchWith(l, f, l.argSets[0], err)) return false;
+  const Driver* d = driver(nullptr);
+  SM_CHECK(cuCtxSynchronize, ());
+  return true;
+}
+
+bool timeLaunches(const Launch& l, int warmup, int reps, std::vector<float>* ms, std::string* err) {
+  CUfunction f;
+  if (!prepare(l, &f, err)) return false;
+  const Driver* d = driver(nullptr);
+  size_t n = l.argSets.size();
+  for (int i = 0; i < warmup; ++i)
+    if (!launchWith(l, f, l.argSets[i % n], err)) return false;
+  SM_CHECK(cuCtxSynchronize, ());
+  std::vector<CUevent> ev(reps + 1, nullptr);
+  bool ok = true;
+  for (auto& e : ev) {
+    CUresult r = d->cuEventCreate(&e, 0);
+    if (r != 0) { *err = cuErrorText("cuEventCreate", r); ok = false; break; }
+  }
+  if (ok) {
+    CUresult r = d->cuEventRecord(ev[0], nullptr);
+    if (r != 0) { *err = cuErrorText("cuEventRecord", r); ok = false; }
+    for (int i = 0; ok && i < reps; ++i) {
+      ok = launchWith(l, f, l.argSets[(warmup + i) % n], err);
+      if (ok && (r = d->cuEventRecord(ev[i + 1], nullptr)) != 0) { *err = cuErrorText("cuEventRecord", r); ok = false; }
+    }
+    if (ok && (r = d->cuEventSynchronize(ev[reps])) != 0) { *err = cuErrorText("cuEventSynchronize", r); ok = false; }
+    for (int i = 0; ok && i < reps; ++i) {
+      float t = 0;
+      if ((r = d->cuEventElapsedTime(&t, ev[i], ev[i + 1])) != 0) { *err = cuErrorText("cuEventElapsedTime", r); ok = false; }
+      ms->push_back(t);
+    }
+  }
+  for (auto e : ev)
+    if (e) d->cuEventDestroy(e);
+  return ok;
+}
+
+bool memAlloc(size_t bytes, CUdeviceptr* out, std::string* err) {
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  SM_CHECK(cuMemAlloc, (out, bytes));
+  return true;
+}
+bool memFree(CUdeviceptr p, std::string* err) {
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  SM_CHECK(cuMemFree, (p));
+  return true;
+}
+bool memUpload(CUdeviceptr p, const void* src, size_t bytes, std::string* err) {
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  SM_CHECK(cuMemcpyHtoD, (p, src, bytes));
+  return true;
+}
+bool memDownload(CUdeviceptr p, void* dst, size_t bytes, std::string* err) {
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  SM_CHECK(cuMemcpyDtoH, (dst, p, bytes));
+  return true;
+}
+bool memSet(CUdeviceptr p, unsigned char v, size_t bytes, std::string* err) {
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  SM_CHECK(cuMemsetD8, (p, v, bytes));
+  SM_CHECK(cuCtxSynchronize, ());
+  return true;
+}
+bool memInfo(size_t* freeB, size_t* totalB, std::string* err) {
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  SM_CHECK(cuMemGetInfo, (freeB, totalB));
+  return true;
+}
+bool globalAddress(int module, const std::string& name, CUdeviceptr* p, size_t* bytes, std::string* err) {
+  CUmodule m = moduleAt(module);
+  if (!m) { *err = "unknown module handle " + std::to_string(module); return false; }
+  if (!makeCurrent(err)) return false;
+  const Driver* d = driver(nullptr);
+  CUresult r = d->cuModuleGetGlobal(p, bytes, m, name.c_str());
+  if (r != 0) { *err = cuErrorText("cuModuleGetGlobal", r) + " for '" + name + "'"; return false; }
+  return true;
+}
+
+}  // namespace sm

@@ -1,0 +1,72 @@
+// The runner's GPU core, free of N-API so each piece can be called from worker threads.
+// Every function checks every CUDA call and reports failures as text; none throws.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cuda_api.h"
+
+namespace sm {
+
+struct DeviceInfo {
+  int index = 0;
+  std::string name;
+  int major = 0, minor = 0, smCount = 0;
+  unsigned long long memoryBytes = 0;
+  int clockKHz = 0, memClockKHz = 0, memBusWidth = 0, l2Bytes = 0, maxSmemOptin = 0;
+};
+
+struct ProbeInfo {
+  bool ok = false;
+  std::string reason, detail;  // reason: no-driver | no-device | no-nvrtc
+  int driverVersion = 0;
+  std::vector<DeviceInfo> devices;
+  std::string libcuda, libnvrtc, nvrtcError, nvcc;
+  int nvrtcMajor = 0, nvrtcMinor = 0;
+};
+ProbeInfo probe();
+
+struct CompileRequest {
+  std::string source, name = "scoremod.cu", arch, compiler = "auto";  // auto | nvrtc | nvcc
+  std::vector<std::string> defines, includeDirs, nameExpressions, extraOptions;
+  bool lineInfo = true;
+};
+struct CompileResult {
+  bool ok = false;
+  std::string compiler, log, reason;  // reason: compile-error | no-nvrtc | no-compiler | internal
+  std::vector<char> cubin;
+  std::map<std::string, std::string> lowered;
+};
+CompileResult compile(const CompileRequest& req);
+
+// Context: the primary context of one device, made current on whichever thread calls.
+bool ensureContext(int device, std::string* err);
+bool makeCurrent(std::string* err);
+
+int loadModule(const std::vector<char>& image, std::string* err);  // handle > 0, or 0 on error
+bool unloadModule(int handle, std::string* err);
+struct FuncInfo { int registers, localBytes, staticSmem, constBytes, maxThreads; };
+bool functionInfo(int module, const std::string& fn, FuncInfo* out, std::string* err);
+
+struct Launch {
+  int module = 0;
+  std::string fn;
+  unsigned grid[3] = {1, 1, 1}, block[3] = {1, 1, 1};
+  unsigned smem = 0;
+  std::vector<std::vector<char>> argSets;  // packed kernel argument buffers, cycled
+};
+// One launch with argSets[0], then a synchronize (faults surface here).
+bool launchOnce(const Launch& l, std::string* err);
+// warmup launches, then reps timed one by one with events; ms per rep.
+bool timeLaunches(const Launch& l, int warmup, int reps, std::vector<float>* ms, std::string* err);
+
+bool memAlloc(size_t bytes, CUdeviceptr* out, std::string* err);
+bool memFree(CUdeviceptr p, std::string* err);
+bool memUpload(CUdeviceptr p, const void* src, size_t bytes, std::string* err);
+bool memDownload(CUdeviceptr p, void* dst, size_t bytes, std::string* err);
+bool memSet(CUdeviceptr p, unsigned char v, size_t bytes, std::string* err);
+bool memInfo(size_t* freeB, size_t* totalB, std::string* err);
+bool globalAddress(int module, const std::string& name, CUdeviceptr* p, size_t* bytes, std::string* err);
+
+}  // namespace sm
