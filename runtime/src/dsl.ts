@@ -92,9 +92,31 @@ export function currentBindings(): Bindings | undefined {
 export type DslObjectKind = "tensor" | "scalar" | "score" | "mask";
 const BRAND = Symbol.for("scoremod.kind");
 
+let sinks: ((obj: object, kind: DslObjectKind) => void)[] = [];
+
 function brand<T extends object>(obj: T, kind: DslObjectKind): T {
   Object.defineProperty(obj, BRAND, { value: kind, enumerable: false });
+  for (const sink of sinks) sink(obj, kind);
   return Object.freeze(obj);
+}
+
+/**
+ * Run `fn` and also return every tensor and scalar it declared, exported or not (a module's
+ * private `const t = tensor(...)` still needs sample data).
+ */
+export function captureDeclarations<T>(fn: () => T): { result: T; tensors: Tensor[]; scalars: Scalar[] } {
+  const tensors: Tensor[] = [];
+  const scalars: Scalar[] = [];
+  const sink = (obj: object, kind: DslObjectKind): void => {
+    if (kind === "tensor") tensors.push(obj as Tensor);
+    else if (kind === "scalar") scalars.push(obj as Scalar);
+  };
+  sinks = [...sinks, sink];
+  try {
+    return { result: fn(), tensors, scalars };
+  } finally {
+    sinks = sinks.filter((s) => s !== sink);
+  }
 }
 
 /** Which DSL object `x` is, or undefined for anything else. */
