@@ -1,0 +1,205 @@
+// Runs all GPU work in a child process (the runner worker) so that a faulting kernel, a hang
+// or a crash can never take down the host (extension host, language server or CLI). One request
+// at a time; after any fault, hang, crash or malformed message the worker is killed and the next
+// request starts a fresh process (a CUDA context that faulted is unusable anyway).
+import { fork, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseWorkerMessage, type HostRequest, type ResultOf, type WorkerMessage } from "./protocol";
+import { RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult } from "./types";
+
+export interface SupervisorOptions {
+  /** The worker script: dist/runner-worker.js by default. */
+  workerPath?: string;
+  /** Watchdog: kill the worker when it sends nothing for this long (ms). Default 120 s. */
+  idleLimitMs?: number;
+  /** Extra environment for the worker. */
+  env?: NodeJS.ProcessEnv;
+  execArgv?: string[];
+  /** Called for every progress message. */
+  onProgress?: (stage: string, detail?: string) => void;
+}
+
+/** Kinds after which the worker process is not reused. */
+const FATAL = new Set(["fault", "hang", "crash", "protocol", "bounds"]);
+
+export function defaultWorkerPath(): string {
+  // Bundled: this code is inside dist/*.js, beside runner-worker.js. Source: repo/dist.
+  const beside = join(__dirname, "runner-worker.js");
+  return existsSync(beside) ? beside : join(__dirname, "..", "..", "..", "dist", "runner-worker.js");
+}
+
+interface Pending {
+  id: number;
+  mod?: string;
+  load?: string;
+  line?: number;
+  resolve: (v: unknown) => void;
+  reject: (e: RunnerError) => void;
+  timer?: NodeJS.Timeout;
+}
+
+export class RunnerSupervisor {
+  private child: ChildProcess | null = null;
+  private pending: Pending | null = null;
+  private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly opts: Required<Pick<SupervisorOptions, "idleLimitMs">> & SupervisorOptions;
+  /** Processes started so far (tests check that a fault leads to a fresh one). */
+  started = 0;
+
+  constructor(opts: SupervisorOptions = {}) {
+    this.opts = { idleLimitMs: 120_000, ...opts };
+  }
+
+  probe(): Promise<ProbeResult> { return this.request({ type: "probe", id: 0 }); }
+  bench(job: BenchJob): Promise<BenchResult> { return this.request({ type: "bench", id: 0, job }, job.mod); }
+  sweep(job: SweepJob): Promise<SweepResult> { return this.request({ type: "sweep", id: 0, job }, job.mod); }
+
+  /** Stops the worker (if any). Pending work fails as a crash. */
+  dispose(): void { this.kill(); }
+
+  get pid(): number | undefined { return this.child?.pid; }
+
+  private request<R extends HostRequest>(req: R, mod?: string): Promise<ResultOf<R>> {
+    // Serialize: the worker handles one request at a time.
+    const run = () => this.send(req, mod) as Promise<ResultOf<R>>;
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private spawn(): ChildProcess {
+    const path = this.opts.workerPath ?? defaultWorkerPath();
+    if (!existsSync(path)) {
+      throw new RunnerError({ kind: "internal", message: `runner worker not found at ${path} (run \`npm run build\`)` });
+    }
+    const child = fork(path, [], {
+      env: { ...process.env, ...this.opts.env },
+      execArgv: this.opts.execArgv ?? [],
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
+      serialization: "json",
+    });
+    this.started++;
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    child.on("message", (raw) => this.onMessage(child, raw));
+    child.on("exit", (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      const p = this.pending;
+      if (!p) return;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      this.fail(p, {
+        kind: "crash",
+        message: `${this.who(p)}: the runner process ${how}${stderr.trim() ? `: ${lastLines(stderr)}` : ""}`,
+      });
+    });
+    child.on("error", (err) => {
+      if (this.child !== child || !this.pending) return;
+      this.fail(this.pending, { kind: "crash", message: `${this.who(this.pending)}: runner process error: ${err.message}` });
+      this.kill();
+    });
+    return child;
+  }
+
+  private send(req: HostRequest, mod?: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let child: ChildProcess;
+      try {
+        child = this.child ?? (this.child = this.spawn());
+      } catch (e) {
+        reject(e instanceof RunnerError ? e : new RunnerError({ kind: "internal", message: String(e), mod }));
+        return;
+      }
+      const id = this.nextId++;
+      const p: Pending = { id, mod, resolve, reject };
+      this.pending = p;
+      this.arm(p);
+      child.send({ ...req, id }, (err) => {
+        if (err && this.pending === p) {
+          this.fail(p, { kind: "crash", message: `${this.who(p)}: could not reach the runner process: ${err.message}` });
+          this.kill();
+        }
+      });
+    });
+  }
+
+  private arm(p: Pending): void {
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = setTimeout(() => {
+      if (this.pending !== p) return;
+      this.fail(p, {
+        kind: "hang",
+        message: `${this.who(p)}: no progress for ${this.opts.idleLimitMs} ms; the runner process was killed (watchdog)`,
+      });
+      this.kill();
+    }, this.opts.idleLimitMs);
+  }
+
+  private onMessage(child: ChildProcess, raw: unknown): void {
+    if (child !== this.child) return;
+    const msg = parseWorkerMessage(raw);
+    const p = this.pending;
+    if (typeof msg === "string") {
+      if (p) this.fail(p, { kind: "protocol", message: `${this.who(p)}: malformed message from the runner process (${msg}); it was restarted` });
+      this.kill();
+      return;
+    }
+    if (msg.type === "ready") return;
+    if (!p || msg.id !== p.id) {
+      // A reply to nothing we asked: the worker and host disagree; start over.
+      if (p) this.fail(p, { kind: "protocol", message: `${this.who(p)}: reply for request ${msg.id}, expected ${p.id}` });
+      this.kill();
+      return;
+    }
+    this.arm(p);
+    switch (msg.type) {
+      case "progress":
+        this.opts.onProgress?.(msg.stage, msg.detail);
+        return;
+      case "context":
+        p.mod = msg.mod;
+        p.load = msg.load;
+        p.line = msg.line;
+        return;
+      case "result":
+        this.settle(p);
+        p.resolve(msg.result);
+        return;
+      case "error":
+        this.fail(p, { ...msg.error, mod: msg.error.mod ?? p.mod, load: msg.error.load ?? p.load, line: msg.error.line ?? p.line });
+        if (FATAL.has(msg.error.kind)) this.kill();
+        return;
+    }
+  }
+
+  private who(p: Pending): string {
+    if (!p.mod) return "runner";
+    return `mod '${p.mod}'${p.load ? ` (load ${p.load}${p.line ? ` at line ${p.line}` : ""})` : ""}`;
+  }
+
+  private settle(p: Pending): void {
+    if (p.timer) clearTimeout(p.timer);
+    if (this.pending === p) this.pending = null;
+  }
+
+  private fail(p: Pending, info: RunnerErrorInfo): void {
+    this.settle(p);
+    p.reject(new RunnerError({ ...info, mod: info.mod ?? p.mod, load: info.load ?? p.load, line: info.line ?? p.line }));
+  }
+
+  private kill(): void {
+    const c = this.child;
+    this.child = null;
+    if (c && c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    const p = this.pending;
+    if (p) this.fail(p, { kind: "crash", message: `${this.who(p)}: the runner process was stopped` });
+  }
+}
+
+function lastLines(s: string): string {
+  return s.trim().split("\n").slice(-3).join(" | ");
+}
+
+export type { WorkerMessage };

@@ -1,0 +1,128 @@
+// The runner's public data types: what a caller asks for and what comes back. Shared by the
+// supervisor (host side), the worker process and the CLI/extension that display results.
+import type { ProbeResult } from "../../../csrc/index";
+
+export type { ProbeResult };
+
+export interface Shape {
+  B: number;
+  H: number;
+  /** KV heads (GQA); defaults to H. */
+  Hkv?: number;
+  Q: number;
+  KV: number;
+  /** Head dim: 64 or 128. */
+  D: number;
+}
+
+export type RunnerTargetId = "runner-sm90" | "runner-sm80";
+
+export interface BenchJob {
+  /** The .scoremod.ts file (name for diagnostics and #line) and its text. */
+  fileName: string;
+  text: string;
+  /** The mod to run; a score mod may be paired with a mask mod of the same file and vice versa. */
+  mod: string;
+  maskMod?: string;
+  /** V; default: the mod's declared vecSize. */
+  vec?: number;
+  /** Align override for every aux tensor, in bytes ("elem" = element size); used by the sweep. */
+  align?: number | "elem";
+  shape: Shape;
+  dtype?: "bf16" | "f16";
+  /** Causal work skipping hint (set only for masks that drop kv > q; the reference ignores it). */
+  skipKvAfterQ?: boolean;
+  checks?: Partial<CheckOptions>;
+  /** Null: correctness only. */
+  timing?: TimingOptions | null;
+  /** Directory that holds csrc/kernels (the worker reads the kernel headers from there). */
+  kernelDir?: string;
+}
+
+export interface CheckOptions {
+  /** V-lane build vs V = 1 build, bitwise. */
+  vecVsScalar: boolean;
+  /** vs the fp32 reference kernel. */
+  referenceKernel: boolean;
+  /** vs the float64 JS reference: "auto" runs it when the problem is small. */
+  jsReference: boolean | "auto";
+  /** Bounds-checked build: report the first out-of-range aux index instead of faulting. */
+  bounds: boolean;
+  /** Stop before launch when an obligation fails (default true; false lets tests fault on purpose). */
+  enforceObligations: boolean;
+}
+
+export interface TimingOptions { warmup: number; reps: number; inputSets: number }
+
+export interface CheckResult {
+  name: "vec-vs-scalar" | "reference-kernel" | "js-reference" | "bounds";
+  ok: boolean;
+  /** Skipped checks say why (ok is then true). */
+  skipped?: string;
+  maxAbsErr?: number;
+  maxRelErr?: number;
+  /** ‖out − ref‖ / ‖ref‖. */
+  relL2?: number;
+  tolerance?: { abs: number; rel: number };
+  detail: string;
+}
+
+export interface CompileInfo { compiler: string; registers: number; spillStores: number; spillLoads: number; localBytes: number; sharedBytes: number; compileMs: number }
+
+export interface BenchResult {
+  mod: string;
+  maskMod?: string;
+  vec: number;
+  align: number | "elem" | "declared";
+  shape: Required<Shape>;
+  dtype: "bf16" | "f16";
+  device: string;
+  compile: CompileInfo;
+  /** Null when timing was not asked for. */
+  timing: { ms: number; msMin: number; msMax: number; reps: number; inputSets: number; tflops: number; auxBytesPerSec: number; auxBytes: number } | null;
+  checks: CheckResult[];
+  /** All checks passed. */
+  ok: boolean;
+  obligations: { text: string; ok: boolean; detail: string }[];
+}
+
+export interface SweepJob extends Omit<BenchJob, "vec" | "align"> {
+  vecs?: number[];
+  aligns?: (number | "elem")[];
+}
+export interface SweepCell { vec: number; align: number | "elem"; result?: BenchResult; error?: RunnerErrorInfo }
+export interface SweepResult { mod: string; shape: Required<Shape>; device: string; cells: SweepCell[] }
+
+export type RunnerErrorKind =
+  | "fault"      // the kernel faulted (illegal address, misaligned address, ...)
+  | "hang"       // the watchdog killed the worker
+  | "crash"      // the worker process died
+  | "protocol"   // the worker sent something malformed
+  | "refused"    // an obligation failed: nothing was launched
+  | "bounds"     // the bounds-checked build found an out-of-range aux index
+  | "compile"    // the generated code did not compile
+  | "analysis"   // the file has errors or the mod does not exist
+  | "no-gpu"     // probe says why the GPU part cannot run
+  | "internal";
+
+export interface RunnerErrorInfo {
+  kind: RunnerErrorKind;
+  message: string;
+  mod?: string;
+  /** The aux load, as source text ("kvBias.at(b, h, kv)"), when known. */
+  load?: string;
+  /** 1-based source line of the load, when known. */
+  line?: number;
+  /** Tensor and obligation for "refused". */
+  tensor?: string;
+  obligation?: string;
+  /** Compiler log for "compile". */
+  log?: string;
+}
+
+export class RunnerError extends Error {
+  constructor(readonly info: RunnerErrorInfo) {
+    super(info.message);
+    this.name = "RunnerError";
+  }
+}

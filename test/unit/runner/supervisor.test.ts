@@ -1,0 +1,92 @@
+// Fault injection against the supervisor with a fake worker (no GPU): every way a runner process
+// can fail becomes a RunnerError naming the mod, and the next request gets a fresh process.
+import { afterEach, describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
+import { RunnerError, type BenchJob } from "../../../runtime/src/runner/types";
+
+const workerPath = fileURLToPath(new URL("./fakeWorker.cjs", import.meta.url));
+const job = (mod: string): BenchJob => ({ fileName: "x.scoremod.ts", text: "", mod, shape: { B: 1, H: 1, Q: 64, KV: 64, D: 64 } });
+
+let sup: RunnerSupervisor | null = null;
+afterEach(() => { sup?.dispose(); sup = null; });
+
+async function failure(p: Promise<unknown>): Promise<RunnerError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(RunnerError);
+    return e as RunnerError;
+  }
+  throw new Error("expected the request to fail");
+}
+
+describe("runner supervisor", () => {
+  it("returns a result and reuses the process", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
+    const a = (await sup.bench(job("ok"))) as unknown as { pid: number };
+    const b = (await sup.bench(job("ok"))) as unknown as { pid: number };
+    expect(a.pid).toBe(b.pid);
+    expect(sup.started).toBe(1);
+  });
+
+  it.each([
+    ["crash", "crash", /exited with code 134/],
+    ["segv", "crash", /killed by SIGSEGV/],
+    ["malformed", "protocol", /malformed message.*result needs id and an object result/],
+    ["garbage", "protocol", /malformed message.*expected an object/],
+    ["wrong-id", "protocol", /reply for request/],
+    ["fault", "fault", /CUDA_ERROR_ILLEGAL_ADDRESS/],
+  ])("%s becomes a '%s' error naming the mod and load, then a fresh process", async (mod, kind, re) => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
+    const before = (await sup.bench(job("ok"))) as unknown as { pid: number };
+    const err = await failure(sup.bench(job(mod)));
+    expect(err.info.kind).toBe(kind);
+    expect(err.info.mod).toBe(mod);
+    expect(err.info.load).toBe("kvBias.at(b, h, kv)");
+    expect(err.message).toMatch(re);
+    if (kind !== "fault") expect(err.message).toContain(`mod '${mod}' (load kvBias.at(b, h, kv) at line 7)`);
+    const after = (await sup.bench(job("ok"))) as unknown as { pid: number };
+    expect(after.pid).not.toBe(before.pid);
+    expect(sup.started).toBe(2);
+  });
+
+  it("kills a hung worker after the idle limit and names the mod", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 300 });
+    const t0 = Date.now();
+    const err = await failure(sup.bench(job("hang")));
+    expect(err.info.kind).toBe("hang");
+    expect(err.message).toMatch(/mod 'hang'.*no progress for 300 ms.*watchdog/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((await sup.bench(job("ok"))) as unknown).toBeTruthy();
+    expect(sup.started).toBe(2);
+  });
+
+  it("progress keeps a long run alive past the idle limit", async () => {
+    const stages: string[] = [];
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 150, onProgress: (s) => stages.push(s) });
+    await sup.bench(job("slow"));
+    expect(stages.filter((s) => s === "rep").length).toBe(6);
+  });
+
+  it("an error reply that is not a fault keeps the process and carries tensor and obligation", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
+    const err = await failure(sup.bench(job("refused")));
+    expect(err.info).toMatchObject({ kind: "refused", mod: "refused", tensor: "kv_bias", obligation: "kv_bias.data_ptr() % 16 == 0" });
+    await sup.bench(job("ok"));
+    expect(sup.started).toBe(1);
+  });
+
+  it("queues concurrent requests one at a time", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
+    const results = await Promise.allSettled([sup.bench(job("ok")), sup.bench(job("crash")), sup.bench(job("ok"))]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
+
+  it("a missing worker script is a clear error, not a crash", async () => {
+    sup = new RunnerSupervisor({ workerPath: "/nonexistent/runner-worker.js" });
+    const err = await failure(sup.probe());
+    expect(err.info.kind).toBe("internal");
+    expect(err.message).toMatch(/runner worker not found.*npm run build/);
+  });
+});
