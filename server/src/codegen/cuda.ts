@@ -1,0 +1,371 @@
+// FileAnalysis -> a self-contained CUDA C++ device function computing V lanes of one mod
+// (DESIGN.md §4, docs/codegen.md). Pure: text in, text out.
+//
+// Shape of the output, for mod M and vector size V:
+//   sm_M_vV_gK(...)    one helper per gather load: a scalar load per lane
+//   sm_M_vV_lane(...)  the mod body for ONE lane; hoisted load values come in as arguments.
+//                      Its text does not depend on V, so every V computes bit-identical lanes.
+//   sm_M_vV(...)       the entry point: issues the uniform loads (once, broadcast) and the
+//                      contiguous loads (V / w vector loads of w elements) exactly as each
+//                      LoadFact says, then runs the lane function for kv0 .. kv0 + V - 1.
+import type { Expr, Stmt, Ty } from "../analysis/ir";
+import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
+import { TARGETS, type TargetId } from "../analysis/targets";
+import { CodegenError, conv, cType, emitExpr, type CExprCtx } from "./cudaExpr";
+import { PRELUDE, RAW_TYPE, laneType } from "./prelude";
+import { paramTables, type ParamTables } from "./tables";
+import { LineWriter, cIdent, type LineMapEntry } from "./writer";
+
+export { CodegenError } from "./cudaExpr";
+
+type LoadExpr = Extract<Expr, { k: "load" }>;
+type Env = Map<string, { value: Expr; env: Env }>;
+interface LoadSite { e: LoadExpr; env: Env; fact: LoadFact; tensor: TensorFact; slot: number }
+
+/** One emitted load, as the PTX proof expects to find it. */
+export interface EmittedLoad {
+  id: number;
+  /** 1-based source line the load's instructions carry. */
+  srcLine: number;
+  tensor: string;
+  class: LoadFact["class"];
+  elemBytes: number;
+  /** Bytes per load instruction and instructions per call of the V-lane function. */
+  widthBytes: number;
+  instructions: number;
+  /** When this load reads exactly what an earlier hoisted load reads, that load's id (no instructions of its own). */
+  sameAs: number | null;
+}
+
+export interface GeneratedCuda {
+  mod: string;
+  kind: ModFact["kind"];
+  target: TargetId;
+  vecSize: number;
+  functionName: string;
+  /** The proof kernel's name (extern "C"). */
+  kernelName: string;
+  /** The device function with its helpers (includes scoremod_abi.cuh). */
+  code: string;
+  /** The `extern "C" __global__` instantiation that calls it (PTX proof, standalone compiles). */
+  kernel: string;
+  /** code + kernel: one compilable translation unit. */
+  text: string;
+  /** Generated line (1-based, in `text`) -> source line (1-based). */
+  lineMap: LineMapEntry[];
+  /** Symbolic dims: dims[i] lives in p.dims[i]. */
+  dims: string[];
+  aux: ParamTables["aux"];
+  scalars: ParamTables["scalars"];
+  loads: EmittedLoad[];
+  /** The file name written in `#line` directives. */
+  lineFile: string;
+}
+
+export interface CudaOptions {
+  /** File name for `#line` (default: the analysed file's base name, so output does not depend on the cwd). */
+  lineFile?: string;
+}
+
+function baseName(p: string): string { return p.split(/[\\/]/).pop() ?? p; }
+
+function findMod(fa: FileAnalysis, name: string): ModFact {
+  const mod = fa.mods.find((m) => m.name === name);
+  if (!mod) {
+    const names = fa.mods.map((m) => m.name);
+    throw new CodegenError(`no mod named '${name}' in ${baseName(fa.fileName)}${names.length ? ` (mods: ${names.join(", ")})` : " (it declares no mods)"}`);
+  }
+  if (!mod.ok) throw new CodegenError(`mod '${name}' has errors; fix them before generating code (run 'scoremod check')`);
+  return mod;
+}
+
+function factOf(mod: ModFact, id: number): LoadFact {
+  const f = mod.loads.find((l) => l.id === id);
+  if (!f) throw new CodegenError(`internal: load ${id} of mod '${mod.name}' has no LoadFact`);
+  return f;
+}
+
+/** Every load in body order, inner loads (inside indices) before the load that uses them. */
+function collectLoads(body: Stmt[], env: Env, visit: (e: LoadExpr, env: Env) => void): void {
+  const scope: Env = new Map(env);
+  const walk = (e: Expr): void => {
+    switch (e.k) {
+      case "load": e.idx.forEach(walk); visit(e, scope); return;
+      case "unary": walk(e.a); return;
+      case "binary": walk(e.a); walk(e.b); return;
+      case "call": e.args.forEach(walk); return;
+      case "cond": walk(e.c); walk(e.a); walk(e.b); return;
+      default: return;
+    }
+  };
+  for (const s of body) {
+    if (s.k === "const") { walk(s.value); scope.set(s.name, { value: s.value, env: new Map(scope) }); }
+    else if (s.k === "if") { walk(s.cond); collectLoads(s.then, scope, visit); collectLoads(s.else, scope, visit); }
+    else walk(s.value);
+  }
+}
+
+function polyCode(p: Poly, dimCode: (d: string) => string): string {
+  const terms = p.filter((m) => m.c !== 0).map((m) => {
+    const f = m.vars.map(dimCode);
+    if (m.c !== 1 || f.length === 0) f.unshift(`${m.c}LL`);
+    return f.join(" * ");
+  });
+  if (terms.length === 0) return "0LL";
+  return terms.length === 1 ? terms[0]! : `(${terms.join(" + ")})`;
+}
+function isOne(p: Poly): boolean {
+  const nz = p.filter((m) => m.c !== 0);
+  return nz.length === 1 && nz[0]!.c === 1 && nz[0]!.vars.length === 0;
+}
+
+export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOptions = {}): GeneratedCuda {
+  const mod = findMod(fa, modName);
+  const target = TARGETS[fa.target];
+  const V = mod.vecSize;
+  if (!Number.isInteger(V) || V < 1) throw new CodegenError(`mod '${modName}': vector size ${V} is not a positive integer`);
+  const tables = paramTables(fa);
+  const lineFile = opts.lineFile ?? baseName(fa.fileName);
+  const id = cIdent(mod.name);
+  const fn = `sm_${id}_v${V}`;
+  const kernelName = `sm_proof_${id}_v${V}`;
+  const modLine = mod.range.start.line;
+
+  const dimCode = (d: string): string => {
+    const k = tables.dims.indexOf(d);
+    if (k < 0) throw new CodegenError(`internal: dim ${d} missing from the dims table`);
+    return `p.dims[${k}]`;
+  };
+  const scalarCode = (name: string): string => {
+    const s = tables.scalars.find((x) => x.varName === name || x.name === name);
+    if (!s) throw new CodegenError(`mod '${modName}' reads an undeclared scalar '${name}'`);
+    return `p.${s.array}[${s.slot}]`;
+  };
+  const tensorOf = (e: LoadExpr): { t: TensorFact; slot: number } => {
+    const slot = fa.tensors.findIndex((t) => t.varName === e.tensor);
+    if (slot < 0) throw new CodegenError(`mod '${modName}' loads from an undeclared tensor '${e.tensor}'`);
+    return { t: fa.tensors[slot]!, slot };
+  };
+
+  // ---- collect loads, decide which hoisted ones share a value ----
+  const sites: LoadSite[] = [];
+  collectLoads(mod.body, new Map(), (e, env) => {
+    const { t, slot } = tensorOf(e);
+    const fact = factOf(mod, e.loadId);
+    if (e.idx.length !== t.shape.length) throw new CodegenError(`load '${fact.text}' has ${e.idx.length} indices; ${t.name} has rank ${t.shape.length}`);
+    sites.push({ e, env, fact, tensor: t, slot });
+  });
+  const siteById = new Map(sites.map((s) => [s.e.loadId, s]));
+  const rep = new Map<number, number>(); // hoisted load id -> the id whose value it uses
+
+  const hoistCtx = (env: Env): CExprCtx => ({
+    arg: (role) => {
+      if (role === "score") throw new CodegenError(`mod '${modName}': a uniform or contiguous load's index depends on the score`);
+      return role === "kv" ? "kv0" : role;
+    },
+    local: (name) => {
+      const d = env.get(name);
+      if (!d) throw new CodegenError(`internal: unbound local '${name}'`);
+      return `(${emitExpr(d.value, hoistCtx(d.env))})`;
+    },
+    dim: (d) => `((int)${dimCode(d)})`,
+    scalar: scalarCode,
+    load: (e) => {
+      const s = siteById.get(e.loadId)!;
+      if (s.fact.class !== "uniform") {
+        throw new CodegenError(`load '${s.fact.text}' is ${s.fact.class} but a hoisted load's index depends on it; the analysis should have called that load a gather`);
+      }
+      return `ld${rep.get(e.loadId) ?? e.loadId}`;
+    },
+  });
+
+  const w = new LineWriter(lineFile);
+  const tgt = `${target.id}`;
+  w.raw(`// Generated by Score Mod Studio from ${lineFile}: ${mod.kind} mod '${mod.name}', target ${tgt} (${target.arch}), V=${V}. Do not edit.`);
+  w.raw(`// SmParams layout (csrc/kernels/scoremod_abi.cuh):`);
+  w.raw(`//   p.dims:  ${tables.dims.map((d, i) => `[${i}]=${d}`).join(" ")}`);
+  w.raw(`//   p.aux:   ${tables.aux.length ? tables.aux.map((a) => `[${a.slot}]=${a.name} (${a.dtype}, ${fa.tensors[a.slot]!.shape.join("x")})`).join(" ") : "(none)"}`);
+  if (tables.scalars.length) w.raw(`//   scalars: ${tables.scalars.map((s) => `p.${s.array}[${s.slot}]=${s.name}`).join(" ")}`);
+  w.raw(`// Loads (class, width, instructions per call of ${fn}):`);
+  for (const s of sites) {
+    const f = s.fact;
+    const n = f.class === "gather" ? V : f.class === "uniform" ? 1 : f.loadsPerVec;
+    w.raw(`//   #${f.id} line ${f.range.start.line + 1}: ${f.text}: ${f.class}, ${f.widthElems} x ${s.tensor.dtype} = ${f.widthBytes} B, ${n} load(s)`);
+  }
+  w.raw(`#include "scoremod_abi.cuh"`);
+  w.raw(PRELUDE);
+  const guard = `SM_DEFINED_${id}_V${V}`;
+  w.raw(`#ifndef ${guard}`);
+  w.raw(`#define ${guard}`);
+
+  const emitted: EmittedLoad[] = [];
+  const extentCode = (t: TensorFact, d: number): string => {
+    const x = t.shape[d]!;
+    return typeof x === "number" ? `${x}LL` : dimCode(x);
+  };
+  const offsetCode = (t: TensorFact, xs: string[]): string =>
+    xs.map((x, d) => (isOne(t.strides[d]!) ? x : `${x} * ${polyCode(t.strides[d]!, dimCode)}`)).join(" + ");
+  const unpack = (t: TensorFact) => `sm_unpack_${t.dtype}`;
+
+  // ---- gather helpers: one scalar load per lane ----
+  for (const s of sites) {
+    if (s.fact.class !== "gather") continue;
+    const { fact: f, tensor: t } = s;
+    const L = f.range.start.line;
+    const lt = laneType(t.dtype);
+    const xs = t.shape.map((_, d) => `x${d}`);
+    w.stmt(L, 0, `__device__ __forceinline__ ${lt} ${fn}_g${f.id}(const SmParams& p, int b, int h, int q, int kv, ${xs.map((x) => `long long ${x}`).join(", ")}) {`);
+    w.stmt(L, 1, `long long o = ${offsetCode(t, xs)};`);
+    w.raw(`#ifdef SM_BOUNDS_CHECK`);
+    w.stmt(L, 1, `if (!(${xs.map((x, d) => `SM_CHECK_INDEX(${f.id}, ${d}, ${x}, ${extentCode(t, d)}, b, h, q, kv)`).join(" && ")})) o = 0;`);
+    w.raw(`#endif`);
+    w.stmt(L, 1, `${lt} v;`);
+    w.stmt(L, 1, `${unpack(t)}<1>(static_cast<const ${RAW_TYPE[t.elemBytes]}*>(p.aux[${s.slot}].data)[o], &v);`);
+    w.stmt(L, 1, `return v;`);
+    w.stmt(L, 0, `}`);
+    emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "gather", elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: V, sameAs: null });
+  }
+
+  // ---- hoisted loads: keys for sharing identical reads ----
+  interface Hoisted { s: LoadSite; idx: string[] }
+  const hoisted: Hoisted[] = [];
+  const keyOf = new Map<string, number>();
+  for (const s of sites) {
+    const f = s.fact;
+    if (f.class === "gather") continue;
+    if (f.class === "contiguous") {
+      if (f.widthElems < 1 || V % f.widthElems !== 0 || f.loadsPerVec * f.widthElems !== V) {
+        throw new CodegenError(`internal: load '${f.text}' is contiguous with width ${f.widthElems} x ${f.loadsPerVec} loads, which does not cover V=${V}`);
+      }
+      if (f.widthBytes !== f.widthElems * s.tensor.elemBytes || !RAW_TYPE[f.widthBytes]) {
+        throw new CodegenError(`internal: load '${f.text}' has an unsupported width of ${f.widthBytes} bytes`);
+      }
+      if (f.widthBytes > target.maxLoadBytes) throw new CodegenError(`internal: load '${f.text}' is ${f.widthBytes} B wide; ${target.id} loads at most ${target.maxLoadBytes} B`);
+      if (s.tensor.unitStrideDim === null) throw new CodegenError(`internal: load '${f.text}' is contiguous but ${s.tensor.name} has no stride-1 dim`);
+    }
+    const ctx = hoistCtx(s.env);
+    const idx = s.e.idx.map((x) => conv(emitExpr(x, ctx), x.ty, "int"));
+    const key = `${s.slot}|${f.class}|${f.widthElems}|${idx.join(",")}`;
+    const prev = keyOf.get(key);
+    if (prev !== undefined) {
+      rep.set(f.id, prev);
+      emitted.push({ id: f.id, srcLine: f.range.start.line + 1, tensor: s.tensor.name, class: f.class, elemBytes: s.tensor.elemBytes, widthBytes: f.widthBytes, instructions: 0, sameAs: prev });
+      continue;
+    }
+    keyOf.set(key, f.id);
+    hoisted.push({ s, idx });
+  }
+
+  // ---- the lane function ----
+  const laneParams = hoisted.map(({ s }) => `${laneType(s.tensor.dtype)} ${s.fact.class === "uniform" ? "u" : "c"}${s.fact.id}`);
+  const laneCtx = (): CExprCtx => ({
+    arg: (role) => role,
+    local: (name) => `v_${cIdent(name)}`,
+    dim: (d) => `((int)${dimCode(d)})`,
+    scalar: scalarCode,
+    load: (e) => {
+      const s = siteById.get(e.loadId)!;
+      const r = rep.get(e.loadId) ?? e.loadId;
+      if (s.fact.class === "uniform") return `u${r}`;
+      if (s.fact.class === "contiguous") return `c${r}`;
+      const args = e.idx.map((x) => `(long long)${conv(emitExpr(x, laneCtx()), x.ty, "int")}`);
+      return `${fn}_g${s.fact.id}(p, b, h, q, kv, ${args.join(", ")})`;
+    },
+  });
+  const retTy: Ty = mod.kind === "score" ? "float" : "bool";
+  const emitBody = (body: Stmt[], depth: number): void => {
+    for (const st of body) {
+      const L = st.range.start.line;
+      if (st.k === "const") {
+        w.stmt(L, depth, `const ${cType(st.value.ty)} v_${cIdent(st.name)} = ${emitExpr(st.value, laneCtx())};`);
+      } else if (st.k === "return") {
+        w.stmt(L, depth, `return ${conv(emitExpr(st.value, laneCtx()), st.value.ty, retTy)};`);
+      } else {
+        w.stmt(L, depth, `if (${conv(emitExpr(st.cond, laneCtx()), st.cond.ty, "bool")}) {`);
+        emitBody(st.then, depth + 1);
+        if (st.else.length) {
+          w.stmt(L, depth, `} else {`);
+          emitBody(st.else, depth + 1);
+        }
+        w.stmt(L, depth, `}`);
+      }
+    }
+  };
+  const lead = mod.kind === "score" ? "float score, " : "";
+  w.stmt(modLine, 0, `__device__ __forceinline__ ${cType(retTy)} ${fn}_lane(${lead}int b, int h, int q, int kv, const SmParams& p${laneParams.map((x) => `, ${x}`).join("")}) {`);
+  emitBody(mod.body, 1);
+  // Every path of a TypeScript mod returns (the checker enforces it); this keeps nvcc's flow analysis quiet.
+  w.stmt(modLine, 1, mod.kind === "score" ? `return score;` : `return true;`);
+  w.stmt(modLine, 0, `}`);
+
+  // ---- the V-lane entry point ----
+  const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
+  w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}(${sig}, int b, int h, int q, int kv0, const SmParams& p) {`);
+  for (const { s, idx } of hoisted) {
+    const { fact: f, tensor: t } = s;
+    const L = f.range.start.line;
+    const lt = laneType(t.dtype);
+    const n = `ld${f.id}`;
+    const xs = idx.map((_, d) => `x${f.id}_${d}`);
+    idx.forEach((code, d) => w.stmt(L, 1, `const long long ${xs[d]} = ${code};`));
+    w.stmt(L, 1, `long long o${f.id} = ${offsetCode(t, xs)};`);
+    const contiguous = f.class === "contiguous";
+    w.raw(`#ifdef SM_BOUNDS_CHECK`);
+    const checks = xs.map((x, d) => `SM_CHECK_INDEX(${f.id}, ${d}, ${x}, ${extentCode(t, d)}, b, h, q, kv0)`);
+    if (contiguous) {
+      // The whole chunk must be inside: check the last lane's index of the stride-1 dim too.
+      const u = t.unitStrideDim!;
+      checks.push(`SM_CHECK_INDEX(${f.id}, ${u}, ${xs[u]} + ${V - 1}, ${extentCode(t, u)}, b, h, q, kv0 + ${V - 1})`);
+    }
+    w.stmt(L, 1, `if (!(${checks.join(" && ")})) o${f.id} = 0;`);
+    w.raw(`#endif`);
+    w.stmt(L, 1, `const char* __restrict__ a${f.id} = static_cast<const char*>(p.aux[${s.slot}].data);`);
+    if (!contiguous) {
+      w.stmt(L, 1, `${lt} ${n};`);
+      w.stmt(L, 1, `${unpack(t)}<1>(*reinterpret_cast<const ${RAW_TYPE[t.elemBytes]}*>(a${f.id} + o${f.id} * ${t.elemBytes}), &${n});`);
+      emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "uniform", elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
+    } else {
+      const we = f.widthElems;
+      w.stmt(L, 1, `${lt} ${n}[${V}];`);
+      w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(*reinterpret_cast<const ${RAW_TYPE[f.widthBytes]}*>(a${f.id} + (o${f.id} + c * ${we}) * ${t.elemBytes}), &${n}[c * ${we}]);`);
+      emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "contiguous", elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: V / we, sameAs: null });
+    }
+  }
+  const laneArgs = hoisted.map(({ s }) => (s.fact.class === "uniform" ? `, ld${s.fact.id}` : `, ld${s.fact.id}[i]`)).join("");
+  const call = mod.kind === "score"
+    ? `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`
+    : `keep[i] = ${fn}_lane(b, h, q, kv0 + i, p${laneArgs});`;
+  w.stmt(modLine, 1, `_Pragma("unroll") for (int i = 0; i < ${V}; ++i) ${call}`);
+  w.stmt(modLine, 0, `}`);
+  w.raw(`#endif // ${guard}`);
+  const genFile = `${lineFile.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "")}.${id}.${target.id}.v${V}.cu`;
+  w.resetTo(genFile);
+  const code = w.text();
+
+  const kernel = proofKernel(kernelName, fn, mod.kind, V);
+  emitted.sort((a, b) => a.id - b.id);
+  return {
+    mod: mod.name, kind: mod.kind, target: target.id, vecSize: V, functionName: fn, kernelName,
+    code, kernel, text: code + kernel, lineMap: w.map, dims: tables.dims, aux: tables.aux, scalars: tables.scalars,
+    loads: emitted, lineFile,
+  };
+}
+
+/**
+ * A thin kernel that reads its inputs from memory (so nvcc cannot constant-fold indices or
+ * drop loads), calls the device function once, and stores the results. kv0 is read from memory
+ * too: nvcc must not learn kv0 % V == 0, which only the analysis may use.
+ */
+function proofKernel(name: string, fn: string, kind: ModFact["kind"], V: number): string {
+  const lines = [
+    `extern "C" __global__ void ${name}(const int* __restrict__ coords, const float* __restrict__ in, ${kind === "score" ? "float" : "bool"}* __restrict__ out, const SmParams p) {`,
+    `  const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];`,
+    kind === "score"
+      ? `  float v[${V}];\n  _Pragma("unroll") for (int i = 0; i < ${V}; ++i) v[i] = in[i];`
+      : `  bool v[${V}];`,
+    `  ${fn}(v, b, h, q, kv0, p);`,
+    `  _Pragma("unroll") for (int i = 0; i < ${V}; ++i) out[i] = v[i];`,
+    `}`,
+  ];
+  return lines.join("\n") + "\n";
+}

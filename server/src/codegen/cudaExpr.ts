@@ -1,0 +1,140 @@
+// IR expressions -> CUDA C++ expressions. Types follow the IR (int = int32, float = f32, bool).
+// The math mapping is documented in docs/codegen.md: accurate libdevice functions only, never
+// the approximate intrinsics, so a lane's result does not depend on how it was compiled or on V.
+import type { Expr, Ty, MathFn } from "../analysis/ir";
+
+export interface CExprCtx {
+  arg(role: "score" | "b" | "h" | "q" | "kv"): string;
+  local(name: string): string;
+  dim(name: string): string;
+  scalar(name: string): string;
+  /** The C expression for a load (a hoisted lane value or an inline gather call). */
+  load(e: Extract<Expr, { k: "load" }>): string;
+}
+
+export class CodegenError extends Error {}
+
+export function cType(ty: Ty): string {
+  return ty === "float" ? "float" : ty === "int" ? "int" : "bool";
+}
+
+/** Convert a C expression of type `from` to type `to`. */
+export function conv(code: string, from: Ty, to: Ty): string {
+  if (from === to) return code;
+  if (to === "bool") return `((${code}) != 0)`;
+  if (to === "float") return `((float)(${code}))`;
+  // to int: from float truncates toward zero (C cast), as JS's `| 0` would for in-range values.
+  return `((int)(${code}))`;
+}
+
+/** A float literal that C parses to exactly the f32 nearest the IR's number (as Math.fround does). */
+export function floatLit(v: number): string {
+  if (Number.isNaN(v)) return "(__int_as_float(0x7fffffff))";
+  if (v === Infinity) return "(__int_as_float(0x7f800000))";
+  if (v === -Infinity) return "(__int_as_float(0xff800000))";
+  const f = Math.fround(v);
+  if (!Number.isFinite(f)) return v > 0 ? "(__int_as_float(0x7f800000))" : "(__int_as_float(0xff800000))";
+  let s = String(f);
+  // String(f) is the shortest double that round-trips f; as a C float literal it still rounds to f.
+  if (!/[.e]/.test(s)) s += ".0";
+  s += "f";
+  return f < 0 || Object.is(f, -0) ? `(${s})` : s;
+}
+
+export function intLit(v: number): string {
+  if (!Number.isInteger(v) || v > 2147483647 || v < -2147483648) {
+    throw new CodegenError(`integer literal ${v} does not fit in int32`);
+  }
+  return v < 0 ? `(${v})` : String(v);
+}
+
+const FLOAT_FN: Partial<Record<MathFn, string>> = {
+  exp: "expf", exp2: "exp2f", log: "logf", log2: "log2f", tanh: "tanhf", sqrt: "sqrtf",
+  rsqrt: "rsqrtf", sin: "sinf", cos: "cosf", floor: "floorf", ceil: "ceilf",
+};
+
+function isArith(op: string): boolean { return op === "+" || op === "-" || op === "*" || op === "/" || op === "%"; }
+function isCompare(op: string): boolean { return ["<", "<=", ">", ">=", "==", "!="].includes(op); }
+
+export function emitExpr(e: Expr, ctx: CExprCtx): string {
+  switch (e.k) {
+    case "num": return e.ty === "int" ? intLit(e.value) : e.ty === "bool" ? (e.value ? "true" : "false") : floatLit(e.value);
+    case "bool": return conv(e.value ? "true" : "false", "bool", e.ty);
+    case "arg": return e.role === "score" ? conv(ctx.arg("score"), "float", e.ty) : conv(ctx.arg(e.role), "int", e.ty);
+    case "dim": return conv(ctx.dim(e.name), "int", e.ty);
+    case "scalar": return ctx.scalar(e.name);
+    case "local": return ctx.local(e.name);
+    case "load": return ctx.load(e);
+    case "unary": {
+      if (e.op === "!") return `(!${conv(emitExpr(e.a, ctx), e.a.ty, "bool")})`;
+      if (e.op === "~") return `(~${conv(emitExpr(e.a, ctx), e.a.ty, "int")})`;
+      const t: Ty = e.ty === "bool" ? "int" : e.ty;
+      return conv(`(-${conv(emitExpr(e.a, ctx), e.a.ty, t)})`, t, e.ty);
+    }
+    case "binary": return emitBinary(e, ctx);
+    case "call": return emitCall(e, ctx);
+    case "cond": {
+      const c = conv(emitExpr(e.c, ctx), e.c.ty, "bool");
+      return `(${c} ? ${conv(emitExpr(e.a, ctx), e.a.ty, e.ty)} : ${conv(emitExpr(e.b, ctx), e.b.ty, e.ty)})`;
+    }
+  }
+}
+
+function emitBinary(e: Extract<Expr, { k: "binary" }>, ctx: CExprCtx): string {
+  const a = emitExpr(e.a, ctx), b = emitExpr(e.b, ctx);
+  const op = e.op;
+  if (op === "&&" || op === "||") return conv(`(${conv(a, e.a.ty, "bool")} ${op} ${conv(b, e.b.ty, "bool")})`, "bool", e.ty);
+  if (isCompare(op)) {
+    // Compare in float when either side is float (what JS does with numbers, in f32 here).
+    const t: Ty = e.a.ty === "float" || e.b.ty === "float" ? "float" : e.a.ty === "bool" && e.b.ty === "bool" ? "bool" : "int";
+    return conv(`(${conv(a, e.a.ty, t)} ${op} ${conv(b, e.b.ty, t)})`, "bool", e.ty);
+  }
+  if (op === "&" || op === "|" || op === "^" || op === "<<" || op === ">>") {
+    return conv(`(${conv(a, e.a.ty, "int")} ${op} ${conv(b, e.b.ty, "int")})`, "int", e.ty);
+  }
+  if (isArith(op)) {
+    // `/` is JS division: always in float. `%` truncates (JS and C agree): fmodf in float, % in int.
+    const t: Ty = op === "/" || e.ty === "float" || e.a.ty === "float" || e.b.ty === "float" ? "float" : "int";
+    const ca = conv(a, e.a.ty, t), cb = conv(b, e.b.ty, t);
+    const code = op === "%" && t === "float" ? `fmodf(${ca}, ${cb})` : `(${ca} ${op} ${cb})`;
+    return conv(code, t, e.ty);
+  }
+  throw new CodegenError(`unsupported operator ${op}`);
+}
+
+function emitCall(e: Extract<Expr, { k: "call" }>, ctx: CExprCtx): string {
+  const args = e.args.map((x) => emitExpr(x, ctx));
+  const allInt = e.args.every((x) => x.ty === "int");
+  const f = (i: number) => conv(args[i]!, e.args[i]!.ty, "float");
+  const n = (i: number) => conv(args[i]!, e.args[i]!.ty, "int");
+  const arity = (k: number) => {
+    if (e.args.length !== k) throw new CodegenError(`${e.fn} takes ${k} argument(s), got ${e.args.length}`);
+  };
+  switch (e.fn) {
+    case "min": case "max":
+      arity(2);
+      if (allInt) return conv(`${e.fn}(${n(0)}, ${n(1)})`, "int", e.ty);
+      return conv(`${e.fn === "min" ? "fminf" : "fmaxf"}(${f(0)}, ${f(1)})`, "float", e.ty);
+    case "abs":
+      arity(1);
+      return allInt ? conv(`abs(${n(0)})`, "int", e.ty) : conv(`fabsf(${f(0)})`, "float", e.ty);
+    case "idiv":
+      arity(2);
+      // C truncation, the DSL's documented semantics (and what `%` pairs with).
+      if (allInt) return conv(`(${n(0)} / ${n(1)})`, "int", e.ty);
+      return conv(`truncf(${f(0)} / ${f(1)})`, "float", e.ty);
+    case "sigmoid":
+      arity(1);
+      return conv(`(1.0f / (1.0f + expf(-${f(0)})))`, "float", e.ty);
+    case "floor": case "ceil":
+      arity(1);
+      if (allInt) return conv(args[0]!, "int", e.ty);
+      return conv(`${FLOAT_FN[e.fn]}(${f(0)})`, "float", e.ty);
+    default: {
+      const fn = FLOAT_FN[e.fn];
+      if (!fn) throw new CodegenError(`unsupported function ${e.fn}`);
+      arity(1);
+      return conv(`${fn}(${f(0)})`, "float", e.ty);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// Helpers every generated file carries (guarded, so several generated files can share one
+// translation unit): unpack a raw load of N elements into lane values.
+// bf16/f16 go through the pair intrinsics; every conversion here is exact, so a vector load
+// followed by unpacking gives bit for bit what N scalar loads would.
+import type { DTypeName } from "../analysis/facts";
+
+export const RAW_TYPE: Record<number, string> = {
+  1: "unsigned char", 2: "unsigned short", 4: "unsigned int", 8: "uint2", 16: "uint4", 32: "ulonglong4_32a",
+};
+
+/** The C type a lane holds after loading an element of this dtype. */
+export function laneType(d: DTypeName): "float" | "int" | "bool" {
+  return d === "bf16" || d === "f16" || d === "f32" ? "float" : d === "bool" ? "bool" : "int";
+}
+
+export const PRELUDE = `#ifndef SM_CODEGEN_PRELUDE
+#define SM_CODEGEN_PRELUDE
+// Split a raw load into 32-bit words through member access only: reinterpreting the loaded
+// aggregate through a pointer lets nvcc split one vector load into several narrow ones.
+__device__ __forceinline__ void sm_words(unsigned char r, unsigned* w) { w[0] = r; }
+__device__ __forceinline__ void sm_words(unsigned short r, unsigned* w) { w[0] = r; }
+__device__ __forceinline__ void sm_words(unsigned int r, unsigned* w) { w[0] = r; }
+__device__ __forceinline__ void sm_words(const uint2& r, unsigned* w) { w[0] = r.x; w[1] = r.y; }
+__device__ __forceinline__ void sm_words(const uint4& r, unsigned* w) { w[0] = r.x; w[1] = r.y; w[2] = r.z; w[3] = r.w; }
+__device__ __forceinline__ void sm_words(const ulonglong4_32a& r, unsigned* w) {
+  w[0] = (unsigned)r.x; w[1] = (unsigned)(r.x >> 32); w[2] = (unsigned)r.y; w[3] = (unsigned)(r.y >> 32);
+  w[4] = (unsigned)r.z; w[5] = (unsigned)(r.z >> 32); w[6] = (unsigned)r.w; w[7] = (unsigned)(r.w >> 32);
+}
+#define SM_WORDS(R, r) unsigned w[(sizeof(R) + 3) / 4]; sm_words(r, w)
+__device__ __forceinline__ unsigned short sm_half_bits(const unsigned* w, int t) { return (unsigned short)(w[t / 2] >> (16 * (t % 2))); }
+__device__ __forceinline__ unsigned sm_byte(const unsigned* w, int t) { return (w[t / 4] >> (8 * (t % 4))) & 0xffu; }
+// Unpack N elements held in a raw load R (sizeof(R) == N * element size) into lane values.
+// Every conversion is exact, so a vector load gives bit for bit what N scalar loads give.
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_bf16(const R& r, float* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N / 2; ++t) {
+    const float2 f = __bfloat1622float2(__halves2bfloat162(__ushort_as_bfloat16(sm_half_bits(w, 2 * t)), __ushort_as_bfloat16(sm_half_bits(w, 2 * t + 1))));
+    out[2 * t] = f.x; out[2 * t + 1] = f.y;
+  }
+  if (N % 2) out[N - 1] = __bfloat162float(__ushort_as_bfloat16(sm_half_bits(w, N - 1)));
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_f16(const R& r, float* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N / 2; ++t) {
+    const float2 f = __half22float2(__halves2half2(__ushort_as_half(sm_half_bits(w, 2 * t)), __ushort_as_half(sm_half_bits(w, 2 * t + 1))));
+    out[2 * t] = f.x; out[2 * t + 1] = f.y;
+  }
+  if (N % 2) out[N - 1] = __half2float(__ushort_as_half(sm_half_bits(w, N - 1)));
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_f32(const R& r, float* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = __uint_as_float(w[t]);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_i32(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)w[t];
+}
+// u32 lanes are int32 (two's complement bits): the DSL's ints are 32-bit (docs/codegen.md).
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_u32(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)w[t];
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_u8(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)sm_byte(w, t);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(const R& r, bool* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = sm_byte(w, t) != 0u;
+}
+#endif`;

@@ -1,0 +1,36 @@
+// Builds generated C++ text with a `#line` directive before every statement that comes from the
+// .scoremod.ts source, and records the line map (generated line -> source line, both 1-based).
+
+export interface LineMapEntry { genLine: number; srcLine: number }
+
+export class LineWriter {
+  readonly lines: string[] = [];
+  readonly map: LineMapEntry[] = [];
+  constructor(private readonly file: string) {}
+
+  /** A line of generated code attributed to source line `srcLine0` (0-based, as IR ranges are). */
+  stmt(srcLine0: number, indent: number, text: string): void {
+    this.lines.push(`#line ${srcLine0 + 1} ${cString(this.file)}`);
+    this.lines.push("  ".repeat(indent) + text);
+    this.map.push({ genLine: this.lines.length, srcLine: srcLine0 + 1 });
+  }
+
+  /** A line with no source (comments, preprocessor, helpers). */
+  raw(text: string): void { this.lines.push(text); }
+
+  /** Point nvcc's line info back at the generated file itself, so code after this is not blamed on the source. */
+  resetTo(genFile: string): void {
+    this.lines.push(`#line ${this.lines.length + 2} ${cString(genFile)}`);
+  }
+
+  text(): string { return this.lines.join("\n") + "\n"; }
+}
+
+export function cString(s: string): string {
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/** A C identifier fragment from a user name (mod and tensor names are TS identifiers, but be safe). */
+export function cIdent(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]/g, "_");
+}
