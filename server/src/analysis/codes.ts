@@ -1,0 +1,68 @@
+// Stable codes of the analysis frontend's own diagnostics (SM1xx). Each has a page under
+// docs/diagnostics/<code>.md saying what it means and how to fix it. Codes are never reused:
+// retire a code rather than give it a new meaning. (The classifier's codes live in its module.)
+export const SM = {
+  /** Syntax a mod body cannot contain (strings, objects, element access, ...). */
+  unsupportedSyntax: "SM100",
+  /** A call that is neither a DSL math function, `t.at(...)` nor `dim("NAME")`. */
+  unsupportedCall: "SM101",
+  /** for / while / do loops. */
+  loop: "SM102",
+  /** Assignment, ++/--, `let` or `var`. */
+  mutation: "SM103",
+  /** A function or arrow inside a mod body. */
+  closure: "SM104",
+  /** A name that is not a parameter, local const, module numeric const, tensor or scalar. */
+  unknownName: "SM105",
+  /** A float (or bool) expression used as a tensor index. */
+  floatIndex: "SM106",
+  /** vecSize is not a constant. */
+  vecSizeNotConstant: "SM107",
+  /** vecSize is not a positive integer. */
+  vecSizeNotInteger: "SM108",
+  /** vecSize is not a power of two. */
+  vecSizeNotPow2: "SM109",
+  /** `%`, idiv or a bitwise operator applied to a float. */
+  intOpOnFloat: "SM110",
+  /** A mod body with a path that returns nothing. */
+  missingReturn: "SM111",
+  /** A mask mod returning a number. */
+  maskNotBool: "SM112",
+  /** A score mod returning a boolean. */
+  scoreNotNumber: "SM113",
+  /** `.at(...)` on something that is not a declared tensor. */
+  unknownTensor: "SM114",
+  /** `.value` on something that is not a declared scalar, or a scalar used without `.value`. */
+  unknownScalar: "SM115",
+  /** `dim(...)` without a string literal naming a dim. */
+  dimNotLiteral: "SM116",
+  /** A tensor(...) declaration whose arguments are not literals of the expected shape. */
+  badTensorDecl: "SM117",
+  /** A scalar(...) declaration whose arguments are not literals of the expected shape. */
+  badScalarDecl: "SM118",
+  /** A scoreMod/maskMod whose function or parameters cannot be analysed. */
+  badModDecl: "SM119",
+  /** Mixing booleans and numbers (arithmetic on a bool, `&&` on numbers, ...). */
+  typeMismatch: "SM120",
+  /** Code after a return. */
+  unreachable: "SM122",
+  /** Two tensors or scalars with the same declared name. */
+  duplicateName: "SM123",
+  /** An integer literal outside the 32-bit signed range. */
+  intOutOfRange: "SM126",
+  /** An invalid target or vecSize passed by the caller (CLI flag, editor setting). */
+  badOption: "SM131",
+  /** A file that declares no scoreMod or maskMod. */
+  noMods: "SM140",
+  /** A bug in the analysis: it caught its own exception. */
+  internal: "SM199",
+} as const;
+
+export type SmCode = (typeof SM)[keyof typeof SM];
+
+/** What a mod body may contain: appended to "unsupported" messages. */
+export const SUPPORTED_SUMMARY =
+  "a mod body may use numbers, + - * / %, comparisons, && || !, ternaries, const bindings, " +
+  "if/else with return, t.at(...) loads, s.value scalars, dim(\"NAME\") and the math functions from \"scoremod\"";
+
+export const MATH_FNS_TEXT = "exp, exp2, log, log2, tanh, sigmoid, sqrt, rsqrt, sin, cos, abs, min, max, floor, ceil, idiv";

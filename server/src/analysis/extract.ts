@@ -1,0 +1,151 @@
+// From a parsed score_mod file to facts: every top-level `const` holding tensor(...),
+// scalar(...), scoreMod(...) or maskMod(...) (exported or not), their literal arguments,
+// and each mod's body as typed IR with its `.at()` loads in source order. Pure: no IO,
+// never throws on any syntax tree TypeScript's parser produces.
+import { ts } from "ts-morph";
+import type { Diagnostic, OptionsSite, ScalarFact, TensorFact } from "./facts";
+import type { Range, Stmt } from "./ir";
+import { SM } from "./codes";
+import { Scope, propName, unwrap } from "./extract-scope";
+import { optionsSite, readScalar, readTensor } from "./extract-decls";
+import { convertMod, type ExtractedLoad, type ModFn } from "./extract-body";
+
+export type { ExtractedLoad } from "./extract-body";
+
+export interface ExtractedMod {
+  name: string;
+  kind: "score" | "mask";
+  range: Range;
+  nameRange: Range;
+  options: OptionsSite;
+  /** options.vecSize when it is a valid constant; null when absent or invalid (reported). */
+  vecSize: number | null;
+  params: string[];
+  body: Stmt[];
+  loads: ExtractedLoad[];
+  /** False when the declaration or body has an SM error: the IR is incomplete. */
+  ok: boolean;
+}
+
+export interface Extraction {
+  tensors: TensorFact[];
+  scalars: ScalarFact[];
+  mods: ExtractedMod[];
+  /** File-wide divisibility facts: dim -> lcm of the declared multiples. */
+  divisible: Record<string, number>;
+  diagnostics: Diagnostic[];
+}
+
+type DeclKind = "tensor" | "scalar" | "scoreMod" | "maskMod";
+interface Decl { name: ts.Identifier; decl: ts.VariableDeclaration; call: ts.CallExpression; kind: DeclKind }
+
+function gcd(a: number, b: number): number { while (b) [a, b] = [b, a % b]; return a; }
+
+export function extract(sf: ts.SourceFile): Extraction {
+  const s = new Scope(sf);
+  const decls: Decl[] = [];
+  // Pass 1: every top-level const is a global (so mods may use consts declared after them).
+  for (const st of sf.statements) {
+    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const d of st.declarationList.declarations) {
+      if (!ts.isIdentifier(d.name)) continue;
+      const init = d.initializer ? unwrap(d.initializer) : undefined;
+      const fn = init && ts.isCallExpression(init) ? s.dslName(init.expression) : null;
+      if (init && ts.isCallExpression(init) && (fn === "tensor" || fn === "scalar" || fn === "scoreMod" || fn === "maskMod")) {
+        decls.push({ name: d.name, decl: d, call: init, kind: fn });
+        s.globals.set(d.name.text, fn === "tensor" ? { kind: "tensor", fact: null }
+          : fn === "scalar" ? { kind: "scalar", fact: null } : { kind: "mod" });
+      } else {
+        s.globals.set(d.name.text, { kind: "const", init: d.initializer });
+      }
+    }
+  }
+
+  // Pass 2: tensors and scalars (their arguments may use module consts).
+  const tensors: TensorFact[] = [];
+  const scalars: ScalarFact[] = [];
+  const kernelNames = new Map<string, string>();
+  const claim = (name: string, varName: string, node: ts.Node): boolean => {
+    const prev = kernelNames.get(name);
+    if (prev !== undefined) {
+      s.error(node, SM.duplicateName, `'${name}' is already the name of ${prev}: tensors and scalars need distinct names (they become kernel arguments)`);
+      return false;
+    }
+    kernelNames.set(name, varName);
+    return true;
+  };
+  for (const d of decls) {
+    const varName = d.name.text;
+    if (d.kind === "tensor") {
+      const fact = readTensor(s, varName, d.call, s.range(d.decl));
+      if (fact && claim(fact.name, varName, d.call.arguments[0])) {
+        tensors.push(fact);
+        s.globals.set(varName, { kind: "tensor", fact });
+      }
+    } else if (d.kind === "scalar") {
+      const fact = readScalar(s, varName, d.call, s.range(d.decl));
+      if (fact && claim(fact.name, varName, d.call.arguments[0])) {
+        scalars.push(fact);
+        s.globals.set(varName, { kind: "scalar", fact });
+      }
+    }
+  }
+
+  // Pass 3: mods.
+  const mods: ExtractedMod[] = [];
+  for (const d of decls) {
+    if (d.kind !== "scoreMod" && d.kind !== "maskMod") continue;
+    const m = readMod(s, d);
+    if (m) mods.push(m);
+  }
+
+  const divisible: Record<string, number> = {};
+  for (const t of tensors) for (const [dim, n] of Object.entries(t.divisible)) {
+    const prev = divisible[dim];
+    divisible[dim] = prev === undefined ? n : (prev / gcd(prev, n)) * n;
+  }
+  return { tensors, scalars, mods, divisible, diagnostics: s.diagnostics };
+}
+
+function readMod(s: Scope, d: Decl): ExtractedMod | null {
+  const kind = d.kind === "scoreMod" ? "score" : "mask";
+  const args = d.call.arguments;
+  if (args.length < 1 || args.length > 2) return null; // TypeScript reports the arity
+  const last = unwrap(args[args.length - 1]);
+  if (!ts.isArrowFunction(last) && !ts.isFunctionExpression(last)) {
+    s.error(args[args.length - 1], SM.badModDecl, `pass the ${kind} mod as an inline arrow function, e.g. ${kind === "score" ? "(score, b, h, q, kv) => score" : "(b, h, q, kv) => q >= kv"}`);
+    return null;
+  }
+  const fn: ModFn = last;
+  let ok = true;
+  let vecSize: number | null = null;
+  const optArg = args.length === 2 ? args[0] : undefined;
+  const opt = optArg ? unwrap(optArg) : undefined;
+  if (optArg && opt && !ts.isObjectLiteralExpression(opt)) {
+    s.error(optArg, SM.badModDecl, "mod options must be an object literal, e.g. { vecSize: 8 }");
+    ok = false;
+  } else if (opt && ts.isObjectLiteralExpression(opt)) {
+    for (const p of opt.properties) {
+      const key = ts.isPropertyAssignment(p) ? propName(p.name) : ts.isShorthandPropertyAssignment(p) ? p.name.text : null;
+      if (key !== "vecSize") continue;
+      const init = ts.isPropertyAssignment(p) ? p.initializer : (p as ts.ShorthandPropertyAssignment).name;
+      const c = s.constant(init);
+      if (!c || typeof c.value !== "number") {
+        s.error(init, SM.vecSizeNotConstant, "vecSize must be a constant number (a literal or a module-level const), e.g. vecSize: 8");
+        ok = false;
+      } else if (!Number.isSafeInteger(c.value) || c.value < 1) {
+        s.error(init, SM.vecSizeNotInteger, `vecSize must be a positive integer, not ${c.value}`);
+        ok = false;
+      } else if ((c.value & (c.value - 1)) !== 0) {
+        s.error(init, SM.vecSizeNotPow2, `vecSize must be a power of two (1, 2, 4, ... 128), not ${c.value}`);
+        ok = false;
+      } else vecSize = c.value;
+    }
+  }
+  const conv = convertMod(s, kind, fn);
+  return {
+    name: d.name.text, kind, range: s.range(d.decl), nameRange: s.range(d.name),
+    options: optionsSite(s, optArg, fn.getStart(s.sf)),
+    vecSize, params: conv.params, body: conv.body, loads: conv.loads, ok: ok && conv.ok,
+  };
+}

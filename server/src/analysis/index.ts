@@ -1,0 +1,145 @@
+// The analysis entry: TypeScript's diagnostics + extraction + per-mod classification, as one
+// FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
+import type { ts } from "ts-morph";
+import { classifyMod } from "./classify";
+import { SM } from "./codes";
+import { extract, type ExtractedMod, type Extraction } from "./extract";
+import type { Diagnostic, FileAnalysis, ModFact } from "./facts";
+import type { Range } from "./ir";
+import { LIB_PATH, TYPINGS_PATH, TsProgram } from "./program";
+import { DEFAULT_TARGET, TARGETS, isTargetId, type Target, type TargetId } from "./targets";
+
+export interface AnalyzeOptions {
+  target?: TargetId;
+  /** Overrides every mod's vecSize (the CLI's --vec, an editor setting). */
+  vecSize?: number;
+}
+
+export { LIB_PATH, TYPINGS_PATH };
+
+const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function internalError(where: string, err: unknown, range: Range = ZERO): Diagnostic {
+  const msg = err instanceof Error ? err.message : String(err);
+  return { range, severity: "error", code: SM.internal, message: `internal analysis error (${where}): ${msg}. Please report this file.` };
+}
+
+function posKey(d: Diagnostic): number { return d.range.start.line * 1e6 + d.range.start.character; }
+
+function isPow2(n: number): boolean { return Number.isSafeInteger(n) && n >= 1 && (n & (n - 1)) === 0; }
+
+/** A set of open files sharing one TypeScript program; re-analysis re-checks only what changed. */
+export class AnalysisHost {
+  private readonly program = new TsProgram();
+
+  setFile(fileName: string, text: string): void { this.program.setFile(fileName, text); }
+  removeFile(fileName: string): void { this.program.removeFile(fileName); }
+  hasFile(fileName: string): boolean { return this.program.hasFile(fileName); }
+  /** The underlying ts-morph project (in-memory file system). */
+  get project() { return this.program.project; }
+
+  /** TypeScript's language service over the same in-memory program (completion, hover, definition). */
+  get languageService(): ts.LanguageService { return this.program.languageService; }
+  /** The name a user file has inside the language service. */
+  pathOf(fileName: string): string { return this.program.pathOf(fileName); }
+
+  analyze(fileName: string, opts: AnalyzeOptions = {}): FileAnalysis {
+    const targetId: TargetId = opts.target && isTargetId(opts.target) ? opts.target : DEFAULT_TARGET;
+    const result: FileAnalysis = { fileName, target: targetId, diagnostics: [], tensors: [], scalars: [], mods: [], divisible: {} };
+    try {
+      if (!this.program.hasFile(fileName)) this.program.setFile(fileName, "");
+      this.analyzeInto(result, fileName, opts, TARGETS[targetId]);
+    } catch (err) {
+      result.diagnostics.push(internalError("file", err));
+    }
+    result.diagnostics.sort((a, b) => posKey(a) - posKey(b));
+    return result;
+  }
+
+  private analyzeInto(out: FileAnalysis, fileName: string, opts: AnalyzeOptions, target: Target): void {
+    if (opts.target !== undefined && !isTargetId(opts.target)) {
+      out.diagnostics.push({ range: ZERO, severity: "error", code: SM.badOption, message: `unknown target '${String(opts.target)}': use one of ${Object.keys(TARGETS).join(", ")}` });
+    }
+    let override: number | undefined;
+    if (opts.vecSize !== undefined) {
+      if (isPow2(opts.vecSize)) override = opts.vecSize;
+      else out.diagnostics.push({ range: ZERO, severity: "error", code: SM.badOption, message: `vecSize ${opts.vecSize} is not a power of two (1, 2, 4, ... 128)` });
+    }
+    out.diagnostics.push(...this.program.diagnostics(fileName));
+    const sf = this.program.sourceFile(fileName);
+    if (!sf) throw new Error("the source file is missing from the program");
+    const ex = extract(sf);
+    out.diagnostics.push(...ex.diagnostics);
+    out.tensors = ex.tensors;
+    out.scalars = ex.scalars;
+    out.divisible = ex.divisible;
+    for (const m of ex.mods) out.mods.push(this.mod(m, ex, target, override, out.diagnostics));
+    if (ex.mods.length === 0) {
+      out.diagnostics.push({
+        range: ZERO, severity: "info", code: SM.noMods,
+        message: "no scoreMod or maskMod found: declare one with `export const m = scoreMod((score, b, h, q, kv) => score)`",
+      });
+    }
+    // A mod with an error anywhere in its declaration cannot be compiled.
+    for (const mod of out.mods) {
+      if (mod.ok && out.diagnostics.some((d) => d.severity === "error" && inside(d.range, mod.range))) mod.ok = false;
+    }
+  }
+
+  private mod(m: ExtractedMod, ex: Extraction, target: Target, override: number | undefined, diags: Diagnostic[]): ModFact {
+    const vecSizeExplicit = override !== undefined || m.vecSize !== null;
+    const vecSize = override ?? m.vecSize ?? (m.loads.length > 0 ? 1 : 2);
+    const fact: ModFact = {
+      name: m.name, kind: m.kind, range: m.range, nameRange: m.nameRange, vecSize, vecSizeExplicit,
+      options: m.options, params: m.params, body: m.body, loads: [],
+      registers: { estimate: 0, budget: target.regBudget }, ok: m.ok,
+    };
+    // An incomplete body (already reported) is not classified: its loads would be guesses.
+    if (!m.ok) return fact;
+    try {
+      const r = classifyMod({
+        mod: m.name, body: m.body, loads: m.loads, tensors: ex.tensors, divisible: ex.divisible,
+        target, vecSize, vecSizeExplicit, options: m.options, modRange: m.range,
+      });
+      fact.loads = r.loads;
+      fact.registers = r.registers;
+      diags.push(...r.diagnostics);
+    } catch (err) {
+      diags.push(internalError(`classifying ${m.name}`, err, m.nameRange));
+      fact.ok = false;
+    }
+    return fact;
+  }
+}
+
+function before(a: Range["start"], b: Range["start"]): boolean {
+  return a.line < b.line || (a.line === b.line && a.character <= b.character);
+}
+function inside(r: Range, outer: Range): boolean { return before(outer.start, r.start) && before(r.end, outer.end); }
+
+// One shared host for the one-shot API: repeated calls on a file reuse its checked program.
+let shared: AnalysisHost | null = null;
+const sharedFiles: string[] = [];
+const SHARED_MAX_FILES = 8;
+
+/** Analyse one file's text. Never throws, whatever the text. */
+export function analyze(fileName: string, text: string, opts: AnalyzeOptions = {}): FileAnalysis {
+  try {
+    shared ??= new AnalysisHost();
+    const i = sharedFiles.indexOf(fileName);
+    if (i >= 0) sharedFiles.splice(i, 1);
+    sharedFiles.push(fileName);
+    while (sharedFiles.length > SHARED_MAX_FILES) shared.removeFile(sharedFiles.shift() as string);
+    shared.setFile(fileName, text);
+    return shared.analyze(fileName, opts);
+  } catch (err) {
+    shared = null;
+    sharedFiles.length = 0;
+    return {
+      fileName, target: opts.target && isTargetId(opts.target) ? opts.target : DEFAULT_TARGET,
+      diagnostics: [internalError("host", err)], tensors: [], scalars: [], mods: [], divisible: {},
+    };
+  }
+}
+
+export type { FileAnalysis } from "./facts";

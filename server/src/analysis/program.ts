@@ -1,0 +1,128 @@
+// The TypeScript side of the analysis: an in-memory ts-morph project holding the DSL typings
+// (as node_modules/scoremod, so `import ... from "scoremod"` resolves with no npm install in
+// the user's folder), a tiny lib (noLib; see miniLib.ts) and the user's files. No IO: every
+// file lives in ts-morph's in-memory file system. Edits replace one file; the language
+// service reuses the unchanged lib/typings source files and their bindings.
+import { Project, ts, type SourceFile } from "ts-morph";
+import { DSL_TYPINGS } from "./dslTypings.generated";
+import { MINI_LIB } from "./miniLib";
+import type { Diagnostic, Severity } from "./facts";
+import type { Range } from "./ir";
+
+export const LIB_PATH = "/lib/scoremod-lib.d.ts";
+export const TYPINGS_PATH = "/node_modules/scoremod/index.d.ts";
+
+export const COMPILER_OPTIONS: ts.CompilerOptions = {
+  noLib: true,
+  target: ts.ScriptTarget.ES2020,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  strict: true,
+  skipLibCheck: true,
+  noEmit: true,
+  isolatedModules: true,
+  allowJs: false,
+  // Keep the checker from walking @types folders that do not exist in memory.
+  types: [],
+};
+
+/** A user file's name mapped into the in-memory file system: one folder per file, always `.ts`. */
+function virtualName(index: number, fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() || "file";
+  const safe = base.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/\.(d\.)?[cm]?tsx?$/i, "") || "file";
+  return `/files/${index}/${safe}.ts`;
+}
+
+export class TsProgram {
+  readonly project: Project;
+  private readonly paths = new Map<string, string>();
+  private readonly texts = new Map<string, string>();
+
+  constructor() {
+    this.project = new Project({
+      useInMemoryFileSystem: true,
+      skipLoadingLibFiles: true,
+      skipFileDependencyResolution: true,
+      compilerOptions: COMPILER_OPTIONS,
+    });
+    this.project.createSourceFile(LIB_PATH, MINI_LIB);
+    this.project.createSourceFile(TYPINGS_PATH, DSL_TYPINGS);
+  }
+
+  /** The raw TypeScript language service (completion, hover, definition for the LSP). */
+  get languageService(): ts.LanguageService {
+    return this.project.getLanguageService().compilerObject;
+  }
+
+  /** The in-memory path of a user file (what the language service calls it). */
+  pathOf(fileName: string): string {
+    let p = this.paths.get(fileName);
+    if (!p) {
+      p = virtualName(this.paths.size, fileName);
+      this.paths.set(fileName, p);
+    }
+    return p;
+  }
+
+  setFile(fileName: string, text: string): void {
+    const path = this.pathOf(fileName);
+    if (this.texts.get(fileName) === text) return;
+    this.texts.set(fileName, text);
+    const existing = this.project.getSourceFile(path);
+    if (existing) existing.replaceWithText(text);
+    else this.project.createSourceFile(path, text);
+  }
+
+  hasFile(fileName: string): boolean { return this.texts.has(fileName); }
+  textOf(fileName: string): string | undefined { return this.texts.get(fileName); }
+
+  removeFile(fileName: string): void {
+    const path = this.paths.get(fileName);
+    if (!path) return;
+    const sf = this.project.getSourceFile(path);
+    if (sf) this.project.removeSourceFile(sf);
+    this.texts.delete(fileName);
+  }
+
+  /** The checked program's AST of a user file (the same one the diagnostics come from). */
+  sourceFile(fileName: string): ts.SourceFile | undefined {
+    return this.languageService.getProgram()?.getSourceFile(this.pathOf(fileName));
+  }
+
+  morphFile(fileName: string): SourceFile | undefined {
+    return this.project.getSourceFile(this.pathOf(fileName));
+  }
+
+  /** TypeScript's own syntactic and semantic diagnostics for one user file. */
+  diagnostics(fileName: string): Diagnostic[] {
+    const path = this.pathOf(fileName);
+    const ls = this.languageService;
+    const sf = this.sourceFile(fileName);
+    const raw = [...ls.getSyntacticDiagnostics(path), ...ls.getSemanticDiagnostics(path)];
+    return raw.map((d) => toDiagnostic(d, sf));
+  }
+}
+
+function severityOf(c: ts.DiagnosticCategory): Severity {
+  if (c === ts.DiagnosticCategory.Error) return "error";
+  if (c === ts.DiagnosticCategory.Warning) return "warning";
+  return "info";
+}
+
+export function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {
+  const s = sf.getLineAndCharacterOfPosition(Math.max(0, Math.min(start, sf.text.length)));
+  const e = sf.getLineAndCharacterOfPosition(Math.max(0, Math.min(end, sf.text.length)));
+  return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
+}
+
+function toDiagnostic(d: ts.Diagnostic, sf: ts.SourceFile | undefined): Diagnostic {
+  const start = d.start ?? 0;
+  const range = sf ? rangeOf(sf, start, start + (d.length ?? 0))
+    : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return {
+    range,
+    severity: severityOf(d.category),
+    code: `TS${d.code}`,
+    message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+  };
+}
