@@ -1,0 +1,342 @@
+// The legality model of DESIGN.md §3: for each aux load of a mod, for V lanes kv = kv0 + i
+// (i < V, kv0 % V == 0, b/h/q fixed) on a target, decide the lane class, the widest provable
+// load, the one missing fact that stops a wider one (with a fix), the runtime obligations and
+// the proof. Soundness first: a load that is not provably contiguous is never wider than scalar.
+import {
+  type Env, type FormCtx, type Sym,
+  dependsOnKv, formOf, formatSym, kvCoefficient, kvFree, loadScopes, newFormCtx, symV2, topLevelEnv, atomsOf,
+} from "./affine";
+import type { Diagnostic, Fix, LaneClass, LoadFact, Obligation, OptionsSite, Poly, TensorFact } from "./facts";
+import { declareDivisibleFix, setOptionFix } from "./fixes";
+import type { Expr, Range, Stmt } from "./ir";
+import { loadDiagnostics, modDiagnostics } from "./modChecks";
+import { V2_ZERO, factsToMakeMultiple, factValue, formatPoly, isUnitPoly, polyV2, pow2Dividing, pow2Floor } from "./poly";
+import { estimateRegisters } from "./registers";
+import type { Target } from "./targets";
+
+/** One `.at()` load as the frontend extracted it; `id` equals the body's load node `loadId`. */
+export interface RawLoad { id: number; range: Range; tensorVar: string; text: string; idx: Expr[] }
+
+export interface ClassifyInput {
+  mod: string;
+  body: Stmt[];
+  loads: RawLoad[];
+  tensors: TensorFact[];
+  /** File-wide divisibility facts: dim -> declared multiple. */
+  divisible: Record<string, number>;
+  target: Target;
+  vecSize: number;
+  vecSizeExplicit: boolean;
+  /** The mod's options argument (vecSize fixes). */
+  options: OptionsSite;
+  modRange: Range;
+}
+
+export interface ClassifyResult {
+  loads: LoadFact[];
+  diagnostics: Diagnostic[];
+  registers: { estimate: number; budget: number };
+}
+
+/** The V the classifier reasons with: an invalid V (reported by modChecks) is treated as 1. */
+export function effectiveV(v: number): number {
+  return Number.isSafeInteger(v) && v >= 1 ? v : 1;
+}
+
+export function classifyMod(input: ClassifyInput): ClassifyResult {
+  const ctx = newFormCtx(input.divisible);
+  const scopes = loadScopes(input.body);
+  const fallback = topLevelEnv(input.body);
+  const tensors = new Map(input.tensors.map((t) => [t.varName, t] as const));
+  const loads = input.loads.map((raw) => {
+    const env = scopes.has(raw.id) ? (scopes.get(raw.id) as Env) : fallback;
+    return classifyLoad(raw, tensors.get(raw.tensorVar) ?? null, env, ctx, input);
+  });
+  const regs = estimateRegisters(input.body, loads, effectiveV(input.vecSize), input.target);
+  const registers = { estimate: regs.estimate, budget: regs.budget };
+  const diagnostics = [...modDiagnostics(input, loads, regs), ...loadDiagnostics(loads, effectiveV(input.vecSize))];
+  return { loads, diagnostics, registers };
+}
+
+// ---------------------------------------------------------------- lane shape
+
+type Shape =
+  | { kind: "uniform" }
+  | { kind: "gather"; why: string }
+  | { kind: "contiguous"; dim: number; base: Sym; outer: { dim: number; idx: Sym }[] };
+
+type Form = ReturnType<typeof formOf>;
+
+/** Step 1: which dims move with kv, and how. */
+export function laneShape(forms: Form[], tensor: TensorFact, ctx: FormCtx): Shape {
+  for (let d = 0; d < forms.length; d++) {
+    const f = forms[d];
+    if (!f.ok) return { kind: "gather", why: `index ${d}: ${f.reason}; loads stay scalar` };
+  }
+  const polys = forms.map((f) => (f.ok ? f.p : new Map<string, number>()));
+  const moving: number[] = [];
+  for (let d = 0; d < polys.length; d++) if (dependsOnKv(forms[d])) moving.push(d);
+  if (moving.length === 0) return { kind: "uniform" };
+  if (moving.length > 1) {
+    return { kind: "gather", why: `kv enters dims ${moving.join(" and ")}: lanes are not consecutive in memory; loads stay scalar` };
+  }
+  const d = moving[0];
+  const text = formatSym(polys[d], ctx);
+  const a = kvCoefficient(polys[d]);
+  if (a === null) {
+    return { kind: "gather", why: `index ${d} = ${text}: the kv coefficient is not a constant; loads stay scalar` };
+  }
+  const u = tensor.unitStrideDim;
+  if (u === null || u !== d || !isUnitPoly(tensor.strides[d] ?? [])) {
+    const stride = formatPoly(tensor.strides[d] ?? []);
+    return {
+      kind: "gather",
+      why: `kv indexes dim ${d} (${String(tensor.shape[d])}), whose stride is ${stride}, not 1: lanes are ${stride} elements apart; loads stay scalar`,
+    };
+  }
+  if (a === -1) {
+    return { kind: "gather", why: `kv enters with coefficient -1 (${text}): lanes run backwards; FA4 would misclassify this; loads stay scalar` };
+  }
+  if (a < 0) {
+    return { kind: "gather", why: `kv enters with coefficient ${a} (${text}): lanes run backwards, ${-a} elements apart; loads stay scalar` };
+  }
+  if (a !== 1) {
+    return { kind: "gather", why: `kv enters with coefficient ${a} (${text}): lanes are ${a} elements apart; loads stay scalar` };
+  }
+  const outer: { dim: number; idx: Sym }[] = [];
+  for (let o = 0; o < polys.length; o++) if (o !== d) outer.push({ dim: o, idx: polys[o] });
+  return { kind: "contiguous", dim: d, base: kvFree(polys[d]), outer };
+}
+
+// ---------------------------------------------------------------- one load
+
+function classifyLoad(raw: RawLoad, tensor: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput): LoadFact {
+  const V = effectiveV(input.vecSize);
+  const head = {
+    id: raw.id, mod: input.mod, range: raw.range, tensorVar: raw.tensorVar,
+    tensor: tensor?.name ?? raw.tensorVar, text: raw.text,
+  };
+  if (!tensor) {
+    return scalarFact(head, "gather", 4, V, `${raw.tensorVar} is not a declared tensor: loads stay scalar`, []);
+  }
+  const e = Math.max(1, tensor.elemBytes);
+  if (raw.idx.length !== tensor.shape.length) {
+    const why = `${raw.idx.length} indices for a rank-${tensor.shape.length} tensor: loads stay scalar`;
+    return scalarFact(head, "gather", e, V, why, []);
+  }
+  const forms = raw.idx.map((x) => formOf(x, env, ctx));
+  const proof = forms.map((f, d) =>
+    `index ${d} = ${f.ok ? formatSym(f.p, ctx) : "not affine in kv"} (dim ${String(tensor.shape[d])}, stride ${formatPoly(tensor.strides[d] ?? [])})`);
+  const shape = laneShape(forms, tensor, ctx);
+  if (shape.kind === "uniform") {
+    proof.push(`no index depends on kv: one ${e} B load per call, broadcast to the ${V} lane${V === 1 ? "" : "s"}`);
+    return { ...head, class: "uniform", widthElems: 1, widthBytes: e, loadsPerVec: 1, why: null, fix: null, obligations: [], proof };
+  }
+  if (shape.kind === "gather") {
+    proof.push(shape.why);
+    return scalarFact(head, "gather", e, V, shape.why, proof);
+  }
+  proof.push(`kv enters only dim ${shape.dim} (stride 1) with coefficient +1: contiguous`);
+  const res = contiguousWidth({ tensor, shape, V, ctx, input });
+  proof.push(...res.proof);
+  return {
+    ...head, class: "contiguous", widthElems: res.w, widthBytes: res.w * e, loadsPerVec: V / res.w,
+    why: res.why, fix: res.fix, obligations: res.obligations, proof,
+  };
+}
+
+type Head = Pick<LoadFact, "id" | "mod" | "range" | "tensorVar" | "tensor" | "text">;
+function scalarFact(head: Head, cls: LaneClass, e: number, V: number, why: string, proof: string[]): LoadFact {
+  return { ...head, class: cls, widthElems: 1, widthBytes: e, loadsPerVec: V, why, fix: null, obligations: [], proof };
+}
+
+// ---------------------------------------------------------------- width of a contiguous load
+
+interface WidthArgs {
+  tensor: TensorFact;
+  shape: Extract<Shape, { kind: "contiguous" }>;
+  V: number;
+  ctx: FormCtx;
+  input: ClassifyInput;
+}
+
+/** A fact that fails at some width; `key` groups the facts one fix repairs. */
+interface Failure { key: string; dim?: number }
+
+/** The facts of step 2 at width W (a power of two); an empty list means W is legal. */
+export function failuresAt(W: number, a: Pick<WidthArgs, "tensor" | "shape" | "ctx">): Failure[] {
+  if (W <= 1) return [];
+  const need = Math.log2(W);
+  const out: Failure[] = [];
+  if (a.tensor.align % (W * a.tensor.elemBytes) !== 0) out.push({ key: "align" });
+  if (symV2(a.shape.base, a.ctx) < need) out.push({ key: "offset" });
+  for (const o of a.shape.outer) {
+    if (outerV2(o, a) < need) out.push({ key: `stride:${o.dim}`, dim: o.dim });
+  }
+  return out;
+}
+
+function outerV2(o: { dim: number; idx: Sym }, a: Pick<WidthArgs, "tensor" | "ctx">): number {
+  const vi = symV2(o.idx, a.ctx);
+  if (vi === V2_ZERO) return V2_ZERO;
+  return vi + polyV2(a.tensor.strides[o.dim] ?? [], a.ctx.divisible);
+}
+
+function largestLegal(cap: number, a: Pick<WidthArgs, "tensor" | "shape" | "ctx">): number {
+  for (let W = cap; W > 1; W /= 2) if (failuresAt(W, a).length === 0) return W;
+  return 1;
+}
+
+interface WidthResult { w: number; why: string | null; fix: Fix | null; obligations: Obligation[]; proof: string[] }
+
+function contiguousWidth(a: WidthArgs): WidthResult {
+  const { tensor, V, input } = a;
+  const target = input.target;
+  const e = Math.max(1, tensor.elemBytes);
+  const byteCap = pow2Floor(Math.floor(target.maxLoadBytes / e));
+  const targetCap = Math.min(byteCap, pow2Floor(target.vecCap));
+  const wCap = Math.min(pow2Dividing(V), targetCap);
+  const proof: string[] = [
+    `width cap v${wCap}: V = ${V}; ${target.id} loads at most ${target.maxLoadBytes} B = ${byteCap} × ${e} B` +
+      (target.ownership === "pairs" ? `; pairs ownership caps V at ${target.vecCap}` : ""),
+  ];
+  const w = largestLegal(wCap, a);
+  proof.push(...widthProof(w, a));
+  const { why, fix } = w < wCap ? missingFact(w, wCap, a) : limitNote(w, a, targetCap);
+  proof.push(w > 1 ? `→ v${w} · ${w * e} B · ${V / w} load${V / w === 1 ? "" : "s"} / ${V} scores` : `→ scalar loads${why ? `: ${why}` : ""}`);
+  return { w, why, fix, obligations: w > 1 ? obligationsFor(w, a) : [], proof };
+}
+
+function widthProof(w: number, a: WidthArgs): string[] {
+  if (w <= 1) return [];
+  const { tensor, shape, ctx, V } = a;
+  const steps = [`align ${tensor.align} B is a multiple of ${w * tensor.elemBytes} B`];
+  steps.push(`lane 0 of dim ${shape.dim} is kv0 + ${formatSym(shape.base, ctx)}; ${formatSym(shape.base, ctx)} ≡ 0 mod ${w}`);
+  for (const o of shape.outer) {
+    const stride = tensor.strides[o.dim] ?? [];
+    if (symV2(o.idx, ctx) === V2_ZERO) { steps.push(`dim ${o.dim}: index 0 adds nothing`); continue; }
+    const facts = [...new Set(stride.flatMap((m) => m.vars))]
+      .filter((x) => factValue(ctx.divisible, x) > 1)
+      .map((x) => `${x} % ${factValue(ctx.divisible, x)} == 0 declared`);
+    steps.push(`dim ${o.dim}: ${formatSym(o.idx, ctx)} × stride ${formatPoly(stride)} is a multiple of ${w}${facts.length ? ` (${facts.join(", ")})` : ""}`);
+  }
+  steps.push(`kv0 % ${V} == 0 (tile contract), so kv0 % ${w} == 0`);
+  steps.push(`tail: KV % ${V} == 0 (checked before launch)`);
+  return steps;
+}
+
+/** Step 3 when a fact stops the next width: name that fact, and how far fixing it alone goes. */
+function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix: Fix | null } {
+  const first = failuresAt(w * 2, a)[0];
+  let reach = w * 2;
+  for (let W = wCap; W > w * 2; W /= 2) {
+    if (failuresAt(W, a).every((f) => f.key === first.key)) { reach = W; break; }
+  }
+  const { tensor, shape, ctx } = a;
+  const e = tensor.elemBytes;
+  const name = tensor.varName;
+  if (first.key === "align") {
+    const bytes = reach * e;
+    return {
+      why: `align is ${tensor.align} B; a ${bytes} B load (v${reach}) needs align: ${bytes}`,
+      fix: setOptionFix(tensor.options, "align", String(bytes), `Promise ${name} is ${bytes}-byte aligned (align: ${bytes})`, "last"),
+    };
+  }
+  if (first.key === "offset") {
+    const base = formatSym(shape.base, ctx);
+    const facts = symFactsToMakeMultiple(shape.base, reach, ctx);
+    if (facts) {
+      const decl = declText(facts);
+      return {
+        why: `lane 0 is at kv + ${base}, not known to be a multiple of ${reach}: declare ${decl}`,
+        fix: declareDivisibleFix(tensor.options, facts, `Declare ${decl} on ${name}`),
+      };
+    }
+    const isConst = [...shape.base.keys()].every((m) => m === "");
+    return {
+      why: isConst
+        ? `the first lane is at kv + ${base}: offset ${base} is not a multiple of ${reach}, so a v${reach} load would be misaligned; change the offset or pad ${tensor.name} so it is a multiple of ${reach}`
+        : `the first lane is at kv + ${base}, not known to be a multiple of ${reach}; change the index so its offset is a multiple of ${reach}`,
+      fix: null,
+    };
+  }
+  const d = first.dim as number;
+  const stride = tensor.strides[d] ?? [];
+  const o = shape.outer.find((x) => x.dim === d);
+  const strideNeed = 2 ** Math.max(0, Math.log2(reach) - (o ? Math.min(symV2(o.idx, ctx), 30) : 0));
+  const facts = factsToMakeMultiple(stride, strideNeed, ctx.divisible);
+  const strideText = formatPoly(stride);
+  if (facts && Object.keys(facts).length > 0) {
+    const decl = declText(facts);
+    return {
+      why: `stride of dim ${d} is ${strideText}, not known to be a multiple of ${strideNeed}: declare ${decl}`,
+      fix: declareDivisibleFix(tensor.options, facts, `Declare ${decl} on ${name}`),
+    };
+  }
+  return {
+    why: `stride of dim ${d} is ${strideText} elements, not a multiple of ${strideNeed}: a v${reach} load would straddle rows; pad dim ${d + 1} so the stride is a multiple of ${strideNeed}`,
+    fix: null,
+  };
+}
+
+function declText(facts: Record<string, number>): string {
+  return Object.keys(facts).sort().map((k) => `${k} % ${facts[k]} == 0`).join(", ");
+}
+
+/** Divisibility facts that make a kv-free base a multiple of w, when all its symbols are dims. */
+function symFactsToMakeMultiple(p: Sym, w: number, ctx: FormCtx): Record<string, number> | null {
+  const poly: Poly = [];
+  for (const [m, c] of p) {
+    const atoms = atomsOf(m);
+    if (!atoms.every((x) => x.startsWith("dim:"))) return null;
+    poly.push({ c, vars: atoms.map((x) => x.slice(4)) });
+  }
+  const facts = factsToMakeMultiple(poly, w, ctx.divisible);
+  return facts && Object.keys(facts).length > 0 ? facts : null;
+}
+
+/** Step 3 when no fact is missing: the width is what V or the target allow. */
+function limitNote(w: number, a: WidthArgs, targetCap: number): { why: string | null; fix: Fix | null } {
+  const { V, input, tensor } = a;
+  const t = input.target;
+  if (V > t.vecCap) {
+    const why = t.ownership === "pairs"
+      ? `target ${t.id} caps V at ${t.vecCap} (pairs: each thread owns ${t.vecCap} adjacent kv of the mma accumulator)`
+      : `target ${t.id} caps V at ${t.vecCap}`;
+    return { why, fix: setOptionFix(input.options, "vecSize", String(t.vecCap), `Set vecSize: ${t.vecCap}`, "first") };
+  }
+  if (V === 1) {
+    const wFacts = largestLegal(Math.min(targetCap, pow2Floor(t.tileN)), a);
+    if (wFacts >= 2) {
+      const why = `V is 1${input.vecSizeExplicit ? "" : " (the default for mods with aux loads)"}: each call scores one kv; ` +
+        `vecSize: ${wFacts} would load ${wFacts} elements (${wFacts * tensor.elemBytes} B) at once`;
+      return { why, fix: setOptionFix(input.options, "vecSize", String(wFacts), `Set vecSize: ${wFacts}`, "first") };
+    }
+  }
+  return { why: null, fix: null };
+}
+
+/** Step 4: what the real tensors must satisfy for the width to be legal. */
+function obligationsFor(w: number, a: WidthArgs): Obligation[] {
+  const { tensor, shape, ctx, V } = a;
+  const name = tensor.name;
+  const out: Obligation[] = [
+    { kind: "ptr-align", text: `${name}.data_ptr() % ${w * tensor.elemBytes} == 0`, tensor: name, value: w * tensor.elemBytes },
+  ];
+  for (const o of shape.outer) {
+    if (symV2(o.idx, ctx) === V2_ZERO) continue;
+    out.push({ kind: "stride-multiple", text: `${name}.stride(${o.dim}) % ${w} == 0`, tensor: name, dim: o.dim, value: w });
+  }
+  const extent = tensor.shape[shape.dim];
+  const baseZero = shape.base.size === 0;
+  if (extent === "KV") out.push({ kind: "dim-multiple", text: `KV % ${V} == 0`, dim: "KV", value: V });
+  if (extent !== "KV" || !baseZero) {
+    const idx = baseZero ? "kv" : `kv + ${formatSym(shape.base, ctx)}`;
+    out.push({
+      kind: "in-bounds",
+      text: `${name}: ${idx} < ${String(extent)} (dim ${shape.dim}) for every kv up to KV rounded up to a multiple of ${V}`,
+      tensor: name, dim: shape.dim, value: V,
+    });
+  }
+  return out;
+}
