@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import {
+  bf16Bits, bf16FromBits, decodeBytes, dtypeBytes, encodeValues, f16Bits, f16FromBits, roundBf16, roundF16, storeValue,
+} from "../../../runtime/src/dtypes";
+
+describe("bf16", () => {
+  it.each([
+    [1, 0x3f80], [-2, 0xc000], [Math.PI, 0x4049], [1 / 3, 0x3eab], [0, 0x0000], [-0, 0x8000],
+    [Infinity, 0x7f80], [-Infinity, 0xff80], [3.3895313892515355e38, 0x7f7f],
+  ])("bits of %d are %s", (x, bits) => {
+    expect(bf16Bits(x)).toBe(bits);
+  });
+
+  it("rounds to nearest, ties to even", () => {
+    expect(roundBf16(1 + 2 ** -8)).toBe(1); // tie, 1.0 has even mantissa
+    expect(roundBf16(1 + 3 * 2 ** -8)).toBe(1 + 2 ** -6); // tie, rounds up to the even neighbour
+    expect(roundBf16(1 + 2 ** -8 + 2 ** -20)).toBe(1 + 2 ** -7); // above the tie
+    expect(roundBf16(-(1 + 2 ** -8 + 2 ** -20))).toBe(-(1 + 2 ** -7));
+  });
+
+  it("rounds once from float64 (no double rounding through f32)", () => {
+    // Via f32 this would first become the tie 1 + 2^-8 and then round down to 1.
+    expect(roundBf16(1 + 2 ** -8 + 2 ** -30)).toBe(1 + 2 ** -7);
+  });
+
+  it("overflows to infinity past the largest finite value", () => {
+    expect(roundBf16(3.4e38)).toBe(Infinity);
+    expect(roundBf16(-3.4e38)).toBe(-Infinity);
+    expect(roundBf16(3.39e38)).toBe(3.3895313892515355e38);
+  });
+
+  it("keeps subnormals and NaN", () => {
+    expect(roundBf16(2 ** -133)).toBe(2 ** -133);
+    expect(roundBf16(2 ** -135)).toBe(0);
+    expect(bf16Bits(NaN)).toBe(0x7fc0);
+    expect(Number.isNaN(bf16FromBits(0x7fc0))).toBe(true);
+  });
+
+  it("bits round-trip for every finite pattern", () => {
+    const bad: number[] = [];
+    for (let bits = 0; bits < 0x10000; bits++) {
+      const x = bf16FromBits(bits);
+      if (!Number.isNaN(x) && bf16Bits(x) !== bits) bad.push(bits);
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+describe("f16", () => {
+  it.each([
+    [1, 0x3c00], [-2, 0xc000], [1 / 3, 0x3555], [65504, 0x7bff], [2 ** -24, 0x0001], [2 ** -14, 0x0400], [Infinity, 0x7c00],
+  ])("bits of %d are %s", (x, bits) => {
+    expect(f16Bits(x)).toBe(bits);
+  });
+
+  it("rounds to nearest even, with subnormals and overflow", () => {
+    expect(roundF16(65519)).toBe(65504);
+    expect(roundF16(65520)).toBe(Infinity); // tie above the max rounds to the (even) overflow
+    expect(roundF16(2 ** -25)).toBe(0); // tie between 0 and the smallest subnormal
+    expect(roundF16(3 * 2 ** -26)).toBe(2 ** -24);
+    expect(roundF16(1 + 2 ** -11)).toBe(1);
+  });
+
+  it("bits round-trip for every finite pattern", () => {
+    const bad: number[] = [];
+    for (let bits = 0; bits < 0x10000; bits++) {
+      const x = f16FromBits(bits);
+      if (!Number.isNaN(x) && f16Bits(x) !== bits) bad.push(bits);
+    }
+    expect(bad).toEqual([]);
+  });
+});
+
+describe("storeValue and encoding", () => {
+  it("gives element sizes", () => {
+    expect([dtypeBytes("bf16"), dtypeBytes("f16"), dtypeBytes("f32"), dtypeBytes("i32"), dtypeBytes("u8"), dtypeBytes("u32"), dtypeBytes("bool")])
+      .toEqual([2, 2, 4, 4, 1, 4, 1]);
+  });
+
+  it("stores ints exactly and rejects what does not fit", () => {
+    expect(storeValue("i32", -7)).toBe(-7);
+    expect(() => storeValue("u8", 256)).toThrow(/u8/);
+    expect(() => storeValue("i32", 1.5)).toThrow(/i32/);
+    expect(storeValue("f32", 0.1)).toBe(Math.fround(0.1));
+    expect(storeValue("bool", 3)).toBe(1);
+  });
+
+  it("encodes little-endian and decodes back", () => {
+    expect([...encodeValues("bf16", [1, -2])]).toEqual([0x80, 0x3f, 0x00, 0xc0]);
+    expect([...encodeValues("i32", [-1, 258])]).toEqual([0xff, 0xff, 0xff, 0xff, 0x02, 0x01, 0, 0]);
+    for (const dt of ["bf16", "f16", "f32", "i32", "u32", "u8", "bool"] as const) {
+      const vals = dt === "u8" || dt === "bool" ? [0, 1, 1] : dt === "u32" ? [0, 7, 4294967295] : [0, -3, 5];
+      expect([...decodeBytes(dt, encodeValues(dt, vals))]).toEqual(vals.map((v) => storeValue(dt, v)));
+    }
+    expect(() => decodeBytes("f32", new Uint8Array(3))).toThrow(/whole number/);
+  });
+});
