@@ -1,0 +1,108 @@
+// Shared by every CLI command: flag parsing with clear usage errors, and reading the input
+// file with a clear message for each way it can be unusable (never a stack trace).
+import { readFileSync, statSync } from "node:fs";
+import { extname } from "node:path";
+
+/** Exit codes shared by the commands. */
+export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
+
+/** Bad command line or unusable input: the message is printed as is, exit code 2. */
+export class UsageError extends Error {}
+/** The input file is unusable (missing, binary, empty, ...): a UsageError with no usage text. */
+export class InputError extends UsageError {}
+
+export type FlagKind = "string" | "boolean" | "int";
+export type FlagSpec = Record<string, FlagKind>;
+type ValueOf<K extends FlagKind> = K extends "boolean" ? boolean : K extends "int" ? number : string;
+export type Flags<S extends FlagSpec> = { [K in keyof S]?: ValueOf<S[K]> };
+export interface ParsedArgs<S extends FlagSpec> { positional: string[]; flags: Flags<S> }
+
+/**
+ * `--name value`, `--name=value`, boolean `--name`; `--` ends the flags. Unknown flags, a
+ * missing value, a repeated flag or a non-integer for an int flag throw UsageError.
+ */
+export function parseArgs<S extends FlagSpec>(argv: readonly string[], spec: S): ParsedArgs<S> {
+  const positional: string[] = [];
+  const flags: Record<string, string | number | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") { positional.push(...argv.slice(i + 1)); break; }
+    if (!a.startsWith("--") || a === "-") { positional.push(a); continue; }
+    const eq = a.indexOf("=");
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (!Object.prototype.hasOwnProperty.call(spec, name)) {
+      const known = Object.keys(spec).map((k) => `--${k}`).join(", ");
+      throw new UsageError(`unknown option '--${name}'${known ? ` (options: ${known})` : ""}`);
+    }
+    if (Object.prototype.hasOwnProperty.call(flags, name)) throw new UsageError(`option '--${name}' given twice`);
+    const kind = spec[name];
+    if (kind === "boolean") {
+      if (eq >= 0) throw new UsageError(`option '--${name}' takes no value`);
+      flags[name] = true;
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = a.slice(eq + 1);
+    else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) value = argv[++i];
+    if (value === undefined || value === "") throw new UsageError(`option '--${name}' needs a value`);
+    if (kind === "int") {
+      if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+        throw new UsageError(`option '--${name}' needs an integer, got '${value}'`);
+      }
+      flags[name] = Number(value);
+    } else flags[name] = value;
+  }
+  return { positional, flags: flags as Flags<S> };
+}
+
+export const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
+const TS_EXTENSIONS = new Set([".ts", ".mts", ".cts"]);
+
+/** Reads a score_mod source file; throws UsageError saying plainly what is wrong with it. */
+export function readSourceFile(path: string): string {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new InputError(`${path}: no such file`);
+    if (code === "EACCES") throw new InputError(`${path}: permission denied`);
+    throw new InputError(`${path}: cannot read (${code ?? "unknown error"})`);
+  }
+  if (st.isDirectory()) throw new InputError(`${path}: is a directory; give a .scoremod.ts file`);
+  if (!st.isFile()) throw new InputError(`${path}: not a regular file`);
+  const ext = extname(path).toLowerCase();
+  if (!TS_EXTENSIONS.has(ext) || path.toLowerCase().endsWith(".d.ts")) {
+    throw new InputError(`${path}: not a TypeScript source file (expected *.scoremod.ts or *.ts${ext ? `, got '${ext}'` : ""})`);
+  }
+  if (st.size > MAX_SOURCE_BYTES) {
+    throw new InputError(`${path}: too large (${(st.size / 1048576).toFixed(1)} MB; the limit is 5 MB): a score_mod file is a few hundred lines`);
+  }
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: ${code === "EACCES" ? "permission denied" : `cannot read (${code ?? "unknown error"})`}`);
+  }
+  if (buf.includes(0)) throw new InputError(`${path}: binary file (contains NUL bytes), not TypeScript source`);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+  } catch {
+    throw new InputError(`${path}: not valid UTF-8 text (binary or another encoding); save it as UTF-8`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === "") throw new InputError(`${path}: empty file: nothing to analyse`);
+  return text;
+}
+
+/** Where commands write; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+export const processIo: Io = {
+  out: (t) => { process.stdout.write(t); },
+  err: (t) => { process.stderr.write(t); },
+};

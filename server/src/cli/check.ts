@@ -1,0 +1,127 @@
+// `scoremod check FILE [--target T] [--vec V] [--json]`: the analysis, headless. Human output
+// is one line per aux load plus the diagnostics; --json is the stable machine contract (1-based
+// line/col). Exit 0 = no errors, 1 = the file has errors, 2 = bad command line or input.
+import { analyze } from "../analysis/index";
+import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analysis/facts";
+import type { Range } from "../analysis/ir";
+import { TARGETS, isTargetId, type TargetId } from "../analysis/targets";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, type Io } from "./args";
+
+const SPEC = { target: "string", vec: "int", json: "boolean", help: "boolean" } as const;
+const USAGE = `usage: scoremod check FILE [--target T] [--vec V] [--json]
+  --target T   ${Object.keys(TARGETS).join(" | ")} (default fa4-sm100)
+  --vec V      override every mod's vecSize (a power of two)
+  --json       machine-readable output
+exit: 0 no errors, 1 errors in the file, 2 bad usage or unreadable input
+`;
+
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  let file: string;
+  let target: TargetId | undefined;
+  let vec: number | undefined;
+  let json = false;
+  try {
+    const { positional, flags } = parseArgs(argv, SPEC);
+    if (flags.help) { io.out(USAGE); return EXIT.ok; }
+    json = flags.json === true;
+    if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : "missing FILE");
+    file = positional[0];
+    if (flags.target !== undefined) {
+      if (!isTargetId(flags.target)) throw new UsageError(`unknown target '${flags.target}': use one of ${Object.keys(TARGETS).join(", ")}`);
+      target = flags.target;
+    }
+    if (flags.vec !== undefined) {
+      const v = flags.vec;
+      if (v < 1 || (v & (v - 1)) !== 0) throw new UsageError(`--vec must be a power of two (1, 2, 4, ... 128), got ${v}`);
+      vec = v;
+    }
+    const text = readSourceFile(file);
+    const analysis = analyze(file, text, { target, vecSize: vec });
+    io.out(json ? JSON.stringify(toJson(analysis, file), null, 2) + "\n" : formatHuman(analysis, file));
+    return analysis.diagnostics.some((d) => d.severity === "error") ? EXIT.errors : EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`scoremod check: ${err.message}\n`);
+    if (!json && !(err instanceof InputError)) io.err(USAGE);
+    else io.out(JSON.stringify({ error: err.message }) + "\n");
+    return EXIT.usage;
+  }
+}
+
+// ---------------------------------------------------------------- JSON contract
+
+function pos(r: Range) {
+  return { line: r.start.line + 1, col: r.start.character + 1, endLine: r.end.line + 1, endCol: r.end.character + 1 };
+}
+
+function fixJson(f: Fix) {
+  return { title: f.title, edits: f.edits.map((e) => ({ ...pos(e.range), newText: e.newText })) };
+}
+
+function diagJson(d: Diagnostic) {
+  return { ...pos(d.range), severity: d.severity, code: d.code, message: d.message, ...(d.fixes?.length ? { fixes: d.fixes.map(fixJson) } : {}) };
+}
+
+function loadJson(l: LoadFact) {
+  return {
+    ...pos(l.range), tensor: l.tensor, tensorVar: l.tensorVar, text: l.text, class: l.class,
+    widthElems: l.widthElems, widthBytes: l.widthBytes, loadsPerVec: l.loadsPerVec,
+    why: l.why, fix: l.fix ? fixJson(l.fix) : null, obligations: l.obligations, proof: l.proof,
+  };
+}
+
+function modJson(m: ModFact) {
+  return {
+    name: m.name, kind: m.kind, ...pos(m.nameRange), vecSize: m.vecSize, vecSizeExplicit: m.vecSizeExplicit,
+    ok: m.ok, params: m.params, registers: m.registers, loads: m.loads.map(loadJson),
+  };
+}
+
+/** The `--json` document: the issue's contract, plus extra fields (end positions, fixes, proof, tensors). */
+export function toJson(a: FileAnalysis, file: string) {
+  return {
+    file, target: a.target,
+    diagnostics: a.diagnostics.map(diagJson),
+    mods: a.mods.map(modJson),
+    tensors: a.tensors.map((t) => ({
+      name: t.name, varName: t.varName, dtype: t.dtype, shape: t.shape, align: t.align,
+      unitStrideDim: t.unitStrideDim, divisible: t.divisible, ...pos(t.range),
+    })),
+    scalars: a.scalars.map((s) => ({ name: s.name, varName: s.varName, dtype: s.dtype, defaultValue: s.defaultValue, ...pos(s.range) })),
+    errors: a.diagnostics.filter((d) => d.severity === "error").length,
+    warnings: a.diagnostics.filter((d) => d.severity === "warning").length,
+  };
+}
+
+// ---------------------------------------------------------------- human output
+
+function at(file: string, r: Range): string { return `${file}:${r.start.line + 1}:${r.start.character + 1}`; }
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+
+export function formatLoad(l: LoadFact, v: number): string {
+  const text = l.text.replace(/,\s+/g, ",");
+  return `${text}  ${l.class}  v${l.widthElems} · ${l.widthBytes} B · ${plural(l.loadsPerVec, "load")} / ${plural(v, "score")}`;
+}
+
+export function formatHuman(a: FileAnalysis, file: string): string {
+  const lines: string[] = [];
+  for (const m of a.mods) {
+    const state = m.ok ? "" : "  (not analysed: fix the errors below)";
+    lines.push(`${at(file, m.nameRange)} ${m.name}: ${m.kind} mod, V=${m.vecSize}${m.vecSizeExplicit ? "" : " (default)"}, ~${m.registers.estimate}/${m.registers.budget} registers on ${a.target}${state}`);
+    for (const l of m.loads) {
+      lines.push(`${at(file, l.range)} ${formatLoad(l, m.vecSize)}`);
+      if (l.why) lines.push(`    why not wider: ${l.why}`);
+      if (l.fix) lines.push(`    fix: ${l.fix.title}`);
+      if (l.obligations.length) lines.push(`    runtime checks: ${l.obligations.map((o) => o.text).join("; ")}`);
+    }
+  }
+  for (const d of a.diagnostics) {
+    lines.push(`${at(file, d.range)} ${d.severity} ${d.code} ${d.message.replace(/\n/g, "\n    ")}`);
+    for (const f of d.fixes ?? []) lines.push(`    fix: ${f.title}`);
+  }
+  const errors = a.diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = a.diagnostics.filter((d) => d.severity === "warning").length;
+  const loads = a.mods.reduce((n, m) => n + m.loads.length, 0);
+  lines.push(`${file}: ${plural(a.mods.length, "mod")}, ${plural(loads, "aux load")}, ${plural(errors, "error")}, ${plural(warnings, "warning")} (target ${a.target})`);
+  return lines.join("\n") + "\n";
+}
