@@ -65,6 +65,8 @@ export interface GeneratedCuda {
 export interface CudaOptions {
   /** File name for `#line` (default: the analysed file's base name, so output does not depend on the cwd). */
   lineFile?: string;
+  /** Prefix for every C symbol, so mods of several files can share one translation unit. */
+  symbolPrefix?: string;
 }
 
 function baseName(p: string): string { return p.split(/[\\/]/).pop() ?? p; }
@@ -124,9 +126,12 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   const target = TARGETS[fa.target];
   const V = mod.vecSize;
   if (!Number.isInteger(V) || V < 1) throw new CodegenError(`mod '${modName}': vector size ${V} is not a positive integer`);
+  if (V > target.vecCap || target.tileN % V !== 0) {
+    throw new CodegenError(`mod '${modName}': V=${V} is not legal on ${target.id} (V must divide ${target.tileN} and be at most ${target.vecCap})`);
+  }
   const tables = paramTables(fa);
   const lineFile = opts.lineFile ?? baseName(fa.fileName);
-  const id = cIdent(mod.name);
+  const id = cIdent((opts.symbolPrefix ?? "") + mod.name);
   const fn = `sm_${id}_v${V}`;
   const kernelName = `sm_proof_${id}_v${V}`;
   const modLine = mod.range.start.line;

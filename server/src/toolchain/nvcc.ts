@@ -1,0 +1,78 @@
+// The only module that spawns nvcc. Compiles generated CUDA to PTX with line info for a target.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join, resolve } from "node:path";
+import { TARGETS, type TargetId } from "../analysis/targets";
+
+export class NvccMissingError extends Error {
+  constructor(searched: string[]) {
+    super(`nvcc not found (looked in ${searched.join(", ")} and PATH); install the CUDA toolkit or set CUDA_HOME`);
+  }
+}
+export class NvccError extends Error {
+  constructor(message: string, readonly stderr: string) { super(message); }
+}
+
+/** Where nvcc is: $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then PATH. */
+export function findNvcc(env: NodeJS.ProcessEnv = process.env): string {
+  const exe = process.platform === "win32" ? "nvcc.exe" : "nvcc";
+  const dirs = [env.CUDA_HOME, env.CUDA_PATH].filter((d): d is string => !!d).map((d) => join(d, "bin"));
+  dirs.push("/usr/local/cuda/bin");
+  for (const d of dirs) if (existsSync(join(d, exe))) return join(d, exe);
+  for (const d of (env.PATH ?? "").split(delimiter)) if (d && existsSync(join(d, exe))) return join(d, exe);
+  throw new NvccMissingError(dirs);
+}
+
+/** csrc/kernels (scoremod_abi.cuh), found from this file or the bundle in dist/. */
+export function kernelsIncludeDir(): string {
+  const here = typeof __dirname === "string" ? __dirname : process.cwd();
+  const candidates = [resolve(here, "../../../csrc/kernels"), resolve(here, "../csrc/kernels"), resolve(process.cwd(), "csrc/kernels")];
+  for (const c of candidates) if (existsSync(join(c, "scoremod_abi.cuh"))) return c;
+  throw new Error(`cannot find csrc/kernels/scoremod_abi.cuh (looked in ${candidates.join(", ")})`);
+}
+
+export interface PtxOptions {
+  target: TargetId;
+  /** Extra -D defines, e.g. ["SM_BOUNDS_CHECK"]. */
+  defines?: string[];
+  /** Name of the .cu file nvcc sees (it appears in PTX `.file` lines). */
+  fileName?: string;
+  timeoutMs?: number;
+  nvcc?: string;
+}
+
+export interface PtxResult { ptx: string; ms: number; command: string[] }
+
+function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolveP, reject) => {
+    const p = spawn(cmd, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    p.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+    const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
+    p.on("error", (e) => { clearTimeout(timer); reject(e); });
+    p.on("close", (code) => { clearTimeout(timer); resolveP({ code, stderr }); });
+  });
+}
+
+/** Compile one translation unit to PTX with -lineinfo for the target's arch. */
+export async function compileToPtx(source: string, opts: PtxOptions): Promise<PtxResult> {
+  const nvcc = opts.nvcc ?? findNvcc();
+  const dir = mkdtempSync(join(tmpdir(), "scoremod-nvcc-"));
+  try {
+    const cu = join(dir, opts.fileName ?? "mod.cu");
+    const out = join(dir, "out.ptx");
+    writeFileSync(cu, source);
+    const args = ["-ptx", "-lineinfo", "-std=c++17", ...TARGETS[opts.target].nvccArch, `-I${kernelsIncludeDir()}`,
+      ...(opts.defines ?? []).map((d) => `-D${d}`), "-o", out, cu];
+    const t0 = performance.now();
+    const r = await run(nvcc, args, dir, opts.timeoutMs ?? 120_000);
+    const ms = performance.now() - t0;
+    if (r.code !== 0) {
+      throw new NvccError(`nvcc failed (exit ${r.code ?? "killed"}) for ${opts.target}:\n${r.stderr.trim()}`, r.stderr);
+    }
+    return { ptx: readFileSync(out, "utf8"), ms, command: [nvcc, ...args] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
