@@ -160,18 +160,32 @@ interface WidthArgs {
   input: ClassifyInput;
 }
 
-/** A fact that fails at some width; `key` groups the facts one fix repairs. */
-interface Failure { key: string; dim?: number }
+/**
+ * A fact that fails at some width. `key` groups the facts one fix repairs: "align", "divisible"
+ * (any stride or offset that declared dim facts would repair), "offset" (a constant lane-0
+ * offset), "stride:d" (a numeric stride). `facts` are the declarations that would repair it.
+ */
+interface Failure { key: string; kind: "align" | "offset" | "stride"; dim?: number; facts?: Record<string, number> }
 
 /** The facts of step 2 at width W (a power of two); an empty list means W is legal. */
 export function failuresAt(W: number, a: Pick<WidthArgs, "tensor" | "shape" | "ctx">): Failure[] {
   if (W <= 1) return [];
   const need = Math.log2(W);
   const out: Failure[] = [];
-  if (a.tensor.align % (W * a.tensor.elemBytes) !== 0) out.push({ key: "align" });
-  if (symV2(a.shape.base, a.ctx) < need) out.push({ key: "offset" });
+  if (a.tensor.align % (W * a.tensor.elemBytes) !== 0) out.push({ key: "align", kind: "align" });
+  if (symV2(a.shape.base, a.ctx) < need) {
+    const facts = symFactsToMakeMultiple(a.shape.base, W, a.ctx);
+    out.push(facts ? { key: "divisible", kind: "offset", facts } : { key: "offset", kind: "offset" });
+  }
   for (const o of a.shape.outer) {
-    if (outerV2(o, a) < need) out.push({ key: `stride:${o.dim}`, dim: o.dim });
+    if (outerV2(o, a) < need) {
+      const vi = Math.min(symV2(o.idx, a.ctx), 30);
+      const strideNeed = 2 ** Math.max(0, need - vi);
+      const facts = factsToMakeMultiple(a.tensor.strides[o.dim] ?? [], strideNeed, a.ctx.divisible);
+      out.push(facts && Object.keys(facts).length > 0
+        ? { key: "divisible", kind: "stride", dim: o.dim, facts }
+        : { key: `stride:${o.dim}`, kind: "stride", dim: o.dim });
+    }
   }
   return out;
 }
@@ -242,16 +256,24 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
       fix: setOptionFix(tensor.options, "align", String(bytes), `Promise ${name} is ${bytes}-byte aligned (align: ${bytes})`, "last"),
     };
   }
+  if (first.key === "divisible") {
+    const facts: Record<string, number> = {};
+    const what: string[] = [];
+    for (const f of failuresAt(reach, a)) {
+      if (f.key !== "divisible" || !f.facts) continue;
+      for (const [k, n] of Object.entries(f.facts)) facts[k] = Math.max(facts[k] ?? 1, n);
+      what.push(f.kind === "offset"
+        ? `lane 0 is at kv + ${formatSym(shape.base, ctx)}`
+        : `stride of dim ${f.dim as number} is ${formatPoly(tensor.strides[f.dim as number] ?? [])}`);
+    }
+    const decl = declText(facts);
+    return {
+      why: `${what.join("; ")}: not known to be a multiple of ${reach}; declare ${decl}`,
+      fix: declareDivisibleFix(tensor.options, facts, `Declare ${decl} on ${name}`),
+    };
+  }
   if (first.key === "offset") {
     const base = formatSym(shape.base, ctx);
-    const facts = symFactsToMakeMultiple(shape.base, reach, ctx);
-    if (facts) {
-      const decl = declText(facts);
-      return {
-        why: `lane 0 is at kv + ${base}, not known to be a multiple of ${reach}: declare ${decl}`,
-        fix: declareDivisibleFix(tensor.options, facts, `Declare ${decl} on ${name}`),
-      };
-    }
     const isConst = [...shape.base.keys()].every((m) => m === "");
     return {
       why: isConst
@@ -261,20 +283,9 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
     };
   }
   const d = first.dim as number;
-  const stride = tensor.strides[d] ?? [];
-  const o = shape.outer.find((x) => x.dim === d);
-  const strideNeed = 2 ** Math.max(0, Math.log2(reach) - (o ? Math.min(symV2(o.idx, ctx), 30) : 0));
-  const facts = factsToMakeMultiple(stride, strideNeed, ctx.divisible);
-  const strideText = formatPoly(stride);
-  if (facts && Object.keys(facts).length > 0) {
-    const decl = declText(facts);
-    return {
-      why: `stride of dim ${d} is ${strideText}, not known to be a multiple of ${strideNeed}: declare ${decl}`,
-      fix: declareDivisibleFix(tensor.options, facts, `Declare ${decl} on ${name}`),
-    };
-  }
+  const strideText = formatPoly(tensor.strides[d] ?? []);
   return {
-    why: `stride of dim ${d} is ${strideText} elements, not a multiple of ${strideNeed}: a v${reach} load would straddle rows; pad dim ${d + 1} so the stride is a multiple of ${strideNeed}`,
+    why: `stride of dim ${d} is ${strideText} elements, not a multiple of ${reach}: a v${reach} load would straddle rows; pad the layout so the stride is a multiple of ${reach}`,
     fix: null,
   };
 }
