@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bf16, DslIndexError, maskMod, scoreMod, tensor, type Bindings } from "../../../runtime/src/dsl";
+import { bf16, DslIndexError, maskMod, scoreMod, tensor } from "../../../runtime/src/dsl";
 import { modGrid, referenceAttention } from "../../../runtime/src/reference";
 import { randomQKV, sampleBindings } from "../../../runtime/src/sample";
 
@@ -57,7 +57,7 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>): void {
 const shape = { B: 2, H: 4, Hkv: 2, Q: 5, KV: 7, D: 8, Dv: 6 };
 const { q, k, v } = randomQKV(shape, 1);
 const kvBias = tensor("ref_kv_bias", bf16, ["B", "H", "KV"]);
-const bindings: Bindings = sampleBindings([kvBias], { B: 2, H: 4, KV: 7 }, 2);
+const bindings = sampleBindings([kvBias], { B: 2, H: 4, KV: 7 }, 2);
 
 describe("referenceAttention", () => {
   it("matches the naive implementation without mods (default scale 1/sqrt(D))", () => {
