@@ -5,11 +5,19 @@
 //
 // Invariants: all methods are namespaced `scoremod/`; ranges and lines are 0-based (LSP);
 // a request never fails with a JSON-RPC error for bad user input, it answers `{ ok: false, error }`.
-import { NotificationType, RequestType } from "vscode-languageserver-protocol";
 import type { FileAnalysis } from "./analysis/facts";
 import type { TargetId } from "./analysis/targets";
 
 export type { FileAnalysis, TargetId };
+
+/**
+ * A method name carrying its params/result types. Plain data (not vscode-jsonrpc's RequestType):
+ * the client and the server bundle different copies of vscode-jsonrpc, whose classes do not mix.
+ */
+export interface RequestSpec<P, R> { readonly method: string; readonly __types?: [P, R] }
+export interface NotificationSpec<P> { readonly method: string; readonly __types?: [P] }
+const request = <P, R>(method: string): RequestSpec<P, R> => ({ method });
+const notification = <P>(method: string): NotificationSpec<P> => ({ method });
 
 /** A failure the client shows as is (e.g. "nvcc not found: set scoremod.cudaPath"). */
 export interface Failure { ok: false; error: string }
@@ -22,7 +30,7 @@ export interface AnalysisResult {
   version: number;
   analysis: FileAnalysis | null;
 }
-export const AnalysisRequest = new RequestType<AnalysisParams, AnalysisResult, void>("scoremod/analysis");
+export const AnalysisRequest = request<AnalysisParams, AnalysisResult>("scoremod/analysis");
 
 // ---- scoremod/analysisChanged ------------------------------------------------------------
 /** One mod, as the client needs it for CodeLens and result staleness. */
@@ -48,7 +56,7 @@ export interface AnalysisChangedParams {
   /** Milliseconds the analysis took (the status item warns when it is slow). */
   elapsedMs: number;
 }
-export const AnalysisChangedNotification = new NotificationType<AnalysisChangedParams>("scoremod/analysisChanged");
+export const AnalysisChangedNotification = notification<AnalysisChangedParams>("scoremod/analysisChanged");
 
 // ---- scoremod/cuda -----------------------------------------------------------------------
 export interface GeneratedParams {
@@ -69,7 +77,7 @@ export interface CudaOk {
   vecSize: number;
 }
 export type CudaResult = CudaOk | Failure;
-export const CudaRequest = new RequestType<GeneratedParams, CudaResult, void>("scoremod/cuda");
+export const CudaRequest = request<GeneratedParams, CudaResult>("scoremod/cuda");
 
 // ---- scoremod/ptx ------------------------------------------------------------------------
 /** PTX lines grouped by the source line their `.loc` points at. */
@@ -87,7 +95,7 @@ export interface PtxOk {
   vecSize: number;
 }
 export type PtxResult = PtxOk | Failure;
-export const PtxRequest = new RequestType<GeneratedParams, PtxResult, void>("scoremod/ptx");
+export const PtxRequest = request<GeneratedParams, PtxResult>("scoremod/ptx");
 
 // ---- scoremod/export ---------------------------------------------------------------------
 export type ExportFlavor = "fa4" | "flex";
@@ -95,18 +103,39 @@ export interface ExportParams { uri: string; mod: string; flavor: ExportFlavor; 
 /** Request: Python source of the mod for FA4's CuTe-DSL (`fa4`) or PyTorch FlexAttention (`flex`). */
 export interface ExportOk { ok: true; code: string; language: "python"; flavor: ExportFlavor }
 export type ExportResult = ExportOk | Failure;
-export const ExportRequest = new RequestType<ExportParams, ExportResult, void>("scoremod/export");
+export const ExportRequest = request<ExportParams, ExportResult>("scoremod/export");
 
 // ---- scoremod/setTarget ------------------------------------------------------------------
 /** Request: change the active target; the server re-analyses every open document. */
 export interface SetTargetParams { target: string }
 export type SetTargetResult = { ok: true; target: TargetId } | Failure;
-export const SetTargetRequest = new RequestType<SetTargetParams, SetTargetResult, void>("scoremod/setTarget");
+export const SetTargetRequest = request<SetTargetParams, SetTargetResult>("scoremod/setTarget");
+
+// ---- scoremod/heatMap --------------------------------------------------------------------
+/**
+ * Request: evaluate a mod on a q × kv window with the runtime's float64 semantics (b = h = 0,
+ * sample aux data from each tensor's `init`). This EXECUTES the workspace file, so the server
+ * refuses it unless the client said the workspace is trusted (initializationOptions.trusted).
+ */
+export interface HeatMapParams { uri: string; mod: string; size: number }
+export interface HeatMapOk {
+  ok: true;
+  mod: string;
+  kind: "score" | "mask";
+  q0: number;
+  kv0: number;
+  rows: number;
+  cols: number;
+  /** Row-major. Score mods: the post-mod score of a 0 input, null where it is -inf or NaN. Masks: keep. */
+  values: (number | boolean | null)[];
+}
+export type HeatMapResult = HeatMapOk | Failure;
+export const HeatMapRequest = request<HeatMapParams, HeatMapResult>("scoremod/heatMap");
 
 /** Every custom method name, for docs/protocol.md's check. */
 export const METHODS = [
   AnalysisRequest.method, AnalysisChangedNotification.method, CudaRequest.method,
-  PtxRequest.method, ExportRequest.method, SetTargetRequest.method,
+  PtxRequest.method, ExportRequest.method, SetTargetRequest.method, HeatMapRequest.method,
 ] as const;
 
 /** Settings the server reads (section `scoremod`), sent as initializationOptions and on change. */
@@ -117,4 +146,6 @@ export interface ServerSettings {
   docsBaseUrl: string;
   /** nvcc path override (empty = PATH, then $CUDA_HOME/bin, /usr/local/cuda/bin). */
   nvccPath: string;
+  /** The workspace is trusted: requests that execute workspace code (scoremod/heatMap) are allowed. */
+  trusted: boolean;
 }

@@ -5,6 +5,8 @@ import type { CudaResult, ExportFlavor, ExportResult, PtxResult } from "../proto
 
 export interface PtxOptions {
   nvccPath: string;
+  /** The document's text (PTX groups quote their source lines). */
+  sourceText: string;
   isCancelled(): boolean;
 }
 

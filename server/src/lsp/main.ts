@@ -13,7 +13,7 @@ process.on("uncaughtException", (e) => connection.console.error(`[uncaught] ${e.
 process.on("unhandledRejection", (e) => connection.console.error(`[unhandled rejection] ${String(e)}`));
 
 startServer(connection, {
-  backend: createAnalysisBackend(),
+  backend: createAnalysisBackend(join(__dirname, "..", "runtime", "index.d.ts")),
   generators: createGenerators(),
   // dist/server.js -> <repo or extension root>/docs/diagnostics
   docsDir: join(__dirname, "..", "docs", "diagnostics"),

@@ -1,21 +1,22 @@
 // Wires the language features to an LSP connection. Used by main.ts (IPC/stdio) and by the tests
 // (an in-memory stream pair), so the tests exercise exactly what the editor talks to.
 import {
-  TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult,
+  TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { isTargetId, type TargetId } from "../analysis/targets";
 import {
-  AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, PtxRequest, SetTargetRequest,
-  type ServerSettings,
+  AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, HeatMapRequest, PtxRequest, SetTargetRequest,
+  type NotificationSpec, type RequestSpec, type ServerSettings,
 } from "../protocol";
 import type { Backend } from "./backend";
 import { codeActions } from "./codeActions";
 import { DiagnosticScheduler } from "./diagnostics";
 import type { Generators } from "./generated";
 import { factHover } from "./hover";
+import { heatMap } from "./heatMap";
 import { inlayHints } from "./inlayHints";
 import { safely, safelyAsync } from "./safe";
 import { DEFAULT_SETTINGS, readSettings } from "./settings";
@@ -30,6 +31,13 @@ export interface ServerOptions {
   docsDir?: string;
   debounceMs?: number;
 }
+
+/** Typed registration of a protocol.ts request. */
+function onRequest<P, R>(c: Connection, spec: RequestSpec<P, R>, h: (p: P, token: CancellationToken) => R | Promise<R>): void {
+  // Results are plain JSON data; the cast only bridges the generic handler's union type.
+  c.onRequest(spec.method, (p: P, token: CancellationToken) => h(p, token) as Promise<unknown>);
+}
+function notify<P>(c: Connection, spec: NotificationSpec<P>, p: P): void { void c.sendNotification(spec.method, p); }
 
 export function startServer(connection: Connection, opts: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
@@ -46,7 +54,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     document: (uri) => documents.get(uri),
     analyse: (doc) => state.get(doc),
     publish: (uri, version, diagnostics) => { void connection.sendDiagnostics({ uri, version, diagnostics }); },
-    changed: (p) => { void connection.sendNotification(AnalysisChangedNotification, p); },
+    changed: (p) => { notify(connection, AnalysisChangedNotification, p); },
     docsBase,
     log,
   }, opts.debounceMs);
@@ -151,7 +159,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   }));
 
   // ---- custom requests (protocol.ts) ----
-  connection.onRequest(AnalysisRequest, safely("scoremod/analysis", log, { version: -1, analysis: null }, (p) => {
+  onRequest(connection, AnalysisRequest, safely("scoremod/analysis", log, { version: -1, analysis: null }, (p) => {
     const e = entryFor(p.uri);
     return e ? { version: e.entry.version, analysis: e.entry.analysis } : { version: -1, analysis: null };
   }));
@@ -167,31 +175,39 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   };
   const badTarget = (t: string) => ({ ok: false as const, error: `Unknown target "${t}"` });
 
-  connection.onRequest(CudaRequest, safely("scoremod/cuda", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
+  onRequest(connection, CudaRequest, safely("scoremod/cuda", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);
     const a = analysisFor(p.uri, t, p.vecSize);
     return a ? opts.generators.cuda(a, p.mod) : notOpen(p.uri);
   }));
-  connection.onRequest(PtxRequest, safelyAsync("scoremod/ptx", log, { ok: false, error: "internal error (see the server log)" }, async (p, token) => {
+  onRequest(connection, PtxRequest, safelyAsync("scoremod/ptx", log, { ok: false, error: "internal error (see the server log)" }, async (p, token) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);
     const a = analysisFor(p.uri, t, p.vecSize);
-    return a ? opts.generators.ptx(a, p.mod, { nvccPath: settings.nvccPath, isCancelled: () => token.isCancellationRequested }) : notOpen(p.uri);
+    const text = documents.get(p.uri)?.getText() ?? "";
+    return a ? opts.generators.ptx(a, p.mod, { nvccPath: settings.nvccPath, sourceText: text, isCancelled: () => token.isCancellationRequested }) : notOpen(p.uri);
   }));
-  connection.onRequest(ExportRequest, safely("scoremod/export", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
+  onRequest(connection, ExportRequest, safely("scoremod/export", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);
     const a = analysisFor(p.uri, t, undefined);
     return a ? opts.generators.export(a, p.mod, p.flavor) : notOpen(p.uri);
   }));
-  connection.onRequest(SetTargetRequest, safely("scoremod/setTarget", log, { ok: false, error: "internal error" }, (p) => {
+  onRequest(connection, SetTargetRequest, safely("scoremod/setTarget", log, { ok: false, error: "internal error" }, (p) => {
     if (!isTargetId(p.target)) return badTarget(p.target);
     if (p.target !== settings.target) {
       settings = { ...settings, target: p.target };
       reanalyseAll();
     }
     return { ok: true as const, target: settings.target };
+  }));
+
+  onRequest(connection, HeatMapRequest, safely("scoremod/heatMap", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
+    // Restricted mode: this executes the workspace file, so only for trusted workspaces.
+    if (!settings.trusted) return { ok: false as const, error: "The workspace is not trusted: Score Mod Studio does not execute workspace code (heat maps need to run the mod). Trust the workspace to enable it." };
+    const doc = documents.get(p.uri);
+    return doc ? heatMap(uriToFileName(p.uri), doc.getText(), p.mod, p.size) : notOpen(p.uri);
   }));
 
   connection.onShutdown(() => scheduler.dispose());

@@ -3,7 +3,7 @@
 import { DEFAULT_TARGET, isTargetId } from "../analysis/targets";
 import type { ServerSettings } from "../protocol";
 
-export const DEFAULT_SETTINGS: ServerSettings = { target: DEFAULT_TARGET, inlayHints: true, docsBaseUrl: "", nvccPath: "" };
+export const DEFAULT_SETTINGS: ServerSettings = { target: DEFAULT_TARGET, inlayHints: true, docsBaseUrl: "", nvccPath: "", trusted: false };
 
 export function readSettings(raw: unknown, prev: ServerSettings = DEFAULT_SETTINGS): ServerSettings {
   if (!raw || typeof raw !== "object") return prev;
@@ -14,6 +14,7 @@ export function readSettings(raw: unknown, prev: ServerSettings = DEFAULT_SETTIN
     target: typeof r.target === "string" && isTargetId(r.target) ? r.target : prev.target,
     inlayHints: typeof inlay === "boolean" ? inlay : prev.inlayHints,
     docsBaseUrl: typeof r.docsBaseUrl === "string" ? r.docsBaseUrl : prev.docsBaseUrl,
+    trusted: typeof r.trusted === "boolean" ? r.trusted : prev.trusted,
     nvccPath: typeof r.nvccPath === "string" ? r.nvccPath : typeof cuda.nvccPath === "string" ? cuda.nvccPath : prev.nvccPath,
   };
 }

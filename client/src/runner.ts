@@ -1,0 +1,107 @@
+// The client's side of GPU work: one supervised runner process (runtime/src/runner), probed once
+// at start-up for the status bar. Nothing here can crash the extension host: every failure
+// becomes a RunnerErrorInfo the UI shows (no GPU, fault, hang, compile error, ...).
+import * as vscode from "vscode";
+import { RunnerSupervisor } from "../../runtime/src/runner/supervisor";
+import {
+  RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
+} from "../../runtime/src/runner/types";
+import type { ClientSettings } from "./config";
+import type { BenchSummary } from "./results";
+import type { SweepData } from "./webview/model";
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: RunnerErrorInfo };
+
+export function toErrorInfo(e: unknown): RunnerErrorInfo {
+  if (e instanceof RunnerError) return e.info;
+  return { kind: "internal", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** One line for the status bar / notifications. */
+export function describeProbe(p: ProbeResult): string {
+  if (p.ok) return p.devices.map((d) => `${d.name} (sm_${d.sm})`).join(", ") || "GPU";
+  const why: Record<string, string> = {
+    "no-addon": "runner addon not built", "no-driver": "no CUDA driver", "no-device": "no CUDA device", "no-nvrtc": "no NVRTC",
+  };
+  return `No GPU: ${why[p.reason] ?? p.reason}`;
+}
+
+export function describeError(e: RunnerErrorInfo): string {
+  const where = e.mod ? ` [${e.mod}${e.load ? ` · ${e.load}` : ""}${e.line ? ` · line ${e.line}` : ""}]` : "";
+  return `${e.kind}: ${e.message}${where}`;
+}
+
+export function benchSummary(r: BenchResult, target: string): BenchSummary {
+  const ref = r.checks.find((c) => c.name === "reference-kernel");
+  const vec = r.checks.find((c) => c.name === "vec-vs-scalar");
+  return {
+    target, vecSize: r.vec,
+    timeMs: r.timing?.ms ?? NaN, tflops: r.timing?.tflops ?? NaN,
+    vecEqualsScalar: !!vec && vec.ok && !vec.skipped,
+    maxError: ref?.maxAbsErr ?? NaN,
+    registers: r.compile.registers, spills: r.compile.spillStores + r.compile.spillLoads,
+  };
+}
+
+export function sweepData(r: SweepResult, target: string): SweepData {
+  const s = r.shape;
+  return {
+    mod: r.mod, target, problem: `B=${s.B} H=${s.H} Q=${s.Q} KV=${s.KV} D=${s.D} · ${r.device}`,
+    points: r.cells.map((c) => ({
+      vecSize: c.vec, align: c.align,
+      tflops: c.result?.timing ? c.result.timing.tflops : null,
+      timeMs: c.result?.timing?.ms,
+      registers: c.result?.compile.registers,
+      spills: c.result ? c.result.compile.spillStores + c.result.compile.spillLoads : undefined,
+      error: c.error ? c.error.kind : c.result && !c.result.ok ? "check failed" : undefined,
+    })),
+  };
+}
+
+export class Runner implements vscode.Disposable {
+  private sup: RunnerSupervisor | null = null;
+  private probed: Promise<Outcome<ProbeResult>> | null = null;
+
+  constructor(private readonly settings: () => ClientSettings, private readonly log: (line: string) => void) {}
+
+  private supervisor(): RunnerSupervisor {
+    if (!this.sup) {
+      const s = this.settings();
+      this.sup = new RunnerSupervisor({
+        idleLimitMs: s.runnerTimeoutMs,
+        env: s.cudaHome ? { CUDA_HOME: s.cudaHome } : undefined,
+        onProgress: (stage, detail) => this.log(`[runner] ${stage}${detail ? `: ${detail}` : ""}`),
+      });
+    }
+    return this.sup;
+  }
+
+  probe(force = false): Promise<Outcome<ProbeResult>> {
+    if (!this.probed || force) this.probed = this.guard(() => this.supervisor().probe());
+    return this.probed;
+  }
+
+  bench(job: BenchJob, token: vscode.CancellationToken): Promise<Outcome<BenchResult>> {
+    return this.guard(() => this.supervisor().bench(job), token);
+  }
+
+  sweep(job: SweepJob, token: vscode.CancellationToken): Promise<Outcome<SweepResult>> {
+    return this.guard(() => this.supervisor().sweep(job), token);
+  }
+
+  /** Runs `fn`; cancelling kills the worker process (the next request starts a fresh one). */
+  private async guard<T>(fn: () => Promise<T>, token?: vscode.CancellationToken): Promise<Outcome<T>> {
+    const sub = token?.onCancellationRequested(() => { this.sup?.dispose(); this.log("[runner] cancelled: worker stopped"); });
+    try {
+      return { ok: true, value: await fn() };
+    } catch (e) {
+      const error = token?.isCancellationRequested ? { kind: "internal" as const, message: "cancelled" } : toErrorInfo(e);
+      this.log(`[runner] ${describeError(error)}${error.log ? `\n${error.log}` : ""}`);
+      return { ok: false, error };
+    } finally {
+      sub?.dispose();
+    }
+  }
+
+  dispose(): void { this.sup?.dispose(); this.sup = null; }
+}

@@ -1,0 +1,99 @@
+// The Generators the language server uses in production: server/src/codegen for CUDA and the
+// exports, nvcc (server/src/toolchain) for PTX, mapped back to source lines for the previews.
+import { generateCuda, type GeneratedCuda } from "../codegen/cuda";
+import { globalLoad, parsePtx } from "../codegen/ptxMap";
+import { compileToPtx, NvccMissingError, NvccError } from "../toolchain/nvcc";
+import type { FileAnalysis } from "../analysis/facts";
+import type { CudaResult, PtxGroup, PtxResult } from "../protocol";
+import { exportMod } from "./exports";
+import { modProblem, type Generators } from "./generated";
+
+function message(e: unknown): string { return e instanceof Error ? e.message : String(e); }
+
+/** Generated line (0-based) -> source line (0-based) or -1; a `#line` directive maps like the statement after it. */
+export function cudaLineMap(gen: GeneratedCuda): number[] {
+  const lines = gen.text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  const map = new Array<number>(lines.length).fill(-1);
+  for (const e of gen.lineMap) {
+    const g = e.genLine - 1;
+    if (g < 0 || g >= map.length) continue;
+    map[g] = e.srcLine - 1;
+    if (g > 0 && lines[g - 1].startsWith("#line")) map[g - 1] = e.srcLine - 1;
+  }
+  return map;
+}
+
+/** The preview text of PTX: the proof kernel's instructions grouped under their source lines. */
+export function ptxPreview(ptx: string, gen: GeneratedCuda, sourceLines: string[]): { text: string; lineMap: number[]; groups: PtxGroup[]; loadsByLine: Record<string, Record<string, number>> } {
+  const map = parsePtx(ptx, (f) => f === gen.lineFile || f.endsWith("/" + gen.lineFile));
+  let instrs = map.instrs.filter((i) => i.func === gen.kernelName);
+  if (!instrs.length) instrs = map.instrs;
+  const out: string[] = [];
+  const lineMap: number[] = [];
+  const groups: PtxGroup[] = [];
+  const loadsByLine: Record<string, Record<string, number>> = {};
+  const push = (text: string, src: number): void => { out.push(text); lineMap.push(src); };
+  push(`// PTX of ${gen.mod} (${gen.target}, V=${gen.vecSize}), kernel ${gen.kernelName}, grouped by source line`, -1);
+  let last: number | null | undefined;
+  let group: PtxGroup | null = null;
+  for (const ins of instrs) {
+    const src = ins.line === null ? -1 : ins.line - 1;
+    if (ins.line !== last) {
+      last = ins.line;
+      push("", -1);
+      push(ins.line === null ? "// (kernel code)" : `// ${gen.lineFile}:${ins.line}: ${(sourceLines[ins.line - 1] ?? "").trim()}`, src);
+      group = src >= 0 ? { sourceLine: src, ptxLines: [] } : null;
+      if (group) groups.push(group);
+    }
+    if (group) group.ptxLines.push(out.length);
+    push(`    ${ins.text}`, src);
+    const g = globalLoad(ins.text);
+    if (g && src >= 0) {
+      const key = `ld.global${g.vec > 1 ? `.v${g.vec}` : ""} (${g.bytes} B)`;
+      const byKind = (loadsByLine[String(src)] ??= {});
+      byKind[key] = (byKind[key] ?? 0) + 1;
+    }
+  }
+  push("", -1);
+  push("// ---- full PTX ----", -1);
+  for (const l of ptx.split("\n")) push(l, -1);
+  return { text: out.join("\n"), lineMap, groups, loadsByLine };
+}
+
+export function createGenerators(): Generators {
+  return {
+    cuda(analysis: FileAnalysis, mod: string): CudaResult {
+      const problem = modProblem(analysis, mod);
+      if (problem) return { ok: false, error: problem };
+      try {
+        const gen = generateCuda(analysis, mod);
+        return { ok: true, code: gen.text, lineMap: cudaLineMap(gen), target: gen.target, vecSize: gen.vecSize };
+      } catch (e) {
+        return { ok: false, error: `CUDA generation failed: ${message(e)}` };
+      }
+    },
+    async ptx(analysis, mod, opts): Promise<PtxResult> {
+      const problem = modProblem(analysis, mod);
+      if (problem) return { ok: false, error: problem };
+      let gen: GeneratedCuda;
+      try { gen = generateCuda(analysis, mod); } catch (e) { return { ok: false, error: `CUDA generation failed: ${message(e)}` }; }
+      if (opts.isCancelled()) return { ok: false, error: "cancelled" };
+      try {
+        const r = await compileToPtx(gen.text, { target: analysis.target, nvcc: opts.nvccPath || undefined, fileName: `${gen.functionName}.cu`, timeoutMs: 60_000 });
+        const src = opts.sourceText.split(/\r?\n/);
+        const p = ptxPreview(r.ptx, gen, src);
+        return { ok: true, ptx: p.text, lineMap: p.lineMap, groups: p.groups, loadsByLine: p.loadsByLine, target: gen.target, vecSize: gen.vecSize };
+      } catch (e) {
+        if (e instanceof NvccMissingError) return { ok: false, error: `${e.message}. Set scoremod.cuda.nvccPath or scoremod.cuda.home. (Show CUDA works without nvcc.)` };
+        if (e instanceof NvccError) return { ok: false, error: `nvcc failed: ${e.message}\n${e.stderr.slice(-2000)}` };
+        return { ok: false, error: `PTX failed: ${message(e)}` };
+      }
+    },
+    export(analysis, mod, flavor) {
+      const problem = modProblem(analysis, mod);
+      if (problem) return { ok: false, error: problem };
+      return exportMod(analysis, mod, flavor);
+    },
+  };
+}
