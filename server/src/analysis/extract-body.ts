@@ -155,7 +155,7 @@ class BodyConverter {
       const list = st.declarationList;
       if (!(list.flags & ts.NodeFlags.Const) || (list.flags & ts.NodeFlags.Using)) {
         this.fail(st, SM.mutation, "only `const` bindings are supported in a mod body (no let/var: values cannot be reassigned)");
-        return [];
+        // Bind the names anyway so that their uses do not add "unknown name" errors.
       }
       const out: Stmt[] = [];
       for (const d of list.declarations) {
