@@ -16,7 +16,7 @@ export class LineWriter {
   }
 
   /** A line with no source (comments, preprocessor, helpers). */
-  raw(text: string): void { this.lines.push(text); }
+  raw(text: string): void { this.lines.push(...text.split("\n")); }
 
   /** Point nvcc's line info back at the generated file itself, so code after this is not blamed on the source. */
   resetTo(genFile: string): void {
