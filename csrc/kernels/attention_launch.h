@@ -1,0 +1,41 @@
+/* Launch geometry of the runner's attention kernels, shared by the kernels (NVRTC/nvcc) and
+ * the host code that launches them (g++). Plain C preprocessor only: no CUDA headers, so the
+ * addon can include it on a machine without a CUDA toolkit. See csrc/kernels/README.md. */
+#ifndef SM_ATTENTION_LAUNCH_H
+#define SM_ATTENTION_LAUNCH_H
+
+/* ---- tensor-core kernel (attention_mma.cuh): sm_attn_fwd_mma_<dtype>_d<D> ---- */
+/* Warps per block; each warp owns 16 query rows. The runner may define 8 before including
+ * the kernels (and must then use the same value on the host side). */
+#ifndef SM_ATTN_MMA_WARPS
+#define SM_ATTN_MMA_WARPS 4
+#endif
+#define SM_ATTN_MMA_THREADS (32 * SM_ATTN_MMA_WARPS)
+#define SM_ATTN_BLOCK_M (16 * SM_ATTN_MMA_WARPS) /* query rows per block */
+#define SM_ATTN_BLOCK_N 128                       /* kv columns per S tile (targets.ts tileN) */
+/* Dynamic shared memory in bytes: Q tile + K tile + V tile (16-bit elements), plus, when the
+ * build stages S for a vectorized mod (SM_VEC > 2 or SM_MASK_VEC > 2), one fp32 S tile.
+ * staged = 1 exactly when the mod macros say so; SM_ATTN_MMA_STAGED(vec, maskvec) computes it. */
+#define SM_ATTN_MMA_STAGED(vec, maskvec) (((vec) > 2) || ((maskvec) > 2))
+#define SM_ATTN_MMA_SMEM_BYTES(D, staged) \
+  ((SM_ATTN_BLOCK_M * (D) + 2 * SM_ATTN_BLOCK_N * (D)) * 2 + ((staged) ? SM_ATTN_BLOCK_M * SM_ATTN_BLOCK_N * 4 : 0))
+/* grid = (ceil(Q / SM_ATTN_BLOCK_M), H, B), block = (SM_ATTN_MMA_THREADS, 1, 1). */
+
+/* ---- fp32 reference kernel (reference_fp32.cuh): sm_attn_fwd_ref_<dtype>_d<D> ---- */
+#define SM_ATTN_REF_WARPS 4
+#define SM_ATTN_REF_ROWS_PER_WARP 4
+#define SM_ATTN_REF_THREADS (32 * SM_ATTN_REF_WARPS)
+#define SM_ATTN_REF_BLOCK_M (SM_ATTN_REF_WARPS * SM_ATTN_REF_ROWS_PER_WARP) /* 16 query rows per block */
+#define SM_ATTN_REF_TILE_N 32
+/* Static shared memory only (under 48 KB for D <= 128): launch with 0 dynamic bytes.
+ * grid = (ceil(Q / SM_ATTN_REF_BLOCK_M), H, B), block = (SM_ATTN_REF_THREADS, 1, 1). */
+
+/* ---- flags (SmAttnParams.flags) ---- */
+/* Skip kv tiles that lie entirely at kv > q (top-left causal). Purely a work-skipping hint:
+ * the mask_mod is still applied on the tiles that run, so set it only when the mask is known
+ * to drop every kv > q (the reference kernel ignores the flag, so the runner's check against
+ * it catches a wrong hint). Also reverses the block order so the longest query blocks start
+ * first. */
+#define SM_ATTN_FLAG_SKIP_KV_AFTER_Q 1u
+
+#endif

@@ -1,0 +1,48 @@
+// Hand-written mods in the style of the generated code (server/src/codegen): one device
+// function per mod and vector size, taking scores (or keep flags) for V consecutive kv of one
+// query row. Lanes of a V-wide body do exactly what the V = 1 body does, so builds agree
+// bitwise. Aux tensor 0 is kv_bias: bf16 [B, H, KV], row-major, 16-byte aligned.
+#pragma once
+#include "scoremod_abi.cuh"
+
+// kvBias: s + kv_bias[b, h, kv]
+static __device__ __forceinline__ void sm_kvBias_v1(float (&s)[1], int b, int h, int q, int kv0, const SmParams& p) {
+  const __nv_bfloat16* t = static_cast<const __nv_bfloat16*>(p.aux[0].data);
+  long long i = ((long long)b * p.dims[1] + h) * p.dims[3] + kv0;
+  if (!SM_CHECK_INDEX(0, 2, i, p.aux[0].numel, b, h, q, kv0)) i = 0;
+  s[0] = __fadd_rn(s[0], __bfloat162float(t[i]));
+}
+static __device__ __forceinline__ void sm_kvBias_v8(float (&s)[8], int b, int h, int q, int kv0, const SmParams& p) {
+  const __nv_bfloat16* t = static_cast<const __nv_bfloat16*>(p.aux[0].data);
+  long long i = ((long long)b * p.dims[1] + h) * p.dims[3] + kv0;  // contiguous, 16 B: one v4 load
+  if (!SM_CHECK_INDEX(0, 2, i + 7, p.aux[0].numel, b, h, q, kv0 + 7)) i = 0;
+  const uint4 w = *reinterpret_cast<const uint4*>(t + i);
+  const __nv_bfloat16* e = reinterpret_cast<const __nv_bfloat16*>(&w);
+#pragma unroll
+  for (int j = 0; j < 8; ++j) s[j] = __fadd_rn(s[j], __bfloat162float(e[j]));
+}
+
+// softcap: cap * tanh(s / cap), cap = fscalars[0]
+static __device__ __forceinline__ float sm_softcap_lane(float s, float cap) {
+  return __fmul_rn(cap, tanhf(__fdiv_rn(s, cap)));
+}
+static __device__ __forceinline__ void sm_softcap_v1(float (&s)[1], int, int, int, int, const SmParams& p) {
+  s[0] = sm_softcap_lane(s[0], p.fscalars[0]);
+}
+static __device__ __forceinline__ void sm_softcap_v2(float (&s)[2], int, int, int, int, const SmParams& p) {
+  s[0] = sm_softcap_lane(s[0], p.fscalars[0]);
+  s[1] = sm_softcap_lane(s[1], p.fscalars[0]);
+}
+static __device__ __forceinline__ void sm_softcap_v8(float (&s)[8], int, int, int, int, const SmParams& p) {
+#pragma unroll
+  for (int j = 0; j < 8; ++j) s[j] = sm_softcap_lane(s[j], p.fscalars[0]);
+}
+
+// causal mask: keep kv <= q
+static __device__ __forceinline__ void sm_causal_v1(bool (&k)[1], int, int, int q, int kv0, const SmParams&) {
+  k[0] = kv0 <= q;
+}
+static __device__ __forceinline__ void sm_causal_v8(bool (&k)[8], int, int, int q, int kv0, const SmParams&) {
+#pragma unroll
+  for (int j = 0; j < 8; ++j) k[j] = kv0 + j <= q;
+}
