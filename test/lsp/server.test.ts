@@ -1,0 +1,197 @@
+// The real language server over a real LSP connection (in-memory streams): diagnostics, hover,
+// inlay hints, quick fixes, TypeScript completion/definition, the custom requests, and the
+// stale-result and never-crash guarantees.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startHarness, type Harness } from "./harness";
+
+const root = join(__dirname, "..", "..");
+const KV_BIAS = readFileSync(join(root, "examples", "kv_bias.scoremod.ts"), "utf8");
+/** The same file without the alignment promise: the load stays scalar and a fix is offered. */
+const KV_BIAS_UNALIGNED = KV_BIAS.replace("align: 16, ", "");
+
+function posOf(text: string, needle: string, delta = 0): { line: number; character: number } {
+  const i = text.indexOf(needle);
+  if (i < 0) throw new Error(`not found: ${needle}`);
+  const before = text.slice(0, i + delta).split("\n");
+  return { line: before.length - 1, character: before[before.length - 1].length };
+}
+
+let h: Harness;
+beforeAll(async () => { h = await startHarness({ initializationOptions: { trusted: true } }); });
+afterAll(() => h.close());
+
+describe("scoremod language server", () => {
+  test("publishes diagnostics on open, versioned, with docs links for SM codes", async () => {
+    const uri = "file:///ws/unaligned.scoremod.ts";
+    h.open(uri, KV_BIAS_UNALIGNED, 1);
+    const p = await h.waitFor(uri, 1);
+    expect(p.version).toBe(1);
+    const sm = p.diagnostics.find((d) => String(d.code).startsWith("SM"));
+    expect(sm, JSON.stringify(p.diagnostics)).toBeDefined();
+    expect(sm!.source).toBe("scoremod");
+    // The analysisChanged notification follows the publish on the same connection.
+    let changed = h.notifications.find((n) => n.method === "scoremod/analysisChanged" && (n.params as { uri: string }).uri === uri);
+    for (let i = 0; !changed && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      changed = h.notifications.find((n) => n.method === "scoremod/analysisChanged" && (n.params as { uri: string }).uri === uri);
+    }
+    expect(changed).toBeDefined();
+    expect((changed!.params as { mods: { name: string }[] }).mods.map((m) => m.name)).toEqual(["kvBiasMod"]);
+  });
+
+  test("a TypeScript error is reported with its TS code", async () => {
+    const uri = "file:///ws/tserr.scoremod.ts";
+    h.open(uri, KV_BIAS.replace("kvBias.at(b, h, kv)", "kvBias.at(b, kv)"), 1);
+    const p = await h.waitFor(uri, 1);
+    expect(p.diagnostics.some((d) => String(d.code).startsWith("TS"))).toBe(true);
+  });
+
+  test("hover on a load shows class, width, loads per V, obligations and proof", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    h.open(uri, KV_BIAS, 1);
+    await h.waitFor(uri, 1);
+    const hover = await h.rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: posOf(KV_BIAS, "kvBias.at(", 3) }) as { contents: { value: string } };
+    const md = hover.contents.value;
+    expect(md).toContain("contiguous");
+    expect(md).toContain("8 elems · 16 B");
+    expect(md).toContain("Loads per V=8 scores:** 1");
+    expect(md).toContain("kv_bias.data_ptr() % 16 == 0");
+    expect(md).toContain("**Proof:**");
+  });
+
+  test("hover on a mod name shows V, cap, tile_n and registers", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const hover = await h.rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: posOf(KV_BIAS, "kvBiasMod", 2) }) as { contents: { value: string } };
+    expect(hover.contents.value).toMatch(/V \(vecSize\):\*\* 8/);
+    expect(hover.contents.value).toContain("tile_n:** 128");
+    expect(hover.contents.value).toMatch(/Registers:\*\* ~\d+ of 255/);
+  });
+
+  test("hover elsewhere falls back to TypeScript's quick info", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const hover = await h.rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: posOf(KV_BIAS, "tensor(\"kv_bias\"", 2) }) as { contents: { value: string } };
+    expect(hover.contents.value).toContain("tensor<DType<\"bf16\">");
+    expect(hover.contents.value).toContain("Declare an aux tensor");
+  });
+
+  test("inlay hints label each load", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const hints = await h.rpc.sendRequest("textDocument/inlayHint", { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } }) as { label: string; position: { line: number } }[];
+    expect(hints.map((x) => x.label)).toEqual(["⟨v8·16B⟩"]);
+    expect(hints[0].position.line).toBe(posOf(KV_BIAS, "kvBias.at(").line);
+  });
+
+  test("quick fix raises align as an annotated WorkspaceEdit", async () => {
+    const uri = "file:///ws/unaligned.scoremod.ts";
+    const at = posOf(KV_BIAS_UNALIGNED, "kvBias.at(", 2);
+    const diags = h.published.filter((p) => p.uri === uri).at(-1)!.diagnostics;
+    const actions = await h.rpc.sendRequest("textDocument/codeAction", {
+      textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: diags },
+    }) as { title: string; kind: string; edit: { documentChanges: { edits: { newText: string; annotationId: string }[] }[]; changeAnnotations: Record<string, { label: string }> } }[];
+    const fix = actions.find((a) => a.title.includes("align: 16"));
+    expect(fix, JSON.stringify(actions)).toBeDefined();
+    expect(fix!.kind).toBe("quickfix");
+    const edit = fix!.edit.documentChanges[0].edits[0];
+    expect(edit.newText).toContain("align: 16");
+    expect(fix!.edit.changeAnnotations[edit.annotationId].label).toBe(fix!.title);
+  });
+
+  test("completion after a tensor variable offers .at via TypeScript", async () => {
+    const uri = "file:///ws/complete.scoremod.ts";
+    const text = KV_BIAS.replace("kvBias.at(b, h, kv)", "kvBias.");
+    h.open(uri, text, 1);
+    await h.waitFor(uri, 1);
+    const items = await h.rpc.sendRequest("textDocument/completion", { textDocument: { uri }, position: posOf(text, "kvBias.)", 7) }) as { label: string }[];
+    expect(items.map((i) => i.label)).toContain("at");
+  });
+
+  test("go-to-definition on a tensor variable finds its declaration", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const defs = await h.rpc.sendRequest("textDocument/definition", { textDocument: { uri }, position: posOf(KV_BIAS, "kvBias.at(", 1) }) as { uri: string; range: { start: { line: number } } }[];
+    expect(defs[0].uri).toBe(uri);
+    expect(defs[0].range.start.line).toBe(posOf(KV_BIAS, "export const kvBias").line);
+  });
+
+  test("signature help inside .at( names the indices", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const sh = await h.rpc.sendRequest("textDocument/signatureHelp", { textDocument: { uri }, position: posOf(KV_BIAS, "kvBias.at(", 10) }) as { signatures: { label: string }[] } | null;
+    expect(sh?.signatures[0].label).toMatch(/at\(/);
+  });
+
+  test("scoremod/analysis and scoremod/cuda answer for an open document", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const a = await h.rpc.sendRequest("scoremod/analysis", { uri }) as { version: number; analysis: { mods: { name: string }[] } };
+    expect(a.version).toBe(1);
+    expect(a.analysis.mods[0].name).toBe("kvBiasMod");
+    const c = await h.rpc.sendRequest("scoremod/cuda", { uri, mod: "kvBiasMod" }) as { ok: boolean; code: string; lineMap: number[] };
+    expect(c.ok).toBe(true);
+    const loadLine = posOf(KV_BIAS, "kvBias.at(").line;
+    expect(c.lineMap.length).toBe(c.code.replace(/\n$/, "").split("\n").length);
+    expect(c.lineMap).toContain(loadLine);
+    const missing = await h.rpc.sendRequest("scoremod/cuda", { uri, mod: "nope" }) as { ok: boolean; error: string };
+    expect(missing).toMatchObject({ ok: false });
+    expect(missing.error).toContain("kvBiasMod");
+    const closed = await h.rpc.sendRequest("scoremod/cuda", { uri: "file:///ws/never-opened.scoremod.ts", mod: "m" }) as { ok: boolean; error: string };
+    expect(closed.ok).toBe(false);
+  });
+
+  test("scoremod/setTarget re-analyses with the new target and rejects unknown ones", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const bad = await h.rpc.sendRequest("scoremod/setTarget", { target: "sm_999" }) as { ok: boolean };
+    expect(bad.ok).toBe(false);
+    const ok = await h.rpc.sendRequest("scoremod/setTarget", { target: "fa4-sm90" }) as { ok: boolean; target: string };
+    expect(ok).toEqual({ ok: true, target: "fa4-sm90" });
+    const a = await h.rpc.sendRequest("scoremod/analysis", { uri }) as { analysis: { target: string } };
+    expect(a.analysis.target).toBe("fa4-sm90");
+    await h.rpc.sendRequest("scoremod/setTarget", { target: "fa4-sm100" });
+  });
+
+  test("scoremod/heatMap evaluates a mask mod with the float64 reference", async () => {
+    const uri = "file:///ws/causal.scoremod.ts";
+    const text = readFileSync(join(root, "examples", "causal.scoremod.ts"), "utf8");
+    h.open(uri, text, 1);
+    await h.waitFor(uri, 1);
+    const an = await h.rpc.sendRequest("scoremod/analysis", { uri }) as { analysis: { mods: { name: string; kind: string }[] } };
+    const mask = an.analysis.mods.find((m) => m.kind === "mask")!;
+    const r = await h.rpc.sendRequest("scoremod/heatMap", { uri, mod: mask.name, size: 8 }) as { ok: boolean; rows: number; cols: number; values: boolean[] };
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    expect(r.rows).toBe(8);
+    // Causal: keep kv <= q.
+    expect(r.values[0 * 8 + 1]).toBe(false);
+    expect(r.values[3 * 8 + 2]).toBe(true);
+  });
+
+  test("stale results never overwrite newer ones: only the last version is published after a burst", async () => {
+    const uri = "file:///ws/burst.scoremod.ts";
+    h.open(uri, KV_BIAS, 1);
+    for (let v = 2; v <= 6; v++) h.change(uri, v % 2 ? KV_BIAS : KV_BIAS_UNALIGNED, v);
+    const p = await h.waitFor(uri, 6);
+    expect(p.version).toBe(6);
+    const versions = h.published.filter((x) => x.uri === uri).map((x) => x.version ?? -1);
+    // Debounced: the intermediate versions 2..5 are never published, and versions only grow.
+    expect(versions.filter((v) => v > 1 && v < 6)).toEqual([]);
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+  });
+
+  test("never crashes on arbitrary text", async () => {
+    const uri = "file:///ws/fuzz.scoremod.ts";
+    const pieces = ["scoreMod(", "maskMod((b,h,q,kv)=>", "tensor(\"x\", bf16, [\"KV\"], {align: 3})", ".at(", ")", "{", "}", "=>", "kv*2", "export const m = ", "\u0000", "`${", "/*", "idiv(", ";", "\n"];
+    let seed = 12345;
+    const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+    let text = "";
+    h.open(uri, "", 1);
+    for (let v = 2; v < 40; v++) {
+      text += pieces[Math.floor(rnd() * pieces.length)];
+      h.change(uri, KV_BIAS.slice(0, Math.floor(rnd() * KV_BIAS.length)) + text, v);
+      const pos = { line: Math.floor(rnd() * 10), character: Math.floor(rnd() * 80) };
+      await h.rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: pos });
+      await h.rpc.sendRequest("textDocument/completion", { textDocument: { uri }, position: pos });
+    }
+    const p = await h.waitFor(uri, 39);
+    expect(p.version).toBe(39);
+    const a = await h.rpc.sendRequest("scoremod/analysis", { uri }) as { version: number };
+    expect(a.version).toBe(39);
+  });
+});
