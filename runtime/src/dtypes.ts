@@ -32,7 +32,9 @@ export function intRange(name: "i32" | "u32" | "u8"): readonly [number, number] 
 const f32buf = new Float32Array(1);
 const u32buf = new Uint32Array(f32buf.buffer);
 const f64buf = new Float64Array(1);
-const u32of64 = new Uint32Array(f64buf.buffer); // little-endian hosts: [lo, hi]
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const u32of64 = new Uint32Array(f64buf.buffer);
+const HI = LITTLE_ENDIAN ? 1 : 0; // index of the high word of a float64
 
 function roundHalfEven(y: number): number {
   const f = Math.floor(y);
@@ -45,7 +47,7 @@ function roundHalfEven(y: number): number {
 /** Unbiased binary exponent of a finite non-zero float64 (floor(log2|x|)), exact. */
 function exponentOf(x: number): number {
   f64buf[0] = x;
-  const biased = (u32of64[1]! >>> 20) & 0x7ff;
+  const biased = (u32of64[HI]! >>> 20) & 0x7ff;
   if (biased !== 0) return biased - 1023;
   // float64 subnormal: far below any 16-bit format's range, only the order of magnitude matters.
   return Math.floor(Math.log2(Math.abs(x)));
@@ -55,7 +57,7 @@ function exponentOf(x: number): number {
  * Round a float64 directly (single rounding, round-to-nearest-even) to a binary format with
  * `mant` explicit mantissa bits and normal exponents in [emin, emax]; overflow gives ±Infinity.
  */
-function roundToFormat(x: number, mant: number, emin: number, emax: number): number {
+export function roundToFormat(x: number, mant: number, emin: number, emax: number): number {
   if (!Number.isFinite(x) || x === 0) return x;
   const a = Math.abs(x);
   const e = Math.max(exponentOf(a), emin);
@@ -68,7 +70,7 @@ function roundToFormat(x: number, mant: number, emin: number, emax: number): num
 
 /** float64 -> nearest bfloat16 (RNE) -> float64. */
 export function roundBf16(x: number): number {
-  return roundToFormat(x, 7, -126, 127);
+  return Number.isNaN(x) ? x : bf16FromBits(bf16Bits(x));
 }
 
 /** float64 -> nearest IEEE half (RNE) -> float64. */
@@ -76,11 +78,20 @@ export function roundF16(x: number): number {
   return roundToFormat(x, 10, -14, 15);
 }
 
-/** bfloat16 bits of a float64 (rounded RNE first). NaN becomes the canonical quiet NaN 0x7fc0. */
+/**
+ * bfloat16 bits of a float64, rounded once to nearest-even. NaN becomes the quiet NaN 0x7fc0.
+ * Fast path (this runs per element of large sample tensors): float64 -> float32 with
+ * round-to-odd, then RNE on the float32 bits. Round-to-odd to a format with at least two more
+ * mantissa bits makes the second rounding exact (no double-rounding error).
+ */
 export function bf16Bits(x: number): number {
   if (Number.isNaN(x)) return 0x7fc0;
-  f32buf[0] = roundBf16(x); // exactly representable in f32, so no second rounding
-  return u32buf[0]! >>> 16;
+  f32buf[0] = x;
+  let bits = u32buf[0]!;
+  const back = f32buf[0]!;
+  // Inexact with an even last bit: step one ulp toward x (sign-magnitude bits, so +1 grows |.|).
+  if (back !== x && (bits & 1) === 0) bits += Math.abs(back) > Math.abs(x) ? -1 : 1;
+  return ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
 export function bf16FromBits(bits: number): number {
@@ -134,6 +145,12 @@ export function storeValue(dtype: DTypeName, x: number): number {
 export function encodeValues(dtype: DTypeName, values: ArrayLike<number>): Uint8Array {
   const n = values.length;
   const bytes = new Uint8Array(n * DTYPE_BYTES[dtype]);
+  if (dtype === "bf16" && LITTLE_ENDIAN) {
+    // Hot path for large sample tensors: write the halves directly.
+    const u16 = new Uint16Array(bytes.buffer);
+    for (let i = 0; i < n; i++) u16[i] = bf16Bits(values[i]!);
+    return bytes;
+  }
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < n; i++) {
     const v = values[i]!;

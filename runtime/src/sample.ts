@@ -38,13 +38,20 @@ export function createRng(seed: number): Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  let spare: number | undefined;
   return {
     next,
     normal(): number {
-      // Box-Muller; 1 - u keeps the log argument in (0, 1].
-      const u = 1 - next();
-      const v = next();
-      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+      if (spare !== undefined) {
+        const z = spare;
+        spare = undefined;
+        return z;
+      }
+      // Box-Muller gives two normals per pair of uniforms; 1 - u keeps the log argument in (0, 1].
+      const r = Math.sqrt(-2 * Math.log(1 - next()));
+      const t = 2 * Math.PI * next();
+      spare = r * Math.sin(t);
+      return r * Math.cos(t);
     },
     int(lo: number, hi: number): number {
       return lo + Math.floor(next() * (hi - lo));
@@ -81,6 +88,15 @@ export function defaultInit(dtype: DTypeName): Init {
   if (isFloatDType(dtype)) return { normal: { mean: 0, std: 1 } };
   if (dtype === "bool") return { bits: 0.5 };
   return { range: [0, 2] };
+}
+
+function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
+  let expect = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d]! > 1 && strides[d] !== expect) return false;
+    expect *= shape[d]!;
+  }
+  return true;
 }
 
 /** Visit every logical index in row-major order with its allocation offset. */
@@ -157,15 +173,19 @@ function build(decl: Tensor, dims: DimValues, logical: ArrayLike<number>): Sampl
     throw new DslError(`${what}: ${logical.length} values for shape [${shape.join(", ")}] (${elementCount} elements)`);
   }
   const allocElements = allocationElements(shape, strides);
-  const values = new Float64Array(allocElements);
   const dt = decl.dtype.name;
-  forEachIndex(shape, strides, (n, off) => {
-    try {
-      values[off] = storeValue(dt, logical[n]!);
-    } catch (e) {
-      throw new DslError(`${what}: element ${n}: ${(e as Error).message}`);
-    }
-  });
+  const stored = new Float64Array(elementCount);
+  let n = 0;
+  try {
+    for (; n < elementCount; n++) stored[n] = storeValue(dt, logical[n]!);
+  } catch (e) {
+    throw new DslError(`${what}: element ${n}: ${(e as Error).message}`);
+  }
+  let values = stored;
+  if (!isRowMajor(shape, strides)) {
+    values = new Float64Array(allocElements);
+    forEachIndex(shape, strides, (i, off) => { values[off] = stored[i]!; });
+  }
   return { name: decl.name, dtype: dt, shape, strides, values, bytes: encodeValues(dt, values), elementCount, allocElements };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  bf16Bits, bf16FromBits, decodeBytes, dtypeBytes, encodeValues, f16Bits, f16FromBits, roundBf16, roundF16, storeValue,
+  bf16Bits, bf16FromBits, decodeBytes, dtypeBytes, encodeValues, f16Bits, f16FromBits, roundBf16, roundF16, roundToFormat, storeValue,
 } from "../../../runtime/src/dtypes";
 
 describe("bf16", () => {
@@ -21,6 +21,19 @@ describe("bf16", () => {
   it("rounds once from float64 (no double rounding through f32)", () => {
     // Via f32 this would first become the tie 1 + 2^-8 and then round down to 1.
     expect(roundBf16(1 + 2 ** -8 + 2 ** -30)).toBe(1 + 2 ** -7);
+  });
+
+  it("the fast path (round-to-odd through f32) agrees with direct arithmetic rounding", () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const bad: number[] = [];
+    for (let i = 0; i < 200000; i++) {
+      // Random magnitudes over the whole range, plus values near bf16 ties (the hard cases).
+      const base = (rnd() - 0.5) * 2 ** Math.floor(rnd() * 300 - 150);
+      const x = i % 2 ? base : roundBf16(base) * (1 + 2 ** -8 + (rnd() - 0.5) * 2 ** -40);
+      if (roundBf16(x) !== roundToFormat(x, 7, -126, 127)) bad.push(x);
+    }
+    expect(bad).toEqual([]);
   });
 
   it("overflows to infinity past the largest finite value", () => {
