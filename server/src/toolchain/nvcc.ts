@@ -15,10 +15,10 @@ export class NvccError extends Error {
 }
 
 /** Where nvcc is: $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then PATH. */
-export function findNvcc(env: NodeJS.ProcessEnv = process.env): string {
+export function findNvcc(env: NodeJS.ProcessEnv = process.env, standardDirs: string[] = ["/usr/local/cuda/bin"]): string {
   const exe = process.platform === "win32" ? "nvcc.exe" : "nvcc";
   const dirs = [env.CUDA_HOME, env.CUDA_PATH].filter((d): d is string => !!d).map((d) => join(d, "bin"));
-  dirs.push("/usr/local/cuda/bin");
+  dirs.push(...standardDirs);
   for (const d of dirs) if (existsSync(join(d, exe))) return join(d, exe);
   for (const d of (env.PATH ?? "").split(delimiter)) if (d && existsSync(join(d, exe))) return join(d, exe);
   throw new NvccMissingError(dirs);
