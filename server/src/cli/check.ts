@@ -107,7 +107,8 @@ export function formatHuman(a: FileAnalysis, file: string): string {
   const lines: string[] = [];
   for (const m of a.mods) {
     const state = m.ok ? "" : "  (not analysed: fix the errors below)";
-    lines.push(`${at(file, m.nameRange)} ${m.name}: ${m.kind} mod, V=${m.vecSize}${m.vecSizeExplicit ? "" : " (default)"}, ~${m.registers.estimate}/${m.registers.budget} registers on ${a.target}${state}`);
+    const regs = m.ok ? `, ~${m.registers.estimate}/${m.registers.budget} registers` : "";
+    lines.push(`${at(file, m.nameRange)} ${m.name}: ${m.kind} mod, V=${m.vecSize}${m.vecSizeExplicit ? "" : " (default)"}${regs} on ${a.target}${state}`);
     for (const l of m.loads) {
       lines.push(`${at(file, l.range)} ${formatLoad(l, m.vecSize)}`);
       if (l.why) lines.push(`    why not wider: ${l.why}`);

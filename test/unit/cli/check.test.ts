@@ -1,0 +1,152 @@
+// `scoremod check` end to end: human and JSON output on the examples, exit codes, and every
+// kind of bad input getting a one-line message (never a stack trace).
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../../server/src/cli/check";
+import { MAX_SOURCE_BYTES, parseArgs, UsageError } from "../../../server/src/cli/args";
+
+const ROOT = join(__dirname, "../../..");
+const EX = (f: string) => join(ROOT, "examples", f);
+
+async function check(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "", err = "";
+  const code = await run(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), "scoremod-check-"));
+function file(name: string, content: string | Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+describe("scoremod check: output", () => {
+  it("prints one line per load in the documented format and exits 0", async () => {
+    const r = await check([EX("kv_bias.scoremod.ts")]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe("");
+    const lines = readFileSync(EX("kv_bias.scoremod.ts"), "utf8").split("\n");
+    const line = lines.findIndex((l) => l.includes("kvBias.at("));
+    const col = lines[line].indexOf("kvBias.at(") + 1;
+    expect(r.out).toContain(`${EX("kv_bias.scoremod.ts")}:${line + 1}:${col} kvBias.at(b,h,kv)  contiguous  v8 · 16 B · 1 load / 8 scores\n`);
+    expect(r.out).toMatch(/1 mod, 1 aux load, 0 errors, 0 warnings \(target fa4-sm100\)/);
+  });
+
+  it("--json prints the contract with 1-based positions", async () => {
+    const r = await check([EX("document_mask.scoremod.ts"), "--json", "--target", "fa4-sm90", "--vec", "2"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(["file", "target", "diagnostics", "mods"]));
+    expect(j.target).toBe("fa4-sm90");
+    expect(j.mods).toHaveLength(1);
+    const m = j.mods[0];
+    expect(m).toMatchObject({ name: "documentMask", kind: "mask", vecSize: 2 });
+    expect(m.loads).toHaveLength(2);
+    for (const l of m.loads) {
+      for (const k of ["line", "col", "tensor", "class", "widthElems", "widthBytes", "loadsPerVec", "why", "obligations"]) expect(l).toHaveProperty(k);
+      expect(l.line).toBeGreaterThanOrEqual(1);
+      expect(l.col).toBeGreaterThanOrEqual(1);
+      expect(Array.isArray(l.obligations)).toBe(true);
+    }
+    const src = readFileSync(EX("document_mask.scoremod.ts"), "utf8").split("\n");
+    expect(src[m.loads[1].line - 1].slice(m.loads[1].col - 1)).toMatch(/^docId\.at\(b, kv\)/);
+    expect(m.loads.map((l: { class: string }) => l.class)).toEqual(["uniform", "contiguous"]);
+    for (const d of j.diagnostics) for (const k of ["line", "col", "severity", "code", "message"]) expect(d).toHaveProperty(k);
+  });
+
+  it("exits 1 and prints located diagnostics when the file has errors", async () => {
+    const p = file("bad.scoremod.ts", `import { scoreMod, tensor, bf16 } from "scoremod";
+export const t = tensor("t", bf16, ["B", "KV"]);
+export const m = scoreMod((s, b, h, q, kv) => s + t.at(b, kv / 2));
+`);
+    const r = await check([p]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`${p}:3:59 error SM106 `);
+    const j = JSON.parse((await check([p, "--json"])).out);
+    expect(j.diagnostics[0]).toMatchObject({ line: 3, col: 59, severity: "error", code: "SM106" });
+    expect(j.mods[0].ok).toBe(false);
+  });
+
+  it("every example passes", async () => {
+    for (const f of ["alibi", "causal", "document_mask", "full_bias", "kv_bias", "prefix_lm", "relative_position", "sliding_window", "softcap"]) {
+      expect((await check([EX(`${f}.scoremod.ts`)])).code, f).toBe(0);
+    }
+  });
+});
+
+describe("scoremod check: bad input", () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ["missing file", () => [join(dir, "nope.scoremod.ts")], /nope\.scoremod\.ts: no such file/],
+    ["a directory", () => [dir], /is a directory/],
+    ["not TypeScript", () => [file("model.py", "import torch\n")], /not a TypeScript source file .*'\.py'/],
+    ["a declaration file", () => [file("x.d.ts", "export {};\n")], /not a TypeScript source file/],
+    ["empty", () => [file("empty.scoremod.ts", "")], /empty file/],
+    ["only whitespace", () => [file("blank.scoremod.ts", "  \n\n\t\n")], /empty file/],
+    ["binary", () => [file("bin.scoremod.ts", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3]))], /binary file/],
+    ["not UTF-8", () => [file("latin1.scoremod.ts", Buffer.from([0x2f, 0x2f, 0x20, 0xe9, 0xe8, 0x0a]))], /not valid UTF-8/],
+    ["over 5 MB", () => [file("huge.scoremod.ts", "// x\n".repeat(Math.ceil((MAX_SOURCE_BYTES + 10) / 5)))], /too large .* the limit is 5 MB/],
+    ["no file", () => [], /missing FILE/],
+    ["two files", () => ["a.ts", "b.ts"], /expected one FILE, got 2/],
+    ["unknown option", () => [EX("kv_bias.scoremod.ts"), "--fast"], /unknown option '--fast'/],
+    ["unknown target", () => [EX("kv_bias.scoremod.ts"), "--target", "sm75"], /unknown target 'sm75'/],
+    ["vec not a number", () => [EX("kv_bias.scoremod.ts"), "--vec", "eight"], /--vec' needs an integer/],
+    ["vec not a power of two", () => [EX("kv_bias.scoremod.ts"), "--vec", "6"], /power of two/],
+    ["vec missing its value", () => [EX("kv_bias.scoremod.ts"), "--vec"], /--vec' needs a value/],
+  ];
+  for (const [name, argv, msg] of cases) {
+    it(`${name}: exit 2 and a clear message`, async () => {
+      const r = await check(argv());
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+      expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+    });
+  }
+
+  it("with --json, bad input is also a JSON error object on stdout", async () => {
+    const r = await check([join(dir, "nope.ts"), "--json"]);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.out)).toEqual({ error: expect.stringMatching(/no such file/) });
+  });
+
+  it("a TypeScript file with garbage gets located syntax errors, not a crash", async () => {
+    const r = await check([file("junk.scoremod.ts", "def f(x):\n  return x ** 2 {{{ \n")]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/junk\.scoremod\.ts:1:\d+ error TS\d+ /);
+  });
+});
+
+describe("parseArgs", () => {
+  const spec = { target: "string", vec: "int", json: "boolean" } as const;
+  it("parses --k v, --k=v, booleans and positionals; -- ends flags", () => {
+    expect(parseArgs(["f.ts", "--vec=4", "--target", "fa4-sm90", "--json", "--", "--x"], spec))
+      .toEqual({ positional: ["f.ts", "--x"], flags: { vec: 4, target: "fa4-sm90", json: true } });
+  });
+  it("rejects repeated flags and values on booleans", () => {
+    expect(() => parseArgs(["--vec", "2", "--vec", "4"], spec)).toThrow(UsageError);
+    expect(() => parseArgs(["--json=yes"], spec)).toThrow(/takes no value/);
+  });
+});
+
+describe("the bundled CLI", () => {
+  const out = join(dir, "cli.cjs");
+  beforeAll(async () => {
+    const entry = join(dir, "entry.ts");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(entry, `import { run } from ${JSON.stringify(join(ROOT, "server/src/cli/check.ts"))};\nrun(process.argv.slice(2)).then((c) => { process.exitCode = c; });\n`);
+    await build({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", outfile: out, logLevel: "silent", nodePaths: [join(ROOT, "node_modules")] });
+  });
+
+  it("runs as a process: exit codes and output", () => {
+    const ok = spawnSync(process.execPath, [out, EX("kv_bias.scoremod.ts"), "--json"], { encoding: "utf8" });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).mods[0].loads[0].class).toBe("contiguous");
+    const missing = spawnSync(process.execPath, [out, join(dir, "missing.ts")], { encoding: "utf8" });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^scoremod check: .*missing\.ts: no such file\n$/);
+  });
+});
