@@ -68,7 +68,7 @@ export function textIn(site: OptionsSite, range: Range): string | null {
 /** Sets `key: n` inside a `{ ... }` of numeric facts, replacing an existing entry for the key. */
 export function setFactInObject(objText: string, key: string, n: number): string | null {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const re = new RegExp(`([{,]\\s*)(${escaped}|"${escaped}"|'${escaped}')(\\s*:\\s*)([^,}]*)`);
+  const re = new RegExp(`([{,]\\s*)(${escaped}|"${escaped}"|'${escaped}')(\\s*:\\s*)([^,}\\s]+)`);
   if (re.test(objText)) return objText.replace(re, (_m, pre: string, k: string, colon: string) => `${pre}${k}${colon}${n}`);
   return insertProp(objText, key, String(n));
 }

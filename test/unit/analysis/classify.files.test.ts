@@ -1,0 +1,103 @@
+// Real files through analyze(): each trap fixture states its verdict in `// EXPECT:` header
+// lines, and the examples' verdicts are tabled here. This ties the frontend's extraction and
+// the classifier together on the files users see.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { FileAnalysis, LoadFact } from "../../../server/src/analysis/facts";
+import { analyze } from "../../../server/src/analysis/index";
+import type { TargetId } from "../../../server/src/analysis/targets";
+
+const ROOT = join(__dirname, "..", "..", "..");
+const TRAPS = join(ROOT, "test", "fixtures", "traps");
+const EXAMPLES = join(ROOT, "examples");
+
+interface Verdict { load: string; class: LoadFact["class"]; widthElems: number; loadsPerVec: number }
+interface Expectation extends Verdict { target: TargetId; vecSize: number }
+
+const EXPECT_RE = /^\/\/ EXPECT: target=(\S+) vecSize=(\d+) load=(.+?) class=(\S+) widthElems=(\d+) loadsPerVec=(\d+)\s*$/;
+
+function expectations(text: string): Expectation[] {
+  const out: Expectation[] = [];
+  for (const line of text.split("\n")) {
+    const m = EXPECT_RE.exec(line);
+    if (!m) continue;
+    out.push({
+      target: m[1] as TargetId, vecSize: Number(m[2]), load: m[3], class: m[4] as LoadFact["class"],
+      widthElems: Number(m[5]), loadsPerVec: Number(m[6]),
+    });
+  }
+  return out;
+}
+
+function findLoad(a: FileAnalysis, text: string): LoadFact | undefined {
+  return a.mods.flatMap((m) => m.loads).find((l) => l.text === text);
+}
+
+function verdict(l: LoadFact | undefined): Verdict | undefined {
+  return l && { load: l.text, class: l.class, widthElems: l.widthElems, loadsPerVec: l.loadsPerVec };
+}
+
+const trapFiles = readdirSync(TRAPS).filter((f) => f.endsWith(".scoremod.ts")).sort();
+
+describe("trap fixtures: header verdicts", () => {
+  it("there are trap fixtures, each with at least one EXPECT line", () => {
+    expect(trapFiles.length).toBeGreaterThanOrEqual(10);
+    for (const f of trapFiles) expect(expectations(readFileSync(join(TRAPS, f), "utf8")).length, f).toBeGreaterThan(0);
+  });
+  it.each(trapFiles)("%s", (f) => {
+    const text = readFileSync(join(TRAPS, f), "utf8");
+    for (const e of expectations(text)) {
+      const a = analyze(join(TRAPS, f), text, { target: e.target, vecSize: e.vecSize });
+      expect(a.diagnostics.filter((d) => d.severity === "error"), f).toEqual([]);
+      const { target: _t, vecSize: _v, ...want } = e;
+      expect(verdict(findLoad(a, e.load)), `${f}: ${e.load}`).toEqual(want);
+      const l = findLoad(a, e.load) as LoadFact;
+      // A contiguous load narrower than V says why; a gather always does.
+      if (l.class === "gather" || (l.class === "contiguous" && l.widthElems < Math.min(e.vecSize, 8))) expect(l.why, `${f}: ${e.load}`).toBeTruthy();
+    }
+  });
+});
+
+/** Verdicts for the shipped examples at their own vecSize on fa4-sm100. */
+const EXAMPLE_VERDICTS: Record<string, Verdict[]> = {
+  "kv_bias.scoremod.ts": [{ load: "kvBias.at(b, h, kv)", class: "contiguous", widthElems: 8, loadsPerVec: 1 }],
+  "full_bias.scoremod.ts": [{ load: "bias.at(b, h, q, kv)", class: "contiguous", widthElems: 8, loadsPerVec: 1 }],
+  "alibi.scoremod.ts": [{ load: "slopes.at(h)", class: "uniform", widthElems: 1, loadsPerVec: 1 }],
+  "document_mask.scoremod.ts": [
+    { load: "docId.at(b, q)", class: "uniform", widthElems: 1, loadsPerVec: 1 },
+    { load: "docId.at(b, kv)", class: "contiguous", widthElems: 1, loadsPerVec: 1 },
+  ],
+  "prefix_lm.scoremod.ts": [{ load: "prefixLen.at(b)", class: "uniform", widthElems: 1, loadsPerVec: 1 }],
+  "relative_position.scoremod.ts": [{ load: "relTable.at(h, dist + 128)", class: "gather", widthElems: 1, loadsPerVec: 1 }],
+  "causal.scoremod.ts": [],
+  "sliding_window.scoremod.ts": [],
+  "softcap.scoremod.ts": [],
+};
+
+describe("examples", () => {
+  const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".scoremod.ts")).sort();
+  it.each(files)("%s", (f) => {
+    const want = EXAMPLE_VERDICTS[f];
+    expect(want, `add ${f} to EXAMPLE_VERDICTS`).toBeDefined();
+    const a = analyze(join(EXAMPLES, f), readFileSync(join(EXAMPLES, f), "utf8"), { target: "fa4-sm100" });
+    expect(a.diagnostics.filter((d) => d.severity === "error"), f).toEqual([]);
+    const got = a.mods.flatMap((m) => m.loads).map(verdict);
+    expect(got).toEqual(want);
+  });
+
+  it("the document mask's V = 1 note offers vecSize: 4 as a code action", () => {
+    const f = join(EXAMPLES, "document_mask.scoremod.ts");
+    const a = analyze(f, readFileSync(f, "utf8"), { target: "fa4-sm100" });
+    const d = a.diagnostics.find((x) => x.code === "SM210");
+    expect(d?.fixes?.[0].title).toBe("Set vecSize: 4");
+  });
+
+  it("kv-bias on a pairs target is capped at 2 with an error on vecSize", () => {
+    const f = join(EXAMPLES, "kv_bias.scoremod.ts");
+    const a = analyze(f, readFileSync(f, "utf8"), { target: "fa4-sm90" });
+    expect(a.diagnostics.filter((d) => d.code === "SM203")).toHaveLength(1);
+    const l = findLoad(a, "kvBias.at(b, h, kv)");
+    expect([l?.widthElems, l?.loadsPerVec, l?.why]).toEqual([2, 4, expect.stringMatching(/caps V at 2 \(pairs/)]);
+  });
+});
