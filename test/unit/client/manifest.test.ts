@@ -1,0 +1,66 @@
+// The manifest (client/package.json) and the code must not drift: commands registered in code
+// are declared and vice versa; every setting the code reads is declared and vice versa; every
+// command the manifest refers to (menus, keybindings, walkthrough links) exists.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { COMMANDS } from "../../../client/src/commands";
+
+const root = join(__dirname, "..", "..", "..");
+const manifest = JSON.parse(readFileSync(join(root, "client", "package.json"), "utf8"));
+const extensionSrc = readFileSync(join(root, "client", "src", "extension.ts"), "utf8");
+const configSrc = readFileSync(join(root, "client", "src", "config.ts"), "utf8");
+
+const declared = new Set<string>((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
+const ids = new Set<string>(Object.values(COMMANDS));
+
+describe("manifest <-> code", () => {
+  test("every command in COMMANDS is declared in the manifest, and nothing else is", () => {
+    expect([...declared].sort()).toEqual([...ids].sort());
+  });
+
+  test("every command in COMMANDS is registered by extension.ts (and only through COMMANDS)", () => {
+    const registered = [...extensionSrc.matchAll(/reg\(COMMANDS\.(\w+)/g)].map((m) => COMMANDS[m[1] as keyof typeof COMMANDS]);
+    expect(registered.sort()).toEqual([...ids].sort());
+    expect(extensionSrc).not.toMatch(/registerCommand\(\s*["']/);
+  });
+
+  test("menus, keybindings and walkthrough links name declared commands", () => {
+    const refs: string[] = [];
+    for (const list of Object.values(manifest.contributes.menus as Record<string, { command: string }[]>)) refs.push(...list.map((m) => m.command));
+    refs.push(...(manifest.contributes.keybindings as { command: string }[]).map((k) => k.command));
+    for (const w of manifest.contributes.walkthroughs as { steps: { description: string; completionEvents?: string[] }[] }[]) {
+      for (const s of w.steps) {
+        refs.push(...[...s.description.matchAll(/command:([\w.]+)/g)].map((m) => m[1]));
+        refs.push(...(s.completionEvents ?? []).map((e) => e.replace(/^onCommand:/, "")));
+      }
+    }
+    expect(refs.length).toBeGreaterThan(5);
+    for (const r of refs) expect(declared, r).toContain(r);
+  });
+
+  test("every setting the client reads is declared as scoremod.<key>, and every declared one is read", () => {
+    const read = new Set([...configSrc.matchAll(/get(?:<[^>]*>)?\("([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
+    const str = new Set([...configSrc.matchAll(/str\("([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
+    const all = new Set([...read, ...str]);
+    const props = Object.keys(manifest.contributes.configuration.properties);
+    expect([...all].sort()).toEqual([...props].sort());
+  });
+
+  test("restricted configurations are declared settings", () => {
+    const props = Object.keys(manifest.contributes.configuration.properties);
+    for (const r of manifest.capabilities.untrustedWorkspaces.restrictedConfigurations as string[]) expect(props).toContain(r);
+  });
+
+  test("the manifest is what a VS Code 1.100 workspace extension needs", () => {
+    expect(manifest).toMatchObject({ name: "score-mod-studio", publisher: "scoremod", engines: { vscode: "^1.100.0" }, extensionKind: ["workspace"] });
+    expect(manifest.main).toMatch(/dist\/extension\.js$/);
+    expect(manifest.contributes.languages[0]).toMatchObject({ id: "scoremod", filenamePatterns: ["*.scoremod.ts"] });
+    expect(manifest.activationEvents).toContain("workspaceContains:**/*.scoremod.ts");
+  });
+
+  test("target enum matches the analysis's targets", async () => {
+    const { TARGETS } = await import("../../../server/src/analysis/targets");
+    expect(manifest.contributes.configuration.properties["scoremod.target"].enum.sort()).toEqual(Object.keys(TARGETS).sort());
+  });
+});
