@@ -75,7 +75,8 @@ export class RunnerSupervisor {
       throw new RunnerError({ kind: "internal", message: `runner worker not found at ${path} (run \`npm run build\`)` });
     }
     const child = fork(path, [], {
-      env: { ...process.env, ...this.opts.env },
+      // Compiles run on libuv's pool; a sweep compiles many programs at once.
+      env: { UV_THREADPOOL_SIZE: "8", ...process.env, ...this.opts.env },
       execArgv: this.opts.execArgv ?? [],
       stdio: ["ignore", "inherit", "pipe", "ipc"],
       serialization: "json",

@@ -21,9 +21,10 @@ export interface BenchJob {
   /** The .scoremod.ts file (name for diagnostics and #line) and its text. */
   fileName: string;
   text: string;
-  /** The mod to run; a score mod may be paired with a mask mod of the same file and vice versa. */
+  /** The mod to run (score or mask). */
   mod: string;
-  maskMod?: string;
+  /** Another mod of the same file to run with it: a mask for a score mod, a score for a mask. */
+  pair?: string;
   /** V; default: the mod's declared vecSize. */
   vec?: number;
   /** Align override for every aux tensor, in bytes ("elem" = element size); used by the sweep. */
@@ -35,6 +36,10 @@ export interface BenchJob {
   checks?: Partial<CheckOptions>;
   /** Null: correctness only. */
   timing?: TimingOptions | null;
+  /** Scalar values by name (default: each scalar's declared default). */
+  scalars?: Record<string, number>;
+  /** Fault injection: shift an aux tensor's base pointer by this many bytes (tests of the alignment check). */
+  misalignAux?: Record<string, number>;
   /** Directory that holds csrc/kernels (the worker reads the kernel headers from there). */
   kernelDir?: string;
 }
@@ -71,7 +76,7 @@ export interface CompileInfo { compiler: string; registers: number; spillStores:
 
 export interface BenchResult {
   mod: string;
-  maskMod?: string;
+  pair?: string;
   vec: number;
   align: number | "elem" | "declared";
   shape: Required<Shape>;

@@ -1,0 +1,35 @@
+// Text renderings of runner results, shared by `scoremod bench` and the GPU test report.
+import type { BenchResult, SweepResult } from "./types";
+
+export function fmtShape(s: BenchResult["shape"]): string {
+  return `B${s.B} H${s.H}${s.Hkv !== s.H ? `/${s.Hkv}` : ""} Q${s.Q} KV${s.KV} D${s.D}`;
+}
+
+export function formatBench(r: BenchResult): string {
+  const lines: string[] = [];
+  const t = r.timing;
+  lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}`);
+  lines.push(`  compile: ${r.compile.compiler}, ${r.compile.registers} registers, spills ${r.compile.spillStores}/${r.compile.spillLoads} B (store/load), local ${r.compile.localBytes} B, ${r.compile.compileMs} ms`);
+  if (t) lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${t.tflops.toFixed(1)} TFLOPS  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
+  for (const c of r.checks) lines.push(`  ${c.skipped ? "skip" : c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.skipped ?? c.detail}`);
+  const bad = r.obligations.filter((o) => !o.ok);
+  lines.push(`  obligations: ${r.obligations.length - bad.length}/${r.obligations.length} hold${bad.length ? ` (failing: ${bad.map((o) => o.text).join(", ")})` : ""}`);
+  return lines.join("\n");
+}
+
+/** The FA4-PR-style table: rows = align, columns = V, cells = TFLOPS (or why not). */
+export function formatSweep(s: SweepResult): string {
+  const vecs = [...new Set(s.cells.map((c) => c.vec))];
+  const aligns = [...new Set(s.cells.map((c) => String(c.align)))];
+  const head = ["align \\ V", ...vecs.map(String)];
+  const rows = aligns.map((a) => [a === "elem" ? "elem" : `${a} B`, ...vecs.map((v) => {
+    const c = s.cells.find((x) => x.vec === v && String(x.align) === a);
+    if (!c) return "";
+    if (c.error) return `err:${c.error.kind}`;
+    const r = c.result!;
+    return `${r.timing ? r.timing.tflops.toFixed(0) : "-"}${r.ok ? "" : "!"}${r.compile.spillStores ? "s" : ""}`;
+  })]);
+  const widths = head.map((_, i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((x, i) => x.padStart(widths[i]!)).join("  ");
+  return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("!" = a check failed, "s" = spills)`, line(head), ...rows.map(line)].join("\n");
+}

@@ -1,0 +1,335 @@
+// One benchmark-and-check run, inside the worker process: analyse and generate the mod, compile
+// the kernels, allocate and fill inputs, check obligations, launch, check, time.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { ts } from "ts-morph";
+import * as native from "../../../csrc/index";
+import type { Tensor } from "../../index";
+import { loadScoreModule } from "../load";
+import { referenceAttention } from "../reference";
+import { resolveDims } from "../sample";
+import { bitwiseCheck, decode16, decodeF32, errorCheck } from "./compare";
+import { ptxasInfo } from "./compileInfo";
+import { auxData, randomBf16, rotated, type AuxData } from "./data";
+import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
+import { FLAG_SKIP_KV_AFTER_Q, packAttnParams, type ModParams } from "./params";
+import { buildProgram, MMA, mmaSmemBytes, prepareMod, REF, type PreparedMod, type Program } from "./source";
+import { RunnerError, type BenchJob, type BenchResult, type CheckOptions, type CheckResult, type CompileInfo, type RunnerTargetId, type Shape } from "./types";
+
+export interface RunHooks {
+  progress(stage: string, detail?: string): void;
+  /** What is about to run on the GPU, so a crash or hang names it. */
+  context(mod: string, load?: string, line?: number): void;
+}
+
+export const DEFAULT_CHECKS: CheckOptions = { vecVsScalar: true, referenceKernel: true, jsReference: "auto", bounds: false, enforceObligations: true };
+/** Problems up to this many multiply-adds (B·H·Q·KV·D) get the float64 JS reference under "auto". */
+export const JS_REFERENCE_LIMIT = 1 << 25;
+
+export function kernelDir(job: Pick<BenchJob, "kernelDir">): string {
+  const candidates = [job.kernelDir, process.env.SCOREMOD_KERNELS, join(__dirname, "..", "csrc", "kernels"), join(__dirname, "..", "..", "..", "csrc", "kernels")];
+  for (const c of candidates) if (c && existsSync(join(c, "attention_entries.cuh"))) return c;
+  throw new RunnerError({ kind: "internal", message: `kernel headers (csrc/kernels/attention_entries.cuh) not found; tried ${candidates.filter(Boolean).join(", ")}` });
+}
+
+interface Device { name: string; arch: string; target: RunnerTargetId }
+let device: Device | null = null;
+
+export function openDevice(): Device {
+  if (device) return device;
+  const p = native.probe();
+  if (!p.ok) throw new RunnerError({ kind: "no-gpu", message: `no GPU run: ${p.reason}: ${p.detail}` });
+  const d = p.devices[0]!;
+  if (d.sm < 80) throw new RunnerError({ kind: "no-gpu", message: `${d.name} is sm_${d.sm}; the runner's kernels need sm_80 or newer (mma.sync bf16)` });
+  native.init(0);
+  device = { name: d.name, arch: d.sm === 90 ? "sm_90a" : `sm_${d.sm}`, target: d.sm >= 90 ? "runner-sm90" : "runner-sm80" };
+  return device;
+}
+
+// ---- compilation, cached by program text (sweeps share most programs) ----
+interface Compiled { module: number; program: Program; info: CompileInfo }
+const compiled = new Map<string, Promise<Compiled>>();
+
+export function compileProgram(program: Program, arch: string, dir: string, modName: string): Promise<Compiled> {
+  const key = `${arch}\n${program.defines.join(" ")}\n${program.source}`;
+  let p = compiled.get(key);
+  if (!p) {
+    p = (async () => {
+      const t0 = Date.now();
+      const r = await native.compile(program.source, { arch, defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mmaKernel, program.refKernel] });
+      if (!r.ok) {
+        throw new RunnerError({ kind: "compile", mod: modName, message: `mod '${modName}': ${r.reason === "compile-error" ? "the generated CUDA did not compile" : `cannot compile (${r.reason})`}: ${firstLines(r.log)}`, log: r.log });
+      }
+      const module = native.loadModule(r.cubin);
+      const fi = native.functionInfo(module, program.mmaKernel);
+      const px = ptxasInfo(r.log, program.mmaKernel);
+      const info: CompileInfo = {
+        compiler: r.compiler, registers: fi.registers, spillStores: px?.spillStores ?? 0, spillLoads: px?.spillLoads ?? 0,
+        localBytes: fi.localBytes, sharedBytes: mmaSmemBytes(0, false) + fi.staticSharedBytes, compileMs: Date.now() - t0,
+      };
+      return { module, program, info };
+    })();
+    compiled.set(key, p);
+    p.catch(() => compiled.delete(key));
+  }
+  return p;
+}
+
+function firstLines(s: string): string {
+  return s.split("\n").filter((l) => /error/i.test(l)).slice(0, 3).join(" | ") || s.split("\n").slice(0, 3).join(" | ");
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+// ---- device buffers, freed at the end of each run ----
+class Buffers {
+  private readonly ptrs: bigint[] = [];
+  alloc(bytes: number, pad = 0): bigint {
+    const p = native.alloc(Math.max(bytes + pad, 16));
+    this.ptrs.push(p);
+    return p;
+  }
+  freeAll(): void {
+    for (const p of this.ptrs.splice(0)) {
+      try { native.free(p); } catch { /* a faulted context cannot free; the process is replaced */ }
+    }
+  }
+}
+
+function isCudaFault(e: unknown): boolean {
+  return e instanceof Error && /CUDA_ERROR_(ILLEGAL|MISALIGNED|LAUNCH_FAILED|HARDWARE|ILLEGAL_INSTRUCTION|INVALID_PC|ASSERT)/.test(e.message);
+}
+
+function describeLoads(p: PreparedMod): { load?: string; line?: number } {
+  const texts = [...new Set(p.mod.loads.map((l) => l.text))];
+  if (texts.length !== 1) return {};
+  const l = p.mod.loads[0]!;
+  return { load: l.text, line: l.range.start.line + 1 };
+}
+
+async function guarded<T>(what: string, p: PreparedMod, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isCudaFault(e)) {
+      const l = describeLoads(p);
+      const loads = p.mod.loads.map((x) => x.text).join(", ");
+      throw new RunnerError({
+        kind: "fault", mod: p.mod.name, ...l,
+        message: `mod '${p.mod.name}': the kernel faulted during ${what}: ${(e as Error).message}${loads ? `; aux loads: ${loads} (rerun with the bounds-checked build to find the index)` : ""}`,
+      });
+    }
+    throw e;
+  }
+}
+
+/** Transpile the user's file and evaluate it with the runtime DSL (same source as the CUDA). */
+function loadModule(fileName: string, text: string) {
+  const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 }, fileName }).outputText;
+  return loadScoreModule(js, fileName);
+}
+
+export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchResult> {
+  const dev = openDevice();
+  const checks: CheckOptions = { ...DEFAULT_CHECKS, ...job.checks };
+  const dtype = job.dtype ?? "bf16";
+  if (dtype !== "bf16") throw new RunnerError({ kind: "internal", mod: job.mod, message: "the runner's sample inputs are bf16; f16 runs are not supported yet" });
+  const shape: Required<Shape> = { Hkv: job.shape.H, ...job.shape };
+  if (shape.D !== 64 && shape.D !== 128) throw new RunnerError({ kind: "internal", mod: job.mod, message: `head dim D = ${shape.D}: the kernels support 64 and 128` });
+  if (shape.H % shape.Hkv !== 0) throw new RunnerError({ kind: "internal", mod: job.mod, message: `Hkv = ${shape.Hkv} must divide H = ${shape.H}` });
+  const dir = kernelDir(job);
+
+  hooks.progress("analyse", job.mod);
+  const primary = prepareMod(job.fileName, job.text, job.mod, { vec: job.vec, align: job.align, target: dev.target });
+  const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { align: job.align, target: dev.target }) : undefined;
+  if (other && other.mod.kind === primary.mod.kind) {
+    throw new RunnerError({ kind: "analysis", mod: job.mod, message: `cannot pair '${job.mod}' with '${job.pair}': both are ${primary.mod.kind} mods` });
+  }
+  const score = primary.mod.kind === "score" ? primary : other;
+  const mask = primary.mod.kind === "mask" ? primary : other;
+  const mods = [primary, ...(other ? [other] : [])];
+  const name = primary.mod.name;
+
+  hooks.progress("compile", name);
+  const base = { score, mask, dtype, D: shape.D } as const;
+  const vecProgram = buildProgram({ ...base, build: "vec", bounds: false });
+  const needScalar = checks.vecVsScalar && mods.some((m) => m.vec.vecSize > 1);
+  const [vecC, scalarC, boundsC] = await Promise.all([
+    compileProgram(vecProgram, dev.arch, dir, name),
+    needScalar ? compileProgram(buildProgram({ ...base, build: "scalar", bounds: false }), dev.arch, dir, name) : null,
+    checks.bounds ? compileProgram(buildProgram({ ...base, build: "vec", bounds: true }), dev.arch, dir, name) : null,
+  ]);
+
+  hooks.progress("data", name);
+  const bufs = new Buffers();
+  try {
+    const { B, H, Hkv, Q, KV, D } = shape;
+    const loaded = loadModule(job.fileName, primary.text);
+    const byName = new Map<string, Tensor>(loaded.tensors.map((t) => [t.name, t]));
+    const dims = resolveDims(loaded.tensors, { B, H, Q, KV });
+    const macs = B * H * Q * KV * D;
+    const wantJs = checks.jsReference === true || (checks.jsReference === "auto" && macs <= JS_REFERENCE_LIMIT);
+
+    // Aux tensors in ABI slot order (the file's tensor order).
+    const aux: AuxData[] = primary.fa.tensors.map((t, i) => {
+      const decl = byName.get(t.name);
+      if (!decl) throw new RunnerError({ kind: "internal", mod: name, message: `tensor '${t.name}' is not declared when the file runs` });
+      return auxData(decl, dims, 1 + i);
+    });
+    const bound = new Map<string, BoundTensor>();
+    const modParams: ModParams = {
+      aux: [], dims: primary.vec.dims.map((d) => dims[d] ?? 0),
+      fscalars: [], iscalars: [],
+    };
+    for (const a of aux) {
+      const shift = job.misalignAux?.[a.name] ?? 0;
+      const raw = bufs.alloc(a.bytes.length, shift);
+      const ptr = raw + BigInt(shift);
+      native.upload(ptr, a.bytes);
+      bound.set(a.name, { name: a.name, ptr, elemBytes: a.bytes.length / a.allocElements, shape: a.shape, strides: a.strides, allocElements: a.allocElements });
+      modParams.aux.push({ ptr, numel: a.allocElements });
+    }
+    const scalarValues: Record<string, number> = {};
+    for (const s of loaded.scalars) scalarValues[s.name] = job.scalars?.[s.name] ?? s.defaultValue;
+    for (const s of primary.vec.scalars) {
+      const v = scalarValues[s.name] ?? 0;
+      if (s.array === "fscalars") modParams.fscalars[s.slot] = v; else modParams.iscalars[s.slot] = v;
+    }
+
+    // Q, K, V: one random set, more sets rotated by whole rows (fresh addresses, same distribution).
+    const qN = B * H * Q * D, kN = B * Hkv * KV * D;
+    const q0 = randomBf16(qN, 11, wantJs), k0 = randomBf16(kN, 12, wantJs), v0 = randomBf16(kN, 13, wantJs);
+    const sets = Math.max(1, job.timing?.inputSets ?? 1);
+    const qkv: { q: bigint; k: bigint; v: bigint }[] = [];
+    for (let s = 0; s < sets; s++) {
+      const q = bufs.alloc(qN * 2), k = bufs.alloc(kN * 2), v = bufs.alloc(kN * 2);
+      native.upload(q, s ? rotated(q0.bytes, D * 2, 977 * s) : q0.bytes);
+      native.upload(k, s ? rotated(k0.bytes, D * 2, 1451 * s) : k0.bytes);
+      native.upload(v, s ? rotated(v0.bytes, D * 2, 1999 * s) : v0.bytes);
+      qkv.push({ q, k, v });
+    }
+    const oBytes = qN * 2;
+    const o = bufs.alloc(oBytes), o2 = bufs.alloc(oBytes), oRef = bufs.alloc(qN * 4);
+    const strides = (S: number, heads: number): [number, number, number] => [heads * S * D, S * D, D];
+    const params = (set: number, out: bigint, flags: number) => packAttnParams({
+      q: qkv[set]!.q, k: qkv[set]!.k, v: qkv[set]!.v, o: out, lse: 0n,
+      qStrides: strides(Q, H), kStrides: strides(KV, Hkv), vStrides: strides(KV, Hkv), oStrides: strides(Q, H), lseStrides: [0, 0],
+      B, H, Hkv, Q, KV, D, softmaxScale: 1 / Math.sqrt(D), flags, mod: modParams,
+    });
+    const flags = job.skipKvAfterQ ? FLAG_SKIP_KV_AFTER_Q : 0;
+
+    // ---- obligations: the analysis's, per load, and the kernel's own ----
+    const obligationChecks: (ObligationCheck & { mod?: string })[] = [];
+    for (const m of mods) {
+      for (const l of m.mod.loads) for (const ob of l.obligations) obligationChecks.push({ ...checkObligation(ob, bound, dims), mod: m.mod.name });
+    }
+    obligationChecks.push(...kernelObligations([
+      { name: "q", ptr: qkv[0]!.q, strides: strides(Q, H) }, { name: "k", ptr: qkv[0]!.k, strides: strides(KV, Hkv) },
+      { name: "v", ptr: qkv[0]!.v, strides: strides(KV, Hkv) }, { name: "o", ptr: o, strides: strides(Q, H) },
+    ]));
+    const failed = obligationChecks.find((c) => !c.ok);
+    if (failed && checks.enforceObligations) {
+      const m = failed.mod ?? name;
+      const load = mods.flatMap((x) => x.mod.loads).find((l) => l.obligations.some((ob) => ob.text === failed.text));
+      throw new RunnerError({
+        kind: "refused", mod: m, tensor: failed.tensor, obligation: failed.text, load: load?.text, line: load ? load.range.start.line + 1 : undefined,
+        message: `mod '${m}': refused before launch: obligation ${failed.text} fails (${failed.detail})${load ? ` for load ${load.text} at line ${load.range.start.line + 1}` : ""}`,
+      });
+    }
+
+    const launch = (c: Compiled, kernel: "mma" | "ref", out: bigint, set = 0): native.LaunchSpec => ({
+      module: c.module, fn: kernel === "mma" ? c.program.mmaKernel : c.program.refKernel,
+      grid: [Math.ceil(Q / (kernel === "mma" ? MMA.blockM : REF.blockM)), H, B] as [number, number, number],
+      block: [kernel === "mma" ? MMA.threads : REF.threads, 1, 1] as [number, number, number],
+      sharedBytes: kernel === "mma" ? mmaSmemBytes(D, c.program.staged) : 0,
+      args: params(set, out, kernel === "mma" ? flags : 0),
+    });
+    const l = describeLoads(primary);
+    hooks.context(name, l.load, l.line);
+    const results: CheckResult[] = [];
+
+    // ---- optional bounds-checked build: the first out-of-range index, instead of a fault ----
+    if (boundsC) {
+      hooks.progress("bounds", name);
+      const g = native.globalAddress(boundsC.module, "sm_bounds_report");
+      native.memset(g.ptr, 0, g.bytes);
+      await guarded("the bounds-checked run", primary, () => native.launch(launch(boundsC, "mma", o)));
+      const rep = new DataView(native.download(g.ptr, g.bytes).buffer.slice(0));
+      const view = (off: number) => rep.getInt32(off, true);
+      if (view(0) !== 0) {
+        const loadId = view(4);
+        // Ids are per mod; the report does not say which mod, so prefer the primary's.
+        const owner = mods.find((m) => m.mod.loads.some((x) => x.id === loadId)) ?? primary;
+        const lf = owner.mod.loads.find((x) => x.id === loadId);
+        const at = { b: view(12), h: view(16), q: view(20), kv: view(24) };
+        const index = Number(rep.getBigInt64(32, true)), extent = Number(rep.getBigInt64(40, true));
+        throw new RunnerError({
+          kind: "bounds", mod: owner.mod.name, load: lf?.text, line: lf ? lf.range.start.line + 1 : undefined, tensor: lf?.tensor,
+          message: `mod '${owner.mod.name}': aux index out of range: ${lf ? `${lf.tensor} in ${lf.text} at line ${lf.range.start.line + 1}` : `load #${loadId}`}, dim ${view(8)}: index ${index} not in [0, ${extent}) at b=${at.b}, h=${at.h}, q=${at.q}, kv=${at.kv}`,
+        });
+      }
+      results.push({ name: "bounds", ok: true, detail: "every aux index in range" });
+    }
+
+    // ---- the V-lane build, poisoned output first (0xFFFF is NaN in bf16) ----
+    hooks.progress("launch", name);
+    native.memset(o, 0xff, oBytes);
+    await guarded("the vectorized run", primary, () => native.launch(launch(vecC, "mma", o)));
+    const outBytes = native.download(o, oBytes);
+    const out = decode16(outBytes, dtype);
+
+    if (scalarC) {
+      native.memset(o2, 0xff, oBytes);
+      await guarded("the V = 1 run", primary, () => native.launch(launch(scalarC, "mma", o2)));
+      results.push(bitwiseCheck(outBytes, native.download(o2, oBytes), `V=${mods.map((m) => m.vec.vecSize).join("/")} vs V=1`));
+    } else if (checks.vecVsScalar) {
+      results.push({ name: "vec-vs-scalar", ok: true, skipped: "V = 1 already", detail: "the build is scalar" });
+    }
+    if (checks.referenceKernel) {
+      hooks.progress("reference", name);
+      native.memset(oRef, 0xff, qN * 4);
+      await guarded("the fp32 reference kernel", primary, () => native.launch(launch(vecC, "ref", oRef)));
+      results.push(errorCheck("reference-kernel", out, decodeF32(native.download(oRef, qN * 4)), "vs fp32 reference kernel"));
+    }
+    if (wantJs) {
+      hooks.progress("js-reference", name);
+      const tensors: Record<string, NonNullable<AuxData["sample"]>> = {};
+      for (const a of aux) if (a.sample) tensors[a.name] = a.sample;
+      const scoreMod = score ? loaded.exports[score.mod.name] : undefined;
+      const maskMod = mask ? loaded.exports[mask.mod.name] : undefined;
+      const ref = referenceAttention({
+        B, H, Hkv, Q, KV, D, q: q0.values!, k: k0.values!, v: v0.values!, scale: 1 / Math.sqrt(D),
+        scoreMod: scoreMod as never, maskMod: maskMod as never, bindings: { dims, tensors, scalars: scalarValues },
+      });
+      results.push(errorCheck("js-reference", out, ref.out, "vs float64 JS reference (same source file)"));
+    } else if (checks.jsReference !== false) {
+      results.push({ name: "js-reference", ok: true, skipped: `problem too large (${macs} > ${JS_REFERENCE_LIMIT} multiply-adds)`, detail: "skipped" });
+    }
+
+    // ---- timing: warm-up, then reps timed one by one with events, rotating input sets ----
+    let timing: BenchResult["timing"] = null;
+    if (job.timing) {
+      hooks.progress("time", name);
+      const spec = { ...launch(vecC, "mma", o), args: qkv.map((_, s) => params(s, o, flags)) };
+      const ms = Array.from(await guarded("timing", primary, () => native.time(spec, job.timing!.warmup, job.timing!.reps)));
+      const med = median(ms);
+      const flops = 4 * macs * (job.skipKvAfterQ ? 0.5 : 1);
+      const auxBytes = aux.reduce((s, a) => s + a.bytes.length, 0);
+      timing = {
+        ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets,
+        tflops: flops / (med * 1e-3) / 1e12, auxBytes, auxBytesPerSec: auxBytes / (med * 1e-3),
+      };
+    }
+    return {
+      mod: name, pair: other?.mod.name, vec: primary.vec.vecSize, align: job.align ?? "declared", shape, dtype, device: dev.name,
+      compile: vecC.info, timing, checks: results, ok: results.every((r) => r.ok),
+      obligations: obligationChecks.map((c) => ({ text: c.text, ok: c.ok, detail: c.detail })),
+    };
+  } finally {
+    bufs.freeAll();
+  }
+}

@@ -1,0 +1,130 @@
+// From a .scoremod.ts file to the CUDA programs a run compiles: analysis (with the V and align
+// asked for), generated mod functions, and the translation units that instantiate the
+// attention kernels with them (csrc/kernels/README.md: SM_SCORE_MOD / SM_MASK_MOD macros).
+import { analyze } from "../../../server/src/analysis/index";
+import type { FileAnalysis, ModFact, TextEdit } from "../../../server/src/analysis/facts";
+import { setOptionEdit } from "../../../server/src/analysis/fixes";
+import { generateCuda, type GeneratedCuda } from "../../../server/src/codegen/cuda";
+import type { RunnerTargetId } from "./types";
+import { RunnerError } from "./types";
+
+function offsetOf(text: string, pos: { line: number; character: number }): number {
+  let off = 0;
+  for (let l = 0; l < pos.line; l++) {
+    const nl = text.indexOf("\n", off);
+    if (nl < 0) return text.length;
+    off = nl + 1;
+  }
+  return off + pos.character;
+}
+
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const sorted = edits.map((e) => ({ s: offsetOf(text, e.range.start), e: offsetOf(text, e.range.end), t: e.newText })).sort((a, b) => b.s - a.s);
+  let out = text;
+  for (const x of sorted) out = out.slice(0, x.s) + x.t + out.slice(x.e);
+  return out;
+}
+
+/** The file with every aux tensor's `align` set to `align` bytes ("elem": its element size). */
+export function withAlign(fa: FileAnalysis, text: string, align: number | "elem"): string {
+  const edits: TextEdit[] = [];
+  for (const t of fa.tensors) {
+    const bytes = align === "elem" ? t.elemBytes : align;
+    const e = setOptionEdit(t.options, "align", String(bytes), "last");
+    if (!e) throw new RunnerError({ kind: "analysis", message: `cannot set align on tensor '${t.name}': its options are not a plain object literal` });
+    edits.push(e);
+  }
+  return applyEdits(text, edits);
+}
+
+export interface PreparedMod {
+  fa: FileAnalysis;
+  mod: ModFact;
+  /** The mod at the V asked for, and at V = 1 (scalar build, reference kernel). */
+  vec: GeneratedCuda;
+  scalar: GeneratedCuda;
+  text: string;
+}
+
+function analysisErrors(fa: FileAnalysis): string[] {
+  return fa.diagnostics.filter((d) => d.severity === "error").map((d) => `${fa.fileName}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.code} ${d.message}`);
+}
+
+/** Analyse and generate one mod at V (default: its declared vecSize) and at V = 1. */
+export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId }): PreparedMod {
+  let src = text;
+  if (opts.align !== undefined) src = withAlign(analyze(fileName, text, { target: opts.target }), text, opts.align);
+  const fa = analyze(fileName, src, { target: opts.target, vecSize: opts.vec });
+  const mod = fa.mods.find((m) => m.name === modName);
+  if (!mod) {
+    throw new RunnerError({ kind: "analysis", mod: modName, message: `no mod named '${modName}' in ${fileName} (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})` });
+  }
+  const errors = analysisErrors(fa);
+  if (errors.length || !mod.ok) {
+    throw new RunnerError({ kind: "analysis", mod: modName, message: `mod '${modName}' cannot run: ${errors.length ? errors.slice(0, 5).join("; ") : "its body has errors"}` });
+  }
+  const fa1 = analyze(fileName, src, { target: opts.target, vecSize: 1 });
+  try {
+    return { fa, mod, vec: generateCuda(fa, modName), scalar: generateCuda(fa1, modName), text: src };
+  } catch (e) {
+    throw new RunnerError({ kind: "analysis", mod: modName, message: `code generation for '${modName}' failed: ${(e as Error).message}` });
+  }
+}
+
+export interface ProgramSpec {
+  score?: PreparedMod;
+  mask?: PreparedMod;
+  /** "vec": SM_VEC = the mod's V, with the reference kernel; "scalar": V = 1 (bitwise check). */
+  build: "vec" | "scalar";
+  dtype: "bf16" | "f16";
+  D: number;
+  bounds: boolean;
+}
+
+export interface Program {
+  source: string;
+  defines: string[];
+  mmaKernel: string;
+  refKernel: string;
+  /** Dynamic shared memory of the tensor-core kernel (attention_launch.h). */
+  staged: boolean;
+}
+
+/** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */
+export function buildProgram(spec: ProgramSpec): Program {
+  const parts: string[] = [];
+  const defines: string[] = [spec.dtype === "bf16" ? "SM_ATTN_DTYPE_BF16" : "SM_ATTN_DTYPE_F16", `SM_ATTN_D${spec.D}`];
+  if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
+  const plug = (p: PreparedMod | undefined, kind: "SCORE" | "MASK"): number => {
+    if (!p) return 1;
+    const g = spec.build === "vec" ? p.vec : p.scalar;
+    parts.push(g.code);
+    if (g !== p.scalar) parts.push(p.scalar.code);
+    const vecMacro = kind === "SCORE" ? "SM_VEC" : "SM_MASK_VEC";
+    const arg = kind === "SCORE" ? "s" : "k";
+    parts.push(`#define ${vecMacro} ${g.vecSize}`);
+    parts.push(`#define SM_${kind}_MOD(${arg}, b, h, q, kv0, p) ${g.functionName}(${arg}, b, h, q, kv0, p)`);
+    parts.push(`#define SM_REF_${kind}_MOD(${arg}, b, h, q, kv, p) ${p.scalar.functionName}(${arg}, b, h, q, kv, p)`);
+    return g.vecSize;
+  };
+  // The bounds report global must exist before generated code references it.
+  if (spec.bounds) parts.push(`#include "scoremod_abi.cuh"`);
+  const v = plug(spec.score, "SCORE");
+  const mv = plug(spec.mask, "MASK");
+  parts.push(`#include "attention_entries.cuh"`);
+  const suffix = `${spec.dtype}_d${spec.D}`;
+  return {
+    source: parts.join("\n") + "\n",
+    defines,
+    mmaKernel: `sm_attn_fwd_mma_${suffix}`,
+    refKernel: `sm_attn_fwd_ref_${suffix}`,
+    staged: (spec.score !== undefined && v > 2) || (spec.mask !== undefined && mv > 2),
+  };
+}
+
+/** attention_launch.h's SM_ATTN_MMA_SMEM_BYTES with SM_ATTN_MMA_WARPS = 4. */
+export const MMA = { warps: 4, threads: 128, blockM: 64, blockN: 128 } as const;
+export function mmaSmemBytes(D: number, staged: boolean): number {
+  return (MMA.blockM * D + 2 * MMA.blockN * D) * 2 + (staged ? MMA.blockM * MMA.blockN * 4 : 0);
+}
+export const REF = { threads: 128, blockM: 16 } as const;

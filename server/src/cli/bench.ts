@@ -1,0 +1,121 @@
+// `scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]`:
+// run and check mods on the GPU through the supervised runner process. Without a usable GPU it
+// runs the analysis, prints what it would run and why it skipped the GPU part, and exits 0.
+// Exit: 0 all checks passed (or GPU skipped), 1 a check failed or a run failed, 2 bad usage.
+import { analyze } from "../analysis/index";
+import type { FileAnalysis, ModFact } from "../analysis/facts";
+import * as native from "../../../csrc/index";
+import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
+import { formatBench, formatSweep } from "../../../runtime/src/runner/format";
+import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../../../runtime/src/runner/types";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, type Io } from "./args";
+import { GenerationBlocked, selectMods } from "./modSelect";
+
+const SPEC = { mod: "string", pair: "string", vec: "int", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", help: "boolean" } as const;
+const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
+  --mod NAME      the mod to run (default: every mod in the file, one by one)
+  --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
+  --vec V         override the mod's vecSize
+  --sweep         V in {1..128} x align in {elem, 4, 8, 16}: TFLOPS table
+  --shape ...     problem size (default 1,16,8192,8192,128)
+  --reps N        timed repetitions (default 50)
+  --causal-skip   let the kernel skip kv tiles after q (only for masks that drop kv > q)
+  --timeout S     watchdog: seconds without progress before the runner is killed (default 120)
+  --json          machine-readable output
+exit: 0 checks passed (or no GPU: analysis only), 1 a check or run failed, 2 bad usage
+`;
+export const DEFAULT_SHAPE: Shape = { B: 1, H: 16, Q: 8192, KV: 8192, D: 128 };
+
+export function parseShape(s: string): Shape {
+  const parts = s.split(",").map((x) => x.trim());
+  if ((parts.length !== 5 && parts.length !== 6) || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
+    throw new UsageError(`--shape needs B,H,Q,KV,D or B,H,Q,KV,D,Hkv as positive integers, got '${s}'`);
+  }
+  const [B, H, Q, KV, D, Hkv] = parts.map(Number) as [number, number, number, number, number, number | undefined];
+  if (D !== 64 && D !== 128) throw new UsageError(`--shape: head dim D must be 64 or 128, got ${D}`);
+  if (Hkv !== undefined && H % Hkv !== 0) throw new UsageError(`--shape: Hkv = ${Hkv} must divide H = ${H}`);
+  return Hkv === undefined ? { B, H, Q, KV, D } : { B, H, Q, KV, D, Hkv };
+}
+
+interface Plan { mods: ModFact[]; shape: Shape; vec?: number; sweep: boolean; pair?: string }
+
+function describePlan(file: string, fa: FileAnalysis, p: Plan): string[] {
+  const s = p.shape;
+  return p.mods.map((m) => `${p.sweep ? "sweep" : "bench"} ${m.name} (${m.kind} mod, V=${p.vec ?? m.vecSize}${p.pair ? `, with ${p.pair}` : ""}) on B${s.B} H${s.H} Q${s.Q} KV${s.KV} D${s.D} bf16: ${m.loads.length} aux load(s)${m.loads.length ? ": " + m.loads.map((l) => `${l.text} ${l.class} ${l.widthBytes} B`).join(", ") : ""}`)
+    .concat(fa.diagnostics.filter((d) => d.severity === "warning").map((d) => `warning ${file}:${d.range.start.line + 1}: ${d.message}`));
+}
+
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  let json = false;
+  try {
+    const { positional, flags } = parseArgs(argv, SPEC);
+    if (flags.help) { io.out(USAGE); return EXIT.ok; }
+    json = flags.json === true;
+    if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : "missing FILE");
+    const file = positional[0]!;
+    const vec = flags.vec;
+    if (vec !== undefined && (vec < 1 || vec > 128 || (vec & (vec - 1)) !== 0)) throw new UsageError(`--vec must be a power of two from 1 to 128, got ${vec}`);
+    const shape = flags.shape ? parseShape(flags.shape) : DEFAULT_SHAPE;
+    const text = readSourceFile(file);
+    const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
+    let mods: ModFact[];
+    try {
+      mods = selectMods(fa, file, flags.mod);
+    } catch (e) {
+      if (!(e instanceof GenerationBlocked)) throw e;
+      io.err(`scoremod bench: ${e.message}\n`);
+      if (json) io.out(JSON.stringify({ file, error: e.message }) + "\n");
+      return EXIT.errors;
+    }
+    if (flags.pair !== undefined) {
+      if (!flags.mod) throw new UsageError("--pair needs --mod");
+      if (!fa.mods.some((m) => m.name === flags.pair)) throw new UsageError(`${file}: no mod named '${flags.pair}' (mods: ${fa.mods.map((m) => m.name).join(", ")})`);
+    }
+    const plan: Plan = { mods, shape, vec, sweep: flags.sweep === true, pair: flags.pair };
+
+    const probe = native.probe();
+    if (!probe.ok) {
+      const why = `${probe.reason}: ${probe.detail}`;
+      if (json) io.out(JSON.stringify({ file, plan: describePlan(file, fa, plan), gpu: { skipped: true, reason: probe.reason, detail: probe.detail } }, null, 2) + "\n");
+      else io.out(`${describePlan(file, fa, plan).join("\n")}\nGPU part skipped (${why}); the analysis above ran, nothing was launched.\n`);
+      return EXIT.ok;
+    }
+
+    const sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: json ? undefined : (stage, d) => io.err(`  .. ${stage}${d ? ` ${d}` : ""}\n`) });
+    const results: (BenchResult | SweepResult | { mod: string; error: RunnerError["info"] })[] = [];
+    let failed = false;
+    try {
+      for (const m of mods) {
+        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, skipKvAfterQ: flags["causal-skip"] === true, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
+        try {
+          if (plan.sweep) {
+            const r = await sup.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });
+            results.push(r);
+            failed ||= r.cells.some((c) => c.error || !c.result?.ok);
+            if (!json) io.out(formatSweep(r) + "\n");
+          } else {
+            const r = await sup.bench({ ...job, vec });
+            results.push(r);
+            failed ||= !r.ok;
+            if (!json) io.out(formatBench(r) + "\n");
+          }
+        } catch (e) {
+          if (!(e instanceof RunnerError)) throw e;
+          failed = true;
+          results.push({ mod: m.name, error: e.info });
+          if (!json) io.out(`${m.name}: ${e.info.kind}: ${e.message}\n`);
+        }
+      }
+    } finally {
+      sup.dispose();
+    }
+    if (json) io.out(JSON.stringify({ file, results }, null, 2) + "\n");
+    return failed ? EXIT.errors : EXIT.ok;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`scoremod bench: ${err.message}\n`);
+    if (json) io.out(JSON.stringify({ error: err.message }) + "\n");
+    else if (!(err instanceof InputError)) io.err(USAGE);
+    return EXIT.usage;
+  }
+}
