@@ -137,6 +137,25 @@ describe("scoremod language server", () => {
     expect(closed.ok).toBe(false);
   });
 
+  test("scoremod/ptx maps the 16-byte vector load to the load's source line (nvcc)", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const r = await h.rpc.sendRequest("scoremod/ptx", { uri, mod: "kvBiasMod" }) as { ok: boolean; error?: string; ptx: string; lineMap: number[]; loadsByLine: Record<string, Record<string, number>>; groups: { sourceLine: number }[] };
+    expect(r.ok, r.error).toBe(true);
+    const loadLine = posOf(KV_BIAS, "kvBias.at(").line;
+    expect(r.loadsByLine[String(loadLine)]).toEqual({ "ld.global.v4 (16 B)": 1 });
+    expect(r.groups.map((g) => g.sourceLine)).toContain(loadLine);
+    expect(r.lineMap.length).toBe(r.ptx.split("\n").length);
+  });
+
+  test("scoremod/ptx without nvcc says how to fix it", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { nvccPath: "/nonexistent/nvcc" } } });
+    const r = await h.rpc.sendRequest("scoremod/ptx", { uri, mod: "kvBiasMod" }) as { ok: boolean; error: string };
+    await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { nvccPath: "" } } });
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/nvcc/);
+  });
+
   test("scoremod/setTarget re-analyses with the new target and rejects unknown ones", async () => {
     const uri = "file:///ws/kv.scoremod.ts";
     const bad = await h.rpc.sendRequest("scoremod/setTarget", { target: "sm_999" }) as { ok: boolean };
