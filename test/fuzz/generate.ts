@@ -1,0 +1,157 @@
+// Seeded generators of score_mod files for fuzzing the analysis: random well-formed-ish mods
+// from a small grammar, and mutations (truncation, deletion, insertion of hostile tokens, line
+// swaps, random bytes) of seed files. Deterministic for a given seed.
+
+/** mulberry32: small, fast, good enough for test-case generation. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Gen {
+  constructor(readonly rnd: () => number) {}
+  int(n: number): number { return Math.floor(this.rnd() * n); }
+  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]; }
+  chance(p: number): boolean { return this.rnd() < p; }
+}
+
+const HEADER = `import { tensor, scalar, dim, scoreMod, maskMod, bf16, f16, f32, i32, u8, u32, bool,
+  exp, exp2, log, log2, tanh, sigmoid, sqrt, rsqrt, sin, cos, abs, min, max, floor, ceil, idiv } from "scoremod";
+`;
+
+const TENSORS = [
+  `export const kvBias = tensor("kv_bias", bf16, ["B", "H", "KV"], { align: 16, divisible: { KV: 8 } });`,
+  `export const full = tensor("full", f16, ["B", "H", "Q", "KV"], { align: 8 });`,
+  `export const ids = tensor("ids", i32, ["B", "KV"], { init: { segments: 4 } });`,
+  `export const table = tensor("table", f32, ["H", 257], { strides: [257, 1] });`,
+  `export const bits = tensor("bits", u32, ["B", "Q", "W"], { leadingDim: 1 });`,
+  `export const keep = tensor("keep", bool, ["KV"]);`,
+  `export const cap = scalar("cap", f32, 30);`,
+  `export const win = scalar("win", i32, 256);`,
+  `const W = 128;`,
+];
+
+const INT_LEAVES = ["b", "h", "q", "kv", "W", "0", "1", "2", "3", "8", "-1", "dim(\"KV\")", "win.value", "ids.at(b, kv)", "ids.at(b, q)"];
+const FLOAT_LEAVES = ["s", "0.5", "1e3", "cap.value", "kvBias.at(b, h, kv)", "full.at(b, h, q, kv)", "table.at(h, kv - q + 128)", "-Infinity"];
+const BOOL_LEAVES = ["true", "false", "keep.at(kv)", "q >= kv"];
+const OPS = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "===", "!==", "&&", "||", "&", "|", "^", "<<", ">>", "**", "??", ","];
+const FNS = ["exp", "exp2", "log", "log2", "tanh", "sigmoid", "sqrt", "rsqrt", "sin", "cos", "abs", "min", "max", "floor", "ceil", "idiv", "Math.exp", "foo", "dim"];
+
+/** A random expression over the DSL (and some things outside it). */
+export function expr(g: Gen, depth: number): string {
+  if (depth <= 0 || g.chance(0.25)) return g.pick(g.pick([INT_LEAVES, FLOAT_LEAVES, BOOL_LEAVES, INT_LEAVES]));
+  switch (g.int(7)) {
+    case 0: case 1: return `${expr(g, depth - 1)} ${g.pick(OPS)} ${expr(g, depth - 1)}`;
+    case 2: return `(${expr(g, depth - 1)})`;
+    case 3: return `${g.pick(["-", "!", "~", "+"])}${expr(g, depth - 1)}`;
+    case 4: return `${expr(g, depth - 1)} ? ${expr(g, depth - 1)} : ${expr(g, depth - 1)}`;
+    case 5: {
+      const f = g.pick(FNS);
+      const n = g.int(3) + 1;
+      return `${f}(${Array.from({ length: n }, () => expr(g, depth - 1)).join(", ")})`;
+    }
+    default: {
+      const t = g.pick(["kvBias", "full", "ids", "table", "bits", "keep", "cap", "nope"]);
+      const n = g.int(5);
+      return `${t}.at(${Array.from({ length: n }, () => expr(g, depth - 1)).join(", ")})`;
+    }
+  }
+}
+
+function stmts(g: Gen, depth: number, locals: string[]): string {
+  const out: string[] = [];
+  const n = g.int(4);
+  for (let i = 0; i < n; i++) {
+    switch (g.int(6)) {
+      case 0: case 1: {
+        const name = `v${locals.length}`;
+        out.push(`${g.chance(0.9) ? "const" : "let"} ${name} = ${expr(g, 3)};`);
+        locals.push(name);
+        break;
+      }
+      case 2:
+        if (depth > 0) out.push(`if (${expr(g, 2)}) { ${stmts(g, depth - 1, [...locals])} }${g.chance(0.6) ? ` else { ${stmts(g, depth - 1, [...locals])} }` : ""}`);
+        break;
+      case 3: out.push(`return ${expr(g, 3)};`); break;
+      case 4: out.push(g.pick(["for (let i = 0; i < 4; i++) {}", "s = 1;", "kv++;", ";", "{ }", "while (false) {}", "function f() {}", "throw 1;"])); break;
+      default: if (locals.length) out.push(`return ${g.pick(locals)} ${g.pick(OPS)} ${expr(g, 2)};`);
+    }
+  }
+  if (g.chance(0.8)) out.push(`return ${expr(g, 3)};`);
+  return out.join("\n  ");
+}
+
+/** A whole file: the header, some declarations, 1-4 mods with random bodies. */
+export function generatedFile(g: Gen): string {
+  const parts = [HEADER, ...TENSORS.filter(() => g.chance(0.8))];
+  const n = g.int(4) + 1;
+  for (let i = 0; i < n; i++) {
+    const mask = g.chance(0.35);
+    const params = mask ? "(b, h, q, kv)" : g.pick(["(s, b, h, q, kv)", "(s)", "(s, b, h, q, kv, extra)", "({ s })", "(s = 1)"]);
+    const opts = g.chance(0.5) ? `{ vecSize: ${g.pick(["1", "2", "4", "8", "16", "128", "256", "3", "0", "2.5", "W", "x", "-8"])} }, ` : "";
+    const body = g.chance(0.5) ? expr(g, 4) : `{\n  ${stmts(g, 2, [])}\n}`;
+    parts.push(`export const m${i} = ${mask ? "maskMod" : "scoreMod"}(${opts}${params} => ${body});`);
+  }
+  return parts.join("\n") + "\n";
+}
+
+const HOSTILE = [
+  "(", ")", "{", "}", "[", "]", "=>", ".at(", ",", ";", "kv", "/", "%", "\"", "'", "`", "${", "/*", "*/", "//", "\n",
+  "let ", "for (;;) ", "return ", "if (", "?", ":", "0x", "1e999", "\u0000", "\uFFFD", "🙂", "<T>", "@dec ", "class X {}",
+  "enum E { A }", "declare ", "export default ", "import ", "from \"scoremod\"", "scoreMod(", "maskMod(", "tensor(", "dim(",
+  "async ", "function* ", "yield ", "await ", "new ", "this", "super", "typeof ", "as const", "satisfies any", "!", "?.",
+  "...", "#priv", "\\u{1F600}", "0n", "9007199254740993", "/re/g", "<div>", "\r\n", "\t", "\u2028", "namespace N {}",
+];
+
+/** A random edit of a seed file. */
+export function mutate(g: Gen, src: string): string {
+  let s = src;
+  const edits = g.int(4) + 1;
+  for (let i = 0; i < edits; i++) {
+    const at = g.int(s.length + 1);
+    switch (g.int(7)) {
+      case 0: s = s.slice(0, at); break; // truncation
+      case 1: s = s.slice(0, at) + s.slice(Math.min(s.length, at + g.int(40) + 1)); break; // deletion
+      case 2: s = s.slice(0, at) + g.pick(HOSTILE) + s.slice(at); break; // insertion
+      case 3: { // duplicate a span
+        const len = g.int(80);
+        s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at);
+        break;
+      }
+      case 4: { // swap two lines
+        const lines = s.split("\n");
+        const a = g.int(lines.length), b = g.int(lines.length);
+        [lines[a], lines[b]] = [lines[b], lines[a]];
+        s = lines.join("\n");
+        break;
+      }
+      case 5: { // random characters
+        let junk = "";
+        for (let k = g.int(8) + 1; k > 0; k--) junk += String.fromCharCode(g.int(0x3000));
+        s = s.slice(0, at) + junk + s.slice(at);
+        break;
+      }
+      default: { // replace a word with another word of the file
+        const words = s.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+        if (words.length) s = s.replace(g.pick(words), g.pick(words));
+      }
+    }
+  }
+  return s;
+}
+
+/** The i-th case of a run: a generated file, a mutated seed, or a mutated generated file. */
+export function fuzzCase(seed: number, i: number, seeds: readonly string[]): string {
+  const g = new Gen(prng((seed * 0x9e3779b1 + i) >>> 0));
+  switch (g.int(3)) {
+    case 0: return generatedFile(g);
+    case 1: return seeds.length ? mutate(g, g.pick(seeds)) : generatedFile(g);
+    default: return mutate(g, generatedFile(g));
+  }
+}
