@@ -1,5 +1,6 @@
 // Starts the real language server (server/src/lsp/server.ts with the production backend and
 // generators) over an in-memory stream pair, and gives the test a JSON-RPC client connection.
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
 import { createConnection } from "vscode-languageserver/node";
@@ -25,7 +26,10 @@ export interface Harness {
 export async function startHarness(opts: { backend?: Backend; initializationOptions?: unknown; capabilities?: unknown } = {}): Promise<Harness> {
   const toServer = new PassThrough(), toClient = new PassThrough();
   const conn = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(conn, { backend: opts.backend ?? createAnalysisBackend(), generators: createGenerators(), debounceMs: 20 });
+  startServer(conn, {
+    backend: opts.backend ?? createAnalysisBackend(), generators: createGenerators(), debounceMs: 20,
+    docsDir: join(__dirname, "..", "..", "docs", "diagnostics"),
+  });
   const rpc = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const published: PublishDiagnosticsParams[] = [];
   const notifications: { method: string; params: unknown }[] = [];

@@ -1,7 +1,8 @@
 // The real language server over a real LSP connection (in-memory streams): diagnostics, hover,
 // inlay hints, quick fixes, TypeScript completion/definition, the custom requests, and the
 // stale-result and never-crash guarantees.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startHarness, type Harness } from "./harness";
@@ -39,6 +40,22 @@ describe("scoremod language server", () => {
     }
     expect(changed).toBeDefined();
     expect((changed!.params as { mods: { name: string }[] }).mods.map((m) => m.name)).toEqual(["kvBiasMod"]);
+  });
+
+  test("SM codes link to their docs page: the local folder when it has the page, else the docsBaseUrl setting", async () => {
+    const uri = "file:///ws/unaligned.scoremod.ts";
+    const sm = h.published.filter((p) => p.uri === uri).at(-1)!.diagnostics.find((d) => String(d.code).startsWith("SM"))!;
+    const local = existsSync(join(root, "docs", "diagnostics", `${sm.code}.md`));
+    if (local) expect(sm.codeDescription?.href).toBe(pathToFileURL(join(root, "docs", "diagnostics", `${sm.code}.md`)).href);
+    else expect(sm.codeDescription).toBeUndefined();
+    await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { docsBaseUrl: "https://example.org/docs/diagnostics/" } } });
+    const before = h.published.length;
+    for (let i = 0; i < 200 && !h.published.slice(before).some((p) => p.uri === uri); i++) await new Promise((r) => setTimeout(r, 10));
+    const again = h.published.slice(before).find((p) => p.uri === uri)!;
+    const d = again.diagnostics.find((x) => x.code === sm.code)!;
+    expect(d.codeDescription?.href).toBe(`https://example.org/docs/diagnostics/${sm.code}.md`);
+    expect(again.diagnostics.filter((x) => String(x.code).startsWith("TS")).every((x) => !x.codeDescription)).toBe(true);
+    await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { docsBaseUrl: "" } } });
   });
 
   test("a TypeScript error is reported with its TS code", async () => {

@@ -5,12 +5,12 @@ import {
   CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type WorkspaceEdit,
 } from "vscode-languageserver/node";
 import type { FileAnalysis, Fix } from "../analysis/facts";
-import { rangesOverlap, toLspDiagnostic, toTextEdit } from "./convert";
+import { rangesOverlap, toLspDiagnostic, toTextEdit, type DocsLink } from "./convert";
 
 export interface CodeActionOptions {
   uri: string;
   version: number;
-  docsBase: string;
+  docsLink: DocsLink;
   /** Client supports versioned document edits with change annotations. */
   annotations: boolean;
   needsConfirmation: boolean;
@@ -39,7 +39,7 @@ export function codeActions(analysis: FileAnalysis, range: Range, only: string[]
   };
   for (const d of analysis.diagnostics) {
     if (!d.fixes?.length || !rangesOverlap(d.range, range)) continue;
-    const lsp = toLspDiagnostic(d, o.docsBase);
+    const lsp = toLspDiagnostic(d, o.docsLink);
     d.fixes.forEach((f, i) => add(f, lsp, i === 0));
   }
   for (const mod of analysis.mods) {

@@ -23,8 +23,16 @@ export function docsHref(base: string, code: string): string {
   return `${base.replace(/\/+$/, "")}/${encodeURIComponent(code)}.md`;
 }
 
+/** Where the docs page of a code is, or null for none (TypeScript's own codes have none). */
+export type DocsLink = (code: string) => string | null;
+
+/** Links every SM code under a base URL (a repository URL from the docsBaseUrl setting). */
+export function baseLink(base: string): DocsLink {
+  return (code) => (base && /^SM\d+$/.test(code) ? docsHref(base, code) : null);
+}
+
 /** Our codes (SM...) link to their docs page; TypeScript's own codes (TS...) do not. */
-export function toLspDiagnostic(d: Diagnostic, docsBase: string): LspDiagnostic {
+export function toLspDiagnostic(d: Diagnostic, docs: DocsLink): LspDiagnostic {
   const out: LspDiagnostic = {
     range: toRange(d.range),
     severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
@@ -32,7 +40,8 @@ export function toLspDiagnostic(d: Diagnostic, docsBase: string): LspDiagnostic 
     source: d.code.startsWith("TS") ? "ts" : "scoremod",
     message: d.message,
   };
-  if (docsBase && /^SM\d+$/.test(d.code)) out.codeDescription = { href: docsHref(docsBase, d.code) };
+  const href = /^SM\d+$/.test(d.code) ? docs(d.code) : null;
+  if (href) out.codeDescription = { href };
   return out;
 }
 

@@ -4,7 +4,7 @@ import type { Diagnostic as LspDiagnostic } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { FileAnalysis } from "../analysis/facts";
 import type { AnalysisChangedParams, ModSummary } from "../protocol";
-import { toLspDiagnostic } from "./convert";
+import { toLspDiagnostic, type DocsLink } from "./convert";
 import type { Entry } from "./state";
 
 export const DEBOUNCE_MS = 150;
@@ -15,7 +15,7 @@ export interface DiagnosticSink {
   analyse(doc: TextDocument): Entry;
   publish(uri: string, version: number, diagnostics: LspDiagnostic[]): void;
   changed(params: AnalysisChangedParams): void;
-  docsBase(): string;
+  docsLink(): DocsLink;
   log(message: string): void;
 }
 
@@ -60,8 +60,8 @@ export class DiagnosticScheduler {
       const entry = this.sink.analyse(doc);
       const latest = this.sink.document(uri);
       if (!latest || latest.version !== entry.version) return; // stale: a newer run is scheduled
-      const base = this.sink.docsBase();
-      this.sink.publish(uri, entry.version, entry.analysis.diagnostics.map((d) => toLspDiagnostic(d, base)));
+      const link = this.sink.docsLink();
+      this.sink.publish(uri, entry.version, entry.analysis.diagnostics.map((d) => toLspDiagnostic(d, link)));
       this.sink.changed(summarize(entry));
     } catch (e) {
       this.sink.log(`[diagnostics] ${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);

@@ -6,6 +6,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { isTargetId, type TargetId } from "../analysis/targets";
 import {
   AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, HeatMapRequest, PtxRequest, SetTargetRequest,
@@ -13,6 +14,7 @@ import {
 } from "../protocol";
 import type { Backend } from "./backend";
 import { codeActions } from "./codeActions";
+import { baseLink, type DocsLink } from "./convert";
 import { DiagnosticScheduler } from "./diagnostics";
 import type { Generators } from "./generated";
 import { factHover } from "./hover";
@@ -47,15 +49,27 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   let pullConfig = false;
   const log = (m: string): void => connection.console.error(m);
   const state = new DocState(opts.backend, () => settings.target);
-  const docsBase = (): string =>
-    settings.docsBaseUrl || (opts.docsDir && existsSync(opts.docsDir) ? pathToFileURL(opts.docsDir).href : "");
+  // A URL from the settings links every SM code; the local docs folder links only codes with a page.
+  const localDocs = new Map<string, string | null>();
+  const docsLink = (): DocsLink => {
+    if (settings.docsBaseUrl) return baseLink(settings.docsBaseUrl);
+    const dir = opts.docsDir;
+    return (code) => {
+      if (!dir) return null;
+      if (!localDocs.has(code)) {
+        const file = join(dir, `${code}.md`);
+        localDocs.set(code, existsSync(file) ? pathToFileURL(file).href : null);
+      }
+      return localDocs.get(code) ?? null;
+    };
+  };
 
   const scheduler = new DiagnosticScheduler({
     document: (uri) => documents.get(uri),
     analyse: (doc) => state.get(doc),
     publish: (uri, version, diagnostics) => { void connection.sendDiagnostics({ uri, version, diagnostics }); },
     changed: (p) => { notify(connection, AnalysisChangedNotification, p); },
-    docsBase,
+    docsLink,
     log,
   }, opts.debounceMs);
 
@@ -136,7 +150,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     const e = entryFor(p.textDocument.uri);
     if (!e) return [];
     return codeActions(e.entry.analysis, p.range, p.context.only, {
-      uri: p.textDocument.uri, version: e.doc.version, docsBase: docsBase(), annotations, needsConfirmation,
+      uri: p.textDocument.uri, version: e.doc.version, docsLink: docsLink(), annotations, needsConfirmation,
     });
   }));
 
