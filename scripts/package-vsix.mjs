@@ -1,0 +1,125 @@
+// Packages the extension as out/score-mod-studio-<version>.vsix.
+//
+// The repository is a monorepo, so the .vsix is not packed from a source folder: this script
+// assembles a staging folder (out/vsix-stage) from an allow-list and packs that with
+// @vscode/vsce. Only the bundles and assets the extension loads at run time go in; the staged
+// layout mirrors the repository's (dist/, csrc/build/Release/, csrc/kernels/, syntaxes/, media/),
+// so relative paths that work from the repository's dist/ work the same inside the .vsix.
+//
+// The manifest is client/package.json. Paths in it may be written relative to client/
+// ("../dist/extension.js", so the repository can be opened as an extension for F5 debugging);
+// the staged copy rewrites a leading "../" to "./" and drops scripts and dependencies
+// (everything is bundled by esbuild).
+//
+// Run `node scripts/build.mjs` first. Usage: node scripts/package-vsix.mjs [--stage-only]
+// (--stage-only assembles and checks the folder without running vsce.)
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const stage = join(root, "out", "vsix-stage");
+const stageOnly = process.argv.includes("--stage-only");
+
+function fail(msg) {
+  console.error(`package-vsix: ${msg}`);
+  process.exit(1);
+}
+
+// ---- the manifest ------------------------------------------------------------------------------
+const manifestPath = join(root, "client", "package.json");
+let manifest;
+try {
+  manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+} catch (e) {
+  fail(`cannot read ${relative(root, manifestPath)}: ${e.message}`);
+}
+const required = ["name", "publisher", "version", "main", "engines"];
+const absent = required.filter((k) => manifest[k] === undefined);
+if (absent.length || !manifest.engines?.vscode) {
+  fail(`client/package.json is not an extension manifest yet: missing ${[...absent, ...(manifest.engines?.vscode ? [] : ["engines.vscode"])].join(", ")}`);
+}
+
+/** Rewrites client-relative paths ("../x") to stage-relative ones ("./x"), recursively. */
+function rebase(value) {
+  if (typeof value === "string") return value.startsWith("../") ? "./" + value.slice(3) : value;
+  if (Array.isArray(value)) return value.map(rebase);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebase(v)]));
+  return value;
+}
+const staged = rebase(manifest);
+for (const k of ["scripts", "dependencies", "devDependencies", "optionalDependencies", "workspaces", "private"]) delete staged[k];
+staged.license ??= "MIT";
+
+// ---- the allow-list ----------------------------------------------------------------------------
+/** [source relative to the repo, required?, filter for directory entries] */
+const allow = [
+  ["dist/extension.js", true],
+  ["dist/server.js", true],
+  ["dist/runner-worker.js", true],
+  ["dist/cli.js", false],
+  ["syntaxes", false, (f) => f.endsWith(".json")],
+  ["media", false, (f) => !f.startsWith(".")],
+  ["csrc/build/Release", true, (f) => f.endsWith(".node") && !f.includes("/")], // not obj.target/
+  ["csrc/kernels", true, (f) => f.endsWith(".cuh")],
+  ["examples", false, (f) => f.endsWith(".scoremod.ts")],
+  ["README.md", false],
+  ["CHANGELOG.md", false],
+  ["LICENSE", true],
+];
+
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
+const copied = [];
+for (const [rel, isRequired, filter] of allow) {
+  const src = join(root, rel);
+  if (!existsSync(src)) {
+    if (isRequired) fail(`${rel} is missing (run \`npm ci\` and \`node scripts/build.mjs\` first)`);
+    continue;
+  }
+  if (statSync(src).isDirectory()) {
+    const files = listFiles(src).filter((f) => !filter || filter(f));
+    if (isRequired && files.length === 0) fail(`${rel}/ has no files to package`);
+    for (const f of files) copyInto(join(rel, f));
+  } else {
+    copyInto(rel);
+  }
+}
+function listFiles(dir, prefix = "") {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? listFiles(join(dir, d.name), join(prefix, d.name)) : d.isFile() ? [join(prefix, d.name)] : []);
+}
+function copyInto(rel) {
+  mkdirSync(dirname(join(stage, rel)), { recursive: true });
+  cpSync(join(root, rel), join(stage, rel));
+  copied.push(rel);
+}
+writeFileSync(join(stage, "package.json"), JSON.stringify(staged, null, 2) + "\n");
+// The stage already holds only allowed files; this keeps vsce from asking about a missing ignore file.
+writeFileSync(join(stage, ".vscodeignore"), "**/*.map\n");
+
+// Every file the manifest points at must be inside the package, or the extension would fail
+// only after installation.
+const fileKeys = new Set(["main", "path", "configuration", "icon", "light", "dark", "image", "markdown", "svg"]);
+const dangling = [];
+(function walk(v, key) {
+  if (typeof v === "string") {
+    if (fileKeys.has(key) && v.startsWith("./") && !existsSync(join(stage, v))) dangling.push(`${key}: ${v}`);
+  } else if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
+})(staged, "");
+if (dangling.length) fail(`the manifest refers to files that are not packaged:\n  ${dangling.join("\n  ")}`);
+
+console.log(`package-vsix: staged ${copied.length + 1} files in ${relative(root, stage)}/`);
+if (stageOnly) process.exit(0);
+
+// ---- pack ----------------------------------------------------------------------------------------
+const out = join(root, "out", `score-mod-studio-${staged.version}.vsix`);
+const vsce = join(root, "node_modules", "@vscode", "vsce", "vsce");
+if (!existsSync(vsce)) fail("@vscode/vsce is not installed (run `npm ci`)");
+const args = [vsce, "package", "--no-dependencies", "--no-rewrite-relative-links", "--allow-missing-repository",
+  "--out", out];
+const r = spawnSync(process.execPath, args, { cwd: stage, stdio: ["ignore", "inherit", "inherit"] });
+if (r.status !== 0) fail(`vsce package failed (exit ${r.status ?? r.signal})`);
+console.log(`package-vsix: ${relative(root, out)} (${(statSync(out).size / 1024).toFixed(0)} KiB)`);

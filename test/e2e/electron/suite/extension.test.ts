@@ -1,0 +1,101 @@
+// In-host integration tests (mocha, tdd UI), run inside the VS Code extension host by
+// @vscode/test-electron: the same checks as the UI suite, through the vscode API.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as vscode from "vscode";
+import { poll } from "../../lib/poll";
+
+// mocha's tdd globals (declared here, module-local, so they do not leak into other test files)
+declare const suite: (name: string, fn: () => void) => void;
+declare const suiteSetup: (fn: () => Promise<void>) => void;
+declare const test: (name: string, fn: () => Promise<void>) => void;
+
+const EXAMPLE = "kv_bias.scoremod.ts";
+
+interface Manifest { publisher: string; name: string; contributes?: { commands?: { command: string; title: string; category?: string }[] } }
+const manifest = JSON.parse(readFileSync(path.join(process.env.E2E_EXTENSION_DIR ?? "", "package.json"), "utf8")) as Manifest;
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+/** The contributed command whose title (with its category) matches `title`. */
+function commandByTitle(title: RegExp): string {
+  const cmds = manifest.contributes?.commands ?? [];
+  const hit = cmds.find((c) => title.test(`${c.category ?? ""}: ${c.title}`));
+  if (!hit) throw new Error(`no contributed command matches ${title} (have: ${cmds.map((c) => c.title).join(", ")})`);
+  return hit.command;
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === "string" ? c : c.value))).join("\n");
+}
+
+suite("Score Mod Studio in a real VS Code extension host", () => {
+  let doc: vscode.TextDocument;
+
+  suiteSetup(async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, "a workspace folder is open");
+    doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, EXAMPLE));
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test("the extension activates on a .scoremod.ts file", async () => {
+    const ext = vscode.extensions.getExtension(extensionId);
+    assert.ok(ext, `${extensionId} is loaded`);
+    await poll("activation", () => ext.isActive, { timeoutMs: 60_000 });
+    assert.equal(doc.languageId, "scoremod");
+  });
+
+  test("diagnostics follow edits (error appears, then clears on revert)", async () => {
+    const errors = () => vscode.languages.getDiagnostics(doc.uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    // the language server publishes for the open file; wait until it has spoken once
+    const text = doc.getText();
+    const at = text.indexOf(".at(");
+    assert.ok(at >= 0, "the example has an .at() load");
+    const baseline = errors().length;
+    const pos = doc.positionAt(at + 4);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, pos, "1.5 + ");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const bad = await poll("an error diagnostic after breaking a load index", () => (errors().length > baseline ? errors() : undefined), { timeoutMs: 30_000 });
+    const undo = new vscode.WorkspaceEdit();
+    undo.delete(doc.uri, new vscode.Range(pos, pos.translate(0, "1.5 + ".length)));
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    assert.equal(doc.getText(), text);
+    await poll("the error to clear after the revert", () => errors().length === baseline, { timeoutMs: 30_000 });
+    assert.ok(bad[0].range.start.line === pos.line, `the error is on the edited line (${bad[0].range.start.line} vs ${pos.line}): ${bad[0].message}`);
+  });
+
+  test("hover on an .at() load names its lane class and width", async () => {
+    const pos = doc.positionAt(doc.getText().indexOf(".at(") + 1);
+    const text = await poll("a load hover", async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", doc.uri, pos);
+      const t = hoverText(hovers ?? []);
+      return /\b(contiguous|uniform|gather)\b/i.test(t) ? t : undefined;
+    }, { timeoutMs: 30_000 });
+    assert.match(text, /\b\d+\s*(B|bytes?)\b|\bv\d+\b/i, "the hover gives a width");
+  });
+
+  test("the Show CUDA CodeLens opens generated CUDA", async () => {
+    const lenses = await poll("CodeLens on the mods", async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri, 100);
+      const cuda = (all ?? []).filter((l) => l.command && /Show CUDA/i.test(l.command.title));
+      return cuda.length ? cuda : undefined;
+    }, { timeoutMs: 30_000 });
+    const cmd = lenses[0].command!;
+    await vscode.commands.executeCommand(cmd.command, ...(cmd.arguments ?? []));
+    const cuda = await poll("an editor holding generated CUDA", () =>
+      vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.toString() !== doc.uri.toString() && /__device__/.test(d.getText())), { timeoutMs: 60_000 });
+    assert.match(cuda.getText(), /#line\s+\d+/, "the CUDA maps back to source lines");
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test("the sweep view opens from recorded sweep data", async () => {
+    const fixture = process.env.E2E_SWEEP_FIXTURE;
+    assert.ok(fixture, "E2E_SWEEP_FIXTURE is set");
+    await vscode.commands.executeCommand(commandByTitle(/Open Sweep/i), vscode.Uri.file(fixture));
+    const tab = await poll("a webview tab for the sweep", () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview), { timeoutMs: 30_000 });
+    assert.match(tab.label, /sweep/i);
+  });
+});

@@ -1,0 +1,189 @@
+// The UI end-to-end suite: the packaged .vsix installed into a fresh code-server, a workspace
+// holding the examples, and headless Chromium doing what a user does. It checks that the
+// extension activates on a .scoremod.ts file, the language server analyses it (diagnostics
+// follow edits), a hover on an `.at()` load explains its lane class and width, Show CUDA opens
+// generated CUDA, the sweep webview charts recorded sweep data, and the status bar says plainly
+// that no GPU runner is available. Screenshots go to $E2E_ARTIFACTS.
+//
+// env (set by scripts/e2e.sh): E2E_CODE_SERVER, E2E_VSIX, E2E_EXTENSION_ID, E2E_RUN_DIR,
+// E2E_ARTIFACTS, E2E_WORKSPACE_SRC, E2E_SWEEP_FIXTURE.
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import type { DomGlobals } from "../lib/dom";
+import { launchBrowser, type Browser } from "../lib/browser";
+import { installVsix, makeRunDirs, startCodeServer, type CodeServer } from "../lib/codeServer";
+import { poll } from "../lib/poll";
+import { Steps } from "../lib/steps";
+import { activeEditor, findInFrames, openFile, runCommand, STEP_MS, statusBarTexts, textPosition, visibleEditorText } from "../lib/workbench";
+import { EXPECT } from "./expect";
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (run the suite through scripts/e2e.sh)`);
+  return v;
+}
+
+const bin = env("E2E_CODE_SERVER");
+const vsix = env("E2E_VSIX");
+const extensionId = env("E2E_EXTENSION_ID");
+const runDir = env("E2E_RUN_DIR");
+const artifacts = env("E2E_ARTIFACTS");
+const wsSrc = env("E2E_WORKSPACE_SRC");
+const sweepFixture = env("E2E_SWEEP_FIXTURE");
+mkdirSync(artifacts, { recursive: true });
+
+const ws = path.join(runDir, "workspace");
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let page: Page | undefined;
+const steps = new Steps(artifacts, () => page);
+const shot = async (name: string) => {
+  const p = path.join(artifacts, name);
+  await page!.screenshot({ path: p });
+  return p;
+};
+
+try {
+  await steps.run("install-vsix", async () => {
+    const dirs = makeRunDirs(runDir, { "scoremod.inlayHints.enabled": true });
+    await installVsix(bin, dirs, vsix, path.join(artifacts, "install-extension.log"));
+    const installed = readdirSync(dirs.extensions).filter((d) => d.toLowerCase().startsWith(extensionId.toLowerCase() + "-"));
+    if (installed.length !== 1) throw new Error(`expected one ${extensionId}-<version> folder in the extensions dir, found: ${readdirSync(dirs.extensions).join(", ") || "nothing"}`);
+    // the workspace: the examples plus the recorded sweep, as a user would have them
+    mkdirSync(ws, { recursive: true });
+    cpSync(wsSrc, ws, { recursive: true });
+    cpSync(sweepFixture, path.join(ws, path.basename(sweepFixture)));
+    writeFileSync(path.join(runDir, "workspace-path.txt"), ws + "\n");
+    server = await startCodeServer({ bin, dirs, folder: ws, logFile: path.join(artifacts, "code-server.log") });
+    return `${installed[0]}; code-server on ${server.url}`;
+  }, { critical: true });
+
+  await steps.run("load-workbench", async () => {
+    browser = await launchBrowser(path.join(runDir, "chromium"));
+    page = browser.page;
+    await page.goto(`${server!.url}/?folder=${encodeURIComponent(ws)}`, { timeout: STEP_MS });
+    await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: STEP_MS });
+    // the explorer lists the workspace once the remote (extension host) connection is up
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: EXPECT.exampleFile }).first()
+      .waitFor({ state: "visible", timeout: STEP_MS });
+  }, { critical: true });
+
+  await steps.run("open-example", async () => {
+    await openFile(page!, EXPECT.exampleFile, EXPECT.exampleText);
+    const mode = page!.locator(".statusbar-item#status\\.editor\\.mode");
+    const text = await poll("the scoremod language mode", async () => {
+      const t = ((await mode.textContent()) ?? "").trim();
+      return EXPECT.languageName.test(t) ? t : undefined;
+    }, { timeoutMs: STEP_MS, describe: async () => (await mode.textContent()) ?? "" });
+    return `language mode: ${text}`;
+  }, { critical: true });
+
+  await steps.run("language-server-analysis", async () => {
+    // CodeLens comes from the server's analysis of the file: its presence means the client
+    // started, the server answered, and the mods were found.
+    const lens = activeEditor(page!).locator(".codelens-decoration a", { hasText: EXPECT.showCudaLens });
+    await lens.first().waitFor({ state: "visible", timeout: STEP_MS });
+    const all = await activeEditor(page!).locator(".codelens-decoration").allTextContents();
+    return `${all.length} CodeLens lines: ${all[0]?.replace(/\s+/g, " ").trim()}`;
+  });
+
+  await steps.run("diagnostics-follow-edits", async () => {
+    // Break a load (a float index), wait for the error squiggle, undo, wait for it to go.
+    const editor = activeEditor(page!);
+    const before = await editor.locator(".squiggly-error").count();
+    const at = await textPosition(page!, EXPECT.breakableText, EXPECT.breakableText.length);
+    if (!at) throw new Error(`"${EXPECT.breakableText}" not visible in the editor`);
+    await page!.mouse.click(at.x, at.y);
+    await page!.keyboard.type(EXPECT.breakingEdit);
+    await poll("an error squiggle after the edit", async () => (await editor.locator(".squiggly-error").count()) > before, { timeoutMs: STEP_MS });
+    await page!.keyboard.press("Escape"); // close any suggest widget the typing opened
+    await runCommand(page!, "Problems: Focus on Problems View").catch(() => undefined);
+    const row = page!.locator(".markers-panel .monaco-list-row", { hasText: EXPECT.problemText }).first();
+    await row.waitFor({ state: "visible", timeout: STEP_MS });
+    const problem = ((await row.textContent()) ?? "").replace(/\s+/g, " ").trim();
+    await shot("diagnostics.png");
+    await editor.click();
+    await page!.keyboard.press("Control+Z");
+    await poll("the squiggle to clear after undo", async () => (await editor.locator(".squiggly-error").count()) === before, { timeoutMs: STEP_MS });
+    await runCommand(page!, "View: Close Panel").catch(() => undefined);
+    return problem.slice(0, 160);
+  });
+
+  await steps.run("hover-load", async () => {
+    const editor = activeEditor(page!);
+    const at = await textPosition(page!, EXPECT.hoverText, EXPECT.hoverOffset);
+    if (!at) throw new Error(`"${EXPECT.hoverText}" not visible in the editor`);
+    const hover = page!.locator(".monaco-hover:visible").filter({ hasText: EXPECT.hoverLaneClass }).first();
+    // Move in from elsewhere so the editor sees a fresh mouse-over; retry while the server warms up.
+    const text = await poll("a load hover naming the lane class", async () => {
+      await page!.mouse.move(at.x - 40, at.y + 60);
+      await page!.mouse.move(at.x, at.y, { steps: 4 });
+      try {
+        await hover.waitFor({ state: "visible", timeout: 3000 });
+        return ((await hover.textContent()) ?? "").replace(/\s+/g, " ").trim();
+      } catch { return undefined; }
+    }, { timeoutMs: STEP_MS, intervalMs: 200 });
+    for (const re of [EXPECT.hoverLaneClass, EXPECT.hoverWidth]) {
+      if (!re.test(text)) throw new Error(`hover lacks ${re}: ${text}`);
+    }
+    await shot("hover.png");
+    await page!.keyboard.press("Escape");
+    void editor;
+    return text.slice(0, 200);
+  });
+
+  await steps.run("show-cuda", async () => {
+    // Prefer the CodeLens (what a user clicks); the palette command is the fallback path.
+    const lens = activeEditor(page!).locator(".codelens-decoration a", { hasText: EXPECT.showCudaLens }).first();
+    let via = "CodeLens";
+    if (await lens.isVisible()) await lens.click();
+    else { via = "palette"; await runCommand(page!, EXPECT.showCudaCommand); }
+    const text = await poll("generated CUDA in the active editor", async () => {
+      const t = await visibleEditorText(page!);
+      return EXPECT.cudaText.every((re) => re.test(t)) ? t : undefined;
+    }, { timeoutMs: STEP_MS, describe: async () => (await visibleEditorText(page!)).slice(0, 300) });
+    const tab = ((await page!.locator(".editor-group-container.active .tab.active").first().textContent()) ?? "").trim();
+    await shot("cuda-preview.png");
+    return `via ${via}; tab "${tab}"; ${text.split("\n").length} lines visible`;
+  });
+
+  await steps.run("sweep-chart", async () => {
+    const fixtureInWs = path.join(ws, path.basename(sweepFixture));
+    await runCommand(page!, EXPECT.openSweepCommand);
+    // The command may ask for the file: code-server's simple file dialog is a quick input.
+    const input = page!.locator(".quick-input-widget input.input");
+    const probe = () => {
+      const { document } = globalThis as unknown as DomGlobals;
+      const rows = document.querySelectorAll("table tbody tr").length;
+      const chart = document.querySelector("canvas, svg");
+      return rows > 0 && chart ? { rows, chart: chart.tagName.toLowerCase() } : null;
+    };
+    const first = await poll("the file dialog or the sweep webview", async () =>
+      (await input.isVisible().catch(() => false)) ? "dialog" as const : (await findInFrames(page!, "", probe, 0).catch(() => undefined)) ? "webview" as const : undefined,
+    { timeoutMs: STEP_MS, intervalMs: 250 });
+    if (first === "dialog") {
+      await input.fill(fixtureInWs);
+      await page!.keyboard.press("Enter");
+      await input.waitFor({ state: "hidden", timeout: STEP_MS });
+    }
+    const found = await findInFrames(page!, "the sweep chart and table in a webview", probe);
+    await shot("sweep-chart.png");
+    return `${found.value.rows} table rows, chart <${found.value.chart}>${first === "dialog" ? " (file picked in the dialog)" : ""}`;
+  });
+
+  await steps.run("status-no-gpu", async () => {
+    const texts = await poll("a status bar item that reports the missing GPU runner", async () => {
+      const all = await statusBarTexts(page!);
+      return all.some((t) => EXPECT.noGpuStatus.test(t)) ? all : undefined;
+    }, { timeoutMs: STEP_MS, describe: async () => (await statusBarTexts(page!)).join(" | ") });
+    await shot("workbench.png");
+    return texts.filter((t) => EXPECT.noGpuStatus.test(t)).join(" | ");
+  });
+} finally {
+  await browser?.close();
+  await server?.stop();
+  if (browser) writeFileSync(path.join(artifacts, "browser-console.log"), browser.console.join("\n") + "\n");
+  const code = steps.finish({ blockedRequests: browser?.blocked ?? [], workspace: ws, vsix, existing: existsSync(vsix) });
+  process.exitCode = code;
+}
