@@ -1,0 +1,73 @@
+// The feature functions on the analysis of every example: inlay labels per load (a table that
+// changes only when a verdict changes), hovers on every load, and quick fixes as edits.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { analyze } from "../../server/src/analysis/index";
+import { codeActions } from "../../server/src/lsp/codeActions";
+import { factHover } from "../../server/src/lsp/hover";
+import { inlayHints } from "../../server/src/lsp/inlayHints";
+import { inlayLabel } from "../../server/src/lsp/format";
+import type { LoadFact } from "../../server/src/analysis/facts";
+
+const dir = join(__dirname, "..", "..", "examples");
+const examples = readdirSync(dir).filter((f) => f.endsWith(".scoremod.ts")).sort();
+const ALL = { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } };
+
+describe("features on the examples", () => {
+  test("inlay labels per example (fa4-sm100)", () => {
+    const table: Record<string, string[]> = {};
+    for (const f of examples) {
+      const a = analyze(join(dir, f), readFileSync(join(dir, f), "utf8"), { target: "fa4-sm100" });
+      table[f] = a.mods.flatMap((m) => m.loads.map((l) => `${m.name}: ${l.text} ${inlayLabel(l)}`));
+      // The hint sits right after the load, one per load.
+      expect(inlayHints(a, ALL).map((h) => h.position)).toEqual(
+        a.mods.flatMap((m) => m.loads.map((l) => l.range.end)).sort((x, y) => x.line - y.line || x.character - y.character));
+    }
+    expect(table).toMatchSnapshot();
+  });
+
+  test("every load of every example has a hover naming its class and width", () => {
+    let n = 0;
+    for (const f of examples) {
+      const a = analyze(join(dir, f), readFileSync(join(dir, f), "utf8"));
+      for (const m of a.mods) {
+        for (const l of m.loads) {
+          const h = factHover(a, l.range.start);
+          const md = (h?.contents as { value: string }).value;
+          expect(md).toContain(`\`${l.text}\``);
+          expect(md).toContain(`${l.widthElems} elem`);
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(5);
+  });
+
+  test("inlay labels for each lane class and width", () => {
+    const base = { class: "contiguous", widthElems: 8, widthBytes: 16 } as LoadFact;
+    expect(inlayLabel(base)).toBe("⟨v8·16B⟩");
+    expect(inlayLabel({ ...base, widthElems: 1, widthBytes: 2 })).toBe("⟨scalar⟩");
+    expect(inlayLabel({ ...base, class: "uniform" })).toBe("⟨uniform⟩");
+    expect(inlayLabel({ ...base, class: "gather" })).toBe("⟨gather⟩");
+  });
+
+  test("quick fixes apply to the text and produce a file that vectorizes", () => {
+    const f = join(dir, "kv_bias.scoremod.ts");
+    const text = readFileSync(f, "utf8").replace("align: 16, ", "");
+    const a = analyze(f, text);
+    const load = a.mods[0].loads[0];
+    expect(load.widthElems).toBe(1);
+    const actions = codeActions(a, load.range, undefined, { uri: "file:///x", version: 1, docsLink: () => null, annotations: false, needsConfirmation: false });
+    expect(actions.length).toBeGreaterThan(0);
+    const edits = (actions[0].edit!.changes!["file:///x"]).slice().sort((x, y) => y.range.start.line - x.range.start.line || y.range.start.character - x.range.start.character);
+    const lines = text.split("\n");
+    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
+    let fixed = text;
+    for (const e of edits) fixed = fixed.slice(0, offset(e.range.start)) + e.newText + fixed.slice(offset(e.range.end));
+    const b = analyze(f, fixed);
+    expect(b.mods[0].loads[0].widthElems).toBe(8);
+    // Asking only for refactorings gets no quick fixes.
+    expect(codeActions(a, load.range, ["refactor"], { uri: "file:///x", version: 1, docsLink: () => null, annotations: false, needsConfirmation: false })).toEqual([]);
+  });
+});
