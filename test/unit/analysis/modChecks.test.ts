@@ -71,3 +71,14 @@ describe("load notes", () => {
     expect(codes(run(1, "fa4-sm100", g).diagnostics)).toEqual([]);
   });
 });
+
+describe("documentation", () => {
+  it("every classifier code has a page under docs/diagnostics", async () => {
+    const { existsSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const mod = await import("../../../server/src/analysis/modChecks");
+    const codesInModule = Object.entries(mod).filter(([k, v]) => k.startsWith("SM_") && typeof v === "string").map(([, v]) => v as string);
+    expect(codesInModule.length).toBe(7);
+    for (const c of codesInModule) expect(existsSync(join(__dirname, "..", "..", "..", "docs", "diagnostics", `${c}.md`)), c).toBe(true);
+  });
+});
