@@ -189,6 +189,13 @@ function build(decl: Tensor, dims: DimValues, logical: ArrayLike<number>): Sampl
   return { name: decl.name, dtype: dt, shape, strides, values, bytes: encodeValues(dt, values), elementCount, allocElements };
 }
 
+/** The logical values (row-major over the shape) of tensor data in any layout. */
+export function toLogical(t: TensorData): Float64Array {
+  const out = new Float64Array(t.shape.reduce((p, e) => p * e, 1));
+  forEachIndex(t.shape, t.strides, (n, off) => { out[n] = t.values[off]!; });
+  return out;
+}
+
 /** Seeded sample data for a declaration, following its init (or the dtype's default) and layout. */
 export function sampleTensor(decl: Tensor, dims: DimValues, seed = 0): SampleTensor {
   const what = `tensor "${decl.name}"`;

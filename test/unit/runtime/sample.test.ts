@@ -3,7 +3,7 @@ import { bf16, bool, f32, i32, tensor, u32, u8, withBindings } from "../../../ru
 import { decodeBytes, roundBf16 } from "../../../runtime/src/dtypes";
 import { resolveStrides, symbolicStrides } from "../../../runtime/src/layout";
 import {
-  createRng, dimNamesOf, randomQKV, resolveDims, sampleBindings, sampleTensor, tensorFromLogical,
+  createRng, dimNamesOf, randomQKV, resolveDims, sampleBindings, sampleTensor, tensorFromLogical, toLogical,
 } from "../../../runtime/src/sample";
 
 const dims = { B: 2, H: 3, Q: 8, KV: 16 };
@@ -82,6 +82,8 @@ describe("sampleTensor", () => {
     const trDecl = tensor("s_tr", f32, ["B", "KV"], { leadingDim: 0 });
     const tr = tensorFromLogical(trDecl, { B: 2, KV: 3 }, [1, 2, 3, 4, 5, 6]);
     expect([...tr.values]).toEqual([1, 4, 2, 5, 3, 6]);
+    expect([...toLogical(tr)]).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([...toLogical(s)]).toEqual([1, 2, 3, 4, 5, 6]);
     // .at() sees logical values whatever the layout.
     expect(withBindings({ dims: { B: 2, KV: 3 }, tensors: { s_tr: tr } }, () => [0, 1, 2].map((k) => trDecl.at(1, k)))).toEqual([4, 5, 6]);
     expect(() => tensorFromLogical(decl, { B: 2, KV: 3, KVP: 4 }, [1, 2])).toThrow(/2 values for shape \[2, 3\]/);
