@@ -16,11 +16,11 @@ import { createLanguageClient, onNotification, sendRequest } from "./lspClient";
 import { ModIndex } from "./modIndex";
 import { Previews } from "./preview";
 import { ResultStore } from "./results";
-import { benchSummary, describeError, describeProbe, Runner, sweepData } from "./runner";
+import { benchSummary, describeError, describeProbe, Runner } from "./runner";
 import { StatusBar } from "./statusBar";
 import { pickTarget } from "./targetPicker";
 import { ChartPanel } from "./webview/panel";
-import { heatMapModel, parseSweepData, sweepModel, type SweepData } from "./webview/model";
+import { fromRunnerSweep, heatMapModel, parseSweepData, sweepModel, type SweepData } from "./webview/model";
 
 let client: LanguageClient | undefined;
 
@@ -162,7 +162,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: shape(),
         vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: { warmup: 3, reps: 20, inputSets: 2 },
       }, token);
-      if (r.ok) showSweep(sweepData(r.value, "runner"));
+      if (r.ok) showSweep(fromRunnerSweep(r.value, "runner"));
       else if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Sweep ${ref.mod}: ${describeError(r.error)}`);
     });
   };

@@ -8,7 +8,6 @@ import {
 } from "../../runtime/src/runner/types";
 import type { ClientSettings } from "./config";
 import type { BenchSummary } from "./results";
-import type { SweepData } from "./webview/model";
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: RunnerErrorInfo };
 
@@ -40,21 +39,6 @@ export function benchSummary(r: BenchResult, target: string): BenchSummary {
     vecEqualsScalar: !!vec && vec.ok && !vec.skipped,
     maxError: ref?.maxAbsErr ?? NaN,
     registers: r.compile.registers, spills: r.compile.spillStores + r.compile.spillLoads,
-  };
-}
-
-export function sweepData(r: SweepResult, target: string): SweepData {
-  const s = r.shape;
-  return {
-    mod: r.mod, target, problem: `B=${s.B} H=${s.H} Q=${s.Q} KV=${s.KV} D=${s.D} · ${r.device}`,
-    points: r.cells.map((c) => ({
-      vecSize: c.vec, align: c.align,
-      tflops: c.result?.timing ? c.result.timing.tflops : null,
-      timeMs: c.result?.timing?.ms,
-      registers: c.result?.compile.registers,
-      spills: c.result ? c.result.compile.spillStores + c.result.compile.spillLoads : undefined,
-      error: c.error ? c.error.kind : c.result && !c.result.ok ? "check failed" : undefined,
-    })),
   };
 }
 

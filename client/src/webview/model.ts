@@ -1,5 +1,6 @@
 // The webview's data model, pure: sweep results -> chart series and table; a mod evaluated on a
 // q × kv window -> a heat map matrix. The page (media/sweep.js) only draws what this produces.
+import type { SweepResult } from "../../../runtime/src/runner/types";
 
 export type Align = "elem" | number;
 
@@ -59,10 +60,37 @@ export function sweepModel(d: SweepData): SweepModel {
   };
 }
 
-/** Validates recorded sweep JSON (scoremod.openSweepResults); throws an Error that says what is wrong. */
+/** The runner's SweepResult (runtime/src/runner/types.ts) as chart data. */
+export function fromRunnerSweep(r: SweepResult, target: string): SweepData {
+  const s = r.shape;
+  return {
+    mod: r.mod, target, problem: `B=${s.B} H=${s.H} Q=${s.Q} KV=${s.KV} D=${s.D} · ${r.device}`,
+    points: r.cells.map((c) => ({
+      vecSize: c.vec, align: c.align,
+      tflops: c.result?.timing ? c.result.timing.tflops : null,
+      timeMs: c.result?.timing?.ms,
+      registers: c.result?.compile.registers,
+      spills: c.result ? c.result.compile.spillStores + c.result.compile.spillLoads : undefined,
+      error: c.error ? c.error.kind : c.result && !c.result.ok ? "check failed" : undefined,
+    })),
+  };
+}
+
+/**
+ * Validates recorded sweep JSON (scoremod.openSweepResults): either SweepData or the runner's
+ * SweepResult (`scoremod bench --sweep --json`). Throws an Error that says what is wrong.
+ */
 export function parseSweepData(text: string): SweepData {
   let raw: unknown;
   try { raw = JSON.parse(text); } catch (e) { throw new Error(`not JSON: ${(e as Error).message}`); }
+  if (raw && typeof raw === "object" && Array.isArray((raw as { cells?: unknown }).cells)) {
+    const r = raw as SweepResult;
+    if (typeof r.mod !== "string" || !r.shape || typeof r.device !== "string") throw new Error("a runner sweep result needs mod, shape and device");
+    r.cells.forEach((c, i) => {
+      if (!c || !Number.isInteger(c.vec) || !(c.align === "elem" || typeof c.align === "number")) throw new Error(`cells[${i}] needs vec and align`);
+    });
+    return fromRunnerSweep(r, "runner");
+  }
   const o = raw as Partial<SweepData> | null;
   if (!o || typeof o !== "object") throw new Error("expected an object with mod, target and points");
   if (typeof o.mod !== "string" || typeof o.target !== "string") throw new Error("mod and target must be strings");

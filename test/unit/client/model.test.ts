@@ -1,4 +1,6 @@
 // The webview's data model and page shell: sweep results -> series/table, heat maps, CSP.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { csp, makeNonce, pageHtml } from "../../../client/src/webview/html";
 import { heatMapModel, parseSweepData, sweepModel, type SweepData } from "../../../client/src/webview/model";
@@ -42,6 +44,31 @@ describe("sweep model", () => {
     expect(() => parseSweepData("[]")).toThrow(/mod and target/);
     expect(() => parseSweepData(JSON.stringify({ mod: "m", target: "t", points: [{ vecSize: 0, align: 16, tflops: 1 }] }))).toThrow(/points\[0\]\.vecSize/);
     expect(() => parseSweepData(JSON.stringify({ mod: "m", target: "t", points: [{ vecSize: 2, align: "x", tflops: 1 }] }))).toThrow(/align/);
+  });
+});
+
+describe("recorded sweeps", () => {
+  test("the display fixture (test/lsp/fixtures) parses and charts", () => {
+    const d = parseSweepData(readFileSync(join(__dirname, "..", "..", "lsp", "fixtures", "kv_bias.sweep.json"), "utf8"));
+    const m = sweepModel(d);
+    expect(m.xs).toEqual([1, 8, 64, 128]);
+    expect(m.series.map((s) => s.label)).toEqual(["align = elem", "align 8 B", "align 16 B"]);
+    expect(m.best).toEqual({ vecSize: 64, align: 16, tflops: 855 });
+  });
+
+  test("the runner's SweepResult is accepted too", () => {
+    const cell = (vec: number, align: number | "elem", tflops: number | null) => tflops === null
+      ? { vec, align, error: { kind: "compile", message: "x" } }
+      : { vec, align, result: { ok: true, timing: { ms: 1, tflops }, compile: { registers: 80, spillStores: 1, spillLoads: 2 } } };
+    const r = { mod: "m", device: "NVIDIA H100", shape: { B: 1, H: 16, Hkv: 16, Q: 8192, KV: 8192, D: 128 }, cells: [cell(1, 16, 300), cell(8, 16, 600), cell(8, "elem", null)] };
+    const d = parseSweepData(JSON.stringify(r));
+    expect(d.problem).toBe("B=1 H=16 Q=8192 KV=8192 D=128 · NVIDIA H100");
+    expect(d.points).toEqual([
+      { vecSize: 1, align: 16, tflops: 300, timeMs: 1, registers: 80, spills: 3, error: undefined },
+      { vecSize: 8, align: 16, tflops: 600, timeMs: 1, registers: 80, spills: 3, error: undefined },
+      { vecSize: 8, align: "elem", tflops: null, timeMs: undefined, registers: undefined, spills: undefined, error: "compile" },
+    ]);
+    expect(() => parseSweepData(JSON.stringify({ cells: [] }))).toThrow(/mod, shape and device/);
   });
 });
 
