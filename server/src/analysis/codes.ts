@@ -18,10 +18,7 @@ export const SM = {
   floatIndex: "SM106",
   /** vecSize is not a constant. */
   vecSizeNotConstant: "SM107",
-  /** vecSize is not a positive integer. */
-  vecSizeNotInteger: "SM108",
-  /** vecSize is not a power of two. */
-  vecSizeNotPow2: "SM109",
+  // SM108, SM109 (vecSize value rules) are not used: the classifier's SM201-SM203 own them.
   /** `%`, idiv or a bitwise operator applied to a float. */
   intOpOnFloat: "SM110",
   /** A mod body with a path that returns nothing. */

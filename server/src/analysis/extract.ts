@@ -18,7 +18,7 @@ export interface ExtractedMod {
   range: Range;
   nameRange: Range;
   options: OptionsSite;
-  /** options.vecSize when it is a valid constant; null when absent or invalid (reported). */
+  /** options.vecSize when it is a constant (any number: the classifier checks its value); null when absent or not constant. */
   vecSize: number | null;
   params: string[];
   body: Stmt[];
@@ -130,14 +130,10 @@ function readMod(s: Scope, d: Decl): ExtractedMod | null {
       if (key !== "vecSize") continue;
       const init = ts.isPropertyAssignment(p) ? p.initializer : (p as ts.ShorthandPropertyAssignment).name;
       const c = s.constant(init);
+      // Only "is it a constant" is ours; the value's rules (power of two, cap, tile) are the
+      // classifier's (SM201-SM203, with quick fixes), which also sees the CLI's override.
       if (!c || typeof c.value !== "number") {
         s.error(init, SM.vecSizeNotConstant, "vecSize must be a constant number (a literal or a module-level const), e.g. vecSize: 8");
-        ok = false;
-      } else if (!Number.isSafeInteger(c.value) || c.value < 1) {
-        s.error(init, SM.vecSizeNotInteger, `vecSize must be a positive integer, not ${c.value}`);
-        ok = false;
-      } else if ((c.value & (c.value - 1)) !== 0) {
-        s.error(init, SM.vecSizeNotPow2, `vecSize must be a power of two (1, 2, 4, ... 128), not ${c.value}`);
         ok = false;
       } else vecSize = c.value;
     }

@@ -1,7 +1,8 @@
 // The analysis entry: TypeScript's diagnostics + extraction + per-mod classification, as one
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
 import type { ts } from "ts-morph";
-import { classifyMod } from "./classify";
+import { classifyMod, type ClassifyInput } from "./classify";
+import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
 import { extract, type ExtractedMod, type Extraction } from "./extract";
 import type { Diagnostic, FileAnalysis, ModFact } from "./facts";
@@ -94,13 +95,18 @@ export class AnalysisHost {
       options: m.options, params: m.params, body: m.body, loads: [],
       registers: { estimate: 0, budget: target.regBudget }, ok: m.ok,
     };
-    // An incomplete body (already reported) is not classified: its loads would be guesses.
-    if (!m.ok) return fact;
+    const input: ClassifyInput = {
+      mod: m.name, body: m.body, loads: m.loads, tensors: ex.tensors, divisible: ex.divisible,
+      target, vecSize, vecSizeExplicit, options: m.options, modRange: m.range,
+    };
     try {
-      const r = classifyMod({
-        mod: m.name, body: m.body, loads: m.loads, tensors: ex.tensors, divisible: ex.divisible,
-        target, vecSize, vecSizeExplicit, options: m.options, modRange: m.range,
-      });
+      // An incomplete body (already reported) is not classified: its loads would be guesses.
+      // The vecSize rules need no body, so they are reported either way.
+      if (!m.ok) {
+        diags.push(...vecSizeRules(input));
+        return fact;
+      }
+      const r = classifyMod(input);
       fact.loads = r.loads;
       fact.registers = r.registers;
       diags.push(...r.diagnostics);

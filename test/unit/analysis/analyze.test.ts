@@ -89,6 +89,14 @@ export const noLoad = maskMod((b, h, q, kv) => q >= kv);
     expect(a.diagnostics.filter((d) => d.code.startsWith("TS"))).toEqual([]);
   });
 
+  it("passes constant vecSize values to the classifier's rules (SM201), even when the body has errors", () => {
+    for (const [v, body] of [["6", "s"], ["2.5", "s"], ["0", "s"], ["6", "s + nope"]]) {
+      const a = analyze("v.scoremod.ts", `import { scoreMod } from "scoremod";\nexport const m = scoreMod({ vecSize: ${v} }, (s) => ${body});\n`);
+      expect(a.diagnostics.filter((d) => d.code === "SM201"), `${v} ${body}`).toHaveLength(1);
+      expect(a.mods[0].ok).toBe(false);
+    }
+  });
+
   it("says when a file has no mods", () => {
     const a = analyze("n.scoremod.ts", "export const x = 1;\n");
     expect(a.diagnostics.map((d) => [d.code, d.severity])).toEqual([["SM140", "info"]]);

@@ -1,0 +1,99 @@
+// Analysis latency for a 300-line score_mod file built from the examples (DESIGN.md §7: warm
+// re-analysis after an edit within 50 ms). Not a test: prints a table; record it in BENCHMARKS.md.
+//   node scripts/bench-analysis.mjs [--lines 300] [--edits 60]
+import { build } from "esbuild";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+function arg(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? dflt : Number(process.argv[i + 1]);
+}
+const targetLines = arg("lines", 300);
+const edits = arg("edits", 60);
+
+// Bundle the TypeScript sources once (the same code the CLI and server bundles contain).
+const dir = mkdtempSync(join(tmpdir(), "scoremod-bench-"));
+const entry = join(dir, "entry.ts");
+writeFileSync(entry, [
+  `export { AnalysisHost } from ${JSON.stringify(join(root, "server/src/analysis/index.ts"))};`,
+  `export { TsProgram } from ${JSON.stringify(join(root, "server/src/analysis/program.ts"))};`,
+  `export { extract } from ${JSON.stringify(join(root, "server/src/analysis/extract.ts"))};`,
+].join("\n"));
+const outfile = join(dir, "bench.cjs");
+await build({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", outfile, logLevel: "warning", nodePaths: [join(root, "node_modules")] });
+const { AnalysisHost, TsProgram, extract } = createRequire(import.meta.url)(outfile);
+
+/** Concatenates renamed copies of the examples (one import line) until the file has `lines` lines. */
+function bigFile(lines) {
+  const exDir = join(root, "examples");
+  const srcs = readdirSync(exDir).filter((f) => f.endsWith(".scoremod.ts")).sort().map((f) => readFileSync(join(exDir, f), "utf8"));
+  const imports = new Set();
+  const body = [];
+  for (let k = 0; body.join("\n").split("\n").length < lines - 2; k++) {
+    let src = srcs[k % srcs.length];
+    src = src.replace(/^import\s*\{([^}]*)\}\s*from\s*"scoremod";\s*$/m, (_, names) => {
+      for (const n of names.split(",")) if (n.trim()) imports.add(n.trim());
+      return "";
+    });
+    for (const [, name] of src.matchAll(/^export const (\w+)/gm)) src = src.replace(new RegExp(`\\b${name}\\b`, "g"), `${name}_${k}`);
+    src = src.replace(/\b(tensor|scalar)\("(\w+)"/g, (_, fn, n) => `${fn}("${n}_${k}"`);
+    body.push(src.trim());
+  }
+  return `import { ${[...imports].sort().join(", ")} } from "scoremod";\n${body.join("\n\n")}\n`;
+}
+
+const text = bigFile(targetLines);
+const nLines = text.split("\n").length;
+const name = "/bench/big.scoremod.ts";
+const ms = (f) => { const t = performance.now(); const r = f(); return [performance.now() - t, r]; };
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
+  return { median: q(0.5), p90: q(0.9), max: s[s.length - 1] };
+};
+
+// Cold: a fresh host and program (the first in this process also pays module and JIT warm-up).
+const [coldFirst, a0] = ms(() => { const h = new AnalysisHost(); h.setFile(name, text); return h.analyze(name); });
+const errors = a0.diagnostics.filter((d) => d.severity === "error");
+if (errors.length) { console.error(`bench: the generated file has errors: ${JSON.stringify(errors.slice(0, 3))}`); process.exit(1); }
+const coldAgain = [];
+for (let i = 0; i < 5; i++) coldAgain.push(ms(() => { const h = new AnalysisHost(); h.setFile(name, text); return h.analyze(name); })[0]);
+
+// Warm: one host, a one-line edit (a number inside one mod body changes), re-analyse.
+const host = new AnalysisHost();
+host.setFile(name, text);
+host.analyze(name);
+const lines = text.split("\n");
+const editLine = lines.findIndex((l, i) => i > nLines / 2 && /scoreMod\(/.test(l));
+const warm = [], tsOnly = [], rest = [];
+const prog = new TsProgram();
+prog.setFile(name, text);
+prog.diagnostics(name);
+for (let i = 0; i < edits; i++) {
+  const edited = [...lines];
+  edited[editLine] = `${lines[editLine]} // edit ${i}`;
+  const t = edited.join("\n");
+  host.setFile(name, t);
+  warm.push(ms(() => host.analyze(name))[0]);
+  prog.setFile(name, t);
+  tsOnly.push(ms(() => prog.diagnostics(name))[0]);
+  const sf = prog.sourceFile(name);
+  rest.push(ms(() => extract(sf))[0]);
+}
+
+const row = (label, s) => `| ${label.padEnd(44)} | ${s.median.toFixed(1).padStart(7)} | ${s.p90.toFixed(1).padStart(7)} | ${s.max.toFixed(1).padStart(7)} |`;
+const mods = a0.mods.length, loads = a0.mods.reduce((n, m) => n + m.loads.length, 0);
+console.log(`analysis of a ${nLines}-line file (${mods} mods, ${loads} aux loads), Node ${process.version}, ${edits} edits`);
+console.log(`| ${"case".padEnd(44)} | median  |   p90   |   max   |`);
+console.log(`|${"-".repeat(46)}|---------|---------|---------|`);
+console.log(row("cold, first in process (ms)", { median: coldFirst, p90: coldFirst, max: coldFirst }));
+console.log(row("cold, fresh host (ms)", stats(coldAgain)));
+console.log(row("warm, after a one-line edit (ms)", stats(warm)));
+console.log(row("  of which TypeScript diagnostics (ms)", stats(tsOnly)));
+console.log(row("  of which extraction to IR (ms)", stats(rest)));
+console.log(`target: warm <= 50 ms: ${stats(warm).median <= 50 ? "met" : "NOT met"} (median)`);
