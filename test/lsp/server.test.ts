@@ -173,6 +173,16 @@ describe("scoremod language server", () => {
     expect(r.error).toMatch(/nvcc/);
   });
 
+  test("scoremod/export to Flex answers Python for the mod", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const r = await h.rpc.sendRequest("scoremod/export", { uri, mod: "kvBiasMod", flavor: "flex" }) as { ok: boolean; code: string; language: string; error?: string };
+    expect(r.ok, r.error).toBe(true);
+    expect(r.language).toBe("python");
+    expect(r.code).toContain("kv_idx");
+    const bad = await h.rpc.sendRequest("scoremod/export", { uri, mod: "nope", flavor: "flex" }) as { ok: boolean; error: string };
+    expect(bad).toMatchObject({ ok: false });
+  });
+
   test("scoremod/setTarget re-analyses with the new target and rejects unknown ones", async () => {
     const uri = "file:///ws/kv.scoremod.ts";
     const bad = await h.rpc.sendRequest("scoremod/setTarget", { target: "sm_999" }) as { ok: boolean };
