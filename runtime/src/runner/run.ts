@@ -1,6 +1,6 @@
 // One benchmark-and-check run, inside the worker process: analyse and generate the mod, compile
 // the kernels, allocate and fill inputs, check obligations, launch, check, time.
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ts } from "ts-morph";
 import * as native from "../../../csrc/index";
@@ -308,6 +308,20 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       results.push(errorCheck("js-reference", out, ref.out, "vs float64 JS reference (same source file)"));
     } else if (checks.jsReference !== false) {
       results.push({ name: "js-reference", ok: true, skipped: `problem too large (${macs} > ${JS_REFERENCE_LIMIT} multiply-adds)`, detail: "skipped" });
+    }
+
+    if (job.dumpDir) {
+      // Inputs and output as raw little-endian files, for cross-checks outside Node (FlexAttention).
+      mkdirSync(job.dumpDir, { recursive: true });
+      writeFileSync(join(job.dumpDir, "q.bin"), q0.bytes);
+      writeFileSync(join(job.dumpDir, "k.bin"), k0.bytes);
+      writeFileSync(join(job.dumpDir, "v.bin"), v0.bytes);
+      writeFileSync(join(job.dumpDir, "out.bin"), outBytes);
+      for (const a of aux) writeFileSync(join(job.dumpDir, `aux_${a.name}.bin`), a.bytes);
+      writeFileSync(join(job.dumpDir, "meta.json"), JSON.stringify({
+        file: job.fileName, mod: name, score: score?.mod.name ?? null, mask: mask?.mod.name ?? null, shape, dtype, scale: 1 / Math.sqrt(D),
+        dims, scalars: scalarValues, aux: aux.map((a) => ({ name: a.name, dtype: a.dtype, shape: a.shape, strides: a.strides, allocElements: a.allocElements })),
+      }, null, 1));
     }
 
     // ---- timing: warm-up, then reps timed one by one with events, rotating input sets ----

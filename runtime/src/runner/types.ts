@@ -40,6 +40,8 @@ export interface BenchJob {
   scalars?: Record<string, number>;
   /** Fault injection: shift an aux tensor's base pointer by this many bytes (tests of the alignment check). */
   misalignAux?: Record<string, number>;
+  /** Write inputs, output and a meta.json here (raw little-endian), for cross-checks outside Node. */
+  dumpDir?: string;
   /** Directory that holds csrc/kernels (the worker reads the kernel headers from there). */
   kernelDir?: string;
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The GPU test command (`npm run test:gpu`); not part of CI. Two halves:
+#   scripts/test-gpu.sh --prepare   here (any machine with Node + node_modules): bundles the
+#       runner worker and the suite into dist/, builds the addon, packs this Node binary into
+#       .device-carry/node.xz and writes the FlexAttention exports to .device-carry/flex/.
+#   scripts/test-gpu.sh [OUTDIR]    on the GPU machine (NVIDIA driver, NVRTC or nvcc, python3
+#       with torch for the Flex part; Node optional: .device-carry/node.xz is used when absent).
+#       Runs the suite (test/gpu/suite.ts), then the Flex cross-check and peer timings
+#       (test/gpu/flex_check.py), then prints the tables and a closing `N passed, N failed`.
+# On a lent device machine carry: .device-carry, dist/runner-worker.js, dist/gpu-tests.js,
+# csrc/build/Release (see notes/runner.md for the exact command).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--prepare" ]; then
+  set -e
+  (cd csrc && npx node-gyp rebuild >/dev/null)
+  common=(--bundle --platform=node --target=node20 --format=cjs --log-level=warning "--alias:scoremod=./runtime/src/dsl.ts")
+  npx esbuild runtime/src/runner/worker.ts "${common[@]}" --minify --outfile=dist/runner-worker.js
+  npx esbuild test/gpu/suite.ts "${common[@]}" --outfile=dist/gpu-tests.js
+  bash ../shared/device/pack-node.sh .device-carry >/dev/null 2>&1 || bash /work/shared/device/pack-node.sh .device-carry >/dev/null
+  mkdir -p .device-carry/flex
+  if [ -f dist/cli.js ]; then
+    for f in examples/*.scoremod.ts test/gpu/fixtures/identity.scoremod.ts; do
+      base=$(basename "$f" .scoremod.ts)
+      node dist/cli.js export "$f" --to flex > ".device-carry/flex/$base.py" 2>".device-carry/flex/$base.err" || echo "prepare: no Flex export for $f: $(head -c 300 ".device-carry/flex/$base.err")"
+    done
+  else
+    echo "prepare: dist/cli.js missing (npm run build): no Flex exports"
+  fi
+  du -sh .device-carry dist/runner-worker.js dist/gpu-tests.js csrc/build/Release/scoremod_native.node
+  exit 0
+fi
+
+out=${1:-${OUT:-artifacts/gpu}}
+mkdir -p "$out"
+NODE=node
+if ! command -v node >/dev/null 2>&1; then
+  if [ ! -s .device-carry/node.xz ]; then echo "test-gpu: no node and no .device-carry/node.xz (run scripts/test-gpu.sh --prepare)"; echo "0 passed, 1 failed"; exit 1; fi
+  xz -dc .device-carry/node.xz > /tmp/scoremod-node && chmod +x /tmp/scoremod-node
+  NODE=/tmp/scoremod-node
+fi
+for f in dist/gpu-tests.js dist/runner-worker.js; do
+  [ -f "$f" ] || { echo "test-gpu: $f missing (run scripts/test-gpu.sh --prepare)"; echo "0 passed, 1 failed"; exit 1; }
+done
+# The worker is forked with the same binary.
+export PATH="$(dirname "$(readlink -f "$(command -v $NODE)")"):$PATH"
+"$NODE" dist/gpu-tests.js run "$out" 2>&1 | tee "$out/runner.log"
+if command -v python3 >/dev/null 2>&1; then
+  PYTHONUNBUFFERED=1 python3 test/gpu/flex_check.py "$out" .device-carry/flex 2>&1 | tee "$out/flex.log"
+else
+  echo "test-gpu: python3 absent: no Flex cross-check"
+fi
+"$NODE" dist/gpu-tests.js report "$out"

@@ -1,0 +1,33 @@
+// What the GPU suite runs: every example mod (with the pairs that make sense), the shapes, and
+// which masks may use the causal work-skipping hint.
+export interface Case {
+  /** Example file base name under examples/ (or test/gpu/fixtures/ with fixture: true). */
+  file: string;
+  mod: string;
+  pair?: string;
+  /** Label in the benchmark table, matching the Flex peer figures' names. */
+  label: string;
+  /** The mask drops every kv > q: the kernel may skip those tiles, and TFLOPS count half the work. */
+  causal?: boolean;
+  fixture?: boolean;
+}
+
+export const CASES: Case[] = [
+  { file: "identity", mod: "none", label: "none", fixture: true },
+  { file: "kv_bias", mod: "kvBiasMod", label: "kv-bias" },
+  { file: "full_bias", mod: "fullBias", label: "full-bias" },
+  { file: "alibi", mod: "alibi", label: "alibi" },
+  { file: "softcap", mod: "softcap", label: "softcap" },
+  { file: "relative_position", mod: "relativePosition", label: "relative-position" },
+  { file: "causal", mod: "causalMask", label: "causal", causal: true },
+  { file: "softcap", mod: "softcap", pair: "causal", label: "softcap+causal", causal: true },
+  { file: "sliding_window", mod: "slidingWindow", label: "sliding-window" },
+  { file: "prefix_lm", mod: "prefixLm", label: "prefix-lm" },
+  { file: "document_mask", mod: "documentMask", label: "document" },
+];
+
+/** Small enough for the float64 JS reference (B·H·Q·KV·D = 2^25); GQA on. */
+export const SMALL = { B: 2, H: 4, Hkv: 2, Q: 256, KV: 256, D: 64 };
+export const SMALL_D128 = { B: 1, H: 2, Q: 256, KV: 256, D: 128 };
+/** The benchmark shape of DESIGN.md §7. */
+export const BENCH = { B: 1, H: 16, Q: 8192, KV: 8192, D: 128 };

@@ -1,0 +1,148 @@
+// The GPU test suite (`npm run test:gpu`, bundled to dist/gpu-tests.js by scripts/test-gpu.sh).
+// Runs on a machine with an NVIDIA GPU and no node_modules: everything goes through the
+// supervised runner process (dist/runner-worker.js) exactly as the CLI and the extension do.
+//   node dist/gpu-tests.js run OUTDIR      checks, fault injection, benchmarks, sweep -> OUTDIR/*.json
+//   node dist/gpu-tests.js report OUTDIR   merges the Flex/SDPA figures (flex_check.py) into the tables
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import * as native from "../../csrc/index";
+import { formatBench, formatSweep } from "../../runtime/src/runner/format";
+import { RunnerSupervisor } from "../../runtime/src/runner/supervisor";
+import { RunnerError, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../runtime/src/runner/types";
+import { BENCH, CASES, SMALL, SMALL_D128, type Case } from "./cases";
+
+const root = resolve(__dirname, "..");
+/** SCOREMOD_GPU_PARTS=checks,faults,bench,sweep (default all) runs a subset. */
+const PARTS = new Set((process.env.SCOREMOD_GPU_PARTS ?? "checks,faults,bench,sweep").split(","));
+let passed = 0, failed = 0;
+const log: string[] = [];
+function say(s: string): void { console.log(s); log.push(s); }
+function result(name: string, ok: boolean, detail: string): void {
+  if (ok) passed++; else failed++;
+  say(`${ok ? "PASS" : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`);
+}
+
+function fileOf(c: Pick<Case, "file" | "fixture">): string {
+  return join(root, c.fixture ? "test/gpu/fixtures" : "examples", `${c.file}.scoremod.ts`);
+}
+function job(c: Case, shape: BenchJob["shape"], extra: Partial<BenchJob> = {}): BenchJob {
+  const fileName = fileOf(c);
+  return { fileName, text: readFileSync(fileName, "utf8"), mod: c.mod, pair: c.pair, shape, skipKvAfterQ: c.causal, ...extra };
+}
+
+async function expectError(sup: RunnerSupervisor, j: BenchJob): Promise<RunnerError | null> {
+  try { await sup.bench(j); return null; } catch (e) { if (e instanceof RunnerError) return e; throw e; }
+}
+
+async function runAll(out: string): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  const probe = native.probe();
+  if (!probe.ok) { result("probe", false, `${probe.reason}: ${probe.detail}`); return; }
+  const d = probe.devices[0]!;
+  say(`device: ${d.name} sm_${d.sm}, ${d.smCount} SMs, ${(d.memoryBytes / 2 ** 30).toFixed(0)} GiB, driver ${probe.driverVersion}, NVRTC ${probe.nvrtcVersion ?? "absent (nvcc)"}; ${new Date().toISOString()}`);
+  result("probe", d.sm >= 80, `${d.name}`);
+  const sup = new RunnerSupervisor({ idleLimitMs: 180_000 });
+  const saved: Record<string, unknown> = { device: d, probe, date: new Date().toISOString() };
+  try {
+    // ---- 1. every example checked three ways on small shapes (and dumped for the Flex check) ----
+    const checks: BenchResult[] = [];
+    for (const c of PARTS.has("checks") ? CASES : []) {
+      const shapes: [string, Shape][] = [["small", SMALL], ...(c.label === "kv-bias" || c.label === "softcap+causal" ? [["small-d128", SMALL_D128] as [string, Shape]] : [])];
+      for (const [tag, shape] of shapes) {
+        const name = `check ${c.label} ${tag}`;
+        try {
+          const r = await sup.bench(job(c, shape, { checks: { jsReference: true, bounds: true }, dumpDir: join(out, "cases", `${c.label}.${tag}`) }));
+          checks.push(r);
+          const three = ["vec-vs-scalar", "reference-kernel", "js-reference"].map((n) => r.checks.find((x) => x.name === n));
+          const missing = three.some((x) => !x);
+          result(name, r.ok && !missing, r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; "));
+          if (!r.ok) say(formatBench(r));
+        } catch (e) {
+          result(name, false, e instanceof Error ? e.message : String(e));
+        }
+      }
+    }
+    saved.checks = checks;
+
+    // ---- 2. fault injection on the real GPU ----
+    if (PARTS.has("faults")) {
+    const oor = { file: "out_of_range", mod: "farGather", label: "out-of-range", fixture: true };
+    const pidBefore = sup.pid;
+    const fault = await expectError(sup, job(oor, SMALL, { checks: { bounds: false, referenceKernel: false, vecVsScalar: false, jsReference: false } }));
+    result("fault: out-of-range index is reported, naming the mod", fault !== null && (fault.info.kind === "fault" || fault.info.kind === "crash") && fault.message.includes("farGather"), fault ? `${fault.info.kind}: ${fault.message}` : "no error");
+    const after = await sup.bench(job(CASES[1]!, SMALL, { checks: { jsReference: false } })).catch((e: Error) => e);
+    result("fault: the host survives and the next run starts a fresh process", !(after instanceof Error) && sup.pid !== pidBefore, after instanceof Error ? after.message : `worker pid ${pidBefore} -> ${sup.pid}`);
+    const bounds = await expectError(sup, job(oor, SMALL, { checks: { bounds: true, jsReference: false } }));
+    result("fault: bounds-checked build names tensor, load line and index", bounds?.info.kind === "bounds" && /far_index|table/.test(bounds.message) && /index \d+ not in \[0, 64\)/.test(bounds.message) && bounds.info.line === 9,
+      bounds ? bounds.message : "no error");
+    const mis = await expectError(sup, job(CASES[1]!, SMALL, { misalignAux: { kv_bias: 2 } }));
+    result("fault: misaligned promise refused before launch", mis?.info.kind === "refused" && mis.info.tensor === "kv_bias" && /% 16 == 0/.test(mis.info.obligation ?? ""), mis ? mis.message : "no error");
+    const okAfter = await sup.bench(job(CASES[1]!, SMALL, { checks: { jsReference: false } })).catch((e: Error) => e);
+    result("fault: a refusal keeps the runner usable", !(okAfter instanceof Error) && okAfter.ok, okAfter instanceof Error ? okAfter.message : "");
+    }
+
+    // ---- 3. benchmarks at B1 H16 S8192 D128 bf16 ----
+    const benches: BenchResult[] = [];
+    for (const c of PARTS.has("bench") ? CASES : []) {
+      try {
+        const r = await sup.bench(job(c, BENCH, { checks: { jsReference: false }, timing: { warmup: 10, reps: 50, inputSets: 3 } }));
+        benches.push(r);
+        say(formatBench(r));
+        result(`bench ${c.label}`, r.ok, `${r.timing!.ms.toFixed(3)} ms, ${r.timing!.tflops.toFixed(1)} TFLOPS`);
+      } catch (e) {
+        result(`bench ${c.label}`, false, e instanceof Error ? e.message : String(e));
+      }
+    }
+    saved.benches = benches.map((b, i) => ({ ...b, label: CASES.find((c) => c.mod === b.mod && c.pair === b.pair)?.label ?? String(i) }));
+
+    // ---- 4. the kv-bias sweep ----
+    if (PARTS.has("sweep")) try {
+      const s: SweepResult = await sup.sweep({ ...job(CASES[1]!, BENCH), checks: { referenceKernel: false, jsReference: false }, timing: { warmup: 5, reps: 50, inputSets: 3 } });
+      saved.sweep = s;
+      say(formatSweep(s));
+      const bad = s.cells.filter((c) => c.error || !c.result?.ok);
+      result("sweep kv-bias", bad.length === 0, bad.map((c) => `V=${c.vec}/${c.align}: ${c.error ? c.error.message : c.result!.checks.filter((x) => !x.ok).map((x) => x.detail).join("; ")}`).join(" | "));
+    } catch (e) {
+      result("sweep kv-bias", false, e instanceof Error ? e.message : String(e));
+    }
+  } finally {
+    sup.dispose();
+    writeFileSync(join(out, "runner.json"), JSON.stringify({ ...saved, passed, failed }, null, 1));
+  }
+}
+
+interface FlexFile { checks: { label: string; ok: boolean; detail: string }[]; bench: { label: string; flex_ms: number | null; sdpa_ms: number | null; causal: boolean; error?: string }[]; torch: string }
+
+function report(out: string): void {
+  const runner = JSON.parse(readFileSync(join(out, "runner.json"), "utf8")) as { benches?: (BenchResult & { label: string })[]; passed: number; failed: number; device: { name: string }; date: string };
+  passed = runner.passed; failed = runner.failed;
+  const flexPath = join(out, "flex.json");
+  const flex: FlexFile | null = existsSync(flexPath) ? JSON.parse(readFileSync(flexPath, "utf8")) as FlexFile : null;
+  if (!flex) result("flex cross-check", false, "flex.json missing (flex_check.py did not run)");
+  for (const c of flex?.checks ?? []) result(`flex cross-check ${c.label}`, c.ok, c.detail);
+  const flops = (causal: boolean) => 4 * BENCH.B * BENCH.H * BENCH.Q * BENCH.KV * BENCH.D * (causal ? 0.5 : 1);
+  const tf = (ms: number | null | undefined, causal: boolean) => (ms ? (flops(causal) / (ms * 1e-3) / 1e12).toFixed(0) : "-");
+  const rows = [["mod", "ours ms", "ours TFLOPS", "Flex ms", "Flex TFLOPS", "SDPA TFLOPS", "vs Flex"]];
+  for (const b of runner.benches ?? []) {
+    const f = flex?.bench.find((x) => x.label === b.label);
+    const causal = b.label.includes("causal");
+    rows.push([b.label, b.timing!.ms.toFixed(3), tf(b.timing!.ms, causal), f?.flex_ms?.toFixed(3) ?? (f?.error ? "err" : "-"), tf(f?.flex_ms, causal), tf(f?.sdpa_ms, causal),
+      f?.flex_ms ? `${(f.flex_ms / b.timing!.ms).toFixed(2)}x` : "-"]);
+  }
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  if (!runner.benches?.length) { writeFileSync(join(out, "report.txt"), log.join("\n") + "\n"); return; }
+  say(`\nB${BENCH.B} H${BENCH.H} S${BENCH.Q} D${BENCH.D} bf16 on ${runner.device.name}, ${runner.date}; Flex/SDPA measured in the same run (${flex?.torch ?? "no torch"})`);
+  for (const r of rows) say(r.map((x, i) => x.padStart(w[i]!)).join("  "));
+  writeFileSync(join(out, "report.txt"), log.join("\n") + "\n");
+}
+
+async function main(): Promise<void> {
+  const [cmd, dir] = process.argv.slice(2);
+  const out = resolve(dir ?? "artifacts/gpu");
+  if (cmd === "run") await runAll(out);
+  else if (cmd === "report") report(out);
+  else { console.error("usage: gpu-tests.js run|report OUTDIR"); process.exit(2); }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+void main();

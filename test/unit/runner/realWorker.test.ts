@@ -1,0 +1,30 @@
+// The real bundled worker (dist/runner-worker.js, from `npm run build`) on a machine without a
+// GPU: it starts, answers probe with a structured reason, and refuses a bench with "no-gpu".
+import { describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
+import { RunnerError } from "../../../runtime/src/runner/types";
+import * as native from "../../../csrc/index";
+
+const workerPath = fileURLToPath(new URL("../../../dist/runner-worker.js", import.meta.url));
+const run = existsSync(workerPath) && !native.probe().ok;
+
+describe.runIf(run)("bundled runner worker without a GPU", () => {
+  it("probe returns the reason, bench is refused as no-gpu, and the worker stays up", async () => {
+    const sup = new RunnerSupervisor({ workerPath, idleLimitMs: 20_000 });
+    try {
+      const p = await sup.probe();
+      expect(p.ok).toBe(false);
+      if (!p.ok) expect(["no-driver", "no-device", "no-nvrtc"]).toContain(p.reason);
+      const err = await sup.bench({ fileName: "k.scoremod.ts", text: "", mod: "m", shape: { B: 1, H: 1, Q: 64, KV: 64, D: 64 } }).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(RunnerError);
+      expect((err as RunnerError).info.kind).toBe("no-gpu");
+      expect((err as RunnerError).message).toMatch(/no GPU run: no-(driver|device|nvrtc)/);
+      await sup.probe();
+      expect(sup.started).toBe(1);
+    } finally {
+      sup.dispose();
+    }
+  }, 30_000);
+});
