@@ -44,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(onNotification(client, AnalysisChangedNotification, (p) => {
       mods.update(p);
       status.setTarget(p.target);
-      status.setAnalysis(p.elapsedMs, p.errors);
+      status.setAnalysis(p.elapsedMs);
       if (previews.sources().has(p.uri)) void previews.refresh(p.uri);
     }));
     await client.start();
@@ -136,7 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const r = await runner.bench({
         fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: shape(),
         skipKvAfterQ: false, timing: { warmup: 5, reps: 30, inputSets: 4 },
-      }, token);
+      }, token, report);
       if (r.ok) {
         results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary: benchSummary(r.value, "runner") });
         output.info(`[bench] ${ref.mod}: ${JSON.stringify(r.value)}`);
@@ -161,7 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const r = await runner.sweep({
         fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: shape(),
         vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: { warmup: 3, reps: 20, inputSets: 2 },
-      }, token);
+      }, token, report);
       if (r.ok) showSweep(fromRunnerSweep(r.value, "runner"));
       else if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Sweep ${ref.mod}: ${describeError(r.error)}`);
     });

@@ -31,6 +31,8 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
     backgroundColor: new vscode.ThemeColor("editor.rangeHighlightBackground"), isWholeLine: true,
   });
   private readonly subs: vscode.Disposable[] = [];
+  private readonly busy = new Set<string>();
+  private readonly dirty = new Set<string>();
 
   constructor(private readonly client: () => LanguageClient | undefined, private readonly log: (m: string) => void) {
     this.subs.push(
@@ -38,6 +40,10 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
       vscode.workspace.registerTextDocumentContentProvider(PTX_SCHEME, this),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.followActive()),
+      // A closed preview stops following its source (no more regeneration, no nvcc runs).
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme === CUDA_SCHEME || d.uri.scheme === PTX_SCHEME) this.docs.delete(d.uri.toString());
+      }),
     );
   }
 
@@ -57,12 +63,25 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
     return null;
   }
 
-  /** Re-generates every open preview of a source document (after it changed). */
+  /**
+   * Re-generates every open preview of a source document after it changed. One regeneration per
+   * preview at a time (PTX runs nvcc): edits that arrive meanwhile cause one more run afterwards.
+   */
   async refresh(sourceUri: string): Promise<void> {
     for (const p of [...this.docs.values()]) {
       if (p.sourceUri !== sourceUri) continue;
-      const err = await this.load(p.kind, p.sourceUri, p.mod);
-      if (err) this.log(`[preview] ${p.mod}: ${err}`);
+      const key = previewUri(p.kind, p.sourceUri, p.mod).toString();
+      if (this.busy.has(key)) { this.dirty.add(key); continue; }
+      this.busy.add(key);
+      try {
+        do {
+          this.dirty.delete(key);
+          const err = await this.load(p.kind, p.sourceUri, p.mod);
+          if (err) this.log(`[preview] ${p.mod}: ${err}`);
+        } while (this.dirty.has(key));
+      } finally {
+        this.busy.delete(key);
+      }
     }
   }
 

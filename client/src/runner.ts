@@ -45,6 +45,8 @@ export function benchSummary(r: BenchResult, target: string): BenchSummary {
 export class Runner implements vscode.Disposable {
   private sup: RunnerSupervisor | null = null;
   private probed: Promise<Outcome<ProbeResult>> | null = null;
+  /** Where progress of the run in flight goes (the notification's message). */
+  private reporter: ((message: string) => void) | null = null;
 
   constructor(private readonly settings: () => ClientSettings, private readonly log: (line: string) => void) {}
 
@@ -54,7 +56,11 @@ export class Runner implements vscode.Disposable {
       this.sup = new RunnerSupervisor({
         idleLimitMs: s.runnerTimeoutMs,
         env: s.cudaHome ? { CUDA_HOME: s.cudaHome } : undefined,
-        onProgress: (stage, detail) => this.log(`[runner] ${stage}${detail ? `: ${detail}` : ""}`),
+        onProgress: (stage, detail) => {
+          const line = `${stage}${detail ? `: ${detail}` : ""}`;
+          this.log(`[runner] ${line}`);
+          this.reporter?.(line);
+        },
       });
     }
     return this.sup;
@@ -65,16 +71,17 @@ export class Runner implements vscode.Disposable {
     return this.probed;
   }
 
-  bench(job: BenchJob, token: vscode.CancellationToken): Promise<Outcome<BenchResult>> {
-    return this.guard(() => this.supervisor().bench(job), token);
+  bench(job: BenchJob, token: vscode.CancellationToken, report?: (m: string) => void): Promise<Outcome<BenchResult>> {
+    return this.guard(() => this.supervisor().bench(job), token, report);
   }
 
-  sweep(job: SweepJob, token: vscode.CancellationToken): Promise<Outcome<SweepResult>> {
-    return this.guard(() => this.supervisor().sweep(job), token);
+  sweep(job: SweepJob, token: vscode.CancellationToken, report?: (m: string) => void): Promise<Outcome<SweepResult>> {
+    return this.guard(() => this.supervisor().sweep(job), token, report);
   }
 
   /** Runs `fn`; cancelling kills the worker process (the next request starts a fresh one). */
-  private async guard<T>(fn: () => Promise<T>, token?: vscode.CancellationToken): Promise<Outcome<T>> {
+  private async guard<T>(fn: () => Promise<T>, token?: vscode.CancellationToken, report?: (m: string) => void): Promise<Outcome<T>> {
+    this.reporter = report ?? null;
     const sub = token?.onCancellationRequested(() => { this.sup?.dispose(); this.log("[runner] cancelled: worker stopped"); });
     try {
       return { ok: true, value: await fn() };
@@ -84,6 +91,7 @@ export class Runner implements vscode.Disposable {
       return { ok: false, error };
     } finally {
       sub?.dispose();
+      this.reporter = null;
     }
   }
 

@@ -23,9 +23,8 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
   /** Slow analyses are flagged (the editor budget is 50 ms per edit). */
-  setAnalysis(ms: number, errors: number): void {
-    this.analysis = ms > 50 ? ` · $(watch) ${Math.round(ms)} ms` : "";
-    this.item.backgroundColor = errors > 0 ? undefined : undefined;
+  setAnalysis(ms: number): void {
+    this.analysis = ms > 50 ? ` · $(watch) analysis ${Math.round(ms)} ms` : "";
     this.render();
   }
 
