@@ -43,5 +43,17 @@ test("bundled server over stdio: initialize, diagnostics, hover", async () => {
   const line = lines.findIndex((l) => l.includes("kvBias.at("));
   const hover = await rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: { line, character: lines[line].indexOf("kvBias.at(") + 2 } }) as { contents: { value: string } };
   expect(hover.contents.value).toContain("contiguous");
+  // Requests that reach the runtime (float64 reference) and nvcc work from the bundle too.
+  const heat = await rpc.sendRequest("scoremod/heatMap", { uri, mod: "kvBiasMod", size: 4 }) as { ok: boolean; error?: string };
+  expect(heat.ok).toBe(false); // not trusted: this server was not told the workspace is trusted
+  expect(heat.error).toMatch(/not trusted/);
+  await rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { trusted: true } } });
+  const heat2 = await rpc.sendRequest("scoremod/heatMap", { uri, mod: "kvBiasMod", size: 4 }) as { ok: boolean; error?: string; values: number[] };
+  expect(heat2.ok, heat2.error).toBe(true);
+  expect(heat2.values).toHaveLength(16);
+  expect(heat2.values.every((v) => typeof v === "number" && Number.isFinite(v))).toBe(true);
+  const cuda = await rpc.sendRequest("scoremod/cuda", { uri, mod: "kvBiasMod" }) as { ok: boolean; code: string };
+  expect(cuda.ok).toBe(true);
+  expect(cuda.code).toContain("__device__");
   await rpc.sendRequest("shutdown");
 }, 60_000);
