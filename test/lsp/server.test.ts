@@ -173,6 +173,13 @@ describe("scoremod language server", () => {
     expect(r.error).toMatch(/nvcc/);
   });
 
+  test("scoremod/export to FA4 answers CuTe-DSL Python with the vec size", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const r = await h.rpc.sendRequest("scoremod/export", { uri, mod: "kvBiasMod", flavor: "fa4" }) as { ok: boolean; code: string; error?: string };
+    expect(r.ok, r.error).toBe(true);
+    expect(r.code).toContain("__vec_size__");
+  });
+
   test("scoremod/export to Flex answers Python for the mod", async () => {
     const uri = "file:///ws/kv.scoremod.ts";
     const r = await h.rpc.sendRequest("scoremod/export", { uri, mod: "kvBiasMod", flavor: "flex" }) as { ok: boolean; code: string; language: string; error?: string };

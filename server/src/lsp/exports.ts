@@ -1,16 +1,16 @@
 // scoremod/export: the Python exports come from the codegen package (one generator per output,
-// so an export and the CUDA cannot disagree). FlexAttention: server/src/codegen/exportFlex.ts.
-// FA4 CuTe-DSL: not in server/src/codegen yet, so it answers a failure that names what is
-// missing rather than inventing Python here.
+// so an export and the CUDA cannot disagree): server/src/codegen/exportFa4.ts (FA4 CuTe-DSL)
+// and exportFlex.ts (PyTorch FlexAttention).
+import { exportFa4 } from "../codegen/exportFa4";
 import { exportFlex } from "../codegen/exportFlex";
 import type { FileAnalysis } from "../analysis/facts";
 import type { ExportFlavor, ExportResult } from "../protocol";
 
 export function exportMod(analysis: FileAnalysis, mod: string, flavor: ExportFlavor): ExportResult {
   try {
-    if (flavor === "flex") return { ok: true, code: exportFlex(analysis, mod).text, language: "python", flavor };
-    return { ok: false, error: `Export of "${mod}" to FA4 CuTe-DSL: the FA4 exporter is not part of this build yet (server/src/codegen has none); Export to Flex works.` };
+    const text = flavor === "fa4" ? exportFa4(analysis, mod).text : exportFlex(analysis, mod).text;
+    return { ok: true, code: text, language: "python", flavor };
   } catch (e) {
-    return { ok: false, error: `Export of "${mod}" failed: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, error: `Export of "${mod}" to ${flavor === "fa4" ? "FA4 CuTe-DSL" : "FlexAttention"} failed: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
