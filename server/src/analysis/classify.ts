@@ -110,16 +110,26 @@ export function laneShape(forms: Form[], tensor: TensorFact, ctx: FormCtx): Shap
 
 // ---------------------------------------------------------------- one load
 
-function classifyLoad(raw: RawLoad, tensor: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput): LoadFact {
+/** Facts the proofs rely on, made safe: a bad element size or alignment proves nothing wider. */
+function sane(t: TensorFact): TensorFact {
+  const e = Number.isSafeInteger(t.elemBytes) && t.elemBytes >= 1 ? t.elemBytes : 4;
+  const align = Number.isSafeInteger(t.align) && t.align >= 1 ? t.align : e;
+  const u = t.unitStrideDim;
+  const unitStrideDim = u !== null && Number.isInteger(u) && u >= 0 && u < t.shape.length ? u : null;
+  return { ...t, elemBytes: e, align, unitStrideDim };
+}
+
+function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput): LoadFact {
   const V = effectiveV(input.vecSize);
   const head = {
     id: raw.id, mod: input.mod, range: raw.range, tensorVar: raw.tensorVar,
-    tensor: tensor?.name ?? raw.tensorVar, text: raw.text,
+    tensor: declared?.name ?? raw.tensorVar, text: raw.text,
   };
-  if (!tensor) {
+  if (!declared) {
     return scalarFact(head, "gather", 4, V, `${raw.tensorVar} is not a declared tensor: loads stay scalar`, []);
   }
-  const e = Math.max(1, tensor.elemBytes);
+  const tensor = sane(declared);
+  const e = tensor.elemBytes;
   if (raw.idx.length !== tensor.shape.length) {
     const why = `${raw.idx.length} indices for a rank-${tensor.shape.length} tensor: loads stay scalar`;
     return scalarFact(head, "gather", e, V, why, []);
@@ -206,7 +216,7 @@ interface WidthResult { w: number; why: string | null; fix: Fix | null; obligati
 function contiguousWidth(a: WidthArgs): WidthResult {
   const { tensor, V, input } = a;
   const target = input.target;
-  const e = Math.max(1, tensor.elemBytes);
+  const e = tensor.elemBytes;
   const byteCap = pow2Floor(Math.floor(target.maxLoadBytes / e));
   const targetCap = Math.min(byteCap, pow2Floor(target.vecCap));
   const wCap = Math.min(pow2Dividing(V), targetCap);
@@ -335,8 +345,10 @@ function obligationsFor(w: number, a: WidthArgs): Obligation[] {
     { kind: "ptr-align", text: `${name}.data_ptr() % ${w * tensor.elemBytes} == 0`, tensor: name, value: w * tensor.elemBytes },
   ];
   for (const o of shape.outer) {
-    if (symV2(o.idx, ctx) === V2_ZERO) continue;
-    out.push({ kind: "stride-multiple", text: `${name}.stride(${o.dim}) % ${w} == 0`, tensor: name, dim: o.dim, value: w });
+    // The stride carries what the index's own factor does not (8*q needs nothing from the stride).
+    const m = w / 2 ** Math.min(symV2(o.idx, ctx), Math.log2(w));
+    if (m <= 1) continue;
+    out.push({ kind: "stride-multiple", text: `${name}.stride(${o.dim}) % ${m} == 0`, tensor: name, dim: o.dim, value: m });
   }
   const extent = tensor.shape[shape.dim];
   const baseZero = shape.base.size === 0;

@@ -288,3 +288,50 @@ describe("load facts", () => {
     expect(l.why).toMatch(/declare KV % 24 == 0/);
   });
 });
+
+describe("robustness: odd input never throws and never widens", () => {
+  const odd: [string, Partial<import("../../../server/src/analysis/facts").TensorFact>][] = [
+    ["element size 0", { elemBytes: 0 }],
+    ["align NaN", { align: Number.NaN }],
+    ["align 0", { align: 0 }],
+    ["strides missing", { strides: [] }],
+    ["unit dim out of range", { unitStrideDim: 7 }],
+  ];
+  it.each(odd)("%s", (_n, patch) => {
+    const t = { ...tensorFact("t", { shape: ["B", "H", "KV"], align: 16, divisible: { KV: 8 } }), ...patch };
+    const r = classify({ tensors: [t], body: [ret(add(s, load(0, "t", b, h, kv)))] });
+    expect(r.loads).toHaveLength(1);
+    const l = r.loads[0];
+    expect(Number.isFinite(l.widthBytes) && l.widthBytes >= 1).toBe(true);
+    if (patch.strides || patch.unitStrideDim !== undefined) expect(l.widthElems).toBe(1);
+  });
+  it.each([
+    ["a huge constant", add(kv, num(2 ** 60))],
+    ["a huge product", mul(mul(mul(kv, num(2 ** 30)), num(2 ** 30)), num(2 ** 30))],
+    ["a float constant", add(kv, num(0.5))],
+    ["NaN", add(kv, num(Number.NaN))],
+    ["the score as an index", add(kv, s)],
+    ["a bool", add(kv, { k: "bool", value: true, ty: "bool", range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } as Expr)],
+  ])("%s in an index", (_n, e) => {
+    const l = oneLoad(KV_BIAS, [b, h, e]).loads[0];
+    expect(l.widthElems).toBe(1);
+  });
+  it("a mod with no loads and no body still estimates registers", () => {
+    const r = classify({ tensors: [], body: [], V: 2 });
+    expect(r.loads).toEqual([]);
+    expect(r.registers).toEqual({ estimate: 160, budget: 255 });
+    expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe("obligations follow the proof", () => {
+  it("an index that is itself a multiple of w needs nothing from its stride", () => {
+    const spec: TensorSpec = { shape: ["R", "N"], align: 16, strides: [[{ c: 1, vars: ["LD"] }], [{ c: 1, vars: [] }]] };
+    const l = oneLoad(spec, [mul(num(4), q), kv]).loads[0];
+    expect(l.widthElems).toBe(4);
+    expect(l.obligations.map((o) => o.text)).toEqual(["t.data_ptr() % 8 == 0", "t: kv < N (dim 1) for every kv up to KV rounded up to a multiple of 8"]);
+    const l2 = oneLoad(spec, [mul(num(2), q), kv], { divisible: { LD: 4 } }).loads[0];
+    expect(l2.widthElems).toBe(8);
+    expect(l2.obligations.map((o) => [o.kind, o.value])).toEqual([["ptr-align", 16], ["stride-multiple", 4], ["in-bounds", 8]]);
+  });
+});
