@@ -175,6 +175,7 @@ function checkInit(what: string, dt: DTypeName, init: Init): void {
 
 function checkDeclaration(name: string, dt: DType, shape: readonly Dim[], options: TensorOptions): void {
   const what = `tensor("${String(name)}")`;
+  if (typeof options !== "object" || options === null) throw new DslError(`${what}: options must be an object`);
   if (typeof name !== "string" || !NAME.test(name)) throw new DslError(`${what}: the name must be an identifier (letters, digits, _)`);
   if (!dt || typeof dt !== "object" || !(dt.name in DTYPE_KIND)) throw new DslError(`${what}: unknown dtype; use bf16, f16, f32, i32, u8, u32 or bool`);
   if (!Array.isArray(shape) || shape.length === 0) throw new DslError(`${what}: the shape must be a non-empty array of dims`);

@@ -81,6 +81,8 @@ describe("declarations", () => {
     [() => tensor("t", i32, ["KV"], { init: { range: [2, 2] } }), /lo < hi/],
     [() => tensor("t", i32, ["KV"], { init: { segments: 0 } }), /segments/],
     [() => scalar("s", i32, 1.5), /not an i32/],
+    [() => tensor("t", bf16, ["B"], null as unknown as {}), /options must be an object/],
+    [() => tensor("t", { name: "f64" } as unknown as typeof bf16, ["B"]), /unknown dtype/],
     [() => scoreMod({ vecSize: 0 }, (s) => s), /vecSize/],
     [() => maskMod({ vecSize: 2.5 }, () => true), /vecSize/],
   ])("rejects bad declaration %#", (make, msg) => {
