@@ -156,7 +156,12 @@ function logicalValues(dtype: DTypeName, shape: readonly number[], init: Init, r
     const width = dtype === "bool" ? 1 : dtypeBytes(dtype) * 8;
     for (let i = 0; i < total; i++) {
       let v = 0;
-      for (let bit = 0; bit < width; bit++) if (rng.next() < p) v += 2 ** bit;
+      if (p === 0.5 && width > 1) {
+        // Fair bits: the top `width` bits of one uniform draw (packed masks can be large).
+        v = Math.floor(rng.next() * 2 ** width);
+      } else {
+        for (let bit = 0; bit < width; bit++) if (rng.next() < p) v += 2 ** bit;
+      }
       // i32 holds the same 32 bits as a signed number.
       out[i] = dtype === "i32" && v >= 2 ** 31 ? v - 2 ** 32 : v;
     }

@@ -67,6 +67,11 @@ describe("sampleTensor", () => {
     const ones = bl.values.reduce((a, v) => a + v, 0);
     expect(ones).toBeGreaterThan(800);
     expect(ones).toBeLessThan(1200);
+    const fair = sampleTensor(tensor("s_bits_u8", u8, [4000], { init: { bits: 0.5 } }), {}, 4);
+    const setBits = [...fair.values].reduce((a, v) => a + v.toString(2).split("").filter((c) => c === "1").length, 0);
+    expect(setBits / (4000 * 8)).toBeGreaterThan(0.48);
+    expect(setBits / (4000 * 8)).toBeLessThan(0.52);
+    expect(Math.max(...fair.values)).toBeLessThanOrEqual(255);
     const full = sampleTensor(tensor("s_bits32", u32, [10], { init: { bits: 1 } }), {}, 4);
     expect([...full.values]).toEqual(new Array(10).fill(4294967295));
     const neg = sampleTensor(tensor("s_bitsi", i32, [10], { init: { bits: 1 } }), {}, 4);
