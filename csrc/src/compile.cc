@@ -23,11 +23,22 @@ std::string archNumber(const std::string& arch) {  // "sm_90a" -> "90a"
   return arch.rfind("sm_", 0) == 0 ? arch.substr(3) : arch;
 }
 
+// NVRTC ships no C library headers; the project's ABI header includes <stdint.h>.
+const char* kStdintShim =
+    "#pragma once\n"
+    "typedef signed char int8_t; typedef short int16_t; typedef int int32_t; typedef long long int64_t;\n"
+    "typedef unsigned char uint8_t; typedef unsigned short uint16_t; typedef unsigned int uint32_t;\n"
+    "typedef unsigned long long uint64_t; typedef long long intptr_t; typedef unsigned long long uintptr_t;\n"
+    "#define INT32_MAX 2147483647\n#define INT32_MIN (-INT32_MAX - 1)\n#define UINT32_MAX 4294967295u\n"
+    "#define INT64_MAX 9223372036854775807LL\n#define INT64_MIN (-INT64_MAX - 1)\n";
+
 CompileResult compileNvrtc(const Nvrtc* n, const CompileRequest& req) {
   CompileResult res;
   res.compiler = "nvrtc";
   nvrtcProgram prog = nullptr;
-  nvrtcResult r = n->nvrtcCreateProgram(&prog, req.source.c_str(), req.name.c_str(), 0, nullptr, nullptr);
+  const char* headers[] = {kStdintShim, kStdintShim};
+  const char* names[] = {"stdint.h", "cstdint"};
+  nvrtcResult r = n->nvrtcCreateProgram(&prog, req.source.c_str(), req.name.c_str(), 2, headers, names);
   if (r != 0) { res.reason = "internal"; res.log = std::string("nvrtcCreateProgram: ") + n->nvrtcGetErrorString(r); return res; }
   for (auto& e : req.nameExpressions) n->nvrtcAddNameExpression(prog, e.c_str());
   std::vector<std::string> opts = {"--gpu-architecture=sm_" + archNumber(req.arch), "--std=c++17", "--ptxas-options=-v"};
@@ -113,7 +124,17 @@ CompileResult compileNvcc(const std::string& nvcc, const CompileRequest& req) {
 CompileResult compile(const CompileRequest& req) {
   std::string nvrtcWhy;
   const Nvrtc* n = req.compiler == "nvcc" ? nullptr : nvrtc(&nvrtcWhy);
-  if (n) return compileNvrtc(n, req);
+  if (n) {
+    CompileResult res = compileNvrtc(n, req);
+    // NVRTC lacks the host headers some sources include; nvcc has them. Only under "auto", and
+    // only when nvcc exists: its log then replaces NVRTC's.
+    bool missingHeader = !res.ok && res.log.find("cannot open source file") != std::string::npos;
+    std::string nvcc = req.compiler == "auto" && missingHeader ? findNvcc() : "";
+    if (nvcc.empty()) return res;
+    CompileResult viaNvcc = compileNvcc(nvcc, req);
+    viaNvcc.log = "NVRTC could not compile this (missing header), so nvcc did:\n" + viaNvcc.log;
+    return viaNvcc;
+  }
   std::string nvcc = req.compiler == "nvrtc" ? "" : findNvcc();
   if (!nvcc.empty()) return compileNvcc(nvcc, req);
   CompileResult res;

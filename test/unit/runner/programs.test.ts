@@ -1,0 +1,56 @@
+// Every program the GPU suite runs is generated and compiled here with nvcc for sm_90a (no GPU
+// needed): the mod functions, the macros that plug them into the kernels, and the entry points
+// must form valid CUDA for each example, at its V and at V = 1, plus a bounds-checked build.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as native from "../../../csrc/index";
+import { buildProgram, prepareMod, type PreparedMod } from "../../../runtime/src/runner/source";
+import { CASES } from "../../gpu/cases";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const hasNvcc = native.probe().nvcc !== null;
+const fileOf = (c: { file: string; fixture?: boolean }) => `${root}${c.fixture ? "test/gpu/fixtures" : "examples"}/${c.file}.scoremod.ts`;
+
+function prepared(c: { file: string; mod: string; pair?: string; fixture?: boolean }): { score?: PreparedMod; mask?: PreparedMod } {
+  const f = fileOf(c);
+  const text = readFileSync(f, "utf8");
+  const a = prepareMod(f, text, c.mod, { target: "runner-sm90" });
+  const b = c.pair ? prepareMod(f, text, c.pair, { target: "runner-sm90" }) : undefined;
+  return a.mod.kind === "score" ? { score: a, mask: b } : { score: b, mask: a };
+}
+
+describe("runner programs", () => {
+  it("every case prepares, and its program plugs the V and V = 1 functions in", () => {
+    for (const c of CASES) {
+      const p = prepared(c);
+      const prog = buildProgram({ ...p, build: "vec", dtype: "bf16", D: 128, bounds: false });
+      expect(prog.mmaKernel).toBe("sm_attn_fwd_mma_bf16_d128");
+      const m = (p.score ?? p.mask)!;
+      expect(prog.source).toContain(m.vec.functionName);
+      expect(prog.source).toContain(`SM_REF_${m.mod.kind === "score" ? "SCORE" : "MASK"}_MOD`);
+      expect(prog.source).toContain(m.scalar.functionName);
+      expect(prog.defines).toEqual(["SM_ATTN_DTYPE_BF16", "SM_ATTN_D128"]);
+    }
+  });
+
+  it("the fault-injection fixture analyses cleanly (its fault is at run time)", () => {
+    const p = prepared({ file: "out_of_range", mod: "farGather", fixture: true });
+    expect(p.score!.mod.loads.map((l) => l.class)).toContain("gather");
+  });
+
+  it.runIf(hasNvcc)("compiles with nvcc for sm_90a: V builds, a V = 1 build and a bounds-checked build", async () => {
+    const kernels = `${root}csrc/kernels`;
+    // A representative subset keeps CI fast (each compile is ~1 s of nvcc): a contiguous
+    // vector load, a score+mask pair, a gather, plus the scalar and bounds-checked builds.
+    const subset = CASES.filter((c) => ["kv-bias", "softcap+causal", "relative-position"].includes(c.label));
+    const jobs = subset.map((c) => ({ c, prog: buildProgram({ ...prepared(c), build: "vec", dtype: "bf16", D: 128, bounds: false }) }));
+    const kv = prepared(CASES.find((c) => c.label === "kv-bias")!);
+    jobs.push({ c: CASES[1]!, prog: buildProgram({ ...kv, build: "scalar", dtype: "bf16", D: 64, bounds: false }) });
+    jobs.push({ c: CASES[1]!, prog: buildProgram({ ...prepared({ file: "out_of_range", mod: "farGather", fixture: true }), build: "vec", dtype: "bf16", D: 64, bounds: true }) });
+    const results = await Promise.all(jobs.map(({ prog }) => native.compile(prog.source, {
+      arch: "sm_90a", compiler: "nvcc", defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mmaKernel, prog.refKernel], lineInfo: false,
+    })));
+    results.forEach((r, i) => expect(r.ok, `${jobs[i]!.c.label}: ${r.log.slice(0, 600)}`).toBe(true));
+  }, 180_000);
+});
