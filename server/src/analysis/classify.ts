@@ -287,8 +287,8 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
     const isConst = [...shape.base.keys()].every((m) => m === "");
     return {
       why: isConst
-        ? `the first lane is at kv + ${base}: offset ${base} is not a multiple of ${reach}, so a v${reach} load would be misaligned; change the offset or pad ${tensor.name} so it is a multiple of ${reach}`
-        : `the first lane is at kv + ${base}, not known to be a multiple of ${reach}; change the index so its offset is a multiple of ${reach}`,
+        ? `the first lane is at kv + ${base}: offset ${base} is not a multiple of ${w * 2}, so a v${w * 2} load would be misaligned; make the offset a multiple of ${reach} (pad ${tensor.name} if needed)`
+        : `the first lane is at kv + ${base}, not known to be a multiple of ${w * 2}; change the index so its offset is a multiple of ${reach}`,
       fix: null,
     };
   }

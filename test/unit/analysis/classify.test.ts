@@ -67,11 +67,11 @@ const cases: Case[] = [
   { name: "kv * kv", spec: KV_BIAS, idx: [b, h, mul(kv, kv)], expect: G(/not a constant/) },
   {
     name: "kv + 3 with V = 8: contiguous, first lane misaligned", spec: KV_BIAS, idx: [b, h, add(kv, num(3))],
-    expect: { class: "contiguous", widthElems: 1, loadsPerVec: 8, why: /offset 3 is not a multiple of 8/, fix: null, obligations: [] },
+    expect: { class: "contiguous", widthElems: 1, loadsPerVec: 8, why: /offset 3 is not a multiple of 2, so a v2 load would be misaligned; make the offset a multiple of 8/, fix: null, obligations: [] },
   },
   {
     name: "kv + 2 with V = 8: v2", spec: KV_BIAS, idx: [b, h, add(kv, num(2))],
-    expect: { class: "contiguous", widthElems: 2, loadsPerVec: 4, why: /offset 2 is not a multiple of 8/ },
+    expect: { class: "contiguous", widthElems: 2, loadsPerVec: 4, why: /offset 2 is not a multiple of 4.*multiple of 8/ },
   },
   {
     name: "kv + 8 with V = 8: fine", spec: KV_BIAS, idx: [b, h, add(kv, num(8))],
@@ -155,7 +155,7 @@ const cases: Case[] = [
   },
   {
     name: "lane base q: not known to be a multiple", spec: KV_BIAS, idx: [b, h, add(kv, q)],
-    expect: { class: "contiguous", widthElems: 1, loadsPerVec: 8, why: /kv \+ q, not known to be a multiple of 8/, fix: null },
+    expect: { class: "contiguous", widthElems: 1, loadsPerVec: 8, why: /kv \+ q, not known to be a multiple of 2; change the index so its offset is a multiple of 8/, fix: null },
   },
   {
     name: "lane base 8*q: fine", spec: KV_BIAS, idx: [b, h, add(kv, mul(num(8), q))],
@@ -167,7 +167,7 @@ const cases: Case[] = [
   },
   {
     name: "a scalar offset: unknown", spec: KV_BIAS, idx: [b, h, add(kv, scalar("off"))],
-    expect: { class: "contiguous", widthElems: 1, loadsPerVec: 8, why: /not known to be a multiple of 8/ },
+    expect: { class: "contiguous", widthElems: 1, loadsPerVec: 8, why: /kv \+ off, not known to be a multiple of 2/ },
   },
   {
     name: "ternary with the same kv coefficient and aligned arms", spec: KV_BIAS,
