@@ -146,9 +146,23 @@ export function mutate(g: Gen, src: string): string {
   return s;
 }
 
-/** The i-th case of a run: a generated file, a mutated seed, or a mutated generated file. */
+/** Deep or long constructs around the analysis's limits (limits.ts: depth 200). */
+export function deepFile(g: Gen): string {
+  const n = 150 + g.int(120);
+  const body = g.pick([
+    () => `${"(".repeat(n)}s${")".repeat(n)}`,
+    () => `s${" + kv".repeat(n)}`,
+    () => `${"q > kv ? s : ".repeat(n)}s`,
+    () => `${"-".repeat(n)}s`,
+    () => `${"min(".repeat(n)}s${", 1)".repeat(n)}`,
+  ])();
+  return `${HEADER}export const m = scoreMod((s, b, h, q, kv) => ${body});\n`;
+}
+
+/** The i-th case of a run: a generated file, a mutated seed, a mutated generated file, or (rarely) a deep one. */
 export function fuzzCase(seed: number, i: number, seeds: readonly string[]): string {
   const g = new Gen(prng((seed * 0x9e3779b1 + i) >>> 0));
+  if (g.chance(0.02)) return deepFile(g);
   switch (g.int(3)) {
     case 0: return generatedFile(g);
     case 1: return seeds.length ? mutate(g, g.pick(seeds)) : generatedFile(g);

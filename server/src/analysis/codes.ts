@@ -51,6 +51,8 @@ export const SM = {
   badOption: "SM131",
   /** A file that declares no scoreMod or maskMod. */
   noMods: "SM140",
+  /** A file nesting too deeply or too large for TypeScript to check in reasonable time. */
+  tooComplex: "SM150",
   /** A bug in the analysis: it caught its own exception. */
   internal: "SM199",
 } as const;

@@ -107,7 +107,8 @@ export class Scope {
   globalConst(name: string): Const | null {
     if (this.folded.has(name)) return this.folded.get(name) ?? null;
     const g = this.globals.get(name);
-    if (!g || g.kind !== "const" || this.folding.has(name)) return null;
+    // A cycle, or a chain of consts too long to fold without deep recursion, is not a constant.
+    if (!g || g.kind !== "const" || this.folding.has(name) || this.folding.size > 64) return null;
     this.folding.add(name);
     const c = this.constant(g.init);
     this.folding.delete(name);

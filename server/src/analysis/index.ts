@@ -66,7 +66,20 @@ export class AnalysisHost {
       if (isPow2(opts.vecSize)) override = opts.vecSize;
       else out.diagnostics.push({ range: ZERO, severity: "error", code: SM.badOption, message: `vecSize ${opts.vecSize} is not a power of two (1, 2, 4, ... 128)` });
     }
-    out.diagnostics.push(...this.program.diagnostics(fileName));
+    const violation = this.program.violation(fileName);
+    if (violation) {
+      const text = this.program.textOf(fileName) ?? "";
+      out.diagnostics.push({ range: textRange(text, violation.start, violation.end), severity: "error", code: SM.tooComplex, message: violation.message });
+      return;
+    }
+    try {
+      out.diagnostics.push(...this.program.diagnostics(fileName));
+    } catch (err) {
+      // TypeScript's checker recurses through chains of declarations; a file of thousands of
+      // consts each naming the next can overflow it even within the syntactic limits.
+      if (!(err instanceof RangeError)) throw err;
+      out.diagnostics.push({ range: ZERO, severity: "error", code: SM.tooComplex, message: `TypeScript ran out of stack checking this file (${err.message}): break long chains of declarations or expressions` });
+    }
     const sf = this.program.sourceFile(fileName);
     if (!sf) throw new Error("the source file is missing from the program");
     const ex = extract(sf);
@@ -116,6 +129,16 @@ export class AnalysisHost {
     }
     return fact;
   }
+}
+
+/** A range from offsets, for text TypeScript never parsed. */
+function textRange(text: string, start: number, end: number): Range {
+  const at = (off: number) => {
+    const head = text.slice(0, Math.max(0, Math.min(off, text.length)));
+    const lines = head.split(/\r\n|[\n\r\u2028\u2029]/);
+    return { line: lines.length - 1, character: lines[lines.length - 1].length };
+  };
+  return { start: at(start), end: at(end) };
 }
 
 function before(a: Range["start"], b: Range["start"]): boolean {

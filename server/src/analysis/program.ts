@@ -8,6 +8,7 @@ import { DSL_TYPINGS } from "./dslTypings.generated";
 import { MINI_LIB } from "./miniLib";
 import type { Diagnostic, Severity } from "./facts";
 import type { Range } from "./ir";
+import { checkLimits, type LimitViolation } from "./limits";
 
 export const LIB_PATH = "/lib/scoremod-lib.d.ts";
 export const TYPINGS_PATH = "/node_modules/scoremod/index.d.ts";
@@ -34,19 +35,26 @@ function virtualName(index: number, fileName: string): string {
 }
 
 export class TsProgram {
-  readonly project: Project;
+  project: Project;
   private readonly paths = new Map<string, string>();
   private readonly texts = new Map<string, string>();
+  /** Files TypeScript is not given (beyond limits.ts's limits): they hold "" in the project. */
+  private readonly violations = new Map<string, LimitViolation>();
 
   constructor() {
-    this.project = new Project({
+    this.project = TsProgram.newProject();
+  }
+
+  private static newProject(): Project {
+    const project = new Project({
       useInMemoryFileSystem: true,
       skipLoadingLibFiles: true,
       skipFileDependencyResolution: true,
       compilerOptions: COMPILER_OPTIONS,
     });
-    this.project.createSourceFile(LIB_PATH, MINI_LIB);
-    this.project.createSourceFile(TYPINGS_PATH, DSL_TYPINGS);
+    project.createSourceFile(LIB_PATH, MINI_LIB);
+    project.createSourceFile(TYPINGS_PATH, DSL_TYPINGS);
+    return project;
   }
 
   /** The raw TypeScript language service (completion, hover, definition for the LSP). */
@@ -65,13 +73,31 @@ export class TsProgram {
   }
 
   setFile(fileName: string, text: string): void {
-    const path = this.pathOf(fileName);
     if (this.texts.get(fileName) === text) return;
     this.texts.set(fileName, text);
+    const violation = checkLimits(text);
+    if (violation) this.violations.set(fileName, violation);
+    else this.violations.delete(fileName);
+    try {
+      this.put(fileName, violation ? "" : text);
+    } catch (err) {
+      // TypeScript or ts-morph failed on text within the limits (a stack overflow, say): start
+      // over with a fresh project and keep this file empty there, reported as a violation.
+      this.violations.set(fileName, { message: `TypeScript cannot process this file (${err instanceof Error ? err.message : String(err)}): simplify its deepest expressions`, start: 0, end: 0 });
+      this.project = TsProgram.newProject();
+      for (const [name, t] of this.texts) this.put(name, this.violations.has(name) ? "" : t);
+    }
+  }
+
+  private put(fileName: string, text: string): void {
+    const path = this.pathOf(fileName);
     const existing = this.project.getSourceFile(path);
     if (existing) existing.replaceWithText(text);
     else this.project.createSourceFile(path, text);
   }
+
+  /** Why the file was not given to TypeScript, or undefined when it was. */
+  violation(fileName: string): LimitViolation | undefined { return this.violations.get(fileName); }
 
   hasFile(fileName: string): boolean { return this.texts.has(fileName); }
   textOf(fileName: string): string | undefined { return this.texts.get(fileName); }
@@ -82,6 +108,7 @@ export class TsProgram {
     const sf = this.project.getSourceFile(path);
     if (sf) this.project.removeSourceFile(sf);
     this.texts.delete(fileName);
+    this.violations.delete(fileName);
   }
 
   /** The checked program's AST of a user file (the same one the diagnostics come from). */
