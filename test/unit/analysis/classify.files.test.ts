@@ -99,5 +99,50 @@ describe("examples", () => {
     expect(a.diagnostics.filter((d) => d.code === "SM203")).toHaveLength(1);
     const l = findLoad(a, "kvBias.at(b, h, kv)");
     expect([l?.widthElems, l?.loadsPerVec, l?.why]).toEqual([2, 4, expect.stringMatching(/caps V at 2 \(pairs/)]);
+    // The quick fix on the diagnostic sets vecSize: 2; the file then has no errors.
+    const fix = a.diagnostics.find((d) => d.code === "SM203")?.fixes?.[0];
+    expect(fix?.title).toBe("Set vecSize: 2");
+    const b = analyze(f, applyEdits(readFileSync(f, "utf8"), fix?.edits ?? []), { target: "fa4-sm90" });
+    expect(b.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
+    expect(findLoad(b, "kvBias.at(b, h, kv)")?.loadsPerVec).toBe(1);
+  });
+});
+
+/** Applies LSP-style edits to a text (edits do not overlap; applied from the end). */
+function applyEdits(text: string, edits: { range: import("../../../server/src/analysis/ir").Range; newText: string }[]): string {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
+  const off = (p: { line: number; character: number }): number => starts[p.line] + p.character;
+  let out = text;
+  for (const e of [...edits].sort((a, b) => off(b.range.start) - off(a.range.start))) {
+    out = out.slice(0, off(e.range.start)) + e.newText + out.slice(off(e.range.end));
+  }
+  return out;
+}
+
+describe("fixes applied to real files widen the load", () => {
+  const files = [
+    ...trapFiles.map((f) => join(TRAPS, f)),
+    ...readdirSync(EXAMPLES).filter((f) => f.endsWith(".scoremod.ts")).map((f) => join(EXAMPLES, f)),
+  ];
+  it("every offered load fix, applied, gives a wider load and no new errors", () => {
+    let applied = 0;
+    for (const f of files) {
+      const text = readFileSync(f, "utf8");
+      for (const target of ["fa4-sm100", "runner-sm80"] as const) {
+        const before = analyze(f, text, { target });
+        for (const l of before.mods.flatMap((m) => m.loads)) {
+          if (!l.fix) continue;
+          const fixed = applyEdits(text, l.fix.edits);
+          const after = analyze(f, fixed, { target });
+          expect(after.diagnostics.filter((d) => d.severity === "error"), `${f} ${l.fix.title}`).toEqual([]);
+          const l2 = findLoad(after, l.text);
+          expect(l2, `${f}: ${l.text}`).toBeDefined();
+          expect(l2?.widthElems ?? 0, `${f}: ${l.fix.title}`).toBeGreaterThan(l.widthElems);
+          applied++;
+        }
+      }
+    }
+    expect(applied).toBeGreaterThanOrEqual(3);
   });
 });
