@@ -16,7 +16,6 @@ export interface ClientSettings {
   problem: Problem;
   sweep: { vecSizes: number[]; aligns: AlignSpec[] };
   runnerTimeoutMs: number;
-  runnerNodePath: string;
   cudaHome: string;
   nvccPath: string;
   heatMapSize: number;
@@ -48,7 +47,6 @@ export function readClientSettings(get: Get, trusted: boolean): ClientSettings {
     },
     runnerTimeoutMs: posInt(get("runner.timeoutMs"), 120_000),
     // Restricted mode: paths that choose binaries are ignored in untrusted workspaces.
-    runnerNodePath: trusted ? str("runner.nodePath") : "",
     cudaHome: trusted ? str("cuda.home") : "",
     nvccPath: trusted ? str("cuda.nvccPath") : "",
     heatMapSize: posInt(get("heatMap.size"), 64, 256),

@@ -64,7 +64,7 @@ describe("settings", () => {
   });
   test("restricted mode ignores settings that choose binaries", () => {
     const s = readClientSettings(get, false);
-    expect([s.nvccPath, s.cudaHome, s.runnerNodePath]).toEqual(["", "", ""]);
+    expect([s.nvccPath, s.cudaHome]).toEqual(["", ""]);
     expect(serverSettings(s, false)).toMatchObject({ nvccPath: "", trusted: false });
     expect(serverSettings(readClientSettings(get, true), true)).toMatchObject({ nvccPath: "/opt/cuda/bin/nvcc", trusted: true });
   });
