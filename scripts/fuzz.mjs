@@ -53,7 +53,7 @@ for (let i = 0; i < cases; i++) {
   }
   // A fresh host now and then also exercises cold programs.
   if (i % 5000 === 4999) host = new AnalysisHost();
-  if ((i + 1) % 10000 === 0) console.log(`fuzz: ${i + 1}/${cases} cases, ${failures} failures, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if ((i + 1) % 5000 === 0) console.log(`fuzz: ${i + 1}/${cases} cases, ${failures} failures, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 const done = times.filter((t) => t > 0).sort();
 const pct = (p) => (done.length ? done[Math.min(done.length - 1, Math.floor(p * done.length))] : 0).toFixed(1);

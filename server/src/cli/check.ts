@@ -42,8 +42,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(`scoremod check: ${err.message}\n`);
-    if (!json && !(err instanceof InputError)) io.err(USAGE);
-    else io.out(JSON.stringify({ error: err.message }) + "\n");
+    if (json) io.out(JSON.stringify({ error: err.message }) + "\n");
+    else if (!(err instanceof InputError)) io.err(USAGE);
     return EXIT.usage;
   }
 }

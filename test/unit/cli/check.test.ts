@@ -104,6 +104,7 @@ describe("scoremod check: bad input", () => {
       expect(r.code).toBe(2);
       expect(r.err).toMatch(msg);
       expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+      expect(r.out).toBe("");
     });
   }
 
