@@ -3,7 +3,7 @@
 // load, the one missing fact that stops a wider one (with a fix), the runtime obligations and
 // the proof. Soundness first: a load that is not provably contiguous is never wider than scalar.
 import {
-  type Env, type FormCtx, type Sym,
+  type Env, type Form, type FormCtx, type Sym,
   dependsOnKv, formOf, formatSym, kvCoefficient, kvFree, loadScopes, newFormCtx, symV2, topLevelEnv, atomsOf,
 } from "./affine";
 import type { Diagnostic, Fix, LaneClass, LoadFact, Obligation, OptionsSite, Poly, TensorFact } from "./facts";
@@ -60,12 +60,11 @@ export function classifyMod(input: ClassifyInput): ClassifyResult {
 
 // ---------------------------------------------------------------- lane shape
 
-type Shape =
+/** How a load's lanes move through memory (step 1). */
+export type Shape =
   | { kind: "uniform" }
   | { kind: "gather"; why: string }
   | { kind: "contiguous"; dim: number; base: Sym; outer: { dim: number; idx: Sym }[] };
-
-type Form = ReturnType<typeof formOf>;
 
 /** Step 1: which dims move with kv, and how. */
 export function laneShape(forms: Form[], tensor: TensorFact, ctx: FormCtx): Shape {
