@@ -50,7 +50,17 @@ function bigFile(lines) {
 const text = bigFile(targetLines);
 const nLines = text.split("\n").length;
 const name = "/bench/big.scoremod.ts";
-const ms = (f) => { const t = performance.now(); const r = f(); return [performance.now() - t, r]; };
+// Wall time, and this process's CPU time (user + system): on a loaded machine the CPU time is
+// the better estimate of the uncontended latency (the work is single-threaded).
+let lastCpu = 0;
+const ms = (f) => {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const r = f();
+  const d = process.cpuUsage(c);
+  lastCpu = (d.user + d.system) / 1000;
+  return [performance.now() - t, r];
+};
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
@@ -70,7 +80,7 @@ host.setFile(name, text);
 host.analyze(name);
 const lines = text.split("\n");
 const editLine = lines.findIndex((l, i) => i > nLines / 2 && /scoreMod\(/.test(l));
-const warm = [], tsOnly = [], rest = [];
+const warm = [], warmCpu = [], tsOnly = [], tsCpu = [], rest = [];
 const prog = new TsProgram();
 prog.setFile(name, text);
 prog.diagnostics(name);
@@ -78,10 +88,11 @@ for (let i = 0; i < edits; i++) {
   const edited = [...lines];
   edited[editLine] = `${lines[editLine]} // edit ${i}`;
   const t = edited.join("\n");
-  host.setFile(name, t);
-  warm.push(ms(() => host.analyze(name))[0]);
-  prog.setFile(name, t);
-  tsOnly.push(ms(() => prog.diagnostics(name))[0]);
+  // An edit is: replace the text, then analyse; both are timed.
+  warm.push(ms(() => { host.setFile(name, t); return host.analyze(name); })[0]);
+  warmCpu.push(lastCpu);
+  tsOnly.push(ms(() => { prog.setFile(name, t); return prog.diagnostics(name); })[0]);
+  tsCpu.push(lastCpu);
   const sf = prog.sourceFile(name);
   rest.push(ms(() => extract(sf))[0]);
 }
@@ -94,6 +105,9 @@ console.log(`|${"-".repeat(46)}|---------|---------|---------|`);
 console.log(row("cold, first in process (ms)", { median: coldFirst, p90: coldFirst, max: coldFirst }));
 console.log(row("cold, fresh host (ms)", stats(coldAgain)));
 console.log(row("warm, after a one-line edit (ms)", stats(warm)));
-console.log(row("  of which TypeScript diagnostics (ms)", stats(tsOnly)));
+console.log(row("  the same, CPU time of this process (ms)", stats(warmCpu)));
+console.log(row("  of which replace text + TypeScript (ms)", stats(tsOnly)));
+console.log(row("  of which replace text + TS, CPU (ms)", stats(tsCpu)));
 console.log(row("  of which extraction to IR (ms)", stats(rest)));
-console.log(`target: warm <= 50 ms: ${stats(warm).median <= 50 ? "met" : "NOT met"} (median)`);
+const load = (await import("node:os")).loadavg()[0];
+console.log(`target: warm <= 50 ms: ${stats(warm).median <= 50 ? "met" : "NOT met"} (median wall), ${stats(warmCpu).median <= 50 ? "met" : "NOT met"} (median CPU); load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores`);
