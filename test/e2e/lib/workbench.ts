@@ -41,9 +41,16 @@ export function activeEditor(page: Page) {
   return page.locator(".editor-group-container.active .monaco-editor").first();
 }
 
-/** Text of the lines the active editor has rendered (monaco renders spaces as U+00A0). */
-export async function visibleEditorText(page: Page): Promise<string> {
-  const lines = await activeEditor(page).locator(".view-lines .view-line").allTextContents();
+/** The editor of the group whose active tab is labelled `tab` (e.g. a preview opened beside). */
+export function editorWithTab(page: Page, tab: string | RegExp) {
+  return page.locator(".editor-group-container")
+    .filter({ has: page.locator(".tab.active", { hasText: tab }) })
+    .locator(".monaco-editor").first();
+}
+
+/** Text of the lines an editor has rendered (monaco renders spaces as U+00A0); default: the active one. */
+export async function visibleEditorText(page: Page, editor = activeEditor(page)): Promise<string> {
+  const lines = await editor.locator(".view-lines .view-line").allTextContents();
   return lines.map((l) => l.replace(/\u00a0/g, " ")).join("\n");
 }
 

@@ -9,15 +9,23 @@ export const EXPECT = {
   /** Text of a load; the hover is taken over the `at` of `.at(`. */
   hoverText: ".at(",
   hoverOffset: 1,
-  hoverLaneClass: /\b(contiguous|uniform|gather)\b/i,
-  hoverWidth: /\b\d+\s*(B|bytes?)\b|\bv\d+\b/i,
+  /** kv_bias's load is stride-1 along kv, 16-byte aligned, KV % 8 == 0: one 16-byte load per 8 lanes. */
+  hoverLaneClass: /\bcontiguous\b/,
+  hoverWidth: /8 elems\s*·\s*16 B per load/,
   /** A place to break the file: after this text the suite types `breakingEdit`. */
   breakableText: ".at(",
   breakingEdit: "1.5 + ",
-  problemText: /./,
+  /** The line as it was before the edit (checked after the revert). */
+  restoredText: "kvBias.at(b, h, kv)",
+  /** The Problems row for the edit: a float used as an index. */
+  problemText: /is a float; indices must be integers/,
   showCudaLens: "Show CUDA",
   showCudaCommand: /Show CUDA/i,
-  cudaText: [/__device__/, /#line\s+\d+/],
-  openSweepCommand: /Open Sweep/i,
-  noGpuStatus: /no GPU|GPU: none|no CUDA|libcuda/i,
+  /** The CUDA preview's tab, and what its visible lines show: device code for the mod, mapped
+   *  back to the source line under the cursor (line 8 of kv_bias.scoremod.ts holds the mod). */
+  cudaTab: "kvBiasMod.cu",
+  cudaText: [/__device__/, /kvBiasMod/, /#line 8 "kv_bias\.scoremod\.ts"/],
+  openSweepCommand: /Open Recorded Sweep Results/,
+  /** The status item says why there is no GPU runner ("No GPU: no CUDA driver", ...). */
+  noGpuStatus: /No GPU: \S/,
 };

@@ -15,7 +15,7 @@ import { launchBrowser, type Browser } from "../lib/browser";
 import { installVsix, makeRunDirs, startCodeServer, type CodeServer } from "../lib/codeServer";
 import { poll } from "../lib/poll";
 import { Steps } from "../lib/steps";
-import { activeEditor, findInFrames, openFile, runCommand, STEP_MS, statusBarTexts, textPosition, visibleEditorText } from "../lib/workbench";
+import { activeEditor, editorWithTab, findInFrames, openFile, runCommand, STEP_MS, statusBarTexts, textPosition, visibleEditorText } from "../lib/workbench";
 import { EXPECT } from "./expect";
 
 function env(name: string): string {
@@ -89,7 +89,7 @@ try {
   });
 
   await steps.run("diagnostics-follow-edits", async () => {
-    // Break a load (a float index), wait for the error squiggle, undo, wait for it to go.
+    // Break a load (a float index), wait for the error squiggle and its Problems row, revert, wait for it to go.
     const editor = activeEditor(page!);
     const before = await editor.locator(".squiggly-error").count();
     const at = await textPosition(page!, EXPECT.breakableText, EXPECT.breakableText.length);
@@ -98,15 +98,17 @@ try {
     await page!.keyboard.type(EXPECT.breakingEdit);
     await poll("an error squiggle after the edit", async () => (await editor.locator(".squiggly-error").count()) > before, { timeoutMs: STEP_MS });
     await page!.keyboard.press("Escape"); // close any suggest widget the typing opened
-    await runCommand(page!, "Problems: Focus on Problems View").catch(() => undefined);
+    await page!.keyboard.press("Control+Shift+M"); // Problems view
     const row = page!.locator(".markers-panel .monaco-list-row", { hasText: EXPECT.problemText }).first();
     await row.waitFor({ state: "visible", timeout: STEP_MS });
     const problem = ((await row.textContent()) ?? "").replace(/\s+/g, " ").trim();
     await shot("diagnostics.png");
-    await editor.click();
-    await page!.keyboard.press("Control+Z");
-    await poll("the squiggle to clear after undo", async () => (await editor.locator(".squiggly-error").count()) === before, { timeoutMs: STEP_MS });
-    await runCommand(page!, "View: Close Panel").catch(() => undefined);
+    // Back to the editor (its cursor still after the typed text) and delete exactly what was typed.
+    await page!.keyboard.press("Control+1");
+    for (let i = 0; i < EXPECT.breakingEdit.length; i++) await page!.keyboard.press("Backspace");
+    await poll("the source line restored", async () => (await visibleEditorText(page!)).includes(EXPECT.restoredText), { timeoutMs: STEP_MS });
+    await poll("the squiggle to clear after the revert", async () => (await editor.locator(".squiggly-error").count()) === before, { timeoutMs: STEP_MS });
+    await page!.keyboard.press("Control+J"); // hide the panel again
     return problem.slice(0, 160);
   });
 
@@ -139,11 +141,15 @@ try {
     let via = "CodeLens";
     if (await lens.isVisible()) await lens.click();
     else { via = "palette"; await runCommand(page!, EXPECT.showCudaCommand); }
-    const text = await poll("generated CUDA in the active editor", async () => {
-      const t = await visibleEditorText(page!);
+    // The preview opens beside the source without taking focus, scrolled to the code generated
+    // from the line under the cursor.
+    const preview = editorWithTab(page!, EXPECT.cudaTab);
+    const text = await poll(`generated CUDA in the ${EXPECT.cudaTab} preview`, async () => {
+      if (!(await preview.isVisible().catch(() => false))) return undefined;
+      const t = await visibleEditorText(page!, preview);
       return EXPECT.cudaText.every((re) => re.test(t)) ? t : undefined;
-    }, { timeoutMs: STEP_MS, describe: async () => (await visibleEditorText(page!)).slice(0, 300) });
-    const tab = ((await page!.locator(".editor-group-container.active .tab.active").first().textContent()) ?? "").trim();
+    }, { timeoutMs: STEP_MS, describe: async () => (await visibleEditorText(page!, preview).catch(() => "(no preview)")).slice(0, 300) });
+    const tab = ((await page!.locator(".tab.active", { hasText: EXPECT.cudaTab }).first().textContent()) ?? "").trim();
     await shot("cuda-preview.png");
     return `via ${via}; tab "${tab}"; ${text.split("\n").length} lines visible`;
   });
@@ -178,6 +184,7 @@ try {
       return all.some((t) => EXPECT.noGpuStatus.test(t)) ? all : undefined;
     }, { timeoutMs: STEP_MS, describe: async () => (await statusBarTexts(page!)).join(" | ") });
     await shot("workbench.png");
+    await page!.locator(".statusbar").screenshot({ path: path.join(artifacts, "status-bar.png") });
     return texts.filter((t) => EXPECT.noGpuStatus.test(t)).join(" | ");
   });
 } finally {
