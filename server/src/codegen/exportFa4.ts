@@ -1,0 +1,255 @@
+// FileAnalysis -> FlashAttention-4 CuTe-DSL Python (pure). Each mod becomes a `@cute.jit` function
+// with FA4's calling convention, written over TensorSSA lanes (V = __vec_size__ lanes per call):
+//   score_mod(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors)
+//   mask_mod(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors)
+// Loads follow the analysis: uniform -> one scalar load broadcast; contiguous -> one autovec_copy of
+// V elements from an offset the analysis proved is a multiple of the vector width (cute.assume);
+// gather -> one scalar load per lane. FA4 exports are checked for form (py_compile), not executed.
+import type { Expr, Ty } from "../analysis/ir";
+import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
+import { TARGETS } from "../analysis/targets";
+import { CodegenError } from "./cudaExpr";
+import { pickMods } from "./exportFlex";
+import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
+
+export interface Fa4Export { fileName: string; text: string; mods: string[] }
+
+const MATH: Partial<Record<string, string>> = {
+  exp: "cute.math.exp", exp2: "cute.math.exp2", log: "cute.math.log", log2: "cute.math.log2", tanh: "cute.math.tanh",
+  sqrt: "cute.math.sqrt", rsqrt: "cute.math.rsqrt", sin: "cute.math.sin", cos: "cute.math.cos",
+  floor: "cute.math.floor", ceil: "cute.math.ceil",
+};
+const CMP: Record<string, string> = { "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne" };
+const DT: Record<Ty, string> = { float: "cutlass.Float32", int: "cutlass.Int32", bool: "cutlass.Boolean" };
+
+function laneTy(t: TensorFact): Ty {
+  return t.dtype === "bf16" || t.dtype === "f16" || t.dtype === "f32" ? "float" : t.dtype === "bool" ? "bool" : "int";
+}
+
+export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
+  const mods = pickMods(fa, modName);
+  const target = TARGETS[fa.target];
+  const base = fa.fileName.split(/[\\/]/).pop() ?? fa.fileName;
+  const tensorName = (t: TensorFact) => `a_${pyIdent(t.varName)}`;
+
+  const modCode = (m: ModFact): string[] => {
+    const V = m.vecSize;
+    const lines: string[] = [];
+    let n = 0;
+    const fresh = (name: string) => `v_${pyIdent(name)}_${n++}`;
+    const fref = m.kind === "score" ? "tSrS_ssa" : "_f32_lanes";
+    const lit = (ty: Ty, v: number | boolean): string => {
+      if (ty === "bool") return v ? "operator.eq(kv_idx, kv_idx)" : "operator.ne(kv_idx, kv_idx)";
+      if (ty === "int") return `cute.full_like(kv_idx, ${Number(v)})`;
+      return `cute.full_like(${fref}, ${pyFloat(Number(v))})`;
+    };
+    const conv = (code: string, from: Ty, to: Ty): string => {
+      if (from === to) return code;
+      if (to === "bool") return `operator.ne(${code}, ${lit(from, 0)})`;
+      return `(${code}).to(${DT[to]})`;
+    };
+    const bcast = (scalar: string, ty: Ty) => `fa_utils.scalar_to_ssa(${scalar}, ${DT[ty]}).broadcast_to((${V},))`;
+    const loadFact = (id: number): LoadFact => {
+      const f = m.loads.find((l) => l.id === id);
+      if (!f) throw new CodegenError(`internal: load ${id} of mod '${m.name}' has no LoadFact`);
+      return f;
+    };
+    const dimCode = (d: string): string => {
+      if (d === "Q") return bcast("seqlen_info.seqlen_q", "int");
+      if (d === "KV") return bcast("seqlen_info.seqlen_k", "int");
+      const t = fa.tensors.find((x) => x.shape.includes(d));
+      if (!t) throw new CodegenError(`the FA4 export cannot read dim("${d}"): FA4 passes only seqlen_q/seqlen_k, and no aux tensor has a ${d} dim`);
+      return bcast(`aux_tensors[${fa.tensors.indexOf(t)}].shape[${t.shape.indexOf(d)}]`, "int");
+    };
+
+    const exprOf = (e: Expr, local: (n: string) => string): string => {
+      switch (e.k) {
+        case "num": return lit(e.ty, e.value);
+        case "bool": return conv(lit("bool", e.value), "bool", e.ty);
+        case "arg": {
+          const name = { score: "tSrS_ssa", b: "b_idx", h: "h_idx", q: "q_idx", kv: "kv_idx" }[e.role];
+          return conv(name, e.role === "score" ? "float" : "int", e.ty);
+        }
+        case "dim": return conv(dimCode(e.name), "int", e.ty);
+        case "scalar": {
+          const s = fa.scalars.find((x) => x.varName === e.name || x.name === e.name);
+          if (!s) throw new CodegenError(`mod '${m.name}' reads an undeclared scalar '${e.name}'`);
+          const ty: Ty = s.dtype === "f32" ? "float" : "int";
+          return conv(`cute.full_like(${ty === "float" ? fref : "kv_idx"}, S_${pyIdent(s.name)})`, ty, e.ty);
+        }
+        case "local": return local(e.name);
+        case "load": return conv(load(e, local), laneTy(tensorOf(e.tensor)), e.ty);
+        case "unary":
+          if (e.op === "!") return `(~${conv(exprOf(e.a, local), e.a.ty, "bool")})`;
+          if (e.op === "~") return conv(`(~${conv(exprOf(e.a, local), e.a.ty, "int")})`, "int", e.ty);
+          return conv(`(-${exprOf(e.a, local)})`, e.a.ty, e.ty);
+        case "binary": {
+          const op = e.op;
+          const A = (t: Ty) => conv(exprOf(e.a, local), e.a.ty, t), B = (t: Ty) => conv(exprOf(e.b, local), e.b.ty, t);
+          if (op === "&&" || op === "||") return conv(`(${A("bool")} ${op === "&&" ? "&" : "|"} ${B("bool")})`, "bool", e.ty);
+          if (CMP[op]) {
+            const t: Ty = e.a.ty === "float" || e.b.ty === "float" ? "float" : e.a.ty === "bool" && e.b.ty === "bool" ? "bool" : "int";
+            return conv(`operator.${CMP[op]}(${A(t)}, ${B(t)})`, "bool", e.ty);
+          }
+          if (["&", "|", "^", "<<", ">>"].includes(op)) return conv(`(${A("int")} ${op} ${B("int")})`, "int", e.ty);
+          const t: Ty = op === "/" || e.ty === "float" || e.a.ty === "float" || e.b.ty === "float" ? "float" : "int";
+          if (op === "%") return conv(`${t === "int" ? "_c_mod" : "_c_fmod"}(${A(t)}, ${B(t)})`, t, e.ty);
+          return conv(`(${A(t)} ${op} ${B(t)})`, t, e.ty);
+        }
+        case "call": {
+          const allInt = e.args.every((x) => x.ty === "int");
+          const arg = (i: number, t: Ty) => conv(exprOf(e.args[i]!, local), e.args[i]!.ty, t);
+          const t: Ty = allInt ? "int" : "float";
+          switch (e.fn) {
+            case "min": case "max": {
+              const a = arg(0, t), b = arg(1, t);
+              return conv(`_${e.fn}(${a}, ${b})`, t, e.ty);
+            }
+            case "abs": return conv(allInt ? `_abs_i(${arg(0, "int")})` : `_abs_f(${arg(0, "float")})`, t, e.ty);
+            case "idiv": return conv(allInt ? `_trunc_div(${arg(0, "int")}, ${arg(1, "int")})` : `_trunc_f(${arg(0, "float")} / ${arg(1, "float")})`, t, e.ty);
+            case "sigmoid": return conv(`(${lit("float", 1)} / (${lit("float", 1)} + cute.math.exp(-${arg(0, "float")})))`, "float", e.ty);
+            default: {
+              if ((e.fn === "floor" || e.fn === "ceil") && allInt) return conv(arg(0, "int"), "int", e.ty);
+              const fn = MATH[e.fn];
+              if (!fn) throw new CodegenError(`unsupported function ${e.fn}`);
+              return conv(`${fn}(${arg(0, "float")})`, "float", e.ty);
+            }
+          }
+        }
+        case "cond":
+          return `cute.where(${conv(exprOf(e.c, local), e.c.ty, "bool")}, ${conv(exprOf(e.a, local), e.a.ty, e.ty)}, ${conv(exprOf(e.b, local), e.b.ty, e.ty)})`;
+      }
+    };
+    const tensorOf = (v: string): TensorFact => {
+      const t = fa.tensors.find((x) => x.varName === v);
+      if (!t) throw new CodegenError(`mod '${m.name}' loads from an undeclared tensor '${v}'`);
+      return t;
+    };
+    const loaded = new Map<number, string>();
+    /** Emits the load's statements (once) and returns its lane values as a TensorSSA (tensor's lane type). */
+    const load = (e: Extract<Expr, { k: "load" }>, local: (n: string) => string): string => {
+      const done = loaded.get(e.loadId);
+      if (done) return done;
+      const t = tensorOf(e.tensor);
+      const f = loadFact(e.loadId);
+      const tn = tensorName(t);
+      const idx = e.idx.map((x) => conv(exprOf(x, local), x.ty, "int"));
+      const ty = laneTy(t);
+      const id = f.id;
+      lines.push(`# ${f.text}: ${f.class}, ${f.widthElems} x ${t.dtype} = ${f.widthBytes} B per load, ${f.class === "gather" ? V : f.loadsPerVec} load(s) per ${V} scores`);
+      if (f.class === "uniform") {
+        lines.push(`ld${id} = cute.make_rmem_tensor(1, ${tn}.element_type)`);
+        lines.push(`ld${id}[0] = ${tn}[${idx.map((x) => `${x}[0]`).join(", ")}]`);
+        loaded.set(id, `ld${id}.load().to(${DT[ty]}).broadcast_to((${V},))`);
+      } else if (f.class === "contiguous") {
+        // One copy of V elements; the analysis proved the lane-0 offset is a multiple of the width,
+        // and __assumed_align__ promises the base, so CuTe can issue V / w vector loads of w elements.
+        lines.push(`ld${id} = cute.make_rmem_tensor(${V}, ${tn}.element_type)`);
+        lines.push(`off${id} = cute.assume(${tn}.layout((${idx.map((x) => `${x}[0]`).join(", ")})), divby=${f.widthElems})`);
+        lines.push(`cute.autovec_copy(cute.make_tensor(${tn}.iterator + off${id}, cute.make_layout(${V})), ld${id})`);
+        loaded.set(id, `ld${id}.load().to(${DT[ty]})`);
+      } else {
+        idx.forEach((x, d) => lines.push(`x${id}_${d} = ${x}`));
+        lines.push(`ld${id} = cute.make_rmem_tensor(${V}, ${tn}.element_type)`);
+        lines.push(`for i in cutlass.range_constexpr(${V}):`);
+        lines.push(`    ld${id}[i] = ${tn}[${idx.map((_, d) => `x${id}_${d}[i]`).join(", ")}]`);
+        loaded.set(id, `ld${id}.load().to(${DT[ty]})`);
+      }
+      return loaded.get(id)!;
+    };
+    const em: PyEmitter = {
+      expr: exprOf,
+      select: (c, a, b) => `cute.where(${c}, ${a}, ${b})`,
+      result: (e, local) => conv(exprOf(e, local), e.ty, m.kind === "score" ? "float" : "bool"),
+    };
+    const used = fa.tensors.filter((t) => m.loads.some((l) => l.tensorVar === t.varName));
+    const body = lowerBody(m.body, em, fresh, lines);
+    const fn = pyIdent(m.name);
+    const sig = m.kind === "score" ? "tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors" : "b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors";
+    const out = [
+      `@cute.jit`,
+      `def ${fn}(${sig}):`,
+      `    """${m.kind === "score" ? "score_mod" : "mask_mod"} '${m.name}' (${base} line ${m.range.start.line + 1}), ${V} kv lanes per call."""`,
+    ];
+    if (m.kind === "mask") out.push(`    _f32_lanes = kv_idx.to(cutlass.Float32)`);
+    for (const t of used) out.push(`    ${tensorName(t)} = aux_tensors[${fa.tensors.indexOf(t)}]  # ${t.name}`);
+    for (const l of body.lines) out.push(`    ${l}`);
+    out.push(`    return ${body.value}`);
+    out.push("", "", `${fn}.__vec_size__ = ${V}`);
+    return out;
+  };
+
+  const header: string[] = [
+    `# Generated by Score Mod Studio from ${base}: FlashAttention-4 CuTe-DSL export for ${target.id}. Do not edit.`,
+    `# Checked for form (python -m py_compile), not executed here: FA4 needs a Blackwell/Hopper GPU with`,
+    `# flash_attn.cute installed.`,
+    `#`,
+    `# Usage (flash_attn.cute.interface; aux_tensors in this order):`,
+  ];
+  for (const [i, t] of fa.tensors.entries()) {
+    header.push(`#   aux[${i}] = ${t.name}: ${t.dtype} [${t.shape.join(", ")}]`);
+    header.push(`#     ${t.name}.__assumed_align__ = ${t.align}   # promise: data_ptr() % ${t.align} == 0`);
+    if (t.unitStrideDim !== null) header.push(`#     ${t.name}.__leading_dim__ = ${t.unitStrideDim}   # the stride-1 dim`);
+  }
+  for (const m of mods) {
+    header.push(`#   flash_attn_func(q, k, v, ${m.kind === "score" ? "score_mod" : "mask_mod"}=${pyIdent(m.name)}, aux_tensors=[${fa.tensors.map((t) => t.name).join(", ")}])`);
+  }
+  const obligations = [...new Set(mods.flatMap((m) => m.loads.flatMap((l) => l.obligations.map((o) => o.text))))];
+  if (obligations.length) {
+    header.push(`#`, `# Runtime obligations the vector loads rely on (FA4 does not check them; the runner does):`);
+    for (const o of obligations) header.push(`#   ${o}`);
+  }
+  header.push(
+    `#`,
+    `# Semantics as in the generated CUDA: Int32 lanes, idiv and % truncate toward zero, bf16/f16 loads`,
+    `# upcast to Float32; if/else and ternaries select per lane (cute.where) after evaluating both sides.`,
+    `import operator`,
+    ``,
+    `import cutlass`,
+    `import cutlass.cute as cute`,
+    `from cutlass._mlir.dialects import math as mlir_math`,
+    `from flash_attn.cute import utils as fa_utils`,
+  );
+  if (fa.scalars.length) header.push(``);
+  for (const s of fa.scalars) header.push(`S_${pyIdent(s.name)} = ${s.dtype === "f32" ? pyFloat(s.defaultValue) : String(s.defaultValue)}  # scalar ${pyStr(s.name)}, baked in at export`);
+  header.push(
+    ``,
+    ``,
+    `def _min(a, b):`,
+    `    return cute.where(operator.lt(a, b), a, b)`,
+    ``,
+    ``,
+    `def _max(a, b):`,
+    `    return cute.where(operator.gt(a, b), a, b)`,
+    ``,
+    ``,
+    `def _abs_i(x):`,
+    `    return cute.TensorSSA(mlir_math.absi(x), x.shape, x.dtype)`,
+    ``,
+    ``,
+    `def _abs_f(x):`,
+    `    return cute.where(operator.lt(x, cute.full_like(x, 0.0)), -x, x)`,
+    ``,
+    ``,
+    `def _trunc_div(a, b):`,
+    `    # C division: divide magnitudes (no rounding question), then restore the sign.`,
+    `    q = _abs_i(a) // _abs_i(b)`,
+    `    zero = cute.full_like(a, 0)`,
+    `    return cute.where(operator.ne(operator.lt(a, zero), operator.lt(b, zero)), -q, q)`,
+    ``,
+    ``,
+    `def _c_mod(a, b):`,
+    `    return a - _trunc_div(a, b) * b`,
+    ``,
+    ``,
+    `def _trunc_f(x):`,
+    `    return x.to(cutlass.Int32).to(cutlass.Float32)`,
+    ``,
+    ``,
+    `def _c_fmod(a, b):`,
+    `    return a - b * _trunc_f(a / b)`,
+  );
+  const lines = [...header];
+  for (const m of mods) lines.push("", "", ...modCode(m));
+  return { fileName: base.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "") + "_fa4.py", text: lines.join("\n") + "\n", mods: mods.map((m) => m.name) };
+}

@@ -1,0 +1,284 @@
+// FileAnalysis -> a PyTorch FlexAttention module (pure). Each mod becomes a factory that closes
+// over the aux tensors and returns `score_mod(score, b, h, q_idx, kv_idx)` or
+// `mask_mod(b, h, q_idx, kv_idx)`; `make_aux` builds the tensors with the declared dtypes, shapes
+// and strides, filled like the runner fills them. The module interface is documented in
+// docs/codegen.md ("FlexAttention export").
+import type { Expr, Ty } from "../analysis/ir";
+import type { FileAnalysis, ModFact, TensorFact } from "../analysis/facts";
+import { CodegenError } from "./cudaExpr";
+import { PY_SAMPLE } from "./pySample";
+import { bodyRefs, lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
+import { paramTables } from "./tables";
+
+export interface FlexExport { fileName: string; text: string; mods: string[] }
+
+/** A Python value: its code and whether it is a plain Python number/bool (not a tensor). */
+interface PV { code: string; lit: boolean }
+
+function conv(v: PV, from: Ty, to: Ty): PV {
+  if (from === to) return v;
+  if (v.lit) {
+    if (to === "bool") return { code: `(${v.code} != 0)`, lit: true };
+    if (to === "float") return { code: /^\(?-?\d+\)?$/.test(v.code) ? v.code.replace(/(\d+)/, "$1.0") : `float(${v.code})`, lit: true };
+    return { code: `int(${v.code})`, lit: true };
+  }
+  if (to === "bool") return { code: `(${v.code} != 0)`, lit: false };
+  // float -> int truncates toward zero (torch's cast), as the CUDA's (int) cast does.
+  return { code: `(${v.code}).to(${to === "float" ? "torch.float32" : "torch.int32"})`, lit: false };
+}
+
+const UNARY_FN: Record<string, [string, string]> = {
+  exp: ["torch.exp", "math.exp"], exp2: ["torch.exp2", "2.0 ** "], log: ["torch.log", "math.log"],
+  log2: ["torch.log2", "math.log2"], tanh: ["torch.tanh", "math.tanh"], sqrt: ["torch.sqrt", "math.sqrt"],
+  sin: ["torch.sin", "math.sin"], cos: ["torch.cos", "math.cos"], sigmoid: ["torch.sigmoid", "_sigmoid"],
+  rsqrt: ["torch.rsqrt", "_rsqrt"], floor: ["torch.floor", "math.floor"], ceil: ["torch.ceil", "math.ceil"],
+};
+
+const UPCAST: Record<TensorFact["dtype"], string> = {
+  bf16: ".float()", f16: ".float()", f32: "", i32: "", u32: "", u8: ".to(torch.int32)", bool: "",
+};
+
+export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
+  const mods = pickMods(fa, modName);
+  const tables = paramTables(fa);
+  const tensorVar = (t: TensorFact) => `t_${pyIdent(t.varName)}`;
+
+  const modCode = (m: ModFact): string[] => {
+    let n = 0;
+    const litLocals = new Set<string>();
+    const fresh = (name: string) => `v_${pyIdent(name)}_${n++}`;
+    const exprOf = (e: Expr, local: (n: string) => string): PV => {
+      switch (e.k) {
+        case "num":
+          return { code: e.ty === "int" ? String(e.value) : e.ty === "bool" ? (e.value ? "True" : "False") : pyFloat(e.value), lit: true };
+        case "bool": return conv({ code: e.value ? "True" : "False", lit: true }, "bool", e.ty);
+        case "arg": {
+          const name = { score: "score", b: "b", h: "h", q: "q_idx", kv: "kv_idx" }[e.role];
+          return conv({ code: name, lit: false }, e.role === "score" ? "float" : "int", e.ty);
+        }
+        case "dim": return conv({ code: `d_${pyIdent(e.name)}`, lit: true }, "int", e.ty);
+        case "scalar": {
+          const s = fa.scalars.find((x) => x.varName === e.name || x.name === e.name);
+          if (!s) throw new CodegenError(`mod '${m.name}' reads an undeclared scalar '${e.name}'`);
+          return { code: `s_${pyIdent(s.name)}`, lit: true };
+        }
+        case "local": { const py = local(e.name); return { code: py, lit: litLocals.has(py) }; }
+        case "load": {
+          const t = fa.tensors.find((x) => x.varName === e.tensor);
+          if (!t) throw new CodegenError(`mod '${m.name}' loads from an undeclared tensor '${e.tensor}'`);
+          const idx = e.idx.map((x) => conv(exprOf(x, local), x.ty, "int").code);
+          return { code: `${tensorVar(t)}[${idx.join(", ")}]${UPCAST[t.dtype]}`, lit: false };
+        }
+        case "unary": {
+          if (e.op === "!") {
+            const a = conv(exprOf(e.a, local), e.a.ty, "bool");
+            return a.lit ? { code: `(not ${a.code})`, lit: true } : { code: `torch.logical_not(${a.code})`, lit: false };
+          }
+          const t: Ty = e.op === "~" || e.ty === "bool" ? "int" : e.ty;
+          const a = conv(exprOf(e.a, local), e.a.ty, t);
+          return conv({ code: `(${e.op}${a.code})`, lit: a.lit }, t, e.ty);
+        }
+        case "binary": return binary(e, local);
+        case "call": return call(e, local);
+        case "cond": {
+          const c = conv(exprOf(e.c, local), e.c.ty, "bool");
+          const a = conv(exprOf(e.a, local), e.a.ty, e.ty), b = conv(exprOf(e.b, local), e.b.ty, e.ty);
+          if (c.lit) return { code: `(${a.code} if ${c.code} else ${b.code})`, lit: a.lit && b.lit };
+          return { code: `torch.where(${c.code}, ${a.code}, ${b.code})`, lit: false };
+        }
+      }
+    };
+    const binary = (e: Extract<Expr, { k: "binary" }>, local: (n: string) => string): PV => {
+      const op = e.op;
+      if (op === "&&" || op === "||") {
+        const a = conv(exprOf(e.a, local), e.a.ty, "bool"), b = conv(exprOf(e.b, local), e.b.ty, "bool");
+        if (a.lit && b.lit) return conv({ code: `(${a.code} ${op === "&&" ? "and" : "or"} ${b.code})`, lit: true }, "bool", e.ty);
+        return conv({ code: `(${a.code} ${op === "&&" ? "&" : "|"} ${b.code})`, lit: false }, "bool", e.ty);
+      }
+      if (["<", "<=", ">", ">=", "==", "!="].includes(op)) {
+        const t: Ty = e.a.ty === "float" || e.b.ty === "float" ? "float" : e.a.ty === "bool" && e.b.ty === "bool" ? "bool" : "int";
+        const a = conv(exprOf(e.a, local), e.a.ty, t), b = conv(exprOf(e.b, local), e.b.ty, t);
+        return conv({ code: `(${a.code} ${op} ${b.code})`, lit: a.lit && b.lit }, "bool", e.ty);
+      }
+      if (op === "&" || op === "|" || op === "^" || op === "<<" || op === ">>") {
+        const a = conv(exprOf(e.a, local), e.a.ty, "int"), b = conv(exprOf(e.b, local), e.b.ty, "int");
+        return conv({ code: `(${a.code} ${op} ${b.code})`, lit: a.lit && b.lit }, "int", e.ty);
+      }
+      const t: Ty = op === "/" || e.ty === "float" || e.a.ty === "float" || e.b.ty === "float" ? "float" : "int";
+      const a = conv(exprOf(e.a, local), e.a.ty, t), b = conv(exprOf(e.b, local), e.b.ty, t);
+      const lit = a.lit && b.lit;
+      // C semantics: % truncates (torch.fmod; Python's % floors). `/` is true division.
+      const code = op === "%" ? `_c_mod(${a.code}, ${b.code})` : `(${a.code} ${op} ${b.code})`;
+      return conv({ code, lit }, t, e.ty);
+    };
+    const call = (e: Extract<Expr, { k: "call" }>, local: (n: string) => string): PV => {
+      const allInt = e.args.every((x) => x.ty === "int");
+      const argAs = (i: number, t: Ty) => conv(exprOf(e.args[i]!, local), e.args[i]!.ty, t);
+      if (e.fn === "min" || e.fn === "max") {
+        const t: Ty = allInt ? "int" : "float";
+        const a = argAs(0, t), b = argAs(1, t);
+        if (a.lit && b.lit) return conv({ code: `${e.fn}(${a.code}, ${b.code})`, lit: true }, t, e.ty);
+        const bound = e.fn === "min" ? "max" : "min";
+        if (a.lit || b.lit) {
+          const [x, c] = a.lit ? [b, a] : [a, b];
+          return conv({ code: `torch.clamp(${x.code}, ${bound}=${c.code})`, lit: false }, t, e.ty);
+        }
+        return conv({ code: `torch.${e.fn === "min" ? "minimum" : "maximum"}(${a.code}, ${b.code})`, lit: false }, t, e.ty);
+      }
+      if (e.fn === "abs") {
+        const a = argAs(0, allInt ? "int" : "float");
+        return conv({ code: a.lit ? `abs(${a.code})` : `torch.abs(${a.code})`, lit: a.lit }, allInt ? "int" : "float", e.ty);
+      }
+      if (e.fn === "idiv") {
+        const t: Ty = allInt ? "int" : "float";
+        const a = argAs(0, t), b = argAs(1, t);
+        // C truncation: torch.div(..., rounding_mode="trunc") (Python's // floors).
+        return conv({ code: `_trunc_div(${a.code}, ${b.code})`, lit: a.lit && b.lit }, t, e.ty);
+      }
+      if ((e.fn === "floor" || e.fn === "ceil") && allInt) return conv(argAs(0, "int"), "int", e.ty);
+      const fns = UNARY_FN[e.fn];
+      if (!fns) throw new CodegenError(`unsupported function ${e.fn}`);
+      const a = argAs(0, "float");
+      if (a.lit) return conv({ code: fns[1].endsWith(" ") ? `(${fns[1]}${a.code})` : `${fns[1]}(${a.code})`, lit: true }, "float", e.ty);
+      return conv({ code: `${fns[0]}(${a.code})`, lit: false }, "float", e.ty);
+    };
+    const em: PyEmitter = {
+      expr: (e, local) => exprOf(e, local).code,
+      assign: (py, e, local) => {
+        const v = exprOf(e, local);
+        if (v.lit) litLocals.add(py);
+        return v.code;
+      },
+      select: (c, a, b) => `torch.where(${c}, ${a}, ${b})`,
+      result: (e, local) => {
+        const want: Ty = m.kind === "score" ? "float" : "bool";
+        const v = conv(exprOf(e, local), e.ty, want);
+        if (!v.lit) return v.code;
+        return m.kind === "score" ? `torch.full_like(score, ${v.code})` : `torch.full_like(kv_idx, ${v.code}, dtype=torch.bool)`;
+      },
+    };
+    // If conditions may be plain Python bools (all-literal): make them tensors for torch.where.
+    const lowered = lowerBody(m.body, {
+      ...em,
+      select: (c, a, b) => `torch.where(torch.as_tensor(${c}), ${a}, ${b})`,
+    }, fresh);
+    const usedTensors = fa.tensors.filter((t) => m.loads.some((l) => l.tensorVar === t.varName));
+    const refs = bodyRefs(m.body);
+    const usedScalars = fa.scalars.filter((s) => refs.scalars.has(s.name) || refs.scalars.has(s.varName));
+    const usedDims = tables.dims.filter((d) => refs.dims.has(d));
+    const fn = pyIdent(m.name);
+    const sig = m.kind === "score" ? "score, b, h, q_idx, kv_idx" : "b, h, q_idx, kv_idx";
+    const out = [
+      `def make_${fn}(aux, B, H, Q, KV, scalars=None, **user_dims):`,
+      `    """${m.kind === "score" ? "score_mod" : "mask_mod"} for FlexAttention: '${m.name}' (line ${m.range.start.line + 1})."""`,
+    ];
+    if (usedDims.length) out.push(`    dims = _resolve_dims(B, H, Q, KV, user_dims)`);
+    for (const d of usedDims) out.push(`    d_${pyIdent(d)} = int(dims.get(${pyStr(d)}, -(-16 // DIVISIBLE.get(${pyStr(d)}, 1)) * DIVISIBLE.get(${pyStr(d)}, 1)))`);
+    if (usedScalars.length) out.push(`    values = dict(SCALARS, **(scalars or {}))`);
+    for (const s of usedScalars) out.push(`    s_${pyIdent(s.name)} = ${s.dtype === "f32" ? "float" : "int"}(values[${pyStr(s.name)}])`);
+    for (const t of usedTensors) out.push(`    ${tensorVar(t)} = aux[${pyStr(t.name)}]`);
+    out.push("");
+    out.push(`    def ${m.kind === "score" ? "score_mod" : "mask_mod"}(${sig}):`);
+    for (const l of lowered.lines) out.push(`        ${l}`);
+    out.push(`        return ${lowered.value}`);
+    out.push("");
+    out.push(`    return ${m.kind === "score" ? "score_mod" : "mask_mod"}`);
+    return out;
+  };
+
+  const tensorSpec = (t: TensorFact): string => {
+    const init = t.init ?? defaultInit(t.dtype);
+    const dimNames = [...new Set([...t.shape.filter((d): d is string => typeof d === "string"), ...t.strides.flatMap((p) => p.flatMap((m) => m.vars))])];
+    return `    {"name": ${pyStr(t.name)}, "dtype": ${pyStr(t.dtype)}, "bytes": ${t.elemBytes}, "shape": [${t.shape.map((d) => (typeof d === "number" ? String(d) : pyStr(d))).join(", ")}], `
+      + `"strides": [${t.strides.map((p) => `[${p.map((m) => `(${m.c}, [${m.vars.map(pyStr).join(", ")}])`).join(", ")}]`).join(", ")}], `
+      + `"dim_names": [${dimNames.map(pyStr).join(", ")}], "align": ${t.align}, "init": ${pyLiteral(init)}},`;
+  };
+
+  const base = fa.fileName.split(/[\\/]/).pop() ?? fa.fileName;
+  const lines: string[] = [
+    `# Generated by Score Mod Studio from ${base}: PyTorch FlexAttention export. Do not edit.`,
+    `#`,
+    `# Usage:`,
+    `#   from torch.nn.attention.flex_attention import flex_attention`,
+    `#   aux = make_aux(B, H, Q, KV, device="cuda", seed=0)     # aux tensors by name, as the runner fills them`,
+    ...mods.map((m) => `#   ${m.kind === "score" ? "score_mod" : "mask_mod "} = make_${pyIdent(m.name)}(aux, B, H, Q, KV)`),
+    `#   out = flex_attention(q, k, v, ${mods.some((m) => m.kind === "score") ? "score_mod=score_mod" : ""}${mods.some((m) => m.kind === "score") && mods.some((m) => m.kind === "mask") ? ", " : ""}${mods.some((m) => m.kind === "mask") ? "block_mask=create_block_mask(mask_mod, B, H, Q, KV)" : ""})`,
+    `#`,
+    `# Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is`,
+    `# true division, bf16/f16 loads are upcast to float32. if/else and ternaries evaluate both sides`,
+    `# and select per element (torch.where), so loads on both sides must stay in bounds.`,
+    `import math`,
+    ``,
+    `import torch`,
+    ``,
+    `DIMS = [${tables.dims.map(pyStr).join(", ")}]  # SmParams.dims order`,
+    `DIVISIBLE = {${Object.entries(fa.divisible).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${pyStr(k)}: ${v}`).join(", ")}}`,
+    `SCALARS = {${fa.scalars.map((s) => `${pyStr(s.name)}: ${s.dtype === "f32" ? pyFloat(s.defaultValue) : String(s.defaultValue)}`).join(", ")}}`,
+    `TENSORS = [  # declaration order = SmParams.aux order`,
+    ...fa.tensors.map(tensorSpec),
+    `]`,
+    ``,
+    ``,
+    PY_SAMPLE.trimEnd(),
+    ``,
+    ``,
+    `def _trunc_div(a, b):`,
+    `    """C division: truncate toward zero (Python's // floors)."""`,
+    `    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):`,
+    `        a = a if isinstance(a, torch.Tensor) else torch.full_like(b, a)`,
+    `        if a.is_floating_point():`,
+    `            return torch.trunc(a / b)`,
+    `        return torch.div(a, b, rounding_mode="trunc")`,
+    `    q = abs(a) // abs(b) if isinstance(a, int) and isinstance(b, int) else math.trunc(a / b)`,
+    `    return q if (a >= 0) == (b >= 0) or not isinstance(q, int) else -q`,
+    ``,
+    ``,
+    `def _c_mod(a, b):`,
+    `    """C remainder: the sign of the dividend (torch.fmod; Python's % floors)."""`,
+    `    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):`,
+    `        a = a if isinstance(a, torch.Tensor) else torch.full_like(b, a)`,
+    `        return torch.fmod(a, b)`,
+    `    return math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else int(math.fmod(a, b))`,
+    ``,
+    ``,
+    `def _sigmoid(x):`,
+    `    return 1.0 / (1.0 + math.exp(-x))`,
+    ``,
+    ``,
+    `def _rsqrt(x):`,
+    `    return 1.0 / math.sqrt(x)`,
+  ];
+  for (const m of mods) lines.push("", "", ...modCode(m));
+  lines.push("", "", `MODS = {${mods.map((m) => `${pyStr(m.name)}: (${pyStr(m.kind)}, make_${pyIdent(m.name)})`).join(", ")}}`);
+  return { fileName: base.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "") + "_flex.py", text: lines.join("\n") + "\n", mods: mods.map((m) => m.name) };
+}
+
+/** The init the runtime uses when a declaration gives none (runtime/src/sample.ts defaultInit). */
+function defaultInit(dtype: TensorFact["dtype"]): unknown {
+  if (dtype === "bf16" || dtype === "f16" || dtype === "f32") return { normal: { mean: 0, std: 1 } };
+  if (dtype === "bool") return { bits: 0.5 };
+  return { range: [0, 2] };
+}
+
+/** A JSON-like literal as Python (dicts, lists, numbers, strings, booleans). */
+export function pyLiteral(v: unknown): string {
+  if (v === null || v === undefined) return "None";
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number") return Number.isInteger(v) ? String(v) : pyFloat(v);
+  if (typeof v === "string") return pyStr(v);
+  if (Array.isArray(v)) return `[${v.map(pyLiteral).join(", ")}]`;
+  if (typeof v === "object") {
+    return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyStr(k)}: ${pyLiteral(x)}`).join(", ")}}`;
+  }
+  throw new CodegenError(`cannot express ${String(v)} in Python`);
+}
+
+export function pickMods(fa: FileAnalysis, modName?: string): ModFact[] {
+  const mods = modName === undefined ? fa.mods : fa.mods.filter((m) => m.name === modName);
+  if (modName !== undefined && mods.length === 0) {
+    throw new CodegenError(`no mod named '${modName}' (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})`);
+  }
+  const bad = mods.filter((m) => !m.ok);
+  if (bad.length) throw new CodegenError(`mod '${bad[0]!.name}' has errors; fix them before exporting (run 'scoremod check')`);
+  return mods;
+}

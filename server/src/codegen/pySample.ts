@@ -1,0 +1,146 @@
+// Python (torch) twin of runtime/src/sample.ts, embedded in every FlexAttention export so the
+// GPU checks can feed FlexAttention the same aux data the runner uses: mulberry32 streams seeded
+// by FNV-1a of the tensor name, Box-Muller normals, the same init kinds, round-to-nearest-even
+// to the dtype from float64, the declared strides. mulberry32's state is a counter, so the
+// stream is computed vectorised. Float64 log/sin/cos may differ from V8's in the last ulp;
+// rounding to bf16/f16/f32 erases that except on exact rounding ties (vanishingly rare).
+export const PY_SAMPLE = `_M32 = 0xFFFFFFFF
+
+
+def _hash_string(s):
+    h = 0x811C9DC5
+    units = s.encode("utf-16-le")
+    for i in range(0, len(units), 2):
+        h ^= units[i] | (units[i + 1] << 8)
+        h = (h * 0x01000193) & _M32
+    return h
+
+
+def _stream_seed(seed, name):
+    return (_hash_string(name) ^ ((seed * 0x9E3779B1) & _M32)) & _M32
+
+
+def _uniforms(seed, start, count, device):
+    """Calls start .. start+count-1 of mulberry32(seed), as float64 in [0, 1)."""
+    k = torch.arange(start + 1, start + count + 1, dtype=torch.int64, device=device)
+    t = (seed + k * 0x6D2B79F5) & _M32
+    t = ((t ^ (t >> 15)) * (t | 1)) & _M32
+    t = t ^ ((t + (((t ^ (t >> 7)) * (t | 61)) & _M32)) & _M32)
+    t = (t ^ (t >> 14)) & _M32
+    return t.to(torch.float64) / 4294967296.0
+
+
+def _normals(seed, count, device):
+    pairs = (count + 1) // 2
+    u = _uniforms(seed, 0, 2 * pairs, device).view(pairs, 2)
+    r = torch.sqrt(-2.0 * torch.log(1.0 - u[:, 0]))
+    t = 2.0 * math.pi * u[:, 1]
+    return torch.stack((r * torch.cos(t), r * torch.sin(t)), dim=1).reshape(-1)[:count]
+
+
+def _round_float(x, mant, emin):
+    """Round float64 to nearest-even with mant fraction bits and min normal exponent emin."""
+    _, e = torch.frexp(x)
+    e = torch.clamp(e, min=emin + 1)
+    scale = torch.ldexp(torch.ones_like(x), (mant + 1 - e).to(torch.float64))
+    return torch.round(x * scale) / scale
+
+
+def _logical_values(spec, shape, seed, device):
+    init = spec["init"]
+    total = 1
+    for d in shape:
+        total *= d
+    s = _stream_seed(seed, spec["name"])
+    kind = next(iter(init))
+    if kind == "normal":
+        mean = init["normal"].get("mean", 0.0)
+        std = init["normal"].get("std", 1.0)
+        return mean + std * _normals(s, total, device)
+    if kind == "uniform":
+        lo, hi = init["uniform"]
+        return lo + (hi - lo) * _uniforms(s, 0, total, device)
+    if kind == "range":
+        lo, hi = init["range"]
+        return lo + torch.floor(_uniforms(s, 0, total, device) * (hi - lo))
+    if kind == "segments":
+        length = shape[-1]
+        runs = min(init["segments"], length)
+        rows = total // length
+        count = runs - 1
+        u = _uniforms(s, 0, rows * count, "cpu").tolist()
+        out = torch.empty(total, dtype=torch.float64)
+        for row in range(rows):
+            pool = list(range(1, length))
+            for i in range(count):
+                j = i + math.floor(u[row * count + i] * (len(pool) - i))
+                pool[i], pool[j] = pool[j], pool[i]
+            cuts = sorted(pool[:count])
+            ids = torch.zeros(length, dtype=torch.float64)
+            for c in cuts:
+                ids[c:] += 1
+            out[row * length:(row + 1) * length] = ids
+        return out.to(device)
+    p = init["bits"]
+    width = 1 if spec["dtype"] == "bool" else spec["bytes"] * 8
+    u = _uniforms(s, 0, total * width, device).view(total, width)
+    weights = torch.pow(2.0, torch.arange(width, dtype=torch.float64, device=device))
+    v = ((u < p).to(torch.float64) * weights).sum(dim=1)
+    if spec["dtype"] == "i32":
+        v = torch.where(v >= 2.0 ** 31, v - 2.0 ** 32, v)
+    return v
+
+
+_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32,
+                "u32": torch.int32, "u8": torch.uint8, "bool": torch.bool}
+
+
+def _store(values, dtype):
+    if dtype == "bf16":
+        return _round_float(values, 7, -126).to(torch.bfloat16)
+    if dtype == "f16":
+        return _round_float(values, 10, -14).to(torch.float16)
+    if dtype == "f32":
+        return values.to(torch.float32)
+    if dtype == "bool":
+        return values != 0
+    if dtype == "u32":
+        # u32 is held as int32 with the same bits, as the CUDA reads it.
+        return torch.where(values >= 2.0 ** 31, values - 2.0 ** 32, values).to(torch.int32)
+    return values.to(_TORCH_DTYPE[dtype])
+
+
+def _resolve_dims(B, H, Q, KV, user_dims):
+    dims = {"B": B, "H": H, "Q": Q, "KV": KV}
+    dims.update(user_dims)
+    for k, m in DIVISIBLE.items():
+        if k in dims and dims[k] % m != 0:
+            raise ValueError("dim %s = %d breaks the declared fact %s %% %d == 0" % (k, dims[k], k, m))
+    for spec in TENSORS:
+        for k in spec["dim_names"]:
+            if k not in dims:
+                m = DIVISIBLE.get(k, 1)
+                dims[k] = -(-16 // m) * m
+    return dims
+
+
+def _eval_poly(poly, dims):
+    return sum(c * math.prod(dims[v] for v in vs) for c, vs in poly)
+
+
+def make_aux(B, H, Q, KV, device="cuda", seed=0, **user_dims):
+    """The aux tensors, by declared name in declaration order (SmParams.aux order), filled as the
+    runner fills them for the same seed, with the declared dtype, shape and strides."""
+    dims = _resolve_dims(B, H, Q, KV, user_dims)
+    out = {}
+    for spec in TENSORS:
+        shape = [d if isinstance(d, int) else dims[d] for d in spec["shape"]]
+        strides = [_eval_poly(p, dims) for p in spec["strides"]]
+        span = 1 + sum((n - 1) * st for n, st in zip(shape, strides))
+        stored = _store(_logical_values(spec, shape, seed, device), spec["dtype"])
+        buf = torch.zeros(span, dtype=stored.dtype, device=device)
+        view = torch.as_strided(buf, shape, strides)
+        view.copy_(stored.view(shape))
+        out[spec["name"]] = view
+    return out
+`;

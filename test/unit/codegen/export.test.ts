@@ -1,0 +1,125 @@
+// FA4 and FlexAttention exports: goldens for every example, valid Python (py_compile), the
+// semantics that differ between Python and C, and the CLI.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../../server/src/analysis/index";
+import { run } from "../../../server/src/cli/export";
+import { exportFa4 } from "../../../server/src/codegen/exportFa4";
+import { exportFlex } from "../../../server/src/codegen/exportFlex";
+import { expectGolden } from "./golden";
+import { ROOT, corpus } from "./proofCorpus";
+
+const examples = corpus(["examples"]);
+const all = corpus();
+const python = (() => {
+  const r = spawnSync("python3", ["--version"], { encoding: "utf8" });
+  return r.status === 0 ? "python3" : null;
+})();
+if (!python) console.warn("export tests: py_compile SKIPPED: python3 not found");
+
+/** py_compile every file in one python3 process; returns failures. */
+function pyCompile(files: { name: string; text: string }[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "smexport-"));
+  const paths = files.map((f) => { const p = join(dir, f.name); writeFileSync(p, f.text); return p; });
+  const script = "import json, py_compile, sys\nbad = []\nfor p in sys.argv[1:]:\n    try:\n        py_compile.compile(p, doraise=True)\n    except py_compile.PyCompileError as e:\n        bad.append(str(e))\nprint(json.dumps(bad))\n";
+  const out = execFileSync(python!, ["-c", script, ...paths], { encoding: "utf8" });
+  return JSON.parse(out) as string[];
+}
+
+describe("export goldens", () => {
+  for (const f of examples) {
+    it(`${f.name}: fa4 and flex`, () => {
+      const fa = analyze(f.name, f.text);
+      const stem = f.name.replace(/\.scoremod\.ts$/, "");
+      expectGolden(join(ROOT, "test/golden/export", `${stem}.fa4.py`), exportFa4(fa).text);
+      expectGolden(join(ROOT, "test/golden/export", `${stem}.flex.py`), exportFlex(fa).text);
+    });
+  }
+});
+
+describe.skipIf(!python)("exports are valid Python", () => {
+  it("every example and trap, both targets, compiles with py_compile", () => {
+    const files = all.flatMap((f) => {
+      const fa = analyze(f.name, f.text);
+      const a = exportFa4(fa), b = exportFlex(fa);
+      return [{ name: a.fileName, text: a.text }, { name: b.fileName, text: b.text }];
+    });
+    expect(files.length).toBe(2 * all.length);
+    expect(pyCompile(files)).toEqual([]);
+  });
+  it("the check can fail (a broken file is reported)", () => {
+    expect(pyCompile([{ name: "bad.py", text: "def f(:\n" }]).length).toBe(1);
+  });
+});
+
+describe("export semantics", () => {
+  const src = (body: string, decl = "") =>
+    `import { scoreMod, maskMod, idiv, tensor, bf16, i32, f32 } from "scoremod";\n${decl}\nexport const m = ${body};\n`;
+  it("Flex: C truncation for idiv and %, float division for /", () => {
+    const fa = analyze("t.scoremod.ts", src("scoreMod((s, b, h, q, kv) => s + idiv(q - kv, 3) + (q - kv) % 5 + q / 2)"));
+    const py = exportFlex(fa).text;
+    expect(py).toContain("_trunc_div((q_idx - kv_idx), 3)");
+    expect(py).toContain("_c_mod((q_idx - kv_idx), 5)");
+    expect(py).toContain('torch.div(a, b, rounding_mode="trunc")');
+    expect(py).toContain("torch.fmod(a, b)");
+    expect(py).toMatch(/\(q_idx\)\.to\(torch\.float32\) \/ 2\.0\)|\(\(q_idx\)\.to\(torch\.float32\) \/ float\(2\)\)/);
+  });
+  it("Flex: bf16 loads upcast to float32, aux tensors closed over by name", () => {
+    const fa = analyze("t.scoremod.ts", src("scoreMod((s, b, h, q, kv) => s + bias.at(b, kv))", `export const bias = tensor("kvb", bf16, ["B", "KV"]);`));
+    const py = exportFlex(fa).text;
+    expect(py).toContain('t_bias = aux["kvb"]');
+    expect(py).toContain("t_bias[b, kv_idx].float()");
+    expect(py).toContain('{"name": "kvb", "dtype": "bf16", "bytes": 2, "shape": ["B", "KV"], "strides": [[(1, ["KV"])], [(1, [])]]');
+  });
+  it("Flex: if/else becomes torch.where with both branches evaluated", () => {
+    const fa = analyze("t.scoremod.ts", src("scoreMod((s, b, h, q, kv) => { if (q >= kv) { return s * 2; } return s; })"));
+    expect(exportFlex(fa).text).toContain("return torch.where(torch.as_tensor((q_idx >= kv_idx)), (score * 2.0), score)");
+  });
+  it("FA4: calling convention, __vec_size__, promises per aux tensor", () => {
+    const fa = analyze("t.scoremod.ts", src("scoreMod({ vecSize: 8 }, (s, b, h, q, kv) => s + bias.at(b, kv))",
+      `export const bias = tensor("kvb", bf16, ["B", "KV"], { align: 16, divisible: { KV: 8 } });`));
+    const py = exportFa4(fa).text;
+    expect(py).toContain("def m(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):");
+    expect(py).toContain("m.__vec_size__ = 8");
+    expect(py).toContain("#     kvb.__assumed_align__ = 16");
+    expect(py).toContain("#     kvb.__leading_dim__ = 1");
+    expect(py).toContain("divby=8)");
+    expect(py).toContain("cute.autovec_copy(");
+  });
+  it("FA4: mask mods use the mask calling convention", () => {
+    const fa = analyze("t.scoremod.ts", src("maskMod((b, h, q, kv) => q >= kv)"));
+    expect(exportFa4(fa).text).toContain("def m(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):\n");
+  });
+});
+
+describe("scoremod export", () => {
+  async function cli(...argv: string[]) {
+    let out = "", err = "";
+    const code = await run(argv, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+    return { code, out, err };
+  }
+  const kv = join(ROOT, "examples/kv_bias.scoremod.ts");
+  it("prints fa4 and flex", async () => {
+    const a = await cli(kv, "--to", "fa4");
+    expect(a.code).toBe(0);
+    expect(a.out).toContain("kvBiasMod.__vec_size__ = 8");
+    const b = await cli(kv, "--to", "flex", "--mod", "kvBiasMod");
+    expect(b.code).toBe(0);
+    expect(b.out).toContain("def make_kvBiasMod(aux, B, H, Q, KV, scalars=None, **user_dims):");
+  });
+  it("clear errors", async () => {
+    expect((await cli(kv)).err).toContain("missing --to fa4|flex");
+    expect((await cli(kv, "--to", "triton")).err).toContain("--to must be fa4 or flex, got 'triton'");
+    const r = await cli(kv, "--to", "flex", "--mod", "nope");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("no mod named 'nope' (mods: kvBiasMod)");
+    const dir = mkdtempSync(join(tmpdir(), "smexp-"));
+    writeFileSync(join(dir, "bad.scoremod.ts"), 'import { scoreMod } from "scoremod";\nexport const m = scoreMod((s) => s + foo);\n');
+    const bad = await cli(join(dir, "bad.scoremod.ts"), "--to", "fa4");
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("mod 'm' has errors");
+  });
+});
