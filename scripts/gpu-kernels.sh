@@ -27,7 +27,7 @@ build() {
   local fail=0 pid
   for pid in "${pids[@]}"; do wait "$pid" || fail=1; done
   if (( fail )); then cat "$BUILD"/*.o.log >&2; echo "build failed" >&2; exit 1; fi
-  "$NVCC" $ARCH "${objs[@]}" -o "$BUILD/harness"
+  "$NVCC" $ARCH "${objs[@]}" -o "$BUILD/harness" -ldl
   # Registers and spills of the tensor-core entry points, for the notes.
   grep -h -A3 "Compiling entry function 'sm_attn_fwd_mma_bf16_d128" "$BUILD"/v_*.o.log | grep -E "entry|registers|spill" \
     | sed -E "s/ptxas info *: //" > "$BUILD/resources.txt" || true
@@ -39,7 +39,7 @@ case "${1:-run}" in
     [[ -x $BUILD/harness ]] || build
     nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv | tee "$LOGS/gpu.txt" || true
     set +e
-    "$BUILD/harness" 2>&1 | tee "$LOGS/harness.log"
+    "$BUILD/harness" --root "$ROOT" --cuda-include "${CUDA_HOME:-/usr/local/cuda}/include" 2>&1 | tee "$LOGS/harness.log"
     hrc=${PIPESTATUS[0]}
     PYTHONUNBUFFERED=1 python3 "$ROOT/test/gpu/kernels/peer.py" 2>&1 | tee "$LOGS/peer.log"
     prc=${PIPESTATUS[0]}

@@ -6,6 +6,9 @@
 #include "scoremod_abi.cuh"
 #include "attention_launch.h"
 
+// -inf without <math.h> (NVRTC has no INFINITY macro).
+#define SM_NEG_INF (-__int_as_float(0x7f800000))
+
 struct SmAttnParams {
   // Q [B, H, Q, D], K and V [B, Hkv, KV, D], O [B, H, Q, D] addressed through the strides below
   // (in elements; the innermost D stride is 1). Q/K/V/O are 16-bit (bf16 or f16, per entry

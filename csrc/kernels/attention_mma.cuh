@@ -169,10 +169,10 @@ __device__ __forceinline__ void apply_staged(float* st, int lane, int b, int h, 
       for (int i = 0; i < V; i += 4) {
         float4* a = reinterpret_cast<float4*>(st + stage_off(r, col0 + i));
         float4 v = *a;
-        if (!keep[i]) v.x = -INFINITY;
-        if (!keep[i + 1]) v.y = -INFINITY;
-        if (!keep[i + 2]) v.z = -INFINITY;
-        if (!keep[i + 3]) v.w = -INFINITY;
+        if (!keep[i]) v.x = SM_NEG_INF;
+        if (!keep[i + 1]) v.y = SM_NEG_INF;
+        if (!keep[i + 2]) v.z = SM_NEG_INF;
+        if (!keep[i + 3]) v.w = SM_NEG_INF;
         *a = v;
       }
     }
@@ -204,12 +204,12 @@ __device__ __forceinline__ void mask_pair(float& x0, float& x1, int b, int h, in
   if (kv < p.KV) {
     bool k[2] = {true, true};
     SM_MASK_MOD(k, b, h, q, kv, p.mod);
-    if (!k[0]) x0 = -INFINITY;
-    if (!k[1]) x1 = -INFINITY;
+    if (!k[0]) x0 = SM_NEG_INF;
+    if (!k[1]) x1 = SM_NEG_INF;
   }
 #else
-  if (kv < p.KV) { bool k[1] = {true}; SM_MASK_MOD(k, b, h, q, kv, p.mod); if (!k[0]) x0 = -INFINITY; }
-  if (kv + 1 < p.KV) { bool k[1] = {true}; SM_MASK_MOD(k, b, h, q, kv + 1, p.mod); if (!k[0]) x1 = -INFINITY; }
+  if (kv < p.KV) { bool k[1] = {true}; SM_MASK_MOD(k, b, h, q, kv, p.mod); if (!k[0]) x0 = SM_NEG_INF; }
+  if (kv + 1 < p.KV) { bool k[1] = {true}; SM_MASK_MOD(k, b, h, q, kv + 1, p.mod); if (!k[0]) x1 = SM_NEG_INF; }
 #endif
 #endif
 }
@@ -252,7 +252,7 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
   float o[DB][4];
 #pragma unroll
   for (int i = 0; i < DB; ++i) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
-  float m[2] = {-INFINITY, -INFINITY}, l[2] = {0.f, 0.f};
+  float m[2] = {SM_NEG_INF, SM_NEG_INF}, l[2] = {0.f, 0.f};  // m: row max * log2(e)
   const float scale = p.softmax_scale;
   const int qrow0 = q0 + warp * 16;  // this warp's first query row
 
@@ -330,21 +330,25 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
       for (int i = 0; i < NB; ++i)
 #pragma unroll
         for (int e = 0; e < 4; ++e)
-          if (kvt + i * 8 + 2 * t + (e & 1) >= p.KV) s[i][e] = -INFINITY;
+          if (kvt + i * 8 + 2 * t + (e & 1) >= p.KV) s[i][e] = SM_NEG_INF;
     }
 
-    // Online softmax, log2 domain. Row r = g + 8 * hr lives in 4 threads (t = 0..3).
+    // Online softmax, log2 domain. Row r = g + 8 * hr lives in 4 threads (t = 0..3). The
+    // running max is kept already scaled by log2(e), so a tile that does not raise it rescales
+    // by exactly ex2(0) = 1: tiles that are fully masked change no bit of the result (which
+    // makes the SKIP_KV_AFTER_Q hint bitwise neutral).
 #pragma unroll
     for (int hr = 0; hr < 2; ++hr) {
-      float mx = m[hr];
+      float mx = SM_NEG_INF;
 #pragma unroll
       for (int i = 0; i < NB; ++i) mx = fmaxf(mx, fmaxf(s[i][2 * hr], s[i][2 * hr + 1]));
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+      const float mnew = fmaxf(m[hr], mx * LOG2E);
       // A row with every score masked so far keeps max -inf; subtract 0 so exp2 gives 0, not NaN.
-      const float ml2 = (mx == -INFINITY) ? 0.f : mx * LOG2E;
-      const float alpha = ex2(fmaf(m[hr], LOG2E, -ml2));
-      m[hr] = mx;
+      const float ml2 = (mnew == SM_NEG_INF) ? 0.f : mnew;
+      const float alpha = ex2(m[hr] - ml2);
+      m[hr] = mnew;
       float sum = 0.f;
 #pragma unroll
       for (int i = 0; i < NB; ++i) {
@@ -398,7 +402,7 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
       for (int i = 0; i < DB; ++i)
         *reinterpret_cast<uint32_t*>(go + i * 8 + 2 * t) = E::pack(o[i][2 * hr] * inv, o[i][2 * hr + 1] * inv);
       if (p.lse != nullptr && t == 0)
-        p.lse[b * p.lse_stride_b + h * p.lse_stride_h + q] = lt > 0.f ? m[hr] + logf(lt) : -INFINITY;
+        p.lse[b * p.lse_stride_b + h * p.lse_stride_h + q] = lt > 0.f ? (m[hr] + log2f(lt)) * 0.6931471805599453f : SM_NEG_INF;
     }
   }
 }

@@ -65,7 +65,7 @@ __device__ __forceinline__ void attn_ref(const SmAttnParams& p) {
   float o[RPW][DL], m[RPW], l[RPW];
 #pragma unroll
   for (int r = 0; r < RPW; ++r) {
-    m[r] = -INFINITY; l[r] = 0.f;
+    m[r] = SM_NEG_INF; l[r] = 0.f;
 #pragma unroll
     for (int j = 0; j < DL; ++j) o[r][j] = 0.f;
   }
@@ -107,13 +107,13 @@ __device__ __forceinline__ void attn_ref(const SmAttnParams& p) {
         keep = k1[0];
 #endif
       }
-      if (!keep) s = -INFINITY;
+      if (!keep) s = SM_NEG_INF;
       float mx = s;
 #pragma unroll
       for (int off = 16; off > 0; off >>= 1) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, off));
       const float mnew = fmaxf(m[r], mx);
-      const float pr = (s == -INFINITY) ? 0.f : expf(s - mnew);
-      const float alpha = (m[r] == -INFINITY) ? 0.f : expf(m[r] - mnew);
+      const float pr = (s == SM_NEG_INF) ? 0.f : expf(s - mnew);
+      const float alpha = (m[r] == SM_NEG_INF) ? 0.f : expf(m[r] - mnew);
       float sum = pr;
 #pragma unroll
       for (int off = 16; off > 0; off >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, off);
@@ -143,7 +143,7 @@ __device__ __forceinline__ void attn_ref(const SmAttnParams& p) {
 #pragma unroll
     for (int j = 0; j < DL; ++j) go[lane + 32 * j] = o[r][j] * inv;
     if (p.lse != nullptr && lane == 0)
-      p.lse[b * p.lse_stride_b + h * p.lse_stride_h + q] = l[r] > 0.f ? m[r] + logf(l[r]) : -INFINITY;
+      p.lse[b * p.lse_stride_b + h * p.lse_stride_h + q] = l[r] > 0.f ? m[r] + logf(l[r]) : SM_NEG_INF;
   }
 }
 

@@ -5,7 +5,10 @@
 //   4. bounds-checked build: an undersized aux allocation is reported, a right one is not
 //   5. timing, B1 H16 S8192 D128 bf16, CUDA events, warm-up, >= 50 reps, median, 4 input sets
 // Outputs are poisoned (all-ones bytes = NaN) before every launch; inputs are random normals.
-// Exit status is nonzero when any check fails. Usage: harness [--no-time] [--reps N]
+//   6. the runner's path: attention_entries.cuh compiled by NVRTC (dlopened), loaded and
+//      launched through the driver API, bounds report read with cuModuleGetGlobal
+// Exit status is nonzero when any check fails.
+// Usage: harness [--no-time] [--reps N] [--root REPO] [--cuda-include DIR]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +16,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+#include <dlfcn.h>
+#include <cuda.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include "launch_req.h"
@@ -28,10 +33,11 @@
 #define CKI(x) CK((cudaError_t)(x))
 
 #define VARIANTS(X) X(none) X(kvbias_v1) X(kvbias_v8) X(kvbias_v8_bc) X(softcap_v1) X(softcap_v2) X(softcap_v8) \
-  X(causal_v1) X(causal_v8) X(kvbias_causal_v1) X(kvbias_causal_v8) X(kvbias_v1_causal_v8)
+  X(causal_v1) X(causal_v8) X(kvbias_causal_v1) X(kvbias_causal_v8) X(kvbias_v1_causal_v8) \
+  X(none_w8) X(kvbias_v8_w8) X(causal_v1_w8) X(causal_v8_w8)
 #define DECL(n) int launch_##n(const LaunchReq&);
 VARIANTS(DECL)
-int bounds_report_kvbias_v8_bc(SmBoundsReport*, bool);
+extern "C" __global__ void sm_attn_fwd_mma_bf16_d128_kvbias_v8_bc(const SmAttnParams);
 
 enum Score { S_NONE, S_KVBIAS, S_SOFTCAP };
 struct Variant {
@@ -53,6 +59,11 @@ static const Variant kVariants[] = {
     {"kvbias_causal_v1", launch_kvbias_causal_v1, S_KVBIAS, true},
     {"kvbias_causal_v8", launch_kvbias_causal_v8, S_KVBIAS, true},
     {"kvbias_v1_causal_v8", launch_kvbias_v1_causal_v8, S_KVBIAS, true},
+    // the same kernels built with 8 warps (128 query rows) per block
+    {"none_w8", launch_none_w8, S_NONE, false},
+    {"kvbias_v8_w8", launch_kvbias_v8_w8, S_KVBIAS, false},
+    {"causal_v1_w8", launch_causal_v1_w8, S_NONE, true},
+    {"causal_v8_w8", launch_causal_v8_w8, S_NONE, true},
 };
 static const Variant& V(const char* n) {
   for (const Variant& v : kVariants)
@@ -285,6 +296,9 @@ static void check_bitwise() {
       {"kvbias_causal_v1", "kvbias_v1_causal_v8", false, false},
       {"kvbias_causal_v8", "kvbias_causal_v8", false, true},  // skip hint changes no bit
       {"causal_v1", "causal_v1", false, true},
+      {"none", "none_w8", false, false},  // block height changes no row's arithmetic
+      {"kvbias_v1", "kvbias_v8_w8", false, false},
+      {"causal_v1", "causal_v8_w8", false, true},
   };
   for (const Pair& pr : pairs) {
     char msg[200];
@@ -315,6 +329,160 @@ static void check_large(const char* vname, bool skip) {
   free_problem(P);
 }
 
+// ---- driver API and NVRTC, reached without linking either (as the runner's addon does) ----
+template <typename F> static F drv(const char* name) {
+  void* fn = nullptr;
+  cudaDriverEntryPointQueryResult q;
+  CK(cudaGetDriverEntryPointByVersion(name, &fn, 12000, cudaEnableDefault, &q));
+  if (fn == nullptr || q != cudaDriverEntryPointSuccess) { std::fprintf(stderr, "no driver entry %s\n", name); std::exit(2); }
+  return reinterpret_cast<F>(fn);
+}
+#define CU(x)                                                                                   \
+  do {                                                                                          \
+    CUresult r_ = (x);                                                                          \
+    if (r_ != CUDA_SUCCESS) { std::fprintf(stderr, "driver error %d at %s:%d: %s\n", (int)r_, __FILE__, __LINE__, #x); std::exit(2); } \
+  } while (0)
+
+// Reads sm_bounds_report of the module that holds `kernel`, by name, as the runner does.
+static bool bounds_by_name(const void* kernel, SmBoundsReport* out, bool reset) {
+  static auto getModule = drv<CUresult (*)(CUmodule*, CUfunction)>("cuFuncGetModule");
+  static auto getGlobal = drv<CUresult (*)(CUdeviceptr*, size_t*, CUmodule, const char*)>("cuModuleGetGlobal");
+  cudaFunction_t f;
+  CK(cudaGetFuncBySymbol(&f, kernel));
+  CUmodule m;
+  CU(getModule(&m, (CUfunction)f));
+  CUdeviceptr ptr; size_t bytes;
+  if (getGlobal(&ptr, &bytes, m, "sm_bounds_report") != CUDA_SUCCESS || bytes != sizeof(SmBoundsReport)) return false;
+  if (reset) CK(cudaMemset((void*)ptr, 0, sizeof *out));
+  else CK(cudaMemcpy(out, (void*)ptr, sizeof *out, cudaMemcpyDeviceToHost));
+  return true;
+}
+
+typedef struct _nvrtcProgram* nvrtcProgram;
+struct Nvrtc {
+  int (*create)(nvrtcProgram*, const char*, const char*, int, const char* const*, const char* const*);
+  int (*compile)(nvrtcProgram, int, const char* const*);
+  int (*logSize)(nvrtcProgram, size_t*);
+  int (*log)(nvrtcProgram, char*);
+  int (*cubinSize)(nvrtcProgram, size_t*);
+  int (*cubin)(nvrtcProgram, char*);
+  int (*destroy)(nvrtcProgram*);
+  int (*version)(int*, int*);
+};
+static bool load_nvrtc(Nvrtc& n) {
+  void* h = nullptr;
+  for (const char* lib : {"libnvrtc.so.13", "libnvrtc.so", "/usr/local/cuda/lib64/libnvrtc.so.13"})
+    if ((h = dlopen(lib, RTLD_NOW)) != nullptr) break;
+  if (h == nullptr) return false;
+#define SYM(f, name) *reinterpret_cast<void**>(&n.f) = dlsym(h, name)
+  SYM(create, "nvrtcCreateProgram"); SYM(compile, "nvrtcCompileProgram"); SYM(logSize, "nvrtcGetProgramLogSize");
+  SYM(log, "nvrtcGetProgramLog"); SYM(cubinSize, "nvrtcGetCUBINSize"); SYM(cubin, "nvrtcGetCUBIN");
+  SYM(destroy, "nvrtcDestroyProgram"); SYM(version, "nvrtcVersion");
+#undef SYM
+  return n.create && n.compile && n.logSize && n.log && n.cubinSize && n.cubin && n.destroy && n.version;
+}
+
+// Compiles the kv-bias V=8 bounds-checked build from the headers with NVRTC, launches it
+// through the driver API, and compares with the nvcc build of the same macros (v_kvbias_v8_bc).
+static void check_nvrtc(const std::string& root, const std::string& cuda_inc) {
+  Nvrtc n;
+  if (!load_nvrtc(n)) { verdict(false, "nvrtc: libnvrtc not found"); return; }
+  int maj = 0, mnr = 0;
+  n.version(&maj, &mnr);
+  const char* src =
+      "#define SM_BOUNDS_CHECK 1\n"
+      "#define SM_VEC 8\n"
+      "#define SM_SCORE_MOD(s, b, h, q, kv0, p) sm_kvBias_v8(s, b, h, q, kv0, p)\n"
+      "#define SM_REF_SCORE_MOD(s, b, h, q, kv, p) sm_kvBias_v1(s, b, h, q, kv, p)\n"
+      "#define SM_ATTN_DTYPE_BF16\n#define SM_ATTN_D128\n"
+      "#include \"mods.cuh\"\n#include \"attention_entries.cuh\"\n";
+  nvrtcProgram prog;
+  if (n.create(&prog, src, "nvrtc_kvbias_v8_bc.cu", 0, nullptr, nullptr) != 0) { verdict(false, "nvrtc: create"); return; }
+  cudaDeviceProp prop;
+  CK(cudaGetDeviceProperties(&prop, 0));
+  const std::string arch = "-arch=sm_" + std::to_string(prop.major * 10 + prop.minor) + (prop.major == 9 ? "a" : "");
+  const std::string i1 = "-I" + root + "/csrc/kernels", i2 = "-I" + root + "/test/gpu/kernels", i3 = "-I" + cuda_inc,
+                    i4 = "-I" + root + "/csrc/kernels/nvrtc";  // <stdint.h> shim: NVRTC ships none
+  const char* opts[] = {arch.c_str(), "-std=c++17", "-lineinfo", i1.c_str(), i2.c_str(), i3.c_str(), i4.c_str()};
+  const double t0 = (double)clock() / CLOCKS_PER_SEC;
+  const int rc = n.compile(prog, 7, opts);
+  const double secs = (double)clock() / CLOCKS_PER_SEC - t0;
+  size_t ls = 0;
+  n.logSize(prog, &ls);
+  std::string log(ls, '\0');
+  n.log(prog, &log[0]);
+  if (rc != 0) {
+    std::printf("%s\n", log.c_str());
+    verdict(false, "nvrtc: compile of attention_entries.cuh + mods.cuh failed");
+    n.destroy(&prog);
+    return;
+  }
+  size_t cs = 0;
+  n.cubinSize(prog, &cs);
+  std::vector<char> cubin(cs);
+  n.cubin(prog, cubin.data());
+  n.destroy(&prog);
+  char msg[300];
+  std::snprintf(msg, sizeof msg, "nvrtc %d.%d %s: compiled attention_entries.cuh (kvbias v8, bounds-checked, bf16 d128) in %.1f s CPU, cubin %zu bytes%s",
+                maj, mnr, arch.c_str(), secs, cs, log.size() > 1 ? " (log follows)" : "");
+  verdict(true, msg);
+  if (log.size() > 1) std::printf("%s\n", log.c_str());
+
+  auto loadData = drv<CUresult (*)(CUmodule*, const void*)>("cuModuleLoadData");
+  auto getFunction = drv<CUresult (*)(CUfunction*, CUmodule, const char*)>("cuModuleGetFunction");
+  auto setAttr = drv<CUresult (*)(CUfunction, CUfunction_attribute, int)>("cuFuncSetAttribute");
+  auto launch = drv<CUresult (*)(CUfunction, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, unsigned, CUstream, void**, void**)>("cuLaunchKernel");
+  auto getGlobal = drv<CUresult (*)(CUdeviceptr*, size_t*, CUmodule, const char*)>("cuModuleGetGlobal");
+  CUmodule mod;
+  CU(loadData(&mod, cubin.data()));
+  CUfunction fm, fr;
+  CU(getFunction(&fm, mod, "sm_attn_fwd_mma_bf16_d128"));
+  CU(getFunction(&fr, mod, "sm_attn_fwd_ref_bf16_d128"));
+  CUdeviceptr rep_ptr; size_t rep_bytes;
+  const bool have_rep = getGlobal(&rep_ptr, &rep_bytes, mod, "sm_bounds_report") == CUDA_SUCCESS && rep_bytes == sizeof(SmBoundsReport);
+  verdict(have_rep, "nvrtc module: cuModuleGetGlobal(\"sm_bounds_report\") finds the report");
+
+  Problem P = make_problem({2, 4, 2, 200, 328, 128}, false, 1, 5150);
+  const int smem = SM_ATTN_MMA_SMEM_BYTES(128, SM_ATTN_MMA_STAGED(8, 1));
+  CU(setAttr(fm, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem));
+  for (int undersized = 0; undersized < 2; ++undersized) {
+    LaunchReq r = make_req(P, 0, false, false);
+    if (undersized) r.p.mod.aux[0].numel -= 8;
+    if (have_rep) CK(cudaMemset((void*)rep_ptr, 0, sizeof(SmBoundsReport)));
+    CK(cudaMemset(P.o, 0xFF, P.nq() * 2));
+    void* args[] = {&r.p};
+    CU(launch(fm, (P.sh.Q + SM_ATTN_BLOCK_M - 1) / SM_ATTN_BLOCK_M, P.sh.H, P.sh.B, SM_ATTN_MMA_THREADS, 1, 1, smem, 0, args, nullptr));
+    CK(cudaGetLastError());
+    CK(cudaDeviceSynchronize());
+    SmBoundsReport rep = {};
+    if (have_rep) CK(cudaMemcpy(&rep, (void*)rep_ptr, sizeof rep, cudaMemcpyDeviceToHost));
+    if (!undersized) {
+      std::vector<uint16_t> a(P.nq()), b(P.nq());
+      CK(cudaMemcpy(a.data(), P.o, P.nq() * 2, cudaMemcpyDeviceToHost));
+      // Same inputs through the nvcc build, then the fp32 reference launched from the NVRTC module.
+      run(V("kvbias_v8_bc"), make_req(P, 0, false, false), P);
+      CK(cudaMemcpy(b.data(), P.o, P.nq() * 2, cudaMemcpyDeviceToHost));
+      std::vector<float> got(P.nq());
+      for (size_t i = 0; i < a.size(); ++i) got[i] = bf2f(a[i]);
+      LaunchReq rr = make_req(P, 0, true, false);
+      void* rargs[] = {&rr.p};
+      CK(cudaMemset(P.of, 0xFF, P.nq() * 4));
+      CU(launch(fr, (P.sh.Q + SM_ATTN_REF_BLOCK_M - 1) / SM_ATTN_REF_BLOCK_M, P.sh.H, P.sh.B, SM_ATTN_REF_THREADS, 1, 1, 0, 0, rargs, nullptr));
+      CK(cudaGetLastError());
+      CK(cudaDeviceSynchronize());
+      const Err e = compare(got, get_out(P, true));
+      std::snprintf(msg, sizeof msg, "nvrtc module via cuLaunchKernel: mma vs its fp32-ref out rel %.2e max %.2e nan %zu; bitwise %s the nvcc build; report hit=%d",
+                    e.rel, e.maxabs, e.nan, std::memcmp(a.data(), b.data(), a.size() * 2) == 0 ? "equal to" : "DIFFERENT from", rep.hit);
+      verdict(e.nan == 0 && e.rel < 1.5e-2 && rep.hit == 0, msg);
+    } else {
+      std::snprintf(msg, sizeof msg, "nvrtc module, undersized aux: report hit=%d load=%d dim=%d b=%d h=%d q=%d kv=%d index=%lld extent=%lld",
+                    rep.hit, rep.load_id, rep.dim, rep.b, rep.h, rep.q, rep.kv, rep.index, rep.extent);
+      verdict(have_rep && rep.hit == 1 && rep.index >= rep.extent, msg);
+    }
+  }
+  free_problem(P);
+}
+
 static void check_bounds() {
   const Variant& v = V("kvbias_v8_bc");
   Problem P = make_problem({2, 4, 2, 200, 328, 128}, false, 1, 9);
@@ -322,10 +490,11 @@ static void check_bounds() {
     for (int ref = 0; ref < 2; ++ref) {
       LaunchReq r = make_req(P, 0, ref == 1, false);
       if (undersized) r.p.mod.aux[0].numel -= 8;  // pretend the allocation is 8 elements short
-      SmBoundsReport rep;
-      CKI(bounds_report_kvbias_v8_bc(&rep, true));
+      SmBoundsReport rep = {};
+      const void* kern = (const void*)sm_attn_fwd_mma_bf16_d128_kvbias_v8_bc;
+      if (!bounds_by_name(kern, &rep, true)) { verdict(false, "bounds: cuModuleGetGlobal(sm_bounds_report) on the nvcc build"); return; }
       run(v, r, P);
-      CKI(bounds_report_kvbias_v8_bc(&rep, false));
+      bounds_by_name(kern, &rep, false);
       char msg[256];
       std::snprintf(msg, sizeof msg, "bounds-checked build, %s, %s aux: hit=%d load=%d dim=%d b=%d h=%d q=%d kv=%d index=%lld extent=%lld",
                     ref ? "fp32-ref" : "mma", undersized ? "undersized" : "right-sized", rep.hit, rep.load_id, rep.dim, rep.b,
@@ -374,8 +543,11 @@ static Timing time_variant(const char* vname, bool causal_skip, Problem& P, int 
 int main(int argc, char** argv) {
   bool do_time = true;
   int reps = 60;
+  std::string root = ".", cuda_inc = "/usr/local/cuda/include";
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--no-time")) do_time = false;
+    else if (!std::strcmp(argv[i], "--root") && i + 1 < argc) root = argv[++i];
+    else if (!std::strcmp(argv[i], "--cuda-include") && i + 1 < argc) cuda_inc = argv[++i];
     else if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::max(50, std::atoi(argv[++i]));
   }
   cudaDeviceProp prop;
@@ -384,12 +556,13 @@ int main(int argc, char** argv) {
 
   for (int D : {64, 128})
     for (const char* n : {"none", "kvbias_v1", "kvbias_v8", "softcap_v2", "softcap_v8", "causal_v8", "kvbias_causal_v8",
-                          "kvbias_v1_causal_v8"})
+                          "kvbias_v1_causal_v8", "none_w8", "kvbias_v8_w8", "causal_v1_w8"})
       check_small(n, D, false);
   check_small("none", 128, true);
   check_small("kvbias_causal_v8", 64, true);
   check_bitwise();
   check_bounds();
+  check_nvrtc(root, cuda_inc);
   check_large("none", false);
   check_large("kvbias_v8", false);
   check_large("kvbias_causal_v8", true);
@@ -399,7 +572,8 @@ int main(int argc, char** argv) {
     Problem P = make_problem({1, 16, 16, 8192, 8192, 128}, false, 4, 31337);
     const std::pair<const char*, bool> runs[] = {
         {"none", false}, {"kvbias_v1", false}, {"kvbias_v8", false}, {"softcap_v2", false}, {"softcap_v8", false},
-        {"causal_v1", true}, {"causal_v8", true}, {"kvbias_causal_v8", true}, {"none", false}};
+        {"causal_v1", true}, {"causal_v8", true}, {"kvbias_causal_v8", true}, {"none", false},
+        {"none_w8", false}, {"kvbias_v8_w8", false}, {"causal_v1_w8", true}, {"causal_v8_w8", true}};
     for (auto& r : runs) ts.push_back(time_variant(r.first, r.second, P, reps));
     free_problem(P);
     std::printf("\nB=1 H=16 S=8192 D=128 bf16, median of %d reps (4 rotating input sets), %s\n", reps, prop.name);

@@ -33,13 +33,3 @@ int SM_ATTN_CAT_(launch_, VARIANT)(const LaunchReq& r) {
   }
   return (int)cudaGetLastError();
 }
-
-#ifdef SM_BOUNDS_CHECK
-int SM_ATTN_CAT_(bounds_report_, VARIANT)(SmBoundsReport* out, bool reset) {
-  if (reset) {
-    SmBoundsReport z = {};
-    return (int)cudaMemcpyToSymbol(sm_bounds_report, &z, sizeof z);
-  }
-  return (int)cudaMemcpyFromSymbol(out, sm_bounds_report, sizeof *out);
-}
-#endif
