@@ -29,7 +29,10 @@ function posKey(d: Diagnostic): number { return d.range.start.line * 1e6 + d.ran
 
 function isPow2(n: number): boolean { return Number.isSafeInteger(n) && n >= 1 && (n & (n - 1)) === 0; }
 
-/** A set of open files sharing one TypeScript program; re-analysis re-checks only what changed. */
+/**
+ * Open files sharing one in-memory TypeScript project. An edit re-parses and re-checks only the
+ * edited file: the lib and the DSL typings stay parsed and bound across edits.
+ */
 export class AnalysisHost {
   private readonly program = new TsProgram();
 

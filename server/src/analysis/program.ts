@@ -85,7 +85,14 @@ export class TsProgram {
       // over with a fresh project and keep this file empty there, reported as a violation.
       this.violations.set(fileName, { message: `TypeScript cannot process this file (${err instanceof Error ? err.message : String(err)}): simplify its deepest expressions`, start: 0, end: 0 });
       this.project = TsProgram.newProject();
-      for (const [name, t] of this.texts) this.put(name, this.violations.has(name) ? "" : t);
+      for (const [name, t] of this.texts) {
+        try {
+          this.put(name, this.violations.has(name) ? "" : t);
+        } catch {
+          this.violations.set(name, { message: "TypeScript cannot process this file: simplify its deepest expressions", start: 0, end: 0 });
+          this.put(name, "");
+        }
+      }
     }
   }
 
