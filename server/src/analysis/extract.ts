@@ -46,6 +46,7 @@ export function extract(sf: ts.SourceFile): Extraction {
   const decls: Decl[] = [];
   // Pass 1: every top-level const is a global (so mods may use consts declared after them).
   for (const st of sf.statements) {
+    misplacedDeclaration(s, st);
     if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
     for (const d of st.declarationList.declarations) {
       if (!ts.isIdentifier(d.name)) continue;
@@ -105,6 +106,26 @@ export function extract(sf: ts.SourceFile): Extraction {
     divisible[dim] = prev === undefined ? n : (prev / gcd(prev, n)) * n;
   }
   return { tensors, scalars, mods, divisible, diagnostics: s.diagnostics };
+}
+
+const DECL_CODE: Record<string, string> = { tensor: SM.badTensorDecl, scalar: SM.badScalarDecl, scoreMod: SM.badModDecl, maskMod: SM.badModDecl };
+
+/** `let m = scoreMod(...)` and `export default scoreMod(...)` are not seen as declarations: say so. */
+function misplacedDeclaration(s: Scope, st: ts.Statement): void {
+  const dslCall = (e: ts.Expression | undefined): string | null => {
+    const x = e ? unwrap(e) : undefined;
+    const fn = x && ts.isCallExpression(x) ? s.dslName(x.expression) : null;
+    return fn !== null && Object.prototype.hasOwnProperty.call(DECL_CODE, fn) ? fn : null;
+  };
+  if (ts.isExportAssignment(st)) {
+    const fn = dslCall(st.expression);
+    if (fn) s.error(st, DECL_CODE[fn], `give it a name: \`export const name = ${fn}(...)\` (the name identifies it to the kernel and the editor)`);
+  } else if (ts.isVariableStatement(st) && !(st.declarationList.flags & ts.NodeFlags.Const)) {
+    for (const d of st.declarationList.declarations) {
+      const fn = dslCall(d.initializer);
+      if (fn) s.error(d, DECL_CODE[fn], `declare ${fn}(...) with \`const\`, not let/var: the analysis reads it as a fixed declaration`);
+    }
+  }
 }
 
 function readMod(s: Scope, d: Decl): ExtractedMod | null {

@@ -125,6 +125,8 @@ describe("domain errors", () => {
     ["non-constant vecSize", "let v = 8;\nexport const m = scoreMod({ vecSize: v }, (s) => s);", { codes: ["SM107"], ok: false }],
     ["vecSize value rules are the classifier's", "export const m = scoreMod({ vecSize: 6 }, (s) => s);", { codes: [], ok: true }],
     ["mod function not inline", "const f = (s: number) => s;\nexport const m = scoreMod(f);", { codes: ["SM119"] }],
+    ["mod declared with let", "export let m = scoreMod((s) => s);", { codes: ["SM119"] }],
+    ["unnamed default-exported mod", "export default maskMod((b, h, q, kv) => q >= kv);", { codes: ["SM119"] }],
     ["destructured parameter", "export const m = scoreMod(({ x }: any) => 1);", { codes: ["SM119"] }],
     ["async mod", "export const m = scoreMod(async (s) => s);", { codes: ["SM119"], ts: ["TS2322"] }],
     ["several errors in one body are all reported", S("(s % 2) + kvBias.at(b, h, kv / 2) + foo"),
@@ -212,6 +214,8 @@ export const n = scoreMod((s) => s);
     ["strides of the wrong length", `export const t = tensor("t", bf16, ["H", "KV"], { strides: [1] });`, ["SM117"]],
     ["bad divisibility", `export const t = tensor("t", bf16, ["KV"], { divisible: { KV: 0 } });`, ["SM117"]],
     ["duplicate tensor names", `export const t = tensor("t", bf16, ["KV"]);\nexport const u = tensor("t", f32, ["KV"]);`, ["SM123"]],
+    ["tensor declared with let", `export let t = tensor("t", bf16, ["KV"]);`, ["SM117"]],
+    ["unnamed default-exported tensor", `export default tensor("t", bf16, ["KV"]);`, ["SM117"]],
     ["scalar with a bf16 dtype", `export const c = scalar("c", bf16, 1);`, ["SM118"]],
     ["scalar i32 with a fractional default", `export const c = scalar("c", i32, 1.5);`, ["SM118"]],
   ];
