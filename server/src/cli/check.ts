@@ -116,7 +116,14 @@ export function formatHuman(a: FileAnalysis, file: string): string {
       if (l.obligations.length) lines.push(`    runtime checks: ${l.obligations.map((o) => o.text).join("; ")}`);
     }
   }
+  // Info notes that restate a load's "why not wider" (already printed under the load) are skipped.
+  const whyAt = new Set(a.mods.flatMap((m) => m.loads.filter((l) => l.why).map((l) => `${at(file, l.range)}|${l.why}`)));
+  const restates = (d: Diagnostic) => d.severity === "info" && [...whyAt].some((k) => {
+    const [where, why] = [k.slice(0, k.indexOf("|")), k.slice(k.indexOf("|") + 1)];
+    return where === at(file, d.range) && d.message.endsWith(why);
+  });
   for (const d of a.diagnostics) {
+    if (restates(d)) continue;
     lines.push(`${at(file, d.range)} ${d.severity} ${d.code} ${d.message.replace(/\n/g, "\n    ")}`);
     for (const f of d.fixes ?? []) lines.push(`    fix: ${f.title}`);
   }

@@ -72,6 +72,15 @@ export const m = scoreMod((s, b, h, q, kv) => s + t.at(b, kv / 2));
     expect(j.mods[0].ok).toBe(false);
   });
 
+  it("prints a load's why-not once (not again as an info diagnostic); JSON keeps the diagnostic", async () => {
+    const r = await check([EX("relative_position.scoremod.ts"), "--vec", "4"]);
+    expect(r.out).toMatch(/relTable\.at\(h,dist \+ 128\)  gather  v1 · 2 B · 4 loads \/ 4 scores\n    why not wider: (.+)\n/);
+    const why = /why not wider: (.+)\n/.exec(r.out)?.[1] ?? "";
+    expect(r.out.split(why).length - 1).toBe(1);
+    const j = JSON.parse((await check([EX("relative_position.scoremod.ts"), "--vec", "4", "--json"])).out);
+    expect(j.diagnostics.some((d: { severity: string; message: string }) => d.severity === "info" && d.message.endsWith(why))).toBe(true);
+  });
+
   it("every example passes", async () => {
     for (const f of ["alibi", "causal", "document_mask", "full_bias", "kv_bias", "prefix_lm", "relative_position", "sliding_window", "softcap"]) {
       expect((await check([EX(`${f}.scoremod.ts`)])).code, f).toBe(0);
