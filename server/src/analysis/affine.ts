@@ -191,6 +191,47 @@ export function loadScopes(body: Stmt[]): Map<number, Env> {
   return out;
 }
 
+/**
+ * Loads that run only under a condition: in a ternary arm, on the right of && or ||, inside an
+ * if-branch, or after an if (which may have returned). Hoisting or widening such a load makes
+ * it run on every call, so it must be in bounds whether or not its condition holds.
+ */
+export function guardedLoads(body: Stmt[]): Set<number> {
+  const out = new Set<number>();
+  const visit = (e: Expr, guarded: boolean, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    if (e.k === "load" && guarded) out.add(e.loadId);
+    if (e.k === "cond") {
+      visit(e.c, guarded, depth + 1);
+      visit(e.a, true, depth + 1);
+      visit(e.b, true, depth + 1);
+      return;
+    }
+    if (e.k === "binary" && (e.op === "&&" || e.op === "||")) {
+      visit(e.a, guarded, depth + 1);
+      visit(e.b, true, depth + 1);
+      return;
+    }
+    for (const c of children(e)) visit(c, guarded, depth + 1);
+  };
+  const walk = (stmts: Stmt[], guarded: boolean, depth: number): void => {
+    if (depth > MAX_DEPTH) return;
+    let g = guarded;
+    for (const st of stmts) {
+      if (st.k === "if") {
+        visit(st.cond, g, 0);
+        walk(st.then, true, depth + 1);
+        walk(st.else, true, depth + 1);
+        g = true;
+      } else {
+        visit(st.value, g, 0);
+      }
+    }
+  };
+  walk(body, false, 0);
+  return out;
+}
+
 /** Every top-level const of the body, for loads the scope walk did not meet. */
 export function topLevelEnv(body: Stmt[]): Env {
   let env: Env = null;

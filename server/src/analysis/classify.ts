@@ -4,7 +4,7 @@
 // the proof. Soundness first: a load that is not provably contiguous is never wider than scalar.
 import {
   type Env, type Form, type FormCtx, type Sym,
-  dependsOnKv, formOf, formatSym, kvCoefficient, kvFree, loadScopes, newFormCtx, symV2, topLevelEnv, atomsOf,
+  dependsOnKv, formOf, formatSym, guardedLoads, kvCoefficient, kvFree, loadScopes, newFormCtx, symV2, topLevelEnv, atomsOf,
 } from "./affine";
 import type { Diagnostic, Fix, LaneClass, LoadFact, Obligation, OptionsSite, Poly, TensorFact } from "./facts";
 import { declareDivisibleFix, setOptionFix } from "./fixes";
@@ -47,10 +47,11 @@ export function classifyMod(input: ClassifyInput): ClassifyResult {
   const ctx = newFormCtx(input.divisible);
   const scopes = loadScopes(input.body);
   const fallback = topLevelEnv(input.body);
+  const guarded = guardedLoads(input.body);
   const tensors = new Map(input.tensors.map((t) => [t.varName, t] as const));
   const loads = input.loads.map((raw) => {
     const env = scopes.has(raw.id) ? (scopes.get(raw.id) as Env) : fallback;
-    return classifyLoad(raw, tensors.get(raw.tensorVar) ?? null, env, ctx, input);
+    return classifyLoad(raw, tensors.get(raw.tensorVar) ?? null, env, ctx, input, guarded.has(raw.id));
   });
   const regs = estimateRegisters(input.body, loads, effectiveV(input.vecSize), input.target);
   const registers = { estimate: regs.estimate, budget: regs.budget };
@@ -118,7 +119,7 @@ function sane(t: TensorFact): TensorFact {
   return { ...t, elemBytes: e, align, unitStrideDim };
 }
 
-function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput): LoadFact {
+function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput, guarded: boolean): LoadFact {
   const V = effectiveV(input.vecSize);
   const head = {
     id: raw.id, mod: input.mod, range: raw.range, tensorVar: raw.tensorVar,
@@ -136,7 +137,9 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
   const forms = raw.idx.map((x) => formOf(x, env, ctx));
   const proof = forms.map((f, d) =>
     `index ${d} = ${f.ok ? formatSym(f.p, ctx) : "not affine in kv"} (dim ${String(tensor.shape[d])}, stride ${formatPoly(tensor.strides[d] ?? [])})`);
-  const shape = laneShape(forms, tensor, ctx);
+  const laneShapeOf = laneShape(forms, tensor, ctx);
+  const unsafe = guarded && laneShapeOf.kind !== "gather" ? unguardedOutOfBounds(forms, tensor, ctx) : null;
+  const shape: Shape = unsafe ? { kind: "gather", why: unsafe } : laneShapeOf;
   if (shape.kind === "uniform") {
     proof.push(`no index depends on kv: one ${e} B load per call, broadcast to the ${V} lane${V === 1 ? "" : "s"}`);
     return { ...head, class: "uniform", widthElems: 1, widthBytes: e, loadsPerVec: 1, why: null, fix: null, obligations: [], proof };
@@ -152,6 +155,34 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
     ...head, class: "contiguous", widthElems: res.w, widthBytes: res.w * e, loadsPerVec: V / res.w,
     why: res.why, fix: res.fix, obligations: res.obligations, proof,
   };
+}
+
+/** Dim names whose extent the matching mod argument always stays below. */
+const ROLE_OF_DIM: Record<string, string> = { B: "b", H: "h", Q: "q", KV: "kv" };
+
+/**
+ * Why a guarded load may read out of bounds when its condition fails (null when every index is
+ * provably inside its dim: b in B, h in H, q in Q, kv in KV, or a constant inside a dim).
+ * Uniform and contiguous loads are hoisted and widened, so they run whatever the condition says.
+ */
+export function unguardedOutOfBounds(forms: Form[], tensor: TensorFact, ctx: FormCtx): string | null {
+  for (let d = 0; d < forms.length; d++) {
+    const f = forms[d];
+    if (!f.ok) return null;
+    const extent = tensor.shape[d];
+    if (inside(f.p, extent)) continue;
+    return `the load runs only under a condition, and index ${d} = ${formatSym(f.p, ctx)} is not provably inside dim ${d} (${String(extent)}) ` +
+      `when the condition fails; it stays a per-lane load under its condition`;
+  }
+  return null;
+}
+
+function inside(p: Sym, extent: string | number): boolean {
+  if (p.size === 0) return typeof extent === "string" || extent > 0;
+  if (p.size !== 1) return false;
+  const [[m, c]] = [...p];
+  if (m === "") return typeof extent === "number" && c >= 0 && c < extent;
+  return c === 1 && typeof extent === "string" && ROLE_OF_DIM[extent] === m;
 }
 
 type Head = Pick<LoadFact, "id" | "mod" | "range" | "tensorVar" | "tensor" | "text">;

@@ -335,3 +335,45 @@ describe("obligations follow the proof", () => {
     expect(l2.obligations.map((o) => [o.kind, o.value])).toEqual([["ptr-align", 16], ["stride-multiple", 4], ["in-bounds", 8]]);
   });
 });
+
+describe("guarded loads: hoisted and widened loads must be in bounds whatever the condition", () => {
+  const bias = tensorFact("t", KV_BIAS);
+  const padded = tensorFact("p", { shape: ["B", "N"], align: 16, divisible: { N: 8 } });
+  const small = tensorFact("u", { dtype: "f32", shape: ["N"] });
+  const one = (body: Stmt[], tensors = [bias, padded, small]): LoadFact => classify({ tensors, body }).loads[0];
+  const lt = (x: Expr, y: Expr): Expr => bin("<", x, y);
+
+  it("causal + kv-bias in a ternary arm stays contiguous (b in B, h in H, kv in KV)", () => {
+    const l = one([ret(cond(bin("<=", kv, q), add(s, load(0, "t", b, h, kv)), num(-1e30)))]);
+    expect([l.class, l.widthElems]).toEqual(["contiguous", 8]);
+  });
+  it("a bounds guard on a padded dim makes the load per-lane", () => {
+    const l = one([ret(cond(lt(kv, dim("N")), add(s, load(0, "p", b, kv)), s))]);
+    expect(l.class).toBe("gather");
+    expect(l.widthElems).toBe(1);
+    expect(l.why).toMatch(/runs only under a condition, and index 1 = kv is not provably inside dim 1 \(N\)/);
+  });
+  it("kv + 8 guarded by kv + 8 < KV is per-lane", () => {
+    const l = one([iff(lt(add(kv, num(8)), dim("KV")), [ret(add(s, load(0, "t", b, h, add(kv, num(8)))))], [ret(s)])]);
+    expect(l.class).toBe("gather");
+  });
+  it("a uniform load guarded by q < N is per-lane (a hoisted load would read u[q] for every q)", () => {
+    const l = one([ret(bin("&&", lt(q, dim("N")), bin(">", load(0, "u", q), num(0))))]);
+    expect(l.class).toBe("gather");
+  });
+  it("a load after an if that may return is guarded too", () => {
+    const l = one([iff(lt(q, kv), [ret(s)], []), ret(add(s, load(0, "p", b, kv)))]);
+    expect(l.class).toBe("gather");
+  });
+  it("the same load before the if, or unguarded, keeps its width", () => {
+    expect(one([konst("x", load(0, "p", b, kv)), iff(lt(q, kv), [ret(s)], []), ret(add(s, local("x")))]).widthElems).toBe(8);
+    expect(one([ret(add(s, load(0, "p", b, kv)))]).widthElems).toBe(8);
+  });
+  it("constant indices inside a numeric dim are in bounds", () => {
+    const table = tensorFact("c", { dtype: "f32", shape: [4, "KV"], align: 16, divisible: { KV: 8 } });
+    const l = one([ret(cond(lt(q, kv), add(s, load(0, "c", num(3), kv)), s))], [table]);
+    expect([l.class, l.widthElems]).toEqual(["contiguous", 4]);
+    const l2 = one([ret(cond(lt(q, kv), add(s, load(0, "c", num(4), kv)), s))], [table]);
+    expect(l2.class).toBe("gather");
+  });
+});
