@@ -145,3 +145,31 @@ describe("random index expressions: every claim holds on real lanes", () => {
     expect(wide).toBeGreaterThan(50);
   });
 });
+
+describe("random guarded loads: a hoisted or widened load is in bounds whatever the guard", () => {
+  it("2000 guarded loads: every uniform/contiguous verdict reads inside the tensor for all b, h, q, kv", () => {
+    const shapes: (string | number)[][] = [["B", "H", "KV"], ["N"], [4, "KV"], ["H", "N"], ["Q", "KV"]];
+    let kept = 0;
+    for (let seed = 1; seed <= 2000; seed++) {
+      const g = gen(seed * 7919);
+      const shape = g.pick(shapes);
+      const idx = shape.map(() => g.pick<Expr>([b, h, q, kv, num(0), num(3), num(4), add(kv, num(g.int(0, 8))), sub(q, num(1)), dim("N"), expr(g, 2)]));
+      const t = tensorFact("t", { shape, align: 16, divisible: { KV: 8, N: 8 } });
+      const guard = bin("<", g.pick([q, kv, h]), g.pick([dim("N"), num(g.int(0, 9)), q]));
+      const body = [konst("x", num(0)), ret(cond(guard, add(s, load(0, "t", ...idx)), s))];
+      const l = classify({ tensors: [t, tensorFact("u", { dtype: "i32", shape: [64] })], body, V: 8 }).loads.find((y) => y.id === 0);
+      if (!l || l.class === "gather") continue;
+      kept++;
+      const ext: Record<string, number> = { B: 2, H: 3, Q: 5, KV: 16, N: 8 };
+      for (let bb = 0; bb < ext.B; bb++) for (let hh = 0; hh < ext.H; hh++) for (let qq = 0; qq < ext.Q; qq++) for (let k = 0; k < ext.KV; k++) {
+        const p = { b: bb, h: hh, q: qq, kv: k, KV: ext.KV, H: ext.H, x: 0 };
+        idx.forEach((e, d) => {
+          const v = evalInt(e.k === "dim" && e.name === "N" ? num(ext.N) : e, p);
+          const n = typeof shape[d] === "number" ? (shape[d] as number) : ext[shape[d] as string];
+          expect(v >= 0 && v < n, `seed ${seed}: index ${d} = ${v} outside ${String(shape[d])}=${n} (${l.class})`).toBe(true);
+        });
+      }
+    }
+    expect(kept).toBeGreaterThan(80);
+  });
+});
