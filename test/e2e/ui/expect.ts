@@ -18,7 +18,7 @@ export const EXPECT = {
   /** The line as it was before the edit (checked after the revert). */
   restoredText: "kvBias.at(b, h, kv)",
   /** The Problems row for the edit: a float used as an index. */
-  problemText: /is a float; indices must be integers/,
+  problemText: /'1\.5 \+ b' is a float; indices must be integers/,
   showCudaLens: "Show CUDA",
   showCudaCommand: /Show CUDA/i,
   /** The CUDA preview's tab, and what its visible lines show: device code for the mod, mapped

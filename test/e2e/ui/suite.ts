@@ -7,7 +7,7 @@
 //
 // env (set by scripts/e2e.sh): E2E_CODE_SERVER, E2E_VSIX, E2E_EXTENSION_ID, E2E_RUN_DIR,
 // E2E_ARTIFACTS, E2E_WORKSPACE_SRC, E2E_SWEEP_FIXTURE.
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import type { DomGlobals } from "../lib/dom";
@@ -17,6 +17,16 @@ import { poll } from "../lib/poll";
 import { Steps } from "../lib/steps";
 import { activeEditor, editorWithTab, findInFrames, openFile, runCommand, STEP_MS, statusBarTexts, textPosition, visibleEditorText } from "../lib/workbench";
 import { EXPECT } from "./expect";
+
+/** What the sweep view must show for a recorded runner SweepResult: a table row per V, the best cell. */
+function expectedSweep(file: string): { rows: number; best: string } {
+  interface Cell { vec: number; result?: { timing: { tflops: number } | null } }
+  const r = JSON.parse(readFileSync(file, "utf8")) as { cells: Cell[] };
+  let best: Cell | undefined;
+  for (const c of r.cells) if (c.result?.timing && (!best || c.result.timing.tflops > best.result!.timing!.tflops)) best = c;
+  if (!best) throw new Error(`${file} has no timed cell`);
+  return { rows: new Set(r.cells.map((c) => c.vec)).size, best: `Best: ${best.result!.timing!.tflops.toFixed(0)} TFLOPS at V=${best.vec},` };
+}
 
 function env(name: string): string {
   const v = process.env[name];
@@ -95,7 +105,7 @@ try {
     const at = await textPosition(page!, EXPECT.breakableText, EXPECT.breakableText.length);
     if (!at) throw new Error(`"${EXPECT.breakableText}" not visible in the editor`);
     await page!.mouse.click(at.x, at.y);
-    await page!.keyboard.type(EXPECT.breakingEdit);
+    await page!.keyboard.insertText(EXPECT.breakingEdit); // one edit, as a paste would be
     await poll("an error squiggle after the edit", async () => (await editor.locator(".squiggly-error").count()) > before, { timeoutMs: STEP_MS });
     await page!.keyboard.press("Escape"); // close any suggest widget the typing opened
     await page!.keyboard.press("Control+Shift+M"); // Problems view
@@ -161,9 +171,10 @@ try {
     const input = page!.locator(".quick-input-widget input.input");
     const probe = () => {
       const { document } = globalThis as unknown as DomGlobals;
-      const rows = document.querySelectorAll("table tbody tr").length;
-      const chart = document.querySelector("canvas, svg");
-      return rows > 0 && chart ? { rows, chart: chart.tagName.toLowerCase() } : null;
+      const rows = document.querySelectorAll("#table tbody tr").length;
+      const chart = document.querySelector("#chart canvas");
+      const status = document.querySelector("#status")?.textContent ?? "";
+      return rows > 0 && chart && status.startsWith("Best") ? { rows, status, title: document.querySelector("#title")?.textContent ?? "" } : null;
     };
     const first = await poll("the file dialog or the sweep webview", async () =>
       (await input.isVisible().catch(() => false)) ? "dialog" as const : (await findInFrames(page!, "", probe, 0).catch(() => undefined)) ? "webview" as const : undefined,
@@ -175,7 +186,10 @@ try {
     }
     const found = await findInFrames(page!, "the sweep chart and table in a webview", probe);
     await shot("sweep-chart.png");
-    return `${found.value.rows} table rows, chart <${found.value.chart}>${first === "dialog" ? " (file picked in the dialog)" : ""}`;
+    const want = expectedSweep(sweepFixture);
+    if (found.value.rows !== want.rows) throw new Error(`table has ${found.value.rows} rows, the recording has ${want.rows} values of V`);
+    if (!found.value.status.includes(want.best)) throw new Error(`status "${found.value.status}" does not name the recording's best (${want.best})`);
+    return `${found.value.title}: ${found.value.rows} rows; ${found.value.status}${first === "dialog" ? " (file picked in the dialog)" : ""}`;
   });
 
   await steps.run("status-no-gpu", async () => {
