@@ -5,7 +5,6 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { CudaRequest, PtxRequest, type CudaResult, type PtxResult } from "../../server/src/protocol";
 import { LineMap } from "./lineMap";
-import { sendRequest } from "./lspClient";
 
 export const CUDA_SCHEME = "scoremod-cuda";
 export const PTX_SCHEME = "scoremod-ptx";
@@ -89,9 +88,10 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
     const client = this.client();
     if (!client) return "The language server is not running.";
     const params = { uri: sourceUri, mod };
-    const res: CudaResult | PtxResult = kind === "cuda"
-      ? await sendRequest(client, CudaRequest, params, token)
-      : await sendRequest(client, PtxRequest, params, token);
+    // (The request goes through the client directly: this module stays free of runtime imports
+    // of vscode-languageclient, so its logic is testable with a stand-in for `vscode`.)
+    const method = kind === "cuda" ? CudaRequest.method : PtxRequest.method;
+    const res = await (token ? client.sendRequest<CudaResult | PtxResult>(method, params, token) : client.sendRequest<CudaResult | PtxResult>(method, params));
     if (!res.ok) return res.error;
     const text = "code" in res ? res.code : res.ptx;
     const uri = previewUri(kind, sourceUri, mod);
