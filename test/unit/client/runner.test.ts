@@ -1,0 +1,43 @@
+// How runner outcomes read in the UI: the probe line in the status bar, error lines naming the
+// mod and load, and a BenchResult reduced to the CodeLens summary.
+import { describe, expect, test, vi } from "vitest";
+
+vi.mock("vscode", () => ({}));
+const { benchSummary, describeError, describeProbe, toErrorInfo } = await import("../../../client/src/runner");
+const { RunnerError } = await import("../../../runtime/src/runner/types");
+
+const common = { driverVersion: 0, libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
+
+describe("runner outcomes", () => {
+  test("probe lines: the GPU by name, or the reason there is none", () => {
+    const dev = { index: 0, name: "NVIDIA H100 80GB HBM3", sm: 90, major: 9, minor: 0, smCount: 132, memoryBytes: 0, clockKHz: 0, memClockKHz: 0, memBusWidth: 0, l2Bytes: 0, maxSmemPerBlockOptin: 0 };
+    expect(describeProbe({ ...common, ok: true, devices: [dev] })).toBe("NVIDIA H100 80GB HBM3 (sm_90)");
+    expect(describeProbe({ ...common, ok: false, devices: [], reason: "no-driver", detail: "libcuda.so.1 not found" })).toBe("No GPU: no CUDA driver");
+    expect(describeProbe({ ...common, ok: false, devices: [], reason: "no-addon", detail: "" })).toBe("No GPU: runner addon not built");
+  });
+
+  test("errors name the mod, the load and its line", () => {
+    const e = toErrorInfo(new RunnerError({ kind: "fault", message: "illegal address", mod: "m", load: "t.at(b, kv)", line: 9 }));
+    expect(describeError(e)).toBe("fault: illegal address [m · t.at(b, kv) · line 9]");
+    expect(describeError(toErrorInfo(new Error("boom")))).toBe("internal: boom");
+  });
+
+  test("a BenchResult becomes the CodeLens summary", () => {
+    const r = {
+      mod: "m", vec: 8, align: "declared", shape: { B: 1, H: 1, Hkv: 1, Q: 128, KV: 128, D: 64 }, dtype: "bf16", device: "x",
+      compile: { compiler: "nvrtc", registers: 96, spillStores: 2, spillLoads: 3, localBytes: 0, sharedBytes: 0, compileMs: 1 },
+      timing: { ms: 1.5, msMin: 1, msMax: 2, reps: 10, inputSets: 2, tflops: 512, auxBytesPerSec: 0, auxBytes: 0 },
+      checks: [
+        { name: "vec-vs-scalar", ok: true, detail: "bitwise equal" },
+        { name: "reference-kernel", ok: true, maxAbsErr: 0.004, detail: "" },
+      ],
+      ok: true, obligations: [],
+    } as const;
+    expect(benchSummary(r as never, "runner")).toEqual({
+      target: "runner", vecSize: 8, timeMs: 1.5, tflops: 512, vecEqualsScalar: true, maxError: 0.004, registers: 96, spills: 5,
+    });
+    // A skipped vec-vs-scalar check is not reported as equal.
+    const skipped = { ...r, checks: [{ name: "vec-vs-scalar", ok: true, skipped: "V = 1", detail: "" }] };
+    expect(benchSummary(skipped as never, "runner").vecEqualsScalar).toBe(false);
+  });
+});
