@@ -32,6 +32,7 @@ export class ResultStore {
 }
 
 function fmtNum(x: number, digits = 3): string {
+  if (Number.isNaN(x)) return "—"; // not measured (e.g. a correctness-only run)
   if (!Number.isFinite(x)) return String(x);
   if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(1);
   return Number(x.toPrecision(digits)).toString();

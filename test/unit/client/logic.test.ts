@@ -14,6 +14,11 @@ describe("results", () => {
     expect(resultTitle(bench, 3)).toBe("1.23 ms · 612 TFLOPS · vec==scalar ✓ · max err 0.0031 · 96 regs/0 spills (V=8, runner)");
   });
 
+  test("unmeasured numbers show as a dash, not NaN", () => {
+    const t = resultTitle({ ...bench, summary: { ...bench.summary, timeMs: NaN, tflops: NaN, maxError: NaN } } as RunRecord, 3);
+    expect(t).toBe("— ms · — TFLOPS · vec==scalar ✓ · max err — · 96 regs/0 spills (V=8, runner)");
+  });
+
   test("a result goes stale once the document version moves on", () => {
     expect(resultTitle(bench, 4).startsWith("$(history) stale · ")).toBe(true);
   });
