@@ -33,6 +33,9 @@ def export(base):
         path = os.path.join(flex_dir, base + ".py")
         spec = importlib.util.spec_from_file_location("flex_" + base, path)
         m = importlib.util.module_from_spec(spec)
+        # Registered before running it: dynamo resolves the mods' globals (math, torch) through
+        # sys.modules when it traces them.
+        sys.modules[spec.name] = m
         spec.loader.exec_module(m)
         modules[base] = m
     return modules[base]
