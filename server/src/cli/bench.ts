@@ -6,6 +6,7 @@ import { analyze } from "../analysis/index";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import * as native from "../../../csrc/index";
 import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
+import { benchDiagnosed } from "../../../runtime/src/runner/index";
 import { formatBench, formatSweep } from "../../../runtime/src/runner/format";
 import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../../../runtime/src/runner/types";
 import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, type Io } from "./args";
@@ -94,7 +95,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             failed ||= r.cells.some((c) => c.error || !c.result?.ok);
             if (!json) io.out(formatSweep(r) + "\n");
           } else {
-            const r = await sup.bench({ ...job, vec });
+            const r = await benchDiagnosed(sup, { ...job, vec });
             results.push(r);
             failed ||= !r.ok;
             if (!json) io.out(formatBench(r) + "\n");

@@ -42,6 +42,13 @@ process.on("message", (req) => {
     case "fault":
       process.send({ type: "error", id, error: { kind: "fault", message: "cuCtxSynchronize: CUDA_ERROR_ILLEGAL_ADDRESS (an illegal memory access was encountered)" } });
       break;
+    case "oob":  // faults, but the bounds-checked build finds the index
+      if (req.job.checks && req.job.checks.bounds) {
+        process.send({ type: "error", id, error: { kind: "bounds", message: "mod 'oob': aux index out of range: table in table.at(h, idx.at(kv)) at line 9, dim 1: index 99 not in [0, 64)", tensor: "table", line: 9 } });
+      } else {
+        process.send({ type: "error", id, error: { kind: "fault", message: "mod 'oob': the kernel faulted: CUDA_ERROR_ILLEGAL_ADDRESS" } });
+      }
+      break;
     case "refused":
       process.send({ type: "error", id, error: { kind: "refused", message: "kv_bias.data_ptr() % 16 == 0 fails", tensor: "kv_bias", obligation: "kv_bias.data_ptr() % 16 == 0" } });
       break;

@@ -2,6 +2,7 @@
 // can fail becomes a RunnerError naming the mod, and the next request gets a fresh process.
 import { afterEach, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
+import { benchDiagnosed } from "../../../runtime/src/runner/index";
 import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
 import { RunnerError, type BenchJob } from "../../../runtime/src/runner/types";
 
@@ -75,6 +76,20 @@ describe("runner supervisor", () => {
     expect(err.info).toMatchObject({ kind: "refused", mod: "refused", tensor: "kv_bias", obligation: "kv_bias.data_ptr() % 16 == 0" });
     await sup.bench(job("ok"));
     expect(sup.started).toBe(1);
+  });
+
+  it("benchDiagnosed reruns a fault with the bounds-checked build and names the index", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
+    const err = await failure(benchDiagnosed(sup, job("oob")));
+    expect(err.info).toMatchObject({ kind: "fault", mod: "oob", tensor: "table", line: 9 });
+    expect(err.message).toMatch(/CUDA_ERROR_ILLEGAL_ADDRESS\n  cause \(bounds-checked rerun\): .*index 99 not in \[0, 64\)/);
+    expect(sup.started).toBe(2);  // the fault killed the first worker; the rerun ran in a fresh one
+  });
+
+  it("benchDiagnosed keeps the plain fault when the rerun finds no bad index", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
+    const err = await failure(benchDiagnosed(sup, job("fault")));
+    expect(err.message).toMatch(/^cuCtxSynchronize: CUDA_ERROR_ILLEGAL_ADDRESS/);
   });
 
   it("queues concurrent requests one at a time", async () => {

@@ -1,0 +1,124 @@
+// The runner's pure pieces: output comparison (bitwise, tolerance, NaN), obligation checks
+// against bound buffers, ptxas report parsing, align rewriting for the sweep, and input data.
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { analyze } from "../../../server/src/analysis/index";
+import type { Obligation } from "../../../server/src/analysis/facts";
+import { bitwiseCheck, decode16, errorCheck } from "../../../runtime/src/runner/compare";
+import { ptxasInfo } from "../../../runtime/src/runner/compileInfo";
+import { randomBf16, rotated } from "../../../runtime/src/runner/data";
+import { checkObligation, kernelObligations, type BoundTensor } from "../../../runtime/src/runner/obligations";
+import { mmaSmemBytes, prepareMod, withAlign } from "../../../runtime/src/runner/source";
+
+const bf16 = (xs: number[]) => {
+  const f = new Float32Array(xs), u = new Uint32Array(f.buffer);
+  return new Uint8Array(new Uint16Array(Array.from(u, (x) => x >>> 16)).buffer);
+};
+
+describe("output checks", () => {
+  it("bitwise: equal passes, one differing element fails and is located", () => {
+    const a = bf16([1, 2, 3, 4]);
+    expect(bitwiseCheck(a, bf16([1, 2, 3, 4]), "t").ok).toBe(true);
+    const r = bitwiseCheck(a, bf16([1, 2, 3.5, 4]), "t");
+    expect(r.ok).toBe(false);
+    expect(r.detail).toMatch(/1 of 4 outputs differ; first at element 2/);
+  });
+
+  it("tolerance: bf16 rounding passes, a real error fails, NaN (poisoned output) fails", () => {
+    const ref = [0.5, -0.25, 1.0, 0.125];
+    expect(errorCheck("reference-kernel", decode16(bf16(ref.map((x) => x * 1.002)), "bf16"), ref, "t").ok).toBe(true);
+    expect(errorCheck("reference-kernel", [0.5, -0.25, 1.2, 0.125], ref, "t").ok).toBe(false);
+    const poisoned = decode16(new Uint8Array([0xff, 0xff, 0, 0x3f, 0, 0x3f, 0, 0x3f]), "bf16");
+    const r = errorCheck("reference-kernel", poisoned, [1, 0.5, 0.5, 0.5], "t");
+    expect(r.ok).toBe(false);
+    expect(r.detail).toMatch(/1 outputs are NaN\/Inf \(first at element 0\)/);
+  });
+
+  it("decodes f16", () => {
+    expect(Array.from(decode16(new Uint8Array([0x00, 0x3c, 0x00, 0xc0]), "f16"))).toEqual([1, -2]);
+  });
+});
+
+describe("obligations", () => {
+  const t: BoundTensor = { name: "kv_bias", ptr: 0x7f0000000102n, elemBytes: 2, shape: [1, 16, 8192], strides: [131072, 8192, 1], allocElements: 131072 };
+  const tensors = new Map([[t.name, t]]);
+  const ob = (o: Partial<Obligation>): Obligation => ({ kind: "ptr-align", text: "x", value: 16, tensor: "kv_bias", ...o });
+
+  it.each([
+    [ob({ kind: "ptr-align", value: 2 }), true],
+    [ob({ kind: "ptr-align", value: 16 }), false],
+    [ob({ kind: "stride-multiple", dim: 1, value: 8 }), true],
+    [ob({ kind: "stride-multiple", dim: 2, value: 8 }), false],
+    [ob({ kind: "dim-multiple", dim: "KV", value: 8, tensor: undefined }), true],
+    [ob({ kind: "dim-multiple", dim: "KV", value: 3, tensor: undefined }), false],
+    [ob({ kind: "in-bounds", value: 8 }), true],
+    [ob({ tensor: "other" }), false],
+  ])("%j -> %s", (o, ok) => {
+    expect(checkObligation(o, tensors, { KV: 8192 }).ok).toBe(ok);
+  });
+
+  it("a failed check says what it saw", () => {
+    expect(checkObligation(ob({ value: 16 }), tensors, {}).detail).toBe("kv_bias base pointer 0x7f0000000102 % 16 = 2");
+  });
+
+  it("the kernel's own: Q/K/V pointers 16-byte aligned, strides % 8", () => {
+    const r = kernelObligations([{ name: "q", ptr: 0x1008n, strides: [1024, 64, 8] }, { name: "k", ptr: 0x1000n, strides: [1024, 60, 4] }]);
+    expect(r.map((x) => x.ok)).toEqual([false, true, true, false]);
+  });
+});
+
+describe("ptxas report", () => {
+  const log = `ptxas info    : Compiling entry function 'a' for 'sm_90a'
+ptxas info    : Function properties for a
+    0 bytes stack frame, 0 bytes spill stores, 0 bytes spill loads
+ptxas info    : Used 92 registers, used 1 barriers
+ptxas info    : Compiling entry function 'b' for 'sm_90a'
+ptxas info    : Function properties for b
+    16 bytes stack frame, 16 bytes spill stores, 20 bytes spill loads
+ptxas info    : Used 255 registers, used 1 barriers`;
+  it("reads the entry point's registers and spills", () => {
+    expect(ptxasInfo(log, "a")).toEqual({ registers: 92, spillStores: 0, spillLoads: 0, stackBytes: 0 });
+    expect(ptxasInfo(log, "b")).toEqual({ registers: 255, spillStores: 16, spillLoads: 20, stackBytes: 16 });
+    expect(ptxasInfo(log, "c")).toBeNull();
+  });
+});
+
+describe("sweep sources", () => {
+  const file = fileURLToPath(new URL("../../../examples/kv_bias.scoremod.ts", import.meta.url));
+  const text = readFileSync(file, "utf8");
+
+  it("withAlign rewrites every tensor's align (elem = element size)", () => {
+    const fa = analyze(file, text, { target: "runner-sm90" });
+    expect(withAlign(fa, text, 4)).toContain('{ align: 4, divisible: { KV: 8 } }');
+    expect(withAlign(fa, text, "elem")).toContain('{ align: 2, divisible: { KV: 8 } }');
+  });
+
+  it("re-analysis follows the align: 16 B allows one 8-wide load, elem only scalar loads", () => {
+    const wide = prepareMod(file, text, "kvBiasMod", { target: "runner-sm90", align: 16 });
+    const narrow = prepareMod(file, text, "kvBiasMod", { target: "runner-sm90", align: "elem" });
+    expect(wide.mod.loads[0]!.widthElems).toBe(8);
+    expect(narrow.mod.loads[0]!.widthElems).toBe(1);
+    expect(narrow.vec.vecSize).toBe(8);
+    expect(narrow.scalar.vecSize).toBe(1);
+  });
+
+  it("an unknown mod is an analysis error naming the mods", () => {
+    expect(() => prepareMod(file, text, "nope", { target: "runner-sm90" })).toThrow(/no mod named 'nope'.*kvBiasMod/);
+  });
+
+  it("shared memory matches attention_launch.h (4 warps)", () => {
+    expect(mmaSmemBytes(128, false)).toBe((64 * 128 + 2 * 128 * 128) * 2);
+    expect(mmaSmemBytes(64, true)).toBe((64 * 64 + 2 * 128 * 64) * 2 + 64 * 128 * 4);
+  });
+});
+
+describe("input data", () => {
+  it("random bf16 inputs have no zeros and rotate by whole rows", () => {
+    const { bytes, values } = randomBf16(4096, 3, true);
+    expect(values!.every((x) => x !== 0 && Number.isFinite(x))).toBe(true);
+    const r = rotated(bytes, 128, 3);
+    expect(r.subarray(0, 128)).toEqual(bytes.subarray(384, 512));
+    expect(r.length).toBe(bytes.length);
+  });
+});
