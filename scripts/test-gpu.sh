@@ -40,15 +40,21 @@ if ! command -v node >/dev/null 2>&1; then
   xz -dc .device-carry/node.xz > /tmp/scoremod-node && chmod +x /tmp/scoremod-node
   NODE=/tmp/scoremod-node
 fi
+# With node_modules here (a GPU workstation), build what is missing; a bare device machine has
+# only what --prepare made.
+if [ -x node_modules/.bin/esbuild ] && [ ! -f dist/gpu-tests.js ]; then
+  node_modules/.bin/esbuild test/gpu/suite.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning "--alias:scoremod=./runtime/src/dsl.ts" --outfile=dist/gpu-tests.js
+fi
+[ -f dist/runner-worker.js ] || { [ -f scripts/build.mjs ] && [ -d node_modules ] && "$NODE" scripts/build.mjs; }
 for f in dist/gpu-tests.js dist/runner-worker.js; do
   [ -f "$f" ] || { echo "test-gpu: $f missing (run scripts/test-gpu.sh --prepare)"; echo "0 passed, 1 failed"; exit 1; }
 done
 # The worker is forked with the same binary.
 export PATH="$(dirname "$(readlink -f "$(command -v $NODE)")"):$PATH"
 "$NODE" dist/gpu-tests.js run "$out" 2>&1 | tee "$out/runner.log"
-if command -v python3 >/dev/null 2>&1; then
+if python3 -c "import torch, triton; assert torch.cuda.is_available()" >/dev/null 2>&1; then
   PYTHONUNBUFFERED=1 python3 test/gpu/flex_check.py "$out" .device-carry/flex 2>&1 | tee "$out/flex.log"
 else
-  echo "test-gpu: python3 absent: no Flex cross-check"
+  echo "test-gpu: python3 with CUDA torch and triton not found: no Flex cross-check or peer timings"
 fi
 "$NODE" dist/gpu-tests.js report "$out"

@@ -41,7 +41,11 @@ async function expectError(sup: RunnerSupervisor, j: BenchJob): Promise<RunnerEr
 async function runAll(out: string): Promise<void> {
   mkdirSync(out, { recursive: true });
   const probe = native.probe();
-  if (!probe.ok) { result("probe", false, `${probe.reason}: ${probe.detail}`); return; }
+  if (!probe.ok) {
+    result("probe", false, `${probe.reason}: ${probe.detail}`);
+    writeFileSync(join(out, "runner.json"), JSON.stringify({ probe, date: new Date().toISOString(), passed, failed }, null, 1));
+    return;
+  }
   const d = probe.devices[0]!;
   say(`device: ${d.name} sm_${d.sm}, ${d.smCount} SMs, ${(d.memoryBytes / 2 ** 30).toFixed(0)} GiB, driver ${probe.driverVersion}, NVRTC ${probe.nvrtcVersion ?? "absent (nvcc)"}; ${new Date().toISOString()}`);
   result("probe", d.sm >= 80, `${d.name}`);
@@ -124,8 +128,11 @@ async function runAll(out: string): Promise<void> {
 interface FlexFile { checks: { label: string; ok: boolean; detail: string }[]; bench: { label: string; flex_ms: number | null; sdpa_ms: number | null; causal: boolean; error?: string }[]; torch: string }
 
 function report(out: string): void {
-  const runner = JSON.parse(readFileSync(join(out, "runner.json"), "utf8")) as { benches?: (BenchResult & { label: string })[]; passed: number; failed: number; device: { name: string }; date: string };
+  const runnerPath = join(out, "runner.json");
+  if (!existsSync(runnerPath)) { result("runner suite", false, `${runnerPath} missing (the run part did not finish)`); return; }
+  const runner = JSON.parse(readFileSync(runnerPath, "utf8")) as { benches?: (BenchResult & { label: string })[]; passed: number; failed: number; device?: { name: string }; date: string };
   passed = runner.passed; failed = runner.failed;
+  if (!runner.device) return;  // no GPU: nothing else ran
   const flexPath = join(out, "flex.json");
   const flex: FlexFile | null = existsSync(flexPath) ? JSON.parse(readFileSync(flexPath, "utf8")) as FlexFile : null;
   if (!flex) result("flex cross-check", false, "flex.json missing (flex_check.py did not run)");
@@ -141,7 +148,7 @@ function report(out: string): void {
   }
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   if (!runner.benches?.length) { writeFileSync(join(out, "report.txt"), log.join("\n") + "\n"); return; }
-  say(`\nB${BENCH.B} H${BENCH.H} S${BENCH.Q} D${BENCH.D} bf16 on ${runner.device.name}, ${runner.date}; Flex/SDPA measured in the same run (${flex?.torch ?? "no torch"})`);
+  say(`\nB${BENCH.B} H${BENCH.H} S${BENCH.Q} D${BENCH.D} bf16 on ${runner.device!.name}, ${runner.date}; Flex/SDPA measured in the same run (${flex?.torch ?? "no torch"})`);
   for (const r of rows) say(r.map((x, i) => x.padStart(w[i]!)).join("  "));
   writeFileSync(join(out, "report.txt"), log.join("\n") + "\n");
 }
