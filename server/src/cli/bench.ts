@@ -42,7 +42,7 @@ interface Plan { mods: ModFact[]; shape: Shape; vec?: number; sweep: boolean; pa
 
 function describePlan(file: string, fa: FileAnalysis, p: Plan): string[] {
   const s = p.shape;
-  return p.mods.map((m) => `${p.sweep ? "sweep" : "bench"} ${m.name} (${m.kind} mod, V=${p.vec ?? m.vecSize}${p.pair ? `, with ${p.pair}` : ""}) on B${s.B} H${s.H} Q${s.Q} KV${s.KV} D${s.D} bf16: ${m.loads.length} aux load(s)${m.loads.length ? ": " + m.loads.map((l) => `${l.text} ${l.class} ${l.widthBytes} B`).join(", ") : ""}`)
+  return p.mods.map((m) => `${p.sweep ? "sweep" : "bench"} ${m.name} (${m.kind} mod, ${p.sweep ? "V in {1..128} x align in {elem, 4, 8, 16}" : `V=${p.vec ?? m.vecSize}`}${p.pair ? `, with ${p.pair}` : ""}) on B${s.B} H${s.H} Q${s.Q} KV${s.KV} D${s.D} bf16: ${m.loads.length} aux load(s)${m.loads.length ? ": " + m.loads.map((l) => `${l.text} ${l.class} ${l.widthBytes} B`).join(", ") : ""}`)
     .concat(fa.diagnostics.filter((d) => d.severity === "warning").map((d) => `warning ${file}:${d.range.start.line + 1}: ${d.message}`));
 }
 

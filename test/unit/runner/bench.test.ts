@@ -26,7 +26,7 @@ describe.skipIf(gpu)("scoremod bench without a GPU", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out) as { plan: string[]; gpu: { skipped: boolean; reason: string } };
     expect(j.gpu.skipped).toBe(true);
-    expect(j.plan[0]).toMatch(/^sweep softcap \(score mod, V=\d+, with causal\) on B2 H8 Q1024 KV1024 D64/);
+    expect(j.plan[0]).toMatch(/^sweep softcap \(score mod, V in \{1\.\.128\} x align in \{elem, 4, 8, 16\}, with causal\) on B2 H8 Q1024 KV1024 D64/);
   });
 
   it("--vec overrides the mod's V in the plan", async () => {
