@@ -2,6 +2,7 @@
 #include "gpu.h"
 
 #include <mutex>
+#include <utility>
 
 namespace sm {
 namespace {
@@ -59,26 +60,38 @@ ProbeInfo probe() {
     p.detail = r != 0 ? cuErrorText("cuDeviceGetCount", r) : "the driver sees no CUDA device";
     return p;
   }
+  std::string deviceErrors;
   for (int i = 0; i < count; ++i) {
-    CUdevice dev;
-    if (d->cuDeviceGet(&dev, i) != 0) continue;
+    // Every query is checked; a device whose properties cannot be read is left out, with why.
+    CUresult e = 0;
+    const char* failed = nullptr;
+    auto q = [&](const char* what, CUresult res) { if (res != 0 && !failed) { failed = what; e = res; } };
+    CUdevice dev = 0;
+    q("cuDeviceGet", d->cuDeviceGet(&dev, i));
     DeviceInfo info;
     info.index = i;
     char name[256] = {0};
-    d->cuDeviceGetName(name, sizeof name - 1, dev);
+    if (!failed) q("cuDeviceGetName", d->cuDeviceGetName(name, sizeof name - 1, dev));
     info.name = name;
-    d->cuDeviceGetAttribute(&info.major, ATTR_CC_MAJOR, dev);
-    d->cuDeviceGetAttribute(&info.minor, ATTR_CC_MINOR, dev);
-    d->cuDeviceGetAttribute(&info.smCount, ATTR_MULTIPROCESSOR_COUNT, dev);
-    d->cuDeviceGetAttribute(&info.clockKHz, ATTR_CLOCK_RATE, dev);
-    d->cuDeviceGetAttribute(&info.memClockKHz, ATTR_MEMORY_CLOCK_RATE, dev);
-    d->cuDeviceGetAttribute(&info.memBusWidth, ATTR_GLOBAL_MEMORY_BUS_WIDTH, dev);
-    d->cuDeviceGetAttribute(&info.l2Bytes, ATTR_L2_CACHE_SIZE, dev);
-    d->cuDeviceGetAttribute(&info.maxSmemOptin, ATTR_MAX_SMEM_PER_BLOCK_OPTIN, dev);
+    const std::pair<int*, int> attrs[] = {
+        {&info.major, ATTR_CC_MAJOR}, {&info.minor, ATTR_CC_MINOR}, {&info.smCount, ATTR_MULTIPROCESSOR_COUNT},
+        {&info.clockKHz, ATTR_CLOCK_RATE}, {&info.memClockKHz, ATTR_MEMORY_CLOCK_RATE}, {&info.memBusWidth, ATTR_GLOBAL_MEMORY_BUS_WIDTH},
+        {&info.l2Bytes, ATTR_L2_CACHE_SIZE}, {&info.maxSmemOptin, ATTR_MAX_SMEM_PER_BLOCK_OPTIN}};
+    for (auto& a : attrs)
+      if (!failed) q("cuDeviceGetAttribute", d->cuDeviceGetAttribute(a.first, a.second, dev));
     size_t mem = 0;
-    d->cuDeviceTotalMem(&mem, dev);
+    if (!failed) q("cuDeviceTotalMem", d->cuDeviceTotalMem(&mem, dev));
     info.memoryBytes = mem;
+    if (failed) {
+      deviceErrors += (deviceErrors.empty() ? "" : "; ") + std::string("device ") + std::to_string(i) + ": " + cuErrorText(failed, e);
+      continue;
+    }
     p.devices.push_back(info);
+  }
+  if (p.devices.empty()) {
+    p.reason = "no-device";
+    p.detail = "no device could be queried: " + deviceErrors;
+    return p;
   }
   if (!n && p.nvcc.empty()) {
     p.reason = "no-nvrtc";
