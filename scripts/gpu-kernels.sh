@@ -29,7 +29,9 @@ build() {
   if (( fail )); then cat "$BUILD"/*.o.log >&2; echo "build failed" >&2; exit 1; fi
   "$NVCC" $ARCH "${objs[@]}" -o "$BUILD/harness" -ldl
   # Registers and spills of the tensor-core entry points, for the notes.
-  grep -h -A3 "Compiling entry function 'sm_attn_fwd_mma_bf16_d128" "$BUILD"/v_*.o.log | grep -E "entry|registers|spill" \
+  local logs=()
+  for f in "$src"/v_*.cu; do logs+=("$BUILD/$(basename "${f%.cu}").o.log"); done
+  grep -h -A3 "Compiling entry function 'sm_attn_fwd_mma_bf16_d128" "${logs[@]}" | grep -E "entry|registers|spill" \
     | sed -E "s/ptxas info *: //" > "$BUILD/resources.txt" || true
 }
 

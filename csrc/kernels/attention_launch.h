@@ -5,20 +5,28 @@
 #define SM_ATTENTION_LAUNCH_H
 
 /* ---- tensor-core kernel (attention_mma.cuh): sm_attn_fwd_mma_<dtype>_d<D> ---- */
-/* Warps per block; each warp owns 16 query rows. The runner may define 8 before including
- * the kernels (and must then use the same value on the host side). */
+/* Warps per block; each warp owns 16 query rows. Default 8 (128 rows: every K/V tile read
+ * from L2 serves twice the rows of 4 warps; +17% non-causal on the H100, see
+ * notes/kernels.md). A runner may define 4 before including the kernels, and must then use
+ * the same value on the host side. */
 #ifndef SM_ATTN_MMA_WARPS
-#define SM_ATTN_MMA_WARPS 4
+#define SM_ATTN_MMA_WARPS 8
 #endif
 #define SM_ATTN_MMA_THREADS (32 * SM_ATTN_MMA_WARPS)
 #define SM_ATTN_BLOCK_M (16 * SM_ATTN_MMA_WARPS) /* query rows per block */
 #define SM_ATTN_BLOCK_N 128                       /* kv columns per S tile (targets.ts tileN) */
-/* Dynamic shared memory in bytes: Q tile + K tile + V tile (16-bit elements), plus, when the
+/* K tiles in flight: 1 (K_{j+1} loads during P.V_j) or 2 (K_{j+1} loads from the start of
+ * tile j, double-buffered). Same rule as the warps: define it for kernels and host alike. */
+#ifndef SM_ATTN_MMA_KSTAGES
+#define SM_ATTN_MMA_KSTAGES 1
+#endif
+/* Dynamic shared memory in bytes: Q tile + K tile(s) + V tile (16-bit elements), plus, when the
  * build stages S for a vectorized mod (SM_VEC > 2 or SM_MASK_VEC > 2), one fp32 S tile.
  * staged = 1 exactly when the mod macros say so; SM_ATTN_MMA_STAGED(vec, maskvec) computes it. */
 #define SM_ATTN_MMA_STAGED(vec, maskvec) (((vec) > 2) || ((maskvec) > 2))
 #define SM_ATTN_MMA_SMEM_BYTES(D, staged) \
-  ((SM_ATTN_BLOCK_M * (D) + 2 * SM_ATTN_BLOCK_N * (D)) * 2 + ((staged) ? SM_ATTN_BLOCK_M * SM_ATTN_BLOCK_N * 4 : 0))
+  ((SM_ATTN_BLOCK_M * (D) + (SM_ATTN_MMA_KSTAGES + 1) * SM_ATTN_BLOCK_N * (D)) * 2 + \
+   ((staged) ? SM_ATTN_BLOCK_M * SM_ATTN_BLOCK_N * 4 : 0))
 /* grid = (ceil(Q / SM_ATTN_BLOCK_M), H, B), block = (SM_ATTN_MMA_THREADS, 1, 1). */
 
 /* ---- fp32 reference kernel (reference_fp32.cuh): sm_attn_fwd_ref_<dtype>_d<D> ---- */

@@ -223,7 +223,9 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
 
   T* sQ = reinterpret_cast<T*>(smem);
   T* sK = sQ + BM * D;
-  T* sV = sK + BN * D;
+  constexpr int KST = SM_ATTN_MMA_KSTAGES;
+  static_assert(KST == 1 || KST == 2, "SM_ATTN_MMA_KSTAGES must be 1 or 2");
+  T* sV = sK + KST * BN * D;
 #if SM_ATTN_STAGED
   float* sS = reinterpret_cast<float*>(sV + BN * D);
 #endif
@@ -264,6 +266,11 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
     __syncthreads();  // K_j visible; every warp finished reading V_{j-1}
     load_tile<D, BN>(sV, gV + kvt * p.v_stride_s, p.v_stride_s, p.KV - kvt, tid);
     cp_async_commit();
+    if (KST == 2 && j + 1 < ntiles) {  // K_{j+1} into the buffer K_{j-1} used (all warps are past it)
+      load_tile<D, BN>(sK + ((j + 1) & 1) * BN * D, gK + (kvt + BN) * p.k_stride_s, p.k_stride_s, p.KV - kvt - BN, tid);
+      cp_async_commit();
+    }
+    const uint32_t aKj = aK + (KST == 2 ? (j & 1) * BN * D * 2 : 0);
 
     // S = Q K^T for this warp's 16 rows x 128 kv.
     float s[NB][4];
@@ -276,7 +283,7 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
 #pragma unroll
       for (int np = 0; np < NB / 2; ++np) {
         uint32_t bk[4];
-        ldsm_x4(bk, aK + tile_off<D>(np * 16 + (lane & 7) + ((lane >> 4) << 3), kk * 2 + ((lane >> 3) & 1)) * 2);
+        ldsm_x4(bk, aKj + tile_off<D>(np * 16 + (lane & 7) + ((lane >> 4) << 3), kk * 2 + ((lane >> 3) & 1)) * 2);
         E::mma(s[2 * np], a, bk[0], bk[1]);
         E::mma(s[2 * np + 1], a, bk[2], bk[3]);
       }
@@ -362,9 +369,10 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
       for (int i = 0; i < DB; ++i) { o[i][2 * hr] *= alpha; o[i][2 * hr + 1] *= alpha; }
     }
 
-    cp_async_wait_all();
+    if (KST == 2 && j + 1 < ntiles) asm volatile("cp.async.wait_group 1;\n" ::: "memory");  // V_j, not K_{j+1}
+    else cp_async_wait_all();
     __syncthreads();  // V_j visible; every warp finished reading K_j
-    if (j + 1 < ntiles) {
+    if (KST == 1 && j + 1 < ntiles) {
       load_tile<D, BN>(sK, gK + (kvt + BN) * p.k_stride_s, p.k_stride_s, p.KV - kvt - BN, tid);
       cp_async_commit();
     }

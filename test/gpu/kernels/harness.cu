@@ -34,7 +34,7 @@
 
 #define VARIANTS(X) X(none) X(kvbias_v1) X(kvbias_v8) X(kvbias_v8_bc) X(softcap_v1) X(softcap_v2) X(softcap_v8) \
   X(causal_v1) X(causal_v8) X(kvbias_causal_v1) X(kvbias_causal_v8) X(kvbias_v1_causal_v8) \
-  X(none_w8) X(kvbias_v8_w8) X(causal_v1_w8) X(causal_v8_w8)
+  X(none_w4) X(kvbias_v8_w4) X(causal_v1_w4) X(causal_v8_w4) X(none_w4_k2) X(causal_v1_w4_k2)
 #define DECL(n) int launch_##n(const LaunchReq&);
 VARIANTS(DECL)
 extern "C" __global__ void sm_attn_fwd_mma_bf16_d128_kvbias_v8_bc(const SmAttnParams);
@@ -59,11 +59,13 @@ static const Variant kVariants[] = {
     {"kvbias_causal_v1", launch_kvbias_causal_v1, S_KVBIAS, true},
     {"kvbias_causal_v8", launch_kvbias_causal_v8, S_KVBIAS, true},
     {"kvbias_v1_causal_v8", launch_kvbias_v1_causal_v8, S_KVBIAS, true},
-    // the same kernels built with 8 warps (128 query rows) per block
-    {"none_w8", launch_none_w8, S_NONE, false},
-    {"kvbias_v8_w8", launch_kvbias_v8_w8, S_KVBIAS, false},
-    {"causal_v1_w8", launch_causal_v1_w8, S_NONE, true},
-    {"causal_v8_w8", launch_causal_v8_w8, S_NONE, true},
+    // the same kernels built with 4 warps (64 query rows) per block, and with double-buffered K
+    {"none_w4", launch_none_w4, S_NONE, false},
+    {"kvbias_v8_w4", launch_kvbias_v8_w4, S_KVBIAS, false},
+    {"causal_v1_w4", launch_causal_v1_w4, S_NONE, true},
+    {"causal_v8_w4", launch_causal_v8_w4, S_NONE, true},
+    {"none_w4_k2", launch_none_w4_k2, S_NONE, false},
+    {"causal_v1_w4_k2", launch_causal_v1_w4_k2, S_NONE, true},
 };
 static const Variant& V(const char* n) {
   for (const Variant& v : kVariants)
@@ -296,9 +298,11 @@ static void check_bitwise() {
       {"kvbias_causal_v1", "kvbias_v1_causal_v8", false, false},
       {"kvbias_causal_v8", "kvbias_causal_v8", false, true},  // skip hint changes no bit
       {"causal_v1", "causal_v1", false, true},
-      {"none", "none_w8", false, false},  // block height changes no row's arithmetic
-      {"kvbias_v1", "kvbias_v8_w8", false, false},
-      {"causal_v1", "causal_v8_w8", false, true},
+      {"none", "none_w4", false, false},  // block height changes no row's arithmetic
+      {"kvbias_v1", "kvbias_v8_w4", false, false},
+      {"causal_v1", "causal_v8_w4", false, true},
+      {"none", "none_w4_k2", false, false},
+      {"causal_v1", "causal_v1_w4_k2", false, true},
   };
   for (const Pair& pr : pairs) {
     char msg[200];
@@ -556,7 +560,7 @@ int main(int argc, char** argv) {
 
   for (int D : {64, 128})
     for (const char* n : {"none", "kvbias_v1", "kvbias_v8", "softcap_v2", "softcap_v8", "causal_v8", "kvbias_causal_v8",
-                          "kvbias_v1_causal_v8", "none_w8", "kvbias_v8_w8", "causal_v1_w8"})
+                          "kvbias_v1_causal_v8", "none_w4", "kvbias_v8_w4", "causal_v1_w4", "none_w4_k2"})
       check_small(n, D, false);
   check_small("none", 128, true);
   check_small("kvbias_causal_v8", 64, true);
@@ -573,7 +577,8 @@ int main(int argc, char** argv) {
     const std::pair<const char*, bool> runs[] = {
         {"none", false}, {"kvbias_v1", false}, {"kvbias_v8", false}, {"softcap_v2", false}, {"softcap_v8", false},
         {"causal_v1", true}, {"causal_v8", true}, {"kvbias_causal_v8", true}, {"none", false},
-        {"none_w8", false}, {"kvbias_v8_w8", false}, {"causal_v1_w8", true}, {"causal_v8_w8", true}};
+        {"none_w4", false}, {"kvbias_v8_w4", false}, {"causal_v1_w4", true}, {"causal_v8_w4", true},
+        {"none_w4_k2", false}, {"causal_v1_w4_k2", true}};
     for (auto& r : runs) ts.push_back(time_variant(r.first, r.second, P, reps));
     free_problem(P);
     std::printf("\nB=1 H=16 S=8192 D=128 bf16, median of %d reps (4 rotating input sets), %s\n", reps, prop.name);
