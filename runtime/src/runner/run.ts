@@ -13,7 +13,7 @@ import { ptxasInfo } from "./compileInfo";
 import { auxData, randomBf16, rotated, type AuxData } from "./data";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
 import { FLAG_SKIP_KV_AFTER_Q, packAttnParams, type ModParams } from "./params";
-import { buildProgram, MMA, mmaSmemBytes, prepareMod, REF, type PreparedMod, type Program } from "./source";
+import { buildProgram, mmaBlock, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
 import { RunnerError, type BenchJob, type BenchResult, type CheckOptions, type CheckResult, type CompileInfo, type RunnerTargetId, type Shape } from "./types";
 
 export interface RunHooks {
@@ -65,7 +65,7 @@ export function compileProgram(program: Program, arch: string, dir: string, modN
       const px = ptxasInfo(r.log, program.mmaKernel);
       const info: CompileInfo = {
         compiler: r.compiler, registers: fi.registers, spillStores: px?.spillStores ?? 0, spillLoads: px?.spillLoads ?? 0,
-        localBytes: fi.localBytes, sharedBytes: mmaSmemBytes(0, false) + fi.staticSharedBytes, compileMs: Date.now() - t0,
+        localBytes: fi.localBytes, sharedBytes: program.smemBytes + fi.staticSharedBytes, compileMs: Date.now() - t0,
       };
       return { module, program, info };
     })();
@@ -155,7 +155,8 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
   const name = primary.mod.name;
 
   hooks.progress("compile", name);
-  const base = { score, mask, dtype, D: shape.D } as const;
+  const geometry = readGeometry(dir);
+  const base = { score, mask, dtype, D: shape.D, geometry } as const;
   const vecProgram = buildProgram({ ...base, build: "vec", bounds: false });
   const needScalar = checks.vecVsScalar && mods.some((m) => m.vec.vecSize > 1);
   const [vecC, scalarC, boundsC] = await Promise.all([
@@ -243,9 +244,9 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
 
     const launch = (c: Compiled, kernel: "mma" | "ref", out: bigint, set = 0): native.LaunchSpec => ({
       module: c.module, fn: kernel === "mma" ? c.program.mmaKernel : c.program.refKernel,
-      grid: [Math.ceil(Q / (kernel === "mma" ? MMA.blockM : REF.blockM)), H, B] as [number, number, number],
-      block: [kernel === "mma" ? MMA.threads : REF.threads, 1, 1] as [number, number, number],
-      sharedBytes: kernel === "mma" ? mmaSmemBytes(D, c.program.staged) : 0,
+      grid: [Math.ceil(Q / (kernel === "mma" ? mmaBlock(c.program.geometry).blockM : REF.blockM)), H, B] as [number, number, number],
+      block: [kernel === "mma" ? mmaBlock(c.program.geometry).threads : REF.threads, 1, 1] as [number, number, number],
+      sharedBytes: kernel === "mma" ? c.program.smemBytes : 0,
       args: params(set, out, kernel === "mma" ? flags : 0),
     });
     const l = describeLoads(primary);

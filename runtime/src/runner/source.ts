@@ -1,6 +1,8 @@
 // From a .scoremod.ts file to the CUDA programs a run compiles: analysis (with the V and align
 // asked for), generated mod functions, and the translation units that instantiate the
 // attention kernels with them (csrc/kernels/README.md: SM_SCORE_MOD / SM_MASK_MOD macros).
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { analyze } from "../../../server/src/analysis/index";
 import type { FileAnalysis, ModFact, TextEdit } from "../../../server/src/analysis/facts";
 import { setOptionEdit } from "../../../server/src/analysis/fixes";
@@ -71,6 +73,27 @@ export function prepareMod(fileName: string, text: string, modName: string, opts
   }
 }
 
+/**
+ * Block shape of the tensor-core kernel. The runner passes both values as defines, so kernel
+ * and host agree whatever the header's defaults are; the defaults are read from the header
+ * (attention_launch.h) so the runner follows the kernels' tuning. Env overrides for experiments.
+ */
+export interface MmaGeometry { warps: number; kstages: number }
+
+export function readGeometry(kernelDir: string, env: NodeJS.ProcessEnv = process.env): MmaGeometry {
+  const path = join(kernelDir, "attention_launch.h");
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const def = (name: string, fallback: number): number => {
+    const m = new RegExp(`#define\\s+${name}\\s+(\\d+)`).exec(text);
+    return m ? Number(m[1]) : fallback;
+  };
+  const pick = (v: string | undefined, d: number) => (v && /^\d+$/.test(v) ? Number(v) : d);
+  return {
+    warps: pick(env.SCOREMOD_MMA_WARPS, def("SM_ATTN_MMA_WARPS", 4)),
+    kstages: pick(env.SCOREMOD_MMA_KSTAGES, def("SM_ATTN_MMA_KSTAGES", 1)),
+  };
+}
+
 export interface ProgramSpec {
   score?: PreparedMod;
   mask?: PreparedMod;
@@ -79,6 +102,7 @@ export interface ProgramSpec {
   dtype: "bf16" | "f16";
   D: number;
   bounds: boolean;
+  geometry: MmaGeometry;
 }
 
 export interface Program {
@@ -86,14 +110,18 @@ export interface Program {
   defines: string[];
   mmaKernel: string;
   refKernel: string;
-  /** Dynamic shared memory of the tensor-core kernel (attention_launch.h). */
+  /** The S tile goes through shared memory (a mod with V > 2). */
   staged: boolean;
+  geometry: MmaGeometry;
+  /** Dynamic shared memory of the tensor-core kernel (attention_launch.h's formula). */
+  smemBytes: number;
 }
 
 /** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */
 export function buildProgram(spec: ProgramSpec): Program {
   const parts: string[] = [];
-  const defines: string[] = [spec.dtype === "bf16" ? "SM_ATTN_DTYPE_BF16" : "SM_ATTN_DTYPE_F16", `SM_ATTN_D${spec.D}`];
+  const defines: string[] = [spec.dtype === "bf16" ? "SM_ATTN_DTYPE_BF16" : "SM_ATTN_DTYPE_F16", `SM_ATTN_D${spec.D}`,
+    `SM_ATTN_MMA_WARPS=${spec.geometry.warps}`, `SM_ATTN_MMA_KSTAGES=${spec.geometry.kstages}`];
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
   const plug = (p: PreparedMod | undefined, kind: "SCORE" | "MASK"): number => {
     if (!p) return 1;
@@ -113,18 +141,26 @@ export function buildProgram(spec: ProgramSpec): Program {
   const mv = plug(spec.mask, "MASK");
   parts.push(`#include "attention_entries.cuh"`);
   const suffix = `${spec.dtype}_d${spec.D}`;
+  const staged = (spec.score !== undefined && v > 2) || (spec.mask !== undefined && mv > 2);
   return {
     source: parts.join("\n") + "\n",
     defines,
     mmaKernel: `sm_attn_fwd_mma_${suffix}`,
     refKernel: `sm_attn_fwd_ref_${suffix}`,
-    staged: (spec.score !== undefined && v > 2) || (spec.mask !== undefined && mv > 2),
+    staged,
+    geometry: spec.geometry,
+    smemBytes: mmaSmemBytes(spec.D, staged, spec.geometry),
   };
 }
 
-/** attention_launch.h's SM_ATTN_MMA_SMEM_BYTES with SM_ATTN_MMA_WARPS = 4. */
-export const MMA = { warps: 4, threads: 128, blockM: 64, blockN: 128 } as const;
-export function mmaSmemBytes(D: number, staged: boolean): number {
-  return (MMA.blockM * D + 2 * MMA.blockN * D) * 2 + (staged ? MMA.blockM * MMA.blockN * 4 : 0);
+export const BLOCK_N = 128;
+/** Threads and query rows per block of the tensor-core kernel. */
+export function mmaBlock(g: MmaGeometry): { threads: number; blockM: number } {
+  return { threads: 32 * g.warps, blockM: 16 * g.warps };
+}
+/** attention_launch.h's SM_ATTN_MMA_SMEM_BYTES: Q tile + (KSTAGES + 1) K/V tiles + the staged S tile. */
+export function mmaSmemBytes(D: number, staged: boolean, g: MmaGeometry): number {
+  const bm = mmaBlock(g).blockM;
+  return (bm * D + (g.kstages + 1) * BLOCK_N * D) * 2 + (staged ? bm * BLOCK_N * 4 : 0);
 }
 export const REF = { threads: 128, blockM: 16 } as const;

@@ -1,7 +1,7 @@
 // The V x align sweep (as in FA4's vectorization PR): every cell re-analysed with its V and
 // align, regenerated, compiled (all cells' programs compile concurrently first), then run one by
 // one with the usual checks. A cell that cannot be built records why; a fault ends the sweep.
-import { buildProgram, prepareMod } from "./source";
+import { buildProgram, prepareMod, readGeometry } from "./source";
 import { compileProgram, kernelDir, openDevice, runBench, type RunHooks } from "./run";
 import { RunnerError, type Shape, type SweepCell, type SweepJob, type SweepResult } from "./types";
 
@@ -11,6 +11,7 @@ export const SWEEP_ALIGNS: (number | "elem")[] = ["elem", 4, 8, 16];
 export async function runSweep(job: SweepJob, hooks: RunHooks): Promise<SweepResult> {
   const dev = openDevice();
   const dir = kernelDir(job);
+  const geometry = readGeometry(dir);
   const vecs = job.vecs ?? SWEEP_VECS, aligns = job.aligns ?? SWEEP_ALIGNS;
   const cells: SweepCell[] = [];
   for (const align of aligns) for (const vec of vecs) cells.push({ vec, align });
@@ -21,7 +22,7 @@ export async function runSweep(job: SweepJob, hooks: RunHooks): Promise<SweepRes
     try {
       const p = prepareMod(job.fileName, job.text, job.mod, { vec: c.vec, align: c.align, target: dev.target });
       for (const build of ["vec", "scalar"] as const) {
-        const prog = buildProgram({ score: p.mod.kind === "score" ? p : undefined, mask: p.mod.kind === "mask" ? p : undefined, build, dtype: job.dtype ?? "bf16", D: job.shape.D, bounds: false });
+        const prog = buildProgram({ score: p.mod.kind === "score" ? p : undefined, mask: p.mod.kind === "mask" ? p : undefined, build, dtype: job.dtype ?? "bf16", D: job.shape.D, bounds: false, geometry });
         pending.push(compileProgram(prog, dev.arch, dir, job.mod).catch(() => undefined));
       }
     } catch (e) {

@@ -9,7 +9,7 @@ import { bitwiseCheck, decode16, errorCheck } from "../../../runtime/src/runner/
 import { ptxasInfo } from "../../../runtime/src/runner/compileInfo";
 import { randomBf16, rotated } from "../../../runtime/src/runner/data";
 import { checkObligation, kernelObligations, type BoundTensor } from "../../../runtime/src/runner/obligations";
-import { mmaSmemBytes, prepareMod, withAlign } from "../../../runtime/src/runner/source";
+import { mmaSmemBytes, prepareMod, readGeometry, withAlign } from "../../../runtime/src/runner/source";
 
 const bf16 = (xs: number[]) => {
   const f = new Float32Array(xs), u = new Uint32Array(f.buffer);
@@ -107,9 +107,19 @@ describe("sweep sources", () => {
     expect(() => prepareMod(file, text, "nope", { target: "runner-sm90" })).toThrow(/no mod named 'nope'.*kvBiasMod/);
   });
 
-  it("shared memory matches attention_launch.h (4 warps)", () => {
-    expect(mmaSmemBytes(128, false)).toBe((64 * 128 + 2 * 128 * 128) * 2);
-    expect(mmaSmemBytes(64, true)).toBe((64 * 64 + 2 * 128 * 64) * 2 + 64 * 128 * 4);
+  it("shared memory follows attention_launch.h's formula for the geometry", () => {
+    expect(mmaSmemBytes(128, false, { warps: 4, kstages: 1 })).toBe((64 * 128 + 2 * 128 * 128) * 2);
+    expect(mmaSmemBytes(64, true, { warps: 4, kstages: 1 })).toBe((64 * 64 + 2 * 128 * 64) * 2 + 64 * 128 * 4);
+    expect(mmaSmemBytes(128, true, { warps: 8, kstages: 2 })).toBe((128 * 128 + 3 * 128 * 128) * 2 + 128 * 128 * 4);
+  });
+
+  it("reads the geometry defaults from the kernel header; env overrides", () => {
+    const dir = fileURLToPath(new URL("../../../csrc/kernels", import.meta.url));
+    const g = readGeometry(dir, {});
+    const header = readFileSync(`${dir}/attention_launch.h`, "utf8");
+    expect(g.warps).toBe(Number(/#define\s+SM_ATTN_MMA_WARPS\s+(\d+)/.exec(header)![1]));
+    expect(readGeometry(dir, { SCOREMOD_MMA_WARPS: "4", SCOREMOD_MMA_KSTAGES: "2" })).toEqual({ warps: 4, kstages: 2 });
+    expect(readGeometry("/nonexistent", {})).toEqual({ warps: 4, kstages: 1 });
   });
 });
 

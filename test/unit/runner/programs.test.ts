@@ -5,11 +5,12 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
-import { buildProgram, prepareMod, type PreparedMod } from "../../../runtime/src/runner/source";
+import { buildProgram, prepareMod, readGeometry, type PreparedMod } from "../../../runtime/src/runner/source";
 import { CASES } from "../../gpu/cases";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const hasNvcc = native.probe().nvcc !== null;
+const geometry = readGeometry(`${root}csrc/kernels`);
 const fileOf = (c: { file: string; fixture?: boolean }) => `${root}${c.fixture ? "test/gpu/fixtures" : "examples"}/${c.file}.scoremod.ts`;
 
 function prepared(c: { file: string; mod: string; pair?: string; fixture?: boolean }): { score?: PreparedMod; mask?: PreparedMod } {
@@ -24,13 +25,13 @@ describe("runner programs", () => {
   it("every case prepares, and its program plugs the V and V = 1 functions in", () => {
     for (const c of CASES) {
       const p = prepared(c);
-      const prog = buildProgram({ ...p, build: "vec", dtype: "bf16", D: 128, bounds: false });
+      const prog = buildProgram({ ...p, build: "vec", dtype: "bf16", D: 128, bounds: false, geometry });
       expect(prog.mmaKernel).toBe("sm_attn_fwd_mma_bf16_d128");
       const m = (p.score ?? p.mask)!;
       expect(prog.source).toContain(m.vec.functionName);
       expect(prog.source).toContain(`SM_REF_${m.mod.kind === "score" ? "SCORE" : "MASK"}_MOD`);
       expect(prog.source).toContain(m.scalar.functionName);
-      expect(prog.defines).toEqual(["SM_ATTN_DTYPE_BF16", "SM_ATTN_D128"]);
+      expect(prog.defines).toEqual(["SM_ATTN_DTYPE_BF16", "SM_ATTN_D128", `SM_ATTN_MMA_WARPS=${geometry.warps}`, `SM_ATTN_MMA_KSTAGES=${geometry.kstages}`]);
     }
   });
 
@@ -44,10 +45,10 @@ describe("runner programs", () => {
     // A representative subset keeps CI fast (each compile is ~1 s of nvcc): a contiguous
     // vector load, a score+mask pair, a gather, plus the scalar and bounds-checked builds.
     const subset = CASES.filter((c) => ["kv-bias", "softcap+causal", "relative-position"].includes(c.label));
-    const jobs = subset.map((c) => ({ c, prog: buildProgram({ ...prepared(c), build: "vec", dtype: "bf16", D: 128, bounds: false }) }));
+    const jobs = subset.map((c) => ({ c, prog: buildProgram({ ...prepared(c), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry }) }));
     const kv = prepared(CASES.find((c) => c.label === "kv-bias")!);
-    jobs.push({ c: CASES[1]!, prog: buildProgram({ ...kv, build: "scalar", dtype: "bf16", D: 64, bounds: false }) });
-    jobs.push({ c: CASES[1]!, prog: buildProgram({ ...prepared({ file: "out_of_range", mod: "farGather", fixture: true }), build: "vec", dtype: "bf16", D: 64, bounds: true }) });
+    jobs.push({ c: CASES[1]!, prog: buildProgram({ ...kv, build: "scalar", dtype: "bf16", D: 64, bounds: false, geometry }) });
+    jobs.push({ c: CASES[1]!, prog: buildProgram({ ...prepared({ file: "out_of_range", mod: "farGather", fixture: true }), build: "vec", dtype: "bf16", D: 64, bounds: true, geometry }) });
     const results = await Promise.all(jobs.map(({ prog }) => native.compile(prog.source, {
       arch: "sm_90a", compiler: "nvcc", defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mmaKernel, prog.refKernel], lineInfo: false,
     })));
