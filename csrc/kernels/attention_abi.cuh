@@ -30,3 +30,4 @@ struct SmAttnParams {
   unsigned flags;       // SM_ATTN_FLAG_* (attention_launch.h)
   SmParams mod;         // handed to the score/mask mods as-is
 };
+static_assert(sizeof(SmAttnParams) == SM_ATTN_PARAMS_BYTES, "SmAttnParams layout changed: update the host mirror");

@@ -38,6 +38,10 @@
 /* Static shared memory only (under 48 KB for D <= 128): launch with 0 dynamic bytes.
  * grid = (ceil(Q / SM_ATTN_REF_BLOCK_M), H, B), block = (SM_ATTN_REF_THREADS, 1, 1). */
 
+/* sizeof(SmAttnParams) (attention_abi.cuh) on every CUDA target (LP64): the host's mirror of
+ * the struct should static_assert the same. */
+#define SM_ATTN_PARAMS_BYTES 504
+
 /* ---- flags (SmAttnParams.flags) ---- */
 /* Skip kv tiles that lie entirely at kv > q (top-left causal). Purely a work-skipping hint:
  * the mask_mod is still applied on the tiles that run, so set it only when the mask is known
