@@ -19,6 +19,8 @@ export const EXPECT = {
   restoredText: "kvBias.at(b, h, kv)",
   /** The Problems row for the edit: a float used as an index. */
   problemText: /'1\.5 \+ b' is a float; indices must be integers/,
+  /** The inlay hint after kv_bias's load: vector of 8 lanes, 16 bytes. */
+  inlayHint: "v8·16B",
   showCudaLens: "Show CUDA",
   showCudaCommand: /Show CUDA/i,
   /** The CUDA preview's tab, and what its visible lines show: device code for the mod, mapped

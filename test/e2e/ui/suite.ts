@@ -98,6 +98,14 @@ try {
     return `${all.length} CodeLens lines: ${all[0]?.replace(/\s+/g, " ").trim()}`;
   });
 
+  await steps.run("inlay-hint", async () => {
+    // the hint after the load renders as injected text in the editor line
+    const line = await poll(`the ${EXPECT.inlayHint} inlay hint after the load`, async () =>
+      (await visibleEditorText(page!)).split("\n").find((l) => l.includes(EXPECT.inlayHint)),
+    { timeoutMs: STEP_MS, describe: async () => (await visibleEditorText(page!)).split("\n").filter((l) => l.includes(".at(")).join(" | ") });
+    return line.trim().slice(-60);
+  });
+
   await steps.run("diagnostics-follow-edits", async () => {
     // Break a load (a float index), wait for the error squiggle and its Problems row, revert, wait for it to go.
     const editor = activeEditor(page!);

@@ -78,6 +78,16 @@ suite("Score Mod Studio in a real VS Code extension host", () => {
     assert.match(text, /8 elems\s*·\s*16 B per load/, "the hover gives the width in elements and bytes");
   });
 
+  test("an inlay hint after the load gives its vector width", async () => {
+    const end = doc.positionAt(doc.getText().length);
+    const labels = await poll("inlay hints", async () => {
+      const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>("vscode.executeInlayHintProvider", doc.uri, new vscode.Range(new vscode.Position(0, 0), end));
+      const l = (hints ?? []).map((h) => (typeof h.label === "string" ? h.label : h.label.map((p) => p.value).join("")));
+      return l.length ? l : undefined;
+    }, { timeoutMs: 30_000 });
+    assert.ok(labels.some((l) => l.includes("v8·16B")), `hints: ${labels.join(", ")}`);
+  });
+
   test("the Show CUDA CodeLens opens generated CUDA", async () => {
     const lenses = await poll("CodeLens on the mods", async () => {
       const all = await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", doc.uri, 100);
