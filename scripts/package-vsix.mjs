@@ -3,8 +3,10 @@
 // The repository is a monorepo, so the .vsix is not packed from a source folder: this script
 // assembles a staging folder (out/vsix-stage) from an allow-list and packs that with
 // @vscode/vsce. Only the bundles and assets the extension loads at run time go in; the staged
-// layout mirrors the repository's (dist/, csrc/build/Release/, csrc/kernels/, syntaxes/, media/),
+// layout mirrors the repository's (dist/, csrc/build/Release/, csrc/kernels/, docs/diagnostics/,
+// syntaxes/, media/, examples/),
 // so relative paths that work from the repository's dist/ work the same inside the .vsix.
+// (dist/cli.js stays out: the extension never runs it, and the CLI ships with the npm workspace.)
 //
 // The manifest is client/package.json. Paths in it may be written relative to client/
 // ("../dist/extension.js", so the repository can be opened as an extension for F5 debugging);
@@ -58,11 +60,11 @@ const allow = [
   ["dist/extension.js", true],
   ["dist/server.js", true],
   ["dist/runner-worker.js", true],
-  ["dist/cli.js", false],
   ["syntaxes", false, (f) => f.endsWith(".json")],
   ["media", false, (f) => !f.startsWith(".")],
   ["csrc/build/Release", true, (f) => f.endsWith(".node") && !f.includes("/")], // not obj.target/
-  ["csrc/kernels", true, (f) => f.endsWith(".cuh")],
+  ["csrc/kernels", true, (f) => /\.(cuh|h)$/.test(f)], // the runner compiles against these (nvrtc/ too)
+  ["docs/diagnostics", false, (f) => f.endsWith(".md")], // the server links each diagnostic code here
   ["examples", false, (f) => f.endsWith(".scoremod.ts")],
   ["README.md", false],
   ["CHANGELOG.md", false],

@@ -1,7 +1,7 @@
 // In-host integration tests (mocha, tdd UI), run inside the VS Code extension host by
 // @vscode/test-electron: the same checks as the UI suite, through the vscode API.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import * as vscode from "vscode";
 import { poll } from "../../lib/poll";
@@ -64,6 +64,10 @@ suite("Score Mod Studio in a real VS Code extension host", () => {
     assert.equal(doc.getText(), text);
     await poll("the error to clear after the revert", () => errors().length === baseline, { timeoutMs: 30_000 });
     assert.ok(bad[0].range.start.line === pos.line, `the error is on the edited line (${bad[0].range.start.line} vs ${pos.line}): ${bad[0].message}`);
+    // the code links to its docs page, which the package must contain
+    const code = bad[0].code;
+    assert.ok(code && typeof code === "object" && code.target, `the diagnostic code links to a docs page: ${JSON.stringify(code)}`);
+    if (code.target.scheme === "file") assert.ok(existsSync(code.target.fsPath), `docs page ${code.target.fsPath} is in the package`);
   });
 
   test("hover on an .at() load names its lane class and width", async () => {
