@@ -30,4 +30,6 @@ export const EXPECT = {
   openSweepCommand: /Open Recorded Sweep Results/,
   /** The status item says why there is no GPU runner ("No GPU: no CUDA driver", ...). */
   noGpuStatus: /No GPU: \S/,
+  /** ...and the reason it gives when the .vsix lacks a loadable native addon. */
+  addonMissing: /addon not built/,
 };

@@ -207,7 +207,10 @@ try {
     }, { timeoutMs: STEP_MS, describe: async () => (await statusBarTexts(page!)).join(" | ") });
     await shot("workbench.png");
     await page!.locator(".statusbar").screenshot({ path: path.join(artifacts, "status-bar.png") });
-    return texts.filter((t) => EXPECT.noGpuStatus.test(t)).join(" | ");
+    const item = texts.filter((t) => EXPECT.noGpuStatus.test(t)).join(" | ");
+    // The reason must be the machine's (no driver/device), not a broken package.
+    if (EXPECT.addonMissing.test(item)) throw new Error(`the packaged runner addon did not load: ${item}`);
+    return item;
   });
 } finally {
   await browser?.close();
