@@ -13,11 +13,30 @@ export const MAX_FILE_NODES = 50_000;
 
 export interface LimitViolation { message: string; start: number; end: number }
 
+/**
+ * TypeScript's JSDoc parser never returns on some unterminated `/**` comments at the end of a
+ * file (`/** a-bc` hangs TypeScript 5.9 and 6.0), which is exactly what an editor sees while a
+ * doc comment is being typed. The text TypeScript is given therefore gets the missing `*​/`
+ * appended (offsets before it are unchanged); the caller reports TypeScript's own TS1010 for it.
+ * Returns the start offset of the unterminated comment, or null.
+ */
+export function unterminatedComment(text: string): number | null {
+  // Cheap pre-check: only a file whose last comment opener is not closed can be affected.
+  if (text.lastIndexOf("/*") <= text.lastIndexOf("*/")) return null;
+  const scanner = ts.createScanner(ts.ScriptTarget.ES2020, false, ts.LanguageVariant.Standard, text);
+  let last: { start: number; unterminated: boolean } | null = null;
+  for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
+    last = k === ts.SyntaxKind.MultiLineCommentTrivia ? { start: scanner.getTokenStart(), unterminated: scanner.isUnterminated() } : null;
+  }
+  return last && last.unterminated ? last.start : null;
+}
+
 /** null when the file is within limits; otherwise what is exceeded and where. Never throws. */
 export function checkLimits(text: string): LimitViolation | null {
   let sf: ts.SourceFile;
   try {
-    sf = ts.createSourceFile("limits.ts", text, ts.ScriptTarget.ES2020, false, ts.ScriptKind.TS);
+    // No JSDoc parsing: it is not needed to measure nesting, and it can hang (see above).
+    sf = ts.createSourceFile("limits.ts", text, { languageVersion: ts.ScriptTarget.ES2020, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, ts.ScriptKind.TS);
   } catch {
     return { message: `the file nests too deeply to analyse (over ${MAX_DEPTH} levels): split deep expressions with const bindings`, start: 0, end: 0 };
   }

@@ -8,7 +8,7 @@ import { DSL_TYPINGS } from "./dslTypings.generated";
 import { MINI_LIB } from "./miniLib";
 import type { Diagnostic, Severity } from "./facts";
 import type { Range } from "./ir";
-import { checkLimits, type LimitViolation } from "./limits";
+import { checkLimits, unterminatedComment, type LimitViolation } from "./limits";
 
 export const LIB_PATH = "/lib/scoremod-lib.d.ts";
 export const TYPINGS_PATH = "/node_modules/scoremod/index.d.ts";
@@ -40,6 +40,8 @@ export class TsProgram {
   private readonly texts = new Map<string, string>();
   /** Files TypeScript is not given (beyond limits.ts's limits): they hold "" in the project. */
   private readonly violations = new Map<string, LimitViolation>();
+  /** Files ending in an unterminated block comment (its start): TypeScript gets it closed. */
+  private readonly openComments = new Map<string, number>();
 
   constructor() {
     this.project = TsProgram.newProject();
@@ -78,8 +80,11 @@ export class TsProgram {
     const violation = checkLimits(text);
     if (violation) this.violations.set(fileName, violation);
     else this.violations.delete(fileName);
+    const open = violation ? null : unterminatedComment(text);
+    if (open !== null) this.openComments.set(fileName, open);
+    else this.openComments.delete(fileName);
     try {
-      this.put(fileName, violation ? "" : text);
+      this.put(fileName, violation ? "" : open !== null ? text + "*/" : text);
     } catch (err) {
       // TypeScript or ts-morph failed on text within the limits (a stack overflow, say): start
       // over with a fresh project and keep this file empty there, reported as a violation.
@@ -87,7 +92,7 @@ export class TsProgram {
       this.project = TsProgram.newProject();
       for (const [name, t] of this.texts) {
         try {
-          this.put(name, this.violations.has(name) ? "" : t);
+          this.put(name, this.violations.has(name) ? "" : this.openComments.has(name) ? t + "*/" : t);
         } catch {
           this.violations.set(name, { message: "TypeScript cannot process this file: simplify its deepest expressions", start: 0, end: 0 });
           this.put(name, "");
@@ -116,6 +121,7 @@ export class TsProgram {
     if (sf) this.project.removeSourceFile(sf);
     this.texts.delete(fileName);
     this.violations.delete(fileName);
+    this.openComments.delete(fileName);
   }
 
   /** The checked program's AST of a user file (the same one the diagnostics come from). */
@@ -133,7 +139,14 @@ export class TsProgram {
     const ls = this.languageService;
     const sf = this.sourceFile(fileName);
     const raw = [...ls.getSyntacticDiagnostics(path), ...ls.getSemanticDiagnostics(path)];
-    return raw.map((d) => toDiagnostic(d, sf));
+    const out = raw.map((d) => toDiagnostic(d, sf));
+    const open = this.openComments.get(fileName);
+    if (open !== undefined && sf) {
+      // What TypeScript reports for the comment it was given closed (see limits.ts).
+      const end = (this.texts.get(fileName) ?? "").length;
+      out.unshift({ range: rangeOf(sf, end, end), severity: "error", code: "TS1010", message: "'*/' expected." });
+    }
+    return out;
   }
 }
 

@@ -2,7 +2,7 @@
 // the analysis must answer with a located SM150 error, never throw or report SM199.
 import { describe, expect, it } from "vitest";
 import { AnalysisHost, analyze } from "../../../server/src/analysis/index";
-import { checkLimits, MAX_DEPTH } from "../../../server/src/analysis/limits";
+import { checkLimits, MAX_DEPTH, unterminatedComment } from "../../../server/src/analysis/limits";
 
 const H = `import { scoreMod, tensor, bf16 } from "scoremod";\nexport const t = tensor("t", bf16, ["KV"]);\n`;
 const mod = (body: string) => `${H}export const m = scoreMod((s, b, h, q, kv) => ${body});\n`;
@@ -46,5 +46,26 @@ describe("limits", () => {
     const a = host.analyze("r.scoremod.ts");
     expect(a.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(a.mods[0].loads).toHaveLength(1);
+  });
+});
+
+describe("unterminated doc comments (TypeScript's JSDoc parser never returns on some)", () => {
+  // Found by scripts/fuzz.mjs: a truncated example ending in "/** Per-he" hung the analysis.
+  for (const tail of ["/** Per-he", "/** a-bc", "/** @param a-bc", "/** a-b\n"]) {
+    it(`a file ending in ${JSON.stringify(tail)} gets TypeScript's TS1010 and analyses`, () => {
+      const text = `${mod("s + t.at(kv)")}${tail}`;
+      const a = analyze("open.scoremod.ts", text);
+      const d = a.diagnostics.find((x) => x.code === "TS1010");
+      expect(d?.message).toBe("'*/' expected.");
+      expect(d?.range.start.line).toBe(text.split("\n").length - 1);
+      expect(a.mods[0].loads).toHaveLength(1);
+    });
+  }
+
+  it("only an unterminated last comment is detected (not one inside a string, not a closed one)", () => {
+    expect(unterminatedComment("x; /** a-bc")).toBe(3);
+    expect(unterminatedComment("x; /** a-bc */")).toBeNull();
+    expect(unterminatedComment("const s = \"/** a-bc\";")).toBeNull();
+    expect(unterminatedComment("const x = 1;")).toBeNull();
   });
 });
