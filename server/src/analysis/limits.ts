@@ -28,7 +28,8 @@ export function unterminatedComment(text: string): number | null {
   for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
     last = k === ts.SyntaxKind.MultiLineCommentTrivia ? { start: scanner.getTokenStart(), unterminated: scanner.isUnterminated() } : null;
   }
-  return last && last.unterminated ? last.start : null;
+  // Only doc comments go through the JSDoc parser; a plain /* comment is left alone.
+  return last && last.unterminated && text.startsWith("/**", last.start) ? last.start : null;
 }
 
 /** null when the file is within limits; otherwise what is exceeded and where. Never throws. */

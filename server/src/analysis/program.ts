@@ -139,11 +139,14 @@ export class TsProgram {
     const ls = this.languageService;
     const sf = this.sourceFile(fileName);
     const raw = [...ls.getSyntacticDiagnostics(path), ...ls.getSemanticDiagnostics(path)];
-    const out = raw.map((d) => toDiagnostic(d, sf));
     const open = this.openComments.get(fileName);
+    // With a doc comment closed for TypeScript (see limits.ts), errors at the end of the text it
+    // saw point past the user's text: clamp them to its end.
+    const limit = open !== undefined ? (this.texts.get(fileName) ?? "").length : Number.POSITIVE_INFINITY;
+    const out = raw.map((d) => toDiagnostic(d, sf, limit));
     if (open !== undefined && sf) {
-      // What TypeScript reports for the comment it was given closed (see limits.ts).
-      const end = (this.texts.get(fileName) ?? "").length;
+      // What TypeScript reports for the comment it was given closed.
+      const end = limit;
       out.unshift({ range: rangeOf(sf, end, end), severity: "error", code: "TS1010", message: "'*/' expected." });
     }
     return out;
@@ -162,9 +165,9 @@ export function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {
   return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
 }
 
-function toDiagnostic(d: ts.Diagnostic, sf: ts.SourceFile | undefined): Diagnostic {
-  const start = d.start ?? 0;
-  const range = sf ? rangeOf(sf, start, start + (d.length ?? 0))
+function toDiagnostic(d: ts.Diagnostic, sf: ts.SourceFile | undefined, limit: number): Diagnostic {
+  const start = Math.min(d.start ?? 0, limit);
+  const range = sf ? rangeOf(sf, start, Math.min(start + (d.length ?? 0), limit))
     : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   return {
     range,

@@ -23,6 +23,14 @@ describe("analysis fuzz", () => {
     expect(failures).toEqual([]);
   }, 240_000);
 
+  it("every saved failing case (test/fixtures/fuzz, written by scripts/fuzz.mjs) now passes", () => {
+    const dir = join(__dirname, "../../fixtures/fuzz");
+    const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+    expect(files.length).toBeGreaterThan(0);
+    const host = new AnalysisHost();
+    for (const f of files) expect(runCase(host, readFileSync(join(dir, f), "utf8")).problems, f).toEqual([]);
+  });
+
   it("the generators are deterministic", () => {
     expect(fuzzCase(7, 3, seeds)).toBe(fuzzCase(7, 3, seeds));
     expect(fuzzCase(7, 3, seeds)).not.toBe(fuzzCase(7, 4, seeds));

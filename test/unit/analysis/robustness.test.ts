@@ -67,5 +67,18 @@ describe("unterminated doc comments (TypeScript's JSDoc parser never returns on 
     expect(unterminatedComment("x; /** a-bc */")).toBeNull();
     expect(unterminatedComment("const s = \"/** a-bc\";")).toBeNull();
     expect(unterminatedComment("const x = 1;")).toBeNull();
+    expect(unterminatedComment("x; /* a-bc")).toBeNull(); // not a doc comment: TypeScript copes
+  });
+
+  it("errors TypeScript reports at the end of the closed text stay inside the user's text", () => {
+    // Found by scripts/fuzz.mjs (seed 3, case 56): an unclosed call before the comment.
+    const text = `${mod("s + t.at(kv)")}export const n = scoreMod((s) => abs(s /** a-bc`;
+    const a = analyze("open2.scoremod.ts", text);
+    const lines = text.split("\n");
+    for (const d of a.diagnostics) {
+      expect(d.range.end.line).toBeLessThan(lines.length);
+      expect(d.range.end.character).toBeLessThanOrEqual(lines[d.range.end.line].length);
+    }
+    expect(a.diagnostics.map((d) => d.code)).toContain("TS1010");
   });
 });
