@@ -18,7 +18,12 @@ if [ "${1:-}" = "--prepare" ]; then
   common=(--bundle --platform=node --target=node20 --format=cjs --log-level=warning "--alias:scoremod=./runtime/src/dsl.ts")
   npx esbuild runtime/src/runner/worker.ts "${common[@]}" --minify --outfile=dist/runner-worker.js
   npx esbuild test/gpu/suite.ts "${common[@]}" --outfile=dist/gpu-tests.js
-  bash ../shared/device/pack-node.sh .device-carry >/dev/null 2>&1 || bash /work/shared/device/pack-node.sh .device-carry >/dev/null
+  # The GPU machine may have no Node: carry this machine's binary (it links only glibc/libstdc++).
+  mkdir -p .device-carry
+  node_bin=$(readlink -f "$(command -v node)")
+  if [ ! -s .device-carry/node.xz ] || [ "$node_bin" -nt .device-carry/node.xz ]; then
+    xz -T2 -6 -c "$node_bin" > .device-carry/node.xz.tmp && mv .device-carry/node.xz.tmp .device-carry/node.xz
+  fi
   mkdir -p .device-carry/flex
   if [ -f dist/cli.js ]; then
     for f in examples/*.scoremod.ts test/gpu/fixtures/identity.scoremod.ts; do
