@@ -33,7 +33,7 @@ export class Steps {
       this.results.push({ name, ok: false, ms, error });
       console.log(`FAIL ${name} (${ms} ms): ${error}`);
       const page = this.page();
-      if (page) await page.screenshot({ path: path.join(this.artifacts, `fail-${name}.png`) }).catch(() => undefined);
+      if (page) await page.screenshot({ path: path.join(this.artifacts, `fail-${name}.png`), animations: "disabled" }).catch(() => undefined);
       if (opts.critical) this.abort = true;
       return false;
     }

@@ -50,7 +50,7 @@ let page: Page | undefined;
 const steps = new Steps(artifacts, () => page);
 const shot = async (name: string) => {
   const p = path.join(artifacts, name);
-  await page!.screenshot({ path: p });
+  await page!.screenshot({ path: p, animations: "disabled" }); // fade-ins finished
   return p;
 };
 
@@ -206,7 +206,7 @@ try {
       return all.some((t) => EXPECT.noGpuStatus.test(t)) ? all : undefined;
     }, { timeoutMs: STEP_MS, describe: async () => (await statusBarTexts(page!)).join(" | ") });
     await shot("workbench.png");
-    await page!.locator(".statusbar").screenshot({ path: path.join(artifacts, "status-bar.png") });
+    await page!.locator(".statusbar").screenshot({ path: path.join(artifacts, "status-bar.png"), animations: "disabled" });
     const item = texts.filter((t) => EXPECT.noGpuStatus.test(t)).join(" | ");
     // The reason must be the machine's (no driver/device), not a broken package.
     if (EXPECT.addonMissing.test(item)) throw new Error(`the packaged runner addon did not load: ${item}`);
