@@ -20,7 +20,10 @@ beforeAll(async () => {
     entryPoints: [join(root, "server/src/lsp/main.ts")], outfile: bundle, bundle: true, platform: "node", target: "node20",
     format: "cjs", external: ["vscode"], alias: { scoremod: join(root, "runtime/src/dsl.ts") }, logLevel: "error",
   });
-  child = spawn(process.execPath, [bundle, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
+  child = spawn(process.execPath, [bundle, "--stdio"], {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, SCOREMOD_HEATMAP_TIMEOUT_MS: "2000" },
+  });
   rpc = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   rpc.listen();
 }, 120_000);
@@ -55,5 +58,15 @@ test("bundled server over stdio: initialize, diagnostics, hover", async () => {
   const cuda = await rpc.sendRequest("scoremod/cuda", { uri, mod: "kvBiasMod" }) as { ok: boolean; code: string };
   expect(cuda.ok).toBe(true);
   expect(cuda.code).toContain("__device__");
+
+  // A trusted file whose top-level code never returns: the heat map gives up, the server lives.
+  const loopUri = "file:///bundle/loop.scoremod.ts";
+  const loopText = text + "\nwhile (Date.now() > 0) { /* never returns */ }\n";
+  await rpc.sendNotification("textDocument/didOpen", { textDocument: { uri: loopUri, languageId: "scoremod", version: 1, text: loopText } });
+  const stuck = await rpc.sendRequest("scoremod/heatMap", { uri: loopUri, mod: "kvBiasMod", size: 4 }) as { ok: boolean; error?: string };
+  expect(stuck.ok).toBe(false);
+  expect(stuck.error).toMatch(/did not finish within 2000 ms/);
+  const after = await rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: { line, character: lines[line].indexOf("kvBias.at(") + 2 } }) as { contents: { value: string } };
+  expect(after.contents.value).toContain("contiguous");
   await rpc.sendRequest("shutdown");
 }, 60_000);

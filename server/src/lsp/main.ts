@@ -1,20 +1,28 @@
 // Entry point of the language server process (bundled to dist/server.js). The transport
 // (--node-ipc from the VS Code client, or --stdio) is chosen from the command line by
-// createConnection; everything else lives in server.ts.
+// createConnection; everything else lives in server.ts. The same bundle doubles as the
+// heat-map worker thread (heatMapIsolated.ts), so it branches first.
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { join } from "node:path";
 import { createAnalysisBackend } from "./analysisBackend";
 import { createGenerators } from "./codegenGenerators";
+import { heatMapIsolated, isHeatMapWorker, serveHeatMapJob } from "./heatMapIsolated";
 import { startServer } from "./server";
 
-const connection = createConnection(ProposedFeatures.all);
-// A bug in one request must not take the process down with it; log and carry on.
-process.on("uncaughtException", (e) => connection.console.error(`[uncaught] ${e.stack ?? e.message}`));
-process.on("unhandledRejection", (e) => connection.console.error(`[unhandled rejection] ${String(e)}`));
+function main(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  // A bug in one request must not take the process down with it; log and carry on.
+  process.on("uncaughtException", (e) => connection.console.error(`[uncaught] ${e.stack ?? e.message}`));
+  process.on("unhandledRejection", (e) => connection.console.error(`[unhandled rejection] ${String(e)}`));
 
-startServer(connection, {
-  backend: createAnalysisBackend(join(__dirname, "..", "runtime", "index.d.ts")),
-  generators: createGenerators(),
-  // dist/server.js -> <repo or extension root>/docs/diagnostics
-  docsDir: join(__dirname, "..", "docs", "diagnostics"),
-});
+  startServer(connection, {
+    backend: createAnalysisBackend(join(__dirname, "..", "runtime", "index.d.ts")),
+    generators: createGenerators(),
+    // dist/server.js -> <repo or extension root>/docs/diagnostics
+    docsDir: join(__dirname, "..", "docs", "diagnostics"),
+    heatMap: heatMapIsolated(__filename, Number(process.env.SCOREMOD_HEATMAP_TIMEOUT_MS) || 10_000),
+  });
+}
+
+if (isHeatMapWorker()) serveHeatMapJob();
+else main();

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { isTargetId, type TargetId } from "../analysis/targets";
 import {
   AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, HeatMapRequest, PtxRequest, SetTargetRequest,
-  type NotificationSpec, type RequestSpec, type ServerSettings,
+  type HeatMapResult, type NotificationSpec, type RequestSpec, type ServerSettings,
 } from "../protocol";
 import type { Backend } from "./backend";
 import { codeActions } from "./codeActions";
@@ -32,6 +32,8 @@ export interface ServerOptions {
   /** Folder holding docs/diagnostics/<CODE>.md (default docs link target when no URL is set). */
   docsDir?: string;
   debounceMs?: number;
+  /** Evaluates a heat map; the process entry passes an isolated (worker-thread) one. Default: in process. */
+  heatMap?: (fileName: string, text: string, mod: string, size: number) => HeatMapResult | Promise<HeatMapResult>;
 }
 
 /** Typed registration of a protocol.ts request. */
@@ -217,11 +219,12 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     return { ok: true as const, target: settings.target };
   }));
 
-  onRequest(connection, HeatMapRequest, safely("scoremod/heatMap", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
+  const runHeatMap = opts.heatMap ?? heatMap;
+  onRequest(connection, HeatMapRequest, safelyAsync("scoremod/heatMap", log, { ok: false, error: "internal error (see the server log)" } as HeatMapResult, async (p) => {
     // Restricted mode: this executes the workspace file, so only for trusted workspaces.
     if (!settings.trusted) return { ok: false as const, error: "The workspace is not trusted: Score Mod Studio does not execute workspace code (heat maps need to run the mod). Trust the workspace to enable it." };
     const doc = documents.get(p.uri);
-    return doc ? heatMap(uriToFileName(p.uri), doc.getText(), p.mod, p.size) : notOpen(p.uri);
+    return doc ? runHeatMap(uriToFileName(p.uri), doc.getText(), p.mod, p.size) : notOpen(p.uri);
   }));
 
   connection.onShutdown(() => scheduler.dispose());

@@ -1,0 +1,43 @@
+// Heat maps execute the user's module (top-level code and the mod itself). A file that loops
+// forever must not hang the language server, so the evaluation runs in a worker thread that is
+// terminated after a time limit. The worker is this same bundle, started with WORKER_TAG.
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { heatMap } from "./heatMap";
+import type { HeatMapResult } from "../protocol";
+
+const WORKER_TAG = "scoremod-heatmap";
+interface HeatMapJob { tag: typeof WORKER_TAG; fileName: string; text: string; mod: string; size: number }
+
+/** True in a heat-map worker thread: the entry point must then serve the job and not start a server. */
+export function isHeatMapWorker(): boolean {
+  return !isMainThread && (workerData as HeatMapJob | undefined)?.tag === WORKER_TAG;
+}
+
+export function serveHeatMapJob(): void {
+  const job = workerData as HeatMapJob;
+  parentPort?.postMessage(heatMap(job.fileName, job.text, job.mod, job.size));
+}
+
+/** Runs heatMap() in a worker thread started from `entry`; gives up after `timeoutMs`. */
+export function heatMapIsolated(entry: string, timeoutMs: number) {
+  return (fileName: string, text: string, mod: string, size: number): Promise<HeatMapResult> =>
+    new Promise((resolve) => {
+      const job: HeatMapJob = { tag: WORKER_TAG, fileName, text, mod, size };
+      const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true });
+      let done = false;
+      const finish = (r: HeatMapResult): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        void worker.terminate();
+        resolve(r);
+      };
+      const timer = setTimeout(() => finish({
+        ok: false,
+        error: `${mod}: evaluating the file did not finish within ${timeoutMs} ms (does its top-level code or the mod loop forever?); stopped it`,
+      }), timeoutMs);
+      worker.once("message", (r: HeatMapResult) => finish(r));
+      worker.once("error", (e) => finish({ ok: false, error: `${mod}: the evaluation failed: ${e.message}` }));
+      worker.once("exit", (code) => finish({ ok: false, error: `${mod}: the evaluation stopped (exit code ${code}) before producing a heat map` }));
+    });
+}
