@@ -14,22 +14,26 @@ export const MAX_FILE_NODES = 50_000;
 export interface LimitViolation { message: string; start: number; end: number }
 
 /**
- * TypeScript's JSDoc parser never returns on some unterminated `/**` comments at the end of a
- * file (`/** a-bc` hangs TypeScript 5.9 and 6.0), which is exactly what an editor sees while a
- * doc comment is being typed. The text TypeScript is given therefore gets the missing `*​/`
- * appended (offsets before it are unchanged); the caller reports TypeScript's own TS1010 for it.
- * Returns the start offset of the unterminated comment, or null.
+ * TypeScript's JSDoc parser (5.9 and 6.0) never returns on some doc comments: `/** a-*/`
+ * before the first statement, or an unterminated `/** a-bc` at the end of the file, which is
+ * what an editor sees while a comment is being typed. TypeScript is therefore given the user's
+ * text with every doc-comment opener `/**` turned into a plain `/* ` (same length, so every
+ * offset and diagnostic stays put). The cost: the user's own doc comments do not show in hovers.
+ * The scanner alone (no parser) finds the comments; it does not hang.
  */
-export function unterminatedComment(text: string): number | null {
-  // Cheap pre-check: only a file whose last comment opener is not closed can be affected.
-  if (text.lastIndexOf("/*") <= text.lastIndexOf("*/")) return null;
+export function neutralizeDocComments(text: string): string {
+  if (!text.includes("/**")) return text;
   const scanner = ts.createScanner(ts.ScriptTarget.ES2020, false, ts.LanguageVariant.Standard, text);
-  let last: { start: number; unterminated: boolean } | null = null;
+  let chars: string[] | null = null;
   for (let k = scanner.scan(); k !== ts.SyntaxKind.EndOfFileToken; k = scanner.scan()) {
-    last = k === ts.SyntaxKind.MultiLineCommentTrivia ? { start: scanner.getTokenStart(), unterminated: scanner.isUnterminated() } : null;
+    if (k !== ts.SyntaxKind.MultiLineCommentTrivia) continue;
+    const at = scanner.getTokenStart();
+    if (text.startsWith("/**", at) && !text.startsWith("/**/", at)) {
+      chars ??= text.split("");
+      chars[at + 2] = " ";
+    }
   }
-  // Only doc comments go through the JSDoc parser; a plain /* comment is left alone.
-  return last && last.unterminated && text.startsWith("/**", last.start) ? last.start : null;
+  return chars ? chars.join("") : text;
 }
 
 /** null when the file is within limits; otherwise what is exceeded and where. Never throws. */

@@ -8,7 +8,7 @@ import { DSL_TYPINGS } from "./dslTypings.generated";
 import { MINI_LIB } from "./miniLib";
 import type { Diagnostic, Severity } from "./facts";
 import type { Range } from "./ir";
-import { checkLimits, unterminatedComment, type LimitViolation } from "./limits";
+import { checkLimits, neutralizeDocComments, type LimitViolation } from "./limits";
 
 export const LIB_PATH = "/lib/scoremod-lib.d.ts";
 export const TYPINGS_PATH = "/node_modules/scoremod/index.d.ts";
@@ -40,8 +40,6 @@ export class TsProgram {
   private readonly texts = new Map<string, string>();
   /** Files TypeScript is not given (beyond limits.ts's limits): they hold "" in the project. */
   private readonly violations = new Map<string, LimitViolation>();
-  /** Files ending in an unterminated block comment (its start): TypeScript gets it closed. */
-  private readonly openComments = new Map<string, number>();
 
   constructor() {
     this.project = TsProgram.newProject();
@@ -80,11 +78,8 @@ export class TsProgram {
     const violation = checkLimits(text);
     if (violation) this.violations.set(fileName, violation);
     else this.violations.delete(fileName);
-    const open = violation ? null : unterminatedComment(text);
-    if (open !== null) this.openComments.set(fileName, open);
-    else this.openComments.delete(fileName);
     try {
-      this.put(fileName, violation ? "" : open !== null ? text + "*/" : text);
+      this.put(fileName, violation ? "" : neutralizeDocComments(text));
     } catch (err) {
       // TypeScript or ts-morph failed on text within the limits (a stack overflow, say): start
       // over with a fresh project and keep this file empty there, reported as a violation.
@@ -92,7 +87,7 @@ export class TsProgram {
       this.project = TsProgram.newProject();
       for (const [name, t] of this.texts) {
         try {
-          this.put(name, this.violations.has(name) ? "" : this.openComments.has(name) ? t + "*/" : t);
+          this.put(name, this.violations.has(name) ? "" : neutralizeDocComments(t));
         } catch {
           this.violations.set(name, { message: "TypeScript cannot process this file: simplify its deepest expressions", start: 0, end: 0 });
           this.put(name, "");
@@ -121,7 +116,6 @@ export class TsProgram {
     if (sf) this.project.removeSourceFile(sf);
     this.texts.delete(fileName);
     this.violations.delete(fileName);
-    this.openComments.delete(fileName);
   }
 
   /** The checked program's AST of a user file (the same one the diagnostics come from). */
@@ -139,17 +133,7 @@ export class TsProgram {
     const ls = this.languageService;
     const sf = this.sourceFile(fileName);
     const raw = [...ls.getSyntacticDiagnostics(path), ...ls.getSemanticDiagnostics(path)];
-    const open = this.openComments.get(fileName);
-    // With a doc comment closed for TypeScript (see limits.ts), errors at the end of the text it
-    // saw point past the user's text: clamp them to its end.
-    const limit = open !== undefined ? (this.texts.get(fileName) ?? "").length : Number.POSITIVE_INFINITY;
-    const out = raw.map((d) => toDiagnostic(d, sf, limit));
-    if (open !== undefined && sf) {
-      // What TypeScript reports for the comment it was given closed.
-      const end = limit;
-      out.unshift({ range: rangeOf(sf, end, end), severity: "error", code: "TS1010", message: "'*/' expected." });
-    }
-    return out;
+    return raw.map((d) => toDiagnostic(d, sf));
   }
 }
 
@@ -165,9 +149,9 @@ export function rangeOf(sf: ts.SourceFile, start: number, end: number): Range {
   return { start: { line: s.line, character: s.character }, end: { line: e.line, character: e.character } };
 }
 
-function toDiagnostic(d: ts.Diagnostic, sf: ts.SourceFile | undefined, limit: number): Diagnostic {
-  const start = Math.min(d.start ?? 0, limit);
-  const range = sf ? rangeOf(sf, start, Math.min(start + (d.length ?? 0), limit))
+function toDiagnostic(d: ts.Diagnostic, sf: ts.SourceFile | undefined): Diagnostic {
+  const start = d.start ?? 0;
+  const range = sf ? rangeOf(sf, start, start + (d.length ?? 0))
     : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   return {
     range,
