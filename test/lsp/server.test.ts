@@ -216,6 +216,19 @@ describe("scoremod language server", () => {
     expect(r.values[3 * 8 + 2]).toBe(true);
   });
 
+  test("scoremod/heatMap answers on a half-typed doc comment (TypeScript's JSDoc parser loops on it)", async () => {
+    const uri = "file:///ws/doc-comment.scoremod.ts";
+    const text = readFileSync(join(root, "examples", "causal.scoremod.ts"), "utf8") + "\n/** Per-he";
+    h.open(uri, text, 1);
+    await h.waitFor(uri, 1);
+    const an = await h.rpc.sendRequest("scoremod/analysis", { uri }) as { analysis: { mods: { name: string; kind: string }[] } };
+    const mask = an.analysis.mods.find((m) => m.kind === "mask")!;
+    // Unguarded, ts.transpileModule never returns on this text; now it answers with the syntax error.
+    const r = await h.rpc.sendRequest("scoremod/heatMap", { uri, mod: mask.name, size: 4 }) as { ok: boolean; error: string };
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatch(/not valid JavaScript/);
+  });
+
   test("stale results never overwrite newer ones: only the last version is published after a burst", async () => {
     const uri = "file:///ws/burst.scoremod.ts";
     h.open(uri, KV_BIAS, 1);

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ts } from "ts-morph";
+import { neutralizeDocComments } from "../../../server/src/analysis/limits";
 import * as native from "../../../csrc/index";
 import type { Tensor } from "../../index";
 import { loadScoreModule } from "../load";
@@ -129,7 +130,8 @@ async function guarded<T>(what: string, p: PreparedMod, fn: () => Promise<T>): P
 
 /** Transpile the user's file and evaluate it with the runtime DSL (same source as the CUDA). */
 function loadModule(fileName: string, text: string) {
-  const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 }, fileName }).outputText;
+  // neutralizeDocComments: TypeScript's JSDoc parser can loop forever on half-typed doc comments.
+  const js = ts.transpileModule(neutralizeDocComments(text), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 }, fileName }).outputText;
   return loadScoreModule(js, fileName);
 }
 

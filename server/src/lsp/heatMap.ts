@@ -2,6 +2,7 @@
 // semantics (runtime/src/reference.ts modGrid) on sample aux data. Executes the user's module,
 // so server.ts only calls it for trusted workspaces.
 import { ts } from "ts-morph";
+import { neutralizeDocComments } from "../analysis/limits";
 import { loadScoreModule } from "../../../runtime/src/load";
 import { modGrid } from "../../../runtime/src/reference";
 import { resolveDims, sampleBindings } from "../../../runtime/src/sample";
@@ -11,7 +12,8 @@ const MAX = 256;
 
 export function heatMap(fileName: string, text: string, mod: string, size: number): HeatMapResult {
   const n = Math.max(1, Math.min(MAX, Math.floor(size) || 64));
-  const js = ts.transpileModule(text, {
+  // TypeScript's JSDoc parser can loop forever on half-typed doc comments (see limits.ts).
+  const js = ts.transpileModule(neutralizeDocComments(text), {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
     fileName,
   }).outputText;
