@@ -2,6 +2,7 @@
 // file with a clear message for each way it can be unusable (never a stack trace).
 import { readFileSync, statSync } from "node:fs";
 import { extname } from "node:path";
+import { isTargetId, TARGETS, type TargetId } from "../analysis/targets";
 
 /** Exit codes shared by the commands. */
 export const EXIT = { ok: 0, errors: 1, usage: 2 } as const;
@@ -106,3 +107,25 @@ export const processIo: Io = {
   out: (t) => { process.stdout.write(t); },
   err: (t) => { process.stderr.write(t); },
 };
+
+/** The one FILE operand every command takes. */
+export function singleFile(positional: readonly string[]): string {
+  if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : "missing FILE");
+  return positional[0]!;
+}
+
+/** `--target T`, checked against the known targets. */
+export function targetFlag(value: string | undefined): TargetId | undefined {
+  if (value === undefined) return undefined;
+  if (!isTargetId(value)) throw new UsageError(`unknown target '${value}': use one of ${Object.keys(TARGETS).join(", ")}`);
+  return value;
+}
+
+/** `--vec V`: a power of two (the analysis then says whether the target accepts it). */
+export function vecFlag(value: number | undefined, max = Infinity): number | undefined {
+  if (value === undefined) return undefined;
+  if (value < 1 || value > max || (value & (value - 1)) !== 0) {
+    throw new UsageError(`--vec must be a power of two (1, 2, 4, ... ${Number.isFinite(max) ? max : 128}), got ${value}`);
+  }
+  return value;
+}

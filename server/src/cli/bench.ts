@@ -9,7 +9,7 @@ import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
 import { benchDiagnosed } from "../../../runtime/src/runner/index";
 import { formatBench, formatSweep } from "../../../runtime/src/runner/format";
 import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../../../runtime/src/runner/types";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, type Io } from "./args";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
 const SPEC = { mod: "string", pair: "string", vec: "int", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", help: "boolean" } as const;
@@ -52,10 +52,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const { positional, flags } = parseArgs(argv, SPEC);
     if (flags.help) { io.out(USAGE); return EXIT.ok; }
     json = flags.json === true;
-    if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : "missing FILE");
-    const file = positional[0]!;
-    const vec = flags.vec;
-    if (vec !== undefined && (vec < 1 || vec > 128 || (vec & (vec - 1)) !== 0)) throw new UsageError(`--vec must be a power of two from 1 to 128, got ${vec}`);
+    const file = singleFile(positional);
+    const vec = vecFlag(flags.vec, 128);
     const shape = flags.shape ? parseShape(flags.shape) : DEFAULT_SHAPE;
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });

@@ -4,8 +4,8 @@
 import { analyze } from "../analysis/index";
 import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analysis/facts";
 import type { Range } from "../analysis/ir";
-import { TARGETS, isTargetId, type TargetId } from "../analysis/targets";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, type Io } from "./args";
+import { TARGETS, type TargetId } from "../analysis/targets";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, targetFlag, vecFlag, type Io } from "./args";
 
 const SPEC = { target: "string", vec: "int", json: "boolean", help: "boolean" } as const;
 const USAGE = `usage: scoremod check FILE [--target T] [--vec V] [--json]
@@ -24,17 +24,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const { positional, flags } = parseArgs(argv, SPEC);
     if (flags.help) { io.out(USAGE); return EXIT.ok; }
     json = flags.json === true;
-    if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : "missing FILE");
-    file = positional[0];
-    if (flags.target !== undefined) {
-      if (!isTargetId(flags.target)) throw new UsageError(`unknown target '${flags.target}': use one of ${Object.keys(TARGETS).join(", ")}`);
-      target = flags.target;
-    }
-    if (flags.vec !== undefined) {
-      const v = flags.vec;
-      if (v < 1 || (v & (v - 1)) !== 0) throw new UsageError(`--vec must be a power of two (1, 2, 4, ... 128), got ${v}`);
-      vec = v;
-    }
+    file = singleFile(positional);
+    target = targetFlag(flags.target);
+    vec = vecFlag(flags.vec);
     const text = readSourceFile(file);
     const analysis = analyze(file, text, { target, vecSize: vec });
     io.out(json ? JSON.stringify(toJson(analysis, file), null, 2) + "\n" : formatHuman(analysis, file));

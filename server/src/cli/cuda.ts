@@ -2,12 +2,12 @@
 // --ptx the PTX nvcc makes of it, each source line's instructions grouped under that line, plus
 // the PTX proof (loads per line vs the analysis).
 import { analyze } from "../analysis/index";
-import { TARGETS, isTargetId, type TargetId } from "../analysis/targets";
+import { TARGETS, type TargetId } from "../analysis/targets";
 import { CodegenError, generateCuda, type GeneratedCuda } from "../codegen/cuda";
 import { groupBySource, parsePtx } from "../codegen/ptxMap";
 import { checkProof, describeMismatch } from "../codegen/ptxProof";
 import { NvccError, NvccMissingError, compileToPtx } from "../toolchain/nvcc";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, type Io } from "./args";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, targetFlag, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
 const SPEC = { mod: "string", target: "string", vec: "int", ptx: "boolean", help: "boolean" } as const;
@@ -23,15 +23,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   try {
     const { positional, flags } = parseArgs(argv, SPEC);
     if (flags.help) { io.out(USAGE); return EXIT.ok; }
-    if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : "missing FILE");
-    const file = positional[0]!;
-    let target: TargetId | undefined;
-    if (flags.target !== undefined) {
-      if (!isTargetId(flags.target)) throw new UsageError(`unknown target '${flags.target}': use one of ${Object.keys(TARGETS).join(", ")}`);
-      target = flags.target;
-    }
-    const vec = flags.vec;
-    if (vec !== undefined && (vec < 1 || (vec & (vec - 1)) !== 0)) throw new UsageError(`--vec must be a power of two (1, 2, 4, ... 128), got ${vec}`);
+    const file = singleFile(positional);
+    const target = targetFlag(flags.target);
+    const vec = vecFlag(flags.vec);
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target, vecSize: vec });
     const mods = selectMods(fa, file, flags.mod);

@@ -2,11 +2,11 @@
 // FlashAttention-4's CuTe DSL or PyTorch FlexAttention, printed (or written to --out).
 import { writeFileSync } from "node:fs";
 import { analyze } from "../analysis/index";
-import { TARGETS, isTargetId, type TargetId } from "../analysis/targets";
+import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "../codegen/cudaExpr";
 import { exportFa4 } from "../codegen/exportFa4";
 import { exportFlex } from "../codegen/exportFlex";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, type Io } from "./args";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, targetFlag, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
 const SPEC = { to: "string", mod: "string", target: "string", vec: "int", out: "string", help: "boolean" } as const;
@@ -24,16 +24,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
   try {
     const { positional, flags } = parseArgs(argv, SPEC);
     if (flags.help) { io.out(USAGE); return EXIT.ok; }
-    if (positional.length !== 1) throw new UsageError(positional.length ? `expected one FILE, got ${positional.length}` : "missing FILE");
+    const file = singleFile(positional);
     if (flags.to !== "fa4" && flags.to !== "flex") throw new UsageError(flags.to === undefined ? "missing --to fa4|flex" : `--to must be fa4 or flex, got '${flags.to}'`);
-    let target: TargetId | undefined;
-    if (flags.target !== undefined) {
-      if (!isTargetId(flags.target)) throw new UsageError(`unknown target '${flags.target}': use one of ${Object.keys(TARGETS).join(", ")}`);
-      target = flags.target;
-    }
-    const vec = flags.vec;
-    if (vec !== undefined && (vec < 1 || (vec & (vec - 1)) !== 0)) throw new UsageError(`--vec must be a power of two (1, 2, 4, ... 128), got ${vec}`);
-    const file = positional[0]!;
+    const target = targetFlag(flags.target);
+    const vec = vecFlag(flags.vec);
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target, vecSize: vec });
     selectMods(fa, file, flags.mod);
