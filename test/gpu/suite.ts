@@ -70,6 +70,18 @@ async function runAll(out: string): Promise<void> {
         }
       }
     }
+    // f16 inputs: the same three checks for one score mod and one mask pairing.
+    for (const c of PARTS.has("checks") ? CASES.filter((x) => x.label === "kv-bias" || x.label === "softcap+causal") : []) {
+      const name = `check ${c.label} small f16`;
+      try {
+        const r = await sup.bench(job(c, SMALL, { dtype: "f16", checks: { jsReference: true, bounds: true } }));
+        checks.push(r);
+        result(name, r.ok && r.dtype === "f16", r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; "));
+        if (!r.ok) say(formatBench(r));
+      } catch (e) {
+        result(name, false, e instanceof Error ? e.message : String(e));
+      }
+    }
     saved.checks = checks;
 
     // ---- 2. fault injection on the real GPU ----

@@ -5,7 +5,7 @@
 // need their real structure), and only problems too large for the JS reference are.
 import type { Tensor } from "../../index";
 import { DslError } from "../dsl";
-import { bf16Bits, bf16FromBits, encodeValues } from "../dtypes";
+import { bf16Bits, bf16FromBits, encodeValues, f16Bits, f16FromBits } from "../dtypes";
 import { allocationElements, resolveShape, resolveStrides, type DimValues } from "../layout";
 import { createRng, sampleTensor, type SampleTensor } from "../sample";
 
@@ -54,8 +54,9 @@ export function auxData(decl: Tensor, dims: DimValues, seed: number): AuxData {
   return { name: decl.name, dtype: decl.dtype.name, shape, strides, allocElements, bytes, sample: null };
 }
 
-/** bf16 standard normals, seeded. values: the bf16-rounded numbers (for the JS reference). */
-export function randomBf16(n: number, seed: number, keepValues: boolean): { bytes: Uint8Array; values: Float64Array | null } {
+/** 16-bit float (bf16 or f16) standard normals, seeded. values: the rounded numbers (for the JS reference). */
+export function randomHalf(n: number, seed: number, dtype: "bf16" | "f16", keepValues: boolean): { bytes: Uint8Array; values: Float64Array | null } {
+  const [toBits, fromBits] = dtype === "bf16" ? [bf16Bits, bf16FromBits] : [f16Bits, f16FromBits];
   const rng = createRng(seed);
   const bytes = new Uint8Array(n * 2);
   const u16 = new Uint16Array(bytes.buffer);
@@ -63,9 +64,9 @@ export function randomBf16(n: number, seed: number, keepValues: boolean): { byte
   for (let i = 0; i < n; i++) {
     let x = rng.normal();
     if (x === 0) x = 1e-3;  // never zeros
-    const b = bf16Bits(x);
+    const b = toBits(x);
     u16[i] = b;
-    if (values) values[i] = bf16FromBits(b);
+    if (values) values[i] = fromBits(b);
   }
   return { bytes, values };
 }

@@ -11,7 +11,7 @@ import { referenceAttention } from "../reference";
 import { resolveDims } from "../sample";
 import { bitwiseCheck, decode16, decodeF32, errorCheck } from "./compare";
 import { ptxasInfo } from "./compileInfo";
-import { auxData, randomBf16, rotated, type AuxData } from "./data";
+import { auxData, randomHalf, rotated, type AuxData } from "./data";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
 import { FLAG_SKIP_KV_AFTER_Q, packAttnParams, type ModParams } from "./params";
 import { buildProgram, mmaBlock, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
@@ -139,7 +139,6 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
   const dev = openDevice();
   const checks: CheckOptions = { ...DEFAULT_CHECKS, ...job.checks };
   const dtype = job.dtype ?? "bf16";
-  if (dtype !== "bf16") throw new RunnerError({ kind: "internal", mod: job.mod, message: "the runner's sample inputs are bf16; f16 runs are not supported yet" });
   const shape: Required<Shape> = { Hkv: job.shape.H, ...job.shape };
   if (shape.D !== 64 && shape.D !== 128) throw new RunnerError({ kind: "internal", mod: job.mod, message: `head dim D = ${shape.D}: the kernels support 64 and 128` });
   if (shape.H % shape.Hkv !== 0) throw new RunnerError({ kind: "internal", mod: job.mod, message: `Hkv = ${shape.Hkv} must divide H = ${shape.H}` });
@@ -205,7 +204,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
 
     // Q, K, V: one random set, more sets rotated by whole rows (fresh addresses, same distribution).
     const qN = B * H * Q * D, kN = B * Hkv * KV * D;
-    const q0 = randomBf16(qN, 11, wantJs), k0 = randomBf16(kN, 12, wantJs), v0 = randomBf16(kN, 13, wantJs);
+    const q0 = randomHalf(qN, 11, dtype, wantJs), k0 = randomHalf(kN, 12, dtype, wantJs), v0 = randomHalf(kN, 13, dtype, wantJs);
     const sets = Math.max(1, job.timing?.inputSets ?? 1);
     const qkv: { q: bigint; k: bigint; v: bigint }[] = [];
     for (let s = 0; s < sets; s++) {
@@ -278,7 +277,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       results.push({ name: "bounds", ok: true, detail: "every aux index in range" });
     }
 
-    // ---- the V-lane build, poisoned output first (0xFFFF is NaN in bf16) ----
+    // ---- the V-lane build, poisoned output first (0xFFFF is NaN in bf16 and in f16) ----
     hooks.progress("launch", name);
     native.memset(o, 0xff, oBytes);
     await guarded("the vectorized run", primary, () => native.launch(launch(vecC, "mma", o)));

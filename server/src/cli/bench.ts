@@ -12,11 +12,12 @@ import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../
 import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
-const SPEC = { mod: "string", pair: "string", vec: "int", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", help: "boolean" } as const;
-const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
+const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", help: "boolean" } as const;
+const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
   --mod NAME      the mod to run (default: every mod in the file, one by one)
   --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
   --vec V         override the mod's vecSize
+  --dtype T       Q/K/V/O element type: bf16 (default) or f16
   --sweep         V in {1..128} x align in {elem, 4, 8, 16}: TFLOPS table
   --shape ...     problem size (default 1,16,8192,8192,128)
   --reps N        timed repetitions (default 50)
@@ -38,11 +39,11 @@ export function parseShape(s: string): Shape {
   return Hkv === undefined ? { B, H, Q, KV, D } : { B, H, Q, KV, D, Hkv };
 }
 
-interface Plan { mods: ModFact[]; shape: Shape; vec?: number; sweep: boolean; pair?: string }
+interface Plan { mods: ModFact[]; shape: Shape; dtype: "bf16" | "f16"; vec?: number; sweep: boolean; pair?: string }
 
 function describePlan(file: string, fa: FileAnalysis, p: Plan): string[] {
   const s = p.shape;
-  return p.mods.map((m) => `${p.sweep ? "sweep" : "bench"} ${m.name} (${m.kind} mod, ${p.sweep ? "V in {1..128} x align in {elem, 4, 8, 16}" : `V=${p.vec ?? m.vecSize}`}${p.pair ? `, with ${p.pair}` : ""}) on B${s.B} H${s.H} Q${s.Q} KV${s.KV} D${s.D} bf16: ${m.loads.length} aux load(s)${m.loads.length ? ": " + m.loads.map((l) => `${l.text} ${l.class} ${l.widthBytes} B`).join(", ") : ""}`)
+  return p.mods.map((m) => `${p.sweep ? "sweep" : "bench"} ${m.name} (${m.kind} mod, ${p.sweep ? "V in {1..128} x align in {elem, 4, 8, 16}" : `V=${p.vec ?? m.vecSize}`}${p.pair ? `, with ${p.pair}` : ""}) on B${s.B} H${s.H} Q${s.Q} KV${s.KV} D${s.D} ${p.dtype}: ${m.loads.length} aux load(s)${m.loads.length ? ": " + m.loads.map((l) => `${l.text} ${l.class} ${l.widthBytes} B`).join(", ") : ""}`)
     .concat(fa.diagnostics.filter((d) => d.severity === "warning").map((d) => `warning ${file}:${d.range.start.line + 1}: ${d.message}`));
 }
 
@@ -55,6 +56,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const file = singleFile(positional);
     const vec = vecFlag(flags.vec, 128);
     const shape = flags.shape ? parseShape(flags.shape) : DEFAULT_SHAPE;
+    if (flags.dtype !== undefined && flags.dtype !== "bf16" && flags.dtype !== "f16") throw new UsageError(`--dtype must be bf16 or f16, got '${flags.dtype}'`);
+    const dtype: "bf16" | "f16" = flags.dtype ?? "bf16";
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
     let mods: ModFact[];
@@ -70,7 +73,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (!flags.mod) throw new UsageError("--pair needs --mod");
       if (!fa.mods.some((m) => m.name === flags.pair)) throw new UsageError(`${file}: no mod named '${flags.pair}' (mods: ${fa.mods.map((m) => m.name).join(", ")})`);
     }
-    const plan: Plan = { mods, shape, vec, sweep: flags.sweep === true, pair: flags.pair };
+    const plan: Plan = { mods, shape, dtype, vec, sweep: flags.sweep === true, pair: flags.pair };
 
     const probe = native.probe();
     if (!probe.ok) {
@@ -85,7 +88,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     let failed = false;
     try {
       for (const m of mods) {
-        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, skipKvAfterQ: flags["causal-skip"] === true, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
+        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, skipKvAfterQ: flags["causal-skip"] === true, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
         try {
           if (plan.sweep) {
             const r = await sup.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });

@@ -7,7 +7,8 @@ import { analyze } from "../../../server/src/analysis/index";
 import type { Obligation } from "../../../server/src/analysis/facts";
 import { bitwiseCheck, decode16, errorCheck } from "../../../runtime/src/runner/compare";
 import { ptxasInfo } from "../../../runtime/src/runner/compileInfo";
-import { randomBf16, rotated } from "../../../runtime/src/runner/data";
+import { randomHalf, rotated } from "../../../runtime/src/runner/data";
+import { bf16FromBits, f16FromBits } from "../../../runtime/src/dtypes";
 import { checkObligation, kernelObligations, type BoundTensor } from "../../../runtime/src/runner/obligations";
 import { mmaSmemBytes, prepareMod, readGeometry, withAlign } from "../../../runtime/src/runner/source";
 
@@ -124,8 +125,18 @@ describe("sweep sources", () => {
 });
 
 describe("input data", () => {
+  it("random f16 inputs hold the f16 bits of their values, bf16 the bf16 bits", () => {
+    for (const [dtype, fromBits] of [["f16", f16FromBits], ["bf16", bf16FromBits]] as const) {
+      const { bytes, values } = randomHalf(1024, 5, dtype, true);
+      const u16 = new Uint16Array(bytes.buffer);
+      expect(values!.every((x, i) => x === fromBits(u16[i]!) && x !== 0 && Number.isFinite(x))).toBe(true);
+    }
+    // The same seed gives different bits in the two formats (f16 keeps 10 mantissa bits, bf16 7).
+    expect(randomHalf(64, 5, "f16", false).bytes).not.toEqual(randomHalf(64, 5, "bf16", false).bytes);
+  });
+
   it("random bf16 inputs have no zeros and rotate by whole rows", () => {
-    const { bytes, values } = randomBf16(4096, 3, true);
+    const { bytes, values } = randomHalf(4096, 3, "bf16", true);
     expect(values!.every((x) => x !== 0 && Number.isFinite(x))).toBe(true);
     const r = rotated(bytes, 128, 3);
     expect(r.subarray(0, 128)).toEqual(bytes.subarray(384, 512));
