@@ -25,7 +25,9 @@ die() { echo "[e2e:host] ERROR: $*" >&2; exit 1; }
 
 # ---- Debian packages (only what is missing; installing needs root) ----------------------------
 missing=()
-for p in chromium ripgrep libkrb5-dev; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# "install ok installed" only: a removed package can linger as "deinstall ok config-files".
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+for p in chromium ripgrep libkrb5-dev; do installed "$p" || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
   [ "$(id -u)" = 0 ] || die "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install -y ${missing[*]})"
   say "apt-get install ${missing[*]}"
