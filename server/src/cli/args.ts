@@ -129,3 +129,14 @@ export function vecFlag(value: number | undefined, max = Infinity): number | und
   }
   return value;
 }
+
+/**
+ * Reports a usage or input error the same way in every command: the message (and `{ error }` on
+ * stdout with --json), then the usage text unless the input itself was the problem. Exit 2.
+ */
+export function reportUsageError(command: string, err: UsageError, io: Io, usage: string, json = false): number {
+  io.err(`scoremod ${command}: ${err.message}\n`);
+  if (json) io.out(JSON.stringify({ error: err.message }) + "\n");
+  else if (!(err instanceof InputError)) io.err(usage);
+  return EXIT.usage;
+}

@@ -9,7 +9,7 @@ import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
 import { benchDiagnosed } from "../../../runtime/src/runner/index";
 import { formatBench, formatSweep } from "../../../runtime/src/runner/format";
 import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../../../runtime/src/runner/types";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, vecFlag, type Io } from "./args";
+import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
 const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", help: "boolean" } as const;
@@ -115,9 +115,6 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     return failed ? EXIT.errors : EXIT.ok;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.err(`scoremod bench: ${err.message}\n`);
-    if (json) io.out(JSON.stringify({ error: err.message }) + "\n");
-    else if (!(err instanceof InputError)) io.err(USAGE);
-    return EXIT.usage;
+    return reportUsageError("bench", err, io, USAGE, json);
   }
 }

@@ -5,7 +5,7 @@ import { analyze } from "../analysis/index";
 import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analysis/facts";
 import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, targetFlag, vecFlag, type Io } from "./args";
+import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
 
 const SPEC = { target: "string", vec: "int", json: "boolean", help: "boolean" } as const;
 const USAGE = `usage: scoremod check FILE [--target T] [--vec V] [--json]
@@ -33,10 +33,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     return analysis.diagnostics.some((d) => d.severity === "error") ? EXIT.errors : EXIT.ok;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.err(`scoremod check: ${err.message}\n`);
-    if (json) io.out(JSON.stringify({ error: err.message }) + "\n");
-    else if (!(err instanceof InputError)) io.err(USAGE);
-    return EXIT.usage;
+    return reportUsageError("check", err, io, USAGE, json);
   }
 }
 

@@ -7,7 +7,7 @@ import { CodegenError, generateCuda, type GeneratedCuda } from "../codegen/cuda"
 import { groupBySource, parsePtx } from "../codegen/ptxMap";
 import { checkProof, describeMismatch } from "../codegen/ptxProof";
 import { NvccError, NvccMissingError, compileToPtx } from "../toolchain/nvcc";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, targetFlag, vecFlag, type Io } from "./args";
+import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
 const SPEC = { mod: "string", target: "string", vec: "int", ptx: "boolean", help: "boolean" } as const;
@@ -36,11 +36,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     }
     return await printPtx(gens, fa.target, file, text, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`scoremod cuda: ${err.message}\n`);
-      if (!(err instanceof InputError) && !/no mod named/.test(err.message)) io.err(USAGE);
-      return EXIT.usage;
-    }
+    if (err instanceof UsageError) return reportUsageError("cuda", err, io, USAGE);
     if (err instanceof GenerationBlocked || err instanceof CodegenError || err instanceof NvccMissingError || err instanceof NvccError) {
       io.err(`scoremod cuda: ${err.message}\n`);
       return EXIT.errors;

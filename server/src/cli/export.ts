@@ -6,7 +6,7 @@ import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "../codegen/cudaExpr";
 import { exportFa4 } from "../codegen/exportFa4";
 import { exportFlex } from "../codegen/exportFlex";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, singleFile, targetFlag, vecFlag, type Io } from "./args";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
 const SPEC = { to: "string", mod: "string", target: "string", vec: "int", out: "string", help: "boolean" } as const;
@@ -42,11 +42,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     } else io.out(out.text);
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.err(`scoremod export: ${err.message}\n`);
-      if (!(err instanceof InputError) && !/no mod named/.test(err.message)) io.err(USAGE);
-      return EXIT.usage;
-    }
+    if (err instanceof UsageError) return reportUsageError("export", err, io, USAGE);
     if (err instanceof GenerationBlocked || err instanceof CodegenError) {
       io.err(`scoremod export: ${err.message}\n`);
       return EXIT.errors;

@@ -2,7 +2,7 @@
 // located message when a mod (or the declarations it depends on) has errors.
 import type { Diagnostic, FileAnalysis, ModFact } from "../analysis/facts";
 import type { Range } from "../analysis/ir";
-import { UsageError } from "./args";
+import { InputError } from "./args";
 
 /** The file has errors that stop code generation; the message lists them (exit 1). */
 export class GenerationBlocked extends Error {}
@@ -17,12 +17,12 @@ export function formatDiag(file: string, d: Diagnostic): string {
   return `${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`;
 }
 
-/** The mods to generate: the named one, or every mod. Throws UsageError / GenerationBlocked. */
+/** The mods to generate: the named one, or every mod. Throws InputError / GenerationBlocked. */
 export function selectMods(fa: FileAnalysis, file: string, name: string | undefined): ModFact[] {
   if (fa.mods.length === 0) throw new GenerationBlocked(`${file}: declares no scoreMod or maskMod: nothing to generate`);
   const mods = name === undefined ? fa.mods : fa.mods.filter((m) => m.name === name);
   if (mods.length === 0) {
-    throw new UsageError(`${file}: no mod named '${name}' (mods: ${fa.mods.map((m) => m.name).join(", ")})`);
+    throw new InputError(`${file}: no mod named '${name}' (mods: ${fa.mods.map((m) => m.name).join(", ")})`);
   }
   const errors = fa.diagnostics.filter((d) => d.severity === "error");
   // Errors outside every mod (declarations, options) affect all mods; errors inside a mod, only it.

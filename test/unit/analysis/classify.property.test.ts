@@ -5,18 +5,8 @@
 import { describe, expect, it } from "vitest";
 import type { Expr, MathFn } from "../../../server/src/analysis/ir";
 import type { TargetId } from "../../../server/src/analysis/targets";
+import { prng } from "../../fuzz/generate";
 import { add, b, bin, call, classify, cond, dim, h, konst, kv, load, local, mul, neg, num, q, ret, s, sub, tensorFact } from "./classifyHelpers";
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Gen { rnd: () => number; pick<T>(xs: readonly T[]): T; int(lo: number, hi: number): number }
 function gen(seed: number): Gen {
