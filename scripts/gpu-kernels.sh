@@ -35,7 +35,36 @@ build() {
     | sed -E "s/ptxas info *: //" > "$BUILD/resources.txt" || true
 }
 
+# The Hopper kernel's harness (test/gpu/kernels/w_*.cu + wg_harness.cu).
+build_wg() {
+  local src=$ROOT/test/gpu/kernels
+  local inc="-I$ROOT/csrc/kernels -I$src"
+  local objs=() pids=() f o
+  for f in "$src"/w_*.cu "$src"/wg_harness.cu; do
+    o=$BUILD/$(basename "${f%.cu}").o
+    objs+=("$o")
+    if [[ ! -f $o || $f -nt $o || -n $(find "$ROOT/csrc/kernels" "$src" -name '*.cuh' -newer "$o" -o -name '*.h' -newer "$o" 2>/dev/null | head -1) ]]; then
+      "$NVCC" -O3 -std=c++17 $ARCH $inc -Xptxas -v -c "$f" -o "$o" >"$o.log" 2>&1 &
+      pids+=($!)
+    fi
+  done
+  local fail=0 pid
+  for pid in "${pids[@]}"; do wait "$pid" || fail=1; done
+  if (( fail )); then cat "$BUILD"/w*.o.log >&2; echo "build failed" >&2; exit 1; fi
+  "$NVCC" $ARCH "${objs[@]}" -o "$BUILD/wg_harness"
+  grep -h -A3 "Compiling entry function 'sm_attn_fwd_wgmma_" "$BUILD"/w_*.o.log | grep -E "entry|registers|spill" \
+    | sed -E "s/ptxas info *: //" > "$BUILD/wg_resources.txt" || true
+  if grep -h "C75[0-9][0-9]" "$BUILD"/w_*.o.log; then echo "ptxas reported wgmma serialisation (C75xx) above" >&2; exit 1; fi
+}
+
 case "${1:-run}" in
+  build-wg) build_wg; echo "built $BUILD/wg_harness" ;;
+  run-wg)
+    [[ -x $BUILD/wg_harness ]] || build_wg
+    nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.max.sm,temperature.gpu,power.draw --format=csv | tee "$LOGS/gpu.txt" || true
+    "$BUILD/wg_harness" "${@:2}" 2>&1 | tee "$LOGS/wg_harness.log"
+    exit "${PIPESTATUS[0]}"
+    ;;
   build) build; echo "built $BUILD/harness" ;;
   run)
     [[ -x $BUILD/harness ]] || build
@@ -52,5 +81,5 @@ case "${1:-run}" in
     sed -n '/^peer table/,$p' "$LOGS/peer.log"
     exit $(( hrc != 0 || prc != 0 ))
     ;;
-  *) echo "usage: $0 build|run" >&2; exit 2 ;;
+  *) echo "usage: $0 build|run|build-wg|run-wg [harness args]" >&2; exit 2 ;;
 esac

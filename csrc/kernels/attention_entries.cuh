@@ -6,9 +6,14 @@
 // Selection macros (optional): SM_ATTN_DTYPE_BF16 / SM_ATTN_DTYPE_F16 and SM_ATTN_D64 /
 // SM_ATTN_D128; with none of a pair defined, both of that pair are built. SM_ATTN_ENTRY_SUFFIX
 // (default empty) lets several mods share one program (the test harness links many).
+// SM_ATTN_WGMMA (sm_90a builds only, mods of V <= 2) adds the Hopper kernel:
+//   sm_attn_fwd_wgmma_<bf16|f16>_d<64|128><SM_ATTN_ENTRY_SUFFIX>  taking `const SmWgParams`
 #pragma once
 #include "attention_mma.cuh"
 #include "reference_fp32.cuh"
+#ifdef SM_ATTN_WGMMA
+#include "attention_wgmma.cuh"
+#endif
 
 // Bounds-checked build: sm_bounds_report (scoremod_abi.cuh) records the first out-of-range aux
 // index. In whole-program compilation (NVRTC's and nvcc's default) the header's extern
@@ -46,15 +51,32 @@ __device__ SmBoundsReport sm_bounds_report;
     sm_ref::attn_ref<T, D>(p);                                                                        \
   }
 
+#ifdef SM_ATTN_WGMMA
+// __launch_bounds__(384, 1) gives the kernel a register cap at entry (168), which setmaxnreg
+// needs; the producer warpgroup then drops to 24 and the consumers rise to 240.
+#define SM_ATTN_DEFINE_WG_ENTRY_(T, tname, D)                                                         \
+  extern "C" __global__ void __launch_bounds__(SM_ATTN_WG_THREADS, 1)                                  \
+  SM_ATTN_CAT_(sm_attn_fwd_wgmma_##tname##_d##D, SM_ATTN_ENTRY_SUFFIX)(const __grid_constant__ SmWgParams p) { \
+    extern __shared__ __align__(1024) unsigned char sm_attn_wg_smem[];                                \
+    sm_wg::attn_fwd<T, D>(p, sm_attn_wg_smem);                                                        \
+  }
+#else
+#define SM_ATTN_DEFINE_WG_ENTRY_(T, tname, D)
+#endif
+
 #if defined(SM_ATTN_DTYPE_BF16) && defined(SM_ATTN_D64)
 SM_ATTN_DEFINE_ENTRIES_(__nv_bfloat16, bf16, 64)
+SM_ATTN_DEFINE_WG_ENTRY_(__nv_bfloat16, bf16, 64)
 #endif
 #if defined(SM_ATTN_DTYPE_BF16) && defined(SM_ATTN_D128)
 SM_ATTN_DEFINE_ENTRIES_(__nv_bfloat16, bf16, 128)
+SM_ATTN_DEFINE_WG_ENTRY_(__nv_bfloat16, bf16, 128)
 #endif
 #if defined(SM_ATTN_DTYPE_F16) && defined(SM_ATTN_D64)
 SM_ATTN_DEFINE_ENTRIES_(__half, f16, 64)
+SM_ATTN_DEFINE_WG_ENTRY_(__half, f16, 64)
 #endif
 #if defined(SM_ATTN_DTYPE_F16) && defined(SM_ATTN_D128)
 SM_ATTN_DEFINE_ENTRIES_(__half, f16, 128)
+SM_ATTN_DEFINE_WG_ENTRY_(__half, f16, 128)
 #endif

@@ -29,6 +29,20 @@
    ((staged) ? SM_ATTN_BLOCK_M * SM_ATTN_BLOCK_N * 4 : 0))
 /* grid = (ceil(Q / SM_ATTN_BLOCK_M), H, B), block = (SM_ATTN_MMA_THREADS, 1, 1). */
 
+/* ---- Hopper kernel (attention_wgmma.cuh): sm_attn_fwd_wgmma_<dtype>_d<D>, sm_90a only ---- */
+/* One producer warpgroup (TMA) and two consumer warpgroups of 64 query rows each. */
+#define SM_ATTN_WG_THREADS 384
+#define SM_ATTN_WG_BLOCK_M 128
+#define SM_ATTN_WG_BLOCK_N 128
+/* Q tile + 2-stage K and V rings (16-bit elements), 9 mbarriers, and 1024 bytes of slack: the
+ * kernel rounds the dynamic shared memory base up to the 1024-byte swizzle atom. */
+#define SM_ATTN_WG_SMEM_BYTES(D) ((SM_ATTN_WG_BLOCK_M * (D) + 4 * SM_ATTN_WG_BLOCK_N * (D)) * 2 + 72 + 1024)
+/* Its one parameter, SmWgParams: three 128-byte tensor maps (Q, K, V), then SmAttnParams at
+ * byte SM_ATTN_WG_PARAMS_OFFSET; the struct is padded to a multiple of 64 bytes. */
+#define SM_ATTN_WG_PARAMS_OFFSET 384
+#define SM_ATTN_WG_PARAMS_BYTES 896
+/* grid = (ceil(Q / SM_ATTN_WG_BLOCK_M), H, B), block = (SM_ATTN_WG_THREADS, 1, 1). */
+
 /* ---- fp32 reference kernel (reference_fp32.cuh): sm_attn_fwd_ref_<dtype>_d<D> ---- */
 #define SM_ATTN_REF_WARPS 4
 #define SM_ATTN_REF_ROWS_PER_WARP 4

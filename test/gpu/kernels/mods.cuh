@@ -21,6 +21,14 @@ static __device__ __forceinline__ void sm_kvBias_v8(float (&s)[8], int b, int h,
 #pragma unroll
   for (int j = 0; j < 8; ++j) s[j] = __fadd_rn(s[j], __bfloat162float(e[j]));
 }
+static __device__ __forceinline__ void sm_kvBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
+  const __nv_bfloat16* t = static_cast<const __nv_bfloat16*>(p.aux[0].data);
+  long long i = ((long long)b * p.dims[1] + h) * p.dims[3] + kv0;  // contiguous, 4 B: one b32 load
+  if (!SM_CHECK_INDEX(0, 2, i + 1, p.aux[0].numel, b, h, q, kv0 + 1)) i = 0;
+  const __nv_bfloat162 w = *reinterpret_cast<const __nv_bfloat162*>(t + i);
+  s[0] = __fadd_rn(s[0], __low2float(w));
+  s[1] = __fadd_rn(s[1], __high2float(w));
+}
 
 // softcap: cap * tanh(s / cap), cap = fscalars[0]
 static __device__ __forceinline__ float sm_softcap_lane(float s, float cap) {

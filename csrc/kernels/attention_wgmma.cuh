@@ -1,0 +1,429 @@
+// Hopper (sm_90a) forward attention with the score/mask mods inlined, in the class of
+// FlashAttention-3: TMA loads of Q, K, V (128B swizzle) on mbarriers into a 2-stage K/V ring,
+// one producer warpgroup and two consumer warpgroups (setmaxnreg 24 / 240), S = Q K^T by
+// wgmma from shared memory, O += P V by wgmma with P from registers, online softmax in the
+// log2 domain. Consumers overlap the softmax of tile j with the matrix work of tiles j and
+// j-1 (intra-warpgroup overlap) and take turns issuing their GEMMs (ping-pong), so one
+// warpgroup's exponentials run while the other's GEMMs occupy the tensor cores.
+//
+// Mods: the wgmma accumulator gives a thread adjacent kv pairs of two rows, so mods run on
+// pairs (SM_VEC and SM_MASK_VEC <= 2), through the same sm_mods::score_pair / mask_pair as the
+// portable kernel. Wider mods run on the portable kernel (attention_mma.cuh).
+//
+// Facts relied on (wgmma fragment layouts, descriptors, TMA and mbarrier rules) are listed with
+// their sources in notes/hopper-kernel.md. Device code only; the entry points and the launch
+// contract are in attention_entries.cuh and README.md.
+#pragma once
+#include "attention_mods.cuh"
+#include "wgmma_ops.cuh"
+
+#ifndef SM_WG_OVERLAP
+#define SM_WG_OVERLAP 1  // softmax of tile j overlaps S_j and P_{j-1} V_{j-1}
+#endif
+#ifndef SM_WG_PINGPONG
+#define SM_WG_PINGPONG 1  // the two consumer warpgroups take turns issuing GEMMs (needs OVERLAP)
+#endif
+
+// The driver's CUtensorMap: 128 opaque bytes, 64-byte aligned (cuda.h is a host header that
+// NVRTC cannot include). The host encodes it with cuTensorMapEncodeTiled.
+struct alignas(64) SmTmaDesc { unsigned long long opaque[16]; };
+
+// The Hopper kernel's one parameter: tensor maps for Q, K, V ([B, H, S, D] as rank 4, box
+// {64, 128, 1, 1}, 128B swizzle), then the common parameters. Mirrored by the host
+// (runtime/src/runner/params.ts); SM_ATTN_WG_PARAMS_BYTES in attention_launch.h.
+struct SmWgParams {
+  SmTmaDesc tq, tk, tv;
+  SmAttnParams p;
+};
+static_assert(sizeof(SmWgParams) == SM_ATTN_WG_PARAMS_BYTES, "SmWgParams layout changed: update the host mirror");
+static_assert(__builtin_offsetof(SmWgParams, p) == SM_ATTN_WG_PARAMS_OFFSET, "SmWgParams.p moved: update the host mirror");
+
+namespace {
+namespace sm_wg {
+
+using sm_mods::mask_pair;
+using sm_mods::score_pair;
+
+static_assert(!SM_HAS_SCORE_MOD || SM_VEC <= 2, "the Hopper kernel runs mods on accumulator pairs: SM_VEC must be 1 or 2");
+static_assert(!SM_HAS_MASK_MOD || SM_MASK_VEC <= 2, "the Hopper kernel runs mods on accumulator pairs: SM_MASK_VEC must be 1 or 2");
+static_assert(!SM_WG_PINGPONG || SM_WG_OVERLAP, "SM_WG_PINGPONG needs SM_WG_OVERLAP");
+
+constexpr int BM = SM_ATTN_WG_BLOCK_M;  // 128 query rows: 64 per consumer warpgroup
+constexpr int BN = SM_ATTN_WG_BLOCK_N;  // 128 kv columns per S tile
+constexpr int STAGES = 2;
+constexpr int PANEL = 64;               // elements per 128-byte swizzle row (TMA box width)
+constexpr float LOG2E = 1.4426950408889634f;
+static_assert(BM == 128 && BN == 128, "tile sizes are wired into the wgmma shapes below");
+
+__device__ __forceinline__ uint32_t smem_u32(const void* p) { return static_cast<uint32_t>(__cvta_generic_to_shared(p)); }
+
+// ---- mbarrier, TMA, fences ----
+__device__ __forceinline__ void mbar_init(uint32_t bar, uint32_t count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count));
+}
+__device__ __forceinline__ void mbar_expect_tx(uint32_t bar, uint32_t bytes) {
+  asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes) : "memory");
+}
+__device__ __forceinline__ void mbar_arrive(uint32_t bar) {
+  asm volatile("mbarrier.arrive.shared::cta.b64 _, [%0];\n" ::"r"(bar) : "memory");
+}
+__device__ __forceinline__ void mbar_wait(uint32_t bar, uint32_t parity) {
+  uint32_t done;
+  do {
+    asm volatile("{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\nselp.u32 %0, 1, 0, p;\n}\n"
+                 : "=r"(done) : "r"(bar), "r"(parity) : "memory");
+  } while (!done);
+}
+__device__ __forceinline__ void tma_load_4d(uint32_t dst, const SmTmaDesc* map, uint32_t bar, int c0, int c1, int c2, int c3) {
+  asm volatile(
+      "cp.async.bulk.tensor.4d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5, %6}], [%2];\n"
+      ::"r"(dst), "l"(map), "r"(bar), "r"(c0), "r"(c1), "r"(c2), "r"(c3) : "memory");
+}
+__device__ __forceinline__ void tma_prefetch_desc(const SmTmaDesc* map) {
+  asm volatile("prefetch.tensormap [%0];\n" ::"l"(map) : "memory");
+}
+
+// ---- wgmma plumbing ----
+__device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
+__device__ __forceinline__ void wg_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
+template <int N>
+__device__ __forceinline__ void wg_wait() { asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory"); }
+// Keeps the compiler from moving reads or writes of these registers across the asynchronous
+// wgmma region (otherwise ptxas serialises the wgmmas or reads accumulators too early).
+template <int N>
+__device__ __forceinline__ void reg_fence(float (&a)[N]) {
+#pragma unroll
+  for (int i = 0; i < N; ++i) asm volatile("" : "+f"(a[i])::"memory");
+}
+template <int N>
+__device__ __forceinline__ void reg_fence(uint32_t (&a)[N]) {
+#pragma unroll
+  for (int i = 0; i < N; ++i) asm volatile("" : "+r"(a[i])::"memory");
+}
+
+// Shared-memory matrix descriptor, 128-byte swizzle (tiles are 1024-byte aligned).
+__device__ __forceinline__ uint64_t make_desc(uint32_t addr, uint32_t lbo, uint32_t sbo) {
+  return static_cast<uint64_t>((addr & 0x3FFFF) >> 4) | (static_cast<uint64_t>(lbo >> 4) << 16) |
+         (static_cast<uint64_t>(sbo >> 4) << 32) | (1ull << 62);
+}
+
+// Named barriers for the ping-pong (ids 0..7 left to others; bar 0 is __syncthreads).
+__device__ __forceinline__ void named_sync(int id) { asm volatile("bar.sync %0, 256;\n" ::"r"(id) : "memory"); }
+__device__ __forceinline__ void named_arrive(int id) { asm volatile("bar.arrive %0, 256;\n" ::"r"(id) : "memory"); }
+constexpr int PP_BAR = 8;
+
+__device__ __forceinline__ float ex2(float x) {
+  float y;
+  asm("ex2.approx.ftz.f32 %0, %1;\n" : "=f"(y) : "f"(x));
+  return y;
+}
+
+template <typename T> __device__ __forceinline__ uint32_t pack2(float lo, float hi);
+template <> __device__ __forceinline__ uint32_t pack2<__nv_bfloat16>(float lo, float hi) {
+  __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
+  return *reinterpret_cast<uint32_t*>(&v);
+}
+template <> __device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi) {
+  __half2 v = __floats2half2_rn(lo, hi);
+  return *reinterpret_cast<uint32_t*>(&v);
+}
+
+// Shared memory: Q [D/64 panels][BM][64], K and V rings [STAGES][D/64 panels][BN][64], then
+// the barriers. Every tile starts on a 1024-byte boundary (the swizzle atom).
+template <int D>
+struct Smem {
+  static constexpr int Q_BYTES = BM * D * 2;
+  static constexpr int KV_BYTES = BN * D * 2;
+  static constexpr int K_OFF = Q_BYTES;
+  static constexpr int V_OFF = K_OFF + STAGES * KV_BYTES;
+  static constexpr int BAR_OFF = V_OFF + STAGES * KV_BYTES;
+  // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S]
+  static constexpr int BYTES = BAR_OFF + 8 * (1 + 4 * STAGES);
+};
+static_assert(SM_ATTN_WG_SMEM_BYTES(128) >= Smem<128>::BYTES + 1024, "attention_launch.h's smem formula is too small");
+static_assert(SM_ATTN_WG_SMEM_BYTES(64) >= Smem<64>::BYTES + 1024, "attention_launch.h's smem formula is too small");
+
+// The kv range a block visits: [0, kv_end), in tiles of BN.
+__device__ __forceinline__ int kv_tiles(const SmAttnParams& p, int q0) {
+  int kv_end = p.KV;
+  if (p.flags & SM_ATTN_FLAG_SKIP_KV_AFTER_Q) kv_end = min(kv_end, min(q0 + BM, p.Q));
+  return kv_end > 0 ? (kv_end + BN - 1) / BN : 0;
+}
+
+template <typename T, int D>
+__device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* smem_raw) {
+  static_assert(D == 64 || D == 128, "head dim must be 64 or 128");
+  using S = Smem<D>;
+  constexpr int NP = D / PANEL;  // 64-column panels (TMA boxes) per tile
+  const SmAttnParams& p = P.p;
+
+  // 1024-byte alignment of the dynamic shared memory is not guaranteed: round up (the launcher
+  // adds 1024 bytes of slack).
+  const uint32_t raw = smem_u32(smem_raw);
+  const uint32_t base = (raw + 1023u) & ~1023u;
+  const uint32_t sQ = base, sK = base + S::K_OFF, sV = base + S::V_OFF, bars = base + S::BAR_OFF;
+  const uint32_t q_full = bars;
+  auto k_full = [&](int s) { return bars + 8 * (1 + s); };
+  auto k_empty = [&](int s) { return bars + 8 * (1 + STAGES + s); };
+  auto v_full = [&](int s) { return bars + 8 * (1 + 2 * STAGES + s); };
+  auto v_empty = [&](int s) { return bars + 8 * (1 + 3 * STAGES + s); };
+
+  const int tid = threadIdx.x;
+  // Warpgroup index, made provably uniform so wgmma and setmaxnreg stay in converged code.
+  const int wg = __shfl_sync(0xffffffffu, tid / 128, 0);
+  const bool skip = (p.flags & SM_ATTN_FLAG_SKIP_KV_AFTER_Q) != 0;
+  const int qblk = skip ? (gridDim.x - 1 - blockIdx.x) : blockIdx.x;
+  const int h = blockIdx.y, b = blockIdx.z;
+  const int hk = h / (p.H / p.Hkv);
+  const int q0 = qblk * BM;
+  const int ntiles = kv_tiles(p, q0);
+
+  if (tid == 0) {
+    mbar_init(q_full, 1);
+    for (int s = 0; s < STAGES; ++s) {
+      mbar_init(k_full(s), 1);
+      mbar_init(v_full(s), 1);
+      mbar_init(k_empty(s), 2);  // one arrival per consumer warpgroup
+      mbar_init(v_empty(s), 2);
+    }
+    asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
+  }
+  __syncthreads();
+
+  if (wg == 0) {
+    // ---- producer: one thread issues every TMA; the other warps only give registers back ----
+    asm volatile("setmaxnreg.dec.sync.aligned.u32 24;\n");
+    if (tid == 0 && ntiles > 0) {
+      tma_prefetch_desc(&P.tq);
+      tma_prefetch_desc(&P.tk);
+      tma_prefetch_desc(&P.tv);
+      mbar_expect_tx(q_full, S::Q_BYTES);
+      for (int pn = 0; pn < NP; ++pn) tma_load_4d(sQ + pn * BM * 128, &P.tq, q_full, pn * PANEL, q0, h, b);
+      for (int j = 0; j < ntiles; ++j) {
+        const int s = j % STAGES;
+        const uint32_t ph = (j / STAGES) & 1;
+        // Rows past KV are filled with zeros by TMA and still count in the transaction bytes.
+        mbar_wait(k_empty(s), ph ^ 1);
+        mbar_expect_tx(k_full(s), S::KV_BYTES);
+        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sK + s * S::KV_BYTES + pn * BN * 128, &P.tk, k_full(s), pn * PANEL, j * BN, hk, b);
+        mbar_wait(v_empty(s), ph ^ 1);
+        mbar_expect_tx(v_full(s), S::KV_BYTES);
+        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sV + s * S::KV_BYTES + pn * BN * 128, &P.tv, v_full(s), pn * PANEL, j * BN, hk, b);
+      }
+    }
+    return;
+  }
+
+  // ---- consumers: warpgroup cw owns query rows q0 + 64 cw .. + 63 ----
+  asm volatile("setmaxnreg.inc.sync.aligned.u32 240;\n");
+  const int cw = wg - 1;
+  const int t = tid % 128, lane = t % 32;
+  const int r = 16 * (t / 32) + lane / 4, c = lane % 4;  // accumulator row r and r + 8, column pair 2c
+  const int qrow = q0 + 64 * cw + r;
+
+  float sacc[BN / 2];   // S tile: element i at (r + 8 ((i >> 1) & 1), 8 (i >> 2) + 2c + (i & 1))
+  float oacc[D / 2];    // O tile: same layout over D columns
+  uint32_t pfrag[BN / 4];  // P as bf16/f16 pairs, the A operand of P V (k-step kk: 4kk .. 4kk+3)
+#pragma unroll
+  for (int i = 0; i < D / 2; ++i) oacc[i] = 0.f;
+  float m[2] = {SM_NEG_INF, SM_NEG_INF}, l[2] = {0.f, 0.f};  // m: running row max, log2 units
+  const float scale = p.softmax_scale;
+
+  // S = Q K^T from stage s (not waited for).
+  auto issue_qk = [&](int s) {
+#pragma unroll
+    for (int kk = 0; kk < D / 16; ++kk) {
+      const uint64_t da = make_desc(sQ + (kk / 4) * BM * 128 + cw * 64 * 128 + (kk % 4) * 32, 16, 1024);
+      const uint64_t db = make_desc(sK + s * S::KV_BYTES + (kk / 4) * BN * 128 + (kk % 4) * 32, 16, 1024);
+      sm_wgops::wgmma_ss_n128(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
+    }
+  };
+  // O += P V from stage s (V is MN-major: trans-b; LBO steps between the 64-column panels).
+  auto issue_pv = [&](int s) {
+#pragma unroll
+    for (int kk = 0; kk < BN / 16; ++kk) {
+      const uint64_t db = make_desc(sV + s * S::KV_BYTES + kk * 16 * 128, BN * 128, 1024);
+      if constexpr (D == 128)
+        sm_wgops::wgmma_rs_n128(static_cast<const T*>(nullptr), oacc, pfrag[4 * kk], pfrag[4 * kk + 1], pfrag[4 * kk + 2], pfrag[4 * kk + 3], db, 1u);
+      else
+        sm_wgops::wgmma_rs_n64(static_cast<const T*>(nullptr), oacc, pfrag[4 * kk], pfrag[4 * kk + 1], pfrag[4 * kk + 2], pfrag[4 * kk + 3], db, 1u);
+    }
+  };
+  // Scale, mods, tail mask, online softmax: S becomes P (fp32); returns the O rescale factors.
+  auto softmax_tile = [&](int j, float (&alpha)[2]) {
+    const int kvt = j * BN;
+#if SM_HAS_SCORE_MOD
+    // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
+    // FMA, as in the portable kernel.
+#pragma unroll
+    for (int i = 0; i < BN / 2; ++i) sacc[i] = __fmul_rn(sacc[i], scale);
+    constexpr float kLog = LOG2E;
+#else
+    const float kLog = scale * LOG2E;  // no score mod: fold the scale into the exponent's FMA
+#endif
+#if SM_HAS_SCORE_MOD || SM_HAS_MASK_MOD
+#pragma unroll
+    for (int i = 0; i < BN / 2; i += 2) {
+      const int q = qrow + 8 * ((i >> 1) & 1), kv = kvt + 8 * (i >> 2) + 2 * c;
+      score_pair(sacc[i], sacc[i + 1], b, h, q, kv, p);
+      mask_pair(sacc[i], sacc[i + 1], b, h, q, kv, p);
+    }
+#endif
+    if (kvt + BN > p.KV) {  // tail tile: columns past KV take no part
+#pragma unroll
+      for (int i = 0; i < BN / 2; ++i)
+        if (kvt + 8 * (i >> 2) + 2 * c + (i & 1) >= p.KV) sacc[i] = SM_NEG_INF;
+    }
+#pragma unroll
+    for (int hr = 0; hr < 2; ++hr) {
+      float mx = SM_NEG_INF;
+#pragma unroll
+      for (int i = 2 * hr; i < BN / 2; i += 4) mx = fmaxf(mx, fmaxf(sacc[i], sacc[i + 1]));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+      const float mnew = fmaxf(m[hr], mx * kLog);
+      // A row with every score masked so far keeps max -inf; subtract 0 so exp2 gives 0, not NaN.
+      const float ml2 = (mnew == SM_NEG_INF) ? 0.f : mnew;
+      alpha[hr] = ex2(m[hr] - ml2);
+      m[hr] = mnew;
+      float sum = 0.f;
+#pragma unroll
+      for (int i = 2 * hr; i < BN / 2; i += 4) {
+        sacc[i] = ex2(fmaf(sacc[i], kLog, -ml2));
+        sacc[i + 1] = ex2(fmaf(sacc[i + 1], kLog, -ml2));
+        sum += sacc[i] + sacc[i + 1];
+      }
+      l[hr] = l[hr] * alpha[hr] + sum;
+    }
+  };
+  auto rescale_o = [&](const float (&alpha)[2]) {
+#pragma unroll
+    for (int i = 0; i < D / 2; ++i) oacc[i] *= alpha[(i >> 1) & 1];
+  };
+  auto pack_p = [&]() {
+#pragma unroll
+    for (int i = 0; i < BN / 4; ++i) pfrag[i] = pack2<T>(sacc[2 * i], sacc[2 * i + 1]);
+  };
+  auto release = [&](uint32_t bar) {
+    if (t == 0) mbar_arrive(bar);
+  };
+#if SM_WG_PINGPONG
+  // Warpgroup cw issues its GEMMs between bar.sync(own) and bar.arrive(other). Both consumer
+  // warpgroups of a block walk the same tiles (n + 1 issue steps each); warpgroup 1 opens the
+  // first turn and skips its last hand-over so no arrival is left pending at exit.
+  auto turn_begin = [&]() { named_sync(PP_BAR + cw); };
+  auto turn_end = [&](bool last) { if (!(cw == 1 && last)) named_arrive(PP_BAR + (1 - cw)); };
+  if (cw == 1 && ntiles > 0) named_arrive(PP_BAR + 0);
+#else
+  auto turn_begin = [&]() {};
+  auto turn_end = [&](bool) {};
+#endif
+
+  if (ntiles > 0) {
+    mbar_wait(q_full, 0);
+#if SM_WG_OVERLAP
+    float alpha[2];
+    // Tile 0: S only.
+    mbar_wait(k_full(0), 0);
+    turn_begin();
+    reg_fence(sacc);
+    wg_fence();
+    issue_qk(0);
+    wg_commit();
+    turn_end(false);
+    wg_wait<0>();
+    reg_fence(sacc);
+    release(k_empty(0));
+    softmax_tile(0, alpha);
+    pack_p();
+    for (int j = 1; j < ntiles; ++j) {
+      const int s = j % STAGES, sp = (j - 1) % STAGES;
+      // Both waits come before the fence: a wait loop between wgmma.fence and a wgmma makes
+      // ptxas inject its own warpgroup.arrive (C7519). V_{j-1} has long been loaded by now.
+      mbar_wait(k_full(s), (j / STAGES) & 1);
+      mbar_wait(v_full(sp), ((j - 1) / STAGES) & 1);
+      turn_begin();
+      reg_fence(sacc);
+      reg_fence(oacc);
+      reg_fence(pfrag);
+      wg_fence();
+      issue_qk(s);
+      wg_commit();
+      issue_pv(sp);
+      wg_commit();
+      turn_end(false);
+      wg_wait<1>();  // S_j done; P_{j-1} V_{j-1} may still run
+      reg_fence(sacc);
+      release(k_empty(s));
+      softmax_tile(j, alpha);
+      wg_wait<0>();
+      reg_fence(oacc);
+      reg_fence(pfrag);
+      release(v_empty(sp));
+      rescale_o(alpha);
+      pack_p();
+    }
+    {  // last P V
+      const int sp = (ntiles - 1) % STAGES;
+      mbar_wait(v_full(sp), ((ntiles - 1) / STAGES) & 1);
+      turn_begin();
+      reg_fence(oacc);
+      reg_fence(pfrag);
+      wg_fence();
+      issue_pv(sp);
+      wg_commit();
+      turn_end(true);
+      wg_wait<0>();
+      reg_fence(oacc);
+      release(v_empty(sp));
+    }
+#else
+    for (int j = 0; j < ntiles; ++j) {
+      const int s = j % STAGES;
+      const uint32_t ph = (j / STAGES) & 1;
+      float alpha[2];
+      mbar_wait(k_full(s), ph);
+      reg_fence(sacc);
+      wg_fence();
+      issue_qk(s);
+      wg_commit();
+      wg_wait<0>();
+      reg_fence(sacc);
+      release(k_empty(s));
+      softmax_tile(j, alpha);
+      rescale_o(alpha);
+      pack_p();
+      mbar_wait(v_full(s), ph);
+      reg_fence(oacc);
+      reg_fence(pfrag);
+      wg_fence();
+      issue_pv(s);
+      wg_commit();
+      wg_wait<0>();
+      reg_fence(oacc);
+      release(v_empty(s));
+    }
+#endif
+  }
+
+  // Normalise and store. A fully masked row (l == 0) writes zeros and lse = -inf.
+#pragma unroll
+  for (int hr = 0; hr < 2; ++hr) {
+    float lt = l[hr];
+    lt += __shfl_xor_sync(0xffffffffu, lt, 1);
+    lt += __shfl_xor_sync(0xffffffffu, lt, 2);
+    const float inv = lt > 0.f ? 1.f / lt : 0.f;
+    const int q = qrow + 8 * hr;
+    if (q < p.Q) {
+      T* go = static_cast<T*>(p.o) + b * p.o_stride_b + h * p.o_stride_h + q * p.o_stride_s;
+#pragma unroll
+      for (int i = 2 * hr; i < D / 2; i += 4)
+        *reinterpret_cast<uint32_t*>(go + 8 * (i >> 2) + 2 * c) = pack2<T>(oacc[i] * inv, oacc[i + 1] * inv);
+      if (p.lse != nullptr && c == 0)
+        p.lse[b * p.lse_stride_b + h * p.lse_stride_h + q] = lt > 0.f ? (m[hr] + log2f(lt)) * 0.6931471805599453f : SM_NEG_INF;
+    }
+  }
+}
+
+}  // namespace sm_wg
+}  // namespace

@@ -1,0 +1,8 @@
+// Hopper harness variant (see wg_variant.cuh).
+#define VARIANT wkvbias_v2_causal
+#define SM_VEC 2
+#define SM_SCORE_MOD(s, b, h, q, kv0, p) sm_kvBias_v2(s, b, h, q, kv0, p)
+#define SM_REF_SCORE_MOD(s, b, h, q, kv, p) sm_kvBias_v1(s, b, h, q, kv, p)
+#define SM_MASK_VEC 1
+#define SM_MASK_MOD(k, b, h, q, kv0, p) sm_causal_v1(k, b, h, q, kv0, p)
+#include "wg_variant.cuh"

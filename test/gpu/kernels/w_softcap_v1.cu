@@ -1,0 +1,5 @@
+// Hopper harness variant (see wg_variant.cuh).
+#define VARIANT wsoftcap_v1
+#define SM_VEC 1
+#define SM_SCORE_MOD(s, b, h, q, kv0, p) sm_softcap_v1(s, b, h, q, kv0, p)
+#include "wg_variant.cuh"
