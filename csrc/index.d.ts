@@ -88,3 +88,9 @@ export function download(ptr: bigint, bytes: number): Buffer;
 export function memset(ptr: bigint, byte: number, bytes: number): void;
 export function memInfo(): { freeBytes: number; totalBytes: number };
 export function globalAddress(module: number, name: string): { ptr: bigint; bytes: number };
+/**
+ * A TMA tensor map (cuTensorMapEncodeTiled) for a 16-bit tensor, as the 128 bytes the Hopper
+ * kernel takes in its parameter: dims innermost first, strides in bytes for dims 1..rank-1, the
+ * box copied per TMA, 128-byte swizzle, out-of-bounds elements read as zero.
+ */
+export function tensorMap(spec: { ptr: bigint; dtype: "bf16" | "f16"; dims: number[]; strides: number[]; box: number[] }): Buffer;

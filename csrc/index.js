@@ -59,7 +59,7 @@ const api = {
   },
 };
 for (const name of ["compile", "init", "loadModule", "unloadModule", "functionInfo", "launch", "time",
-  "alloc", "free", "upload", "download", "memset", "memInfo", "globalAddress"]) {
+  "alloc", "free", "upload", "download", "memset", "memInfo", "globalAddress", "tensorMap"]) {
   api[name] = loaded.addon ? loaded.addon[name] : unavailable(name);
 }
 module.exports = api;

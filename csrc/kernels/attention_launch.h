@@ -34,9 +34,13 @@
 #define SM_ATTN_WG_THREADS 384
 #define SM_ATTN_WG_BLOCK_M 128
 #define SM_ATTN_WG_BLOCK_N 128
-/* Q tile + 2-stage K and V rings (16-bit elements), 9 mbarriers, and 1024 bytes of slack: the
+/* Q tile + SM_WG_STAGES-deep K and V rings (16-bit elements), the mbarriers, and 1024 bytes of slack: the
  * kernel rounds the dynamic shared memory base up to the 1024-byte swizzle atom. */
-#define SM_ATTN_WG_SMEM_BYTES(D) ((SM_ATTN_WG_BLOCK_M * (D) + 4 * SM_ATTN_WG_BLOCK_N * (D)) * 2 + 72 + 1024)
+#ifndef SM_WG_STAGES
+#define SM_WG_STAGES 2
+#endif
+#define SM_ATTN_WG_SMEM_BYTES(D) \
+  ((SM_ATTN_WG_BLOCK_M * (D) + 2 * SM_WG_STAGES * SM_ATTN_WG_BLOCK_N * (D)) * 2 + 8 * (1 + 4 * SM_WG_STAGES) + 1024)
 /* Its one parameter, SmWgParams: three 128-byte tensor maps (Q, K, V), then SmAttnParams at
  * byte SM_ATTN_WG_PARAMS_OFFSET; the struct is padded to a multiple of 64 bytes. */
 #define SM_ATTN_WG_PARAMS_OFFSET 384

@@ -30,37 +30,42 @@ namespace {
 namespace sm_mods {
 
 // Direct path: a mod of V <= 2 applied to the accumulator pair (kv, kv + 1) of one row.
+// Branch-free, so the aux loads of all of a thread's pairs can be in flight together: a row
+// past Q or a column past KV calls the mod at the last valid position instead (every index the
+// mod computes stays in the range it has for real positions) and its result is discarded:
+// such rows are never stored and such columns are set to -inf after the mods. With V = 2 the
+// runner's obligation KV % 2 == 0 keeps a pair wholly inside or wholly past the end.
 __device__ __forceinline__ void score_pair(float& x0, float& x1, int b, int h, int q, int kv, const SmAttnParams& p) {
 #if SM_HAS_SCORE_MOD && !SM_STAGE_SCORE
-  if (q >= p.Q) return;
+  const int qc = min(q, p.Q - 1);
 #if SM_VEC == 2
-  if (kv < p.KV) {
-    float s[2] = {x0, x1};
-    SM_SCORE_MOD(s, b, h, q, kv, p.mod);
-    x0 = s[0]; x1 = s[1];
-  }
+  float s[2] = {x0, x1};
+  SM_SCORE_MOD(s, b, h, qc, min(kv, p.KV - 2), p.mod);
+  x0 = s[0]; x1 = s[1];
 #else
-  if (kv < p.KV) { float s[1] = {x0}; SM_SCORE_MOD(s, b, h, q, kv, p.mod); x0 = s[0]; }
-  if (kv + 1 < p.KV) { float s[1] = {x1}; SM_SCORE_MOD(s, b, h, q, kv + 1, p.mod); x1 = s[0]; }
+  float s0[1] = {x0}, s1[1] = {x1};
+  SM_SCORE_MOD(s0, b, h, qc, min(kv, p.KV - 1), p.mod);
+  SM_SCORE_MOD(s1, b, h, qc, min(kv + 1, p.KV - 1), p.mod);
+  x0 = s0[0]; x1 = s1[0];
 #endif
 #endif
 }
 __device__ __forceinline__ void mask_pair(float& x0, float& x1, int b, int h, int q, int kv, const SmAttnParams& p) {
 #if SM_HAS_MASK_MOD && !SM_STAGE_MASK
-  if (q >= p.Q) return;
+  const int qc = min(q, p.Q - 1);
 #if SM_MASK_VEC == 2
-  if (kv < p.KV) {
-    bool k[2] = {true, true};
-    SM_MASK_MOD(k, b, h, q, kv, p.mod);
-    if (!k[0]) x0 = SM_NEG_INF;
-    if (!k[1]) x1 = SM_NEG_INF;
-  }
+  bool k[2] = {true, true};
+  SM_MASK_MOD(k, b, h, qc, min(kv, p.KV - 2), p.mod);
+  x0 = k[0] ? x0 : SM_NEG_INF;
+  x1 = k[1] ? x1 : SM_NEG_INF;
 #else
-  if (kv < p.KV) { bool k[1] = {true}; SM_MASK_MOD(k, b, h, q, kv, p.mod); if (!k[0]) x0 = SM_NEG_INF; }
-  if (kv + 1 < p.KV) { bool k[1] = {true}; SM_MASK_MOD(k, b, h, q, kv + 1, p.mod); if (!k[0]) x1 = SM_NEG_INF; }
+  bool k0[1] = {true}, k1[1] = {true};
+  SM_MASK_MOD(k0, b, h, qc, min(kv, p.KV - 1), p.mod);
+  SM_MASK_MOD(k1, b, h, qc, min(kv + 1, p.KV - 1), p.mod);
+  x0 = k0[0] ? x0 : SM_NEG_INF;
+  x1 = k1[0] ? x1 : SM_NEG_INF;
 #endif
 #endif
 }
-
 }  // namespace sm_mods
 }  // namespace

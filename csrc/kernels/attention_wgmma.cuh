@@ -50,7 +50,10 @@ static_assert(!SM_WG_PINGPONG || SM_WG_OVERLAP, "SM_WG_PINGPONG needs SM_WG_OVER
 
 constexpr int BM = SM_ATTN_WG_BLOCK_M;  // 128 query rows: 64 per consumer warpgroup
 constexpr int BN = SM_ATTN_WG_BLOCK_N;  // 128 kv columns per S tile
-constexpr int STAGES = 2;
+#ifndef SM_WG_STAGES
+#define SM_WG_STAGES 2
+#endif
+constexpr int STAGES = SM_WG_STAGES;  // K/V ring depth
 constexpr int PANEL = 64;               // elements per 128-byte swizzle row (TMA box width)
 constexpr float LOG2E = 1.4426950408889634f;
 static_assert(BM == 128 && BN == 128, "tile sizes are wired into the wgmma shapes below");
@@ -86,19 +89,22 @@ __device__ __forceinline__ void tma_prefetch_desc(const SmTmaDesc* map) {
 // ---- wgmma plumbing ----
 __device__ __forceinline__ void wg_fence() { asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory"); }
 __device__ __forceinline__ void wg_commit() { asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory"); }
+// No "memory" clobber on the wait and the register fences: the consumers touch no memory the
+// wgmmas use (operands come through descriptors and registers), and leaving memory ops free
+// lets the compiler issue a mod's aux loads while the matrix work is still running.
 template <int N>
-__device__ __forceinline__ void wg_wait() { asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N) : "memory"); }
+__device__ __forceinline__ void wg_wait() { asm volatile("wgmma.wait_group.sync.aligned %0;\n" ::"n"(N)); }
 // Keeps the compiler from moving reads or writes of these registers across the asynchronous
 // wgmma region (otherwise ptxas serialises the wgmmas or reads accumulators too early).
 template <int N>
 __device__ __forceinline__ void reg_fence(float (&a)[N]) {
 #pragma unroll
-  for (int i = 0; i < N; ++i) asm volatile("" : "+f"(a[i])::"memory");
+  for (int i = 0; i < N; ++i) asm volatile("" : "+f"(a[i]));
 }
 template <int N>
 __device__ __forceinline__ void reg_fence(uint32_t (&a)[N]) {
 #pragma unroll
-  for (int i = 0; i < N; ++i) asm volatile("" : "+r"(a[i])::"memory");
+  for (int i = 0; i < N; ++i) asm volatile("" : "+r"(a[i]));
 }
 
 // Shared-memory matrix descriptor, 128-byte swizzle (tiles are 1024-byte aligned).

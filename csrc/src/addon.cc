@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <functional>
+#include <type_traits>
 #include <memory>
 
 #include "gpu.h"
@@ -310,6 +311,35 @@ Napi::Value GlobalAddress(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// tensorMap({ ptr: bigint, dtype: "bf16" | "f16", dims: number[], strides: number[], box: number[] }): Buffer(128)
+Napi::Value TensorMap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* usage = "tensorMap({ ptr: bigint, dtype: 'bf16'|'f16', dims: number[], strides: number[] (bytes), box: number[] })";
+  if (info.Length() < 1 || !info[0].IsObject()) return fail(env, usage);
+  Napi::Object o = info[0].As<Napi::Object>();
+  sm::TensorMapSpec t;
+  if (!toPtr(o.Get("ptr"), &t.ptr) || !o.Get("dtype").IsString()) return fail(env, usage);
+  const std::string dt = o.Get("dtype").As<Napi::String>().Utf8Value();
+  if (dt != "bf16" && dt != "f16") return fail(env, usage);
+  t.f16 = dt == "f16";
+  auto nums = [&](const char* key, auto* outv) -> bool {
+    Napi::Value v = o.Get(key);
+    if (!v.IsArray()) return false;
+    auto a = v.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); ++i) {
+      Napi::Value x = a.Get(i);
+      if (!x.IsNumber() || x.As<Napi::Number>().DoubleValue() < 0) return false;
+      outv->push_back((typename std::remove_pointer<decltype(outv)>::type::value_type)x.As<Napi::Number>().DoubleValue());
+    }
+    return true;
+  };
+  if (!nums("dims", &t.dims) || !nums("strides", &t.strides) || !nums("box", &t.box)) return fail(env, usage);
+  unsigned char map[128];
+  std::string err;
+  if (!sm::encodeTensorMap(t, map, &err)) return fail(env, err);
+  return Napi::Buffer<unsigned char>::Copy(env, map, 128);
+}
+
 Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("probe", Napi::Function::New(env, Probe));
   exports.Set("compile", Napi::Function::New(env, Compile));
@@ -326,6 +356,7 @@ Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
   exports.Set("memset", Napi::Function::New(env, Memset));
   exports.Set("memInfo", Napi::Function::New(env, MemInfo));
   exports.Set("globalAddress", Napi::Function::New(env, GlobalAddress));
+  exports.Set("tensorMap", Napi::Function::New(env, TensorMap));
   exports.Set("abiVersion", Napi::Number::New(env, 1));
   return exports;
 }

@@ -144,6 +144,7 @@ void loadDriver() {
   bind(h, d.cuEventDestroy, "cuEventDestroy_v2", &miss);
   bind(h, d.cuGetErrorName, "cuGetErrorName", &miss);
   bind(h, d.cuGetErrorString, "cuGetErrorString", &miss);
+  bind(h, d.cuTensorMapEncodeTiled, "cuTensorMapEncodeTiled", nullptr);  // optional: the Hopper kernel only
   if (!miss.empty()) { driverError = theDriver.path + " lacks " + miss + " (driver too old?)"; return; }
   d.handle = h;
 }

@@ -32,6 +32,9 @@ enum {
 #define SM_LAUNCH_PARAM_BUFFER_POINTER ((void*)0x01)
 #define SM_LAUNCH_PARAM_BUFFER_SIZE ((void*)0x02)
 const CUresult CUDA_ERROR_NOT_READY = 600;
+// cuTensorMapEncodeTiled's enums (cuda.h, CUDA 12-13).
+enum { TMAP_DTYPE_FLOAT16 = 6, TMAP_DTYPE_BFLOAT16 = 9, TMAP_INTERLEAVE_NONE = 0, TMAP_SWIZZLE_128B = 3,
+       TMAP_L2_PROMOTION_256B = 3, TMAP_OOB_FILL_NONE = 0 };
 
 struct Driver {
   void* handle = nullptr;
@@ -68,6 +71,10 @@ struct Driver {
   CUresult (*cuEventDestroy)(CUevent);
   CUresult (*cuGetErrorName)(CUresult, const char**);
   CUresult (*cuGetErrorString)(CUresult, const char**);
+  // Optional (CUDA 12+ drivers): null when the driver predates TMA.
+  CUresult (*cuTensorMapEncodeTiled)(void* map, int dtype, unsigned rank, void* global, const unsigned long long* dims,
+                                     const unsigned long long* strides, const unsigned* box, const unsigned* elementStrides,
+                                     int interleave, int swizzle, int l2promotion, int oobFill);
 };
 
 struct Nvrtc {

@@ -283,4 +283,24 @@ bool globalAddress(int module, const std::string& name, CUdeviceptr* p, size_t* 
   return true;
 }
 
+bool encodeTensorMap(const TensorMapSpec& t, unsigned char out[128], std::string* err) {
+  const Driver* d = need(err);
+  if (!d) return false;
+  if (!d->cuTensorMapEncodeTiled) { *err = "this CUDA driver has no cuTensorMapEncodeTiled (TMA needs a CUDA 12+ driver)"; return false; }
+  const size_t rank = t.dims.size();
+  if (rank < 1 || rank > 5 || t.strides.size() != rank - 1 || t.box.size() != rank) {
+    *err = "tensor map: rank 1..5 with rank-1 strides and rank box sizes";
+    return false;
+  }
+  std::vector<unsigned> estr(rank, 1);
+  alignas(64) unsigned char map[128];
+  CUresult r = d->cuTensorMapEncodeTiled(map, t.f16 ? TMAP_DTYPE_FLOAT16 : TMAP_DTYPE_BFLOAT16, (unsigned)rank,
+                                         reinterpret_cast<void*>(t.ptr), t.dims.data(), t.strides.data(), t.box.data(),
+                                         estr.data(), TMAP_INTERLEAVE_NONE, TMAP_SWIZZLE_128B, TMAP_L2_PROMOTION_256B,
+                                         TMAP_OOB_FILL_NONE);
+  if (r != 0) { *err = cuErrorText("cuTensorMapEncodeTiled", r); return false; }
+  for (int i = 0; i < 128; ++i) out[i] = map[i];
+  return true;
+}
+
 }  // namespace sm

@@ -69,4 +69,14 @@ bool memSet(CUdeviceptr p, unsigned char v, size_t bytes, std::string* err);
 bool memInfo(size_t* freeB, size_t* totalB, std::string* err);
 bool globalAddress(int module, const std::string& name, CUdeviceptr* p, size_t* bytes, std::string* err);
 
+// A TMA tensor map (cuTensorMapEncodeTiled) for a 16-bit tensor: dims innermost first, strides in
+// bytes for dims 1..rank-1, a box per copy, 128-byte swizzle, out-of-bounds elements read as 0.
+struct TensorMapSpec {
+  CUdeviceptr ptr = 0;
+  bool f16 = false;  // else bf16
+  std::vector<unsigned long long> dims, strides;
+  std::vector<unsigned> box;
+};
+bool encodeTensorMap(const TensorMapSpec& spec, unsigned char out[128], std::string* err);
+
 }  // namespace sm

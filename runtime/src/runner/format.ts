@@ -5,10 +5,16 @@ export function fmtShape(s: BenchResult["shape"]): string {
   return `B${s.B} H${s.H}${s.Hkv !== s.H ? `/${s.Hkv}` : ""} Q${s.Q} KV${s.KV} D${s.D}`;
 }
 
+export const KERNEL_NAMES: Record<BenchResult["kernel"], string> = {
+  wgmma: "Hopper kernel (wgmma, TMA, warp-specialised)",
+  mma: "portable kernel (mma.sync)",
+};
+
 export function formatBench(r: BenchResult): string {
   const lines: string[] = [];
   const t = r.timing;
-  lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}`);
+  lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}, ${KERNEL_NAMES[r.kernel]}`);
+  if (r.kernelNote) lines.push(`  note: ${r.kernelNote}`);
   lines.push(`  compile: ${r.compile.compiler}, ${r.compile.registers} registers, spills ${r.compile.spillStores}/${r.compile.spillLoads} B (store/load), local ${r.compile.localBytes} B, ${r.compile.compileMs} ms`);
   if (t) lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${t.tflops.toFixed(1)} TFLOPS  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
   for (const c of r.checks) lines.push(`  ${c.skipped ? "skip" : c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.skipped ?? c.detail}`);
@@ -27,9 +33,9 @@ export function formatSweep(s: SweepResult): string {
     if (!c) return "";
     if (c.error) return `err:${c.error.kind}`;
     const r = c.result!;
-    return `${r.timing ? r.timing.tflops.toFixed(0) : "-"}${r.ok ? "" : "!"}${r.compile.spillStores ? "s" : ""}`;
+    return `${r.timing ? r.timing.tflops.toFixed(0) : "-"}${r.kernel === "mma" ? "p" : ""}${r.ok ? "" : "!"}${r.compile.spillStores ? "s" : ""}`;
   })]);
   const widths = head.map((_, i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((x, i) => x.padStart(widths[i]!)).join("  ");
-  return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("!" = a check failed, "s" = spills)`, line(head), ...rows.map(line)].join("\n");
+  return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("p" = ran on the portable kernel, "!" = a check failed, "s" = spills)`, line(head), ...rows.map(line)].join("\n");
 }

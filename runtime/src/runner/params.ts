@@ -12,6 +12,11 @@ export const SMPARAMS_OFFSETS = { aux: 0, auxStride: 16, dims: 128, fscalars: 25
 export const SMPARAMS_SIZE = 320;
 export const ATTN_PARAMS_SIZE = ATTN_OFFSETS.mod + SMPARAMS_SIZE;
 
+/** SmWgParams (attention_wgmma.cuh): three 128-byte TMA tensor maps, then SmAttnParams. */
+export const WG_PARAMS_OFFSET = 384;
+export const WG_PARAMS_SIZE = 896;
+export const TENSOR_MAP_BYTES = 128;
+
 /** SM_ATTN_FLAG_SKIP_KV_AFTER_Q (attention_launch.h). */
 export const FLAG_SKIP_KV_AFTER_Q = 1;
 
@@ -74,5 +79,16 @@ export function packAttnParams(p: AttnParams): Uint8Array {
   view.setFloat32(O.softmax_scale, p.softmaxScale, true);
   view.setUint32(O.flags, p.flags, true);
   packModParams(view, O.mod, p.mod);
+  return buf;
+}
+
+/** The Hopper kernel's one argument: tensor maps for Q, K and V, then the common parameters. */
+export function packWgParams(maps: { q: Uint8Array; k: Uint8Array; v: Uint8Array }, p: AttnParams): Uint8Array {
+  const buf = new Uint8Array(WG_PARAMS_SIZE);
+  [maps.q, maps.k, maps.v].forEach((m, i) => {
+    if (m.length !== TENSOR_MAP_BYTES) throw new Error(`tensor map ${"qkv"[i]}: ${m.length} bytes, expected ${TENSOR_MAP_BYTES}`);
+    buf.set(m, i * TENSOR_MAP_BYTES);
+  });
+  buf.set(packAttnParams(p), WG_PARAMS_OFFSET);
   return buf;
 }

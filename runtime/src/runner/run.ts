@@ -13,9 +13,10 @@ import { bitwiseCheck, decode16, decodeF32, errorCheck } from "./compare";
 import { ptxasInfo } from "./compileInfo";
 import { auxData, randomHalf, rotated, type AuxData } from "./data";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
-import { FLAG_SKIP_KV_AFTER_Q, packAttnParams, type ModParams } from "./params";
-import { buildProgram, mmaBlock, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
-import { RunnerError, type BenchJob, type BenchResult, type CheckOptions, type CheckResult, type CompileInfo, type RunnerTargetId, type Shape } from "./types";
+import { planKernel } from "./kernelChoice";
+import { FLAG_SKIP_KV_AFTER_Q, packAttnParams, packWgParams, type AttnParams, type ModParams } from "./params";
+import { buildProgram, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
+import { RunnerError, type BenchJob, type BenchResult, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
 
 export interface RunHooks {
   progress(stage: string, detail?: string): void;
@@ -33,7 +34,7 @@ export function kernelDir(job: Pick<BenchJob, "kernelDir">): string {
   throw new RunnerError({ kind: "internal", message: `kernel headers (csrc/kernels/attention_entries.cuh) not found; tried ${candidates.filter(Boolean).join(", ")}` });
 }
 
-interface Device { name: string; arch: string; target: RunnerTargetId }
+interface Device { name: string; arch: string; sm: number }
 let device: Device | null = null;
 
 export function openDevice(): Device {
@@ -43,7 +44,7 @@ export function openDevice(): Device {
   const d = p.devices[0]!;
   if (d.sm < 80) throw new RunnerError({ kind: "no-gpu", message: `${d.name} is sm_${d.sm}; the runner's kernels need sm_80 or newer (mma.sync bf16)` });
   native.init(0);
-  device = { name: d.name, arch: d.sm === 90 ? "sm_90a" : `sm_${d.sm}`, target: d.sm >= 90 ? "runner-sm90" : "runner-sm80" };
+  device = { name: d.name, arch: d.sm === 90 ? "sm_90a" : `sm_${d.sm}`, sm: d.sm };
   return device;
 }
 
@@ -57,13 +58,13 @@ export function compileProgram(program: Program, arch: string, dir: string, modN
   if (!p) {
     p = (async () => {
       const t0 = Date.now();
-      const r = await native.compile(program.source, { arch, defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mmaKernel, program.refKernel] });
+      const r = await native.compile(program.source, { arch, defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mainKernel, program.refKernel] });
       if (!r.ok) {
         throw new RunnerError({ kind: "compile", mod: modName, message: `mod '${modName}': ${r.reason === "compile-error" ? "the generated CUDA did not compile" : `cannot compile (${r.reason})`}: ${firstLines(r.log)}`, log: r.log });
       }
       const module = native.loadModule(r.cubin);
-      const fi = native.functionInfo(module, program.mmaKernel);
-      const px = ptxasInfo(r.log, program.mmaKernel);
+      const fi = native.functionInfo(module, program.mainKernel);
+      const px = ptxasInfo(r.log, program.mainKernel);
       const info: CompileInfo = {
         compiler: r.compiler, registers: fi.registers, spillStores: px?.spillStores ?? 0, spillLoads: px?.spillLoads ?? 0,
         localBytes: fi.localBytes, sharedBytes: program.smemBytes + fi.staticSharedBytes, compileMs: Date.now() - t0,
@@ -145,8 +146,9 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
   const dir = kernelDir(job);
 
   hooks.progress("analyse", job.mod);
-  const primary = prepareMod(job.fileName, job.text, job.mod, { vec: job.vec, align: job.align, target: dev.target });
-  const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { align: job.align, target: dev.target }) : undefined;
+  const plan = planKernel(dev, job);
+  const primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target });
+  const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { vec: plan.pairVec, align: job.align, target: plan.target }) : undefined;
   if (other && other.mod.kind === primary.mod.kind) {
     throw new RunnerError({ kind: "analysis", mod: job.mod, message: `cannot pair '${job.mod}' with '${job.pair}': both are ${primary.mod.kind} mods` });
   }
@@ -157,7 +159,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
 
   hooks.progress("compile", name);
   const geometry = readGeometry(dir);
-  const base = { score, mask, dtype, D: shape.D, geometry } as const;
+  const base = { score, mask, dtype, D: shape.D, geometry, kernel: plan.kernel } as const;
   const vecProgram = buildProgram({ ...base, build: "vec", bounds: false });
   const needScalar = checks.vecVsScalar && mods.some((m) => m.vec.vecSize > 1);
   const [vecC, scalarC, boundsC] = await Promise.all([
@@ -217,11 +219,12 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     const oBytes = qN * 2;
     const o = bufs.alloc(oBytes), o2 = bufs.alloc(oBytes), oRef = bufs.alloc(qN * 4);
     const strides = (S: number, heads: number): [number, number, number] => [heads * S * D, S * D, D];
-    const params = (set: number, out: bigint, flags: number) => packAttnParams({
+    const attnParams = (set: number, out: bigint, flags: number): AttnParams => ({
       q: qkv[set]!.q, k: qkv[set]!.k, v: qkv[set]!.v, o: out, lse: 0n,
       qStrides: strides(Q, H), kStrides: strides(KV, Hkv), vStrides: strides(KV, Hkv), oStrides: strides(Q, H), lseStrides: [0, 0],
       B, H, Hkv, Q, KV, D, softmaxScale: 1 / Math.sqrt(D), flags, mod: modParams,
     });
+    const params = (set: number, out: bigint, flags: number) => packAttnParams(attnParams(set, out, flags));
     const flags = job.skipKvAfterQ ? FLAG_SKIP_KV_AFTER_Q : 0;
 
     // ---- obligations: the analysis's, per load, and the kernel's own ----
@@ -243,12 +246,22 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       });
     }
 
-    const launch = (c: Compiled, kernel: "mma" | "ref", out: bigint, set = 0): native.LaunchSpec => ({
-      module: c.module, fn: kernel === "mma" ? c.program.mmaKernel : c.program.refKernel,
-      grid: [Math.ceil(Q / (kernel === "mma" ? mmaBlock(c.program.geometry).blockM : REF.blockM)), H, B] as [number, number, number],
-      block: [kernel === "mma" ? mmaBlock(c.program.geometry).threads : REF.threads, 1, 1] as [number, number, number],
-      sharedBytes: kernel === "mma" ? c.program.smemBytes : 0,
-      args: params(set, out, kernel === "mma" ? flags : 0),
+    // The Hopper kernel reads Q, K, V through TMA tensor maps ([B, heads, S, D] as rank 4,
+    // innermost first; a box is 64 columns x 128 rows), made per input set.
+    const maps = plan.kernel !== "wgmma" ? [] : qkv.map((set) => {
+      const map = (ptr: bigint, S: number, heads: number) => native.tensorMap({
+        ptr, dtype, dims: [D, S, heads, B], strides: [D * 2, S * D * 2, heads * S * D * 2], box: [64, 128, 1, 1],
+      });
+      return { q: map(set.q, Q, H), k: map(set.k, KV, Hkv), v: map(set.v, KV, Hkv) };
+    });
+    const mainArgs = (set: number, out: bigint): Uint8Array =>
+      plan.kernel === "wgmma" ? packWgParams(maps[set]!, attnParams(set, out, flags)) : params(set, out, flags);
+    const launch = (c: Compiled, kernel: "main" | "ref", out: bigint, set = 0): native.LaunchSpec => ({
+      module: c.module, fn: kernel === "main" ? c.program.mainKernel : c.program.refKernel,
+      grid: [Math.ceil(Q / (kernel === "main" ? c.program.blockM : REF.blockM)), H, B] as [number, number, number],
+      block: [kernel === "main" ? c.program.threads : REF.threads, 1, 1] as [number, number, number],
+      sharedBytes: kernel === "main" ? c.program.smemBytes : 0,
+      args: kernel === "main" ? mainArgs(set, out) : params(set, out, 0),
     });
     const l = describeLoads(primary);
     hooks.context(name, l.load, l.line);
@@ -259,7 +272,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       hooks.progress("bounds", name);
       const g = native.globalAddress(boundsC.module, "sm_bounds_report");
       native.memset(g.ptr, 0, g.bytes);
-      await guarded("the bounds-checked run", primary, () => native.launch(launch(boundsC, "mma", o)));
+      await guarded("the bounds-checked run", primary, () => native.launch(launch(boundsC, "main", o)));
       const rep = new DataView(native.download(g.ptr, g.bytes).buffer.slice(0));
       const view = (off: number) => rep.getInt32(off, true);
       if (view(0) !== 0) {
@@ -280,13 +293,13 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     // ---- the V-lane build, poisoned output first (0xFFFF is NaN in bf16 and in f16) ----
     hooks.progress("launch", name);
     native.memset(o, 0xff, oBytes);
-    await guarded("the vectorized run", primary, () => native.launch(launch(vecC, "mma", o)));
+    await guarded("the vectorized run", primary, () => native.launch(launch(vecC, "main", o)));
     const outBytes = native.download(o, oBytes);
     const out = decode16(outBytes, dtype);
 
     if (scalarC) {
       native.memset(o2, 0xff, oBytes);
-      await guarded("the V = 1 run", primary, () => native.launch(launch(scalarC, "mma", o2)));
+      await guarded("the V = 1 run", primary, () => native.launch(launch(scalarC, "main", o2)));
       results.push(bitwiseCheck(outBytes, native.download(o2, oBytes), `V=${mods.map((m) => m.vec.vecSize).join("/")} vs V=1`));
     } else if (checks.vecVsScalar) {
       results.push({ name: "vec-vs-scalar", ok: true, skipped: "V = 1 already", detail: "the build is scalar" });
@@ -330,7 +343,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     let timing: BenchResult["timing"] = null;
     if (job.timing) {
       hooks.progress("time", name);
-      const spec = { ...launch(vecC, "mma", o), args: qkv.map((_, s) => params(s, o, flags)) };
+      const spec = { ...launch(vecC, "main", o), args: qkv.map((_, s) => params(s, o, flags)) };
       const ms = Array.from(await guarded("timing", primary, () => native.time(spec, job.timing!.warmup, job.timing!.reps)));
       const med = median(ms);
       const flops = 4 * macs * (job.skipKvAfterQ ? 0.5 : 1);
@@ -341,7 +354,8 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       };
     }
     return {
-      mod: name, pair: other?.mod.name, vec: primary.vec.vecSize, align: job.align ?? "declared", shape, dtype, device: dev.name,
+      mod: name, pair: other?.mod.name, vec: primary.vec.vecSize, kernel: plan.kernel, kernelNote: plan.note,
+      align: job.align ?? "declared", shape, dtype, device: dev.name,
       compile: vecC.info, timing, checks: results, ok: results.every((r) => r.ok),
       obligations: obligationChecks.map((c) => ({ text: c.text, ok: c.ok, detail: c.detail })),
     };

@@ -7,7 +7,7 @@ import { analyze } from "../../../server/src/analysis/index";
 import type { FileAnalysis, ModFact, TextEdit } from "../../../server/src/analysis/facts";
 import { setOptionEdit } from "../../../server/src/analysis/fixes";
 import { generateCuda, type GeneratedCuda } from "../../../server/src/codegen/cuda";
-import type { RunnerTargetId } from "./types";
+import type { RunnerKernel, RunnerTargetId } from "./types";
 import { RunnerError } from "./types";
 
 function offsetOf(text: string, pos: { line: number; character: number }): number {
@@ -97,6 +97,8 @@ export function readGeometry(kernelDir: string, env: NodeJS.ProcessEnv = process
 export interface ProgramSpec {
   score?: PreparedMod;
   mask?: PreparedMod;
+  /** "wgmma": the Hopper kernel (sm_90a, mods of V <= 2); "mma": the portable kernel. Default "mma". */
+  kernel?: RunnerKernel;
   /** "vec": SM_VEC = the mod's V, with the reference kernel; "scalar": V = 1 (bitwise check). */
   build: "vec" | "scalar";
   dtype: "bf16" | "f16";
@@ -108,20 +110,27 @@ export interface ProgramSpec {
 export interface Program {
   source: string;
   defines: string[];
-  mmaKernel: string;
+  kernel: RunnerKernel;
+  /** The tensor-core kernel's entry (Hopper or portable, per `kernel`) and the fp32 reference's. */
+  mainKernel: string;
   refKernel: string;
-  /** The S tile goes through shared memory (a mod with V > 2). */
+  /** The S tile goes through shared memory (a mod with V > 2; portable kernel only). */
   staged: boolean;
   geometry: MmaGeometry;
-  /** Dynamic shared memory of the tensor-core kernel (attention_launch.h's formula). */
+  /** Launch shape of the tensor-core kernel: threads per block, query rows per block. */
+  threads: number;
+  blockM: number;
+  /** Dynamic shared memory of the tensor-core kernel (attention_launch.h's formulas). */
   smemBytes: number;
 }
 
 /** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */
 export function buildProgram(spec: ProgramSpec): Program {
   const parts: string[] = [];
+  const kernel = spec.kernel ?? "mma";
   const defines: string[] = [spec.dtype === "bf16" ? "SM_ATTN_DTYPE_BF16" : "SM_ATTN_DTYPE_F16", `SM_ATTN_D${spec.D}`,
     `SM_ATTN_MMA_WARPS=${spec.geometry.warps}`, `SM_ATTN_MMA_KSTAGES=${spec.geometry.kstages}`];
+  if (kernel === "wgmma") defines.push("SM_ATTN_WGMMA");
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
   const plug = (p: PreparedMod | undefined, kind: "SCORE" | "MASK"): number => {
     if (!p) return 1;
@@ -142,14 +151,19 @@ export function buildProgram(spec: ProgramSpec): Program {
   parts.push(`#include "attention_entries.cuh"`);
   const suffix = `${spec.dtype}_d${spec.D}`;
   const staged = (spec.score !== undefined && v > 2) || (spec.mask !== undefined && mv > 2);
+  if (kernel === "wgmma" && staged) throw new Error(`the Hopper kernel runs mods of V <= 2 only (got V = ${Math.max(v, mv)})`);
+  const launch = kernel === "wgmma"
+    ? { threads: WG.threads, blockM: WG.blockM, smemBytes: wgSmemBytes(spec.D) }
+    : { ...mmaBlock(spec.geometry), smemBytes: mmaSmemBytes(spec.D, staged, spec.geometry) };
   return {
     source: parts.join("\n") + "\n",
     defines,
-    mmaKernel: `sm_attn_fwd_mma_${suffix}`,
+    kernel,
+    mainKernel: `sm_attn_fwd_${kernel}_${suffix}`,
     refKernel: `sm_attn_fwd_ref_${suffix}`,
     staged,
     geometry: spec.geometry,
-    smemBytes: mmaSmemBytes(spec.D, staged, spec.geometry),
+    ...launch,
   };
 }
 
@@ -164,3 +178,9 @@ export function mmaSmemBytes(D: number, staged: boolean, g: MmaGeometry): number
   return (bm * D + (g.kstages + 1) * BLOCK_N * D) * 2 + (staged ? bm * BLOCK_N * 4 : 0);
 }
 export const REF = { threads: 128, blockM: 16 } as const;
+/** The Hopper kernel's launch (attention_launch.h: SM_ATTN_WG_*). */
+export const WG = { threads: 384, blockM: 128, blockN: 128, stages: 2 } as const;
+/** SM_ATTN_WG_SMEM_BYTES: Q tile + K/V rings + mbarriers + 1024 bytes to round up to the swizzle atom. */
+export function wgSmemBytes(D: number): number {
+  return (WG.blockM * D + 2 * WG.stages * WG.blockN * D) * 2 + 8 * (1 + 4 * WG.stages) + 1024;
+}

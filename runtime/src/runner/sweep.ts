@@ -1,6 +1,9 @@
 // The V x align sweep (as in FA4's vectorization PR): every cell re-analysed with its V and
 // align, regenerated, compiled (all cells' programs compile concurrently first), then run one by
 // one with the usual checks. A cell that cannot be built records why; a fault ends the sweep.
+// Each cell runs on the kernel planKernel picks for its V (on Hopper: V <= 2 on the wgmma
+// kernel, wider V on the portable kernel) and its result says which.
+import { planKernel } from "./kernelChoice";
 import { buildProgram, prepareMod, readGeometry } from "./source";
 import { compileProgram, kernelDir, openDevice, runBench, type RunHooks } from "./run";
 import { RunnerError, type Shape, type SweepCell, type SweepJob, type SweepResult } from "./types";
@@ -20,9 +23,10 @@ export async function runSweep(job: SweepJob, hooks: RunHooks): Promise<SweepRes
   const pending: Promise<unknown>[] = [];
   for (const c of cells) {
     try {
-      const p = prepareMod(job.fileName, job.text, job.mod, { vec: c.vec, align: c.align, target: dev.target });
+      const plan = planKernel(dev, { ...job, vec: c.vec });
+      const p = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: c.align, target: plan.target });
       for (const build of ["vec", "scalar"] as const) {
-        const prog = buildProgram({ score: p.mod.kind === "score" ? p : undefined, mask: p.mod.kind === "mask" ? p : undefined, build, dtype: job.dtype ?? "bf16", D: job.shape.D, bounds: false, geometry });
+        const prog = buildProgram({ score: p.mod.kind === "score" ? p : undefined, mask: p.mod.kind === "mask" ? p : undefined, build, dtype: job.dtype ?? "bf16", D: job.shape.D, bounds: false, geometry, kernel: plan.kernel });
         pending.push(compileProgram(prog, dev.arch, dir, job.mod).catch(() => undefined));
       }
     } catch (e) {

@@ -15,7 +15,9 @@ export interface Shape {
   D: number;
 }
 
-export type RunnerTargetId = "runner-sm90" | "runner-sm80";
+export type RunnerTargetId = "runner-hopper" | "runner-sm90" | "runner-sm80";
+/** Which attention kernel runs the mod: the Hopper kernel (wgmma, TMA; sm_90a, V <= 2) or the portable one (mma.sync, sm80+). */
+export type RunnerKernel = "wgmma" | "mma";
 
 export interface BenchJob {
   /** The .scoremod.ts file (name for diagnostics and #line) and its text. */
@@ -44,6 +46,12 @@ export interface BenchJob {
   dumpDir?: string;
   /** Directory that holds csrc/kernels (the worker reads the kernel headers from there). */
   kernelDir?: string;
+  /**
+   * "auto" (default): on sm_90 the Hopper kernel when every mod's V is at most 2 (an omitted
+   * V is capped at 2 there), else the portable kernel; "mma" forces the portable kernel (a
+   * second opinion); "wgmma" fails on devices or V it cannot run.
+   */
+  kernel?: "auto" | RunnerKernel;
 }
 
 export interface CheckOptions {
@@ -80,6 +88,9 @@ export interface BenchResult {
   mod: string;
   pair?: string;
   vec: number;
+  /** The kernel that ran, and why when it was not the caller's choice (V capped, fallback). */
+  kernel: RunnerKernel;
+  kernelNote?: string;
   align: number | "elem" | "declared";
   shape: Required<Shape>;
   dtype: "bf16" | "f16";

@@ -1,7 +1,7 @@
 // How each kernel hands scores to a mod (DESIGN.md §3). Data, not code: the classifier,
 // the register estimate and the code generator read these fields and nothing else.
 
-export type TargetId = "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "runner-sm90" | "runner-sm80";
+export type TargetId = "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "runner-hopper" | "runner-sm90" | "runner-sm80";
 
 export interface Target {
   id: TargetId;
@@ -39,8 +39,16 @@ export const TARGETS: Record<TargetId, Target> = {
     arch: "sm_80", nvccArch: ["-arch=sm_80"],
     ownership: "pairs", tileN: 128, vecCap: 2, maxLoadBytes: 16, regBudget: 255, kernelRegs: 128,
   },
+  // The runner's Hopper kernel (csrc/kernels/attention_wgmma.cuh): mods run on the wgmma
+  // accumulator, where a thread holds adjacent kv pairs of two rows, so V <= 2. Consumer
+  // warpgroups get 240 registers (setmaxnreg); S (64), O (64) and P (32) stay live.
+  "runner-hopper": {
+    id: "runner-hopper", description: "Score Mod Studio runner's Hopper kernel (wgmma + TMA, sm_90a): wgmma accumulator layout, kv pairs",
+    arch: "sm_90a", nvccArch: ["-gencode=arch=compute_90a,code=sm_90a"],
+    ownership: "pairs", tileN: 128, vecCap: 2, maxLoadBytes: 16, regBudget: 240, kernelRegs: 176,
+  },
   "runner-sm90": {
-    id: "runner-sm90", description: "Score Mod Studio runner on Hopper: S tile staged so a thread owns V consecutive kv of a row",
+    id: "runner-sm90", description: "Score Mod Studio portable runner kernel built for Hopper (mma.sync, sm_90a): S tile staged so a thread owns V consecutive kv of a row",
     arch: "sm_90a", nvccArch: ["-gencode=arch=compute_90a,code=sm_90a"],
     ownership: "row", tileN: 128, vecCap: 128, maxLoadBytes: 16, regBudget: 255, kernelRegs: 96,
   },

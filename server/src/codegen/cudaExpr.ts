@@ -96,7 +96,8 @@ function emitBinary(e: Extract<Expr, { k: "binary" }>, ctx: CExprCtx): string {
     // `/` is JS division: always in float. `%` truncates (JS and C agree): fmodf in float, % in int.
     const t: Ty = op === "/" || e.ty === "float" || e.a.ty === "float" || e.b.ty === "float" ? "float" : "int";
     const ca = conv(a, e.a.ty, t), cb = conv(b, e.b.ty, t);
-    const code = op === "%" && t === "float" ? `fmodf(${ca}, ${cb})` : `(${ca} ${op} ${cb})`;
+    // Float `/` is div.full.f32 (sm_fdiv, prelude.ts): see docs/codegen.md for why not div.rn.
+    const code = op === "%" && t === "float" ? `fmodf(${ca}, ${cb})` : op === "/" ? `sm_fdiv(${ca}, ${cb})` : `(${ca} ${op} ${cb})`;
     return conv(code, t, e.ty);
   }
   throw new CodegenError(`unsupported operator ${op}`);

@@ -15,6 +15,14 @@ export function laneType(d: DTypeName): "float" | "int" | "bool" {
 
 export const PRELUDE = `#ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
+// The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
+// expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
+// kernel on the H100 (docs/codegen.md).
+__device__ __forceinline__ float sm_fdiv(float a, float b) {
+  float y;
+  asm("div.full.f32 %0, %1, %2;" : "=f"(y) : "f"(a), "f"(b));
+  return y;
+}
 // Split a raw load into 32-bit words through member access only: reinterpreting the loaded
 // aggregate through a pointer lets nvcc split one vector load into several narrow ones.
 __device__ __forceinline__ void sm_words(unsigned char r, unsigned* w) { w[0] = r; }

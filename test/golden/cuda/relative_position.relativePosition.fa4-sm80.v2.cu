@@ -7,6 +7,14 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
+// The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
+// expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
+// kernel on the H100 (docs/codegen.md).
+__device__ __forceinline__ float sm_fdiv(float a, float b) {
+  float y;
+  asm("div.full.f32 %0, %1, %2;" : "=f"(y) : "f"(a), "f"(b));
+  return y;
+}
 // Split a raw load into 32-bit words through member access only: reinterpreting the loaded
 // aggregate through a pointer lets nvcc split one vector load into several narrow ones.
 __device__ __forceinline__ void sm_words(unsigned char r, unsigned* w) { w[0] = r; }
@@ -96,7 +104,7 @@ __device__ __forceinline__ void sm_relativePosition_v2(float (&s)[2], int b, int
 #line 9 "relative_position.scoremod.ts"
 }
 #endif // SM_DEFINED_relativePosition_V2
-#line 100 "relative_position.relativePosition.fa4-sm80.v2.cu"
+#line 108 "relative_position.relativePosition.fa4-sm80.v2.cu"
 extern "C" __global__ void sm_proof_relativePosition_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

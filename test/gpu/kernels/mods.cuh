@@ -45,6 +45,34 @@ static __device__ __forceinline__ void sm_softcap_v8(float (&s)[8], int, int, in
 #pragma unroll
   for (int j = 0; j < 8; ++j) s[j] = sm_softcap_lane(s[j], p.fscalars[0]);
 }
+// Experiments on the cost of softcap's math (Hopper harness): the division by a reciprocal
+// computed once (not correctly rounded), and that plus the hardware tanh approximation.
+static __device__ __forceinline__ void sm_softcapRcp_v2(float (&s)[2], int, int, int, int, const SmParams& p) {
+  const float cap = p.fscalars[0], inv = __frcp_rn(cap);
+  s[0] = __fmul_rn(cap, tanhf(__fmul_rn(s[0], inv)));
+  s[1] = __fmul_rn(cap, tanhf(__fmul_rn(s[1], inv)));
+}
+static __device__ __forceinline__ float sm_tanh_approx(float x) {
+  float y;
+  asm("tanh.approx.f32 %0, %1;" : "=f"(y) : "f"(x));
+  return y;
+}
+static __device__ __forceinline__ void sm_softcapFast_v2(float (&s)[2], int, int, int, int, const SmParams& p) {
+  const float cap = p.fscalars[0], inv = __frcp_rn(cap);
+  s[0] = __fmul_rn(cap, sm_tanh_approx(__fmul_rn(s[0], inv)));
+  s[1] = __fmul_rn(cap, sm_tanh_approx(__fmul_rn(s[1], inv)));
+}
+// Division as div.full.f32 (full range, max 2 ulp) instead of IEEE div.rn, accurate tanhf.
+static __device__ __forceinline__ float sm_div_full(float a, float b) {
+  float y;
+  asm("div.full.f32 %0, %1, %2;" : "=f"(y) : "f"(a), "f"(b));
+  return y;
+}
+static __device__ __forceinline__ void sm_softcapDivFull_v2(float (&s)[2], int, int, int, int, const SmParams& p) {
+  const float cap = p.fscalars[0];
+  s[0] = __fmul_rn(cap, tanhf(sm_div_full(s[0], cap)));
+  s[1] = __fmul_rn(cap, tanhf(sm_div_full(s[1], cap)));
+}
 
 // causal mask: keep kv <= q
 static __device__ __forceinline__ void sm_causal_v1(bool (&k)[1], int, int, int q, int kv0, const SmParams&) {

@@ -13,11 +13,13 @@ const hasNvcc = native.probe().nvcc !== null;
 const geometry = readGeometry(`${root}csrc/kernels`);
 const fileOf = (c: { file: string; fixture?: boolean }) => `${root}${c.fixture ? "test/gpu/fixtures" : "examples"}/${c.file}.scoremod.ts`;
 
-function prepared(c: { file: string; mod: string; pair?: string; fixture?: boolean }): { score?: PreparedMod; mask?: PreparedMod } {
+function prepared(c: { file: string; mod: string; pair?: string; fixture?: boolean }, hopper = false): { score?: PreparedMod; mask?: PreparedMod } {
   const f = fileOf(c);
   const text = readFileSync(f, "utf8");
-  const a = prepareMod(f, text, c.mod, { target: "runner-sm90" });
-  const b = c.pair ? prepareMod(f, text, c.pair, { target: "runner-sm90" }) : undefined;
+  // The Hopper kernel's target caps V at 2 (the runner's planKernel does the same).
+  const opts = hopper ? { target: "runner-hopper" as const, vec: 2 } : { target: "runner-sm90" as const };
+  const a = prepareMod(f, text, c.mod, opts);
+  const b = c.pair ? prepareMod(f, text, c.pair, opts) : undefined;
   return a.mod.kind === "score" ? { score: a, mask: b } : { score: b, mask: a };
 }
 
@@ -26,13 +28,28 @@ describe("runner programs", () => {
     for (const c of CASES) {
       const p = prepared(c);
       const prog = buildProgram({ ...p, build: "vec", dtype: "bf16", D: 128, bounds: false, geometry });
-      expect(prog.mmaKernel).toBe("sm_attn_fwd_mma_bf16_d128");
+      expect(prog.mainKernel).toBe("sm_attn_fwd_mma_bf16_d128");
       const m = (p.score ?? p.mask)!;
       expect(prog.source).toContain(m.vec.functionName);
       expect(prog.source).toContain(`SM_REF_${m.mod.kind === "score" ? "SCORE" : "MASK"}_MOD`);
       expect(prog.source).toContain(m.scalar.functionName);
       expect(prog.defines).toEqual(["SM_ATTN_DTYPE_BF16", "SM_ATTN_D128", `SM_ATTN_MMA_WARPS=${geometry.warps}`, `SM_ATTN_MMA_KSTAGES=${geometry.kstages}`]);
     }
+  });
+
+  it("every case also builds for the Hopper kernel at V <= 2: its entry, its define, its launch shape", () => {
+    for (const c of CASES) {
+      const prog = buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" });
+      expect(prog.mainKernel).toBe("sm_attn_fwd_wgmma_bf16_d128");
+      expect(prog.defines).toContain("SM_ATTN_WGMMA");
+      expect([prog.threads, prog.blockM, prog.smemBytes]).toEqual([384, 128, (128 * 128 + 4 * 128 * 128) * 2 + 72 + 1024]);
+    }
+  });
+
+  it("refuses to build the Hopper kernel with a mod wider than a pair", () => {
+    const kv = prepared(CASES.find((x) => x.label === "kv-bias")!);
+    expect(kv.score!.vec.vecSize).toBe(8);
+    expect(() => buildProgram({ ...kv, build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" })).toThrow(/V <= 2/);
   });
 
   it("the fault-injection fixture analyses cleanly (its fault is at run time)", () => {
@@ -49,8 +66,13 @@ describe("runner programs", () => {
     const kv = prepared(CASES.find((c) => c.label === "kv-bias")!);
     jobs.push({ c: CASES[1]!, prog: buildProgram({ ...kv, build: "scalar", dtype: "bf16", D: 64, bounds: false, geometry }) });
     jobs.push({ c: CASES[1]!, prog: buildProgram({ ...prepared({ file: "out_of_range", mod: "farGather", fixture: true }), build: "vec", dtype: "bf16", D: 64, bounds: true, geometry }) });
+    // The Hopper kernel: a contiguous load at V = 2 and a score+mask pair.
+    for (const label of ["kv-bias", "softcap+causal"]) {
+      const c = CASES.find((x) => x.label === label)!;
+      jobs.push({ c, prog: buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }) });
+    }
     const results = await Promise.all(jobs.map(({ prog }) => native.compile(prog.source, {
-      arch: "sm_90a", compiler: "nvcc", defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mmaKernel, prog.refKernel], lineInfo: false,
+      arch: "sm_90a", compiler: "nvcc", defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel], lineInfo: false,
     })));
     results.forEach((r, i) => expect(r.ok, `${jobs[i]!.c.label}: ${r.log.slice(0, 600)}`).toBe(true));
   }, 180_000);

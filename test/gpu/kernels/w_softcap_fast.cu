@@ -1,0 +1,6 @@
+// Hopper harness variant (see wg_variant.cuh).
+#define VARIANT wsoftcap_fast
+#define SM_VEC 2
+#define SM_SCORE_MOD(s, b, h, q, kv0, p) sm_softcapFast_v2(s, b, h, q, kv0, p)
+#define SM_REF_SCORE_MOD(s, b, h, q, kv, p) sm_softcap_v1(s, b, h, q, kv, p)
+#include "wg_variant.cuh"
