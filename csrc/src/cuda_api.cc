@@ -145,6 +145,7 @@ void loadDriver() {
   bind(h, d.cuGetErrorName, "cuGetErrorName", &miss);
   bind(h, d.cuGetErrorString, "cuGetErrorString", &miss);
   bind(h, d.cuTensorMapEncodeTiled, "cuTensorMapEncodeTiled", nullptr);  // optional: the Hopper kernel only
+  bind(h, d.cuFuncGetParamInfo, "cuFuncGetParamInfo", nullptr);          // optional: argument size check
   if (!miss.empty()) { driverError = theDriver.path + " lacks " + miss + " (driver too old?)"; return; }
   d.handle = h;
 }

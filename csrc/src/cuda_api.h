@@ -28,9 +28,6 @@ enum {
   FUNC_MAX_THREADS_PER_BLOCK = 0, FUNC_SHARED_SIZE_BYTES = 1, FUNC_CONST_SIZE_BYTES = 2,
   FUNC_LOCAL_SIZE_BYTES = 3, FUNC_NUM_REGS = 4, FUNC_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8,
 };
-#define SM_LAUNCH_PARAM_END ((void*)0x00)
-#define SM_LAUNCH_PARAM_BUFFER_POINTER ((void*)0x01)
-#define SM_LAUNCH_PARAM_BUFFER_SIZE ((void*)0x02)
 const CUresult CUDA_ERROR_NOT_READY = 600;
 // cuTensorMapEncodeTiled's enums (cuda.h, CUDA 12-13).
 enum { TMAP_DTYPE_FLOAT16 = 6, TMAP_DTYPE_BFLOAT16 = 9, TMAP_INTERLEAVE_NONE = 0, TMAP_SWIZZLE_128B = 3,
@@ -71,6 +68,8 @@ struct Driver {
   CUresult (*cuEventDestroy)(CUevent);
   CUresult (*cuGetErrorName)(CUresult, const char**);
   CUresult (*cuGetErrorString)(CUresult, const char**);
+  // Optional (CUDA 12.4+ drivers): offset and size of a kernel parameter; null when absent.
+  CUresult (*cuFuncGetParamInfo)(CUfunction, size_t index, size_t* offset, size_t* size);
   // Optional (CUDA 12+ drivers): null when the driver predates TMA.
   CUresult (*cuTensorMapEncodeTiled)(void* map, int dtype, unsigned rank, void* global, const unsigned long long* dims,
                                      const unsigned long long* strides, const unsigned* box, const unsigned* elementStrides,

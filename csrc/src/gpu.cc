@@ -181,16 +181,29 @@ static bool prepare(const Launch& l, CUfunction* f, std::string* err) {
   const Driver* d = driver(nullptr);
   // Above 48 KiB, dynamic shared memory must be opted into per function.
   if (l.smem > 48 * 1024) SM_CHECK(cuFuncSetAttribute, (*f, FUNC_MAX_DYNAMIC_SHARED_SIZE_BYTES, (int)l.smem));
+  // The driver copies the kernel's parameter size from each buffer: a shorter buffer would be
+  // over-read, a longer one means the host packed a different struct.
+  size_t offset = 0, size = 0;
+  if (d->cuFuncGetParamInfo && d->cuFuncGetParamInfo(*f, 0, &offset, &size) == 0) {
+    for (auto& a : l.argSets)
+      if (a.size() != size) {
+        *err = "launch of '" + l.fn + "': argument buffer is " + std::to_string(a.size()) + " bytes, the kernel's parameter is " + std::to_string(size);
+        return false;
+      }
+  }
   return true;
 }
 
+// Every runner kernel takes exactly one parameter (a packed struct), so `args` is that struct's
+// bytes and goes through kernelParams: the driver then places it at the offset the kernel
+// expects. CU_LAUNCH_PARAM_BUFFER_POINTER would copy it to the start of parameter space instead,
+// which is wrong for the Hopper kernel's 64-byte-aligned SmWgParams (seen on the H100: the
+// kernel read its sizes from the wrong bytes and wrote nothing).
 static bool launchWith(const Launch& l, CUfunction f, const std::vector<char>& args, std::string* err) {
   const Driver* d = driver(nullptr);
-  size_t size = args.size();
-  void* extra[] = {SM_LAUNCH_PARAM_BUFFER_POINTER, const_cast<char*>(args.data()), SM_LAUNCH_PARAM_BUFFER_SIZE, &size,
-                   SM_LAUNCH_PARAM_END};
+  void* params[] = {const_cast<char*>(args.data())};
   SM_CHECK(cuLaunchKernel, (f, l.grid[0], l.grid[1], l.grid[2], l.block[0], l.block[1], l.block[2], l.smem,
-                            nullptr, nullptr, extra));
+                            nullptr, params, nullptr));
   return true;
 }
 

@@ -343,7 +343,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     let timing: BenchResult["timing"] = null;
     if (job.timing) {
       hooks.progress("time", name);
-      const spec = { ...launch(vecC, "main", o), args: qkv.map((_, s) => params(s, o, flags)) };
+      const spec = { ...launch(vecC, "main", o), args: qkv.map((_, s) => mainArgs(s, o)) };
       const ms = Array.from(await guarded("timing", primary, () => native.time(spec, job.timing!.warmup, job.timing!.reps)));
       const med = median(ms);
       const flops = 4 * macs * (job.skipKvAfterQ ? 0.5 : 1);

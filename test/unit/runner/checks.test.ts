@@ -26,6 +26,13 @@ describe("output checks", () => {
     expect(r.detail).toMatch(/1 of 4 outputs differ; first at element 2/);
   });
 
+  it("bitwise: two outputs left unwritten (both still poisoned) fail instead of agreeing", () => {
+    const poisoned = new Uint8Array(8).fill(0xff);
+    const r = bitwiseCheck(poisoned, new Uint8Array(8).fill(0xff), "t");
+    expect(r.ok).toBe(false);
+    expect(r.detail).toMatch(/4 of 4 outputs still hold the poison 0xffff/);
+  });
+
   it("tolerance: bf16 rounding passes, a real error fails, NaN (poisoned output) fails", () => {
     const ref = [0.5, -0.25, 1.0, 0.125];
     expect(errorCheck("reference-kernel", decode16(bf16(ref.map((x) => x * 1.002)), "bf16"), ref, "t").ok).toBe(true);
