@@ -10,9 +10,9 @@
 // pairs (SM_VEC and SM_MASK_VEC <= 2), through the same sm_mods::score_pair / mask_pair as the
 // portable kernel. Wider mods run on the portable kernel (attention_mma.cuh).
 //
-// Facts relied on (wgmma fragment layouts, descriptors, TMA and mbarrier rules) are listed with
-// their sources in notes/hopper-kernel.md. Device code only; the entry points and the launch
-// contract are in attention_entries.cuh and README.md.
+// The hardware facts relied on (wgmma fragment layouts, shared-memory descriptors, TMA and
+// mbarrier rules), with their public sources, are in README.md ("The Hopper kernel"). Device
+// code only; the entry points and the launch contract are in attention_entries.cuh and README.md.
 #pragma once
 #include "attention_mods.cuh"
 #include "wgmma_ops.cuh"

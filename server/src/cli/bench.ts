@@ -12,8 +12,8 @@ import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
-const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", help: "boolean" } as const;
-const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
+const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", kernel: "string", help: "boolean" } as const;
+const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
   --mod NAME      the mod to run (default: every mod in the file, one by one)
   --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
   --vec V         override the mod's vecSize
@@ -22,6 +22,8 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
   --shape ...     problem size (default 1,16,8192,8192,128)
   --reps N        timed repetitions (default 50)
   --causal-skip   let the kernel skip kv tiles after q (only for masks that drop kv > q)
+  --kernel K      auto (default: the Hopper kernel on sm_90 for V <= 2, else the portable one),
+                  wgmma (the Hopper kernel or an error) or mma (the portable kernel)
   --timeout S     watchdog: seconds without progress before the runner is killed (default 120)
   --json          machine-readable output
 exit: 0 checks passed (or no GPU: analysis only), 1 a check or run failed, 2 bad usage
@@ -37,6 +39,13 @@ export function parseShape(s: string): Shape {
   if (D !== 64 && D !== 128) throw new UsageError(`--shape: head dim D must be 64 or 128, got ${D}`);
   if (Hkv !== undefined && H % Hkv !== 0) throw new UsageError(`--shape: Hkv = ${Hkv} must divide H = ${H}`);
   return Hkv === undefined ? { B, H, Q, KV, D } : { B, H, Q, KV, D, Hkv };
+}
+
+const KERNELS = ["auto", "wgmma", "mma"] as const;
+function parseKernel(k: string | undefined): (typeof KERNELS)[number] {
+  const found = KERNELS.find((x) => x === (k ?? "auto"));
+  if (!found) throw new UsageError(`--kernel must be auto, wgmma or mma, got '${k}'`);
+  return found;
 }
 
 interface Plan { mods: ModFact[]; shape: Shape; dtype: "bf16" | "f16"; vec?: number; sweep: boolean; pair?: string }
@@ -58,6 +67,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const shape = flags.shape ? parseShape(flags.shape) : DEFAULT_SHAPE;
     if (flags.dtype !== undefined && flags.dtype !== "bf16" && flags.dtype !== "f16") throw new UsageError(`--dtype must be bf16 or f16, got '${flags.dtype}'`);
     const dtype: "bf16" | "f16" = flags.dtype ?? "bf16";
+    const kernel = parseKernel(flags.kernel);
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
     let mods: ModFact[];
@@ -88,7 +98,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     let failed = false;
     try {
       for (const m of mods) {
-        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, skipKvAfterQ: flags["causal-skip"] === true, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
+        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, skipKvAfterQ: flags["causal-skip"] === true, kernel, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
         try {
           if (plan.sweep) {
             const r = await sup.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });

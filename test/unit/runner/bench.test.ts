@@ -42,6 +42,7 @@ describe("scoremod bench usage errors", () => {
     [["--shape", "1,16,128,128,96"], /head dim D must be 64 or 128/],
     [["--mod", "nope"], /no mod named 'nope'/],
     [["--pair", "causal"], /--pair needs --mod/],
+    [["--kernel", "fast"], /--kernel must be auto, wgmma or mma, got 'fast'/],
   ])("%j", async (extra, re) => {
     const r = await bench([example("kv_bias"), ...extra]);
     expect(r.code).toBe(2);
