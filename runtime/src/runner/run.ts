@@ -1,6 +1,6 @@
 // One benchmark-and-check run, inside the worker process: analyse and generate the mod, compile
 // the kernels, allocate and fill inputs, check obligations, launch, check, time.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ts } from "ts-morph";
 import { neutralizeDocComments } from "../../../server/src/analysis/limits";
@@ -126,6 +126,20 @@ async function guarded<T>(what: string, p: PreparedMod, fn: () => Promise<T>): P
       });
     }
     throw e;
+  }
+}
+
+/** writeFileSync refuses buffers of 2 GiB and more (a full-bias table at S = 8192): write in chunks. */
+function writeLarge(path: string, bytes: Uint8Array): void {
+  const fd = openSync(path, "w");
+  try {
+    const CHUNK = 1 << 30;
+    for (let off = 0; off < bytes.length; off += CHUNK) {
+      const part = bytes.subarray(off, Math.min(bytes.length, off + CHUNK));
+      for (let done = 0; done < part.length;) done += writeSync(fd, part, done, part.length - done);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -328,11 +342,11 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     if (job.dumpDir) {
       // Inputs and output as raw little-endian files, for cross-checks outside Node (FlexAttention).
       mkdirSync(job.dumpDir, { recursive: true });
-      writeFileSync(join(job.dumpDir, "q.bin"), q0.bytes);
-      writeFileSync(join(job.dumpDir, "k.bin"), k0.bytes);
-      writeFileSync(join(job.dumpDir, "v.bin"), v0.bytes);
-      writeFileSync(join(job.dumpDir, "out.bin"), outBytes);
-      for (const a of aux) writeFileSync(join(job.dumpDir, `aux_${a.name}.bin`), a.bytes);
+      writeLarge(join(job.dumpDir, "q.bin"), q0.bytes);
+      writeLarge(join(job.dumpDir, "k.bin"), k0.bytes);
+      writeLarge(join(job.dumpDir, "v.bin"), v0.bytes);
+      writeLarge(join(job.dumpDir, "out.bin"), outBytes);
+      for (const a of aux) writeLarge(join(job.dumpDir, `aux_${a.name}.bin`), a.bytes);
       writeFileSync(join(job.dumpDir, "meta.json"), JSON.stringify({
         file: job.fileName, mod: name, score: score?.mod.name ?? null, mask: mask?.mod.name ?? null, shape, dtype, scale: 1 / Math.sqrt(D),
         dims, scalars: scalarValues, aux: aux.map((a) => ({ name: a.name, dtype: a.dtype, shape: a.shape, strides: a.strides, allocElements: a.allocElements })),

@@ -1,9 +1,14 @@
-// `scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]`:
-// run and check mods on the GPU through the supervised runner process. Without a usable GPU it
+// `scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--kernel K] [--compare] [--sweep] [--shape ...] [--json]`:
+// run and check mods on the GPU through the supervised runner process (--compare: beside
+// FlexAttention and SDPA on the same inputs, benchCompare.ts). Without a usable GPU it
 // runs the analysis, prints what it would run and why it skipped the GPU part, and exits 0.
 // Exit: 0 all checks passed (or GPU skipped), 1 a check failed or a run failed, 2 bad usage.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { analyze } from "../analysis/index";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
+import { exportFlex } from "../codegen/exportFlex";
 import * as native from "../../../csrc/index";
 import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
 import { benchDiagnosed } from "../../../runtime/src/runner/index";
@@ -11,9 +16,10 @@ import { formatBench, formatSweep } from "../../../runtime/src/runner/format";
 import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../../../runtime/src/runner/types";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
+import { formatCompare, runPeers, type PeerResult } from "./benchCompare";
 
-const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", kernel: "string", help: "boolean" } as const;
-const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
+const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", kernel: "string", compare: "boolean", help: "boolean" } as const;
+const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
   --mod NAME      the mod to run (default: every mod in the file, one by one)
   --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
   --vec V         override the mod's vecSize
@@ -25,6 +31,8 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
   --kernel K      auto (default: the Hopper kernel on sm_90 for V <= 2, else the portable one),
                   wgmma (the Hopper kernel or an error) or mma (the portable kernel)
   --timeout S     watchdog: seconds without progress before the runner is killed (default 120)
+  --compare       also run torch.compile(flex_attention) with the Flex export, and SDPA, on the
+                  same inputs (python3 with torch and triton): agreement check and one table
   --json          machine-readable output
 exit: 0 checks passed (or no GPU: analysis only), 1 a check or run failed, 2 bad usage
 `;
@@ -84,17 +92,19 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (!fa.mods.some((m) => m.name === flags.pair)) throw new UsageError(`${file}: no mod named '${flags.pair}' (mods: ${fa.mods.map((m) => m.name).join(", ")})`);
     }
     const plan: Plan = { mods, shape, dtype, vec, sweep: flags.sweep === true, pair: flags.pair };
+    const compare = flags.compare === true;
+    if (compare && plan.sweep) throw new UsageError("--compare runs one configuration; it does not combine with --sweep");
 
     const probe = native.probe();
     if (!probe.ok) {
       const why = `${probe.reason}: ${probe.detail}`;
       if (json) io.out(JSON.stringify({ file, plan: describePlan(file, fa, plan), gpu: { skipped: true, reason: probe.reason, detail: probe.detail } }, null, 2) + "\n");
-      else io.out(`${describePlan(file, fa, plan).join("\n")}\nGPU part skipped (${why}); the analysis above ran, nothing was launched.\n`);
+      else io.out(`${describePlan(file, fa, plan).join("\n")}\nGPU part skipped (${why})${compare ? ", and with it the FlexAttention/SDPA comparison" : ""}; the analysis above ran, nothing was launched.\n`);
       return EXIT.ok;
     }
 
     const sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: json ? undefined : (stage, d) => io.err(`  .. ${stage}${d ? ` ${d}` : ""}\n`) });
-    const results: (BenchResult | SweepResult | { mod: string; error: RunnerError["info"] })[] = [];
+    const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult }) | { mod: string; error: RunnerError["info"] })[] = [];
     let failed = false;
     try {
       for (const m of mods) {
@@ -105,6 +115,20 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             results.push(r);
             failed ||= r.cells.some((c) => c.error || !c.result?.ok);
             if (!json) io.out(formatSweep(r) + "\n");
+          } else if (compare) {
+            // Our run dumps its inputs and output; the Python half reuses them (same inputs).
+            const dumpDir = mkdtempSync(join(tmpdir(), "scoremod-compare-"));
+            try {
+              const r = await benchDiagnosed(sup, { ...job, vec, dumpDir });
+              if (!json) io.out(formatBench(r) + "\n");
+              if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
+              const peers = runPeers(dumpDir, exportFlex(fa).text, job.skipKvAfterQ);
+              results.push({ ...r, peers });
+              failed ||= !r.ok || !peers.ok;
+              if (!json) io.out(formatCompare(r, peers, job.skipKvAfterQ) + "\n");
+            } finally {
+              rmSync(dumpDir, { recursive: true, force: true });
+            }
           } else {
             const r = await benchDiagnosed(sup, { ...job, vec });
             results.push(r);

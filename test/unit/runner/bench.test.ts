@@ -43,6 +43,7 @@ describe("scoremod bench usage errors", () => {
     [["--mod", "nope"], /no mod named 'nope'/],
     [["--pair", "causal"], /--pair needs --mod/],
     [["--kernel", "fast"], /--kernel must be auto, wgmma or mma, got 'fast'/],
+    [["--compare", "--sweep"], /does not combine with --sweep/],
   ])("%j", async (extra, re) => {
     const r = await bench([example("kv_bias"), ...extra]);
     expect(r.code).toBe(2);

@@ -1,0 +1,62 @@
+// `scoremod bench --compare`: after our kernel ran (and dumped its inputs and output), run the
+// project's FlexAttention export through torch.compile(flex_attention) and SDPA on the same
+// inputs (runtime/python/compare_flex.py), check that FlexAttention agrees with our output,
+// and render one table with ratios.
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BenchResult } from "../../../runtime/src/runner/types";
+import { KERNEL_NAMES } from "../../../runtime/src/runner/format";
+
+export interface PeerResult {
+  ok: boolean;
+  error?: string;
+  torch?: string;
+  flex_ms?: number;
+  sdpa_ms?: number;
+  sdpa_causal?: boolean;
+  max_abs?: number;
+  rel_l2?: number;
+}
+
+export function compareScript(env: NodeJS.ProcessEnv = process.env): string | null {
+  const candidates = [env.SCOREMOD_COMPARE_SCRIPT, join(__dirname, "..", "runtime", "python", "compare_flex.py"),
+    join(__dirname, "..", "..", "..", "runtime", "python", "compare_flex.py")];
+  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
+}
+
+/** Runs the Python half on a dump directory that also receives the Flex export. Never throws. */
+export function runPeers(dumpDir: string, flexExport: string, causal: boolean, env: NodeJS.ProcessEnv = process.env): PeerResult {
+  const script = compareScript(env);
+  if (!script) return { ok: false, error: "runtime/python/compare_flex.py not found (set SCOREMOD_COMPARE_SCRIPT)" };
+  writeFileSync(join(dumpDir, "flex.py"), flexExport);
+  const python = env.SCOREMOD_PYTHON ?? "python3";
+  const r = spawnSync(python, [script, dumpDir, ...(causal ? ["--causal"] : [])], { encoding: "utf8", timeout: 900_000, maxBuffer: 64 << 20 });
+  if (r.error) return { ok: false, error: `${python}: ${r.error.message}` };
+  const last = (r.stdout ?? "").trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(last) as PeerResult;
+  } catch {
+    const tail = `${r.stderr ?? ""}${r.stdout ?? ""}`.trim().split("\n").slice(-3).join(" | ");
+    return { ok: false, error: `${python} ${script} exited ${r.status ?? r.signal}: ${tail}` };
+  }
+}
+
+export function formatCompare(r: BenchResult, p: PeerResult, causal: boolean): string {
+  const s = r.shape;
+  const flops = 4 * s.B * s.H * s.Q * s.KV * s.D * (causal ? 0.5 : 1);
+  const tf = (ms?: number) => (ms ? (flops / (ms * 1e-3) / 1e12).toFixed(0) : "-");
+  const ours = r.timing?.ms;
+  const ratio = (ms?: number) => (ours && ms ? `${(ms / ours).toFixed(2)}x` : "-");
+  const rows = [
+    ["", "ms", "TFLOPS", "their time / ours"],
+    [`ours: ${KERNEL_NAMES[r.kernel]}, V=${r.vec}`, ours?.toFixed(3) ?? "-", tf(ours), "1.00x"],
+    ["torch.compile(flex_attention), Flex export", p.flex_ms?.toFixed(3) ?? "-", tf(p.flex_ms), ratio(p.flex_ms)],
+    [`SDPA (no mod${p.sdpa_causal ? ", is_causal" : ""})`, p.sdpa_ms?.toFixed(3) ?? "-", tf(p.sdpa_ms), ratio(p.sdpa_ms)],
+  ];
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
+  const lines = rows.map((x) => x.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  "));
+  const agree = p.error ? `comparison failed: ${p.error}`
+    : `${p.ok ? "agree" : "DISAGREE"}: FlexAttention vs ours on the same inputs, max abs ${p.max_abs?.toExponential(2)}, rel L2 ${p.rel_l2?.toExponential(2)} (tolerance 2e-2 / 1.5e-2)${p.torch ? `; torch ${p.torch}` : ""}`;
+  return [`compare ${r.mod}${r.pair ? ` + ${r.pair}` : ""} on ${r.device} (${s.B}x${s.H}x${s.Q}x${s.KV}, D=${s.D}, ${r.dtype}${causal ? ", causal FLOPs" : ""})`, ...lines.map((l) => `  ${l}`), `  ${agree}`].join("\n");
+}

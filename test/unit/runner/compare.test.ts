@@ -1,0 +1,55 @@
+// `scoremod bench --compare` without a GPU: the Python half is valid Python, its JSON is read
+// back (a stand-in interpreter plays torch), failures become data, and the table renders.
+import { describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compareScript, formatCompare, runPeers } from "../../../server/src/cli/benchCompare";
+import type { BenchResult } from "../../../runtime/src/runner/types";
+
+const python = (() => { try { execFileSync("python3", ["--version"]); return "python3"; } catch { return null; } })();
+
+const result: BenchResult = {
+  mod: "kvBiasMod", vec: 2, kernel: "wgmma", align: "declared", shape: { B: 1, H: 16, Hkv: 16, Q: 8192, KV: 8192, D: 128 }, dtype: "bf16",
+  device: "NVIDIA H100", compile: { compiler: "nvrtc", registers: 168, spillStores: 0, spillLoads: 0, localBytes: 0, sharedBytes: 164936, compileMs: 1 },
+  timing: { ms: 1.0, msMin: 0.99, msMax: 1.01, reps: 50, inputSets: 3, tflops: 550, auxBytes: 0, auxBytesPerSec: 0 }, checks: [], ok: true, obligations: [],
+};
+
+describe("bench --compare", () => {
+  it("finds the Python half in the repository", () => {
+    expect(compareScript({})).toMatch(/runtime\/python\/compare_flex\.py$/);
+  });
+
+  it.runIf(python)("the Python half compiles", () => {
+    execFileSync("python3", ["-m", "py_compile", compareScript({})!]);
+  });
+
+  it("reads the last JSON line the interpreter prints and writes the export beside the dump", () => {
+    const dir = mkdtempSync(join(tmpdir(), "scoremod-cmp-"));
+    const fake = join(dir, "fake-python");
+    writeFileSync(fake, `#!/bin/sh\necho "compiling..."\necho '{"ok": true, "flex_ms": 1.25, "sdpa_ms": 0.8, "sdpa_causal": false, "max_abs": 0.001, "rel_l2": 0.0005, "torch": "x"}'\n`);
+    chmodSync(fake, 0o755);
+    const p = runPeers(dir, "MODS = {}\n", false, { SCOREMOD_PYTHON: fake });
+    expect(p).toMatchObject({ ok: true, flex_ms: 1.25, sdpa_ms: 0.8 });
+    expect(readFileSync(join(dir, "flex.py"), "utf8")).toBe("MODS = {}\n");
+  });
+
+  it("an interpreter that fails or is missing becomes an error, not an exception", () => {
+    const dir = mkdtempSync(join(tmpdir(), "scoremod-cmp-"));
+    expect(runPeers(dir, "", false, { SCOREMOD_PYTHON: "/nonexistent/python3" })).toMatchObject({ ok: false, error: expect.stringMatching(/nonexistent/) });
+    const bad = join(dir, "bad-python");
+    writeFileSync(bad, "#!/bin/sh\necho boom >&2\nexit 3\n");
+    chmodSync(bad, 0o755);
+    expect(runPeers(dir, "", false, { SCOREMOD_PYTHON: bad })).toMatchObject({ ok: false, error: expect.stringMatching(/exited 3: boom/) });
+  });
+
+  it("renders one table with ratios and the agreement", () => {
+    const t = formatCompare(result, { ok: true, flex_ms: 1.25, sdpa_ms: 0.8, max_abs: 1e-3, rel_l2: 5e-4 }, false);
+    expect(t).toMatch(/ours: Hopper kernel .*V=2 +1\.000 +550 +1\.00x/);
+    expect(t).toMatch(/flex_attention.* 1\.250 +440 +1\.25x/);
+    expect(t).toMatch(/SDPA \(no mod\) +0\.800 +687 +0\.80x/);
+    expect(t).toMatch(/agree: FlexAttention vs ours/);
+    expect(formatCompare(result, { ok: false, max_abs: 0.5, rel_l2: 0.2 }, false)).toMatch(/DISAGREE/);
+  });
+});
