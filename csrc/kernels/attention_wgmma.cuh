@@ -23,6 +23,12 @@
 #ifndef SM_WG_PINGPONG
 #define SM_WG_PINGPONG 1  // the two consumer warpgroups take turns issuing GEMMs (needs OVERLAP)
 #endif
+// Only the last kv tile's code carries the KV tail mask. That duplicates the loop body: a gain
+// without mods (0.830-0.860 ms vs 0.940-0.950, H100, 2026-11-27), a loss with a mod's code
+// inlined (kv-bias 1.169-1.173 vs 1.123-1.140), so by default only mod-free builds peel.
+#ifndef SM_WG_PEEL_TAIL
+#define SM_WG_PEEL_TAIL (!SM_HAS_SCORE_MOD && !SM_HAS_MASK_MOD)
+#endif
 
 // The driver's CUtensorMap: 128 opaque bytes, 64-byte aligned (cuda.h is a host header that
 // NVRTC cannot include). The host encodes it with cuTensorMapEncodeTiled.
@@ -119,6 +125,7 @@ __device__ __forceinline__ uint64_t make_desc(uint32_t addr, uint32_t lbo, uint3
 __device__ __forceinline__ void named_sync(int id) { asm volatile("bar.sync %0, 256;\n" ::"r"(id) : "memory"); }
 __device__ __forceinline__ void named_arrive(int id) { asm volatile("bar.arrive %0, 256;\n" ::"r"(id) : "memory"); }
 constexpr int PP_BAR = 8;
+template <bool B> struct BoolTag { static constexpr bool value = B; };
 
 __device__ __forceinline__ float ex2(float x) {
   float y;
@@ -258,7 +265,13 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     }
   };
   // Scale, mods, tail mask, online softmax: S becomes P (fp32); returns the O rescale factors.
-  auto softmax_tile = [&](int j, float (&alpha)[2]) {
+  // Scale, mods, tail mask, online softmax: S becomes P (fp32). Sets the O rescale factors and
+  // returns whether any row of this warp raised its running max (else every factor is exactly 1
+  // and the caller skips the rescale).
+  // TAIL (compile time): this tile may reach past KV. ptxas if-converts a run-time tail check
+  // into 64 selects on every tile, so the loop peels the last tile instead.
+  auto softmax_tile = [&](int j, float (&alpha)[2], auto tail_tag) -> bool {
+    constexpr bool TAIL = decltype(tail_tag)::value;
     const int kvt = j * BN;
 #if SM_HAS_SCORE_MOD
     // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
@@ -277,11 +290,12 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       mask_pair(sacc[i], sacc[i + 1], b, h, q, kv, p);
     }
 #endif
-    if (kvt + BN > p.KV) {  // tail tile: columns past KV take no part
+    if (TAIL && kvt + BN > p.KV) {  // columns past KV take no part
 #pragma unroll
       for (int i = 0; i < BN / 2; ++i)
         if (kvt + 8 * (i >> 2) + 2 * c + (i & 1) >= p.KV) sacc[i] = SM_NEG_INF;
     }
+    bool moved = false;
 #pragma unroll
     for (int hr = 0; hr < 2; ++hr) {
       float mx = SM_NEG_INF;
@@ -290,6 +304,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
       const float mnew = fmaxf(m[hr], mx * kLog);
+      moved |= mnew != m[hr];
       // A row with every score masked so far keeps max -inf; subtract 0 so exp2 gives 0, not NaN.
       const float ml2 = (mnew == SM_NEG_INF) ? 0.f : mnew;
       alpha[hr] = ex2(m[hr] - ml2);
@@ -303,6 +318,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       }
       l[hr] = l[hr] * alpha[hr] + sum;
     }
+    return __any_sync(0xffffffffu, moved);
   };
   auto rescale_o = [&](const float (&alpha)[2]) {
 #pragma unroll
@@ -342,9 +358,10 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     wg_wait<0>();
     reg_fence(sacc);
     release(k_empty(0));
-    softmax_tile(0, alpha);
+    softmax_tile(0, alpha, BoolTag<true>());  // O is still zero: no rescale
     pack_p();
-    for (int j = 1; j < ntiles; ++j) {
+    // Step j: S_j and P_{j-1} V_{j-1}, then tile j's softmax while P V runs.
+    auto step = [&](int j, auto tail_tag) {
       const int s = j % STAGES, sp = (j - 1) % STAGES;
       // Both waits come before the fence: a wait loop between wgmma.fence and a wgmma makes
       // ptxas inject its own warpgroup.arrive (C7519). V_{j-1} has long been loaded by now.
@@ -363,14 +380,20 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       wg_wait<1>();  // S_j done; P_{j-1} V_{j-1} may still run
       reg_fence(sacc);
       release(k_empty(s));
-      softmax_tile(j, alpha);
+      const bool moved = softmax_tile(j, alpha, tail_tag);
       wg_wait<0>();
       reg_fence(oacc);
       reg_fence(pfrag);
       release(v_empty(sp));
-      rescale_o(alpha);
+      if (moved) rescale_o(alpha);  // warp-uniform
       pack_p();
-    }
+    };
+#if SM_WG_PEEL_TAIL
+    for (int j = 1; j + 1 < ntiles; ++j) step(j, BoolTag<false>());
+    if (ntiles > 1) step(ntiles - 1, BoolTag<true>());
+#else
+    for (int j = 1; j < ntiles; ++j) step(j, BoolTag<true>());
+#endif
     {  // last P V
       const int sp = (ntiles - 1) % STAGES;
       mbar_wait(v_full(sp), ((ntiles - 1) / STAGES) & 1);
@@ -398,8 +421,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       wg_wait<0>();
       reg_fence(sacc);
       release(k_empty(s));
-      softmax_tile(j, alpha);
-      rescale_o(alpha);
+      if (softmax_tile(j, alpha, BoolTag<true>())) rescale_o(alpha);
       pack_p();
       mbar_wait(v_full(s), ph);
       reg_fence(oacc);

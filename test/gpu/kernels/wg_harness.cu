@@ -29,7 +29,7 @@
   } while (0)
 
 #define WG_VARIANTS(X) X(wnone) X(wnone_s1) X(wnone_s2) X(wkvbias_v1) X(wkvbias_v2) X(wsoftcap_v1) X(wsoftcap_v2) \
-  X(wcausal_v1) X(wkvbias_v2_causal) X(wsoftcap_rcp) X(wsoftcap_fast) X(wsoftcap_divfull)
+  X(wcausal_v1) X(wkvbias_v2_causal) X(wsoftcap_rcp) X(wsoftcap_fast) X(wsoftcap_divfull) X(wnone_nopeel) X(wkvbias_v2_peel) X(wsoftcap_v2_peel) X(wcausal_v1_peel)
 #define DECL(n) int wg_launch_##n(const WgReq&);
 WG_VARIANTS(DECL)
 struct Variant { const char* name; int (*launch)(const WgReq&); bool causal; bool bias; bool softcap; int vec; };
@@ -46,6 +46,10 @@ static const Variant kVariants[] = {
     {"softcap_rcp", wg_launch_wsoftcap_rcp, false, false, true, 2},
     {"softcap_fast", wg_launch_wsoftcap_fast, false, false, true, 2},
     {"softcap_divfull", wg_launch_wsoftcap_divfull, false, false, true, 2},
+    {"none_nopeel", wg_launch_wnone_nopeel, false, false, false, 1},
+    {"kvbias_v2_peel", wg_launch_wkvbias_v2_peel, false, true, false, 2},
+    {"softcap_v2_peel", wg_launch_wsoftcap_v2_peel, false, false, true, 2},
+    {"causal_v1_peel", wg_launch_wcausal_v1_peel, true, false, false, 1},
 };
 static const Variant& V(const char* n) {
   for (const Variant& v : kVariants)
@@ -273,6 +277,8 @@ int main(int argc, char** argv) {
     }
     check_bitwise(in, V("none"), false, V("none_s1"), false);
     check_bitwise(in, V("none"), false, V("none_s2"), false);
+    check_bitwise(in, V("none"), false, V("none_nopeel"), false);
+    if (pr.KV % 2 == 0) check_bitwise(in, V("kvbias_v2"), false, V("kvbias_v2_peel"), false);
     check_bitwise(in, V("causal_v1"), false, V("causal_v1"), true);
     if (pr.KV % 2 == 0) check_bitwise(in, V("kvbias_v2_causal"), false, V("kvbias_v2_causal"), true);
     free_inputs(in);
@@ -307,14 +313,18 @@ int main(int argc, char** argv) {
           add(tag + "wgmma none, stage 1 (WS, no overlap)", V("none_s1"), WG_KERNEL, false);
           add(tag + "wgmma none, stage 2 (+ overlap)", V("none_s2"), WG_KERNEL, false);
           add(tag + "wgmma none, stage 3 (+ ping-pong)", V("none"), WG_KERNEL, false);
+          add(tag + "wgmma none, tail check on every tile (no peeling)", V("none_nopeel"), WG_KERNEL, false);
           add(tag + "wgmma kv-bias V=1", V("kvbias_v1"), WG_KERNEL, false);
           add(tag + "wgmma kv-bias V=2", V("kvbias_v2"), WG_KERNEL, false);
+          add(tag + "wgmma kv-bias V=2, peeled tail tile", V("kvbias_v2_peel"), WG_KERNEL, false);
           add(tag + "wgmma softcap(5) V=1", V("softcap_v1"), WG_KERNEL, false);
           add(tag + "wgmma softcap(5) V=2", V("softcap_v2"), WG_KERNEL, false);
           add(tag + "wgmma softcap(5) x*rcp(cap), tanhf", V("softcap_rcp"), WG_KERNEL, false);
           add(tag + "wgmma softcap(5) x*rcp(cap), tanh.approx", V("softcap_fast"), WG_KERNEL, false);
           add(tag + "wgmma softcap(5) div.full, tanhf", V("softcap_divfull"), WG_KERNEL, false);
+          add(tag + "wgmma softcap(5) div.full, tanhf, peeled tail tile", V("softcap_v2_peel"), WG_KERNEL, false);
           add(tag + "wgmma causal mask + skip", V("causal_v1"), WG_KERNEL, true);
+          add(tag + "wgmma causal mask + skip, peeled tail tile", V("causal_v1_peel"), WG_KERNEL, true);
           add(tag + "wgmma kv-bias V=2 + causal + skip", V("kvbias_v2_causal"), WG_KERNEL, true);
         } else {
           add(tag + "wgmma none", V("none"), WG_KERNEL, false);
