@@ -125,7 +125,6 @@ __device__ __forceinline__ uint64_t make_desc(uint32_t addr, uint32_t lbo, uint3
 __device__ __forceinline__ void named_sync(int id) { asm volatile("bar.sync %0, 256;\n" ::"r"(id) : "memory"); }
 __device__ __forceinline__ void named_arrive(int id) { asm volatile("bar.arrive %0, 256;\n" ::"r"(id) : "memory"); }
 constexpr int PP_BAR = 8;
-template <bool B> struct BoolTag { static constexpr bool value = B; };
 
 __device__ __forceinline__ float ex2(float x) {
   float y;
@@ -268,10 +267,11 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   // Scale, mods, tail mask, online softmax: S becomes P (fp32). Sets the O rescale factors and
   // returns whether any row of this warp raised its running max (else every factor is exactly 1
   // and the caller skips the rescale).
-  // TAIL (compile time): this tile may reach past KV. ptxas if-converts a run-time tail check
+  // TAIL (a constant at each call): this tile may reach past KV. ptxas if-converts a run-time tail check
   // into 64 selects on every tile, so the loop peels the last tile instead.
-  auto softmax_tile = [&](int j, float (&alpha)[2], auto tail_tag) -> bool {
-    constexpr bool TAIL = decltype(tail_tag)::value;
+  // (Plain bool parameters, not generic lambdas: NVRTC compiles a lambda with `auto`
+  // parameters as a host function. The lambdas are inlined, so constant arguments fold.)
+  auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {
     const int kvt = j * BN;
 #if SM_HAS_SCORE_MOD
     // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
@@ -358,10 +358,10 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     wg_wait<0>();
     reg_fence(sacc);
     release(k_empty(0));
-    softmax_tile(0, alpha, BoolTag<true>());  // O is still zero: no rescale
+    softmax_tile(0, alpha, true);  // O is still zero: no rescale
     pack_p();
     // Step j: S_j and P_{j-1} V_{j-1}, then tile j's softmax while P V runs.
-    auto step = [&](int j, auto tail_tag) {
+    auto step = [&](int j, bool tail) {
       const int s = j % STAGES, sp = (j - 1) % STAGES;
       // Both waits come before the fence: a wait loop between wgmma.fence and a wgmma makes
       // ptxas inject its own warpgroup.arrive (C7519). V_{j-1} has long been loaded by now.
@@ -380,7 +380,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       wg_wait<1>();  // S_j done; P_{j-1} V_{j-1} may still run
       reg_fence(sacc);
       release(k_empty(s));
-      const bool moved = softmax_tile(j, alpha, tail_tag);
+      const bool moved = softmax_tile(j, alpha, tail);
       wg_wait<0>();
       reg_fence(oacc);
       reg_fence(pfrag);
@@ -389,10 +389,10 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       pack_p();
     };
 #if SM_WG_PEEL_TAIL
-    for (int j = 1; j + 1 < ntiles; ++j) step(j, BoolTag<false>());
-    if (ntiles > 1) step(ntiles - 1, BoolTag<true>());
+    for (int j = 1; j + 1 < ntiles; ++j) step(j, false);
+    if (ntiles > 1) step(ntiles - 1, true);
 #else
-    for (int j = 1; j < ntiles; ++j) step(j, BoolTag<true>());
+    for (int j = 1; j < ntiles; ++j) step(j, true);
 #endif
     {  // last P V
       const int sp = (ntiles - 1) % STAGES;
@@ -421,7 +421,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       wg_wait<0>();
       reg_fence(sacc);
       release(k_empty(s));
-      if (softmax_tile(j, alpha, BoolTag<true>())) rescale_o(alpha);
+      if (softmax_tile(j, alpha, true)) rescale_o(alpha);
       pack_p();
       mbar_wait(v_full(s), ph);
       reg_fence(oacc);
