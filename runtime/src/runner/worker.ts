@@ -40,7 +40,9 @@ async function handle(req: HostRequest): Promise<void> {
   } catch (e) {
     const info = errorInfo(e);
     send({ type: "error", id: req.id, error: info });
-    if (info.kind === "fault") setTimeout(() => process.exit(3), 50);
+    // A fault, or any other error that carries a CUDA error code (it may have left the context
+    // unusable): exit, so the next job starts in a fresh process with a fresh context.
+    if (info.kind === "fault" || /CUDA_ERROR_/.test(info.message)) setTimeout(() => process.exit(3), 50);
   }
 }
 
