@@ -188,9 +188,19 @@ try {
       (await input.isVisible().catch(() => false)) ? "dialog" as const : (await findInFrames(page!, "", probe, 0).catch(() => undefined)) ? "webview" as const : undefined,
     { timeoutMs: STEP_MS, intervalMs: 250 });
     if (first === "dialog") {
-      await input.fill(fixtureInWs);
-      await page!.keyboard.press("Enter");
-      await input.waitFor({ state: "hidden", timeout: STEP_MS });
+      // code-server's simple file dialog fills in its default folder asynchronously and can
+      // overwrite a path typed before that (seen in CI: the dialog stayed open on the folder).
+      // Wait for its default, type, and press Enter only once the input holds our path; if the
+      // dialog is still open afterwards, type again.
+      await poll("the file dialog's default path", async () => ((await input.inputValue().catch(() => "")) || undefined), { timeoutMs: STEP_MS });
+      await poll("the file dialog to accept the fixture's path", async () => {
+        if (!(await input.isVisible().catch(() => false))) return true;
+        await input.fill(fixtureInWs);
+        if ((await input.inputValue().catch(() => "")) !== fixtureInWs) return undefined;
+        await page!.keyboard.press("Enter");
+        await input.waitFor({ state: "hidden", timeout: 5_000 }).catch(() => undefined);
+        return (await input.isVisible().catch(() => false)) ? undefined : true;
+      }, { timeoutMs: STEP_MS, intervalMs: 500, describe: async () => `input holds "${await input.inputValue().catch(() => "?")}"` });
     }
     const found = await findInFrames(page!, "the sweep chart and table in a webview", probe);
     await shot("sweep-chart.png");
