@@ -138,7 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         skipKvAfterQ: false, timing: { warmup: 5, reps: 30, inputSets: 4 },
       }, token, report);
       if (r.ok) {
-        results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary: benchSummary(r.value, "runner") });
+        results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary: benchSummary(r.value) });
         output.info(`[bench] ${ref.mod}: ${JSON.stringify(r.value)}`);
         if (!r.value.ok) void vscode.window.showWarningMessage(`${ref.mod}: a check failed — ${r.value.checks.filter((c) => !c.ok).map((c) => c.detail).join("; ")}`);
       } else {

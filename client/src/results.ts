@@ -1,7 +1,10 @@
 // Results of runs, per (document, mod), and how the CodeLens shows them. A result remembers the
 // document version it ran on; once the document changes it is shown as stale until the next run.
 export interface BenchSummary {
+  /** What ran: the runner's kernel ("Hopper kernel", "portable kernel"). */
   target: string;
+  /** Why the kernel or V differs from what the file asks for (V capped, fallback), if it does. */
+  note?: string;
   vecSize: number;
   timeMs: number;
   tflops: number;
@@ -49,5 +52,6 @@ export function resultTitle(r: RunRecord, currentVersion: number): string {
 export function resultTooltip(r: RunRecord, currentVersion: number): string {
   const when = new Date(r.at).toISOString().replace("T", " ").slice(0, 19);
   const stale = r.version !== currentVersion ? " The file changed since: run again for current numbers." : "";
-  return `Last run ${when} UTC on document version ${r.version}.${stale}`;
+  const note = r.kind === "bench" && r.summary.note ? ` ${r.summary.note}.` : "";
+  return `Last run ${when} UTC on document version ${r.version}.${note}${stale}`;
 }

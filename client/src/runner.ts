@@ -30,11 +30,14 @@ export function describeError(e: RunnerErrorInfo): string {
   return `${e.kind}: ${e.message}${where}`;
 }
 
-export function benchSummary(r: BenchResult, target: string): BenchSummary {
+/** The kernel that ran, as the CodeLens names it (the runner picks it from the GPU and V). */
+const KERNEL_LABEL: Record<BenchResult["kernel"], string> = { wgmma: "Hopper kernel", mma: "portable kernel" };
+
+export function benchSummary(r: BenchResult): BenchSummary {
   const ref = r.checks.find((c) => c.name === "reference-kernel");
   const vec = r.checks.find((c) => c.name === "vec-vs-scalar");
   return {
-    target, vecSize: r.vec,
+    target: KERNEL_LABEL[r.kernel] ?? r.kernel, vecSize: r.vec, note: r.kernelNote,
     timeMs: r.timing?.ms ?? NaN, tflops: r.timing?.tflops ?? NaN,
     vecEqualsScalar: !!vec && vec.ok && !vec.skipped,
     maxError: ref?.maxAbsErr ?? NaN,

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { readClientSettings, serverSettings } from "../../../client/src/config";
 import { LineMap } from "../../../client/src/lineMap";
-import { ResultStore, resultTitle, type RunRecord } from "../../../client/src/results";
+import { ResultStore, resultTitle, resultTooltip, type RunRecord } from "../../../client/src/results";
 
 const bench: RunRecord = {
   kind: "bench", version: 3, at: Date.UTC(2026, 10, 23, 20, 0, 0),
@@ -17,6 +17,11 @@ describe("results", () => {
   test("unmeasured numbers show as a dash, not NaN", () => {
     const t = resultTitle({ ...bench, summary: { ...bench.summary, timeMs: NaN, tflops: NaN, maxError: NaN } } as RunRecord, 3);
     expect(t).toBe("— ms · — TFLOPS · vec==scalar ✓ · max err — · 96 regs/0 spills (V=8, runner)");
+  });
+
+  test("the tooltip carries the runner's note (why V or the kernel differ from the file)", () => {
+    const noted = { ...bench, summary: { ...bench.summary, note: "V capped at 2 (m declares V = 8)" } } as RunRecord;
+    expect(resultTooltip(noted, 3)).toBe("Last run 2026-11-23 20:00:00 UTC on document version 3. V capped at 2 (m declares V = 8).");
   });
 
   test("a result goes stale once the document version moves on", () => {

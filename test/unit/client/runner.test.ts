@@ -24,7 +24,7 @@ describe("runner outcomes", () => {
 
   test("a BenchResult becomes the CodeLens summary", () => {
     const r = {
-      mod: "m", vec: 8, align: "declared", shape: { B: 1, H: 1, Hkv: 1, Q: 128, KV: 128, D: 64 }, dtype: "bf16", device: "x",
+      mod: "m", vec: 2, kernel: "wgmma", kernelNote: "V capped at 2 (m declares V = 8)", align: "declared", shape: { B: 1, H: 1, Hkv: 1, Q: 128, KV: 128, D: 64 }, dtype: "bf16", device: "x",
       compile: { compiler: "nvrtc", registers: 96, spillStores: 2, spillLoads: 3, localBytes: 0, sharedBytes: 0, compileMs: 1 },
       timing: { ms: 1.5, msMin: 1, msMax: 2, reps: 10, inputSets: 2, tflops: 512, auxBytesPerSec: 0, auxBytes: 0 },
       checks: [
@@ -33,11 +33,12 @@ describe("runner outcomes", () => {
       ],
       ok: true, obligations: [],
     } as const;
-    expect(benchSummary(r as never, "runner")).toEqual({
-      target: "runner", vecSize: 8, timeMs: 1.5, tflops: 512, vecEqualsScalar: true, maxError: 0.004, registers: 96, spills: 5,
+    expect(benchSummary(r as never)).toEqual({
+      target: "Hopper kernel", vecSize: 2, note: "V capped at 2 (m declares V = 8)", timeMs: 1.5, tflops: 512, vecEqualsScalar: true, maxError: 0.004, registers: 96, spills: 5,
     });
+    expect(benchSummary({ ...r, kernel: "mma", kernelNote: undefined } as never)).toMatchObject({ target: "portable kernel", note: undefined });
     // A skipped vec-vs-scalar check is not reported as equal.
     const skipped = { ...r, checks: [{ name: "vec-vs-scalar", ok: true, skipped: "V = 1", detail: "" }] };
-    expect(benchSummary(skipped as never, "runner").vecEqualsScalar).toBe(false);
+    expect(benchSummary(skipped as never).vecEqualsScalar).toBe(false);
   });
 });
