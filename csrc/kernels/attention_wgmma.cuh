@@ -24,8 +24,9 @@
 #define SM_WG_PINGPONG 1  // the two consumer warpgroups take turns issuing GEMMs (needs OVERLAP)
 #endif
 // Only the last kv tile's code carries the KV tail mask. That duplicates the loop body: a gain
-// without mods (0.830-0.860 ms vs 0.940-0.950, H100, 2026-11-27), a loss with a mod's code
-// inlined (kv-bias 1.169-1.173 vs 1.123-1.140), so by default only mod-free builds peel.
+// for mod-free or identity builds (runner, H100, 2026-11-27: 0.845 vs 0.875-0.914 ms), a loss
+// with a mask or an aux-loading mod inlined (causal 0.53 vs 0.50, kv-bias 1.15-1.17 vs 1.10-1.12).
+// By default only mod-free builds peel; the runner decides per mod (runtime/src/runner/source.ts).
 #ifndef SM_WG_PEEL_TAIL
 #define SM_WG_PEEL_TAIL (!SM_HAS_SCORE_MOD && !SM_HAS_MASK_MOD)
 #endif
@@ -263,12 +264,11 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
         sm_wgops::wgmma_rs_n64(static_cast<const T*>(nullptr), oacc, pfrag[4 * kk], pfrag[4 * kk + 1], pfrag[4 * kk + 2], pfrag[4 * kk + 3], db, 1u);
     }
   };
-  // Scale, mods, tail mask, online softmax: S becomes P (fp32); returns the O rescale factors.
   // Scale, mods, tail mask, online softmax: S becomes P (fp32). Sets the O rescale factors and
   // returns whether any row of this warp raised its running max (else every factor is exactly 1
   // and the caller skips the rescale).
-  // TAIL (a constant at each call): this tile may reach past KV. ptxas if-converts a run-time tail check
-  // into 64 selects on every tile, so the loop peels the last tile instead.
+  // TAIL (a constant at each call): this tile may reach past KV. ptxas if-converts a run-time
+  // tail check into 64 selects on every tile, which SM_WG_PEEL_TAIL avoids.
   // (Plain bool parameters, not generic lambdas: NVRTC compiles a lambda with `auto`
   // parameters as a host function. The lambdas are inlined, so constant arguments fold.)
   auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {

@@ -130,7 +130,15 @@ export function buildProgram(spec: ProgramSpec): Program {
   const kernel = spec.kernel ?? "mma";
   const defines: string[] = [spec.dtype === "bf16" ? "SM_ATTN_DTYPE_BF16" : "SM_ATTN_DTYPE_F16", `SM_ATTN_D${spec.D}`,
     `SM_ATTN_MMA_WARPS=${spec.geometry.warps}`, `SM_ATTN_MMA_KSTAGES=${spec.geometry.kstages}`];
-  if (kernel === "wgmma") defines.push("SM_ATTN_WGMMA");
+  if (kernel === "wgmma") {
+    defines.push("SM_ATTN_WGMMA");
+    // Peel the KV-tail tile (a second copy of the loop body) only for light mods: measured on the
+    // H100 (notes/gpu-2026-11-27/ab-peel-runner.log, alternated in one call) it gains ~6% with an
+    // identity mod and loses ~5% with a causal mask or kv-bias. SCOREMOD_WG_PEEL=0|1 overrides.
+    const env = process.env.SCOREMOD_WG_PEEL;
+    const light = !spec.mask && (spec.score?.mod.loads.length ?? 0) === 0;
+    defines.push(`SM_WG_PEEL_TAIL=${env === "0" || env === "1" ? env : light ? 1 : 0}`);
+  }
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
   const plug = (p: PreparedMod | undefined, kind: "SCORE" | "MASK"): number => {
     if (!p) return 1;

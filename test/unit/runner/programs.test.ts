@@ -46,6 +46,16 @@ describe("runner programs", () => {
     }
   });
 
+  it("peels the Hopper kernel's tail tile only for light mods (no mask, no aux load)", () => {
+    const peel = (label: string) => buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" })
+      .defines.find((d) => d.startsWith("SM_WG_PEEL_TAIL="));
+    expect(peel("none")).toBe("SM_WG_PEEL_TAIL=1");
+    expect(peel("softcap")).toBe("SM_WG_PEEL_TAIL=1");
+    expect(peel("kv-bias")).toBe("SM_WG_PEEL_TAIL=0");
+    expect(peel("causal")).toBe("SM_WG_PEEL_TAIL=0");
+    expect(peel("softcap+causal")).toBe("SM_WG_PEEL_TAIL=0");
+  });
+
   it("refuses to build the Hopper kernel with a mod wider than a pair", () => {
     const kv = prepared(CASES.find((x) => x.label === "kv-bias")!);
     expect(kv.score!.vec.vecSize).toBe(8);
