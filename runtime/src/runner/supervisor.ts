@@ -78,12 +78,17 @@ export class RunnerSupervisor {
       // Compiles run on libuv's pool; a sweep compiles many programs at once.
       env: { UV_THREADPOOL_SIZE: "8", ...process.env, ...this.opts.env },
       execArgv: this.opts.execArgv ?? [],
-      stdio: ["ignore", "inherit", "pipe", "ipc"],
+      // The worker's stdout is piped too, never inherited: whatever it prints (a driver or
+      // compiler message) must not reach the parent's stdout, where it would corrupt
+      // `scoremod bench --json`. Both streams feed the crash report.
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
     this.started++;
     let stderr = "";
-    child.stderr?.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    const keep = (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
     child.on("message", (raw) => this.onMessage(child, raw));
     child.on("exit", (code, signal) => {
       if (this.child !== child) return;

@@ -30,6 +30,9 @@ process.on("message", (req) => {
           if (++n === 6) { clearInterval(t); process.send({ type: "result", id, result: { mod, pid: process.pid } }); }
         }, 40); }
       break;
+    case "chatty":  // prints on stdout, then dies: the parent must capture it, not echo it
+      process.stdout.write("NOISE-ON-STDOUT from the worker\n", () => process.exit(3));
+      break;
     case "malformed":
       process.send({ type: "result", id });
       break;

@@ -52,6 +52,13 @@ describe("runner supervisor", () => {
     expect(sup.started).toBe(2);
   });
 
+  it("the worker's stdout is captured for the crash report, not passed to the parent's stdout", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
+    const err = await failure(sup.bench(job("chatty")));
+    expect(err.info.kind).toBe("crash");
+    expect(err.message).toMatch(/exited with code 3: NOISE-ON-STDOUT from the worker/);
+  });
+
   it("kills a hung worker after the idle limit and names the mod", async () => {
     sup = new RunnerSupervisor({ workerPath, idleLimitMs: 300 });
     const t0 = Date.now();
