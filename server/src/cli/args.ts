@@ -124,7 +124,8 @@ export function targetFlag(value: string | undefined): TargetId | undefined {
 /** `--vec V`: a power of two (the analysis then says whether the target accepts it). */
 export function vecFlag(value: number | undefined, max = Infinity): number | undefined {
   if (value === undefined) return undefined;
-  if (value < 1 || value > max || (value & (value - 1)) !== 0) {
+  // Not `value & (value - 1)`: bitwise operators truncate to 32 bits, so 3 * 2^31 would pass.
+  if (!Number.isInteger(value) || value < 1 || value > max || 2 ** Math.round(Math.log2(value)) !== value) {
     throw new UsageError(`--vec must be a power of two (1, 2, 4, ... ${Number.isFinite(max) ? max : 128}), got ${value}`);
   }
   return value;

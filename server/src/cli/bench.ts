@@ -76,6 +76,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (flags.dtype !== undefined && flags.dtype !== "bf16" && flags.dtype !== "f16") throw new UsageError(`--dtype must be bf16 or f16, got '${flags.dtype}'`);
     const dtype: "bf16" | "f16" = flags.dtype ?? "bf16";
     const kernel = parseKernel(flags.kernel);
+    if (flags.reps !== undefined && (flags.reps < 1 || flags.reps > 100_000)) throw new UsageError(`--reps must be between 1 and 100000, got ${flags.reps}`);
+    if (flags.timeout !== undefined && (flags.timeout < 1 || flags.timeout > 86_400)) throw new UsageError(`--timeout must be between 1 and 86400 seconds, got ${flags.timeout}`);
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
     let mods: ModFact[];

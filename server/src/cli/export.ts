@@ -1,6 +1,7 @@
 // `scoremod export FILE --to fa4|flex [--mod NAME] [--target T] [--vec V] [--out PATH]`: Python for
 // FlashAttention-4's CuTe DSL or PyTorch FlexAttention, printed (or written to --out).
-import { writeFileSync } from "node:fs";
+import { realpathSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { analyze } from "../analysis/index";
 import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "../codegen/cudaExpr";
@@ -20,6 +21,12 @@ const USAGE = `usage: scoremod export FILE --to fa4|flex [--mod NAME] [--target 
 exit: 0 ok, 1 the mod has errors, 2 bad usage or input
 `;
 
+/** Whether two paths name the same file (through symlinks when the file exists). */
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
+  return real(a) === real(b);
+}
+
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   try {
     const { positional, flags } = parseArgs(argv, SPEC);
@@ -33,6 +40,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     selectMods(fa, file, flags.mod);
     const out = flags.to === "fa4" ? exportFa4(fa, flags.mod) : exportFlex(fa, flags.mod);
     if (flags.out) {
+      if (samePath(flags.out, file)) throw new UsageError(`--out ${flags.out} is the input file: the export would overwrite the source`);
       try {
         writeFileSync(flags.out, out.text);
       } catch (err) {

@@ -105,6 +105,7 @@ describe("scoremod check: bad input", () => {
     ["unknown target", () => [EX("kv_bias.scoremod.ts"), "--target", "sm75"], /unknown target 'sm75'/],
     ["vec not a number", () => [EX("kv_bias.scoremod.ts"), "--vec", "eight"], /--vec' needs an integer/],
     ["vec not a power of two", () => [EX("kv_bias.scoremod.ts"), "--vec", "6"], /power of two/],
+    ["vec past 32 bits that bitwise tests would take for a power of two", () => [EX("kv_bias.scoremod.ts"), "--vec", "6442450944"], /power of two/],
     ["vec missing its value", () => [EX("kv_bias.scoremod.ts"), "--vec"], /--vec' needs a value/],
   ];
   for (const [name, argv, msg] of cases) {

@@ -1,7 +1,7 @@
 // FA4 and FlexAttention exports: goldens for every example, valid Python (py_compile), the
 // semantics that differ between Python and C, and the CLI.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -121,5 +121,17 @@ describe("scoremod export", () => {
     const bad = await cli(join(dir, "bad.scoremod.ts"), "--to", "fa4");
     expect(bad.code).toBe(1);
     expect(bad.err).toContain("mod 'm' has errors");
+  });
+  it("--out never overwrites the input file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smexp-"));
+    const src = join(dir, "kv.scoremod.ts");
+    const text = readFileSync(kv, "utf8");
+    writeFileSync(src, text);
+    const r = await cli(src, "--to", "flex", "--out", src);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("is the input file");
+    expect(readFileSync(src, "utf8")).toBe(text);
+    const ok = await cli(src, "--to", "flex", "--out", join(dir, "kv_flex.py"));
+    expect(ok.code).toBe(0);
   });
 });
