@@ -43,6 +43,9 @@ export function parseShape(s: string): Shape {
   if ((parts.length !== 5 && parts.length !== 6) || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
     throw new UsageError(`--shape needs B,H,Q,KV,D or B,H,Q,KV,D,Hkv as positive integers, got '${s}'`);
   }
+  // Each size is a kernel launch dimension or an int32 index in the kernels: cap at 2^31 - 1.
+  const big = parts.find((p) => !Number.isSafeInteger(Number(p)) || Number(p) > 0x7fffffff);
+  if (big !== undefined) throw new UsageError(`--shape: ${big} is too large (each size must be below 2^31)`);
   const [B, H, Q, KV, D, Hkv] = parts.map(Number) as [number, number, number, number, number, number | undefined];
   if (D !== 64 && D !== 128) throw new UsageError(`--shape: head dim D must be 64 or 128, got ${D}`);
   if (Hkv !== undefined && H % Hkv !== 0) throw new UsageError(`--shape: Hkv = ${Hkv} must divide H = ${H}`);

@@ -60,5 +60,7 @@ describe("scoremod bench usage errors", () => {
   it("parses GQA shapes", () => {
     expect(parseShape("1,16,128,256,64,4")).toEqual({ B: 1, H: 16, Q: 128, KV: 256, D: 64, Hkv: 4 });
     expect(() => parseShape("1,16,128,256,64,5")).toThrow(/Hkv = 5 must divide H = 16/);
+    expect(() => parseShape("100000000000000000000,16,128,256,64")).toThrow(/too large/);
+    expect(() => parseShape("1,16,4294967296,256,64")).toThrow(/too large/);
   });
 });
