@@ -1,4 +1,4 @@
-// Analysis latency for a 300-line score_mod file built from the examples (DESIGN.md §7: warm
+// Analysis latency for a 300-line score_mod file built from the examples (ARCHITECTURE.md "Performance bars": warm
 // re-analysis after an edit within 50 ms). Not a test: prints a table; record it in BENCHMARKS.md.
 //   node scripts/bench-analysis.mjs [--lines 300] [--edits 60]
 import { build } from "esbuild";

@@ -29,5 +29,5 @@ export const CASES: Case[] = [
 /** Small enough for the float64 JS reference (B·H·Q·KV·D = 2^25); GQA on. */
 export const SMALL = { B: 2, H: 4, Hkv: 2, Q: 256, KV: 256, D: 64 };
 export const SMALL_D128 = { B: 1, H: 2, Q: 256, KV: 256, D: 128 };
-/** The benchmark shape of DESIGN.md §7. */
+/** The benchmark shape of ARCHITECTURE.md "Performance bars". */
 export const BENCH = { B: 1, H: 16, Q: 8192, KV: 8192, D: 128 };

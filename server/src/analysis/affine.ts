@@ -1,4 +1,4 @@
-// Symbolic linear forms of index expressions in the lane variable kv (DESIGN.md §3, step 1).
+// Symbolic linear forms of index expressions in the lane variable kv (ARCHITECTURE.md "The legality model", step 1).
 // An index becomes a polynomial with integer coefficients over atoms: kv, b, h, q, dim("X"),
 // scalars, and opaque atoms for kv-free subexpressions the algebra cannot see through (min(q, 5),
 // a load indexed by b, ...). Anything that is not a polynomial AND depends on kv is a failure with

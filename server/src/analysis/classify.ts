@@ -1,4 +1,4 @@
-// The legality model of DESIGN.md §3: for each aux load of a mod, for V lanes kv = kv0 + i
+// The legality model of ARCHITECTURE.md: for each aux load of a mod, for V lanes kv = kv0 + i
 // (i < V, kv0 % V == 0, b/h/q fixed) on a target, decide the lane class, the widest provable
 // load, the one missing fact that stops a wider one (with a fix), the runtime obligations and
 // the proof. Soundness first: a load that is not provably contiguous is never wider than scalar.

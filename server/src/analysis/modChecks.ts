@@ -1,4 +1,4 @@
-// Per-mod rules of DESIGN.md §3 (V and the target, register pressure) and the per-load notes
+// Per-mod rules of ARCHITECTURE.md "The legality model" (V and the target, register pressure) and the per-load notes
 // that carry the classifier's fixes to the editor. Codes are stable: docs/diagnostics/SM2xx.md.
 import type { ClassifyInput } from "./classify";
 import type { Diagnostic, LoadFact } from "./facts";

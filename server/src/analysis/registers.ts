@@ -1,4 +1,4 @@
-// A deliberately simple register-pressure model (DESIGN.md §3 "estimated live registers").
+// A deliberately simple register-pressure model (ARCHITECTURE.md "The legality model", step 5).
 // It does not predict ptxas; it ranks mods and V values and warns before the budget is crossed:
 //
 //   estimate = kernelRegs                      registers the kernel keeps live around the call

@@ -1,4 +1,4 @@
-// How each kernel hands scores to a mod (DESIGN.md §3). Data, not code: the classifier,
+// How each kernel hands scores to a mod (ARCHITECTURE.md "The legality model"). Data, not code: the classifier,
 // the register estimate and the code generator read these fields and nothing else.
 
 export type TargetId = "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "runner-hopper" | "runner-sm90" | "runner-sm80";

@@ -1,5 +1,5 @@
 // FileAnalysis -> a self-contained CUDA C++ device function computing V lanes of one mod
-// (DESIGN.md §4, docs/codegen.md). Pure: text in, text out.
+// (docs/codegen.md). Pure: text in, text out.
 //
 // Shape of the output, for mod M and vector size V:
 //   sm_M_vV_gK(...)    one helper per gather load: a scalar load per lane

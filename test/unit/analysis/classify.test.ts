@@ -1,4 +1,4 @@
-// Classifier tables: every trap of issue 2 and DESIGN.md §3, on hand-built IR.
+// Classifier tables: every trap of issue 2 and of the legality model (ARCHITECTURE.md), on hand-built IR.
 import { describe, expect, it } from "vitest";
 import type { LoadFact } from "../../../server/src/analysis/facts";
 import type { Expr, Stmt } from "../../../server/src/analysis/ir";
