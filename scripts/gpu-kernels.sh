@@ -12,49 +12,41 @@ NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
 ARCH=${GPU_KERNELS_ARCH:--gencode=arch=compute_90a,code=sm_90a}
 mkdir -p "$BUILD" "$LOGS"
 
-build() {
+# Compiles one harness: its variant units (PREFIX_*.cu) and MAIN.cu, in parallel, each only when
+# it or a kernel/harness header is newer than its object; links OUT; writes the ptxas registers
+# and spills of the entry points named ENTRY* to RESOURCES.
+#   compile_harness PREFIX MAIN OUT ENTRY RESOURCES [link flags...]
+compile_harness() {
+  local prefix=$1 main=$2 out=$3 entry=$4 resources=$5
+  shift 5
   local src=$ROOT/test/gpu/kernels
   local inc="-I$ROOT/csrc/kernels -I$src"
-  local objs=() pids=() f o
-  for f in "$src"/v_*.cu "$src"/harness.cu; do
+  local objs=() logs=() pids=() f o
+  for f in "$src"/"$prefix"_*.cu "$src/$main.cu"; do
     o=$BUILD/$(basename "${f%.cu}").o
     objs+=("$o")
-    if [[ ! -f $o || $f -nt $o || -n $(find "$ROOT/csrc/kernels" "$src" -name '*.cuh' -o -name '*.h' -newer "$o" 2>/dev/null | head -1) ]]; then
+    [[ $f == "$src/$main.cu" ]] || logs+=("$o.log")
+    if [[ ! -f $o || $f -nt $o || -n $(find "$ROOT/csrc/kernels" "$src" \( -name '*.cuh' -o -name '*.h' \) -newer "$o" 2>/dev/null | head -1) ]]; then
       "$NVCC" -O3 -std=c++17 $ARCH $inc -Xptxas -v -c "$f" -o "$o" >"$o.log" 2>&1 &
       pids+=($!)
     fi
   done
   local fail=0 pid
   for pid in "${pids[@]}"; do wait "$pid" || fail=1; done
-  if (( fail )); then cat "$BUILD"/*.o.log >&2; echo "build failed" >&2; exit 1; fi
-  "$NVCC" $ARCH "${objs[@]}" -o "$BUILD/harness" -ldl
-  # Registers and spills of the tensor-core entry points, for the notes.
-  local logs=()
-  for f in "$src"/v_*.cu; do logs+=("$BUILD/$(basename "${f%.cu}").o.log"); done
-  grep -h -A3 "Compiling entry function 'sm_attn_fwd_mma_bf16_d128" "${logs[@]}" | grep -E "entry|registers|spill" \
-    | sed -E "s/ptxas info *: //" > "$BUILD/resources.txt" || true
+  if (( fail )); then cat "${logs[@]}" "$BUILD/$main.o.log" >&2; echo "build failed" >&2; exit 1; fi
+  "$NVCC" $ARCH "${objs[@]}" -o "$BUILD/$out" "$@"
+  grep -h -A3 "Compiling entry function '$entry" "${logs[@]}" | grep -E "entry|registers|spill" \
+    | sed -E "s/ptxas info *: //" > "$BUILD/$resources" || true
+  LOGS_OF_LAST_BUILD=("${logs[@]}")
 }
 
-# The Hopper kernel's harness (test/gpu/kernels/w_*.cu + wg_harness.cu).
+# The portable kernel's harness (v_*.cu + harness.cu).
+build() { compile_harness v harness harness sm_attn_fwd_mma_bf16_d128 resources.txt -ldl; }
+
+# The Hopper kernel's harness (w_*.cu + wg_harness.cu); wgmma serialisation (C75xx) fails it.
 build_wg() {
-  local src=$ROOT/test/gpu/kernels
-  local inc="-I$ROOT/csrc/kernels -I$src"
-  local objs=() pids=() f o
-  for f in "$src"/w_*.cu "$src"/wg_harness.cu; do
-    o=$BUILD/$(basename "${f%.cu}").o
-    objs+=("$o")
-    if [[ ! -f $o || $f -nt $o || -n $(find "$ROOT/csrc/kernels" "$src" -name '*.cuh' -newer "$o" -o -name '*.h' -newer "$o" 2>/dev/null | head -1) ]]; then
-      "$NVCC" -O3 -std=c++17 $ARCH $inc -Xptxas -v -c "$f" -o "$o" >"$o.log" 2>&1 &
-      pids+=($!)
-    fi
-  done
-  local fail=0 pid
-  for pid in "${pids[@]}"; do wait "$pid" || fail=1; done
-  if (( fail )); then cat "$BUILD"/w*.o.log >&2; echo "build failed" >&2; exit 1; fi
-  "$NVCC" $ARCH "${objs[@]}" -o "$BUILD/wg_harness"
-  grep -h -A3 "Compiling entry function 'sm_attn_fwd_wgmma_" "$BUILD"/w_*.o.log | grep -E "entry|registers|spill" \
-    | sed -E "s/ptxas info *: //" > "$BUILD/wg_resources.txt" || true
-  if grep -h "C75[0-9][0-9]" "$BUILD"/w_*.o.log; then echo "ptxas reported wgmma serialisation (C75xx) above" >&2; exit 1; fi
+  compile_harness w wg_harness wg_harness sm_attn_fwd_wgmma_ wg_resources.txt
+  if grep -h "C75[0-9][0-9]" "${LOGS_OF_LAST_BUILD[@]}"; then echo "ptxas reported wgmma serialisation (C75xx) above" >&2; exit 1; fi
 }
 
 case "${1:-run}" in

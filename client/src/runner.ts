@@ -2,6 +2,7 @@
 // at start-up for the status bar. Nothing here can crash the extension host: every failure
 // becomes a RunnerErrorInfo the UI shows (no GPU, fault, hang, compile error, ...).
 import * as vscode from "vscode";
+import { KERNEL_LABELS } from "../../runtime/src/runner/format";
 import { RunnerSupervisor } from "../../runtime/src/runner/supervisor";
 import {
   RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
@@ -30,14 +31,11 @@ export function describeError(e: RunnerErrorInfo): string {
   return `${e.kind}: ${e.message}${where}`;
 }
 
-/** The kernel that ran, as the CodeLens names it (the runner picks it from the GPU and V). */
-const KERNEL_LABEL: Record<BenchResult["kernel"], string> = { wgmma: "Hopper kernel", mma: "portable kernel" };
-
 export function benchSummary(r: BenchResult): BenchSummary {
   const ref = r.checks.find((c) => c.name === "reference-kernel");
   const vec = r.checks.find((c) => c.name === "vec-vs-scalar");
   return {
-    target: KERNEL_LABEL[r.kernel] ?? r.kernel, vecSize: r.vec, note: r.kernelNote,
+    target: KERNEL_LABELS[r.kernel]?.short ?? r.kernel, vecSize: r.vec, note: r.kernelNote,
     timeMs: r.timing?.ms ?? NaN, tflops: r.timing?.tflops ?? NaN,
     vecEqualsScalar: !!vec && vec.ok && !vec.skipped,
     maxError: ref?.maxAbsErr ?? NaN,

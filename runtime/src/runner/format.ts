@@ -5,15 +5,16 @@ export function fmtShape(s: BenchResult["shape"]): string {
   return `B${s.B} H${s.H}${s.Hkv !== s.H ? `/${s.Hkv}` : ""} Q${s.Q} KV${s.KV} D${s.D}`;
 }
 
-export const KERNEL_NAMES: Record<BenchResult["kernel"], string> = {
-  wgmma: "Hopper kernel (wgmma, TMA, warp-specialised)",
-  mma: "portable kernel (mma.sync)",
+/** The runner's kernels as results name them: short (CodeLens) and long (reports). */
+export const KERNEL_LABELS: Record<BenchResult["kernel"], { short: string; long: string }> = {
+  wgmma: { short: "Hopper kernel", long: "Hopper kernel (wgmma, TMA, warp-specialised)" },
+  mma: { short: "portable kernel", long: "portable kernel (mma.sync)" },
 };
 
 export function formatBench(r: BenchResult): string {
   const lines: string[] = [];
   const t = r.timing;
-  lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}, ${KERNEL_NAMES[r.kernel]}`);
+  lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}, ${KERNEL_LABELS[r.kernel].long}`);
   if (r.kernelNote) lines.push(`  note: ${r.kernelNote}`);
   lines.push(`  compile: ${r.compile.compiler}, ${r.compile.registers} registers, spills ${r.compile.spillStores}/${r.compile.spillLoads} B (store/load), local ${r.compile.localBytes} B, ${r.compile.compileMs} ms`);
   if (t) lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${t.tflops.toFixed(1)} TFLOPS  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);

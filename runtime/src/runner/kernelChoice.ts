@@ -29,6 +29,17 @@ function requested(job: Pick<BenchJob, "kernel">, env: NodeJS.ProcessEnv): "auto
   return k;
 }
 
+// Each mod's declared vecSize. A sweep plans every cell of one file: analyse it once.
+let lastDeclared: { key: string; vecs: Map<string, number> } | null = null;
+function declaredVecSizes(fileName: string, text: string): Map<string, number> {
+  const key = `${fileName}\n${text}`;
+  if (lastDeclared?.key !== key) {
+    const fa = analyze(fileName, text, { target: "runner-hopper" });
+    lastDeclared = { key, vecs: new Map(fa.mods.map((m) => [m.name, m.vecSize])) };
+  }
+  return lastDeclared.vecs;
+}
+
 export function planKernel(dev: KernelDevice, job: Pick<BenchJob, "fileName" | "text" | "mod" | "pair" | "vec" | "kernel">, env: NodeJS.ProcessEnv = process.env): KernelPlan {
   const want = requested(job, env);
   const portable: KernelPlan = { kernel: "mma", target: portableTarget(dev), vec: job.vec };
@@ -37,8 +48,8 @@ export function planKernel(dev: KernelDevice, job: Pick<BenchJob, "fileName" | "
     if (want === "wgmma") throw new RunnerError({ kind: "refused", mod: job.mod, message: `the Hopper kernel (wgmma) needs an sm_90 GPU; ${dev.name} is sm_${dev.sm}` });
     return portable;
   }
-  const fa = analyze(job.fileName, job.text, { target: "runner-hopper" });
-  const declared = (name?: string) => fa.mods.find((m) => m.name === name)?.vecSize;
+  const vecs = declaredVecSizes(job.fileName, job.text);
+  const declared = (name?: string) => (name === undefined ? undefined : vecs.get(name));
   const v = job.vec ?? Math.min(declared(job.mod) ?? 1, HOPPER_VEC_CAP);
   if (v > HOPPER_VEC_CAP) {
     const why = `V = ${v}: the Hopper kernel's wgmma accumulator gives a thread kv pairs (V <= ${HOPPER_VEC_CAP})`;

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResult } from "../../../runtime/src/runner/types";
-import { KERNEL_NAMES } from "../../../runtime/src/runner/format";
+import { KERNEL_LABELS } from "../../../runtime/src/runner/format";
 
 export interface PeerResult {
   ok: boolean;
@@ -50,7 +50,7 @@ export function formatCompare(r: BenchResult, p: PeerResult, causal: boolean): s
   const ratio = (ms?: number) => (ours && ms ? `${(ms / ours).toFixed(2)}x` : "-");
   const rows = [
     ["", "ms", "TFLOPS", "their time / ours"],
-    [`ours: ${KERNEL_NAMES[r.kernel]}, V=${r.vec}`, ours?.toFixed(3) ?? "-", tf(ours), "1.00x"],
+    [`ours: ${KERNEL_LABELS[r.kernel].long}, V=${r.vec}`, ours?.toFixed(3) ?? "-", tf(ours), "1.00x"],
     ["torch.compile(flex_attention), Flex export", p.flex_ms?.toFixed(3) ?? "-", tf(p.flex_ms), ratio(p.flex_ms)],
     [`SDPA (no mod${p.sdpa_causal ? ", is_causal" : ""})`, p.sdpa_ms?.toFixed(3) ?? "-", tf(p.sdpa_ms), ratio(p.sdpa_ms)],
   ];
