@@ -1,0 +1,325 @@
+// Interval abstract interpretation of a mod body: given a box of (b, h, q, kv) and the values of
+// dims and scalars, every value the body can compute lies in the interval this returns. Pure
+// and sound: ints follow C int32 (a result that may overflow becomes the whole int32 range),
+// floats are widened by a few ulps per operation (the GPU computes in f32, we in float64), and a
+// value that may be NaN says so. Every operation is inclusion-monotone (a smaller box never gives
+// a wider result), which tiles.ts relies on to classify whole blocks of tiles at once.
+// Aux loads are unknown values of their type: a result that does not depend on them is proven.
+import type { ArgRole, Expr, Stmt } from "./ir";
+
+/** A value set: [lo, hi] (bools as 0/1), plus whether it may be NaN (floats only). */
+export interface Iv { lo: number; hi: number; nan: boolean }
+
+export interface Box { b: [number, number]; h: [number, number]; q: [number, number]; kv: [number, number] }
+
+export interface IntervalEnv {
+  dims: Record<string, number>;
+  scalars: Record<string, number>;
+  /** Value range of each loaded tensor's elements by variable name, when known (default: its dtype's). */
+  loadRange?: (tensorVar: string, ty: "int" | "float" | "bool") => Iv;
+}
+
+const I32_MIN = -2147483648, I32_MAX = 2147483647;
+const INT_TOP: Iv = { lo: I32_MIN, hi: I32_MAX, nan: false };
+const FLOAT_TOP: Iv = { lo: -Infinity, hi: Infinity, nan: true };
+const BOOL_TOP: Iv = { lo: 0, hi: 1, nan: false };
+// f32 rounding of one operation is within 2^-24 relative; 2^-20 leaves room for the fast
+// approximations (ex2.approx, div.full) the generated code uses.
+const REL = 2 ** -20, ABS = 1e-37;
+// Transcendentals: CUDA's documented error is a few ulps; widen generously.
+const REL_FN = 2 ** -14;
+
+const pt = (v: number): Iv => ({ lo: v, hi: v, nan: false });
+const iv = (lo: number, hi: number, nan = false): Iv => ({ lo, hi, nan });
+export const isTrue = (v: Iv) => v.lo > 0 || v.hi < 0 ? !v.nan : false;
+export const isFalse = (v: Iv) => v.lo === 0 && v.hi === 0 && !v.nan;
+
+function join(a: Iv, b: Iv): Iv { return { lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi), nan: a.nan || b.nan }; }
+
+function intRes(lo: number, hi: number): Iv {
+  if (!(lo >= I32_MIN && hi <= I32_MAX)) return INT_TOP;  // may wrap (or NaN bounds)
+  return { lo, hi, nan: false };
+}
+
+function widen(lo: number, hi: number, rel = REL): [number, number] {
+  return [lo - Math.abs(lo) * rel - ABS, hi + Math.abs(hi) * rel + ABS];
+}
+
+function floatRes(cands: number[], nanIn: boolean, rel = REL): Iv {
+  if (cands.some(Number.isNaN)) return FLOAT_TOP;
+  const [lo, hi] = widen(Math.min(...cands), Math.max(...cands), rel);
+  return { lo, hi, nan: nanIn };
+}
+
+/** Truthiness as C converts a number to bool. */
+function toBool(v: Iv): Iv {
+  if (v.nan) return BOOL_TOP;  // NaN is truthy in C; unknown here
+  if (v.lo > 0 || v.hi < 0) return pt(1);
+  if (v.lo === 0 && v.hi === 0) return pt(0);
+  return BOOL_TOP;
+}
+
+function tri(canTrue: boolean, canFalse: boolean): Iv { return canTrue && canFalse ? BOOL_TOP : canTrue ? pt(1) : pt(0); }
+
+function compare(op: string, a: Iv, b: Iv): Iv {
+  if (a.nan || b.nan) return BOOL_TOP;  // a NaN compares false; NaN != x is true
+  switch (op) {
+    case "<": return tri(a.lo < b.hi, a.hi >= b.lo);
+    case "<=": return tri(a.lo <= b.hi, a.hi > b.lo);
+    case ">": return tri(a.hi > b.lo, a.lo <= b.hi);
+    case ">=": return tri(a.hi >= b.lo, a.lo < b.hi);
+    case "==": return tri(a.lo <= b.hi && b.lo <= a.hi, !(a.lo === a.hi && b.lo === b.hi && a.lo === b.lo));
+    default: return tri(!(a.lo === a.hi && b.lo === b.hi && a.lo === b.lo), a.lo <= b.hi && b.lo <= a.hi);
+  }
+}
+
+function corners(a: Iv, b: Iv, f: (x: number, y: number) => number): number[] {
+  return [f(a.lo, b.lo), f(a.lo, b.hi), f(a.hi, b.lo), f(a.hi, b.hi)];
+}
+// 0 * inf is NaN in the corner products but the product of an infinite bound with 0 only occurs
+// for ranges that include 0; treat it as 0 there (the extended-real product bound).
+const mul = (x: number, y: number) => (x === 0 || y === 0 ? 0 : x * y);
+
+function intArith(op: string, a: Iv, b: Iv): Iv {
+  switch (op) {
+    case "+": return intRes(a.lo + b.lo, a.hi + b.hi);
+    case "-": return intRes(a.lo - b.hi, a.hi - b.lo);
+    case "*": { const c = corners(a, b, mul); return intRes(Math.min(...c), Math.max(...c)); }
+    case "%": return intRem(a, b);
+  }
+  return INT_TOP;
+}
+
+/** C's truncating integer division; unknown when the divisor may be 0. */
+function intDiv(a: Iv, b: Iv): Iv {
+  if (b.lo <= 0 && b.hi >= 0) return INT_TOP;
+  const c = corners(a, b, (x, y) => Math.trunc(x / y));
+  return intRes(Math.min(...c), Math.max(...c));
+}
+
+/** C's remainder (sign of the dividend, |r| < |divisor|). */
+function intRem(a: Iv, b: Iv): Iv {
+  if (b.lo <= 0 && b.hi >= 0) return INT_TOP;
+  const m = Math.max(Math.abs(b.lo), Math.abs(b.hi));
+  if (b.lo === b.hi) {
+    // One divisor and a dividend inside one period of the same sign: the remainder is exact.
+    const d = Math.abs(b.lo);
+    if (a.lo >= 0 && Math.trunc(a.lo / d) === Math.trunc(a.hi / d)) return intRes(a.lo % d, a.hi % d);
+    if (a.hi <= 0 && Math.trunc(a.lo / d) === Math.trunc(a.hi / d)) return intRes(a.lo % d, a.hi % d);
+  }
+  if (a.lo >= 0) return intRes(0, Math.min(a.hi, m - 1));
+  if (a.hi <= 0) return intRes(Math.max(a.lo, -(m - 1)), 0);
+  return intRes(-(m - 1), m - 1);
+}
+
+const bitsFor = (x: number) => (x <= 0 ? 0 : Math.floor(Math.log2(x)) + 1);
+
+function intBits(op: string, a: Iv, b: Iv): Iv {
+  const nonneg = a.lo >= 0 && b.lo >= 0;
+  switch (op) {
+    case "&":
+      if (nonneg) return intRes(0, Math.min(a.hi, b.hi));
+      if (a.lo >= 0) return intRes(0, a.hi);
+      if (b.lo >= 0) return intRes(0, b.hi);
+      return INT_TOP;
+    case "|": case "^":
+      if (nonneg) return intRes(op === "|" ? Math.max(a.lo, b.lo) : 0, 2 ** Math.max(bitsFor(a.hi), bitsFor(b.hi)) - 1);
+      return INT_TOP;
+    case ">>":
+      // Arithmetic shift by a constant in range is floor(a / 2^s): monotone.
+      if (b.lo === b.hi && b.lo >= 0 && b.lo <= 31) return intRes(Math.floor(a.lo / 2 ** b.lo), Math.floor(a.hi / 2 ** b.lo));
+      if (a.lo >= 0) return intRes(0, a.hi);
+      return INT_TOP;
+    case "<<":
+      if (b.lo === b.hi && b.lo >= 0 && b.lo <= 30) return intRes(a.lo * 2 ** b.lo, a.hi * 2 ** b.lo);
+      return INT_TOP;
+  }
+  return INT_TOP;
+}
+
+function floatArith(op: string, a: Iv, b: Iv): Iv {
+  const nan = a.nan || b.nan;
+  switch (op) {
+    case "+": return floatRes([a.lo + b.lo, a.hi + b.hi], nan);
+    case "-": return floatRes([a.lo - b.hi, a.hi - b.lo], nan);
+    case "*": return floatRes(corners(a, b, (x, y) => x * y), nan);
+    case "/":
+      if (b.lo <= 0 && b.hi >= 0) return FLOAT_TOP;
+      return floatRes(corners(a, b, (x, y) => x / y), nan);
+    case "%": {  // fmodf: |r| < |b|, sign of a
+      const m = Math.max(Math.abs(b.lo), Math.abs(b.hi));
+      if (!Number.isFinite(m) || (b.lo <= 0 && b.hi >= 0)) return FLOAT_TOP;
+      return iv(a.lo >= 0 ? 0 : -m, a.hi <= 0 ? 0 : m, nan || !Number.isFinite(a.lo) || !Number.isFinite(a.hi));
+    }
+  }
+  return FLOAT_TOP;
+}
+
+/** A monotone non-decreasing function applied to an interval (widened for its error). */
+function monotone(a: Iv, f: (x: number) => number, rel = REL_FN): Iv {
+  return floatRes([f(a.lo), f(a.hi)], a.nan, rel);
+}
+
+function evalCall(fn: string, args: Iv[], allInt: boolean): Iv {
+  const [a, b] = args as [Iv, Iv];
+  switch (fn) {
+    case "min": return allInt ? intRes(Math.min(a.lo, b.lo), Math.min(a.hi, b.hi)) : iv(Math.min(a.lo, b.lo), Math.min(a.hi, b.hi), a.nan || b.nan);
+    case "max": return allInt ? intRes(Math.max(a.lo, b.lo), Math.max(a.hi, b.hi)) : iv(Math.max(a.lo, b.lo), Math.max(a.hi, b.hi), a.nan || b.nan);
+    case "abs": {
+      if (allInt && a.lo === I32_MIN) return INT_TOP;  // abs(INT_MIN) overflows
+      const lo = a.lo >= 0 ? a.lo : a.hi <= 0 ? -a.hi : 0;
+      const r = iv(lo, Math.max(Math.abs(a.lo), Math.abs(a.hi)), a.nan);
+      return allInt ? intRes(r.lo, r.hi) : r;
+    }
+    case "idiv": {
+      if (allInt) return intDiv(a, b);
+      const q = floatArith("/", a, b);
+      return q.lo === -Infinity && q.hi === Infinity ? q : iv(Math.trunc(q.lo), Math.trunc(q.hi), q.nan);
+    }
+    case "floor": case "ceil": {
+      const f = fn === "floor" ? Math.floor : Math.ceil;
+      return iv(f(a.lo), f(a.hi), a.nan);
+    }
+    case "exp": return monotone(a, Math.exp);
+    case "exp2": return monotone(a, (x) => 2 ** x);
+    case "tanh": return monotone(a, Math.tanh);
+    case "sigmoid": return monotone(a, (x) => 1 / (1 + Math.exp(-x)));
+    case "log": case "log2": case "sqrt": {
+      const f = fn === "log" ? Math.log : fn === "log2" ? Math.log2 : Math.sqrt;
+      return monotone(iv(a.lo, a.hi, a.nan || a.lo < 0), (x) => (x < 0 ? -Infinity : f(x)));
+    }
+    case "rsqrt": {
+      if (a.lo <= 0) return FLOAT_TOP;
+      return floatRes([1 / Math.sqrt(a.lo), 1 / Math.sqrt(a.hi)], a.nan, REL_FN);
+    }
+    case "sin": case "cos":
+      return iv(-1, 1, a.nan || !Number.isFinite(a.lo) || !Number.isFinite(a.hi));
+  }
+  return allInt ? INT_TOP : FLOAT_TOP;
+}
+
+/** Converts between the IR's types as the generated code does (cudaExpr.ts's `conv`). */
+function convert(v: Iv, from: string, to: string): Iv {
+  if (from === to) return v;
+  if (to === "bool") return toBool(v);
+  if (from === "bool") return v;  // 0/1 as int or float
+  if (to === "float") return iv(Math.fround(v.lo), Math.fround(v.hi));  // int32 -> f32 rounds monotonically
+  // float -> int truncates: out of range is undefined in C
+  if (v.nan || v.lo < I32_MIN || v.hi > I32_MAX) return INT_TOP;
+  return intRes(Math.trunc(v.lo), Math.trunc(v.hi));
+}
+
+const NO_LOCALS: Map<string, Iv> = new Map();
+
+export class IntervalEval {
+  constructor(private readonly env: IntervalEnv, private box: Box) {}
+
+  setBox(box: Box): void { this.box = box; }
+
+  /** The set of values the body may return (null: it may fall off the end). */
+  body(stmts: Stmt[]): Iv | null {
+    return this.block(stmts, NO_LOCALS).ret;
+  }
+
+  private block(stmts: Stmt[], outer: Map<string, Iv>): { ret: Iv | null; through: boolean } {
+    let env = outer;  // copied on the first const: a block's consts do not leak out of it
+    let ret: Iv | null = null;
+    const add = (v: Iv | null) => { if (v) ret = ret ? join(ret, v) : v; };
+    for (const s of stmts) {
+      if (s.k === "const") {
+        if (env === outer) env = new Map(outer);
+        env.set(s.name, this.expr(s.value, env));
+        continue;
+      }
+      if (s.k === "return") { add(this.expr(s.value, env)); return { ret, through: false }; }
+      const c = convert(this.expr(s.cond, env), s.cond.ty, "bool");
+      const branches = isTrue(c) ? [s.then] : isFalse(c) ? [s.else] : [s.then, s.else];
+      let through = false;
+      for (const br of branches) {
+        const r = this.block(br, env);
+        add(r.ret);
+        through ||= r.through;
+      }
+      if (!through) return { ret, through: false };
+    }
+    return { ret, through: true };
+  }
+
+  private arg(role: ArgRole): Iv {
+    if (role === "score") return iv(-Infinity, Infinity, false);
+    const [lo, hi] = this.box[role];
+    return { lo, hi, nan: false };
+  }
+
+  expr(e: Expr, env: Map<string, Iv>): Iv {
+    switch (e.k) {
+      case "num": {
+        if (e.ty !== "float") return pt(e.value);
+        const f = Math.fround(e.value);  // the literal as f32
+        return iv(Math.min(f, e.value), Math.max(f, e.value));
+      }
+      case "bool": return convert(pt(e.value ? 1 : 0), "bool", e.ty);
+      case "arg": return convert(this.arg(e.role), e.role === "score" ? "float" : "int", e.ty);
+      case "dim": { const d = this.env.dims[e.name]; return convert(d === undefined ? INT_TOP : pt(d), "int", e.ty); }
+      case "scalar": {
+        const s = this.env.scalars[e.name];
+        if (s === undefined) return e.ty === "int" ? INT_TOP : FLOAT_TOP;
+        return pt(e.ty === "float" ? Math.fround(s) : s);
+      }
+      case "local": return env.get(e.name) ?? (e.ty === "bool" ? BOOL_TOP : e.ty === "int" ? INT_TOP : FLOAT_TOP);
+      case "load": {
+        const r = this.env.loadRange?.(e.tensor, e.ty);
+        return r ?? (e.ty === "bool" ? BOOL_TOP : e.ty === "int" ? INT_TOP : FLOAT_TOP);
+      }
+      case "unary": {
+        const a = this.expr(e.a, env);
+        if (e.op === "!") { const x = convert(a, e.a.ty, "bool"); return x.lo === x.hi ? pt(1 - x.lo) : BOOL_TOP; }
+        if (e.op === "~") { const x = convert(a, e.a.ty, "int"); return intRes(-x.hi - 1, -x.lo - 1); }
+        const t = e.ty === "bool" ? "int" : e.ty;
+        const x = convert(a, e.a.ty, t);
+        return convert(t === "int" ? intRes(-x.hi, -x.lo) : iv(-x.hi, -x.lo, x.nan), t, e.ty);
+      }
+      case "binary": return this.binary(e, env);
+      case "call": {
+        // Mirrors cudaExpr.ts's emitCall: min/max/abs/idiv/floor/ceil stay int when every
+        // argument is; everything else is computed in float.
+        const allInt = e.args.every((x) => x.ty === "int");
+        const keepsInt = allInt && ["min", "max", "abs", "idiv", "floor", "ceil"].includes(e.fn);
+        const args = e.args.map((x) => convert(this.expr(x, env), x.ty, keepsInt ? "int" : "float"));
+        if (keepsInt && (e.fn === "floor" || e.fn === "ceil")) return convert(args[0]!, "int", e.ty);
+        return convert(evalCall(e.fn, args, keepsInt), keepsInt ? "int" : "float", e.ty);
+      }
+      case "cond": {
+        const c = convert(this.expr(e.c, env), e.c.ty, "bool");
+        const a = () => convert(this.expr(e.a, env), e.a.ty, e.ty), b = () => convert(this.expr(e.b, env), e.b.ty, e.ty);
+        return isTrue(c) ? a() : isFalse(c) ? b() : join(a(), b());
+      }
+    }
+  }
+
+  private binary(e: Extract<Expr, { k: "binary" }>, env: Map<string, Iv>): Iv {
+    const op = e.op;
+    if (op === "&&" || op === "||") {
+      const a = convert(this.expr(e.a, env), e.a.ty, "bool");
+      // Short-circuit: the right side only runs (and only matters) when the left does not decide.
+      if (op === "&&" && isFalse(a)) return convert(pt(0), "bool", e.ty);
+      if (op === "||" && isTrue(a)) return convert(pt(1), "bool", e.ty);
+      const b = convert(this.expr(e.b, env), e.b.ty, "bool");
+      const r = op === "&&"
+        ? tri(!isFalse(a) && !isFalse(b), !isTrue(a) || !isTrue(b))
+        : tri(!isFalse(a) || !isFalse(b), !isTrue(a) && !isTrue(b));
+      return convert(r, "bool", e.ty);
+    }
+    const a = this.expr(e.a, env), b = this.expr(e.b, env);
+    if (op === "<" || op === "<=" || op === ">" || op === ">=" || op === "==" || op === "!=") {
+      const t = e.a.ty === "float" || e.b.ty === "float" ? "float" : e.a.ty === "bool" && e.b.ty === "bool" ? "bool" : "int";
+      return convert(compare(op, convert(a, e.a.ty, t), convert(b, e.b.ty, t)), "bool", e.ty);
+    }
+    if (op === "&" || op === "|" || op === "^" || op === "<<" || op === ">>") {
+      return convert(intBits(op, convert(a, e.a.ty, "int"), convert(b, e.b.ty, "int")), "int", e.ty);
+    }
+    const t = op === "/" || e.ty === "float" || e.a.ty === "float" || e.b.ty === "float" ? "float" : "int";
+    const ca = convert(a, e.a.ty, t), cb = convert(b, e.b.ty, t);
+    return convert(t === "int" ? intArith(op, ca, cb) : floatArith(op, ca, cb), t, e.ty);
+  }
+}
