@@ -135,7 +135,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       report("compiling and checking (vectorized vs scalar, vs fp32 reference)");
       const r = await runner.bench({
         fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: shape(),
-        skipKvAfterQ: false, timing: { warmup: 5, reps: 30, inputSets: 4 },
+        timing: { warmup: 5, reps: 30, inputSets: 4 },
       }, token, report);
       if (r.ok) {
         results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary: benchSummary(r.value) });

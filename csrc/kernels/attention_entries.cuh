@@ -80,3 +80,34 @@ SM_ATTN_DEFINE_WG_ENTRY_(__half, f16, 64)
 SM_ATTN_DEFINE_ENTRIES_(__half, f16, 128)
 SM_ATTN_DEFINE_WG_ENTRY_(__half, f16, 128)
 #endif
+
+#if SM_HAS_MASK_MOD
+// Block classification pre-pass (attention_launch.h): the mask on every element of one tile per
+// block, reduced to empty / partial / full. Exact, not sampled. The mask is called with its own V
+// lanes (kv0 a multiple of V, as in the kernels); grids that do not depend on b (h) run at b = 0
+// (h = 0), which the runner decides from the analysis.
+extern "C" __global__ void __launch_bounds__(SM_BLOCK_CLASSIFY_THREADS)
+SM_ATTN_CAT_(sm_block_classify, SM_ATTN_ENTRY_SUFFIX)(const __grid_constant__ SmClassifyParams c) {
+  const SmAttnParams& p = c.p;
+  constexpr int V = SM_MASK_VEC;
+  const int kt = blockIdx.x, qt = blockIdx.y;
+  const int gb = blockIdx.z / c.grids_h, gh = blockIdx.z % c.grids_h;
+  const int q0 = qt * c.tile_q, k0 = kt * c.tile_kv;
+  const int per_row = c.tile_kv / V;
+  bool any = false, all = true;
+  for (int g = threadIdx.x; g < c.tile_q * per_row; g += blockDim.x) {
+    const int q = q0 + g / per_row, kv0 = k0 + (g % per_row) * V;
+    if (q >= p.Q || kv0 >= p.KV) continue;
+    bool keep[V];
+#pragma unroll
+    for (int i = 0; i < V; ++i) keep[i] = true;
+    SM_MASK_MOD(keep, gb, gh, q, kv0, p.mod);
+#pragma unroll
+    for (int i = 0; i < V; ++i)
+      if (kv0 + i < p.KV) { any |= keep[i]; all &= keep[i]; }
+  }
+  any = __syncthreads_or(any);
+  all = __syncthreads_and(all);
+  if (threadIdx.x == 0) c.out[((long long)blockIdx.z * c.n_q + qt) * c.n_kv + kt] = !any ? 0 : all ? 2 : 1;
+}
+#endif

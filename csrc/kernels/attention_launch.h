@@ -44,7 +44,7 @@
 /* Its one parameter, SmWgParams: three 128-byte tensor maps (Q, K, V), then SmAttnParams at
  * byte SM_ATTN_WG_PARAMS_OFFSET; the struct is padded to a multiple of 64 bytes. */
 #define SM_ATTN_WG_PARAMS_OFFSET 384
-#define SM_ATTN_WG_PARAMS_BYTES 896
+#define SM_ATTN_WG_PARAMS_BYTES 960
 /* grid = (ceil(Q / SM_ATTN_WG_BLOCK_M), H, B), block = (SM_ATTN_WG_THREADS, 1, 1). */
 
 /* ---- fp32 reference kernel (reference_fp32.cuh): sm_attn_fwd_ref_<dtype>_d<D> ---- */
@@ -58,14 +58,18 @@
 
 /* sizeof(SmAttnParams) (attention_abi.cuh) on every CUDA target (LP64): the host's mirror of
  * the struct should static_assert the same. */
-#define SM_ATTN_PARAMS_BYTES 504
+#define SM_ATTN_PARAMS_BYTES 536
 
 /* ---- flags (SmAttnParams.flags) ---- */
-/* Skip kv tiles that lie entirely at kv > q (top-left causal). Purely a work-skipping hint:
- * the mask_mod is still applied on the tiles that run, so set it only when the mask is known
- * to drop every kv > q (the reference kernel ignores the flag, so the runner's check against
- * it catches a wrong hint). Also reverses the block order so the longest query blocks start
- * first. */
-#define SM_ATTN_FLAG_SKIP_KV_AFTER_Q 1u
+/* Launch the query blocks last first (the runner sets it when later blocks visit more kv tiles,
+ * as under a causal mask, so the longest blocks start first). Changes no result. */
+#define SM_ATTN_FLAG_REVERSE_Q 1u
+
+/* ---- block classification pre-pass (attention_entries.cuh): sm_block_classify ---- */
+/* For a mask that reads aux data: evaluates the mask on every element of every tile and writes
+ * one byte per tile (0 empty, 1 partial, 2 full), [grid_b][grid_h][q tile][kv tile].
+ * grid = (n_kv, n_q, grids_b * grids_h), block = (SM_BLOCK_CLASSIFY_THREADS, 1, 1). */
+#define SM_BLOCK_CLASSIFY_THREADS 256
+#define SM_BLOCK_CLASSIFY_PARAMS_BYTES 568
 
 #endif

@@ -112,7 +112,7 @@ __device__ __forceinline__ int stage_off(int r, int c) { return r * BN + (c ^ ((
 // one row. Rows past Q and chunks past KV are skipped so a mod never sees an index outside
 // the problem (the runner's obligation KV % V == 0 keeps chunks whole).
 __device__ __forceinline__ void apply_staged(float* st, int lane, int b, int h, int qrow0, int kvt,
-                                             const SmAttnParams& p) {
+                                             bool partial, const SmAttnParams& p) {
 #if SM_STAGE_SCORE
   {
     constexpr int V = SM_VEC, PER_ROW = BN / V;
@@ -134,7 +134,7 @@ __device__ __forceinline__ void apply_staged(float* st, int lane, int b, int h, 
   }
 #endif
 #if SM_STAGE_MASK
-  {
+  if (partial) {  // a full tile keeps every score
 #if SM_STAGE_SCORE
     __syncwarp();
 #endif
@@ -181,8 +181,7 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
 
   const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
   const int g = lane >> 2, t = lane & 3;
-  const bool skip = (p.flags & SM_ATTN_FLAG_SKIP_KV_AFTER_Q) != 0;
-  const int qblk = skip ? (gridDim.x - 1 - blockIdx.x) : blockIdx.x;
+  const int qblk = (p.flags & SM_ATTN_FLAG_REVERSE_Q) ? (gridDim.x - 1 - blockIdx.x) : blockIdx.x;
   const int h = blockIdx.y, b = blockIdx.z;
   const int hk = h / (p.H / p.Hkv);
   const int q0 = qblk * BM;
@@ -192,12 +191,13 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
   const T* gK = static_cast<const T*>(p.k) + b * p.k_stride_b + hk * p.k_stride_h;
   const T* gV = static_cast<const T*>(p.v) + b * p.v_stride_b + hk * p.v_stride_h;
 
-  int kv_end = p.KV;
-  if (skip) kv_end = min(kv_end, min(q0 + BM, p.Q));  // kv <= last query row of the block
-  const int ntiles = (kv_end + BN - 1) / BN;
+  // The kv tiles this block visits, ascending (block map, or all of them).
+  const SmTileList tiles = sm_tile_list(p, b, h, qblk, (p.KV + BN - 1) / BN);
+  const int ntiles = tiles.n;
+  int ent = ntiles > 0 ? tiles.entry(0) : 0;  // tile j's entry: kv tile * 2 + partial
 
   load_tile<D, BM>(sQ, gQ, p.q_stride_s, p.Q - q0, tid);
-  if (ntiles > 0) load_tile<D, BN>(sK, gK, p.k_stride_s, p.KV, tid);
+  if (ntiles > 0) load_tile<D, BN>(sK, gK + (ent >> 1) * BN * p.k_stride_s, p.k_stride_s, p.KV - (ent >> 1) * BN, tid);
   cp_async_commit();
 
   float o[DB][4];
@@ -210,13 +210,16 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
   const uint32_t aQ = smem_u32(sQ), aK = smem_u32(sK), aV = smem_u32(sV);
 
   for (int j = 0; j < ntiles; ++j) {
-    const int kvt = j * BN;
+    const int kvt = (ent >> 1) * BN;
+    const bool partial = (ent & 1) != 0;
+    const int ent_next = j + 1 < ntiles ? tiles.entry(j + 1) : 0;
+    const int kvt_next = (ent_next >> 1) * BN;
     cp_async_wait_all();
     __syncthreads();  // K_j visible; every warp finished reading V_{j-1}
     load_tile<D, BN>(sV, gV + kvt * p.v_stride_s, p.v_stride_s, p.KV - kvt, tid);
     cp_async_commit();
     if (KST == 2 && j + 1 < ntiles) {  // K_{j+1} into the buffer K_{j-1} used (all warps are past it)
-      load_tile<D, BN>(sK + ((j + 1) & 1) * BN * D, gK + (kvt + BN) * p.k_stride_s, p.k_stride_s, p.KV - kvt - BN, tid);
+      load_tile<D, BN>(sK + ((j + 1) & 1) * BN * D, gK + kvt_next * p.k_stride_s, p.k_stride_s, p.KV - kvt_next, tid);
       cp_async_commit();
     }
     const uint32_t aKj = aK + (KST == 2 ? (j & 1) * BN * D * 2 : 0);
@@ -262,7 +265,7 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
         for (int hr = 0; hr < 2; ++hr)
           *reinterpret_cast<float2*>(st + stage_off(g + 8 * hr, i * 8 + 2 * t)) = make_float2(s[i][2 * hr], s[i][2 * hr + 1]);
       __syncwarp();
-      apply_staged(st, lane, b, h, qrow0, kvt, p);
+      apply_staged(st, lane, b, h, qrow0, kvt, partial, p);
       __syncwarp();
 #pragma unroll
       for (int i = 0; i < NB; ++i)
@@ -275,11 +278,13 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
     }
 #endif
 #if SM_HAS_MASK_MOD && !SM_STAGE_MASK
+    if (partial) {  // block-uniform: a full tile keeps every score
 #pragma unroll
-    for (int i = 0; i < NB; ++i)
+      for (int i = 0; i < NB; ++i)
 #pragma unroll
-      for (int hr = 0; hr < 2; ++hr)
-        mask_pair(s[i][2 * hr], s[i][2 * hr + 1], b, h, qrow0 + g + 8 * hr, kvt + i * 8 + 2 * t, p);
+        for (int hr = 0; hr < 2; ++hr)
+          mask_pair(s[i][2 * hr], s[i][2 * hr + 1], b, h, qrow0 + g + 8 * hr, kvt + i * 8 + 2 * t, p);
+    }
 #endif
     if (kvt + BN > p.KV) {  // tail tile: columns past KV take no part
 #pragma unroll
@@ -292,7 +297,7 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
     // Online softmax, log2 domain. Row r = g + 8 * hr lives in 4 threads (t = 0..3). The
     // running max is kept already scaled by log2(e), so a tile that does not raise it rescales
     // by exactly ex2(0) = 1: tiles that are fully masked change no bit of the result (which
-    // makes the SKIP_KV_AFTER_Q hint bitwise neutral).
+    // makes skipping empty tiles bitwise neutral).
 #pragma unroll
     for (int hr = 0; hr < 2; ++hr) {
       float mx = SM_NEG_INF;
@@ -322,7 +327,7 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
     else cp_async_wait_all();
     __syncthreads();  // V_j visible; every warp finished reading K_j
     if (KST == 1 && j + 1 < ntiles) {
-      load_tile<D, BN>(sK, gK + (kvt + BN) * p.k_stride_s, p.k_stride_s, p.KV - kvt - BN, tid);
+      load_tile<D, BN>(sK, gK + kvt_next * p.k_stride_s, p.k_stride_s, p.KV - kvt_next, tid);
       cp_async_commit();
     }
 
@@ -342,6 +347,7 @@ __device__ __forceinline__ void attn_fwd(const SmAttnParams& p, unsigned char* s
         E::mma(o[2 * dp + 1], a, bv[2], bv[3]);
       }
     }
+    ent = ent_next;
   }
   cp_async_wait_all();  // no copy may still target shared memory when the block exits
 

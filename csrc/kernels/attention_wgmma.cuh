@@ -158,13 +158,6 @@ struct Smem {
 static_assert(SM_ATTN_WG_SMEM_BYTES(128) >= Smem<128>::BYTES + 1024, "attention_launch.h's smem formula is too small");
 static_assert(SM_ATTN_WG_SMEM_BYTES(64) >= Smem<64>::BYTES + 1024, "attention_launch.h's smem formula is too small");
 
-// The kv range a block visits: [0, kv_end), in tiles of BN.
-__device__ __forceinline__ int kv_tiles(const SmAttnParams& p, int q0) {
-  int kv_end = p.KV;
-  if (p.flags & SM_ATTN_FLAG_SKIP_KV_AFTER_Q) kv_end = min(kv_end, min(q0 + BM, p.Q));
-  return kv_end > 0 ? (kv_end + BN - 1) / BN : 0;
-}
-
 template <typename T, int D>
 __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* smem_raw) {
   static_assert(D == 64 || D == 128, "head dim must be 64 or 128");
@@ -186,12 +179,13 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   const int tid = threadIdx.x;
   // Warpgroup index, made provably uniform so wgmma and setmaxnreg stay in converged code.
   const int wg = __shfl_sync(0xffffffffu, tid / 128, 0);
-  const bool skip = (p.flags & SM_ATTN_FLAG_SKIP_KV_AFTER_Q) != 0;
-  const int qblk = skip ? (gridDim.x - 1 - blockIdx.x) : blockIdx.x;
+  const int qblk = (p.flags & SM_ATTN_FLAG_REVERSE_Q) ? (gridDim.x - 1 - blockIdx.x) : blockIdx.x;
   const int h = blockIdx.y, b = blockIdx.z;
   const int hk = h / (p.H / p.Hkv);
   const int q0 = qblk * BM;
-  const int ntiles = kv_tiles(p, q0);
+  // The kv tiles this block visits, ascending (block map, or all of them).
+  const SmTileList tiles = sm_tile_list(p, b, h, qblk, (p.KV + BN - 1) / BN);
+  const int ntiles = tiles.n;
 
   if (tid == 0) {
     mbar_init(q_full, 1);
@@ -220,10 +214,11 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
         // Rows past KV are filled with zeros by TMA and still count in the transaction bytes.
         mbar_wait(k_empty(s), ph ^ 1);
         mbar_expect_tx(k_full(s), S::KV_BYTES);
-        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sK + s * S::KV_BYTES + pn * BN * 128, &P.tk, k_full(s), pn * PANEL, j * BN, hk, b);
+        const int kv0 = (tiles.entry(j) >> 1) * BN;
+        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sK + s * S::KV_BYTES + pn * BN * 128, &P.tk, k_full(s), pn * PANEL, kv0, hk, b);
         mbar_wait(v_empty(s), ph ^ 1);
         mbar_expect_tx(v_full(s), S::KV_BYTES);
-        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sV + s * S::KV_BYTES + pn * BN * 128, &P.tv, v_full(s), pn * PANEL, j * BN, hk, b);
+        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sV + s * S::KV_BYTES + pn * BN * 128, &P.tv, v_full(s), pn * PANEL, kv0, hk, b);
       }
     }
     return;
@@ -272,22 +267,25 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   // (Plain bool parameters, not generic lambdas: NVRTC compiles a lambda with `auto`
   // parameters as a host function. The lambdas are inlined, so constant arguments fold.)
   auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {
-    const int kvt = j * BN;
+    const int ent = tiles.entry(j);
+    const int kvt = (ent >> 1) * BN;
 #if SM_HAS_SCORE_MOD
     // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
     // FMA, as in the portable kernel.
 #pragma unroll
     for (int i = 0; i < BN / 2; ++i) sacc[i] = __fmul_rn(sacc[i], scale);
     constexpr float kLog = LOG2E;
+#pragma unroll
+    for (int i = 0; i < BN / 2; i += 2)
+      score_pair(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p);
 #else
     const float kLog = scale * LOG2E;  // no score mod: fold the scale into the exponent's FMA
 #endif
-#if SM_HAS_SCORE_MOD || SM_HAS_MASK_MOD
+#if SM_HAS_MASK_MOD
+    if (ent & 1) {  // partial tile (block-uniform): a full one keeps every score
 #pragma unroll
-    for (int i = 0; i < BN / 2; i += 2) {
-      const int q = qrow + 8 * ((i >> 1) & 1), kv = kvt + 8 * (i >> 2) + 2 * c;
-      score_pair(sacc[i], sacc[i + 1], b, h, q, kv, p);
-      mask_pair(sacc[i], sacc[i + 1], b, h, q, kv, p);
+      for (int i = 0; i < BN / 2; i += 2)
+        mask_pair(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p);
     }
 #endif
     if (TAIL && kvt + BN > p.KV) {  // columns past KV take no part

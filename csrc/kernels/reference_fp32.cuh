@@ -1,6 +1,6 @@
 // fp32 reference attention for checking the fast kernels on large problems: no tensor cores,
 // fp32 dot products and accurate expf, the mods called one score at a time (V = 1).
-// Correctness over speed. Ignores SM_ATTN_FLAG_SKIP_KV_AFTER_Q (it is the oracle for it).
+// Correctness over speed. Ignores the block map (it is the oracle a wrong map is caught by).
 //
 // Mods (all optional), defined by the includer before this header:
 //   SM_REF_SCORE_MOD(s, b, h, q, kv, p)   s: float(&)[1]

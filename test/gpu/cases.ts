@@ -1,5 +1,4 @@
-// What the GPU suite runs: every example mod (with the pairs that make sense), the shapes, and
-// which masks may use the causal work-skipping hint.
+// What the GPU suite runs: every example mod (with the pairs that make sense) and the shapes.
 export interface Case {
   /** Example file base name under examples/ (or test/gpu/fixtures/ with fixture: true). */
   file: string;
@@ -7,7 +6,7 @@ export interface Case {
   pair?: string;
   /** Label in the benchmark table, matching the Flex peer figures' names. */
   label: string;
-  /** The mask drops every kv > q: the kernel may skip those tiles, and TFLOPS count half the work. */
+  /** The mask is causal: SDPA's peer runs with is_causal and the report's TFLOPS count half the work. */
   causal?: boolean;
   fixture?: boolean;
 }
@@ -29,5 +28,7 @@ export const CASES: Case[] = [
 /** Small enough for the float64 JS reference (B·H·Q·KV·D = 2^25); GQA on. */
 export const SMALL = { B: 2, H: 4, Hkv: 2, Q: 256, KV: 256, D: 64 };
 export const SMALL_D128 = { B: 1, H: 2, Q: 256, KV: 256, D: 128 };
+/** Masks at a size with many empty and full tiles (8 x 8 tiles per head), uneven lengths. */
+export const MASKS_MEDIUM = { B: 2, H: 2, Q: 1000, KV: 1000, D: 64 };
 /** The benchmark shape of ARCHITECTURE.md "Performance bars". */
 export const BENCH = { B: 1, H: 16, Q: 8192, KV: 8192, D: 128 };

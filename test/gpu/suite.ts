@@ -9,7 +9,7 @@ import * as native from "../../csrc/index";
 import { formatBench, formatSweep } from "../../runtime/src/runner/format";
 import { RunnerSupervisor } from "../../runtime/src/runner/supervisor";
 import { RunnerError, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../runtime/src/runner/types";
-import { BENCH, CASES as ALL_CASES, SMALL, SMALL_D128, type Case } from "./cases";
+import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
 
 const root = resolve(__dirname, "..");
 /** SCOREMOD_GPU_PARTS=checks,faults,bench,sweep (default all) runs a subset. */
@@ -31,7 +31,7 @@ function fileOf(c: Pick<Case, "file" | "fixture">): string {
 }
 function job(c: Case, shape: BenchJob["shape"], extra: Partial<BenchJob> = {}): BenchJob {
   const fileName = fileOf(c);
-  return { fileName, text: readFileSync(fileName, "utf8"), mod: c.mod, pair: c.pair, shape, skipKvAfterQ: c.causal, ...extra };
+  return { fileName, text: readFileSync(fileName, "utf8"), mod: c.mod, pair: c.pair, shape, ...extra };
 }
 
 async function expectError(sup: RunnerSupervisor, j: BenchJob): Promise<RunnerError | null> {
@@ -95,6 +95,23 @@ async function runAll(out: string): Promise<void> {
         result(name, false, e instanceof Error ? e.message : String(e));
       }
     }
+    // Block sparsity: every mask on both kernels at a size with many empty and full tiles; the
+    // reference kernel ignores the map, so a tile skipped or left unmasked wrongly fails it.
+    const MASK_LABELS = ["causal", "softcap+causal", "sliding-window", "prefix-lm", "document"];
+    for (const c of PARTS.has("checks") ? CASES.filter((x) => MASK_LABELS.includes(x.label)) : []) {
+      for (const kernel of ["auto", "mma"] as const) {
+        const name = `check ${c.label} block map ${kernel === "mma" ? "portable" : "default"} kernel`;
+        try {
+          const r = await sup.bench(job(c, MASKS_MEDIUM, { kernel, checks: { jsReference: false } }));
+          checks.push(r);
+          const bs = r.blockSparsity;
+          result(name, r.ok && bs !== undefined && bs.empty > 0, `${bs ? `${bs.empty}/${bs.tiles} empty, ${bs.full} full, ${bs.proof}` : "no block map"}; ${r.checks.map((x) => `${x.name} ${x.skipped ? "skipped" : x.ok ? "ok" : `FAILED (${x.detail})`}`).join("; ")}`);
+          if (!r.ok) say(formatBench(r));
+        } catch (e) {
+          result(name, false, e instanceof Error ? e.message : String(e));
+        }
+      }
+    }
     saved.checks = checks;
 
     // ---- 2. fault injection on the real GPU ----
@@ -112,6 +129,11 @@ async function runAll(out: string): Promise<void> {
     result("fault: misaligned promise refused before launch", mis?.info.kind === "refused" && mis.info.tensor === "kv_bias" && /data_ptr\(\) % (4|16) == 0/.test(mis.info.obligation ?? ""), mis ? mis.message : "no error");
     const okAfter = await sup.bench(job(KV_BIAS, SMALL, { checks: { jsReference: false } })).catch((e: Error) => e);
     result("fault: a refusal keeps the runner usable", !(okAfter instanceof Error) && okAfter.ok, okAfter instanceof Error ? okAfter.message : "");
+    // A wrong block map (each row's last tile dropped) must fail the reference check.
+    const causalCase = CASES.find((x) => x.label === "causal") ?? ALL_CASES.find((x) => x.label === "causal")!;
+    const wrong = await sup.bench(job(causalCase, MASKS_MEDIUM, { sabotageBlockMap: true, checks: { jsReference: false } })).catch((e: Error) => e);
+    result("fault: a wrong block map fails the reference check", !(wrong instanceof Error) && !wrong.ok && wrong.checks.some((x) => x.name === "reference-kernel" && !x.ok),
+      wrong instanceof Error ? wrong.message : wrong.checks.map((x) => `${x.name} ${x.ok ? "ok" : "failed"}`).join("; "));
     }
 
     // ---- 3. benchmarks at B1 H16 S8192 D128 bf16 ----
@@ -164,13 +186,13 @@ function report(out: string): void {
   for (const c of flex?.checks ?? []) result(`flex cross-check ${c.label}`, c.ok, c.detail);
   const flops = (causal: boolean) => 4 * BENCH.B * BENCH.H * BENCH.Q * BENCH.KV * BENCH.D * (causal ? 0.5 : 1);
   const tf = (ms: number | null | undefined, causal: boolean) => (ms ? (flops(causal) / (ms * 1e-3) / 1e12).toFixed(0) : "-");
-  const rows = [["mod", "kernel", "V", "ours ms", "ours TFLOPS", "vs none", "Flex ms", "Flex TFLOPS", "SDPA TFLOPS", "vs Flex", "vs SDPA"]];
+  const rows = [["mod", "kernel", "V", "skipped", "ours ms", "ours TFLOPS", "vs none", "Flex ms", "Flex TFLOPS", "SDPA TFLOPS", "vs Flex", "vs SDPA"]];
   const none = runner.benches?.find((b) => b.label === "none")?.timing?.ms;
   for (const b of runner.benches ?? []) {
     const f = flex?.bench.find((x) => x.label === b.label);
     const causal = b.label.includes("causal");
     const ms = b.timing!.ms;
-    rows.push([b.label, b.kernel ?? "mma", String(b.vec), ms.toFixed(3), tf(ms, causal), none && !causal && b.label !== "none" ? `+${((ms / none - 1) * 100).toFixed(0)}%` : "-",
+    rows.push([b.label, b.kernel ?? "mma", String(b.vec), b.blockSparsity ? `${(100 * b.blockSparsity.sparsity).toFixed(1)}% ${b.blockSparsity.proof}` : "-", ms.toFixed(3), tf(ms, causal), none && !causal && b.label !== "none" ? `+${((ms / none - 1) * 100).toFixed(0)}%` : "-",
       f?.flex_ms?.toFixed(3) ?? (f?.error ? "err" : "-"), tf(f?.flex_ms, causal), tf(f?.sdpa_ms, causal),
       f?.flex_ms ? `${(f.flex_ms / ms).toFixed(2)}x` : "-", f?.sdpa_ms ? `${(f.sdpa_ms / ms).toFixed(2)}x` : "-"]);
   }

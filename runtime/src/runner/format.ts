@@ -17,7 +17,14 @@ export function formatBench(r: BenchResult): string {
   lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}, ${KERNEL_LABELS[r.kernel].long}`);
   if (r.kernelNote) lines.push(`  note: ${r.kernelNote}`);
   lines.push(`  compile: ${r.compile.compiler}, ${r.compile.registers} registers, spills ${r.compile.spillStores}/${r.compile.spillLoads} B (store/load), local ${r.compile.localBytes} B, ${r.compile.compileMs} ms`);
-  if (t) lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${t.tflops.toFixed(1)} TFLOPS  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
+  const bs = r.blockSparsity;
+  if (bs) {
+    lines.push(`  block map: ${bs.tileQ}x${bs.tileKv} tiles, ${bs.empty} empty (skipped), ${bs.full} full (no mask), ${bs.partial} partial of ${bs.tiles}: sparsity ${(100 * bs.sparsity).toFixed(1)}%, ${bs.proof === "static" ? "proven by the analysis" : "classified on the GPU from the aux data"}${bs.prepassMs !== undefined ? ` (pre-pass ${bs.prepassMs.toFixed(3)} ms, not timed below)` : ""}`);
+  }
+  if (t) {
+    const tf = bs && bs.sparsity > 0 ? `${t.tflops.toFixed(1)} TFLOPS on the tiles computed, ${t.tflopsDense.toFixed(1)} dense-equivalent` : `${t.tflops.toFixed(1)} TFLOPS`;
+    lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${tf}  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
+  }
   for (const c of r.checks) lines.push(`  ${c.skipped ? "skip" : c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.skipped ?? c.detail}`);
   const bad = r.obligations.filter((o) => !o.ok);
   lines.push(`  obligations: ${r.obligations.length - bad.length}/${r.obligations.length} hold${bad.length ? ` (failing: ${bad.map((o) => o.text).join(", ")})` : ""}`);

@@ -6,7 +6,8 @@ export const SM_MAX_AUX = 8, SM_MAX_DIMS = 16, SM_MAX_SCALARS = 8;
 export const ATTN_OFFSETS = {
   q: 0, k: 8, v: 16, o: 24, lse: 32,
   q_stride_b: 40, k_stride_b: 64, v_stride_b: 88, o_stride_b: 112, lse_stride_b: 136,
-  B: 152, H: 156, Hkv: 160, Q: 164, KV: 168, D: 172, softmax_scale: 176, flags: 180, mod: 184,
+  B: 152, H: 156, Hkv: 160, Q: 164, KV: 168, D: 172, softmax_scale: 176, flags: 180,
+  blk: 184, blk_stride_b: 192, blk_stride_h: 200, blk_row: 208, mod: 216,
 } as const;
 export const SMPARAMS_OFFSETS = { aux: 0, auxStride: 16, dims: 128, fscalars: 256, iscalars: 288 } as const;
 export const SMPARAMS_SIZE = 320;
@@ -14,11 +15,15 @@ export const ATTN_PARAMS_SIZE = ATTN_OFFSETS.mod + SMPARAMS_SIZE;
 
 /** SmWgParams (attention_wgmma.cuh): three 128-byte TMA tensor maps, then SmAttnParams. */
 export const WG_PARAMS_OFFSET = 384;
-export const WG_PARAMS_SIZE = 896;
+export const WG_PARAMS_SIZE = 960;
 export const TENSOR_MAP_BYTES = 128;
 
-/** SM_ATTN_FLAG_SKIP_KV_AFTER_Q (attention_launch.h). */
-export const FLAG_SKIP_KV_AFTER_Q = 1;
+/** SM_ATTN_FLAG_REVERSE_Q (attention_launch.h): launch the query blocks last first. */
+export const FLAG_REVERSE_Q = 1;
+
+/** SmClassifyParams (attention_entries.cuh): SmAttnParams, then the pre-pass's own fields. */
+export const CLASSIFY_OFFSETS = { out: ATTN_PARAMS_SIZE, tile_q: ATTN_PARAMS_SIZE + 8 } as const;
+export const CLASSIFY_PARAMS_SIZE = ATTN_PARAMS_SIZE + 32;
 
 export interface ModParams {
   aux: { ptr: bigint; numel: number }[];
@@ -38,6 +43,8 @@ export interface AttnParams {
   B: number; H: number; Hkv: number; Q: number; KV: number; D: number;
   softmaxScale: number;
   flags: number;
+  /** The block map (SmAttnParams.blk): device rows and their strides in rows; absent = dense. */
+  blockMap?: { ptr: bigint; strideB: number; strideH: number; row: number };
   mod: ModParams;
 }
 
@@ -78,7 +85,25 @@ export function packAttnParams(p: AttnParams): Uint8Array {
   view.setInt32(O.D, p.D, true);
   view.setFloat32(O.softmax_scale, p.softmaxScale, true);
   view.setUint32(O.flags, p.flags, true);
+  if (p.blockMap) {
+    view.setBigUint64(O.blk, p.blockMap.ptr, true);
+    view.setBigInt64(O.blk_stride_b, BigInt(p.blockMap.strideB), true);
+    view.setBigInt64(O.blk_stride_h, BigInt(p.blockMap.strideH), true);
+    view.setInt32(O.blk_row, p.blockMap.row, true);
+  }
   packModParams(view, O.mod, p.mod);
+  return buf;
+}
+
+export interface ClassifyFields { out: bigint; tileQ: number; tileKv: number; nQ: number; nKv: number; gridsB: number; gridsH: number }
+
+/** The block-classification pre-pass's one argument. */
+export function packClassifyParams(p: AttnParams, c: ClassifyFields): Uint8Array {
+  const buf = new Uint8Array(CLASSIFY_PARAMS_SIZE);
+  buf.set(packAttnParams(p), 0);
+  const view = new DataView(buf.buffer);
+  view.setBigUint64(CLASSIFY_OFFSETS.out, c.out, true);
+  [c.tileQ, c.tileKv, c.nQ, c.nKv, c.gridsB, c.gridsH].forEach((x, i) => view.setInt32(CLASSIFY_OFFSETS.tile_q + 4 * i, x, true));
   return buf;
 }
 

@@ -14,9 +14,10 @@ import { ptxasInfo } from "./compileInfo";
 import { auxData, randomHalf, rotated, type AuxData } from "./data";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
 import { planKernel } from "./kernelChoice";
-import { FLAG_SKIP_KV_AFTER_Q, packAttnParams, packWgParams, type AttnParams, type ModParams } from "./params";
-import { buildProgram, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
-import { RunnerError, type BenchJob, type BenchResult, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
+import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful, staticClasses, type TileGeometry } from "./blockMap";
+import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
+import { BLOCK_N, buildProgram, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
+import { RunnerError, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
 
 export interface RunHooks {
   progress(stage: string, detail?: string): void;
@@ -58,7 +59,7 @@ export function compileProgram(program: Program, arch: string, dir: string, modN
   if (!p) {
     p = (async () => {
       const t0 = Date.now();
-      const r = await native.compile(program.source, { arch, defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mainKernel, program.refKernel] });
+      const r = await native.compile(program.source, { arch, defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mainKernel, program.refKernel, ...(program.classifyKernel ? [program.classifyKernel] : [])] });
       if (!r.ok) {
         throw new RunnerError({ kind: "compile", mod: modName, message: `mod '${modName}': ${r.reason === "compile-error" ? "the generated CUDA did not compile" : `cannot compile (${r.reason})`}: ${firstLines(r.log)}`, log: r.log });
       }
@@ -237,13 +238,12 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     const oBytes = qN * 2;
     const o = bufs.alloc(oBytes), o2 = bufs.alloc(oBytes), oRef = bufs.alloc(qN * 4);
     const strides = (S: number, heads: number): [number, number, number] => [heads * S * D, S * D, D];
-    const attnParams = (set: number, out: bigint, flags: number): AttnParams => ({
+    const attnParams = (set: number, out: bigint, flags: number, blockMap?: AttnParams["blockMap"]): AttnParams => ({
       q: qkv[set]!.q, k: qkv[set]!.k, v: qkv[set]!.v, o: out, lse: 0n,
       qStrides: strides(Q, H), kStrides: strides(KV, Hkv), vStrides: strides(KV, Hkv), oStrides: strides(Q, H), lseStrides: [0, 0],
-      B, H, Hkv, Q, KV, D, softmaxScale: 1 / Math.sqrt(D), flags, mod: modParams,
+      B, H, Hkv, Q, KV, D, softmaxScale: 1 / Math.sqrt(D), flags, blockMap, mod: modParams,
     });
     const params = (set: number, out: bigint, flags: number) => packAttnParams(attnParams(set, out, flags));
-    const flags = job.skipKvAfterQ ? FLAG_SKIP_KV_AFTER_Q : 0;
 
     // ---- obligations: the analysis's, per load, and the kernel's own ----
     const obligationChecks: (ObligationCheck & { mod?: string })[] = [];
@@ -272,8 +272,45 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       });
       return { q: map(set.q, Q, H), k: map(set.k, KV, Hkv), v: map(set.v, KV, Hkv) };
     });
+    const results: CheckResult[] = [];
+
+    // ---- block map: the tiles the kernel visits and those where the mask must run ----
+    // Index-only mods: the analysis's proof (tiles.ts), checked against the GPU pre-pass when the
+    // pair has a mask. Masks that read aux data: the pre-pass's exact classes on these tensors.
+    const geo: TileGeometry = { B, H, Q, KV, tileQ: vecC.program.blockM, tileKv: BLOCK_N };
+    const maskStatic = mask ? staticClasses(mask.mod, geo, dims, scalarValues) : undefined;
+    const scoreStatic = score ? staticClasses(score.mod, geo, dims, scalarValues) : undefined;
+    let maskGrid = maskStatic, proof: BlockSparsity["proof"] = "static", prepassMs: number | undefined;
+    if (mask && vecC.program.classifyKernel) {
+      hooks.progress("classify", name);
+      const { gridsB, gridsH } = gridsFor(mask.mod, geo);
+      const nQ = Math.ceil(Q / geo.tileQ), nKv = Math.ceil(KV / geo.tileKv);
+      const nBytes = gridsB * gridsH * nQ * nKv;
+      const out = bufs.alloc(nBytes);
+      native.memset(out, 0xff, nBytes);  // poison: a tile the pre-pass did not write is caught below
+      const spec: native.LaunchSpec = {
+        module: vecC.module, fn: vecC.program.classifyKernel, grid: [nKv, nQ, gridsB * gridsH], block: [256, 1, 1], sharedBytes: 0,
+        args: packClassifyParams(attnParams(0, o, 0), { out, tileQ: geo.tileQ, tileKv: geo.tileKv, nQ, nKv, gridsB, gridsH }),
+      };
+      prepassMs = (await guarded("the block classification pre-pass", mask, () => native.time(spec, 0, 1)))[0];
+      const bytes = new Uint8Array(native.download(out, nBytes));
+      if (bytes.some((x) => x > 2)) throw new RunnerError({ kind: "internal", mod: name, message: "the block classification pre-pass left tiles unwritten" });
+      const data = gridFromBytes(bytes, geo, gridsB, gridsH);
+      if (mask.mod.loads.length > 0) { maskGrid = data; proof = "data"; }
+      else results.push(checkStaticAgainstData(maskStatic!, data, geo));
+    }
+    const kr = kernelRows(geo, maskGrid, scoreStatic, proof);
+    if (job.sabotageBlockMap) for (let r = 0; r < kr.rows.length; r += kr.row) kr.rows[r] = Math.max(0, kr.rows[r]! - 1);
+    const blockSparsity: BlockSparsity = { ...kr.sparsity, ...(prepassMs !== undefined ? { prepassMs } : {}) };
+    let blockMap: AttnParams["blockMap"];
+    if (mapUseful(kr, mask !== undefined)) {
+      const ptr = bufs.alloc(kr.rows.byteLength);
+      native.upload(ptr, new Uint8Array(kr.rows.buffer, kr.rows.byteOffset, kr.rows.byteLength));
+      blockMap = { ptr, strideB: kr.strideB, strideH: kr.strideH, row: kr.row };
+    }
+    const flags = blockMap && kr.reverse ? FLAG_REVERSE_Q : 0;
     const mainArgs = (set: number, out: bigint): Uint8Array =>
-      plan.kernel === "wgmma" ? packWgParams(maps[set]!, attnParams(set, out, flags)) : params(set, out, flags);
+      plan.kernel === "wgmma" ? packWgParams(maps[set]!, attnParams(set, out, flags, blockMap)) : packAttnParams(attnParams(set, out, flags, blockMap));
     const launch = (c: Compiled, kernel: "main" | "ref", out: bigint, set = 0): native.LaunchSpec => ({
       module: c.module, fn: kernel === "main" ? c.program.mainKernel : c.program.refKernel,
       grid: [Math.ceil(Q / (kernel === "main" ? c.program.blockM : REF.blockM)), H, B] as [number, number, number],
@@ -283,7 +320,6 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     });
     const l = describeLoads(primary);
     hooks.context(name, l.load, l.line);
-    const results: CheckResult[] = [];
 
     // ---- optional bounds-checked build: the first out-of-range index, instead of a fault ----
     if (boundsC) {
@@ -364,17 +400,19 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       const spec = { ...launch(vecC, "main", o), args: qkv.map((_, s) => mainArgs(s, o)) };
       const ms = Array.from(await guarded("timing", primary, () => native.time(spec, job.timing!.warmup, job.timing!.reps)));
       const med = median(ms);
-      const flops = 4 * macs * (job.skipKvAfterQ ? 0.5 : 1);
+      // Work done: the dense count scaled by the tiles computed (a map skips the empty ones).
+      const dense = 4 * macs, done = blockMap ? dense * (1 - blockSparsity.sparsity) : dense;
       const auxBytes = aux.reduce((s, a) => s + a.bytes.length, 0);
       timing = {
         ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets,
-        tflops: flops / (med * 1e-3) / 1e12, auxBytes, auxBytesPerSec: auxBytes / (med * 1e-3),
+        tflops: done / (med * 1e-3) / 1e12, tflopsDense: dense / (med * 1e-3) / 1e12, auxBytes, auxBytesPerSec: auxBytes / (med * 1e-3),
       };
     }
     return {
       mod: name, pair: other?.mod.name, vec: primary.vec.vecSize, kernel: plan.kernel, kernelNote: plan.note,
       align: job.align ?? "declared", shape, dtype, device: dev.name,
       compile: vecC.info, timing, checks: results, ok: results.every((r) => r.ok),
+      ...(blockMap || mask ? { blockSparsity } : {}),
       obligations: obligationChecks.map((c) => ({ text: c.text, ok: c.ok, detail: c.detail })),
     };
   } finally {

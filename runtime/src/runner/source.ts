@@ -114,6 +114,8 @@ export interface Program {
   /** The tensor-core kernel's entry (Hopper or portable, per `kernel`) and the fp32 reference's. */
   mainKernel: string;
   refKernel: string;
+  /** The block classification pre-pass (programs with a mask mod), else null. */
+  classifyKernel: string | null;
   /** The S tile goes through shared memory (a mod with V > 2; portable kernel only). */
   staged: boolean;
   geometry: MmaGeometry;
@@ -169,6 +171,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     kernel,
     mainKernel: `sm_attn_fwd_${kernel}_${suffix}`,
     refKernel: `sm_attn_fwd_ref_${suffix}`,
+    classifyKernel: spec.mask ? "sm_block_classify" : null,
     staged,
     geometry: spec.geometry,
     ...launch,

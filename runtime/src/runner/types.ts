@@ -33,8 +33,6 @@ export interface BenchJob {
   align?: number | "elem";
   shape: Shape;
   dtype?: "bf16" | "f16";
-  /** Causal work skipping hint (set only for masks that drop kv > q; the reference ignores it). */
-  skipKvAfterQ?: boolean;
   checks?: Partial<CheckOptions>;
   /** Null: correctness only. */
   timing?: TimingOptions | null;
@@ -42,6 +40,8 @@ export interface BenchJob {
   scalars?: Record<string, number>;
   /** Fault injection: shift an aux tensor's base pointer by this many bytes (tests of the alignment check). */
   misalignAux?: Record<string, number>;
+  /** Fault injection: drop each row's last tile from the block map (tests that the reference check catches a wrong map). */
+  sabotageBlockMap?: boolean;
   /** Write inputs, output and a meta.json here (raw little-endian), for cross-checks outside Node. */
   dumpDir?: string;
   /** Directory that holds csrc/kernels (the worker reads the kernel headers from there). */
@@ -70,7 +70,7 @@ export interface CheckOptions {
 export interface TimingOptions { warmup: number; reps: number; inputSets: number }
 
 export interface CheckResult {
-  name: "vec-vs-scalar" | "reference-kernel" | "js-reference" | "bounds";
+  name: "vec-vs-scalar" | "reference-kernel" | "js-reference" | "bounds" | "block-map";
   ok: boolean;
   /** Skipped checks say why (ok is then true). */
   skipped?: string;
@@ -96,12 +96,28 @@ export interface BenchResult {
   dtype: "bf16" | "f16";
   device: string;
   compile: CompileInfo;
-  /** Null when timing was not asked for. */
-  timing: { ms: number; msMin: number; msMax: number; reps: number; inputSets: number; tflops: number; auxBytesPerSec: number; auxBytes: number } | null;
+  /**
+   * Null when timing was not asked for. tflops counts the work on the tiles the kernel computed
+   * (empty tiles skipped); tflopsDense counts every (q, kv) pair, as if nothing were skipped.
+   */
+  timing: { ms: number; msMin: number; msMax: number; reps: number; inputSets: number; tflops: number; tflopsDense: number; auxBytesPerSec: number; auxBytes: number } | null;
+  /** The block map the kernel ran with (absent: every tile computed, mask on every tile). */
+  blockSparsity?: BlockSparsity;
   checks: CheckResult[];
   /** All checks passed. */
   ok: boolean;
   obligations: { text: string; ok: boolean; detail: string }[];
+}
+
+/** Tile classes of a problem (the kernel's tiles); sparsity = empty / tiles. */
+export interface BlockSparsity {
+  tileQ: number; tileKv: number;
+  tiles: number; empty: number; full: number; partial: number;
+  sparsity: number;
+  /** "static": proven from indices; "data": the mask read aux tensors and was evaluated on them on the GPU. */
+  proof: "static" | "data";
+  /** Time of the GPU classification pre-pass (not part of the timed kernel), when it ran. */
+  prepassMs?: number;
 }
 
 export interface SweepJob extends Omit<BenchJob, "vec" | "align"> {

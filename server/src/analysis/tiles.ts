@@ -34,6 +34,9 @@ export interface PairMods { score?: ModFact; mask?: ModFact }
 /** Tiles beyond this many stored classes per problem fall back to one grid for all b (and h). */
 const MAX_CLASSES = 1 << 26;
 
+/** Whether a mod's value can depend on b (h): it names that parameter (directly or in an index). */
+export function dependsOn(mod: ModFact, role: "b" | "h"): boolean { return mentions(mod.body, role); }
+
 function mentions(stmts: Stmt[], role: "b" | "h"): boolean {
   const inExpr = (e: Expr): boolean => {
     switch (e.k) {

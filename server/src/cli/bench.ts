@@ -16,9 +16,9 @@ import { formatBench, formatSweep } from "../../../runtime/src/runner/format";
 import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../../../runtime/src/runner/types";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
-import { formatCompare, runPeers, type PeerResult } from "./benchCompare";
+import { formatCompare, isExactlyCausal, runPeers, type PeerResult } from "./benchCompare";
 
-const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", "causal-skip": "boolean", timeout: "int", kernel: "string", compare: "boolean", help: "boolean" } as const;
+const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", help: "boolean" } as const;
 const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
   --mod NAME      the mod to run (default: every mod in the file, one by one)
   --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
@@ -27,7 +27,6 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
   --sweep         V in {1..128} x align in {elem, 4, 8, 16}: TFLOPS table
   --shape ...     problem size (default 1,16,8192,8192,128)
   --reps N        timed repetitions (default 50)
-  --causal-skip   let the kernel skip kv tiles after q (only for masks that drop kv > q)
   --kernel K      auto (default: the Hopper kernel on sm_90 for V <= 2, else the portable one),
                   wgmma (the Hopper kernel or an error) or mma (the portable kernel)
   --timeout S     watchdog: seconds without progress before the runner is killed (default 120)
@@ -113,7 +112,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     let failed = false;
     try {
       for (const m of mods) {
-        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, skipKvAfterQ: flags["causal-skip"] === true, kernel, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
+        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
         try {
           if (plan.sweep) {
             const r = await sup.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });
@@ -127,10 +126,12 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
               const r = await benchDiagnosed(sup, { ...job, vec, dumpDir });
               if (!json) io.out(formatBench(r) + "\n");
               if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
-              const peers = runPeers(dumpDir, exportFlex(fa).text, job.skipKvAfterQ);
+              // SDPA's is_causal is a fair peer only for a mask that is exactly causal.
+              const maskMod = [m.name, plan.pair].map((n) => fa.mods.find((x) => x.name === n)).find((x) => x?.kind === "mask");
+              const peers = runPeers(dumpDir, exportFlex(fa).text, maskMod !== undefined && isExactlyCausal(maskMod));
               results.push({ ...r, peers });
               failed ||= !r.ok || !peers.ok;
-              if (!json) io.out(formatCompare(r, peers, job.skipKvAfterQ) + "\n");
+              if (!json) io.out(formatCompare(r, peers) + "\n");
             } finally {
               rmSync(dumpDir, { recursive: true, force: true });
             }

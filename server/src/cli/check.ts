@@ -5,12 +5,16 @@ import { analyze } from "../analysis/index";
 import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analysis/facts";
 import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";
+import { formatSparsity, modSparsity, parseAssignments, parseShape4 } from "./sparsity";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
 
-const SPEC = { target: "string", vec: "int", json: "boolean", help: "boolean" } as const;
-const USAGE = `usage: scoremod check FILE [--target T] [--vec V] [--json]
+const SPEC = { target: "string", vec: "int", json: "boolean", shape: "string", dim: "string", scalar: "string", help: "boolean" } as const;
+const USAGE = `usage: scoremod check FILE [--target T] [--vec V] [--shape B,H,Q,KV [--dim N=V,...] [--scalar N=V,...]] [--json]
   --target T   ${Object.keys(TARGETS).join(" | ")} (default fa4-sm100)
   --vec V      override every mod's vecSize (a power of two)
+  --shape ...  also classify every 128x128 tile of that problem: empty, full or partial (block sparsity)
+  --dim N=V    sizes of the file's own dims for --shape (comma-separated)
+  --scalar N=V scalar values for --shape (default: each scalar's declared default)
   --json       machine-readable output
 exit: 0 no errors, 1 errors in the file, 2 bad usage or unreadable input
 `;
@@ -27,9 +31,20 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     file = singleFile(positional);
     target = targetFlag(flags.target);
     vec = vecFlag(flags.vec);
+    const shape = flags.shape !== undefined ? parseShape4(flags.shape) : undefined;
+    if (!shape && (flags.dim !== undefined || flags.scalar !== undefined)) throw new UsageError("--dim and --scalar go with --shape");
+    const dims = parseAssignments("dim", flags.dim, true), scalars = parseAssignments("scalar", flags.scalar, false);
     const text = readSourceFile(file);
     const analysis = analyze(file, text, { target, vecSize: vec });
-    io.out(json ? JSON.stringify(toJson(analysis, file), null, 2) + "\n" : formatHuman(analysis, file));
+    const sparsity = shape ? new Map(analysis.mods.map((m) => [m.name, modSparsity(analysis, m, shape, dims, scalars)])) : undefined;
+    if (json) {
+      const doc = toJson(analysis, file);
+      if (sparsity) doc.mods.forEach((m) => Object.assign(m, { blockSparsity: sparsity.get(m.name) ?? null }));
+      io.out(JSON.stringify(shape ? { ...doc, shape } : doc, null, 2) + "\n");
+    } else {
+      io.out(formatHuman(analysis, file));
+      for (const [name, s] of sparsity ?? []) if (s) io.out(formatSparsity(name, s, shape!) + "\n");
+    }
     return analysis.diagnostics.some((d) => d.severity === "error") ? EXIT.errors : EXIT.ok;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;

@@ -161,3 +161,36 @@ describe("the bundled CLI", () => {
     expect(missing.stderr).toMatch(/^scoremod check: .*missing\.ts: no such file\n$/);
   });
 });
+
+describe("scoremod check --shape: block sparsity", () => {
+  it("reports proven tile counts per mod, with the scalar's value", async () => {
+    const r = await check([EX("sliding_window.scoremod.ts"), "--shape", "1,16,8192,8192", "--json"]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.shape).toEqual({ B: 1, H: 16, Q: 8192, KV: 8192 });
+    const bs = doc.mods[0].blockSparsity;
+    expect(bs).toMatchObject({ tileQ: 128, tileKv: 128, tiles: 16 * 64 * 64, proof: "static" });
+    expect(bs.empty + bs.full + bs.partial).toBe(bs.tiles);
+    expect(bs.sparsity).toBeCloseTo(bs.empty / bs.tiles, 12);
+    // |q - kv| <= 256: each row of 64 tiles keeps at most 5 (two full neighbours and the partial edges).
+    expect(bs.empty).toBeGreaterThan(16 * 64 * 58);
+    const wide = JSON.parse((await check([EX("sliding_window.scoremod.ts"), "--shape", "1,16,8192,8192", "--scalar", "window=8192", "--json"])).out);
+    expect(wide.mods[0].blockSparsity).toMatchObject({ empty: 0, full: 16 * 64 * 64, partial: 0 });
+  });
+
+  it("causal in text: half the off-diagonal tiles empty, proven", async () => {
+    const r = await check([EX("causal.scoremod.ts"), "--shape", "2,1,1024,1024"]);
+    expect(r.out).toContain("causalMask: block sparsity at B2 H1 Q1024 KV1024, 128x128 tiles: 56 empty, 56 full, 16 partial of 128 (43.8% empty, proven)");
+  });
+
+  it("a mask that reads aux data says it needs data", async () => {
+    const doc = JSON.parse((await check([EX("document_mask.scoremod.ts"), "--shape", "1,1,512,512", "--json"])).out);
+    expect(doc.mods[0].blockSparsity).toMatchObject({ proof: "data", sparsity: null, note: expect.stringMatching(/reads doc_id/) });
+  });
+
+  it("bad --shape, --dim and --scalar are usage errors", async () => {
+    expect((await check([EX("causal.scoremod.ts"), "--shape", "1,2,3"])).code).toBe(2);
+    expect((await check([EX("causal.scoremod.ts"), "--shape", "1,1,8,8", "--scalar", "window"])).code).toBe(2);
+    expect((await check([EX("causal.scoremod.ts"), "--dim", "T=4"])).code).toBe(2);
+  });
+});

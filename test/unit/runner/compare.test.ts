@@ -13,7 +13,7 @@ const python = (() => { try { execFileSync("python3", ["--version"]); return "py
 const result: BenchResult = {
   mod: "kvBiasMod", vec: 2, kernel: "wgmma", align: "declared", shape: { B: 1, H: 16, Hkv: 16, Q: 8192, KV: 8192, D: 128 }, dtype: "bf16",
   device: "NVIDIA H100", compile: { compiler: "nvrtc", registers: 168, spillStores: 0, spillLoads: 0, localBytes: 0, sharedBytes: 164936, compileMs: 1 },
-  timing: { ms: 1.0, msMin: 0.99, msMax: 1.01, reps: 50, inputSets: 3, tflops: 550, auxBytes: 0, auxBytesPerSec: 0 }, checks: [], ok: true, obligations: [],
+  timing: { ms: 1.0, msMin: 0.99, msMax: 1.01, reps: 50, inputSets: 3, tflops: 550, tflopsDense: 550, auxBytes: 0, auxBytesPerSec: 0 }, checks: [], ok: true, obligations: [],
 };
 
 describe("bench --compare", () => {
@@ -45,11 +45,11 @@ describe("bench --compare", () => {
   });
 
   it("renders one table with ratios and the agreement", () => {
-    const t = formatCompare(result, { ok: true, flex_ms: 1.25, sdpa_ms: 0.8, max_abs: 1e-3, rel_l2: 5e-4 }, false);
+    const t = formatCompare(result, { ok: true, flex_ms: 1.25, sdpa_ms: 0.8, max_abs: 1e-3, rel_l2: 5e-4 });
     expect(t).toMatch(/ours: Hopper kernel .*V=2 +1\.000 +550 +1\.00x/);
     expect(t).toMatch(/flex_attention.* 1\.250 +440 +1\.25x/);
     expect(t).toMatch(/SDPA \(no mod\) +0\.800 +687 +0\.80x/);
     expect(t).toMatch(/agree: FlexAttention vs ours/);
-    expect(formatCompare(result, { ok: false, max_abs: 0.5, rel_l2: 0.2 }, false)).toMatch(/DISAGREE/);
+    expect(formatCompare(result, { ok: false, max_abs: 0.5, rel_l2: 0.2 })).toMatch(/DISAGREE/);
   });
 });

@@ -27,7 +27,7 @@ process.on("message", (req) => {
     case "slow":  // long but alive: progress keeps the watchdog quiet
       { let n = 0; const t = setInterval(() => {
           process.send({ type: "progress", id, stage: "rep", detail: String(n) });
-          if (++n === 6) { clearInterval(t); process.send({ type: "result", id, result: { mod, pid: process.pid } }); }
+          if (++n === 20) { clearInterval(t); process.send({ type: "result", id, result: { mod, pid: process.pid } }); }
         }, 40); }
       break;
     case "chatty":  // prints on stdout, then dies: the parent must capture it, not echo it

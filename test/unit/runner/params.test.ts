@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ATTN_OFFSETS, ATTN_PARAMS_SIZE, SMPARAMS_OFFSETS, SMPARAMS_SIZE, TENSOR_MAP_BYTES, WG_PARAMS_OFFSET, WG_PARAMS_SIZE, packAttnParams, packWgParams } from "../../../runtime/src/runner/params";
+import { ATTN_OFFSETS, ATTN_PARAMS_SIZE, CLASSIFY_OFFSETS, CLASSIFY_PARAMS_SIZE, SMPARAMS_OFFSETS, SMPARAMS_SIZE, TENSOR_MAP_BYTES, WG_PARAMS_OFFSET, WG_PARAMS_SIZE, packAttnParams, packWgParams } from "../../../runtime/src/runner/params";
 
 const kernels = fileURLToPath(new URL("../../../csrc/kernels/", import.meta.url));
 function nvcc(): string | null {
@@ -21,16 +21,17 @@ const NVCC = nvcc();
 describe("SmAttnParams packing", () => {
   it.runIf(NVCC)("matches the offsets nvcc computes from attention_abi.cuh", () => {
     const dir = mkdtempSync(join(tmpdir(), "scoremod-abi-"));
-    const fields = ["q", "k", "v", "o", "lse", "q_stride_b", "k_stride_b", "v_stride_b", "o_stride_b", "lse_stride_b", "B", "H", "Hkv", "Q", "KV", "D", "softmax_scale", "flags", "mod"];
+    const fields = ["q", "k", "v", "o", "lse", "q_stride_b", "k_stride_b", "v_stride_b", "o_stride_b", "lse_stride_b", "B", "H", "Hkv", "Q", "KV", "D", "softmax_scale", "flags", "blk", "blk_stride_b", "blk_stride_h", "blk_row", "mod"];
     const src = `#include <cstdio>\n#include <cstddef>\n#include "attention_abi.cuh"\nint main() {\n` +
       fields.map((f) => `  printf("${f} %zu\\n", offsetof(SmAttnParams, ${f}));`).join("\n") +
-      `\n  printf("size %zu\\nsmparams %zu\\naux %zu\\ndims %zu\\nfscalars %zu\\niscalars %zu\\n", sizeof(SmAttnParams), sizeof(SmParams), offsetof(SmParams, aux), offsetof(SmParams, dims), offsetof(SmParams, fscalars), offsetof(SmParams, iscalars));\n  return 0;\n}\n`;
+      `\n  printf("classify_out %zu\\nclassify_tile_q %zu\\nclassify_size %zu\\n", offsetof(SmClassifyParams, out), offsetof(SmClassifyParams, tile_q), sizeof(SmClassifyParams));\n  printf("size %zu\\nsmparams %zu\\naux %zu\\ndims %zu\\nfscalars %zu\\niscalars %zu\\n", sizeof(SmAttnParams), sizeof(SmParams), offsetof(SmParams, aux), offsetof(SmParams, dims), offsetof(SmParams, fscalars), offsetof(SmParams, iscalars));\n  return 0;\n}\n`;
     writeFileSync(join(dir, "abi.cu"), src);
     execFileSync(NVCC!, ["-I", kernels, "-o", join(dir, "abi"), join(dir, "abi.cu")], { stdio: "pipe" });
     const out = execFileSync(join(dir, "abi"), { encoding: "utf8" });
     const got = Object.fromEntries(out.trim().split("\n").map((l) => { const [k, v] = l.split(" "); return [k!, Number(v)]; }));
     for (const f of fields) expect(got[f], f).toBe(ATTN_OFFSETS[f as keyof typeof ATTN_OFFSETS]);
     expect(got.size).toBe(ATTN_PARAMS_SIZE);
+    expect([got.classify_out, got.classify_tile_q, got.classify_size]).toEqual([CLASSIFY_OFFSETS.out, CLASSIFY_OFFSETS.tile_q, CLASSIFY_PARAMS_SIZE]);
     expect(got.smparams).toBe(SMPARAMS_SIZE);
     expect(got.dims).toBe(SMPARAMS_OFFSETS.dims);
     expect(got.fscalars).toBe(SMPARAMS_OFFSETS.fscalars);

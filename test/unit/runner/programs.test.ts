@@ -76,13 +76,17 @@ describe("runner programs", () => {
     const kv = prepared(CASES.find((c) => c.label === "kv-bias")!);
     jobs.push({ c: CASES[1]!, prog: buildProgram({ ...kv, build: "scalar", dtype: "bf16", D: 64, bounds: false, geometry }) });
     jobs.push({ c: CASES[1]!, prog: buildProgram({ ...prepared({ file: "out_of_range", mod: "farGather", fixture: true }), build: "vec", dtype: "bf16", D: 64, bounds: true, geometry }) });
+    // A mask wide enough to go through the staged S tile (its full-tile skip and the pre-pass at V = 8).
+    const docFile = fileOf({ file: "document_mask" });
+    const doc = prepareMod(docFile, readFileSync(docFile, "utf8"), "documentMask", { target: "runner-sm90", vec: 8 });
+    jobs.push({ c: CASES[1]!, prog: buildProgram({ mask: doc, build: "vec", dtype: "bf16", D: 64, bounds: false, geometry }) });
     // The Hopper kernel: a contiguous load at V = 2 and a score+mask pair.
     for (const label of ["kv-bias", "softcap+causal"]) {
       const c = CASES.find((x) => x.label === label)!;
       jobs.push({ c, prog: buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }) });
     }
     const results = await Promise.all(jobs.map(({ prog }) => native.compile(prog.source, {
-      arch: "sm_90a", compiler: "nvcc", defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel], lineInfo: false,
+      arch: "sm_90a", compiler: "nvcc", defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel, ...(prog.classifyKernel ? [prog.classifyKernel] : [])], lineInfo: false,
     })));
     results.forEach((r, i) => expect(r.ok, `${jobs[i]!.c.label}: ${r.log.slice(0, 600)}`).toBe(true));
   }, 180_000);
