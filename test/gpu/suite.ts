@@ -192,7 +192,7 @@ function report(out: string): void {
     const f = flex?.bench.find((x) => x.label === b.label);
     const causal = b.label.includes("causal");
     const ms = b.timing!.ms;
-    rows.push([b.label, b.kernel ?? "mma", String(b.vec), b.blockSparsity ? `${(100 * b.blockSparsity.sparsity).toFixed(1)}% ${b.blockSparsity.proof}` : "-", ms.toFixed(3), tf(ms, causal), none && !causal && b.label !== "none" ? `+${((ms / none - 1) * 100).toFixed(0)}%` : "-",
+    rows.push([b.label, b.kernel ?? "mma", String(b.vec), b.blockSparsity ? `${(100 * b.blockSparsity.sparsity).toFixed(1)}% ${b.blockSparsity.proof}` : "-", ms.toFixed(3), tf(ms, causal), none && !causal && b.label !== "none" && !b.blockSparsity?.sparsity ? `+${((ms / none - 1) * 100).toFixed(0)}%` : "-",
       f?.flex_ms?.toFixed(3) ?? (f?.error ? "err" : "-"), tf(f?.flex_ms, causal), tf(f?.sdpa_ms, causal),
       f?.flex_ms ? `${(f.flex_ms / ms).toFixed(2)}x` : "-", f?.sdpa_ms ? `${(f.sdpa_ms / ms).toFixed(2)}x` : "-"]);
   }
