@@ -16,7 +16,7 @@ import traceback
 
 import torch
 import torch.nn.functional as F
-from torch.nn.attention.flex_attention import create_block_mask, flex_attention
+from torch.nn.attention.flex_attention import flex_attention
 
 out_dir, flex_dir = sys.argv[1], sys.argv[2]
 dev = "cuda"
@@ -53,8 +53,10 @@ def mods_for(mod, score, mask, B, H, Q, KV, aux, scalars, dims):
     return sm, mm
 
 
-def block_mask(mm, B, Q, KV):
-    return create_block_mask(mm, B=B, H=None, Q_LEN=Q, KV_LEN=KV, device=dev) if mm else None
+def block_mask(mod, mask, aux, B, H, Q, KV, scalars, dims):
+    """The export's own BlockMask (128x128 blocks, b/h broadcast where the analysis proved it)."""
+    user = {k: v for k, v in dims.items() if k not in ("B", "H", "Q", "KV")}
+    return mod.make_block_mask(mask, aux, B, H, Q, KV, device=dev, scalars=scalars, **user) if mask else None
 
 
 # ---- 1. cross-check on the dumped small problems ----
@@ -74,8 +76,10 @@ for name in sorted(os.listdir(cases_dir)) if os.path.isdir(cases_dir) else []:
             buf = raw(os.path.join(d, "aux_%s.bin" % a["name"]), DT[a["dtype"]], a["allocElements"])
             aux[a["name"]] = torch.as_strided(buf, a["shape"], a["strides"])
         base = os.path.basename(meta["file"]).replace(".scoremod.ts", "")
-        sm, mm = mods_for(export(base), meta["score"], meta["mask"], B, H, Q, KV, aux, meta["scalars"], meta["dims"])
-        got = flex(q, k, v, score_mod=sm, block_mask=block_mask(mm, B, Q, KV), scale=meta["scale"], enable_gqa=Hkv != H).float()
+        mod = export(base)
+        sm, mm = mods_for(mod, meta["score"], meta["mask"], B, H, Q, KV, aux, meta["scalars"], meta["dims"])
+        bm = block_mask(mod, meta["mask"], aux, B, H, Q, KV, meta["scalars"], meta["dims"])
+        got = flex(q, k, v, score_mod=sm, block_mask=bm, scale=meta["scale"], enable_gqa=Hkv != H).float()
         err = (got - ours).abs()
         nan = bool(torch.isnan(got).any() or torch.isnan(ours).any())
         rel = float(torch.linalg.vector_norm(got - ours) / torch.linalg.vector_norm(got))
@@ -137,7 +141,7 @@ for b in runner.get("benches", []):
         score = next((n for n in names if kinds[n] == "score"), None)
         mask = next((n for n in names if kinds[n] == "mask"), None)
         sm, mm = mods_for(mod, score, mask, B, H, S, S, aux, None, dims)
-        bm = block_mask(mm, B, S, S)
+        bm = block_mask(mod, mask, aux, B, H, S, S, None, dims)
         row["flex_ms"] = timed(lambda: flex(q, k, v, score_mod=sm, block_mask=bm))
         row["sdpa_ms"] = timed(lambda: F.scaled_dot_product_attention(q, k, v, is_causal=row["causal"]))
     except Exception as e:

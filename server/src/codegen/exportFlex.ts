@@ -5,6 +5,7 @@
 // docs/codegen.md ("FlexAttention export").
 import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, ModFact, TensorFact } from "../analysis/facts";
+import { classifyTiles, dependsOn } from "../analysis/tiles";
 import { CodegenError } from "./cudaExpr";
 import { PY_SAMPLE } from "./pySample";
 import { bodyRefs, lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
@@ -40,6 +41,7 @@ const UPCAST: Record<TensorFact["dtype"], string> = {
 
 export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
   const mods = pickMods(fa, modName);
+  const masks = mods.filter((m) => m.kind === "mask");
   const tables = paramTables(fa);
   const tensorVar = (t: TensorFact) => `t_${pyIdent(t.varName)}`;
 
@@ -202,7 +204,9 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     `#   from torch.nn.attention.flex_attention import flex_attention`,
     `#   aux = make_aux(B, H, Q, KV, device="cuda", seed=0)     # aux tensors by name, as the runner fills them`,
     ...mods.map((m) => `#   ${m.kind === "score" ? "score_mod" : "mask_mod "} = make_${pyIdent(m.name)}(aux, B, H, Q, KV)`),
-    `#   out = flex_attention(q, k, v, ${mods.some((m) => m.kind === "score") ? "score_mod=score_mod" : ""}${mods.some((m) => m.kind === "score") && mods.some((m) => m.kind === "mask") ? ", " : ""}${mods.some((m) => m.kind === "mask") ? "block_mask=create_block_mask(mask_mod, B, H, Q, KV)" : ""})`,
+    ...masks.map((m) => `#   block_mask = make_block_mask(${pyStr(m.name)}, aux, B, H, Q, KV)  # 128x128 blocks, b/h broadcast where proven`),
+    `#   out = flex_attention(q, k, v, ${mods.some((m) => m.kind === "score") ? "score_mod=score_mod" : ""}${mods.some((m) => m.kind === "score") && masks.length ? ", " : ""}${masks.length ? "block_mask=block_mask" : ""})`,
+    ...(masks.length ? [`#`, `# Block sparsity the analysis proved (128x128 tiles, B${REF_SHAPE.B} H${REF_SHAPE.H} Q=KV=${REF_SHAPE.Q}, scalars at their defaults):`, ...masks.map((m) => `#   ${sparsityLine(fa, m)}`)] : []),
     `#`,
     `# Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is`,
     `# true division, bf16/f16 loads are upcast to float32. if/else and ternaries evaluate both sides`,
@@ -250,7 +254,33 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
   ];
   for (const m of mods) lines.push("", "", ...modCode(m));
   lines.push("", "", `MODS = {${mods.map((m) => `${pyStr(m.name)}: (${pyStr(m.kind)}, make_${pyIdent(m.name)})`).join(", ")}}`);
+  if (masks.length) {
+    // Which of b and h each mask can depend on (the analysis decides it); create_block_mask
+    // broadcasts the others, evaluating one (b, h) instead of every one.
+    lines.push(`MASK_DEPENDS = {${masks.map((m) => `${pyStr(m.name)}: (${dependsOn(m, "b") ? "True" : "False"}, ${dependsOn(m, "h") ? "True" : "False"})`).join(", ")}}  # (on b, on h)`);
+    lines.push("", "", ...[
+      `def make_block_mask(mask_name, aux, B, H, Q, KV, device="cuda", scalars=None, **user_dims):`,
+      `    """FlexAttention BlockMask of one mask mod, 128x128 blocks (the runner's tiles); b and h are`,
+      `    broadcast (None) where the mask provably ignores them. _compile=True builds it without`,
+      `    materialising the dense Q x KV mask."""`,
+      `    from torch.nn.attention.flex_attention import create_block_mask`,
+      `    mask_mod = MODS[mask_name][1](aux, B, H, Q, KV, scalars=scalars, **user_dims)`,
+      `    on_b, on_h = MASK_DEPENDS[mask_name]`,
+      `    return create_block_mask(mask_mod, B if on_b else None, H if on_h else None, Q, KV, device=device, BLOCK_SIZE=128, _compile=True)`,
+    ]);
+  }
   return { fileName: base.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "") + "_flex.py", text: lines.join("\n") + "\n", mods: mods.map((m) => m.name) };
+}
+
+/** The shape the export's header states proven sparsity for (the benchmark shape). */
+const REF_SHAPE = { B: 1, H: 16, Q: 8192, KV: 8192 } as const;
+
+function sparsityLine(fa: FileAnalysis, m: ModFact): string {
+  const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, s.defaultValue]));
+  const g = classifyTiles({ mask: m }, REF_SHAPE, { q: 128, kv: 128 }, { dims: {}, scalars });
+  if (g.proof === "data") return `${m.name}: reads aux data; the sparsity depends on it (the runner measures it: scoremod bench)`;
+  const pct = (x: number) => `${(100 * x / g.tiles).toFixed(1)}%`;
+  return `${m.name}: ${pct(g.empty)} of tiles empty, ${pct(g.full)} full, ${pct(g.partial)} partial`;
 }
 
 /** The init the runtime uses when a declaration gives none (runtime/src/sample.ts defaultInit). */

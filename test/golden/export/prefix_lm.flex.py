@@ -4,7 +4,11 @@
 #   from torch.nn.attention.flex_attention import flex_attention
 #   aux = make_aux(B, H, Q, KV, device="cuda", seed=0)     # aux tensors by name, as the runner fills them
 #   mask_mod  = make_prefixLm(aux, B, H, Q, KV)
-#   out = flex_attention(q, k, v, block_mask=create_block_mask(mask_mod, B, H, Q, KV))
+#   block_mask = make_block_mask("prefixLm", aux, B, H, Q, KV)  # 128x128 blocks, b/h broadcast where proven
+#   out = flex_attention(q, k, v, block_mask=block_mask)
+#
+# Block sparsity the analysis proved (128x128 tiles, B1 H16 Q=KV=8192, scalars at their defaults):
+#   prefixLm: reads aux data; the sparsity depends on it (the runner measures it: scoremod bench)
 #
 # Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is
 # true division, bf16/f16 loads are upcast to float32. if/else and ternaries evaluate both sides
@@ -200,3 +204,14 @@ def make_prefixLm(aux, B, H, Q, KV, scalars=None, **user_dims):
 
 
 MODS = {"prefixLm": ("mask", make_prefixLm)}
+MASK_DEPENDS = {"prefixLm": (True, False)}  # (on b, on h)
+
+
+def make_block_mask(mask_name, aux, B, H, Q, KV, device="cuda", scalars=None, **user_dims):
+    """FlexAttention BlockMask of one mask mod, 128x128 blocks (the runner's tiles); b and h are
+    broadcast (None) where the mask provably ignores them. _compile=True builds it without
+    materialising the dense Q x KV mask."""
+    from torch.nn.attention.flex_attention import create_block_mask
+    mask_mod = MODS[mask_name][1](aux, B, H, Q, KV, scalars=scalars, **user_dims)
+    on_b, on_h = MASK_DEPENDS[mask_name]
+    return create_block_mask(mask_mod, B if on_b else None, H if on_h else None, Q, KV, device=device, BLOCK_SIZE=128, _compile=True)

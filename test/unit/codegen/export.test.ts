@@ -135,3 +135,21 @@ describe("scoremod export", () => {
     expect(ok.code).toBe(0);
   });
 });
+
+describe("Flex export: block masks", () => {
+  const ROOT = join(__dirname, "../../..");
+  const flexOf = (rel: string) => {
+    const f = join(ROOT, rel);
+    return exportFlex(analyze(f, readFileSync(f, "utf8"), { target: "fa4-sm100" })).text;
+  };
+  it("broadcasts b and h only where the mask provably ignores them", () => {
+    expect(flexOf("examples/causal.scoremod.ts")).toContain(`MASK_DEPENDS = {"causalMask": (False, False)}`);
+    expect(flexOf("examples/document_mask.scoremod.ts")).toContain(`MASK_DEPENDS = {"documentMask": (True, False)}`);
+    expect(flexOf("test/fixtures/masks/head_window.scoremod.ts")).toContain(`MASK_DEPENDS = {"headWindow": (False, True)}`);
+  });
+  it("states the proven sparsity, or that it depends on the data", () => {
+    expect(flexOf("examples/sliding_window.scoremod.ts")).toMatch(/#   slidingWindow: 92\.3% of tiles empty, 4\.6% full, 3\.0% partial/);
+    expect(flexOf("examples/prefix_lm.scoremod.ts")).toMatch(/#   prefixLm: reads aux data; the sparsity depends on it/);
+    expect(flexOf("examples/kv_bias.scoremod.ts")).not.toContain("make_block_mask");
+  });
+});
