@@ -14,6 +14,8 @@ export interface BenchSummary {
   maxError: number;
   registers: number;
   spills: number;
+  /** Fraction of tiles the block map skipped (proven or classified empty), when a map ran. */
+  skipped?: number;
 }
 
 export type RunRecord =
@@ -46,7 +48,8 @@ export function resultTitle(r: RunRecord, currentVersion: number): string {
   const stale = r.version !== currentVersion ? "$(history) stale · " : "";
   if (r.kind === "error") return `${stale}$(error) ${r.message.split("\n")[0].slice(0, 120)}`;
   const s = r.summary;
-  return `${stale}${fmtNum(s.timeMs)} ms · ${fmtNum(s.tflops)} TFLOPS · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
+  const skipped = s.skipped ? ` · ${(100 * s.skipped).toFixed(0)}% tiles skipped` : "";
+  return `${stale}${fmtNum(s.timeMs)} ms · ${fmtNum(s.tflops)} TFLOPS${skipped} · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
 }
 
 export function resultTooltip(r: RunRecord, currentVersion: number): string {

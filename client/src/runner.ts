@@ -40,6 +40,7 @@ export function benchSummary(r: BenchResult): BenchSummary {
     vecEqualsScalar: !!vec && vec.ok && !vec.skipped,
     maxError: ref?.maxAbsErr ?? NaN,
     registers: r.compile.registers, spills: r.compile.spillStores + r.compile.spillLoads,
+    ...(r.blockSparsity ? { skipped: r.blockSparsity.sparsity } : {}),
   };
 }
 

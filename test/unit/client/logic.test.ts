@@ -13,6 +13,9 @@ describe("results", () => {
   test("title shows time, TFLOPS, vec==scalar, max error, registers/spills", () => {
     expect(resultTitle(bench, 3)).toBe("1.23 ms · 612 TFLOPS · vec==scalar ✓ · max err 0.0031 · 96 regs/0 spills (V=8, runner)");
   });
+  test("a run with a block map says how much it skipped", () => {
+    expect(resultTitle({ ...bench, summary: { ...bench.summary, skipped: 0.923 } } as RunRecord, 3)).toContain("612 TFLOPS · 92% tiles skipped · vec==scalar");
+  });
 
   test("unmeasured numbers show as a dash, not NaN", () => {
     const t = resultTitle({ ...bench, summary: { ...bench.summary, timeMs: NaN, tflops: NaN, maxError: NaN } } as RunRecord, 3);
