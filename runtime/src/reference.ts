@@ -122,8 +122,8 @@ export interface ModGridInputs {
   readonly h: number;
   readonly Q: number;
   readonly KV: number;
-  /** The pre-mod score fed to score_mod at every position (default 0). */
-  readonly score?: number;
+  /** The pre-mod score fed to score_mod at every position (default 0), or one per (q, kv). */
+  readonly score?: number | ((q: number, kv: number) => number);
   readonly scoreMod?: ScoreMod | ScoreFn;
   readonly maskMod?: MaskMod | MaskFn;
   /** Must bind B and H (and any aux data); Q and KV are bound from the grid. */
@@ -136,9 +136,11 @@ export function modGrid(inp: ModGridInputs): Float64Array {
   const mm = maskFnOf(inp.maskMod);
   const dims = { ...inp.bindings.dims, Q: inp.Q, KV: inp.KV };
   const grid = new Float64Array(inp.Q * inp.KV);
+  const raw = inp.score;
+  const scoreAt = typeof raw === "function" ? raw : () => raw ?? 0;
   withBindings({ ...inp.bindings, dims }, () => {
     for (let q = 0; q < inp.Q; q++) {
-      for (let kv = 0; kv < inp.KV; kv++) grid[q * inp.KV + kv] = postScore(inp.score ?? 0, inp.b, inp.h, q, kv, sm, mm);
+      for (let kv = 0; kv < inp.KV; kv++) grid[q * inp.KV + kv] = postScore(scoreAt(q, kv), inp.b, inp.h, q, kv, sm, mm);
     }
   });
   return grid;

@@ -1,5 +1,7 @@
 // scoremod/heatMap: evaluate a mod over a q × kv window with the runtime's float64 reference
-// semantics (runtime/src/reference.ts modGrid) on sample aux data. Executes the user's module,
+// semantics (runtime/src/reference.ts modGrid) on sample aux data. A score mod sees real-looking
+// raw scores: seeded standard-normal values per (q, kv) (the scaled q·k of random unit inputs),
+// not a constant, so what it does to them shows. Executes the user's module,
 // so server.ts only calls it for trusted workspaces.
 import { ts } from "ts-morph";
 import { neutralizeDocComments } from "../analysis/limits";
@@ -9,6 +11,13 @@ import { resolveDims, sampleBindings } from "../../../runtime/src/sample";
 import type { HeatMapResult } from "../protocol";
 
 const MAX = 256;
+
+/** Deterministic N(0, 1) per (q, kv): a hash to two uniforms, then Box-Muller. */
+export function rawScore(q: number, kv: number): number {
+  const h = (x: number) => { let t = Math.imul(x ^ (x >>> 16), 0x45d9f3b); t = Math.imul(t ^ (t >>> 16), 0x45d9f3b); return ((t ^ (t >>> 16)) >>> 0) / 4294967296; };
+  const u1 = h(q * 0x9e3779b1 + kv + 1) || 1e-12, u2 = h(kv * 0x85ebca6b + q + 7);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
 
 export function heatMap(fileName: string, text: string, mod: string, size: number): HeatMapResult {
   const n = Math.max(1, Math.min(MAX, Math.floor(size) || 64));
@@ -37,7 +46,7 @@ export function heatMap(fileName: string, text: string, mod: string, size: numbe
     const scalars = Object.fromEntries(loaded.scalars.map((s) => [s.name, s.defaultValue]));
     const bindings = sampleBindings(loaded.tensors, dims, 0, scalars);
     const grid = modGrid({
-      b: 0, h: 0, Q, KV, bindings,
+      b: 0, h: 0, Q, KV, bindings, score: rawScore,
       scoreMod: found.kind === "score" ? found.value : undefined,
       maskMod: found.kind === "mask" ? found.value : undefined,
     });
