@@ -20,7 +20,7 @@ import { benchSummary, describeError, describeProbe, Runner } from "./runner";
 import { StatusBar } from "./statusBar";
 import { pickTarget } from "./targetPicker";
 import { ChartPanel } from "./webview/panel";
-import { fromRunnerSweep, heatMapModel, parseSweepData, sweepModel, type SweepData } from "./webview/model";
+import { applyViewMessage, fromRunnerSweep, maskViewModel, parseSweepData, sweepModel, type SweepData, type ViewState } from "./webview/model";
 
 let client: LanguageClient | undefined;
 
@@ -167,14 +167,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     });
   };
 
+  // The mask and score view: the problem from the benchmark settings; the page asks for another
+  // (b, h) or element window by message, and the view is recomputed.
+  let view: ViewState | null = null;
+  const showView = async (): Promise<void> => {
+    const st = view;
+    if (!st || !client) return;
+    const p = shape();
+    const r = await sendRequest(client, HeatMapRequest, {
+      uri: st.uri, mod: st.mod, size: settings().heatMapSize, shape: { B: p.B, H: p.H, Q: p.Q, KV: p.KV }, b: st.b, h: st.h, q0: st.q0, kv0: st.kv0,
+    });
+    if (!r.ok) { panel.show(`Heat map: ${st.mod}`, { type: "error", message: `Heat map ${st.mod}: ${r.error}` }); return; }
+    panel.show(`Heat map: ${r.mod}`, { type: "heat", model: maskViewModel(r) });
+  };
+  panel.onMessage((m) => {
+    const next = applyViewMessage(view, m);
+    if (next) { view = next; void showView(); }
+  });
   const heatMap = async (arg?: unknown): Promise<void> => {
     const ref = await resolveMod(arg);
     if (!ref || !client || needTrust("The heat map")) return;
-    const r = await sendRequest(client, HeatMapRequest, { uri: ref.uri, mod: ref.mod, size: settings().heatMapSize });
-    if (!r.ok) { void vscode.window.showErrorMessage(`Heat map ${ref.mod}: ${r.error}`); return; }
-    const values: (number | boolean)[][] = [];
-    for (let i = 0; i < r.rows; i++) values.push(r.values.slice(i * r.cols, (i + 1) * r.cols).map((v) => (v === null ? -Infinity : v)));
-    panel.show(`Heat map: ${r.mod}`, { type: "heat", model: heatMapModel({ mod: r.mod, kind: r.kind, q0: r.q0, kv0: r.kv0, values }) });
+    view = { uri: ref.uri, mod: ref.mod, b: 0, h: 0, q0: 0, kv0: 0 };
+    await showView();
   };
 
   const openSweepResults = async (arg?: unknown): Promise<void> => {

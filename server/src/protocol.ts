@@ -117,17 +117,66 @@ export const SetTargetRequest = request<SetTargetParams, SetTargetResult>("score
  * sample aux data from each tensor's `init`). This EXECUTES the workspace file, so the server
  * refuses it unless the client said the workspace is trusted (initializationOptions.trusted).
  */
-export interface HeatMapParams { uri: string; mod: string; size: number }
-export interface HeatMapOk {
-  ok: true;
+/**
+ * The mask and score view of one mod, paired with the file's first mod of the other kind (a
+ * score mod with the mask, a mask with the score mod), as FlexAttention applies them: at tile
+ * granularity for the whole problem, and per element in a window.
+ */
+export interface HeatMapParams {
+  uri: string;
   mod: string;
-  kind: "score" | "mask";
+  /** Side of the element window (1..256). */
+  size: number;
+  /** The problem (default B1 H1 Q=KV=1024) and the (b, h) shown (default 0, 0). */
+  shape?: { B: number; H: number; Q: number; KV: number };
+  b?: number;
+  h?: number;
+  /** First q and kv of the element window (default 0, 0; clipped to the problem). */
+  q0?: number;
+  kv0?: number;
+}
+export interface HeatMapTiles {
+  tileQ: number;
+  tileKv: number;
+  nQ: number;
+  nKv: number;
+  /** Row-major [q tile][kv tile] for this (b, h): 0 empty (every score masked), 1 partial, 2 full (none masked). */
+  classes: number[];
+  tiles: number;
+  empty: number;
+  full: number;
+  partial: number;
+  /** empty / tiles; null when some tiles could not be decided (their data was too large to evaluate here). */
+  sparsity: number | null;
+  /** "static": proven from indices; "sample-data": the mask read aux tensors, evaluated on the sample data. */
+  proof: "static" | "sample-data";
+  note?: string;
+}
+export interface HeatMapWindow {
   q0: number;
   kv0: number;
   rows: number;
   cols: number;
-  /** Row-major. Score mods: the post-mod score of a 0 input, null where it is -inf or NaN. Masks: keep. */
-  values: (number | boolean | null)[];
+  /** Row-major raw scores (seeded N(0, 1), the scaled q·k of random inputs). */
+  raw: number[];
+  /** The score mod's output for each raw score (raw itself without a score mod); non-finite as "-inf", "inf", "nan". */
+  out: (number | "-inf" | "inf" | "nan")[];
+  /** The mask per element; null without a mask. */
+  keep: boolean[] | null;
+}
+export interface HeatMapOk {
+  ok: true;
+  mod: string;
+  kind: "score" | "mask";
+  /** The file's mod of the other kind applied with it, if any. */
+  pair: string | null;
+  shape: { B: number; H: number; Q: number; KV: number };
+  b: number;
+  h: number;
+  tiles: HeatMapTiles;
+  /** Null when the window could not be evaluated (the reason is in `windowError`). */
+  window: HeatMapWindow | null;
+  windowError?: string;
 }
 export type HeatMapResult = HeatMapOk | Failure;
 export const HeatMapRequest = request<HeatMapParams, HeatMapResult>("scoremod/heatMap");

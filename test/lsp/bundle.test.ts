@@ -51,10 +51,10 @@ test("bundled server over stdio: initialize, diagnostics, hover", async () => {
   expect(heat.ok).toBe(false); // not trusted: this server was not told the workspace is trusted
   expect(heat.error).toMatch(/not trusted/);
   await rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { trusted: true } } });
-  const heat2 = await rpc.sendRequest("scoremod/heatMap", { uri, mod: "kvBiasMod", size: 4 }) as { ok: boolean; error?: string; values: number[] };
+  const heat2 = await rpc.sendRequest("scoremod/heatMap", { uri, mod: "kvBiasMod", size: 4 }) as { ok: boolean; error?: string; window: { out: unknown[] } };
   expect(heat2.ok, heat2.error).toBe(true);
-  expect(heat2.values).toHaveLength(16);
-  expect(heat2.values.every((v) => typeof v === "number" && Number.isFinite(v))).toBe(true);
+  expect(heat2.window.out).toHaveLength(16);
+  expect(heat2.window.out.every((v) => typeof v === "number" && Number.isFinite(v))).toBe(true);
   const cuda = await rpc.sendRequest("scoremod/cuda", { uri, mod: "kvBiasMod" }) as { ok: boolean; code: string };
   expect(cuda.ok).toBe(true);
   expect(cuda.code).toContain("__device__");

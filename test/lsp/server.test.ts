@@ -208,12 +208,17 @@ describe("scoremod language server", () => {
     await h.waitFor(uri, 1);
     const an = await h.rpc.sendRequest("scoremod/analysis", { uri }) as { analysis: { mods: { name: string; kind: string }[] } };
     const mask = an.analysis.mods.find((m) => m.kind === "mask")!;
-    const r = await h.rpc.sendRequest("scoremod/heatMap", { uri, mod: mask.name, size: 8 }) as { ok: boolean; rows: number; cols: number; values: boolean[] };
-    expect(r.ok, JSON.stringify(r)).toBe(true);
-    expect(r.rows).toBe(8);
+    const r = await h.rpc.sendRequest("scoremod/heatMap", { uri, mod: mask.name, size: 8 }) as { ok: boolean; window: { rows: number; keep: boolean[] }; tiles: { nQ: number; classes: number[]; sparsity: number; proof: string } };
+    expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
+    expect(r.window.rows).toBe(8);
     // Causal: keep kv <= q.
-    expect(r.values[0 * 8 + 1]).toBe(false);
-    expect(r.values[3 * 8 + 2]).toBe(true);
+    expect(r.window.keep[0 * 8 + 1]).toBe(false);
+    expect(r.window.keep[3 * 8 + 2]).toBe(true);
+    // The default problem, Q = KV = 1024, is 8 x 8 tiles: full below the diagonal, partial on it, empty above.
+    expect(r.tiles.nQ).toBe(8);
+    expect(r.tiles.classes.slice(8, 16)).toEqual([2, 1, 0, 0, 0, 0, 0, 0]);
+    expect(r.tiles.sparsity).toBeCloseTo(28 / 64, 12);
+    expect(r.tiles.proof).toBe("static");
   });
 
   test("scoremod/heatMap answers on a half-typed doc comment (TypeScript's JSDoc parser loops on it)", async () => {

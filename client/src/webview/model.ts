@@ -1,6 +1,8 @@
-// The webview's data model, pure: sweep results -> chart series and table; a mod evaluated on a
-// q × kv window -> a heat map matrix. The page (media/sweep.js) only draws what this produces.
+// The webview's data model, pure: sweep results -> chart series and table; the mask and score
+// view (scoremod/heatMap) -> tiles, cells and hover texts. The page (media/sweep.js) only draws
+// what this produces.
 import type { SweepResult } from "../../../runtime/src/runner/types";
+import type { HeatMapOk } from "../../../server/src/protocol";
 
 export type Align = "elem" | number;
 
@@ -104,54 +106,90 @@ export function parseSweepData(text: string): SweepData {
   return { mod: o.mod, target: o.target, problem: typeof o.problem === "string" ? o.problem : undefined, points: o.points };
 }
 
-// ---- heat map ----------------------------------------------------------------------------
+// ---- mask and score view ----------------------------------------------------------------
 
-export interface HeatMapInput {
-  mod: string;
-  kind: "score" | "mask";
-  /** First q and kv of the window. */
-  q0: number;
-  kv0: number;
-  /** values[i][j] is the mod at q0+i, kv0+j: a number (score) or a boolean (mask). */
-  values: (number | boolean)[][];
-}
-
-export interface HeatMapModel {
+/** What the page draws for one scoremod/heatMap answer (the protocol's HeatMapOk). */
+export interface MaskViewModel {
   title: string;
-  rows: number;
-  cols: number;
-  q0: number;
-  kv0: number;
-  /** Row-major cells in [0, 1], or -1 for masked (false / -inf) and -2 for NaN. */
-  cells: number[];
-  min: number;
-  max: number;
-  legend: string;
+  b: number;
+  h: number;
+  shape: { B: number; H: number; Q: number; KV: number };
+  tiles: {
+    nQ: number; nKv: number; tileQ: number; tileKv: number;
+    /** 0 empty, 1 partial, 2 full, row-major [q tile][kv tile]. */
+    classes: number[];
+    /** "28 of 64 tiles empty (43.8%) · 28 full · 8 partial · proven from the indices". */
+    summary: string;
+    note?: string;
+  };
+  window: null | {
+    q0: number; kv0: number; rows: number; cols: number;
+    /** Per cell: [0, 1] on the colour scale, -1 masked (mask false or score -inf), -2 NaN. */
+    cells: number[];
+    min: number; max: number;
+    /** The hover text of each cell: (b, h, q, kv), raw score, score_mod output, mask. */
+    hover: string[];
+    legend: string;
+  };
+  windowError?: string;
 }
 
-export function heatMapModel(h: HeatMapInput): HeatMapModel {
-  const rows = h.values.length;
-  const cols = rows ? Math.max(...h.values.map((r) => r.length)) : 0;
-  const nums: number[] = [];
-  for (const r of h.values) for (const v of r) if (typeof v === "number" && Number.isFinite(v)) nums.push(v);
-  const min = nums.length ? Math.min(...nums) : 0;
-  const max = nums.length ? Math.max(...nums) : 0;
-  const span = max - min;
-  const cells: number[] = [];
-  let kept = 0;
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const v = h.values[i][j];
-      if (typeof v === "boolean") { cells.push(v ? 1 : -1); if (v) kept++; continue; }
-      if (v === undefined || Number.isNaN(v)) cells.push(-2);
-      else if (v === -Infinity) cells.push(-1);
-      else if (v === Infinity) cells.push(1);
-      else { cells.push(span > 0 ? (v - min) / span : 0.5); kept++; }
-    }
+const fmt = (v: number | string): string => (typeof v === "string" ? v : Number.isInteger(v) ? String(v) : v.toPrecision(6));
+
+export function maskViewModel(r: HeatMapOk): MaskViewModel {
+  const t = r.tiles;
+  const pct = (n: number) => `${((100 * n) / Math.max(1, t.tiles)).toFixed(1)}%`;
+  const how = t.proof === "static" ? "proven from the indices" : "evaluated on the sample data";
+  const summary = t.sparsity === null
+    ? `at least ${t.empty} of ${t.tiles} tiles empty (≥ ${pct(t.empty)}) · ${t.full} full · ${t.partial} partial or undecided`
+    : `${t.empty} of ${t.tiles} tiles empty (${pct(t.empty)}) · ${t.full} full · ${t.partial} partial · ${how}`;
+  const title = `${r.mod}${r.pair ? ` + ${r.pair}` : ""}: B${r.shape.B} H${r.shape.H} Q${r.shape.Q} KV${r.shape.KV}, b=${r.b} h=${r.h}`;
+  let window: MaskViewModel["window"] = null;
+  if (r.window) {
+    const w = r.window;
+    const num = (v: number | string): number => (v === "-inf" ? -Infinity : v === "inf" ? Infinity : v === "nan" ? NaN : (v as number));
+    const kept = (i: number) => (w.keep ? w.keep[i] === true : true);
+    const vals: number[] = [];
+    w.out.forEach((v, i) => { const x = num(v); if (kept(i) && Number.isFinite(x)) vals.push(x); });
+    const min = vals.length ? Math.min(...vals) : 0, max = vals.length ? Math.max(...vals) : 0;
+    const span = max - min;
+    const cells = w.out.map((v, i) => {
+      const x = num(v);
+      if (Number.isNaN(x)) return -2;
+      if (!kept(i) || x === -Infinity) return -1;
+      if (x === Infinity) return 1;
+      return span > 0 ? (x - min) / span : 0.5;
+    });
+    const hover = w.out.map((v, i) => {
+      const q = w.q0 + Math.floor(i / w.cols), kv = w.kv0 + (i % w.cols);
+      const parts = [`(b=${r.b}, h=${r.h}, q=${q}, kv=${kv})`, `raw score ${fmt(w.raw[i]!)}`];
+      if (r.kind === "score" || r.pair) parts.push(`score_mod ${fmt(v)}`);
+      if (w.keep) parts.push(`mask ${w.keep[i] ? "keep" : "drop"}`);
+      return parts.join(" · ");
+    });
+    const kept_n = w.out.filter((_, i) => kept(i)).length;
+    const legend = `q ${w.q0}..${w.q0 + w.rows - 1} × kv ${w.kv0}..${w.kv0 + w.cols - 1}: ${r.kind === "score" || r.pair ? `score' from ${min.toPrecision(4)} to ${max.toPrecision(4)}` : "mask"}, kept ${kept_n} of ${w.out.length}`;
+    window = { q0: w.q0, kv0: w.kv0, rows: w.rows, cols: w.cols, cells, min, max, hover, legend };
   }
-  const total = rows * cols;
-  const legend = h.kind === "mask"
-    ? `kept ${kept} of ${total} (${total ? ((100 * kept) / total).toFixed(1) : "0"}%)`
-    : `score' from ${min.toPrecision(4)} to ${max.toPrecision(4)}`;
-  return { title: `${h.mod}: q ${h.q0}..${h.q0 + rows - 1} × kv ${h.kv0}..${h.kv0 + cols - 1}`, rows, cols, q0: h.q0, kv0: h.kv0, cells, min, max, legend };
+  return {
+    title, b: r.b, h: r.h, shape: r.shape,
+    tiles: { nQ: t.nQ, nKv: t.nKv, tileQ: t.tileQ, tileKv: t.tileKv, classes: t.classes, summary, ...(t.note ? { note: t.note } : {}) },
+    window, ...(r.windowError ? { windowError: r.windowError } : {}),
+  };
+}
+
+/** Which view the panel shows: the mod, the (b, h) and the element window's corner. */
+export interface ViewState { uri: string; mod: string; b: number; h: number; q0: number; kv0: number }
+
+/**
+ * The state after a message from the page ({type: "zoom", q0, kv0} or {type: "select", b, h}),
+ * or null when the message is not one (anything the page sends is checked, never trusted).
+ */
+export function applyViewMessage(st: ViewState | null, m: unknown): ViewState | null {
+  if (!st || typeof m !== "object" || m === null) return null;
+  const o = m as Record<string, unknown>;
+  const nat = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+  if (o.type === "zoom" && nat(o.q0) && nat(o.kv0)) return { ...st, q0: o.q0, kv0: o.kv0 };
+  if (o.type === "select" && nat(o.b) && nat(o.h)) return { ...st, b: o.b, h: o.h };
+  return null;
 }

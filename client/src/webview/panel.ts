@@ -4,15 +4,16 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { makeNonce, pageHtml } from "./html";
-import type { HeatMapModel, SweepModel } from "./model";
+import type { MaskViewModel, SweepModel } from "./model";
 
-type Message = { type: "sweep"; model: SweepModel } | { type: "heat"; model: HeatMapModel } | { type: "error"; message: string };
+type Message = { type: "sweep"; model: SweepModel } | { type: "heat"; model: MaskViewModel } | { type: "error"; message: string };
 
 export class ChartPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | null = null;
   private ready = false;
   private pending: Message | null = null;
   private readonly media: vscode.Uri;
+  private handler: (m: unknown) => void = () => undefined;
 
   constructor() {
     // dist/extension.js -> <root>/media (the repository and the .vsix have the same layout).
@@ -27,6 +28,7 @@ export class ChartPanel implements vscode.Disposable {
       this.panel.onDidDispose(() => { this.panel = null; this.ready = false; });
       this.panel.webview.onDidReceiveMessage((m: { type?: string }) => {
         if (m?.type === "ready") { this.ready = true; if (this.pending) this.post(this.pending); }
+        else this.handler(m);
       });
       const w = this.panel.webview;
       const uri = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.media, ...p)).toString();
@@ -41,6 +43,9 @@ export class ChartPanel implements vscode.Disposable {
     this.pending = msg;
     if (this.ready) this.post(msg);
   }
+
+  /** Messages from the page other than "ready" (the view's zoom and (b, h) choices). */
+  onMessage(handler: (m: unknown) => void): void { this.handler = handler; }
 
   private post(m: Message): void { void this.panel?.webview.postMessage(m); }
 

@@ -3,10 +3,11 @@
 const USAGE = `usage: scoremod <command> [options]
 
 commands:
-  check FILE [--target T] [--vec V] [--json]       analysis: diagnostics and one line per aux load
+  check FILE [--target T] [--vec V] [--shape B,H,Q,KV] [--json]   analysis: diagnostics, one line per aux load, block sparsity
   cuda FILE [--mod NAME] [--target T] [--vec V] [--ptx]   generated CUDA (and PTX via nvcc)
   export FILE --to fa4|flex [--mod NAME]           FA4 CuTe-DSL or PyTorch FlexAttention Python
   bench FILE [--mod NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D] [--json]   run and check on the GPU
+  view FILE --mod NAME --out PATH.png [--shape B,H,Q,KV] [--b N] [--h N] [--at Q0,KV0]   mask and score view as a PNG
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -15,6 +16,7 @@ const commands: Record<string, () => Promise<{ run: Command }>> = {
   cuda: () => import("./cuda"),
   export: () => import("./export"),
   bench: () => import("./bench"),
+  view: () => import("./view"),
 };
 
 async function main(argv: string[]): Promise<number> {

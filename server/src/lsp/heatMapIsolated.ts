@@ -2,11 +2,11 @@
 // forever must not hang the language server, so the evaluation runs in a worker thread that is
 // terminated after a time limit. The worker is this same bundle, started with WORKER_TAG.
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { heatMap } from "./heatMap";
+import { heatMap, type ViewParams } from "./heatMap";
 import type { HeatMapResult } from "../protocol";
 
 const WORKER_TAG = "scoremod-heatmap";
-interface HeatMapJob { tag: typeof WORKER_TAG; fileName: string; text: string; mod: string; size: number }
+interface HeatMapJob { tag: typeof WORKER_TAG; fileName: string; text: string; params: ViewParams }
 
 /** True in a heat-map worker thread: the entry point must then serve the job and not start a server. */
 export function isHeatMapWorker(): boolean {
@@ -15,14 +15,15 @@ export function isHeatMapWorker(): boolean {
 
 export function serveHeatMapJob(): void {
   const job = workerData as HeatMapJob;
-  parentPort?.postMessage(heatMap(job.fileName, job.text, job.mod, job.size));
+  parentPort?.postMessage(heatMap(job.fileName, job.text, job.params));
 }
 
 /** Runs heatMap() in a worker thread started from `entry`; gives up after `timeoutMs`. */
 export function heatMapIsolated(entry: string, timeoutMs: number) {
-  return (fileName: string, text: string, mod: string, size: number): Promise<HeatMapResult> =>
+  return (fileName: string, text: string, params: ViewParams): Promise<HeatMapResult> =>
     new Promise((resolve) => {
-      const job: HeatMapJob = { tag: WORKER_TAG, fileName, text, mod, size };
+      const mod = params.mod;
+      const job: HeatMapJob = { tag: WORKER_TAG, fileName, text, params };
       const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true });
       let done = false;
       const finish = (r: HeatMapResult): void => {

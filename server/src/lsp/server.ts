@@ -18,7 +18,7 @@ import { baseLink, type DocsLink } from "./convert";
 import { DiagnosticScheduler } from "./diagnostics";
 import type { Generators } from "./generated";
 import { factHover } from "./hover";
-import { heatMap } from "./heatMap";
+import { heatMap, type ViewParams } from "./heatMap";
 import { inlayHints } from "./inlayHints";
 import { safely, safelyAsync } from "./safe";
 import { DEFAULT_SETTINGS, readSettings } from "./settings";
@@ -33,7 +33,7 @@ export interface ServerOptions {
   docsDir?: string;
   debounceMs?: number;
   /** Evaluates a heat map; the process entry passes an isolated (worker-thread) one. Default: in process. */
-  heatMap?: (fileName: string, text: string, mod: string, size: number) => HeatMapResult | Promise<HeatMapResult>;
+  heatMap?: (fileName: string, text: string, params: ViewParams) => HeatMapResult | Promise<HeatMapResult>;
 }
 
 /** Typed registration of a protocol.ts request. */
@@ -224,7 +224,8 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     // Restricted mode: this executes the workspace file, so only for trusted workspaces.
     if (!settings.trusted) return { ok: false as const, error: "The workspace is not trusted: Score Mod Studio does not execute workspace code (heat maps need to run the mod). Trust the workspace to enable it." };
     const doc = documents.get(p.uri);
-    return doc ? runHeatMap(uriToFileName(p.uri), doc.getText(), p.mod, p.size) : notOpen(p.uri);
+    const { uri: _uri, ...params } = p;
+    return doc ? runHeatMap(uriToFileName(p.uri), doc.getText(), params) : notOpen(p.uri);
   }));
 
   connection.onShutdown(() => scheduler.dispose());

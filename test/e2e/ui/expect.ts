@@ -28,6 +28,12 @@ export const EXPECT = {
   cudaTab: "kvBiasMod.cu",
   cudaText: [/__device__/, /kvBiasMod/, /#line 8 "kv_bias\.scoremod\.ts"/],
   openSweepCommand: /Open Recorded Sweep Results/,
+  /** The mask and score view: a score mod with the file's mask (examples/softcap.scoremod.ts). */
+  viewFile: "softcap.scoremod.ts",
+  viewText: "softcap",
+  viewLens: "Heat Map",
+  /** The default problem (8192 x 8192) is 64 x 64 tiles; causal leaves 2016 empty. */
+  viewSummary: /^2016 of 4096 tiles empty \(49\.2%\) · 2016 full · 64 partial · proven from the indices/,
   /** The status item says why there is no GPU runner ("No GPU: no CUDA driver", ...). */
   noGpuStatus: /No GPU: \S/,
   /** ...and the reason it gives when the .vsix lacks a loadable native addon. */

@@ -2,7 +2,9 @@
 // holding the examples, and headless Chromium doing what a user does. It checks that the
 // extension activates on a .scoremod.ts file, the language server analyses it (diagnostics
 // follow edits), a hover on an `.at()` load explains its lane class and width, Show CUDA opens
-// generated CUDA, the sweep webview charts recorded sweep data, and the status bar says plainly
+// generated CUDA, the mask and score view shows proven tile classes and hover values that match
+// the float64 runtime (and zooms on a click), the sweep webview charts recorded sweep data, and
+// the status bar says plainly
 // that no GPU runner is available. Screenshots go to $E2E_ARTIFACTS.
 //
 // env (set by scripts/e2e.sh): E2E_CODE_SERVER, E2E_VSIX, E2E_EXTENSION_ID, E2E_RUN_DIR,
@@ -17,6 +19,10 @@ import { poll } from "../lib/poll";
 import { Steps } from "../lib/steps";
 import { activeEditor, editorWithTab, findInFrames, openFile, runCommand, STEP_MS, statusBarTexts, textPosition, visibleEditorText } from "../lib/workbench";
 import { EXPECT } from "./expect";
+import ts from "typescript";
+import { withBindings } from "../../../runtime/src/dsl";
+import { loadScoreModule } from "../../../runtime/src/load";
+import { rawScore } from "../../../runtime/src/maskView";
 
 /** What the sweep view must show for a recorded runner SweepResult: a table row per V, the best cell. */
 function expectedSweep(file: string): { rows: number; best: string } {
@@ -26,6 +32,19 @@ function expectedSweep(file: string): { rows: number; best: string } {
   for (const c of r.cells) if (c.result?.timing && (!best || c.result.timing.tflops > best.result!.timing!.tflops)) best = c;
   if (!best) throw new Error(`${file} has no timed cell`);
   return { rows: new Set(r.cells.map((c) => c.vec)).size, best: `Best: ${best.result!.timing!.tflops.toFixed(0)} TFLOPS at V=${best.vec},` };
+}
+
+/** The hover text the view must show at (q, kv) of softcap + causal, computed with the runtime in float64. */
+function expectedViewCells(file: string, at: [number, number][]): string[] {
+  const js = ts.transpileModule(readFileSync(file, "utf8"), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const m = loadScoreModule(js, file);
+  const score = (m.exports.softcap as { fn: (s: number, b: number, h: number, q: number, kv: number) => number }).fn;
+  const mask = (m.exports.causal as { fn: (b: number, h: number, q: number, kv: number) => boolean }).fn;
+  const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(6));
+  return withBindings({ dims: {}, scalars: { softcap: 30 } }, () => at.map(([q, kv]) => {
+    const raw = rawScore(q, kv);
+    return `(b=0, h=0, q=${q}, kv=${kv}) · raw score ${fmt(raw)} · score_mod ${fmt(score(raw, 0, 0, q, kv))} · mask ${mask(0, 0, q, kv) ? "keep" : "drop"}`;
+  }));
 }
 
 function env(name: string): string {
@@ -208,6 +227,47 @@ try {
     if (found.value.rows !== want.rows) throw new Error(`table has ${found.value.rows} rows, the recording has ${want.rows} values of V`);
     if (!found.value.status.includes(want.best)) throw new Error(`status "${found.value.status}" does not name the recording's best (${want.best})`);
     return `${found.value.title}: ${found.value.rows} rows; ${found.value.status}${first === "dialog" ? " (file picked in the dialog)" : ""}`;
+  });
+
+  await steps.run("mask-view", async () => {
+    await openFile(page!, EXPECT.viewFile, EXPECT.viewText);
+    const lens = activeEditor(page!).locator(".codelens-decoration a", { hasText: EXPECT.viewLens }).first();
+    await lens.waitFor({ state: "visible", timeout: STEP_MS });
+    await lens.click();
+    const probe = () => {
+      const { document } = globalThis as unknown as DomGlobals;
+      const tiles = document.querySelector("#tiles"), cells = document.querySelector("#cells");
+      const status = document.querySelector("#status")?.textContent ?? "";
+      return tiles && cells && status.includes("tiles empty") ? { status, title: document.querySelector("#title")?.textContent ?? "" } : null;
+    };
+    const found = await findInFrames(page!, "the mask and score view in a webview", probe);
+    if (!EXPECT.viewSummary.test(found.value.status)) throw new Error(`tile summary "${found.value.status}" is not ${EXPECT.viewSummary}`);
+    // Hover two cells (one kept, one masked) and check what the page says against the float64
+    // runtime evaluating the same file.
+    const hoverAt = (q: number, kv: number) => found.frame.evaluate(([q, kv]) => {
+      const g = globalThis as unknown as { document: { querySelector(s: string): { width: number; getBoundingClientRect(): { left: number; top: number }; dispatchEvent(e: unknown): void; textContent: string | null } | null }; MouseEvent: new (t: string, o: object) => unknown };
+      const c = g.document.querySelector("#cells")!;
+      const px = c.width / 64, r = c.getBoundingClientRect();
+      c.dispatchEvent(new g.MouseEvent("mousemove", { clientX: r.left + 1 + (kv + 0.5) * px, clientY: r.top + 1 + (q + 0.5) * px, bubbles: true }));
+      return g.document.querySelector("#hover")?.textContent ?? "";
+    }, [q, kv] as const);
+    const shown = [await hoverAt(5, 3), await hoverAt(2, 7)];
+    await shot("mask-view.png");
+    // Click tile (q 3, kv 2): the extension recomputes the window there.
+    await found.frame.evaluate(() => {
+      const g = globalThis as unknown as { document: { querySelector(s: string): { width: number; getBoundingClientRect(): { left: number; top: number }; dispatchEvent(e: unknown): void } | null }; MouseEvent: new (t: string, o: object) => unknown };
+      const c = g.document.querySelector("#tiles")!;
+      const px = c.width / 64, r = c.getBoundingClientRect();
+      c.dispatchEvent(new g.MouseEvent("click", { clientX: r.left + 1 + 2.5 * px, clientY: r.top + 1 + 3.5 * px, bubbles: true }));
+    });
+    const zoomed = await findInFrames(page!, "the element window moved to the clicked tile", () => {
+      const { document } = globalThis as unknown as DomGlobals;
+      const cap = [...Array.from(document.querySelectorAll("figcaption"))].map((x) => x.textContent ?? "").find((x) => x.startsWith("q 384..447 × kv 256..319"));
+      return cap ?? null;
+    });
+    const want = expectedViewCells(path.join(wsSrc, EXPECT.viewFile), [[5, 3], [2, 7]]);
+    shown.forEach((t, i) => { if (t !== want[i]) throw new Error(`hover shows "${t}", the float64 reference says "${want[i]}"`); });
+    return `${found.value.title}; ${found.value.status.slice(0, 90)}; ${shown.join(" | ")}; after a click on tile (3, 2): ${zoomed.value.slice(0, 60)}`;
   });
 
   await steps.run("status-no-gpu", async () => {

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { csp, makeNonce, pageHtml } from "../../../client/src/webview/html";
-import { heatMapModel, parseSweepData, sweepModel, type SweepData } from "../../../client/src/webview/model";
+import { applyViewMessage, maskViewModel, parseSweepData, sweepModel, type SweepData } from "../../../client/src/webview/model";
+import type { HeatMapOk } from "../../../server/src/protocol";
 
 const data: SweepData = {
   mod: "kvBiasMod", target: "runner-sm90", problem: "B=1 H=16 S=8192 D=128",
@@ -72,23 +73,43 @@ describe("recorded sweeps", () => {
   });
 });
 
-describe("heat map model", () => {
-  test("mask: kept cells are 1, masked -1, with a kept fraction", () => {
-    const m = heatMapModel({ mod: "causal", kind: "mask", q0: 0, kv0: 0, values: [[true, false], [true, true]] });
-    expect(m.cells).toEqual([1, -1, 1, 1]);
-    expect(m.legend).toBe("kept 3 of 4 (75.0%)");
-    expect(m.title).toBe("causal: q 0..1 × kv 0..1");
+describe("mask and score view model", () => {
+  const base: HeatMapOk = {
+    ok: true, mod: "softcap", kind: "score", pair: "causal", shape: { B: 1, H: 2, Q: 256, KV: 256 }, b: 0, h: 1,
+    tiles: { tileQ: 128, tileKv: 128, nQ: 2, nKv: 2, classes: [1, 0, 2, 1], tiles: 4, empty: 1, full: 1, partial: 2, sparsity: 0.25, proof: "static" },
+    window: { q0: 4, kv0: 8, rows: 2, cols: 3, raw: [-2, 0.5, 2, 1, 1, 1], out: [-2, 0, 2, "-inf", "nan", 1], keep: [true, true, false, true, true, true] },
+  };
+
+  test("kept scores on the colour scale; masked, -inf and NaN flagged", () => {
+    const m = maskViewModel(base);
+    const c = m.window!.cells;
+    expect([c[0], c[2], c[3], c[4], c[5]]).toEqual([0, -1, -1, -2, 1]);  // kept -2..1; 2 is dropped by the mask
+    expect(c[1]).toBeCloseTo(2 / 3, 12);
+    expect([m.window!.min, m.window!.max]).toEqual([-2, 1]);
+    expect(m.title).toBe("softcap + causal: B1 H2 Q256 KV256, b=0 h=1");
+    expect(m.tiles.summary).toBe("1 of 4 tiles empty (25.0%) · 1 full · 2 partial · proven from the indices");
   });
 
-  test("score: normalised to [0, 1], -inf masked, NaN flagged", () => {
-    const m = heatMapModel({ mod: "s", kind: "score", q0: 4, kv0: 8, values: [[-2, 0, 2], [-Infinity, NaN, 1]] });
-    expect(m.cells).toEqual([0, 0.5, 1, -1, -2, 0.75]);
-    expect([m.min, m.max]).toEqual([-2, 2]);
-    expect(m.title).toBe("s: q 4..5 × kv 8..10");
+  test("hover texts name (b, h, q, kv), the raw score, the score mod's output and the mask", () => {
+    const m = maskViewModel(base);
+    expect(m.window!.hover[2]).toBe("(b=0, h=1, q=4, kv=10) · raw score 2 · score_mod 2 · mask drop");
+    expect(m.window!.hover[4]).toBe("(b=0, h=1, q=5, kv=9) · raw score 1 · score_mod nan · mask keep");
   });
 
-  test("a constant score maps to the middle colour", () => {
-    expect(heatMapModel({ mod: "s", kind: "score", q0: 0, kv0: 0, values: [[3, 3]] }).cells).toEqual([0.5, 0.5]);
+  test("undecided tiles are a lower bound; a missing window keeps its reason", () => {
+    const m = maskViewModel({ ...base, tiles: { ...base.tiles, sparsity: null, proof: "static", note: "needs data" }, window: null, windowError: "too large" });
+    expect(m.tiles.summary).toMatch(/^at least 1 of 4 tiles empty \(≥ 25\.0%\)/);
+    expect(m.window).toBeNull();
+    expect(m.windowError).toBe("too large");
+  });
+
+  test("messages from the page are checked before they change the view", () => {
+    const st = { uri: "file:///a", mod: "m", b: 0, h: 0, q0: 0, kv0: 0 };
+    expect(applyViewMessage(st, { type: "zoom", q0: 128, kv0: 256 })).toMatchObject({ q0: 128, kv0: 256 });
+    expect(applyViewMessage(st, { type: "select", b: 1, h: 3 })).toMatchObject({ b: 1, h: 3 });
+    expect(applyViewMessage(st, { type: "zoom", q0: -1, kv0: 0 })).toBeNull();
+    expect(applyViewMessage(st, { type: "select", b: "1; rm", h: 0 })).toBeNull();
+    expect(applyViewMessage(null, { type: "zoom", q0: 0, kv0: 0 })).toBeNull();
   });
 });
 
