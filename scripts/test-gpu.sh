@@ -30,6 +30,15 @@ if [ "${1:-}" = "--prepare" ]; then
       base=$(basename "$f" .scoremod.ts)
       node dist/cli.js export "$f" --to flex > ".device-carry/flex/$base.py" 2>".device-carry/flex/$base.err" || echo "prepare: no Flex export for $f: $(head -c 300 ".device-carry/flex/$base.err")"
     done
+    # What the analysis proves for the index-only masks, for test/gpu/blockmask_check.py.
+    node -e '
+      const { execFileSync } = require("node:child_process");
+      const cases = [["causal", "causalMask"], ["sliding_window", "slidingWindow"]];
+      const out = cases.map(([file, mask]) => {
+        const r = JSON.parse(execFileSync("node", ["dist/cli.js", "check", `examples/${file}.scoremod.ts`, "--shape", "1,16,8192,8192", "--json"], { encoding: "utf8" }));
+        return { file, mask, shape: [1, 16, 8192, 8192], blockSparsity: r.mods.find((m) => m.name === mask).blockSparsity };
+      });
+      require("node:fs").writeFileSync(".device-carry/blocksparsity.json", JSON.stringify(out));'
   else
     echo "prepare: dist/cli.js missing (npm run build): no Flex exports"
   fi

@@ -9,7 +9,7 @@ import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
 import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "./cudaExpr";
-import { pickMods } from "./exportFlex";
+import { pickMods, REF_SHAPE, sparsityLine } from "./exportFlex";
 import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 
 export interface Fa4Export { fileName: string; text: string; mods: string[] }
@@ -251,5 +251,55 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
   );
   const lines = [...header];
   for (const m of mods) lines.push("", "", ...modCode(m));
+  lines.push(...blockSparsity(fa, mods.filter((m) => m.kind === "mask"), target.id));
   return { fileName: base.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "") + "_fa4.py", text: lines.join("\n") + "\n", mods: mods.map((m) => m.name) };
+}
+
+/**
+ * FA4's forward block sparsity for the file's masks: flash_attn_func(..., block_sparse_tensors=...)
+ * takes a BlockSparseTensorsTorch (flash_attn/cute/block_sparsity.py, FA4 4.0.0b27) whose blocks
+ * FA4 checks against its own tiles. Built from the Flex export's BlockMask (same mask, same
+ * analysis), converted field by field: kv_num_blocks/kv_indices are FA4's "mask" blocks (mask_mod
+ * runs), full_kv_num_blocks/full_kv_indices its "full" blocks (mask_mod skipped); KV blocks in
+ * neither list are skipped.
+ */
+function blockSparsity(fa: FileAnalysis, masks: ModFact[], target: string): string[] {
+  if (!masks.length) return [];
+  const head = [``, ``, `# ---- block sparsity (FA4 forward) ----`];
+  if (target === "fa4-sm80") {
+    return [...head, `# Not emitted for ${target}: FA4 accepts block_sparse_tensors there but its sm80 forward kernel`,
+      `# does not read them (mask_mod runs on every block), so they would skip nothing.`];
+  }
+  const blocks = target === "fa4-sm100"
+    ? [`    # sm100/sm110: the Q block is q_stage x tile_m = 2 x 128 once Q exceeds one 128-row tile; KV blocks`,
+       `    # are multiples of tile_n = 128. (FA4 rejects block sparsity with head_dim 256 on sm100.)`,
+       `    return (256 if seqlen_q > 128 else 128, 128)`]
+    : [`    # sm90, head_dim <= 128: tile_m = tile_n = 128, and the KV block must equal tile_n. Other head dims`,
+       `    # use another tile_n; FA4's check names the one it needs.`,
+       `    return (128, 128)`];
+  return [
+    ...head,
+    `# Build the BlockMask with this file's Flex export (scoremod export FILE --to flex), at FA4's block size:`,
+    `#   bm = flex.make_block_mask(${pyStr(masks[0]!.name)}, aux, B, H, Q, KV, block_size=fa4_sparse_block_size(Q))`,
+    `#   out = flash_attn_func(q, k, v, mask_mod=${pyIdent(masks[0]!.name)}, aux_tensors=[...], block_sparse_tensors=block_sparse_tensors(bm))`,
+    `# b and h are broadcast (size 1) where the analysis proved the mask ignores them; FA4 expands them.`,
+    `# What the analysis proves at B${REF_SHAPE.B} H${REF_SHAPE.H} Q=KV=${REF_SHAPE.Q} with 128x128 tiles:`,
+    ...masks.map((m) => `#   ${sparsityLine(fa, m)}`),
+    ``,
+    ``,
+    `def fa4_sparse_block_size(seqlen_q):`,
+    `    """(Q block, KV block) FA4 expects of block_sparse_tensors on ${target}."""`,
+    ...blocks,
+    ``,
+    ``,
+    `def block_sparse_tensors(block_mask):`,
+    `    """FA4's BlockSparseTensorsTorch from a FlexAttention BlockMask built at fa4_sparse_block_size."""`,
+    `    import torch`,
+    `    from flash_attn.cute.block_sparsity import BlockSparseTensorsTorch`,
+    `    i32 = lambda t: None if t is None else t.to(torch.int32)`,
+    `    return BlockSparseTensorsTorch(`,
+    `        mask_block_cnt=i32(block_mask.kv_num_blocks), mask_block_idx=i32(block_mask.kv_indices),`,
+    `        full_block_cnt=i32(block_mask.full_kv_num_blocks), full_block_idx=i32(block_mask.full_kv_indices),`,
+    `        block_size=tuple(block_mask.BLOCK_SIZE))`,
+  ];
 }

@@ -259,23 +259,24 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     // broadcasts the others, evaluating one (b, h) instead of every one.
     lines.push(`MASK_DEPENDS = {${masks.map((m) => `${pyStr(m.name)}: (${dependsOn(m, "b") ? "True" : "False"}, ${dependsOn(m, "h") ? "True" : "False"})`).join(", ")}}  # (on b, on h)`);
     lines.push("", "", ...[
-      `def make_block_mask(mask_name, aux, B, H, Q, KV, device="cuda", scalars=None, **user_dims):`,
-      `    """FlexAttention BlockMask of one mask mod, 128x128 blocks (the runner's tiles); b and h are`,
-      `    broadcast (None) where the mask provably ignores them. _compile=True builds it without`,
-      `    materialising the dense Q x KV mask."""`,
+      `def make_block_mask(mask_name, aux, B, H, Q, KV, device="cuda", scalars=None, block_size=128, **user_dims):`,
+      `    """FlexAttention BlockMask of one mask mod, 128x128 blocks by default (the runner's tiles; an int or`,
+      `    (q, kv) for others, e.g. FA4's); b and h are broadcast (None) where the mask provably ignores them.`,
+      `    _compile=True builds it without materialising the dense Q x KV mask."""`,
       `    from torch.nn.attention.flex_attention import create_block_mask`,
       `    mask_mod = MODS[mask_name][1](aux, B, H, Q, KV, scalars=scalars, **user_dims)`,
       `    on_b, on_h = MASK_DEPENDS[mask_name]`,
-      `    return create_block_mask(mask_mod, B if on_b else None, H if on_h else None, Q, KV, device=device, BLOCK_SIZE=128, _compile=True)`,
+      `    return create_block_mask(mask_mod, B if on_b else None, H if on_h else None, Q, KV, device=device, BLOCK_SIZE=block_size, _compile=True)`,
     ]);
   }
   return { fileName: base.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "") + "_flex.py", text: lines.join("\n") + "\n", mods: mods.map((m) => m.name) };
 }
 
 /** The shape the export's header states proven sparsity for (the benchmark shape). */
-const REF_SHAPE = { B: 1, H: 16, Q: 8192, KV: 8192 } as const;
+export const REF_SHAPE = { B: 1, H: 16, Q: 8192, KV: 8192 } as const;
 
-function sparsityLine(fa: FileAnalysis, m: ModFact): string {
+/** One comment line: the sparsity the analysis proves for a mask at the benchmark shape (or that it needs data). */
+export function sparsityLine(fa: FileAnalysis, m: ModFact): string {
   const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, s.defaultValue]));
   const g = classifyTiles({ mask: m }, REF_SHAPE, { q: 128, kv: 128 }, { dims: {}, scalars });
   if (g.proof === "data") return `${m.name}: reads aux data; the sparsity depends on it (the runner measures it: scoremod bench)`;

@@ -207,11 +207,11 @@ MODS = {"documentMask": ("mask", make_documentMask)}
 MASK_DEPENDS = {"documentMask": (True, False)}  # (on b, on h)
 
 
-def make_block_mask(mask_name, aux, B, H, Q, KV, device="cuda", scalars=None, **user_dims):
-    """FlexAttention BlockMask of one mask mod, 128x128 blocks (the runner's tiles); b and h are
-    broadcast (None) where the mask provably ignores them. _compile=True builds it without
-    materialising the dense Q x KV mask."""
+def make_block_mask(mask_name, aux, B, H, Q, KV, device="cuda", scalars=None, block_size=128, **user_dims):
+    """FlexAttention BlockMask of one mask mod, 128x128 blocks by default (the runner's tiles; an int or
+    (q, kv) for others, e.g. FA4's); b and h are broadcast (None) where the mask provably ignores them.
+    _compile=True builds it without materialising the dense Q x KV mask."""
     from torch.nn.attention.flex_attention import create_block_mask
     mask_mod = MODS[mask_name][1](aux, B, H, Q, KV, scalars=scalars, **user_dims)
     on_b, on_h = MASK_DEPENDS[mask_name]
-    return create_block_mask(mask_mod, B if on_b else None, H if on_h else None, Q, KV, device=device, BLOCK_SIZE=128, _compile=True)
+    return create_block_mask(mask_mod, B if on_b else None, H if on_h else None, Q, KV, device=device, BLOCK_SIZE=block_size, _compile=True)

@@ -65,3 +65,30 @@ def prefixLm(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
 
 
 prefixLm.__vec_size__ = 1
+
+
+# ---- block sparsity (FA4 forward) ----
+# Build the BlockMask with this file's Flex export (scoremod export FILE --to flex), at FA4's block size:
+#   bm = flex.make_block_mask("prefixLm", aux, B, H, Q, KV, block_size=fa4_sparse_block_size(Q))
+#   out = flash_attn_func(q, k, v, mask_mod=prefixLm, aux_tensors=[...], block_sparse_tensors=block_sparse_tensors(bm))
+# b and h are broadcast (size 1) where the analysis proved the mask ignores them; FA4 expands them.
+# What the analysis proves at B1 H16 Q=KV=8192 with 128x128 tiles:
+#   prefixLm: reads aux data; the sparsity depends on it (the runner measures it: scoremod bench)
+
+
+def fa4_sparse_block_size(seqlen_q):
+    """(Q block, KV block) FA4 expects of block_sparse_tensors on fa4-sm100."""
+    # sm100/sm110: the Q block is q_stage x tile_m = 2 x 128 once Q exceeds one 128-row tile; KV blocks
+    # are multiples of tile_n = 128. (FA4 rejects block sparsity with head_dim 256 on sm100.)
+    return (256 if seqlen_q > 128 else 128, 128)
+
+
+def block_sparse_tensors(block_mask):
+    """FA4's BlockSparseTensorsTorch from a FlexAttention BlockMask built at fa4_sparse_block_size."""
+    import torch
+    from flash_attn.cute.block_sparsity import BlockSparseTensorsTorch
+    i32 = lambda t: None if t is None else t.to(torch.int32)
+    return BlockSparseTensorsTorch(
+        mask_block_cnt=i32(block_mask.kv_num_blocks), mask_block_idx=i32(block_mask.kv_indices),
+        full_block_cnt=i32(block_mask.full_kv_num_blocks), full_block_idx=i32(block_mask.full_kv_indices),
+        block_size=tuple(block_mask.BLOCK_SIZE))

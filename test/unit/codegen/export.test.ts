@@ -153,3 +153,25 @@ describe("Flex export: block masks", () => {
     expect(flexOf("examples/kv_bias.scoremod.ts")).not.toContain("make_block_mask");
   });
 });
+
+describe("FA4 export: block sparsity", () => {
+  const ROOT = join(__dirname, "../../..");
+  const fa4Of = (rel: string, target: "fa4-sm100" | "fa4-sm90" | "fa4-sm80") => {
+    const f = join(ROOT, rel);
+    return exportFa4(analyze(f, readFileSync(f, "utf8"), { target, vecSize: 1 })).text;
+  };
+  it("follows FA4's block-size contract per target", () => {
+    expect(fa4Of("examples/causal.scoremod.ts", "fa4-sm100")).toContain("return (256 if seqlen_q > 128 else 128, 128)");
+    expect(fa4Of("examples/causal.scoremod.ts", "fa4-sm90")).toContain("    return (128, 128)");
+    const sm80 = fa4Of("examples/causal.scoremod.ts", "fa4-sm80");
+    expect(sm80).toMatch(/# Not emitted for fa4-sm80: FA4 accepts block_sparse_tensors there but its sm80 forward kernel/);
+    expect(sm80).not.toContain("def block_sparse_tensors");
+  });
+  it("maps the BlockMask's fields to FA4's mask and full blocks, and only for files with a mask", () => {
+    const t = fa4Of("examples/sliding_window.scoremod.ts", "fa4-sm100");
+    expect(t).toContain("mask_block_cnt=i32(block_mask.kv_num_blocks), mask_block_idx=i32(block_mask.kv_indices)");
+    expect(t).toContain("full_block_cnt=i32(block_mask.full_kv_num_blocks), full_block_idx=i32(block_mask.full_kv_indices)");
+    expect(t).toMatch(/#   slidingWindow: 92\.3% of tiles empty/);
+    expect(fa4Of("examples/kv_bias.scoremod.ts", "fa4-sm100")).not.toContain("block_sparse_tensors");
+  });
+});
