@@ -129,6 +129,16 @@ async function runAll(out: string): Promise<void> {
     result("fault: misaligned promise refused before launch", mis?.info.kind === "refused" && mis.info.tensor === "kv_bias" && /data_ptr\(\) % (4|16) == 0/.test(mis.info.obligation ?? ""), mis ? mis.message : "no error");
     const okAfter = await sup.bench(job(KV_BIAS, SMALL, { checks: { jsReference: false } })).catch((e: Error) => e);
     result("fault: a refusal keeps the runner usable", !(okAfter instanceof Error) && okAfter.ok, okAfter instanceof Error ? okAfter.message : "");
+    // Index safety: a table shorter than its index is refused before launch (the analysis's
+    // witness); an index read from another tensor is checked by the bounds build that runs by
+    // default. Neither is ever timed.
+    const short = { file: "short_table", mod: "shortBias", label: "short-table", fixture: true };
+    const refusedShort = await expectError(sup, job(short, SMALL, { timing: { warmup: 1, reps: 3, inputSets: 1 } }));
+    result("bounds: a table shorter than its index is refused before launch, naming the load", refusedShort?.info.kind === "bounds" && /refused before launch: short_bias in shortBias_\.at\(h, kv\)/.test(refusedShort.message),
+      refusedShort ? refusedShort.message : "no error: it ran");
+    const checkedOor = await expectError(sup, job(oor, SMALL, { timing: { warmup: 1, reps: 3, inputSets: 1 } }));
+    result("bounds: an unprovable index is caught by the default bounds-checked build, never timed", checkedOor?.info.kind === "bounds" && /far_index|table/.test(checkedOor.message) && /not in \[0, 64\)/.test(checkedOor.message),
+      checkedOor ? checkedOor.message : "no error: it ran");
     // A wrong block map (each row's last tile dropped) must fail the reference check.
     const causalCase = CASES.find((x) => x.label === "causal") ?? ALL_CASES.find((x) => x.label === "causal")!;
     const wrong = await sup.bench(job(causalCase, MASKS_MEDIUM, { sabotageBlockMap: true, checks: { jsReference: false } })).catch((e: Error) => e);

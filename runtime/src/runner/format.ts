@@ -25,6 +25,10 @@ export function formatBench(r: BenchResult): string {
     const tf = bs && bs.sparsity > 0 ? `${t.tflops.toFixed(1)} TFLOPS on the tiles computed, ${t.tflopsDense.toFixed(1)} dense-equivalent` : `${t.tflops.toFixed(1)} TFLOPS`;
     lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${tf}  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
   }
+  if (r.bounds?.length) {
+    const n = (v: string) => r.bounds!.filter((b) => b.verdict === v).length;
+    lines.push(`  index safety: ${n("proven")} of ${r.bounds.length} aux loads proven in range at this shape${n("obligation") ? `; ${n("obligation")} not provable (${r.bounds.filter((b) => b.verdict === "obligation").map((b) => b.text).join(", ")}), checked by the bounds-checked build` : ""}`);
+  }
   for (const c of r.checks) lines.push(`  ${c.skipped ? "skip" : c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.skipped ?? c.detail}`);
   const bad = r.obligations.filter((o) => !o.ok);
   lines.push(`  obligations: ${r.obligations.length - bad.length}/${r.obligations.length} hold${bad.length ? ` (failing: ${bad.map((o) => o.text).join(", ")})` : ""}`);

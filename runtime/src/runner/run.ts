@@ -14,6 +14,7 @@ import { ptxasInfo } from "./compileInfo";
 import { auxData, randomHalf, rotated, type AuxData } from "./data";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
 import { planKernel } from "./kernelChoice";
+import { boundsGate, describeBounds } from "./boundsGate";
 import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful, staticClasses, type TileGeometry } from "./blockMap";
 import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
 import { BLOCK_N, buildProgram, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
@@ -25,7 +26,7 @@ export interface RunHooks {
   context(mod: string, load?: string, line?: number): void;
 }
 
-export const DEFAULT_CHECKS: CheckOptions = { vecVsScalar: true, referenceKernel: true, jsReference: "auto", bounds: false, enforceObligations: true };
+export const DEFAULT_CHECKS: CheckOptions = { vecVsScalar: true, referenceKernel: true, jsReference: "auto", bounds: "auto", enforceObligations: true };
 /** Problems up to this many multiply-adds (B·H·Q·KV·D) get the float64 JS reference under "auto". */
 export const JS_REFERENCE_LIMIT = 1 << 25;
 
@@ -181,10 +182,11 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
   const base = { score, mask, dtype, D: shape.D, geometry, kernel: plan.kernel } as const;
   const vecProgram = buildProgram({ ...base, build: "vec", bounds: false });
   const needScalar = checks.vecVsScalar && mods.some((m) => m.vec.vecSize > 1);
-  const [vecC, scalarC, boundsC] = await Promise.all([
+  const boundsBuild = () => compileProgram(buildProgram({ ...base, build: "vec", bounds: true }), dev.arch, dir, name);
+  const [vecC, scalarC, boundsForced] = await Promise.all([
     compileProgram(vecProgram, dev.arch, dir, name),
     needScalar ? compileProgram(buildProgram({ ...base, build: "scalar", bounds: false }), dev.arch, dir, name) : null,
-    checks.bounds ? compileProgram(buildProgram({ ...base, build: "vec", bounds: true }), dev.arch, dir, name) : null,
+    checks.bounds === true ? boundsBuild() : null,
   ]);
 
   hooks.progress("data", name);
@@ -218,6 +220,11 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     }
     const scalarValues: Record<string, number> = {};
     for (const s of loaded.scalars) scalarValues[s.name] = job.scalars?.[s.name] ?? s.defaultValue;
+
+    // ---- index safety at these sizes: a violated index refuses the run; an unproven one brings
+    // in the bounds-checked build (checks.bounds "auto") before anything is timed ----
+    const bounds = boundsGate(mods.map((m) => ({ fa: m.fa, mod: m.mod })), { B, H, Q, KV }, dims, scalarValues);
+    const boundsC = boundsForced ?? (checks.bounds === "auto" && bounds.unproven ? await boundsBuild() : null);
     for (const s of primary.vec.scalars) {
       const v = scalarValues[s.name] ?? 0;
       if (s.array === "fscalars") modParams.fscalars[s.slot] = v; else modParams.iscalars[s.slot] = v;
@@ -341,7 +348,9 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
           message: `mod '${owner.mod.name}': aux index out of range: ${lf ? `${lf.tensor} in ${lf.text} at line ${lf.range.start.line + 1}` : `load #${loadId}`}, dim ${view(8)}: index ${index} not in [0, ${extent}) at b=${at.b}, h=${at.h}, q=${at.q}, kv=${at.kv}`,
         });
       }
-      results.push({ name: "bounds", ok: true, detail: "every aux index in range" });
+      results.push({ name: "bounds", ok: true, detail: "bounds-checked build: every aux index in range on these tensors" });
+    } else if (bounds.loads.length) {
+      results.push({ name: "bounds", ok: true, skipped: bounds.unproven ? "not asked for (checks.bounds false)" : "every index proven in range by the analysis", detail: "skipped" });
     }
 
     // ---- the V-lane build, poisoned output first (0xFFFF is NaN in bf16 and in f16) ----
@@ -412,6 +421,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       mod: name, pair: other?.mod.name, vec: primary.vec.vecSize, kernel: plan.kernel, kernelNote: plan.note,
       align: job.align ?? "declared", shape, dtype, device: dev.name,
       compile: vecC.info, timing, checks: results, ok: results.every((r) => r.ok),
+      ...(bounds.loads.length ? { bounds: bounds.loads.map((l) => ({ text: l.text, line: l.line, verdict: l.verdict, detail: describeBounds(l) })) } : {}),
       ...(blockMap || mask ? { blockSparsity } : {}),
       obligations: obligationChecks.map((c) => ({ text: c.text, ok: c.ok, detail: c.detail })),
     };

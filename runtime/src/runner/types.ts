@@ -61,8 +61,11 @@ export interface CheckOptions {
   referenceKernel: boolean;
   /** vs the float64 JS reference: "auto" runs it when the problem is small. */
   jsReference: boolean | "auto";
-  /** Bounds-checked build: report the first out-of-range aux index instead of faulting. */
-  bounds: boolean;
+  /**
+   * Bounds-checked build: report the first out-of-range aux index instead of faulting. "auto"
+   * (default): run it whenever the analysis cannot prove every index in range at this shape.
+   */
+  bounds: boolean | "auto";
   /** Stop before launch when an obligation fails (default true; false lets tests fault on purpose). */
   enforceObligations: boolean;
 }
@@ -101,6 +104,8 @@ export interface BenchResult {
    * (empty tiles skipped); tflopsDense counts every (q, kv) pair, as if nothing were skipped.
    */
   timing: { ms: number; msMin: number; msMax: number; reps: number; inputSets: number; tflops: number; tflopsDense: number; auxBytesPerSec: number; auxBytes: number } | null;
+  /** The analysis's index-safety verdict per aux load at this shape (server/src/analysis/bounds.ts). */
+  bounds?: { text: string; line: number; verdict: "proven" | "obligation" | "violated"; detail: string }[];
   /** The block map the kernel ran with (absent: every tile computed, mask on every tile). */
   blockSparsity?: BlockSparsity;
   checks: CheckResult[];

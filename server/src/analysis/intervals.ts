@@ -17,6 +17,11 @@ export interface IntervalEnv {
   scalars: Record<string, number>;
   /** Value range of each loaded tensor's elements by variable name, when known (default: its dtype's). */
   loadRange?: (tensorVar: string, ty: "int" | "float" | "bool") => Iv;
+  /**
+   * Called with each load's index intervals every time the evaluation reaches it (bounds.ts);
+   * `surely` is false when it was reached through a condition the intervals could not decide.
+   */
+  onLoad?: (loadId: number, idx: Iv[], surely: boolean) => void;
 }
 
 const I32_MIN = -2147483648, I32_MAX = 2147483647;
@@ -212,6 +217,8 @@ function convert(v: Iv, from: string, to: string): Iv {
 const NO_LOCALS: Map<string, Iv> = new Map();
 
 export class IntervalEval {
+  /** How many undecided conditions the evaluation is inside (0: the path surely runs). */
+  private undecided = 0;
   constructor(private readonly env: IntervalEnv, private box: Box) {}
 
   setBox(box: Box): void { this.box = box; }
@@ -235,11 +242,13 @@ export class IntervalEval {
       const c = convert(this.expr(s.cond, env), s.cond.ty, "bool");
       const branches = isTrue(c) ? [s.then] : isFalse(c) ? [s.else] : [s.then, s.else];
       let through = false;
+      if (branches.length > 1) this.undecided++;
       for (const br of branches) {
         const r = this.block(br, env);
         add(r.ret);
         through ||= r.through;
       }
+      if (branches.length > 1) this.undecided--;
       if (!through) return { ret, through: false };
     }
     return { ret, through: true };
@@ -268,6 +277,7 @@ export class IntervalEval {
       }
       case "local": return env.get(e.name) ?? (e.ty === "bool" ? BOOL_TOP : e.ty === "int" ? INT_TOP : FLOAT_TOP);
       case "load": {
+        if (this.env.onLoad) this.env.onLoad(e.loadId, e.idx.map((x) => convert(this.expr(x, env), x.ty, "int")), this.undecided === 0);
         const r = this.env.loadRange?.(e.tensor, e.ty);
         return r ?? (e.ty === "bool" ? BOOL_TOP : e.ty === "int" ? INT_TOP : FLOAT_TOP);
       }
@@ -292,7 +302,10 @@ export class IntervalEval {
       case "cond": {
         const c = convert(this.expr(e.c, env), e.c.ty, "bool");
         const a = () => convert(this.expr(e.a, env), e.a.ty, e.ty), b = () => convert(this.expr(e.b, env), e.b.ty, e.ty);
-        return isTrue(c) ? a() : isFalse(c) ? b() : join(a(), b());
+        if (isTrue(c)) return a();
+        if (isFalse(c)) return b();
+        this.undecided++;
+        try { return join(a(), b()); } finally { this.undecided--; }
       }
     }
   }
@@ -304,7 +317,10 @@ export class IntervalEval {
       // Short-circuit: the right side only runs (and only matters) when the left does not decide.
       if (op === "&&" && isFalse(a)) return convert(pt(0), "bool", e.ty);
       if (op === "||" && isTrue(a)) return convert(pt(1), "bool", e.ty);
-      const b = convert(this.expr(e.b, env), e.b.ty, "bool");
+      const decided = op === "&&" ? isTrue(a) : isFalse(a);  // the right side surely runs
+      if (!decided) this.undecided++;
+      let b: Iv;
+      try { b = convert(this.expr(e.b, env), e.b.ty, "bool"); } finally { if (!decided) this.undecided--; }
       const r = op === "&&"
         ? tri(!isFalse(a) && !isFalse(b), !isTrue(a) || !isTrue(b))
         : tri(!isFalse(a) || !isFalse(b), !isTrue(a) && !isTrue(b));

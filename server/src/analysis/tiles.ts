@@ -34,6 +34,22 @@ export interface PairMods { score?: ModFact; mask?: ModFact }
 /** Tiles beyond this many stored classes per problem fall back to one grid for all b (and h). */
 const MAX_CLASSES = 1 << 26;
 
+/** Whether a body holds an -Infinity literal (a score mod written to mask). */
+export function writesNegInf(stmts: Stmt[]): boolean {
+  const inExpr = (e: Expr): boolean => {
+    switch (e.k) {
+      case "num": return e.value === -Infinity;
+      case "load": return e.idx.some(inExpr);
+      case "unary": return inExpr(e.a);
+      case "binary": return inExpr(e.a) || inExpr(e.b);
+      case "call": return e.args.some(inExpr);
+      case "cond": return inExpr(e.c) || inExpr(e.a) || inExpr(e.b);
+      default: return false;
+    }
+  };
+  return stmts.some((s) => (s.k === "if" ? inExpr(s.cond) || writesNegInf(s.then) || writesNegInf(s.else) : inExpr(s.value)));
+}
+
 /** Whether a mod's value can depend on b (h): it names that parameter (directly or in an index). */
 export function dependsOn(mod: ModFact, role: "b" | "h"): boolean { return mentions(mod.body, role); }
 

@@ -1,0 +1,101 @@
+// Index safety at a given shape: for every aux load of a mod and every index of it, the interval
+// of values the index takes over all (b, h, q, kv) of the problem (intervals.ts: int32 semantics,
+// aux values unknown), against the tensor's extent in that dim.
+//   proven      the interval lies in [0, extent)
+//   violated    a concrete (b, h, q, kv) makes the index leave [0, extent) (the witness)
+//   obligation  neither: an index tensor's values, or a bound intervals cannot decide; the runner
+//               checks these on the real tensors (the bounds-checked build) before it times anything.
+// Score mods run on masked positions too, so no mask narrows the box; branches are not used to
+// narrow it either (the Flex export evaluates both sides of a condition), which keeps "proven" sound.
+import type { FileAnalysis, ModFact } from "./facts";
+import { IntervalEval, type Box, type Iv } from "./intervals";
+
+export type BoundsVerdict = "proven" | "obligation" | "violated";
+
+export interface IndexBounds {
+  dim: number;
+  /** The index's interval over the problem (null: not reached by the evaluation). */
+  lo: number; hi: number;
+  extent: number;
+  verdict: BoundsVerdict;
+  /** For "violated": where, and the index value there. */
+  witness?: { b: number; h: number; q: number; kv: number; index: number };
+}
+
+export interface LoadBounds {
+  loadId: number;
+  mod: string;
+  tensor: string;
+  text: string;
+  line: number;
+  /** The worst of its indices. */
+  verdict: BoundsVerdict;
+  indices: IndexBounds[];
+}
+
+export interface BoundsShape { B: number; H: number; Q: number; KV: number }
+
+const RANK: Record<BoundsVerdict, number> = { proven: 0, obligation: 1, violated: 2 };
+
+/** Bounds verdicts for every load of `mod` at `shape` (dims: the file's own dims; scalars: their values). */
+export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, dims: Record<string, number>, scalars: Record<string, number>): LoadBounds[] {
+  if (!mod.ok || mod.loads.length === 0) return [];
+  const allDims: Record<string, number> = { ...dims, B: shape.B, H: shape.H, Q: shape.Q, KV: shape.KV };
+  const seen = new Map<number, Iv[]>();
+  const points = new Map<number, { at: Box; idx: Iv[] }[]>();
+  let record: (id: number, idx: Iv[], surely: boolean) => void = () => undefined;
+  const ev = new IntervalEval({ dims: allDims, scalars, onLoad: (id, idx, surely) => record(id, idx, surely) }, { b: [0, 0], h: [0, 0], q: [0, 0], kv: [0, 0] });
+
+  // The whole problem at once: the intervals.
+  const full: Box = { b: [0, shape.B - 1], h: [0, shape.H - 1], q: [0, shape.Q - 1], kv: [0, shape.KV - 1] };
+  record = (id, idx) => {
+    const prev = seen.get(id);
+    seen.set(id, prev ? prev.map((p, d) => ({ lo: Math.min(p.lo, idx[d]!.lo), hi: Math.max(p.hi, idx[d]!.hi), nan: false })) : idx);
+  };
+  ev.setBox(full);
+  ev.body(mod.body);
+
+  // Corners and centre of the problem, one point each: exact index values where no aux value
+  // enters, so a value outside the extent there is a real witness.
+  const pick = (n: number) => [...new Set([0, n - 1, Math.floor((n - 1) / 2)])];
+  for (const b of pick(shape.B)) for (const h of pick(shape.H)) for (const q of pick(shape.Q)) for (const kv of pick(shape.KV)) {
+    const at: Box = { b: [b, b], h: [h, h], q: [q, q], kv: [kv, kv] };
+    // Only a load this point surely reaches gives a witness.
+    record = (id, idx, surely) => { if (!surely) return; const l = points.get(id) ?? []; l.push({ at, idx }); points.set(id, l); };
+    ev.setBox(at);
+    ev.body(mod.body);
+  }
+
+  const out: LoadBounds[] = [];
+  for (const l of mod.loads) {
+    const t = fa.tensors.find((x) => x.varName === l.tensorVar);
+    if (!t) continue;
+    const ivs = seen.get(l.id);
+    const indices: IndexBounds[] = t.shape.map((d, dim) => {
+      const extent = typeof d === "number" ? d : allDims[d] ?? NaN;
+      const iv = ivs?.[dim];
+      if (!iv || !Number.isFinite(extent)) return { dim, lo: NaN, hi: NaN, extent, verdict: "obligation" as const };
+      if (iv.lo >= 0 && iv.hi <= extent - 1) return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "proven" as const };
+      for (const p of points.get(l.id) ?? []) {
+        const x = p.idx[dim]!;
+        if (x.lo === x.hi && (x.lo < 0 || x.lo >= extent)) {
+          return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "violated" as const, witness: { b: p.at.b[0], h: p.at.h[0], q: p.at.q[0], kv: p.at.kv[0], index: x.lo } };
+        }
+      }
+      return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "obligation" as const };
+    });
+    const verdict = indices.reduce<BoundsVerdict>((w, i) => (RANK[i.verdict] > RANK[w] ? i.verdict : w), "proven");
+    out.push({ loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict, indices });
+  }
+  return out;
+}
+
+/** One line for a verdict: "kv_bias.at(b, h, kv): proven (dim 2: [0, 8191] within 8192)". */
+export function describeBounds(l: LoadBounds): string {
+  const dims = l.indices.map((i) => {
+    const range = Number.isFinite(i.lo) ? `[${i.lo}, ${i.hi}]` : "unknown";
+    const w = i.witness ? `; at b=${i.witness.b}, h=${i.witness.h}, q=${i.witness.q}, kv=${i.witness.kv} it is ${i.witness.index}` : "";
+    return `dim ${i.dim}: ${range} ${i.verdict === "proven" ? "within" : "vs"} extent ${i.extent}${w}`;
+  });
+  return `${l.text}: ${l.verdict} (${dims.join("; ")})`;
+}

@@ -1,0 +1,113 @@
+// Index safety (server/src/analysis/bounds.ts) against brute force: random mods index a table
+// with random integer expressions; the DSL's runtime evaluates every (b, h, q, kv) of a small
+// problem and throws DslIndexError on an index outside its extent. A load called "proven" must
+// never throw; a "violated" load must throw at its witness. Seeded, so a failure reproduces.
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { DslIndexError, withBindings } from "../../../runtime/src/dsl";
+import { loadScoreModule } from "../../../runtime/src/load";
+import { resolveDims, sampleBindings } from "../../../runtime/src/sample";
+import { analyze } from "../../../server/src/analysis/index";
+import { describeBounds, loadBounds } from "../../../server/src/analysis/bounds";
+import { prng } from "../../fuzz/generate";
+
+const cjs = (src: string) => ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+
+function bounds(text: string, shape: { B: number; H: number; Q: number; KV: number }, scalars: Record<string, number> = {}) {
+  const fa = analyze("b.scoremod.ts", text, { target: "runner-hopper", vecSize: 1 });
+  const m = fa.mods[0]!;
+  expect(m.ok, JSON.stringify(fa.diagnostics.map((d) => d.message))).toBe(true);
+  const sc = Object.fromEntries(fa.scalars.map((s) => [s.name, scalars[s.name] ?? s.defaultValue]));
+  return loadBounds(fa, m, shape, { T: 40 }, sc);
+}
+
+describe("bounds verdicts", () => {
+  const HEAD = `import { bf16, i32, idiv, max, min, scalar, scoreMod, tensor } from "scoremod";\n`;
+  it("kv into a KV-long tensor is proven; a shorter table is violated with a real witness", () => {
+    const text = HEAD + `export const kvb = tensor("kv_bias", bf16, ["KV"]);\nexport const m = scoreMod((s, b, h, q, kv) => s + kvb.at(kv));\n`;
+    expect(bounds(text, { B: 1, H: 2, Q: 64, KV: 256 })[0]).toMatchObject({ verdict: "proven", indices: [{ lo: 0, hi: 255, extent: 256 }] });
+    const short = HEAD + `export const t = tensor("short", bf16, [16]);\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(kv));\n`;
+    const l = bounds(short, { B: 1, H: 2, Q: 64, KV: 256 })[0]!;
+    expect(l.verdict).toBe("violated");
+    expect(l.indices[0]!.witness).toMatchObject({ index: expect.any(Number) });
+    expect(l.indices[0]!.witness!.index).toBeGreaterThanOrEqual(16);
+    expect(describeBounds(l)).toMatch(/t\.at\(kv\): violated \(dim 0: \[0, 255\] vs extent 16; at b=0, h=0, q=\d+, kv=\d+ it is \d+\)/);
+  });
+
+  it("an index read from another tensor is an obligation (its values are unknown)", () => {
+    const text = HEAD + `export const ids = tensor("ids", i32, ["KV"]);\nexport const tab = tensor("tab", bf16, [64]);\nexport const m = scoreMod((s, b, h, q, kv) => s + tab.at(ids.at(kv)));\n`;
+    const ls = bounds(text, { B: 1, H: 1, Q: 32, KV: 32 });
+    expect(ls.find((l) => l.tensor === "ids")!.verdict).toBe("proven");
+    expect(ls.find((l) => l.tensor === "tab")!.verdict).toBe("obligation");
+  });
+
+  it("negative indices are violations", () => {
+    const text = HEAD + `export const t = tensor("t", bf16, ["KV"]);\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(kv - 1));\n`;
+    expect(bounds(text, { B: 1, H: 1, Q: 8, KV: 8 })[0]).toMatchObject({ verdict: "violated", indices: [{ witness: { kv: 0, index: -1 } }] });
+  });
+});
+
+// ---------------------------------------------------------------- property test
+
+function randomMod(seed: number): string {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const e = (d: number): string => {
+    if (d <= 0 || rnd() < 0.3) return pick(["q", "kv", "kv", "h", "b", String(int(-5, 40)), "w.value"]);
+    const a = () => e(d - 1);
+    switch (int(0, 7)) {
+      case 0: return `(${a()} + ${a()})`;
+      case 1: return `(${a()} - ${a()})`;
+      case 2: return `(${int(-2, 3)} * ${a()})`;
+      case 3: return `idiv(${a()}, ${pick([1, 2, 3, 8])})`;
+      case 4: return `(${a()} % ${pick([2, 7, 16])})`;
+      case 5: return `${pick(["min", "max"])}(${a()}, ${a()})`;
+      case 6: return `(${pick(["q", "kv", "h"])} < ${int(0, 30)} ? ${a()} : ${a()})`;
+      default: return `abs(${a()})`;
+    }
+  };
+  const extent = pick(["16", "40", `"KV"`, `"Q"`, `"T"`]);
+  return `import { abs, f32, i32, idiv, max, min, scalar, scoreMod, tensor } from "scoremod";
+export const w = scalar("w", i32, 3);
+export const t = tensor("t", f32, [${extent}]);
+export const m = scoreMod((s, b, h, q, kv) => s + t.at(${e(3)}));
+`;
+}
+
+describe("bounds: never a wrong proof, never a false witness (property, seeded)", () => {
+  it("300 random mods over small problems", () => {
+    const rnd = prng(777);
+    const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+    const seen = { proven: 0, violated: 0, obligation: 0 };
+    for (let i = 0; i < 300; i++) {
+      const text = randomMod(5000 + i);
+      const fa = analyze(`r${i}.scoremod.ts`, text, { target: "runner-hopper", vecSize: 1 });
+      const m = fa.mods[0];
+      if (!m?.ok) continue;
+      const shape = { B: int(1, 2), H: int(1, 3), Q: int(1, 24), KV: int(1, 48) };
+      const w = int(-3, 20);
+      const [l] = loadBounds(fa, m, shape, { T: 40 }, { w });
+      if (!l) continue;
+      seen[l.verdict]++;
+      const mod = loadScoreModule(cjs(text), `r${i}.scoremod.ts`);
+      const bind = sampleBindings(mod.tensors, resolveDims(mod.tensors, { ...shape, T: 40 }), 0, { w });
+      const fn = (mod.exports.m as { fn: (s: number, b: number, h: number, q: number, kv: number) => number }).fn;
+      const throwsAt = (b: number, h: number, q: number, kv: number) => {
+        try { withBindings(bind, () => fn(0.5, b, h, q, kv)); return false; } catch (e) { if (e instanceof DslIndexError) return true; throw e; }
+      };
+      const where = `${text}\nshape ${JSON.stringify(shape)} w=${w}: ${describeBounds(l)}`;
+      if (l.verdict === "proven") {
+        for (let b = 0; b < shape.B; b++) for (let h = 0; h < shape.H; h++) for (let q = 0; q < shape.Q; q++) for (let kv = 0; kv < shape.KV; kv++) {
+          if (throwsAt(b, h, q, kv)) expect.fail(`proven, but (b=${b}, h=${h}, q=${q}, kv=${kv}) is out of range\n${where}`);
+        }
+      }
+      if (l.verdict === "violated") {
+        const x = l.indices.find((d) => d.witness)!.witness!;
+        expect(throwsAt(x.b, x.h, x.q, x.kv), `witness does not go out of range\n${where}`).toBe(true);
+      }
+    }
+    expect(seen.proven).toBeGreaterThan(30);
+    expect(seen.violated).toBeGreaterThan(30);
+  });
+});
