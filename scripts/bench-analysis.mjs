@@ -1,6 +1,6 @@
 // Analysis latency for a 300-line score_mod file built from the examples (ARCHITECTURE.md "Performance bars": warm
 // re-analysis after an edit within 50 ms). Not a test: prints a table; record it in BENCHMARKS.md.
-//   node scripts/bench-analysis.mjs [--lines 300] [--edits 60]
+//   node scripts/bench-analysis.mjs [--lines 300] [--edits 60] [--problem]
 import { build } from "esbuild";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -14,6 +14,9 @@ function arg(name, dflt) {
   return i < 0 ? dflt : Number(process.argv[i + 1]);
 }
 const targetLines = arg("lines", 300);
+// --problem: analyse as the editor does with its default benchmark problem (index safety checked
+// at B1 H16 Q=KV=8192, SM160-SM162).
+const opts = process.argv.includes("--problem") ? { shape: { B: 1, H: 16, Q: 8192, KV: 8192 } } : {};
 const edits = arg("edits", 60);
 
 // Bundle the TypeScript sources once (the same code the CLI and server bundles contain).
@@ -68,16 +71,16 @@ const stats = (xs) => {
 };
 
 // Cold: a fresh host and program (the first in this process also pays module and JIT warm-up).
-const [coldFirst, a0] = ms(() => { const h = new AnalysisHost(); h.setFile(name, text); return h.analyze(name); });
+const [coldFirst, a0] = ms(() => { const h = new AnalysisHost(); h.setFile(name, text); return h.analyze(name, opts); });
 const errors = a0.diagnostics.filter((d) => d.severity === "error");
 if (errors.length) { console.error(`bench: the generated file has errors: ${JSON.stringify(errors.slice(0, 3))}`); process.exit(1); }
 const coldAgain = [];
-for (let i = 0; i < 5; i++) coldAgain.push(ms(() => { const h = new AnalysisHost(); h.setFile(name, text); return h.analyze(name); })[0]);
+for (let i = 0; i < 5; i++) coldAgain.push(ms(() => { const h = new AnalysisHost(); h.setFile(name, text); return h.analyze(name, opts); })[0]);
 
 // Warm: one host, a one-line edit (a number inside one mod body changes), re-analyse.
 const host = new AnalysisHost();
 host.setFile(name, text);
-host.analyze(name);
+host.analyze(name, opts);
 const lines = text.split("\n");
 const editLine = lines.findIndex((l, i) => i > nLines / 2 && /scoreMod\(/.test(l));
 const warm = [], warmCpu = [], tsOnly = [], tsCpu = [], rest = [];
@@ -89,7 +92,7 @@ for (let i = 0; i < edits; i++) {
   edited[editLine] = `${lines[editLine]} // edit ${i}`;
   const t = edited.join("\n");
   // An edit is: replace the text, then analyse; both are timed.
-  warm.push(ms(() => { host.setFile(name, t); return host.analyze(name); })[0]);
+  warm.push(ms(() => { host.setFile(name, t); return host.analyze(name, opts); })[0]);
   warmCpu.push(lastCpu);
   tsOnly.push(ms(() => { prog.setFile(name, t); return prog.diagnostics(name); })[0]);
   tsCpu.push(lastCpu);

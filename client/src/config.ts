@@ -56,5 +56,9 @@ export function readClientSettings(get: Get, trusted: boolean): ClientSettings {
 /** What the server gets (initializationOptions and didChangeConfiguration). */
 export function serverSettings(s: ClientSettings, trusted: boolean): ServerSettings & { previewFixes: boolean } {
   const nvcc = s.nvccPath || (s.cudaHome ? `${s.cudaHome.replace(/\/+$/, "")}/bin/nvcc` : "");
-  return { target: s.target, inlayHints: s.inlayHints, docsBaseUrl: s.docsBaseUrl, nvccPath: nvcc, previewFixes: s.previewFixes, trusted };
+  const p = s.problem;
+  return {
+    target: s.target, inlayHints: s.inlayHints, docsBaseUrl: s.docsBaseUrl, nvccPath: nvcc, previewFixes: s.previewFixes, trusted,
+    problem: { B: p.batch, H: p.heads, Q: p.seqLen, KV: p.seqLen },
+  };
 }

@@ -197,4 +197,6 @@ export interface ServerSettings {
   nvccPath: string;
   /** The workspace is trusted: requests that execute workspace code (scoremod/heatMap) are allowed. */
   trusted: boolean;
+  /** The benchmark problem (scoremod.problem.*): aux indices are checked for range at it (SM160-SM162). */
+  problem: { B: number; H: number; Q: number; KV: number } | null;
 }

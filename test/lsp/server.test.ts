@@ -58,6 +58,26 @@ describe("scoremod language server", () => {
     await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { docsBaseUrl: "" } } });
   });
 
+  test("index safety at the problem shape the client sends: SM160 with a witness, gone at a shape that fits", async () => {
+    const uri = "file:///ws/short_table.scoremod.ts";
+    h.open(uri, readFileSync(join(root, "test", "gpu", "fixtures", "short_table.scoremod.ts"), "utf8"), 1);
+    expect((await h.waitFor(uri, 1)).diagnostics.some((d) => d.code === "SM160")).toBe(false);  // no problem shape yet
+    const republished = async () => {
+      const before = h.published.length;
+      for (let i = 0; i < 300 && !h.published.slice(before).some((p) => p.uri === uri); i++) await new Promise((r) => setTimeout(r, 10));
+      return h.published.slice(before).find((p) => p.uri === uri)!;
+    };
+    let next = republished();
+    await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { problem: { B: 1, H: 4, Q: 256, KV: 256 } } } });
+    const bad = (await next).diagnostics.find((d) => d.code === "SM160");
+    expect(bad?.severity).toBe(1);
+    expect(bad?.message).toMatch(/short_bias index 1 leaves \[0, 128\) at B=1 H=4 Q=256 KV=256: at b=\d+, h=\d+, q=\d+, kv=\d+ it is \d+ \(score mods run on masked positions too/);
+    next = republished();
+    await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { problem: { B: 1, H: 4, Q: 256, KV: 128 } } } });
+    expect((await next).diagnostics.some((d) => d.code === "SM160" || d.code === "SM161")).toBe(false);
+    await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { problem: null } } });
+  });
+
   test("a TypeScript error is reported with its TS code", async () => {
     const uri = "file:///ws/tserr.scoremod.ts";
     h.open(uri, KV_BIAS.replace("kvBias.at(b, h, kv)", "kvBias.at(b, kv)"), 1);

@@ -31,6 +31,13 @@ export interface LoadBounds {
   /** The worst of its indices. */
   verdict: BoundsVerdict;
   indices: IndexBounds[];
+  /**
+   * The largest linear element offset the load can form at this shape (from its index
+   * intervals and the tensor's strides), when every index is bounded; int32Overflow: it passes
+   * 2^31 - 1, where FA4's and Flex's int32 index math wraps (the runner's CUDA uses 64-bit offsets).
+   */
+  maxOffset: number | null;
+  int32Overflow: boolean;
 }
 
 export interface BoundsShape { B: number; H: number; Q: number; KV: number }
@@ -85,7 +92,13 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
       return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "obligation" as const };
     });
     const verdict = indices.reduce<BoundsVerdict>((w, i) => (RANK[i.verdict] > RANK[w] ? i.verdict : w), "proven");
-    out.push({ loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict, indices });
+    const strideOf = (d: number) => t.strides[d]!.reduce((s, m) => s + m.c * m.vars.reduce((p, v) => p * (allDims[v] ?? NaN), 1), 0);
+    const bounded = indices.every((i) => Number.isFinite(i.lo) && Number.isFinite(i.hi) && i.lo > -2147483648 && i.hi < 2147483647);
+    const maxOffset = bounded ? indices.reduce((s, i) => s + Math.max(Math.abs(i.lo), Math.abs(i.hi)) * Math.abs(strideOf(i.dim)), 0) : null;
+    out.push({
+      loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict, indices,
+      maxOffset: maxOffset !== null && Number.isFinite(maxOffset) ? maxOffset : null, int32Overflow: maxOffset !== null && maxOffset > 2147483647,
+    });
   }
   return out;
 }
@@ -97,5 +110,6 @@ export function describeBounds(l: LoadBounds): string {
     const w = i.witness ? `; at b=${i.witness.b}, h=${i.witness.h}, q=${i.witness.q}, kv=${i.witness.kv} it is ${i.witness.index}` : "";
     return `dim ${i.dim}: ${range} ${i.verdict === "proven" ? "within" : "vs"} extent ${i.extent}${w}`;
   });
-  return `${l.text}: ${l.verdict} (${dims.join("; ")})`;
+  const wide = l.int32Overflow ? `; its largest offset, ${l.maxOffset}, passes 2^31 - 1: FA4's and Flex's int32 index math wraps at this shape (the runner's CUDA uses 64-bit offsets)` : "";
+  return `${l.text}: ${l.verdict} (${dims.join("; ")})${wide}`;
 }

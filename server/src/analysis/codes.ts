@@ -51,6 +51,12 @@ export const SM = {
   badOption: "SM131",
   /** A file that declares no scoreMod or maskMod. */
   noMods: "SM140",
+  /** An aux index that leaves its tensor at the problem shape (a concrete witness). */
+  indexOutOfRange: "SM160",
+  /** An aux index the analysis cannot prove in range at the problem shape (the runner checks it). */
+  indexUnproven: "SM161",
+  /** A load whose linear offset passes 2^31 - 1 at the problem shape (FA4's int32 index math wraps). */
+  offsetOverflowsInt32: "SM162",
   /** A file nesting too deeply or too large for TypeScript to check in reasonable time. */
   tooComplex: "SM150",
   /** A bug in the analysis: it caught its own exception. */

@@ -1,6 +1,7 @@
 // The analysis entry: TypeScript's diagnostics + extraction + per-mod classification, as one
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
 import type { ts } from "ts-morph";
+import { loadBounds, type BoundsShape } from "./bounds";
 import { classifyMod, type ClassifyInput } from "./classify";
 import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
@@ -14,15 +15,46 @@ export interface AnalyzeOptions {
   target?: TargetId;
   /** Overrides every mod's vecSize (the CLI's --vec, an editor setting). */
   vecSize?: number;
+  /**
+   * The problem the mods will run on (the editor's scoremod.problem.*): index safety is checked
+   * at this shape (bounds.ts) and reported as SM160-SM162. No effect on code generation.
+   */
+  shape?: BoundsShape;
 }
 
 export { LIB_PATH, TYPINGS_PATH };
+export type { BoundsShape };
 
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 function internalError(where: string, err: unknown, range: Range = ZERO): Diagnostic {
   const msg = err instanceof Error ? err.message : String(err);
   return { range, severity: "error", code: SM.internal, message: `internal analysis error (${where}): ${msg}. Please report this file.` };
+}
+
+/** SM160 (violated), SM161 (unproven) and SM162 (int32 offsets on FA4) for every load at `shape`. */
+function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: boolean): Diagnostic[] {
+  const dims: Record<string, number> = {};
+  for (const t of fa.tensors) for (const d of t.shape) if (typeof d === "string") { const m = fa.divisible[d] ?? 1; dims[d] = Math.ceil(16 / m) * m; }
+  const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, s.defaultValue]));
+  const at = `B=${shape.B} H=${shape.H} Q=${shape.Q} KV=${shape.KV}`;
+  const out: Diagnostic[] = [];
+  for (const m of fa.mods) {
+    for (const l of loadBounds(fa, m, shape, dims, scalars)) {
+      const range = m.loads.find((x) => x.id === l.loadId)!.range;
+      if (l.verdict === "violated") {
+        const i = l.indices.find((x) => x.verdict === "violated")!, w = i.witness!;
+        out.push({ range, severity: "error", code: SM.indexOutOfRange, message: `${l.tensor} index ${i.dim} leaves [0, ${i.extent}) at ${at}: at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} it is ${w.index}${m.kind === "score" ? " (score mods run on masked positions too: a mask does not protect this load)" : ""}` });
+      } else if (l.verdict === "obligation") {
+        const dimsOpen = l.indices.filter((x) => x.verdict !== "proven").map((x) => `index ${x.dim} ${Number.isFinite(x.lo) ? `in [${x.lo}, ${x.hi}]` : "unknown"} vs extent ${x.extent}`);
+        out.push({ range, severity: "warning", code: SM.indexUnproven, message: `${l.tensor}: cannot prove ${dimsOpen.join(", ")} at ${at}; the runner checks it on the real tensors (bounds-checked build) before timing` });
+      }
+      if (int32Target && l.int32Overflow) {
+        out.push({ range, severity: "warning", code: SM.offsetOverflowsInt32, message: `${l.tensor}: the linear offset reaches ${l.maxOffset} at ${at}, past 2^31 - 1: FA4's int32 index math wraps here (the runner's CUDA uses 64-bit offsets)` });
+      }
+    }
+  }
+  return out;
 }
 
 function posKey(d: Diagnostic): number { return d.range.start.line * 1e6 + d.range.start.character; }
@@ -101,6 +133,9 @@ export class AnalysisHost {
     for (const mod of out.mods) {
       if (mod.ok && out.diagnostics.some((d) => d.severity === "error" && inside(d.range, mod.range))) mod.ok = false;
     }
+    // Index safety at the problem shape. After the line above on purpose: a verdict at one shape
+    // does not stop the mod from being generated for others.
+    if (opts.shape) out.diagnostics.push(...boundsDiagnostics(out, opts.shape, target.id.startsWith("fa4")));
   }
 
   private mod(m: ExtractedMod, ex: Extraction, target: Target, override: number | undefined, diags: Diagnostic[]): ModFact {

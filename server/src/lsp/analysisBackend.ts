@@ -21,9 +21,9 @@ export function createAnalysisBackend(typingsFile: string | null = null): Backen
   const host = new AnalysisHost();
   const typingsUri = typingsFile && existsSync(typingsFile) ? pathToFileURL(typingsFile).href : null;
   return {
-    analyze(fileName, text, target, vecSize) {
+    analyze(fileName, text, target, vecSize, shape) {
       host.setFile(fileName, text);
-      return host.analyze(fileName, { target, vecSize });
+      return host.analyze(fileName, { target, vecSize, shape });
     },
     languageService(fileName) {
       if (!host.hasFile(fileName)) return null;

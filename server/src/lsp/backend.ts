@@ -5,6 +5,7 @@ import type { Location } from "vscode-languageserver/node";
 import type { ts } from "ts-morph";
 import type { FileAnalysis } from "../analysis/facts";
 import type { TargetId } from "../analysis/targets";
+import type { BoundsShape } from "../analysis/bounds";
 
 export interface LanguageServiceView {
   ls: ts.LanguageService;
@@ -16,7 +17,8 @@ export interface LanguageServiceView {
 
 export interface Backend {
   /** Replaces the file's text and analyses it. Never throws on any text. */
-  analyze(fileName: string, text: string, target: TargetId, vecSize?: number): FileAnalysis;
+  /** `shape`: the problem to check aux index ranges at (AnalyzeOptions.shape). */
+  analyze(fileName: string, text: string, target: TargetId, vecSize?: number, shape?: BoundsShape): FileAnalysis;
   /** The TypeScript language service positioned on the last text given for this file. */
   languageService(fileName: string): LanguageServiceView | null;
   /** The editor closed the file. */

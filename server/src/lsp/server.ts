@@ -50,7 +50,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   let needsConfirmation = false;
   let pullConfig = false;
   const log = (m: string): void => connection.console.error(m);
-  const state = new DocState(opts.backend, () => settings.target);
+  const state = new DocState(opts.backend, () => settings.target, () => settings.problem);
   // A URL from the settings links every SM code; the local docs folder links only codes with a page.
   const localDocs = new Map<string, string | null>();
   const docsLink = (): DocsLink => {
@@ -82,7 +82,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     if (typeof raw === "object" && raw && typeof (raw as Record<string, unknown>).previewFixes === "boolean") {
       needsConfirmation = (raw as Record<string, boolean>).previewFixes;
     }
-    if (before.target !== settings.target || before.docsBaseUrl !== settings.docsBaseUrl) reanalyseAll();
+    if (before.target !== settings.target || before.docsBaseUrl !== settings.docsBaseUrl || JSON.stringify(before.problem) !== JSON.stringify(settings.problem)) reanalyseAll();
     if (before.inlayHints !== settings.inlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   };
 

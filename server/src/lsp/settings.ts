@@ -3,7 +3,15 @@
 import { DEFAULT_TARGET, isTargetId } from "../analysis/targets";
 import type { ServerSettings } from "../protocol";
 
-export const DEFAULT_SETTINGS: ServerSettings = { target: DEFAULT_TARGET, inlayHints: true, docsBaseUrl: "", nvccPath: "", trusted: false };
+export const DEFAULT_SETTINGS: ServerSettings = { target: DEFAULT_TARGET, inlayHints: true, docsBaseUrl: "", nvccPath: "", trusted: false, problem: null };
+
+/** A problem shape from the client: four positive integers below 2^31, else null. */
+function readProblem(v: unknown): ServerSettings["problem"] {
+  if (!v || typeof v !== "object") return null;
+  const o = v as Record<string, unknown>;
+  const ok = (x: unknown): x is number => typeof x === "number" && Number.isSafeInteger(x) && x >= 1 && x <= 0x7fffffff;
+  return ok(o.B) && ok(o.H) && ok(o.Q) && ok(o.KV) ? { B: o.B, H: o.H, Q: o.Q, KV: o.KV } : null;
+}
 
 export function readSettings(raw: unknown, prev: ServerSettings = DEFAULT_SETTINGS): ServerSettings {
   if (!raw || typeof raw !== "object") return prev;
@@ -16,5 +24,6 @@ export function readSettings(raw: unknown, prev: ServerSettings = DEFAULT_SETTIN
     docsBaseUrl: typeof r.docsBaseUrl === "string" ? r.docsBaseUrl : prev.docsBaseUrl,
     trusted: typeof r.trusted === "boolean" ? r.trusted : prev.trusted,
     nvccPath: typeof r.nvccPath === "string" ? r.nvccPath : typeof cuda.nvccPath === "string" ? cuda.nvccPath : prev.nvccPath,
+    problem: "problem" in r ? readProblem(r.problem) : prev.problem,
   };
 }

@@ -4,6 +4,7 @@
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { FileAnalysis } from "../analysis/facts";
 import type { TargetId } from "../analysis/targets";
+import type { BoundsShape } from "../analysis/bounds";
 import type { Backend } from "./backend";
 import { uriToFileName } from "./uri";
 
@@ -12,6 +13,8 @@ export interface Entry {
   fileName: string;
   version: number;
   target: TargetId;
+  /** The problem shape the analysis checked index ranges at ("" for none). */
+  shapeKey: string;
   analysis: FileAnalysis;
   elapsedMs: number;
 }
@@ -19,17 +22,18 @@ export interface Entry {
 export class DocState {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly backend: Backend, private readonly target: () => TargetId) {}
+  constructor(private readonly backend: Backend, private readonly target: () => TargetId, private readonly shape: () => BoundsShape | null = () => null) {}
 
   /** The analysis of this exact document version for the active target (computed if missing). */
   get(doc: TextDocument): Entry {
-    const target = this.target();
+    const target = this.target(), shape = this.shape();
+    const shapeKey = shape ? `${shape.B},${shape.H},${shape.Q},${shape.KV}` : "";
     const cur = this.entries.get(doc.uri);
-    if (cur && cur.version === doc.version && cur.target === target) return cur;
+    if (cur && cur.version === doc.version && cur.target === target && cur.shapeKey === shapeKey) return cur;
     const fileName = uriToFileName(doc.uri);
     const t0 = performance.now();
-    const analysis = this.backend.analyze(fileName, doc.getText(), target);
-    const entry: Entry = { uri: doc.uri, fileName, version: doc.version, target, analysis, elapsedMs: performance.now() - t0 };
+    const analysis = this.backend.analyze(fileName, doc.getText(), target, undefined, shape ?? undefined);
+    const entry: Entry = { uri: doc.uri, fileName, version: doc.version, target, shapeKey, analysis, elapsedMs: performance.now() - t0 };
     const latest = this.entries.get(doc.uri);
     // Never let an older version replace a newer one (a late request for a stale document object).
     if (!latest || latest.version <= doc.version) this.entries.set(doc.uri, entry);

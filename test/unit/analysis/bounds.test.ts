@@ -111,3 +111,24 @@ describe("bounds: never a wrong proof, never a false witness (property, seeded)"
     expect(seen.violated).toBeGreaterThan(30);
   });
 });
+
+describe("bounds diagnostics (AnalyzeOptions.shape)", () => {
+  const HEAD = `import { bf16, i32, scoreMod, tensor } from "scoremod";\n`;
+  it("SM161 for an index read from another tensor; SM162 for int32 offsets on FA4 targets only", () => {
+    const gather = HEAD + `export const ids = tensor("ids", i32, ["KV"]);\nexport const tab = tensor("tab", bf16, [64]);\nexport const m = scoreMod((s, b, h, q, kv) => s + tab.at(ids.at(kv)));\n`;
+    const d = analyze("g.scoremod.ts", gather, { shape: { B: 1, H: 1, Q: 64, KV: 64 } }).diagnostics.filter((x) => x.code.startsWith("SM16"));
+    expect(d.map((x) => [x.code, x.severity])).toEqual([["SM161", "warning"]]);
+    expect(d[0]!.message).toMatch(/tab: cannot prove index 0 in \[-2147483648, 2147483647\] vs extent 64 at B=1 H=1 Q=64 KV=64; the runner checks it/);
+    const big = HEAD + `export const full = tensor("full", bf16, ["B", "H", "Q", "KV"]);\nexport const m = scoreMod((s, b, h, q, kv) => s + full.at(b, h, q, kv));\n`;
+    const shape = { B: 1, H: 16, Q: 131072, KV: 131072 };
+    expect(analyze("f.scoremod.ts", big, { shape, target: "fa4-sm100" }).diagnostics.map((x) => x.code)).toContain("SM162");
+    expect(analyze("f.scoremod.ts", big, { shape, target: "runner-sm90" }).diagnostics.map((x) => x.code)).not.toContain("SM162");
+    expect(analyze("f.scoremod.ts", big, {}).diagnostics.map((x) => x.code).filter((c) => c.startsWith("SM16"))).toEqual([]);
+  });
+  it("a violated index does not stop code generation (the verdict is for one shape)", () => {
+    const short = HEAD + `export const t = tensor("short", bf16, [16]);\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(kv));\n`;
+    const fa = analyze("s.scoremod.ts", short, { shape: { B: 1, H: 1, Q: 64, KV: 64 } });
+    expect(fa.diagnostics.find((x) => x.code === "SM160")?.severity).toBe("error");
+    expect(fa.mods[0]!.ok).toBe(true);
+  });
+});
