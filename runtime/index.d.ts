@@ -43,6 +43,12 @@ export interface TensorOptions {
   readonly divisible?: Readonly<Record<string, number>>;
   /** Sample data. Default: normal(0, 1) for floats, range [0, 2) for ints, bits 0.5 for bool. */
   readonly init?: Init;
+  /**
+   * Integer tensors: every element lies in [lo, hi), e.g. `values: [0, 64]` for indices into a
+   * 64-entry table. The analysis bounds indices read from this tensor with it; the runner checks
+   * it on the real tensor before every launch (a promise, like `align`).
+   */
+  readonly values?: readonly [number, number];
 }
 
 type ValueOf<D> = D extends DType<"bool"> ? boolean : number;

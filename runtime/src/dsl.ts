@@ -204,6 +204,13 @@ function checkDeclaration(name: string, dt: DType, shape: readonly Dim[], option
     if (!isDimName(k) || !(Number.isInteger(v) && v > 0)) throw new DslError(`${what}: divisible.${k} must be a positive integer`);
   }
   if (options.init !== undefined) checkInit(what, dt.name, options.init);
+  if (options.values !== undefined) {
+    const v = options.values;
+    if (dt.kind !== "int") throw new DslError(`${what}: values is for integer tensors (i32, u8, u32)`);
+    if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isSafeInteger(x)) || !(v[0]! < v[1]!)) {
+      throw new DslError(`${what}: values must be [lo, hi] with integers lo < hi (every element in [lo, hi))`);
+    }
+  }
 }
 
 function formatCall(name: string, index: readonly unknown[]): string {
@@ -256,6 +263,10 @@ class TensorImpl {
       off += x * d.strides[i]!;
     }
     const v = d.values[off]!;
+    const vr = this.options.values;
+    if (vr && (v < vr[0] || v >= vr[1])) {
+      throw new DslError(`${formatCall(this.name, index)}: holds ${v}, outside its declared values [${vr[0]}, ${vr[1]})`);
+    }
     switch (this.dtype.name) {
       case "bool": return v !== 0;
       case "bf16": case "f16": case "f32": return storeValue(this.dtype.name, v); // idempotent on stored data

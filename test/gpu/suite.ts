@@ -139,6 +139,10 @@ async function runAll(out: string): Promise<void> {
     const checkedOor = await expectError(sup, job(oor, SMALL, { timing: { warmup: 1, reps: 3, inputSets: 1 } }));
     result("bounds: an unprovable index is caught by the default bounds-checked build, never timed", checkedOor?.info.kind === "bounds" && /far_index|table/.test(checkedOor.message) && /not in \[0, 64\)/.test(checkedOor.message),
       checkedOor ? checkedOor.message : "no error: it ran");
+    const broken = { file: "broken_values", mod: "promisedGather", label: "broken-values", fixture: true };
+    const refusedValues = await expectError(sup, job(broken, SMALL, { timing: { warmup: 1, reps: 3, inputSets: 1 } }));
+    result("bounds: a broken value promise of an index tensor is refused before launch", refusedValues?.info.kind === "refused" && /ids values in \[0, 64\) fails \(ids holds 1\d\d at element \d+/.test(refusedValues.message),
+      refusedValues ? refusedValues.message : "no error: it ran");
     // A wrong block map (each row's last tile dropped) must fail the reference check.
     const causalCase = CASES.find((x) => x.label === "causal") ?? ALL_CASES.find((x) => x.label === "causal")!;
     const wrong = await sup.bench(job(causalCase, MASKS_MEDIUM, { sabotageBlockMap: true, checks: { jsReference: false } })).catch((e: Error) => e);

@@ -12,16 +12,16 @@ export interface BoundsReport {
   unproven: boolean;
 }
 
-/** Verdicts for every load of the mods; throws RunnerError "bounds" on a violated index. */
-export function boundsGate(mods: { fa: FileAnalysis; mod: ModFact }[], shape: BoundsShape, dims: Record<string, number>, scalars: Record<string, number>): BoundsReport {
+/** Verdicts for every load of the mods; throws RunnerError "bounds" on a violated index (unless `enforce` is false: fault-injection tests). */
+export function boundsGate(mods: { fa: FileAnalysis; mod: ModFact }[], shape: BoundsShape, dims: Record<string, number>, scalars: Record<string, number>, enforce = true): BoundsReport {
   const loads = mods.flatMap((m) => loadBounds(m.fa, m.mod, shape, dims, scalars));
   const bad = loads.find((l) => l.verdict === "violated");
-  if (bad) {
+  if (bad && enforce) {
     const i = bad.indices.find((x) => x.verdict === "violated")!;
     const w = i.witness!;
     throw new RunnerError({
       kind: "bounds", mod: bad.mod, load: bad.text, line: bad.line, tensor: bad.tensor,
-      message: `mod '${bad.mod}': refused before launch: ${bad.tensor} in ${bad.text} at line ${bad.line}, dim ${i.dim}: index ${w.index} not in [0, ${i.extent}) at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} (B=${shape.B} H=${shape.H} Q=${shape.Q} KV=${shape.KV}; proven by the analysis)`,
+      message: `mod '${bad.mod}': refused before launch: ${bad.tensor} in ${bad.text} at line ${bad.line}, dim ${i.dim}: index ${w.index} not in [0, ${i.extent}) at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} (B=${shape.B} H=${shape.H} Q=${shape.Q} KV=${shape.KV}; proven by the analysis${bad.assumes.length ? `, given the declared values of ${bad.assumes.join(", ")}` : ""})`,
     });
   }
   return { loads, unproven: loads.some((l) => l.verdict === "obligation") };

@@ -15,6 +15,7 @@ import { auxData, randomHalf, rotated, type AuxData } from "./data";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
 import { planKernel } from "./kernelChoice";
 import { boundsGate, describeBounds } from "./boundsGate";
+import { checkValueRanges } from "./valueRanges";
 import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful, staticClasses, type TileGeometry } from "./blockMap";
 import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
 import { BLOCK_N, buildProgram, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
@@ -223,7 +224,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
 
     // ---- index safety at these sizes: a violated index refuses the run; an unproven one brings
     // in the bounds-checked build (checks.bounds "auto") before anything is timed ----
-    const bounds = boundsGate(mods.map((m) => ({ fa: m.fa, mod: m.mod })), { B, H, Q, KV }, dims, scalarValues);
+    const bounds = boundsGate(mods.map((m) => ({ fa: m.fa, mod: m.mod })), { B, H, Q, KV }, dims, scalarValues, checks.enforceObligations);
     const boundsC = boundsForced ?? (checks.bounds === "auto" && bounds.unproven ? await boundsBuild() : null);
     for (const s of primary.vec.scalars) {
       const v = scalarValues[s.name] ?? 0;
@@ -257,6 +258,8 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     for (const m of mods) {
       for (const l of m.mod.loads) for (const ob of l.obligations) obligationChecks.push({ ...checkObligation(ob, bound, dims), mod: m.mod.name });
     }
+    // Declared value ranges of index tensors, on the bytes the kernel will read.
+    obligationChecks.push(...checkValueRanges(aux, new Map(primary.fa.tensors.filter((t) => t.values).map((t) => [t.name, t.values!] as const))));
     obligationChecks.push(...kernelObligations([
       { name: "q", ptr: qkv[0]!.q, strides: strides(Q, H) }, { name: "k", ptr: qkv[0]!.k, strides: strides(KV, Hkv) },
       { name: "v", ptr: qkv[0]!.v, strides: strides(KV, Hkv) }, { name: "o", ptr: o, strides: strides(Q, H) },

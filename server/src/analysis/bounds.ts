@@ -9,6 +9,7 @@
 // narrow it either (the Flex export evaluates both sides of a condition), which keeps "proven" sound.
 import type { FileAnalysis, ModFact } from "./facts";
 import { IntervalEval, type Box, type Iv } from "./intervals";
+import type { Expr, Stmt } from "./ir";
 
 export type BoundsVerdict = "proven" | "obligation" | "violated";
 
@@ -38,6 +39,8 @@ export interface LoadBounds {
    */
   maxOffset: number | null;
   int32Overflow: boolean;
+  /** Tensors whose declared `values` the verdict relies on (index tensors read inside its indices): the runner checks them. */
+  assumes: string[];
 }
 
 export interface BoundsShape { B: number; H: number; Q: number; KV: number }
@@ -51,7 +54,12 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
   const seen = new Map<number, Iv[]>();
   const points = new Map<number, { at: Box; idx: Iv[] }[]>();
   let record: (id: number, idx: Iv[], surely: boolean) => void = () => undefined;
-  const ev = new IntervalEval({ dims: allDims, scalars, onLoad: (id, idx, surely) => record(id, idx, surely) }, { b: [0, 0], h: [0, 0], q: [0, 0], kv: [0, 0] });
+  // Values read from a tensor with declared `values` [lo, hi) lie in [lo, hi - 1] (a promise the runner checks).
+  const loadRange = (tensorVar: string): Iv | undefined => {
+    const v = fa.tensors.find((t) => t.varName === tensorVar)?.values;
+    return v ? { lo: v[0], hi: v[1] - 1, nan: false } : undefined;
+  };
+  const ev = new IntervalEval({ dims: allDims, scalars, loadRange, onLoad: (id, idx, surely) => record(id, idx, surely) }, { b: [0, 0], h: [0, 0], q: [0, 0], kv: [0, 0] });
 
   // The whole problem at once: the intervals.
   const full: Box = { b: [0, shape.B - 1], h: [0, shape.H - 1], q: [0, shape.Q - 1], kv: [0, shape.KV - 1] };
@@ -85,7 +93,8 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
       if (iv.lo >= 0 && iv.hi <= extent - 1) return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "proven" as const };
       for (const p of points.get(l.id) ?? []) {
         const x = p.idx[dim]!;
-        if (x.lo === x.hi && (x.lo < 0 || x.lo >= extent)) {
+        // A point, or a whole declared value range, outside the extent: every value there is out.
+        if (x.lo >= extent || x.hi < 0) {
           return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "violated" as const, witness: { b: p.at.b[0], h: p.at.h[0], q: p.at.q[0], kv: p.at.kv[0], index: x.lo } };
         }
       }
@@ -95,12 +104,39 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
     const strideOf = (d: number) => t.strides[d]!.reduce((s, m) => s + m.c * m.vars.reduce((p, v) => p * (allDims[v] ?? NaN), 1), 0);
     const bounded = indices.every((i) => Number.isFinite(i.lo) && Number.isFinite(i.hi) && i.lo > -2147483648 && i.hi < 2147483647);
     const maxOffset = bounded ? indices.reduce((s, i) => s + Math.max(Math.abs(i.lo), Math.abs(i.hi)) * Math.abs(strideOf(i.dim)), 0) : null;
+    const assumes = [...new Set(nestedLoads(mod.body, l.id).map((v) => fa.tensors.find((x) => x.varName === v)).filter((x) => x?.values).map((x) => x!.name))];
     out.push({
-      loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict, indices,
+      loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict, indices, assumes,
       maxOffset: maxOffset !== null && Number.isFinite(maxOffset) ? maxOffset : null, int32Overflow: maxOffset !== null && maxOffset > 2147483647,
     });
   }
   return out;
+}
+
+/** Tensor variables read inside the indices of load `id` (at any depth). */
+function nestedLoads(stmts: Stmt[], id: number): string[] {
+  const out: string[] = [];
+  const inner = (e: Expr): void => {
+    if (e.k === "load") { out.push(e.tensor); e.idx.forEach(inner); return; }
+    visit(e, inner);
+  };
+  const find = (e: Expr): void => {
+    if (e.k === "load" && e.loadId === id) { e.idx.forEach(inner); return; }
+    visit(e, find);
+  };
+  const walk = (ss: Stmt[]): void => { for (const s of ss) { if (s.k === "if") { find(s.cond); walk(s.then); walk(s.else); } else find(s.value); } };
+  walk(stmts);
+  return out;
+}
+function visit(e: Expr, f: (x: Expr) => void): void {
+  switch (e.k) {
+    case "load": e.idx.forEach(f); break;
+    case "unary": f(e.a); break;
+    case "binary": f(e.a); f(e.b); break;
+    case "call": e.args.forEach(f); break;
+    case "cond": f(e.c); f(e.a); f(e.b); break;
+    default: break;
+  }
 }
 
 /** One line for a verdict: "kv_bias.at(b, h, kv): proven (dim 2: [0, 8191] within 8192)". */
@@ -111,5 +147,6 @@ export function describeBounds(l: LoadBounds): string {
     return `dim ${i.dim}: ${range} ${i.verdict === "proven" ? "within" : "vs"} extent ${i.extent}${w}`;
   });
   const wide = l.int32Overflow ? `; its largest offset, ${l.maxOffset}, passes 2^31 - 1: FA4's and Flex's int32 index math wraps at this shape (the runner's CUDA uses 64-bit offsets)` : "";
-  return `${l.text}: ${l.verdict} (${dims.join("; ")})${wide}`;
+  const given = l.assumes.length ? `; given the declared values of ${l.assumes.join(", ")}` : "";
+  return `${l.text}: ${l.verdict} (${dims.join("; ")})${given}${wide}`;
 }

@@ -119,6 +119,7 @@ export function readTensor(s: Scope, varName: string, call: ts.CallExpression, d
   let align = elemBytes, alignExplicit = false, lead: number | null = null, strides: Poly[] | null = null;
   const divisible: Record<string, number> = {};
   let init: unknown = undefined;
+  let values: [number, number] | null = null;
   const opt = optArg ? unwrap(optArg) : undefined;
   if (opt && !ts.isObjectLiteralExpression(opt)) bad(opt, "tensor options must be an object literal, e.g. { align: 16 }");
   if (opt && ts.isObjectLiteralExpression(opt)) {
@@ -141,6 +142,11 @@ export function readTensor(s: Scope, varName: string, call: ts.CallExpression, d
             else bad(p.initializer, `divisible.${d} must be a positive integer (the dim is a multiple of it)`);
           }
         } else bad(p.initializer, "divisible must be an object literal such as { KV: 8 } (KV % 8 == 0)");
+      } else if (key === "values") {
+        if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number" && Number.isSafeInteger(x)) && (v[0] as number) < (v[1] as number)) {
+          if (dtype === "i32" || dtype === "u8" || dtype === "u32") values = [v[0] as number, v[1] as number];
+          else bad(p.initializer, "values is for integer tensors (i32, u8, u32): the range of the indices they hold");
+        } else bad(p.initializer, "values must be [lo, hi] with integers lo < hi: every element lies in [lo, hi)");
       } else if (key === "init") {
         if (v === undefined) bad(p.initializer, "init must be a literal, e.g. { normal: { std: 1 } } or { range: [0, 16] }");
         init = v;
@@ -153,7 +159,7 @@ export function readTensor(s: Scope, varName: string, call: ts.CallExpression, d
   const unit = st.findIndex(isUnit);
   return {
     varName, name, dtype, elemBytes, shape, strides: st, unitStrideDim: unit < 0 ? null : unit,
-    align, alignExplicit, divisible, init, range: declRange,
+    align, alignExplicit, divisible, init, values, range: declRange,
     options: optionsSite(s, optArg, (call.arguments[call.arguments.length - 1] ?? call).getEnd()),
   };
 }

@@ -40,6 +40,8 @@ export interface TensorFact {
   /** Divisibility facts this tensor declares (the analysis merges them file-wide). */
   divisible: Record<string, number>;
   init: unknown;
+  /** Declared value range [lo, hi) of an integer tensor (`values`), or null. A promise the runner checks. */
+  values: [number, number] | null;
   range: Range;
   /** The options argument for code actions: see OptionsSite. */
   options: OptionsSite;

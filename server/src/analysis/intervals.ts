@@ -16,7 +16,7 @@ export interface IntervalEnv {
   dims: Record<string, number>;
   scalars: Record<string, number>;
   /** Value range of each loaded tensor's elements by variable name, when known (default: its dtype's). */
-  loadRange?: (tensorVar: string, ty: "int" | "float" | "bool") => Iv;
+  loadRange?: (tensorVar: string, ty: "int" | "float" | "bool") => Iv | undefined;
   /**
    * Called with each load's index intervals every time the evaluation reaches it (bounds.ts);
    * `surely` is false when it was reached through a condition the intervals could not decide.

@@ -132,3 +132,24 @@ describe("bounds diagnostics (AnalyzeOptions.shape)", () => {
     expect(fa.mods[0]!.ok).toBe(true);
   });
 });
+
+describe("declared value ranges of index tensors", () => {
+  const HEAD = `import { bf16, i32, scoreMod, tensor } from "scoremod";\n`;
+  const mod = (values: string) => HEAD + `export const ids = tensor("ids", i32, ["KV"], { values: ${values}, init: { range: [0, 64] } });\nexport const tab = tensor("tab", bf16, [64]);\nexport const m = scoreMod((s, b, h, q, kv) => s + tab.at(ids.at(kv)));\n`;
+  const tabVerdict = (values: string) => bounds(mod(values), { B: 1, H: 1, Q: 32, KV: 32 }).find((l) => l.tensor === "tab")!;
+  it("an index read from a tensor with declared values is proven when they fit, and says so", () => {
+    const l = tabVerdict("[0, 64]");
+    expect(l).toMatchObject({ verdict: "proven", assumes: ["ids"], indices: [{ lo: 0, hi: 63 }] });
+    expect(describeBounds(l)).toMatch(/given the declared values of ids/);
+  });
+  it("one past the table is an obligation; wholly outside it is violated", () => {
+    expect(tabVerdict("[0, 65]").verdict).toBe("obligation");
+    expect(tabVerdict("[64, 100]")).toMatchObject({ verdict: "violated", indices: [{ witness: { index: 64 } }] });
+  });
+  it("values is refused on float tensors and when not lo < hi", () => {
+    const f = analyze("v.scoremod.ts", HEAD + `export const t = tensor("t", bf16, ["KV"], { values: [0, 4] });\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(kv));\n`);
+    expect(f.diagnostics.find((d) => d.code === "SM117")?.message).toMatch(/values is for integer tensors/);
+    const g = analyze("w.scoremod.ts", HEAD + `export const t = tensor("t", i32, ["KV"], { values: [4, 4] });\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(kv));\n`);
+    expect(g.diagnostics.find((d) => d.code === "SM117")?.message).toMatch(/values must be \[lo, hi\]/);
+  });
+});

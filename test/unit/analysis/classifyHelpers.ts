@@ -86,7 +86,7 @@ export function tensorFact(varName: string, spec: TensorSpec): TensorFact {
   return {
     varName, name: varName, dtype, elemBytes: BYTES[dtype], shape: spec.shape, strides,
     unitStrideDim: unit < 0 ? null : unit, align: spec.align ?? BYTES[dtype], alignExplicit: spec.align !== undefined,
-    divisible: spec.divisible ?? {}, init: undefined, range: R,
+    divisible: spec.divisible ?? {}, init: undefined, values: null, range: R,
     options: site(spec.options === undefined ? `{ align: ${spec.align ?? BYTES[dtype]} }` : spec.options),
   };
 }

@@ -28,7 +28,7 @@ export function tensor(varName: string, dtype: DTypeName, shape: (string | numbe
     return [{ c, vars: rest.filter((x): x is string => typeof x === "string") }];
   });
   return { varName, name: varName, dtype, elemBytes: BYTES[dtype], shape, strides, unitStrideDim: shape.length - 1, align,
-    alignExplicit: true, divisible: {}, init: null, range: R(line), options: site };
+    alignExplicit: true, divisible: {}, init: null, values: null, range: R(line), options: site };
 }
 export function loadFact(id: number, mod: string, line: number, tensorVar: string, cls: LoadFact["class"], widthElems: number, elemBytes: number, V: number): LoadFact {
   return { id, mod, range: R(line, 10, 30), tensorVar, tensor: tensorVar, text: `${tensorVar}.at(...)`, class: cls, widthElems,

@@ -142,3 +142,18 @@ describe("math", () => {
     expect([sin(0), cos(0)]).toEqual([0, 1]);
   });
 });
+
+describe("declared values of integer tensors", () => {
+  it("are validated at declaration and enforced on every read", async () => {
+    const { i32, bf16, tensor, withBindings, DslError } = await import("../../../runtime/src/dsl");
+    expect(() => tensor("f", bf16, [4], { values: [0, 4] })).toThrow(/values is for integer tensors/);
+    expect(() => tensor("g", i32, [4], { values: [3, 3] })).toThrow(/values must be \[lo, hi\]/);
+    const ids = tensor("ids", i32, [3], { values: [0, 8] });
+    const data = { dtype: "i32" as const, shape: [3], strides: [1], values: Float64Array.from([1, 7, 8]) };
+    withBindings({ tensors: { ids: data } }, () => {
+      expect(ids.at(1)).toBe(7);
+      expect(() => ids.at(2)).toThrow(DslError);
+      expect(() => ids.at(2)).toThrow(/holds 8, outside its declared values \[0, 8\)/);
+    });
+  });
+});
