@@ -72,6 +72,11 @@ describe("scoremod language server", () => {
     const bad = (await next).diagnostics.find((d) => d.code === "SM160");
     expect(bad?.severity).toBe(1);
     expect(bad?.message).toMatch(/short_bias index 1 leaves \[0, 128\) at B=1 H=4 Q=256 KV=256: at b=\d+, h=\d+, q=\d+, kv=\d+ it is \d+ \(score mods run on masked positions too/);
+    const lines = readFileSync(join(root, "test", "gpu", "fixtures", "short_table.scoremod.ts"), "utf8").split("\n");
+    const line = lines.findIndex((l) => l.includes("shortBias_.at("));
+    const hover = await h.rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: { line, character: lines[line]!.indexOf("shortBias_.at(") + 12 } }) as { contents: { value: string } };
+    expect(hover.contents.value).toMatch(/\*\*Index safety at B=1 H=4 Q=256 KV=256:\*\* \*\*out of range\*\*/);
+    expect(hover.contents.value).toMatch(/shortBias_\.at\(h, kv\): violated \(dim 0: \[0, 3\] within extent 4; dim 1: \[0, 255\] vs extent 128/);
     next = republished();
     await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { problem: { B: 1, H: 4, Q: 256, KV: 128 } } } });
     expect((await next).diagnostics.some((d) => d.code === "SM160" || d.code === "SM161")).toBe(false);

@@ -96,6 +96,8 @@ export interface LoadFact {
   obligations: Obligation[];
   /** The derivation, step by step, for hovers ("kv enters dim 2 (stride 1) as kv + 0", ...). */
   proof: string[];
+  /** Index safety at the problem shape (AnalyzeOptions.shape), when one was given (bounds.ts). */
+  bounds?: { verdict: "proven" | "obligation" | "violated"; shape: string; detail: string };
 }
 
 export interface ModFact {

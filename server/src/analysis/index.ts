@@ -1,7 +1,7 @@
 // The analysis entry: TypeScript's diagnostics + extraction + per-mod classification, as one
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
 import type { ts } from "ts-morph";
-import { loadBounds, type BoundsShape } from "./bounds";
+import { describeBounds, loadBounds, type BoundsShape } from "./bounds";
 import { classifyMod, type ClassifyInput } from "./classify";
 import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
@@ -41,7 +41,9 @@ function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: bo
   const out: Diagnostic[] = [];
   for (const m of fa.mods) {
     for (const l of loadBounds(fa, m, shape, dims, scalars)) {
-      const range = m.loads.find((x) => x.id === l.loadId)!.range;
+      const fact = m.loads.find((x) => x.id === l.loadId)!;
+      const range = fact.range;
+      fact.bounds = { verdict: l.verdict, shape: at, detail: describeBounds(l) };
       if (l.verdict === "violated") {
         const i = l.indices.find((x) => x.verdict === "violated")!, w = i.witness!;
         out.push({ range, severity: "error", code: SM.indexOutOfRange, message: `${l.tensor} index ${i.dim} leaves [0, ${i.extent}) at ${at}: at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} it is ${w.index}${m.kind === "score" ? " (score mods run on masked positions too: a mask does not protect this load)" : ""}` });

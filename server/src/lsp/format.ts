@@ -27,6 +27,10 @@ export function loadHover(load: LoadFact, mod: ModFact | undefined): string {
   lines.push(`- **Loads per V=${v} scores:** ${load.loadsPerVec}`);
   lines.push(`- **Why not wider:** ${load.why ?? "as wide as V and the target allow"}`);
   if (load.fix) lines.push(`- **Fix:** ${load.fix.title} (quick fix available)`);
+  if (load.bounds) {
+    const what = { proven: "every index proven in range", obligation: "not provable here: the runner checks it with the bounds-checked build before timing", violated: "**out of range** (see the error)" }[load.bounds.verdict];
+    lines.push(`- **Index safety at ${load.bounds.shape}:** ${what}`, `  - ${load.bounds.detail}`);
+  }
   if (load.obligations.length) {
     lines.push("", "**Runtime obligations** (checked by the runner before every launch):");
     for (const o of load.obligations) lines.push(`- \`${o.text}\``);
