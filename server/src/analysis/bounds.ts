@@ -21,6 +21,8 @@ export interface IndexBounds {
   verdict: BoundsVerdict;
   /** For "violated": where, and the index value there. */
   witness?: { b: number; h: number; q: number; kv: number; index: number };
+  /** The tensor variable when this index is exactly a load of another tensor (`t.at(ids.at(kv))`). */
+  readsTensor?: string;
 }
 
 export interface LoadBounds {
@@ -98,7 +100,8 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
           return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "violated" as const, witness: { b: p.at.b[0], h: p.at.h[0], q: p.at.q[0], kv: p.at.kv[0], index: x.lo } };
         }
       }
-      return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "obligation" as const };
+      const ix = loadNode(mod.body, l.id)?.idx[dim];
+      return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "obligation" as const, ...(ix?.k === "load" ? { readsTensor: ix.tensor } : {}) };
     });
     const verdict = indices.reduce<BoundsVerdict>((w, i) => (RANK[i.verdict] > RANK[w] ? i.verdict : w), "proven");
     const strideOf = (d: number) => t.strides[d]!.reduce((s, m) => s + m.c * m.vars.reduce((p, v) => p * (allDims[v] ?? NaN), 1), 0);
@@ -111,6 +114,17 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
     });
   }
   return out;
+}
+
+/** The load node with this id in a body. */
+function loadNode(stmts: Stmt[], id: number): Extract<Expr, { k: "load" }> | undefined {
+  let found: Extract<Expr, { k: "load" }> | undefined;
+  const find = (e: Expr): void => { if (found) return; if (e.k === "load" && e.loadId === id) { found = e; return; } visit(e, find); };
+  for (const s of stmts) {
+    if (s.k === "if") { find(s.cond); found ??= loadNode(s.then, id) ?? loadNode(s.else, id); } else find(s.value);
+    if (found) break;
+  }
+  return found;
 }
 
 /** Tensor variables read inside the indices of load `id` (at any depth). */

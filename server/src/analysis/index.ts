@@ -2,6 +2,7 @@
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
 import type { ts } from "ts-morph";
 import { describeBounds, loadBounds, type BoundsShape } from "./bounds";
+import { setOptionFix } from "./fixes";
 import { classifyMod, type ClassifyInput } from "./classify";
 import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
@@ -49,7 +50,15 @@ function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: bo
         out.push({ range, severity: "error", code: SM.indexOutOfRange, message: `${l.tensor} index ${i.dim} leaves [0, ${i.extent}) at ${at}: at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} it is ${w.index}${m.kind === "score" ? " (score mods run on masked positions too: a mask does not protect this load)" : ""}` });
       } else if (l.verdict === "obligation") {
         const dimsOpen = l.indices.filter((x) => x.verdict !== "proven").map((x) => `index ${x.dim} ${Number.isFinite(x.lo) ? `in [${x.lo}, ${x.hi}]` : "unknown"} vs extent ${x.extent}`);
-        out.push({ range, severity: "warning", code: SM.indexUnproven, message: `${l.tensor}: cannot prove ${dimsOpen.join(", ")} at ${at}; the runner checks it on the real tensors (bounds-checked build) before timing` });
+        // An index read straight from an integer tensor with no declared range: offer to declare it.
+        const fixes = l.indices.flatMap((x) => {
+          const src = x.readsTensor ? fa.tensors.find((t) => t.varName === x.readsTensor) : undefined;
+          const own = fa.tensors.find((t) => t.name === l.tensor);
+          if (!src || src.values || !["i32", "u8", "u32"].includes(src.dtype) || typeof own?.shape[x.dim] !== "number") return [];
+          const f = setOptionFix(src.options, "values", `[0, ${x.extent}]`, `Declare that ${src.name} holds values in [0, ${x.extent}) (a promise the runner checks before every launch)`, "last");
+          return f ? [f] : [];
+        });
+        out.push({ range, severity: "warning", code: SM.indexUnproven, message: `${l.tensor}: cannot prove ${dimsOpen.join(", ")} at ${at}; the runner checks it on the real tensors (bounds-checked build) before timing`, ...(fixes.length ? { fixes } : {}) });
       }
       if (int32Target && l.int32Overflow) {
         out.push({ range, severity: "warning", code: SM.offsetOverflowsInt32, message: `${l.tensor}: the linear offset reaches ${l.maxOffset} at ${at}, past 2^31 - 1: FA4's int32 index math wraps here (the runner's CUDA uses 64-bit offsets)` });

@@ -153,3 +153,21 @@ describe("declared value ranges of index tensors", () => {
     expect(g.diagnostics.find((d) => d.code === "SM117")?.message).toMatch(/values must be \[lo, hi\]/);
   });
 });
+
+describe("SM161 quick fix", () => {
+  it("offers to declare the index tensor's values, and the fixed file is proven", () => {
+    const HEAD = `import { bf16, i32, scoreMod, tensor } from "scoremod";\n`;
+    const text = HEAD + `export const ids = tensor("ids", i32, ["KV"]);\nexport const tab = tensor("tab", bf16, [64]);\nexport const m = scoreMod((s, b, h, q, kv) => s + tab.at(ids.at(kv)));\n`;
+    const shape = { B: 1, H: 1, Q: 32, KV: 32 };
+    const d = analyze("fix.scoremod.ts", text, { shape }).diagnostics.find((x) => x.code === "SM161")!;
+    expect(d.fixes?.[0]?.title).toBe("Declare that ids holds values in [0, 64) (a promise the runner checks before every launch)");
+    const e = d.fixes![0]!.edits[0]!;
+    const lines = text.split("\n");
+    const off = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+    const fixed = text.slice(0, off(e.range.start)) + e.newText + text.slice(off(e.range.end));
+    expect(fixed).toContain(`tensor("ids", i32, ["KV"], { values: [0, 64] })`);
+    const after = analyze("fix.scoremod.ts", fixed, { shape });
+    expect(after.diagnostics.filter((x) => x.code.startsWith("SM16"))).toEqual([]);
+    expect(after.mods[0]!.loads.find((l) => l.tensor === "tab")!.bounds?.verdict).toBe("proven");
+  });
+});
