@@ -26,8 +26,22 @@ export class LineWriter {
   text(): string { return this.lines.join("\n") + "\n"; }
 }
 
+/**
+ * A C string literal of any user text (file names in `#line` and comments): backslash, quote and
+ * every control character escaped (octal, which cannot run into the next character), so no name
+ * can end a literal, a comment or a line.
+ */
 export function cString(s: string): string {
-  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  const body = s.replace(/[\\"\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    if (c === "\\") return "\\\\";
+    if (c === '"') return '\\"';
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    if (c === "\t") return "\\t";
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `\\u${code.toString(16).padStart(4, "0")}` : `\\${code.toString(8).padStart(3, "0")}`;
+  });
+  return `"${body}"`;
 }
 
 /** A C identifier fragment from a user name (mod and tensor names are TS identifiers, but be safe). */
