@@ -4,6 +4,7 @@
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { heatMap, type ViewParams } from "./heatMap";
 import type { HeatMapResult } from "../protocol";
+import { JobQueue } from "./jobQueue";
 
 const WORKER_TAG = "scoremod-heatmap";
 interface HeatMapJob { tag: typeof WORKER_TAG; fileName: string; text: string; params: ViewParams }
@@ -18,27 +19,38 @@ export function serveHeatMapJob(): void {
   parentPort?.postMessage(heatMap(job.fileName, job.text, job.params));
 }
 
-/** Runs heatMap() in a worker thread started from `entry`; gives up after `timeoutMs`. */
-export function heatMapIsolated(entry: string, timeoutMs: number) {
-  return (fileName: string, text: string, params: ViewParams): Promise<HeatMapResult> =>
-    new Promise((resolve) => {
-      const mod = params.mod;
-      const job: HeatMapJob = { tag: WORKER_TAG, fileName, text, params };
-      const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true });
-      let done = false;
-      const finish = (r: HeatMapResult): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        void worker.terminate();
-        resolve(r);
-      };
-      const timer = setTimeout(() => finish({
-        ok: false,
-        error: `${mod}: evaluating the file did not finish within ${timeoutMs} ms (does its top-level code or the mod loop forever?); stopped it`,
-      }), timeoutMs);
-      worker.once("message", (r: HeatMapResult) => finish(r));
-      worker.once("error", (e) => finish({ ok: false, error: `${mod}: the evaluation failed: ${e.message}` }));
-      worker.once("exit", (code) => finish({ ok: false, error: `${mod}: the evaluation stopped (exit code ${code}) before producing a heat map` }));
-    });
+/**
+ * Runs heatMap() in a worker thread started from `entry`; gives up after `timeoutMs` of its own
+ * run (time spent queued does not count). At most 2 run at once and 6 wait; more are answered
+ * "busy". Each worker's heap is capped at `memoryMb`.
+ */
+export function heatMapIsolated(entry: string, timeoutMs: number, limits: { running: number; queued: number; memoryMb: number } = { running: 2, queued: 6, memoryMb: 1024 }) {
+  const queue = new JobQueue(limits.running, limits.queued);
+  return (fileName: string, text: string, params: ViewParams): Promise<HeatMapResult> => queue.run(
+    () => runIsolated(entry, timeoutMs, limits.memoryMb, fileName, text, params),
+    () => ({ ok: false, error: `${params.mod}: busy: ${limits.running} heat maps are being computed and ${limits.queued} wait; try again when they finish` }),
+  );
+}
+
+function runIsolated(entry: string, timeoutMs: number, memoryMb: number, fileName: string, text: string, params: ViewParams): Promise<HeatMapResult> {
+  return new Promise((resolve) => {
+    const mod = params.mod;
+    const job: HeatMapJob = { tag: WORKER_TAG, fileName, text, params };
+    const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+    let done = false;
+    const finish = (r: HeatMapResult): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(r);
+    };
+    const timer = setTimeout(() => finish({
+      ok: false,
+      error: `${mod}: evaluating the file did not finish within ${timeoutMs} ms (does its top-level code or the mod loop forever?); stopped it`,
+    }), timeoutMs);
+    worker.once("message", (r: HeatMapResult) => finish(r));
+    worker.once("error", (e) => finish({ ok: false, error: `${mod}: the evaluation failed: ${e.message}` }));
+    worker.once("exit", (code) => finish({ ok: false, error: `${mod}: the evaluation stopped (exit code ${code}) before producing a heat map` }));
+  });
 }
