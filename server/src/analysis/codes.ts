@@ -45,6 +45,8 @@ export const SM = {
   unreachable: "SM122",
   /** Two tensors or scalars with the same declared name. */
   duplicateName: "SM123",
+  /** Two mods whose names become one identifier in generated CUDA or Python, or a mod named like an export helper. */
+  nameCollision: "SM127",
   /** An integer literal outside the 32-bit signed range. */
   intOutOfRange: "SM126",
   /** An invalid target or vecSize passed by the caller (CLI flag, editor setting). */

@@ -3,6 +3,7 @@
 import type { ts } from "ts-morph";
 import { describeBounds, loadBounds, type BoundsShape } from "./bounds";
 import { setOptionFix } from "./fixes";
+import { nameCollisions } from "./identifiers";
 import { classifyMod, type ClassifyInput } from "./classify";
 import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
@@ -134,6 +135,7 @@ export class AnalysisHost {
     out.scalars = ex.scalars;
     out.divisible = ex.divisible;
     for (const m of ex.mods) out.mods.push(this.mod(m, ex, target, override, out.diagnostics));
+    out.diagnostics.push(...nameCollisions(out.mods, out.scalars));
     if (ex.mods.length === 0) {
       out.diagnostics.push({
         range: ZERO, severity: "info", code: SM.noMods,

@@ -11,6 +11,7 @@
 import type { Expr, Stmt, Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
 import { TARGETS, type TargetId } from "../analysis/targets";
+import { localIdent } from "../analysis/identifiers";
 import { CodegenError, conv, cType, emitExpr, type CExprCtx } from "./cudaExpr";
 import { PRELUDE, RAW_TYPE, laneType } from "./prelude";
 import { paramTables, type ParamTables } from "./tables";
@@ -265,7 +266,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   const laneParams = hoisted.map(({ s }) => `${laneType(s.tensor.dtype)} ${s.fact.class === "uniform" ? "u" : "c"}${s.fact.id}`);
   const laneCtx = (): CExprCtx => ({
     arg: (role) => role,
-    local: (name) => `v_${cIdent(name)}`,
+    local: (name) => localIdent(name),
     dim: (d) => `((int)${dimCode(d)})`,
     scalar: scalarCode,
     load: (e) => {
@@ -282,7 +283,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     for (const st of body) {
       const L = st.range.start.line;
       if (st.k === "const") {
-        w.stmt(L, depth, `const ${cType(st.value.ty)} v_${cIdent(st.name)} = ${emitExpr(st.value, laneCtx())};`);
+        w.stmt(L, depth, `const ${cType(st.value.ty)} ${localIdent(st.name)} = ${emitExpr(st.value, laneCtx())};`);
       } else if (st.k === "return") {
         w.stmt(L, depth, `return ${conv(emitExpr(st.value, laneCtx()), st.value.ty, retTy)};`);
       } else {

@@ -74,16 +74,7 @@ export function lowerBody(body: Stmt[], em: PyEmitter, fresh: (name: string) => 
   return { lines, value };
 }
 
-/** Python identifier for a user name (TS identifiers are mostly valid Python; avoid keywords). */
-const PY_KEYWORDS = new Set(["False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-  "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
-  "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "match", "case", "torch", "math",
-  "cute", "cutlass", "operator"]);
-export function pyIdent(s: string): string {
-  let out = s.replace(/[^A-Za-z0-9_]/g, "_");
-  if (/^[0-9]/.test(out)) out = "_" + out;
-  return PY_KEYWORDS.has(out) ? out + "_" : out;
-}
+export { pyIdent } from "../analysis/identifiers";
 
 /** A Python float literal for a float64 value (repr-compatible). */
 export function pyFloat(v: number): string {

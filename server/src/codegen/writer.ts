@@ -44,7 +44,4 @@ export function cString(s: string): string {
   return `"${body}"`;
 }
 
-/** A C identifier fragment from a user name (mod and tensor names are TS identifiers, but be safe). */
-export function cIdent(s: string): string {
-  return s.replace(/[^A-Za-z0-9_]/g, "_");
-}
+export { cIdent } from "../analysis/identifiers";

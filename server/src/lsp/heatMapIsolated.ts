@@ -5,9 +5,10 @@ import { Worker, isMainThread, parentPort, workerData } from "node:worker_thread
 import { heatMap, type ViewParams } from "./heatMap";
 import type { HeatMapResult } from "../protocol";
 import { JobQueue } from "./jobQueue";
+import type { FileAnalysis } from "../analysis/facts";
 
 const WORKER_TAG = "scoremod-heatmap";
-interface HeatMapJob { tag: typeof WORKER_TAG; fileName: string; text: string; params: ViewParams }
+interface HeatMapJob { tag: typeof WORKER_TAG; fileName: string; text: string; params: ViewParams; fa: FileAnalysis }
 
 /** True in a heat-map worker thread: the entry point must then serve the job and not start a server. */
 export function isHeatMapWorker(): boolean {
@@ -16,7 +17,7 @@ export function isHeatMapWorker(): boolean {
 
 export function serveHeatMapJob(): void {
   const job = workerData as HeatMapJob;
-  parentPort?.postMessage(heatMap(job.fileName, job.text, job.params));
+  parentPort?.postMessage(heatMap(job.fileName, job.text, job.params, job.fa));
 }
 
 /**
@@ -26,16 +27,18 @@ export function serveHeatMapJob(): void {
  */
 export function heatMapIsolated(entry: string, timeoutMs: number, limits: { running: number; queued: number; memoryMb: number } = { running: 2, queued: 6, memoryMb: 1024 }) {
   const queue = new JobQueue(limits.running, limits.queued);
-  return (fileName: string, text: string, params: ViewParams): Promise<HeatMapResult> => queue.run(
-    () => runIsolated(entry, timeoutMs, limits.memoryMb, fileName, text, params),
+  // The analysis comes from the caller (a warm host): a fresh TypeScript program per worker would
+  // cost seconds.
+  return (fileName: string, text: string, params: ViewParams, fa: FileAnalysis): Promise<HeatMapResult> => queue.run(
+    () => runIsolated(entry, timeoutMs, limits.memoryMb, fileName, text, params, fa),
     () => ({ ok: false, error: `${params.mod}: busy: ${limits.running} heat maps are being computed and ${limits.queued} wait; try again when they finish` }),
   );
 }
 
-function runIsolated(entry: string, timeoutMs: number, memoryMb: number, fileName: string, text: string, params: ViewParams): Promise<HeatMapResult> {
+function runIsolated(entry: string, timeoutMs: number, memoryMb: number, fileName: string, text: string, params: ViewParams, fa: FileAnalysis): Promise<HeatMapResult> {
   return new Promise((resolve) => {
     const mod = params.mod;
-    const job: HeatMapJob = { tag: WORKER_TAG, fileName, text, params };
+    const job: HeatMapJob = { tag: WORKER_TAG, fileName, text, params, fa };
     const worker = new Worker(entry, { workerData: job, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
     let done = false;
     const finish = (r: HeatMapResult): void => {

@@ -19,6 +19,7 @@ import { DiagnosticScheduler } from "./diagnostics";
 import type { Generators } from "./generated";
 import { factHover } from "./hover";
 import { heatMap, type ViewParams } from "./heatMap";
+import type { FileAnalysis } from "../analysis/facts";
 import { inlayHints } from "./inlayHints";
 import { safely, safelyAsync } from "./safe";
 import { DEFAULT_SETTINGS, readSettings } from "./settings";
@@ -33,7 +34,7 @@ export interface ServerOptions {
   docsDir?: string;
   debounceMs?: number;
   /** Evaluates a heat map; the process entry passes an isolated (worker-thread) one. Default: in process. */
-  heatMap?: (fileName: string, text: string, params: ViewParams) => HeatMapResult | Promise<HeatMapResult>;
+  heatMap?: (fileName: string, text: string, params: ViewParams, fa: FileAnalysis) => HeatMapResult | Promise<HeatMapResult>;
 }
 
 /** Typed registration of a protocol.ts request. */
@@ -225,7 +226,11 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     if (!settings.trusted) return { ok: false as const, error: "The workspace is not trusted: Score Mod Studio does not execute workspace code (heat maps need to run the mod). Trust the workspace to enable it." };
     const doc = documents.get(p.uri);
     const { uri: _uri, ...params } = p;
-    return doc ? runHeatMap(uriToFileName(p.uri), doc.getText(), params) : notOpen(p.uri);
+    if (!doc) return notOpen(p.uri);
+    // The view's analysis on this warm host (V = 1, any target): the worker then only runs the mod.
+    const fileName = uriToFileName(p.uri);
+    const fa = opts.backend.analyze(fileName, doc.getText(), "runner-hopper", 1);
+    return runHeatMap(fileName, doc.getText(), params, fa);
   }));
 
   connection.onShutdown(() => scheduler.dispose());

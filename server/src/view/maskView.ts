@@ -8,7 +8,8 @@
 // worker thread with a time limit, heatMapIsolated.ts).
 import { ts } from "ts-morph";
 import { analyze } from "../analysis/index";
-import type { ModFact } from "../analysis/facts";
+import type { FileAnalysis, ModFact } from "../analysis/facts";
+import type { Expr, Stmt } from "../analysis/ir";
 import { neutralizeDocComments } from "../analysis/limits";
 import { classifyTiles, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileGrid } from "../analysis/tiles";
 import { loadScoreModule } from "../../../runtime/src/load";
@@ -40,9 +41,31 @@ function numel(t: Tensor, dims: Record<string, number>): number {
   return t.shape.reduce<number>((p, d) => p * (typeof d === "number" ? d : dims[d] ?? 1), 1);
 }
 
+/** Whether a body can produce -inf from finite inputs: an -Infinity literal, a log, or a division. */
+function mayMakeNegInf(stmts: Stmt[]): boolean {
+  const e = (x: Expr): boolean => {
+    switch (x.k) {
+      case "num": return x.value === -Infinity;
+      case "call": return x.fn === "log" || x.fn === "log2" || x.args.some(e);
+      case "binary": return x.op === "/" || e(x.a) || e(x.b);
+      case "unary": return e(x.a);
+      case "cond": return e(x.c) || e(x.a) || e(x.b);
+      case "load": return x.idx.some(e);
+      default: return false;
+    }
+  };
+  return stmts.some((s) => (s.k === "if" ? e(s.cond) || mayMakeNegInf(s.then) || mayMakeNegInf(s.else) : e(s.value)));
+}
+
 const enc = (v: number): number | "-inf" | "inf" | "nan" => (Number.isNaN(v) ? "nan" : v === -Infinity ? "-inf" : v === Infinity ? "inf" : v);
 
-export function maskView(fileName: string, text: string, p: ViewParams): HeatMapResult {
+/** The analysis the view needs (any target; V = 1 so no V rule refuses a mod). */
+export function viewAnalysis(fileName: string, text: string): FileAnalysis {
+  return analyze(fileName, text, { target: "runner-hopper", vecSize: 1 });
+}
+
+/** `fa`: the file's analysis from viewAnalysis (the language server passes its own, computed on a warm host). */
+export function maskView(fileName: string, text: string, p: ViewParams, fa: FileAnalysis = viewAnalysis(fileName, text)): HeatMapResult {
   const shape = p.shape ?? DEFAULT_VIEW_SHAPE;
   for (const [k, v] of Object.entries(shape)) {
     if (!Number.isSafeInteger(v) || v < 1 || v > 0x7fffffff) return fail(`shape ${k} = ${v}: sizes must be positive integers below 2^31`);
@@ -53,8 +76,6 @@ export function maskView(fileName: string, text: string, p: ViewParams): HeatMap
   const nQ = Math.ceil(shape.Q / VIEW_TILE.q), nKv = Math.ceil(shape.KV / VIEW_TILE.kv);
   if (nQ * nKv > MAX_TILES) return fail(`Q = ${shape.Q}, KV = ${shape.KV} make ${nQ * nKv} tiles per (b, h); the view draws up to ${MAX_TILES}`);
 
-  // V does not matter to the values: analyse at V = 1 so no target rule on V can refuse the mod.
-  const fa = analyze(fileName, text, { target: "runner-hopper", vecSize: 1 });
   const mod = fa.mods.find((m) => m.name === p.mod);
   if (!mod) return fail(`"${p.mod}" is not a mod of ${fileName} (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})`);
   if (!mod.ok) return fail(`${p.mod} has errors; fix them first`);
@@ -106,6 +127,13 @@ export function maskView(fileName: string, text: string, p: ViewParams): HeatMap
     if (!m) return undefined;
     const stat = gridFor(classifyTiles(m.kind === "mask" ? { mask: m } : { score: m }, shape, VIEW_TILE, env), b, h);
     if (m.loads.length === 0) return stat;
+    // A score mod with no -Infinity, log or division in its body makes -inf only from an infinite
+    // input, which sample data never holds: on sample data it masks nothing (no need to run it).
+    if (m.kind === "score" && bindings && !mayMakeNegInf(m.body)) {
+      proof = "sample-data";
+      notes.push(`${m.name} reads aux data but has no -Infinity, log or division: on the (finite) sample data it masks nothing`);
+      return stat.map((c) => (c === TILE_PARTIAL ? TILE_FULL : c));
+    }
     const todo = stat.map((c) => (c === TILE_PARTIAL ? 1 : 0));
     const keep = keepOf(m.kind === "mask" ? { mask: fn as MaskFn } : { score: fn as ScoreFn }, b, h);
     const exact = bindings ? classifyOnData(keep, bindings, shape, VIEW_TILE, stat, todo, DATA_BUDGET) : null;
