@@ -35,7 +35,8 @@ export function runCase(host: AnalysisHost, text: string): { problems: string[];
   let a: FileAnalysis;
   try {
     host.setFile("fuzz.scoremod.ts", text);
-    a = host.analyze("fuzz.scoremod.ts", { vecSize: text.length % 3 === 0 ? 4 : undefined });
+    // Half the cases also check index safety at a problem shape (bounds.ts), as the editor does.
+    a = host.analyze("fuzz.scoremod.ts", { vecSize: text.length % 3 === 0 ? 4 : undefined, shape: text.length % 2 === 0 ? { B: 2, H: 3, Q: 300, KV: 257 } : undefined });
   } catch (err) {
     return { problems: [`threw: ${err instanceof Error ? err.stack ?? err.message : String(err)}`], ms: performance.now() - t0 };
   }
