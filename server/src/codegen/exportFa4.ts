@@ -30,7 +30,8 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
   const mods = pickMods(fa, modName);
   const target = TARGETS[fa.target];
   const base = fa.fileName.split(/[\\/]/).pop() ?? fa.fileName;
-  const tensorName = (t: TensorFact) => `a_${pyIdent(t.varName)}`;
+  // The declared name: an ASCII identifier, unique in the file (SM123); see exportFlex.ts.
+  const tensorName = (t: TensorFact) => `a_${t.name}`;
 
   const modCode = (m: ModFact): string[] => {
     const V = m.vecSize;

@@ -43,7 +43,9 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
   const mods = pickMods(fa, modName);
   const masks = mods.filter((m) => m.kind === "mask");
   const tables = paramTables(fa);
-  const tensorVar = (t: TensorFact) => `t_${pyIdent(t.varName)}`;
+  // The tensor's declared name: an ASCII identifier, unique in the file (SM123), so two tensors
+  // never share a Python name (their variable names may differ only in characters Python drops).
+  const tensorVar = (t: TensorFact) => `t_${t.name}`;
 
   const modCode = (m: ModFact): string[] => {
     let n = 0;

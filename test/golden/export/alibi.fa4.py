@@ -56,10 +56,10 @@ def _c_fmod(a, b):
 @cute.jit
 def alibi(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
     """score_mod 'alibi' ("alibi.scoremod.ts" line 9), 2 kv lanes per call."""
-    a_slopes = aux_tensors[0]  # alibi_slopes
+    a_alibi_slopes = aux_tensors[0]  # alibi_slopes
     # slopes.at(h): uniform, 1 x f32 = 4 B per load, 1 load(s) per 2 scores
-    ld0 = cute.make_rmem_tensor(1, a_slopes.element_type)
-    ld0[0] = a_slopes[h_idx[0]]
+    ld0 = cute.make_rmem_tensor(1, a_alibi_slopes.element_type)
+    ld0[0] = a_alibi_slopes[h_idx[0]]
     return (tSrS_ssa + (ld0.load().to(cutlass.Float32).broadcast_to((2,)) * ((kv_idx - q_idx)).to(cutlass.Float32)))
 
 

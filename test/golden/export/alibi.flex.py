@@ -191,10 +191,10 @@ def _rsqrt(x):
 
 def make_alibi(aux, B, H, Q, KV, scalars=None, **user_dims):
     """score_mod for FlexAttention: 'alibi' (line 9)."""
-    t_slopes = aux["alibi_slopes"]
+    t_alibi_slopes = aux["alibi_slopes"]
 
     def score_mod(score, b, h, q_idx, kv_idx):
-        return (score + (t_slopes[h] * ((kv_idx - q_idx)).to(torch.float32)))
+        return (score + (t_alibi_slopes[h] * ((kv_idx - q_idx)).to(torch.float32)))
 
     return score_mod
 

@@ -57,14 +57,14 @@ def _c_fmod(a, b):
 def documentMask(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
     """mask_mod 'documentMask' ("document_mask.scoremod.ts" line 8), 1 kv lanes per call."""
     _f32_lanes = kv_idx.to(cutlass.Float32)
-    a_docId = aux_tensors[0]  # doc_id
+    a_doc_id = aux_tensors[0]  # doc_id
     # docId.at(b, q): uniform, 1 x i32 = 4 B per load, 1 load(s) per 1 scores
-    ld0 = cute.make_rmem_tensor(1, a_docId.element_type)
-    ld0[0] = a_docId[b_idx[0], q_idx[0]]
+    ld0 = cute.make_rmem_tensor(1, a_doc_id.element_type)
+    ld0[0] = a_doc_id[b_idx[0], q_idx[0]]
     # docId.at(b, kv): contiguous, 1 x i32 = 4 B per load, 1 load(s) per 1 scores
-    ld1 = cute.make_rmem_tensor(1, a_docId.element_type)
-    off1 = cute.assume(a_docId.layout((b_idx[0], kv_idx[0])), divby=1)
-    cute.autovec_copy(cute.make_tensor(a_docId.iterator + off1, cute.make_layout(1)), ld1)
+    ld1 = cute.make_rmem_tensor(1, a_doc_id.element_type)
+    off1 = cute.assume(a_doc_id.layout((b_idx[0], kv_idx[0])), divby=1)
+    cute.autovec_copy(cute.make_tensor(a_doc_id.iterator + off1, cute.make_layout(1)), ld1)
     return operator.eq(ld0.load().to(cutlass.Int32).broadcast_to((1,)), ld1.load().to(cutlass.Int32))
 
 

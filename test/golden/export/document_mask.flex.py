@@ -195,10 +195,10 @@ def _rsqrt(x):
 
 def make_documentMask(aux, B, H, Q, KV, scalars=None, **user_dims):
     """mask_mod for FlexAttention: 'documentMask' (line 8)."""
-    t_docId = aux["doc_id"]
+    t_doc_id = aux["doc_id"]
 
     def mask_mod(b, h, q_idx, kv_idx):
-        return (t_docId[b, q_idx] == t_docId[b, kv_idx])
+        return (t_doc_id[b, q_idx] == t_doc_id[b, kv_idx])
 
     return mask_mod
 

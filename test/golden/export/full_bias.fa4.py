@@ -63,11 +63,11 @@ def _c_fmod(a, b):
 @cute.jit
 def fullBias(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
     """score_mod 'fullBias' ("full_bias.scoremod.ts" line 8), 8 kv lanes per call."""
-    a_bias = aux_tensors[0]  # full_bias
+    a_full_bias = aux_tensors[0]  # full_bias
     # bias.at(b, h, q, kv): contiguous, 8 x bf16 = 16 B per load, 1 load(s) per 8 scores
-    ld0 = cute.make_rmem_tensor(8, a_bias.element_type)
-    off0 = cute.assume(a_bias.layout((b_idx[0], h_idx[0], q_idx[0], kv_idx[0])), divby=8)
-    cute.autovec_copy(cute.make_tensor(a_bias.iterator + off0, cute.make_layout(8)), ld0)
+    ld0 = cute.make_rmem_tensor(8, a_full_bias.element_type)
+    off0 = cute.assume(a_full_bias.layout((b_idx[0], h_idx[0], q_idx[0], kv_idx[0])), divby=8)
+    cute.autovec_copy(cute.make_tensor(a_full_bias.iterator + off0, cute.make_layout(8)), ld0)
     return (tSrS_ssa + ld0.load().to(cutlass.Float32))
 
 

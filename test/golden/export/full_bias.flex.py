@@ -191,10 +191,10 @@ def _rsqrt(x):
 
 def make_fullBias(aux, B, H, Q, KV, scalars=None, **user_dims):
     """score_mod for FlexAttention: 'fullBias' (line 8)."""
-    t_bias = aux["full_bias"]
+    t_full_bias = aux["full_bias"]
 
     def score_mod(score, b, h, q_idx, kv_idx):
-        return (score + t_bias[b, h, q_idx, kv_idx].float())
+        return (score + t_full_bias[b, h, q_idx, kv_idx].float())
 
     return score_mod
 

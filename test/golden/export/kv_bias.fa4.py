@@ -62,11 +62,11 @@ def _c_fmod(a, b):
 @cute.jit
 def kvBiasMod(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
     """score_mod 'kvBiasMod' ("kv_bias.scoremod.ts" line 8), 8 kv lanes per call."""
-    a_kvBias = aux_tensors[0]  # kv_bias
+    a_kv_bias = aux_tensors[0]  # kv_bias
     # kvBias.at(b, h, kv): contiguous, 8 x bf16 = 16 B per load, 1 load(s) per 8 scores
-    ld0 = cute.make_rmem_tensor(8, a_kvBias.element_type)
-    off0 = cute.assume(a_kvBias.layout((b_idx[0], h_idx[0], kv_idx[0])), divby=8)
-    cute.autovec_copy(cute.make_tensor(a_kvBias.iterator + off0, cute.make_layout(8)), ld0)
+    ld0 = cute.make_rmem_tensor(8, a_kv_bias.element_type)
+    off0 = cute.assume(a_kv_bias.layout((b_idx[0], h_idx[0], kv_idx[0])), divby=8)
+    cute.autovec_copy(cute.make_tensor(a_kv_bias.iterator + off0, cute.make_layout(8)), ld0)
     return (tSrS_ssa + ld0.load().to(cutlass.Float32))
 
 

@@ -191,10 +191,10 @@ def _rsqrt(x):
 
 def make_kvBiasMod(aux, B, H, Q, KV, scalars=None, **user_dims):
     """score_mod for FlexAttention: 'kvBiasMod' (line 8)."""
-    t_kvBias = aux["kv_bias"]
+    t_kv_bias = aux["kv_bias"]
 
     def score_mod(score, b, h, q_idx, kv_idx):
-        return (score + t_kvBias[b, h, kv_idx].float())
+        return (score + t_kv_bias[b, h, kv_idx].float())
 
     return score_mod
 

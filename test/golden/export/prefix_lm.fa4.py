@@ -57,10 +57,10 @@ def _c_fmod(a, b):
 def prefixLm(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
     """mask_mod 'prefixLm' ("prefix_lm.scoremod.ts" line 7), 1 kv lanes per call."""
     _f32_lanes = kv_idx.to(cutlass.Float32)
-    a_prefixLen = aux_tensors[0]  # prefix_len
+    a_prefix_len = aux_tensors[0]  # prefix_len
     # prefixLen.at(b): uniform, 1 x i32 = 4 B per load, 1 load(s) per 1 scores
-    ld0 = cute.make_rmem_tensor(1, a_prefixLen.element_type)
-    ld0[0] = a_prefixLen[b_idx[0]]
+    ld0 = cute.make_rmem_tensor(1, a_prefix_len.element_type)
+    ld0[0] = a_prefix_len[b_idx[0]]
     return (operator.lt(kv_idx, ld0.load().to(cutlass.Int32).broadcast_to((1,))) | operator.ge(q_idx, kv_idx))
 
 

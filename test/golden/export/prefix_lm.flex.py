@@ -195,10 +195,10 @@ def _rsqrt(x):
 
 def make_prefixLm(aux, B, H, Q, KV, scalars=None, **user_dims):
     """mask_mod for FlexAttention: 'prefixLm' (line 7)."""
-    t_prefixLen = aux["prefix_len"]
+    t_prefix_len = aux["prefix_len"]
 
     def mask_mod(b, h, q_idx, kv_idx):
-        return ((kv_idx < t_prefixLen[b]) | (q_idx >= kv_idx))
+        return ((kv_idx < t_prefix_len[b]) | (q_idx >= kv_idx))
 
     return mask_mod
 

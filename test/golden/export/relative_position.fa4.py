@@ -56,14 +56,14 @@ def _c_fmod(a, b):
 @cute.jit
 def relativePosition(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
     """score_mod 'relativePosition' ("relative_position.scoremod.ts" line 9), 1 kv lanes per call."""
-    a_relTable = aux_tensors[0]  # rel_bias
+    a_rel_bias = aux_tensors[0]  # rel_bias
     v_dist_0 = _min(_max((q_idx - kv_idx), cute.full_like(kv_idx, -128)), cute.full_like(kv_idx, 128))
     # relTable.at(h, dist + 128): gather, 1 x bf16 = 2 B per load, 1 load(s) per 1 scores
     x0_0 = h_idx
     x0_1 = (v_dist_0 + cute.full_like(kv_idx, 128))
-    ld0 = cute.make_rmem_tensor(1, a_relTable.element_type)
+    ld0 = cute.make_rmem_tensor(1, a_rel_bias.element_type)
     for i in cutlass.range_constexpr(1):
-        ld0[i] = a_relTable[x0_0[i], x0_1[i]]
+        ld0[i] = a_rel_bias[x0_0[i], x0_1[i]]
     return (tSrS_ssa + ld0.load().to(cutlass.Float32))
 
 

@@ -191,11 +191,11 @@ def _rsqrt(x):
 
 def make_relativePosition(aux, B, H, Q, KV, scalars=None, **user_dims):
     """score_mod for FlexAttention: 'relativePosition' (line 9)."""
-    t_relTable = aux["rel_bias"]
+    t_rel_bias = aux["rel_bias"]
 
     def score_mod(score, b, h, q_idx, kv_idx):
         v_dist_0 = torch.clamp(torch.clamp((q_idx - kv_idx), min=-128), max=128)
-        return (score + t_relTable[h, (v_dist_0 + 128)].float())
+        return (score + t_rel_bias[h, (v_dist_0 + 128)].float())
 
     return score_mod
 

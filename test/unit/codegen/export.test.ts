@@ -70,8 +70,8 @@ describe("export semantics", () => {
   it("Flex: bf16 loads upcast to float32, aux tensors closed over by name", () => {
     const fa = analyze("t.scoremod.ts", src("scoreMod((s, b, h, q, kv) => s + bias.at(b, kv))", `export const bias = tensor("kvb", bf16, ["B", "KV"]);`));
     const py = exportFlex(fa).text;
-    expect(py).toContain('t_bias = aux["kvb"]');
-    expect(py).toContain("t_bias[b, kv_idx].float()");
+    expect(py).toContain('t_kvb = aux["kvb"]');
+    expect(py).toContain("t_kvb[b, kv_idx].float()");
     expect(py).toContain('{"name": "kvb", "dtype": "bf16", "bytes": 2, "shape": ["B", "KV"], "strides": [[(1, ["KV"])], [(1, [])]]');
   });
   it("Flex: if/else becomes torch.where with both branches evaluated", () => {
@@ -173,5 +173,20 @@ describe("FA4 export: block sparsity", () => {
     expect(t).toContain("full_block_cnt=i32(block_mask.full_kv_num_blocks), full_block_idx=i32(block_mask.full_kv_indices)");
     expect(t).toMatch(/#   slidingWindow: 92\.3% of tiles empty/);
     expect(fa4Of("examples/kv_bias.scoremod.ts", "fa4-sm100")).not.toContain("block_sparse_tensors");
+  });
+});
+
+describe("exports: tensors whose variable names differ only in characters Python drops", () => {
+  it("keep distinct Python names (issue 14, item 5)", () => {
+    const text = `import { bf16, scoreMod, tensor } from "scoremod";
+export const α = tensor("alpha_bias", bf16, ["KV"]);
+export const β = tensor("beta_bias", bf16, ["KV"]);
+export const m = scoreMod((s, b, h, q, kv) => s + α.at(kv) - β.at(kv));
+`;
+    const fa = analyze("u.scoremod.ts", text);
+    const flex = exportFlex(fa).text, fa4 = exportFa4(fa).text;
+    expect(flex).toContain("return ((score + t_alpha_bias[kv_idx].float()) - t_beta_bias[kv_idx].float())");
+    expect(fa4).toMatch(/a_alpha_bias/);
+    expect(fa4).toMatch(/a_beta_bias/);
   });
 });
