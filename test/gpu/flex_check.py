@@ -46,11 +46,10 @@ def raw(path, dtype, count):
     return torch.frombuffer(data, dtype=dtype, count=count).to(dev)
 
 
-def mods_for(mod, score, mask, B, H, Q, KV, aux, scalars, dims):
+def score_mod_for(mod, score, B, H, Q, KV, aux, scalars, dims):
+    """The export's score_mod (the mask reaches Flex through block_mask below)."""
     user = {k: v for k, v in dims.items() if k not in ("B", "H", "Q", "KV")}
-    sm = mod.MODS[score][1](aux, B, H, Q, KV, scalars=scalars, **user) if score else None
-    mm = mod.MODS[mask][1](aux, B, H, Q, KV, scalars=scalars, **user) if mask else None
-    return sm, mm
+    return mod.MODS[score][1](aux, B, H, Q, KV, scalars=scalars, **user) if score else None
 
 
 def block_mask(mod, mask, aux, B, H, Q, KV, scalars, dims):
@@ -77,7 +76,7 @@ for name in sorted(os.listdir(cases_dir)) if os.path.isdir(cases_dir) else []:
             aux[a["name"]] = torch.as_strided(buf, a["shape"], a["strides"])
         base = os.path.basename(meta["file"]).replace(".scoremod.ts", "")
         mod = export(base)
-        sm, mm = mods_for(mod, meta["score"], meta["mask"], B, H, Q, KV, aux, meta["scalars"], meta["dims"])
+        sm = score_mod_for(mod, meta["score"], B, H, Q, KV, aux, meta["scalars"], meta["dims"])
         bm = block_mask(mod, meta["mask"], aux, B, H, Q, KV, meta["scalars"], meta["dims"])
         got = flex(q, k, v, score_mod=sm, block_mask=bm, scale=meta["scale"], enable_gqa=Hkv != H).float()
         err = (got - ours).abs()
@@ -140,7 +139,7 @@ for b in runner.get("benches", []):
         names = [b["mod"]] + ([b["pair"]] if b.get("pair") else [])
         score = next((n for n in names if kinds[n] == "score"), None)
         mask = next((n for n in names if kinds[n] == "mask"), None)
-        sm, mm = mods_for(mod, score, mask, B, H, S, S, aux, None, dims)
+        sm = score_mod_for(mod, score, B, H, S, S, aux, None, dims)
         bm = block_mask(mod, mask, aux, B, H, S, S, None, dims)
         row["flex_ms"] = timed(lambda: flex(q, k, v, score_mod=sm, block_mask=bm))
         row["sdpa_ms"] = timed(lambda: F.scaled_dot_product_attention(q, k, v, is_causal=row["causal"]))

@@ -4,7 +4,7 @@
 // (sm_block_classify) for masks that read aux data; this module combines them, checks the static
 // proof against the pre-pass, and lays out the kernel's rows.
 import type { ModFact } from "../../../server/src/analysis/facts";
-import { classifyTiles, dependsOn, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../../../server/src/analysis/tiles";
+import { classifyTiles, combineClasses, dependsOn, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../../../server/src/analysis/tiles";
 import type { BlockSparsity, CheckResult } from "./types";
 
 export interface TileGeometry { B: number; H: number; Q: number; KV: number; tileQ: number; tileKv: number }
@@ -81,7 +81,7 @@ export function kernelRows(g: TileGeometry, mask: TileGrid | undefined, score: T
         for (let kt = 0; kt < nKv; kt++) {
           const m: TileClass = mask ? tileClass(mask, gb, gh, qt, kt) : TILE_FULL;
           const s: TileClass = score ? tileClass(score, gb, gh, qt, kt) : TILE_FULL;
-          const c = m === TILE_EMPTY || s === TILE_EMPTY ? TILE_EMPTY : m === TILE_FULL && s === TILE_FULL ? TILE_FULL : TILE_PARTIAL;
+          const c = combineClasses(m, s);
           counts[c]! += 1;
           if (c === TILE_EMPTY) continue;
           // The kernel runs the mask unless the mask alone is proven to keep every score.

@@ -4,7 +4,7 @@
 // a load indexed by b, ...). Anything that is not a polynomial AND depends on kv is a failure with
 // a reason in words: that index is not affine in kv, so the load is a gather. Soundness rule:
 // whenever we cannot tell, we say "depends on kv, not affine".
-import type { Expr, Range, Stmt } from "./ir";
+import { children, type Expr, type Range, type Stmt } from "./ir";
 import { V2_ZERO, factV2, v2 } from "./poly";
 
 /** Monomial key: its atoms sorted, joined by SEP ("" is the constant term). */
@@ -244,16 +244,6 @@ export function lookup(env: Env, name: string): Binding | null {
   return null;
 }
 
-export function children(e: Expr): Expr[] {
-  switch (e.k) {
-    case "load": return e.idx;
-    case "unary": return [e.a];
-    case "binary": return [e.a, e.b];
-    case "call": return e.args;
-    case "cond": return [e.c, e.a, e.b];
-    default: return [];
-  }
-}
 
 // ---------------------------------------------------------------- the form of an expression
 

@@ -9,7 +9,7 @@
 // narrow it either (the Flex export evaluates both sides of a condition), which keeps "proven" sound.
 import type { FileAnalysis, ModFact } from "./facts";
 import { IntervalEval, type Box, type Iv } from "./intervals";
-import type { Expr, Stmt } from "./ir";
+import { children, findExpr, type Expr, type Stmt } from "./ir";
 
 export type BoundsVerdict = "proven" | "obligation" | "violated";
 
@@ -88,6 +88,7 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
     const t = fa.tensors.find((x) => x.varName === l.tensorVar);
     if (!t) continue;
     const ivs = seen.get(l.id);
+    const node = loadNode(mod.body, l.id);
     const indices: IndexBounds[] = t.shape.map((d, dim) => {
       const extent = typeof d === "number" ? d : allDims[d] ?? NaN;
       const iv = ivs?.[dim];
@@ -100,14 +101,14 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
           return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "violated" as const, witness: { b: p.at.b[0], h: p.at.h[0], q: p.at.q[0], kv: p.at.kv[0], index: x.lo } };
         }
       }
-      const ix = loadNode(mod.body, l.id)?.idx[dim];
+      const ix = node?.idx[dim];
       return { dim, lo: iv.lo, hi: iv.hi, extent, verdict: "obligation" as const, ...(ix?.k === "load" ? { readsTensor: ix.tensor } : {}) };
     });
     const verdict = indices.reduce<BoundsVerdict>((w, i) => (RANK[i.verdict] > RANK[w] ? i.verdict : w), "proven");
     const strideOf = (d: number) => t.strides[d]!.reduce((s, m) => s + m.c * m.vars.reduce((p, v) => p * (allDims[v] ?? NaN), 1), 0);
     const bounded = indices.every((i) => Number.isFinite(i.lo) && Number.isFinite(i.hi) && i.lo > -2147483648 && i.hi < 2147483647);
     const maxOffset = bounded ? indices.reduce((s, i) => s + Math.max(Math.abs(i.lo), Math.abs(i.hi)) * Math.abs(strideOf(i.dim)), 0) : null;
-    const assumes = [...new Set(nestedLoads(mod.body, l.id).map((v) => fa.tensors.find((x) => x.varName === v)).filter((x) => x?.values).map((x) => x!.name))];
+    const assumes = [...new Set(nestedLoads(node).map((v) => fa.tensors.find((x) => x.varName === v)).filter((x) => x?.values).map((x) => x!.name))];
     out.push({
       loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict, indices, assumes,
       maxOffset: maxOffset !== null && Number.isFinite(maxOffset) ? maxOffset : null, int32Overflow: maxOffset !== null && maxOffset > 2147483647,
@@ -116,41 +117,19 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
   return out;
 }
 
+type LoadExpr = Extract<Expr, { k: "load" }>;
+
 /** The load node with this id in a body. */
-function loadNode(stmts: Stmt[], id: number): Extract<Expr, { k: "load" }> | undefined {
-  let found: Extract<Expr, { k: "load" }> | undefined;
-  const find = (e: Expr): void => { if (found) return; if (e.k === "load" && e.loadId === id) { found = e; return; } visit(e, find); };
-  for (const s of stmts) {
-    if (s.k === "if") { find(s.cond); found ??= loadNode(s.then, id) ?? loadNode(s.else, id); } else find(s.value);
-    if (found) break;
-  }
-  return found;
+function loadNode(stmts: Stmt[], id: number): LoadExpr | undefined {
+  return findExpr(stmts, (e): e is LoadExpr => e.k === "load" && e.loadId === id);
 }
 
-/** Tensor variables read inside the indices of load `id` (at any depth). */
-function nestedLoads(stmts: Stmt[], id: number): string[] {
+/** Tensor variables read inside a load's indices (at any depth). */
+function nestedLoads(load: LoadExpr | undefined): string[] {
   const out: string[] = [];
-  const inner = (e: Expr): void => {
-    if (e.k === "load") { out.push(e.tensor); e.idx.forEach(inner); return; }
-    visit(e, inner);
-  };
-  const find = (e: Expr): void => {
-    if (e.k === "load" && e.loadId === id) { e.idx.forEach(inner); return; }
-    visit(e, find);
-  };
-  const walk = (ss: Stmt[]): void => { for (const s of ss) { if (s.k === "if") { find(s.cond); walk(s.then); walk(s.else); } else find(s.value); } };
-  walk(stmts);
+  const inner = (e: Expr): void => { if (e.k === "load") out.push(e.tensor); children(e).forEach(inner); };
+  load?.idx.forEach(inner);
   return out;
-}
-function visit(e: Expr, f: (x: Expr) => void): void {
-  switch (e.k) {
-    case "load": e.idx.forEach(f); break;
-    case "unary": f(e.a); break;
-    case "binary": f(e.a); f(e.b); break;
-    case "call": e.args.forEach(f); break;
-    case "cond": f(e.c); f(e.a); f(e.b); break;
-    default: break;
-  }
 }
 
 /** One line for a verdict: "kv_bias.at(b, h, kv): proven (dim 2: [0, 8191] within 8192)". */

@@ -97,7 +97,16 @@ export interface LoadFact {
   /** The derivation, step by step, for hovers ("kv enters dim 2 (stride 1) as kv + 0", ...). */
   proof: string[];
   /** Index safety at the problem shape (AnalyzeOptions.shape), when one was given (bounds.ts). */
-  bounds?: { verdict: "proven" | "obligation" | "violated"; shape: string; detail: string };
+  bounds?: {
+    verdict: "proven" | "obligation" | "violated";
+    /** "B=1 H=16 Q=8192 KV=8192" */
+    shape: string;
+    /** One line: each index's interval against its extent (bounds.ts describeBounds). */
+    detail: string;
+    indices: { dim: number; lo: number; hi: number; extent: number; verdict: string; witness?: { b: number; h: number; q: number; kv: number; index: number } }[];
+    /** Tensors whose declared `values` the verdict relies on. */
+    assumes: string[];
+  };
 }
 
 export interface ModFact {

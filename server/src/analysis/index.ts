@@ -22,6 +22,9 @@ export interface AnalyzeOptions {
    * at this shape (bounds.ts) and reported as SM160-SM162. No effect on code generation.
    */
   shape?: BoundsShape;
+  /** With `shape`: values of the file's own dims (default 16, rounded up to its divisibility facts, as the runner's) and of scalars (default: declared). */
+  dims?: Record<string, number>;
+  scalars?: Record<string, number>;
 }
 
 export { LIB_PATH, TYPINGS_PATH };
@@ -35,17 +38,18 @@ function internalError(where: string, err: unknown, range: Range = ZERO): Diagno
 }
 
 /** SM160 (violated), SM161 (unproven) and SM162 (int32 offsets on FA4) for every load at `shape`. */
-function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: boolean): Diagnostic[] {
+function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: boolean, dimsIn: Record<string, number> = {}, scalarsIn: Record<string, number> = {}): Diagnostic[] {
   const dims: Record<string, number> = {};
   for (const t of fa.tensors) for (const d of t.shape) if (typeof d === "string") { const m = fa.divisible[d] ?? 1; dims[d] = Math.ceil(16 / m) * m; }
-  const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, s.defaultValue]));
+  Object.assign(dims, dimsIn);
+  const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, scalarsIn[s.name] ?? s.defaultValue]));
   const at = `B=${shape.B} H=${shape.H} Q=${shape.Q} KV=${shape.KV}`;
   const out: Diagnostic[] = [];
   for (const m of fa.mods) {
     for (const l of loadBounds(fa, m, shape, dims, scalars)) {
       const fact = m.loads.find((x) => x.id === l.loadId)!;
       const range = fact.range;
-      fact.bounds = { verdict: l.verdict, shape: at, detail: describeBounds(l) };
+      fact.bounds = { verdict: l.verdict, shape: at, detail: describeBounds(l), indices: l.indices, assumes: l.assumes };
       if (l.verdict === "violated") {
         const i = l.indices.find((x) => x.verdict === "violated")!, w = i.witness!;
         out.push({ range, severity: "error", code: SM.indexOutOfRange, message: `${l.tensor} index ${i.dim} leaves [0, ${i.extent}) at ${at}: at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} it is ${w.index}${m.kind === "score" ? " (score mods run on masked positions too: a mask does not protect this load)" : ""}` });
@@ -148,7 +152,7 @@ export class AnalysisHost {
     }
     // Index safety at the problem shape. After the line above on purpose: a verdict at one shape
     // does not stop the mod from being generated for others.
-    if (opts.shape) out.diagnostics.push(...boundsDiagnostics(out, opts.shape, target.id.startsWith("fa4")));
+    if (opts.shape) out.diagnostics.push(...boundsDiagnostics(out, opts.shape, target.id.startsWith("fa4"), opts.dims, opts.scalars));
   }
 
   private mod(m: ExtractedMod, ex: Extraction, target: Target, override: number | undefined, diags: Diagnostic[]): ModFact {

@@ -44,3 +44,27 @@ export type Stmt =
   | { k: "const"; name: string; value: Expr; range: Range }
   | { k: "if"; cond: Expr; then: Stmt[]; else: Stmt[]; range: Range }
   | { k: "return"; value: Expr; range: Range };
+
+/** The direct subexpressions of an expression. */
+export function children(e: Expr): Expr[] {
+  switch (e.k) {
+    case "load": return e.idx;
+    case "unary": return [e.a];
+    case "binary": return [e.a, e.b];
+    case "call": return e.args;
+    case "cond": return [e.c, e.a, e.b];
+    default: return [];
+  }
+}
+
+/** The first expression of a body (at any depth, statements in order) that satisfies `pred`. */
+export function findExpr<E extends Expr>(body: Stmt[], pred: (e: Expr) => e is E): E | undefined;
+export function findExpr(body: Stmt[], pred: (e: Expr) => boolean): Expr | undefined;
+export function findExpr(body: Stmt[], pred: (e: Expr) => boolean): Expr | undefined {
+  const inExpr = (e: Expr): Expr | undefined => (pred(e) ? e : children(e).reduce<Expr | undefined>((f, c) => f ?? inExpr(c), undefined));
+  for (const s of body) {
+    const f = s.k === "if" ? inExpr(s.cond) ?? findExpr(s.then, pred) ?? findExpr(s.else, pred) : inExpr(s.value);
+    if (f) return f;
+  }
+  return undefined;
+}

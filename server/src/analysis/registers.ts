@@ -10,7 +10,8 @@
 //
 // The vector body evaluates all V lanes together (loads first, then arithmetic on fragments), so
 // everything loaded stays live at once, which is what makes register use grow with V.
-import { type Env, children, lookup } from "./affine";
+import { type Env, lookup } from "./affine";
+import { children } from "./ir";
 import type { LoadFact } from "./facts";
 import type { Expr, Stmt } from "./ir";
 import type { Target } from "./targets";

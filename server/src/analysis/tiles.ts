@@ -7,7 +7,7 @@
 // Aux loads are unknown values: a pair that reads aux data gets what holds for *any* data
 // (proof "data": the runner classifies such pairs exactly with the real tensors).
 import type { ModFact } from "./facts";
-import type { Expr, Stmt } from "./ir";
+import { findExpr, type Stmt } from "./ir";
 import { IntervalEval, isFalse, isTrue, type Box, type IntervalEnv } from "./intervals";
 
 export const TILE_EMPTY = 0, TILE_PARTIAL = 1, TILE_FULL = 2;
@@ -36,36 +36,12 @@ const MAX_CLASSES = 1 << 26;
 
 /** Whether a body holds an -Infinity literal (a score mod written to mask). */
 export function writesNegInf(stmts: Stmt[]): boolean {
-  const inExpr = (e: Expr): boolean => {
-    switch (e.k) {
-      case "num": return e.value === -Infinity;
-      case "load": return e.idx.some(inExpr);
-      case "unary": return inExpr(e.a);
-      case "binary": return inExpr(e.a) || inExpr(e.b);
-      case "call": return e.args.some(inExpr);
-      case "cond": return inExpr(e.c) || inExpr(e.a) || inExpr(e.b);
-      default: return false;
-    }
-  };
-  return stmts.some((s) => (s.k === "if" ? inExpr(s.cond) || writesNegInf(s.then) || writesNegInf(s.else) : inExpr(s.value)));
+  return findExpr(stmts, (e) => e.k === "num" && e.value === -Infinity) !== undefined;
 }
 
 /** Whether a mod's value can depend on b (h): it names that parameter (directly or in an index). */
-export function dependsOn(mod: ModFact, role: "b" | "h"): boolean { return mentions(mod.body, role); }
-
-function mentions(stmts: Stmt[], role: "b" | "h"): boolean {
-  const inExpr = (e: Expr): boolean => {
-    switch (e.k) {
-      case "arg": return e.role === role;
-      case "load": return e.idx.some(inExpr);
-      case "unary": return inExpr(e.a);
-      case "binary": return inExpr(e.a) || inExpr(e.b);
-      case "call": return e.args.some(inExpr);
-      case "cond": return inExpr(e.c) || inExpr(e.a) || inExpr(e.b);
-      default: return false;
-    }
-  };
-  return stmts.some((s) => (s.k === "if" ? inExpr(s.cond) || mentions(s.then, role) || mentions(s.else, role) : inExpr(s.value)));
+export function dependsOn(mod: ModFact, role: "b" | "h"): boolean {
+  return findExpr(mod.body, (e) => e.k === "arg" && e.role === role) !== undefined;
 }
 
 /** Classify every tile. `env` gives dims (B, H, Q, KV are taken from `shape`) and scalar values. */
@@ -75,8 +51,8 @@ export function classifyTiles(pair: PairMods, shape: Shape4, tile: { q: number; 
   const nQ = Math.ceil(Q / tile.q), nKv = Math.ceil(KV / tile.kv);
   const mods = [pair.score, pair.mask].filter((m): m is ModFact => m !== undefined);
   const perTile = nQ * nKv;
-  let gridsB = mods.some((m) => mentions(m.body, "b")) ? B : 1;
-  let gridsH = mods.some((m) => mentions(m.body, "h")) ? H : 1;
+  let gridsB = mods.some((m) => dependsOn(m, "b")) ? B : 1;
+  let gridsH = mods.some((m) => dependsOn(m, "h")) ? H : 1;
   if (gridsB * gridsH * perTile > MAX_CLASSES) { gridsB = 1; gridsH = 1; }  // sound: b, h as ranges
   const classes = new Uint8Array(gridsB * gridsH * perTile);
   const fullEnv: IntervalEnv = { ...env, dims: { ...env.dims, B, H, Q, KV } };
@@ -137,6 +113,11 @@ export function classifyTiles(pair: PairMods, shape: Shape4, tile: { q: number; 
     tiles: B * H * perTile, empty: counts[TILE_EMPTY] * weight, full: counts[TILE_FULL] * weight, partial: counts[TILE_PARTIAL] * weight,
     proof: mods.some((m) => m.loads.length > 0) ? "data" : "static",
   };
+}
+
+/** A tile's class from its mask's and its score mod's (absent mod: TILE_FULL): empty if either empties it, full if both keep everything. */
+export function combineClasses(mask: TileClass, score: TileClass): TileClass {
+  return mask === TILE_EMPTY || score === TILE_EMPTY ? TILE_EMPTY : mask === TILE_FULL && score === TILE_FULL ? TILE_FULL : TILE_PARTIAL;
 }
 
 /** The class of one tile of a grid. */

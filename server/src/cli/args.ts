@@ -1,7 +1,7 @@
 // Shared by every CLI command: flag parsing with clear usage errors, and reading the input
 // file with a clear message for each way it can be unusable (never a stack trace).
-import { readFileSync, statSync } from "node:fs";
-import { extname } from "node:path";
+import { readFileSync, realpathSync, statSync } from "node:fs";
+import { extname, resolve } from "node:path";
 import { isTargetId, TARGETS, type TargetId } from "../analysis/targets";
 
 /** Exit codes shared by the commands. */
@@ -140,4 +140,10 @@ export function reportUsageError(command: string, err: UsageError, io: Io, usage
   if (json) io.out(JSON.stringify({ error: err.message }) + "\n");
   else if (!(err instanceof InputError)) io.err(usage);
   return EXIT.usage;
+}
+
+/** Whether two paths name the same file (through symlinks when the file exists): an --out that is the input is refused. */
+export function samePath(a: string, b: string): boolean {
+  const real = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
+  return real(a) === real(b);
 }

@@ -5,18 +5,9 @@ import { analyze } from "../analysis/index";
 import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analysis/facts";
 import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";
-import { describeBounds, loadBounds, type LoadBounds } from "../analysis/bounds";
-import { writesNegInf, type Shape4 } from "../analysis/tiles";
+import { writesNegInf } from "../analysis/tiles";
 import { formatSparsity, modSparsity, parseAssignments, parseShape4 } from "./sparsity";
 
-/** Bounds verdicts per load of a mod at --shape, in the mod's load order (user dims default to 16, as the runner's). */
-function modBounds(fa: FileAnalysis, m: ModFact, shape: Shape4, dims: Record<string, number>, scalarsIn: Record<string, number>): LoadBounds[] {
-  const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, scalarsIn[s.name] ?? s.defaultValue]));
-  const all = { ...Object.fromEntries(fa.tensors.flatMap((t) => t.shape.filter((d): d is string => typeof d === "string")).map((d) => [d, userDim(fa, d)])), ...dims };
-  return loadBounds(fa, m, shape, all, scalars);
-}
-/** A dim nobody set: 16 rounded up to the file's divisibility fact (runtime/src/sample.ts resolveDims). */
-function userDim(fa: FileAnalysis, d: string): number { const m = fa.divisible[d] ?? 1; return Math.ceil(16 / m) * m; }
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
 
 const SPEC = { target: "string", vec: "int", json: "boolean", shape: "string", dim: "string", scalar: "string", help: "boolean" } as const;
@@ -46,20 +37,19 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (!shape && (flags.dim !== undefined || flags.scalar !== undefined)) throw new UsageError("--dim and --scalar go with --shape");
     const dims = parseAssignments("dim", flags.dim, true), scalars = parseAssignments("scalar", flags.scalar, false);
     const text = readSourceFile(file);
-    const analysis = analyze(file, text, { target, vecSize: vec });
+    // With --shape the analysis also checks every aux index at it (SM160-SM162, load.bounds).
+    const analysis = analyze(file, text, { target, vecSize: vec, ...(shape ? { shape, dims, scalars } : {}) });
     const sparsity = shape ? new Map(analysis.mods.map((m) => [m.name, modSparsity(analysis, m, shape, dims, scalars)])) : undefined;
-    const bounds = shape ? new Map(analysis.mods.map((m) => [m.name, modBounds(analysis, m, shape, dims, scalars)])) : undefined;
     if (json) {
       const doc = toJson(analysis, file);
       if (sparsity) doc.mods.forEach((m) => Object.assign(m, { blockSparsity: sparsity.get(m.name) ?? null }));
-      if (bounds) doc.mods.forEach((m) => m.loads.forEach((l, i) => Object.assign(l, { bounds: bounds.get(m.name)?.[i] ?? null })));
       io.out(JSON.stringify(shape ? { ...doc, shape } : doc, null, 2) + "\n");
     } else {
       io.out(formatHuman(analysis, file));
       // Text: masks, and score mods that can mask (an -Infinity, or tiles proven empty); the JSON has every mod.
       const masks = (name: string, s: { empty: number }) => s.empty > 0 || analysis.mods.some((m) => m.name === name && (m.kind === "mask" || writesNegInf(m.body)));
       for (const [name, s] of sparsity ?? []) if (s && masks(name, s)) io.out(formatSparsity(name, s, shape!) + "\n");
-      for (const ls of bounds?.values() ?? []) for (const l of ls) io.out(`${file}:${l.line}: index safety: ${describeBounds(l)}\n`);
+      for (const m of analysis.mods) for (const l of m.loads) if (l.bounds) io.out(`${file}:${l.range.start.line + 1}: index safety: ${l.bounds.detail}\n`);
     }
     return analysis.diagnostics.some((d) => d.severity === "error") ? EXIT.errors : EXIT.ok;
   } catch (err) {
@@ -87,6 +77,7 @@ function loadJson(l: LoadFact) {
     ...pos(l.range), tensor: l.tensor, tensorVar: l.tensorVar, text: l.text, class: l.class,
     widthElems: l.widthElems, widthBytes: l.widthBytes, loadsPerVec: l.loadsPerVec,
     why: l.why, fix: l.fix ? fixJson(l.fix) : null, obligations: l.obligations, proof: l.proof,
+    ...(l.bounds ? { bounds: l.bounds } : {}),
   };
 }
 

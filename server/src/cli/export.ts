@@ -1,13 +1,12 @@
 // `scoremod export FILE --to fa4|flex [--mod NAME] [--target T] [--vec V] [--out PATH]`: Python for
 // FlashAttention-4's CuTe DSL or PyTorch FlexAttention, printed (or written to --out).
-import { realpathSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
 import { analyze } from "../analysis/index";
 import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "../codegen/cudaExpr";
 import { exportFa4 } from "../codegen/exportFa4";
 import { exportFlex } from "../codegen/exportFlex";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, samePath, singleFile, targetFlag, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
 const SPEC = { to: "string", mod: "string", target: "string", vec: "int", out: "string", help: "boolean" } as const;
@@ -21,11 +20,6 @@ const USAGE = `usage: scoremod export FILE --to fa4|flex [--mod NAME] [--target 
 exit: 0 ok, 1 the mod has errors, 2 bad usage or input
 `;
 
-/** Whether two paths name the same file (through symlinks when the file exists). */
-function samePath(a: string, b: string): boolean {
-  const real = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
-  return real(a) === real(b);
-}
 
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   try {

@@ -2,12 +2,11 @@
 // [--size N] [--json]`: the editor's mask and score view (server/src/view/maskView.ts) as a PNG,
 // for CI logs and papers: the whole problem's tiles (empty / partial / full) beside one window
 // of element values, with labels and legends.
-import { realpathSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { writeFileSync } from "node:fs";
 import type { HeatMapOk } from "../protocol";
 import { maskView } from "../view/maskView";
 import { Raster, type Rgb } from "../view/raster";
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, type Io } from "./args";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, samePath, singleFile, type Io } from "./args";
 import { parseShape4 } from "./sparsity";
 
 const SPEC = { mod: "string", out: "string", shape: "string", b: "int", h: "int", at: "string", size: "int", json: "boolean", help: "boolean" } as const;
@@ -97,10 +96,6 @@ export function renderView(r: HeatMapOk): Raster {
   return img;
 }
 
-function samePath(a: string, b: string): boolean {
-  const real = (p: string) => { try { return realpathSync(p); } catch { return resolve(p); } };
-  return real(a) === real(b);
-}
 
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   let json = false;

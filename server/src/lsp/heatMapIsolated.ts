@@ -2,7 +2,7 @@
 // forever must not hang the language server, so the evaluation runs in a worker thread that is
 // terminated after a time limit. The worker is this same bundle, started with WORKER_TAG.
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
-import { heatMap, type ViewParams } from "./heatMap";
+import { maskView as heatMap, type ViewParams } from "../view/maskView";
 import type { HeatMapResult } from "../protocol";
 import { JobQueue } from "./jobQueue";
 import type { FileAnalysis } from "../analysis/facts";

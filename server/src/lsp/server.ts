@@ -18,7 +18,7 @@ import { baseLink, type DocsLink } from "./convert";
 import { DiagnosticScheduler } from "./diagnostics";
 import type { Generators } from "./generated";
 import { factHover } from "./hover";
-import { heatMap, type ViewParams } from "./heatMap";
+import { maskView as heatMap, type ViewParams } from "../view/maskView";
 import type { FileAnalysis } from "../analysis/facts";
 import { inlayHints } from "./inlayHints";
 import { safely, safelyAsync } from "./safe";

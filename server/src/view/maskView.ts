@@ -9,13 +9,14 @@
 import { ts } from "ts-morph";
 import { analyze } from "../analysis/index";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
-import type { Expr, Stmt } from "../analysis/ir";
+import { findExpr, type Stmt } from "../analysis/ir";
 import { neutralizeDocComments } from "../analysis/limits";
-import { classifyTiles, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileGrid } from "../analysis/tiles";
+import { classifyTiles, combineClasses, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../analysis/tiles";
 import { loadScoreModule } from "../../../runtime/src/load";
 import { cellValues, classifyOnData, keepOf } from "../../../runtime/src/maskView";
+import { allocationElements, resolveShape, resolveStrides } from "../../../runtime/src/layout";
 import { resolveDims, sampleBindings } from "../../../runtime/src/sample";
-import type { MaskFn, ScoreFn, Tensor } from "../../../runtime/index";
+import type { MaskFn, ScoreFn } from "../../../runtime/index";
 import type { HeatMapOk, HeatMapParams, HeatMapResult, HeatMapTiles, HeatMapWindow } from "../protocol";
 
 export const VIEW_TILE = { q: 128, kv: 128 } as const;
@@ -37,24 +38,9 @@ function gridFor(g: TileGrid, b: number, h: number): Uint8Array {
   return out;
 }
 
-function numel(t: Tensor, dims: Record<string, number>): number {
-  return t.shape.reduce<number>((p, d) => p * (typeof d === "number" ? d : dims[d] ?? 1), 1);
-}
-
 /** Whether a body can produce -inf from finite inputs: an -Infinity literal, a log, or a division. */
 function mayMakeNegInf(stmts: Stmt[]): boolean {
-  const e = (x: Expr): boolean => {
-    switch (x.k) {
-      case "num": return x.value === -Infinity;
-      case "call": return x.fn === "log" || x.fn === "log2" || x.args.some(e);
-      case "binary": return x.op === "/" || e(x.a) || e(x.b);
-      case "unary": return e(x.a);
-      case "cond": return e(x.c) || e(x.a) || e(x.b);
-      case "load": return x.idx.some(e);
-      default: return false;
-    }
-  };
-  return stmts.some((s) => (s.k === "if" ? e(s.cond) || mayMakeNegInf(s.then) || mayMakeNegInf(s.else) : e(s.value)));
+  return findExpr(stmts, (e) => (e.k === "num" && e.value === -Infinity) || (e.k === "call" && (e.fn === "log" || e.fn === "log2")) || (e.k === "binary" && e.op === "/")) !== undefined;
 }
 
 const enc = (v: number): number | "-inf" | "inf" | "nan" => (Number.isNaN(v) ? "nan" : v === -Infinity ? "-inf" : v === Infinity ? "inf" : v);
@@ -106,7 +92,11 @@ export function maskView(fileName: string, text: string, p: ViewParams, fa: File
     return fail(e instanceof Error ? e.message : String(e));
   }
   const scalars = Object.fromEntries(loaded.scalars.map((s) => [s.name, s.defaultValue]));
-  const sampleElems = loaded.tensors.reduce((n, t) => n + numel(t, dims), 0);
+  // Elements sampleBindings would allocate (runtime/src/layout.ts, as the runner's data).
+  const sampleElems = loaded.tensors.reduce((n, t) => {
+    const what = `tensor "${t.name}"`;
+    return n + allocationElements(resolveShape(t.shape, dims, what), resolveStrides(t.shape, t.options, dims, what));
+  }, 0);
   const sampleWhy = sampleElems > SAMPLE_LIMIT
     ? `sample data at B${shape.B} H${shape.H} Q${shape.Q} KV${shape.KV} would hold ${sampleElems.toLocaleString("en-US")} aux elements; the view evaluates up to ${SAMPLE_LIMIT.toLocaleString("en-US")} (choose a smaller problem)`
     : null;
@@ -152,7 +142,7 @@ export function maskView(fileName: string, text: string, p: ViewParams, fa: File
   const counts = [0, 0, 0];
   for (let t = 0; t < nQ * nKv; t++) {
     const m = mClasses ? mClasses[t]! : TILE_FULL, s = sStatic ? sStatic[t]! : TILE_FULL;
-    const c = m === TILE_EMPTY || s === TILE_EMPTY ? TILE_EMPTY : m === TILE_FULL && s === TILE_FULL ? TILE_FULL : TILE_PARTIAL;
+    const c = combineClasses(m as TileClass, s as TileClass);
     classes[t] = c;
     counts[c]! += 1;
   }

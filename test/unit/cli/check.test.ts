@@ -194,3 +194,14 @@ describe("scoremod check --shape: block sparsity", () => {
     expect((await check([EX("causal.scoremod.ts"), "--dim", "T=4"])).code).toBe(2);
   });
 });
+
+describe("scoremod check --shape: index safety comes from the analysis", () => {
+  it("a violated index is an SM160 error (exit 1) and each load carries its verdict in the JSON", async () => {
+    const f = join(ROOT, "test/gpu/fixtures/short_table.scoremod.ts");
+    const text = await check([f, "--shape", "1,4,256,256"]);
+    expect(text.code).toBe(1);
+    expect(text.out).toMatch(/error SM160 short_bias index 1 leaves \[0, 128\) at B=1 H=4 Q=256 KV=256/);
+    const doc = JSON.parse((await check([f, "--shape", "1,4,128,128", "--json"])).out);
+    expect(doc.mods[0].loads[0].bounds).toMatchObject({ verdict: "proven", shape: "B=1 H=4 Q=128 KV=128", indices: [{ dim: 0, hi: 3 }, { dim: 1, hi: 127 }] });
+  });
+});
