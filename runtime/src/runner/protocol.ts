@@ -1,9 +1,75 @@
-// Messages between the supervisor (host) and the runner worker process (child_process.fork,
-// JSON over the IPC channel). Every message the host receives is validated by parseWorkerMessage:
-// anything else is a protocol error and the worker is replaced.
+// Messages between the supervisor (host) and the runner worker process: one JSON object per
+// line. Requests go to the worker's stdin; replies come back on a pipe of their own (fd
+// WORKER_CHANNEL_FD), not on Node's IPC channel, whose parser throws uncaught in the parent on a
+// line that is not JSON and buffers a line without a newline until the string overflows. The
+// host frames replies itself (LineFramer, with a size cap) and validates each with
+// parseWorkerMessage: anything else is a protocol error and the worker is replaced. The worker's
+// stdout and stderr are separate pipes that only feed the crash report.
 import type { BenchJob, BenchResult, ProbeResult, RunnerErrorInfo, SweepJob, SweepResult } from "./types";
 
 export const PROTOCOL_VERSION = 1;
+
+/** The worker's reply channel: a pipe at this file descriptor (named in the worker's environment). */
+export const WORKER_CHANNEL_FD = 3;
+export const WORKER_CHANNEL_ENV = "SCOREMOD_RUNNER_FD";
+/** Default cap on one message (a result is a few KB; a sweep's, tens of KB). */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Splits a byte stream into lines without ever holding more than `maxBytes` of one line:
+ * `push` returns the complete lines of a chunk, or throws MessageTooLarge as soon as the
+ * line in progress passes the cap (newline or not).
+ */
+export class LineFramer {
+  private parts: Buffer[] = [];
+  private size = 0;
+  constructor(readonly maxBytes: number) {}
+
+  push(chunk: Buffer): string[] {
+    const lines: string[] = [];
+    let start = 0;
+    for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+      this.take(chunk.subarray(start, nl));
+      lines.push(Buffer.concat(this.parts, this.size).toString("utf8"));
+      this.parts = [];
+      this.size = 0;
+      start = nl + 1;
+    }
+    if (start < chunk.length) this.take(chunk.subarray(start));
+    return lines;
+  }
+
+  /** Bytes of the line in progress (a message cut off by the worker's exit). */
+  get pending(): number { return this.size; }
+
+  private take(b: Buffer): void {
+    if (this.size + b.length > this.maxBytes) throw new MessageTooLarge(this.maxBytes);
+    if (b.length) { this.parts.push(b); this.size += b.length; }
+  }
+}
+
+export class MessageTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`message over ${formatBytes(maxBytes)}`);
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1 << 20 && n % (1 << 20) === 0) return `${n / (1 << 20)} MiB`;
+  if (n >= 1 << 10 && n % (1 << 10) === 0) return `${n / (1 << 10)} KiB`;
+  return `${n} bytes`;
+}
+
+/** One line from the worker: the message, or a string that says what is wrong with it. */
+export function parseWorkerLine(line: string): WorkerMessage | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return `not JSON: ${JSON.stringify(line.length > 80 ? line.slice(0, 80) + "..." : line)}`;
+  }
+  return parseWorkerMessage(raw);
+}
 
 export type HostRequest =
   | { type: "probe"; id: number }

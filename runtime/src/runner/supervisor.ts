@@ -2,10 +2,17 @@
 // or a crash can never take down the host (extension host, language server or CLI). One request
 // at a time; after any fault, hang, crash or malformed message the worker is killed and the next
 // request starts a fresh process (a CUDA context that faulted is unusable anyway).
-import { fork, type ChildProcess } from "node:child_process";
+// The worker is trusted with nothing: its replies arrive on a pipe the supervisor frames itself
+// (protocol.ts), so a line that is not JSON, a message over the size cap or a stream without a
+// newline is a protocol error naming the mod, never an exception in this process.
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseWorkerMessage, type HostRequest, type ResultOf, type WorkerMessage } from "./protocol";
+import type { Readable, Writable } from "node:stream";
+import {
+  LineFramer, MAX_MESSAGE_BYTES, MessageTooLarge, WORKER_CHANNEL_ENV, WORKER_CHANNEL_FD, formatBytes, parseWorkerLine,
+  type HostRequest, type ResultOf, type WorkerMessage,
+} from "./protocol";
 import { RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult } from "./types";
 
 export interface SupervisorOptions {
@@ -18,6 +25,8 @@ export interface SupervisorOptions {
   execArgv?: string[];
   /** Called for every progress message. */
   onProgress?: (stage: string, detail?: string) => void;
+  /** Cap on one message from the worker, in bytes (default 16 MiB): past it the worker is stopped. */
+  maxMessageBytes?: number;
 }
 
 /** Kinds after which the worker process is not reused. */
@@ -44,12 +53,12 @@ export class RunnerSupervisor {
   private pending: Pending | null = null;
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly opts: Required<Pick<SupervisorOptions, "idleLimitMs">> & SupervisorOptions;
+  private readonly opts: Required<Pick<SupervisorOptions, "idleLimitMs" | "maxMessageBytes">> & SupervisorOptions;
   /** Processes started so far (tests check that a fault leads to a fresh one). */
   started = 0;
 
   constructor(opts: SupervisorOptions = {}) {
-    this.opts = { idleLimitMs: 120_000, ...opts };
+    this.opts = { idleLimitMs: 120_000, maxMessageBytes: MAX_MESSAGE_BYTES, ...opts };
   }
 
   probe(): Promise<ProbeResult> { return this.request({ type: "probe", id: 0 }); }
@@ -74,33 +83,69 @@ export class RunnerSupervisor {
     if (!existsSync(path)) {
       throw new RunnerError({ kind: "internal", message: `runner worker not found at ${path} (run \`npm run build\`)` });
     }
-    const child = fork(path, [], {
+    // Not fork: Node's IPC channel parses the child's bytes itself and throws uncaught in this
+    // process on garbage. The worker runs as plain Node (also under Electron, the extension host).
+    const child = spawn(process.execPath, [...(this.opts.execArgv ?? []), path], {
       // Compiles run on libuv's pool; a sweep compiles many programs at once.
-      env: { UV_THREADPOOL_SIZE: "8", ...process.env, ...this.opts.env },
-      execArgv: this.opts.execArgv ?? [],
-      // The worker's stdout is piped too, never inherited: whatever it prints (a driver or
-      // compiler message) must not reach the parent's stdout, where it would corrupt
-      // `scoremod bench --json`. Both streams feed the crash report.
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-      serialization: "json",
+      env: { UV_THREADPOOL_SIZE: "8", ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: "1", [WORKER_CHANNEL_ENV]: String(WORKER_CHANNEL_FD) },
+      // stdin: requests. fd 3: replies. The worker's stdout is piped too, never inherited:
+      // whatever it prints (a driver or compiler message) must not reach the parent's stdout,
+      // where it would corrupt `scoremod bench --json`. Both streams feed the crash report.
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
+      windowsHide: true,
     });
     this.started++;
     let stderr = "";
     const keep = (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    child.on("message", (raw) => this.onMessage(child, raw));
-    child.on("exit", (code, signal) => {
+    // A write to a worker that died fails with EPIPE: the exit handler reports it.
+    child.stdin?.on("error", () => undefined);
+    const channel = child.stdio[WORKER_CHANNEL_FD] as Readable;
+    const framer = new LineFramer(this.opts.maxMessageBytes);
+    channel.on("data", (chunk: Buffer) => {
+      if (this.child !== child) return;
+      let lines: string[];
+      try {
+        lines = framer.push(chunk);
+      } catch (e) {
+        if (!(e instanceof MessageTooLarge)) throw e;
+        const p = this.pending;
+        if (p) this.fail(p, { kind: "protocol", message: `${this.who(p)}: the runner process sent a message over ${formatBytes(e.maxBytes)} (the cap); it was stopped` });
+        this.kill();
+        return;
+      }
+      for (const line of lines) {
+        if (this.child !== child) return;
+        this.onMessage(child, line);
+      }
+    });
+    channel.on("error", () => undefined);
+    // The exit is reported once the reply channel is drained (a reply sent just before exiting
+    // still counts), or shortly after the exit if something else holds the pipe open.
+    let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    let reported = false;
+    const report = () => {
+      if (reported || !exited) return;
+      reported = true;
       if (this.child !== child) return;
       this.child = null;
       const p = this.pending;
       if (!p) return;
+      const { code, signal } = exited;
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      const cut = framer.pending ? ` in the middle of a message (${framer.pending} bytes)` : "";
       this.fail(p, {
         kind: "crash",
-        message: `${this.who(p)}: the runner process ${how}${stderr.trim() ? `: ${lastLines(stderr)}` : ""}`,
+        message: `${this.who(p)}: the runner process ${how}${cut}${stderr.trim() ? `: ${lastLines(stderr)}` : ""}`,
       });
+    };
+    child.on("exit", (code, signal) => {
+      exited = { code, signal };
+      if (channel.readableEnded || channel.destroyed) report();
+      else setTimeout(report, 500).unref();
     });
+    channel.on("close", report);
     child.on("error", (err) => {
       if (this.child !== child || !this.pending) return;
       this.fail(this.pending, { kind: "crash", message: `${this.who(this.pending)}: runner process error: ${err.message}` });
@@ -122,7 +167,7 @@ export class RunnerSupervisor {
       const p: Pending = { id, mod, resolve, reject };
       this.pending = p;
       this.arm(p);
-      child.send({ ...req, id }, (err) => {
+      (child.stdin as Writable).write(JSON.stringify({ ...req, id }) + "\n", (err) => {
         if (err && this.pending === p) {
           this.fail(p, { kind: "crash", message: `${this.who(p)}: could not reach the runner process: ${err.message}` });
           this.kill();
@@ -143,9 +188,9 @@ export class RunnerSupervisor {
     }, this.opts.idleLimitMs);
   }
 
-  private onMessage(child: ChildProcess, raw: unknown): void {
+  private onMessage(child: ChildProcess, line: string): void {
     if (child !== this.child) return;
-    const msg = parseWorkerMessage(raw);
+    const msg = parseWorkerLine(line);
     const p = this.pending;
     if (typeof msg === "string") {
       if (p) this.fail(p, { kind: "protocol", message: `${this.who(p)}: malformed message from the runner process (${msg}); it was restarted` });

@@ -1,14 +1,27 @@
-// The runner process (bundled to dist/runner-worker.js, started by the supervisor with fork).
-// It owns the CUDA context. After a kernel fault it reports and exits: a faulted context is
-// unusable, and the supervisor starts a fresh process for the next request.
+// The runner process (bundled to dist/runner-worker.js, started by the supervisor). It owns the
+// CUDA context. After a kernel fault it reports and exits: a faulted context is unusable, and
+// the supervisor starts a fresh process for the next request. Requests arrive as JSON lines on
+// stdin, replies leave as JSON lines on the channel fd (protocol.ts); stdout is not the channel,
+// so whatever a driver or compiler prints there cannot corrupt a message.
+import { writeSync } from "node:fs";
 import * as native from "../../../csrc/index";
-import { PROTOCOL_VERSION, type HostRequest, type WorkerMessage } from "./protocol";
+import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, type WorkerMessage } from "./protocol";
 import { runBench, type RunHooks } from "./run";
 import { runSweep } from "./sweep";
 import { RunnerError, type RunnerErrorInfo } from "./types";
 
+const channelFd = Number(process.env[WORKER_CHANNEL_ENV]);
+
 function send(msg: WorkerMessage): void {
-  process.send?.(msg);
+  // Synchronous and whole: a reply is never interleaved with another or lost to process.exit.
+  const bytes = Buffer.from(JSON.stringify(msg) + "\n", "utf8");
+  for (let off = 0; off < bytes.length; ) {
+    try {
+      off += writeSync(channelFd, bytes, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+    }
+  }
 }
 
 function errorInfo(e: unknown): RunnerErrorInfo {
@@ -46,16 +59,23 @@ async function handle(req: HostRequest): Promise<void> {
   }
 }
 
-let queue = Promise.resolve();
-process.on("message", (raw: unknown) => {
-  queue = queue.then(() => handle(raw as HostRequest));
-});
 process.on("uncaughtException", (e) => {
   process.stderr.write(`runner worker: uncaught ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
   process.exit(70);
 });
-if (!process.send) {
-  process.stderr.write("runner-worker.js is started by the scoremod runner supervisor (child_process.fork), not directly\n");
+if (!Number.isInteger(channelFd) || channelFd < 3) {
+  process.stderr.write("runner-worker.js is started by the scoremod runner supervisor, not directly\n");
   process.exit(2);
 }
+let queue = Promise.resolve();
+// The host is trusted; its requests are bounded only by the job's source text.
+const framer = new LineFramer(256 * 1024 * 1024);
+process.stdin.on("data", (chunk: Buffer) => {
+  for (const line of framer.push(chunk)) {
+    const req = JSON.parse(line) as HostRequest;
+    queue = queue.then(() => handle(req));
+  }
+});
+// The supervisor closed our stdin (it was disposed or died): nothing more will come.
+process.stdin.on("end", () => { void queue.then(() => process.exit(0)); });
 send({ type: "ready", version: PROTOCOL_VERSION, pid: process.pid });

@@ -2,6 +2,11 @@
 // can fail becomes a RunnerError naming the mod, and the next request gets a fresh process.
 import { afterEach, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
 import { benchDiagnosed } from "../../../runtime/src/runner/index";
 import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
 import { RunnerError, type BenchJob } from "../../../runtime/src/runner/types";
@@ -58,6 +63,54 @@ describe("runner supervisor", () => {
     expect(err.info.kind).toBe("crash");
     expect(err.message).toMatch(/exited with code 3: NOISE-ON-STDOUT from the worker/);
   });
+
+  // Hostile workers (issue 14, item 6): whatever arrives on the message channel becomes a
+  // RunnerError naming the mod — never an uncaught exception in the parent, never unbounded memory.
+  it("a line that is not JSON is a protocol error naming the mod, then a fresh process", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
+    const before = (await sup.bench(job("ok"))) as unknown as { pid: number };
+    const err = await failure(sup.bench(job("not-json")));
+    expect(err.info).toMatchObject({ kind: "protocol", mod: "not-json", load: "kvBias.at(b, h, kv)" });
+    expect(err.message).toMatch(/^mod 'not-json' \(load kvBias\.at\(b, h, kv\) at line 7\): malformed message from the runner process \(not JSON: .*this is not JSON/);
+    const after = (await sup.bench(job("ok"))) as unknown as { pid: number };
+    expect(after.pid).not.toBe(before.pid);
+  });
+
+  it("bytes without a newline are cut off at the size cap, well before memory trouble", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 60_000 });
+    const t0 = Date.now();
+    const err = await failure(sup.bench(job("no-newline")));
+    expect(err.info).toMatchObject({ kind: "protocol", mod: "no-newline" });
+    expect(err.message).toMatch(/^mod 'no-newline' .*: the runner process sent a message over 16 MiB .*; it was stopped/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((await sup.bench(job("ok"))) as unknown).toBeTruthy();
+  }, 10_000);
+
+  it("one well-formed message over the cap is refused too (the cap is an option)", async () => {
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000, maxMessageBytes: 1 << 20 });
+    const err = await failure(sup.bench(job("huge")));
+    expect(err.info).toMatchObject({ kind: "protocol", mod: "huge" });
+    expect(err.message).toMatch(/over 1 MiB/);
+  });
+
+  it("output the worker writes to fd 1 never reaches the parent's stdout", async () => {
+    // A parent process of its own (the supervisor bundled with esbuild) whose stdout must be
+    // exactly the one JSON line it prints, as `scoremod bench --json`'s must.
+    const dir = mkdtempSync(join(tmpdir(), "scoremod-sup-"));
+    try {
+      const bundle = join(dir, "sup.cjs");
+      await build({ entryPoints: [fileURLToPath(new URL("../../../runtime/src/runner/supervisor.ts", import.meta.url))], bundle: true, platform: "node", format: "cjs", outfile: bundle, logLevel: "silent" });
+      const script = `const { RunnerSupervisor } = require(${JSON.stringify(bundle)});
+        const sup = new RunnerSupervisor({ workerPath: ${JSON.stringify(workerPath)}, idleLimitMs: 5000 });
+        sup.bench(${JSON.stringify(job("stdout-fd"))}).then((r) => { console.log(JSON.stringify({ ok: true, mod: r.mod })); sup.dispose(); },
+          (e) => { console.log(JSON.stringify({ ok: false, error: String(e) })); sup.dispose(); });`;
+      const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20_000 });
+      expect(r.stdout).toBe(`{"ok":true,"mod":"stdout-fd"}\n`);
+      expect(JSON.parse(r.stdout)).toEqual({ ok: true, mod: "stdout-fd" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it("kills a hung worker after the idle limit and names the mod", async () => {
     sup = new RunnerSupervisor({ workerPath, idleLimitMs: 300 });
