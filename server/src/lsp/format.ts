@@ -2,6 +2,7 @@
 // so the tests can pin them down without a server.
 import type { LoadFact, ModFact } from "../analysis/facts";
 import type { Target } from "../analysis/targets";
+import { codeSpan } from "./markdown";
 
 /** The inlay label after a load: ⟨v8·16B⟩ for a vector load, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩. */
 export function inlayLabel(load: LoadFact): string {
@@ -20,7 +21,7 @@ const CLASS_TEXT: Record<LoadFact["class"], string> = {
 export function loadHover(load: LoadFact, mod: ModFact | undefined): string {
   const v = mod?.vecSize ?? 1;
   const lines: string[] = [];
-  lines.push(`**\`${load.text}\`** · tensor \`${load.tensor}\`${mod ? ` · mod \`${mod.name}\` (V=${v})` : ""}`);
+  lines.push(`**${codeSpan(load.text)}** · tensor ${codeSpan(load.tensor)}${mod ? ` · mod ${codeSpan(mod.name)} (V=${v})` : ""}`);
   lines.push("");
   lines.push(`- **Lane class:** ${CLASS_TEXT[load.class]}`);
   lines.push(`- **Width:** ${load.widthElems} elem${load.widthElems === 1 ? "" : "s"} · ${load.widthBytes} B per load`);
@@ -33,7 +34,7 @@ export function loadHover(load: LoadFact, mod: ModFact | undefined): string {
   }
   if (load.obligations.length) {
     lines.push("", "**Runtime obligations** (checked by the runner before every launch):");
-    for (const o of load.obligations) lines.push(`- \`${o.text}\``);
+    for (const o of load.obligations) lines.push(`- ${codeSpan(o.text)}`);
   }
   if (load.proof.length) {
     lines.push("", "**Proof:**");
@@ -47,13 +48,13 @@ export function modHover(mod: ModFact, target: Target): string {
   const pct = r.budget > 0 ? Math.round((100 * r.estimate) / r.budget) : 0;
   const regNote = r.estimate > r.budget ? " — **over budget: expect spills**" : pct >= 85 ? " — close to the budget" : "";
   const lines = [
-    `**${mod.kind === "score" ? "scoreMod" : "maskMod"} \`${mod.name}\`** on \`${target.id}\``,
+    `**${mod.kind === "score" ? "scoreMod" : "maskMod"} ${codeSpan(mod.name)}** on \`${target.id}\``,
     "",
     `- **V (vecSize):** ${mod.vecSize}${mod.vecSizeExplicit ? "" : " (default)"}`,
     `- **Target cap:** V ≤ ${target.vecCap} (${target.ownership === "row" ? "one thread per S row" : "mma layout: kv pairs"})`,
     `- **tile_n:** ${target.tileN} (V must divide it)`,
     `- **Registers:** ~${r.estimate} of ${r.budget} (${pct}%)${regNote}`,
-    `- **Aux loads:** ${mod.loads.length}${mod.loads.length ? " — " + mod.loads.map((l) => `\`${l.text}\` ${inlayLabel(l)}`).join(", ") : ""}`,
+    `- **Aux loads:** ${mod.loads.length}${mod.loads.length ? " — " + mod.loads.map((l) => `${codeSpan(l.text)} ${inlayLabel(l)}`).join(", ") : ""}`,
   ];
   if (!mod.ok) lines.push("", "_The body has errors: no code can be generated until they are fixed._");
   return lines.join("\n");
