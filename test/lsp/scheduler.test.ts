@@ -13,7 +13,7 @@ function fakeSink(docs: Map<string, TextDocument>, onAnalyse?: () => void) {
     analyse: (doc): Entry => {
       onAnalyse?.();
       const analysis: FileAnalysis = { fileName: "f", target: "fa4-sm100", diagnostics: [], tensors: [], scalars: [], mods: [], divisible: {} };
-      return { uri: doc.uri, fileName: "f", version: doc.version, target: "fa4-sm100", shapeKey: "", analysis, elapsedMs: 1 };
+      return { uri: doc.uri, fileName: "f", version: doc.version, text: doc.getText(), target: "fa4-sm100", shapeKey: "", analysis, elapsedMs: 1 };
     },
     publish: (uri, version) => { published.push({ uri, version }); },
     changed: () => undefined,

@@ -85,7 +85,13 @@ export class AnalysisHost {
   private readonly program = new TsProgram();
 
   setFile(fileName: string, text: string): void { this.program.setFile(fileName, text); }
-  removeFile(fileName: string): void { this.program.removeFile(fileName); }
+  removeFile(fileName: string): void {
+    this.program.removeFile(fileName);
+    // The language service keeps its last program, and with it the removed file's AST and text,
+    // until its next request: rebuild it now (the other files' ASTs are reused) so a closed
+    // document holds no memory.
+    this.program.languageService.getProgram();
+  }
   hasFile(fileName: string): boolean { return this.program.hasFile(fileName); }
   /** The underlying ts-morph project (in-memory file system). */
   get project() { return this.program.project; }

@@ -25,7 +25,6 @@ import { safely, safelyAsync } from "./safe";
 import { DEFAULT_SETTINGS, readSettings } from "./settings";
 import { DocState } from "./state";
 import * as tsf from "./tsFeatures";
-import { uriToFileName } from "./uri";
 
 export interface ServerOptions {
   backend: Backend;
@@ -130,7 +129,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     const doc = documents.get(uri);
     if (!doc) return null;
     state.get(doc); // keeps the language service's copy of the file current
-    const svc = opts.backend.languageService(uriToFileName(uri));
+    const svc = opts.backend.languageService(state.fileName(uri));
     return svc ? { ...svc, doc } : null;
   };
 
@@ -188,7 +187,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     const doc = documents.get(uri);
     if (!doc) return null;
     if (target === settings.target && vecSize === undefined) return state.get(doc).analysis;
-    return opts.backend.analyze(uriToFileName(uri), doc.getText(), target, vecSize);
+    return opts.backend.analyze(state.fileName(uri), doc.getText(), target, vecSize);
   };
   const badTarget = (t: string) => ({ ok: false as const, error: `Unknown target "${t}"` });
 
@@ -228,7 +227,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     const { uri: _uri, ...params } = p;
     if (!doc) return notOpen(p.uri);
     // The view's analysis on this warm host (V = 1, any target): the worker then only runs the mod.
-    const fileName = uriToFileName(p.uri);
+    const fileName = state.fileName(p.uri);
     const fa = opts.backend.analyze(fileName, doc.getText(), "runner-hopper", 1);
     return runHeatMap(fileName, doc.getText(), params, fa);
   }));
