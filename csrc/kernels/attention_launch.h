@@ -34,13 +34,18 @@
 #define SM_ATTN_WG_THREADS 384
 #define SM_ATTN_WG_BLOCK_M 128
 #define SM_ATTN_WG_BLOCK_N 128
-/* Q tile + SM_WG_STAGES-deep K and V rings (16-bit elements), the mbarriers, and 1024 bytes of slack: the
- * kernel rounds the dynamic shared memory base up to the 1024-byte swizzle atom. */
+/* Q tile + SM_WG_STAGES-deep K and V rings (16-bit elements), the mbarriers (rounded up to 128
+ * bytes), the staged aux tiles (aux bytes per stage, a multiple of 128; 0 without staging), and
+ * 1024 bytes of slack: the kernel rounds the dynamic shared memory base up to the 1024-byte
+ * swizzle atom. The runner mirrors it (runtime/src/runner/source.ts wgSmemBytes). */
 #ifndef SM_WG_STAGES
 #define SM_WG_STAGES 2
 #endif
-#define SM_ATTN_WG_SMEM_BYTES(D) \
-  ((SM_ATTN_WG_BLOCK_M * (D) + 2 * SM_WG_STAGES * SM_ATTN_WG_BLOCK_N * (D)) * 2 + 8 * (1 + 4 * SM_WG_STAGES) + 1024)
+#define SM_ATTN_WG_SMEM_BYTES(D, aux) \
+  ((((SM_ATTN_WG_BLOCK_M * (D) + 2 * SM_WG_STAGES * SM_ATTN_WG_BLOCK_N * (D)) * 2 + 8 * (1 + 5 * SM_WG_STAGES) + 127) / 128) * 128 + \
+   SM_WG_STAGES * (aux) + 1024)
+/* The most dynamic shared memory an sm_90 block may opt into (227 KB). */
+#define SM_ATTN_WG_SMEM_MAX 232448
 /* Its one parameter, SmWgParams: three 128-byte tensor maps (Q, K, V), then SmAttnParams at
  * byte SM_ATTN_WG_PARAMS_OFFSET; the struct is padded to a multiple of 64 bytes. */
 #define SM_ATTN_WG_PARAMS_OFFSET 384

@@ -10,6 +10,12 @@
 // pairs (SM_VEC and SM_MASK_VEC <= 2), through the same sm_mods::score_pair / mask_pair as the
 // portable kernel. Wider mods run on the portable kernel (attention_mma.cuh).
 //
+// Aux staging: when the runner plugs in staged mods (SM_SCORE_AUX_BYTES / SM_MASK_AUX_BYTES > 0,
+// with SM_*_MOD_ST and SM_*_STAGE; server/src/analysis/staging.ts decides which loads), warps
+// 1-3 of the producer warpgroup copy each kv tile's staged aux values into an aux region of the
+// tile's K/V stage with cp.async, completing an aux_full mbarrier per stage; the stage is
+// reused after the consumers release V of that tile (v_empty), which follows its softmax.
+//
 // The hardware facts relied on (wgmma fragment layouts, shared-memory descriptors, TMA and
 // mbarrier rules), with their public sources, are in README.md ("The Hopper kernel"). Device
 // code only; the entry points and the launch contract are in attention_entries.cuh and README.md.
@@ -50,8 +56,8 @@ static_assert(3 * sizeof(SmTmaDesc) == SM_ATTN_WG_PARAMS_OFFSET && alignof(SmAtt
 namespace {
 namespace sm_wg {
 
-using sm_mods::mask_pair;
-using sm_mods::score_pair;
+using sm_mods::mask_pair_st;
+using sm_mods::score_pair_st;
 
 static_assert(!SM_HAS_SCORE_MOD || SM_VEC <= 2, "the Hopper kernel runs mods on accumulator pairs: SM_VEC must be 1 or 2");
 static_assert(!SM_HAS_MASK_MOD || SM_MASK_VEC <= 2, "the Hopper kernel runs mods on accumulator pairs: SM_MASK_VEC must be 1 or 2");
@@ -64,6 +70,18 @@ constexpr int BN = SM_ATTN_WG_BLOCK_N;  // 128 kv columns per S tile
 #endif
 constexpr int STAGES = SM_WG_STAGES;  // K/V ring depth
 constexpr int PANEL = 64;               // elements per 128-byte swizzle row (TMA box width)
+#ifndef SM_SCORE_AUX_BYTES
+#define SM_SCORE_AUX_BYTES 0
+#endif
+#ifndef SM_MASK_AUX_BYTES
+#define SM_MASK_AUX_BYTES 0
+#endif
+// Aux region of one stage: the score mod's staged tiles, then the mask mod's (128-byte aligned).
+#define SM_WG_AUX ((SM_SCORE_AUX_BYTES + SM_MASK_AUX_BYTES) > 0)
+constexpr int AUX_MASK_OFF = (SM_SCORE_AUX_BYTES + 127) / 128 * 128;
+constexpr int AUX_BYTES = (AUX_MASK_OFF + SM_MASK_AUX_BYTES + 127) / 128 * 128;
+constexpr bool AUX = AUX_BYTES > 0;
+constexpr int AUX_COPIERS = 96;  // producer warps 1-3
 constexpr float LOG2E = 1.4426950408889634f;
 static_assert(BM == 128 && BN == 128, "tile sizes are wired into the wgmma shapes below");
 
@@ -143,8 +161,9 @@ template <> __device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi
   return *reinterpret_cast<uint32_t*>(&v);
 }
 
-// Shared memory: Q [D/64 panels][BM][64], K and V rings [STAGES][D/64 panels][BN][64], then
-// the barriers. Every tile starts on a 1024-byte boundary (the swizzle atom).
+// Shared memory: Q [D/64 panels][BM][64], K and V rings [STAGES][D/64 panels][BN][64], the
+// barriers, then the aux ring [STAGES][AUX_BYTES]. Every Q/K/V tile starts on a 1024-byte
+// boundary (the swizzle atom).
 template <int D>
 struct Smem {
   static constexpr int Q_BYTES = BM * D * 2;
@@ -152,11 +171,13 @@ struct Smem {
   static constexpr int K_OFF = Q_BYTES;
   static constexpr int V_OFF = K_OFF + STAGES * KV_BYTES;
   static constexpr int BAR_OFF = V_OFF + STAGES * KV_BYTES;
-  // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S]
-  static constexpr int BYTES = BAR_OFF + 8 * (1 + 4 * STAGES);
+  // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S], aux_full[S]
+  static constexpr int AUX_OFF = (BAR_OFF + 8 * (1 + 5 * STAGES) + 127) / 128 * 128;
+  static constexpr int BYTES = AUX_OFF + STAGES * AUX_BYTES;
 };
-static_assert(SM_ATTN_WG_SMEM_BYTES(128) >= Smem<128>::BYTES + 1024, "attention_launch.h's smem formula is too small");
-static_assert(SM_ATTN_WG_SMEM_BYTES(64) >= Smem<64>::BYTES + 1024, "attention_launch.h's smem formula is too small");
+static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) == Smem<128>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
+static_assert(SM_ATTN_WG_SMEM_BYTES(64, AUX_BYTES) == Smem<64>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
+static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) <= SM_ATTN_WG_SMEM_MAX, "the staged aux tiles do not fit in shared memory (targets.ts auxStaging)");
 
 template <typename T, int D>
 __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* smem_raw) {
@@ -170,11 +191,13 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   const uint32_t raw = smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
   const uint32_t sQ = base, sK = base + S::K_OFF, sV = base + S::V_OFF, bars = base + S::BAR_OFF;
+  const uint32_t sAux = base + S::AUX_OFF;
   const uint32_t q_full = bars;
   auto k_full = [&](int s) { return bars + 8 * (1 + s); };
   auto k_empty = [&](int s) { return bars + 8 * (1 + STAGES + s); };
   auto v_full = [&](int s) { return bars + 8 * (1 + 2 * STAGES + s); };
   auto v_empty = [&](int s) { return bars + 8 * (1 + 3 * STAGES + s); };
+  auto aux_full = [&](int s) { return bars + 8 * (1 + 4 * STAGES + s); };
 
   const int tid = threadIdx.x;
   // Warpgroup index, made provably uniform so wgmma and setmaxnreg stay in converged code.
@@ -194,6 +217,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       mbar_init(v_full(s), 1);
       mbar_init(k_empty(s), 2);  // one arrival per consumer warpgroup
       mbar_init(v_empty(s), 2);
+      if constexpr (AUX) mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier
     }
     asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
   }
@@ -221,6 +245,28 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
         for (int pn = 0; pn < NP; ++pn) tma_load_4d(sV + s * S::KV_BYTES + pn * BN * 128, &P.tv, v_full(s), pn * PANEL, kv0, hk, b);
       }
     }
+#if SM_WG_AUX
+    {
+      // Warps 1-3 copy the staged aux values of each tile into its stage, once V of the tile
+      // that used the stage before has been released (its softmax is done by then).
+      if (tid >= 32 && tid < 32 + AUX_COPIERS) {
+        const int ct = tid - 32;
+        for (int j = 0; j < ntiles; ++j) {
+          const int s = j % STAGES;
+          mbar_wait(v_empty(s), ((j / STAGES) & 1) ^ 1);
+          const int kvt = (tiles.entry(j) >> 1) * BN;
+          const uint32_t dst = sAux + s * AUX_BYTES;
+#if defined(SM_SCORE_STAGE)
+          SM_SCORE_STAGE(dst, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+#endif
+#if defined(SM_MASK_STAGE)
+          SM_MASK_STAGE(dst + AUX_MASK_OFF, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+#endif
+          asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(aux_full(s)) : "memory");
+        }
+      }
+    }
+#endif
     return;
   }
 
@@ -238,6 +284,11 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   for (int i = 0; i < D / 2; ++i) oacc[i] = 0.f;
   float m[2] = {SM_NEG_INF, SM_NEG_INF}, l[2] = {0.f, 0.f};  // m: running row max, log2 units
   const float scale = p.softmax_scale;
+  // The aux ring as a generic pointer into shared memory (the compiler keeps it in the shared window).
+  const unsigned char* aux_ring = smem_raw + (sAux - raw);
+  auto aux_wait = [&](int j) {
+    if constexpr (AUX) mbar_wait(aux_full(j % STAGES), (j / STAGES) & 1);
+  };
 
   // S = Q K^T from stage s (not waited for).
   auto issue_qk = [&](int s) {
@@ -269,6 +320,8 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {
     const int ent = tiles.entry(j);
     const int kvt = (ent >> 1) * BN;
+    const unsigned char* st = aux_ring + (j % STAGES) * AUX_BYTES;
+    (void)st;
 #if SM_HAS_SCORE_MOD
     // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
     // FMA, as in the portable kernel.
@@ -277,7 +330,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     constexpr float kLog = LOG2E;
 #pragma unroll
     for (int i = 0; i < BN / 2; i += 2)
-      score_pair(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p);
+      score_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st);
 #else
     const float kLog = scale * LOG2E;  // no score mod: fold the scale into the exponent's FMA
 #endif
@@ -285,7 +338,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     if (ent & 1) {  // partial tile (block-uniform): a full one keeps every score
 #pragma unroll
       for (int i = 0; i < BN / 2; i += 2)
-        mask_pair(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p);
+        mask_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st);
     }
 #endif
     if (TAIL && kvt + BN > p.KV) {  // columns past KV take no part
@@ -347,6 +400,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     float alpha[2];
     // Tile 0: S only.
     mbar_wait(k_full(0), 0);
+    aux_wait(0);
     turn_begin();
     reg_fence(sacc);
     wg_fence();
@@ -365,6 +419,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       // ptxas inject its own warpgroup.arrive (C7519). V_{j-1} has long been loaded by now.
       mbar_wait(k_full(s), (j / STAGES) & 1);
       mbar_wait(v_full(sp), ((j - 1) / STAGES) & 1);
+      aux_wait(j);
       turn_begin();
       reg_fence(sacc);
       reg_fence(oacc);
@@ -412,6 +467,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       const uint32_t ph = (j / STAGES) & 1;
       float alpha[2];
       mbar_wait(k_full(s), ph);
+      aux_wait(j);
       reg_fence(sacc);
       wg_fence();
       issue_qk(s);

@@ -45,3 +45,17 @@ __device__ __forceinline__ bool sm_check_index(int load_id, int dim, long long i
 #else
 #define SM_CHECK_INDEX(load_id, dim, idx, extent, b, h, q, kv) true
 #endif
+
+// Aux staging (attention_wgmma.cuh): generated producer code copies N bytes (4, 8 or 16) from
+// global to shared memory with cp.async; when !full it writes N zero bytes and reads nothing.
+// Completion is tracked per thread by cp.async.mbarrier.arrive in the kernel.
+template <int N>
+__device__ __forceinline__ void sm_cp_async(unsigned dst, const void* src, bool full) {
+  static_assert(N == 4 || N == 8 || N == 16, "cp.async copies 4, 8 or 16 bytes");
+  const unsigned n = full ? N : 0;
+  if constexpr (N == 16) {
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(n) : "memory");
+  } else {
+    asm volatile("cp.async.ca.shared.global [%0], [%1], %2, %3;\n" ::"r"(dst), "l"(src), "n"(N), "r"(n) : "memory");
+  }
+}

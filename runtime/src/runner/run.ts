@@ -182,7 +182,8 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
   const geometry = readGeometry(dir);
   const base = { score, mask, dtype, D: shape.D, geometry, kernel: plan.kernel } as const;
   const vecProgram = buildProgram({ ...base, build: "vec", bounds: false });
-  const needScalar = checks.vecVsScalar && mods.some((m) => m.vec.vecSize > 1);
+  // Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too.
+  const needScalar = checks.vecVsScalar && (mods.some((m) => m.vec.vecSize > 1) || vecProgram.auxStageBytes > 0);
   const boundsBuild = () => compileProgram(buildProgram({ ...base, build: "vec", bounds: true }), dev.arch, dir, name);
   const [vecC, scalarC, boundsForced] = await Promise.all([
     compileProgram(vecProgram, dev.arch, dir, name),
@@ -366,7 +367,8 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
     if (scalarC) {
       native.memset(o2, 0xff, oBytes);
       await guarded("the V = 1 run", primary, () => native.launch(launch(scalarC, "main", o2)));
-      results.push(bitwiseCheck(outBytes, native.download(o2, oBytes), `V=${mods.map((m) => m.vec.vecSize).join("/")} vs V=1`));
+      const what = `V=${mods.map((m) => m.vec.vecSize).join("/")}${vecC.program.auxStageBytes ? " (aux staged in shared memory)" : ""} vs V=1 (direct loads)`;
+      results.push(bitwiseCheck(outBytes, native.download(o2, oBytes), what));
     } else if (checks.vecVsScalar) {
       results.push({ name: "vec-vs-scalar", ok: true, skipped: "V = 1 already", detail: "the build is scalar" });
     }

@@ -118,6 +118,8 @@ export interface Program {
   classifyKernel: string | null;
   /** The S tile goes through shared memory (a mod with V > 2; portable kernel only). */
   staged: boolean;
+  /** Aux bytes per stage the Hopper kernel's producer copies into shared memory (0: no staging). */
+  auxStageBytes: number;
   geometry: MmaGeometry;
   /** Launch shape of the tensor-core kernel: threads per block, query rows per block. */
   threads: number;
@@ -142,6 +144,10 @@ export function buildProgram(spec: ProgramSpec): Program {
     defines.push(`SM_WG_PEEL_TAIL=${env === "0" || env === "1" ? env : light ? 1 : 0}`);
   }
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
+  // Aux staging (Hopper kernel, vec build, no bounds checks): the scalar build stays direct, so
+  // the bitwise vec-vs-scalar check compares staged reads with global ones.
+  const stageAux = kernel === "wgmma" && spec.build === "vec" && !spec.bounds;
+  const auxBytes = { SCORE: 0, MASK: 0 };
   const plug = (p: PreparedMod | undefined, kind: "SCORE" | "MASK"): number => {
     if (!p) return 1;
     const g = spec.build === "vec" ? p.vec : p.scalar;
@@ -152,6 +158,12 @@ export function buildProgram(spec: ProgramSpec): Program {
     parts.push(`#define ${vecMacro} ${g.vecSize}`);
     parts.push(`#define SM_${kind}_MOD(${arg}, b, h, q, kv0, p) ${g.functionName}(${arg}, b, h, q, kv0, p)`);
     parts.push(`#define SM_REF_${kind}_MOD(${arg}, b, h, q, kv, p) ${p.scalar.functionName}(${arg}, b, h, q, kv, p)`);
+    if (stageAux && g.staging) {
+      auxBytes[kind] = g.staging.bytes;
+      parts.push(`#define SM_${kind}_AUX_BYTES ${g.staging.bytes}`);
+      parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st)`);
+      parts.push(`#define SM_${kind}_STAGE(dst, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, b, h, q0, kvt, Q, KV, p, t, nt)`);
+    }
     return g.vecSize;
   };
   // The bounds report global must exist before generated code references it.
@@ -163,7 +175,7 @@ export function buildProgram(spec: ProgramSpec): Program {
   const staged = (spec.score !== undefined && v > 2) || (spec.mask !== undefined && mv > 2);
   if (kernel === "wgmma" && staged) throw new Error(`the Hopper kernel runs mods of V <= 2 only (got V = ${Math.max(v, mv)})`);
   const launch = kernel === "wgmma"
-    ? { threads: WG.threads, blockM: WG.blockM, smemBytes: wgSmemBytes(spec.D) }
+    ? { threads: WG.threads, blockM: WG.blockM, smemBytes: wgSmemBytes(spec.D, wgAuxBytes(auxBytes.SCORE, auxBytes.MASK)) }
     : { ...mmaBlock(spec.geometry), smemBytes: mmaSmemBytes(spec.D, staged, spec.geometry) };
   return {
     source: parts.join("\n") + "\n",
@@ -173,6 +185,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     refKernel: `sm_attn_fwd_ref_${suffix}`,
     classifyKernel: spec.mask ? "sm_block_classify" : null,
     staged,
+    auxStageBytes: wgAuxBytes(auxBytes.SCORE, auxBytes.MASK),
     geometry: spec.geometry,
     ...launch,
   };
@@ -191,7 +204,12 @@ export function mmaSmemBytes(D: number, staged: boolean, g: MmaGeometry): number
 export const REF = { threads: 128, blockM: 16 } as const;
 /** The Hopper kernel's launch (attention_launch.h: SM_ATTN_WG_*). */
 export const WG = { threads: 384, blockM: 128, blockN: 128, stages: 2 } as const;
-/** SM_ATTN_WG_SMEM_BYTES: Q tile + K/V rings + mbarriers + 1024 bytes to round up to the swizzle atom. */
-export function wgSmemBytes(D: number): number {
-  return (WG.blockM * D + 2 * WG.stages * WG.blockN * D) * 2 + 8 * (1 + 4 * WG.stages) + 1024;
+const up128 = (n: number) => Math.ceil(n / 128) * 128;
+/** attention_wgmma.cuh's AUX_BYTES: the score mod's staged bytes, then the mask mod's, 128-byte aligned. */
+export function wgAuxBytes(score: number, mask: number): number {
+  return up128(up128(score) + mask);
+}
+/** SM_ATTN_WG_SMEM_BYTES: Q tile + K/V rings + mbarriers (to 128 B) + aux ring + 1024 bytes to round up to the swizzle atom. */
+export function wgSmemBytes(D: number, auxBytes = 0): number {
+  return up128((WG.blockM * D + 2 * WG.stages * WG.blockN * D) * 2 + 8 * (1 + 5 * WG.stages)) + WG.stages * auxBytes + 1024;
 }

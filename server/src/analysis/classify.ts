@@ -12,6 +12,7 @@ import type { Expr, Range, Stmt } from "./ir";
 import { loadDiagnostics, modDiagnostics } from "./modChecks";
 import { V2_ZERO, factsToMakeMultiple, factValue, formatPoly, isUnitPoly, polyV2, pow2Dividing, pow2Floor } from "./poly";
 import { estimateRegisters } from "./registers";
+import { decideStaging, placeStaged } from "./staging";
 import type { Target } from "./targets";
 
 /** One `.at()` load as the frontend extracted it; `id` equals the body's load node `loadId`. */
@@ -19,6 +20,8 @@ export interface RawLoad { id: number; range: Range; tensorVar: string; text: st
 
 export interface ClassifyInput {
   mod: string;
+  /** Score or mask mod (default score): a staging kernel gives each its own shared-memory budget. */
+  kind?: "score" | "mask";
   body: Stmt[];
   loads: RawLoad[];
   tensors: TensorFact[];
@@ -53,6 +56,7 @@ export function classifyMod(input: ClassifyInput): ClassifyResult {
     const env = scopes.has(raw.id) ? (scopes.get(raw.id) as Env) : fallback;
     return classifyLoad(raw, tensors.get(raw.tensorVar) ?? null, env, ctx, input, guarded.has(raw.id));
   });
+  placeStagedLoads(loads, input.target, input.kind ?? "score");
   const regs = estimateRegisters(input.body, loads, effectiveV(input.vecSize), input.target);
   const registers = { estimate: regs.estimate, budget: regs.budget };
   const diagnostics = [...modDiagnostics(input, loads, regs), ...loadDiagnostics(loads, effectiveV(input.vecSize))];
@@ -149,12 +153,62 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
     return scalarFact(head, "gather", e, V, shape.why, proof);
   }
   proof.push(`kv enters only dim ${shape.dim} (stride 1) with coefficient +1: contiguous`);
-  const res = contiguousWidth({ tensor, shape, V, ctx, input });
+  const args: WidthArgs = { tensor, shape, V, ctx, input };
+  const res = contiguousWidth(args);
   proof.push(...res.proof);
-  return {
+  const fact: LoadFact = {
     ...head, class: "contiguous", widthElems: res.w, widthBytes: res.w * e, loadsPerVec: V / res.w,
     why: res.why, fix: res.fix, obligations: res.obligations, proof,
   };
+  if (input.target.auxStaging) {
+    const d = decideStaging({
+      target: input.target, elemBytes: e, idx: raw.idx, env, forms,
+      largestLegal: (cap) => largestLegal(cap, args),
+      obligationsAt: (w) => obligationsFor(w, { ...args, V: w }),
+    });
+    if (d.staged) {
+      fact.staging = { ...d.fact, offset: -1 };
+      pendingObligations.set(fact, d.obligations);
+    } else {
+      fact.staging = null;
+      fact.stagingWhy = d.why;
+    }
+  }
+  return fact;
+}
+
+/** Staging obligations of loads not yet placed in the stage's budget (placeStagedLoads). */
+const pendingObligations = new WeakMap<LoadFact, Obligation[]>();
+
+/**
+ * Give each stageable load its region of the stage, in body order, while the budget lasts; a
+ * staged load also carries the obligations of its chunk width (merged: the stronger of each).
+ */
+function placeStagedLoads(loads: LoadFact[], target: Target, kind: "score" | "mask"): void {
+  const cands = loads.filter((l) => l.staging).map((l) => ({ id: l.id, bytes: l.staging!.bytes }));
+  const { placed, over } = placeStaged(cands, target, kind);
+  for (const l of loads) {
+    if (!l.staging) continue;
+    const off = placed.get(l.id);
+    if (off === undefined) {
+      l.staging = null;
+      l.stagingWhy = over.get(l.id);
+      continue;
+    }
+    l.staging.offset = off;
+    l.obligations = mergeObligations(l.obligations, pendingObligations.get(l) ?? []);
+  }
+}
+
+/** Union of two obligation lists; for the same check on the same tensor/dim, the larger multiple. */
+function mergeObligations(a: Obligation[], b: Obligation[]): Obligation[] {
+  const key = (o: Obligation) => `${o.kind}|${o.tensor ?? ""}|${String(o.dim ?? "")}`;
+  const out = new Map<string, Obligation>();
+  for (const o of [...a, ...b]) {
+    const prev = out.get(key(o));
+    if (!prev || o.value > prev.value) out.set(key(o), o);
+  }
+  return [...out.values()];
 }
 
 /** Dim names whose extent the matching mod argument always stays below. */

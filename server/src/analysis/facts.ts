@@ -74,6 +74,17 @@ export interface Obligation {
   value: number;
 }
 
+/** How a kernel with aux staging (Target.auxStaging) copies a load's values into shared memory (staging.ts). */
+export interface StagingFact {
+  /** "one": one row per kv tile (the index does not depend on q); "tile": one row per query row. */
+  rows: "one" | "tile";
+  /** Bytes per cp.async: the widest chunk along kv the width facts prove (4, 8 or 16). */
+  chunkBytes: number;
+  /** Shared memory per stage, and where this load's region starts in it. */
+  bytes: number;
+  offset: number;
+}
+
 export interface LoadFact {
   id: number;
   mod: string;
@@ -96,6 +107,12 @@ export interface LoadFact {
   obligations: Obligation[];
   /** The derivation, step by step, for hovers ("kv enters dim 2 (stride 1) as kv + 0", ...). */
   proof: string[];
+  /**
+   * On targets that stage aux tiles (runner-hopper): how this load is staged, or null with
+   * `stagingWhy` saying why it is read from global memory. Absent on other targets.
+   */
+  staging?: StagingFact | null;
+  stagingWhy?: string;
   /** Index safety at the problem shape (AnalyzeOptions.shape), when one was given (bounds.ts). */
   bounds?: {
     verdict: "proven" | "obligation" | "violated";

@@ -170,7 +170,7 @@ export class AnalysisHost {
       registers: { estimate: 0, budget: target.regBudget }, ok: m.ok,
     };
     const input: ClassifyInput = {
-      mod: m.name, body: m.body, loads: m.loads, tensors: ex.tensors, divisible: ex.divisible,
+      mod: m.name, kind: m.kind, body: m.body, loads: m.loads, tensors: ex.tensors, divisible: ex.divisible,
       target, vecSize, vecSizeExplicit, options: m.options, modRange: m.range,
     };
     try {

@@ -21,6 +21,11 @@ export interface Target {
   regBudget: number;
   /** Registers the kernel itself keeps live around the mod call (accumulators, row state). */
   kernelRegs: number;
+  /**
+   * The kernel copies contiguous aux loads into shared memory once per kv tile (staging.ts):
+   * the tile it copies, and the shared memory it has for them per pipeline stage.
+   */
+  auxStaging?: { tileRows: number; tileCols: number; scoreBytes: number; maskBytes: number };
 }
 
 export const TARGETS: Record<TargetId, Target> = {
@@ -46,6 +51,10 @@ export const TARGETS: Record<TargetId, Target> = {
     id: "runner-hopper", description: "Score Mod Studio runner's Hopper kernel (wgmma + TMA, sm_90a): wgmma accumulator layout, kv pairs",
     arch: "sm_90a", nvccArch: ["-gencode=arch=compute_90a,code=sm_90a"],
     ownership: "pairs", tileN: 128, vecCap: 2, maxLoadBytes: 16, regBudget: 240, kernelRegs: 176,
+    // 227 KB of dynamic shared memory, less Q (32 KB), the K/V rings (2 stages, 128 KB at D = 128),
+    // barriers and the 1 KB alignment slack, leaves 33,664 B per stage: a score mod's tiles (one
+    // 128 x 128 bf16 tile and a row) and a mask mod's rows (attention_wgmma.cuh static_asserts it).
+    auxStaging: { tileRows: 128, tileCols: 128, scoreBytes: 33024, maskBytes: 640 },
   },
   "runner-sm90": {
     id: "runner-sm90", description: "Score Mod Studio portable runner kernel built for Hopper (mma.sync, sm_90a): S tile staged so a thread owns V consecutive kv of a row",

@@ -6,6 +6,7 @@ import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analys
 import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { writesNegInf } from "../analysis/tiles";
+import { stagingLine } from "../analysis/staging";
 import { formatSparsity, modSparsity, parseAssignments, parseShape4 } from "./sparsity";
 
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
@@ -124,6 +125,8 @@ export function formatHuman(a: FileAnalysis, file: string): string {
       lines.push(`${at(file, l.range)} ${formatLoad(l, m.vecSize)}`);
       if (l.why) lines.push(`    why not wider: ${l.why}`);
       if (l.fix) lines.push(`    fix: ${l.fix.title}`);
+      if (l.staging) lines.push(`    ${stagingLine(l.staging, a.target)}`);
+      else if (l.stagingWhy) lines.push(`    not staged: ${l.stagingWhy}`);
       if (l.obligations.length) lines.push(`    runtime checks: ${l.obligations.map((o) => o.text).join("; ")}`);
     }
   }

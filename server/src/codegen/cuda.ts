@@ -61,6 +61,12 @@ export interface GeneratedCuda {
   loads: EmittedLoad[];
   /** The file name written in `#line` directives. */
   lineFile: string;
+  /**
+   * On a staging target (Target.auxStaging) with staged loads: the entry that reads them from
+   * shared memory (extra last argument: the stage's base), the producer function that fills a
+   * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
+   */
+  staging: { entry: string; stage: string; bytes: number } | null;
 }
 
 export interface CudaOptions {
@@ -304,45 +310,116 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   w.stmt(modLine, 1, mod.kind === "score" ? `return score;` : `return true;`);
   w.stmt(modLine, 0, `}`);
 
-  // ---- the V-lane entry point ----
-  const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
-  w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}(${sig}, int b, int h, int q, int kv0, const SmParams& p) {`);
-  for (const { s, idx } of hoisted) {
-    const { fact: f, tensor: t } = s;
-    const L = f.range.start.line;
-    const lt = laneType(t.dtype);
-    const n = `ld${f.id}`;
-    const xs = idx.map((_, d) => `x${f.id}_${d}`);
-    idx.forEach((code, d) => w.stmt(L, 1, `const long long ${xs[d]} = ${code};`));
-    w.stmt(L, 1, `long long o${f.id} = ${offsetCode(t, xs)};`);
-    const contiguous = f.class === "contiguous";
-    w.raw(`#ifdef SM_BOUNDS_CHECK`);
-    const checks = xs.map((x, d) => `SM_CHECK_INDEX(${f.id}, ${d}, ${x}, ${extentCode(t, d)}, b, h, q, kv0)`);
-    if (contiguous) {
-      // The whole chunk must be inside: check the last lane's index of the stride-1 dim too.
-      const u = t.unitStrideDim!;
-      checks.push(`SM_CHECK_INDEX(${f.id}, ${u}, ${xs[u]} + ${V - 1}, ${extentCode(t, u)}, b, h, q, kv0 + ${V - 1})`);
+  // ---- the V-lane entry point (and, on a staging target, its staged twin) ----
+  const staged = target.auxStaging ? hoisted.filter(({ s }) => s.fact.staging && s.fact.staging.offset >= 0) : [];
+  const st = target.auxStaging;
+  const stagedRead = (f: LoadFact, t: TensorFact, raw: string, byteExpr: string): string => {
+    const sf = f.staging!;
+    if (sf.rows === "one") return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + ${byteExpr})`;
+    // One row per query row; 16-byte chunks XOR-swizzled by (row & 7) so the 8 rows a warp reads
+    // at once fall in distinct banks (the producer writes the same layout).
+    const rowBytes = st!.tileCols * t.elemBytes;
+    return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (q & ${st!.tileRows - 1}) * ${rowBytes} + ((((${byteExpr}) >> 4) ^ (q & 7)) << 4) + ((${byteExpr}) & 15))`;
+  };
+  const emitEntry = (name: string, stagedMode: boolean): void => {
+    const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
+    const extra = stagedMode ? ", const unsigned char* __restrict__ st" : "";
+    w.stmt(modLine, 0, `__device__ __forceinline__ void ${name}(${sig}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
+    for (const { s, idx } of hoisted) {
+      const { fact: f, tensor: t } = s;
+      const L = f.range.start.line;
+      const lt = laneType(t.dtype);
+      const n = `ld${f.id}`;
+      const contiguous = f.class === "contiguous";
+      if (stagedMode && staged.some((x) => x.s === s)) {
+        // Staged by the producer for this kv tile: read from shared memory at (q, kv0) of the tile.
+        const we = f.widthElems;
+        w.stmt(L, 1, `const int cb${f.id} = (kv0 & ${st!.tileCols - 1}) * ${t.elemBytes};`);
+        w.stmt(L, 1, `${lt} ${n}[${V}];`);
+        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, t, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
+        continue;
+      }
+      const xs = idx.map((_, d) => `x${f.id}_${d}`);
+      idx.forEach((code, d) => w.stmt(L, 1, `const long long ${xs[d]} = ${code};`));
+      w.stmt(L, 1, `long long o${f.id} = ${offsetCode(t, xs)};`);
+      w.raw(`#ifdef SM_BOUNDS_CHECK`);
+      const checks = xs.map((x, d) => `SM_CHECK_INDEX(${f.id}, ${d}, ${x}, ${extentCode(t, d)}, b, h, q, kv0)`);
+      if (contiguous) {
+        // The whole chunk must be inside: check the last lane's index of the stride-1 dim too.
+        const u = t.unitStrideDim!;
+        checks.push(`SM_CHECK_INDEX(${f.id}, ${u}, ${xs[u]} + ${V - 1}, ${extentCode(t, u)}, b, h, q, kv0 + ${V - 1})`);
+      }
+      w.stmt(L, 1, `if (!(${checks.join(" && ")})) o${f.id} = 0;`);
+      w.raw(`#endif`);
+      w.stmt(L, 1, `const char* __restrict__ a${f.id} = static_cast<const char*>(p.aux[${s.slot}].data);`);
+      if (!contiguous) {
+        w.stmt(L, 1, `${lt} ${n};`);
+        w.stmt(L, 1, `${unpack(t)}<1>(*reinterpret_cast<const ${RAW_TYPE[t.elemBytes]}*>(a${f.id} + o${f.id} * ${t.elemBytes}), &${n});`);
+        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "uniform", elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
+      } else {
+        const we = f.widthElems;
+        w.stmt(L, 1, `${lt} ${n}[${V}];`);
+        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(*reinterpret_cast<const ${RAW_TYPE[f.widthBytes]}*>(a${f.id} + (o${f.id} + c * ${we}) * ${t.elemBytes}), &${n}[c * ${we}]);`);
+        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "contiguous", elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: V / we, sameAs: null });
+      }
     }
-    w.stmt(L, 1, `if (!(${checks.join(" && ")})) o${f.id} = 0;`);
-    w.raw(`#endif`);
-    w.stmt(L, 1, `const char* __restrict__ a${f.id} = static_cast<const char*>(p.aux[${s.slot}].data);`);
-    if (!contiguous) {
-      w.stmt(L, 1, `${lt} ${n};`);
-      w.stmt(L, 1, `${unpack(t)}<1>(*reinterpret_cast<const ${RAW_TYPE[t.elemBytes]}*>(a${f.id} + o${f.id} * ${t.elemBytes}), &${n});`);
-      emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "uniform", elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
-    } else {
-      const we = f.widthElems;
-      w.stmt(L, 1, `${lt} ${n}[${V}];`);
-      w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(*reinterpret_cast<const ${RAW_TYPE[f.widthBytes]}*>(a${f.id} + (o${f.id} + c * ${we}) * ${t.elemBytes}), &${n}[c * ${we}]);`);
-      emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "contiguous", elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: V / we, sameAs: null });
+    const laneArgs = hoisted.map(({ s }) => (s.fact.class === "uniform" ? `, ld${s.fact.id}` : `, ld${s.fact.id}[i]`)).join("");
+    const call = mod.kind === "score"
+      ? `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`
+      : `keep[i] = ${fn}_lane(b, h, q, kv0 + i, p${laneArgs});`;
+    w.stmt(modLine, 1, `_Pragma("unroll") for (int i = 0; i < ${V}; ++i) ${call}`);
+    w.stmt(modLine, 0, `}`);
+  };
+  emitEntry(fn, false);
+  let staging: GeneratedCuda["staging"] = null;
+  if (staged.length) {
+    emitEntry(`${fn}_st`, true);
+    // The producer side: copy this kv tile's staged values into the stage at dst. Threads t of nt
+    // share the chunks. Chunks past Q or KV are zero-filled (src-size 0: nothing is read); the
+    // consumers discard those positions.
+    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
+    let bytes = 0;
+    for (const { s, idx } of staged) {
+      const { fact: f, tensor: t } = s;
+      const sf = f.staging!;
+      const L = f.range.start.line;
+      const e = t.elemBytes;
+      const rows = sf.rows === "one" ? 1 : st!.tileRows;
+      const perRow = (st!.tileCols * e) / sf.chunkBytes;
+      const ce = sf.chunkBytes / e;
+      bytes = Math.max(bytes, sf.offset + sf.bytes);
+      w.stmt(L, 1, `// #${f.id} ${f.text}: ${rows === 1 ? "one row" : `${rows} rows`} of ${st!.tileCols}, ${sf.chunkBytes} B chunks`);
+      w.stmt(L, 1, `{`);
+      // The index code at (q, kv0) = (q0 + k, kvt) for k = 0, 1: the analysis proved it affine in q
+      // and contiguous in kv, so row r starts at base + r * step and chunk c is c * chunk bytes on.
+      w.stmt(L, 2, `const char* a = static_cast<const char*>(p.aux[${s.slot}].data);`);
+      const at = (k: number): string => {
+        w.stmt(L, 2, `long long o${k};`);
+        w.stmt(L, 2, `{`);
+        w.stmt(L, 3, `const int q = q0 + ${k}, kv0 = kvt;`);
+        w.stmt(L, 3, `(void)q; (void)kv0;`);
+        const xs = idx.map((_, d) => `x${d}`);
+        idx.forEach((code, d) => w.stmt(L, 3, `const long long ${xs[d]} = ${code};`));
+        w.stmt(L, 3, `o${k} = ${offsetCode(t, xs)};`);
+        w.stmt(L, 2, `}`);
+        return `o${k}`;
+      };
+      const o0 = at(0);
+      w.stmt(L, 2, `const char* base = a + ${o0} * ${e};`);
+      if (rows > 1) w.stmt(L, 2, `const long long step = (${at(1)} - ${o0}) * ${e};`);
+      // Not unrolled: the producer warps run on 24 registers (setmaxnreg).
+      w.stmt(L, 2, `_Pragma("unroll 1") for (int i = t; i < ${rows * perRow}; i += nt) {`);
+      w.stmt(L, 3, `const int r = i / ${perRow}, c = i % ${perRow};`);
+      w.stmt(L, 3, `const bool ok = ${rows === 1 ? "" : "q0 + r < Q && "}kvt + c * ${ce} < KV;`);
+      const src = rows === 1 ? `base + c * ${sf.chunkBytes}` : `base + r * step + c * ${sf.chunkBytes}`;
+      const swz = rows === 1 ? `c * ${sf.chunkBytes}` : `r * ${st!.tileCols * e} + ((((c * ${sf.chunkBytes}) >> 4) ^ (r & 7)) << 4) + ((c * ${sf.chunkBytes}) & 15)`;
+      w.stmt(L, 3, `sm_cp_async<${sf.chunkBytes}>(dst + ${sf.offset} + ${swz}, ok ? ${src} : base, ok);`);
+      w.stmt(L, 2, `}`);
+      w.stmt(L, 1, `}`);
     }
+    w.stmt(modLine, 0, `}`);
+    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, bytes: Math.ceil(bytes / 128) * 128 };
   }
-  const laneArgs = hoisted.map(({ s }) => (s.fact.class === "uniform" ? `, ld${s.fact.id}` : `, ld${s.fact.id}[i]`)).join("");
-  const call = mod.kind === "score"
-    ? `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`
-    : `keep[i] = ${fn}_lane(b, h, q, kv0 + i, p${laneArgs});`;
-  w.stmt(modLine, 1, `_Pragma("unroll") for (int i = 0; i < ${V}; ++i) ${call}`);
-  w.stmt(modLine, 0, `}`);
   w.raw(`#endif // ${guard}`);
   const genFile = `${lineFile.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "")}.${id}.${target.id}.v${V}.cu`;
   w.resetTo(genFile);
@@ -353,7 +430,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   return {
     mod: mod.name, kind: mod.kind, target: target.id, vecSize: V, functionName: fn, kernelName,
     code, kernel, text: code + kernel, lineMap: w.map, dims: tables.dims, aux: tables.aux, scalars: tables.scalars,
-    loads: emitted, lineFile,
+    loads: emitted, lineFile, staging,
   };
 }
 

@@ -1,7 +1,8 @@
 // Text the editor shows for facts: hover Markdown and inlay labels. Pure functions of the facts,
 // so the tests can pin them down without a server.
 import type { LoadFact, ModFact } from "../analysis/facts";
-import type { Target } from "../analysis/targets";
+import type { Target, TargetId } from "../analysis/targets";
+import { stagingLine } from "../analysis/staging";
 import { codeSpan } from "./markdown";
 
 /** The inlay label after a load: ⟨v8·16B⟩ for a vector load, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩. */
@@ -18,7 +19,7 @@ const CLASS_TEXT: Record<LoadFact["class"], string> = {
   gather: "gather — lanes read unrelated addresses: one scalar load per lane",
 };
 
-export function loadHover(load: LoadFact, mod: ModFact | undefined): string {
+export function loadHover(load: LoadFact, mod: ModFact | undefined, target?: TargetId): string {
   const v = mod?.vecSize ?? 1;
   const lines: string[] = [];
   lines.push(`**${codeSpan(load.text)}** · tensor ${codeSpan(load.tensor)}${mod ? ` · mod ${codeSpan(mod.name)} (V=${v})` : ""}`);
@@ -28,6 +29,8 @@ export function loadHover(load: LoadFact, mod: ModFact | undefined): string {
   lines.push(`- **Loads per V=${v} scores:** ${load.loadsPerVec}`);
   lines.push(`- **Why not wider:** ${load.why ?? "as wide as V and the target allow"}`);
   if (load.fix) lines.push(`- **Fix:** ${load.fix.title} (quick fix available)`);
+  if (load.staging) lines.push(`- **Shared memory:** ${stagingLine(load.staging, target).replace(/^staged in shared memory: /, "")}`);
+  else if (load.stagingWhy) lines.push(`- **Shared memory:** not staged — ${load.stagingWhy}; read from global memory by each thread`);
   if (load.bounds) {
     const what = { proven: "every index proven in range", obligation: "not provable here: the runner checks it with the bounds-checked build before timing", violated: "**out of range** (see the error)" }[load.bounds.verdict];
     lines.push(`- **Index safety at ${load.bounds.shape}:** ${what}`, `  - ${load.bounds.detail}`);

@@ -15,7 +15,7 @@ export function factHover(analysis: FileAnalysis, pos: Position): Hover | null {
       if (!rangeContains(load.range, pos)) continue;
       const size = (load.range.end.line - load.range.start.line) * 1e6 + (load.range.end.character - load.range.start.character);
       if (!best || size < best.size) {
-        best = { size, hover: { contents: { kind: MarkupKind.Markdown, value: loadHover(load, mod) }, range: toRange(load.range) } };
+        best = { size, hover: { contents: { kind: MarkupKind.Markdown, value: loadHover(load, mod, analysis.target) }, range: toRange(load.range) } };
       }
     }
   }

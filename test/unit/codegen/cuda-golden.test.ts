@@ -1,5 +1,6 @@
 // Golden CUDA for every example: each mod at its own vecSize on fa4-sm100 and runner-sm90
-// (and fa4-sm80 at V=2, the pairs model). Output must be byte-identical run to run.
+// (and fa4-sm80 and runner-hopper at V=2, the pairs model; runner-hopper adds the staged entry and
+// the producer copy function for its staged loads). Output must be byte-identical run to run.
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../server/src/analysis/index";
@@ -9,7 +10,7 @@ import { expectGolden } from "./golden";
 import { ROOT, corpus } from "./proofCorpus";
 
 const examples = corpus(["examples"]);
-const cases: { target: TargetId; vecSize?: number }[] = [{ target: "fa4-sm100" }, { target: "runner-sm90" }, { target: "fa4-sm80", vecSize: 2 }];
+const cases: { target: TargetId; vecSize?: number }[] = [{ target: "fa4-sm100" }, { target: "runner-sm90" }, { target: "fa4-sm80", vecSize: 2 }, { target: "runner-hopper", vecSize: 2 }];
 
 describe("CUDA goldens", () => {
   it("covers every example", () => expect(examples.length).toBeGreaterThanOrEqual(9));

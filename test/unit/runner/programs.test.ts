@@ -42,7 +42,24 @@ describe("runner programs", () => {
       const prog = buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" });
       expect(prog.mainKernel).toBe("sm_attn_fwd_wgmma_bf16_d128");
       expect(prog.defines).toContain("SM_ATTN_WGMMA");
-      expect([prog.threads, prog.blockM, prog.smemBytes]).toEqual([384, 128, (128 * 128 + 4 * 128 * 128) * 2 + 72 + 1024]);
+      // Q + K/V rings + 11 mbarriers (to 128 B) + the aux ring (2 stages of the staged bytes) + slack.
+      const aux = prog.auxStageBytes;
+      expect([prog.threads, prog.blockM, prog.smemBytes]).toEqual([384, 128, (128 * 128 + 4 * 128 * 128) * 2 + 128 + 2 * aux + 1024]);
+    }
+  });
+
+  it("stages the Hopper kernel's aux loads as the analysis says, in the vec build only", () => {
+    const build = (label: string, b: "vec" | "scalar", bounds = false) =>
+      buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: b, dtype: "bf16", D: 128, bounds, geometry, kernel: "wgmma" });
+    const kv = build("kv-bias", "vec");
+    expect(kv.auxStageBytes).toBe(256);
+    expect(kv.source).toMatch(/#define SM_SCORE_MOD_ST\(s, b, h, q, kv0, p, st\) sm_\w+_v2_st\(/);
+    expect(kv.source).toMatch(/#define SM_SCORE_STAGE\(dst, b, h, q0, kvt, Q, KV, p, t, nt\) sm_\w+_v2_stage\(/);
+    expect(build("full-bias", "vec").auxStageBytes).toBe(32768);
+    // The scalar and bounds-checked builds read global memory: the bitwise check compares the two paths.
+    for (const p of [build("kv-bias", "scalar"), build("kv-bias", "vec", true), build("none", "vec")]) {
+      expect(p.auxStageBytes).toBe(0);
+      expect(p.source).not.toContain("SM_SCORE_MOD_ST");
     }
   });
 
@@ -80,8 +97,8 @@ describe("runner programs", () => {
     const docFile = fileOf({ file: "document_mask" });
     const doc = prepareMod(docFile, readFileSync(docFile, "utf8"), "documentMask", { target: "runner-sm90", vec: 8 });
     jobs.push({ c: CASES[1]!, prog: buildProgram({ mask: doc, build: "vec", dtype: "bf16", D: 64, bounds: false, geometry }) });
-    // The Hopper kernel: a contiguous load at V = 2 and a score+mask pair.
-    for (const label of ["kv-bias", "softcap+causal"]) {
+    // The Hopper kernel: staged contiguous loads (one row, a full tile) at V = 2 and a score+mask pair.
+    for (const label of ["kv-bias", "full-bias", "softcap+causal"]) {
       const c = CASES.find((x) => x.label === label)!;
       jobs.push({ c, prog: buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }) });
     }

@@ -1,0 +1,125 @@
+// Aux staging for kernels that copy aux tiles into shared memory (Target.auxStaging; today the
+// runner's Hopper kernel). A contiguous load whose index is a function of b, h, q, kv, dims,
+// scalars and constants only is copied once per kv tile by the producer warps, cp.async in
+// chunks of `chunkBytes`, into a region of the K/V stage it belongs to, and the consumers read
+// it from shared memory: one row for a q-invariant load (shared by all 128 query rows of the
+// block), one row per query row otherwise. Every other load is read from global memory as
+// before. Sound by construction: a staged element is the element the direct load would read at
+// the same (b, h, q, kv) (the same index code, see codegen/cuda.ts), copied in chunks whose
+// contiguity and alignment are the classifier's width proof at the chunk width.
+import { atomsOf, lookup, type Env, type Form } from "./affine";
+import type { Obligation, StagingFact } from "./facts";
+import { children, type Expr } from "./ir";
+import { pow2Floor } from "./poly";
+import { TARGETS, type Target, type TargetId } from "./targets";
+
+/** cp.async copies 4, 8 or 16 bytes per instruction. */
+export const MIN_CHUNK_BYTES = 4;
+export const MAX_CHUNK_BYTES = 16;
+
+/** What the index reads, through const bindings: loads and the score stop staging, q makes it per-row. */
+export function indexInputs(idx: Expr[], env: Env): { q: boolean; load: string | null; score: boolean } {
+  const out = { q: false, load: null as string | null, score: false };
+  const seen = new Set<object>();
+  const walk = (e: Expr, en: Env, depth: number): void => {
+    if (depth > 200) { out.load ??= "an index nested too deeply to follow"; return; }
+    if (e.k === "arg") {
+      if (e.role === "q") out.q = true;
+      if (e.role === "score") out.score = true;
+      return;
+    }
+    if (e.k === "load") { out.load ??= `${e.tensor}.at(...)`; return; }
+    if (e.k === "local") {
+      const b = lookup(en, e.name);
+      if (!b) { out.load ??= `an unbound name '${e.name}'`; return; }
+      if (seen.has(b)) return;
+      seen.add(b);
+      walk(b.value, b.parent, depth + 1);
+      return;
+    }
+    for (const c of children(e)) walk(c, en, depth + 1);
+  };
+  for (const x of idx) walk(x, env, 0);
+  return out;
+}
+
+export interface StagingInput {
+  target: Target;
+  elemBytes: number;
+  idx: Expr[];
+  env: Env;
+  /** The indices' polynomial forms (affine.ts). */
+  forms: Form[];
+  /** The widest chunk (elements, a power of two) the width facts prove, capped at `cap`. */
+  largestLegal: (cap: number) => number;
+  /** The obligations a chunk of w elements relies on (the classifier's, at width w). */
+  obligationsAt: (w: number) => Obligation[];
+}
+
+export type StagingDecision =
+  | { staged: true; fact: Omit<StagingFact, "offset">; obligations: Obligation[] }
+  | { staged: false; why: string };
+
+/**
+ * Every index is a polynomial over b, h, q, kv, dims, scalars and constants with q at most once
+ * per term: consecutive query rows are then a fixed number of elements apart, so the producer
+ * computes the address of a tile's first row and steps (codegen/cuda.ts).
+ */
+export function affineInQ(forms: Form[]): boolean {
+  for (const f of forms) {
+    if (!f.ok) return false;
+    for (const m of f.p.keys()) {
+      const atoms = atomsOf(m);
+      if (atoms.some((x) => x.startsWith("#"))) return false;
+      if (atoms.filter((x) => x === "q").length > 1) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether one contiguous load can be staged, and how (before the shared-memory budget). */
+export function decideStaging(a: StagingInput): StagingDecision {
+  const st = a.target.auxStaging;
+  if (!st) return { staged: false, why: `${a.target.id} reads aux loads from global memory` };
+  const inputs = indexInputs(a.idx, a.env);
+  if (inputs.score) return { staged: false, why: "its index depends on the score" };
+  if (inputs.load) return { staged: false, why: `its index reads ${inputs.load}: the producer would have to load that first` };
+  const e = a.elemBytes;
+  const w = a.largestLegal(pow2Floor(Math.floor(MAX_CHUNK_BYTES / e)));
+  const chunkBytes = w * e;
+  if (chunkBytes < MIN_CHUNK_BYTES) {
+    const need = Math.max(MIN_CHUNK_BYTES, 2 * e);
+    return { staged: false, why: `the facts prove ${chunkBytes}-byte chunks along kv; cp.async copies at least ${MIN_CHUNK_BYTES} B (declare align: ${need} and the divisibility the width proof asks for)` };
+  }
+  if (inputs.q && !affineInQ(a.forms)) {
+    return { staged: false, why: "its index is not affine in q, so the producer cannot step from row to row" };
+  }
+  const rows = inputs.q ? st.tileRows : 1;
+  const bytes = rows * st.tileCols * e;
+  return { staged: true, fact: { rows: inputs.q ? "tile" : "one", chunkBytes, bytes }, obligations: a.obligationsAt(w) };
+}
+
+/** Lay the staged loads of one mod out in a stage, in body order, while they fit the budget. */
+export function placeStaged<T extends { id: number; bytes: number }>(loads: T[], target: Target, kind: "score" | "mask"): { placed: Map<number, number>; over: Map<number, string> } {
+  const placed = new Map<number, number>();
+  const over = new Map<number, string>();
+  const st = target.auxStaging;
+  const budget = st ? (kind === "score" ? st.scoreBytes : st.maskBytes) : 0;
+  let used = 0;
+  for (const l of loads) {
+    const start = Math.ceil(used / 128) * 128;
+    if (start + l.bytes <= budget) { placed.set(l.id, start); used = start + l.bytes; }
+    else over.set(l.id, `its tile needs ${l.bytes} B of shared memory per stage; ${Math.max(0, budget - start)} B of the ${budget} B the kernel keeps per stage for a ${kind} mod's tiles are left`);
+  }
+  return { placed, over };
+}
+
+/** One line for hovers and the CLI. */
+export function stagingLine(s: StagingFact, target: TargetId | undefined): string {
+  const st = target ? TARGETS[target].auxStaging : undefined;
+  const tileRows = st?.tileRows ?? 128, tileCols = st?.tileCols ?? 128;
+  const where = s.rows === "one"
+    ? `one row of ${tileCols} values per kv tile, shared by every query row of the block`
+    : `a ${tileRows} × ${tileCols} tile per kv tile (one row per query row)`;
+  return `staged in shared memory: the producer warps copy ${where} (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
+}
