@@ -146,7 +146,8 @@ export function buildProgram(spec: ProgramSpec): Program {
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
   // Aux staging (Hopper kernel, vec build, no bounds checks): the scalar build stays direct, so
   // the bitwise vec-vs-scalar check compares staged reads with global ones.
-  const stageAux = kernel === "wgmma" && spec.build === "vec" && !spec.bounds;
+  // SCOREMOD_AUX_STAGE=0 turns it off (A/B measurements).
+  const stageAux = kernel === "wgmma" && spec.build === "vec" && !spec.bounds && process.env.SCOREMOD_AUX_STAGE !== "0";
   const auxBytes = { SCORE: 0, MASK: 0 };
   const plug = (p: PreparedMod | undefined, kind: "SCORE" | "MASK"): number => {
     if (!p) return 1;
