@@ -8,9 +8,13 @@ import { createAnalysisBackend } from "./analysisBackend";
 import { createGenerators } from "./codegenGenerators";
 import { heatMapIsolated, isHeatMapWorker, serveHeatMapJob } from "./heatMapIsolated";
 import { startServer } from "./server";
+import { exitOnBrokenFraming } from "./framing";
 
 function main(): void {
   const connection = createConnection(ProposedFeatures.all);
+  // Over --stdio, a frame with a wrong Content-Length would leave the server alive but deaf:
+  // exit with an error instead, so that the client restarts it (framing.ts).
+  if (process.argv.includes("--stdio")) exitOnBrokenFraming(process.stdin);
   // A bug in one request must not take the process down with it; log and carry on.
   process.on("uncaughtException", (e) => connection.console.error(`[uncaught] ${e.stack ?? e.message}`));
   process.on("unhandledRejection", (e) => connection.console.error(`[unhandled rejection] ${String(e)}`));
