@@ -2,7 +2,7 @@
 // exports, nvcc (server/src/toolchain) for PTX, mapped back to source lines for the previews.
 import { generateCuda, type GeneratedCuda } from "../codegen/cuda";
 import { globalLoad, parsePtx } from "../codegen/ptxMap";
-import { compileToPtx, NvccMissingError, NvccError } from "../toolchain/nvcc";
+import { compileToPtx, NvccCancelled, NvccMissingError, NvccError } from "../toolchain/nvcc";
 import type { FileAnalysis } from "../analysis/facts";
 import type { CudaResult, PtxGroup, PtxResult } from "../protocol";
 import { exportMod } from "./exports";
@@ -80,11 +80,12 @@ export function createGenerators(): Generators {
       try { gen = generateCuda(analysis, mod); } catch (e) { return { ok: false, error: `CUDA generation failed: ${message(e)}` }; }
       if (opts.isCancelled()) return { ok: false, error: "cancelled" };
       try {
-        const r = await compileToPtx(gen.text, { target: analysis.target, nvcc: opts.nvccPath || undefined, fileName: `${gen.functionName}.cu`, timeoutMs: 60_000 });
+        const r = await compileToPtx(gen.text, { target: analysis.target, nvcc: opts.nvccPath || undefined, fileName: `${gen.functionName}.cu`, timeoutMs: 60_000, signal: opts.signal });
         const src = opts.sourceText.split(/\r?\n/);
         const p = ptxPreview(r.ptx, gen, src);
         return { ok: true, ptx: p.text, lineMap: p.lineMap, groups: p.groups, loadsByLine: p.loadsByLine, target: gen.target, vecSize: gen.vecSize };
       } catch (e) {
+        if (e instanceof NvccCancelled) return { ok: false, error: "cancelled" };
         if (e instanceof NvccMissingError) return { ok: false, error: `${e.message}. Set scoremod.cuda.nvccPath or scoremod.cuda.home. (Show CUDA works without nvcc.)` };
         if (e instanceof NvccError) return { ok: false, error: `nvcc failed: ${e.message}\n${e.stderr.slice(-2000)}` };
         return { ok: false, error: `PTX failed: ${message(e)}` };

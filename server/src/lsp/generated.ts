@@ -8,6 +8,8 @@ export interface PtxOptions {
   /** The document's text (PTX groups quote their source lines). */
   sourceText: string;
   isCancelled(): boolean;
+  /** Aborted when the request is cancelled: nvcc is killed. */
+  signal?: AbortSignal;
 }
 
 export interface Generators {

@@ -190,23 +190,40 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     return opts.backend.analyze(state.fileName(uri), doc.getText(), target, vecSize);
   };
   const badTarget = (t: string) => ({ ok: false as const, error: `Unknown target "${t}"` });
+  // Parameters are checked here, not defaulted: a bad one is the client's bug, said plainly.
+  const badVecSize = (v: unknown) =>
+    v === undefined || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 128 && 2 ** Math.round(Math.log2(v)) === v)
+      ? null : { ok: false as const, error: `vecSize must be a power of two from 1 to 128, got ${JSON.stringify(v) ?? String(v)}` };
 
   onRequest(connection, CudaRequest, safely("scoremod/cuda", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);
+    const bad = badVecSize(p.vecSize);
+    if (bad) return bad;
     const a = analysisFor(p.uri, t, p.vecSize);
     return a ? opts.generators.cuda(a, p.mod) : notOpen(p.uri);
   }));
   onRequest(connection, PtxRequest, safelyAsync("scoremod/ptx", log, { ok: false, error: "internal error (see the server log)" }, async (p, token) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);
+    const bad = badVecSize(p.vecSize);
+    if (bad) return bad;
     const a = analysisFor(p.uri, t, p.vecSize);
     const text = documents.get(p.uri)?.getText() ?? "";
-    return a ? opts.generators.ptx(a, p.mod, { nvccPath: settings.nvccPath, sourceText: text, isCancelled: () => token.isCancellationRequested }) : notOpen(p.uri);
+    if (!a) return notOpen(p.uri);
+    // Cancelling the request stops nvcc (and what it started), not only the reply.
+    const abort = new AbortController();
+    const sub = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await opts.generators.ptx(a, p.mod, { nvccPath: settings.nvccPath, sourceText: text, isCancelled: () => token.isCancellationRequested, signal: abort.signal });
+    } finally {
+      sub.dispose();
+    }
   }));
   onRequest(connection, ExportRequest, safely("scoremod/export", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);
+    if (p.flavor !== "fa4" && p.flavor !== "flex") return { ok: false as const, error: `flavor must be "fa4" or "flex", got ${JSON.stringify(p.flavor) ?? String(p.flavor)}` };
     const a = analysisFor(p.uri, t, undefined);
     return a ? opts.generators.export(a, p.mod, p.flavor) : notOpen(p.uri);
   }));

@@ -13,6 +13,10 @@ export class NvccMissingError extends Error {
 export class NvccError extends Error {
   constructor(message: string, readonly stderr: string) { super(message); }
 }
+/** The caller's AbortSignal fired: nvcc and everything it started were killed. */
+export class NvccCancelled extends Error {
+  constructor() { super("nvcc was cancelled"); }
+}
 
 /** Where nvcc is: $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then PATH. */
 export function findNvcc(env: NodeJS.ProcessEnv = process.env, standardDirs: string[] = ["/usr/local/cuda/bin"]): string {
@@ -40,18 +44,37 @@ export interface PtxOptions {
   fileName?: string;
   timeoutMs?: number;
   nvcc?: string;
+  /** Aborting kills nvcc and its children (cicc, ptxas) and rejects with NvccCancelled. */
+  signal?: AbortSignal;
 }
 
 export interface PtxResult { ptx: string; ms: number; command: string[] }
 
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ code: number | null; stderr: string }> {
+function run(cmd: string, args: string[], cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolveP, reject) => {
-    const p = spawn(cmd, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    if (signal?.aborted) { reject(new NvccCancelled()); return; }
+    // Its own process group (POSIX), so that a kill reaches cicc and ptxas too, not only nvcc.
+    const group = process.platform !== "win32";
+    const p = spawn(cmd, args, { cwd, stdio: ["ignore", "ignore", "pipe"], detached: group });
     let stderr = "";
-    p.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
-    p.on("error", (e) => { clearTimeout(timer); reject(e); });
-    p.on("close", (code) => { clearTimeout(timer); resolveP({ code, stderr }); });
+    p.stderr.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-1_000_000); });
+    const kill = (): void => {
+      try {
+        if (group && p.pid !== undefined) process.kill(-p.pid, "SIGKILL");
+        else p.kill("SIGKILL");
+      } catch { /* already gone */ }
+    };
+    let cancelled = false;
+    const onAbort = (): void => { cancelled = true; kill(); };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = setTimeout(kill, timeoutMs);
+    const done = (): void => { clearTimeout(timer); signal?.removeEventListener("abort", onAbort); };
+    p.on("error", (e) => { done(); reject(e); });
+    p.on("close", (code) => {
+      done();
+      if (cancelled) reject(new NvccCancelled());
+      else resolveP({ code, stderr });
+    });
   });
 }
 
@@ -66,7 +89,7 @@ export async function compileToPtx(source: string, opts: PtxOptions): Promise<Pt
     const args = ["-ptx", "-lineinfo", "-std=c++17", ...TARGETS[opts.target].nvccArch, `-I${kernelsIncludeDir()}`,
       ...(opts.defines ?? []).map((d) => `-D${d}`), "-o", out, cu];
     const t0 = performance.now();
-    const r = await run(nvcc, args, dir, opts.timeoutMs ?? 120_000);
+    const r = await run(nvcc, args, dir, opts.timeoutMs ?? 120_000, opts.signal);
     const ms = performance.now() - t0;
     if (r.code !== 0) {
       throw new NvccError(`nvcc failed (exit ${r.code ?? "killed"}) for ${opts.target}:\n${r.stderr.trim()}`, r.stderr);
