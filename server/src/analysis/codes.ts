@@ -61,6 +61,8 @@ export const SM = {
   offsetOverflowsInt32: "SM162",
   /** A file nesting too deeply or too large for TypeScript to check in reasonable time. */
   tooComplex: "SM150",
+  /** A file TypeScript could not parse and check within the analysis's time and memory budget. */
+  overBudget: "SM151",
   /** A bug in the analysis: it caught its own exception. */
   internal: "SM199",
 } as const;

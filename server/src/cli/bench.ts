@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyze } from "../analysis/index";
+import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { exportFlex } from "../codegen/exportFlex";
 import * as native from "../../../csrc/index";

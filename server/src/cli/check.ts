@@ -1,7 +1,7 @@
 // `scoremod check FILE [--target T] [--vec V] [--json]`: the analysis, headless. Human output
 // is one line per aux load plus the diagnostics; --json is the stable machine contract (1-based
 // line/col). Exit 0 = no errors, 1 = the file has errors, 2 = bad command line or input.
-import { analyze } from "../analysis/index";
+import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analysis/facts";
 import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";

@@ -1,7 +1,7 @@
 // `scoremod cuda FILE [--mod NAME] [--target T] [--vec V] [--ptx]`: the generated CUDA, and with
 // --ptx the PTX nvcc makes of it, each source line's instructions grouped under that line, plus
 // the PTX proof (loads per line vs the analysis).
-import { analyze } from "../analysis/index";
+import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { CodegenError, generateCuda, type GeneratedCuda } from "../codegen/cuda";
 import { groupBySource, parsePtx } from "../codegen/ptxMap";

@@ -1,7 +1,7 @@
 // `scoremod export FILE --to fa4|flex [--mod NAME] [--target T] [--vec V] [--out PATH]`: Python for
 // FlashAttention-4's CuTe DSL or PyTorch FlexAttention, printed (or written to --out).
 import { writeFileSync } from "node:fs";
-import { analyze } from "../analysis/index";
+import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "../codegen/cudaExpr";
 import { exportFa4 } from "../codegen/exportFa4";

@@ -1,5 +1,8 @@
 // `scoremod <command>`: the headless face of the same pipeline the editor uses.
-// Each command lives in its own module and returns the process exit code.
+// Each command lives in its own module and returns the process exit code. The same bundle
+// doubles as the analysis worker thread (server/src/budget), so it branches first.
+import { isAnalysisWorker, serveAnalysis } from "../budget/entry";
+import { useWorkerScript } from "../budget/budgetedAnalysis";
 const USAGE = `usage: scoremod <command> [options]
 
 commands:
@@ -33,11 +36,18 @@ async function main(argv: string[]): Promise<number> {
   return (await load()).run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    // Last resort: commands report bad input themselves; this is a bug in scoremod.
-    process.stderr.write(`scoremod: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 70;
-  },
-);
+if (isAnalysisWorker()) serveAnalysis();
+else start();
+
+function start(): void {
+  // TypeScript runs on user text only in a worker started from this bundle, under a budget.
+  useWorkerScript(__filename);
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      // Last resort: commands report bad input themselves; this is a bug in scoremod.
+      process.stderr.write(`scoremod: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

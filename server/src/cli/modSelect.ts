@@ -19,7 +19,12 @@ export function formatDiag(file: string, d: Diagnostic): string {
 
 /** The mods to generate: the named one, or every mod. Throws InputError / GenerationBlocked. */
 export function selectMods(fa: FileAnalysis, file: string, name: string | undefined): ModFact[] {
-  if (fa.mods.length === 0) throw new GenerationBlocked(`${file}: declares no scoreMod or maskMod: nothing to generate`);
+  if (fa.mods.length === 0) {
+    // No mods because the file could not be analysed at all (SM150, SM151): say why.
+    const whole = fa.diagnostics.filter((d) => d.code === "SM150" || d.code === "SM151");
+    if (whole.length) throw new GenerationBlocked([`${file}: could not be analysed; nothing is generated until this is fixed:`, ...whole.map((d) => `  ${formatDiag(file, d)}`)].join("\n"));
+    throw new GenerationBlocked(`${file}: declares no scoreMod or maskMod: nothing to generate`);
+  }
   const mods = name === undefined ? fa.mods : fa.mods.filter((m) => m.name === name);
   if (mods.length === 0) {
     throw new InputError(`${file}: no mod named '${name}' (mods: ${fa.mods.map((m) => m.name).join(", ")})`);

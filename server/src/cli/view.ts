@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import type { HeatMapOk } from "../protocol";
 import { maskView } from "../view/maskView";
+import { analyzeInBudget } from "../budget/budgetedAnalysis";
 import { Raster, type Rgb } from "../view/raster";
 import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, samePath, singleFile, type Io } from "./args";
 import { parseShape4 } from "./sparsity";
@@ -117,7 +118,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     }
     if (flags.size !== undefined && (flags.size < 1 || flags.size > 256)) throw new UsageError(`--size must be between 1 and 256, got ${flags.size}`);
     const text = readSourceFile(file);
-    const r = maskView(file, text, { mod: flags.mod, size: flags.size ?? 64, shape, b: flags.b, h: flags.h, q0, kv0 });
+    // The view's analysis (viewAnalysis's options) under the budget: TypeScript never sees the text in this thread.
+    const fa = analyzeInBudget(file, text, { target: "runner-hopper", vecSize: 1 });
+    const r = maskView(file, text, { mod: flags.mod, size: flags.size ?? 64, shape, b: flags.b, h: flags.h, q0, kv0 }, fa);
     if (!r.ok) {
       io.err(`scoremod view: ${r.error}\n`);
       if (json) io.out(JSON.stringify({ file, error: r.error }) + "\n");

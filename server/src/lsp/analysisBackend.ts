@@ -1,9 +1,13 @@
 // The Backend the language server uses in production: the analysis package's AnalysisHost (one
-// shared in-memory TypeScript program for all open documents).
+// shared in-memory TypeScript program for all open documents), run under a time and memory
+// budget in a worker thread when given a worker script (server/src/budget; main.ts passes its
+// own bundle). Completion, hover, signature help and definition go through the same worker and
+// budget; a document whose text ran over the budget gets none until it changes.
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { Location } from "vscode-languageserver/node";
-import { AnalysisHost, TYPINGS_PATH } from "../analysis/index";
+import { TYPINGS_PATH } from "../analysis/index";
+import { BudgetedAnalysis, type BudgetOptions } from "../budget/budgetedAnalysis";
 import { DSL_TYPINGS } from "../analysis/dslTypings.generated";
 import type { Backend } from "./backend";
 
@@ -16,20 +20,21 @@ function positionIn(text: string, offset: number): { line: number; character: nu
 /**
  * @param typingsFile runtime/index.d.ts on disk: the embedded DSL typings are its exact text, so
  * a definition inside them maps to the same offsets there (null: no navigation into the DSL).
+ * @param budget where and under what budget TypeScript runs (default: in this thread, unbounded).
  */
-export function createAnalysisBackend(typingsFile: string | null = null): Backend {
-  const host = new AnalysisHost();
+export function createAnalysisBackend(typingsFile: string | null = null, budget: BudgetOptions = { workerEntry: null }): Backend {
+  const host = new BudgetedAnalysis(budget);
   const typingsUri = typingsFile && existsSync(typingsFile) ? pathToFileURL(typingsFile).href : null;
   return {
     analyze(fileName, text, target, vecSize, shape) {
-      host.setFile(fileName, text);
-      return host.analyze(fileName, { target, vecSize, shape });
+      return host.analyze(fileName, text, { target, vecSize, shape });
     },
     languageService(fileName) {
-      if (!host.hasFile(fileName)) return null;
+      const ls = host.languageService(fileName);
+      if (!ls) return null;
       return {
-        ls: host.languageService,
-        fileName: host.pathOf(fileName),
+        ls,
+        fileName: host.serviceName(fileName),
         locate(defFile: string, start: number, length: number): Location | null {
           if (defFile !== TYPINGS_PATH || !typingsUri) return null;
           return { uri: typingsUri, range: { start: positionIn(DSL_TYPINGS, start), end: positionIn(DSL_TYPINGS, start + length) } };

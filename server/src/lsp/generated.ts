@@ -21,6 +21,9 @@ export interface Generators {
 /** The located error for a mod that is missing or has body errors. */
 export function modProblem(analysis: FileAnalysis, mod: string): string | null {
   const m = analysis.mods.find((x) => x.name === mod);
+  // A file the analysis could not process at all (SM150, SM151) has no mods: say why.
+  const whole = analysis.mods.length === 0 ? analysis.diagnostics.find((d) => d.code === "SM150" || d.code === "SM151") : undefined;
+  if (!m && whole) return `Nothing is generated for ${analysis.fileName} (line ${whole.range.start.line + 1}: ${whole.message})`;
   if (!m) return `No mod named "${mod}" in ${analysis.fileName} (mods: ${analysis.mods.map((x) => x.name).join(", ") || "none"})`;
   if (!m.ok) {
     const first = analysis.diagnostics.find((d) => d.severity === "error");

@@ -1,10 +1,13 @@
 // Entry point of the language server process (bundled to dist/server.js). The transport
 // (--node-ipc from the VS Code client, or --stdio) is chosen from the command line by
 // createConnection; everything else lives in server.ts. The same bundle doubles as the
-// heat-map worker thread (heatMapIsolated.ts), so it branches first.
+// heat-map worker thread (heatMapIsolated.ts) and the analysis worker thread (server/src/budget:
+// TypeScript under a time and memory budget), so it branches first.
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { join } from "node:path";
 import { createAnalysisBackend } from "./analysisBackend";
+import { budgetFromEnv } from "../budget/budgetedAnalysis";
+import { isAnalysisWorker, serveAnalysis } from "../budget/entry";
 import { createGenerators } from "./codegenGenerators";
 import { heatMapIsolated, isHeatMapWorker, serveHeatMapJob } from "./heatMapIsolated";
 import { startServer } from "./server";
@@ -20,7 +23,7 @@ function main(): void {
   process.on("unhandledRejection", (e) => connection.console.error(`[unhandled rejection] ${String(e)}`));
 
   startServer(connection, {
-    backend: createAnalysisBackend(join(__dirname, "..", "runtime", "index.d.ts")),
+    backend: createAnalysisBackend(join(__dirname, "..", "runtime", "index.d.ts"), { workerEntry: __filename, ...budgetFromEnv() }),
     generators: createGenerators(),
     // dist/server.js -> <repo or extension root>/docs/diagnostics
     docsDir: join(__dirname, "..", "docs", "diagnostics"),
@@ -29,4 +32,5 @@ function main(): void {
 }
 
 if (isHeatMapWorker()) serveHeatMapJob();
+else if (isAnalysisWorker()) serveAnalysis();
 else main();
