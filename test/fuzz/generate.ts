@@ -159,13 +159,73 @@ export function deepFile(g: Gen): string {
   return `${HEADER}export const m = scoreMod((s, b, h, q, kv) => ${body});\n`;
 }
 
-/** The i-th case of a run: a generated file, a mutated seed, a mutated generated file, or (rarely) a deep one. */
-export function fuzzCase(seed: number, i: number, seeds: readonly string[]): string {
+/** A size in [lo, hi], skewed small (r^2): most hostile cases are mild, the largest explode. */
+function skewed(g: Gen, lo: number, hi: number): number { const r = g.rnd(); return lo + Math.floor(r * r * (hi - lo + 1)); }
+
+/**
+ * Type-level programming of random size (issue 14, item 1): recursive conditional and mapped
+ * types, distributive cross products, template-literal products, tuple builders. Small ones check
+ * in milliseconds; the largest make TypeScript's checker run for minutes and grow without bound,
+ * which the analysis must stop at its budget (SM151). Only for an analysis under a budget.
+ */
+export function typeLevelFile(g: Gen): string {
+  const n = skewed(g, 2, 10);
+  const members = Array.from({ length: n }, (_, i) => i);
+  const union = members.join(" | ");
+  const decl = g.pick([
+    () => `type P<T, U = T> = [T] extends [never] ? [] : U extends any ? [U, ...P<Exclude<T, U>>] : never;\nconst order: P<${union}> = [${members.join(", ")}];`,
+    () => { const k = skewed(g, 1, 6); return `type Cross<A, B> = A extends any ? B extends any ? [A, B] : never : never;\ntype D = ${union};\ntype V = ${"Cross<D, ".repeat(k)}D${">".repeat(k)};\nconst v: V = null!;`; },
+    () => `type Tup<N extends number, A extends unknown[] = []> = A["length"] extends N ? A : Tup<N, [...A, 0]>;\ntype V = Tup<${skewed(g, 1, 3000)}>;\nconst v: V["length"] = 0;`,
+    () => `type Deep<T, N extends unknown[]> = N extends [unknown, ...infer R] ? { [K in keyof T]: Deep<{ a: T[K]; b: [T[K], K] }, R> } : T;\nconst v: Deep<{ x: ${union}; y: 2 }, [${Array.from({ length: skewed(g, 1, 40) }, () => "0").join(", ")}]> = null!;\nconst w = v.x.a.b;`,
+    () => `type D = ${union};\ntype V = \`${Array.from({ length: skewed(g, 1, 7) }, () => "${D}").join("")}\`;\nconst v: V = "${members[0]}";`,
+    () => `type Keys<T> = { [K in keyof T as T[K] extends object ? K : never]: Keys<T[K]> };\ntype Tree<N extends unknown[]> = N extends [unknown, ...infer R] ? { l: Tree<R>; r: Tree<R>; v: ${union} } : ${union};\nconst t: Keys<Tree<[${Array.from({ length: skewed(g, 1, 30) }, () => "0").join(", ")}]>> = null!;`,
+  ])();
+  const mod = g.chance(0.5) ? "export const m = scoreMod((s, b, h, q, kv) => s);" : "export const m = scoreMod((s, b, h, q, kv) => s + kvBias.at(b, h, kv));";
+  return `${HEADER}${TENSORS[0]}\n${g.chance(0.5) ? `${decl}\n${mod}` : `${mod}\n${decl}`}\n`;
+}
+
+/**
+ * Nested `async (` in its forms TypeScript's parser backtracks on exponentially (issue 14, item
+ * 2): unclosed, closed, with default values, with several parameters; at the top level or in a
+ * mod body. Up to ~30 levels: the largest take the parser hours. Only for an analysis under a budget.
+ */
+export function backtrackFile(g: Gen): string {
+  const n = skewed(g, 3, 30);
+  const body = g.pick([
+    () => `${"async(".repeat(n)}s`,
+    () => `${"async (".repeat(n)}s${")".repeat(n)}`,
+    () => `${"async (a = ".repeat(n)}s${")".repeat(g.int(n + 1))}`,
+    () => `${"async (a, b = ".repeat(n)}s`,
+    () => Array.from({ length: n }, () => g.pick(["async (", "async(", "(async (", "async (x, "])).join("") + "s",
+  ])();
+  return g.chance(0.5)
+    ? `${HEADER}export const m = scoreMod((s, b, h, q, kv) => s);\nconst p = ${body}\n`
+    : `${HEADER}export const m = scoreMod((s, b, h, q, kv) => ${body});\n`;
+}
+
+/** What made a case: the ordinary generators, or the hostile ones (which may overrun a budget). */
+export interface FuzzCase { text: string; hostile: boolean }
+
+/**
+ * The i-th case of a run: a generated file, a mutated seed, a mutated generated file, or (rarely) a
+ * deep one. With `hostile` (an analysis under a budget), 2% are type-level or backtracking bombs.
+ */
+export function fuzzCaseOf(seed: number, i: number, seeds: readonly string[], hostile = false): FuzzCase {
   const g = new Gen(prng((seed * 0x9e3779b1 + i) >>> 0));
-  if (g.chance(0.02)) return deepFile(g);
-  switch (g.int(3)) {
-    case 0: return generatedFile(g);
-    case 1: return seeds.length ? mutate(g, g.pick(seeds)) : generatedFile(g);
-    default: return mutate(g, generatedFile(g));
+  if (g.chance(0.02)) return { text: deepFile(g), hostile: false };
+  if (hostile) {
+    // Its own stream, so the ordinary cases of a seed are the same with or without hostile ones.
+    const gh = new Gen(prng((Math.imul(seed ^ 0x5bd1e995, 0x85ebca6b) + i) >>> 0));
+    if (gh.chance(0.02)) return { text: gh.chance(0.5) ? typeLevelFile(gh) : backtrackFile(gh), hostile: true };
   }
+  switch (g.int(3)) {
+    case 0: return { text: generatedFile(g), hostile: false };
+    case 1: return { text: seeds.length ? mutate(g, g.pick(seeds)) : generatedFile(g), hostile: false };
+    default: return { text: mutate(g, generatedFile(g)), hostile: false };
+  }
+}
+
+/** The text of fuzzCaseOf's case. */
+export function fuzzCase(seed: number, i: number, seeds: readonly string[], hostile = false): string {
+  return fuzzCaseOf(seed, i, seeds, hostile).text;
 }
