@@ -138,8 +138,11 @@ const DTYPE_KIND: Readonly<Record<DTypeName, DType["kind"]>> = {
   bf16: "float", f16: "float", f32: "float", i32: "int", u8: "int", u32: "int", bool: "bool",
 };
 
+/** Exact for every safe integer: not `n & (n - 1)`, which truncates to 32 bits (3 * 2^31 would pass). */
 function isPow2(n: number): boolean {
-  return Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+  if (!Number.isSafeInteger(n) || n < 1) return false;
+  while (n % 2 === 0) n /= 2;
+  return n === 1;
 }
 
 function checkInit(what: string, dt: DTypeName, init: Init): void {

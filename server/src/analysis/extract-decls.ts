@@ -5,6 +5,7 @@ import { ts } from "ts-morph";
 import type { DTypeName, OptionsSite, Poly, ScalarFact, TensorFact } from "./facts";
 import type { Range } from "./ir";
 import { SM } from "./codes";
+import { isPow2 } from "./poly";
 import { Scope, propName, unwrap } from "./extract-scope";
 import { rangeOf } from "./program";
 
@@ -15,7 +16,6 @@ const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function isDType(s: string | null): s is DTypeName {
   return s !== null && Object.prototype.hasOwnProperty.call(DTYPE_BYTES, s);
 }
-function isPow2(n: number): boolean { return Number.isSafeInteger(n) && n >= 1 && (n & (n - 1)) === 0; }
 
 /**
  * Where a call's options object is. With no options object, `insertAt` is a zero-width range

@@ -7,6 +7,7 @@ import { nameCollisions } from "./identifiers";
 import { classifyMod, type ClassifyInput } from "./classify";
 import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
+import { isPow2 } from "./poly";
 import { extract, type ExtractedMod, type Extraction } from "./extract";
 import type { Diagnostic, FileAnalysis, ModFact } from "./facts";
 import type { Range } from "./ir";
@@ -75,7 +76,6 @@ function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: bo
 
 function posKey(d: Diagnostic): number { return d.range.start.line * 1e6 + d.range.start.character; }
 
-function isPow2(n: number): boolean { return Number.isSafeInteger(n) && n >= 1 && (n & (n - 1)) === 0; }
 
 /**
  * Open files sharing one in-memory TypeScript project. An edit re-parses and re-checks only the

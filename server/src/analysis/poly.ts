@@ -17,8 +17,11 @@ export function v2(n: number): number {
   return k;
 }
 
+/** Exact for every safe integer: not `n & (n - 1)`, which truncates to 32 bits (3 * 2^31 would pass). */
 export function isPow2(n: number): boolean {
-  return Number.isSafeInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+  if (!Number.isSafeInteger(n) || n < 1) return false;
+  while (n % 2 === 0) n /= 2;
+  return n === 1;
 }
 
 /** Largest power of two <= n (1 for n < 2). */
