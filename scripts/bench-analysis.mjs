@@ -23,13 +23,17 @@ const edits = arg("edits", 60);
 const dir = mkdtempSync(join(tmpdir(), "scoremod-bench-"));
 const entry = join(dir, "entry.ts");
 writeFileSync(entry, [
+  // The bundle doubles as the analysis worker (server/src/budget), as dist/cli.js and dist/server.js do.
+  `import { isAnalysisWorker, serveAnalysis } from ${JSON.stringify(join(root, "server/src/budget/entry.ts"))};`,
+  `if (isAnalysisWorker()) serveAnalysis();`,
+  `export { BudgetedAnalysis } from ${JSON.stringify(join(root, "server/src/budget/budgetedAnalysis.ts"))};`,
   `export { AnalysisHost } from ${JSON.stringify(join(root, "server/src/analysis/index.ts"))};`,
   `export { TsProgram } from ${JSON.stringify(join(root, "server/src/analysis/program.ts"))};`,
   `export { extract } from ${JSON.stringify(join(root, "server/src/analysis/extract.ts"))};`,
 ].join("\n"));
 const outfile = join(dir, "bench.cjs");
 await build({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", outfile, logLevel: "warning", nodePaths: [join(root, "node_modules")] });
-const { AnalysisHost, TsProgram, extract } = createRequire(import.meta.url)(outfile);
+const { AnalysisHost, BudgetedAnalysis, TsProgram, extract } = createRequire(import.meta.url)(outfile);
 
 /** Concatenates renamed copies of the examples (one import line) until the file has `lines` lines. */
 function bigFile(lines) {
@@ -100,6 +104,18 @@ for (let i = 0; i < edits; i++) {
   rest.push(ms(() => extract(sf))[0]);
 }
 
+// The same edits through the budgeted analysis (a worker thread under a deadline), as the editor
+// and the CLI run it: the worker's analysis plus the round trip (structured clone of the result).
+const budgeted = new BudgetedAnalysis({ workerEntry: outfile });
+budgeted.analyze(name, text, opts);
+const viaWorker = [];
+for (let i = 0; i < edits; i++) {
+  const edited = [...lines];
+  edited[editLine] = `${lines[editLine]} // worker edit ${i}`;
+  viaWorker.push(ms(() => budgeted.analyze(name, edited.join("\n"), opts))[0]);
+}
+budgeted.dispose();
+
 const row = (label, s) => `| ${label.padEnd(44)} | ${s.median.toFixed(1).padStart(7)} | ${s.p90.toFixed(1).padStart(7)} | ${s.max.toFixed(1).padStart(7)} |`;
 const mods = a0.mods.length, loads = a0.mods.reduce((n, m) => n + m.loads.length, 0);
 console.log(`analysis of a ${nLines}-line file (${mods} mods, ${loads} aux loads), Node ${process.version}, ${edits} edits`);
@@ -112,5 +128,6 @@ console.log(row("  the same, CPU time of this process (ms)", stats(warmCpu)));
 console.log(row("  of which replace text + TypeScript (ms)", stats(tsOnly)));
 console.log(row("  of which replace text + TS, CPU (ms)", stats(tsCpu)));
 console.log(row("  of which extraction to IR (ms)", stats(rest)));
+console.log(row("warm edit through the budgeted worker (ms)", stats(viaWorker)));
 const load = (await import("node:os")).loadavg()[0];
 console.log(`target: warm <= 50 ms: ${stats(warm).median <= 50 ? "met" : "NOT met"} (median wall), ${stats(warmCpu).median <= 50 ? "met" : "NOT met"} (median CPU); load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores`);
