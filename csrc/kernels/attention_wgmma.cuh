@@ -82,6 +82,10 @@ constexpr int AUX_MASK_OFF = (SM_SCORE_AUX_BYTES + 127) / 128 * 128;
 constexpr int AUX_BYTES = (AUX_MASK_OFF + SM_MASK_AUX_BYTES + 127) / 128 * 128;
 constexpr bool AUX = AUX_BYTES > 0;
 constexpr int AUX_COPIERS = 96;  // producer warps 1-3
+#ifndef SM_WG_AUX_PREFETCH_AHEAD
+#define SM_WG_AUX_PREFETCH_AHEAD 2
+#endif
+constexpr int AUX_PREFETCH_AHEAD = SM_WG_AUX_PREFETCH_AHEAD;  // kv tiles between an L2 prefetch and its copy
 constexpr float LOG2E = 1.4426950408889634f;
 static_assert(BM == 128 && BN == 128, "tile sizes are wired into the wgmma shapes below");
 
@@ -253,6 +257,18 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
         const int ct = tid - 32;
         for (int j = 0; j < ntiles; ++j) {
           const int s = j % STAGES;
+#if defined(SM_SCORE_PREFETCH) || defined(SM_MASK_PREFETCH)
+          // Streamed tiles: ask L2 for tile j + AUX_PREFETCH_AHEAD now, so its copy finds it there.
+          if (j + AUX_PREFETCH_AHEAD < ntiles) {
+            const int kvp = (tiles.entry(j + AUX_PREFETCH_AHEAD) >> 1) * BN;
+#if defined(SM_SCORE_PREFETCH)
+            SM_SCORE_PREFETCH(b, h, q0, kvp, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+#endif
+#if defined(SM_MASK_PREFETCH)
+            SM_MASK_PREFETCH(b, h, q0, kvp, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+#endif
+          }
+#endif
           mbar_wait(v_empty(s), ((j / STAGES) & 1) ^ 1);
           const int kvt = (tiles.entry(j) >> 1) * BN;
           const uint32_t dst = sAux + s * AUX_BYTES;
@@ -286,9 +302,17 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   const float scale = p.softmax_scale;
   // The aux ring as a generic pointer into shared memory (the compiler keeps it in the shared window).
   const unsigned char* aux_ring = smem_raw + (sAux - raw);
+  // Staged aux of tile j: waited for just before its softmax (SM_WG_AUX_WAIT_LATE, after the
+  // GEMMs are issued, so a late copy delays only this warpgroup's mods, not the turn it hands
+  // to the other warpgroup), or with K_j before the turn.
+#ifndef SM_WG_AUX_WAIT_LATE
+#define SM_WG_AUX_WAIT_LATE 1
+#endif
   auto aux_wait = [&](int j) {
     if constexpr (AUX) mbar_wait(aux_full(j % STAGES), (j / STAGES) & 1);
   };
+  auto aux_wait_early = [&](int j) { if (!SM_WG_AUX_WAIT_LATE) aux_wait(j); };
+  auto aux_wait_late = [&](int j) { if (SM_WG_AUX_WAIT_LATE) aux_wait(j); };
 
   // S = Q K^T from stage s (not waited for).
   auto issue_qk = [&](int s) {
@@ -400,13 +424,14 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     float alpha[2];
     // Tile 0: S only.
     mbar_wait(k_full(0), 0);
-    aux_wait(0);
+    aux_wait_early(0);
     turn_begin();
     reg_fence(sacc);
     wg_fence();
     issue_qk(0);
     wg_commit();
     turn_end(false);
+    aux_wait_late(0);
     wg_wait<0>();
     reg_fence(sacc);
     release(k_empty(0));
@@ -419,7 +444,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       // ptxas inject its own warpgroup.arrive (C7519). V_{j-1} has long been loaded by now.
       mbar_wait(k_full(s), (j / STAGES) & 1);
       mbar_wait(v_full(sp), ((j - 1) / STAGES) & 1);
-      aux_wait(j);
+      aux_wait_early(j);
       turn_begin();
       reg_fence(sacc);
       reg_fence(oacc);
@@ -430,6 +455,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       issue_pv(sp);
       wg_commit();
       turn_end(false);
+      aux_wait_late(j);
       wg_wait<1>();  // S_j done; P_{j-1} V_{j-1} may still run
       reg_fence(sacc);
       release(k_empty(s));

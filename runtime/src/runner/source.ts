@@ -144,6 +144,8 @@ export function buildProgram(spec: ProgramSpec): Program {
     defines.push(`SM_WG_PEEL_TAIL=${env === "0" || env === "1" ? env : light ? 1 : 0}`);
   }
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
+  // Experiments: SCOREMOD_KERNEL_DEFINES="NAME=VALUE,..." adds kernel switches (A/B runs).
+  for (const d of (process.env.SCOREMOD_KERNEL_DEFINES ?? "").split(",")) if (/^SM_[A-Z0-9_]+(=[0-9]+)?$/.test(d)) defines.push(d);
   // Aux staging (Hopper kernel, vec build, no bounds checks): the scalar build stays direct, so
   // the bitwise vec-vs-scalar check compares staged reads with global ones.
   // SCOREMOD_AUX_STAGE=0 turns it off (A/B measurements).
@@ -164,6 +166,7 @@ export function buildProgram(spec: ProgramSpec): Program {
       parts.push(`#define SM_${kind}_AUX_BYTES ${g.staging.bytes}`);
       parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st)`);
       parts.push(`#define SM_${kind}_STAGE(dst, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, b, h, q0, kvt, Q, KV, p, t, nt)`);
+      if (g.staging.prefetch) parts.push(`#define SM_${kind}_PREFETCH(b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.prefetch}(b, h, q0, kvt, Q, KV, p, t, nt)`);
     }
     return g.vecSize;
   };

@@ -64,9 +64,10 @@ export interface GeneratedCuda {
   /**
    * On a staging target (Target.auxStaging) with staged loads: the entry that reads them from
    * shared memory (extra last argument: the stage's base), the producer function that fills a
-   * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
+   * stage, the one that prefetches a later tile's rows into L2 (tile loads only), and the
+   * stage's size in bytes (a multiple of 128). Null otherwise.
    */
-  staging: { entry: string; stage: string; bytes: number } | null;
+  staging: { entry: string; stage: string; prefetch: string | null; bytes: number } | null;
 }
 
 export interface CudaOptions {
@@ -377,21 +378,11 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     // The producer side: copy this kv tile's staged values into the stage at dst. Threads t of nt
     // share the chunks. Chunks past Q or KV are zero-filled (src-size 0: nothing is read); the
     // consumers discard those positions.
-    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
-    let bytes = 0;
-    for (const { s, idx } of staged) {
+    // The index code at (q, kv0) = (q0 + k, kvt) for k = 0, 1: the analysis proved it affine in q
+    // and contiguous in kv, so row r starts at base + r * step and chunk c is c * chunk bytes on.
+    const emitBase = (s: LoadSite, idx: string[], rows: number): void => {
       const { fact: f, tensor: t } = s;
-      const sf = f.staging!;
       const L = f.range.start.line;
-      const e = t.elemBytes;
-      const rows = sf.rows === "one" ? 1 : st!.tileRows;
-      const perRow = (st!.tileCols * e) / sf.chunkBytes;
-      const ce = sf.chunkBytes / e;
-      bytes = Math.max(bytes, sf.offset + sf.bytes);
-      w.stmt(L, 1, `// #${f.id} ${f.text}: ${rows === 1 ? "one row" : `${rows} rows`} of ${st!.tileCols}, ${sf.chunkBytes} B chunks`);
-      w.stmt(L, 1, `{`);
-      // The index code at (q, kv0) = (q0 + k, kvt) for k = 0, 1: the analysis proved it affine in q
-      // and contiguous in kv, so row r starts at base + r * step and chunk c is c * chunk bytes on.
       w.stmt(L, 2, `const char* a = static_cast<const char*>(p.aux[${s.slot}].data);`);
       const at = (k: number): string => {
         w.stmt(L, 2, `long long o${k};`);
@@ -405,11 +396,26 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
         return `o${k}`;
       };
       const o0 = at(0);
-      w.stmt(L, 2, `const char* base = a + ${o0} * ${e};`);
-      if (rows > 1) w.stmt(L, 2, `const long long step = (${at(1)} - ${o0}) * ${e};`);
+      w.stmt(L, 2, `const char* base = a + ${o0} * ${t.elemBytes};`);
+      if (rows > 1) w.stmt(L, 2, `const long long step = (${at(1)} - ${o0}) * ${t.elemBytes};`);
+    };
+    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
+    let bytes = 0;
+    for (const { s, idx } of staged) {
+      const { fact: f, tensor: t } = s;
+      const sf = f.staging!;
+      const L = f.range.start.line;
+      const e = t.elemBytes;
+      const rows = sf.rows === "one" ? 1 : st!.tileRows;
+      const perRow = (st!.tileCols * e) / sf.chunkBytes;
+      const ce = sf.chunkBytes / e;
+      bytes = Math.max(bytes, sf.offset + sf.bytes);
+      w.stmt(L, 1, `// #${f.id} ${f.text}: ${rows === 1 ? "one row" : `${rows} rows`} of ${st!.tileCols}, ${sf.chunkBytes} B chunks`);
+      w.stmt(L, 1, `{`);
+      emitBase(s, idx, rows);
       // Not unrolled: the producer warps run on 24 registers (setmaxnreg).
       w.stmt(L, 2, `_Pragma("unroll 1") for (int i = t; i < ${rows * perRow}; i += nt) {`);
-      w.stmt(L, 3, `const int r = i / ${perRow}, c = i % ${perRow};`);
+      w.stmt(L, 3, rows === 1 ? `const int c = i;` : `const int r = i / ${perRow}, c = i % ${perRow};`);
       w.stmt(L, 3, `const bool ok = ${rows === 1 ? "" : "q0 + r < Q && "}kvt + c * ${ce} < KV;`);
       const src = rows === 1 ? `base + c * ${sf.chunkBytes}` : `base + r * step + c * ${sf.chunkBytes}`;
       const swz = rows === 1 ? `c * ${sf.chunkBytes}` : `r * ${st!.tileCols * e} + ((((c * ${sf.chunkBytes}) >> 4) ^ (r & 7)) << 4) + ((c * ${sf.chunkBytes}) & 15)`;
@@ -418,7 +424,26 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       w.stmt(L, 1, `}`);
     }
     w.stmt(modLine, 0, `}`);
-    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, bytes: Math.ceil(bytes / 128) * 128 };
+    // Tiles (one row per query row) stream from HBM with no reuse, and a stage holds only two of
+    // them: the producer also asks L2 for the rows of a tile further ahead, one bulk prefetch per row.
+    const tiles = staged.filter(({ s }) => s.fact.staging!.rows === "tile");
+    let prefetch: string | null = null;
+    if (tiles.length) {
+      prefetch = `${fn}_prefetch`;
+      w.stmt(modLine, 0, `__device__ __forceinline__ void ${prefetch}(int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
+      for (const { s, idx } of tiles) {
+        const L = s.fact.range.start.line;
+        const e = s.tensor.elemBytes;
+        w.stmt(L, 1, `{`);
+        emitBase(s, idx, st!.tileRows);
+        // Whole 16-byte units of the row inside KV (KV is a multiple of the chunk, not of 16 B).
+        w.stmt(L, 2, `const int n = (min(KV - kvt, ${st!.tileCols}) * ${e}) & ~15;`);
+        w.stmt(L, 2, `_Pragma("unroll 1") for (int r = t; r < min(${st!.tileRows}, Q - q0); r += nt) if (n > 0) sm_prefetch_l2(base + r * step, n);`);
+        w.stmt(L, 1, `}`);
+      }
+      w.stmt(modLine, 0, `}`);
+    }
+    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, prefetch, bytes: Math.ceil(bytes / 128) * 128 };
   }
   w.raw(`#endif // ${guard}`);
   const genFile = `${lineFile.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "")}.${id}.${target.id}.v${V}.cu`;

@@ -175,7 +175,7 @@ __device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, int b, in
 #line 8 "document_mask.scoremod.ts"
     _Pragma("unroll 1") for (int i = t; i < 32; i += nt) {
 #line 8 "document_mask.scoremod.ts"
-      const int r = i / 32, c = i % 32;
+      const int c = i;
 #line 8 "document_mask.scoremod.ts"
       const bool ok = kvt + c * 4 < KV;
 #line 8 "document_mask.scoremod.ts"

@@ -183,8 +183,66 @@ __device__ __forceinline__ void sm_fullBias_v2_stage(unsigned dst, int b, int h,
   }
 #line 8 "full_bias.scoremod.ts"
 }
+#line 8 "full_bias.scoremod.ts"
+__device__ __forceinline__ void sm_fullBias_v2_prefetch(int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
+#line 8 "full_bias.scoremod.ts"
+  {
+#line 8 "full_bias.scoremod.ts"
+    const char* a = static_cast<const char*>(p.aux[0].data);
+#line 8 "full_bias.scoremod.ts"
+    long long o0;
+#line 8 "full_bias.scoremod.ts"
+    {
+#line 8 "full_bias.scoremod.ts"
+      const int q = q0 + 0, kv0 = kvt;
+#line 8 "full_bias.scoremod.ts"
+      (void)q; (void)kv0;
+#line 8 "full_bias.scoremod.ts"
+      const long long x0 = b;
+#line 8 "full_bias.scoremod.ts"
+      const long long x1 = h;
+#line 8 "full_bias.scoremod.ts"
+      const long long x2 = q;
+#line 8 "full_bias.scoremod.ts"
+      const long long x3 = kv0;
+#line 8 "full_bias.scoremod.ts"
+      o0 = x0 * p.dims[1] * p.dims[3] * p.dims[2] + x1 * p.dims[3] * p.dims[2] + x2 * p.dims[3] + x3;
+#line 8 "full_bias.scoremod.ts"
+    }
+#line 8 "full_bias.scoremod.ts"
+    const char* base = a + o0 * 2;
+#line 8 "full_bias.scoremod.ts"
+    long long o1;
+#line 8 "full_bias.scoremod.ts"
+    {
+#line 8 "full_bias.scoremod.ts"
+      const int q = q0 + 1, kv0 = kvt;
+#line 8 "full_bias.scoremod.ts"
+      (void)q; (void)kv0;
+#line 8 "full_bias.scoremod.ts"
+      const long long x0 = b;
+#line 8 "full_bias.scoremod.ts"
+      const long long x1 = h;
+#line 8 "full_bias.scoremod.ts"
+      const long long x2 = q;
+#line 8 "full_bias.scoremod.ts"
+      const long long x3 = kv0;
+#line 8 "full_bias.scoremod.ts"
+      o1 = x0 * p.dims[1] * p.dims[3] * p.dims[2] + x1 * p.dims[3] * p.dims[2] + x2 * p.dims[3] + x3;
+#line 8 "full_bias.scoremod.ts"
+    }
+#line 8 "full_bias.scoremod.ts"
+    const long long step = (o1 - o0) * 2;
+#line 8 "full_bias.scoremod.ts"
+    const int n = (min(KV - kvt, 128) * 2) & ~15;
+#line 8 "full_bias.scoremod.ts"
+    _Pragma("unroll 1") for (int r = t; r < min(128, Q - q0); r += nt) if (n > 0) sm_prefetch_l2(base + r * step, n);
+#line 8 "full_bias.scoremod.ts"
+  }
+#line 8 "full_bias.scoremod.ts"
+}
 #endif // SM_DEFINED_fullBias_V2
-#line 188 "full_bias.fullBias.runner-hopper.v2.cu"
+#line 246 "full_bias.fullBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_fullBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -146,7 +146,7 @@ __device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, int b, int h
 #line 8 "kv_bias.scoremod.ts"
     _Pragma("unroll 1") for (int i = t; i < 16; i += nt) {
 #line 8 "kv_bias.scoremod.ts"
-      const int r = i / 16, c = i % 16;
+      const int c = i;
 #line 8 "kv_bias.scoremod.ts"
       const bool ok = kvt + c * 8 < KV;
 #line 8 "kv_bias.scoremod.ts"
