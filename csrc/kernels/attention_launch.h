@@ -42,7 +42,7 @@
 #define SM_WG_STAGES 2
 #endif
 #define SM_ATTN_WG_SMEM_BYTES(D, aux) \
-  ((((SM_ATTN_WG_BLOCK_M * (D) + 2 * SM_WG_STAGES * SM_ATTN_WG_BLOCK_N * (D)) * 2 + 8 * (1 + 5 * SM_WG_STAGES) + 127) / 128) * 128 + \
+  ((((SM_ATTN_WG_BLOCK_M * (D) + 2 * SM_WG_STAGES * SM_ATTN_WG_BLOCK_N * (D)) * 2 + 8 * (1 + 6 * SM_WG_STAGES) + 127) / 128) * 128 + \
    SM_WG_STAGES * (aux) + 1024)
 /* The most dynamic shared memory an sm_90 block may opt into (227 KB). */
 #define SM_ATTN_WG_SMEM_MAX 232448

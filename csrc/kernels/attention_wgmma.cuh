@@ -14,7 +14,7 @@
 // with SM_*_MOD_ST and SM_*_STAGE; server/src/analysis/staging.ts decides which loads), warps
 // 1-3 of the producer warpgroup copy each kv tile's staged aux values into an aux region of the
 // tile's K/V stage with cp.async, completing an aux_full mbarrier per stage; the stage is
-// reused after the consumers release V of that tile (v_empty), which follows its softmax.
+// reused once both consumer warpgroups have run that tile's softmax (aux_empty).
 //
 // The hardware facts relied on (wgmma fragment layouts, shared-memory descriptors, TMA and
 // mbarrier rules), with their public sources, are in README.md ("The Hopper kernel"). Device
@@ -175,8 +175,8 @@ struct Smem {
   static constexpr int K_OFF = Q_BYTES;
   static constexpr int V_OFF = K_OFF + STAGES * KV_BYTES;
   static constexpr int BAR_OFF = V_OFF + STAGES * KV_BYTES;
-  // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S], aux_full[S]
-  static constexpr int AUX_OFF = (BAR_OFF + 8 * (1 + 5 * STAGES) + 127) / 128 * 128;
+  // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S], aux_full[S], aux_empty[S]
+  static constexpr int AUX_OFF = (BAR_OFF + 8 * (1 + 6 * STAGES) + 127) / 128 * 128;
   static constexpr int BYTES = AUX_OFF + STAGES * AUX_BYTES;
 };
 static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) == Smem<128>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
@@ -202,6 +202,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto v_full = [&](int s) { return bars + 8 * (1 + 2 * STAGES + s); };
   auto v_empty = [&](int s) { return bars + 8 * (1 + 3 * STAGES + s); };
   auto aux_full = [&](int s) { return bars + 8 * (1 + 4 * STAGES + s); };
+  auto aux_empty = [&](int s) { return bars + 8 * (1 + 5 * STAGES + s); };
 
   const int tid = threadIdx.x;
   // Warpgroup index, made provably uniform so wgmma and setmaxnreg stay in converged code.
@@ -221,7 +222,10 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       mbar_init(v_full(s), 1);
       mbar_init(k_empty(s), 2);  // one arrival per consumer warpgroup
       mbar_init(v_empty(s), 2);
-      if constexpr (AUX) mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier
+      if constexpr (AUX) {
+        mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier
+        mbar_init(aux_empty(s), 2);           // one arrival per consumer warpgroup, after its softmax
+      }
     }
     asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
   }
@@ -251,8 +255,9 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     }
 #if SM_WG_AUX
     {
-      // Warps 1-3 copy the staged aux values of each tile into its stage, once V of the tile
-      // that used the stage before has been released (its softmax is done by then).
+      // Warps 1-3 copy the staged aux values of each tile into its stage as soon as both consumer
+      // warpgroups have run the softmax of the tile that used the stage before (aux_empty):
+      // released there rather than with V, a copy gets two softmax steps of lead, not one.
       if (tid >= 32 && tid < 32 + AUX_COPIERS) {
         const int ct = tid - 32;
         for (int j = 0; j < ntiles; ++j) {
@@ -269,7 +274,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
 #endif
           }
 #endif
-          mbar_wait(v_empty(s), ((j / STAGES) & 1) ^ 1);
+          mbar_wait(aux_empty(s), ((j / STAGES) & 1) ^ 1);
           const int kvt = (tiles.entry(j) >> 1) * BN;
           const uint32_t dst = sAux + s * AUX_BYTES;
 #if defined(SM_SCORE_STAGE)
@@ -310,6 +315,9 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
 #endif
   auto aux_wait = [&](int j) {
     if constexpr (AUX) mbar_wait(aux_full(j % STAGES), (j / STAGES) & 1);
+  };
+  auto aux_release = [&](int j) {
+    if constexpr (AUX) if (t == 0) mbar_arrive(aux_empty(j % STAGES));
   };
   auto aux_wait_early = [&](int j) { if (!SM_WG_AUX_WAIT_LATE) aux_wait(j); };
   auto aux_wait_late = [&](int j) { if (SM_WG_AUX_WAIT_LATE) aux_wait(j); };
@@ -436,6 +444,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     reg_fence(sacc);
     release(k_empty(0));
     softmax_tile(0, alpha, true);  // O is still zero: no rescale
+    aux_release(0);
     pack_p();
     // Step j: S_j and P_{j-1} V_{j-1}, then tile j's softmax while P V runs.
     auto step = [&](int j, bool tail) {
@@ -460,6 +469,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       reg_fence(sacc);
       release(k_empty(s));
       const bool moved = softmax_tile(j, alpha, tail);
+      aux_release(j);
       wg_wait<0>();
       reg_fence(oacc);
       reg_fence(pfrag);
@@ -501,7 +511,9 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       wg_wait<0>();
       reg_fence(sacc);
       release(k_empty(s));
-      if (softmax_tile(j, alpha, true)) rescale_o(alpha);
+      const bool moved = softmax_tile(j, alpha, true);
+      aux_release(j);
+      if (moved) rescale_o(alpha);
       pack_p();
       mbar_wait(v_full(s), ph);
       reg_fence(oacc);

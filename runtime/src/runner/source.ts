@@ -215,5 +215,5 @@ export function wgAuxBytes(score: number, mask: number): number {
 }
 /** SM_ATTN_WG_SMEM_BYTES: Q tile + K/V rings + mbarriers (to 128 B) + aux ring + 1024 bytes to round up to the swizzle atom. */
 export function wgSmemBytes(D: number, auxBytes = 0): number {
-  return up128((WG.blockM * D + 2 * WG.stages * WG.blockN * D) * 2 + 8 * (1 + 5 * WG.stages)) + WG.stages * auxBytes + 1024;
+  return up128((WG.blockM * D + 2 * WG.stages * WG.blockN * D) * 2 + 8 * (1 + 6 * WG.stages)) + WG.stages * auxBytes + 1024;
 }
