@@ -82,10 +82,6 @@ constexpr int AUX_MASK_OFF = (SM_SCORE_AUX_BYTES + 127) / 128 * 128;
 constexpr int AUX_BYTES = (AUX_MASK_OFF + SM_MASK_AUX_BYTES + 127) / 128 * 128;
 constexpr bool AUX = AUX_BYTES > 0;
 constexpr int AUX_COPIERS = 96;  // producer warps 1-3
-#ifndef SM_WG_AUX_PREFETCH_AHEAD
-#define SM_WG_AUX_PREFETCH_AHEAD 2
-#endif
-constexpr int AUX_PREFETCH_AHEAD = SM_WG_AUX_PREFETCH_AHEAD;  // kv tiles between an L2 prefetch and its copy
 constexpr float LOG2E = 1.4426950408889634f;
 static_assert(BM == 128 && BN == 128, "tile sizes are wired into the wgmma shapes below");
 
@@ -262,18 +258,6 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
         const int ct = tid - 32;
         for (int j = 0; j < ntiles; ++j) {
           const int s = j % STAGES;
-#if defined(SM_SCORE_PREFETCH) || defined(SM_MASK_PREFETCH)
-          // Streamed tiles: ask L2 for tile j + AUX_PREFETCH_AHEAD now, so its copy finds it there.
-          if (j + AUX_PREFETCH_AHEAD < ntiles) {
-            const int kvp = (tiles.entry(j + AUX_PREFETCH_AHEAD) >> 1) * BN;
-#if defined(SM_SCORE_PREFETCH)
-            SM_SCORE_PREFETCH(b, h, q0, kvp, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
-#endif
-#if defined(SM_MASK_PREFETCH)
-            SM_MASK_PREFETCH(b, h, q0, kvp, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
-#endif
-          }
-#endif
           mbar_wait(aux_empty(s), ((j / STAGES) & 1) ^ 1);
           const int kvt = (tiles.entry(j) >> 1) * BN;
           const uint32_t dst = sAux + s * AUX_BYTES;

@@ -59,7 +59,3 @@ __device__ __forceinline__ void sm_cp_async(unsigned dst, const void* src, bool 
     asm volatile("cp.async.ca.shared.global [%0], [%1], %2, %3;\n" ::"r"(dst), "l"(src), "n"(N), "r"(n) : "memory");
   }
 }
-// Asks L2 for n bytes (a multiple of 16, 16-byte aligned) at src, ahead of a later cp.async.
-__device__ __forceinline__ void sm_prefetch_l2(const void* src, int n) {
-  asm volatile("cp.async.bulk.prefetch.L2.global [%0], %1;\n" ::"l"(src), "r"(n) : "memory");
-}

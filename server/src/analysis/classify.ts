@@ -162,7 +162,7 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
   };
   if (input.target.auxStaging) {
     const d = decideStaging({
-      target: input.target, elemBytes: e, idx: raw.idx, env, forms,
+      target: input.target, elemBytes: e, idx: raw.idx, env,
       largestLegal: (cap) => largestLegal(cap, args),
       obligationsAt: (w) => obligationsFor(w, { ...args, V: w }),
     });

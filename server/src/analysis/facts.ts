@@ -76,11 +76,9 @@ export interface Obligation {
 
 /** How a kernel with aux staging (Target.auxStaging) copies a load's values into shared memory (staging.ts). */
 export interface StagingFact {
-  /** "one": one row per kv tile (the index does not depend on q); "tile": one row per query row. */
-  rows: "one" | "tile";
   /** Bytes per cp.async: the widest chunk along kv the width facts prove (4, 8 or 16). */
   chunkBytes: number;
-  /** Shared memory per stage, and where this load's region starts in it. */
+  /** Shared memory per stage (one row of the tile's kv columns), and where this load's region starts in it. */
   bytes: number;
   offset: number;
 }

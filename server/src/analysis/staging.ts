@@ -1,13 +1,18 @@
-// Aux staging for kernels that copy aux tiles into shared memory (Target.auxStaging; today the
-// runner's Hopper kernel). A contiguous load whose index is a function of b, h, q, kv, dims,
-// scalars and constants only is copied once per kv tile by the producer warps, cp.async in
-// chunks of `chunkBytes`, into a region of the K/V stage it belongs to, and the consumers read
-// it from shared memory: one row for a q-invariant load (shared by all 128 query rows of the
-// block), one row per query row otherwise. Every other load is read from global memory as
-// before. Sound by construction: a staged element is the element the direct load would read at
-// the same (b, h, q, kv) (the same index code, see codegen/cuda.ts), copied in chunks whose
-// contiguity and alignment are the classifier's width proof at the chunk width.
-import { atomsOf, lookup, type Env, type Form } from "./affine";
+// Aux staging for kernels that copy aux rows into shared memory (Target.auxStaging; today the
+// runner's Hopper kernel). A contiguous load whose index is a function of b, h, kv, dims,
+// scalars and constants only (not q, not another load) is copied once per kv tile by the
+// producer warps, cp.async in chunks of `chunkBytes`, into a region of the K/V stage it belongs
+// to: one row of tileCols values that all 128 query rows of the block read from shared memory.
+// Every other load is read from global memory by each thread. Sound by construction: a staged
+// element is the element the direct load would read at the same (b, h, q, kv) (the same index
+// code, see codegen/cuda.ts), copied in chunks whose contiguity and alignment are the
+// classifier's width proof at the chunk width.
+//
+// Loads that depend on q (a [B, H, Q, KV] bias) would need a 128-row tile per stage. That was
+// built and measured on the H100 (2026-11-27, notes/gpu-2026-11-27/staging/): full-bias ran at
+// 2.41-2.59 ms staged against 1.58-1.69 ms read directly, with or without an L2 prefetch ahead,
+// so such loads are read directly (BENCHMARKS.md).
+import { lookup, type Env } from "./affine";
 import type { Obligation, StagingFact } from "./facts";
 import { children, type Expr } from "./ir";
 import { pow2Floor } from "./poly";
@@ -17,7 +22,7 @@ import { TARGETS, type Target, type TargetId } from "./targets";
 export const MIN_CHUNK_BYTES = 4;
 export const MAX_CHUNK_BYTES = 16;
 
-/** What the index reads, through const bindings: loads and the score stop staging, q makes it per-row. */
+/** What the index reads, through const bindings: q, a load or the score each stop staging. */
 export function indexInputs(idx: Expr[], env: Env): { q: boolean; load: string | null; score: boolean } {
   const out = { q: false, load: null as string | null, score: false };
   const seen = new Set<object>();
@@ -48,8 +53,6 @@ export interface StagingInput {
   elemBytes: number;
   idx: Expr[];
   env: Env;
-  /** The indices' polynomial forms (affine.ts). */
-  forms: Form[];
   /** The widest chunk (elements, a power of two) the width facts prove, capped at `cap`. */
   largestLegal: (cap: number) => number;
   /** The obligations a chunk of w elements relies on (the classifier's, at width w). */
@@ -60,23 +63,6 @@ export type StagingDecision =
   | { staged: true; fact: Omit<StagingFact, "offset">; obligations: Obligation[] }
   | { staged: false; why: string };
 
-/**
- * Every index is a polynomial over b, h, q, kv, dims, scalars and constants with q at most once
- * per term: consecutive query rows are then a fixed number of elements apart, so the producer
- * computes the address of a tile's first row and steps (codegen/cuda.ts).
- */
-export function affineInQ(forms: Form[]): boolean {
-  for (const f of forms) {
-    if (!f.ok) return false;
-    for (const m of f.p.keys()) {
-      const atoms = atomsOf(m);
-      if (atoms.some((x) => x.startsWith("#"))) return false;
-      if (atoms.filter((x) => x === "q").length > 1) return false;
-    }
-  }
-  return true;
-}
-
 /** Whether one contiguous load can be staged, and how (before the shared-memory budget). */
 export function decideStaging(a: StagingInput): StagingDecision {
   const st = a.target.auxStaging;
@@ -84,6 +70,7 @@ export function decideStaging(a: StagingInput): StagingDecision {
   const inputs = indexInputs(a.idx, a.env);
   if (inputs.score) return { staged: false, why: "its index depends on the score" };
   if (inputs.load) return { staged: false, why: `its index reads ${inputs.load}: the producer would have to load that first` };
+  if (inputs.q) return { staged: false, why: "its index depends on q: a 128-row tile per stage, which measured slower staged than read directly (BENCHMARKS.md)" };
   const e = a.elemBytes;
   const w = a.largestLegal(pow2Floor(Math.floor(MAX_CHUNK_BYTES / e)));
   const chunkBytes = w * e;
@@ -91,12 +78,7 @@ export function decideStaging(a: StagingInput): StagingDecision {
     const need = Math.max(MIN_CHUNK_BYTES, 2 * e);
     return { staged: false, why: `the facts prove ${chunkBytes}-byte chunks along kv; cp.async copies at least ${MIN_CHUNK_BYTES} B (declare align: ${need} and the divisibility the width proof asks for)` };
   }
-  if (inputs.q && !affineInQ(a.forms)) {
-    return { staged: false, why: "its index is not affine in q, so the producer cannot step from row to row" };
-  }
-  const rows = inputs.q ? st.tileRows : 1;
-  const bytes = rows * st.tileCols * e;
-  return { staged: true, fact: { rows: inputs.q ? "tile" : "one", chunkBytes, bytes }, obligations: a.obligationsAt(w) };
+  return { staged: true, fact: { chunkBytes, bytes: st.tileCols * e }, obligations: a.obligationsAt(w) };
 }
 
 /** Lay the staged loads of one mod out in a stage, in body order, while they fit the budget. */
@@ -109,7 +91,7 @@ export function placeStaged<T extends { id: number; bytes: number }>(loads: T[],
   for (const l of loads) {
     const start = Math.ceil(used / 128) * 128;
     if (start + l.bytes <= budget) { placed.set(l.id, start); used = start + l.bytes; }
-    else over.set(l.id, `its tile needs ${l.bytes} B of shared memory per stage; ${Math.max(0, budget - start)} B of the ${budget} B the kernel keeps per stage for a ${kind} mod's tiles are left`);
+    else over.set(l.id, `its row needs ${l.bytes} B of shared memory per stage; ${Math.max(0, budget - start)} B of the ${budget} B the kernel keeps per stage for a ${kind} mod's rows are left`);
   }
   return { placed, over };
 }
@@ -117,9 +99,6 @@ export function placeStaged<T extends { id: number; bytes: number }>(loads: T[],
 /** One line for hovers and the CLI. */
 export function stagingLine(s: StagingFact, target: TargetId | undefined): string {
   const st = target ? TARGETS[target].auxStaging : undefined;
-  const tileRows = st?.tileRows ?? 128, tileCols = st?.tileCols ?? 128;
-  const where = s.rows === "one"
-    ? `one row of ${tileCols} values per kv tile, shared by every query row of the block`
-    : `a ${tileRows} × ${tileCols} tile per kv tile (one row per query row)`;
-  return `staged in shared memory: the producer warps copy ${where} (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
+  return `staged in shared memory: the producer warps copy one row of ${st?.tileCols ?? 128} values per kv tile, ` +
+    `read by all ${st?.tileRows ?? 128} query rows of the block (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
 }

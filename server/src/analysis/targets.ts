@@ -22,8 +22,9 @@ export interface Target {
   /** Registers the kernel itself keeps live around the mod call (accumulators, row state). */
   kernelRegs: number;
   /**
-   * The kernel copies contiguous aux loads into shared memory once per kv tile (staging.ts):
-   * the tile it copies, and the shared memory it has for them per pipeline stage.
+   * The kernel copies q-invariant contiguous aux loads into shared memory once per kv tile
+   * (staging.ts): the tile's rows and kv columns, and the shared memory it has per pipeline
+   * stage for a score mod's rows and for a mask mod's.
    */
   auxStaging?: { tileRows: number; tileCols: number; scoreBytes: number; maskBytes: number };
 }
@@ -52,8 +53,8 @@ export const TARGETS: Record<TargetId, Target> = {
     arch: "sm_90a", nvccArch: ["-gencode=arch=compute_90a,code=sm_90a"],
     ownership: "pairs", tileN: 128, vecCap: 2, maxLoadBytes: 16, regBudget: 240, kernelRegs: 176,
     // 227 KB of dynamic shared memory, less Q (32 KB), the K/V rings (2 stages, 128 KB at D = 128),
-    // barriers and the 1 KB alignment slack, leaves 33,664 B per stage: a score mod's tiles (one
-    // 128 x 128 bf16 tile and a row) and a mask mod's rows (attention_wgmma.cuh static_asserts it).
+    // barriers and the 1 KB alignment slack, leaves 33,664 B per stage for a score mod's rows and a
+    // mask mod's (attention_wgmma.cuh static_asserts the total).
     auxStaging: { tileRows: 128, tileCols: 128, scoreBytes: 33024, maskBytes: 640 },
   },
   "runner-sm90": {

@@ -64,10 +64,9 @@ export interface GeneratedCuda {
   /**
    * On a staging target (Target.auxStaging) with staged loads: the entry that reads them from
    * shared memory (extra last argument: the stage's base), the producer function that fills a
-   * stage, the one that prefetches a later tile's rows into L2 (tile loads only), and the
-   * stage's size in bytes (a multiple of 128). Null otherwise.
+   * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
    */
-  staging: { entry: string; stage: string; prefetch: string | null; bytes: number } | null;
+  staging: { entry: string; stage: string; bytes: number } | null;
 }
 
 export interface CudaOptions {
@@ -314,14 +313,8 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   // ---- the V-lane entry point (and, on a staging target, its staged twin) ----
   const staged = target.auxStaging ? hoisted.filter(({ s }) => s.fact.staging && s.fact.staging.offset >= 0) : [];
   const st = target.auxStaging;
-  const stagedRead = (f: LoadFact, t: TensorFact, raw: string, byteExpr: string): string => {
-    const sf = f.staging!;
-    if (sf.rows === "one") return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + ${byteExpr})`;
-    // One row per query row; 16-byte chunks XOR-swizzled by (row & 7) so the 8 rows a warp reads
-    // at once fall in distinct banks (the producer writes the same layout).
-    const rowBytes = st!.tileCols * t.elemBytes;
-    return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (q & ${st!.tileRows - 1}) * ${rowBytes} + ((((${byteExpr}) >> 4) ^ (q & 7)) << 4) + ((${byteExpr}) & 15))`;
-  };
+  // Every query row reads the same staged row: lanes of a warp that share a kv pair get one broadcast word.
+  const stagedRead = (f: LoadFact, raw: string, byteExpr: string): string => `*reinterpret_cast<const ${raw}*>(st + ${f.staging!.offset} + ${byteExpr})`;
   const emitEntry = (name: string, stagedMode: boolean): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
     const extra = stagedMode ? ", const unsigned char* __restrict__ st" : "";
@@ -337,7 +330,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
         const we = f.widthElems;
         w.stmt(L, 1, `const int cb${f.id} = (kv0 & ${st!.tileCols - 1}) * ${t.elemBytes};`);
         w.stmt(L, 1, `${lt} ${n}[${V}];`);
-        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, t, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
+        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
         continue;
       }
       const xs = idx.map((_, d) => `x${f.id}_${d}`);
@@ -375,75 +368,34 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   let staging: GeneratedCuda["staging"] = null;
   if (staged.length) {
     emitEntry(`${fn}_st`, true);
-    // The producer side: copy this kv tile's staged values into the stage at dst. Threads t of nt
-    // share the chunks. Chunks past Q or KV are zero-filled (src-size 0: nothing is read); the
-    // consumers discard those positions.
-    // The index code at (q, kv0) = (q0 + k, kvt) for k = 0, 1: the analysis proved it affine in q
-    // and contiguous in kv, so row r starts at base + r * step and chunk c is c * chunk bytes on.
-    const emitBase = (s: LoadSite, idx: string[], rows: number): void => {
-      const { fact: f, tensor: t } = s;
-      const L = f.range.start.line;
-      w.stmt(L, 2, `const char* a = static_cast<const char*>(p.aux[${s.slot}].data);`);
-      const at = (k: number): string => {
-        w.stmt(L, 2, `long long o${k};`);
-        w.stmt(L, 2, `{`);
-        w.stmt(L, 3, `const int q = q0 + ${k}, kv0 = kvt;`);
-        w.stmt(L, 3, `(void)q; (void)kv0;`);
-        const xs = idx.map((_, d) => `x${d}`);
-        idx.forEach((code, d) => w.stmt(L, 3, `const long long ${xs[d]} = ${code};`));
-        w.stmt(L, 3, `o${k} = ${offsetCode(t, xs)};`);
-        w.stmt(L, 2, `}`);
-        return `o${k}`;
-      };
-      const o0 = at(0);
-      w.stmt(L, 2, `const char* base = a + ${o0} * ${t.elemBytes};`);
-      if (rows > 1) w.stmt(L, 2, `const long long step = (${at(1)} - ${o0}) * ${t.elemBytes};`);
-    };
+    // The producer side: copy this kv tile's staged rows into the stage at dst. Threads t of nt
+    // share the chunks. Chunks past KV are zero-filled (src-size 0: nothing is read); the
+    // consumers discard those positions. The index code runs once, at kv0 = kvt: the load is
+    // contiguous in kv (the classifier's proof), so chunk c is c * chunk bytes further on.
     w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
+    w.stmt(modLine, 1, `(void)q0; (void)Q;`);
     let bytes = 0;
     for (const { s, idx } of staged) {
       const { fact: f, tensor: t } = s;
       const sf = f.staging!;
       const L = f.range.start.line;
       const e = t.elemBytes;
-      const rows = sf.rows === "one" ? 1 : st!.tileRows;
-      const perRow = (st!.tileCols * e) / sf.chunkBytes;
-      const ce = sf.chunkBytes / e;
+      const chunks = (st!.tileCols * e) / sf.chunkBytes;
       bytes = Math.max(bytes, sf.offset + sf.bytes);
-      w.stmt(L, 1, `// #${f.id} ${f.text}: ${rows === 1 ? "one row" : `${rows} rows`} of ${st!.tileCols}, ${sf.chunkBytes} B chunks`);
-      w.stmt(L, 1, `{`);
-      emitBase(s, idx, rows);
+      w.stmt(L, 1, `{  // #${f.id} ${f.text}: one row of ${st!.tileCols}, ${sf.chunkBytes} B chunks`);
+      w.stmt(L, 2, `const int kv0 = kvt;`);
+      const xs = idx.map((_, d) => `x${d}`);
+      idx.forEach((code, d) => w.stmt(L, 2, `const long long ${xs[d]} = ${code};`));
+      w.stmt(L, 2, `const char* base = static_cast<const char*>(p.aux[${s.slot}].data) + (${offsetCode(t, xs)}) * ${e};`);
       // Not unrolled: the producer warps run on 24 registers (setmaxnreg).
-      w.stmt(L, 2, `_Pragma("unroll 1") for (int i = t; i < ${rows * perRow}; i += nt) {`);
-      w.stmt(L, 3, rows === 1 ? `const int c = i;` : `const int r = i / ${perRow}, c = i % ${perRow};`);
-      w.stmt(L, 3, `const bool ok = ${rows === 1 ? "" : "q0 + r < Q && "}kvt + c * ${ce} < KV;`);
-      const src = rows === 1 ? `base + c * ${sf.chunkBytes}` : `base + r * step + c * ${sf.chunkBytes}`;
-      const swz = rows === 1 ? `c * ${sf.chunkBytes}` : `r * ${st!.tileCols * e} + ((((c * ${sf.chunkBytes}) >> 4) ^ (r & 7)) << 4) + ((c * ${sf.chunkBytes}) & 15)`;
-      w.stmt(L, 3, `sm_cp_async<${sf.chunkBytes}>(dst + ${sf.offset} + ${swz}, ok ? ${src} : base, ok);`);
+      w.stmt(L, 2, `_Pragma("unroll 1") for (int c = t; c < ${chunks}; c += nt) {`);
+      w.stmt(L, 3, `const bool ok = kvt + c * ${sf.chunkBytes / e} < KV;`);
+      w.stmt(L, 3, `sm_cp_async<${sf.chunkBytes}>(dst + ${sf.offset} + c * ${sf.chunkBytes}, ok ? base + c * ${sf.chunkBytes} : base, ok);`);
       w.stmt(L, 2, `}`);
       w.stmt(L, 1, `}`);
     }
     w.stmt(modLine, 0, `}`);
-    // Tiles (one row per query row) stream from HBM with no reuse, and a stage holds only two of
-    // them: the producer also asks L2 for the rows of a tile further ahead, one bulk prefetch per row.
-    const tiles = staged.filter(({ s }) => s.fact.staging!.rows === "tile");
-    let prefetch: string | null = null;
-    if (tiles.length) {
-      prefetch = `${fn}_prefetch`;
-      w.stmt(modLine, 0, `__device__ __forceinline__ void ${prefetch}(int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
-      for (const { s, idx } of tiles) {
-        const L = s.fact.range.start.line;
-        const e = s.tensor.elemBytes;
-        w.stmt(L, 1, `{`);
-        emitBase(s, idx, st!.tileRows);
-        // Whole 16-byte units of the row inside KV (KV is a multiple of the chunk, not of 16 B).
-        w.stmt(L, 2, `const int n = (min(KV - kvt, ${st!.tileCols}) * ${e}) & ~15;`);
-        w.stmt(L, 2, `_Pragma("unroll 1") for (int r = t; r < min(${st!.tileRows}, Q - q0); r += nt) if (n > 0) sm_prefetch_l2(base + r * step, n);`);
-        w.stmt(L, 1, `}`);
-      }
-      w.stmt(modLine, 0, `}`);
-    }
-    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, prefetch, bytes: Math.ceil(bytes / 128) * 128 };
+    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, bytes: Math.ceil(bytes / 128) * 128 };
   }
   w.raw(`#endif // ${guard}`);
   const genFile = `${lineFile.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "")}.${id}.${target.id}.v${V}.cu`;

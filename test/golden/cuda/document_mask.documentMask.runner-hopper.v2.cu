@@ -149,33 +149,19 @@ __device__ __forceinline__ void sm_documentMask_v2_st(bool (&keep)[2], int b, in
 #line 8 "document_mask.scoremod.ts"
 __device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
 #line 8 "document_mask.scoremod.ts"
-  // #1 docId.at(b, kv): one row of 128, 16 B chunks
+  (void)q0; (void)Q;
 #line 8 "document_mask.scoremod.ts"
-  {
+  {  // #1 docId.at(b, kv): one row of 128, 16 B chunks
 #line 8 "document_mask.scoremod.ts"
-    const char* a = static_cast<const char*>(p.aux[0].data);
+    const int kv0 = kvt;
 #line 8 "document_mask.scoremod.ts"
-    long long o0;
+    const long long x0 = b;
 #line 8 "document_mask.scoremod.ts"
-    {
+    const long long x1 = kv0;
 #line 8 "document_mask.scoremod.ts"
-      const int q = q0 + 0, kv0 = kvt;
+    const char* base = static_cast<const char*>(p.aux[0].data) + (x0 * p.dims[3] + x1) * 4;
 #line 8 "document_mask.scoremod.ts"
-      (void)q; (void)kv0;
-#line 8 "document_mask.scoremod.ts"
-      const long long x0 = b;
-#line 8 "document_mask.scoremod.ts"
-      const long long x1 = kv0;
-#line 8 "document_mask.scoremod.ts"
-      o0 = x0 * p.dims[3] + x1;
-#line 8 "document_mask.scoremod.ts"
-    }
-#line 8 "document_mask.scoremod.ts"
-    const char* base = a + o0 * 4;
-#line 8 "document_mask.scoremod.ts"
-    _Pragma("unroll 1") for (int i = t; i < 32; i += nt) {
-#line 8 "document_mask.scoremod.ts"
-      const int c = i;
+    _Pragma("unroll 1") for (int c = t; c < 32; c += nt) {
 #line 8 "document_mask.scoremod.ts"
       const bool ok = kvt + c * 4 < KV;
 #line 8 "document_mask.scoremod.ts"
@@ -187,7 +173,7 @@ __device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, int b, in
 #line 8 "document_mask.scoremod.ts"
 }
 #endif // SM_DEFINED_documentMask_V2
-#line 191 "document_mask.documentMask.runner-hopper.v2.cu"
+#line 177 "document_mask.documentMask.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_documentMask_v2(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[2];

@@ -118,35 +118,21 @@ __device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], int b, int h, 
 #line 8 "kv_bias.scoremod.ts"
 __device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
 #line 8 "kv_bias.scoremod.ts"
-  // #0 kvBias.at(b, h, kv): one row of 128, 16 B chunks
+  (void)q0; (void)Q;
 #line 8 "kv_bias.scoremod.ts"
-  {
+  {  // #0 kvBias.at(b, h, kv): one row of 128, 16 B chunks
 #line 8 "kv_bias.scoremod.ts"
-    const char* a = static_cast<const char*>(p.aux[0].data);
+    const int kv0 = kvt;
 #line 8 "kv_bias.scoremod.ts"
-    long long o0;
+    const long long x0 = b;
 #line 8 "kv_bias.scoremod.ts"
-    {
+    const long long x1 = h;
 #line 8 "kv_bias.scoremod.ts"
-      const int q = q0 + 0, kv0 = kvt;
+    const long long x2 = kv0;
 #line 8 "kv_bias.scoremod.ts"
-      (void)q; (void)kv0;
+    const char* base = static_cast<const char*>(p.aux[0].data) + (x0 * p.dims[1] * p.dims[3] + x1 * p.dims[3] + x2) * 2;
 #line 8 "kv_bias.scoremod.ts"
-      const long long x0 = b;
-#line 8 "kv_bias.scoremod.ts"
-      const long long x1 = h;
-#line 8 "kv_bias.scoremod.ts"
-      const long long x2 = kv0;
-#line 8 "kv_bias.scoremod.ts"
-      o0 = x0 * p.dims[1] * p.dims[3] + x1 * p.dims[3] + x2;
-#line 8 "kv_bias.scoremod.ts"
-    }
-#line 8 "kv_bias.scoremod.ts"
-    const char* base = a + o0 * 2;
-#line 8 "kv_bias.scoremod.ts"
-    _Pragma("unroll 1") for (int i = t; i < 16; i += nt) {
-#line 8 "kv_bias.scoremod.ts"
-      const int c = i;
+    _Pragma("unroll 1") for (int c = t; c < 16; c += nt) {
 #line 8 "kv_bias.scoremod.ts"
       const bool ok = kvt + c * 8 < KV;
 #line 8 "kv_bias.scoremod.ts"
@@ -158,7 +144,7 @@ __device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, int b, int h
 #line 8 "kv_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_kvBiasMod_V2
-#line 162 "kv_bias.kvBiasMod.runner-hopper.v2.cu"
+#line 148 "kv_bias.kvBiasMod.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_kvBiasMod_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];
