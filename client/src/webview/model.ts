@@ -78,6 +78,22 @@ export function fromRunnerSweep(r: SweepResult, target: string): SweepData {
   };
 }
 
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+/** What fromRunnerSweep reads of a cell's result: ok, compile's registers and spills, timing's ms and TFLOPS. */
+function checkCellResult(r: unknown, where: string): void {
+  if (!isObject(r) || typeof r.ok !== "boolean") throw new Error(`${where} needs ok (true or false)`);
+  const c = r.compile;
+  if (!isObject(c) || !["registers", "spillStores", "spillLoads"].every((k) => typeof c[k] === "number")) {
+    throw new Error(`${where}.compile needs registers, spillStores and spillLoads`);
+  }
+  const t = r.timing;
+  if (t !== undefined && t !== null && !(isObject(t) && typeof t.ms === "number" && typeof t.tflops === "number")) {
+    throw new Error(`${where}.timing needs ms and tflops (or null)`);
+  }
+}
+
 /**
  * Validates recorded sweep JSON (scoremod.openSweepResults): either SweepData or the runner's
  * SweepResult (`scoremod bench --sweep --json`). Throws an Error that says what is wrong.
@@ -87,9 +103,14 @@ export function parseSweepData(text: string): SweepData {
   try { raw = JSON.parse(text); } catch (e) { throw new Error(`not JSON: ${(e as Error).message}`); }
   if (raw && typeof raw === "object" && Array.isArray((raw as { cells?: unknown }).cells)) {
     const r = raw as SweepResult;
-    if (typeof r.mod !== "string" || !r.shape || typeof r.device !== "string") throw new Error("a runner sweep result needs mod, shape and device");
+    if (typeof r.mod !== "string" || !isObject(r.shape) || typeof r.device !== "string") throw new Error("a runner sweep result needs mod, shape and device (shape an object)");
+    for (const k of ["B", "H", "Q", "KV", "D"] as const) {
+      if (!Number.isSafeInteger(r.shape[k]) || r.shape[k] < 1) throw new Error(`shape.${k} must be a positive integer`);
+    }
     r.cells.forEach((c, i) => {
-      if (!c || !Number.isInteger(c.vec) || !(c.align === "elem" || typeof c.align === "number")) throw new Error(`cells[${i}] needs vec and align`);
+      if (!isObject(c) || !Number.isInteger(c.vec) || !(c.align === "elem" || typeof c.align === "number")) throw new Error(`cells[${i}] needs vec and align`);
+      if (c.result !== undefined) checkCellResult(c.result, `cells[${i}].result`);
+      if (c.error !== undefined && !(isObject(c.error) && typeof c.error.kind === "string")) throw new Error(`cells[${i}].error needs a kind`);
     });
     return fromRunnerSweep(r, "runner");
   }

@@ -57,6 +57,20 @@ describe("recorded sweeps", () => {
     expect(m.best).toEqual({ vecSize: 64, align: 16, tflops: 855 });
   });
 
+  test("a malformed runner SweepResult is refused with what is wrong, never a TypeError later (issue 14, item 8)", () => {
+    const base = { mod: "m", device: "d", shape: { B: 1, H: 1, Q: 8, KV: 8, D: 64 } };
+    const bad: [unknown, RegExp][] = [
+      [{ mod: "m", shape: {}, device: "d", cells: [{ vec: 1, align: "elem", result: {} }] }, /shape\.B/],
+      [{ ...base, shape: 5, cells: [] }, /shape an object/],
+      [{ ...base, cells: [{ vec: 1, align: "elem", result: {} }] }, /cells\[0\]\.result needs ok/],
+      [{ ...base, cells: [{ vec: 1, align: 16, result: { ok: true } }] }, /cells\[0\]\.result\.compile/],
+      [{ ...base, cells: [{ vec: 1, align: 16, result: { ok: true, compile: { registers: 1, spillStores: 0, spillLoads: 0 }, timing: { ms: "x" } } }] }, /timing needs ms/],
+      [{ ...base, cells: [{ vec: 1, align: 16, error: "boom" }] }, /error needs a kind/],
+      [{ ...base, cells: [null] }, /cells\[0\] needs vec/],
+    ];
+    for (const [r, why] of bad) expect(() => parseSweepData(JSON.stringify(r)), JSON.stringify(r)).toThrow(why);
+  });
+
   test("the runner's SweepResult is accepted too", () => {
     const cell = (vec: number, align: number | "elem", tflops: number | null) => tflops === null
       ? { vec, align, error: { kind: "compile", message: "x" } }
