@@ -79,6 +79,8 @@ function loadJson(l: LoadFact) {
     widthElems: l.widthElems, widthBytes: l.widthBytes, loadsPerVec: l.loadsPerVec,
     why: l.why, fix: l.fix ? fixJson(l.fix) : null, obligations: l.obligations, proof: l.proof,
     ...(l.bounds ? { bounds: l.bounds } : {}),
+    // Targets that stage aux rows (runner-hopper): how, or why not.
+    ...(l.staging !== undefined ? { staging: l.staging, ...(l.stagingWhy ? { stagingWhy: l.stagingWhy } : {}) } : {}),
   };
 }
 

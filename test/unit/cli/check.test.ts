@@ -72,6 +72,15 @@ export const m = scoreMod((s, b, h, q, kv) => s + t.at(b, kv / 2));
     expect(j.mods[0].ok).toBe(false);
   });
 
+  it("on runner-hopper, says which loads are staged in shared memory and why the others are not", async () => {
+    const kv = await check([EX("kv_bias.scoremod.ts"), "--target", "runner-hopper", "--vec", "2"]);
+    expect(kv.out).toMatch(/kvBias\.at\(b,h,kv\)  contiguous .*\n    staged in shared memory: the producer warps copy one row of 128 values per kv tile, read by all 128 query rows of the block \(cp\.async, 16 B chunks, 256 B per stage\)/);
+    const full = await check([EX("full_bias.scoremod.ts"), "--target", "runner-hopper", "--vec", "2"]);
+    expect(full.out).toMatch(/    not staged: its index depends on q/);
+    const j = JSON.parse((await check([EX("kv_bias.scoremod.ts"), "--target", "runner-hopper", "--vec", "2", "--json"])).out);
+    expect(j.mods[0].loads[0].staging).toEqual({ chunkBytes: 16, bytes: 256, offset: 0 });
+  });
+
   it("prints a load's why-not once (not again as an info diagnostic); JSON keeps the diagnostic", async () => {
     const r = await check([EX("relative_position.scoremod.ts"), "--vec", "4"]);
     expect(r.out).toMatch(/relTable\.at\(h,dist \+ 128\)  gather  v1 · 2 B · 4 loads \/ 4 scores\n    why not wider: (.+)\n/);
