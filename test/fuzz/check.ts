@@ -45,7 +45,7 @@ function caseOptions(text: string): AnalyzeOptions {
 }
 
 /** One case on an in-thread host, or (with `hostile` allowed to overrun) on a budgeted analysis. */
-export function runCase(host: AnalysisHost | BudgetedAnalyzer, text: string, hostile = false): { problems: string[]; ms: number; overrun: boolean } {
+export function runCase(host: AnalysisHost | BudgetedAnalyzer, text: string, hostile = false, slowMs = TIME_LIMIT_MS): { problems: string[]; ms: number; overrun: boolean } {
   const t0 = performance.now();
   let a: FileAnalysis;
   try {
@@ -60,12 +60,12 @@ export function runCase(host: AnalysisHost | BudgetedAnalyzer, text: string, hos
   }
   if (host instanceof AnalysisHost) {
     const ms = performance.now() - t0;
-    return { problems: problems(a, text, ms), ms, overrun: false };
+    return { problems: problems(a, text, ms, slowMs), ms, overrun: false };
   }
   const ms = host.stats.ms, budget = host.budget.timeoutMs;
   const overrun = a.diagnostics.some((d) => d.code === "SM151");
   // The budget's deadline is checked every 250 ms at most; a hostile case may use all of it.
-  const out = problems(a, text, ms, hostile ? budget + 500 : TIME_LIMIT_MS);
+  const out = problems(a, text, ms, hostile ? budget + 500 : slowMs);
   if (overrun && !hostile) out.push(`an ordinary case ran over the analysis budget (${budget} ms)`);
   return { problems: out, ms, overrun };
 }
