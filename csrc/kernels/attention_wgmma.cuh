@@ -76,7 +76,7 @@ constexpr int PANEL = 64;               // elements per 128-byte swizzle row (TM
 #ifndef SM_MASK_AUX_BYTES
 #define SM_MASK_AUX_BYTES 0
 #endif
-// Aux region of one stage: the score mod's staged tiles, then the mask mod's (128-byte aligned).
+// Aux region of one stage: the score mod's staged rows, then the mask mod's (128-byte aligned).
 #define SM_WG_AUX ((SM_SCORE_AUX_BYTES + SM_MASK_AUX_BYTES) > 0)
 constexpr int AUX_MASK_OFF = (SM_SCORE_AUX_BYTES + 127) / 128 * 128;
 constexpr int AUX_BYTES = (AUX_MASK_OFF + SM_MASK_AUX_BYTES + 127) / 128 * 128;
@@ -177,7 +177,7 @@ struct Smem {
 };
 static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) == Smem<128>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
 static_assert(SM_ATTN_WG_SMEM_BYTES(64, AUX_BYTES) == Smem<64>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
-static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) <= SM_ATTN_WG_SMEM_MAX, "the staged aux tiles do not fit in shared memory (targets.ts auxStaging)");
+static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) <= SM_ATTN_WG_SMEM_MAX, "the staged aux rows do not fit in shared memory (targets.ts auxStaging)");
 
 template <typename T, int D>
 __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* smem_raw) {
