@@ -6,7 +6,8 @@
 // layout mirrors the repository's (dist/, csrc/build/Release/, csrc/kernels/, docs/diagnostics/,
 // syntaxes/, media/, examples/),
 // so relative paths that work from the repository's dist/ work the same inside the .vsix.
-// (dist/cli.js stays out: the extension never runs it, and the CLI ships with the npm workspace.)
+// (dist/cli.js stays out: the CLI ships with the npm workspace; the "check workspace" task runs
+// dist/server.js in its check mode.)
 //
 // The manifest is client/package.json. Paths in it may be written relative to client/
 // ("../dist/extension.js", so the repository can be opened as an extension for F5 debugging);
@@ -65,6 +66,7 @@ const allow = [
   ["csrc/build/Release", true, (f) => f.endsWith(".node") && !f.includes("/")], // not obj.target/
   ["csrc/kernels", true, (f) => /\.(cuh|h)$/.test(f)], // the runner compiles against these (nvrtc/ too)
   ["docs/diagnostics", false, (f) => f.endsWith(".md")], // the server links each diagnostic code here
+  ["docs/schemas", false, (f) => f.endsWith(".json")], // contributes.jsonValidation (*.sweep.json)
   ["examples", false, (f) => f.endsWith(".scoremod.ts")],
   ["README.md", false],
   ["CHANGELOG.md", false],
@@ -103,7 +105,7 @@ writeFileSync(join(stage, ".vscodeignore"), "**/*.map\n");
 
 // Every file the manifest points at must be inside the package, or the extension would fail
 // only after installation.
-const fileKeys = new Set(["main", "path", "configuration", "icon", "light", "dark", "image", "markdown", "svg"]);
+const fileKeys = new Set(["main", "path", "configuration", "icon", "light", "dark", "image", "markdown", "svg", "url"]);
 const dangling = [];
 (function walk(v, key) {
   if (typeof v === "string") {

@@ -18,6 +18,7 @@ import { Previews } from "./preview";
 import { ResultStore } from "./results";
 import { benchSummary, describeError, describeProbe, Runner } from "./runner";
 import { StatusBar } from "./statusBar";
+import { registerTasks } from "./tasks";
 import { pickTarget } from "./targetPicker";
 import { ChartPanel } from "./webview/panel";
 import { applyViewMessage, fromRunnerSweep, maskViewModel, parseSweepData, sweepModel, type SweepData, type ViewState } from "./webview/model";
@@ -38,6 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output, mods, status, runner, panel, lenses, previews,
     vscode.languages.registerCodeLensProvider({ language: "scoremod" }, lenses));
   status.setTarget(settings().target);
+  registerTasks(context, () => settings().target);
 
   const startClient = async (): Promise<void> => {
     client = createLanguageClient(output, settings(), trusted());

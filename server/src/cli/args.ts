@@ -102,10 +102,21 @@ export function readSourceFile(path: string): string {
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Whether stdout / stderr is a terminal (colour, progress); absent: not a terminal. */
+  outIsTTY?: boolean;
+  errIsTTY?: boolean;
+  /** Environment for NO_COLOR / FORCE_COLOR / TERM (default: none set). */
+  env?: Record<string, string | undefined>;
+  /** Directory that relative paths and globs are resolved against (default: process.cwd()). */
+  cwd?: string;
 }
 export const processIo: Io = {
   out: (t) => { process.stdout.write(t); },
   err: (t) => { process.stderr.write(t); },
+  get outIsTTY() { return process.stdout.isTTY === true; },
+  get errIsTTY() { return process.stderr.isTTY === true; },
+  get env() { return process.env; },
+  get cwd() { return process.cwd(); },
 };
 
 /** The one FILE operand every command takes. */

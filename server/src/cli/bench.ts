@@ -17,8 +17,9 @@ import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 import { formatCompare, isExactlyCausal, runPeers, type PeerResult } from "./benchCompare";
+import { BenchProgress } from "./progress";
 
-const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", help: "boolean" } as const;
+const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", progress: "boolean", help: "boolean" } as const;
 const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
   --mod NAME      the mod to run (default: every mod in the file, one by one)
   --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
@@ -32,7 +33,8 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
   --timeout S     watchdog: seconds without progress before the runner is killed (default 120)
   --compare       also run torch.compile(flex_attention) with the Flex export, and SDPA, on the
                   same inputs (python3 with torch and triton): agreement check and one table
-  --json          machine-readable output
+  --json          machine-readable output (a sweep's: docs/schemas/sweep.schema.json)
+  --progress      [k/N] counters on stderr (mods of the file, cells of a sweep); default: on a terminal
 exit: 0 checks passed (or no GPU: analysis only), 1 a check or run failed, 2 bad usage
 `;
 export const DEFAULT_SHAPE: Shape = { B: 1, H: 16, Q: 8192, KV: 8192, D: 128 };
@@ -107,11 +109,13 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       return EXIT.ok;
     }
 
-    const sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: json ? undefined : (stage, d) => io.err(`  .. ${stage}${d ? ` ${d}` : ""}\n`) });
+    const progress = new BenchProgress(io, { mods: mods.length, asked: flags.progress === true, json });
+    const sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: progress.onProgress });
     const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult }) | { mod: string; error: RunnerError["info"] })[] = [];
     let failed = false;
     try {
       for (const m of mods) {
+        progress.startMod(m.name, plan.sweep ? "sweep" : "bench");
         const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
         try {
           if (plan.sweep) {

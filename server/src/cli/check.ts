@@ -1,6 +1,11 @@
-// `scoremod check FILE [--target T] [--vec V] [--json]`: the analysis, headless. Human output
-// is one line per aux load plus the diagnostics; --json is the stable machine contract (1-based
-// line/col). Exit 0 = no errors, 1 = the file has errors, 2 = bad command line or input.
+// `scoremod check FILE|GLOB... [--target T] [--vec V] [--format text|json|sarif|github]`: the
+// analysis, headless. Human output is one line per aux load plus the diagnostics, each with a
+// code frame (colour on a terminal); --json (= --format json) is the stable machine contract
+// (1-based line/col; one file: the file's document, several files or a glob: { files: [...] });
+// --format sarif is SARIF 2.1.0 and --format github GitHub Actions annotations (formats.ts).
+// Globs are expanded here (files.ts). Exit: the worst file's: 0 = no errors, 1 = errors,
+// 2 = bad command line or unreadable input.
+import { resolve } from "node:path";
 import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analysis/facts";
 import type { Range } from "../analysis/ir";
@@ -8,51 +13,128 @@ import { TARGETS, type TargetId } from "../analysis/targets";
 import { writesNegInf } from "../analysis/tiles";
 import { stagingLine } from "../analysis/staging";
 import { formatSparsity, modSparsity, parseAssignments, parseShape4 } from "./sparsity";
+import { codeFrame, paint, PLAIN, severityColor, useColor, type ColorMode, type Paint } from "./color";
+import { expandFiles } from "./files";
+import { FORMATS, toGithub, toSarif, type CheckedFile, type Format, type UnreadableFile } from "./formats";
 
-import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
+import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, targetFlag, vecFlag, type Io } from "./args";
 
-const SPEC = { target: "string", vec: "int", json: "boolean", shape: "string", dim: "string", scalar: "string", help: "boolean" } as const;
-const USAGE = `usage: scoremod check FILE [--target T] [--vec V] [--shape B,H,Q,KV [--dim N=V,...] [--scalar N=V,...]] [--json]
+const SPEC = { target: "string", vec: "int", json: "boolean", format: "string", color: "string", "docs-url": "string", shape: "string", dim: "string", scalar: "string", help: "boolean" } as const;
+const USAGE = `usage: scoremod check FILE|GLOB... [--target T] [--vec V] [--shape B,H,Q,KV [--dim N=V,...] [--scalar N=V,...]] [--format F]
+  FILE|GLOB    one or more files or quoted globs ('src/**/*.scoremod.ts'; node_modules is skipped)
   --target T   ${Object.keys(TARGETS).join(" | ")} (default fa4-sm100)
   --vec V      override every mod's vecSize (a power of two)
   --shape ...  also classify every 128x128 tile of that problem: empty, full or partial (block sparsity)
   --dim N=V    sizes of the file's own dims for --shape (comma-separated)
   --scalar N=V scalar values for --shape (default: each scalar's declared default)
-  --json       machine-readable output
-exit: 0 no errors, 1 errors in the file, 2 bad usage or unreadable input
+  --format F   text (default) | json (docs/schemas/check.schema.json) | sarif (SARIF 2.1.0) | github (Actions annotations)
+  --json       the same as --format json
+  --color C    auto (default: on a terminal, off with NO_COLOR, on with FORCE_COLOR) | always | never
+  --docs-url U base URL of the diagnostic pages in SARIF rules (default: the installed docs/diagnostics)
+exit: the worst file's: 0 no errors, 1 errors in a file, 2 bad usage or unreadable input
 `;
 
+function parseFormat(format: string | undefined, json: boolean): Format {
+  if (format === undefined) return json ? "json" : "text";
+  const f = FORMATS.find((x) => x === format);
+  if (!f) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got '${format}'`);
+  if (json && f !== "json") throw new UsageError(`--json is --format json; it does not combine with --format ${f}`);
+  return f;
+}
+
+function parseColor(c: string | undefined): ColorMode {
+  if (c === undefined || c === "auto" || c === "always" || c === "never") return c ?? "auto";
+  throw new UsageError(`--color must be auto, always or never, got '${c}'`);
+}
+
+/** Reads FILE relative to cwd; messages name the file as the user gave it. */
+function readAt(path: string, cwd: string): string {
+  const abs = resolve(cwd, path);
+  try {
+    return readSourceFile(abs === resolve(path) ? path : abs);
+  } catch (e) {
+    if (e instanceof InputError && abs !== resolve(path) && e.message.startsWith(abs)) throw new InputError(path + e.message.slice(abs.length));
+    throw e;
+  }
+}
+
+const worst = (a: number, b: number) => Math.max(a, b);
+
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  let file: string;
-  let target: TargetId | undefined;
-  let vec: number | undefined;
-  let json = false;
+  let json = argv.includes("--json") || argv.includes("--format=json") || argv.some((a, i) => a === "--format" && argv[i + 1] === "json");
   try {
     const { positional, flags } = parseArgs(argv, SPEC);
     if (flags.help) { io.out(USAGE); return EXIT.ok; }
-    json = flags.json === true;
-    file = singleFile(positional);
-    target = targetFlag(flags.target);
-    vec = vecFlag(flags.vec);
+    const format = parseFormat(flags.format, flags.json === true);
+    json = format === "json";
+    const color = useColor(io.outIsTTY, io.env, parseColor(flags.color));
+    const target = targetFlag(flags.target);
+    const vec = vecFlag(flags.vec);
     const shape = flags.shape !== undefined ? parseShape4(flags.shape) : undefined;
     if (!shape && (flags.dim !== undefined || flags.scalar !== undefined)) throw new UsageError("--dim and --scalar go with --shape");
     const dims = parseAssignments("dim", flags.dim, true), scalars = parseAssignments("scalar", flags.scalar, false);
-    const text = readSourceFile(file);
-    // With --shape the analysis also checks every aux index at it (SM160-SM162, load.bounds).
-    const analysis = analyze(file, text, { target, vecSize: vec, ...(shape ? { shape, dims, scalars } : {}) });
-    const sparsity = shape ? new Map(analysis.mods.map((m) => [m.name, modSparsity(analysis, m, shape, dims, scalars)])) : undefined;
-    if (json) {
-      const doc = toJson(analysis, file);
-      if (sparsity) doc.mods.forEach((m) => Object.assign(m, { blockSparsity: sparsity.get(m.name) ?? null }));
-      io.out(JSON.stringify(shape ? { ...doc, shape } : doc, null, 2) + "\n");
-    } else {
-      io.out(formatHuman(analysis, file));
-      // Text: masks, and score mods that can mask (an -Infinity, or tiles proven empty); the JSON has every mod.
-      const masks = (name: string, s: { empty: number }) => s.empty > 0 || analysis.mods.some((m) => m.name === name && (m.kind === "mask" || writesNegInf(m.body)));
-      for (const [name, s] of sparsity ?? []) if (s && masks(name, s)) io.out(formatSparsity(name, s, shape!) + "\n");
-      for (const m of analysis.mods) for (const l of m.loads) if (l.bounds) io.out(`${file}:${l.range.start.line + 1}: index safety: ${l.bounds.detail}\n`);
+    const cwd = io.cwd ?? process.cwd();
+    const inputs = expandFiles(positional, cwd);
+    // One literal FILE keeps the one-file contract (its document, unreadable input = exit 2 with usage-style error).
+    const single = positional.length === 1 && inputs.length === 1 && inputs[0]!.fromGlob === undefined;
+
+    const checked: (CheckedFile & { text: string; sparsity?: Map<string, ReturnType<typeof modSparsity>> })[] = [];
+    const unreadable: UnreadableFile[] = [];
+    for (const { path } of inputs) {
+      let text: string;
+      try {
+        text = readAt(path, cwd);
+      } catch (e) {
+        if (single || !(e instanceof InputError)) throw e;
+        unreadable.push({ path, error: e.message });
+        continue;
+      }
+      // With --shape the analysis also checks every aux index at it (SM160-SM162, load.bounds).
+      const analysis = analyze(path, text, { target, vecSize: vec, ...(shape ? { shape, dims, scalars } : {}) });
+      const sparsity = shape ? new Map(analysis.mods.map((m) => [m.name, modSparsity(analysis, m, shape, dims, scalars)])) : undefined;
+      checked.push({ path, analysis, text, sparsity });
     }
-    return analysis.diagnostics.some((d) => d.severity === "error") ? EXIT.errors : EXIT.ok;
+
+    if (format === "json") {
+      const docs = checked.map(({ path, analysis, sparsity }) => {
+        const doc = toJson(analysis, path);
+        if (sparsity) doc.mods.forEach((m) => Object.assign(m, { blockSparsity: sparsity.get(m.name) ?? null }));
+        return shape ? { ...doc, shape } : doc;
+      });
+      if (single) io.out(JSON.stringify(docs[0], null, 2) + "\n");
+      else {
+        const files = inputs.map((f) => docs.find((d) => d.file === f.path) ?? { file: f.path, error: unreadable.find((u) => u.path === f.path)!.error });
+        io.out(JSON.stringify({
+          files,
+          errors: docs.reduce((n, d) => n + d.errors, 0),
+          warnings: docs.reduce((n, d) => n + d.warnings, 0),
+          unreadable: unreadable.length,
+        }, null, 2) + "\n");
+      }
+    } else if (format === "sarif") {
+      io.out(JSON.stringify(toSarif(checked, unreadable, cwd, flags["docs-url"]), null, 2) + "\n");
+    } else if (format === "github") {
+      io.out(toGithub(checked, unreadable, cwd));
+    } else {
+      const p = paint(color);
+      for (const { path, analysis, text, sparsity } of checked) {
+        io.out(formatHuman(analysis, path, { paint: p, source: text }));
+        // Text: masks, and score mods that can mask (an -Infinity, or tiles proven empty); the JSON has every mod.
+        const masks = (name: string, s: { empty: number }) => s.empty > 0 || analysis.mods.some((m) => m.name === name && (m.kind === "mask" || writesNegInf(m.body)));
+        for (const [name, s] of sparsity ?? []) if (s && masks(name, s)) io.out(formatSparsity(name, s, shape!) + "\n");
+        for (const m of analysis.mods) for (const l of m.loads) if (l.bounds) io.out(`${path}:${l.range.start.line + 1}: index safety: ${l.bounds.detail}\n`);
+      }
+      for (const u of unreadable) io.err(`scoremod check: ${u.error}\n`);
+      if (!single) {
+        const count = (sev: string) => checked.reduce((n, c) => n + c.analysis.diagnostics.filter((d) => d.severity === sev).length, 0);
+        const e = count("error"), w = count("warning");
+        const summary = `${plural(inputs.length, "file")}: ${plural(e, "error")}, ${plural(w, "warning")}${unreadable.length ? `, ${unreadable.length} unreadable` : ""}`;
+        io.out((e || unreadable.length ? p.bold(p.red(summary)) : w ? p.bold(p.yellow(summary)) : p.bold(summary)) + "\n");
+      }
+    }
+    let code: number = unreadable.length ? EXIT.usage : EXIT.ok;
+    for (const c of checked) code = worst(code, c.analysis.diagnostics.some((d) => d.severity === "error") ? EXIT.errors : EXIT.ok);
+    return code;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     return reportUsageError("check", err, io, USAGE, json);
@@ -117,7 +199,16 @@ export function formatLoad(l: LoadFact, v: number): string {
   return `${text}  ${l.class}  v${l.widthElems} · ${l.widthBytes} B · ${plural(l.loadsPerVec, "load")} / ${plural(v, "score")}`;
 }
 
-export function formatHuman(a: FileAnalysis, file: string): string {
+export interface HumanOptions {
+  /** Colours (PLAIN: none). */
+  paint?: Paint;
+  /** The file's text: each diagnostic gets a code frame (its line and a caret under its range). */
+  source?: string;
+}
+
+export function formatHuman(a: FileAnalysis, file: string, opts: HumanOptions = {}): string {
+  const p = opts.paint ?? PLAIN;
+  const src = opts.source?.split(/\r?\n/);
   const lines: string[] = [];
   for (const m of a.mods) {
     const state = m.ok ? "" : "  (not analysed: fix the errors below)";
@@ -140,8 +231,10 @@ export function formatHuman(a: FileAnalysis, file: string): string {
   });
   for (const d of a.diagnostics) {
     if (restates(d)) continue;
-    lines.push(`${at(file, d.range)} ${d.severity} ${d.code} ${d.message.replace(/\n/g, "\n    ")}`);
-    for (const f of d.fixes ?? []) lines.push(`    fix: ${f.title}`);
+    const sev = severityColor(p, d.severity);
+    lines.push(`${p.bold(at(file, d.range))} ${sev(d.severity)} ${p.dim(d.code)} ${d.message.replace(/\n/g, "\n    ")}`);
+    if (src) lines.push(...codeFrame(src, d.range, p, sev));
+    for (const f of d.fixes ?? []) lines.push(`    ${p.cyan("fix:")} ${f.title}`);
   }
   const errors = a.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = a.diagnostics.filter((d) => d.severity === "warning").length;

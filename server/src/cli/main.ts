@@ -3,13 +3,15 @@
 // doubles as the analysis worker thread (server/src/budget), so it branches first.
 import { isAnalysisWorker, serveAnalysis } from "../budget/entry";
 import { useWorkerScript } from "../budget/budgetedAnalysis";
+import { VERSION } from "./version";
 const USAGE = `usage: scoremod <command> [options]
+       scoremod --version | -V
 
 commands:
-  check FILE [--target T] [--vec V] [--shape B,H,Q,KV] [--json]   analysis: diagnostics, one line per aux load, block sparsity
+  check FILE|GLOB... [--target T] [--vec V] [--shape B,H,Q,KV] [--format text|json|sarif|github]   analysis: diagnostics, one line per aux load, block sparsity
   cuda FILE [--mod NAME] [--target T] [--vec V] [--ptx]   generated CUDA (and PTX via nvcc)
   export FILE --to fa4|flex [--mod NAME]           FA4 CuTe-DSL or PyTorch FlexAttention Python
-  bench FILE [--mod NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D] [--json]   run and check on the GPU
+  bench FILE [--mod NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D] [--json] [--progress]   run and check on the GPU
   view FILE --mod NAME --out PATH.png [--shape B,H,Q,KV] [--b N] [--h N] [--at Q0,KV0]   mask and score view as a PNG
 `;
 
@@ -22,10 +24,14 @@ const commands: Record<string, () => Promise<{ run: Command }>> = {
   view: () => import("./view"),
 };
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], out: (t: string) => void = (t) => { process.stdout.write(t); }): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === "--version" || cmd === "-V" || cmd === "version") {
+    out(`scoremod ${VERSION}\n`);
+    return 0;
+  }
   if (!cmd || cmd === "-h" || cmd === "--help" || cmd === "help") {
-    process.stdout.write(USAGE);
+    out(USAGE);
     return cmd ? 0 : 2;
   }
   const load = commands[cmd];

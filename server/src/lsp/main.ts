@@ -6,7 +6,7 @@
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { join } from "node:path";
 import { createAnalysisBackend } from "./analysisBackend";
-import { budgetFromEnv } from "../budget/budgetedAnalysis";
+import { budgetFromEnv, useWorkerScript } from "../budget/budgetedAnalysis";
 import { isAnalysisWorker, serveAnalysis } from "../budget/entry";
 import { createGenerators } from "./codegenGenerators";
 import { heatMapIsolated, isHeatMapWorker, serveHeatMapJob } from "./heatMapIsolated";
@@ -31,6 +31,22 @@ function main(): void {
   });
 }
 
+/**
+ * `node dist/server.js check FILE|GLOB... [options]`: `scoremod check` from this bundle, for the
+ * extension's "scoremod: check workspace" task (the .vsix ships this bundle, not dist/cli.js).
+ */
+function checkCli(): void {
+  useWorkerScript(__filename);
+  import("../cli/check").then((m) => m.run(process.argv.slice(3))).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      process.stderr.write(`scoremod: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
+
 if (isHeatMapWorker()) serveHeatMapJob();
 else if (isAnalysisWorker()) serveAnalysis();
+else if (process.argv[2] === "check") checkCli();
 else main();

@@ -109,7 +109,6 @@ describe("scoremod check: bad input", () => {
     ["not UTF-8", () => [file("latin1.scoremod.ts", Buffer.from([0x2f, 0x2f, 0x20, 0xe9, 0xe8, 0x0a]))], /not valid UTF-8/],
     ["over 5 MB", () => [file("huge.scoremod.ts", "// x\n".repeat(Math.ceil((MAX_SOURCE_BYTES + 10) / 5)))], /too large .* the limit is 5 MB/],
     ["no file", () => [], /missing FILE/],
-    ["two files", () => ["a.ts", "b.ts"], /expected one FILE, got 2/],
     ["unknown option", () => [EX("kv_bias.scoremod.ts"), "--fast"], /unknown option '--fast'/],
     ["unknown target", () => [EX("kv_bias.scoremod.ts"), "--target", "sm75"], /unknown target 'sm75'/],
     ["vec not a number", () => [EX("kv_bias.scoremod.ts"), "--vec", "eight"], /--vec' needs an integer/],
