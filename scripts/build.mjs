@@ -18,7 +18,7 @@ const entries = [
   { in: "server/src/cli/main.ts", out: "dist/cli.js" },
   { in: "server/src/lsp/main.ts", out: "dist/server.js" },
   { in: "client/src/extension.ts", out: "dist/extension.js" },
-  { in: "runtime/src/runner/worker.ts", out: "dist/runner-worker.js" },
+  { in: "server/src/runner/worker.ts", out: "dist/runner-worker.js" },
 ];
 mkdirSync(join(root, "dist"), { recursive: true });
 const missing = entries.filter((e) => !existsSync(join(root, e.in)));

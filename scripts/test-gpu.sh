@@ -16,7 +16,7 @@ if [ "${1:-}" = "--prepare" ]; then
   set -e
   (cd csrc && npx node-gyp rebuild >/dev/null)
   common=(--bundle --platform=node --target=node20 --format=cjs --log-level=warning "--alias:scoremod=./runtime/src/dsl.ts")
-  npx esbuild runtime/src/runner/worker.ts "${common[@]}" --minify --outfile=dist/runner-worker.js
+  npx esbuild server/src/runner/worker.ts "${common[@]}" --minify --outfile=dist/runner-worker.js
   npx esbuild test/gpu/suite.ts "${common[@]}" --outfile=dist/gpu-tests.js
   # The GPU machine may have no Node: carry this machine's binary (it links only glibc/libstdc++).
   mkdir -p .device-carry

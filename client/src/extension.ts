@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { DidChangeConfigurationNotification, type LanguageClient } from "vscode-languageclient/node";
-import { DEFAULT_TARGET, type TargetId } from "../../server/src/analysis/targets";
+import { DEFAULT_TARGET, type TargetId } from "../../server/src/protocol";
 import {
   AnalysisChangedNotification, ExportRequest, HeatMapRequest, SetTargetRequest, type ExportFlavor,
 } from "../../server/src/protocol";

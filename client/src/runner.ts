@@ -1,12 +1,12 @@
-// The client's side of GPU work: one supervised runner process (runtime/src/runner), probed once
+// The client's side of GPU work: one supervised runner process (server/src/runner), probed once
 // at start-up for the status bar. Nothing here can crash the extension host: every failure
 // becomes a RunnerErrorInfo the UI shows (no GPU, fault, hang, compile error, ...).
 import * as vscode from "vscode";
-import { KERNEL_LABELS } from "../../runtime/src/runner/format";
-import { RunnerSupervisor } from "../../runtime/src/runner/supervisor";
+import { KERNEL_LABELS } from "../../server/src/runner/format";
+import { RunnerSupervisor } from "../../server/src/runner/supervisor";
 import {
   RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
-} from "../../runtime/src/runner/types";
+} from "../../server/src/runner/types";
 import type { ClientSettings } from "./config";
 import type { BenchSummary } from "./results";
 

@@ -37,7 +37,7 @@
 /* Q tile + SM_WG_STAGES-deep K and V rings (16-bit elements), the mbarriers (rounded up to 128
  * bytes), the staged aux tiles (aux bytes per stage, a multiple of 128; 0 without staging), and
  * 1024 bytes of slack: the kernel rounds the dynamic shared memory base up to the 1024-byte
- * swizzle atom. The runner mirrors it (runtime/src/runner/source.ts wgSmemBytes). */
+ * swizzle atom. The runner mirrors it (server/src/runner/source.ts wgSmemBytes). */
 #ifndef SM_WG_STAGES
 #define SM_WG_STAGES 2
 #endif

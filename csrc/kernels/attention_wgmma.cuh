@@ -32,7 +32,7 @@
 // Only the last kv tile's code carries the KV tail mask. That duplicates the loop body: a gain
 // for mod-free or identity builds (runner, H100, 2026-11-27: 0.845 vs 0.875-0.914 ms), a loss
 // with a mask or an aux-loading mod inlined (causal 0.53 vs 0.50, kv-bias 1.15-1.17 vs 1.10-1.12).
-// By default only mod-free builds peel; the runner decides per mod (runtime/src/runner/source.ts).
+// By default only mod-free builds peel; the runner decides per mod (server/src/runner/source.ts).
 #ifndef SM_WG_PEEL_TAIL
 #define SM_WG_PEEL_TAIL (!SM_HAS_SCORE_MOD && !SM_HAS_MASK_MOD)
 #endif
@@ -43,7 +43,7 @@ struct alignas(64) SmTmaDesc { unsigned long long opaque[16]; };
 
 // The Hopper kernel's one parameter: tensor maps for Q, K, V ([B, H, S, D] as rank 4, box
 // {64, 128, 1, 1}, 128B swizzle), then the common parameters. Mirrored by the host
-// (runtime/src/runner/params.ts); SM_ATTN_WG_PARAMS_BYTES in attention_launch.h.
+// (server/src/runner/params.ts); SM_ATTN_WG_PARAMS_BYTES in attention_launch.h.
 struct SmWgParams {
   SmTmaDesc tq, tk, tv;
   SmAttnParams p;

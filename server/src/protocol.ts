@@ -9,6 +9,9 @@ import type { FileAnalysis } from "./analysis/facts";
 import type { TargetId } from "./analysis/targets";
 
 export type { FileAnalysis, TargetId };
+// The target table travels with the protocol (settings and the target picker name targets by
+// id): data only, so the client reads it here and imports nothing of the analysis.
+export { DEFAULT_TARGET, TARGETS, isTargetId } from "./analysis/targets";
 
 /**
  * A method name carrying its params/result types. Plain data (not vscode-jsonrpc's RequestType):

@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as native from "../../csrc/index";
-import { formatBench, formatSweep } from "../../runtime/src/runner/format";
-import { RunnerSupervisor } from "../../runtime/src/runner/supervisor";
-import { RunnerError, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../runtime/src/runner/types";
+import { formatBench, formatSweep } from "../../server/src/runner/format";
+import { RunnerSupervisor } from "../../server/src/runner/supervisor";
+import { RunnerError, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
 import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
 
 const root = resolve(__dirname, "..");

@@ -1,7 +1,7 @@
 // The webview's data model, pure: sweep results -> chart series and table; the mask and score
 // view (scoremod/heatMap) -> tiles, cells and hover texts. The page (media/sweep.js) only draws
 // what this produces.
-import type { SweepResult } from "../../../runtime/src/runner/types";
+import type { SweepResult } from "../../../server/src/runner/types";
 import type { HeatMapOk } from "../../../server/src/protocol";
 
 export type Align = "elem" | number;
@@ -62,7 +62,7 @@ export function sweepModel(d: SweepData): SweepModel {
   };
 }
 
-/** The runner's SweepResult (runtime/src/runner/types.ts) as chart data. */
+/** The runner's SweepResult (server/src/runner/types.ts) as chart data. */
 export function fromRunnerSweep(r: SweepResult, target: string): SweepData {
   const s = r.shape;
   return {

@@ -9,11 +9,10 @@ import { join } from "node:path";
 import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { exportFlex } from "../codegen/exportFlex";
-import * as native from "../../../csrc/index";
-import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
-import { benchDiagnosed } from "../../../runtime/src/runner/index";
-import { formatBench, formatSweep } from "../../../runtime/src/runner/format";
-import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../../../runtime/src/runner/types";
+import { RunnerSupervisor } from "../runner/supervisor";
+import { benchDiagnosed, probeNative } from "../runner/index";
+import { formatBench, formatSweep } from "../runner/format";
+import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../runner/types";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 import { formatCompare, isExactlyCausal, runPeers, type PeerResult } from "./benchCompare";
@@ -101,7 +100,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const compare = flags.compare === true;
     if (compare && plan.sweep) throw new UsageError("--compare runs one configuration; it does not combine with --sweep");
 
-    const probe = native.probe();
+    const probe = probeNative();
     if (!probe.ok) {
       const why = `${probe.reason}: ${probe.detail}`;
       if (json) io.out(JSON.stringify({ file, plan: describePlan(file, fa, plan), gpu: { skipped: true, reason: probe.reason, detail: probe.detail } }, null, 2) + "\n");

@@ -5,8 +5,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BenchResult } from "../../../runtime/src/runner/types";
-import { KERNEL_LABELS } from "../../../runtime/src/runner/format";
+import type { BenchResult } from "../runner/types";
+import { KERNEL_LABELS } from "../runner/format";
 import type { ModFact } from "../analysis/facts";
 import { classifyTiles, TILE_EMPTY, TILE_FULL } from "../analysis/tiles";
 

@@ -4,7 +4,7 @@ import { describe, expect, test, vi } from "vitest";
 
 vi.mock("vscode", () => ({}));
 const { benchSummary, describeError, describeProbe, toErrorInfo } = await import("../../../client/src/runner");
-const { RunnerError } = await import("../../../runtime/src/runner/types");
+const { RunnerError } = await import("../../../server/src/runner/types");
 
 const common = { driverVersion: 0, libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
 

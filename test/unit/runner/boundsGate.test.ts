@@ -1,11 +1,11 @@
-// The runner's index-safety gate (runtime/src/runner/boundsGate.ts), without a GPU: a violated
+// The runner's index-safety gate (server/src/runner/boundsGate.ts), without a GPU: a violated
 // index refuses the run with load, index and witness; an unproven one asks for the bounds build.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../server/src/analysis/index";
-import { boundsGate } from "../../../runtime/src/runner/boundsGate";
-import { RunnerError } from "../../../runtime/src/runner/types";
+import { boundsGate } from "../../../server/src/runner/boundsGate";
+import { RunnerError } from "../../../server/src/runner/types";
 
 const ROOT = join(__dirname, "../../..");
 const gate = (rel: string, shape: { B: number; H: number; Q: number; KV: number }) => {

@@ -5,12 +5,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { analyze } from "../../../server/src/analysis/index";
 import type { Obligation } from "../../../server/src/analysis/facts";
-import { bitwiseCheck, decode16, errorCheck } from "../../../runtime/src/runner/compare";
-import { ptxasInfo } from "../../../runtime/src/runner/compileInfo";
-import { randomHalf, rotated } from "../../../runtime/src/runner/data";
+import { bitwiseCheck, decode16, errorCheck } from "../../../server/src/runner/compare";
+import { ptxasInfo } from "../../../server/src/runner/compileInfo";
+import { randomHalf, rotated } from "../../../server/src/runner/data";
 import { bf16FromBits, f16FromBits } from "../../../runtime/src/dtypes";
-import { checkObligation, kernelObligations, type BoundTensor } from "../../../runtime/src/runner/obligations";
-import { mmaSmemBytes, prepareMod, readGeometry, withAlign } from "../../../runtime/src/runner/source";
+import { checkObligation, kernelObligations, type BoundTensor } from "../../../server/src/runner/obligations";
+import { mmaSmemBytes, prepareMod, readGeometry, withAlign } from "../../../server/src/runner/source";
 
 const bf16 = (xs: number[]) => {
   const f = new Float32Array(xs), u = new Uint32Array(f.buffer);

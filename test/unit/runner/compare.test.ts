@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareScript, formatCompare, runPeers } from "../../../server/src/cli/benchCompare";
-import type { BenchResult } from "../../../runtime/src/runner/types";
+import type { BenchResult } from "../../../server/src/runner/types";
 
 const python = (() => { try { execFileSync("python3", ["--version"]); return "python3"; } catch { return null; } })();
 

@@ -1,9 +1,9 @@
-// Which kernel a job runs on, with which analysis target and V (runtime/src/runner/kernelChoice.ts).
+// Which kernel a job runs on, with which analysis target and V (server/src/runner/kernelChoice.ts).
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { planKernel } from "../../../runtime/src/runner/kernelChoice";
-import { RunnerError } from "../../../runtime/src/runner/types";
+import { planKernel } from "../../../server/src/runner/kernelChoice";
+import { RunnerError } from "../../../server/src/runner/types";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const file = (n: string) => ({ fileName: `${root}examples/${n}.scoremod.ts`, text: readFileSync(`${root}examples/${n}.scoremod.ts`, "utf8") });

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ATTN_OFFSETS, ATTN_PARAMS_SIZE, CLASSIFY_OFFSETS, CLASSIFY_PARAMS_SIZE, SMPARAMS_OFFSETS, SMPARAMS_SIZE, TENSOR_MAP_BYTES, WG_PARAMS_OFFSET, WG_PARAMS_SIZE, packAttnParams, packWgParams } from "../../../runtime/src/runner/params";
+import { ATTN_OFFSETS, ATTN_PARAMS_SIZE, CLASSIFY_OFFSETS, CLASSIFY_PARAMS_SIZE, SMPARAMS_OFFSETS, SMPARAMS_SIZE, TENSOR_MAP_BYTES, WG_PARAMS_OFFSET, WG_PARAMS_SIZE, packAttnParams, packWgParams } from "../../../server/src/runner/params";
 
 const kernels = fileURLToPath(new URL("../../../csrc/kernels/", import.meta.url));
 function nvcc(): string | null {

@@ -3,8 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
-import { RunnerError } from "../../../runtime/src/runner/types";
+import { RunnerSupervisor } from "../../../server/src/runner/supervisor";
+import { RunnerError } from "../../../server/src/runner/types";
 import * as native from "../../../csrc/index";
 
 const workerPath = fileURLToPath(new URL("../../../dist/runner-worker.js", import.meta.url));

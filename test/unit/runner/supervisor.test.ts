@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { benchDiagnosed } from "../../../runtime/src/runner/index";
-import { RunnerSupervisor } from "../../../runtime/src/runner/supervisor";
-import { RunnerError, type BenchJob } from "../../../runtime/src/runner/types";
+import { benchDiagnosed } from "../../../server/src/runner/index";
+import { RunnerSupervisor } from "../../../server/src/runner/supervisor";
+import { RunnerError, type BenchJob } from "../../../server/src/runner/types";
 
 const workerPath = fileURLToPath(new URL("./fakeWorker.cjs", import.meta.url));
 const job = (mod: string): BenchJob => ({ fileName: "x.scoremod.ts", text: "", mod, shape: { B: 1, H: 1, Q: 64, KV: 64, D: 64 } });
@@ -99,7 +99,7 @@ describe("runner supervisor", () => {
     const dir = mkdtempSync(join(tmpdir(), "scoremod-sup-"));
     try {
       const bundle = join(dir, "sup.cjs");
-      await build({ entryPoints: [fileURLToPath(new URL("../../../runtime/src/runner/supervisor.ts", import.meta.url))], bundle: true, platform: "node", format: "cjs", outfile: bundle, logLevel: "silent" });
+      await build({ entryPoints: [fileURLToPath(new URL("../../../server/src/runner/supervisor.ts", import.meta.url))], bundle: true, platform: "node", format: "cjs", outfile: bundle, logLevel: "silent" });
       const script = `const { RunnerSupervisor } = require(${JSON.stringify(bundle)});
         const sup = new RunnerSupervisor({ workerPath: ${JSON.stringify(workerPath)}, idleLimitMs: 5000 });
         sup.bench(${JSON.stringify(job("stdout-fd"))}).then((r) => { console.log(JSON.stringify({ ok: true, mod: r.mod })); sup.dispose(); },

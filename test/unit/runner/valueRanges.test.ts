@@ -1,7 +1,7 @@
-// The runner's check of declared `values` on the bytes the kernel reads (runtime/src/runner/valueRanges.ts).
+// The runner's check of declared `values` on the bytes the kernel reads (server/src/runner/valueRanges.ts).
 import { describe, expect, it } from "vitest";
-import { checkValueRanges } from "../../../runtime/src/runner/valueRanges";
-import type { AuxData } from "../../../runtime/src/runner/data";
+import { checkValueRanges } from "../../../server/src/runner/valueRanges";
+import type { AuxData } from "../../../server/src/runner/data";
 
 const aux = (name: string, dtype: AuxData["dtype"], values: number[]): AuxData => {
   const bytes = dtype === "u8" ? Uint8Array.from(values) : new Uint8Array((dtype === "i32" ? Int32Array : Uint32Array).from(values).buffer);

@@ -2,7 +2,7 @@
 // kernel (attention_wgmma.cuh) runs mods on wgmma accumulator pairs, so it takes V <= 2: an
 // omitted V is capped at 2 there, and an explicit V > 2 runs on the portable kernel, which
 // stages the S tile so a thread sees V consecutive kv. The result says which, and why.
-import { analyze } from "../../../server/src/analysis/index";
+import { analyze } from "../analysis/index";
 import { RunnerError, type BenchJob, type RunnerKernel, type RunnerTargetId } from "./types";
 
 export interface KernelDevice { sm: number; name: string }

@@ -5,6 +5,8 @@ import { RunnerError, type BenchJob, type BenchResult } from "./types";
 
 export { RunnerSupervisor, defaultWorkerPath, type SupervisorOptions } from "./supervisor";
 export { formatBench, formatSweep } from "./format";
+/** The addon's probe, in this process (loading it never throws): is there a GPU to run on, and if not, why. */
+export { probe as probeNative } from "../../../csrc/index";
 export * from "./types";
 
 /**

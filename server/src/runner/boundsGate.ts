@@ -2,8 +2,8 @@
 // (server/src/analysis/bounds.ts). A violated index refuses the run, naming load, index and a
 // witness; an unproven one makes the run use the bounds-checked build first, on the real tensors,
 // so no benchmark is ever timed on a kernel that read outside a tensor.
-import { describeBounds, loadBounds, type BoundsShape, type LoadBounds } from "../../../server/src/analysis/bounds";
-import type { FileAnalysis, ModFact } from "../../../server/src/analysis/facts";
+import { describeBounds, loadBounds, type BoundsShape, type LoadBounds } from "../analysis/bounds";
+import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { RunnerError } from "./types";
 
 export interface BoundsReport {

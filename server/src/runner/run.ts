@@ -3,12 +3,12 @@
 import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { ts } from "ts-morph";
-import { neutralizeDocComments } from "../../../server/src/analysis/limits";
+import { neutralizeDocComments } from "../analysis/limits";
 import * as native from "../../../csrc/index";
-import type { Tensor } from "../../index";
-import { loadScoreModule } from "../load";
-import { referenceAttention } from "../reference";
-import { resolveDims } from "../sample";
+import type { Tensor } from "../../../runtime/index";
+import { loadScoreModule } from "../../../runtime/src/load";
+import { referenceAttention } from "../../../runtime/src/reference";
+import { resolveDims } from "../../../runtime/src/sample";
 import { bitwiseCheck, decode16, decodeF32, errorCheck } from "./compare";
 import { ptxasInfo } from "./compileInfo";
 import { auxData, randomHalf, rotated, type AuxData } from "./data";

@@ -1,7 +1,7 @@
 // Checks the analysis's runtime obligations (and the kernel's own) against the real buffers
 // before every launch. A failure is a refusal naming the mod, tensor and obligation: the kernel
 // would otherwise read misaligned vectors (a fault) or past the end (wrong results).
-import type { Obligation } from "../../../server/src/analysis/facts";
+import type { Obligation } from "../analysis/facts";
 
 export interface BoundTensor {
   name: string;

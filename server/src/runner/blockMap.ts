@@ -3,8 +3,8 @@
 // analysis (server/src/analysis/tiles.ts) for index-only mods and from the GPU pre-pass
 // (sm_block_classify) for masks that read aux data; this module combines them, checks the static
 // proof against the pre-pass, and lays out the kernel's rows.
-import type { ModFact } from "../../../server/src/analysis/facts";
-import { classifyTiles, combineClasses, dependsOn, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../../../server/src/analysis/tiles";
+import type { ModFact } from "../analysis/facts";
+import { classifyTiles, combineClasses, dependsOn, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../analysis/tiles";
 import type { BlockSparsity, CheckResult } from "./types";
 
 export interface TileGeometry { B: number; H: number; Q: number; KV: number; tileQ: number; tileKv: number }

@@ -3,10 +3,10 @@
 // attention kernels with them (csrc/kernels/README.md: SM_SCORE_MOD / SM_MASK_MOD macros).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { analyze } from "../../../server/src/analysis/index";
-import type { FileAnalysis, ModFact, TextEdit } from "../../../server/src/analysis/facts";
-import { setOptionEdit } from "../../../server/src/analysis/fixes";
-import { generateCuda, type GeneratedCuda } from "../../../server/src/codegen/cuda";
+import { analyze } from "../analysis/index";
+import type { FileAnalysis, ModFact, TextEdit } from "../analysis/facts";
+import { setOptionEdit } from "../analysis/fixes";
+import { generateCuda, type GeneratedCuda } from "../codegen/cuda";
 import type { RunnerKernel, RunnerTargetId } from "./types";
 import { RunnerError } from "./types";
 
