@@ -103,20 +103,37 @@ export declare function maskMod(options: ModOptions, fn: MaskFn): MaskMod;
 export declare function maskMod(fn: MaskFn): MaskMod;
 
 // Math. Float functions take and return float; min/max/abs keep int when all arguments are int.
+// BEGIN GENERATED math functions (scripts/gen-vocabulary.mjs from runtime/src/vocabulary.ts). Do not edit.
+/** e^x. */
 export declare function exp(x: number): number;
+/** 2^x. */
 export declare function exp2(x: number): number;
+/** Natural logarithm. */
 export declare function log(x: number): number;
+/** Base-2 logarithm. */
 export declare function log2(x: number): number;
+/** Hyperbolic tangent. */
 export declare function tanh(x: number): number;
+/** 1 / (1 + e^-x). */
 export declare function sigmoid(x: number): number;
+/** Square root. */
 export declare function sqrt(x: number): number;
+/** 1 / sqrt(x). */
 export declare function rsqrt(x: number): number;
+/** Sine (radians). */
 export declare function sin(x: number): number;
+/** Cosine (radians). */
 export declare function cos(x: number): number;
+/** Absolute value (int when x is int). */
 export declare function abs(x: number): number;
+/** The smaller argument (int when both are int). */
 export declare function min(a: number, b: number): number;
+/** The larger argument (int when both are int). */
 export declare function max(a: number, b: number): number;
+/** Round toward -inf. The result is float; on an int argument it is the argument. */
 export declare function floor(x: number): number;
+/** Round toward +inf. The result is float; on an int argument it is the argument. */
 export declare function ceil(x: number): number;
 /** Integer division truncating toward zero (C semantics); `%` is the matching remainder. */
 export declare function idiv(a: number, b: number): number;
+// END GENERATED math functions

@@ -14,21 +14,8 @@ export type {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/** A mistake in a score_mod file or in the data bound to it (never a bug of the runtime). */
-export class DslError extends Error {
-  override name = "DslError";
-}
-
-/** An aux index outside its dim: the reference's equivalent of an illegal memory access. */
-export class DslIndexError extends DslError {
-  override name = "DslIndexError";
-  constructor(
-    readonly tensor: string, readonly dimIndex: number, readonly dimName: string,
-    readonly index: number, readonly extent: number, readonly call: string,
-  ) {
-    super(`${call}: index ${dimIndex} (dim "${dimName}") is ${index}, outside [0, ${extent})`);
-  }
-}
+export { DslError, DslIndexError } from "./errors";
+import { DslError, DslIndexError } from "./errors";
 
 // ---------------------------------------------------------------------------------------------
 // Element types
@@ -357,25 +344,5 @@ export function maskMod(a: ModOptions | MaskFn, b?: MaskFn): MaskMod {
 // ---------------------------------------------------------------------------------------------
 // Math (float64, the reference precision)
 
-export const exp = (x: number): number => Math.exp(x);
-export const exp2 = (x: number): number => 2 ** x;
-export const log = (x: number): number => Math.log(x);
-export const log2 = (x: number): number => Math.log2(x);
-export const tanh = (x: number): number => Math.tanh(x);
-export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
-export const sqrt = (x: number): number => Math.sqrt(x);
-export const rsqrt = (x: number): number => 1 / Math.sqrt(x);
-export const sin = (x: number): number => Math.sin(x);
-export const cos = (x: number): number => Math.cos(x);
-export const abs = (x: number): number => Math.abs(x);
-export const min = (a: number, b: number): number => Math.min(a, b);
-export const max = (a: number, b: number): number => Math.max(a, b);
-export const floor = (x: number): number => Math.floor(x);
-export const ceil = (x: number): number => Math.ceil(x);
-
-/** Integer division truncating toward zero (C semantics); `%` is the matching remainder. */
-export function idiv(a: number, b: number): number {
-  if (!Number.isInteger(a) || !Number.isInteger(b)) throw new DslError(`idiv(${a}, ${b}): both operands must be integers`);
-  if (b === 0) throw new DslError(`idiv(${a}, 0): division by zero`);
-  return Math.trunc(a / b);
-}
+// The functions are generated from the vocabulary table (runtime/src/vocabulary.ts).
+export * from "./math.generated";

@@ -2,6 +2,8 @@
 // from a small grammar, and mutations (truncation, deletion, insertion of hostile tokens, line
 // swaps, random bytes) of seed files. Deterministic for a given seed.
 
+import { MATH_FN_NAMES } from "../../runtime/src/vocabulary";
+
 /** mulberry32: small, fast, good enough for test-case generation. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -22,7 +24,7 @@ export class Gen {
 }
 
 const HEADER = `import { tensor, scalar, dim, scoreMod, maskMod, bf16, f16, f32, i32, u8, u32, bool,
-  exp, exp2, log, log2, tanh, sigmoid, sqrt, rsqrt, sin, cos, abs, min, max, floor, ceil, idiv } from "scoremod";
+  ${MATH_FN_NAMES.join(", ")} } from "scoremod";
 `;
 
 const TENSORS = [
@@ -41,7 +43,7 @@ const INT_LEAVES = ["b", "h", "q", "kv", "W", "0", "1", "2", "3", "8", "-1", "di
 const FLOAT_LEAVES = ["s", "0.5", "1e3", "cap.value", "kvBias.at(b, h, kv)", "full.at(b, h, q, kv)", "table.at(h, kv - q + 128)", "-Infinity"];
 const BOOL_LEAVES = ["true", "false", "keep.at(kv)", "q >= kv"];
 const OPS = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "===", "!==", "&&", "||", "&", "|", "^", "<<", ">>", "**", "??", ","];
-const FNS = ["exp", "exp2", "log", "log2", "tanh", "sigmoid", "sqrt", "rsqrt", "sin", "cos", "abs", "min", "max", "floor", "ceil", "idiv", "Math.exp", "foo", "dim"];
+const FNS = [...MATH_FN_NAMES, "Math.exp", "foo", "dim"];
 
 /** A random expression over the DSL (and some things outside it). */
 export function expr(g: Gen, depth: number): string {

@@ -74,4 +74,4 @@ export const SUPPORTED_SUMMARY =
   "a mod body may use numbers, + - * / %, comparisons, && || !, ternaries, const bindings, " +
   "if/else with return, t.at(...) loads, s.value scalars, dim(\"NAME\") and the math functions from \"scoremod\"";
 
-export const MATH_FNS_TEXT = "exp, exp2, log, log2, tanh, sigmoid, sqrt, rsqrt, sin, cos, abs, min, max, floor, ceil, idiv";
+export { MATH_FNS_TEXT } from "../../../runtime/src/vocabulary";

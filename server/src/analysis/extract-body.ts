@@ -3,7 +3,8 @@
 // a located SM1xx error saying what is supported; conversion goes on after an error so that
 // one pass reports every problem in the body.
 import { ts } from "ts-morph";
-import type { ArgRole, BinaryOp, Expr, MathFn, Range, Stmt, Ty } from "./ir";
+import type { ArgRole, BinaryOp, Expr, Range, Stmt, Ty } from "./ir";
+import { isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
 import type { TensorFact } from "./facts";
 import { MATH_FNS_TEXT, SM, SUPPORTED_SUMMARY } from "./codes";
 import { Scope, numLiteralTy, unwrap } from "./extract-scope";
@@ -26,14 +27,6 @@ const ROLES: Record<"score" | "mask", ArgRole[]> = {
   mask: ["b", "h", "q", "kv"],
 };
 
-const FLOAT_FNS = new Set(["exp", "exp2", "log", "log2", "tanh", "sigmoid", "sqrt", "rsqrt", "sin", "cos", "floor", "ceil"]);
-const MATH_ARITY: Record<MathFn, number> = {
-  exp: 1, exp2: 1, log: 1, log2: 1, tanh: 1, sigmoid: 1, sqrt: 1, rsqrt: 1, sin: 1, cos: 1,
-  abs: 1, min: 2, max: 2, floor: 1, ceil: 1, idiv: 2,
-};
-function isMathFn(s: string | null): s is MathFn {
-  return s !== null && Object.prototype.hasOwnProperty.call(MATH_ARITY, s);
-}
 
 const BIN: Partial<Record<ts.SyntaxKind, BinaryOp>> = {
   [ts.SyntaxKind.PlusToken]: "+", [ts.SyntaxKind.MinusToken]: "-", [ts.SyntaxKind.AsteriskToken]: "*",
@@ -365,13 +358,14 @@ class BodyConverter {
         else args.push(x);
       }
       if (!good) return null;
-      if (args.length !== MATH_ARITY[fn] || e.arguments.some(ts.isSpreadElement)) { this.ok = false; return null; } // TypeScript reports the arity
+      const spec = MATH_SPECS[fn];
+      if (args.length !== spec.params.length || e.arguments.some(ts.isSpreadElement)) { this.ok = false; return null; } // TypeScript reports the arity
       let ty: Ty;
-      if (fn === "idiv") {
+      if (spec.args === "int") {
         const bad = args.findIndex((x) => x.ty !== "int");
-        if (bad >= 0) return this.fail(e.arguments[bad], SM.intOpOnFloat, "idiv() needs integer operands; for floats use '/' (and floor() if needed)");
+        if (bad >= 0) return this.fail(e.arguments[bad], SM.intOpOnFloat, `${fn}() needs integer operands; for floats use '/' (and floor() if needed)`);
         ty = "int";
-      } else if (FLOAT_FNS.has(fn)) ty = "float";
+      } else if (spec.result === "float") ty = "float";
       else ty = args.every((x) => x.ty === "int") ? "int" : "float";
       return { k: "call", fn, args, ty, range };
     }

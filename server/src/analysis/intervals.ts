@@ -5,6 +5,7 @@
 // value that may be NaN says so. Every operation is inclusion-monotone (a smaller box never gives
 // a wider result), which tiles.ts relies on to classify whole blocks of tiles at once.
 // Aux loads are unknown values of their type: a result that does not depend on them is proven.
+import { isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
 import type { ArgRole, Expr, Stmt } from "./ir";
 
 /** A value set: [lo, hi] (bools as 0/1), plus whether it may be NaN (floats only). */
@@ -185,21 +186,20 @@ function evalCall(fn: string, args: Iv[], allInt: boolean): Iv {
       const f = fn === "floor" ? Math.floor : Math.ceil;
       return iv(f(a.lo), f(a.hi), a.nan);
     }
-    case "exp": return monotone(a, Math.exp);
-    case "exp2": return monotone(a, (x) => 2 ** x);
-    case "tanh": return monotone(a, Math.tanh);
-    case "sigmoid": return monotone(a, (x) => 1 / (1 + Math.exp(-x)));
-    case "log": case "log2": case "sqrt": {
-      const f = fn === "log" ? Math.log : fn === "log2" ? Math.log2 : Math.sqrt;
-      return monotone(iv(a.lo, a.hi, a.nan || a.lo < 0), (x) => (x < 0 ? -Infinity : f(x)));
-    }
     case "rsqrt": {
       if (a.lo <= 0) return FLOAT_TOP;
       return floatRes([1 / Math.sqrt(a.lo), 1 / Math.sqrt(a.hi)], a.nan, REL_FN);
     }
-    case "sin": case "cos":
-      return iv(-1, 1, a.nan || !Number.isFinite(a.lo) || !Number.isFinite(a.hi));
   }
+  // The vocabulary's rule (runtime/src/vocabulary.ts) for the functions not written out above.
+  const spec = isMathFn(fn) ? MATH_SPECS[fn] : undefined;
+  const rule = spec?.interval;
+  if (spec && rule?.kind === "increasing") {
+    const f = spec.ref, d = rule.domainLo;
+    if (d === undefined) return monotone(a, f);
+    return monotone(iv(a.lo, a.hi, a.nan || a.lo < d), (x) => (x < d ? -Infinity : f(x)));
+  }
+  if (rule?.kind === "range") return iv(rule.lo, rule.hi, a.nan || !Number.isFinite(a.lo) || !Number.isFinite(a.hi));
   return allInt ? INT_TOP : FLOAT_TOP;
 }
 
@@ -291,10 +291,10 @@ export class IntervalEval {
       }
       case "binary": return this.binary(e, env);
       case "call": {
-        // Mirrors cudaExpr.ts's emitCall: min/max/abs/idiv/floor/ceil stay int when every
-        // argument is; everything else is computed in float.
+        // Mirrors cudaExpr.ts's emitCall (pickVariant): a function with an int lowering in the
+        // vocabulary is computed in int when every argument is; everything else in float.
         const allInt = e.args.every((x) => x.ty === "int");
-        const keepsInt = allInt && ["min", "max", "abs", "idiv", "floor", "ceil"].includes(e.fn);
+        const keepsInt = allInt && MATH_SPECS[e.fn].cuda.int !== undefined;
         const args = e.args.map((x) => convert(this.expr(x, env), x.ty, keepsInt ? "int" : "float"));
         if (keepsInt && (e.fn === "floor" || e.fn === "ceil")) return convert(args[0]!, "int", e.ty);
         return convert(evalCall(e.fn, args, keepsInt), keepsInt ? "int" : "float", e.ty);

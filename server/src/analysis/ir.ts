@@ -8,10 +8,9 @@ export interface Range { start: Pos; end: Pos }
 /** Static type of an expression in the DSL: TypeScript says `number`, we track int vs float. */
 export type Ty = "int" | "float" | "bool";
 
-/** The DSL's math functions (runtime/index.d.ts). */
-export type MathFn =
-  | "exp" | "exp2" | "log" | "log2" | "tanh" | "sigmoid" | "sqrt" | "rsqrt" | "sin" | "cos"
-  | "abs" | "min" | "max" | "floor" | "ceil" | "idiv";
+/** The DSL's math functions: the keys of the vocabulary table (runtime/src/vocabulary.ts). */
+export type { MathFn } from "../../../runtime/src/vocabulary";
+import type { MathFn } from "../../../runtime/src/vocabulary";
 
 /** The mod's parameters by role (the user may name them anything; `text` keeps their name). */
 export type ArgRole = "score" | "b" | "h" | "q" | "kv";

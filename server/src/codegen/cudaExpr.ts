@@ -1,7 +1,8 @@
 // IR expressions -> CUDA C++ expressions. Types follow the IR (int = int32, float = f32, bool).
 // The math mapping is documented in docs/codegen.md: accurate libdevice functions only, never
 // the approximate intrinsics, so a lane's result does not depend on how it was compiled or on V.
-import type { Expr, Ty, MathFn } from "../analysis/ir";
+import type { Expr, Ty } from "../analysis/ir";
+import { MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
 
 export interface CExprCtx {
   arg(role: "score" | "b" | "h" | "q" | "kv"): string;
@@ -48,10 +49,6 @@ export function intLit(v: number): string {
   return v < 0 ? `(${v})` : String(v);
 }
 
-const FLOAT_FN: Partial<Record<MathFn, string>> = {
-  exp: "expf", exp2: "exp2f", log: "logf", log2: "log2f", tanh: "tanhf", sqrt: "sqrtf",
-  rsqrt: "rsqrtf", sin: "sinf", cos: "cosf", floor: "floorf", ceil: "ceilf",
-};
 
 function isArith(op: string): boolean { return op === "+" || op === "-" || op === "*" || op === "/" || op === "%"; }
 function isCompare(op: string): boolean { return ["<", "<=", ">", ">=", "==", "!="].includes(op); }
@@ -104,38 +101,10 @@ function emitBinary(e: Extract<Expr, { k: "binary" }>, ctx: CExprCtx): string {
 }
 
 function emitCall(e: Extract<Expr, { k: "call" }>, ctx: CExprCtx): string {
-  const args = e.args.map((x) => emitExpr(x, ctx));
-  const allInt = e.args.every((x) => x.ty === "int");
-  const f = (i: number) => conv(args[i]!, e.args[i]!.ty, "float");
-  const n = (i: number) => conv(args[i]!, e.args[i]!.ty, "int");
-  const arity = (k: number) => {
-    if (e.args.length !== k) throw new CodegenError(`${e.fn} takes ${k} argument(s), got ${e.args.length}`);
-  };
-  switch (e.fn) {
-    case "min": case "max":
-      arity(2);
-      if (allInt) return conv(`${e.fn}(${n(0)}, ${n(1)})`, "int", e.ty);
-      return conv(`${e.fn === "min" ? "fminf" : "fmaxf"}(${f(0)}, ${f(1)})`, "float", e.ty);
-    case "abs":
-      arity(1);
-      return allInt ? conv(`abs(${n(0)})`, "int", e.ty) : conv(`fabsf(${f(0)})`, "float", e.ty);
-    case "idiv":
-      arity(2);
-      // C truncation, the DSL's documented semantics (and what `%` pairs with).
-      if (allInt) return conv(`(${n(0)} / ${n(1)})`, "int", e.ty);
-      return conv(`truncf(${f(0)} / ${f(1)})`, "float", e.ty);
-    case "sigmoid":
-      arity(1);
-      return conv(`(1.0f / (1.0f + expf(-${f(0)})))`, "float", e.ty);
-    case "floor": case "ceil":
-      arity(1);
-      if (allInt) return conv(args[0]!, "int", e.ty);
-      return conv(`${FLOAT_FN[e.fn]}(${f(0)})`, "float", e.ty);
-    default: {
-      const fn = FLOAT_FN[e.fn];
-      if (!fn) throw new CodegenError(`unsupported function ${e.fn}`);
-      arity(1);
-      return conv(`${fn}(${f(0)})`, "float", e.ty);
-    }
-  }
+  const spec = MATH_SPECS[e.fn];
+  if (e.args.length !== spec.params.length) throw new CodegenError(`${e.fn} takes ${spec.params.length} argument(s), got ${e.args.length}`);
+  // The vocabulary's lowering (runtime/src/vocabulary.ts): the int variant when every argument is int.
+  const { fn, ty } = pickVariant(spec.cuda, e.args.every((x) => x.ty === "int"));
+  const args = e.args.map((x) => conv(emitExpr(x, ctx), x.ty, ty));
+  return conv(fn(args), ty, e.ty);
 }

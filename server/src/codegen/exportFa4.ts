@@ -9,16 +9,12 @@ import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
 import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "./cudaExpr";
+import { MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
 import { pickMods, REF_SHAPE, sparsityLine } from "./exportFlex";
 import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 
 export interface Fa4Export { fileName: string; text: string; mods: string[] }
 
-const MATH: Partial<Record<string, string>> = {
-  exp: "cute.math.exp", exp2: "cute.math.exp2", log: "cute.math.log", log2: "cute.math.log2", tanh: "cute.math.tanh",
-  sqrt: "cute.math.sqrt", rsqrt: "cute.math.rsqrt", sin: "cute.math.sin", cos: "cute.math.cos",
-  floor: "cute.math.floor", ceil: "cute.math.ceil",
-};
 const CMP: Record<string, string> = { "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne" };
 const DT: Record<Ty, string> = { float: "cutlass.Float32", int: "cutlass.Int32", bool: "cutlass.Boolean" };
 
@@ -98,24 +94,10 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
           return conv(`(${A(t)} ${op} ${B(t)})`, t, e.ty);
         }
         case "call": {
-          const allInt = e.args.every((x) => x.ty === "int");
-          const arg = (i: number, t: Ty) => conv(exprOf(e.args[i]!, local), e.args[i]!.ty, t);
-          const t: Ty = allInt ? "int" : "float";
-          switch (e.fn) {
-            case "min": case "max": {
-              const a = arg(0, t), b = arg(1, t);
-              return conv(`_${e.fn}(${a}, ${b})`, t, e.ty);
-            }
-            case "abs": return conv(allInt ? `_abs_i(${arg(0, "int")})` : `_abs_f(${arg(0, "float")})`, t, e.ty);
-            case "idiv": return conv(allInt ? `_trunc_div(${arg(0, "int")}, ${arg(1, "int")})` : `_trunc_f(${arg(0, "float")} / ${arg(1, "float")})`, t, e.ty);
-            case "sigmoid": return conv(`(${lit("float", 1)} / (${lit("float", 1)} + cute.math.exp(-${arg(0, "float")})))`, "float", e.ty);
-            default: {
-              if ((e.fn === "floor" || e.fn === "ceil") && allInt) return conv(arg(0, "int"), "int", e.ty);
-              const fn = MATH[e.fn];
-              if (!fn) throw new CodegenError(`unsupported function ${e.fn}`);
-              return conv(`${fn}(${arg(0, "float")})`, "float", e.ty);
-            }
-          }
+          // The vocabulary's lowering (runtime/src/vocabulary.ts): the int variant when every argument is int.
+          const { fn, ty } = pickVariant(MATH_SPECS[e.fn].fa4, e.args.every((x) => x.ty === "int"));
+          const args = e.args.map((x) => conv(exprOf(x, local), x.ty, ty));
+          return conv(fn(args, { float: (v) => lit("float", v) }), ty, e.ty);
         }
         case "cond":
           return `cute.where(${conv(exprOf(e.c, local), e.c.ty, "bool")}, ${conv(exprOf(e.a, local), e.a.ty, e.ty)}, ${conv(exprOf(e.b, local), e.b.ty, e.ty)})`;

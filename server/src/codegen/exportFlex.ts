@@ -7,6 +7,7 @@ import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, ModFact, TensorFact } from "../analysis/facts";
 import { classifyTiles, dependsOn } from "../analysis/tiles";
 import { CodegenError } from "./cudaExpr";
+import { MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
 import { PY_SAMPLE } from "./pySample";
 import { bodyRefs, lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 import { paramTables } from "./tables";
@@ -27,13 +28,6 @@ function conv(v: PV, from: Ty, to: Ty): PV {
   // float -> int truncates toward zero (torch's cast), as the CUDA's (int) cast does.
   return { code: `(${v.code}).to(${to === "float" ? "torch.float32" : "torch.int32"})`, lit: false };
 }
-
-const UNARY_FN: Record<string, [string, string]> = {
-  exp: ["torch.exp", "math.exp"], exp2: ["torch.exp2", "2.0 ** "], log: ["torch.log", "math.log"],
-  log2: ["torch.log2", "math.log2"], tanh: ["torch.tanh", "math.tanh"], sqrt: ["torch.sqrt", "math.sqrt"],
-  sin: ["torch.sin", "math.sin"], cos: ["torch.cos", "math.cos"], sigmoid: ["torch.sigmoid", "_sigmoid"],
-  rsqrt: ["torch.rsqrt", "_rsqrt"], floor: ["torch.floor", "math.floor"], ceil: ["torch.ceil", "math.ceil"],
-};
 
 const UPCAST: Record<TensorFact["dtype"], string> = {
   bf16: ".float()", f16: ".float()", f32: "", i32: "", u32: "", u8: ".to(torch.int32)", bool: "",
@@ -116,35 +110,10 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
       return conv({ code, lit }, t, e.ty);
     };
     const call = (e: Extract<Expr, { k: "call" }>, local: (n: string) => string): PV => {
-      const allInt = e.args.every((x) => x.ty === "int");
-      const argAs = (i: number, t: Ty) => conv(exprOf(e.args[i]!, local), e.args[i]!.ty, t);
-      if (e.fn === "min" || e.fn === "max") {
-        const t: Ty = allInt ? "int" : "float";
-        const a = argAs(0, t), b = argAs(1, t);
-        if (a.lit && b.lit) return conv({ code: `${e.fn}(${a.code}, ${b.code})`, lit: true }, t, e.ty);
-        const bound = e.fn === "min" ? "max" : "min";
-        if (a.lit || b.lit) {
-          const [x, c] = a.lit ? [b, a] : [a, b];
-          return conv({ code: `torch.clamp(${x.code}, ${bound}=${c.code})`, lit: false }, t, e.ty);
-        }
-        return conv({ code: `torch.${e.fn === "min" ? "minimum" : "maximum"}(${a.code}, ${b.code})`, lit: false }, t, e.ty);
-      }
-      if (e.fn === "abs") {
-        const a = argAs(0, allInt ? "int" : "float");
-        return conv({ code: a.lit ? `abs(${a.code})` : `torch.abs(${a.code})`, lit: a.lit }, allInt ? "int" : "float", e.ty);
-      }
-      if (e.fn === "idiv") {
-        const t: Ty = allInt ? "int" : "float";
-        const a = argAs(0, t), b = argAs(1, t);
-        // C truncation: torch.div(..., rounding_mode="trunc") (Python's // floors).
-        return conv({ code: `_trunc_div(${a.code}, ${b.code})`, lit: a.lit && b.lit }, t, e.ty);
-      }
-      if ((e.fn === "floor" || e.fn === "ceil") && allInt) return conv(argAs(0, "int"), "int", e.ty);
-      const fns = UNARY_FN[e.fn];
-      if (!fns) throw new CodegenError(`unsupported function ${e.fn}`);
-      const a = argAs(0, "float");
-      if (a.lit) return conv({ code: fns[1].endsWith(" ") ? `(${fns[1]}${a.code})` : `${fns[1]}(${a.code})`, lit: true }, "float", e.ty);
-      return conv({ code: `${fns[0]}(${a.code})`, lit: false }, "float", e.ty);
+      // The vocabulary's lowering (runtime/src/vocabulary.ts): math.* on plain numbers, torch.* on tensors.
+      const { fn, ty } = pickVariant(MATH_SPECS[e.fn].flex, e.args.every((x) => x.ty === "int"));
+      const args = e.args.map((x) => conv(exprOf(x, local), x.ty, ty));
+      return conv({ code: fn(args), lit: args.every((a) => a.lit) }, ty, e.ty);
     };
     const em: PyEmitter = {
       expr: (e, local) => exprOf(e, local).code,

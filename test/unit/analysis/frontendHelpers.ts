@@ -1,6 +1,7 @@
 // Shared by the frontend's tests: a compact printer for the IR and a file template with a
 // standard set of declarations, so table rows only show the part under test.
 import type { Expr, Stmt } from "../../../server/src/analysis/ir";
+import { MATH_FN_NAMES } from "../../../runtime/src/vocabulary";
 
 const T = { int: "i", float: "f", bool: "b" } as const;
 
@@ -32,7 +33,7 @@ export function showStmts(ss: Stmt[]): string {
 
 /** Every DSL export, a few tensors/scalars/consts: rows add their own mods below it. */
 export const HEADER = `import { tensor, scalar, dim, scoreMod, maskMod, bf16, f16, f32, i32, u8, u32, bool,
-  exp, exp2, log, log2, tanh, sigmoid, sqrt, rsqrt, sin, cos, abs, min, max, floor, ceil, idiv } from "scoremod";
+  ${MATH_FN_NAMES.join(", ")} } from "scoremod";
 export const kvBias = tensor("kv_bias", bf16, ["B", "H", "KV"], { align: 16, divisible: { KV: 8 } });
 export const ids = tensor("ids", i32, ["B", "KV"]);
 export const flags = tensor("flags", bool, ["B", "KV"]);

@@ -1,0 +1,231 @@
+// The DSL's vocabulary: every math function and every aux dtype, defined once. Everything that
+// names them reads this table: the float64 reference (dsl.ts, through the generated
+// math.generated.ts), the public typings (runtime/index.d.ts, generated section), the analysis
+// (arity, argument and result types, intervals, messages), the CUDA generator, the Flex and FA4
+// exports and the TextMate grammar (generated). Each lowering is a required field, so a function
+// without a lowering for some backend does not compile.
+//
+// To add a math function: add an entry to MATH_FNS, run `node scripts/gen-vocabulary.mjs` (and
+// `node scripts/build.mjs`), add tests. See ARCHITECTURE.md, "How to add a math function".
+//
+// This module is pure and imports nothing of ours but errors.ts (runtime/ imports nothing from
+// server/ or client/).
+import { DslError } from "./errors";
+
+/** The two numeric types the analysis tracks (TypeScript says `number`). */
+export type NumTy = "int" | "float";
+
+/** A lowering to C: the arguments' code, already converted to the variant's type. */
+export type CLower = (a: readonly string[]) => string;
+/** A Python argument: its code and whether it is a plain Python number (not a tensor). */
+export interface PyArg { readonly code: string; readonly lit: boolean }
+/** A lowering to FlexAttention Python: plain-number arguments take `math.*`, tensors `torch.*`. */
+export type PyLower = (a: readonly PyArg[]) => string;
+/** What an FA4 lowering may need beyond its arguments. */
+export interface Fa4Ctx {
+  /** The float constant `v` as a TensorSSA of the lane shape. */
+  readonly float: (v: number) => string;
+}
+/** A lowering to FA4's CuTe DSL over TensorSSA lanes. */
+export type Fa4Lower = (a: readonly string[], c: Fa4Ctx) => string;
+
+/**
+ * A backend's lowering of one function. `float` takes and gives float; `int` takes and gives int
+ * and is used when every argument is int (required for functions whose result is "same").
+ */
+export interface Variants<F> { readonly float: F; readonly int?: F }
+
+/** What the interval analysis (server/src/analysis/intervals.ts) may assume of the function. */
+export type IntervalRule =
+  /** Non-decreasing on [domainLo, inf) (default: everywhere); below domainLo NaN. */
+  | { readonly kind: "increasing"; readonly domainLo?: number }
+  /** The result lies in [lo, hi] (NaN in, NaN out). */
+  | { readonly kind: "range"; readonly lo: number; readonly hi: number }
+  /** A rule written out in intervals.ts (int/float polymorphic or not monotone). */
+  | { readonly kind: "custom" }
+  /** Nothing known: the result is any float. */
+  | { readonly kind: "unknown" };
+
+export interface MathFnSpec {
+  /** Parameter names, in order (their number is the arity). */
+  readonly params: readonly string[];
+  /** "number": int or float; "int": the analysis rejects float arguments. */
+  readonly args: "number" | "int";
+  /**
+   * The analysis's result type. "float": always float; "same": int when every argument is int,
+   * else float. A "same" function has an `int` variant in every backend; a "float" one may have
+   * one too (floor, ceil: exact on ints, computed in int and converted).
+   */
+  readonly result: "float" | "same";
+  /** The doc comment of the declaration in runtime/index.d.ts. */
+  readonly doc: string;
+  /** The reference semantics, in float64 (what dsl.ts exports and the CPU reference runs). */
+  readonly ref: (...x: number[]) => number;
+  readonly cuda: Variants<CLower>;
+  readonly flex: Variants<PyLower>;
+  readonly fa4: Variants<Fa4Lower>;
+  readonly interval: IntervalRule;
+  /** How the generated code's f32 result relates to the float64 reference, per backend. */
+  readonly accuracy: string;
+}
+
+/** Unary float function with C `c`, torch `t`, Python math `m` and CuTe DSL `f` spellings. */
+function unary(c: string, t: string, m: string, f: string): Pick<MathFnSpec, "cuda" | "flex" | "fa4"> {
+  return {
+    cuda: { float: ([x]) => `${c}(${x})` },
+    flex: { float: ([x]) => (x!.lit ? `${m}(${x!.code})` : `${t}(${x!.code})`) },
+    fa4: { float: ([x]) => `${f}(${x})` },
+  };
+}
+
+const same = (a: readonly string[]) => a[0]!;
+const X = ["x"] as const;
+const AB = ["a", "b"] as const;
+
+/** Integer division truncating toward zero (C semantics); `%` is the matching remainder. */
+function idiv64(a: number, b: number): number {
+  if (!Number.isInteger(a) || !Number.isInteger(b)) throw new DslError(`idiv(${a}, ${b}): both operands must be integers`);
+  if (b === 0) throw new DslError(`idiv(${a}, 0): division by zero`);
+  return Math.trunc(a / b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The math functions. Order is the order of messages, typings and grammar.
+
+export const MATH_FNS = {
+  exp: {
+    params: X, args: "number", result: "float", doc: "e^x.", ref: (x) => Math.exp(x),
+    ...unary("expf", "torch.exp", "math.exp", "cute.math.exp"),
+    interval: { kind: "increasing" }, accuracy: "≤ 2 ulp. Never `__expf`: it has large relative error for big arguments, and scores feed a softmax",
+  },
+  exp2: {
+    params: X, args: "number", result: "float", doc: "2^x.", ref: (x) => 2 ** x,
+    cuda: { float: ([x]) => `exp2f(${x})` },
+    flex: { float: ([x]) => (x!.lit ? `(2.0 ** ${x!.code})` : `torch.exp2(${x!.code})`) },
+    fa4: { float: ([x]) => `cute.math.exp2(${x})` },
+    interval: { kind: "increasing" }, accuracy: "≤ 2 ulp (as exp)",
+  },
+  log: {
+    params: X, args: "number", result: "float", doc: "Natural logarithm.", ref: (x) => Math.log(x),
+    ...unary("logf", "torch.log", "math.log", "cute.math.log"),
+    interval: { kind: "increasing", domainLo: 0 }, accuracy: "≤ 1 ulp (as exp: no approximate intrinsics)",
+  },
+  log2: {
+    params: X, args: "number", result: "float", doc: "Base-2 logarithm.", ref: (x) => Math.log2(x),
+    ...unary("log2f", "torch.log2", "math.log2", "cute.math.log2"),
+    interval: { kind: "increasing", domainLo: 0 }, accuracy: "≤ 1 ulp (as exp: no approximate intrinsics)",
+  },
+  tanh: {
+    params: X, args: "number", result: "float", doc: "Hyperbolic tangent.", ref: (x) => Math.tanh(x),
+    ...unary("tanhf", "torch.tanh", "math.tanh", "cute.math.tanh"),
+    interval: { kind: "increasing" }, accuracy: "≤ 2 ulp. `tanh.approx.f32` has about 2⁻¹¹ relative error: for soft-capping (`30·tanh(s/30)`) that is about 0.015 absolute " +
+      "on the score, the size of a bf16 rounding step, and would break the bf16-tolerance check against FlexAttention and the float64 reference",
+  },
+  sigmoid: {
+    params: X, args: "number", result: "float", doc: "1 / (1 + e^-x).", ref: (x) => 1 / (1 + Math.exp(-x)),
+    cuda: { float: ([x]) => `(1.0f / (1.0f + expf(-${x})))` },
+    flex: { float: ([x]) => (x!.lit ? `_sigmoid(${x!.code})` : `torch.sigmoid(${x!.code})`) },
+    fa4: { float: ([x], c) => `(${c.float(1)} / (${c.float(1)} + cute.math.exp(-${x})))` },
+    interval: { kind: "increasing" },
+    accuracy: "`1/(1+expf(-x))` in f32 (CUDA and FA4), a few ulp; Flex: `torch.sigmoid`. Same reasoning as tanh",
+  },
+  sqrt: {
+    params: X, args: "number", result: "float", doc: "Square root.", ref: (x) => Math.sqrt(x),
+    ...unary("sqrtf", "torch.sqrt", "math.sqrt", "cute.math.sqrt"),
+    interval: { kind: "increasing", domainLo: 0 }, accuracy: "correctly rounded",
+  },
+  rsqrt: {
+    params: X, args: "number", result: "float", doc: "1 / sqrt(x).", ref: (x) => 1 / Math.sqrt(x),
+    cuda: { float: ([x]) => `rsqrtf(${x})` },
+    flex: { float: ([x]) => (x!.lit ? `_rsqrt(${x!.code})` : `torch.rsqrt(${x!.code})`) },
+    fa4: { float: ([x]) => `cute.math.rsqrt(${x})` },
+    interval: { kind: "custom" }, accuracy: "≤ 2 ulp",
+  },
+  sin: {
+    params: X, args: "number", result: "float", doc: "Sine (radians).", ref: (x) => Math.sin(x),
+    ...unary("sinf", "torch.sin", "math.sin", "cute.math.sin"),
+    interval: { kind: "range", lo: -1, hi: 1 }, accuracy: "≤ 2 ulp, accurate range reduction",
+  },
+  cos: {
+    params: X, args: "number", result: "float", doc: "Cosine (radians).", ref: (x) => Math.cos(x),
+    ...unary("cosf", "torch.cos", "math.cos", "cute.math.cos"),
+    interval: { kind: "range", lo: -1, hi: 1 }, accuracy: "≤ 2 ulp, accurate range reduction",
+  },
+  abs: {
+    params: X, args: "number", result: "same", doc: "Absolute value (int when x is int).", ref: (x) => Math.abs(x),
+    cuda: { float: ([x]) => `fabsf(${x})`, int: ([x]) => `abs(${x})` },
+    flex: { float: ([x]) => (x!.lit ? `abs(${x!.code})` : `torch.abs(${x!.code})`), int: ([x]) => (x!.lit ? `abs(${x!.code})` : `torch.abs(${x!.code})`) },
+    fa4: { float: ([x]) => `_abs_f(${x})`, int: ([x]) => `_abs_i(${x})` },
+    interval: { kind: "custom" }, accuracy: "exact",
+  },
+  min: {
+    params: AB, args: "number", result: "same", doc: "The smaller argument (int when both are int).", ref: (a, b) => Math.min(a, b),
+    cuda: { float: ([a, b]) => `fminf(${a}, ${b})`, int: ([a, b]) => `min(${a}, ${b})` },
+    flex: { float: (a) => pyMinMax("min", a), int: (a) => pyMinMax("min", a) },
+    fa4: { float: ([a, b]) => `_min(${a}, ${b})`, int: ([a, b]) => `_min(${a}, ${b})` },
+    interval: { kind: "custom" }, accuracy: "exact",
+  },
+  max: {
+    params: AB, args: "number", result: "same", doc: "The larger argument (int when both are int).", ref: (a, b) => Math.max(a, b),
+    cuda: { float: ([a, b]) => `fmaxf(${a}, ${b})`, int: ([a, b]) => `max(${a}, ${b})` },
+    flex: { float: (a) => pyMinMax("max", a), int: (a) => pyMinMax("max", a) },
+    fa4: { float: ([a, b]) => `_max(${a}, ${b})`, int: ([a, b]) => `_max(${a}, ${b})` },
+    interval: { kind: "custom" }, accuracy: "exact",
+  },
+  floor: {
+    params: X, args: "number", result: "float", doc: "Round toward -inf. The result is float; on an int argument it is the argument.", ref: (x) => Math.floor(x),
+    cuda: { float: ([x]) => `floorf(${x})`, int: same },
+    flex: { float: ([x]) => (x!.lit ? `math.floor(${x!.code})` : `torch.floor(${x!.code})`), int: ([x]) => x!.code },
+    fa4: { float: ([x]) => `cute.math.floor(${x})`, int: same },
+    interval: { kind: "custom" }, accuracy: "exact",
+  },
+  ceil: {
+    params: X, args: "number", result: "float", doc: "Round toward +inf. The result is float; on an int argument it is the argument.", ref: (x) => Math.ceil(x),
+    cuda: { float: ([x]) => `ceilf(${x})`, int: same },
+    flex: { float: ([x]) => (x!.lit ? `math.ceil(${x!.code})` : `torch.ceil(${x!.code})`), int: ([x]) => x!.code },
+    fa4: { float: ([x]) => `cute.math.ceil(${x})`, int: same },
+    interval: { kind: "custom" }, accuracy: "exact",
+  },
+  idiv: {
+    params: AB, args: "int", result: "same",
+    doc: "Integer division truncating toward zero (C semantics); `%` is the matching remainder.",
+    ref: idiv64,
+    // C truncation, the DSL's documented semantics (and what `%` pairs with).
+    cuda: { float: ([a, b]) => `truncf(${a} / ${b})`, int: ([a, b]) => `(${a} / ${b})` },
+    // torch.div(..., rounding_mode="trunc") inside _trunc_div (Python's // floors).
+    flex: { float: ([a, b]) => `_trunc_div(${a!.code}, ${b!.code})`, int: ([a, b]) => `_trunc_div(${a!.code}, ${b!.code})` },
+    fa4: { float: ([a, b]) => `_trunc_f(${a} / ${b})`, int: ([a, b]) => `_trunc_div(${a}, ${b})` },
+    interval: { kind: "custom" }, accuracy: "exact: the DSL's documented C truncation. IEEE division (not `sm_fdiv`), because truncating a 2-ulp quotient could land on the wrong integer",
+  },
+} as const satisfies Record<string, MathFnSpec>;
+
+/** The DSL's math function names. */
+export type MathFn = keyof typeof MATH_FNS;
+
+/** Every math function's spec, typed as the general shape. */
+export const MATH_SPECS: Readonly<Record<MathFn, MathFnSpec>> = MATH_FNS;
+
+/** The math function names, in table order. */
+export const MATH_FN_NAMES = Object.keys(MATH_FNS) as MathFn[];
+
+export function isMathFn(s: string | null | undefined): s is MathFn {
+  return typeof s === "string" && Object.prototype.hasOwnProperty.call(MATH_FNS, s);
+}
+
+/** "exp, exp2, ..." for messages. */
+export const MATH_FNS_TEXT = MATH_FN_NAMES.join(", ");
+
+/** A backend's lowering for the argument types: the variant and the type it computes in. */
+export function pickVariant<F>(v: Variants<F>, allInt: boolean): { fn: F; ty: NumTy } {
+  return allInt && v.int ? { fn: v.int, ty: "int" } : { fn: v.float, ty: "float" };
+}
+
+function pyMinMax(fn: "min" | "max", [a, b]: readonly PyArg[]): string {
+  if (a!.lit && b!.lit) return `${fn}(${a!.code}, ${b!.code})`;
+  const bound = fn === "min" ? "max" : "min";
+  if (a!.lit || b!.lit) {
+    const [x, c] = a!.lit ? [b!, a!] : [a!, b!];
+    return `torch.clamp(${x.code}, ${bound}=${c.code})`;
+  }
+  return `torch.${fn === "min" ? "minimum" : "maximum"}(${a!.code}, ${b!.code})`;
+}

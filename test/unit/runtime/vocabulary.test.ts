@@ -1,0 +1,72 @@
+// The DSL's vocabulary table (runtime/src/vocabulary.ts): the files generated from it are
+// checked in as generated, and the table is consistent.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import * as dsl from "../../../runtime/src/dsl";
+import { isMathFn, MATH_FN_NAMES, MATH_FNS_TEXT, MATH_SPECS, type MathFnSpec } from "../../../runtime/src/vocabulary";
+import { mathModule, withDocsMathTable, withDtsMathSection, withGrammarMath } from "../../../runtime/src/vocabularyGen";
+
+const ROOT = join(__dirname, "../../..");
+const read = (rel: string) => readFileSync(join(ROOT, rel), "utf8");
+const REGEN = "run `node scripts/gen-vocabulary.mjs` (then `node scripts/build.mjs`)";
+
+describe("files generated from the vocabulary", () => {
+  it("runtime/index.d.ts declares exactly the table's math functions", () => {
+    expect(read("runtime/index.d.ts"), REGEN).toBe(withDtsMathSection(read("runtime/index.d.ts")));
+  });
+  it("runtime/src/math.generated.ts", () => {
+    expect(read("runtime/src/math.generated.ts"), REGEN).toBe(mathModule());
+  });
+  it("the TextMate grammar's math pattern", () => {
+    const text = read("syntaxes/scoremod.tmLanguage.json");
+    expect(text, REGEN).toBe(withGrammarMath(text));
+    const g = JSON.parse(text) as { repository: { math: { match: string } } };
+    const re = new RegExp(g.repository.math.match);
+    for (const n of MATH_FN_NAMES) {
+      expect(re.exec(`x = ${n}(y)`)?.[1], n).toBe(n);
+      expect(re.test(`x = ${n}y(y)`), `${n}y`).toBe(false);
+    }
+  });
+  it("the math table of docs/codegen.md", () => {
+    expect(read("docs/codegen.md"), REGEN).toBe(withDocsMathTable(read("docs/codegen.md")));
+  });
+  it("the analysis embeds the current typings", () => {
+    const gen = read("server/src/analysis/dslTypings.generated.ts");
+    expect(gen, "run `node scripts/build.mjs`").toContain(JSON.stringify(read("runtime/index.d.ts")));
+  });
+});
+
+describe("the vocabulary table", () => {
+  it("is consistent: arity, int variants in every backend or none, and for every int-preserving function", () => {
+    for (const n of MATH_FN_NAMES) {
+      const s: MathFnSpec = MATH_SPECS[n];
+      expect([1, 2], n).toContain(s.params.length);
+      expect(s.ref.length, `${n}: ref arity`).toBe(s.params.length);
+      // Every backend has an int variant or none; a "same" function needs one.
+      const hasInt = s.cuda.int !== undefined;
+      for (const b of [s.flex, s.fa4]) expect(b.int !== undefined, `${n}: int variant`).toBe(hasInt);
+      if (s.result === "same") expect(hasInt, `${n}: int variant`).toBe(true);
+      if (s.args === "int") expect(s.result, n).toBe("same");
+      expect(s.accuracy.length, n).toBeGreaterThan(0);
+      expect(isMathFn(n)).toBe(true);
+    }
+    expect(isMathFn("toString")).toBe(false);
+    expect(isMathFn("Math")).toBe(false);
+    expect(MATH_FNS_TEXT.split(", ")).toEqual(MATH_FN_NAMES);
+  });
+
+  it("a function without a backend's lowering is a type error", () => {
+    // @ts-expect-error: no fa4 lowering
+    const noFa4: MathFnSpec = {
+      params: ["x"], args: "number", result: "float", doc: "", ref: (x: number) => x,
+      cuda: { float: ([x]) => x! }, flex: { float: ([x]) => x!.code }, interval: { kind: "unknown" }, accuracy: "",
+    };
+    expect(noFa4).toBeDefined();
+  });
+
+  it("dsl.ts exports each function as the table's float64 reference", () => {
+    const exported = dsl as unknown as Record<string, unknown>;
+    for (const n of MATH_FN_NAMES) expect(exported[n], n).toBe(MATH_SPECS[n].ref);
+  });
+});
