@@ -136,4 +136,6 @@ export declare function floor(x: number): number;
 export declare function ceil(x: number): number;
 /** Integer division truncating toward zero (C semantics); `%` is the matching remainder. */
 export declare function idiv(a: number, b: number): number;
+/** The error function, 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt. */
+export declare function erf(x: number): number;
 // END GENERATED math functions

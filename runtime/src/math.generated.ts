@@ -34,3 +34,5 @@ export const floor: (x: number) => number = MATH_FNS.floor.ref;
 export const ceil: (x: number) => number = MATH_FNS.ceil.ref;
 /** Integer division truncating toward zero (C semantics); `%` is the matching remainder. */
 export const idiv: (a: number, b: number) => number = MATH_FNS.idiv.ref;
+/** The error function, 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt. */
+export const erf: (x: number) => number = MATH_FNS.erf.ref;

@@ -27,6 +27,7 @@
 #   flash_attn_func(q, k, v, score_mod=ceilF, aux_tensors=[bias])
 #   flash_attn_func(q, k, v, score_mod=ceilI, aux_tensors=[bias])
 #   flash_attn_func(q, k, v, score_mod=idivI, aux_tensors=[bias])
+#   flash_attn_func(q, k, v, score_mod=erfF, aux_tensors=[bias])
 #
 # Semantics as in the generated CUDA: Int32 lanes, idiv and % truncate toward zero, bf16/f16 loads
 # upcast to Float32; if/else and ternaries select per lane (cute.where) after evaluating both sides.
@@ -270,3 +271,12 @@ def idivI(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
 
 
 idivI.__vec_size__ = 1
+
+
+@cute.jit
+def erfF(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
+    """score_mod 'erfF' ("vocabulary.scoremod.ts" line 24), 1 kv lanes per call."""
+    return (tSrS_ssa + cute.math.erf((tSrS_ssa * cute.full_like(tSrS_ssa, 0.25))))
+
+
+erfF.__vec_size__ = 1

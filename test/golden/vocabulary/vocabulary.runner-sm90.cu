@@ -145,3 +145,10 @@ __device__ __forceinline__ float sm_idivI_v1_lane(float score, int b, int h, int
   return score;
 #line 23 "vocabulary.scoremod.ts"
 }
+__device__ __forceinline__ float sm_erfF_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
+#line 24 "vocabulary.scoremod.ts"
+  return (score + erff((score * 0.25f)));
+#line 24 "vocabulary.scoremod.ts"
+  return score;
+#line 24 "vocabulary.scoremod.ts"
+}

@@ -1,10 +1,11 @@
 // The DSL's vocabulary table (runtime/src/vocabulary.ts): the files generated from it are
-// checked in as generated, and the table is consistent.
+// checked in as generated, the table is consistent, and the float64 reference semantics are
+// accurate (erf has no Math.erf to lean on).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as dsl from "../../../runtime/src/dsl";
-import { isMathFn, MATH_FN_NAMES, MATH_FNS_TEXT, MATH_SPECS, type MathFnSpec } from "../../../runtime/src/vocabulary";
+import { erf64, isMathFn, MATH_FN_NAMES, MATH_FNS_TEXT, MATH_SPECS, type MathFnSpec } from "../../../runtime/src/vocabulary";
 import { mathModule, withDocsMathTable, withDtsMathSection, withGrammarMath } from "../../../runtime/src/vocabularyGen";
 
 const ROOT = join(__dirname, "../../..");
@@ -68,5 +69,40 @@ describe("the vocabulary table", () => {
   it("dsl.ts exports each function as the table's float64 reference", () => {
     const exported = dsl as unknown as Record<string, unknown>;
     for (const n of MATH_FN_NAMES) expect(exported[n], n).toBe(MATH_SPECS[n].ref);
+  });
+});
+
+describe("float64 reference semantics", () => {
+  // erf of the double x to 40 significant digits (mpmath 1.3, mp.dps = 45).
+  const ERF: [number, number][] = [
+    [1e-10, 1.128379167095512615001730101551937567807e-10],
+    [0.1, 0.1124629160182848984047122510143040617234],
+    [0.5, 0.5204998778130465376827466538919645287365],
+    [1, 0.8427007929497148693412206350826092592961],
+    [1.5, 0.9661051464753107270669762616459478586814],
+    [2, 0.9953222650189527341620692563672529286109],
+    [2.5, 0.9995930479825550410604357842600250872797],
+    [2.9, 0.9999589021219005411420041231580722796812],
+    [3, 0.9999779095030014145586272238704176796202],
+    [3.5, 0.9999992569016276585872544763162439043643],
+    [4, 0.9999999845827420997199811478403265131160],
+    [5, 0.9999999999984625402055719651498116565146],
+  ];
+  it("erf is within 1e-15 relative of 40-digit values, odd, and exact at 0 and +-inf", () => {
+    for (const [x, want] of ERF) {
+      expect(Math.abs(erf64(x) - want) / want, `erf(${x})`).toBeLessThanOrEqual(1e-15);
+      expect(erf64(-x), `erf(-${x})`).toBe(-erf64(x));
+    }
+    expect(Object.is(erf64(0), 0) && Object.is(erf64(-0), -0)).toBe(true);
+    expect([erf64(Infinity), erf64(-Infinity), erf64(6), erf64(40)]).toEqual([1, -1, 1, 1]);
+    expect(Number.isNaN(erf64(NaN))).toBe(true);
+  });
+  it("erf is monotone across the series / continued-fraction switch at 1", () => {
+    let prev = -Infinity;
+    for (let x = 0.99; x <= 1.01; x += 1e-5) {
+      const y = erf64(x);
+      expect(y).toBeGreaterThanOrEqual(prev);
+      prev = y;
+    }
   });
 });
