@@ -138,4 +138,8 @@ export declare function ceil(x: number): number;
 export declare function idiv(a: number, b: number): number;
 /** The error function, 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt. */
 export declare function erf(x: number): number;
+/** log(1 + x), accurate for small x. */
+export declare function log1p(x: number): number;
+/** e^x - 1, accurate for small x. */
+export declare function expm1(x: number): number;
 // END GENERATED math functions

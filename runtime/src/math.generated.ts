@@ -36,3 +36,7 @@ export const ceil: (x: number) => number = MATH_FNS.ceil.ref;
 export const idiv: (a: number, b: number) => number = MATH_FNS.idiv.ref;
 /** The error function, 2/sqrt(pi) * integral from 0 to x of e^(-t^2) dt. */
 export const erf: (x: number) => number = MATH_FNS.erf.ref;
+/** log(1 + x), accurate for small x. */
+export const log1p: (x: number) => number = MATH_FNS.log1p.ref;
+/** e^x - 1, accurate for small x. */
+export const expm1: (x: number) => number = MATH_FNS.expm1.ref;

@@ -266,6 +266,24 @@ export const MATH_FNS = {
     interval: { kind: "increasing" },
     accuracy: "reference: `erf64` (series / continued fraction), within 4 ulp of float64 (6e-16 relative). CUDA `erff`: ≤ 2 ulp; Flex `torch.erf`; FA4 `cute.math.erf`",
   },
+  log1p: {
+    params: X, args: "number", result: "float", doc: "log(1 + x), accurate for small x.", ref: (x) => Math.log1p(x),
+    cuda: { float: ([x]) => `log1pf(${x})` },
+    flex: { float: ([x]) => (x!.lit ? `math.log1p(${x!.code})` : `torch.log1p(${x!.code})`) },
+    // CuTe DSL's math module has no log1p: log(1 + x), as sigmoid is written through exp.
+    fa4: { float: ([x], c) => `cute.math.log(${c.float(1)} + ${x})` },
+    interval: { kind: "increasing", domainLo: -1 },
+    accuracy: "CUDA `log1pf`: ≤ 1 ulp; Flex `torch.log1p`. FA4 has no log1p: `log(1 + x)`, which loses relative accuracy for |x| below ~1e-4 (1 + x rounds in f32)",
+  },
+  expm1: {
+    params: X, args: "number", result: "float", doc: "e^x - 1, accurate for small x.", ref: (x) => Math.expm1(x),
+    cuda: { float: ([x]) => `expm1f(${x})` },
+    flex: { float: ([x]) => (x!.lit ? `math.expm1(${x!.code})` : `torch.expm1(${x!.code})`) },
+    // CuTe DSL's math module has no expm1: exp(x) - 1.
+    fa4: { float: ([x], c) => `(cute.math.exp(${x}) - ${c.float(1)})` },
+    interval: { kind: "increasing" },
+    accuracy: "CUDA `expm1f`: ≤ 1 ulp; Flex `torch.expm1`. FA4 has no expm1: `exp(x) - 1`, which loses relative accuracy for |x| below ~1e-4 (absolute error stays ~1e-7)",
+  },
 } as const satisfies Record<string, MathFnSpec>;
 
 /** The DSL's math function names. */

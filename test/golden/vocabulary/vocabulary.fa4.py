@@ -28,6 +28,8 @@
 #   flash_attn_func(q, k, v, score_mod=ceilI, aux_tensors=[bias])
 #   flash_attn_func(q, k, v, score_mod=idivI, aux_tensors=[bias])
 #   flash_attn_func(q, k, v, score_mod=erfF, aux_tensors=[bias])
+#   flash_attn_func(q, k, v, score_mod=log1pF, aux_tensors=[bias])
+#   flash_attn_func(q, k, v, score_mod=expm1F, aux_tensors=[bias])
 #
 # Semantics as in the generated CUDA: Int32 lanes, idiv and % truncate toward zero, bf16/f16 loads
 # upcast to Float32; if/else and ternaries select per lane (cute.where) after evaluating both sides.
@@ -280,3 +282,21 @@ def erfF(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
 
 
 erfF.__vec_size__ = 1
+
+
+@cute.jit
+def log1pF(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
+    """score_mod 'log1pF' ("vocabulary.scoremod.ts" line 25), 1 kv lanes per call."""
+    return (tSrS_ssa + cute.math.log(cute.full_like(tSrS_ssa, 1.0) + (tSrS_ssa * cute.full_like(tSrS_ssa, 0.25))))
+
+
+log1pF.__vec_size__ = 1
+
+
+@cute.jit
+def expm1F(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
+    """score_mod 'expm1F' ("vocabulary.scoremod.ts" line 26), 1 kv lanes per call."""
+    return (tSrS_ssa + (cute.math.exp((tSrS_ssa * cute.full_like(tSrS_ssa, 0.25))) - cute.full_like(tSrS_ssa, 1.0)))
+
+
+expm1F.__vec_size__ = 1

@@ -25,6 +25,8 @@
 #   score_mod = make_ceilI(aux, B, H, Q, KV)
 #   score_mod = make_idivI(aux, B, H, Q, KV)
 #   score_mod = make_erfF(aux, B, H, Q, KV)
+#   score_mod = make_log1pF(aux, B, H, Q, KV)
+#   score_mod = make_expm1F(aux, B, H, Q, KV)
 #   out = flex_attention(q, k, v, score_mod=score_mod)
 #
 # Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is
@@ -410,4 +412,22 @@ def make_erfF(aux, B, H, Q, KV, scalars=None, **user_dims):
     return score_mod
 
 
-MODS = {"expF": ("score", make_expF), "exp2F": ("score", make_exp2F), "logF": ("score", make_logF), "log2F": ("score", make_log2F), "tanhF": ("score", make_tanhF), "sigmoidF": ("score", make_sigmoidF), "sqrtF": ("score", make_sqrtF), "rsqrtF": ("score", make_rsqrtF), "sinF": ("score", make_sinF), "cosF": ("score", make_cosF), "absF": ("score", make_absF), "absI": ("score", make_absI), "minF": ("score", make_minF), "minI": ("score", make_minI), "maxF": ("score", make_maxF), "maxI": ("score", make_maxI), "floorF": ("score", make_floorF), "floorI": ("score", make_floorI), "ceilF": ("score", make_ceilF), "ceilI": ("score", make_ceilI), "idivI": ("score", make_idivI), "erfF": ("score", make_erfF)}
+def make_log1pF(aux, B, H, Q, KV, scalars=None, **user_dims):
+    """score_mod for FlexAttention: 'log1pF' (line 25)."""
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return (score + torch.log1p((score * 0.25)))
+
+    return score_mod
+
+
+def make_expm1F(aux, B, H, Q, KV, scalars=None, **user_dims):
+    """score_mod for FlexAttention: 'expm1F' (line 26)."""
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return (score + torch.expm1((score * 0.25)))
+
+    return score_mod
+
+
+MODS = {"expF": ("score", make_expF), "exp2F": ("score", make_exp2F), "logF": ("score", make_logF), "log2F": ("score", make_log2F), "tanhF": ("score", make_tanhF), "sigmoidF": ("score", make_sigmoidF), "sqrtF": ("score", make_sqrtF), "rsqrtF": ("score", make_rsqrtF), "sinF": ("score", make_sinF), "cosF": ("score", make_cosF), "absF": ("score", make_absF), "absI": ("score", make_absI), "minF": ("score", make_minF), "minI": ("score", make_minI), "maxF": ("score", make_maxF), "maxI": ("score", make_maxI), "floorF": ("score", make_floorF), "floorI": ("score", make_floorI), "ceilF": ("score", make_ceilF), "ceilI": ("score", make_ceilI), "idivI": ("score", make_idivI), "erfF": ("score", make_erfF), "log1pF": ("score", make_log1pF), "expm1F": ("score", make_expm1F)}

@@ -152,3 +152,17 @@ __device__ __forceinline__ float sm_erfF_v1_lane(float score, int b, int h, int 
   return score;
 #line 24 "vocabulary.scoremod.ts"
 }
+__device__ __forceinline__ float sm_log1pF_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
+#line 25 "vocabulary.scoremod.ts"
+  return (score + log1pf((score * 0.25f)));
+#line 25 "vocabulary.scoremod.ts"
+  return score;
+#line 25 "vocabulary.scoremod.ts"
+}
+__device__ __forceinline__ float sm_expm1F_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
+#line 26 "vocabulary.scoremod.ts"
+  return (score + expm1f((score * 0.25f)));
+#line 26 "vocabulary.scoremod.ts"
+  return score;
+#line 26 "vocabulary.scoremod.ts"
+}

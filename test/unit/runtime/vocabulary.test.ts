@@ -97,6 +97,13 @@ describe("float64 reference semantics", () => {
     expect([erf64(Infinity), erf64(-Infinity), erf64(6), erf64(40)]).toEqual([1, -1, 1, 1]);
     expect(Number.isNaN(erf64(NaN))).toBe(true);
   });
+  it("log1p and expm1 are Math's (accurate for small x, where log(1 + x) and exp(x) - 1 are not)", () => {
+    expect(MATH_SPECS.log1p.ref(1e-10)).toBe(Math.log1p(1e-10));
+    expect(Math.abs(MATH_SPECS.log1p.ref(1e-10) - 9.9999999995e-11) / 1e-10).toBeLessThan(1e-15);
+    expect(Math.abs(MATH_SPECS.expm1.ref(1e-10) - 1.00000000005e-10) / 1e-10).toBeLessThan(1e-15);
+    expect([MATH_SPECS.log1p.ref(-1), MATH_SPECS.expm1.ref(-Infinity)]).toEqual([-Infinity, -1]);
+    expect(Number.isNaN(MATH_SPECS.log1p.ref(-2))).toBe(true);
+  });
   it("erf is monotone across the series / continued-fraction switch at 1", () => {
     let prev = -Infinity;
     for (let x = 0.99; x <= 1.01; x += 1e-5) {
