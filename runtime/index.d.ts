@@ -2,6 +2,7 @@
 // type-checks user files against this exact text (embedded at build time), and the
 // implementation in src/dsl.ts is checked against it by test/unit/runtime/typings.test.ts.
 
+// BEGIN GENERATED dtypes (scripts/gen-vocabulary.mjs from runtime/src/vocabulary.ts). Do not edit.
 /** Element types an aux tensor can hold. */
 export type DTypeName = "bf16" | "f16" | "f32" | "i32" | "u8" | "u32" | "bool";
 export interface DType<N extends DTypeName = DTypeName> {
@@ -17,6 +18,7 @@ export declare const i32: DType<"i32">;
 export declare const u8: DType<"u8">;
 export declare const u32: DType<"u32">;
 export declare const bool: DType<"bool">;
+// END GENERATED dtypes
 
 /** A dimension: a symbolic name ("B", "H", "Q", "KV" or any user name) or a fixed size. */
 export type Dim = string | number;

@@ -16,20 +16,23 @@ export type {
 
 export { DslError, DslIndexError } from "./errors";
 import { DslError, DslIndexError } from "./errors";
+import { DTYPE_SPECS, DTYPES_TEXT, isDTypeName } from "./vocabulary";
 
 // ---------------------------------------------------------------------------------------------
 // Element types
 
-function dtype<N extends DTypeName>(name: N, kind: DType["kind"]): DType<N> {
-  return Object.freeze({ name, bytes: DTYPE_BYTES[name], kind });
+// One constant per dtype of the vocabulary (runtime/src/vocabulary.ts); index.d.ts declares them
+// (generated) and typings.test.ts fails to compile if one is missing here.
+function dtype<N extends DTypeName>(name: N): DType<N> {
+  return Object.freeze({ name, bytes: DTYPE_SPECS[name].bytes, kind: DTYPE_SPECS[name].lane });
 }
-export const bf16: DType<"bf16"> = dtype("bf16", "float");
-export const f16: DType<"f16"> = dtype("f16", "float");
-export const f32: DType<"f32"> = dtype("f32", "float");
-export const i32: DType<"i32"> = dtype("i32", "int");
-export const u8: DType<"u8"> = dtype("u8", "int");
-export const u32: DType<"u32"> = dtype("u32", "int");
-export const bool: DType<"bool"> = dtype("bool", "bool");
+export const bf16: DType<"bf16"> = dtype("bf16");
+export const f16: DType<"f16"> = dtype("f16");
+export const f32: DType<"f32"> = dtype("f32");
+export const i32: DType<"i32"> = dtype("i32");
+export const u8: DType<"u8"> = dtype("u8");
+export const u32: DType<"u32"> = dtype("u32");
+export const bool: DType<"bool"> = dtype("bool");
 
 // ---------------------------------------------------------------------------------------------
 // Evaluation context
@@ -121,9 +124,6 @@ export const isMaskMod = (x: unknown): x is MaskMod => dslKindOf(x) === "mask";
 // Tensors
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const DTYPE_KIND: Readonly<Record<DTypeName, DType["kind"]>> = {
-  bf16: "float", f16: "float", f32: "float", i32: "int", u8: "int", u32: "int", bool: "bool",
-};
 
 /** Exact for every safe integer: not `n & (n - 1)`, which truncates to 32 bits (3 * 2^31 would pass). */
 function isPow2(n: number): boolean {
@@ -167,7 +167,7 @@ function checkDeclaration(name: string, dt: DType, shape: readonly Dim[], option
   const what = `tensor("${String(name)}")`;
   if (typeof options !== "object" || options === null) throw new DslError(`${what}: options must be an object`);
   if (typeof name !== "string" || !NAME.test(name)) throw new DslError(`${what}: the name must be an identifier (letters, digits, _)`);
-  if (!dt || typeof dt !== "object" || !(dt.name in DTYPE_KIND)) throw new DslError(`${what}: unknown dtype; use bf16, f16, f32, i32, u8, u32 or bool`);
+  if (!dt || typeof dt !== "object" || !isDTypeName(dt.name)) throw new DslError(`${what}: unknown dtype; use ${DTYPES_TEXT}`);
   if (!Array.isArray(shape) || shape.length === 0) throw new DslError(`${what}: the shape must be a non-empty array of dims`);
   shape.forEach((d, i) => {
     if (typeof d === "number" ? !(Number.isInteger(d) && d > 0) : !(typeof d === "string" && isDimName(d))) {

@@ -2,22 +2,22 @@
 // encoding the GPU sees. The reference semantics round every aux value "as stored", so the
 // JS reference and the kernel read the same numbers.
 import type { DTypeName } from "../index";
+import { DTYPE_NAMES, DTYPE_SPECS } from "./vocabulary";
 
-/** Bytes per element in device memory (bool is stored as one byte, 0 or 1). */
-export const DTYPE_BYTES: Readonly<Record<DTypeName, number>> = {
-  bf16: 2, f16: 2, f32: 4, i32: 4, u8: 1, u32: 4, bool: 1,
-};
+/** Bytes per element in device memory (bool is stored as one byte, 0 or 1): the vocabulary's. */
+export const DTYPE_BYTES: Readonly<Record<DTypeName, number>> =
+  Object.fromEntries(DTYPE_NAMES.map((n) => [n, DTYPE_SPECS[n].bytes])) as Record<DTypeName, number>;
 
 export function dtypeBytes(name: DTypeName): number {
   return DTYPE_BYTES[name];
 }
 
 export function isFloatDType(name: DTypeName): boolean {
-  return name === "bf16" || name === "f16" || name === "f32";
+  return DTYPE_SPECS[name].lane === "float";
 }
 
 export function isIntDType(name: DTypeName): boolean {
-  return name === "i32" || name === "u32" || name === "u8";
+  return DTYPE_SPECS[name].lane === "int";
 }
 
 /** Inclusive integer range an integer dtype can hold. */

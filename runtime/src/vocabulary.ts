@@ -1,9 +1,9 @@
 // The DSL's vocabulary: every math function and every aux dtype, defined once. Everything that
 // names them reads this table: the float64 reference (dsl.ts, through the generated
-// math.generated.ts), the public typings (runtime/index.d.ts, generated section), the analysis
-// (arity, argument and result types, intervals, messages), the CUDA generator, the Flex and FA4
-// exports and the TextMate grammar (generated). Each lowering is a required field, so a function
-// without a lowering for some backend does not compile.
+// math.generated.ts; dtypes.ts), the public typings (runtime/index.d.ts, generated sections), the
+// analysis (arity, argument and result types, intervals, messages, lane types, byte sizes), the
+// CUDA generator, the Flex and FA4 exports and the TextMate grammar (generated). Each lowering is
+// a required field, so a function without a lowering for some backend does not compile.
 //
 // To add a math function: add an entry to MATH_FNS, run `node scripts/gen-vocabulary.mjs` (and
 // `node scripts/build.mjs`), add tests. See ARCHITECTURE.md, "How to add a math function".
@@ -315,4 +315,40 @@ function pyMinMax(fn: "min" | "max", [a, b]: readonly PyArg[]): string {
     return `torch.clamp(${x.code}, ${bound}=${c.code})`;
   }
   return `torch.${fn === "min" ? "minimum" : "maximum"}(${a!.code}, ${b!.code})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The aux dtypes. How each is rounded and encoded is dtypes.ts's (the float64 side) and the
+// generated code's (codegen/prelude.ts unpacks, pySample.ts stores); this table is what every
+// list of them reads.
+
+export interface DTypeSpec {
+  /** Bytes per element in device memory (bool is one byte, 0 or 1). */
+  readonly bytes: number;
+  /** The lane value after a load: what the analysis types `t.at(...)` as. */
+  readonly lane: "float" | "int" | "bool";
+  /** The torch dtype the Flex export and the runner's Python side allocate. */
+  readonly torch: string;
+  /** What the Flex export appends to a load to compute in its lane type (float32 / int32). */
+  readonly flexUpcast: string;
+}
+
+export const DTYPES = {
+  bf16: { bytes: 2, lane: "float", torch: "torch.bfloat16", flexUpcast: ".float()" },
+  f16: { bytes: 2, lane: "float", torch: "torch.float16", flexUpcast: ".float()" },
+  f32: { bytes: 4, lane: "float", torch: "torch.float32", flexUpcast: "" },
+  i32: { bytes: 4, lane: "int", torch: "torch.int32", flexUpcast: "" },
+  u8: { bytes: 1, lane: "int", torch: "torch.uint8", flexUpcast: ".to(torch.int32)" },
+  // u32 is held as int32 with the same bits, as the CUDA reads it.
+  u32: { bytes: 4, lane: "int", torch: "torch.int32", flexUpcast: "" },
+  bool: { bytes: 1, lane: "bool", torch: "torch.bool", flexUpcast: "" },
+} as const satisfies Record<string, DTypeSpec>;
+
+/** Element types an aux tensor can hold (runtime/index.d.ts's DTypeName is generated from it). */
+export type DTypeName = keyof typeof DTYPES;
+export const DTYPE_SPECS: Readonly<Record<DTypeName, DTypeSpec>> = DTYPES;
+export const DTYPE_NAMES = Object.keys(DTYPES) as DTypeName[];
+export const DTYPES_TEXT = `${DTYPE_NAMES.slice(0, -1).join(", ")} or ${DTYPE_NAMES[DTYPE_NAMES.length - 1]}`;
+export function isDTypeName(s: unknown): s is DTypeName {
+  return typeof s === "string" && Object.prototype.hasOwnProperty.call(DTYPES, s);
 }

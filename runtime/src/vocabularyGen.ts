@@ -2,7 +2,7 @@
 // runtime/index.d.ts, runtime/src/math.generated.ts (dsl.ts's float64 functions) and the
 // TextMate grammar's keyword pattern. scripts/gen-vocabulary.mjs writes them;
 // test/unit/runtime/vocabulary.test.ts fails when a checked-in file differs.
-import { MATH_FN_NAMES, MATH_SPECS } from "./vocabulary";
+import { DTYPE_NAMES, MATH_FN_NAMES, MATH_SPECS } from "./vocabulary";
 
 export const DTS_BEGIN = "// BEGIN GENERATED math functions (scripts/gen-vocabulary.mjs from runtime/src/vocabulary.ts). Do not edit.";
 export const DTS_END = "// END GENERATED math functions";
@@ -20,11 +20,36 @@ export function dtsMathSection(): string {
   return lines.join("\n");
 }
 
-/** index.d.ts with its math section replaced by the generated one. */
+export const DTS_DTYPES_BEGIN = "// BEGIN GENERATED dtypes (scripts/gen-vocabulary.mjs from runtime/src/vocabulary.ts). Do not edit.";
+export const DTS_DTYPES_END = "// END GENERATED dtypes";
+
+/** DTypeName, the DType interface and one constant per dtype (markers included). */
+export function dtsDTypesSection(): string {
+  return [
+    DTS_DTYPES_BEGIN,
+    "/** Element types an aux tensor can hold. */",
+    `export type DTypeName = ${DTYPE_NAMES.map((n) => JSON.stringify(n)).join(" | ")};`,
+    "export interface DType<N extends DTypeName = DTypeName> {",
+    "  readonly name: N;",
+    "  /** Bytes per element. */",
+    "  readonly bytes: number;",
+    '  readonly kind: "float" | "int" | "bool";',
+    "}",
+    ...DTYPE_NAMES.map((n) => `export declare const ${n}: DType<"${n}">;`),
+    DTS_DTYPES_END,
+  ].join("\n");
+}
+
+function replaceBlock(text: string, begin: string, end: string, block: string, what: string): string {
+  const a = text.indexOf(begin), b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${what}: generated section markers not found`);
+  return text.slice(0, a) + block + text.slice(b + end.length);
+}
+
+/** index.d.ts with its generated sections (dtypes, math functions) replaced. */
 export function withDtsMathSection(dts: string): string {
-  const a = dts.indexOf(DTS_BEGIN), b = dts.indexOf(DTS_END);
-  if (a < 0 || b < a) throw new Error("runtime/index.d.ts: generated math section markers not found");
-  return dts.slice(0, a) + dtsMathSection() + dts.slice(b + DTS_END.length);
+  const t = replaceBlock(dts, DTS_DTYPES_BEGIN, DTS_DTYPES_END, dtsDTypesSection(), "runtime/index.d.ts (dtypes)");
+  return replaceBlock(t, DTS_BEGIN, DTS_END, dtsMathSection(), "runtime/index.d.ts (math)");
 }
 
 /** runtime/src/math.generated.ts. */
@@ -46,12 +71,21 @@ export function grammarMathMatch(): string {
   return `\\b(${MATH_FN_NAMES.join("|")})\\b(?=\\s*\\()`;
 }
 
-/** scoremod.tmLanguage.json text with its math-function pattern replaced. */
+/** The grammar's dtype pattern (a name not followed by `:` or `(`). */
+export function grammarDTypeMatch(): string {
+  return `\\b(${DTYPE_NAMES.join("|")})\\b(?!\\s*[:(])`;
+}
+
+/** scoremod.tmLanguage.json text with its math-function and dtype patterns replaced. */
 export function withGrammarMath(grammarJson: string): string {
   const g = JSON.parse(grammarJson) as { repository: Record<string, { match?: string; name?: string }> };
-  const entry = Object.values(g.repository).find((r) => typeof r.name === "string" && r.name.startsWith("support.function.math"));
-  if (!entry) throw new Error("scoremod.tmLanguage.json: no support.function.math pattern");
-  entry.match = grammarMathMatch();
+  const find = (scope: string) => {
+    const entry = Object.values(g.repository).find((r) => typeof r.name === "string" && r.name.startsWith(scope));
+    if (!entry) throw new Error(`scoremod.tmLanguage.json: no ${scope} pattern`);
+    return entry;
+  };
+  find("support.function.math").match = grammarMathMatch();
+  find("support.type.dtype").match = grammarDTypeMatch();
   return JSON.stringify(g, null, 2) + "\n";
 }
 

@@ -4,7 +4,7 @@
 // one pass reports every problem in the body.
 import { ts } from "ts-morph";
 import type { ArgRole, BinaryOp, Expr, Range, Stmt, Ty } from "./ir";
-import { isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS, isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
 import type { TensorFact } from "./facts";
 import { MATH_FNS_TEXT, SM, SUPPORTED_SUMMARY } from "./codes";
 import { Scope, numLiteralTy, unwrap } from "./extract-scope";
@@ -409,7 +409,7 @@ class BodyConverter {
     // was reported where it is. Either way the load cannot be classified.
     if (!good || !fact || idx.length !== fact.shape.length) { this.ok = false; return null; }
     placeholder.idx = idx;
-    const ty: Ty = fact.dtype === "bool" ? "bool" : fact.dtype === "i32" || fact.dtype === "u32" || fact.dtype === "u8" ? "int" : "float";
+    const ty: Ty = DTYPE_SPECS[fact.dtype].lane;
     return { k: "load", loadId: id, tensor: name, idx, ty, range };
   }
 

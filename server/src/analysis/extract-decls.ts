@@ -6,11 +6,14 @@ import type { DTypeName, OptionsSite, Poly, ScalarFact, TensorFact } from "./fac
 import type { Range } from "./ir";
 import { SM } from "./codes";
 import { isPow2 } from "./poly";
+import { DTYPE_NAMES, DTYPE_SPECS } from "../../../runtime/src/vocabulary";
 import { Scope, propName, unwrap } from "./extract-scope";
 import { rangeOf } from "./program";
 
-export const DTYPE_BYTES: Record<DTypeName, number> = { bf16: 2, f16: 2, f32: 4, i32: 4, u8: 1, u32: 4, bool: 1 };
-const DTYPES = Object.keys(DTYPE_BYTES).join(", ");
+export const DTYPE_BYTES: Record<DTypeName, number> =
+  Object.fromEntries(DTYPE_NAMES.map((n) => [n, DTYPE_SPECS[n].bytes])) as Record<DTypeName, number>;
+const DTYPES = DTYPE_NAMES.join(", ");
+const INT_DTYPES = DTYPE_NAMES.filter((n) => DTYPE_SPECS[n].lane === "int");
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function isDType(s: string | null): s is DTypeName {
@@ -144,8 +147,8 @@ export function readTensor(s: Scope, varName: string, call: ts.CallExpression, d
         } else bad(p.initializer, "divisible must be an object literal such as { KV: 8 } (KV % 8 == 0)");
       } else if (key === "values") {
         if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number" && Number.isSafeInteger(x)) && (v[0] as number) < (v[1] as number)) {
-          if (dtype === "i32" || dtype === "u8" || dtype === "u32") values = [v[0] as number, v[1] as number];
-          else bad(p.initializer, "values is for integer tensors (i32, u8, u32): the range of the indices they hold");
+          if (isDType(dtype) && DTYPE_SPECS[dtype].lane === "int") values = [v[0] as number, v[1] as number];
+          else bad(p.initializer, `values is for integer tensors (${INT_DTYPES.join(", ")}): the range of the indices they hold`);
         } else bad(p.initializer, "values must be [lo, hi] with integers lo < hi: every element lies in [lo, hi)");
       } else if (key === "init") {
         if (v === undefined) bad(p.initializer, "init must be a literal, e.g. { normal: { std: 1 } } or { range: [0, 16] }");

@@ -21,7 +21,8 @@ export interface Diagnostic {
 /** A sum of monomials over symbolic dims, e.g. H*KV + 8 is [{c:1,vars:["H","KV"]},{c:8,vars:[]}]. */
 export type Poly = { c: number; vars: string[] }[];
 
-export type DTypeName = "bf16" | "f16" | "f32" | "i32" | "u8" | "u32" | "bool";
+export type { DTypeName } from "../../../runtime/src/vocabulary";
+import type { DTypeName } from "../../../runtime/src/vocabulary";
 
 export interface TensorFact {
   /** The exported variable that holds it (used in mod bodies). */

@@ -1,5 +1,6 @@
 // The analysis entry: TypeScript's diagnostics + extraction + per-mod classification, as one
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
+import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
 import type { ts } from "ts-morph";
 import { describeBounds, loadBounds, type BoundsShape } from "./bounds";
 import { setOptionFix } from "./fixes";
@@ -60,7 +61,7 @@ function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: bo
         const fixes = l.indices.flatMap((x) => {
           const src = x.readsTensor ? fa.tensors.find((t) => t.varName === x.readsTensor) : undefined;
           const own = fa.tensors.find((t) => t.name === l.tensor);
-          if (!src || src.values || !["i32", "u8", "u32"].includes(src.dtype) || typeof own?.shape[x.dim] !== "number") return [];
+          if (!src || src.values || DTYPE_SPECS[src.dtype].lane !== "int" || typeof own?.shape[x.dim] !== "number") return [];
           const f = setOptionFix(src.options, "values", `[0, ${x.extent}]`, `Declare that ${src.name} holds values in [0, ${x.extent}) (a promise the runner checks before every launch)`, "last");
           return f ? [f] : [];
         });

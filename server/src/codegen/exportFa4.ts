@@ -9,7 +9,7 @@ import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
 import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "./cudaExpr";
-import { MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
 import { pickMods, REF_SHAPE, sparsityLine } from "./exportFlex";
 import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 
@@ -19,7 +19,7 @@ const CMP: Record<string, string> = { "<": "lt", "<=": "le", ">": "gt", ">=": "g
 const DT: Record<Ty, string> = { float: "cutlass.Float32", int: "cutlass.Int32", bool: "cutlass.Boolean" };
 
 function laneTy(t: TensorFact): Ty {
-  return t.dtype === "bf16" || t.dtype === "f16" || t.dtype === "f32" ? "float" : t.dtype === "bool" ? "bool" : "int";
+  return DTYPE_SPECS[t.dtype].lane;
 }
 
 export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {

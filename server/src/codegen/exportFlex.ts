@@ -7,7 +7,7 @@ import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, ModFact, TensorFact } from "../analysis/facts";
 import { classifyTiles, dependsOn } from "../analysis/tiles";
 import { CodegenError } from "./cudaExpr";
-import { MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
 import { PY_SAMPLE } from "./pySample";
 import { bodyRefs, lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 import { paramTables } from "./tables";
@@ -29,9 +29,6 @@ function conv(v: PV, from: Ty, to: Ty): PV {
   return { code: `(${v.code}).to(${to === "float" ? "torch.float32" : "torch.int32"})`, lit: false };
 }
 
-const UPCAST: Record<TensorFact["dtype"], string> = {
-  bf16: ".float()", f16: ".float()", f32: "", i32: "", u32: "", u8: ".to(torch.int32)", bool: "",
-};
 
 export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
   const mods = pickMods(fa, modName);
@@ -65,7 +62,7 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
           const t = fa.tensors.find((x) => x.varName === e.tensor);
           if (!t) throw new CodegenError(`mod '${m.name}' loads from an undeclared tensor '${e.tensor}'`);
           const idx = e.idx.map((x) => conv(exprOf(x, local), x.ty, "int").code);
-          return { code: `${tensorVar(t)}[${idx.join(", ")}]${UPCAST[t.dtype]}`, lit: false };
+          return { code: `${tensorVar(t)}[${idx.join(", ")}]${DTYPE_SPECS[t.dtype].flexUpcast}`, lit: false };
         }
         case "unary": {
           if (e.op === "!") {
@@ -257,7 +254,7 @@ export function sparsityLine(fa: FileAnalysis, m: ModFact): string {
 
 /** The init the runtime uses when a declaration gives none (runtime/src/sample.ts defaultInit). */
 function defaultInit(dtype: TensorFact["dtype"]): unknown {
-  if (dtype === "bf16" || dtype === "f16" || dtype === "f32") return { normal: { mean: 0, std: 1 } };
+  if (DTYPE_SPECS[dtype].lane === "float") return { normal: { mean: 0, std: 1 } };
   if (dtype === "bool") return { bits: 0.5 };
   return { range: [0, 2] };
 }

@@ -3,6 +3,7 @@
 // bf16/f16 go through the pair intrinsics; every conversion here is exact, so a vector load
 // followed by unpacking gives bit for bit what N scalar loads would.
 import type { DTypeName } from "../analysis/facts";
+import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
 
 export const RAW_TYPE: Record<number, string> = {
   1: "unsigned char", 2: "unsigned short", 4: "unsigned int", 8: "uint2", 16: "uint4", 32: "ulonglong4_32a",
@@ -10,7 +11,7 @@ export const RAW_TYPE: Record<number, string> = {
 
 /** The C type a lane holds after loading an element of this dtype. */
 export function laneType(d: DTypeName): "float" | "int" | "bool" {
-  return d === "bf16" || d === "f16" || d === "f32" ? "float" : d === "bool" ? "bool" : "int";
+  return DTYPE_SPECS[d].lane;
 }
 
 export const PRELUDE = `#ifndef SM_CODEGEN_PRELUDE

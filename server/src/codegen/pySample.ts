@@ -4,6 +4,8 @@
 // to the dtype from float64, the declared strides. mulberry32's state is a counter, so the
 // stream is computed vectorised. Float64 log/sin/cos may differ from V8's in the last ulp;
 // rounding to bf16/f16/f32 erases that except on exact rounding ties (vanishingly rare).
+import { DTYPE_NAMES, DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+
 export const PY_SAMPLE = `_M32 = 0xFFFFFFFF
 
 
@@ -91,8 +93,7 @@ def _logical_values(spec, shape, seed, device):
     return v
 
 
-_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32,
-                "u32": torch.int32, "u8": torch.uint8, "bool": torch.bool}
+_TORCH_DTYPE = {${DTYPE_NAMES.map((n) => `"${n}": ${DTYPE_SPECS[n].torch}`).join(", ")}}
 
 
 def _store(values, dtype):

@@ -112,8 +112,7 @@ def _logical_values(spec, shape, seed, device):
     return v
 
 
-_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32,
-                "u32": torch.int32, "u8": torch.uint8, "bool": torch.bool}
+_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8, "u32": torch.int32, "bool": torch.bool}
 
 
 def _store(values, dtype):

@@ -4,8 +4,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type * as Api from "../../../runtime/index";
 import * as dsl from "../../../runtime/src/dsl";
-import { erf64, isMathFn, MATH_FN_NAMES, MATH_FNS_TEXT, MATH_SPECS, type MathFnSpec } from "../../../runtime/src/vocabulary";
+import { DTYPE_NAMES, DTYPE_SPECS, erf64, isMathFn, MATH_FN_NAMES, MATH_FNS_TEXT, MATH_SPECS, type DTypeName, type MathFnSpec } from "../../../runtime/src/vocabulary";
 import { mathModule, withDocsMathTable, withDtsMathSection, withGrammarMath } from "../../../runtime/src/vocabularyGen";
 
 const ROOT = join(__dirname, "../../..");
@@ -27,6 +28,14 @@ describe("files generated from the vocabulary", () => {
     for (const n of MATH_FN_NAMES) {
       expect(re.exec(`x = ${n}(y)`)?.[1], n).toBe(n);
       expect(re.test(`x = ${n}y(y)`), `${n}y`).toBe(false);
+    }
+  });
+  it("the TextMate grammar's dtype pattern", () => {
+    const g = JSON.parse(read("syntaxes/scoremod.tmLanguage.json")) as { repository: { dtype: { match: string } } };
+    const re = new RegExp(g.repository.dtype.match);
+    for (const n of DTYPE_NAMES) {
+      expect(re.exec(`tensor("t", ${n}, [4])`)?.[1], n).toBe(n);
+      expect(re.test(`{ ${n}: 1 }`), `${n}:`).toBe(false);
     }
   });
   it("the math table of docs/codegen.md", () => {
@@ -64,6 +73,17 @@ describe("the vocabulary table", () => {
       cuda: { float: ([x]) => x! }, flex: { float: ([x]) => x!.code }, interval: { kind: "unknown" }, accuracy: "",
     };
     expect(noFa4).toBeDefined();
+  });
+
+  it("dtypes: index.d.ts's DTypeName is the table's keys; dsl.ts has one constant per dtype", () => {
+    // Both directions at compile time.
+    const fromApi = (n: Api.DTypeName): DTypeName => n;
+    const toApi = (n: DTypeName): Api.DTypeName => n;
+    expect(fromApi("bf16") + toApi("u8")).toBe("bf16u8");
+    const exported = dsl as unknown as Record<string, Api.DType>;
+    for (const n of DTYPE_NAMES) {
+      expect(exported[n], n).toEqual({ name: n, bytes: DTYPE_SPECS[n].bytes, kind: DTYPE_SPECS[n].lane });
+    }
   });
 
   it("dsl.ts exports each function as the table's float64 reference", () => {
