@@ -29,7 +29,8 @@ export type Request =
   | (Base & { op: "ls"; method: string; args: unknown[] })
   | (Base & { op: "remove" });
 
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+/** heapMb: the worker's used heap after the request (the caller recycles a bloated worker). */
+export type Reply = ({ id: number; ok: true; value: unknown } | { id: number; ok: false; error: string }) & { heapMb?: number };
 
 /** Posted instead of READY when the worker could not start. */
 export interface StartFailure { id: -1; ok: false; error: string }

@@ -1,6 +1,7 @@
 // The analysis worker: owns an AnalysisHost (the TypeScript program) and answers one request at a
 // time. Everything that runs TypeScript's parser or checker on user text runs here, so the
 // caller can stop it (budgetedAnalysis.ts). Started from dist/analysis-worker.js (workerMain.ts).
+import { getHeapStatistics } from "node:v8";
 import { AnalysisHost } from "../analysis/index";
 import { FAILED, READY, REPLIES, STATE, type Reply, type Request, type WorkerData } from "./protocol";
 
@@ -58,7 +59,7 @@ export function serveAnalysisWorker(data: WorkerData): void {
     } catch (err) {
       m = { id: r.id, ok: false, error: err instanceof Error ? err.message : String(err) };
     }
-    reply(m);
+    reply({ ...m, heapMb: getHeapStatistics().used_heap_size / 2 ** 20 });
   });
   Atomics.store(flag, STATE, READY);
   Atomics.notify(flag, STATE);

@@ -84,4 +84,27 @@ describe("budgeted analysis: memory", () => {
       small.dispose();
     }
   }, 90_000);
+
+});
+
+describe("a bloated worker is replaced between calls, outside any budget", () => {
+  it("a call that leaves the worker's heap over the recycle threshold (default half the memory budget) gets a fresh worker for the next", () => {
+    // One analysis (TypeScript, its lib and the DSL typings) leaves more than 1 MB in use and far
+    // less than half of 1024 MB.
+    const small = new BudgetedAnalysis({ workerEntry: workerBundle(), timeoutMs: 20_000, memoryMb: 1024, recycleHeapMb: 1 });
+    const big = new BudgetedAnalysis({ workerEntry: workerBundle(), timeoutMs: 20_000, memoryMb: 1024 });
+    try {
+      for (const a of [small, big]) {
+        for (let k = 0; k < 2; k++) {
+          const r = a.analyze(`n${k}.scoremod.ts`, NORMAL);
+          expect(r.mods.map((m) => m.ok)).toEqual([true]);
+        }
+      }
+      expect(small.stats.restarts).toBe(2);
+      expect(big.stats.restarts).toBe(0);
+    } finally {
+      small.dispose();
+      big.dispose();
+    }
+  }, 60_000);
 });
