@@ -36,7 +36,7 @@ export class ModLensProvider implements vscode.CodeLensProvider, vscode.Disposab
       const cmd = (title: string, command: string, tooltip: string): vscode.CodeLens =>
         new vscode.CodeLens(range, { title, command, arguments: [ref], tooltip });
       if (!m.ok) {
-        lenses.push(new vscode.CodeLens(range, { title: "$(warning) fix the errors in this mod to generate code", command: "" }));
+        lenses.push(new vscode.CodeLens(range, { title: "$(warning) fix the errors in this mod to generate code", command: "", tooltip: m.blocked }));
         continue;
       }
       if (this.trusted()) {

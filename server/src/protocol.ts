@@ -43,8 +43,10 @@ export interface ModSummary {
   /** 0-based line of the mod's name (CodeLens anchor). */
   line: number;
   vecSize: number;
-  /** False when the body has errors (no code can be generated: lenses that compile are hidden). */
+  /** ModFact.ok: false when the analysis blocks the mod (no code can be generated: lenses that compile are hidden). */
   ok: boolean;
+  /** When not ok: the refusal, naming the first blocking error and its location. */
+  blocked?: string;
   loads: number;
 }
 /** Notification (server -> client): sent after each analysis of an open document. */

@@ -61,7 +61,8 @@ test("bundled server over stdio: initialize, diagnostics, hover", async () => {
 
   // A trusted file whose top-level code never returns: the heat map gives up, the server lives.
   const loopUri = "file:///bundle/loop.scoremod.ts";
-  const loopText = text + "\nwhile (Date.now() > 0) { /* never returns */ }\n";
+  // (A loop with no analysis error: an error outside the mod would block it, ModFact.blocking.)
+  const loopText = text + "\nfor (;;) { /* never returns */ }\n";
   await rpc.sendNotification("textDocument/didOpen", { textDocument: { uri: loopUri, languageId: "scoremod", version: 1, text: loopText } });
   const stuck = await rpc.sendRequest("scoremod/heatMap", { uri: loopUri, mod: "kvBiasMod", size: 4 }) as { ok: boolean; error?: string };
   expect(stuck.ok).toBe(false);

@@ -140,7 +140,13 @@ export interface ModFact {
   body: Stmt[];
   loads: LoadFact[];
   registers: { estimate: number; budget: number };
-  /** False when the body has errors: no code can be generated. */
+  /**
+   * The errors that stop this mod from being generated (generatable.ts: every error of the file
+   * except those wholly inside another mod), in source order. The one decision every generator,
+   * export, CLI command, preview, CodeLens and the runner reads.
+   */
+  blocking: Diagnostic[];
+  /** `blocking.length === 0`: code can be generated. */
   ok: boolean;
 }
 

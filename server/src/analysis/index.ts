@@ -12,6 +12,7 @@ import { isPow2 } from "./poly";
 import { extract, type ExtractedMod, type Extraction } from "./extract";
 import type { Diagnostic, FileAnalysis, ModFact } from "./facts";
 import type { Range } from "./ir";
+import { blockingDiagnostics } from "./generatable";
 import { LIB_PATH, TYPINGS_PATH, TsProgram } from "./program";
 import { DEFAULT_TARGET, TARGETS, isTargetId, type Target, type TargetId } from "./targets";
 
@@ -110,6 +111,11 @@ export class AnalysisHost {
       this.analyzeInto(result, fileName, opts, TARGETS[targetId]);
     } catch (err) {
       result.diagnostics.push(internalError("file", err));
+      // Wherever it stopped, the error (at the origin) blocks every mod it found.
+      for (const mod of result.mods) {
+        mod.blocking = blockingDiagnostics(result.diagnostics, result.mods, mod, mod.ok);
+        mod.ok = false;
+      }
     }
     result.diagnostics.sort((a, b) => posKey(a) - posKey(b));
     return result;
@@ -153,11 +159,12 @@ export class AnalysisHost {
         message: "no scoreMod or maskMod found: declare one with `export const m = scoreMod((score, b, h, q, kv) => score)`",
       });
     }
-    // A mod with an error anywhere in its declaration cannot be compiled.
+    // The one decision whether each mod can be generated (generatable.ts).
     for (const mod of out.mods) {
-      if (mod.ok && out.diagnostics.some((d) => d.severity === "error" && inside(d.range, mod.range))) mod.ok = false;
+      mod.blocking = blockingDiagnostics(out.diagnostics, out.mods, mod, mod.ok);
+      mod.ok = mod.blocking.length === 0;
     }
-    // Index safety at the problem shape. After the line above on purpose: a verdict at one shape
+    // Index safety at the problem shape. After the lines above on purpose: a verdict at one shape
     // does not stop the mod from being generated for others.
     if (opts.shape) out.diagnostics.push(...boundsDiagnostics(out, opts.shape, target.id.startsWith("fa4"), opts.dims, opts.scalars));
   }
@@ -168,7 +175,7 @@ export class AnalysisHost {
     const fact: ModFact = {
       name: m.name, kind: m.kind, range: m.range, nameRange: m.nameRange, vecSize, vecSizeExplicit,
       options: m.options, params: m.params, body: m.body, loads: [],
-      registers: { estimate: 0, budget: target.regBudget }, ok: m.ok,
+      registers: { estimate: 0, budget: target.regBudget }, blocking: [], ok: m.ok,
     };
     const input: ClassifyInput = {
       mod: m.name, kind: m.kind, body: m.body, loads: m.loads, tensors: ex.tensors, divisible: ex.divisible,
@@ -203,10 +210,6 @@ function textRange(text: string, start: number, end: number): Range {
   return { start: at(start), end: at(end) };
 }
 
-function before(a: Range["start"], b: Range["start"]): boolean {
-  return a.line < b.line || (a.line === b.line && a.character <= b.character);
-}
-function inside(r: Range, outer: Range): boolean { return before(outer.start, r.start) && before(r.end, outer.end); }
 
 // One shared host for the one-shot API: repeated calls on a file reuse its checked program.
 let shared: AnalysisHost | null = null;

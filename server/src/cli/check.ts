@@ -211,8 +211,10 @@ export function formatHuman(a: FileAnalysis, file: string, opts: HumanOptions = 
   const src = opts.source?.split(/\r?\n/);
   const lines: string[] = [];
   for (const m of a.mods) {
-    const state = m.ok ? "" : "  (not analysed: fix the errors below)";
-    const regs = m.ok ? `, ~${m.registers.estimate}/${m.registers.budget} registers` : "";
+    // ModFact.ok is the one decision (analysis/generatable.ts); a blocked mod may still have been
+    // classified (its errors are outside its body), then its loads and registers are shown.
+    const state = m.ok ? "" : "  (no code is generated: fix the errors below)";
+    const regs = m.ok || m.loads.length ? `, ~${m.registers.estimate}/${m.registers.budget} registers` : "";
     lines.push(`${at(file, m.nameRange)} ${m.name}: ${m.kind} mod, V=${m.vecSize}${m.vecSizeExplicit ? "" : " (default)"}${regs} on ${a.target}${state}`);
     for (const l of m.loads) {
       lines.push(`${at(file, l.range)} ${formatLoad(l, m.vecSize)}`);

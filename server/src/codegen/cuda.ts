@@ -12,6 +12,7 @@ import type { Expr, Stmt, Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { localIdent } from "../analysis/identifiers";
+import { blockedMessage } from "../analysis/generatable";
 import { CodegenError, conv, cType, emitExpr, type CExprCtx } from "./cudaExpr";
 import { PRELUDE, RAW_TYPE, laneType } from "./prelude";
 import { paramTables, type ParamTables } from "./tables";
@@ -84,7 +85,8 @@ function findMod(fa: FileAnalysis, name: string): ModFact {
     const names = fa.mods.map((m) => m.name);
     throw new CodegenError(`no mod named '${name}' in ${baseName(fa.fileName)}${names.length ? ` (mods: ${names.join(", ")})` : " (it declares no mods)"}`);
   }
-  if (!mod.ok) throw new CodegenError(`mod '${name}' has errors; fix them before generating code (run 'scoremod check')`);
+  const blocked = blockedMessage(mod, baseName(fa.fileName));
+  if (blocked) throw new CodegenError(blocked);
   return mod;
 }
 

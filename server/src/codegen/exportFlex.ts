@@ -7,6 +7,7 @@ import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, ModFact, TensorFact } from "../analysis/facts";
 import { classifyTiles, dependsOn } from "../analysis/tiles";
 import { CodegenError } from "./cudaExpr";
+import { blockedMessage } from "../analysis/generatable";
 import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
 import { PY_SAMPLE } from "./pySample";
 import { bodyRefs, lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
@@ -277,7 +278,9 @@ export function pickMods(fa: FileAnalysis, modName?: string): ModFact[] {
   if (modName !== undefined && mods.length === 0) {
     throw new CodegenError(`no mod named '${modName}' (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})`);
   }
-  const bad = mods.filter((m) => !m.ok);
-  if (bad.length) throw new CodegenError(`mod '${bad[0]!.name}' has errors; fix them before exporting (run 'scoremod check')`);
+  for (const m of mods) {
+    const blocked = blockedMessage(m, fa.fileName.split(/[\\/]/).pop() ?? fa.fileName);
+    if (blocked) throw new CodegenError(blocked);
+  }
   return mods;
 }

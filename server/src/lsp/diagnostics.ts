@@ -3,6 +3,7 @@
 import type { Diagnostic as LspDiagnostic } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { FileAnalysis } from "../analysis/facts";
+import { blockedMessage } from "../analysis/generatable";
 import type { AnalysisChangedParams, ModSummary } from "../protocol";
 import { toLspDiagnostic, type DocsLink } from "./convert";
 import type { Entry } from "./state";
@@ -23,6 +24,7 @@ export function summarize(entry: Entry): AnalysisChangedParams {
   const a: FileAnalysis = entry.analysis;
   const mods: ModSummary[] = a.mods.map((m) => ({
     name: m.name, kind: m.kind, line: m.nameRange.start.line, vecSize: m.vecSize, ok: m.ok, loads: m.loads.length,
+    ...(m.ok ? {} : { blocked: blockedMessage(m, a.fileName.split(/[\\/]/).pop() ?? a.fileName) ?? undefined }),
   }));
   return {
     uri: entry.uri, version: entry.version, target: entry.target, mods,

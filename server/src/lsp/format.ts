@@ -59,6 +59,7 @@ export function modHover(mod: ModFact, target: Target): string {
     `- **Registers:** ~${r.estimate} of ${r.budget} (${pct}%)${regNote}`,
     `- **Aux loads:** ${mod.loads.length}${mod.loads.length ? " — " + mod.loads.map((l) => `${codeSpan(l.text)} ${inlayLabel(l)}`).join(", ") : ""}`,
   ];
-  if (!mod.ok) lines.push("", "_The body has errors: no code can be generated until they are fixed._");
+  const first = mod.blocking[0];
+  if (!mod.ok) lines.push("", `_No code can be generated until its errors are fixed${first ? ` (line ${first.range.start.line + 1}: ${first.code} ${first.message})` : ""}._`);
   return lines.join("\n");
 }

@@ -1,6 +1,7 @@
 // What the language server needs from the code generators (CUDA, PTX, exports). The server
 // codes against this interface; codegenGenerators.ts implements it with server/src/codegen.
 import type { FileAnalysis } from "../analysis/facts";
+import { blockedMessage } from "../analysis/generatable";
 import type { CudaResult, ExportFlavor, ExportResult, PtxResult } from "../protocol";
 
 export interface PtxOptions {
@@ -18,16 +19,12 @@ export interface Generators {
   export(analysis: FileAnalysis, mod: string, flavor: ExportFlavor): ExportResult;
 }
 
-/** The located error for a mod that is missing or has body errors. */
+/** The located error for a mod that is missing or that the analysis blocks (ModFact.blocking). */
 export function modProblem(analysis: FileAnalysis, mod: string): string | null {
   const m = analysis.mods.find((x) => x.name === mod);
   // A file the analysis could not process at all (SM150, SM151) has no mods: say why.
   const whole = analysis.mods.length === 0 ? analysis.diagnostics.find((d) => d.code === "SM150" || d.code === "SM151") : undefined;
   if (!m && whole) return `Nothing is generated for ${analysis.fileName} (line ${whole.range.start.line + 1}: ${whole.message})`;
   if (!m) return `No mod named "${mod}" in ${analysis.fileName} (mods: ${analysis.mods.map((x) => x.name).join(", ") || "none"})`;
-  if (!m.ok) {
-    const first = analysis.diagnostics.find((d) => d.severity === "error");
-    return `Mod "${mod}" has errors; fix them first${first ? ` (line ${first.range.start.line + 1}: ${first.message})` : ""}`;
-  }
-  return null;
+  return blockedMessage(m, analysis.fileName.split(/[\\/]/).pop() ?? analysis.fileName);
 }

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { analyze } from "../analysis/index";
 import type { FileAnalysis, ModFact, TextEdit } from "../analysis/facts";
 import { setOptionEdit } from "../analysis/fixes";
+import { blockedMessage } from "../analysis/generatable";
 import { generateCuda, type GeneratedCuda } from "../codegen/cuda";
 import type { RunnerKernel, RunnerTargetId } from "./types";
 import { RunnerError } from "./types";
@@ -48,10 +49,6 @@ export interface PreparedMod {
   text: string;
 }
 
-function analysisErrors(fa: FileAnalysis): string[] {
-  return fa.diagnostics.filter((d) => d.severity === "error").map((d) => `${fa.fileName}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.code} ${d.message}`);
-}
-
 /** Analyse and generate one mod at V (default: its declared vecSize) and at V = 1. */
 export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId }): PreparedMod {
   let src = text;
@@ -61,10 +58,9 @@ export function prepareMod(fileName: string, text: string, modName: string, opts
   if (!mod) {
     throw new RunnerError({ kind: "analysis", mod: modName, message: `no mod named '${modName}' in ${fileName} (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})` });
   }
-  const errors = analysisErrors(fa);
-  if (errors.length || !mod.ok) {
-    throw new RunnerError({ kind: "analysis", mod: modName, message: `mod '${modName}' cannot run: ${errors.length ? errors.slice(0, 5).join("; ") : "its body has errors"}` });
-  }
+  // The analysis's one decision (ModFact.blocking), as the editor's CodeLens and the CLI read it.
+  const blocked = blockedMessage(mod, fileName);
+  if (blocked) throw new RunnerError({ kind: "analysis", mod: modName, message: blocked });
   const fa1 = analyze(fileName, src, { target: opts.target, vecSize: 1 });
   try {
     return { fa, mod, vec: generateCuda(fa, modName), scalar: generateCuda(fa1, modName), text: src };

@@ -9,6 +9,7 @@
 import { ts } from "ts-morph";
 import { analyze } from "../analysis/index";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
+import { blockedMessage } from "../analysis/generatable";
 import { findExpr, type Stmt } from "../analysis/ir";
 import { neutralizeDocComments } from "../analysis/limits";
 import { classifyTiles, combineClasses, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../analysis/tiles";
@@ -64,7 +65,8 @@ export function maskView(fileName: string, text: string, p: ViewParams, fa: File
 
   const mod = fa.mods.find((m) => m.name === p.mod);
   if (!mod) return fail(`"${p.mod}" is not a mod of ${fileName} (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})`);
-  if (!mod.ok) return fail(`${p.mod} has errors; fix them first`);
+  const blocked = blockedMessage(mod, fileName);
+  if (blocked) return fail(blocked);
   const other = fa.mods.find((m) => m.kind !== mod.kind && m.ok);
   const score: ModFact | undefined = mod.kind === "score" ? mod : other;
   const mask: ModFact | undefined = mod.kind === "mask" ? mod : other;

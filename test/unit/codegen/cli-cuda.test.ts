@@ -47,7 +47,7 @@ describe("scoremod cuda", () => {
     writeFileSync(f, 'import { scoreMod } from "scoremod";\nexport const m = scoreMod((s) => s + foo);\n');
     const r = await cli(f);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/mod 'm' has errors; fix them first:\n\s+.*bad\.scoremod\.ts:2:\d+: error/);
+    expect(r.err).toMatch(/mod 'm' cannot be generated until its errors are fixed: .*bad\.scoremod\.ts:2:\d+: \S+ [^\n]*\n\s+.*bad\.scoremod\.ts:2:\d+: error/);
   });
   it("a V the target does not accept: exit 1", async () => {
     const r = await cli(kv, "--target", "fa4-sm90");

@@ -120,7 +120,7 @@ describe("scoremod export", () => {
     writeFileSync(join(dir, "bad.scoremod.ts"), 'import { scoreMod } from "scoremod";\nexport const m = scoreMod((s) => s + foo);\n');
     const bad = await cli(join(dir, "bad.scoremod.ts"), "--to", "fa4");
     expect(bad.code).toBe(1);
-    expect(bad.err).toContain("mod 'm' has errors");
+    expect(bad.err).toContain("mod 'm' cannot be generated until its errors are fixed");
   });
   it("--out never overwrites the input file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "smexp-"));

@@ -37,7 +37,7 @@ export function loadFact(id: number, mod: string, line: number, tensorVar: strin
 }
 export function mod(name: string, kind: "score" | "mask", line: number, vecSize: number, body: Stmt[], loads: LoadFact[]): ModFact {
   return { name, kind, range: R(line), nameRange: R(line), vecSize, vecSizeExplicit: true, options: site,
-    params: kind === "score" ? ["s", "b", "h", "q", "kv"] : ["b", "h", "q", "kv"], body, loads, registers: { estimate: 0, budget: 255 }, ok: true };
+    params: kind === "score" ? ["s", "b", "h", "q", "kv"] : ["b", "h", "q", "kv"], body, loads, registers: { estimate: 0, budget: 255 }, blocking: [], ok: true };
 }
 export function file(fileName: string, target: TargetId, tensors: TensorFact[], mods: ModFact[]): FileAnalysis {
   return { fileName, target, diagnostics: [], tensors, scalars: [], mods, divisible: {} };
