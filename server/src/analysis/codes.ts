@@ -63,6 +63,8 @@ export const SM = {
   tooComplex: "SM150",
   /** A file TypeScript could not parse and check within the analysis's time and memory budget. */
   overBudget: "SM151",
+  /** TypeScript's checker failed an internal assertion on this (malformed) file. */
+  checkerFailed: "SM152",
   /** A bug in the analysis: it caught its own exception. */
   internal: "SM199",
 } as const;

@@ -8,6 +8,7 @@ import { DSL_TYPINGS } from "./dslTypings.generated";
 import { MINI_LIB } from "./miniLib";
 import type { Diagnostic, Severity } from "./facts";
 import type { Range } from "./ir";
+import { SM } from "./codes";
 import { checkLimits, neutralizeDocComments, type LimitViolation } from "./limits";
 
 export const LIB_PATH = "/lib/scoremod-lib.d.ts";
@@ -132,8 +133,17 @@ export class TsProgram {
     const path = this.pathOf(fileName);
     const ls = this.languageService;
     const sf = this.sourceFile(fileName);
-    const raw = [...ls.getSyntacticDiagnostics(path), ...ls.getSemanticDiagnostics(path)];
-    return raw.map((d) => toDiagnostic(d, sf));
+    const syntactic = ls.getSyntacticDiagnostics(path).map((d) => toDiagnostic(d, sf));
+    try {
+      return [...syntactic, ...ls.getSemanticDiagnostics(path).map((d) => toDiagnostic(d, sf))];
+    } catch (err) {
+      // TypeScript's checker can fail an internal assertion on malformed code ("Debug Failure.
+      // No error for last overload signature", found by the fuzzer on a file whose exports refer
+      // to themselves). That is a broken file, not a broken analysis: say so where it starts.
+      if (!(err instanceof Error && /Debug Failure/.test(err.message))) throw err;
+      const at = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      return [...syntactic, { range: at, severity: "error", code: SM.checkerFailed, message: `TypeScript could not type-check this file (its checker failed: ${err.message.split("\n")[0]}); fix the syntax and name errors, or simplify the file` }];
+    }
   }
 }
 
