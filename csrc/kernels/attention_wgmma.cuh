@@ -336,7 +336,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {
     const int ent = tiles.entry(j);
     const int kvt = (ent >> 1) * BN;
-    const unsigned char* st = aux_ring + (j % STAGES) * AUX_BYTES;
+    const unsigned char* st = aux_ring + (j % STAGES) * AUX_BYTES;  // the score mod's rows; the mask's at + AUX_MASK_OFF
     (void)st;
 #if SM_HAS_SCORE_MOD
     // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
@@ -354,7 +354,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     if (ent & 1) {  // partial tile (block-uniform): a full one keeps every score
 #pragma unroll
       for (int i = 0; i < BN / 2; i += 2)
-        mask_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st);
+        mask_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st + AUX_MASK_OFF);
     }
 #endif
     if (TAIL && kvt + BN > p.KV) {  // columns past KV take no part

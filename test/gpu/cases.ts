@@ -23,6 +23,8 @@ export const CASES: Case[] = [
   { file: "sliding_window", mod: "slidingWindow", label: "sliding-window" },
   { file: "prefix_lm", mod: "prefixLm", label: "prefix-lm" },
   { file: "document_mask", mod: "documentMask", label: "document" },
+  // Both mods stage rows on the Hopper kernel: the mask reads its own region of the aux stage.
+  { file: "bias_document", mod: "biasMod", pair: "docMask", label: "kv-bias+document", fixture: true },
 ];
 
 /** Small enough for the float64 JS reference (B·H·Q·KV·D = 2^25); GQA on. */

@@ -57,6 +57,11 @@ describe("runner programs", () => {
     expect(kv.source).toMatch(/#define SM_SCORE_STAGE\(dst, b, h, q0, kvt, Q, KV, p, t, nt\) sm_\w+_v2_stage\(/);
     // q-dependent loads are read directly (staging.ts says why).
     expect(build("full-bias", "vec").auxStageBytes).toBe(0);
+    // A score mod and a mask mod both staged: the mask's row after the score's (128-byte aligned).
+    const pair = build("kv-bias+document", "vec");
+    expect(pair.source).toMatch(/#define SM_SCORE_AUX_BYTES 256\n/);
+    expect(pair.source).toMatch(/#define SM_MASK_AUX_BYTES 512\n/);
+    expect(pair.auxStageBytes).toBe(768);
     // The scalar and bounds-checked builds read global memory: the bitwise check compares the two paths.
     for (const p of [build("kv-bias", "scalar"), build("kv-bias", "vec", true), build("none", "vec")]) {
       expect(p.auxStageBytes).toBe(0);
@@ -99,7 +104,7 @@ describe("runner programs", () => {
     const doc = prepareMod(docFile, readFileSync(docFile, "utf8"), "documentMask", { target: "runner-sm90", vec: 8 });
     jobs.push({ c: CASES[1]!, prog: buildProgram({ mask: doc, build: "vec", dtype: "bf16", D: 64, bounds: false, geometry }) });
     // The Hopper kernel: staged contiguous loads (one row, a full tile) at V = 2 and a score+mask pair.
-    for (const label of ["kv-bias", "full-bias", "softcap+causal"]) {
+    for (const label of ["kv-bias", "full-bias", "softcap+causal", "kv-bias+document"]) {
       const c = CASES.find((x) => x.label === label)!;
       jobs.push({ c, prog: buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }) });
     }
