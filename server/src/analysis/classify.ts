@@ -52,11 +52,13 @@ export function classifyMod(input: ClassifyInput): ClassifyResult {
   const fallback = topLevelEnv(input.body);
   const guarded = guardedLoads(input.body);
   const tensors = new Map(input.tensors.map((t) => [t.varName, t] as const));
+  // Obligations of each stageable load's chunk width, by load id, until the budget places it.
+  const staging = new Map<number, Obligation[]>();
   const loads = input.loads.map((raw) => {
     const env = scopes.has(raw.id) ? (scopes.get(raw.id) as Env) : fallback;
-    return classifyLoad(raw, tensors.get(raw.tensorVar) ?? null, env, ctx, input, guarded.has(raw.id));
+    return classifyLoad(raw, tensors.get(raw.tensorVar) ?? null, env, ctx, input, guarded.has(raw.id), staging);
   });
-  placeStagedLoads(loads, input.target, input.kind ?? "score");
+  placeStagedLoads(loads, input.target, input.kind ?? "score", staging);
   const regs = estimateRegisters(input.body, loads, effectiveV(input.vecSize), input.target);
   const registers = { estimate: regs.estimate, budget: regs.budget };
   const diagnostics = [...modDiagnostics(input, loads, regs), ...loadDiagnostics(loads, effectiveV(input.vecSize))];
@@ -123,7 +125,7 @@ function sane(t: TensorFact): TensorFact {
   return { ...t, elemBytes: e, align, unitStrideDim };
 }
 
-function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput, guarded: boolean): LoadFact {
+function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput, guarded: boolean, staging: Map<number, Obligation[]>): LoadFact {
   const V = effectiveV(input.vecSize);
   const head = {
     id: raw.id, mod: input.mod, range: raw.range, tensorVar: raw.tensorVar,
@@ -168,7 +170,7 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
     });
     if (d.staged) {
       fact.staging = { ...d.fact, offset: -1 };
-      pendingObligations.set(fact, d.obligations);
+      staging.set(fact.id, d.obligations);
     } else {
       fact.staging = null;
       fact.stagingWhy = d.why;
@@ -177,14 +179,11 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
   return fact;
 }
 
-/** Staging obligations of loads not yet placed in the stage's budget (placeStagedLoads). */
-const pendingObligations = new WeakMap<LoadFact, Obligation[]>();
-
 /**
  * Give each stageable load its region of the stage, in body order, while the budget lasts; a
  * staged load also carries the obligations of its chunk width (merged: the stronger of each).
  */
-function placeStagedLoads(loads: LoadFact[], target: Target, kind: "score" | "mask"): void {
+function placeStagedLoads(loads: LoadFact[], target: Target, kind: "score" | "mask", obligations: Map<number, Obligation[]>): void {
   const cands = loads.filter((l) => l.staging).map((l) => ({ id: l.id, bytes: l.staging!.bytes }));
   const { placed, over } = placeStaged(cands, target, kind);
   for (const l of loads) {
@@ -196,7 +195,7 @@ function placeStagedLoads(loads: LoadFact[], target: Target, kind: "score" | "ma
       continue;
     }
     l.staging.offset = off;
-    l.obligations = mergeObligations(l.obligations, pendingObligations.get(l) ?? []);
+    l.obligations = mergeObligations(l.obligations, obligations.get(l.id) ?? []);
   }
 }
 

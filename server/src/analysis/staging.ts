@@ -96,9 +96,9 @@ export function placeStaged<T extends { id: number; bytes: number }>(loads: T[],
   return { placed, over };
 }
 
-/** One line for hovers and the CLI. */
+/** How a staged load is copied, for hovers and the CLI (each adds its own "staged" label). */
 export function stagingLine(s: StagingFact, target: TargetId | undefined): string {
   const st = target ? TARGETS[target].auxStaging : undefined;
-  return `staged in shared memory: the producer warps copy one row of ${st?.tileCols ?? 128} values per kv tile, ` +
+  return `the producer warps copy one row of ${st?.tileCols ?? 128} values per kv tile, ` +
     `read by all ${st?.tileRows ?? 128} query rows of the block (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
 }

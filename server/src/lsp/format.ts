@@ -29,7 +29,7 @@ export function loadHover(load: LoadFact, mod: ModFact | undefined, target?: Tar
   lines.push(`- **Loads per V=${v} scores:** ${load.loadsPerVec}`);
   lines.push(`- **Why not wider:** ${load.why ?? "as wide as V and the target allow"}`);
   if (load.fix) lines.push(`- **Fix:** ${load.fix.title} (quick fix available)`);
-  if (load.staging) lines.push(`- **Shared memory:** ${stagingLine(load.staging, target).replace(/^staged in shared memory: /, "")}`);
+  if (load.staging) lines.push(`- **Shared memory:** staged — ${stagingLine(load.staging, target)}`);
   else if (load.stagingWhy) lines.push(`- **Shared memory:** not staged — ${load.stagingWhy}; read from global memory by each thread`);
   if (load.bounds) {
     const what = { proven: "every index proven in range", obligation: "not provable here: the runner checks it with the bounds-checked build before timing", violated: "**out of range** (see the error)" }[load.bounds.verdict];
