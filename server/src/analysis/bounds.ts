@@ -5,10 +5,15 @@
 //   violated    a concrete (b, h, q, kv) makes the index leave [0, extent) (the witness)
 //   obligation  neither: an index tensor's values, or a bound intervals cannot decide; the runner
 //               checks these on the real tensors (the bounds-checked build) before it times anything.
-// Score mods run on masked positions too, so no mask narrows the box; branches are not used to
-// narrow it either (the Flex export evaluates both sides of a condition), which keeps "proven" sound.
+// Score mods run on masked positions too, so no mask narrows the box. A condition inside the mod
+// does: a load under `kv < L ? ... : ...`, on the right of `&&`/`||`, or after `if (...) return`
+// runs only where its condition holds, in the CUDA (C's ternary and short-circuit; such a load is
+// never hoisted unless in range anyway, classify.ts) and in the runtime; the Python exports, which
+// evaluate both sides, clamp the index of every load not proven in range without its guard.
+// Without a shape, anySizeBounds gives verdicts that hold at every size (symBounds.ts).
 import type { FileAnalysis, ModFact } from "./facts";
 import { IntervalEval, type Box, type Iv } from "./intervals";
+import { extentPoly, fits, hiFits, loFits, polyText, symbolicReaches, type SIv } from "./symBounds";
 import { children, findExpr, type Expr, type Stmt } from "./ir";
 
 export type BoundsVerdict = "proven" | "obligation" | "violated";
@@ -61,7 +66,7 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
     const v = fa.tensors.find((t) => t.varName === tensorVar)?.values;
     return v ? { lo: v[0], hi: v[1] - 1, nan: false } : undefined;
   };
-  const ev = new IntervalEval({ dims: allDims, scalars, loadRange, onLoad: (id, idx, surely) => record(id, idx, surely) }, { b: [0, 0], h: [0, 0], q: [0, 0], kv: [0, 0] });
+  const ev = new IntervalEval({ dims: allDims, scalars, loadRange, onLoad: (id, idx, surely) => record(id, idx, surely), narrow: true }, { b: [0, 0], h: [0, 0], q: [0, 0], kv: [0, 0] });
 
   // The whole problem at once: the intervals.
   const full: Box = { b: [0, shape.B - 1], h: [0, shape.H - 1], q: [0, shape.Q - 1], kv: [0, shape.KV - 1] };
@@ -120,7 +125,7 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
 type LoadExpr = Extract<Expr, { k: "load" }>;
 
 /** The load node with this id in a body. */
-function loadNode(stmts: Stmt[], id: number): LoadExpr | undefined {
+export function loadNode(stmts: Stmt[], id: number): LoadExpr | undefined {
   return findExpr(stmts, (e): e is LoadExpr => e.k === "load" && e.loadId === id);
 }
 
@@ -142,4 +147,112 @@ export function describeBounds(l: LoadBounds): string {
   const wide = l.int32Overflow ? `; its largest offset, ${l.maxOffset}, passes 2^31 - 1: FA4's and Flex's int32 index math wraps at this shape (the runner's CUDA uses 64-bit offsets)` : "";
   const given = l.assumes.length ? `; given the declared values of ${l.assumes.join(", ")}` : "";
   return `${l.text}: ${l.verdict} (${dims.join("; ")})${given}${wide}`;
+}
+
+// ---------------------------------------------------------------- at every size (no problem shape)
+
+export interface AnySizeIndex {
+  dim: number;
+  /** The bounds used, e.g. "[0, KV - 1]" ("?" for a side with no bound). */
+  range: string;
+  extent: number | string;
+  verdict: BoundsVerdict;
+  /** What would make it proven: "KV ≤ TOTAL_K"; "its values" when a side has no bound (read from data). */
+  needs: string[];
+  /** Which sides are not proven (what a clamp or a guard must add). */
+  open: { low: boolean; high: boolean };
+  witness?: IndexBounds["witness"];
+  readsTensor?: string;
+}
+
+export interface AnySizeBounds {
+  loadId: number; mod: string; tensor: string; text: string; line: number;
+  verdict: BoundsVerdict;
+  indices: AnySizeIndex[];
+  /** Some unproven index has no bound at all on one side: its values come from data (an index tensor). */
+  data: boolean;
+  /** For "violated": the problem the witness is at (the smallest one). */
+  at?: string;
+  assumes: string[];
+}
+
+/** The smallest problem: every size 1, each file dim at its divisibility (the witness for "violated" at any size). */
+export const SMALLEST: BoundsShape = { B: 1, H: 1, Q: 1, KV: 1 };
+export const SMALLEST_TEXT = "B=1 H=1 Q=1 KV=1";
+
+/**
+ * Verdicts that hold at every size: proven when every index's bounds fit its extent for all
+ * sizes (and all values of int scalars); violated when the smallest problem already reads out of
+ * range (a real witness there); otherwise an obligation naming what it needs.
+ */
+export function anySizeBounds(fa: FileAnalysis, mod: ModFact): AnySizeBounds[] {
+  if (!mod.ok || mod.loads.length === 0) return [];
+  const reaches = symbolicReaches(fa, mod);
+  let small: LoadBounds[] | null = null;
+  const smallest = () => {
+    if (small) return small;
+    const dims: Record<string, number> = {};
+    for (const t of fa.tensors) for (const d of t.shape) if (typeof d === "string") dims[d] = fa.divisible[d] ?? 1;
+    const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, s.defaultValue]));
+    return (small = loadBounds(fa, mod, SMALLEST, dims, scalars));
+  };
+  const out: AnySizeBounds[] = [];
+  for (const l of mod.loads) {
+    const t = fa.tensors.find((x) => x.varName === l.tensorVar);
+    if (!t) continue;
+    const node = loadNode(mod.body, l.id);
+    const rs = reaches.get(l.id) ?? [];
+    let data = false;
+    const indices: AnySizeIndex[] = t.shape.map((d, dim) => {
+      const ext = extentPoly(d);
+      const needs = new Set<string>();
+      let ok = rs.length > 0, shown: SIv | undefined;
+      const open = { low: !rs.length, high: !rs.length };
+      for (const r of rs) {
+        const iv = r[dim]!;
+        const f = fits(iv, ext);
+        shown ??= iv;
+        open.low ||= !f.loOk;
+        open.high ||= !f.hiOk;
+        if (f.ok) continue;
+        ok = false;
+        if (f.unbounded) { needs.add("its values"); data = true; }
+        for (const n of f.needs) needs.add(n ?? "never (a bound is out of range at every size)");
+      }
+      const ix = node?.idx[dim];
+      const range = shown ? `[${shown.lo.length ? polyText(pick(shown.lo, ext, "lo")) : "?"}, ${shown.hi.length ? polyText(pick(shown.hi, ext, "hi")) : "?"}]` : "not reached";
+      return { dim, range, extent: d, verdict: ok ? "proven" as const : "obligation" as const, needs: [...needs], open, ...(ix?.k === "load" ? { readsTensor: ix.tensor } : {}) };
+    });
+    const assumes = [...new Set(nestedLoads(node).map((v) => fa.tensors.find((x) => x.varName === v)).filter((x) => x?.values).map((x) => x!.name))];
+    const b: AnySizeBounds = { loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict: "proven", indices, data, assumes };
+    if (indices.some((i) => i.verdict !== "proven")) {
+      b.verdict = "obligation";
+      const s = smallest().find((x) => x.loadId === l.id);
+      const v = s?.indices.find((i) => i.verdict === "violated");
+      if (v) {
+        b.verdict = "violated";
+        b.at = SMALLEST_TEXT;
+        indices[v.dim] = { ...indices[v.dim]!, verdict: "violated", witness: v.witness };
+      }
+    }
+    out.push(b);
+  }
+  return out;
+}
+
+/** The bound shown for a side: the one that proves it when one does, else the simplest. */
+function pick(ps: SIv["lo"], ext: ReturnType<typeof extentPoly>, side: "lo" | "hi"): SIv["lo"][number] {
+  return ps.find((p) => (side === "lo" ? loFits(p) : hiFits(p, ext))) ?? ps[0]!;
+}
+
+/** One line: "doc_id.at(b, q): obligation at any size (dim 1: [0, Q - 1] vs extent KV, needs Q ≤ KV)". */
+export function describeAnySize(l: AnySizeBounds): string {
+  const dims = l.indices.map((i) => {
+    const w = i.witness ? `; at ${l.at}, b=${i.witness.b}, h=${i.witness.h}, q=${i.witness.q}, kv=${i.witness.kv} it is ${i.witness.index}` : "";
+    const needs = i.verdict === "obligation" && i.needs.length ? `, needs ${i.needs.join(" and ")}` : "";
+    return `dim ${i.dim}: ${i.range} ${i.verdict === "proven" ? "within" : "vs"} extent ${i.extent}${needs}${w}`;
+  });
+  const given = l.assumes.length ? `; given the declared values of ${l.assumes.join(", ")}` : "";
+  const what = { proven: "proven for every size", obligation: "obligation (not proven for every size)", violated: "violated" }[l.verdict];
+  return `${l.text}: ${what} (${dims.join("; ")})${given}`;
 }

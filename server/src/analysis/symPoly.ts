@@ -1,0 +1,100 @@
+// Polynomials over the file's dims (each >= 1) and int scalars (any sign), for index bounds that
+// hold at every size (symBounds.ts). A monomial is its factors' names joined by "*" in sorted
+// order ("" is the constant); a scalar's name carries a "$" prefix so it cannot meet a dim's.
+
+export type SPoly = ReadonlyMap<string, number>;
+
+const EPS = 1e-9;
+
+export function constPoly(c: number): SPoly { return new Map([["", c]]); }
+export function symPoly(name: string): SPoly { return new Map([[name, 1]]); }
+
+function put(m: Map<string, number>, k: string, c: number): void {
+  const v = (m.get(k) ?? 0) + c;
+  if (Math.abs(v) < EPS) m.delete(k); else m.set(k, v);
+}
+
+export function addP(a: SPoly, b: SPoly): SPoly {
+  const m = new Map(a);
+  for (const [k, c] of b) put(m, k, c);
+  return m;
+}
+
+export function scaleP(a: SPoly, s: number): SPoly {
+  const m = new Map<string, number>();
+  if (s !== 0) for (const [k, c] of a) m.set(k, c * s);
+  return m;
+}
+
+export const subP = (a: SPoly, b: SPoly): SPoly => addP(a, scaleP(b, -1));
+
+const joinKey = (a: string, b: string) => [...(a ? a.split("*") : []), ...(b ? b.split("*") : [])].sort().join("*");
+
+export function mulP(a: SPoly, b: SPoly): SPoly {
+  const m = new Map<string, number>();
+  for (const [ka, ca] of a) for (const [kb, cb] of b) put(m, joinKey(ka, kb), ca * cb);
+  return m;
+}
+
+/** The constant, when the polynomial is one. */
+export function constOf(a: SPoly): number | null {
+  for (const k of a.keys()) if (k !== "") return null;
+  return a.get("") ?? 0;
+}
+
+/**
+ * Whether p >= 0 for every dim >= 1 and every scalar value. Scalars have no sign, so any scalar
+ * term left undecides it. Dims: substitute D = 1 + x (x >= 0) and expand; p is nonnegative when
+ * every coefficient of the expansion is (sufficient, and exact for affine p).
+ */
+export function nonneg(p: SPoly): boolean {
+  const ex = new Map<string, number>();
+  for (const [k, c] of p) {
+    const vars = k ? k.split("*") : [];
+    if (vars.some((v) => v.startsWith("$"))) return false;
+    // prod (1 + x_v) = sum over subsets of the factors
+    let terms = new Map<string, number>([["", 1]]);
+    for (const v of vars) {
+      const next = new Map(terms);
+      for (const [t, n] of terms) put(next, joinKey(t, v), n);
+      terms = next;
+    }
+    for (const [t, n] of terms) put(ex, t, n * c);
+  }
+  for (const c of ex.values()) if (c < -EPS) return false;
+  return true;
+}
+
+export const leP = (a: SPoly, b: SPoly): boolean => nonneg(subP(b, a));
+
+export function keyOf(p: SPoly): string {
+  return [...p].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, c]) => `${c}:${k}`).join("|");
+}
+
+/** How many symbolic terms (a crude measure of how simple a bound reads). */
+export const termsOf = (p: SPoly): number => [...p.keys()].filter((k) => k !== "").length;
+
+function monoText(k: string, c: number): string {
+  const name = k.split("*").map((v) => v.replace(/^\$/, "")).join("*");
+  if (!k) return String(c);
+  return c === 1 ? name : `${c}*${name}`;
+}
+
+/** "KV - 1", "TOTAL_K", "off + 3". */
+export function polyText(p: SPoly): string {
+  // Positive terms first, the constant last: "Q - off - 1".
+  const rank = ([k, c]: [string, number]) => (k === "" ? 2 : c > 0 ? 0 : 1);
+  const parts = [...p].filter(([, c]) => c !== 0).sort((x, y) => rank(x) - rank(y) || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  if (!parts.length) return "0";
+  return parts.map(([k, c], i) => (i === 0 ? (c < 0 ? `-${monoText(k, -c)}` : monoText(k, c)) : c < 0 ? ` - ${monoText(k, -c)}` : ` + ${monoText(k, c)}`)).join("");
+}
+
+/** `p >= 0` as the condition a reader expects: "KV ≤ TOTAL_K", "T ≥ 4", "off ≥ 0"; null when it can never hold. */
+export function conditionText(p: SPoly): string | null {
+  const pos = new Map<string, number>(), neg = new Map<string, number>();
+  for (const [k, c] of p) (c > 0 ? pos : neg).set(k, Math.abs(c));
+  if (pos.size === 0) return null;  // a nonpositive constant (or negative terms only): never >= 0 for every size
+  if (neg.size === 0) return `${polyText(pos)} ≥ 0`;
+  const n = constOf(neg);
+  return n !== null ? `${polyText(pos)} ≥ ${n}` : `${polyText(neg)} ≤ ${polyText(pos)}`;
+}
