@@ -10,7 +10,7 @@
 import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
 import type { FileAnalysis, ModFact } from "./facts";
 import { exprKey, forgetLocal, type Expr, type Stmt } from "./ir";
-import { addP, conditionText, constOf, constPoly, keyOf, leP, mulP, nonneg, scaleP, subP, symPoly, termsOf, type SPoly } from "./symPoly";
+import { addP, slack, conditionText, constOf, constPoly, keyOf, leP, mulP, nonneg, scaleP, subP, symPoly, termsOf, type SPoly } from "./symPoly";
 
 /** Lower and upper bounds ([] : none). */
 export interface SIv { lo: SPoly[]; hi: SPoly[] }
@@ -42,9 +42,13 @@ const pointConst = (a: SIv): number | null => {
 function lowerOfBoth(a: SPoly[], b: SPoly[]): SPoly[] {
   const out: SPoly[] = [];
   for (const x of a) for (const y of b) {
-    if (leP(x, y)) out.push(x);
-    else if (leP(y, x)) out.push(y);
-    else if (nonneg(x) && nonneg(y)) out.push(constPoly(0));
+    if (leP(x, y)) { out.push(x); continue; }
+    if (leP(y, x)) { out.push(y); continue; }
+    // Incomparable: each lowered by the least constant that puts it under the other (x - 1 under 0 for KV - 2 vs 0).
+    const kx = slack(y, x), ky = slack(x, y);
+    if (kx !== null) out.push(addP(x, constPoly(-kx)));
+    if (ky !== null) out.push(addP(y, constPoly(-ky)));
+    if (nonneg(x) && nonneg(y)) out.push(constPoly(0));
   }
   return uniq(out);
 }

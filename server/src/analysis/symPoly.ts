@@ -48,10 +48,16 @@ export function constOf(a: SPoly): number | null {
  * every coefficient of the expansion is (sufficient, and exact for affine p).
  */
 export function nonneg(p: SPoly): boolean {
+  const ex = expand(p);
+  return ex !== null && [...ex.values()].every((c) => c >= -EPS);
+}
+
+/** p with every dim D written 1 + x (x >= 0), expanded; null when a scalar term is left. */
+function expand(p: SPoly): Map<string, number> | null {
   const ex = new Map<string, number>();
   for (const [k, c] of p) {
     const vars = k ? k.split("*") : [];
-    if (vars.some((v) => v.startsWith("$"))) return false;
+    if (vars.some((v) => v.startsWith("$"))) return null;
     // prod (1 + x_v) = sum over subsets of the factors
     let terms = new Map<string, number>([["", 1]]);
     for (const v of vars) {
@@ -61,8 +67,15 @@ export function nonneg(p: SPoly): boolean {
     }
     for (const [t, n] of terms) put(ex, t, n * c);
   }
-  for (const c of ex.values()) if (c < -EPS) return false;
-  return true;
+  return ex;
+}
+
+/** The least k >= 0 with b <= a + k at every size (null: no constant does it). */
+export function slack(a: SPoly, b: SPoly): number | null {
+  const ex = expand(subP(a, b));
+  if (!ex) return null;
+  for (const [k, c] of ex) if (k !== "" && c < -EPS) return null;
+  return Math.max(0, -(ex.get("") ?? 0));
 }
 
 export const leP = (a: SPoly, b: SPoly): boolean => nonneg(subP(b, a));
