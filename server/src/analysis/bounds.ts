@@ -157,8 +157,10 @@ export interface AnySizeIndex {
   range: string;
   extent: number | string;
   verdict: BoundsVerdict;
-  /** What would make it proven: "KV ≤ TOTAL_K"; "its values" when a side has no bound (read from data). */
+  /** What would make it proven: "KV ≤ TOTAL_K" (conditions on sizes and int scalars). */
   needs: string[];
+  /** Why no condition on the sizes proves it: a side has no bound (its values come from data), or a bound is outside the extent at every size. */
+  unprovable?: "data" | "bound";
   /** Which sides are not proven (what a clamp or a guard must add). */
   open: { low: boolean; high: boolean };
   witness?: IndexBounds["witness"];
@@ -169,7 +171,7 @@ export interface AnySizeBounds {
   loadId: number; mod: string; tensor: string; text: string; line: number;
   verdict: BoundsVerdict;
   indices: AnySizeIndex[];
-  /** Some unproven index has no bound at all on one side: its values come from data (an index tensor). */
+  /** Some unproven index is not proven by any condition on the sizes (AnySizeIndex.unprovable). */
   data: boolean;
   /** For "violated": the problem the witness is at (the smallest one). */
   at?: string;
@@ -206,6 +208,7 @@ export function anySizeBounds(fa: FileAnalysis, mod: ModFact): AnySizeBounds[] {
     const indices: AnySizeIndex[] = t.shape.map((d, dim) => {
       const ext = extentPoly(d);
       const needs = new Set<string>();
+      let unprovable: AnySizeIndex["unprovable"];
       let ok = rs.length > 0, shown: SIv | undefined;
       const open = { low: !rs.length, high: !rs.length };
       for (const r of rs) {
@@ -216,14 +219,15 @@ export function anySizeBounds(fa: FileAnalysis, mod: ModFact): AnySizeBounds[] {
         open.high ||= !f.hiOk;
         if (f.ok) continue;
         ok = false;
-        if (f.unbounded) { needs.add("its values"); data = true; }
-        for (const n of f.needs) needs.add(n ?? "never (a bound is out of range at every size)");
+        if (f.unbounded) unprovable = "data";
+        for (const n of f.needs) if (n === null) unprovable ??= "bound"; else needs.add(n);
       }
       const ix = node?.idx[dim];
       const range = shown ? `[${shown.lo.length ? polyText(pick(shown.lo, ext, "lo")) : "?"}, ${shown.hi.length ? polyText(pick(shown.hi, ext, "hi")) : "?"}]` : "not reached";
-      return { dim, range, extent: d, verdict: ok ? "proven" as const : "obligation" as const, needs: [...needs], open, ...(ix?.k === "load" ? { readsTensor: ix.tensor } : {}) };
+      return { dim, range, extent: d, verdict: ok ? "proven" as const : "obligation" as const, needs: unprovable ? [] : [...needs], ...(unprovable && !ok ? { unprovable } : {}), open, ...(ix?.k === "load" ? { readsTensor: ix.tensor } : {}) };
     });
     const assumes = [...new Set(nestedLoads(node).map((v) => fa.tensors.find((x) => x.varName === v)).filter((x) => x?.values).map((x) => x!.name))];
+    data = indices.some((i) => i.unprovable);
     const b: AnySizeBounds = { loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict: "proven", indices, data, assumes };
     if (indices.some((i) => i.verdict !== "proven")) {
       b.verdict = "obligation";
@@ -249,10 +253,28 @@ function pick(ps: SIv["lo"], ext: ReturnType<typeof extentPoly>, side: "lo" | "h
 export function describeAnySize(l: AnySizeBounds): string {
   const dims = l.indices.map((i) => {
     const w = i.witness ? `; at ${l.at}, b=${i.witness.b}, h=${i.witness.h}, q=${i.witness.q}, kv=${i.witness.kv} it is ${i.witness.index}` : "";
-    const needs = i.verdict === "obligation" && i.needs.length ? `, needs ${i.needs.join(" and ")}` : "";
+    const needs = i.verdict !== "obligation" ? "" : i.unprovable === "data" ? ", its values come from data" : i.unprovable ? ", outside the extent at every size" : `, needs ${i.needs.join(" and ")}`;
     return `dim ${i.dim}: ${i.range} ${i.verdict === "proven" ? "within" : "vs"} extent ${i.extent}${needs}${w}`;
   });
   const given = l.assumes.length ? `; given the declared values of ${l.assumes.join(", ")}` : "";
   const what = { proven: "proven for every size", obligation: "obligation (not proven for every size)", violated: "violated" }[l.verdict];
   return `${l.text}: ${what} (${dims.join("; ")})${given}`;
+}
+
+/**
+ * The indices (by load id) that are not proven in range at every size when the conditions they
+ * are under are ignored. The Python exports evaluate both sides of every condition, so these
+ * are the loads they must clamp (and the Flex export checks) to read only what the CUDA reads.
+ */
+export function unguardedOpenIndices(fa: FileAnalysis, mod: ModFact): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const reaches = symbolicReaches(fa, mod, { narrow: false });
+  for (const l of mod.loads) {
+    const t = fa.tensors.find((x) => x.varName === l.tensorVar);
+    if (!t) continue;
+    const rs = reaches.get(l.id) ?? [];
+    const open = t.shape.flatMap((d, dim) => (rs.length && rs.every((r) => fits(r[dim]!, extentPoly(d)).ok) ? [] : [dim]));
+    if (open.length) out.set(l.id, open);
+  }
+  return out;
 }

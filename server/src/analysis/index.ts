@@ -122,8 +122,10 @@ function anySizeDiagnostics(fa: FileAnalysis, text: string): Diagnostic[] {
         const i = l.indices.find((x) => x.verdict === "violated")!, w = i.witness!;
         out.push({ range, severity: "error", code: SM.indexOutOfRange, message: `${l.tensor} index ${i.dim} leaves [0, ${i.extent}) even at the smallest problem (${l.at}): at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} it is ${w.index}${m.kind === "score" ? MASK_NOTE : ""}`, ...withFixes });
       } else if (l.data) {
-        const which = l.indices.filter((i) => i.needs.includes("its values")).map((i) => `index ${i.dim}${i.readsTensor ? ` (read from ${fa.tensors.find((t) => t.varName === i.readsTensor)?.name ?? i.readsTensor})` : ""}`);
-        out.push({ range, severity: "warning", code: SM.indexUnproven, message: `${l.tensor}: cannot prove ${which.join(", ")} in range at any size: its values come from data; the runner checks it on the real tensors (bounds-checked build) before timing`, ...withFixes });
+        const why = l.indices.filter((i) => i.unprovable).map((i) => (i.unprovable === "data"
+          ? `index ${i.dim}${i.readsTensor ? ` (read from ${fa.tensors.find((t) => t.varName === i.readsTensor)?.name ?? i.readsTensor})` : ""} in range at any size: its values come from data`
+          : `index ${i.dim} in range at any size: its bounds ${i.range} leave [0, ${i.extent}) at every size`));
+        out.push({ range, severity: "warning", code: SM.indexUnproven, message: `${l.tensor}: cannot prove ${why.join("; ")}; the runner checks it on the real tensors (bounds-checked build) before timing`, ...withFixes });
       } else {
         const what = l.indices.filter((i) => i.verdict !== "proven").map((i) => `index ${i.dim} (${i.range} vs extent ${i.extent})`);
         out.push({ range, severity: "info", code: SM.indexNeedsSizes, message: `${l.tensor}: ${what.join(", ")} is in range when ${needs.join(" and ")}; the runner checks it at the real sizes before launch`, ...withFixes });

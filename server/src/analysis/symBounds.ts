@@ -122,8 +122,12 @@ const NARROWABLE = new Set(["load", "unary", "binary", "call"]);
 /** Every reach of every load: its indices' bounds there. */
 export type Reaches = Map<number, SIv[][]>;
 
-/** Evaluates a mod body symbolically; `reaches` collects each load's index bounds. */
-export function symbolicReaches(fa: FileAnalysis, mod: ModFact): Reaches {
+/**
+ * Evaluates a mod body symbolically; `reaches` collects each load's index bounds. `narrow: false`
+ * ignores the conditions (what the Python exports, which evaluate both sides, may read).
+ */
+export function symbolicReaches(fa: FileAnalysis, mod: ModFact, opts: { narrow?: boolean } = {}): Reaches {
+  const narrowing = opts.narrow !== false;
   const reaches: Reaches = new Map();
   const intScalars = new Set(fa.scalars.filter((s) => s.dtype === "i32").flatMap((s) => [s.name, s.varName]));
   const loadRange = (tensorVar: string): SIv => {
@@ -218,7 +222,7 @@ export function symbolicReaches(fa: FileAnalysis, mod: ModFact): Reaches {
   };
 
   /** Runs f where `c` is `truth`, narrowed by it. */
-  const under = <T>(c: Expr, truth: boolean, env: Env, f: (env: Env) => T): T => f(refine(c, truth, env));
+  const under = <T>(c: Expr, truth: boolean, env: Env, f: (env: Env) => T): T => f(narrowing ? refine(c, truth, env) : env);
 
   const refine = (c: Expr, truth: boolean, env: Env): Env => {
     if (c.k === "unary" && c.op === "!") return refine(c.a, !truth, env);
@@ -259,7 +263,7 @@ export function symbolicReaches(fa: FileAnalysis, mod: ModFact): Reaches {
       const f = under(s.cond, false, env, (en) => block(s.else, en));
       if (!t && !f) return false;
       // One arm returned: what follows runs under the other arm's condition.
-      if (t !== f) env = refine(s.cond, t, env);
+      if (t !== f && narrowing) env = refine(s.cond, t, env);
     }
     return true;
   };
@@ -276,9 +280,10 @@ export function fits(iv: SIv, extent: SPoly): { ok: boolean; loOk: boolean; hiOk
   const top = subP(extent, constPoly(1));
   const loOk = iv.lo.some(loFits), hiOk = iv.hi.some((p) => hiFits(p, extent));
   const needs: (string | null)[] = [];
-  // The simplest failing bound names the condition (uniq keeps the simplest first).
-  if (!loOk && iv.lo.length) needs.push(conditionText(iv.lo[0]!));
-  if (!hiOk && iv.hi.length) needs.push(conditionText(subP(top, iv.hi[0]!)));
+  // The simplest failing bound that some sizes satisfy names the condition (uniq keeps the simplest first); null: none can.
+  const first = (cs: (string | null)[]) => cs.find((c) => c !== null) ?? null;
+  if (!loOk && iv.lo.length) needs.push(first(iv.lo.map((p) => conditionText(p))));
+  if (!hiOk && iv.hi.length) needs.push(first(iv.hi.map((p) => conditionText(subP(top, p)))));
   return { ok: loOk && hiOk, loOk, hiOk, needs, unbounded: (!loOk && !iv.lo.length) || (!hiOk && !iv.hi.length) };
 }
 

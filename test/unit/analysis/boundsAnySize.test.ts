@@ -61,6 +61,14 @@ describe("verdicts at every size (no problem shape)", () => {
     expect(fa.mods[0]!.ok).toBe(true);
   });
 
+  it("a guard off by one: the condition that would prove it, else SM161 when no size can", () => {
+    const { loads } = anySize(`export const t = tensor("t", bf16, ["LEN"]);\nexport const m = scoreMod((s, b, h, q, kv) => kv <= dim("LEN") ? s + t.at(kv) : s);\n`);
+    expect(loads[0]).toMatchObject({ verdict: "obligation", data: false, indices: [{ needs: ["KV ≤ LEN"] }] });
+    const never = anySize(`export const t = tensor("t", bf16, ["LEN"]);\nexport const m = scoreMod((s, b, h, q, kv) => kv < 0 ? s + t.at(dim("LEN")) : s);\n`);
+    expect(never.loads[0]).toMatchObject({ verdict: "obligation", data: true, indices: [{ unprovable: "bound" }] });
+    expect(SM16(never.fa.diagnostics)).toEqual([["SM161", "warning", "t: cannot prove index 0 in range at any size: its bounds [LEN, LEN] leave [0, LEN) at every size; the runner checks it on the real tensors (bounds-checked build) before timing"]]);
+  });
+
   it("int scalars are symbols of either sign", () => {
     const { loads } = anySize(`export const off = scalar("off", i32, 4);\nexport const t = tensor("t", bf16, ["Q"]);\nexport const m = scoreMod((s, b, h, q, kv) => q >= off.value ? s + t.at(q - off.value) : s);\n`);
     expect(loads[0]).toMatchObject({ verdict: "obligation", indices: [{ range: "[0, Q - off - 1]", needs: ["off ≥ 0"] }] });
