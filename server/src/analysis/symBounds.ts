@@ -5,12 +5,13 @@
 // keeps a few lower and a few upper bounds (it is >= each lower and <= each upper), since two
 // polynomials need not be comparable for every size. An index is proven when some lower bound is
 // >= 0 and some upper bound is <= extent - 1 at every size; otherwise the failing comparison is
-// the condition it needs ("KV ≤ TOTAL_K"). Like the generated code's int32 math, the bounds assume
-// the index arithmetic does not wrap; at a real shape (bounds.ts) a value that may wrap is unknown.
+// the condition it needs ("KV ≤ TOTAL_K"). "Every size" is every dim up to SIZE_CAP (2^24) and every
+// int scalar within ±2^24: a computed value whose bounds could leave int32 there (C wraps) is
+// unknown, as it is at a real shape (bounds.ts).
 import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
 import type { FileAnalysis, ModFact } from "./facts";
 import { exprKey, forgetLocal, type Expr, type Stmt } from "./ir";
-import { addP, slack, conditionText, constOf, constPoly, keyOf, leP, mulP, nonneg, scaleP, subP, symPoly, termsOf, type SPoly } from "./symPoly";
+import { addP, envelope, keepable, slack, conditionText, constOf, constPoly, keyOf, leP, mulP, nonneg, scaleP, subP, symPoly, termsOf, type SPoly } from "./symPoly";
 
 /** Lower and upper bounds ([] : none). */
 export interface SIv { lo: SPoly[]; hi: SPoly[] }
@@ -22,14 +23,26 @@ const pt = (p: SPoly): SIv => ({ lo: [p], hi: [p] });
 
 function uniq(ps: SPoly[]): SPoly[] {
   const seen = new Set<string>(), out: SPoly[] = [];
-  for (const p of ps) { const k = keyOf(p); if (!seen.has(k)) { seen.add(k); out.push(p); } }
+  for (const p of ps) { if (!keepable(p)) continue; const k = keyOf(p); if (!seen.has(k)) { seen.add(k); out.push(p); } }
   // Fewer bounds is still sound (each one alone bounds the value): keep the simplest.
   return out.sort((a, b) => termsOf(a) - termsOf(b)).slice(0, CAP);
 }
 const cross = (a: SPoly[], b: SPoly[], f: (x: SPoly, y: SPoly) => SPoly) => uniq(a.flatMap((x) => b.map((y) => f(x, y))));
 
+const I32_MIN = -2147483648, I32_MAX = 2147483647;
+/**
+ * A computed value (+, -, *, <<) keeps its bounds only when both sides are bounded and they stay
+ * inside int32 at every size up to SIZE_CAP: otherwise the C arithmetic may wrap and the value
+ * is unknown.
+ */
+function noWrap(v: SIv): SIv {
+  if (!v.lo.length || !v.hi.length) return TOP;
+  const lo = Math.max(...v.lo.map((p) => envelope(p)[0])), hi = Math.min(...v.hi.map((p) => envelope(p)[1]));
+  return lo >= I32_MIN && hi <= I32_MAX ? v : TOP;
+}
+
 const neg = (a: SIv): SIv => ({ lo: a.hi.map((p) => scaleP(p, -1)), hi: a.lo.map((p) => scaleP(p, -1)) });
-const add = (a: SIv, b: SIv): SIv => ({ lo: cross(a.lo, b.lo, addP), hi: cross(a.hi, b.hi, addP) });
+const add = (a: SIv, b: SIv): SIv => noWrap({ lo: cross(a.lo, b.lo, addP), hi: cross(a.hi, b.hi, addP) });
 const isNonneg = (a: SIv) => a.lo.some(nonneg);
 const isNonpos = (a: SIv) => a.hi.some((p) => nonneg(scaleP(p, -1)));
 const pointConst = (a: SIv): number | null => {
@@ -58,11 +71,12 @@ function upperOfBoth(a: SPoly[], b: SPoly[]): SPoly[] {
 const join = (a: SIv, b: SIv): SIv => ({ lo: lowerOfBoth(a.lo, b.lo), hi: upperOfBoth(a.hi, b.hi) });
 
 function scale(a: SIv, c: number): SIv {
-  if (c >= 0) return { lo: a.lo.map((p) => scaleP(p, c)), hi: a.hi.map((p) => scaleP(p, c)) };
+  if (c >= 0) return { lo: uniq(a.lo.map((p) => scaleP(p, c))), hi: uniq(a.hi.map((p) => scaleP(p, c))) };
   return neg(scale(a, -c));
 }
 
-function mul(a: SIv, b: SIv): SIv {
+function mul(a: SIv, b: SIv): SIv { return noWrap(mulRaw(a, b)); }
+function mulRaw(a: SIv, b: SIv): SIv {
   const ca = pointConst(a), cb = pointConst(b);
   if (ca !== null) return scale(b, ca);
   if (cb !== null) return scale(a, cb);
@@ -104,6 +118,7 @@ function call(fn: string, args: SIv[]): SIv {
     case "max": return { lo: uniq([...a.lo, ...b.lo]), hi: upperOfBoth(a.hi, b.hi) };
     case "abs":
       if (isNonneg(a)) return a;
+      if (noWrap(a) === TOP) return TOP;  // abs(INT_MIN) wraps
       if (isNonpos(a)) return neg(a);
       return { lo: [constPoly(0)], hi: upperOfBoth(a.hi, a.lo.map((p) => scaleP(p, -1))) };
     case "idiv": return idiv(a, b);
@@ -215,7 +230,7 @@ export function symbolicReaches(fa: FileAnalysis, mod: ModFact, opts: { narrow?:
       }
       case "<<": {
         const s = pointConst(b);
-        return s !== null && s >= 0 && s <= 30 && Number.isInteger(s) ? scale(a, 2 ** s) : TOP;
+        return s !== null && s >= 0 && s <= 30 && Number.isInteger(s) ? noWrap(scale(a, 2 ** s)) : TOP;
       }
       default: return TOP;
     }

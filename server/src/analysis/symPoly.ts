@@ -5,6 +5,16 @@
 export type SPoly = ReadonlyMap<string, number>;
 
 const EPS = 1e-9;
+// Bounds past these are dropped (a value keeps its other bounds, or none): dropping a bound only
+// loses precision, and the size of products and of the expansion in nonneg stays small.
+const MAX_TERMS = 24, MAX_DEGREE = 3;
+
+/** Small enough to keep, and every coefficient a finite number. */
+export function keepable(p: SPoly): boolean {
+  if (p.size > MAX_TERMS) return false;
+  for (const [k, c] of p) if (!Number.isFinite(c) || (k && k.split("*").length > MAX_DEGREE)) return false;
+  return true;
+}
 
 export function constPoly(c: number): SPoly { return new Map([["", c]]); }
 export function symPoly(name: string): SPoly { return new Map([[name, 1]]); }
@@ -48,6 +58,7 @@ export function constOf(a: SPoly): number | null {
  * every coefficient of the expansion is (sufficient, and exact for affine p).
  */
 export function nonneg(p: SPoly): boolean {
+  if (!keepable(p)) return false;
   const ex = expand(p);
   return ex !== null && [...ex.values()].every((c) => c >= -EPS);
 }
@@ -72,7 +83,9 @@ function expand(p: SPoly): Map<string, number> | null {
 
 /** The least k >= 0 with b <= a + k at every size (null: no constant does it). */
 export function slack(a: SPoly, b: SPoly): number | null {
-  const ex = expand(subP(a, b));
+  const d = subP(a, b);
+  if (!keepable(d)) return null;
+  const ex = expand(d);
   if (!ex) return null;
   for (const [k, c] of ex) if (k !== "" && c < -EPS) return null;
   return Math.max(0, -(ex.get("") ?? 0));
@@ -110,4 +123,24 @@ export function conditionText(p: SPoly): string | null {
   if (neg.size === 0) return `${polyText(pos)} ≥ 0`;
   const n = constOf(neg);
   return n !== null ? `${polyText(pos)} ≥ ${n}` : `${polyText(neg)} ≤ ${polyText(pos)}`;
+}
+
+/**
+ * Sizes "every size" covers: each dim in [1, SIZE_CAP] and each int scalar in [-SIZE_CAP, SIZE_CAP].
+ * Past it, int32 index arithmetic such as kv * 200 could wrap, which these bounds do not model.
+ */
+export const SIZE_CAP = 2 ** 24;
+
+/** [min, max] of p over those sizes, by monomials (a sound enclosure, not the exact range). */
+export function envelope(p: SPoly): [number, number] {
+  let lo = 0, hi = 0;
+  for (const [k, c] of p) {
+    const vars = k ? k.split("*") : [];
+    const mag = SIZE_CAP ** vars.length;
+    // A product of dims lies in [1, mag]; with a scalar factor, in [-mag, mag].
+    const [mlo, mhi] = vars.some((v) => v.startsWith("$")) ? [-mag, mag] : [1, mag];
+    lo += Math.min(c * mlo, c * mhi);
+    hi += Math.max(c * mlo, c * mhi);
+  }
+  return [lo, hi];
 }

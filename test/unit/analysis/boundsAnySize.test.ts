@@ -8,7 +8,7 @@ import type { Diagnostic, TextEdit } from "../../../server/src/analysis/facts";
 import { conditionText, constPoly, nonneg, subP, symPoly, addP, mulP } from "../../../server/src/analysis/symPoly";
 
 const HEAD = `import { bf16, i32, scalar, scoreMod, maskMod, tensor } from "scoremod";\n`;
-const HEAD_FNS = `import { bf16, dim, i32, idiv, max, min, scalar, scoreMod, maskMod, tensor } from "scoremod";\n`;
+const HEAD_FNS = `import { abs, bf16, dim, i32, idiv, max, min, scalar, scoreMod, maskMod, tensor } from "scoremod";\n`;
 
 function anySize(body: string, head = HEAD_FNS) {
   const fa = analyze("a.scoremod.ts", head + body);
@@ -183,5 +183,22 @@ describe("clamp and guard quick fixes", () => {
     const d = analyze("f.scoremod.ts", text).diagnostics.find((x) => x.code === "SM163")!;
     expect(d.fixes?.find((f) => f.title.startsWith("Clamp"))).toBeUndefined();
     expect(d.fixes?.find((f) => f.title.startsWith("Guard"))).toBeDefined();
+  });
+});
+
+describe("verdicts at every size stay cheap on hostile bodies", () => {
+  it("repeated squaring and huge constants drop bounds instead of growing them", () => {
+    const body = Array.from({ length: 24 }, (_, i) => `const x${i + 1} = x${i} * x${i} + b * h + q * 3;`).join(" ");
+    const t0 = performance.now();
+    const { loads } = anySize(`export const t = tensor("t", bf16, ["KV"]);\nexport const m = scoreMod((s, b, h, q, kv) => { const x0 = kv + 1; ${body} return s + t.at(x24 % dim("KV")) + t.at(kv * 1000000000 * 1000000000); });\n`);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(loads.map((l) => l.verdict)).toEqual(["obligation", "obligation"]);
+  });
+
+  it("every size means dims up to 2^24: an index that could wrap int32 there is not proven", () => {
+    const v = (e: string) => anySize(`export const t = tensor("t", bf16, ["KV"]);\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(${e}));\n`).loads[0]!.verdict;
+    expect(v(`(kv * 100) % dim("KV")`)).toBe("proven");      // 100 * 2^24 < 2^31
+    expect(v(`(kv * 200) % dim("KV")`)).toBe("obligation");  // 200 * 2^24 > 2^31: C would wrap
+    expect(v(`abs(kv - q) % dim("KV")`)).toBe("proven");
   });
 });
