@@ -58,6 +58,15 @@ export function constOf(a: SPoly): number | null {
  * every coefficient of the expansion is (sufficient, and exact for affine p).
  */
 export function nonneg(p: SPoly): boolean {
+  // Affine in dims (the usual case): every coefficient >= 0 and the value at all dims = 1 >= 0.
+  let sum = 0, affine = true;
+  for (const [k, c] of p) {
+    if (!Number.isFinite(c) || k.includes("$")) return false;
+    if (k.includes("*")) { affine = false; break; }
+    if (k && c < -EPS) return false;
+    sum += c;
+  }
+  if (affine) return sum >= -EPS;
   if (!keepable(p)) return false;
   const ex = expand(p);
   return ex !== null && [...ex.values()].every((c) => c >= -EPS);
