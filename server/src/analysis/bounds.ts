@@ -178,25 +178,31 @@ export interface AnySizeBounds {
   assumes: string[];
 }
 
-/** The smallest problem: every size 1, each file dim at its divisibility (the witness for "violated" at any size). */
-export const SMALLEST: BoundsShape = { B: 1, H: 1, Q: 1, KV: 1 };
-export const SMALLEST_TEXT = "B=1 H=1 Q=1 KV=1";
+/** The smallest problem the declarations allow: every size 1, or its declared divisibility (where "violated" at any size is witnessed). */
+export function smallestProblem(fa: FileAnalysis): { shape: BoundsShape; dims: Record<string, number>; text: string } {
+  const at = (d: string) => fa.divisible[d] ?? 1;
+  const shape = { B: at("B"), H: at("H"), Q: at("Q"), KV: at("KV") };
+  const dims: Record<string, number> = {};
+  for (const t of fa.tensors) for (const d of t.shape) if (typeof d === "string" && !(d in shape)) dims[d] = at(d);
+  const text = [`B=${shape.B} H=${shape.H} Q=${shape.Q} KV=${shape.KV}`, ...Object.entries(dims).map(([k, v]) => `${k}=${v}`)].join(" ");
+  return { shape, dims, text };
+}
 
 /**
  * Verdicts that hold at every size: proven when every index's bounds fit its extent for all
- * sizes (and all values of int scalars); violated when the smallest problem already reads out of
- * range (a real witness there); otherwise an obligation naming what it needs.
+ * sizes (and all values of int scalars); violated when no condition on the sizes would make them
+ * fit and the smallest problem already reads out of range (a real witness there); otherwise an
+ * obligation naming what it needs.
  */
 export function anySizeBounds(fa: FileAnalysis, mod: ModFact): AnySizeBounds[] {
   if (!mod.ok || mod.loads.length === 0) return [];
   const reaches = symbolicReaches(fa, mod);
+  const sp = smallestProblem(fa);
   let small: LoadBounds[] | null = null;
   const smallest = () => {
     if (small) return small;
-    const dims: Record<string, number> = {};
-    for (const t of fa.tensors) for (const d of t.shape) if (typeof d === "string") dims[d] = fa.divisible[d] ?? 1;
     const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, s.defaultValue]));
-    return (small = loadBounds(fa, mod, SMALLEST, dims, scalars));
+    return (small = loadBounds(fa, mod, sp.shape, sp.dims, scalars));
   };
   const out: AnySizeBounds[] = [];
   for (const l of mod.loads) {
@@ -204,7 +210,6 @@ export function anySizeBounds(fa: FileAnalysis, mod: ModFact): AnySizeBounds[] {
     if (!t) continue;
     const node = loadNode(mod.body, l.id);
     const rs = reaches.get(l.id) ?? [];
-    let data = false;
     const indices: AnySizeIndex[] = t.shape.map((d, dim) => {
       const ext = extentPoly(d);
       const needs = new Set<string>();
@@ -227,15 +232,17 @@ export function anySizeBounds(fa: FileAnalysis, mod: ModFact): AnySizeBounds[] {
       return { dim, range, extent: d, verdict: ok ? "proven" as const : "obligation" as const, needs: unprovable ? [] : [...needs], ...(unprovable && !ok ? { unprovable } : {}), open, ...(ix?.k === "load" ? { readsTensor: ix.tensor } : {}) };
     });
     const assumes = [...new Set(nestedLoads(node).map((v) => fa.tensors.find((x) => x.varName === v)).filter((x) => x?.values).map((x) => x!.name))];
-    data = indices.some((i) => i.unprovable);
-    const b: AnySizeBounds = { loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict: "proven", indices, data, assumes };
+    const b: AnySizeBounds = { loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict: "proven", indices, data: indices.some((i) => i.unprovable), assumes };
     if (indices.some((i) => i.verdict !== "proven")) {
       b.verdict = "obligation";
       const s = smallest().find((x) => x.loadId === l.id);
-      const v = s?.indices.find((i) => i.verdict === "violated");
+      // Violated at every size only where no condition on the sizes would prove the index (kv - 1,
+      // kv + 1 into KV, a constant past the extent) and the smallest problem reads out of range;
+      // an index that some sizes fit (KV ≤ T) stays an obligation naming them.
+      const v = s?.indices.find((i) => i.verdict === "violated" && indices[i.dim]!.unprovable);
       if (v) {
         b.verdict = "violated";
-        b.at = SMALLEST_TEXT;
+        b.at = sp.text;
         indices[v.dim] = { ...indices[v.dim]!, verdict: "violated", witness: v.witness };
       }
     }
@@ -249,7 +256,7 @@ function pick(ps: SIv["lo"], ext: ReturnType<typeof extentPoly>, side: "lo" | "h
   return ps.find((p) => (side === "lo" ? loFits(p) : hiFits(p, ext))) ?? ps[0]!;
 }
 
-/** One line: "doc_id.at(b, q): obligation at any size (dim 1: [0, Q - 1] vs extent KV, needs Q ≤ KV)". */
+/** One line: "docId.at(b, q): obligation (not proven for every size) (...; dim 1: [0, Q - 1] vs extent KV, needs Q ≤ KV)". */
 export function describeAnySize(l: AnySizeBounds): string {
   const dims = l.indices.map((i) => {
     const w = i.witness ? `; at ${l.at}, b=${i.witness.b}, h=${i.witness.h}, q=${i.witness.q}, kv=${i.witness.kv} it is ${i.witness.index}` : "";

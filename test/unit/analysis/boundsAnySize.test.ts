@@ -202,3 +202,12 @@ describe("verdicts at every size stay cheap on hostile bodies", () => {
     expect(v(`abs(kv - q) % dim("KV")`)).toBe("proven");
   });
 });
+
+describe("the smallest problem respects the declared divisibility", () => {
+  it("a witness for 'violated' is at sizes the declarations allow", () => {
+    const { loads } = anySize(`export const t = tensor("t", bf16, ["KV"], { divisible: { KV: 8 } });\nexport const u = tensor("u", bf16, ["T"], { divisible: { T: 4 } });\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(kv - 1) + u.at(kv));\n`);
+    expect(loads[0]).toMatchObject({ verdict: "violated", at: "B=1 H=1 Q=1 KV=8 T=4", indices: [{ witness: { kv: 0, index: -1 } }] });
+    // u.at(kv) is out of range at that smallest problem too (kv = 7, T = 4), but sizes with KV ≤ T fit: an obligation naming them.
+    expect(loads[1]).toMatchObject({ verdict: "obligation", indices: [{ needs: ["KV ≤ T"] }] });
+  });
+});
