@@ -13,8 +13,9 @@
 // Aux staging: when the runner plugs in staged mods (SM_SCORE_AUX_BYTES / SM_MASK_AUX_BYTES > 0,
 // with SM_*_MOD_ST and SM_*_STAGE; server/src/analysis/staging.ts decides which loads), warps
 // 1-3 of the producer warpgroup copy each kv tile's staged aux values into an aux region of the
-// tile's K/V stage with cp.async, completing an aux_full mbarrier per stage; the stage is
-// reused once both consumer warpgroups have run that tile's softmax (aux_empty).
+// tile's K/V stage: rows with cp.async, tiles with one bulk copy per query row. Both complete
+// an aux_full mbarrier per stage (cp.async arrivals, bulk-copy bytes); the stage is reused once
+// both consumer warpgroups have run that tile's softmax (aux_empty).
 //
 // The hardware facts relied on (wgmma fragment layouts, shared-memory descriptors, TMA and
 // mbarrier rules), with their public sources, are in README.md ("The Hopper kernel"). Device
@@ -219,7 +220,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       mbar_init(k_empty(s), 2);  // one arrival per consumer warpgroup
       mbar_init(v_empty(s), 2);
       if constexpr (AUX) {
-        mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier
+        mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier (+ the bulk copies' bytes)
         mbar_init(aux_empty(s), 2);           // one arrival per consumer warpgroup, after its softmax
       }
     }
@@ -262,10 +263,10 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
           const int kvt = (tiles.entry(j) >> 1) * BN;
           const uint32_t dst = sAux + s * AUX_BYTES;
 #if defined(SM_SCORE_STAGE)
-          SM_SCORE_STAGE(dst, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+          SM_SCORE_STAGE(dst, aux_full(s), b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
 #endif
 #if defined(SM_MASK_STAGE)
-          SM_MASK_STAGE(dst + AUX_MASK_OFF, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+          SM_MASK_STAGE(dst + AUX_MASK_OFF, aux_full(s), b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
 #endif
           asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(aux_full(s)) : "memory");
         }

@@ -59,3 +59,19 @@ __device__ __forceinline__ void sm_cp_async(unsigned dst, const void* src, bool 
     asm volatile("cp.async.ca.shared.global [%0], [%1], %2, %3;\n" ::"r"(dst), "l"(src), "n"(N), "r"(n) : "memory");
   }
 }
+
+// Aux tile staging (attention_wgmma.cuh): one query row of a staged tile, n bytes (a multiple of
+// 16, at most PITCH) from global src (16-byte aligned) into the row at dst, rotated by rot bytes
+// (a multiple of 16): logical byte x lands at (x + rot) % PITCH. Bulk copies (the TMA engine)
+// complete on the stage's mbarrier bar, whose expected bytes this thread raises first.
+template <int PITCH>
+__device__ __forceinline__ void sm_bulk_row_rotated(unsigned dst, const void* src, unsigned n, unsigned rot, unsigned bar) {
+  static_assert(PITCH >= 128 && (PITCH & (PITCH - 1)) == 0, "a staged tile row is a power of two of at least 128 bytes");
+  asm volatile("mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(n) : "memory");
+  const unsigned first = n < PITCH - rot ? n : PITCH - rot;
+  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n"
+               ::"r"(dst + rot), "l"(src), "r"(first), "r"(bar) : "memory");
+  if (n > first)
+    asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n"
+                 ::"r"(dst), "l"(static_cast<const char*>(src) + first), "r"(n - first), "r"(bar) : "memory");
+}

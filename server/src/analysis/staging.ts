@@ -1,28 +1,31 @@
-// Aux staging for kernels that copy aux rows into shared memory (Target.auxStaging; today the
-// runner's Hopper kernel). A contiguous load whose index is a function of b, h, kv, dims,
-// scalars and constants only (not q, not another load) is copied once per kv tile by the
-// producer warps, cp.async in chunks of `chunkBytes`, into a region of the K/V stage it belongs
-// to: one row of tileCols values that all 128 query rows of the block read from shared memory.
+// Aux staging for kernels that copy aux values into shared memory (Target.auxStaging; today the
+// runner's Hopper kernel). A contiguous load whose index is a function of b, h, q, kv, dims,
+// scalars and constants only (not another load, not the score) is copied once per kv tile by
+// the producer warps into a region of the K/V stage it belongs to, and the consumers read it
+// from shared memory:
+// - "row": the index does not depend on q. One row of tileCols values that all query rows of
+//   the block read; cp.async in chunks of `chunkBytes` (4-16 B).
+// - "tile": the index depends on q. One row per query row (tileRows x tileCols), each copied by
+//   one bulk copy (cp.async.bulk, the TMA engine: no per-chunk instructions, no L1 miss
+//   tracking), so it needs 16-byte chunks. An earlier build that copied tiles with per-thread
+//   cp.async chunks ran slower than direct reads (full-bias 2.41-2.59 ms against 1.58-1.69,
+//   H100, 2026-11-27, BENCHMARKS.md).
 // Every other load is read from global memory by each thread. Sound by construction: a staged
 // element is the element the direct load would read at the same (b, h, q, kv) (the same index
 // code, see codegen/cuda.ts), copied in chunks whose contiguity and alignment are the
 // classifier's width proof at the chunk width.
-//
-// Loads that depend on q (a [B, H, Q, KV] bias) would need a 128-row tile per stage. That was
-// built and measured on the H100 (2026-11-27, notes/gpu-2026-11-27/staging/): full-bias ran at
-// 2.41-2.59 ms staged against 1.58-1.69 ms read directly, with or without an L2 prefetch ahead,
-// so such loads are read directly (BENCHMARKS.md).
 import { lookup, type Env } from "./affine";
 import type { Obligation, StagingFact } from "./facts";
 import { children, type Expr } from "./ir";
 import { pow2Floor } from "./poly";
 import { TARGETS, type Target, type TargetId } from "./targets";
 
-/** cp.async copies 4, 8 or 16 bytes per instruction. */
+/** cp.async copies 4, 8 or 16 bytes per instruction; a bulk copy moves multiples of 16 bytes. */
 export const MIN_CHUNK_BYTES = 4;
 export const MAX_CHUNK_BYTES = 16;
+export const BULK_CHUNK_BYTES = 16;
 
-/** What the index reads, through const bindings: q, a load or the score each stop staging. */
+/** What the index reads, through const bindings: a load or the score stop staging, q makes it a tile. */
 export function indexInputs(idx: Expr[], env: Env): { q: boolean; load: string | null; score: boolean } {
   const out = { q: false, load: null as string | null, score: false };
   const seen = new Set<object>();
@@ -70,15 +73,20 @@ export function decideStaging(a: StagingInput): StagingDecision {
   const inputs = indexInputs(a.idx, a.env);
   if (inputs.score) return { staged: false, why: "its index depends on the score" };
   if (inputs.load) return { staged: false, why: `its index reads ${inputs.load}: the producer would have to load that first` };
-  if (inputs.q) return { staged: false, why: "its index depends on q: a 128-row tile per stage, which measured slower staged than read directly (BENCHMARKS.md)" };
   const e = a.elemBytes;
   const w = a.largestLegal(pow2Floor(Math.floor(MAX_CHUNK_BYTES / e)));
   const chunkBytes = w * e;
+  if (inputs.q) {
+    if (chunkBytes < BULK_CHUNK_BYTES) {
+      return { staged: false, why: `its index depends on q (a ${st.tileRows}-row tile, one bulk copy per row) and the facts prove ${chunkBytes}-byte chunks along kv; bulk copies need 16 B (declare align: 16 and the divisibility the width proof asks for)` };
+    }
+    return { staged: true, fact: { rows: "tile", chunkBytes, bytes: st.tileRows * st.tileCols * e }, obligations: a.obligationsAt(w) };
+  }
   if (chunkBytes < MIN_CHUNK_BYTES) {
     const need = Math.max(MIN_CHUNK_BYTES, 2 * e);
     return { staged: false, why: `the facts prove ${chunkBytes}-byte chunks along kv; cp.async copies at least ${MIN_CHUNK_BYTES} B (declare align: ${need} and the divisibility the width proof asks for)` };
   }
-  return { staged: true, fact: { chunkBytes, bytes: st.tileCols * e }, obligations: a.obligationsAt(w) };
+  return { staged: true, fact: { rows: "row", chunkBytes, bytes: st.tileCols * e }, obligations: a.obligationsAt(w) };
 }
 
 /** Lay the staged loads of one mod out in a stage, in body order, while they fit the budget. */
@@ -91,7 +99,7 @@ export function placeStaged<T extends { id: number; bytes: number }>(loads: T[],
   for (const l of loads) {
     const start = Math.ceil(used / 128) * 128;
     if (start + l.bytes <= budget) { placed.set(l.id, start); used = start + l.bytes; }
-    else over.set(l.id, `its row needs ${l.bytes} B of shared memory per stage; ${Math.max(0, budget - start)} B of the ${budget} B the kernel keeps per stage for a ${kind} mod's rows are left`);
+    else over.set(l.id, `it needs ${l.bytes} B of shared memory per stage; ${Math.max(0, budget - start)} B of the ${budget} B the kernel keeps per stage for a ${kind} mod's rows are left`);
   }
   return { placed, over };
 }
@@ -99,6 +107,11 @@ export function placeStaged<T extends { id: number; bytes: number }>(loads: T[],
 /** How a staged load is copied, for hovers and the CLI (each adds its own "staged" label). */
 export function stagingLine(s: StagingFact, target: TargetId | undefined): string {
   const st = target ? TARGETS[target].auxStaging : undefined;
-  return `the producer warps copy one row of ${st?.tileCols ?? 128} values per kv tile, ` +
-    `read by all ${st?.tileRows ?? 128} query rows of the block (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
+  const rows = st?.tileRows ?? 128, cols = st?.tileCols ?? 128;
+  if (s.rows === "tile") {
+    return `the producer warps copy this load's ${rows} × ${cols} tile per kv tile, one bulk copy (TMA engine) per query row, ` +
+      `ahead of the consumers (${s.bytes} B per stage; row r's 16-byte chunks rotated by r mod 8, so a warp's reads hit distinct banks)`;
+  }
+  return `the producer warps copy one row of ${cols} values per kv tile, ` +
+    `read by all ${rows} query rows of the block (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
 }

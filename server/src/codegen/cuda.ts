@@ -315,8 +315,16 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   // ---- the V-lane entry point (and, on a staging target, its staged twin) ----
   const staged = target.auxStaging ? hoisted.filter(({ s }) => s.fact.staging && s.fact.staging.offset >= 0) : [];
   const st = target.auxStaging;
-  // Every query row reads the same staged row: lanes of a warp that share a kv pair get one broadcast word.
-  const stagedRead = (f: LoadFact, raw: string, byteExpr: string): string => `*reinterpret_cast<const ${raw}*>(st + ${f.staging!.offset} + ${byteExpr})`;
+  // A staged row: every query row reads the same row, so lanes of a warp that share a kv pair get
+  // one broadcast word. A staged tile: row q & (tileRows - 1), its 16-byte chunks rotated by
+  // (q & 7) chunks (the producer's layout), so the 8 rows a warp reads at one column land in 8
+  // distinct bank groups. A chunk never straddles the rotation's wrap (both are 16-byte units).
+  const stagedRead = (f: LoadFact, t: TensorFact, raw: string, byteExpr: string): string => {
+    const sf = f.staging!;
+    if (sf.rows === "row") return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + ${byteExpr})`;
+    const pitch = st!.tileCols * t.elemBytes;
+    return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (q & ${st!.tileRows - 1}) * ${pitch} + (((${byteExpr}) + ((q & 7) << 4)) & ${pitch - 1}))`;
+  };
   const emitEntry = (name: string, stagedMode: boolean): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
     const extra = stagedMode ? ", const unsigned char* __restrict__ st" : "";
@@ -332,7 +340,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
         const we = f.widthElems;
         w.stmt(L, 1, `const int cb${f.id} = (kv0 & ${st!.tileCols - 1}) * ${t.elemBytes};`);
         w.stmt(L, 1, `${lt} ${n}[${V}];`);
-        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
+        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, t, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
         continue;
       }
       const xs = idx.map((_, d) => `x${f.id}_${d}`);
@@ -370,26 +378,42 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   let staging: GeneratedCuda["staging"] = null;
   if (staged.length) {
     emitEntry(`${fn}_st`, true);
-    // The producer side: copy this kv tile's staged rows into the stage at dst. Threads t of nt
-    // share the chunks. Chunks past KV are zero-filled (src-size 0: nothing is read); the
-    // consumers discard those positions. The index code runs once, at kv0 = kvt: the load is
-    // contiguous in kv (the classifier's proof), so chunk c is c * chunk bytes further on.
-    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
-    w.stmt(modLine, 1, `(void)q0; (void)Q;`);
+    // The producer side: copy this kv tile's staged values into the stage at dst; bulk copies
+    // complete on the stage's barrier bar. Threads t of nt share the work. The index code runs
+    // once per copied row, at kv0 = kvt: the load is contiguous in kv (the classifier's proof),
+    // so chunk c is c * chunk bytes further on. Chunks past KV are not read (zero-filled for a
+    // row, left as they are for a tile) and rows past Q are not copied: the consumers clamp q and
+    // kv into the tile and discard those positions.
+    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, unsigned bar, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
+    w.stmt(modLine, 1, `(void)bar; (void)q0; (void)Q;`);
     let bytes = 0;
     for (const { s, idx } of staged) {
       const { fact: f, tensor: t } = s;
       const sf = f.staging!;
       const L = f.range.start.line;
       const e = t.elemBytes;
-      const chunks = (st!.tileCols * e) / sf.chunkBytes;
+      const pitch = st!.tileCols * e;
+      const chunks = pitch / sf.chunkBytes;
       bytes = Math.max(bytes, sf.offset + sf.bytes);
+      const xs = idx.map((_, d) => `x${d}`);
+      if (sf.rows === "tile") {
+        w.stmt(L, 1, `{  // #${f.id} ${f.text}: a tile of ${st!.tileRows} rows of ${st!.tileCols}, one bulk copy per row`);
+        w.stmt(L, 2, `const int kv0 = kvt;`);
+        w.stmt(L, 2, `const unsigned n = (unsigned)((min(KV - kvt, ${st!.tileCols}) + ${sf.chunkBytes / e - 1}) / ${sf.chunkBytes / e}) * ${sf.chunkBytes};`);
+        // Not unrolled: the producer warps run on 24 registers (setmaxnreg).
+        w.stmt(L, 2, `_Pragma("unroll 1") for (int r = t; r < ${st!.tileRows} && q0 + r < Q; r += nt) {`);
+        w.stmt(L, 3, `const int q = q0 + r;`);
+        idx.forEach((code, d) => w.stmt(L, 3, `const long long ${xs[d]} = ${code};`));
+        w.stmt(L, 3, `const char* src = static_cast<const char*>(p.aux[${s.slot}].data) + (${offsetCode(t, xs)}) * ${e};`);
+        w.stmt(L, 3, `sm_bulk_row_rotated<${pitch}>(dst + ${sf.offset} + r * ${pitch}, src, n, (unsigned)(r & 7) << 4, bar);`);
+        w.stmt(L, 2, `}`);
+        w.stmt(L, 1, `}`);
+        continue;
+      }
       w.stmt(L, 1, `{  // #${f.id} ${f.text}: one row of ${st!.tileCols}, ${sf.chunkBytes} B chunks`);
       w.stmt(L, 2, `const int kv0 = kvt;`);
-      const xs = idx.map((_, d) => `x${d}`);
       idx.forEach((code, d) => w.stmt(L, 2, `const long long ${xs[d]} = ${code};`));
       w.stmt(L, 2, `const char* base = static_cast<const char*>(p.aux[${s.slot}].data) + (${offsetCode(t, xs)}) * ${e};`);
-      // Not unrolled: the producer warps run on 24 registers (setmaxnreg).
       w.stmt(L, 2, `_Pragma("unroll 1") for (int c = t; c < ${chunks}; c += nt) {`);
       w.stmt(L, 3, `const bool ok = kvt + c * ${sf.chunkBytes / e} < KV;`);
       w.stmt(L, 3, `sm_cp_async<${sf.chunkBytes}>(dst + ${sf.offset} + c * ${sf.chunkBytes}, ok ? base + c * ${sf.chunkBytes} : base, ok);`);

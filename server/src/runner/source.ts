@@ -161,7 +161,7 @@ export function buildProgram(spec: ProgramSpec): Program {
       auxBytes[kind] = g.staging.bytes;
       parts.push(`#define SM_${kind}_AUX_BYTES ${g.staging.bytes}`);
       parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st)`);
-      parts.push(`#define SM_${kind}_STAGE(dst, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, b, h, q0, kvt, Q, KV, p, t, nt)`);
+      parts.push(`#define SM_${kind}_STAGE(dst, bar, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, bar, b, h, q0, kvt, Q, KV, p, t, nt)`);
     }
     return g.vecSize;
   };

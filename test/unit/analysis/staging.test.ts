@@ -18,18 +18,30 @@ function loadsOf(decls: string, body: string, opts: { target?: "runner-hopper" |
 describe("aux staging on runner-hopper", () => {
   it("stages a q-invariant contiguous load as one row, in the widest chunk the facts prove", () => {
     const [l] = loadsOf(`export const t = tensor("kv_bias", bf16, ["B", "H", "KV"], { align: 16, divisible: { KV: 8 } });`, "score + t.at(b, h, kv)");
-    expect(l!.staging).toEqual({ chunkBytes: 16, bytes: 256, offset: 0 });
+    expect(l!.staging).toEqual({ rows: "row", chunkBytes: 16, bytes: 256, offset: 0 });
     // The chunk's own facts become obligations (the stronger of each kind).
     expect(l!.obligations.map((o) => o.text)).toEqual(expect.arrayContaining(["kv_bias.data_ptr() % 16 == 0", "KV % 8 == 0"]));
     expect(l!.obligations.map((o) => o.text)).not.toContain("KV % 2 == 0");
     const [l4] = loadsOf(`export const t = tensor("kv_bias", bf16, ["B", "H", "KV"], { align: 4, divisible: { KV: 2 } });`, "score + t.at(b, h, kv)");
-    expect(l4!.staging).toEqual({ chunkBytes: 4, bytes: 256, offset: 0 });
+    expect(l4!.staging).toEqual({ rows: "row", chunkBytes: 4, bytes: 256, offset: 0 });
   });
 
-  it("reads q-dependent loads directly (staging their 128-row tiles measured slower)", () => {
+  it("stages a q-dependent load as a 128-row tile when the facts prove 16-byte chunks, else says why", () => {
     const [l] = loadsOf(`export const t = tensor("full_bias", bf16, ["B", "H", "Q", "KV"], { align: 16, divisible: { KV: 8 } });`, "score + t.at(b, h, q, kv)");
-    expect(l!.staging).toBeNull();
-    expect(l!.stagingWhy).toMatch(/depends on q/);
+    expect(l!.staging).toEqual({ rows: "tile", chunkBytes: 16, bytes: 128 * 128 * 2, offset: 0 });
+    expect(l!.obligations.map((o) => o.text)).toEqual(expect.arrayContaining(["full_bias.data_ptr() % 16 == 0", "KV % 8 == 0"]));
+    // 8-byte chunks are enough for cp.async rows, not for bulk copies.
+    const [l8] = loadsOf(`export const t = tensor("full_bias", bf16, ["B", "H", "Q", "KV"], { align: 8, divisible: { KV: 4 } });`, "score + t.at(b, h, q, kv)");
+    expect(l8!.staging).toBeNull();
+    expect(l8!.stagingWhy).toMatch(/depends on q .*8-byte chunks.*bulk copies need 16 B/);
+    // A 4-byte tile (64 KB per stage) does not fit the kernel's budget.
+    const [l4] = loadsOf(`export const t = tensor("full_bias", f32, ["B", "H", "Q", "KV"], { align: 16, divisible: { KV: 4 } });`, "score + t.at(b, h, q, kv)");
+    expect(l4!.staging).toBeNull();
+    expect(l4!.stagingWhy).toMatch(/needs 65536 B of shared memory per stage/);
+    // A mask mod's budget holds rows only.
+    const [lm] = loadsOf(`export const t = tensor("m", u8, ["Q", "KV"], { align: 16, divisible: { KV: 16 } });`, "t.at(q, kv) != 0", { mask: true });
+    expect(lm!.staging).toBeNull();
+    expect(lm!.stagingWhy).toMatch(/needs 16384 B/);
   });
 
   it("lays several staged loads out in body order, 128-byte aligned", () => {
@@ -43,7 +55,7 @@ describe("aux staging on runner-hopper", () => {
     const ls = loadsOf(
       `export const d = tensor("doc", i32, ["B", "KV"], { align: 16, divisible: { KV: 4 } });\nexport const e = tensor("e", i32, ["B", "KV"], { align: 16, divisible: { KV: 4 } });`,
       "d.at(b, kv) == e.at(b, kv)", { mask: true });
-    expect(ls[0]!.staging).toEqual({ chunkBytes: 16, bytes: 512, offset: 0 });
+    expect(ls[0]!.staging).toEqual({ rows: "row", chunkBytes: 16, bytes: 512, offset: 0 });
     expect(ls[1]!.staging).toBeNull();
     expect(ls[1]!.stagingWhy).toMatch(new RegExp(`needs 512 B of shared memory per stage; 128 B of the ${TARGETS["runner-hopper"].auxStaging!.maskBytes} B the kernel keeps per stage for a mask mod`));
   });
@@ -51,7 +63,7 @@ describe("aux staging on runner-hopper", () => {
   it("explains each load it leaves in global memory", () => {
     const cases: [string, string, RegExp][] = [
       [`export const t = tensor("t", bf16, ["KV"]);`, "score + t.at(kv)", /2-byte chunks.*cp\.async copies at least 4 B/],
-      [`export const t = tensor("t", bf16, ["Q", "KV"], { align: 16, divisible: { KV: 8 } });`, "score + t.at(min(q, 5), kv)", /depends on q/],
+      [`export const t = tensor("t", bf16, ["Q", "KV"], { align: 4, divisible: { KV: 2 } });`, "score + t.at(min(q, 5), kv)", /depends on q/],
       [`export const s = tensor("s", i32, ["H"], { values: [0, 4] });\nexport const t = tensor("t", bf16, ["H", "KV"], { align: 16, divisible: { KV: 8 } });`, "score + t.at(s.at(h), kv)", /reads s\.at\(\.\.\.\)/],
     ];
     for (const [decls, body, why] of cases) {

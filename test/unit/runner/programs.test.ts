@@ -54,9 +54,11 @@ describe("runner programs", () => {
     const kv = build("kv-bias", "vec");
     expect(kv.auxStageBytes).toBe(256);
     expect(kv.source).toMatch(/#define SM_SCORE_MOD_ST\(s, b, h, q, kv0, p, st\) sm_\w+_v2_st\(/);
-    expect(kv.source).toMatch(/#define SM_SCORE_STAGE\(dst, b, h, q0, kvt, Q, KV, p, t, nt\) sm_\w+_v2_stage\(/);
-    // q-dependent loads are read directly (staging.ts says why).
-    expect(build("full-bias", "vec").auxStageBytes).toBe(0);
+    expect(kv.source).toMatch(/#define SM_SCORE_STAGE\(dst, bar, b, h, q0, kvt, Q, KV, p, t, nt\) sm_\w+_v2_stage\(/);
+    // A q-dependent load: its 128 x 128 bf16 tile, copied a row at a time by bulk copies.
+    const full = build("full-bias", "vec");
+    expect(full.auxStageBytes).toBe(128 * 128 * 2);
+    expect(full.source).toMatch(/sm_bulk_row_rotated<256>\(/);
     // A score mod and a mask mod both staged: the mask's row after the score's (128-byte aligned).
     const pair = build("kv-bias+document", "vec");
     expect(pair.source).toMatch(/#define SM_SCORE_AUX_BYTES 256\n/);
