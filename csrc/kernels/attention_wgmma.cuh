@@ -30,6 +30,9 @@
 #ifndef SM_WG_PINGPONG
 #define SM_WG_PINGPONG 1  // the two consumer warpgroups take turns issuing GEMMs (needs OVERLAP)
 #endif
+#ifndef SM_WG_FUSE_SCALE
+#define SM_WG_FUSE_SCALE 0
+#endif
 // Only the last kv tile's code carries the KV tail mask. That duplicates the loop body: a gain
 // for mod-free or identity builds (runner, H100, 2026-11-27: 0.845 vs 0.875-0.914 ms), a loss
 // with a mask or an aux-loading mod inlined (causal 0.53 vs 0.50, kv-bias 1.15-1.17 vs 1.10-1.12).
@@ -340,10 +343,10 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     const unsigned char* st = aux_ring + (j % STAGES) * AUX_BYTES;  // the score mod's rows; the mask's at + AUX_MASK_OFF
     (void)st;
 #if SM_HAS_SCORE_MOD
-    // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
-    // FMA, as in the portable kernel.
+    // A score mod sees natural-log scores. __fmul_rn keeps the product out of the mod's first
+    // FMA, as in the portable kernel; SM_WG_FUSE_SCALE=1 lets nvcc contract it (an A/B switch).
 #pragma unroll
-    for (int i = 0; i < BN / 2; ++i) sacc[i] = __fmul_rn(sacc[i], scale);
+    for (int i = 0; i < BN / 2; ++i) sacc[i] = SM_WG_FUSE_SCALE ? sacc[i] * scale : __fmul_rn(sacc[i], scale);
     constexpr float kLog = LOG2E;
 #pragma unroll
     for (int i = 0; i < BN / 2; i += 2)
