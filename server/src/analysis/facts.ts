@@ -82,8 +82,10 @@ export interface StagingFact {
    * row reads; "tile": an index that depends on q, one row per query row of the block.
    */
   rows: "row" | "tile";
-  /** Bytes per copy step: the widest chunk along kv the width facts prove (4, 8 or 16; 16 for a tile). */
+  /** Bytes per copy step: the widest chunk along kv the width facts prove (4, 8 or 16; 16 for a tile's TMA rows). */
   chunkBytes: number;
+  /** For a tile: the dims q and kv index (the TMA box's rows and columns). */
+  tileDims?: { q: number; kv: number };
   /** Shared memory per stage, and where this load's region starts in it. */
   bytes: number;
   offset: number;

@@ -67,7 +67,11 @@ export interface GeneratedCuda {
    * shared memory (extra last argument: the stage's base), the producer function that fills a
    * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
    */
-  staging: { entry: string; stage: string; bytes: number } | null;
+  staging: {
+    entry: string; stage: string; bytes: number;
+    /** A tile copied by TMA: the aux slot, and the tensor's dims in the map's order (kv, q, others). */
+    tile: { slot: number; dims: number[] } | null;
+  } | null;
 }
 
 export interface CudaOptions {
@@ -316,14 +320,14 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   const staged = target.auxStaging ? hoisted.filter(({ s }) => s.fact.staging && s.fact.staging.offset >= 0) : [];
   const st = target.auxStaging;
   // A staged row: every query row reads the same row, so lanes of a warp that share a kv pair get
-  // one broadcast word. A staged tile: row q & (tileRows - 1), its 16-byte chunks rotated by
-  // (q & 7) chunks (the producer's layout), so the 8 rows a warp reads at one column land in 8
-  // distinct bank groups. A chunk never straddles the rotation's wrap (both are 16-byte units).
-  const stagedRead = (f: LoadFact, t: TensorFact, raw: string, byteExpr: string): string => {
+  // one broadcast word. A staged tile: TMA's layout, 64-column panels of 128-byte rows with the
+  // 16-byte chunks of row r XOR-swizzled by r & 7 (so the 8 rows a warp reads at one column fall
+  // in distinct banks); a chunk of at most 16 B never straddles a swizzle unit.
+  const stagedRead = (f: LoadFact, raw: string, byteExpr: string): string => {
     const sf = f.staging!;
     if (sf.rows === "row") return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + ${byteExpr})`;
-    const pitch = st!.tileCols * t.elemBytes;
-    return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (q & ${st!.tileRows - 1}) * ${pitch} + (((${byteExpr}) + ((q & 7) << 4)) & ${pitch - 1}))`;
+    const x = `(${byteExpr})`;
+    return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (${x} >> 7) * ${st!.tileRows * 128} + (q & ${st!.tileRows - 1}) * 128 + ((((${x} & 127) >> 4) ^ (q & 7)) << 4) + (${x} & 15))`;
   };
   const emitEntry = (name: string, stagedMode: boolean): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
@@ -340,7 +344,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
         const we = f.widthElems;
         w.stmt(L, 1, `const int cb${f.id} = (kv0 & ${st!.tileCols - 1}) * ${t.elemBytes};`);
         w.stmt(L, 1, `${lt} ${n}[${V}];`);
-        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, t, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
+        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
         continue;
       }
       const xs = idx.map((_, d) => `x${f.id}_${d}`);
@@ -376,44 +380,45 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   };
   emitEntry(fn, false);
   let staging: GeneratedCuda["staging"] = null;
+  let tile: NonNullable<GeneratedCuda["staging"]>["tile"] = null;
   if (staged.length) {
     emitEntry(`${fn}_st`, true);
-    // The producer side: copy this kv tile's staged values into the stage at dst; bulk copies
-    // complete on the stage's barrier bar. Threads t of nt share the work. The index code runs
-    // once per copied row, at kv0 = kvt: the load is contiguous in kv (the classifier's proof),
-    // so chunk c is c * chunk bytes further on. Chunks past KV are not read (zero-filled for a
-    // row, left as they are for a tile) and rows past Q are not copied: the consumers clamp q and
-    // kv into the tile and discard those positions.
-    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, unsigned bar, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
-    w.stmt(modLine, 1, `(void)bar; (void)q0; (void)Q;`);
+    // The producer side: copy this kv tile's staged values into the stage at dst, completing on
+    // the stage's barrier bar. A row: threads t of nt share its cp.async chunks; the index code
+    // runs once, at kv0 = kvt (the load is contiguous in kv, the classifier's proof, so chunk c
+    // is c * chunk bytes further on); chunks past KV are zero-filled without reading. A tile:
+    // thread 0 issues one TMA copy through the tensor map tmap (made by the runner for this
+    // load's tensor: dims kv, q, then the others in order), at coordinates (kvt, q0, the other
+    // indices); TMA zero-fills what lies outside the tensor. The consumers clamp q and kv into
+    // the block's tile and discard positions past Q or KV.
+    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
+    w.stmt(modLine, 1, `(void)bar; (void)tmap; (void)q0; (void)Q;`);
     let bytes = 0;
     for (const { s, idx } of staged) {
       const { fact: f, tensor: t } = s;
       const sf = f.staging!;
       const L = f.range.start.line;
       const e = t.elemBytes;
-      const pitch = st!.tileCols * e;
-      const chunks = pitch / sf.chunkBytes;
       bytes = Math.max(bytes, sf.offset + sf.bytes);
       const xs = idx.map((_, d) => `x${d}`);
       if (sf.rows === "tile") {
-        w.stmt(L, 1, `{  // #${f.id} ${f.text}: a tile of ${st!.tileRows} rows of ${st!.tileCols}, one bulk copy per row`);
-        w.stmt(L, 2, `const int kv0 = kvt;`);
-        w.stmt(L, 2, `const unsigned n = (unsigned)((min(KV - kvt, ${st!.tileCols}) + ${sf.chunkBytes / e - 1}) / ${sf.chunkBytes / e}) * ${sf.chunkBytes};`);
-        // Not unrolled: the producer warps run on 24 registers (setmaxnreg).
-        w.stmt(L, 2, `_Pragma("unroll 1") for (int r = t; r < ${st!.tileRows} && q0 + r < Q; r += nt) {`);
-        w.stmt(L, 3, `const int q = q0 + r;`);
-        idx.forEach((code, d) => w.stmt(L, 3, `const long long ${xs[d]} = ${code};`));
-        w.stmt(L, 3, `const char* src = static_cast<const char*>(p.aux[${s.slot}].data) + (${offsetCode(t, xs)}) * ${e};`);
-        w.stmt(L, 3, `sm_bulk_row_rotated<${pitch}>(dst + ${sf.offset} + r * ${pitch}, src, n, (unsigned)(r & 7) << 4, bar);`);
-        w.stmt(L, 2, `}`);
+        const td = sf.tileDims!;
+        // Inner dims first, so a row-major tensor's map has increasing strides, as TMA maps do.
+        const others = idx.map((_, d) => d).filter((d) => d !== td.q && d !== td.kv).reverse();
+        tile = { slot: s.slot, dims: [td.kv, td.q, ...others] };
+        w.stmt(L, 1, `if (t == 0) {  // #${f.id} ${f.text}: a ${st!.tileRows} x ${st!.tileCols} tile, one TMA copy`);
+        w.stmt(L, 2, `const int kv0 = kvt, q = q0;`);
+        others.forEach((d) => w.stmt(L, 2, `const int ${xs[d]} = (int)(${idx[d]});`));
+        w.stmt(L, 2, `sm_tma_tile<${idx.length}, ${st!.tileRows}, ${(st!.tileCols * e) / 128}, ${e}>(dst + ${sf.offset}, tmap, bar, {kvt, q0${others.map((d) => `, ${xs[d]}`).join("")}});`);
         w.stmt(L, 1, `}`);
         continue;
       }
+      const chunks = (st!.tileCols * e) / sf.chunkBytes;
       w.stmt(L, 1, `{  // #${f.id} ${f.text}: one row of ${st!.tileCols}, ${sf.chunkBytes} B chunks`);
       w.stmt(L, 2, `const int kv0 = kvt;`);
       idx.forEach((code, d) => w.stmt(L, 2, `const long long ${xs[d]} = ${code};`));
       w.stmt(L, 2, `const char* base = static_cast<const char*>(p.aux[${s.slot}].data) + (${offsetCode(t, xs)}) * ${e};`);
+      // Not unrolled: the producer warps run on 24 registers (setmaxnreg).
       w.stmt(L, 2, `_Pragma("unroll 1") for (int c = t; c < ${chunks}; c += nt) {`);
       w.stmt(L, 3, `const bool ok = kvt + c * ${sf.chunkBytes / e} < KV;`);
       w.stmt(L, 3, `sm_cp_async<${sf.chunkBytes}>(dst + ${sf.offset} + c * ${sf.chunkBytes}, ok ? base + c * ${sf.chunkBytes} : base, ok);`);
@@ -421,7 +426,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       w.stmt(L, 1, `}`);
     }
     w.stmt(modLine, 0, `}`);
-    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, bytes: Math.ceil(bytes / 128) * 128 };
+    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, bytes: Math.ceil(bytes / 128) * 128, tile };
   }
   w.raw(`#endif // ${guard}`);
   const genFile = `${lineFile.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "")}.${id}.${target.id}.v${V}.cu`;

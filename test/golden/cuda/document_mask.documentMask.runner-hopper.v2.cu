@@ -147,9 +147,9 @@ __device__ __forceinline__ void sm_documentMask_v2_st(bool (&keep)[2], int b, in
 #line 8 "document_mask.scoremod.ts"
 }
 #line 8 "document_mask.scoremod.ts"
-__device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, unsigned bar, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
+__device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
 #line 8 "document_mask.scoremod.ts"
-  (void)bar; (void)q0; (void)Q;
+  (void)bar; (void)tmap; (void)q0; (void)Q;
 #line 8 "document_mask.scoremod.ts"
   {  // #1 docId.at(b, kv): one row of 128, 16 B chunks
 #line 8 "document_mask.scoremod.ts"

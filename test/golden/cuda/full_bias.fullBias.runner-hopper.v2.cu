@@ -112,45 +112,31 @@ __device__ __forceinline__ void sm_fullBias_v2_st(float (&s)[2], int b, int h, i
 #line 8 "full_bias.scoremod.ts"
   float ld0[2];
 #line 8 "full_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 0 + (q & 127) * 256 + (((cb0 + c * 4) + ((q & 7) << 4)) & 255)), &ld0[c * 2]);
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 0 + ((cb0 + c * 4) >> 7) * 16384 + (q & 127) * 128 + (((((cb0 + c * 4) & 127) >> 4) ^ (q & 7)) << 4) + ((cb0 + c * 4) & 15)), &ld0[c * 2]);
 #line 8 "full_bias.scoremod.ts"
   _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_fullBias_v2_lane(s[i], b, h, q, kv0 + i, p, ld0[i]);
 #line 8 "full_bias.scoremod.ts"
 }
 #line 8 "full_bias.scoremod.ts"
-__device__ __forceinline__ void sm_fullBias_v2_stage(unsigned dst, unsigned bar, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
+__device__ __forceinline__ void sm_fullBias_v2_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
 #line 8 "full_bias.scoremod.ts"
-  (void)bar; (void)q0; (void)Q;
+  (void)bar; (void)tmap; (void)q0; (void)Q;
 #line 8 "full_bias.scoremod.ts"
-  {  // #0 bias.at(b, h, q, kv): a tile of 128 rows of 128, one bulk copy per row
+  if (t == 0) {  // #0 bias.at(b, h, q, kv): a 128 x 128 tile, one TMA copy
 #line 8 "full_bias.scoremod.ts"
-    const int kv0 = kvt;
+    const int kv0 = kvt, q = q0;
 #line 8 "full_bias.scoremod.ts"
-    const unsigned n = (unsigned)((min(KV - kvt, 128) + 7) / 8) * 16;
+    const int x1 = (int)(h);
 #line 8 "full_bias.scoremod.ts"
-    _Pragma("unroll 1") for (int r = t; r < 128 && q0 + r < Q; r += nt) {
+    const int x0 = (int)(b);
 #line 8 "full_bias.scoremod.ts"
-      const int q = q0 + r;
-#line 8 "full_bias.scoremod.ts"
-      const long long x0 = b;
-#line 8 "full_bias.scoremod.ts"
-      const long long x1 = h;
-#line 8 "full_bias.scoremod.ts"
-      const long long x2 = q;
-#line 8 "full_bias.scoremod.ts"
-      const long long x3 = kv0;
-#line 8 "full_bias.scoremod.ts"
-      const char* src = static_cast<const char*>(p.aux[0].data) + (x0 * p.dims[1] * p.dims[3] * p.dims[2] + x1 * p.dims[3] * p.dims[2] + x2 * p.dims[3] + x3) * 2;
-#line 8 "full_bias.scoremod.ts"
-      sm_bulk_row_rotated<256>(dst + 0 + r * 256, src, n, (unsigned)(r & 7) << 4, bar);
-#line 8 "full_bias.scoremod.ts"
-    }
+    sm_tma_tile<4, 128, 2, 2>(dst + 0, tmap, bar, {kvt, q0, x1, x0});
 #line 8 "full_bias.scoremod.ts"
   }
 #line 8 "full_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_fullBias_V2
-#line 154 "full_bias.fullBias.runner-hopper.v2.cu"
+#line 140 "full_bias.fullBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_fullBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -116,9 +116,9 @@ __device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], int b, int h, 
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
-__device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, unsigned bar, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
+__device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
 #line 8 "kv_bias.scoremod.ts"
-  (void)bar; (void)q0; (void)Q;
+  (void)bar; (void)tmap; (void)q0; (void)Q;
 #line 8 "kv_bias.scoremod.ts"
   {  // #0 kvBias.at(b, h, kv): one row of 128, 16 B chunks
 #line 8 "kv_bias.scoremod.ts"

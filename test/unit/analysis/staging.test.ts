@@ -6,7 +6,7 @@ import type { LoadFact } from "../../../server/src/analysis/facts";
 import { TARGETS } from "../../../server/src/analysis/targets";
 
 function loadsOf(decls: string, body: string, opts: { target?: "runner-hopper" | "runner-sm90" | "fa4-sm90"; mask?: boolean } = {}): LoadFact[] {
-  const text = `import { bf16, f32, i32, u8, min, scoreMod, maskMod, tensor } from "scoremod";\n${decls}\n` +
+  const text = `import { bf16, f16, f32, i32, u8, min, scoreMod, maskMod, tensor } from "scoremod";\n${decls}\n` +
     (opts.mask
       ? `export const m = maskMod({ vecSize: 2 }, (b, h, q, kv) => ${body});\n`
       : `export const m = scoreMod({ vecSize: 2 }, (score, b, h, q, kv) => ${body});\n`);
@@ -28,20 +28,39 @@ describe("aux staging on runner-hopper", () => {
 
   it("stages a q-dependent load as a 128-row tile when the facts prove 16-byte chunks, else says why", () => {
     const [l] = loadsOf(`export const t = tensor("full_bias", bf16, ["B", "H", "Q", "KV"], { align: 16, divisible: { KV: 8 } });`, "score + t.at(b, h, q, kv)");
-    expect(l!.staging).toEqual({ rows: "tile", chunkBytes: 16, bytes: 128 * 128 * 2, offset: 0 });
+    expect(l!.staging).toEqual({ rows: "tile", chunkBytes: 16, bytes: 128 * 128 * 2, offset: 0, tileDims: { q: 2, kv: 3 } });
     expect(l!.obligations.map((o) => o.text)).toEqual(expect.arrayContaining(["full_bias.data_ptr() % 16 == 0", "KV % 8 == 0"]));
-    // 8-byte chunks are enough for cp.async rows, not for bulk copies.
+    // 8-byte chunks are enough for cp.async rows, not for TMA.
     const [l8] = loadsOf(`export const t = tensor("full_bias", bf16, ["B", "H", "Q", "KV"], { align: 8, divisible: { KV: 4 } });`, "score + t.at(b, h, q, kv)");
     expect(l8!.staging).toBeNull();
-    expect(l8!.stagingWhy).toMatch(/depends on q .*8-byte chunks.*bulk copies need 16 B/);
-    // A 4-byte tile (64 KB per stage) does not fit the kernel's budget.
+    expect(l8!.stagingWhy).toMatch(/depends on q .*8-byte chunks.*TMA needs 16-byte aligned rows/);
+    // A TMA box is a rectangle: q and kv must each be one index, and no other index may use them.
+    const notRect: [string, RegExp][] = [
+      ["score + t.at(b, h, min(q, 5), kv)", /q is not itself one of its indices/],
+      ["score + t.at(b, h, q, kv + 0)", /stride-1 index is not kv itself/],
+      ["score + t.at(b, q % 2, q, kv)", /index 1 depends on q or kv/],
+    ];
+    for (const [body, why] of notRect) {
+      const [x] = loadsOf(`export const t = tensor("full_bias", bf16, ["B", "H", "Q", "KV"], { align: 16, divisible: { KV: 8 } });`, body);
+      expect(x!.staging, body).toBeNull();
+      expect(x!.stagingWhy, body).toMatch(why);
+    }
+    // Rank 2, f16.
+    const [l2] = loadsOf(`export const t = tensor("qk", f16, ["Q", "KV"], { align: 16, divisible: { KV: 8 } });`, "score + t.at(q, kv)");
+    expect(l2!.staging).toMatchObject({ rows: "tile", tileDims: { q: 0, kv: 1 } });
+    // Only 2-byte floats are copied by TMA here (a 4-byte tile would not fit the budget anyway).
     const [l4] = loadsOf(`export const t = tensor("full_bias", f32, ["B", "H", "Q", "KV"], { align: 16, divisible: { KV: 4 } });`, "score + t.at(b, h, q, kv)");
     expect(l4!.staging).toBeNull();
-    expect(l4!.stagingWhy).toMatch(/needs 65536 B of shared memory per stage/);
+    expect(l4!.stagingWhy).toMatch(/only bf16\/f16 tiles/);
     // A mask mod's budget holds rows only.
-    const [lm] = loadsOf(`export const t = tensor("m", u8, ["Q", "KV"], { align: 16, divisible: { KV: 16 } });`, "t.at(q, kv) != 0", { mask: true });
+    const [lm] = loadsOf(`export const t = tensor("m", bf16, ["Q", "KV"], { align: 16, divisible: { KV: 8 } });`, "t.at(q, kv) > 0", { mask: true });
     expect(lm!.staging).toBeNull();
-    expect(lm!.stagingWhy).toMatch(/needs 16384 B/);
+    expect(lm!.stagingWhy).toMatch(/needs 32768 B/);
+    // A tile takes the score mod's region: a row staged beside it would not fit.
+    const [row, tl] = loadsOf(`export const t = tensor("full_bias", bf16, ["B", "H", "Q", "KV"], { align: 16, divisible: { KV: 8 } });\nexport const r = tensor("r", bf16, ["KV"], { align: 16, divisible: { KV: 8 } });`, "score + r.at(kv) + t.at(b, h, q, kv)");
+    expect(tl!.staging).toMatchObject({ rows: "tile", offset: 0 });
+    expect(row!.staging).toBeNull();
+    expect(row!.stagingWhy).toMatch(/taken by another load's tile/);
   });
 
   it("lays several staged loads out in body order, 128-byte aligned", () => {
