@@ -288,7 +288,8 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   const int cw = wg - 1;
   const int t = tid % 128, lane = t % 32;
   const int r = 16 * (t / 32) + lane / 4, c = lane % 4;  // accumulator row r and r + 8, column pair 2c
-  const int qrow = q0 + 64 * cw + r;
+  const int trow = 64 * cw + r;  // row in the block's tile
+  const int qrow = q0 + trow;
 
   float sacc[BN / 2];   // S tile: element i at (r + 8 ((i >> 1) & 1), 8 (i >> 2) + 2c + (i & 1))
   float oacc[D / 2];    // O tile: same layout over D columns
@@ -357,7 +358,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     constexpr float kLog = LOG2E;
 #pragma unroll
     for (int i = 0; i < BN / 2; i += 2)
-      score_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st);
+      score_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st, trow + 8 * ((i >> 1) & 1), 8 * (i >> 2) + 2 * c);
 #else
     const float kLog = scale * LOG2E;  // no score mod: fold the scale into the exponent's FMA
 #endif
@@ -365,7 +366,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     if (ent & 1) {  // partial tile (block-uniform): a full one keeps every score
 #pragma unroll
       for (int i = 0; i < BN / 2; i += 2)
-        mask_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st_mask);
+        mask_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st_mask, trow + 8 * ((i >> 1) & 1), 8 * (i >> 2) + 2 * c);
     }
 #endif
     if (TAIL && kvt + BN > p.KV) {  // columns past KV take no part

@@ -327,11 +327,13 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     const sf = f.staging!;
     if (sf.rows === "row") return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + ${byteExpr})`;
     const x = `(${byteExpr})`;
-    return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (${x} >> 7) * ${st!.tileRows * 128} + (q & ${st!.tileRows - 1}) * 128 + ((((${x} & 127) >> 4) ^ (q & 7)) << 4) + (${x} & 15))`;
+    return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (${x} >> 7) * ${st!.tileRows * 128} + tq * 128 + ((((${x} & 127) >> 4) ^ (tq & 7)) << 4) + (${x} & 15))`;
   };
   const emitEntry = (name: string, stagedMode: boolean): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
-    const extra = stagedMode ? ", const unsigned char* __restrict__ st" : "";
+    // tq, tkv: the position's row and column in the block's tile, not clamped (the kernel's
+    // unrolled loops make them constants; staged values of positions past Q or KV are discarded).
+    const extra = stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "";
     w.stmt(modLine, 0, `__device__ __forceinline__ void ${name}(${sig}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
     for (const { s, idx } of hoisted) {
       const { fact: f, tensor: t } = s;
@@ -340,9 +342,9 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       const n = `ld${f.id}`;
       const contiguous = f.class === "contiguous";
       if (stagedMode && staged.some((x) => x.s === s)) {
-        // Staged by the producer for this kv tile: read from shared memory at (q, kv0) of the tile.
+        // Staged by the producer for this kv tile: read from shared memory at (tq, tkv) of the tile.
         const we = f.widthElems;
-        w.stmt(L, 1, `const int cb${f.id} = (kv0 & ${st!.tileCols - 1}) * ${t.elemBytes};`);
+        w.stmt(L, 1, `const int cb${f.id} = tkv * ${t.elemBytes};`);
         w.stmt(L, 1, `${lt} ${n}[${V}];`);
         w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
         continue;

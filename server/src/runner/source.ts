@@ -166,7 +166,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     if (stageAux && g.staging) {
       auxBytes[kind] = g.staging.bytes;
       parts.push(`#define SM_${kind}_AUX_BYTES ${g.staging.bytes}`);
-      parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st)`);
+      parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st, tq, tkv) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st, tq, tkv)`);
       parts.push(`#define SM_${kind}_STAGE(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt)`);
       if (g.staging.tile) {
         parts.push(`#define SM_${kind}_AUX_TILE 1`);

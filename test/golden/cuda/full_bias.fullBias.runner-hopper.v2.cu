@@ -106,13 +106,13 @@ __device__ __forceinline__ void sm_fullBias_v2(float (&s)[2], int b, int h, int 
 #line 8 "full_bias.scoremod.ts"
 }
 #line 8 "full_bias.scoremod.ts"
-__device__ __forceinline__ void sm_fullBias_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st) {
+__device__ __forceinline__ void sm_fullBias_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 8 "full_bias.scoremod.ts"
-  const int cb0 = (kv0 & 127) * 2;
+  const int cb0 = tkv * 2;
 #line 8 "full_bias.scoremod.ts"
   float ld0[2];
 #line 8 "full_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 0 + ((cb0 + c * 4) >> 7) * 16384 + (q & 127) * 128 + (((((cb0 + c * 4) & 127) >> 4) ^ (q & 7)) << 4) + ((cb0 + c * 4) & 15)), &ld0[c * 2]);
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 0 + ((cb0 + c * 4) >> 7) * 16384 + tq * 128 + (((((cb0 + c * 4) & 127) >> 4) ^ (tq & 7)) << 4) + ((cb0 + c * 4) & 15)), &ld0[c * 2]);
 #line 8 "full_bias.scoremod.ts"
   _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_fullBias_v2_lane(s[i], b, h, q, kv0 + i, p, ld0[i]);
 #line 8 "full_bias.scoremod.ts"

@@ -104,9 +104,9 @@ __device__ __forceinline__ void sm_kvBiasMod_v2(float (&s)[2], int b, int h, int
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
-__device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st) {
+__device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 8 "kv_bias.scoremod.ts"
-  const int cb0 = (kv0 & 127) * 2;
+  const int cb0 = tkv * 2;
 #line 8 "kv_bias.scoremod.ts"
   float ld0[2];
 #line 8 "kv_bias.scoremod.ts"

@@ -53,7 +53,7 @@ describe("runner programs", () => {
       buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: b, dtype: "bf16", D: 128, bounds, geometry, kernel: "wgmma" });
     const kv = build("kv-bias", "vec");
     expect(kv.auxStageBytes).toBe(256);
-    expect(kv.source).toMatch(/#define SM_SCORE_MOD_ST\(s, b, h, q, kv0, p, st\) sm_\w+_v2_st\(/);
+    expect(kv.source).toMatch(/#define SM_SCORE_MOD_ST\(s, b, h, q, kv0, p, st, tq, tkv\) sm_\w+_v2_st\(/);
     expect(kv.source).toMatch(/#define SM_SCORE_STAGE\(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt\) sm_\w+_v2_stage\(/);
     expect(kv.auxTile).toBeNull();
     // A q-dependent load: its 128 x 128 bf16 tile, one TMA copy through a map of full_bias
