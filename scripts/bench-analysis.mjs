@@ -1,6 +1,7 @@
 // Analysis latency for a 300-line score_mod file built from the examples (ARCHITECTURE.md "Performance bars": warm
 // re-analysis after an edit within 50 ms). Not a test: prints a table; record it in BENCHMARKS.md.
-//   node scripts/bench-analysis.mjs [--lines 300] [--edits 60] [--problem]
+//   node scripts/bench-analysis.mjs [--lines 300] [--edits 60] [--problem] [--root DIR]
+// --root: bundle the sources of another checkout (an A/B against main in the same call).
 import { build } from "esbuild";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -8,7 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const rootAt = process.argv.indexOf("--root");
+const root = rootAt > 0 ? process.argv[rootAt + 1] : join(dirname(fileURLToPath(import.meta.url)), "..");
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? dflt : Number(process.argv[i + 1]);
@@ -30,10 +32,13 @@ writeFileSync(entry, [
   `export { AnalysisHost } from ${JSON.stringify(join(root, "server/src/analysis/index.ts"))};`,
   `export { TsProgram } from ${JSON.stringify(join(root, "server/src/analysis/program.ts"))};`,
   `export { extract } from ${JSON.stringify(join(root, "server/src/analysis/extract.ts"))};`,
+  `export * as boundsModule from ${JSON.stringify(join(root, "server/src/analysis/bounds.ts"))};`,
 ].join("\n"));
 const outfile = join(dir, "bench.cjs");
 await build({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", outfile, logLevel: "warning", nodePaths: [join(root, "node_modules")] });
-const { AnalysisHost, BudgetedAnalysis, TsProgram, extract } = createRequire(import.meta.url)(outfile);
+const { AnalysisHost, BudgetedAnalysis, TsProgram, extract, boundsModule } = createRequire(import.meta.url)(outfile);
+// Checkouts from before verdicts at every size have no anySizeBounds: that row is then left out.
+const { anySizeBounds, loadBounds } = boundsModule;
 
 /** Concatenates renamed copies of the examples (one import line) until the file has `lines` lines. */
 function bigFile(lines) {
@@ -87,7 +92,7 @@ host.setFile(name, text);
 host.analyze(name, opts);
 const lines = text.split("\n");
 const editLine = lines.findIndex((l, i) => i > nLines / 2 && /scoreMod\(/.test(l));
-const warm = [], warmCpu = [], tsOnly = [], tsCpu = [], rest = [];
+const warm = [], warmCpu = [], tsOnly = [], tsCpu = [], rest = [], safety = [], afterTs = [];
 const prog = new TsProgram();
 prog.setFile(name, text);
 prog.diagnostics(name);
@@ -96,10 +101,16 @@ for (let i = 0; i < edits; i++) {
   edited[editLine] = `${lines[editLine]} // edit ${i}`;
   const t = edited.join("\n");
   // An edit is: replace the text, then analyse; both are timed.
-  warm.push(ms(() => { host.setFile(name, t); return host.analyze(name, opts); })[0]);
+  const [wall, fa] = ms(() => { host.setFile(name, t); return host.analyze(name, opts); });
+  warm.push(wall);
   warmCpu.push(lastCpu);
+  // Index safety alone, as the analysis runs it: at the problem shape, or at every size without one.
+  const dims = Object.fromEntries(fa.tensors.flatMap((x) => x.shape.filter((d) => typeof d === "string").map((d) => [d, 16])));
+  if (anySizeBounds) safety.push(ms(() => { for (const m of fa.mods) opts.shape ? loadBounds(fa, m, opts.shape, dims, {}) : anySizeBounds(fa, m); })[0]);
   tsOnly.push(ms(() => { prog.setFile(name, t); return prog.diagnostics(name); })[0]);
   tsCpu.push(lastCpu);
+  // The analysis's own share of this edit: its CPU time less the same re-check's, measured back to back.
+  afterTs.push(warmCpu[warmCpu.length - 1] - lastCpu);
   const sf = prog.sourceFile(name);
   rest.push(ms(() => extract(sf))[0]);
 }
@@ -128,6 +139,8 @@ console.log(row("  the same, CPU time of this process (ms)", stats(warmCpu)));
 console.log(row("  of which replace text + TypeScript (ms)", stats(tsOnly)));
 console.log(row("  of which replace text + TS, CPU (ms)", stats(tsCpu)));
 console.log(row("  of which extraction to IR (ms)", stats(rest)));
+console.log(row("  after TypeScript: warm CPU - TS CPU (ms)", stats(afterTs)));
+if (safety.length) console.log(row(`  of which index safety, ${opts.shape ? "at the shape" : "at every size"} (ms)`, stats(safety)));
 console.log(row("warm edit through the budgeted worker (ms)", stats(viaWorker)));
 const load = (await import("node:os")).loadavg()[0];
 console.log(`target: warm <= 50 ms: ${stats(warm).median <= 50 ? "met" : "NOT met"} (median wall), ${stats(warmCpu).median <= 50 ? "met" : "NOT met"} (median CPU); load average ${load.toFixed(1)} on ${(await import("node:os")).cpus().length} cores`);

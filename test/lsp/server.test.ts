@@ -61,7 +61,12 @@ describe("scoremod language server", () => {
   test("index safety at the problem shape the client sends: SM160 with a witness, gone at a shape that fits", async () => {
     const uri = "file:///ws/short_table.scoremod.ts";
     h.open(uri, readFileSync(join(root, "test", "gpu", "fixtures", "short_table.scoremod.ts"), "utf8"), 1);
-    expect((await h.waitFor(uri, 1)).diagnostics.some((d) => d.code === "SM160")).toBe(false);  // no problem shape yet
+    // No problem shape yet: verdicts at every size; the short table is in range only when KV ≤ 128 (SM163, information, with the clamp and guard fixes).
+    const first = (await h.waitFor(uri, 1)).diagnostics;
+    expect(first.some((d) => d.code === "SM160")).toBe(false);
+    const info = first.find((d) => d.code === "SM163");
+    expect(info?.severity).toBe(3);
+    expect(info?.message).toMatch(/short_bias: index 1 \(\[0, KV - 1\] vs extent 128\) is in range when KV ≤ 128/);
     const republished = async () => {
       const before = h.published.length;
       for (let i = 0; i < 300 && !h.published.slice(before).some((p) => p.uri === uri); i++) await new Promise((r) => setTimeout(r, 10));
@@ -76,7 +81,7 @@ describe("scoremod language server", () => {
     const line = lines.findIndex((l) => l.includes("shortBias_.at("));
     const hover = await h.rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: { line, character: lines[line]!.indexOf("shortBias_.at(") + 12 } }) as { contents: { value: string } };
     expect(hover.contents.value).toMatch(/\*\*Index safety at B=1 H=4 Q=256 KV=256:\*\* \*\*out of range\*\*/);
-    expect(hover.contents.value).toMatch(/shortBias_\.at\(h, kv\): violated \(dim 0: \[0, 3\] within extent 4; dim 1: \[0, 255\] vs extent 128/);
+    expect(hover.contents.value).toMatch(/`shortBias_\.at\(h, kv\)`: violated \(dim 0: \[0, 3\] within extent 4; dim 1: \[0, 255\] vs extent 128/);
     next = republished();
     await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { problem: { B: 1, H: 4, Q: 256, KV: 128 } } } });
     expect((await next).diagnostics.some((d) => d.code === "SM160" || d.code === "SM161")).toBe(false);
@@ -138,6 +143,23 @@ describe("scoremod language server", () => {
     const edit = fix!.edit.documentChanges[0].edits[0];
     expect(edit.newText).toContain("align: 16");
     expect(fix!.edit.changeAnnotations[edit.annotationId].label).toBe(fix!.title);
+  });
+
+  test("an unproven index offers clamp and guard quick fixes, the guard as one edit plus the import", async () => {
+    const uri = "file:///ws/total_k.scoremod.ts";
+    const text = `import { bf16, scoreMod, tensor } from "scoremod";\nexport const t = tensor("t", bf16, ["TOTAL_K"]);\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(kv));\n`;
+    h.open(uri, text, 1);
+    const diags = (await h.waitFor(uri, 1)).diagnostics;
+    expect(diags.map((d) => d.code)).toContain("SM163");
+    const at = posOf(text, "t.at(", 2);
+    const actions = await h.rpc.sendRequest("textDocument/codeAction", {
+      textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: diags },
+    }) as { title: string; edit: { documentChanges: { edits: { newText: string }[] }[] } }[];
+    const titles = actions.map((a) => a.title);
+    expect(titles).toContain("Clamp index 0 into its extent ([0, TOTAL_K))");
+    expect(titles).toContain(`Guard the load: read it only where kv < dim("TOTAL_K") (else 0)`);
+    const guard = actions.find((a) => a.title.startsWith("Guard"))!;
+    expect(guard.edit.documentChanges[0].edits.map((e) => e.newText)).toEqual([", dim", `(kv < dim("TOTAL_K") ? t.at(kv) : 0)`]);
   });
 
   test("completion after a tensor variable offers .at via TypeScript", async () => {

@@ -5,10 +5,15 @@
 //   violated    a concrete (b, h, q, kv) makes the index leave [0, extent) (the witness)
 //   obligation  neither: an index tensor's values, or a bound intervals cannot decide; the runner
 //               checks these on the real tensors (the bounds-checked build) before it times anything.
-// Score mods run on masked positions too, so no mask narrows the box; branches are not used to
-// narrow it either (the Flex export evaluates both sides of a condition), which keeps "proven" sound.
+// Score mods run on masked positions too, so no mask narrows the box. A condition inside the mod
+// does: a load under `kv < L ? ... : ...`, on the right of `&&`/`||`, or after `if (...) return`
+// runs only where its condition holds, in the CUDA (C's ternary and short-circuit; such a load is
+// never hoisted unless in range anyway, classify.ts) and in the runtime; the Python exports, which
+// evaluate both sides, clamp the index of every load not proven in range without its guard.
+// Without a shape, anySizeBounds gives verdicts that hold at every size (symBounds.ts).
 import type { FileAnalysis, ModFact } from "./facts";
 import { IntervalEval, type Box, type Iv } from "./intervals";
+import { extentPoly, fits, hiFits, loFits, polyText, symbolicReaches, type SIv } from "./symBounds";
 import { children, findExpr, type Expr, type Stmt } from "./ir";
 
 export type BoundsVerdict = "proven" | "obligation" | "violated";
@@ -61,7 +66,7 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
     const v = fa.tensors.find((t) => t.varName === tensorVar)?.values;
     return v ? { lo: v[0], hi: v[1] - 1, nan: false } : undefined;
   };
-  const ev = new IntervalEval({ dims: allDims, scalars, loadRange, onLoad: (id, idx, surely) => record(id, idx, surely) }, { b: [0, 0], h: [0, 0], q: [0, 0], kv: [0, 0] });
+  const ev = new IntervalEval({ dims: allDims, scalars, loadRange, onLoad: (id, idx, surely) => record(id, idx, surely), narrow: true }, { b: [0, 0], h: [0, 0], q: [0, 0], kv: [0, 0] });
 
   // The whole problem at once: the intervals.
   const full: Box = { b: [0, shape.B - 1], h: [0, shape.H - 1], q: [0, shape.Q - 1], kv: [0, shape.KV - 1] };
@@ -120,7 +125,7 @@ export function loadBounds(fa: FileAnalysis, mod: ModFact, shape: BoundsShape, d
 type LoadExpr = Extract<Expr, { k: "load" }>;
 
 /** The load node with this id in a body. */
-function loadNode(stmts: Stmt[], id: number): LoadExpr | undefined {
+export function loadNode(stmts: Stmt[], id: number): LoadExpr | undefined {
   return findExpr(stmts, (e): e is LoadExpr => e.k === "load" && e.loadId === id);
 }
 
@@ -142,4 +147,141 @@ export function describeBounds(l: LoadBounds): string {
   const wide = l.int32Overflow ? `; its largest offset, ${l.maxOffset}, passes 2^31 - 1: FA4's and Flex's int32 index math wraps at this shape (the runner's CUDA uses 64-bit offsets)` : "";
   const given = l.assumes.length ? `; given the declared values of ${l.assumes.join(", ")}` : "";
   return `${l.text}: ${l.verdict} (${dims.join("; ")})${given}${wide}`;
+}
+
+// ---------------------------------------------------------------- at every size (no problem shape)
+
+export interface AnySizeIndex {
+  dim: number;
+  /** The bounds used, e.g. "[0, KV - 1]" ("?" for a side with no bound). */
+  range: string;
+  extent: number | string;
+  verdict: BoundsVerdict;
+  /** What would make it proven: "KV ≤ TOTAL_K" (conditions on sizes and int scalars). */
+  needs: string[];
+  /** Why no condition on the sizes proves it: a side has no bound (its values come from data), or a bound is outside the extent at every size. */
+  unprovable?: "data" | "bound";
+  /** Which sides are not proven (what a clamp or a guard must add). */
+  open: { low: boolean; high: boolean };
+  witness?: IndexBounds["witness"];
+  readsTensor?: string;
+}
+
+export interface AnySizeBounds {
+  loadId: number; mod: string; tensor: string; text: string; line: number;
+  verdict: BoundsVerdict;
+  indices: AnySizeIndex[];
+  /** Some unproven index is not proven by any condition on the sizes (AnySizeIndex.unprovable). */
+  data: boolean;
+  /** For "violated": the problem the witness is at (the smallest one). */
+  at?: string;
+  assumes: string[];
+}
+
+/** The smallest problem the declarations allow: every size 1, or its declared divisibility (where "violated" at any size is witnessed). */
+export function smallestProblem(fa: FileAnalysis): { shape: BoundsShape; dims: Record<string, number>; text: string } {
+  const at = (d: string) => fa.divisible[d] ?? 1;
+  const shape = { B: at("B"), H: at("H"), Q: at("Q"), KV: at("KV") };
+  const dims: Record<string, number> = {};
+  for (const t of fa.tensors) for (const d of t.shape) if (typeof d === "string" && !(d in shape)) dims[d] = at(d);
+  const text = [`B=${shape.B} H=${shape.H} Q=${shape.Q} KV=${shape.KV}`, ...Object.entries(dims).map(([k, v]) => `${k}=${v}`)].join(" ");
+  return { shape, dims, text };
+}
+
+/**
+ * Verdicts that hold at every size: proven when every index's bounds fit its extent for all
+ * sizes (and all values of int scalars); violated when no condition on the sizes would make them
+ * fit and the smallest problem already reads out of range (a real witness there); otherwise an
+ * obligation naming what it needs.
+ */
+export function anySizeBounds(fa: FileAnalysis, mod: ModFact): AnySizeBounds[] {
+  if (!mod.ok || mod.loads.length === 0) return [];
+  const reaches = symbolicReaches(fa, mod);
+  const sp = smallestProblem(fa);
+  let small: LoadBounds[] | null = null;
+  const smallest = () => {
+    if (small) return small;
+    const scalars = Object.fromEntries(fa.scalars.map((s) => [s.name, s.defaultValue]));
+    return (small = loadBounds(fa, mod, sp.shape, sp.dims, scalars));
+  };
+  const out: AnySizeBounds[] = [];
+  for (const l of mod.loads) {
+    const t = fa.tensors.find((x) => x.varName === l.tensorVar);
+    if (!t) continue;
+    const node = loadNode(mod.body, l.id);
+    const rs = reaches.get(l.id) ?? [];
+    const indices: AnySizeIndex[] = t.shape.map((d, dim) => {
+      const ext = extentPoly(d);
+      const needs = new Set<string>();
+      let unprovable: AnySizeIndex["unprovable"];
+      let ok = rs.length > 0, shown: SIv | undefined;
+      const open = { low: !rs.length, high: !rs.length };
+      for (const r of rs) {
+        const iv = r[dim]!;
+        const f = fits(iv, ext);
+        shown ??= iv;
+        open.low ||= !f.loOk;
+        open.high ||= !f.hiOk;
+        if (f.ok) continue;
+        ok = false;
+        if (f.unbounded) unprovable = "data";
+        for (const n of f.needs) if (n === null) unprovable ??= "bound"; else needs.add(n);
+      }
+      const ix = node?.idx[dim];
+      const range = shown ? `[${shown.lo.length ? polyText(pick(shown.lo, ext, "lo")) : "?"}, ${shown.hi.length ? polyText(pick(shown.hi, ext, "hi")) : "?"}]` : "not reached";
+      return { dim, range, extent: d, verdict: ok ? "proven" as const : "obligation" as const, needs: unprovable ? [] : [...needs], ...(unprovable && !ok ? { unprovable } : {}), open, ...(ix?.k === "load" ? { readsTensor: ix.tensor } : {}) };
+    });
+    const assumes = [...new Set(nestedLoads(node).map((v) => fa.tensors.find((x) => x.varName === v)).filter((x) => x?.values).map((x) => x!.name))];
+    const b: AnySizeBounds = { loadId: l.id, mod: mod.name, tensor: t.name, text: l.text, line: l.range.start.line + 1, verdict: "proven", indices, data: indices.some((i) => i.unprovable), assumes };
+    if (indices.some((i) => i.verdict !== "proven")) {
+      b.verdict = "obligation";
+      const s = smallest().find((x) => x.loadId === l.id);
+      // Violated at every size only where no condition on the sizes would prove the index (kv - 1,
+      // kv + 1 into KV, a constant past the extent) and the smallest problem reads out of range;
+      // an index that some sizes fit (KV ≤ T) stays an obligation naming them.
+      const v = s?.indices.find((i) => i.verdict === "violated" && indices[i.dim]!.unprovable);
+      if (v) {
+        b.verdict = "violated";
+        b.at = sp.text;
+        indices[v.dim] = { ...indices[v.dim]!, verdict: "violated", witness: v.witness };
+      }
+    }
+    out.push(b);
+  }
+  return out;
+}
+
+/** The bound shown for a side: the one that proves it when one does, else the simplest. */
+function pick(ps: SIv["lo"], ext: ReturnType<typeof extentPoly>, side: "lo" | "hi"): SIv["lo"][number] {
+  return ps.find((p) => (side === "lo" ? loFits(p) : hiFits(p, ext))) ?? ps[0]!;
+}
+
+/** One line: "docId.at(b, q): obligation (not proven for every size) (...; dim 1: [0, Q - 1] vs extent KV, needs Q ≤ KV)". */
+export function describeAnySize(l: AnySizeBounds): string {
+  const dims = l.indices.map((i) => {
+    const w = i.witness ? `; at ${l.at}, b=${i.witness.b}, h=${i.witness.h}, q=${i.witness.q}, kv=${i.witness.kv} it is ${i.witness.index}` : "";
+    const needs = i.verdict !== "obligation" ? "" : i.unprovable === "data" ? ", its values come from data" : i.unprovable ? ", outside the extent at every size" : `, needs ${i.needs.join(" and ")}`;
+    return `dim ${i.dim}: ${i.range} ${i.verdict === "proven" ? "within" : "vs"} extent ${i.extent}${needs}${w}`;
+  });
+  const given = l.assumes.length ? `; given the declared values of ${l.assumes.join(", ")}` : "";
+  const what = { proven: "proven for every size", obligation: "obligation (not proven for every size)", violated: "violated" }[l.verdict];
+  return `${l.text}: ${what} (${dims.join("; ")})${given}`;
+}
+
+/**
+ * The indices (by load id) that are not proven in range at every size when the conditions they
+ * are under are ignored. The Python exports evaluate both sides of every condition, so these
+ * are the loads they must clamp (and the Flex export checks) to read only what the CUDA reads.
+ */
+export function unguardedOpenIndices(fa: FileAnalysis, mod: ModFact): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const reaches = symbolicReaches(fa, mod, { narrow: false });
+  for (const l of mod.loads) {
+    const t = fa.tensors.find((x) => x.varName === l.tensorVar);
+    if (!t) continue;
+    const rs = reaches.get(l.id) ?? [];
+    const open = t.shape.flatMap((d, dim) => (rs.length && rs.every((r) => fits(r[dim]!, extentPoly(d)).ok) ? [] : [dim]));
+    if (open.length) out.set(l.id, open);
+  }
+  return out;
 }

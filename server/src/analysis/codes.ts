@@ -59,6 +59,8 @@ export const SM = {
   indexUnproven: "SM161",
   /** A load whose linear offset passes 2^31 - 1 at the problem shape (FA4's int32 index math wraps). */
   offsetOverflowsInt32: "SM162",
+  /** With no problem shape: an aux index in range only when the sizes (or int scalars) satisfy a condition ("needs KV ≤ TOTAL_K"). */
+  indexNeedsSizes: "SM163",
   /** A file nesting too deeply or too large for TypeScript to check in reasonable time. */
   tooComplex: "SM150",
   /** A file TypeScript could not parse and check within the analysis's time and memory budget. */

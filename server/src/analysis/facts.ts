@@ -122,11 +122,17 @@ export interface LoadFact {
   /** Index safety at the problem shape (AnalyzeOptions.shape), when one was given (bounds.ts). */
   bounds?: {
     verdict: "proven" | "obligation" | "violated";
-    /** "B=1 H=16 Q=8192 KV=8192" */
+    /** "B=1 H=16 Q=8192 KV=8192"; "any size" for verdicts with no problem shape (a violation there names the smallest problem). */
     shape: string;
     /** One line: each index's interval against its extent (bounds.ts describeBounds). */
     detail: string;
-    indices: { dim: number; lo: number; hi: number; extent: number; verdict: string; witness?: { b: number; h: number; q: number; kv: number; index: number } }[];
+    /**
+     * At a shape: lo/hi are numbers and extent the size. At any size: `range` gives the bounds
+     * ("[0, KV - 1]"), extent is the declared dim or number, and `needs` what would prove it.
+     */
+    indices: { dim: number; lo?: number; hi?: number; range?: string; extent: number | string; verdict: string; needs?: string[]; witness?: { b: number; h: number; q: number; kv: number; index: number } }[];
+    /** At any size, when not proven: the conditions on sizes or scalars that would prove it ("Q ≤ KV"; "its values" for data). */
+    needs?: string[];
     /** Tensors whose declared `values` the verdict relies on. */
     assumes: string[];
   };

@@ -2,7 +2,8 @@
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
 import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
 import type { ts } from "ts-morph";
-import { describeBounds, loadBounds, type BoundsShape } from "./bounds";
+import { anySizeBounds, describeAnySize, describeBounds, loadBounds, loadNode, type BoundsShape } from "./bounds";
+import { clampFix, guardFix, type OpenIndex } from "./boundsFixes";
 import { setOptionFix } from "./fixes";
 import { nameCollisions } from "./identifiers";
 import { classifyMod, type ClassifyInput } from "./classify";
@@ -10,7 +11,7 @@ import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
 import { isPow2 } from "./poly";
 import { extract, type ExtractedMod, type Extraction } from "./extract";
-import type { Diagnostic, FileAnalysis, ModFact } from "./facts";
+import type { Diagnostic, FileAnalysis, Fix, ModFact } from "./facts";
 import type { Range } from "./ir";
 import { blockingDiagnostics } from "./generatable";
 import { LIB_PATH, TYPINGS_PATH, TsProgram } from "./program";
@@ -40,8 +41,28 @@ function internalError(where: string, err: unknown, range: Range = ZERO): Diagno
   return { range, severity: "error", code: SM.internal, message: `internal analysis error (${where}): ${msg}. Please report this file.` };
 }
 
+/** Quick fixes for a load's open indices: declare the index tensor's values (when read straight from one), clamp, guard. */
+function indexFixes(fa: FileAnalysis, text: string, m: ModFact, loadId: number, tensorName: string, open: (OpenIndex & { readsTensor?: string })[]): Fix[] {
+  const fixes: Fix[] = [];
+  const own = fa.tensors.find((t) => t.name === tensorName);
+  for (const x of open) {
+    // An index read straight from an integer tensor with no declared range: offer to declare it.
+    const src = x.readsTensor ? fa.tensors.find((t) => t.varName === x.readsTensor) : undefined;
+    if (!src || src.values || DTYPE_SPECS[src.dtype].lane !== "int" || typeof own?.shape[x.dim] !== "number") continue;
+    const f = setOptionFix(src.options, "values", `[0, ${x.extent}]`, `Declare that ${src.name} holds values in [0, ${x.extent}) (a promise the runner checks before every launch)`, "last");
+    if (f) fixes.push(f);
+  }
+  const node = loadNode(m.body, loadId);
+  if (node && open.length) {
+    const c = clampFix(text, node, open), g = guardFix(text, node, open);
+    if (c) fixes.push(c);
+    if (g) fixes.push(g);
+  }
+  return fixes;
+}
+
 /** SM160 (violated), SM161 (unproven) and SM162 (int32 offsets on FA4) for every load at `shape`. */
-function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: boolean, dimsIn: Record<string, number> = {}, scalarsIn: Record<string, number> = {}): Diagnostic[] {
+function boundsDiagnostics(fa: FileAnalysis, text: string, shape: BoundsShape, int32Target: boolean, dimsIn: Record<string, number> = {}, scalarsIn: Record<string, number> = {}): Diagnostic[] {
   const dims: Record<string, number> = {};
   for (const t of fa.tensors) for (const d of t.shape) if (typeof d === "string") { const m = fa.divisible[d] ?? 1; dims[d] = Math.ceil(16 / m) * m; }
   Object.assign(dims, dimsIn);
@@ -53,23 +74,61 @@ function boundsDiagnostics(fa: FileAnalysis, shape: BoundsShape, int32Target: bo
       const fact = m.loads.find((x) => x.id === l.loadId)!;
       const range = fact.range;
       fact.bounds = { verdict: l.verdict, shape: at, detail: describeBounds(l), indices: l.indices, assumes: l.assumes };
+      const own = fa.tensors.find((t) => t.name === l.tensor);
+      const open = l.indices.filter((x) => x.verdict !== "proven").map((x) => ({
+        dim: x.dim, extent: own?.shape[x.dim] ?? x.extent, readsTensor: x.readsTensor,
+        low: !(x.lo >= 0), high: !(x.hi <= x.extent - 1),
+      }));
+      const fixes = l.verdict === "proven" ? [] : indexFixes(fa, text, m, l.loadId, l.tensor, open);
+      const withFixes = fixes.length ? { fixes } : {};
       if (l.verdict === "violated") {
         const i = l.indices.find((x) => x.verdict === "violated")!, w = i.witness!;
-        out.push({ range, severity: "error", code: SM.indexOutOfRange, message: `${l.tensor} index ${i.dim} leaves [0, ${i.extent}) at ${at}: at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} it is ${w.index}${m.kind === "score" ? " (score mods run on masked positions too: a mask does not protect this load)" : ""}` });
+        out.push({ range, severity: "error", code: SM.indexOutOfRange, message: `${l.tensor} index ${i.dim} leaves [0, ${i.extent}) at ${at}: at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} it is ${w.index}${m.kind === "score" ? MASK_NOTE : ""}`, ...withFixes });
       } else if (l.verdict === "obligation") {
         const dimsOpen = l.indices.filter((x) => x.verdict !== "proven").map((x) => `index ${x.dim} ${Number.isFinite(x.lo) ? `in [${x.lo}, ${x.hi}]` : "unknown"} vs extent ${x.extent}`);
-        // An index read straight from an integer tensor with no declared range: offer to declare it.
-        const fixes = l.indices.flatMap((x) => {
-          const src = x.readsTensor ? fa.tensors.find((t) => t.varName === x.readsTensor) : undefined;
-          const own = fa.tensors.find((t) => t.name === l.tensor);
-          if (!src || src.values || DTYPE_SPECS[src.dtype].lane !== "int" || typeof own?.shape[x.dim] !== "number") return [];
-          const f = setOptionFix(src.options, "values", `[0, ${x.extent}]`, `Declare that ${src.name} holds values in [0, ${x.extent}) (a promise the runner checks before every launch)`, "last");
-          return f ? [f] : [];
-        });
-        out.push({ range, severity: "warning", code: SM.indexUnproven, message: `${l.tensor}: cannot prove ${dimsOpen.join(", ")} at ${at}; the runner checks it on the real tensors (bounds-checked build) before timing`, ...(fixes.length ? { fixes } : {}) });
+        out.push({ range, severity: "warning", code: SM.indexUnproven, message: `${l.tensor}: cannot prove ${dimsOpen.join(", ")} at ${at}; the runner checks it on the real tensors (bounds-checked build) before timing`, ...withFixes });
       }
       if (int32Target && l.int32Overflow) {
         out.push({ range, severity: "warning", code: SM.offsetOverflowsInt32, message: `${l.tensor}: the linear offset reaches ${l.maxOffset} at ${at}, past 2^31 - 1: FA4's int32 index math wraps here (the runner's CUDA uses 64-bit offsets)` });
+      }
+    }
+  }
+  return out;
+}
+
+const MASK_NOTE = " (score mods run on masked positions too: a mask does not protect this load; a condition inside the mod does)";
+
+/**
+ * With no problem shape: verdicts that hold at every size (bounds.ts anySizeBounds). SM160 when
+ * the smallest problem already reads out of range, SM161 when an index's values come from data,
+ * SM163 (information) when the index is in range under a condition on the sizes or scalars.
+ */
+function anySizeDiagnostics(fa: FileAnalysis, text: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const m of fa.mods) {
+    for (const l of anySizeBounds(fa, m)) {
+      const fact = m.loads.find((x) => x.id === l.loadId)!;
+      const needs = [...new Set(l.indices.flatMap((i) => (i.verdict === "proven" ? [] : i.needs)))];
+      fact.bounds = {
+        verdict: l.verdict, shape: l.at ?? "any size", detail: describeAnySize(l), assumes: l.assumes, ...(l.verdict === "proven" ? {} : { needs }),
+        indices: l.indices.map((i) => ({ dim: i.dim, range: i.range, extent: i.extent, verdict: i.verdict, ...(i.verdict === "proven" ? {} : { needs: i.needs }), ...(i.witness ? { witness: i.witness } : {}) })),
+      };
+      if (l.verdict === "proven") continue;
+      const open = l.indices.filter((i) => i.verdict !== "proven").map((i) => ({ dim: i.dim, extent: i.extent, readsTensor: i.readsTensor, ...i.open }));
+      const fixes = indexFixes(fa, text, m, l.loadId, l.tensor, open);
+      const withFixes = fixes.length ? { fixes } : {};
+      const range = fact.range;
+      if (l.verdict === "violated") {
+        const i = l.indices.find((x) => x.verdict === "violated")!, w = i.witness!;
+        out.push({ range, severity: "error", code: SM.indexOutOfRange, message: `${l.tensor} index ${i.dim} leaves [0, ${i.extent}) even at the smallest problem (${l.at}): at b=${w.b}, h=${w.h}, q=${w.q}, kv=${w.kv} it is ${w.index}${m.kind === "score" ? MASK_NOTE : ""}`, ...withFixes });
+      } else if (l.data) {
+        const why = l.indices.filter((i) => i.unprovable).map((i) => (i.unprovable === "data"
+          ? `index ${i.dim}${i.readsTensor ? ` (read from ${fa.tensors.find((t) => t.varName === i.readsTensor)?.name ?? i.readsTensor})` : ""} in range at any size: its values come from data`
+          : `index ${i.dim} in range at any size: its bounds ${i.range} leave [0, ${i.extent}) at every size`));
+        out.push({ range, severity: "warning", code: SM.indexUnproven, message: `${l.tensor}: cannot prove ${why.join("; ")}; the runner checks it on the real tensors (bounds-checked build) before timing`, ...withFixes });
+      } else {
+        const what = l.indices.filter((i) => i.verdict !== "proven").map((i) => `index ${i.dim} (${i.range} vs extent ${i.extent})`);
+        out.push({ range, severity: "info", code: SM.indexNeedsSizes, message: `${l.tensor}: ${what.join(", ")} is in range when ${needs.join(" and ")}; the runner checks it at the real sizes before launch`, ...withFixes });
       }
     }
   }
@@ -166,7 +225,10 @@ export class AnalysisHost {
     }
     // Index safety at the problem shape. After the lines above on purpose: a verdict at one shape
     // does not stop the mod from being generated for others.
-    if (opts.shape) out.diagnostics.push(...boundsDiagnostics(out, opts.shape, target.id.startsWith("fa4"), opts.dims, opts.scalars));
+    // With no shape, verdicts that hold at every size.
+    const text = this.program.textOf(fileName) ?? "";
+    if (opts.shape) out.diagnostics.push(...boundsDiagnostics(out, text, opts.shape, target.id.startsWith("fa4"), opts.dims, opts.scalars));
+    else out.diagnostics.push(...anySizeDiagnostics(out, text));
   }
 
   private mod(m: ExtractedMod, ex: Extraction, target: Target, override: number | undefined, diags: Diagnostic[]): ModFact {

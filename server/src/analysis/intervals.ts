@@ -6,7 +6,7 @@
 // a wider result), which tiles.ts relies on to classify whole blocks of tiles at once.
 // Aux loads are unknown values of their type: a result that does not depend on them is proven.
 import { isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
-import type { ArgRole, Expr, Stmt } from "./ir";
+import { exprKey, forgetLocal, type ArgRole, type Expr, type Stmt } from "./ir";
 
 /** A value set: [lo, hi] (bools as 0/1), plus whether it may be NaN (floats only). */
 export interface Iv { lo: number; hi: number; nan: boolean }
@@ -23,6 +23,13 @@ export interface IntervalEnv {
    * `surely` is false when it was reached through a condition the intervals could not decide.
    */
   onLoad?: (loadId: number, idx: Iv[], surely: boolean) => void;
+  /**
+   * Narrow by the conditions a value is computed under (bounds.ts): the arm of `kv < L ? a : b`
+   * sees kv <= L - 1, the right of `q >= off && x` sees q >= off, and the statements after
+   * `if (c) return ...` see !c. Sound for the code the CUDA generator and the runtime run (a
+   * guarded load runs only when its condition holds; the Python exports clamp such indices).
+   */
+  narrow?: boolean;
 }
 
 const I32_MIN = -2147483648, I32_MAX = 2147483647;
@@ -215,17 +222,84 @@ function convert(v: Iv, from: string, to: string): Iv {
 }
 
 const NO_LOCALS: Map<string, Iv> = new Map();
+const topOf = (ty: string): Iv => (ty === "bool" ? BOOL_TOP : ty === "int" ? INT_TOP : FLOAT_TOP);
+const POS_ROLES = new Set(["b", "h", "q", "kv"]);
+/** Present in a locals map once some expression (not a local or position) has been narrowed. */
+const KEYED = "e:*";
+const NARROWABLE = new Set(["load", "unary", "binary", "call"]);
+/** The comparison that holds when `a op b` is false, and `b op' a` for `a op b`. */
+const NEGATE: Record<string, string> = { "<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "==" };
+const MIRROR: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };
+
+/** `x op y` for a variable x with interval x and y's interval: x's interval where it holds (null: nowhere). */
+export function narrowBy(x: Iv, op: string, y: Iv): Iv | null {
+  let { lo, hi } = x;
+  if (op === "<") hi = Math.min(hi, y.hi - 1);
+  else if (op === "<=") hi = Math.min(hi, y.hi);
+  else if (op === ">") lo = Math.max(lo, y.lo + 1);
+  else if (op === ">=") lo = Math.max(lo, y.lo);
+  else if (op === "==") { lo = Math.max(lo, y.lo); hi = Math.min(hi, y.hi); }
+  else if (op === "!=" && y.lo === y.hi) { if (lo === y.lo) lo++; if (hi === y.hi) hi--; }
+  return lo > hi ? null : { lo, hi, nan: false };
+}
 
 export class IntervalEval {
   /** How many undecided conditions the evaluation is inside (0: the path surely runs). */
   private undecided = 0;
+  private quiet = 0;
   constructor(private readonly env: IntervalEnv, private box: Box) {}
 
   setBox(box: Box): void { this.box = box; }
 
   /** The set of values the body may return (null: it may fall off the end). */
   body(stmts: Stmt[]): Iv | null {
-    return this.block(stmts, NO_LOCALS).ret;
+    const box = this.box;
+    try { return this.block(stmts, NO_LOCALS).ret; } finally { this.box = box; }
+  }
+
+  /**
+   * Runs `f` where `c` is `truth` (narrowed when `narrow` is on), restoring the box after; null
+   * when the narrowing proves that place unreachable.
+   */
+  private under<T>(c: Expr, truth: boolean, env: Map<string, Iv>, f: (env: Map<string, Iv>) => T): T | null {
+    if (!this.env.narrow) return f(env);
+    const n = this.refine(c, truth, env);
+    if (!n) return null;
+    const box = this.box;
+    this.box = n.box;
+    try { return f(n.env); } finally { this.box = box; }
+  }
+
+  /** The box and locals where `c` is `truth`; null when nowhere. Only int comparisons of a position or a local narrow. */
+  private refine(c: Expr, truth: boolean, env: Map<string, Iv>): { box: Box; env: Map<string, Iv> } | null {
+    let box = this.box;
+    if (c.k === "unary" && c.op === "!") return this.refine(c.a, !truth, env);
+    if (c.k === "binary" && ((c.op === "&&" && truth) || (c.op === "||" && !truth))) {
+      const a = this.refine(c.a, truth, env);
+      if (!a) return null;
+      const saved = this.box;
+      this.box = a.box;
+      try { return this.refine(c.b, truth, a.env); } finally { this.box = saved; }
+    }
+    if (c.k !== "binary" || !(c.op in NEGATE) || c.a.ty !== "int" || c.b.ty !== "int") return { box, env };
+    const op = truth ? c.op : NEGATE[c.op]!;
+    let out = env;
+    for (const [x, y, o] of [[c.a, c.b, op], [c.b, c.a, MIRROR[op]!]] as const) {
+      if (x.k !== "arg" && x.k !== "local" && !NARROWABLE.has(x.k)) continue;
+      if (x.k === "arg" && !POS_ROLES.has(x.role)) continue;
+      const saved = this.box;
+      this.box = box;
+      let xi: Iv, yi: Iv;
+      // Re-evaluating the operands reaches their loads again: not a new reach, so not reported.
+      this.quiet++;
+      try { xi = this.expr(x, out); yi = this.expr(y, out); } finally { this.box = saved; this.quiet--; }
+      const n = narrowBy(xi, o, yi);
+      if (!n) return null;
+      if (x.k === "arg") box = { ...box, [x.role]: [n.lo, n.hi] };
+      else if (x.k === "local") out = new Map(out).set(x.name, n);
+      else out = new Map(out).set("e:" + exprKey(x), n).set(KEYED, n);
+    }
+    return { box, env: out };
   }
 
   private block(stmts: Stmt[], outer: Map<string, Iv>): { ret: Iv | null; through: boolean } {
@@ -235,21 +309,30 @@ export class IntervalEval {
     for (const s of stmts) {
       if (s.k === "const") {
         if (env === outer) env = new Map(outer);
-        env.set(s.name, this.expr(s.value, env));
+        const v = this.expr(s.value, env);
+        forgetLocal(env, s.name);
+        env.set(s.name, v);
         continue;
       }
       if (s.k === "return") { add(this.expr(s.value, env)); return { ret, through: false }; }
       const c = convert(this.expr(s.cond, env), s.cond.ty, "bool");
-      const branches = isTrue(c) ? [s.then] : isFalse(c) ? [s.else] : [s.then, s.else];
-      let through = false;
+      const branches: [Stmt[], boolean][] = isTrue(c) ? [[s.then, true]] : isFalse(c) ? [[s.else, false]] : [[s.then, true], [s.else, false]];
+      const goesOn: boolean[] = [];
       if (branches.length > 1) this.undecided++;
-      for (const br of branches) {
-        const r = this.block(br, env);
-        add(r.ret);
-        through ||= r.through;
+      for (const [br, truth] of branches) {
+        const r = this.under(s.cond, truth, env, (en) => this.block(br, en));
+        add(r?.ret ?? null);
+        if (r?.through) goesOn.push(truth);
       }
       if (branches.length > 1) this.undecided--;
-      if (!through) return { ret, through: false };
+      if (goesOn.length === 0) return { ret, through: false };
+      // Only one arm falls through (the other returned): what follows runs under that arm's condition.
+      if (goesOn.length === 1 && branches.length > 1 && this.env.narrow) {
+        const n = this.refine(s.cond, goesOn[0]!, env);
+        if (!n) return { ret, through: false };
+        this.box = n.box;
+        env = n.env;
+      }
     }
     return { ret, through: true };
   }
@@ -261,6 +344,14 @@ export class IntervalEval {
   }
 
   expr(e: Expr, env: Map<string, Iv>): Iv {
+    const v = this.exprRaw(e, env);
+    // A condition this value is computed under may have narrowed this very expression (`ids.at(kv) < 64 ? t.at(ids.at(kv)) : 0`).
+    if (!env.has(KEYED) || e.k === "local" || e.k === "arg" || e.k === "num") return v;
+    const n = env.get("e:" + exprKey(e));
+    return n ? { lo: Math.max(v.lo, n.lo), hi: Math.min(v.hi, n.hi), nan: v.nan } : v;
+  }
+
+  private exprRaw(e: Expr, env: Map<string, Iv>): Iv {
     switch (e.k) {
       case "num": {
         if (e.ty !== "float") return pt(e.value);
@@ -277,7 +368,7 @@ export class IntervalEval {
       }
       case "local": return env.get(e.name) ?? (e.ty === "bool" ? BOOL_TOP : e.ty === "int" ? INT_TOP : FLOAT_TOP);
       case "load": {
-        if (this.env.onLoad) this.env.onLoad(e.loadId, e.idx.map((x) => convert(this.expr(x, env), x.ty, "int")), this.undecided === 0);
+        if (this.env.onLoad && this.quiet === 0) this.env.onLoad(e.loadId, e.idx.map((x) => convert(this.expr(x, env), x.ty, "int")), this.undecided === 0);
         const r = this.env.loadRange?.(e.tensor, e.ty);
         return r ?? (e.ty === "bool" ? BOOL_TOP : e.ty === "int" ? INT_TOP : FLOAT_TOP);
       }
@@ -301,11 +392,14 @@ export class IntervalEval {
       }
       case "cond": {
         const c = convert(this.expr(e.c, env), e.c.ty, "bool");
-        const a = () => convert(this.expr(e.a, env), e.a.ty, e.ty), b = () => convert(this.expr(e.b, env), e.b.ty, e.ty);
-        if (isTrue(c)) return a();
-        if (isFalse(c)) return b();
+        const a = (en: Map<string, Iv>) => convert(this.expr(e.a, en), e.a.ty, e.ty), b = (en: Map<string, Iv>) => convert(this.expr(e.b, en), e.b.ty, e.ty);
+        if (isTrue(c)) return a(env);
+        if (isFalse(c)) return b(env);
         this.undecided++;
-        try { return join(a(), b()); } finally { this.undecided--; }
+        try {
+          const ra = this.under(e.c, true, env, a), rb = this.under(e.c, false, env, b);
+          return ra && rb ? join(ra, rb) : ra ?? rb ?? topOf(e.ty);
+        } finally { this.undecided--; }
       }
     }
   }
@@ -320,7 +414,7 @@ export class IntervalEval {
       const decided = op === "&&" ? isTrue(a) : isFalse(a);  // the right side surely runs
       if (!decided) this.undecided++;
       let b: Iv;
-      try { b = convert(this.expr(e.b, env), e.b.ty, "bool"); } finally { if (!decided) this.undecided--; }
+      try { b = this.under(e.a, op === "&&", env, (en) => convert(this.expr(e.b, en), e.b.ty, "bool")) ?? pt(op === "&&" ? 0 : 1); } finally { if (!decided) this.undecided--; }
       const r = op === "&&"
         ? tri(!isFalse(a) && !isFalse(b), !isTrue(a) || !isTrue(b))
         : tri(!isFalse(a) || !isFalse(b), !isTrue(a) && !isTrue(b));

@@ -67,3 +67,26 @@ export function findExpr(body: Stmt[], pred: (e: Expr) => boolean): Expr | undef
   }
   return undefined;
 }
+
+/** A structural key: two expressions with the same key compute the same value at the same (b, h, q, kv) (within one scope of locals). */
+export function exprKey(e: Expr): string {
+  switch (e.k) {
+    case "num": return `${e.ty}${e.value}`;
+    case "bool": return String(e.value);
+    case "arg": return `@${e.role}`;
+    case "dim": return `d:${e.name};`;
+    case "scalar": return `s:${e.name};`;
+    case "local": return `l:${e.name};`;
+    case "load": return `${e.tensor}[${e.idx.map(exprKey).join(",")}]`;
+    case "unary": return `(${e.op}${exprKey(e.a)})`;
+    case "binary": return `(${exprKey(e.a)}${e.op}${exprKey(e.b)})`;
+    case "call": return `${e.fn}(${e.args.map(exprKey).join(",")})`;
+    case "cond": return `(${exprKey(e.c)}?${exprKey(e.a)}:${exprKey(e.b)})`;
+  }
+}
+
+/** Forget narrowed facts about expressions that read local `name` (a new binding of it shadows the old). */
+export function forgetLocal<V>(env: Map<string, V>, name: string): void {
+  const tag = `l:${name};`;
+  for (const k of env.keys()) if (k.startsWith("e:") && k.includes(tag)) env.delete(k);
+}

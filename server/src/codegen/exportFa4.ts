@@ -8,6 +8,8 @@
 import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
 import { TARGETS } from "../analysis/targets";
+import { unguardedOpenIndices } from "../analysis/bounds";
+import { guardedLoads } from "../analysis/affine";
 import { CodegenError } from "./cudaExpr";
 import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
 import { pickMods, REF_SHAPE, sparsityLine } from "./exportFlex";
@@ -34,6 +36,10 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     const lines: string[] = [];
     let n = 0;
     const fresh = (name: string) => `v_${pyIdent(name)}_${n++}`;
+    // A load under a condition is evaluated on every lane (cute.where picks afterwards): its
+    // indices not proven in range without the condition are clamped, so the discarded lanes read
+    // inside the tensor, as the CUDA, which does not evaluate them, does.
+    const open = unguardedOpenIndices(fa, m), guarded = guardedLoads(m.body);
     const fref = m.kind === "score" ? "tSrS_ssa" : "_f32_lanes";
     const lit = (ty: Ty, v: number | boolean): string => {
       if (ty === "bool") return v ? "operator.eq(kv_idx, kv_idx)" : "operator.ne(kv_idx, kv_idx)";
@@ -132,7 +138,13 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
         lines.push(`cute.autovec_copy(cute.make_tensor(${tn}.iterator + off${id}, cute.make_layout(${V})), ld${id})`);
         loaded.set(id, `ld${id}.load().to(${DT[ty]})`);
       } else {
-        idx.forEach((x, d) => lines.push(`x${id}_${d} = ${x}`));
+        const clamp = guarded.has(id) ? open.get(id) ?? [] : [];
+        idx.forEach((x, d) => {
+          if (!clamp.includes(d)) { lines.push(`x${id}_${d} = ${x}`); return; }
+          const ext = t.shape[d]!;
+          const last = typeof ext === "number" ? lit("int", ext - 1) : `(${dimCode(ext)} - ${lit("int", 1)})`;
+          lines.push(`x${id}_${d} = _min(_max(${x}, ${lit("int", 0)}), ${last})  # guarded: clamped, the discarded lanes stay inside`);
+        });
         lines.push(`ld${id} = cute.make_rmem_tensor(${V}, ${tn}.element_type)`);
         lines.push(`for i in cutlass.range_constexpr(${V}):`);
         lines.push(`    ld${id}[i] = ${tn}[${idx.map((_, d) => `x${id}_${d}[i]`).join(", ")}]`);
@@ -186,6 +198,8 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     `#`,
     `# Semantics as in the generated CUDA: Int32 lanes, idiv and % truncate toward zero, bf16/f16 loads`,
     `# upcast to Float32; if/else and ternaries select per lane (cute.where) after evaluating both sides.`,
+    `# A gather under a condition whose index is not proven in range without it is clamped into its`,
+    `# extent, so the lanes cute.where discards read inside the tensor (the CUDA does not read them).`,
     `import operator`,
     ``,
     `import cutlass`,

@@ -6,6 +6,7 @@
 import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, ModFact, TensorFact } from "../analysis/facts";
 import { classifyTiles, dependsOn } from "../analysis/tiles";
+import { unguardedOpenIndices } from "../analysis/bounds";
 import { CodegenError } from "./cudaExpr";
 import { blockedMessage } from "../analysis/generatable";
 import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
@@ -41,6 +42,11 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
 
   const modCode = (m: ModFact): string[] => {
     let n = 0;
+    // Indices the CUDA might not read in range or not read at all (under a condition): clamped, and checked by check_bounds.
+    const open = unguardedOpenIndices(fa, m);
+    // The conditions the expression being lowered runs under (Python code of bools), innermost last.
+    const path: string[] = [];
+    const within = <T>(c: string, f: () => T): T => { path.push(c); try { return f(); } finally { path.pop(); } };
     const litLocals = new Set<string>();
     const fresh = (name: string) => `v_${pyIdent(name)}_${n++}`;
     const exprOf = (e: Expr, local: (n: string) => string): PV => {
@@ -62,7 +68,16 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
         case "load": {
           const t = fa.tensors.find((x) => x.varName === e.tensor);
           if (!t) throw new CodegenError(`mod '${m.name}' loads from an undeclared tensor '${e.tensor}'`);
-          const idx = e.idx.map((x) => conv(exprOf(x, local), x.ty, "int").code);
+          const dims = open.get(e.loadId) ?? [];
+          const fact = m.loads.find((l) => l.id === e.loadId);
+          const reached = path.length ? `lambda: _all(${path.join(", ")})` : "None";
+          const idx = e.idx.map((x, d) => {
+            const code = conv(exprOf(x, local), x.ty, "int").code;
+            if (!dims.includes(d)) return code;
+            const ext = t.shape[d]!;
+            const where = `${fact?.text ?? t.name} (line ${(fact?.range.start.line ?? 0) + 1}), index ${d}`;
+            return `_ix(${code}, ${typeof ext === "number" ? String(ext) : `d_${pyIdent(ext)}`}, ${reached}, ${pyStr(where)})`;
+          });
           return { code: `${tensorVar(t)}[${idx.join(", ")}]${DTYPE_SPECS[t.dtype].flexUpcast}`, lit: false };
         }
         case "unary": {
@@ -78,7 +93,7 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
         case "call": return call(e, local);
         case "cond": {
           const c = conv(exprOf(e.c, local), e.c.ty, "bool");
-          const a = conv(exprOf(e.a, local), e.a.ty, e.ty), b = conv(exprOf(e.b, local), e.b.ty, e.ty);
+          const a = within(c.code, () => conv(exprOf(e.a, local), e.a.ty, e.ty)), b = within(`_not(${c.code})`, () => conv(exprOf(e.b, local), e.b.ty, e.ty));
           if (c.lit) return { code: `(${a.code} if ${c.code} else ${b.code})`, lit: a.lit && b.lit };
           return { code: `torch.where(${c.code}, ${a.code}, ${b.code})`, lit: false };
         }
@@ -87,7 +102,8 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     const binary = (e: Extract<Expr, { k: "binary" }>, local: (n: string) => string): PV => {
       const op = e.op;
       if (op === "&&" || op === "||") {
-        const a = conv(exprOf(e.a, local), e.a.ty, "bool"), b = conv(exprOf(e.b, local), e.b.ty, "bool");
+        const a = conv(exprOf(e.a, local), e.a.ty, "bool");
+        const b = within(op === "&&" ? a.code : `_not(${a.code})`, () => conv(exprOf(e.b, local), e.b.ty, "bool"));
         if (a.lit && b.lit) return conv({ code: `(${a.code} ${op === "&&" ? "and" : "or"} ${b.code})`, lit: true }, "bool", e.ty);
         return conv({ code: `(${a.code} ${op === "&&" ? "&" : "|"} ${b.code})`, lit: false }, "bool", e.ty);
       }
@@ -132,14 +148,29 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     const lowered = lowerBody(m.body, {
       ...em,
       select: (c, a, b) => `torch.where(torch.as_tensor(${c}), ${a}, ${b})`,
+      enter: (cond, truth, local) => { const c = conv(exprOf(cond, local), cond.ty, "bool").code; path.push(truth ? c : `_not(${c})`); },
+      leave: () => { path.pop(); },
     }, fresh);
     const usedTensors = fa.tensors.filter((t) => m.loads.some((l) => l.tensorVar === t.varName));
     const refs = bodyRefs(m.body);
     const usedScalars = fa.scalars.filter((s) => refs.scalars.has(s.name) || refs.scalars.has(s.varName));
-    const usedDims = tables.dims.filter((d) => refs.dims.has(d));
+    // Dims the body reads, and the extents of the indices it clamps.
+    const extentDims = new Set([...open].flatMap(([id, ds]) => {
+      const t = fa.tensors.find((x) => x.varName === m.loads.find((l) => l.id === id)?.tensorVar);
+      return t ? ds.map((d) => t.shape[d]).filter((x): x is string => typeof x === "string") : [];
+    }));
+    const usedDims = tables.dims.filter((d) => refs.dims.has(d) || extentDims.has(d));
     const fn = pyIdent(m.name);
     const sig = m.kind === "score" ? "score, b, h, q_idx, kv_idx" : "b, h, q_idx, kv_idx";
-    const out = [
+    const checked = open.size > 0;
+    const out = checked ? [
+      `def make_${fn}(aux, B, H, Q, KV, scalars=None, check=True, **user_dims):`,
+      `    """${m.kind === "score" ? "score_mod" : "mask_mod"} for FlexAttention: '${m.name}' (line ${m.range.start.line + 1}).`,
+      `    Some of its indices are not proven in range for every size: with check=True (the default) this`,
+      `    first runs check_bounds, which raises IndexError where the CUDA would read out of range."""`,
+      `    if check:`,
+      `        check_bounds(${pyStr(m.name)}, aux, B, H, Q, KV, scalars=scalars, **user_dims)`,
+    ] : [
       `def make_${fn}(aux, B, H, Q, KV, scalars=None, **user_dims):`,
       `    """${m.kind === "score" ? "score_mod" : "mask_mod"} for FlexAttention: '${m.name}' (line ${m.range.start.line + 1})."""`,
     ];
@@ -179,7 +210,12 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     `#`,
     `# Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is`,
     `# true division, bf16/f16 loads are upcast to float32. if/else and ternaries evaluate both sides`,
-    `# and select per element (torch.where), so loads on both sides must stay in bounds.`,
+    `# and select per element (torch.where).`,
+    `# Aux indices never wrap: an index the analysis cannot prove in range for every size, ignoring the`,
+    `# conditions it is under, is clamped into its extent (_ix), so a load on the side torch.where`,
+    `# discards reads nothing outside its tensor, and make_<mod> first runs check_bounds, which raises`,
+    `# IndexError at the first index out of range where the generated CUDA would read it (the runner's`,
+    `# bounds-checked build refuses the same launch). Eager PyTorch would wrap a negative index silently.`,
     `import math`,
     ``,
     `import torch`,
@@ -221,6 +257,7 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     `def _rsqrt(x):`,
     `    return 1.0 / math.sqrt(x)`,
   ];
+  if (mods.some((m) => unguardedOpenIndices(fa, m).size > 0)) lines.push("", "", ...CHECK_HELPERS);
   for (const m of mods) lines.push("", "", ...modCode(m));
   lines.push("", "", `MODS = {${mods.map((m) => `${pyStr(m.name)}: (${pyStr(m.kind)}, make_${pyIdent(m.name)})`).join(", ")}}`);
   if (masks.length) {
@@ -240,6 +277,70 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
   }
   return { fileName: base.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "") + "_flex.py", text: lines.join("\n") + "\n", mods: mods.map((m) => m.name) };
 }
+
+/**
+ * _ix and check_bounds: what the CUDA reads, in Python. _ix clamps (never wraps) an index; in
+ * check mode it raises where the index is out of range and its load is reached (its conditions
+ * hold), which is where the CUDA, which does not evaluate the other side, would read it.
+ */
+const CHECK_HELPERS = [
+  `_CHECK = None  # while check_bounds runs: the grid it evaluates`,
+  ``,
+  ``,
+  `def _not(c):`,
+  `    return torch.logical_not(c) if isinstance(c, torch.Tensor) else not c`,
+  ``,
+  ``,
+  `def _all(*conds):`,
+  `    r = True`,
+  `    for c in conds:`,
+  `        r = (r & c) if isinstance(r, torch.Tensor) or isinstance(c, torch.Tensor) else (r and c)`,
+  `    return r`,
+  ``,
+  ``,
+  `def _ix(x, n, reached, where):`,
+  `    """An aux index as the generated CUDA reads it: never wrapped (eager PyTorch would wrap a negative`,
+  `    index), clamped into [0, n) so no path reads outside the tensor; under check_bounds, an index out`,
+  `    of range where its load is reached (reached() holds) raises IndexError instead."""`,
+  `    if _CHECK is not None:`,
+  `        _check_index(x, n, True if reached is None else reached(), where)`,
+  `    if isinstance(x, torch.Tensor):`,
+  `        return x.clamp(0, n - 1)`,
+  `    return min(max(x, 0), n - 1)`,
+  ``,
+  ``,
+  `def _check_index(x, n, reached, where):`,
+  `    shape = _CHECK["shape"]`,
+  `    x = torch.as_tensor(x, device=_CHECK["device"]).expand(shape)`,
+  `    bad = ((x < 0) | (x >= n)) & torch.as_tensor(reached, device=_CHECK["device"]).expand(shape)`,
+  `    if bool(bad.any()):`,
+  `        b, h, q, kv = (int(v) for v in bad.nonzero()[0])`,
+  `        raise IndexError("%s: index %d not in [0, %d) at b=%d, h=%d, q=%d, kv=%d (as the runner's bounds-checked build reports)"`,
+  `                         % (where, int(x[b, h, q, kv]), n, b, h, q + _CHECK["q0"], kv))`,
+  ``,
+  ``,
+  `def check_bounds(mod_name, aux, B, H, Q, KV, scalars=None, q_chunk=None, **user_dims):`,
+  `    """Evaluates the mod on every (b, h, q, kv) of the problem, with these aux tensors, and raises`,
+  `    IndexError at the first aux index out of range on a path the mod takes (the CUDA would read`,
+  `    outside the tensor there). Chunks of q rows bound the memory it uses."""`,
+  `    global _CHECK`,
+  `    kind, make = MODS[mod_name]`,
+  `    mod = make(aux, B, H, Q, KV, scalars=scalars, check=False, **user_dims)`,
+  `    dev = next(iter(aux.values())).device if aux else torch.device("cpu")`,
+  `    ar = lambda n, v: torch.arange(n, device=dev, dtype=torch.int32).view(*v)`,
+  `    b, h, kv = ar(B, (B, 1, 1, 1)), ar(H, (1, H, 1, 1)), ar(KV, (1, 1, 1, KV))`,
+  `    step = q_chunk or max(1, (1 << 22) // max(1, B * H * KV))`,
+  `    try:`,
+  `        for q0 in range(0, Q, step):`,
+  `            q = torch.arange(q0, min(Q, q0 + step), device=dev, dtype=torch.int32).view(1, 1, -1, 1)`,
+  `            _CHECK = {"device": dev, "shape": (B, H, q.shape[2], KV), "q0": q0}`,
+  `            if kind == "score":`,
+  `                mod(torch.zeros((), device=dev), b, h, q, kv)`,
+  `            else:`,
+  `                mod(b, h, q, kv)`,
+  `    finally:`,
+  `        _CHECK = None`,
+];
 
 /** The shape the export's header states proven sparsity for (the benchmark shape). */
 export const REF_SHAPE = { B: 1, H: 16, Q: 8192, KV: 8192 } as const;

@@ -13,6 +13,9 @@ export interface PyEmitter {
   result(e: Expr, local: (name: string) => string): string;
   /** The right-hand side for `const name = e` bound to Python name `py` (default: expr). */
   assign?(py: string, e: Expr, local: (name: string) => string): string;
+  /** Called around the lowering of each arm of an `if` (with what follows it): the arm runs where `cond` is `truth`. */
+  enter?(cond: Expr, truth: boolean, local: (name: string) => string): void;
+  leave?(): void;
 }
 
 /** The scalars (by IR name) and dims a body reads. */
@@ -63,8 +66,12 @@ export function lowerBody(body: Stmt[], em: PyEmitter, fresh: (name: string) => 
       } else {
         const rest = stmts.slice(i + 1);
         const c = em.expr(s.cond, local);
-        const a = go([...s.then, ...rest], env);
-        const b = go([...s.else, ...rest], env);
+        const arm = (body: Stmt[], truth: boolean): string => {
+          em.enter?.(s.cond, truth, local);
+          try { return go([...body, ...rest], env); } finally { em.leave?.(); }
+        };
+        const a = arm(s.then, true);
+        const b = arm(s.else, false);
         return em.select(c, a, b);
       }
     }

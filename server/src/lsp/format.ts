@@ -33,7 +33,11 @@ export function loadHover(load: LoadFact, mod: ModFact | undefined, target?: Tar
   else if (load.stagingWhy) lines.push(`- **Shared memory:** not staged — ${load.stagingWhy}; read from global memory by each thread`);
   if (load.bounds) {
     const what = { proven: "every index proven in range", obligation: "not provable here: the runner checks it with the bounds-checked build before timing", violated: "**out of range** (see the error)" }[load.bounds.verdict];
-    lines.push(`- **Index safety at ${load.bounds.shape}:** ${what}`, `  - ${load.bounds.detail}`);
+    // The detail starts with the load's own text, which may hold backticks or comments: a code span.
+    const d = load.bounds.detail, head = `${load.text}: `;
+    const detail = d.startsWith(head) ? `${codeSpan(load.text)}: ${d.slice(head.length)}` : codeSpan(d);
+    const needs = load.bounds.needs?.length ? ` — in range when ${load.bounds.needs.join(" and ")}` : "";
+    lines.push(`- **Index safety at ${load.bounds.shape}:** ${what}${needs}`, `  - ${detail}`);
   }
   if (load.obligations.length) {
     lines.push("", "**Runtime obligations** (checked by the runner before every launch):");

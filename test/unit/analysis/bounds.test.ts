@@ -8,7 +8,7 @@ import { DslIndexError, withBindings } from "../../../runtime/src/dsl";
 import { loadScoreModule } from "../../../runtime/src/load";
 import { resolveDims, sampleBindings } from "../../../runtime/src/sample";
 import { analyze } from "../../../server/src/analysis/index";
-import { describeBounds, loadBounds } from "../../../server/src/analysis/bounds";
+import { anySizeBounds, describeAnySize, describeBounds, loadBounds } from "../../../server/src/analysis/bounds";
 import { prng } from "../../fuzz/generate";
 
 const cjs = (src: string) => ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
@@ -109,6 +109,95 @@ describe("bounds: never a wrong proof, never a false witness (property, seeded)"
     }
     expect(seen.proven).toBeGreaterThan(30);
     expect(seen.violated).toBeGreaterThan(30);
+  });
+});
+
+/**
+ * A load under a guard inside the mod: a ternary, && or an early return, with bounds that are
+ * right or off by one, on the index itself, on kv, or on a local holding it.
+ */
+function guardedMod(seed: number): { text: string; extent: string } {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+  const atom = () => pick(["q", "kv", "kv", "h", String(int(-3, 20)), "w.value"]);
+  const idx = pick([atom(), `(${atom()} + ${atom()})`, `(${atom()} - ${atom()})`, `(${int(-2, 3)} * ${atom()})`, `${pick(["min", "max"])}(${atom()}, ${atom()})`, `(${atom()} % ${pick([7, 16])})`]);
+  const extent = pick(["16", "40", `"KV"`, `"Q"`, `"T"`]);
+  const ext = extent.startsWith('"') ? `dim(${extent})` : extent;
+  const hiB = pick([ext, ext, `${ext} + 1`, `${ext} - 1`, String(int(0, 45)), "w.value"]);
+  const hiOp = pick(["<", "<", "<="]);
+  const loB = pick(["0", "0", "1", "-1"]);
+  const loOp = pick([">=", ">=", ">"]);
+  const load = (i: string) => `t.at(${i})`;
+  let body: string;
+  switch (int(0, 5)) {
+    case 0: body = `s + (${idx} ${loOp} ${loB} && ${idx} ${hiOp} ${hiB} ? ${load(idx)} : 0)`; break;
+    case 1: body = `(${idx} ${hiOp} ${hiB} && ${idx} ${loOp} ${loB}) && ${load(idx)} > 0 ? s : -s`; break;
+    case 2: body = `{ const i = ${idx}; if (i ${loOp === ">=" ? "<" : "<="} ${loB} || !(i ${hiOp} ${hiB})) return s; return s + ${load("i")}; }`; break;
+    case 3: body = `s + (kv ${hiOp} ${hiB} ? ${load(`max(kv - ${int(0, 2)}, ${loB})`)} : 0)`; break;
+    case 4: body = `s + ${load(`min(max(${idx}, ${loB}), ${hiB} - 1)`)}`; break;
+    default: body = `{ if (${idx} ${hiOp} ${hiB}) { if (${idx} ${loOp} ${loB}) { return s + ${load(idx)}; } } return s; }`;
+  }
+  return {
+    extent,
+    text: `import { abs, dim, f32, i32, idiv, max, min, scalar, scoreMod, tensor } from "scoremod";
+export const w = scalar("w", i32, 3);
+export const t = tensor("t", f32, [${extent}]);
+export const m = scoreMod((s, b, h, q, kv) => ${body});
+`,
+  };
+}
+
+describe("bounds with guards inside the mod: brute force confirms every proof (property, seeded)", () => {
+  it("300 guarded mods: proven at a shape never reads out of range there; proven at every size never does at random shapes", () => {
+    const rnd = prng(4242);
+    const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+    const seen = { shape: { proven: 0, violated: 0, obligation: 0 }, any: { proven: 0, violated: 0, obligation: 0 } };
+    for (let i = 0; i < 300; i++) {
+      const { text } = guardedMod(9000 + i);
+      const fa = analyze(`g${i}.scoremod.ts`, text, { target: "runner-hopper", vecSize: 1 });
+      const m = fa.mods[0];
+      if (!m?.ok) continue;
+      const mod = loadScoreModule(cjs(text), `g${i}.scoremod.ts`);
+      const fn = (mod.exports.m as { fn: (s: number, b: number, h: number, q: number, kv: number) => number }).fn;
+      const outAt = (shape: { B: number; H: number; Q: number; KV: number }, T: number, w: number) => {
+        const bind = sampleBindings(mod.tensors, resolveDims(mod.tensors, { ...shape, T }), 0, { w });
+        for (let b = 0; b < shape.B; b++) for (let h = 0; h < shape.H; h++) for (let q = 0; q < shape.Q; q++) for (let kv = 0; kv < shape.KV; kv++) {
+          try { withBindings(bind, () => fn(0.5, b, h, q, kv)); } catch (e) { if (e instanceof DslIndexError) return `(b=${b}, h=${h}, q=${q}, kv=${kv})`; throw e; }
+        }
+        return null;
+      };
+      const shape = { B: 1, H: int(1, 2), Q: int(1, 12), KV: int(1, 44) };
+      const T = int(1, 40), w = int(-3, 20);
+      const [l] = loadBounds(fa, m, shape, { T }, { w });
+      if (l) {
+        seen.shape[l.verdict]++;
+        if (l.verdict === "proven") {
+          const bad = outAt(shape, T, w);
+          if (bad) expect.fail(`proven at ${JSON.stringify(shape)} T=${T} w=${w}, but ${bad} is out of range\n${text}\n${describeBounds(l)}`);
+        }
+      }
+      const [a] = anySizeBounds(fa, m);
+      if (a) {
+        seen.any[a.verdict]++;
+        if (a.verdict === "proven") {
+          // Every size and every scalar value: try a few.
+          for (let k = 0; k < 2; k++) {
+            const s2 = { B: 1, H: 1, Q: int(1, 12), KV: int(1, 44) }, T2 = int(1, 40), w2 = int(-5, 30);
+            const bad = outAt(s2, T2, w2);
+            if (bad) expect.fail(`proven for every size, but at ${JSON.stringify(s2)} T=${T2} w=${w2} ${bad} is out of range\n${text}\n${describeAnySize(a)}`);
+          }
+        }
+        if (a.verdict === "violated") {
+          const bad = outAt({ B: 1, H: 1, Q: 1, KV: 1 }, 1, 3);
+          expect(bad, `violated at the smallest problem, but nothing there is out of range\n${text}\n${describeAnySize(a)}`).not.toBeNull();
+        }
+      }
+    }
+    // Guards are followed: many guarded loads are proven, at a shape and at every size.
+    expect(seen.shape.proven).toBeGreaterThan(80);
+    expect(seen.any.proven).toBeGreaterThan(50);
+    expect(seen.shape.obligation + seen.shape.violated).toBeGreaterThan(30);
   });
 });
 

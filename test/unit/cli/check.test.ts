@@ -213,3 +213,18 @@ describe("scoremod check --shape: index safety comes from the analysis", () => {
     expect(doc.mods[0].loads[0].bounds).toMatchObject({ verdict: "proven", shape: "B=1 H=4 Q=128 KV=128", indices: [{ dim: 0, hi: 3 }, { dim: 1, hi: 127 }] });
   });
 });
+
+describe("scoremod check without --shape: index safety at every size", () => {
+  it("every load carries a verdict that holds at every size; a size condition is SM163 information (exit 0)", async () => {
+    const doc = JSON.parse((await check([EX("document_mask.scoremod.ts"), "--json"])).out);
+    const loads = doc.mods[0].loads;
+    expect(loads.map((l: { bounds: { verdict: string } }) => l.bounds.verdict)).toEqual(["obligation", "proven"]);
+    expect(loads[0].bounds).toMatchObject({ shape: "any size", needs: ["Q ≤ KV"], indices: [{ dim: 0, range: "[0, B - 1]", verdict: "proven" }, { dim: 1, range: "[0, Q - 1]", extent: "KV", verdict: "obligation", needs: ["Q ≤ KV"] }] });
+    const f = join(ROOT, "test/gpu/fixtures/short_table.scoremod.ts");
+    const text = await check([f]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/info SM163 short_bias: index 1 \(\[0, KV - 1\] vs extent 128\) is in range when KV ≤ 128/);
+    expect(text.out).toMatch(/fix: Clamp index 1 into its extent/);
+    expect(text.out).toMatch(/fix: Guard the load: read it only where kv < 128/);
+  });
+});
