@@ -35,7 +35,6 @@ await Promise.all(entries.map((e) => build({
   format: "cjs",
   sourcemap: true,
   external: ["vscode"],
-  alias: { scoremod: join(root, "runtime/src/dsl.ts") },
   logLevel: "warning",
 })));
 console.log(`build: ${entries.length} bundles in dist/`);

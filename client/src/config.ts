@@ -1,7 +1,7 @@
 // The `scoremod.*` settings as the client uses them, read through a getter so the defaults and
 // validation are testable without VS Code.
-import { DEFAULT_TARGET, isTargetId, type TargetId } from "../../server/src/protocol";
-import type { ServerSettings } from "../../server/src/protocol";
+import { DEFAULT_TARGET, isTargetId, type TargetId } from "scoremod-server/protocol";
+import type { ServerSettings } from "scoremod-server/protocol";
 
 export type Get = <T>(key: string) => T | undefined;
 

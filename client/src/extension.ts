@@ -5,10 +5,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { DidChangeConfigurationNotification, type LanguageClient } from "vscode-languageclient/node";
-import { DEFAULT_TARGET, type TargetId } from "../../server/src/protocol";
+import { DEFAULT_TARGET, type TargetId } from "scoremod-server/protocol";
 import {
   AnalysisChangedNotification, ExportRequest, HeatMapRequest, SetTargetRequest, type ExportFlavor,
-} from "../../server/src/protocol";
+} from "scoremod-server/protocol";
 import { ModLensProvider } from "./codeLens";
 import { COMMANDS, type ModRef } from "./commands";
 import { readClientSettings, serverSettings, type ClientSettings } from "./config";

@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import type * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
-import type { NotificationSpec, RequestSpec } from "../../server/src/protocol";
+import type { NotificationSpec, RequestSpec } from "scoremod-server/protocol";
 import { serverSettings, type ClientSettings } from "./config";
 
 export function createLanguageClient(output: vscode.LogOutputChannel, settings: ClientSettings, trusted: boolean): LanguageClient {

@@ -2,11 +2,11 @@
 // at start-up for the status bar. Nothing here can crash the extension host: every failure
 // becomes a RunnerErrorInfo the UI shows (no GPU, fault, hang, compile error, ...).
 import * as vscode from "vscode";
-import { KERNEL_LABELS } from "../../server/src/runner/format";
-import { RunnerSupervisor } from "../../server/src/runner/supervisor";
+import { KERNEL_LABELS } from "scoremod-server/runner/format";
+import { RunnerSupervisor } from "scoremod-server/runner/supervisor";
 import {
   RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
-} from "../../server/src/runner/types";
+} from "scoremod-server/runner/types";
 import type { ClientSettings } from "./config";
 import type { BenchSummary } from "./results";
 

@@ -18,7 +18,7 @@ let rpc: MessageConnection;
 beforeAll(async () => {
   await build({
     entryPoints: [join(root, "server/src/lsp/main.ts")], outfile: bundle, bundle: true, platform: "node", target: "node20",
-    format: "cjs", external: ["vscode"], alias: { scoremod: join(root, "runtime/src/dsl.ts") }, logLevel: "error",
+    format: "cjs", external: ["vscode"], logLevel: "error",
   });
   child = spawn(process.execPath, [bundle, "--stdio"], {
     stdio: ["pipe", "pipe", "pipe"],

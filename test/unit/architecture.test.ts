@@ -72,7 +72,11 @@ export const MAY_IMPORT: Record<string, string[]> = {
   entry: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner", "lsp", "cli"],
 };
 const TYPE_ONLY: Record<string, string[]> = { "runner-api": ["csrc"] };
-const PACKAGES: Record<string, string> = { scoremod: "runtime", "scoremod-native": "csrc", "scoremod-server": "server", "score-mod-studio": "client" };
+/** The workspaces: each is a package, and another workspace imports it by name, never by a relative path. */
+const WORKSPACES = ["runtime", "server", "client", "csrc"];
+const PACKAGES: Record<string, string> = Object.fromEntries(WORKSPACES.map((w) =>
+  [JSON.parse(readFileSync(join(root, w, "package.json"), "utf8")).name as string, w]));
+const workspaceOf = (rel: string): string | undefined => WORKSPACES.find((w) => rel.startsWith(`${w}/`));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
@@ -115,30 +119,43 @@ function resolveImport(from: string, spec: string): string | null {
   if (spec === "vscode") return "vscode";
   const [name, ...rest] = spec.split("/");
   const dir = PACKAGES[name];
-  return dir ? [dir, ...rest].join("/") + (rest.length ? "" : "/") : null;
+  if (!dir) return null;
+  // A workspace package resolves through its manifest's "exports" (else "main"), as Node, esbuild and TypeScript do.
+  const manifest = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
+  const sub = rest.length ? `./${rest.join("/")}` : ".";
+  let target: unknown = manifest.exports ? manifest.exports[sub] : sub === "." ? (manifest.main ?? "index.js") : sub;
+  if (target && typeof target === "object") target = (target as Record<string, string>).default;
+  if (typeof target !== "string") return `${dir}/(not exported: ${sub})`;
+  return join(dir, target).split(sep).join("/");
 }
 
-/** Every import that points the wrong way, as "file:line: import 'spec' (area → area)". */
+/** Why one import of `file` points the wrong way, or null when it is allowed. */
+export function importProblem(file: string, imp: Import): string | null {
+  const from = areaOf(file);
+  if (!from) return null;
+  const target = resolveImport(file, imp.spec);
+  if (target === null) return null;
+  const at = `${file}:${imp.line}: import '${imp.spec}'`;
+  if (target === "vscode") return from === "client" ? null : `${at} (only the client imports vscode)`;
+  if (target.includes("(not exported:")) return `${at} (not in that package's "exports")`;
+  if (imp.spec.startsWith(".") && workspaceOf(target) !== workspaceOf(file)) return `${at} (a relative path into another workspace: import the package by name)`;
+  // A workspace's own manifest is data (the CLI's version): allowed from inside that workspace.
+  const manifest = target.match(/^(runtime|server|client|csrc)\/package\.json$/);
+  if (manifest && file.startsWith(`${manifest[1]}/`)) return null;
+  const to = target.startsWith("server/") && !target.startsWith("server/src/") ? "server" : areaOf(target) ?? target;
+  if (to === from) return null;
+  const allowed = MAY_IMPORT[from].includes(to) && (!TYPE_ONLY[from]?.includes(to) || imp.typeOnly);
+  return allowed ? null : `${at} (${from} → ${to}${TYPE_ONLY[from]?.includes(to) ? ", type-only allowed" : ""})`;
+}
+
+/** Every import that points the wrong way, as "file:line: import 'spec' (why)". */
 export function wrongImports(): string[] {
   const bad: string[] = [];
   for (const dir of ["runtime", "csrc", "server/src", "client/src"]) {
     for (const file of sourceFiles(dir).map((f) => f.split(sep).join("/"))) {
-      const from = areaOf(file);
-      if (!from) continue;
       for (const imp of importsOf(file)) {
-        const target = resolveImport(file, imp.spec);
-        if (target === null) continue;
-        if (target === "vscode") {
-          if (from !== "client") bad.push(`${file}:${imp.line}: import '${imp.spec}' (only the client imports vscode)`);
-          continue;
-        }
-        // A workspace's own manifest is data (the CLI's version): allowed from inside that workspace.
-        const manifest = target.match(/^(runtime|server|client|csrc)\/package\.json$/);
-        if (manifest && file.startsWith(`${manifest[1]}/`)) continue;
-        const to = target.startsWith("server/") && !target.startsWith("server/src/") ? "server" : areaOf(target) ?? target;
-        if (to === from) continue;
-        const allowed = MAY_IMPORT[from].includes(to) && (!TYPE_ONLY[from]?.includes(to) || imp.typeOnly);
-        if (!allowed) bad.push(`${file}:${imp.line}: import '${imp.spec}' (${from} → ${to}${TYPE_ONLY[from]?.includes(to) ? ", type-only allowed" : ""})`);
+        const problem = importProblem(file, imp);
+        if (problem) bad.push(problem);
       }
     }
   }
@@ -166,8 +183,21 @@ describe("imports point one way (ARCHITECTURE.md, who may import whom)", () => {
     expect(areaOf("client/src/extension.ts")).toBe("client");
     expect(areaOf("server/src/lsp/main.ts")).toBe("entry");
     expect(areaOf("test/unit/architecture.test.ts")).toBeNull();
-    expect(resolveImport("client/src/x.ts", "scoremod")).toBe("runtime/");
+    expect(resolveImport("client/src/x.ts", "scoremod")).toBe("runtime/src/dsl.ts");
+    expect(resolveImport("server/src/x/y.ts", "scoremod/vocabulary")).toBe("runtime/src/vocabulary.ts");
+    expect(resolveImport("client/src/x.ts", "scoremod-server/protocol")).toBe("server/src/protocol.ts");
+    expect(resolveImport("client/src/x.ts", "scoremod-server/analysis/index")).toContain("not exported");
+    expect(resolveImport("server/src/runner/run.ts", "scoremod-native")).toBe("csrc/index.js");
     expect(resolveImport("server/src/x/y.ts", "node:fs")).toBeNull();
+  });
+  test("a relative import into another workspace, or of a path the package does not export, is reported", () => {
+    const imp = (spec: string) => ({ spec, typeOnly: false, line: 1 });
+    expect(importProblem("client/src/x.ts", imp("../../server/src/protocol"))).toContain("a relative path into another workspace");
+    expect(importProblem("server/src/runner/x.ts", imp("../../../runtime/src/load"))).toContain("a relative path into another workspace");
+    expect(importProblem("client/src/x.ts", imp("scoremod-server/protocol"))).toBeNull();
+    expect(importProblem("client/src/x.ts", imp("scoremod-server/analysis/index"))).toContain('not in that package\'s "exports"');
+    expect(importProblem("client/src/x.ts", imp("scoremod-server"))).toContain("client → runner");
+    expect(importProblem("server/src/analysis/x.ts", imp("scoremod/vocabulary"))).toBeNull();
   });
   test("no import points the wrong way", () => {
     expect(sourceFiles("server/src").length).toBeGreaterThan(50);

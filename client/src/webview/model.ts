@@ -1,8 +1,8 @@
 // The webview's data model, pure: sweep results -> chart series and table; the mask and score
 // view (scoremod/heatMap) -> tiles, cells and hover texts. The page (media/sweep.js) only draws
 // what this produces.
-import type { SweepResult } from "../../../server/src/runner/types";
-import type { HeatMapOk } from "../../../server/src/protocol";
+import type { SweepResult } from "scoremod-server/runner/types";
+import type { HeatMapOk } from "scoremod-server/protocol";
 
 export type Align = "elem" | number;
 

@@ -1,6 +1,6 @@
 // The analysis entry: TypeScript's diagnostics + extraction + per-mod classification, as one
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
-import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS } from "scoremod/vocabulary";
 import type { ts } from "ts-morph";
 import { describeBounds, loadBounds, type BoundsShape } from "./bounds";
 import { setOptionFix } from "./fixes";

@@ -6,7 +6,7 @@ import { RunnerError, type BenchJob, type BenchResult } from "./types";
 export { RunnerSupervisor, defaultWorkerPath, type SupervisorOptions } from "./supervisor";
 export { formatBench, formatSweep } from "./format";
 /** The addon's probe, in this process (loading it never throws): is there a GPU to run on, and if not, why. */
-export { probe as probeNative } from "../../../csrc/index";
+export { probe as probeNative } from "scoremod-native";
 export * from "./types";
 
 /**

@@ -4,11 +4,11 @@ import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } 
 import { join } from "node:path";
 import { ts } from "ts-morph";
 import { neutralizeDocComments } from "../analysis/limits";
-import * as native from "../../../csrc/index";
-import type { Tensor } from "../../../runtime/index";
-import { loadScoreModule } from "../../../runtime/src/load";
-import { referenceAttention } from "../../../runtime/src/reference";
-import { resolveDims } from "../../../runtime/src/sample";
+import * as native from "scoremod-native";
+import type { Tensor } from "scoremod";
+import { loadScoreModule } from "scoremod/load";
+import { referenceAttention } from "scoremod/reference";
+import { resolveDims } from "scoremod/sample";
 import { bitwiseCheck, decode16, decodeF32, errorCheck } from "./compare";
 import { ptxasInfo } from "./compileInfo";
 import { auxData, randomHalf, rotated, type AuxData } from "./data";

@@ -1,6 +1,6 @@
 // The runner's public data types: what a caller asks for and what comes back. Shared by the
 // supervisor (host side), the worker process and the CLI/extension that display results.
-import type { ProbeResult } from "../../../csrc/index";
+import type { ProbeResult } from "scoremod-native";
 
 export type { ProbeResult };
 

@@ -4,7 +4,7 @@
 // stdin, replies leave as JSON lines on the channel fd (protocol.ts); stdout is not the channel,
 // so whatever a driver or compiler prints there cannot corrupt a message.
 import { writeSync } from "node:fs";
-import * as native from "../../../csrc/index";
+import * as native from "scoremod-native";
 import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, type WorkerMessage } from "./protocol";
 import { runBench, type RunHooks } from "./run";
 import { runSweep } from "./sweep";

@@ -13,11 +13,11 @@ import { blockedMessage } from "../analysis/generatable";
 import { findExpr, type Stmt } from "../analysis/ir";
 import { neutralizeDocComments } from "../analysis/limits";
 import { classifyTiles, combineClasses, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../analysis/tiles";
-import { loadScoreModule } from "../../../runtime/src/load";
-import { cellValues, classifyOnData, keepOf } from "../../../runtime/src/maskView";
-import { allocationElements, resolveShape, resolveStrides } from "../../../runtime/src/layout";
-import { resolveDims, sampleBindings } from "../../../runtime/src/sample";
-import type { MaskFn, ScoreFn } from "../../../runtime/index";
+import { loadScoreModule } from "scoremod/load";
+import { cellValues, classifyOnData, keepOf } from "scoremod/maskView";
+import { allocationElements, resolveShape, resolveStrides } from "scoremod/layout";
+import { resolveDims, sampleBindings } from "scoremod/sample";
+import type { MaskFn, ScoreFn } from "scoremod";
 import type { HeatMapOk, HeatMapParams, HeatMapResult, HeatMapTiles, HeatMapWindow } from "../protocol";
 
 export const VIEW_TILE = { q: 128, kv: 128 } as const;
