@@ -12,7 +12,7 @@ export interface Fix { title: string; edits: TextEdit[] }
 export interface Diagnostic {
   range: Range;
   severity: Severity;
-  /** Stable code: "TS2554" for TypeScript's own, "SM1xx" for ours (docs/diagnostics.md). */
+  /** Stable code: "TS2554" for TypeScript's own, "SM1xx" for ours (docs/diagnostics/<CODE>.md). */
   code: string;
   message: string;
   fixes?: Fix[];
