@@ -63,7 +63,7 @@ export const MAY_IMPORT: Record<string, string[]> = {
   protocol: ["core"],
   view: ["core", "protocol", "runtime"],
   "runner-api": ["csrc"], // supervisor, types, format, protocol: type-only csrc (ProbeResult)
-  runner: ["runner-api", "core", "toolchain", "runtime", "csrc"],
+  runner: ["runner-api", "core", "toolchain", "view", "runtime", "csrc"], // view: the one loader of user modules
   lsp: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
   cli: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
   client: ["protocol", "runner-api"],

@@ -6,14 +6,12 @@
 //   window: per element raw score (seeded N(0, 1)), score_mod output and mask, in float64.
 // Executes the user's module: callers run it only for trusted files (the language server in a
 // worker thread with a time limit, heatMapIsolated.ts).
-import { ts } from "ts-morph";
 import { analyze } from "../analysis/index";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { blockedMessage } from "../analysis/generatable";
 import { findExpr, type Stmt } from "../analysis/ir";
-import { neutralizeDocComments } from "../analysis/limits";
 import { classifyTiles, combineClasses, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../analysis/tiles";
-import { loadScoreModule } from "scoremod/load";
+import { loadUserModule } from "./loadModule";
 import { cellValues, classifyOnData, keepOf } from "scoremod/maskView";
 import { allocationElements, resolveShape, resolveStrides } from "scoremod/layout";
 import { resolveDims, sampleBindings } from "scoremod/sample";
@@ -74,9 +72,7 @@ export function maskView(fileName: string, text: string, p: ViewParams, fa: File
   // The module, evaluated once: scalars' defaults, dims, sample data.
   let loaded;
   try {
-    // TypeScript's JSDoc parser can loop forever on half-typed doc comments (see limits.ts).
-    const js = ts.transpileModule(neutralizeDocComments(text), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 }, fileName }).outputText;
-    loaded = loadScoreModule(js, fileName);
+    loaded = loadUserModule(fileName, text);
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));
   }

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
-import { buildProgram, prepareMod, readGeometry, type PreparedMod } from "../../../server/src/runner/source";
+import { buildProgram, readGeometry, type PreparedMod } from "../../../server/src/runner/source";
+import { prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
