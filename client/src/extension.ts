@@ -9,6 +9,7 @@ import { DEFAULT_TARGET, type TargetId } from "scoremod-server/protocol";
 import {
   AnalysisChangedNotification, ExportRequest, HeatMapRequest, SetTargetRequest, type ExportFlavor,
 } from "scoremod-server/protocol";
+import { TIMING } from "scoremod-server/runner/types";
 import { ModLensProvider } from "./codeLens";
 import { COMMANDS, type ModRef } from "./commands";
 import { readClientSettings, serverSettings, type ClientSettings } from "./config";
@@ -137,7 +138,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       report("compiling and checking (vectorized vs scalar, vs fp32 reference)");
       const r = await runner.bench({
         fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: shape(),
-        timing: { warmup: 5, reps: 30, inputSets: 4 },
+        timing: TIMING.editor,
       }, token, report);
       if (r.ok) {
         results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary: benchSummary(r.value) });
@@ -162,7 +163,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       report(`${s.sweep.vecSizes.length} × ${s.sweep.aligns.length} configurations`);
       const r = await runner.sweep({
         fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: shape(),
-        vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: { warmup: 3, reps: 20, inputSets: 2 },
+        vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: TIMING.sweep,
       }, token, report);
       if (r.ok) showSweep(fromRunnerSweep(r.value, "runner"));
       else if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Sweep ${ref.mod}: ${describeError(r.error)}`);

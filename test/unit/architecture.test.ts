@@ -204,3 +204,17 @@ describe("imports point one way (ARCHITECTURE.md, who may import whom)", () => {
     expect(wrongImports()).toEqual([]);
   });
 });
+
+// Facts that once had copies: each now has one home, and a copy written again fails here.
+describe("one home per fact", () => {
+  const grepSources = (re: RegExp, dirs: string[]): string[] => dirs.flatMap((d) => sourceFiles(d)).flatMap((f) =>
+    readFileSync(join(root, f), "utf8").split("\n").flatMap((line, i) => (re.test(line.replace(/\/\/.*$/, "")) ? [`${f}:${i + 1}`] : [])));
+  test("timing presets are named from runner/types.ts TIMING, never written as numbers", () => {
+    const hits = grepSources(/warmup:\s*\d/, ["server/src", "client/src", "test/gpu"]).map((x) => x.split(sep).join("/").replace(/:\d+$/, ""));
+    expect(hits.length).toBeGreaterThanOrEqual(4);
+    expect([...new Set(hits)]).toEqual(["server/src/runner/types.ts"]);
+  });
+  test("user modules are transpiled in one place (view/loadModule.ts)", () => {
+    expect(grepSources(/transpileModule\(/, ["server/src", "client/src"]).map((x) => x.split(sep).join("/").replace(/:\d+$/, ""))).toEqual(["server/src/view/loadModule.ts"]);
+  });
+});

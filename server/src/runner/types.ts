@@ -72,6 +72,18 @@ export interface CheckOptions {
 
 export interface TimingOptions { warmup: number; reps: number; inputSets: number }
 
+/** The one table of timing presets (warm-up launches, timed reps, rotated input sets); every caller names one. */
+export const TIMING = {
+  /** `scoremod bench` and its sweep (--reps overrides reps), and the GPU suite's benchmarks. */
+  cli: { warmup: 10, reps: 50, inputSets: 3 },
+  /** The editor's Benchmark: quicker, with more input sets against a warm L2. */
+  editor: { warmup: 5, reps: 30, inputSets: 4 },
+  /** Each cell of the editor's sweep (up to 32 cells). */
+  sweep: { warmup: 3, reps: 20, inputSets: 2 },
+  /** Tests of refusals and errors: the timing path is reached, not measured. */
+  smoke: { warmup: 1, reps: 3, inputSets: 1 },
+} as const satisfies Record<string, TimingOptions>;
+
 export interface CheckResult {
   name: "vec-vs-scalar" | "reference-kernel" | "js-reference" | "bounds" | "block-map";
   ok: boolean;
