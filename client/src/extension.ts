@@ -29,7 +29,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("Score Mod Studio", { log: true });
   const trusted = (): boolean => vscode.workspace.isTrusted;
-  const settings = (): ClientSettings => readClientSettings((k) => vscode.workspace.getConfiguration("scoremod").get(k), trusted());
+  const settings = (): ClientSettings => readClientSettings((k) => vscode.workspace.getConfiguration("scoremod").get<unknown>(k), trusted());
   const mods = new ModIndex();
   const results = new ResultStore();
   const status = new StatusBar();

@@ -1,10 +1,13 @@
 // The manifest (client/package.json) and the code must not drift: commands registered in code
 // are declared and vice versa; every setting the code reads is declared and vice versa; every
 // command the manifest refers to (menus, keybindings, walkthrough links) exists.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { COMMANDS } from "../../../client/src/commands";
+import { DEFAULTS } from "../../../client/src/settings.generated";
+import { DEFAULT_TARGET } from "../../../server/src/protocol";
 
 const root = join(__dirname, "..", "..", "..");
 const manifest = JSON.parse(readFileSync(join(root, "client", "package.json"), "utf8"));
@@ -39,12 +42,22 @@ describe("manifest <-> code", () => {
     for (const r of refs) expect(declared, r).toContain(r);
   });
 
-  test("every setting the client reads is declared as scoremod.<key>, and every declared one is read", () => {
-    const read = new Set([...configSrc.matchAll(/get(?:<[^>]*>)?\("([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
-    const str = new Set([...configSrc.matchAll(/str\("([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
-    const all = new Set([...read, ...str]);
+  test("every declared setting is read by config.ts (keys are typed from the manifest, so nothing undeclared can be)", () => {
+    // A setting declared and never read is dead (scoremod.problem.causal was, and went).
+    const read = new Set([...configSrc.matchAll(/\b(?:get|int|str|bool|list)\((?:get, )?"([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
     const props = Object.keys(manifest.contributes.configuration.properties);
-    expect([...all].sort()).toEqual([...props].sort());
+    expect([...read].sort()).toEqual([...props].sort());
+  });
+
+  test("settings.generated.ts is what client/package.json gives (scripts/gen-settings.mjs --check)", () => {
+    const r = spawnSync(process.execPath, [join(root, "scripts", "gen-settings.mjs"), "--check"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test("the generated defaults are the ones the server and protocol assume", () => {
+    expect(DEFAULTS.target).toBe(DEFAULT_TARGET);
+    expect(Object.keys(DEFAULTS).map((k) => `scoremod.${k}`).sort()).toEqual(Object.keys(manifest.contributes.configuration.properties).sort());
   });
 
   test("restricted configurations are declared settings", () => {
