@@ -2,7 +2,7 @@
 // are declared and vice versa; every setting the code reads is declared and vice versa; every
 // command the manifest refers to (menus, keybindings, walkthrough links) exists.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { COMMANDS } from "../../../client/src/commands";
@@ -13,6 +13,8 @@ const root = join(__dirname, "..", "..", "..");
 const manifest = JSON.parse(readFileSync(join(root, "client", "package.json"), "utf8"));
 const extensionSrc = readFileSync(join(root, "client", "src", "extension.ts"), "utf8");
 const configSrc = readFileSync(join(root, "client", "src", "config.ts"), "utf8");
+const featureDir = join(root, "client", "src", "features");
+const featureSrcs = readdirSync(featureDir).filter((f) => f.endsWith(".ts")).map((f) => [f, readFileSync(join(featureDir, f), "utf8")] as const);
 
 const declared = new Set<string>((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
 const ids = new Set<string>(Object.values(COMMANDS));
@@ -22,10 +24,19 @@ describe("manifest <-> code", () => {
     expect([...declared].sort()).toEqual([...ids].sort());
   });
 
-  test("every command in COMMANDS is registered by extension.ts (and only through COMMANDS)", () => {
-    const registered = [...extensionSrc.matchAll(/reg\(COMMANDS\.(\w+)/g)].map((m) => COMMANDS[m[1] as keyof typeof COMMANDS]);
+  test("every command in COMMANDS is registered by exactly one feature module (and only through COMMANDS)", () => {
+    const registered = featureSrcs.flatMap(([, src]) => [...src.matchAll(/ctx\.register\(COMMANDS\.(\w+)/g)].map((m) => COMMANDS[m[1] as keyof typeof COMMANDS]));
     expect(registered.sort()).toEqual([...ids].sort());
-    expect(extensionSrc).not.toMatch(/registerCommand\(\s*["']/);
+    for (const [, src] of [...featureSrcs, ["extension.ts", extensionSrc]]) expect(src).not.toMatch(/registerCommand\(/);
+  });
+
+  test("each feature module has its own activate(ctx), and extension.ts activates every one", () => {
+    expect(featureSrcs.length).toBeGreaterThanOrEqual(8);
+    for (const [name, src] of featureSrcs) {
+      expect(src, name).toMatch(/export function activate\(ctx: ClientContext\b/);
+      const mod = name.replace(/\.ts$/, "");
+      expect(extensionSrc, name).toMatch(new RegExp(`import \\* as (\\w+) from "\\./features/${mod}";[\\s\\S]*\\b\\1\\.activate\\(ctx`));
+    }
   });
 
   test("menus, keybindings and walkthrough links name declared commands", () => {
