@@ -62,11 +62,11 @@ export function readClientSettings(get: Get, trusted: boolean): ClientSettings {
 }
 
 /** What the server gets (initializationOptions and didChangeConfiguration). */
-export function serverSettings(s: ClientSettings, trusted: boolean): ServerSettings & { previewFixes: boolean } {
+export function serverSettings(s: ClientSettings): ServerSettings & { previewFixes: boolean } {
   const nvcc = s.nvccPath || (s.cudaHome ? `${s.cudaHome.replace(/\/+$/, "")}/bin/nvcc` : "");
   const p = s.problem;
   return {
-    target: s.target, inlayHints: s.inlayHints, docsBaseUrl: s.docsBaseUrl, nvccPath: nvcc, previewFixes: s.previewFixes, trusted,
+    target: s.target, inlayHints: s.inlayHints, docsBaseUrl: s.docsBaseUrl, nvccPath: nvcc, previewFixes: s.previewFixes,
     problem: { B: p.batch, H: p.heads, Q: p.seqLen, KV: p.seqLen },
   };
 }

@@ -45,7 +45,7 @@ export class ClientContext implements vscode.Disposable {
 
   /** Starts (or restarts) the language server; the mod index and open previews follow its analyses. */
   async startClient(): Promise<void> {
-    const client = createLanguageClient(this.output, this.settings(), this.trusted());
+    const client = createLanguageClient(this.output, this.settings());
     this.client = client;
     this.subscriptions.push(onNotification(client, AnalysisChangedNotification, (p) => {
       this.mods.update(p);
@@ -62,9 +62,9 @@ export class ClientContext implements vscode.Disposable {
     await c?.stop();
   }
 
-  /** Sends the settings to the server (they changed, or the workspace became trusted). */
+  /** Sends the settings to the server (they changed, or the workspace became trusted: tool paths now count). */
   pushSettings(): void {
-    if (this.client) void this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: { scoremod: serverSettings(this.settings(), this.trusted()) } });
+    if (this.client) void this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: { scoremod: serverSettings(this.settings()) } });
   }
 
   /** Registers a command; an exception is logged and shown, never lost. */

@@ -5,8 +5,9 @@ import * as vscode from "vscode";
 import { KERNEL_LABELS } from "scoremod-server/runner/format";
 import { RunnerSupervisor } from "scoremod-server/runner/supervisor";
 import {
-  RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
+  RunnerError, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
 } from "scoremod-server/runner/types";
+import type { HeatMapResult } from "scoremod-server/protocol";
 import type { ClientSettings } from "./config";
 import type { BenchSummary } from "./results";
 
@@ -79,6 +80,11 @@ export class Runner implements vscode.Disposable {
 
   sweep(job: SweepJob, token: vscode.CancellationToken, report?: (m: string) => void): Promise<Outcome<SweepResult>> {
     return this.guard(() => this.supervisor().sweep(job), token, report);
+  }
+
+  /** The heat map, computed in the runner's worker process (it executes the file). */
+  heatMap(job: HeatMapJob): Promise<Outcome<HeatMapResult>> {
+    return this.guard(() => this.supervisor().heatMap(job));
   }
 
   /** Runs `fn`; cancelling kills the worker process (the next request starts a fresh one). */

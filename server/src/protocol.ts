@@ -116,11 +116,12 @@ export interface SetTargetParams { target: string }
 export type SetTargetResult = { ok: true; target: TargetId } | Failure;
 export const SetTargetRequest = request<SetTargetParams, SetTargetResult>("scoremod/setTarget");
 
-// ---- scoremod/heatMap --------------------------------------------------------------------
+// ---- the heat map (not an LSP request) ---------------------------------------------------
 /**
- * Request: evaluate a mod on a q × kv window with the runtime's float64 semantics (b = h = 0,
- * sample aux data from each tensor's `init`). This EXECUTES the workspace file, so the server
- * refuses it unless the client said the workspace is trusted (initializationOptions.trusted).
+ * The view evaluates a mod on a q × kv window with the runtime's float64 semantics (sample aux
+ * data from each tensor's `init`). It EXECUTES the workspace file, so the language server never
+ * computes it: the client asks the runner's worker process (runner/supervisor.ts heatMap), and
+ * `scoremod view` computes it in the CLI. These are the shapes of its parameters and result.
  */
 /**
  * The mask and score view of one mod, paired with the file's first mod of the other kind (a
@@ -184,12 +185,11 @@ export interface HeatMapOk {
   windowError?: string;
 }
 export type HeatMapResult = HeatMapOk | Failure;
-export const HeatMapRequest = request<HeatMapParams, HeatMapResult>("scoremod/heatMap");
 
 /** Every custom method name, for docs/protocol.md's check. */
 export const METHODS = [
   AnalysisRequest.method, AnalysisChangedNotification.method, CudaRequest.method,
-  PtxRequest.method, ExportRequest.method, SetTargetRequest.method, HeatMapRequest.method,
+  PtxRequest.method, ExportRequest.method, SetTargetRequest.method,
 ] as const;
 
 /** Settings the server reads (section `scoremod`), sent as initializationOptions and on change. */
@@ -200,8 +200,6 @@ export interface ServerSettings {
   docsBaseUrl: string;
   /** nvcc path override (empty = PATH, then $CUDA_HOME/bin, /usr/local/cuda/bin). */
   nvccPath: string;
-  /** The workspace is trusted: requests that execute workspace code (scoremod/heatMap) are allowed. */
-  trusted: boolean;
   /** The benchmark problem (scoremod.problem.*): aux indices are checked for range at it (SM160-SM162). */
   problem: { B: number; H: number; Q: number; KV: number } | null;
 }

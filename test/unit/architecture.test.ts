@@ -62,7 +62,7 @@ export const MAY_IMPORT: Record<string, string[]> = {
   budget: ["core"],
   protocol: ["core"],
   view: ["core", "protocol", "runtime"],
-  "runner-api": ["csrc"], // supervisor, types, format, protocol: type-only csrc (ProbeResult)
+  "runner-api": ["csrc", "protocol"], // supervisor, types, format, protocol: type-only csrc (ProbeResult) and protocol (the heat map's shapes)
   runner: ["runner-api", "core", "toolchain", "view", "runtime", "csrc"], // view: the one loader of user modules
   lsp: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
   cli: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
@@ -71,7 +71,7 @@ export const MAY_IMPORT: Record<string, string[]> = {
   // dist/server.js also serves `check` (the .vsix ships no dist/cli.js). Nothing imports them.
   entry: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner", "lsp", "cli"],
 };
-const TYPE_ONLY: Record<string, string[]> = { "runner-api": ["csrc"] };
+const TYPE_ONLY: Record<string, string[]> = { "runner-api": ["csrc", "protocol"] };
 /** The workspaces: each is a package, and another workspace imports it by name, never by a relative path. */
 const WORKSPACES = ["runtime", "server", "client", "csrc"];
 const PACKAGES: Record<string, string> = Object.fromEntries(WORKSPACES.map((w) =>

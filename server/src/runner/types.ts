@@ -1,6 +1,7 @@
 // The runner's public data types: what a caller asks for and what comes back. Shared by the
 // supervisor (host side), the worker process and the CLI/extension that display results.
 import type { ProbeResult } from "scoremod-native";
+import type { HeatMapParams } from "../protocol";
 
 export type { ProbeResult };
 
@@ -71,6 +72,15 @@ export interface CheckOptions {
 }
 
 export interface TimingOptions { warmup: number; reps: number; inputSets: number }
+
+/** The mask and score view of one mod (the editor's Heat Map), computed in the worker process: it executes the file. */
+export interface HeatMapJob {
+  fileName: string;
+  text: string;
+  params: Omit<HeatMapParams, "uri">;
+}
+/** A heat map that makes no progress for this long is stopped (its top-level code or the mod may loop forever). */
+export const HEAT_MAP_IDLE_MS = 10_000;
 
 /** The one table of timing presets (warm-up launches, timed reps, rotated input sets); every caller names one. */
 export const TIMING = {

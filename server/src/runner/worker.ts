@@ -8,6 +8,7 @@ import * as native from "scoremod-native";
 import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, type WorkerMessage } from "./protocol";
 import { runBench, type RunHooks } from "./run";
 import { runSweep } from "./sweep";
+import { maskView } from "../view/maskView";
 import { RunnerError, type RunnerErrorInfo } from "./types";
 
 const channelFd = Number(process.env[WORKER_CHANNEL_ENV]);
@@ -48,6 +49,12 @@ async function handle(req: HostRequest): Promise<void> {
       case "sweep":
         hooks.context(req.job.mod);
         send({ type: "result", id: req.id, result: await runSweep(req.job, hooks) });
+        return;
+      case "heatMap":
+        // Executes the user's file (top-level code and the mod) in this process, not in the
+        // language server: the supervisor's watchdog stops one that never returns.
+        hooks.context(req.job.params.mod);
+        send({ type: "result", id: req.id, result: maskView(req.job.fileName, req.job.text, req.job.params) });
         return;
     }
   } catch (e) {

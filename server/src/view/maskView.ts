@@ -4,8 +4,8 @@
 //           for a mask that reads aux data, the tiles it leaves partial are evaluated exactly on
 //           the sample data (runtime/src/maskView.ts), within a budget of mask calls.
 //   window: per element raw score (seeded N(0, 1)), score_mod output and mask, in float64.
-// Executes the user's module: callers run it only for trusted files (the language server in a
-// worker thread with a time limit, heatMapIsolated.ts).
+// Executes the user's module: callers run it only for trusted files (the runner's worker process,
+// whose supervisor stops it after a time limit, and the CLI's `scoremod view`).
 import { analyze } from "../analysis/index";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { blockedMessage } from "../analysis/generatable";
@@ -49,7 +49,7 @@ export function viewAnalysis(fileName: string, text: string): FileAnalysis {
   return analyze(fileName, text, { target: "runner-hopper", vecSize: 1 });
 }
 
-/** `fa`: the file's analysis from viewAnalysis (the language server passes its own, computed on a warm host). */
+/** `fa`: the file's analysis from viewAnalysis (the CLI passes one computed under the analysis budget). */
 export function maskView(fileName: string, text: string, p: ViewParams, fa: FileAnalysis = viewAnalysis(fileName, text)): HeatMapResult {
   const shape = p.shape ?? DEFAULT_VIEW_SHAPE;
   for (const [k, v] of Object.entries(shape)) {

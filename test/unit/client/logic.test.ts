@@ -86,7 +86,7 @@ describe("settings", () => {
   test("restricted mode ignores settings that choose binaries", () => {
     const s = readClientSettings(get, false);
     expect([s.nvccPath, s.cudaHome]).toEqual(["", ""]);
-    expect(serverSettings(s, false)).toMatchObject({ nvccPath: "", trusted: false });
-    expect(serverSettings(readClientSettings(get, true), true)).toMatchObject({ nvccPath: "/opt/cuda/bin/nvcc", trusted: true });
+    expect(serverSettings(s)).toMatchObject({ nvccPath: "" });
+    expect(serverSettings(readClientSettings(get, true))).toMatchObject({ nvccPath: "/opt/cuda/bin/nvcc" });
   });
 });
