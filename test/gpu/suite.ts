@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as native from "../../csrc/index";
+import { nvccOrEmpty } from "../../server/src/toolchain/nvcc";
 import { formatBench, formatSweep } from "../../server/src/runner/format";
 import { RunnerSupervisor } from "../../server/src/runner/supervisor";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
@@ -40,7 +41,7 @@ async function expectError(sup: RunnerSupervisor, j: BenchJob): Promise<RunnerEr
 
 async function runAll(out: string): Promise<void> {
   mkdirSync(out, { recursive: true });
-  const probe = native.probe();
+  const probe = native.probe(nvccOrEmpty());
   if (!probe.ok) {
     result("probe", false, `${probe.reason}: ${probe.detail}`);
     writeFileSync(join(out, "runner.json"), JSON.stringify({ probe, date: new Date().toISOString(), passed, failed }, null, 1));

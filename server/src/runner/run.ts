@@ -15,6 +15,7 @@ import { checkValueRanges } from "./valueRanges";
 import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful, staticClasses, type TileGeometry } from "./blockMap";
 import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
 import { prepareJob, type PreparedJob } from "./prepare";
+import { nvccOrEmpty } from "../toolchain/nvcc";
 import { BLOCK_N, REF, type PreparedMod, type Program } from "./source";
 import { RunnerError, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
 
@@ -33,7 +34,7 @@ let device: Device | null = null;
 
 export function openDevice(): Device {
   if (device) return device;
-  const p = native.probe();
+  const p = native.probe(nvccOrEmpty());
   if (!p.ok) throw new RunnerError({ kind: "no-gpu", message: `no GPU run: ${p.reason}: ${p.detail}` });
   const d = p.devices[0]!;
   if (d.sm < 80) throw new RunnerError({ kind: "no-gpu", message: `${d.name} is sm_${d.sm}; the runner's kernels need sm_80 or newer (mma.sync bf16)` });
@@ -52,7 +53,7 @@ export function compileProgram(program: Program, arch: string, dir: string, modN
   if (!p) {
     p = (async () => {
       const t0 = Date.now();
-      const r = await native.compile(program.source, { arch, defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mainKernel, program.refKernel, ...(program.classifyKernel ? [program.classifyKernel] : [])] });
+      const r = await native.compile(program.source, { arch, nvcc: nvccOrEmpty(), defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mainKernel, program.refKernel, ...(program.classifyKernel ? [program.classifyKernel] : [])] });
       if (!r.ok) {
         throw new RunnerError({ kind: "compile", mod: modName, message: `mod '${modName}': ${r.reason === "compile-error" ? "the generated CUDA did not compile" : `cannot compile (${r.reason})`}: ${firstLines(r.log)}`, log: r.log });
       }

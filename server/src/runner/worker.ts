@@ -9,6 +9,7 @@ import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, typ
 import { runBench, type RunHooks } from "./run";
 import { runSweep } from "./sweep";
 import { maskView } from "../view/maskView";
+import { nvccOrEmpty } from "../toolchain/nvcc";
 import { RunnerError, type RunnerErrorInfo } from "./types";
 
 const channelFd = Number(process.env[WORKER_CHANNEL_ENV]);
@@ -40,7 +41,7 @@ async function handle(req: HostRequest): Promise<void> {
   try {
     switch (req.type) {
       case "probe":
-        send({ type: "result", id: req.id, result: native.probe() });
+        send({ type: "result", id: req.id, result: native.probe(nvccOrEmpty()) });
         return;
       case "bench":
         hooks.context(req.job.mod);

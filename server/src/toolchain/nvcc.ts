@@ -1,4 +1,6 @@
-// The only module that spawns nvcc. Compiles generated CUDA to PTX with line info for a target.
+// The one nvcc finder (the runner passes its answer to the addon, which searches for none) and the
+// only module of ours that spawns nvcc: compiles generated CUDA to PTX with line info for a target.
+// (The addon runs the nvcc it is given when NVRTC is missing: csrc/src/compile.cc.)
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,14 +20,23 @@ export class NvccCancelled extends Error {
   constructor() { super("nvcc was cancelled"); }
 }
 
-/** Where nvcc is: $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then PATH. */
+/** Where nvcc is: $SCOREMOD_NVCC, $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then PATH. */
 export function findNvcc(env: NodeJS.ProcessEnv = process.env, standardDirs: string[] = ["/usr/local/cuda/bin"]): string {
   const exe = process.platform === "win32" ? "nvcc.exe" : "nvcc";
+  if (env.SCOREMOD_NVCC) {
+    if (existsSync(env.SCOREMOD_NVCC)) return env.SCOREMOD_NVCC;
+    throw new NvccMissingError([`$SCOREMOD_NVCC (${env.SCOREMOD_NVCC})`]);
+  }
   const dirs = [env.CUDA_HOME, env.CUDA_PATH].filter((d): d is string => !!d).map((d) => join(d, "bin"));
   dirs.push(...standardDirs);
   for (const d of dirs) if (existsSync(join(d, exe))) return join(d, exe);
   for (const d of (env.PATH ?? "").split(delimiter)) if (d && existsSync(join(d, exe))) return join(d, exe);
   throw new NvccMissingError(dirs);
+}
+
+/** findNvcc's answer, or "" when there is none (the addon's convention). */
+export function nvccOrEmpty(env: NodeJS.ProcessEnv = process.env): string {
+  try { return findNvcc(env); } catch (e) { if (e instanceof NvccMissingError) return ""; throw e; }
 }
 
 /** csrc/kernels (scoremod_abi.cuh), found from this file or the bundle in dist/. */
