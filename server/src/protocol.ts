@@ -103,7 +103,8 @@ export type PtxResult = PtxOk | Failure;
 export const PtxRequest = request<GeneratedParams, PtxResult>("scoremod/ptx");
 
 // ---- scoremod/export ---------------------------------------------------------------------
-export type ExportFlavor = "fa4" | "flex";
+export type { ExportFlavor } from "./codegen/exports";
+import type { ExportFlavor } from "./codegen/exports";
 export interface ExportParams { uri: string; mod: string; flavor: ExportFlavor; target?: TargetId }
 /** Request: Python source of the mod for FA4's CuTe-DSL (`fa4`) or PyTorch FlexAttention (`flex`). */
 export interface ExportOk { ok: true; code: string; language: "python"; flavor: ExportFlavor }

@@ -12,6 +12,7 @@ import {
   AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, PtxRequest, SetTargetRequest,
   type NotificationSpec, type RequestSpec, type ServerSettings,
 } from "../protocol";
+import { EXPORT_FLAVORS, isExportFlavor } from "../codegen/exports";
 import type { Backend } from "./backend";
 import { codeActions } from "./codeActions";
 import { baseLink, type DocsLink } from "./convert";
@@ -219,7 +220,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   onRequest(connection, ExportRequest, safely("scoremod/export", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);
-    if (p.flavor !== "fa4" && p.flavor !== "flex") return { ok: false as const, error: `flavor must be "fa4" or "flex", got ${JSON.stringify(p.flavor) ?? String(p.flavor)}` };
+    if (!isExportFlavor(p.flavor)) return { ok: false as const, error: `flavor must be ${EXPORT_FLAVORS.map((f) => `"${f}"`).join(" or ")}, got ${JSON.stringify(p.flavor) ?? String(p.flavor)}` };
     const a = analysisFor(p.uri, t, undefined);
     return a ? opts.generators.export(a, p.mod, p.flavor) : notOpen(p.uri);
   }));
