@@ -2,13 +2,12 @@
 // generated (an align override travels in the analysis options; the user's text is never
 // rewritten), the translation units to compile, and the user's module evaluated in Node. A sweep
 // prepares every cell once, compiles, then runs the same preparations.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { LoadedScoreModule } from "scoremod/load";
 import { analyze } from "../analysis/index";
 import type { FileAnalysis } from "../analysis/facts";
 import { blockedMessage } from "../analysis/generatable";
 import { generateCuda } from "../codegen/cuda";
+import { kernelsIncludeDir } from "../toolchain/nvcc";
 import { loadUserModule } from "../view/loadModule";
 import { planKernel, type KernelDevice, type KernelPlan } from "./kernelChoice";
 import { buildProgram, readGeometry, type PreparedMod, type Program } from "./source";
@@ -59,11 +58,13 @@ export function prepareMod(fileName: string, text: string, modName: string, opts
   }
 }
 
-/** The kernel headers: the job's, $SCOREMOD_KERNELS, or beside the bundle / the sources. */
+/** The kernel headers: the job's, else where the toolchain finds them (toolchain/nvcc.ts). */
 export function kernelDir(job: Pick<BenchJob, "kernelDir">): string {
-  const candidates = [job.kernelDir, process.env.SCOREMOD_KERNELS, join(__dirname, "..", "csrc", "kernels"), join(__dirname, "..", "..", "..", "csrc", "kernels")];
-  for (const c of candidates) if (c && existsSync(join(c, "attention_entries.cuh"))) return c;
-  throw new RunnerError({ kind: "internal", message: `kernel headers (csrc/kernels/attention_entries.cuh) not found; tried ${candidates.filter(Boolean).join(", ")}` });
+  try {
+    return kernelsIncludeDir(job.kernelDir);
+  } catch (e) {
+    throw new RunnerError({ kind: "internal", message: (e as Error).message });
+  }
 }
 
 export interface PreparedJob {

@@ -39,12 +39,18 @@ export function nvccOrEmpty(env: NodeJS.ProcessEnv = process.env): string {
   try { return findNvcc(env); } catch (e) { if (e instanceof NvccMissingError) return ""; throw e; }
 }
 
-/** csrc/kernels (scoremod_abi.cuh), found from this file or the bundle in dist/. */
-export function kernelsIncludeDir(): string {
+/** Where csrc/kernels is looked for: `first` (a job's own), $SCOREMOD_KERNELS, beside the bundle in dist/ or the sources, the cwd's. */
+export function kernelsDirCandidates(first?: string): string[] {
   const here = typeof __dirname === "string" ? __dirname : process.cwd();
-  const candidates = [resolve(here, "../../../csrc/kernels"), resolve(here, "../csrc/kernels"), resolve(process.cwd(), "csrc/kernels")];
-  for (const c of candidates) if (existsSync(join(c, "scoremod_abi.cuh"))) return c;
-  throw new Error(`cannot find csrc/kernels/scoremod_abi.cuh (looked in ${candidates.join(", ")})`);
+  return [first, process.env.SCOREMOD_KERNELS, resolve(here, "../csrc/kernels"), resolve(here, "../../../csrc/kernels"), resolve(process.cwd(), "csrc/kernels")]
+    .filter((c): c is string => !!c);
+}
+
+/** csrc/kernels (the kernels and scoremod_abi.cuh): the one place its install path is found, for nvcc and the runner. */
+export function kernelsIncludeDir(first?: string): string {
+  const candidates = kernelsDirCandidates(first);
+  for (const c of candidates) if (existsSync(join(c, "scoremod_abi.cuh")) && existsSync(join(c, "attention_entries.cuh"))) return c;
+  throw new Error(`kernel headers (csrc/kernels/scoremod_abi.cuh, attention_entries.cuh) not found; tried ${candidates.join(", ")}`);
 }
 
 export interface PtxOptions {
