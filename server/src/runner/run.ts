@@ -1,5 +1,6 @@
-// One benchmark-and-check run, inside the worker process: analyse and generate the mod, compile
-// the kernels, allocate and fill inputs, check obligations, launch, check, time.
+// One benchmark-and-check run, inside the worker process: prepare the job (prepare.ts: analyse,
+// generate, build the programs) unless a sweep did, compile the kernels, allocate and fill inputs,
+// check obligations, launch, check, time.
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import * as native from "scoremod-native";
