@@ -78,4 +78,4 @@ export const SUPPORTED_SUMMARY =
   "a mod body may use numbers, + - * / %, comparisons, && || !, ternaries, const bindings, " +
   "if/else with return, t.at(...) loads, s.value scalars, dim(\"NAME\") and the math functions from \"scoremod\"";
 
-export { MATH_FNS_TEXT } from "../../../runtime/src/vocabulary";
+export { MATH_FNS_TEXT } from "scoremod/vocabulary";

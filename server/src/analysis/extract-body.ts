@@ -4,7 +4,7 @@
 // one pass reports every problem in the body.
 import { ts } from "ts-morph";
 import type { ArgRole, BinaryOp, Expr, Range, Stmt, Ty } from "./ir";
-import { DTYPE_SPECS, isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS, isMathFn, MATH_SPECS } from "scoremod/vocabulary";
 import type { TensorFact } from "./facts";
 import { MATH_FNS_TEXT, SM, SUPPORTED_SUMMARY } from "./codes";
 import { Scope, numLiteralTy, unwrap } from "./extract-scope";

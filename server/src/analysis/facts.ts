@@ -12,7 +12,7 @@ export interface Fix { title: string; edits: TextEdit[] }
 export interface Diagnostic {
   range: Range;
   severity: Severity;
-  /** Stable code: "TS2554" for TypeScript's own, "SM1xx" for ours (docs/diagnostics.md). */
+  /** Stable code: "TS2554" for TypeScript's own, "SM1xx" for ours (docs/diagnostics/<CODE>.md). */
   code: string;
   message: string;
   fixes?: Fix[];
@@ -21,8 +21,8 @@ export interface Diagnostic {
 /** A sum of monomials over symbolic dims, e.g. H*KV + 8 is [{c:1,vars:["H","KV"]},{c:8,vars:[]}]. */
 export type Poly = { c: number; vars: string[] }[];
 
-export type { DTypeName } from "../../../runtime/src/vocabulary";
-import type { DTypeName } from "../../../runtime/src/vocabulary";
+export type { DTypeName } from "scoremod/vocabulary";
+import type { DTypeName } from "scoremod/vocabulary";
 
 export interface TensorFact {
   /** The exported variable that holds it (used in mod bodies). */

@@ -1,6 +1,6 @@
 // The analysis entry: TypeScript's diagnostics + extraction + per-mod classification, as one
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
-import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS } from "scoremod/vocabulary";
 import type { ts } from "ts-morph";
 import { anySizeBounds, describeAnySize, describeBounds, loadBounds, loadNode, type BoundsShape } from "./bounds";
 import { clampFix, guardFix, type OpenIndex } from "./boundsFixes";
@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   target?: TargetId;
   /** Overrides every mod's vecSize (the CLI's --vec, an editor setting). */
   vecSize?: number;
+  /** Overrides every aux tensor's align, in bytes or "elem" (its element size): the runner's sweep and `align` jobs. */
+  align?: number | "elem";
   /**
    * The problem the mods will run on (the editor's scoremod.problem.*): index safety is checked
    * at this shape (bounds.ts) and reported as SM160-SM162. No effect on code generation.
@@ -208,6 +210,12 @@ export class AnalysisHost {
     const ex = extract(sf);
     out.diagnostics.push(...ex.diagnostics);
     out.tensors = ex.tensors;
+    if (opts.align !== undefined) {
+      // Before the mods are classified: their loads read each tensor's align.
+      if (opts.align === "elem" || isPow2(opts.align)) {
+        for (const t of out.tensors) { t.align = opts.align === "elem" ? t.elemBytes : opts.align; t.alignExplicit = true; }
+      } else out.diagnostics.push({ range: ZERO, severity: "error", code: SM.badOption, message: `align ${String(opts.align)} is not a power of two number of bytes or "elem"` });
+    }
     out.scalars = ex.scalars;
     out.divisible = ex.divisible;
     for (const m of ex.mods) out.mods.push(this.mod(m, ex, target, override, out.diagnostics));

@@ -5,7 +5,7 @@
 // value that may be NaN says so. Every operation is inclusion-monotone (a smaller box never gives
 // a wider result), which tiles.ts relies on to classify whole blocks of tiles at once.
 // Aux loads are unknown values of their type: a result that does not depend on them is proven.
-import { isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
+import { isMathFn, MATH_SPECS } from "scoremod/vocabulary";
 import { exprKey, forgetLocal, type ArgRole, type Expr, type Stmt } from "./ir";
 
 /** A value set: [lo, hi] (bools as 0/1), plus whether it may be NaN (floats only). */

@@ -1,5 +1,5 @@
 // Per-mod rules of ARCHITECTURE.md "The legality model" (V and the target, register pressure) and the per-load notes
-// that carry the classifier's fixes to the editor. Codes are stable: docs/diagnostics/SM2xx.md.
+// that carry the classifier's fixes to the editor. Codes are stable: docs/diagnostics/<CODE>.md.
 import type { ClassifyInput } from "./classify";
 import type { Diagnostic, LoadFact } from "./facts";
 import type { Range } from "./ir";

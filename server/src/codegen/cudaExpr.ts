@@ -2,7 +2,7 @@
 // The math mapping is documented in docs/codegen.md: accurate libdevice functions only, never
 // the approximate intrinsics, so a lane's result does not depend on how it was compiled or on V.
 import type { Expr, Ty } from "../analysis/ir";
-import { MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
+import { MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 
 export interface CExprCtx {
   arg(role: "score" | "b" | "h" | "q" | "kv"): string;

@@ -11,7 +11,7 @@ import { TARGETS } from "../analysis/targets";
 import { unguardedOpenIndices } from "../analysis/bounds";
 import { guardedLoads } from "../analysis/affine";
 import { CodegenError } from "./cudaExpr";
-import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 import { pickMods, REF_SHAPE, sparsityLine } from "./exportFlex";
 import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 

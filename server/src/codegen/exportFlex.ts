@@ -9,7 +9,7 @@ import { classifyTiles, dependsOn } from "../analysis/tiles";
 import { unguardedOpenIndices } from "../analysis/bounds";
 import { CodegenError } from "./cudaExpr";
 import { blockedMessage } from "../analysis/generatable";
-import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 import { PY_SAMPLE } from "./pySample";
 import { bodyRefs, lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 import { paramTables } from "./tables";

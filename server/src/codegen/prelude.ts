@@ -3,7 +3,7 @@
 // bf16/f16 go through the pair intrinsics; every conversion here is exact, so a vector load
 // followed by unpacking gives bit for bit what N scalar loads would.
 import type { DTypeName } from "../analysis/facts";
-import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS } from "scoremod/vocabulary";
 
 export const RAW_TYPE: Record<number, string> = {
   1: "unsigned char", 2: "unsigned short", 4: "unsigned int", 8: "uint2", 16: "uint4", 32: "ulonglong4_32a",

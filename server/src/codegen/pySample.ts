@@ -4,7 +4,7 @@
 // to the dtype from float64, the declared strides. mulberry32's state is a counter, so the
 // stream is computed vectorised. Float64 log/sin/cos may differ from V8's in the last ulp;
 // rounding to bf16/f16/f32 erases that except on exact rounding ties (vanishingly rare).
-import { DTYPE_NAMES, DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_NAMES, DTYPE_SPECS } from "scoremod/vocabulary";
 
 export const PY_SAMPLE = `_M32 = 0xFFFFFFFF
 

@@ -9,6 +9,7 @@ import { analyze } from "../../../server/src/analysis/index";
 import { run } from "../../../server/src/cli/export";
 import { exportFa4 } from "../../../server/src/codegen/exportFa4";
 import { exportFlex } from "../../../server/src/codegen/exportFlex";
+import { EXPORTS, EXPORT_FLAVORS } from "../../../server/src/codegen/exports";
 import { expectGolden } from "./golden";
 import { ROOT, corpus } from "./proofCorpus";
 
@@ -29,13 +30,14 @@ function pyCompile(files: { name: string; text: string }[]): string[] {
   return JSON.parse(out) as string[];
 }
 
+// Every format of the table (codegen/exports.ts): a new one gets goldens and the Python check
+// without a test edit (UPDATE_GOLDENS=1 writes them).
 describe("export goldens", () => {
   for (const f of examples) {
-    it(`${f.name}: fa4 and flex`, () => {
+    it(`${f.name}: ${EXPORT_FLAVORS.join(" and ")}`, () => {
       const fa = analyze(f.name, f.text);
       const stem = f.name.replace(/\.scoremod\.ts$/, "");
-      expectGolden(join(ROOT, "test/golden/export", `${stem}.fa4.py`), exportFa4(fa).text);
-      expectGolden(join(ROOT, "test/golden/export", `${stem}.flex.py`), exportFlex(fa).text);
+      for (const flavor of EXPORT_FLAVORS) expectGolden(join(ROOT, "test/golden/export", `${stem}.${flavor}.py`), EXPORTS[flavor].generate(fa).text);
     });
   }
 });
@@ -44,10 +46,9 @@ describe.skipIf(!python)("exports are valid Python", () => {
   it("every example and trap, both targets, compiles with py_compile", () => {
     const files = all.flatMap((f) => {
       const fa = analyze(f.name, f.text);
-      const a = exportFa4(fa), b = exportFlex(fa);
-      return [{ name: a.fileName, text: a.text }, { name: b.fileName, text: b.text }];
+      return EXPORT_FLAVORS.map((flavor) => EXPORTS[flavor].generate(fa)).map((x) => ({ name: x.fileName, text: x.text }));
     });
-    expect(files.length).toBe(2 * all.length);
+    expect(files.length).toBe(EXPORT_FLAVORS.length * all.length);
     expect(pyCompile(files)).toEqual([]);
   });
   it("the check can fail (a broken file is reported)", () => {

@@ -5,11 +5,15 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
-import { buildProgram, prepareMod, readGeometry, type PreparedMod } from "../../../server/src/runner/source";
+import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
+import { buildProgram, readGeometry, type PreparedMod } from "../../../server/src/runner/source";
+import { prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const hasNvcc = native.probe().nvcc !== null;
+// The one nvcc finder (the addon searches for none; it runs the nvcc it is given).
+const NVCC = nvccOrEmpty();
+const hasNvcc = NVCC !== "";
 const geometry = readGeometry(`${root}csrc/kernels`);
 const fileOf = (c: { file: string; fixture?: boolean }) => `${root}${c.fixture ? "test/gpu/fixtures" : "examples"}/${c.file}.scoremod.ts`;
 
@@ -115,7 +119,7 @@ describe("runner programs", () => {
       jobs.push({ c, prog: buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }) });
     }
     const results = await Promise.all(jobs.map(({ prog }) => native.compile(prog.source, {
-      arch: "sm_90a", compiler: "nvcc", defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel, ...(prog.classifyKernel ? [prog.classifyKernel] : [])], lineInfo: false,
+      arch: "sm_90a", compiler: "nvcc", nvcc: NVCC, defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel, ...(prog.classifyKernel ? [prog.classifyKernel] : [])], lineInfo: false,
     })));
     results.forEach((r, i) => expect(r.ok, `${jobs[i]!.c.label}: ${r.log.slice(0, 600)}`).toBe(true));
   }, 180_000);

@@ -6,9 +6,11 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 
-import { checkArgs, TASK_TYPE, type ScoremodTaskDefinition } from "./taskArgs";
+import type { ClientContext } from "../context";
+import { checkArgs, TASK_TYPE, type ScoremodTaskDefinition } from "../taskArgs";
 
-export function registerTasks(context: vscode.ExtensionContext, target: () => string): void {
+export function activate(ctx: ClientContext): void {
+  const target = (): string => ctx.settings().target;
   const bundle = path.join(__dirname, "server.js"); // dist/extension.js beside dist/server.js
   const make = (def: ScoremodTaskDefinition, scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string): vscode.Task => {
     const cwd = typeof scope === "object" ? scope.uri.fsPath : undefined;
@@ -18,7 +20,7 @@ export function registerTasks(context: vscode.ExtensionContext, target: () => st
     task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, clear: true };
     return task;
   };
-  context.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, {
+  ctx.own(vscode.tasks.registerTaskProvider(TASK_TYPE, {
     provideTasks: () => (vscode.workspace.workspaceFolders ?? []).map((f) => make({ type: TASK_TYPE, command: "check" }, f, "check workspace")),
     resolveTask: (task) => {
       const def = task.definition as ScoremodTaskDefinition;
