@@ -144,4 +144,8 @@ export declare function erf(x: number): number;
 export declare function log1p(x: number): number;
 /** e^x - 1, accurate for small x. */
 export declare function expm1(x: number): number;
+/** min(max(x, lo), hi): x limited to [lo, hi] (int when every argument is int). */
+export declare function clamp(x: number, lo: number, hi: number): number;
+/** x^n for an integer constant n in [-32, 32] (a literal or a module-level const), computed by repeated multiplication. */
+export declare function pow(x: number, n: number): number;
 // END GENERATED math functions

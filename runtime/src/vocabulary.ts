@@ -67,6 +67,11 @@ export interface MathFnSpec {
   readonly interval: IntervalRule;
   /** How the generated code's f32 result relates to the float64 reference, per backend. */
   readonly accuracy: string;
+  /**
+   * A parameter that must be an integer constant in [lo, hi] (pow's exponent): the analysis
+   * rejects anything else (SM171), and every lowering receives it as a plain decimal literal.
+   */
+  readonly constInt?: { readonly index: number; readonly lo: number; readonly hi: number };
 }
 
 /** Unary float function with C `c`, torch `t`, Python math `m` and CuTe DSL `f` spellings. */
@@ -81,6 +86,15 @@ function unary(c: string, t: string, m: string, f: string): Pick<MathFnSpec, "cu
 const same = (a: readonly string[]) => a[0]!;
 const X = ["x"] as const;
 const AB = ["a", "b"] as const;
+
+/** pow's exponent range: x^n is a product of |n| factors, |n| - 1 roundings (see MATH_FNS.pow). */
+export const POW_MAX_EXPONENT = 32;
+
+/** x^n for an integer n, float64: the reference of `pow` (the analysis keeps n a constant). */
+function powInt64(x: number, n: number): number {
+  if (!Number.isInteger(n)) throw new DslError(`pow(${x}, ${n}): the exponent must be an integer`);
+  return x ** n;
+}
 
 // ---------------------------------------------------------------------------------------------
 // erf in float64 (JavaScript has no Math.erf).
@@ -189,7 +203,8 @@ export const MATH_FNS = {
     flex: { float: ([x]) => (x!.lit ? `_sigmoid(${x!.code})` : `torch.sigmoid(${x!.code})`) },
     fa4: { float: ([x], c) => `(${c.float(1)} / (${c.float(1)} + cute.math.exp(-${x})))` },
     interval: { kind: "increasing" },
-    accuracy: "`1/(1+expf(-x))` in f32 (CUDA and FA4), a few ulp; Flex: `torch.sigmoid`. Same reasoning as tanh",
+    accuracy: "≤ 4 ulp in CUDA: `expf` (≤ 2 ulp), one rounding for 1 + e^-x and a correctly rounded `/` (not `sm_fdiv`); " +
+      "FA4 the same formula over `cute.math.exp`; Flex `torch.sigmoid`. Never an approximate exp (same reasoning as tanh)",
   },
   sqrt: {
     params: X, args: "number", result: "float", doc: "Square root.", ref: (x) => Math.sqrt(x),
@@ -284,6 +299,31 @@ export const MATH_FNS = {
     interval: { kind: "increasing" },
     accuracy: "CUDA `expm1f`: ≤ 1 ulp; Flex `torch.expm1`. FA4 has no expm1: `exp(x) - 1`, which loses relative accuracy for |x| below ~1e-4 (absolute error stays ~1e-7)",
   },
+  clamp: {
+    params: ["x", "lo", "hi"], args: "number", result: "same",
+    doc: "min(max(x, lo), hi): x limited to [lo, hi] (int when every argument is int).",
+    ref: (x, lo, hi) => Math.min(Math.max(x, lo), hi),
+    // Written as the composition it is defined as, so NaN and lo > hi behave as min/max do.
+    cuda: { float: ([x, lo, hi]) => `fminf(fmaxf(${x}, ${lo}), ${hi})`, int: ([x, lo, hi]) => `min(max(${x}, ${lo}), ${hi})` },
+    flex: { float: (a) => pyClamp(a), int: (a) => pyClamp(a) },
+    fa4: { float: ([x, lo, hi]) => `_min(_max(${x}, ${lo}), ${hi})`, int: ([x, lo, hi]) => `_min(_max(${x}, ${lo}), ${hi})` },
+    interval: { kind: "custom" }, accuracy: "exact",
+  },
+  pow: {
+    params: ["x", "n"], args: "number", result: "float",
+    doc: `x^n for an integer constant n in [-${POW_MAX_EXPONENT}, ${POW_MAX_EXPONENT}] (a literal or a module-level const), computed by repeated multiplication.`,
+    ref: powInt64,
+    constInt: { index: 1, lo: -POW_MAX_EXPONENT, hi: POW_MAX_EXPONENT },
+    // Binary exponentiation unrolled at compile time (the exponent is a literal), the same
+    // products in the same order in CUDA and FA4; 1/x^|n| for n < 0.
+    cuda: { float: ([x, n]) => `sm_powi<${n}>(${x})` },
+    flex: { float: ([x, n]) => (x!.lit ? `_powi(${x!.code}, ${n!.code})` : `torch.pow(${x!.code}, ${n!.code})`) },
+    fa4: { float: ([x, n], c) => `_powi(${x}, ${n}, ${c.float(1)})` },
+    interval: { kind: "custom" },
+    accuracy: "x^n is a product of |n| exact factors with |n| - 1 roundings, so its relative error is below (|n| - 1)·2⁻²⁴ " +
+      "(< 2e-6 at |n| = 32; one more correctly rounded division for n < 0), without pow's log/exp error growth. " +
+      "CUDA and FA4 multiply in the same order (binary exponentiation); Flex `torch.pow(x, n)`",
+  },
 } as const satisfies Record<string, MathFnSpec>;
 
 /** The DSL's math function names. */
@@ -315,6 +355,12 @@ function pyMinMax(fn: "min" | "max", [a, b]: readonly PyArg[]): string {
     return `torch.clamp(${x.code}, ${bound}=${c.code})`;
   }
   return `torch.${fn === "min" ? "minimum" : "maximum"}(${a!.code}, ${b!.code})`;
+}
+
+/** clamp in Flex: min(max(x, lo), hi) through pyMinMax (torch.clamp for tensor x, constant bounds). */
+function pyClamp([x, lo, hi]: readonly PyArg[]): string {
+  const inner = { code: pyMinMax("max", [x!, lo!]), lit: x!.lit && lo!.lit };
+  return pyMinMax("min", [inner, hi!]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -148,6 +148,7 @@ export class AnalysisHost {
     if (!sf) throw new Error("the source file is missing from the program");
     const ex = extract(sf);
     out.diagnostics.push(...ex.diagnostics);
+    dropTsDuplicates(out.diagnostics);
     out.tensors = ex.tensors;
     out.scalars = ex.scalars;
     out.divisible = ex.divisible;
@@ -199,6 +200,27 @@ export class AnalysisHost {
     return fact;
   }
 }
+
+/**
+ * TypeScript's TS2447 ("The '&' operator is not allowed for type 'boolean'") says what our SM170
+ * says at the same operator, without its fix, and the `number` it then infers for `a & b` makes
+ * a mask's return or an argument a TS2322/TS2345 around it (TS2362/TS2363 when it is read as
+ * arithmetic on its operands): keep ours alone there (fixing SM170
+ * removes both, and any other error of that kind reappears).
+ */
+function dropTsDuplicates(diags: Diagnostic[]): void {
+  // The whole `a & b` is the range of SM170's fix (its operator is the diagnostic's own range).
+  const ours = diags.filter((d) => d.code === SM.flexBoolOp).map((d) => ({ range: d.fixes?.[0]?.edits[0]?.range ?? d.range }));
+  if (!ours.length) return;
+  const within = (a: Range, b: Range) => posKeyOf(a.start) >= posKeyOf(b.start) && posKeyOf(a.end) <= posKeyOf(b.end);
+  for (let i = diags.length - 1; i >= 0; i--) {
+    const d = diags[i];
+    if (TS_FROM_BOOL_OP.has(d.code) && ours.some((o) => within(o.range, d.range) || within(d.range, o.range))) diags.splice(i, 1);
+  }
+}
+// TS2447 the operator, TS2362/TS2363 its left/right operand, TS2322/TS2345 the `number` it yields.
+const TS_FROM_BOOL_OP = new Set(["TS2447", "TS2362", "TS2363", "TS2322", "TS2345"]);
+const posKeyOf = (p: { line: number; character: number }) => p.line * 1e6 + p.character;
 
 /** A range from offsets, for text TypeScript never parsed. */
 function textRange(text: string, start: number, end: number): Range {

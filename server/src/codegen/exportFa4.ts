@@ -8,7 +8,7 @@
 import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
 import { TARGETS } from "../analysis/targets";
-import { CodegenError } from "./cudaExpr";
+import { CodegenError, constIntArg } from "./cudaExpr";
 import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
 import { pickMods, REF_SHAPE, sparsityLine } from "./exportFlex";
 import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
@@ -96,7 +96,8 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
         case "call": {
           // The vocabulary's lowering (runtime/src/vocabulary.ts): the int variant when every argument is int.
           const { fn, ty } = pickVariant(MATH_SPECS[e.fn].fa4, e.args.every((x) => x.ty === "int"));
-          const args = e.args.map((x) => conv(exprOf(x, local), x.ty, ty));
+          const ci = MATH_SPECS[e.fn].constInt?.index;
+          const args = e.args.map((x, i) => (i === ci ? constIntArg(x) : conv(exprOf(x, local), x.ty, ty)));
           return conv(fn(args, { float: (v) => lit("float", v) }), ty, e.ty);
         }
         case "cond":
@@ -231,6 +232,21 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     ``,
     `def _c_fmod(a, b):`,
     `    return a - b * _trunc_f(a / b)`,
+    ``,
+    ``,
+    `def _powi(x, n, one):`,
+    `    # x ** n for a constant int n, unrolled at trace time: binary exponentiation, the same products`,
+    `    # in the same order as sm_powi in the generated CUDA; 1 / x ** |n| for n < 0.`,
+    `    r, e = None, abs(n)`,
+    `    while e:`,
+    `        if e & 1:`,
+    `            r = x if r is None else r * x`,
+    `        e >>= 1`,
+    `        if e:`,
+    `            x = x * x`,
+    `    if r is None:`,
+    `        return one`,
+    `    return one / r if n < 0 else r`,
   );
   const lines = [...header];
   for (const m of mods) lines.push("", "", ...modCode(m));

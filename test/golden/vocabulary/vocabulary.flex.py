@@ -27,6 +27,9 @@
 #   score_mod = make_erfF(aux, B, H, Q, KV)
 #   score_mod = make_log1pF(aux, B, H, Q, KV)
 #   score_mod = make_expm1F(aux, B, H, Q, KV)
+#   score_mod = make_clampF(aux, B, H, Q, KV)
+#   score_mod = make_clampI(aux, B, H, Q, KV)
+#   score_mod = make_powF(aux, B, H, Q, KV)
 #   out = flex_attention(q, k, v, score_mod=score_mod)
 #
 # Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is
@@ -209,6 +212,14 @@ def _sigmoid(x):
 
 def _rsqrt(x):
     return 1.0 / math.sqrt(x)
+
+
+def _powi(x, n):
+    """x ** n for a plain number and a constant int n; 0 ** -n is inf, as in C."""
+    x = float(x)
+    if x == 0.0 and n < 0:
+        return math.copysign(math.inf, x) if n % 2 else math.inf
+    return x ** n
 
 
 def make_expF(aux, B, H, Q, KV, scalars=None, **user_dims):
@@ -429,4 +440,32 @@ def make_expm1F(aux, B, H, Q, KV, scalars=None, **user_dims):
     return score_mod
 
 
-MODS = {"expF": ("score", make_expF), "exp2F": ("score", make_exp2F), "logF": ("score", make_logF), "log2F": ("score", make_log2F), "tanhF": ("score", make_tanhF), "sigmoidF": ("score", make_sigmoidF), "sqrtF": ("score", make_sqrtF), "rsqrtF": ("score", make_rsqrtF), "sinF": ("score", make_sinF), "cosF": ("score", make_cosF), "absF": ("score", make_absF), "absI": ("score", make_absI), "minF": ("score", make_minF), "minI": ("score", make_minI), "maxF": ("score", make_maxF), "maxI": ("score", make_maxI), "floorF": ("score", make_floorF), "floorI": ("score", make_floorI), "ceilF": ("score", make_ceilF), "ceilI": ("score", make_ceilI), "idivI": ("score", make_idivI), "erfF": ("score", make_erfF), "log1pF": ("score", make_log1pF), "expm1F": ("score", make_expm1F)}
+def make_clampF(aux, B, H, Q, KV, scalars=None, **user_dims):
+    """score_mod for FlexAttention: 'clampF' (line 27)."""
+    t_bias = aux["bias"]
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return (score + torch.clamp(torch.maximum(score, t_bias[kv_idx]), max=2.5))
+
+    return score_mod
+
+
+def make_clampI(aux, B, H, Q, KV, scalars=None, **user_dims):
+    """score_mod for FlexAttention: 'clampI' (line 28)."""
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return (score + (torch.minimum(torch.maximum(q_idx, (kv_idx + 1)), (q_idx + 7))).to(torch.float32))
+
+    return score_mod
+
+
+def make_powF(aux, B, H, Q, KV, scalars=None, **user_dims):
+    """score_mod for FlexAttention: 'powF' (line 29)."""
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return (score + torch.pow(score, 3))
+
+    return score_mod
+
+
+MODS = {"expF": ("score", make_expF), "exp2F": ("score", make_exp2F), "logF": ("score", make_logF), "log2F": ("score", make_log2F), "tanhF": ("score", make_tanhF), "sigmoidF": ("score", make_sigmoidF), "sqrtF": ("score", make_sqrtF), "rsqrtF": ("score", make_rsqrtF), "sinF": ("score", make_sinF), "cosF": ("score", make_cosF), "absF": ("score", make_absF), "absI": ("score", make_absI), "minF": ("score", make_minF), "minI": ("score", make_minI), "maxF": ("score", make_maxF), "maxI": ("score", make_maxI), "floorF": ("score", make_floorF), "floorI": ("score", make_floorI), "ceilF": ("score", make_ceilF), "ceilI": ("score", make_ceilI), "idivI": ("score", make_idivI), "erfF": ("score", make_erfF), "log1pF": ("score", make_log1pF), "expm1F": ("score", make_expm1F), "clampF": ("score", make_clampF), "clampI": ("score", make_clampI), "powF": ("score", make_powF)}
