@@ -172,7 +172,9 @@ export class AnalysisHost {
 
   private mod(m: ExtractedMod, ex: Extraction, target: Target, override: number | undefined, diags: Diagnostic[]): ModFact {
     const vecSizeExplicit = override !== undefined || m.vecSize !== null;
-    const vecSize = override ?? m.vecSize ?? (m.loads.length > 0 ? 1 : 2);
+    // Defaults as FA4's: a score mod gets 1 with aux loads, else 2; a mask mod 1 on FA4 targets
+    // (its __vec_size__ default; V > 1 means packed words there), 2 on the runner's kernels.
+    const vecSize = override ?? m.vecSize ?? (m.loads.length > 0 || (m.kind === "mask" && target.fa4) ? 1 : 2);
     const fact: ModFact = {
       name: m.name, kind: m.kind, range: m.range, nameRange: m.nameRange, vecSize, vecSizeExplicit,
       options: m.options, params: m.params, body: m.body, loads: [],

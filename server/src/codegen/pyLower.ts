@@ -13,6 +13,12 @@ export interface PyEmitter {
   result(e: Expr, local: (name: string) => string): string;
   /** The right-hand side for `const name = e` bound to Python name `py` (default: expr). */
   assign?(py: string, e: Expr, local: (name: string) => string): string;
+  /**
+   * Lowers one branch of an `if` (cond is its Python code, taken says which side) inside `body`,
+   * for emitters that must know which lanes a statement runs for (FA4: a gather load that the
+   * analysis keeps under its condition loads only those lanes). Default: just `body()`.
+   */
+  branch?<T>(cond: string, taken: boolean, body: () => T): T;
 }
 
 /** The scalars (by IR name) and dims a body reads. */
@@ -63,8 +69,9 @@ export function lowerBody(body: Stmt[], em: PyEmitter, fresh: (name: string) => 
       } else {
         const rest = stmts.slice(i + 1);
         const c = em.expr(s.cond, local);
-        const a = go([...s.then, ...rest], env);
-        const b = go([...s.else, ...rest], env);
+        const under = <T>(taken: boolean, body: () => T): T => (em.branch ? em.branch(c, taken, body) : body());
+        const a = under(true, () => go([...s.then, ...rest], env));
+        const b = under(false, () => go([...s.else, ...rest], env));
         return em.select(c, a, b);
       }
     }

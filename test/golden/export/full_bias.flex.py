@@ -188,6 +188,14 @@ def _rsqrt(x):
     return 1.0 / math.sqrt(x)
 
 
+def _powi(x, n):
+    """x ** n for a plain number and a constant int n; 0 ** -n is inf, as in C."""
+    x = float(x)
+    if x == 0.0 and n < 0:
+        return math.copysign(math.inf, x) if n % 2 else math.inf
+    return x ** n
+
+
 def make_fullBias(aux, B, H, Q, KV, scalars=None, **user_dims):
     """score_mod for FlexAttention: 'fullBias' (line 8)."""
     t_full_bias = aux["full_bias"]
