@@ -387,6 +387,11 @@ export const DTYPES = {
   u8: { bytes: 1, lane: "int", torch: "torch.uint8", flexUpcast: ".to(torch.int32)" },
   // u32 is held as int32 with the same bits, as the CUDA reads it.
   u32: { bytes: 4, lane: "int", torch: "torch.int32", flexUpcast: "" },
+  // PyTorch's default index dtype. Lanes are the DSL's 32-bit ints: the value saturated to int32
+  // (the CUDA's sm_sat_i32), so an out-of-range index never wraps onto a valid one.
+  i64: { bytes: 8, lane: "int", torch: "torch.int64", flexUpcast: ".clamp(-2147483648, 2147483647).to(torch.int32)" },
+  u16: { bytes: 2, lane: "int", torch: "torch.uint16", flexUpcast: ".to(torch.int32)" },
+  i8: { bytes: 1, lane: "int", torch: "torch.int8", flexUpcast: ".to(torch.int32)" },
   bool: { bytes: 1, lane: "bool", torch: "torch.bool", flexUpcast: "" },
 } as const satisfies Record<string, DTypeSpec>;
 
@@ -395,6 +400,8 @@ export type DTypeName = keyof typeof DTYPES;
 export const DTYPE_SPECS: Readonly<Record<DTypeName, DTypeSpec>> = DTYPES;
 export const DTYPE_NAMES = Object.keys(DTYPES) as DTypeName[];
 export const DTYPES_TEXT = `${DTYPE_NAMES.slice(0, -1).join(", ")} or ${DTYPE_NAMES[DTYPE_NAMES.length - 1]}`;
+/** "i32, u8, ..." : the integer dtypes, for messages. */
+export const INT_DTYPES_TEXT = DTYPE_NAMES.filter((n) => DTYPE_SPECS[n].lane === "int").join(", ");
 export function isDTypeName(s: unknown): s is DTypeName {
   return typeof s === "string" && Object.prototype.hasOwnProperty.call(DTYPES, s);
 }

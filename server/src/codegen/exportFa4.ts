@@ -22,6 +22,11 @@ function laneTy(t: TensorFact): Ty {
   return DTYPE_SPECS[t.dtype].lane;
 }
 
+/** A load's lanes in the DSL's lane type: i64 saturates to Int32 (_sat_i32), as the CUDA's sm_sat_i32. */
+function laneOf(t: TensorFact, loaded: string): string {
+  return t.dtype === "i64" ? `_sat_i32(${loaded})` : `${loaded}.to(${DT[laneTy(t)]})`;
+}
+
 export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
   const mods = pickMods(fa, modName);
   const target = TARGETS[fa.target];
@@ -142,7 +147,6 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
       const t = tensorOf(e.tensor);
       const tn = tensorName(t);
       const idx = e.idx.map((x) => conv(exprOf(x, local), x.ty, "int"));
-      const ty = laneTy(t);
       const id = guard === null ? `${f.id}` : `${f.id}_${n++}`;
       lines.push(`# ${f.text}: ${f.class}, ${f.widthElems} x ${t.dtype} = ${f.widthBytes} B per load, ${f.class === "gather" ? V : f.loadsPerVec} load(s) per ${V} scores`);
       if (f.class === "uniform") {
@@ -170,7 +174,7 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
           lines.push(`    ld${id}[i] = ${tn}[${idx.map((_, d) => `x${id}_${d}[i]`).join(", ")}]`);
         }
       }
-      loaded.set(key, `ld${id}.load().to(${DT[ty]})${f.class === "uniform" ? `.broadcast_to((${V},))` : ""}`);
+      loaded.set(key, `${laneOf(t, `ld${id}.load()`)}${f.class === "uniform" ? `.broadcast_to((${V},))` : ""}`);
       return loaded.get(key)!;
     };
     const em: PyEmitter = {
@@ -301,6 +305,16 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     `        return one`,
     `    return one / r if n < 0 else r`,
   );
+  if (fa.tensors.some((t) => t.dtype === "i64")) {
+    header.push(
+      ``,
+      ``,
+      `def _sat_i32(x):`,
+      `    # i64 lanes: the value saturated to Int32 (the DSL's ints are 32-bit), as sm_sat_i32 in the CUDA.`,
+      `    lo, hi = cute.full_like(x, -2147483648), cute.full_like(x, 2147483647)`,
+      `    return cute.where(operator.lt(x, lo), lo, cute.where(operator.gt(x, hi), hi, x)).to(cutlass.Int32)`,
+    );
+  }
   if (mods.some((m) => m.kind === "mask" && m.vecSize > 1)) {
     header.push(
       ``,

@@ -76,6 +76,24 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_u8(const 
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)sm_byte(w, t);
 }
+// i64 lanes are the value saturated to int32 (the DSL's ints are 32-bit): a value outside never
+// wraps onto an in-range index. Both words are read, so a vector load stays one vector load.
+__device__ __forceinline__ int sm_sat_i32(unsigned lo, unsigned hi) {
+  const int l = (int)lo, h = (int)hi;
+  return h == (l >> 31) ? l : (h < 0 ? (int)0x80000000 : 0x7fffffff);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_i64(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = sm_sat_i32(w[2 * t], w[2 * t + 1]);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_u16(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)sm_half_bits(w, t);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_i8(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)(signed char)sm_byte(w, t);
+}
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(const R& r, bool* out) {
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = sm_byte(w, t) != 0u;
@@ -156,7 +174,7 @@ __device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, int b, int h
 #line 8 "kv_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_kvBiasMod_V2
-#line 160 "kv_bias.kvBiasMod.runner-hopper.v2.cu"
+#line 178 "kv_bias.kvBiasMod.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_kvBiasMod_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

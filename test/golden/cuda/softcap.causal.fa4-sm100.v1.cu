@@ -76,6 +76,24 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_u8(const 
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)sm_byte(w, t);
 }
+// i64 lanes are the value saturated to int32 (the DSL's ints are 32-bit): a value outside never
+// wraps onto an in-range index. Both words are read, so a vector load stays one vector load.
+__device__ __forceinline__ int sm_sat_i32(unsigned lo, unsigned hi) {
+  const int l = (int)lo, h = (int)hi;
+  return h == (l >> 31) ? l : (h < 0 ? (int)0x80000000 : 0x7fffffff);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_i64(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = sm_sat_i32(w[2 * t], w[2 * t + 1]);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_u16(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)sm_half_bits(w, t);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_i8(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)(signed char)sm_byte(w, t);
+}
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(const R& r, bool* out) {
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = sm_byte(w, t) != 0u;
@@ -98,7 +116,7 @@ __device__ __forceinline__ void sm_causal_v1(bool (&keep)[1], int b, int h, int 
 #line 10 "softcap.scoremod.ts"
 }
 #endif // SM_DEFINED_causal_V1
-#line 102 "softcap.causal.fa4-sm100.v1.cu"
+#line 120 "softcap.causal.fa4-sm100.v1.cu"
 extern "C" __global__ void sm_proof_causal_v1(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[1];
