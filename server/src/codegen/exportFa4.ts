@@ -229,6 +229,12 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     header.push(`#   flash_attn_func(q, k, v, ${m.kind === "score" ? "score_mod" : "mask_mod"}=${pyIdent(m.name)}, aux_tensors=[${fa.tensors.map((t) => t.name).join(", ")}]${scalarArg})`);
   }
   if (fa.scalars.length) header.push(`# (FA4's dedicated sm100 head_dim 256 kernel does not take aux_scalars.)`);
+  const packedMasks = mods.filter((m) => m.kind === "mask" && m.vecSize > 1);
+  if (packedMasks.length) {
+    // Only reachable for fa4-sm100 or a runner target: the analysis refuses them on the other FA4 targets (SM172).
+    header.push(`# ${packedMasks.map((m) => pyIdent(m.name)).join(", ")}: __vec_size__ > 1, so ${packedMasks.length > 1 ? "they return" : "it returns"} packed Uint32 keep words, which FA4 takes`,
+      `# on sm100/sm110 only (its sm80/sm90/sm120 forward raises for a mask __vec_size__ above 1).`);
+  }
   if (target.fa4 && !target.fa4.backwardMods) {
     header.push(`# ${target.id}: forward only. FA4's backward on this arch asserts score_mod and mask_mod are None.`);
   }

@@ -211,6 +211,7 @@ describe("FA4 export follows FA4's contracts (issue 10, item 8)", () => {
       expect(t).toContain("def _pack_keep(keep, n):");
       expect(t).toMatch(/words = cute\.make_rmem_tensor\(max\(1, n \/\/ 32\), cutlass\.Uint32\)/);
       expect(t).toContain("acc = acc | (cutlass.Uint32(keep[32 * w + i]) << i)");
+      expect(t).toContain("# causalMask: __vec_size__ > 1, so it returns packed Uint32 keep words, which FA4 takes");
     }
   });
 
