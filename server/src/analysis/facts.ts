@@ -77,9 +77,16 @@ export interface Obligation {
 
 /** How a kernel with aux staging (Target.auxStaging) copies a load's values into shared memory (staging.ts). */
 export interface StagingFact {
-  /** Bytes per cp.async: the widest chunk along kv the width facts prove (4, 8 or 16). */
+  /**
+   * "row": an index that does not depend on q, one row of the tile's kv columns that every query
+   * row reads; "tile": an index that depends on q, one row per query row of the block.
+   */
+  rows: "row" | "tile";
+  /** Bytes per copy step: the widest chunk along kv the width facts prove (4, 8 or 16; 16 for a tile's TMA rows). */
   chunkBytes: number;
-  /** Shared memory per stage (one row of the tile's kv columns), and where this load's region starts in it. */
+  /** For a tile: the dims q and kv index (the TMA box's rows and columns). */
+  tileDims?: { q: number; kv: number };
+  /** Shared memory per stage, and where this load's region starts in it. */
   bytes: number;
   offset: number;
 }

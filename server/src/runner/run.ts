@@ -275,13 +275,29 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       });
     }
 
+    // A staged aux tile (Hopper kernel) is one TMA copy per kv tile through a map of its tensor:
+    // dims in the program's order (kv, q, the others), a box of 64 columns x 128 rows.
+    const tile = plan.kernel === "wgmma" ? vecC.program.auxTile : null;
+    let auxTileMap: Uint8Array | undefined;
+    if (tile) {
+      const a = aux[tile.slot]!, t = bound.get(a.name)!;
+      if (a.dtype !== "bf16" && a.dtype !== "f16") throw new RunnerError({ kind: "internal", mod: name, message: `staged tile of ${a.name}: TMA maps here are bf16/f16, not ${a.dtype}` });
+      try {
+        auxTileMap = native.tensorMap({
+          ptr: t.ptr, dtype: a.dtype, dims: tile.dims.map((d) => a.shape[d]!), strides: tile.dims.slice(1).map((d) => a.strides[d]! * 2),
+          box: tile.dims.map((_, i) => (i === 0 ? 64 : i === 1 ? vecC.program.blockM : 1)),
+        });
+      } catch (e) {
+        throw new RunnerError({ kind: "internal", mod: name, message: `the TMA map of the staged tile of ${a.name} (shape ${a.shape.join("x")}, strides ${a.strides.join(",")}): ${(e as Error).message}` });
+      }
+    }
     // The Hopper kernel reads Q, K, V through TMA tensor maps ([B, heads, S, D] as rank 4,
     // innermost first; a box is 64 columns x 128 rows), made per input set.
     const maps = plan.kernel !== "wgmma" ? [] : qkv.map((set) => {
       const map = (ptr: bigint, S: number, heads: number) => native.tensorMap({
         ptr, dtype, dims: [D, S, heads, B], strides: [D * 2, S * D * 2, heads * S * D * 2], box: [64, 128, 1, 1],
       });
-      return { q: map(set.q, Q, H), k: map(set.k, KV, Hkv), v: map(set.v, KV, Hkv) };
+      return { q: map(set.q, Q, H), k: map(set.k, KV, Hkv), v: map(set.v, KV, Hkv), aux: auxTileMap };
     });
     const results: CheckResult[] = [];
 

@@ -116,6 +116,11 @@ export interface Program {
   staged: boolean;
   /** Aux bytes per stage the Hopper kernel's producer copies into shared memory (0: no staging). */
   auxStageBytes: number;
+  /**
+   * A staged aux tile (Hopper kernel): the runner makes its TMA tensor map (SmWgParams.ta) for
+   * the aux tensor in this slot, with the tensor's dims in this order (kv, q, the others).
+   */
+  auxTile: { slot: number; dims: number[]; tensor: string } | null;
   geometry: MmaGeometry;
   /** Launch shape of the tensor-core kernel: threads per block, query rows per block. */
   threads: number;
@@ -147,6 +152,7 @@ export function buildProgram(spec: ProgramSpec): Program {
   // SCOREMOD_AUX_STAGE=0 turns it off (A/B measurements).
   const stageAux = kernel === "wgmma" && spec.build === "vec" && !spec.bounds && process.env.SCOREMOD_AUX_STAGE !== "0";
   const auxBytes = { SCORE: 0, MASK: 0 };
+  let auxTile: Program["auxTile"] = null;
   const plug = (p: PreparedMod | undefined, kind: "SCORE" | "MASK"): number => {
     if (!p) return 1;
     const g = spec.build === "vec" ? p.vec : p.scalar;
@@ -160,8 +166,13 @@ export function buildProgram(spec: ProgramSpec): Program {
     if (stageAux && g.staging) {
       auxBytes[kind] = g.staging.bytes;
       parts.push(`#define SM_${kind}_AUX_BYTES ${g.staging.bytes}`);
-      parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st)`);
-      parts.push(`#define SM_${kind}_STAGE(dst, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, b, h, q0, kvt, Q, KV, p, t, nt)`);
+      parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st, tq, tkv) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st, tq, tkv)`);
+      parts.push(`#define SM_${kind}_STAGE(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt)`);
+      if (g.staging.tile) {
+        parts.push(`#define SM_${kind}_AUX_TILE 1`);
+        const slot = g.staging.tile.slot;
+        auxTile = { ...g.staging.tile, tensor: g.aux.find((a) => a.slot === slot)?.name ?? `aux[${slot}]` };
+      }
     }
     return g.vecSize;
   };
@@ -185,6 +196,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     classifyKernel: spec.mask ? "sm_block_classify" : null,
     staged,
     auxStageBytes: wgAuxBytes(auxBytes.SCORE, auxBytes.MASK),
+    auxTile,
     geometry: spec.geometry,
     ...launch,
   };

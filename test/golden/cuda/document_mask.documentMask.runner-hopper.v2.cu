@@ -149,7 +149,7 @@ __device__ __forceinline__ void sm_documentMask_v2(bool (&keep)[2], int b, int h
 #line 8 "document_mask.scoremod.ts"
 }
 #line 8 "document_mask.scoremod.ts"
-__device__ __forceinline__ void sm_documentMask_v2_st(bool (&keep)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st) {
+__device__ __forceinline__ void sm_documentMask_v2_st(bool (&keep)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 8 "document_mask.scoremod.ts"
   const long long x0_0 = b;
 #line 8 "document_mask.scoremod.ts"
@@ -167,7 +167,7 @@ __device__ __forceinline__ void sm_documentMask_v2_st(bool (&keep)[2], int b, in
 #line 8 "document_mask.scoremod.ts"
   sm_unpack_i32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
 #line 8 "document_mask.scoremod.ts"
-  const int cb1 = (kv0 & 127) * 4;
+  const int cb1 = tkv * 4;
 #line 8 "document_mask.scoremod.ts"
   int ld1[2];
 #line 8 "document_mask.scoremod.ts"
@@ -177,9 +177,9 @@ __device__ __forceinline__ void sm_documentMask_v2_st(bool (&keep)[2], int b, in
 #line 8 "document_mask.scoremod.ts"
 }
 #line 8 "document_mask.scoremod.ts"
-__device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
+__device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
 #line 8 "document_mask.scoremod.ts"
-  (void)q0; (void)Q;
+  (void)bar; (void)tmap; (void)q0; (void)Q;
 #line 8 "document_mask.scoremod.ts"
   {  // #1 docId.at(b, kv): one row of 128, 16 B chunks
 #line 8 "document_mask.scoremod.ts"

@@ -135,8 +135,38 @@ __device__ __forceinline__ void sm_fullBias_v2(float (&s)[2], int b, int h, int 
   _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_fullBias_v2_lane(s[i], b, h, q, kv0 + i, p, ld0[i]);
 #line 8 "full_bias.scoremod.ts"
 }
+#line 8 "full_bias.scoremod.ts"
+__device__ __forceinline__ void sm_fullBias_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st, int tq, int tkv) {
+#line 8 "full_bias.scoremod.ts"
+  const int cb0 = tkv * 2;
+#line 8 "full_bias.scoremod.ts"
+  float ld0[2];
+#line 8 "full_bias.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 0 + ((cb0 + c * 4) >> 7) * 16384 + tq * 128 + (((((cb0 + c * 4) & 127) >> 4) ^ (tq & 7)) << 4) + ((cb0 + c * 4) & 15)), &ld0[c * 2]);
+#line 8 "full_bias.scoremod.ts"
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_fullBias_v2_lane(s[i], b, h, q, kv0 + i, p, ld0[i]);
+#line 8 "full_bias.scoremod.ts"
+}
+#line 8 "full_bias.scoremod.ts"
+__device__ __forceinline__ void sm_fullBias_v2_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
+#line 8 "full_bias.scoremod.ts"
+  (void)bar; (void)tmap; (void)q0; (void)Q;
+#line 8 "full_bias.scoremod.ts"
+  if (t == 0) {  // #0 bias.at(b, h, q, kv): a 128 x 128 tile, one TMA copy
+#line 8 "full_bias.scoremod.ts"
+    const int kv0 = kvt, q = q0;
+#line 8 "full_bias.scoremod.ts"
+    const int x1 = (int)(h);
+#line 8 "full_bias.scoremod.ts"
+    const int x0 = (int)(b);
+#line 8 "full_bias.scoremod.ts"
+    sm_tma_tile<4, 128, 2, 2>(dst + 0, tmap, bar, {kvt, q0, x1, x0});
+#line 8 "full_bias.scoremod.ts"
+  }
+#line 8 "full_bias.scoremod.ts"
+}
 #endif // SM_DEFINED_fullBias_V2
-#line 140 "full_bias.fullBias.runner-hopper.v2.cu"
+#line 170 "full_bias.fullBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_fullBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

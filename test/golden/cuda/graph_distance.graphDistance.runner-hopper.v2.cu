@@ -185,7 +185,7 @@ __device__ __forceinline__ void sm_graphDistance_v2(float (&s)[2], int b, int h,
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-__device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st) {
+__device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 17 "graph_distance.scoremod.ts"
   const long long x1_0 = b;
 #line 17 "graph_distance.scoremod.ts"
@@ -203,7 +203,7 @@ __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], int b, int
 #line 17 "graph_distance.scoremod.ts"
   sm_unpack_i64<1>(*reinterpret_cast<const uint2*>(a1 + o1 * 8), &ld1);
 #line 17 "graph_distance.scoremod.ts"
-  const int cb2 = (kv0 & 127) * 8;
+  const int cb2 = tkv * 8;
 #line 17 "graph_distance.scoremod.ts"
   int ld2[2];
 #line 17 "graph_distance.scoremod.ts"
@@ -213,9 +213,9 @@ __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], int b, int
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-__device__ __forceinline__ void sm_graphDistance_v2_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
+__device__ __forceinline__ void sm_graphDistance_v2_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
 #line 16 "graph_distance.scoremod.ts"
-  (void)q0; (void)Q;
+  (void)bar; (void)tmap; (void)q0; (void)Q;
 #line 17 "graph_distance.scoremod.ts"
   {  // #2 node.at(b, kv): one row of 128, 16 B chunks
 #line 17 "graph_distance.scoremod.ts"

@@ -134,9 +134,9 @@ __device__ __forceinline__ void sm_kvBiasMod_v2(float (&s)[2], int b, int h, int
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
-__device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st) {
+__device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 8 "kv_bias.scoremod.ts"
-  const int cb0 = (kv0 & 127) * 2;
+  const int cb0 = tkv * 2;
 #line 8 "kv_bias.scoremod.ts"
   float ld0[2];
 #line 8 "kv_bias.scoremod.ts"
@@ -146,9 +146,9 @@ __device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], int b, int h, 
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
-__device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
+__device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {
 #line 8 "kv_bias.scoremod.ts"
-  (void)q0; (void)Q;
+  (void)bar; (void)tmap; (void)q0; (void)Q;
 #line 8 "kv_bias.scoremod.ts"
   {  // #0 kvBias.at(b, h, kv): one row of 128, 16 B chunks
 #line 8 "kv_bias.scoremod.ts"

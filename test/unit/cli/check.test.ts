@@ -77,9 +77,9 @@ export const m = scoreMod((s, b, h, q, kv) => s + t.at(b, kv / 2));
     const kv = await check([EX("kv_bias.scoremod.ts"), "--target", "runner-hopper", "--vec", "2"]);
     expect(kv.out).toMatch(/kvBias\.at\(b,h,kv\)  contiguous .*\n    staged in shared memory: the producer warps copy one row of 128 values per kv tile, read by all 128 query rows of the block \(cp\.async, 16 B chunks, 256 B per stage\)/);
     const full = await check([EX("full_bias.scoremod.ts"), "--target", "runner-hopper", "--vec", "2"]);
-    expect(full.out).toMatch(/    not staged: its index depends on q/);
+    expect(full.out).toMatch(/    staged in shared memory: the producer copies this load's 128 × 128 tile per kv tile with TMA/);
     const j = JSON.parse((await check([EX("kv_bias.scoremod.ts"), "--target", "runner-hopper", "--vec", "2", "--json"])).out);
-    expect(j.mods[0].loads[0].staging).toEqual({ chunkBytes: 16, bytes: 256, offset: 0 });
+    expect(j.mods[0].loads[0].staging).toEqual({ rows: "row", chunkBytes: 16, bytes: 256, offset: 0 });
   });
 
   it("prints a load's why-not once (not again as an info diagnostic); JSON keeps the diagnostic", async () => {
