@@ -26,7 +26,7 @@ if [ "${1:-}" = "--prepare" ]; then
   fi
   mkdir -p .device-carry/flex
   if [ -f dist/cli.js ]; then
-    for f in examples/*.scoremod.ts test/gpu/fixtures/identity.scoremod.ts test/gpu/fixtures/bias_document.scoremod.ts; do
+    for f in examples/*.scoremod.ts test/gpu/fixtures/identity.scoremod.ts test/gpu/fixtures/bias_document.scoremod.ts test/gpu/fixtures/int_dtypes.scoremod.ts; do
       base=$(basename "$f" .scoremod.ts)
       node dist/cli.js export "$f" --to flex > ".device-carry/flex/$base.py" 2>".device-carry/flex/$base.err" || echo "prepare: no Flex export for $f: $(head -c 300 ".device-carry/flex/$base.err")"
     done

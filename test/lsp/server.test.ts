@@ -162,6 +162,25 @@ describe("scoremod language server", () => {
     expect(guard.edit.documentChanges[0].edits.map((e) => e.newText)).toEqual([", dim", `(kv < dim("TOTAL_K") ? t.at(kv) : 0)`]);
   });
 
+  test("SM170 over the wire: `&` on booleans is published once (not with TS2447) and its quick fix writes `&&`", async () => {
+    const uri = "file:///ws/flexbool.scoremod.ts";
+    const text = `import { maskMod } from "scoremod";\nexport const m = maskMod((b, h, q, kv) => (q >= kv) & (kv < 64));\n`;
+    h.open(uri, text, 1);
+    await h.waitFor(uri, 1);
+    const diags = h.published.filter((p) => p.uri === uri).at(-1)!.diagnostics as { code: string; range: { start: { line: number; character: number } } }[];
+    expect(diags.map((d) => d.code)).toEqual(["SM170"]);
+    const at = diags[0]!.range.start;
+    expect(at).toEqual({ line: 1, character: text.split("\n")[1]!.indexOf(" & ") + 1 });
+    const actions = await h.rpc.sendRequest("textDocument/codeAction", {
+      textDocument: { uri }, range: { start: at, end: at }, context: { diagnostics: diags },
+    }) as { title: string; kind: string; isPreferred: boolean; edit: { documentChanges: { edits: { newText: string }[] }[] } }[];
+    const fix = actions.find((a) => a.title === "Replace '&' with '&&'");
+    expect(fix, JSON.stringify(actions)).toBeDefined();
+    expect(fix!.kind).toBe("quickfix");
+    expect(fix!.isPreferred).toBe(true);
+    expect(fix!.edit.documentChanges[0].edits[0].newText).toBe("(q >= kv) && (kv < 64)");
+  });
+
   test("completion after a tensor variable offers .at via TypeScript", async () => {
     const uri = "file:///ws/complete.scoremod.ts";
     const text = KV_BIAS.replace("kvBias.at(b, h, kv)", "kvBias.");
