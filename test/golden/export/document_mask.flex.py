@@ -12,7 +12,12 @@
 #
 # Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is
 # true division, bf16/f16 loads are upcast to float32. if/else and ternaries evaluate both sides
-# and select per element (torch.where), so loads on both sides must stay in bounds.
+# and select per element (torch.where).
+# Aux indices never wrap: an index the analysis cannot prove in range for every size, ignoring the
+# conditions it is under, is clamped into its extent (_ix), so a load on the side torch.where
+# discards reads nothing outside its tensor, and make_<mod> first runs check_bounds, which raises
+# IndexError at the first index out of range where the generated CUDA would read it (the runner's
+# bounds-checked build refuses the same launch). Eager PyTorch would wrap a negative index silently.
 import math
 
 import torch
@@ -204,12 +209,76 @@ def _powi(x, n):
     return x ** n
 
 
-def make_documentMask(aux, B, H, Q, KV, scalars=None, **user_dims):
-    """mask_mod for FlexAttention: 'documentMask' (line 8)."""
+_CHECK = None  # while check_bounds runs: the grid it evaluates
+
+
+def _not(c):
+    return torch.logical_not(c) if isinstance(c, torch.Tensor) else not c
+
+
+def _all(*conds):
+    r = True
+    for c in conds:
+        r = (r & c) if isinstance(r, torch.Tensor) or isinstance(c, torch.Tensor) else (r and c)
+    return r
+
+
+def _ix(x, n, reached, where):
+    """An aux index as the generated CUDA reads it: never wrapped (eager PyTorch would wrap a negative
+    index), clamped into [0, n) so no path reads outside the tensor; under check_bounds, an index out
+    of range where its load is reached (reached() holds) raises IndexError instead."""
+    if _CHECK is not None:
+        _check_index(x, n, True if reached is None else reached(), where)
+    if isinstance(x, torch.Tensor):
+        return x.clamp(0, n - 1)
+    return min(max(x, 0), n - 1)
+
+
+def _check_index(x, n, reached, where):
+    shape = _CHECK["shape"]
+    x = torch.as_tensor(x, device=_CHECK["device"]).expand(shape)
+    bad = ((x < 0) | (x >= n)) & torch.as_tensor(reached, device=_CHECK["device"]).expand(shape)
+    if bool(bad.any()):
+        b, h, q, kv = (int(v) for v in bad.nonzero()[0])
+        raise IndexError("%s: index %d not in [0, %d) at b=%d, h=%d, q=%d, kv=%d (as the runner's bounds-checked build reports)"
+                         % (where, int(x[b, h, q, kv]), n, b, h, q + _CHECK["q0"], kv))
+
+
+def check_bounds(mod_name, aux, B, H, Q, KV, scalars=None, q_chunk=None, **user_dims):
+    """Evaluates the mod on every (b, h, q, kv) of the problem, with these aux tensors, and raises
+    IndexError at the first aux index out of range on a path the mod takes (the CUDA would read
+    outside the tensor there). Chunks of q rows bound the memory it uses."""
+    global _CHECK
+    kind, make = MODS[mod_name]
+    mod = make(aux, B, H, Q, KV, scalars=scalars, check=False, **user_dims)
+    dev = next(iter(aux.values())).device if aux else torch.device("cpu")
+    ar = lambda n, v: torch.arange(n, device=dev, dtype=torch.int32).view(*v)
+    b, h, kv = ar(B, (B, 1, 1, 1)), ar(H, (1, H, 1, 1)), ar(KV, (1, 1, 1, KV))
+    step = q_chunk or max(1, (1 << 22) // max(1, B * H * KV))
+    try:
+        for q0 in range(0, Q, step):
+            q = torch.arange(q0, min(Q, q0 + step), device=dev, dtype=torch.int32).view(1, 1, -1, 1)
+            _CHECK = {"device": dev, "shape": (B, H, q.shape[2], KV), "q0": q0}
+            if kind == "score":
+                mod(torch.zeros((), device=dev), b, h, q, kv)
+            else:
+                mod(b, h, q, kv)
+    finally:
+        _CHECK = None
+
+
+def make_documentMask(aux, B, H, Q, KV, scalars=None, check=True, **user_dims):
+    """mask_mod for FlexAttention: 'documentMask' (line 8).
+    Some of its indices are not proven in range for every size: with check=True (the default) this
+    first runs check_bounds, which raises IndexError where the CUDA would read out of range."""
+    if check:
+        check_bounds("documentMask", aux, B, H, Q, KV, scalars=scalars, **user_dims)
+    dims = _resolve_dims(B, H, Q, KV, user_dims)
+    d_KV = int(dims.get("KV", -(-16 // DIVISIBLE.get("KV", 1)) * DIVISIBLE.get("KV", 1)))
     t_doc_id = aux["doc_id"]
 
     def mask_mod(b, h, q_idx, kv_idx):
-        return (t_doc_id[b, q_idx] == t_doc_id[b, kv_idx])
+        return (t_doc_id[b, _ix(q_idx, d_KV, None, "docId.at(b, q) (line 8), index 1")] == t_doc_id[b, kv_idx])
 
     return mask_mod
 

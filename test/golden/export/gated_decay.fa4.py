@@ -10,6 +10,8 @@
 #
 # Semantics as in the generated CUDA: Int32 lanes, idiv and % truncate toward zero, bf16/f16 loads
 # upcast to Float32; if/else and ternaries select per lane (cute.where) after evaluating both sides.
+# A gather under a condition whose index is not proven in range without it is clamped into its
+# extent, so the lanes cute.where discards read inside the tensor (the CUDA does not read them).
 import operator
 
 import cutlass

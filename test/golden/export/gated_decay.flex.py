@@ -8,7 +8,12 @@
 #
 # Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is
 # true division, bf16/f16 loads are upcast to float32. if/else and ternaries evaluate both sides
-# and select per element (torch.where), so loads on both sides must stay in bounds.
+# and select per element (torch.where).
+# Aux indices never wrap: an index the analysis cannot prove in range for every size, ignoring the
+# conditions it is under, is clamped into its extent (_ix), so a load on the side torch.where
+# discards reads nothing outside its tensor, and make_<mod> first runs check_bounds, which raises
+# IndexError at the first index out of range where the generated CUDA would read it (the runner's
+# bounds-checked build refuses the same launch). Eager PyTorch would wrap a negative index silently.
 import math
 
 import torch

@@ -175,7 +175,7 @@ __device__ __forceinline__ float sm_clampF_v1_lane(float score, int b, int h, in
 }
 __device__ __forceinline__ float sm_clampI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
 #line 28 "vocabulary.scoremod.ts"
-  return (score + sm_i2f(min(max(q, (kv + 1)), (q + 7))));
+  return (score + ((float)(min(max(q, (kv + 1)), (q + 7)))));
 #line 28 "vocabulary.scoremod.ts"
   return score;
 #line 28 "vocabulary.scoremod.ts"
