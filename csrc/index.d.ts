@@ -27,6 +27,7 @@ interface ProbeCommon {
   nvrtcVersion: string | null;
   /** Why NVRTC was not found (dlopen messages and paths tried), or null. */
   nvrtcError: string | null;
+  /** The nvcc probe() was given (the addon does not search for one), or null. */
   nvcc: string | null;
   /** The compiler compile() will use by default. */
   compiler: "nvrtc" | "nvcc" | null;
@@ -40,6 +41,8 @@ export interface CompileOptions {
   name?: string;
   /** "auto" (NVRTC, else nvcc), "nvrtc" or "nvcc". */
   compiler?: "auto" | "nvrtc" | "nvcc";
+  /** nvcc's path for the nvcc paths of "auto" and "nvcc"; the caller finds it (server/src/toolchain/nvcc.ts findNvcc). */
+  nvcc?: string;
   /** "NAME" or "NAME=VALUE". */
   defines?: string[];
   includeDirs?: string[];
@@ -69,8 +72,8 @@ export interface LaunchSpec {
 
 export const loadedFrom: string | null;
 export const loadError: string | null;
-/** Never throws. */
-export function probe(): ProbeResult;
+/** Never throws. `nvcc`: the nvcc the runner would fall back on (found by server/src/toolchain/nvcc.ts), if any. */
+export function probe(nvcc?: string): ProbeResult;
 export function compile(source: string, options: CompileOptions): Promise<CompileResult>;
 /** Retains the primary context of a device (default 0). Every other GPU call uses it. */
 export function init(device?: number): void;

@@ -45,13 +45,13 @@ function unavailable(name) {
 const api = {
   loadedFrom: loaded.file,
   loadError: loaded.error,
-  probe() {
+  probe(nvcc) {
     if (!loaded.addon) {
       return { ok: false, reason: "no-addon", detail: loaded.error, driverVersion: 0, devices: [],
         libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
     }
     try {
-      return loaded.addon.probe();
+      return loaded.addon.probe(typeof nvcc === "string" ? nvcc : "");
     } catch (e) {
       return { ok: false, reason: "no-driver", detail: `probe failed: ${e && e.message}`, driverVersion: 0, devices: [],
         libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };

@@ -4,7 +4,7 @@
 
 // BEGIN GENERATED dtypes (scripts/gen-vocabulary.mjs from runtime/src/vocabulary.ts). Do not edit.
 /** Element types an aux tensor can hold. */
-export type DTypeName = "bf16" | "f16" | "f32" | "i32" | "u8" | "u32" | "bool";
+export type DTypeName = "bf16" | "f16" | "f32" | "i32" | "u8" | "u32" | "i64" | "u16" | "i8" | "bool";
 export interface DType<N extends DTypeName = DTypeName> {
   readonly name: N;
   /** Bytes per element. */
@@ -17,6 +17,9 @@ export declare const f32: DType<"f32">;
 export declare const i32: DType<"i32">;
 export declare const u8: DType<"u8">;
 export declare const u32: DType<"u32">;
+export declare const i64: DType<"i64">;
+export declare const u16: DType<"u16">;
+export declare const i8: DType<"i8">;
 export declare const bool: DType<"bool">;
 // END GENERATED dtypes
 
@@ -144,4 +147,8 @@ export declare function erf(x: number): number;
 export declare function log1p(x: number): number;
 /** e^x - 1, accurate for small x. */
 export declare function expm1(x: number): number;
+/** min(max(x, lo), hi): x limited to [lo, hi] (int when every argument is int). */
+export declare function clamp(x: number, lo: number, hi: number): number;
+/** x^n for an integer constant n in [-32, 32] (a literal or a module-level const), computed by repeated multiplication. */
+export declare function pow(x: number, n: number): number;
 // END GENERATED math functions

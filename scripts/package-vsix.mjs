@@ -3,8 +3,8 @@
 // The repository is a monorepo, so the .vsix is not packed from a source folder: this script
 // assembles a staging folder (out/vsix-stage) from an allow-list and packs that with
 // @vscode/vsce. Only the bundles and assets the extension loads at run time go in; the staged
-// layout mirrors the repository's (dist/, csrc/build/Release/, csrc/kernels/, docs/diagnostics/,
-// syntaxes/, media/, examples/),
+// layout mirrors the repository's (dist/, runtime/index.d.ts, csrc/build/Release/, csrc/kernels/,
+// docs/diagnostics/, syntaxes/, media/, examples/),
 // so relative paths that work from the repository's dist/ work the same inside the .vsix.
 // (dist/cli.js stays out: the CLI ships with the npm workspace; the "check workspace" task runs
 // dist/server.js in its check mode.)
@@ -14,15 +14,16 @@
 // the staged copy rewrites a leading "../" to "./" and drops scripts and dependencies
 // (everything is bundled by esbuild).
 //
-// Run `node scripts/build.mjs` first. Usage: node scripts/package-vsix.mjs [--stage-only]
-// (--stage-only assembles and checks the folder without running vsce.)
+// Run `node scripts/build.mjs` first. Usage: node scripts/package-vsix.mjs [--stage-only] [--stage DIR]
+// (--stage-only assembles and checks the folder without running vsce; --stage puts it elsewhere.)
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const stage = join(root, "out", "vsix-stage");
+const stageArg = process.argv.indexOf("--stage");
+const stage = stageArg > 0 ? process.argv[stageArg + 1] : join(root, "out", "vsix-stage");
 const stageOnly = process.argv.includes("--stage-only");
 
 function fail(msg) {
@@ -61,6 +62,7 @@ const allow = [
   ["dist/extension.js", true],
   ["dist/server.js", true],
   ["dist/runner-worker.js", true],
+  ["runtime/index.d.ts", true], // the DSL's typings: the server's go-to-definition into the DSL opens this file
   ["syntaxes", false, (f) => f.endsWith(".json")],
   ["media", false, (f) => !f.startsWith(".")],
   ["csrc/build/Release", true, (f) => f.endsWith(".node") && !f.includes("/")], // not obj.target/

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--prepare" ]; then
   set -e
   (cd csrc && npx node-gyp rebuild >/dev/null)
-  common=(--bundle --platform=node --target=node20 --format=cjs --log-level=warning "--alias:scoremod=./runtime/src/dsl.ts")
+  common=(--bundle --platform=node --target=node20 --format=cjs --log-level=warning)
   npx esbuild server/src/runner/worker.ts "${common[@]}" --minify --outfile=dist/runner-worker.js
   npx esbuild test/gpu/suite.ts "${common[@]}" --outfile=dist/gpu-tests.js
   # The GPU machine may have no Node: carry this machine's binary (it links only glibc/libstdc++).
@@ -26,7 +26,7 @@ if [ "${1:-}" = "--prepare" ]; then
   fi
   mkdir -p .device-carry/flex
   if [ -f dist/cli.js ]; then
-    for f in examples/*.scoremod.ts test/gpu/fixtures/identity.scoremod.ts test/gpu/fixtures/bias_document.scoremod.ts; do
+    for f in examples/*.scoremod.ts test/gpu/fixtures/identity.scoremod.ts test/gpu/fixtures/bias_document.scoremod.ts test/gpu/fixtures/int_dtypes.scoremod.ts; do
       base=$(basename "$f" .scoremod.ts)
       node dist/cli.js export "$f" --to flex > ".device-carry/flex/$base.py" 2>".device-carry/flex/$base.err" || echo "prepare: no Flex export for $f: $(head -c 300 ".device-carry/flex/$base.err")"
     done
@@ -57,7 +57,7 @@ fi
 # With node_modules here (a GPU workstation), build what is missing; a bare device machine has
 # only what --prepare made.
 if [ -x node_modules/.bin/esbuild ] && [ ! -f dist/gpu-tests.js ]; then
-  node_modules/.bin/esbuild test/gpu/suite.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning "--alias:scoremod=./runtime/src/dsl.ts" --outfile=dist/gpu-tests.js
+  node_modules/.bin/esbuild test/gpu/suite.ts --bundle --platform=node --target=node20 --format=cjs --log-level=warning --outfile=dist/gpu-tests.js
 fi
 [ -f dist/runner-worker.js ] || { [ -f scripts/build.mjs ] && [ -d node_modules ] && "$NODE" scripts/build.mjs; }
 for f in dist/gpu-tests.js dist/runner-worker.js; do

@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
 
-step "type-check (tsc --noEmit)"
-npx tsc -p tsconfig.json --noEmit
+step "type-check (tsc -b: the packages by project reference, then tests and scripts)"
+npx tsc -b
 
 step "bundle (esbuild)"
 node scripts/build.mjs

@@ -1,11 +1,14 @@
 // The `scoremod.*` settings as the client uses them, read through a getter so the defaults and
-// validation are testable without VS Code.
-import { DEFAULT_TARGET, isTargetId, type TargetId } from "../../server/src/protocol";
-import type { ServerSettings } from "../../server/src/protocol";
+// validation are testable without VS Code. Keys, types, defaults and bounds come from the manifest
+// (settings.generated.ts, by scripts/gen-settings.mjs): an invalid value reads as the default.
+import { isTargetId, type TargetId } from "scoremod-server/protocol";
+import type { ServerSettings } from "scoremod-server/protocol";
+import { BOUNDS, DEFAULTS, type SettingKey, type Settings } from "./settings.generated";
 
-export type Get = <T>(key: string) => T | undefined;
+/** Reads one setting as VS Code has it (any JSON: users edit settings.json by hand). */
+export type Get = (key: SettingKey) => unknown;
 
-export interface Problem { batch: number; heads: number; seqLen: number; headDim: number; causal: boolean }
+export interface Problem { batch: number; heads: number; seqLen: number; headDim: number }
 export type AlignSpec = "elem" | number;
 
 export interface ClientSettings {
@@ -21,44 +24,49 @@ export interface ClientSettings {
   heatMapSize: number;
 }
 
-const posInt = (v: unknown, d: number, max = Number.MAX_SAFE_INTEGER): number =>
-  typeof v === "number" && Number.isInteger(v) && v >= 1 ? Math.min(v, max) : d;
+/** An integer setting within the manifest's bounds (values above the maximum are clamped to it). */
+function int(get: Get, k: SettingKey & { [K in SettingKey]: Settings[K] extends number ? K : never }[SettingKey]): number {
+  const v = get(k), b = BOUNDS[k] ?? {};
+  if (typeof v !== "number" || !Number.isInteger(v) || v < (b.minimum ?? -Infinity)) return DEFAULTS[k];
+  return Math.min(v, b.maximum ?? Infinity);
+}
 
 export function readClientSettings(get: Get, trusted: boolean): ClientSettings {
-  const target = get<string>("target");
-  const vecs = (get<unknown[]>("sweep.vecSizes") ?? []).filter((v): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 128);
-  const aligns = (get<unknown[]>("sweep.aligns") ?? []).filter((a): a is AlignSpec => a === "elem" || (typeof a === "number" && a >= 1 && (a & (a - 1)) === 0));
-  const str = (k: string): string => (typeof get<unknown>(k) === "string" ? (get<string>(k) as string) : "");
+  const target = get("target");
+  const list = (k: "sweep.vecSizes" | "sweep.aligns"): unknown[] => { const v = get(k); return Array.isArray(v) ? v : []; };
+  const vecs = list("sweep.vecSizes").filter((v): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 128);
+  const aligns = list("sweep.aligns").filter((a): a is AlignSpec => a === "elem" || (typeof a === "number" && a >= 1 && (a & (a - 1)) === 0));
+  const str = (k: "docsBaseUrl" | "cuda.home" | "cuda.nvccPath"): string => { const v = get(k); return typeof v === "string" ? v : DEFAULTS[k]; };
+  const bool = (k: "inlayHints.enabled" | "previewFixes"): boolean => { const v = get(k); return typeof v === "boolean" ? v : DEFAULTS[k]; };
   return {
-    target: typeof target === "string" && isTargetId(target) ? target : DEFAULT_TARGET,
-    inlayHints: get<boolean>("inlayHints.enabled") !== false,
-    previewFixes: get<boolean>("previewFixes") === true,
+    target: typeof target === "string" && isTargetId(target) ? target : DEFAULTS.target,
+    inlayHints: bool("inlayHints.enabled"),
+    previewFixes: bool("previewFixes"),
     docsBaseUrl: str("docsBaseUrl"),
     problem: {
-      batch: posInt(get("problem.batch"), 1),
-      heads: posInt(get("problem.heads"), 16),
-      seqLen: posInt(get("problem.seqLen"), 8192),
-      headDim: get<number>("problem.headDim") === 64 ? 64 : 128,
-      causal: get<boolean>("problem.causal") === true,
+      batch: int(get, "problem.batch"),
+      heads: int(get, "problem.heads"),
+      seqLen: int(get, "problem.seqLen"),
+      headDim: get("problem.headDim") === 64 || get("problem.headDim") === 128 ? get("problem.headDim") as number : DEFAULTS["problem.headDim"],
     },
     sweep: {
-      vecSizes: vecs.length ? [...new Set(vecs)].sort((a, b) => a - b) : [1, 2, 4, 8, 16, 32, 64, 128],
-      aligns: aligns.length ? aligns : ["elem", 4, 8, 16],
+      vecSizes: vecs.length ? [...new Set(vecs)].sort((a, b) => a - b) : DEFAULTS["sweep.vecSizes"],
+      aligns: aligns.length ? aligns : DEFAULTS["sweep.aligns"] as AlignSpec[],
     },
-    runnerTimeoutMs: posInt(get("runner.timeoutMs"), 120_000),
+    runnerTimeoutMs: int(get, "runner.timeoutMs"),
     // Restricted mode: paths that choose binaries are ignored in untrusted workspaces.
     cudaHome: trusted ? str("cuda.home") : "",
     nvccPath: trusted ? str("cuda.nvccPath") : "",
-    heatMapSize: posInt(get("heatMap.size"), 64, 256),
+    heatMapSize: int(get, "heatMap.size"),
   };
 }
 
 /** What the server gets (initializationOptions and didChangeConfiguration). */
-export function serverSettings(s: ClientSettings, trusted: boolean): ServerSettings & { previewFixes: boolean } {
+export function serverSettings(s: ClientSettings): ServerSettings & { previewFixes: boolean } {
   const nvcc = s.nvccPath || (s.cudaHome ? `${s.cudaHome.replace(/\/+$/, "")}/bin/nvcc` : "");
   const p = s.problem;
   return {
-    target: s.target, inlayHints: s.inlayHints, docsBaseUrl: s.docsBaseUrl, nvccPath: nvcc, previewFixes: s.previewFixes, trusted,
+    target: s.target, inlayHints: s.inlayHints, docsBaseUrl: s.docsBaseUrl, nvccPath: nvcc, previewFixes: s.previewFixes,
     problem: { B: p.batch, H: p.heads, Q: p.seqLen, KV: p.seqLen },
   };
 }

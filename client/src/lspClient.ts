@@ -3,10 +3,10 @@
 import * as path from "node:path";
 import type * as vscode from "vscode";
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
-import type { NotificationSpec, RequestSpec } from "../../server/src/protocol";
+import type { NotificationSpec, RequestSpec } from "scoremod-server/protocol";
 import { serverSettings, type ClientSettings } from "./config";
 
-export function createLanguageClient(output: vscode.LogOutputChannel, settings: ClientSettings, trusted: boolean): LanguageClient {
+export function createLanguageClient(output: vscode.LogOutputChannel, settings: ClientSettings): LanguageClient {
   const module = path.join(__dirname, "server.js");
   const server: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -15,7 +15,7 @@ export function createLanguageClient(output: vscode.LogOutputChannel, settings: 
   const client: LanguageClientOptions = {
     documentSelector: [{ language: "scoremod" }],
     outputChannel: output,
-    initializationOptions: serverSettings(settings, trusted),
+    initializationOptions: serverSettings(settings),
   };
   return new LanguageClient("scoremod", "Score Mod Language Server", server, client);
 }

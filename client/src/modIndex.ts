@@ -1,7 +1,7 @@
 // The mods of each open document, as the server last reported them (scoremod/analysisChanged).
 // CodeLens, the status bar and result staleness read from here.
 import * as vscode from "vscode";
-import type { AnalysisChangedParams } from "../../server/src/protocol";
+import type { AnalysisChangedParams } from "scoremod-server/protocol";
 
 export class ModIndex implements vscode.Disposable {
   private readonly byUri = new Map<string, AnalysisChangedParams>();

@@ -3,7 +3,7 @@
 // and clicking a generated line (or scoremod.revealSource) reveals its source line.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { CudaRequest, PtxRequest, type CudaResult, type PtxResult } from "../../server/src/protocol";
+import { CudaRequest, PtxRequest, type CudaResult, type PtxResult } from "scoremod-server/protocol";
 import { LineMap } from "./lineMap";
 
 export const CUDA_SCHEME = "scoremod-cuda";

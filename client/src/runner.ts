@@ -2,11 +2,12 @@
 // at start-up for the status bar. Nothing here can crash the extension host: every failure
 // becomes a RunnerErrorInfo the UI shows (no GPU, fault, hang, compile error, ...).
 import * as vscode from "vscode";
-import { KERNEL_LABELS } from "../../server/src/runner/format";
-import { RunnerSupervisor } from "../../server/src/runner/supervisor";
+import { KERNEL_LABELS } from "scoremod-server/runner/format";
+import { RunnerSupervisor } from "scoremod-server/runner/supervisor";
 import {
-  RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
-} from "../../server/src/runner/types";
+  RunnerError, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
+} from "scoremod-server/runner/types";
+import type { HeatMapResult } from "scoremod-server/protocol";
 import type { ClientSettings } from "./config";
 import type { BenchSummary } from "./results";
 
@@ -79,6 +80,11 @@ export class Runner implements vscode.Disposable {
 
   sweep(job: SweepJob, token: vscode.CancellationToken, report?: (m: string) => void): Promise<Outcome<SweepResult>> {
     return this.guard(() => this.supervisor().sweep(job), token, report);
+  }
+
+  /** The heat map, computed in the runner's worker process (it executes the file). */
+  heatMap(job: HeatMapJob): Promise<Outcome<HeatMapResult>> {
+    return this.guard(() => this.supervisor().heatMap(job));
   }
 
   /** Runs `fn`; cancelling kills the worker process (the next request starts a fresh one). */

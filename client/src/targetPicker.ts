@@ -1,7 +1,7 @@
 // scoremod.pickTarget: a quick pick over the targets (data from server/src/analysis/targets.ts);
 // the choice is written to the `scoremod.target` setting, which the server follows.
 import * as vscode from "vscode";
-import { TARGETS, isTargetId, type TargetId } from "../../server/src/protocol";
+import { TARGETS, isTargetId, type TargetId } from "scoremod-server/protocol";
 
 export async function pickTarget(current: TargetId): Promise<TargetId | undefined> {
   const items = Object.values(TARGETS).map((t) => ({

@@ -46,10 +46,10 @@
    SM_WG_STAGES * (aux) + 1024)
 /* The most dynamic shared memory an sm_90 block may opt into (227 KB). */
 #define SM_ATTN_WG_SMEM_MAX 232448
-/* Its one parameter, SmWgParams: three 128-byte tensor maps (Q, K, V), then SmAttnParams at
- * byte SM_ATTN_WG_PARAMS_OFFSET; the struct is padded to a multiple of 64 bytes. */
-#define SM_ATTN_WG_PARAMS_OFFSET 384
-#define SM_ATTN_WG_PARAMS_BYTES 960
+/* Its one parameter, SmWgParams: four 128-byte tensor maps (Q, K, V, a staged aux tile), then
+ * SmAttnParams at byte SM_ATTN_WG_PARAMS_OFFSET; the struct is padded to a multiple of 64 bytes. */
+#define SM_ATTN_WG_PARAMS_OFFSET 512
+#define SM_ATTN_WG_PARAMS_BYTES 1088
 /* grid = (ceil(Q / SM_ATTN_WG_BLOCK_M), H, B), block = (SM_ATTN_WG_THREADS, 1, 1). */
 
 /* ---- fp32 reference kernel (reference_fp32.cuh): sm_attn_fwd_ref_<dtype>_d<D> ---- */

@@ -69,43 +69,45 @@ __device__ __forceinline__ void mask_pair(float& x0, float& x1, int b, int h, in
 }
 
 // Staged twins for the Hopper kernel (aux staging, attention_wgmma.cuh): when the runner plugs in
-// SM_SCORE_MOD_ST / SM_MASK_MOD_ST, the mod reads its staged loads from the kv tile's stage at st
-// (q and kv clamped as above stay inside the block's tile). Without them, the direct path.
-__device__ __forceinline__ void score_pair_st(float& x0, float& x1, int b, int h, int q, int kv, const SmAttnParams& p, const unsigned char* st) {
+// SM_SCORE_MOD_ST / SM_MASK_MOD_ST, the mod reads its staged loads from the kv tile's stage at st,
+// at row tq and column tkv of the block's tile: the pair's own position, not clamped (callers pass
+// compile-time offsets, so the reads need no address arithmetic; values of positions past Q or
+// KV are discarded like their scores). Without them, the direct path.
+__device__ __forceinline__ void score_pair_st(float& x0, float& x1, int b, int h, int q, int kv, const SmAttnParams& p, const unsigned char* st, int tq, int tkv) {
 #if defined(SM_SCORE_MOD_ST) && SM_HAS_SCORE_MOD && !SM_STAGE_SCORE
   const int qc = min(q, p.Q - 1);
 #if SM_VEC == 2
   float s[2] = {x0, x1};
-  SM_SCORE_MOD_ST(s, b, h, qc, min(kv, p.KV - 2), p.mod, st);
+  SM_SCORE_MOD_ST(s, b, h, qc, min(kv, p.KV - 2), p.mod, st, tq, tkv);
   x0 = s[0]; x1 = s[1];
 #else
   float s0[1] = {x0}, s1[1] = {x1};
-  SM_SCORE_MOD_ST(s0, b, h, qc, min(kv, p.KV - 1), p.mod, st);
-  SM_SCORE_MOD_ST(s1, b, h, qc, min(kv + 1, p.KV - 1), p.mod, st);
+  SM_SCORE_MOD_ST(s0, b, h, qc, min(kv, p.KV - 1), p.mod, st, tq, tkv);
+  SM_SCORE_MOD_ST(s1, b, h, qc, min(kv + 1, p.KV - 1), p.mod, st, tq, tkv + 1);
   x0 = s0[0]; x1 = s1[0];
 #endif
 #else
-  (void)st;
+  (void)st; (void)tq; (void)tkv;
   score_pair(x0, x1, b, h, q, kv, p);
 #endif
 }
-__device__ __forceinline__ void mask_pair_st(float& x0, float& x1, int b, int h, int q, int kv, const SmAttnParams& p, const unsigned char* st) {
+__device__ __forceinline__ void mask_pair_st(float& x0, float& x1, int b, int h, int q, int kv, const SmAttnParams& p, const unsigned char* st, int tq, int tkv) {
 #if defined(SM_MASK_MOD_ST) && SM_HAS_MASK_MOD && !SM_STAGE_MASK
   const int qc = min(q, p.Q - 1);
 #if SM_MASK_VEC == 2
   bool k[2] = {true, true};
-  SM_MASK_MOD_ST(k, b, h, qc, min(kv, p.KV - 2), p.mod, st);
+  SM_MASK_MOD_ST(k, b, h, qc, min(kv, p.KV - 2), p.mod, st, tq, tkv);
   x0 = k[0] ? x0 : SM_NEG_INF;
   x1 = k[1] ? x1 : SM_NEG_INF;
 #else
   bool k0[1] = {true}, k1[1] = {true};
-  SM_MASK_MOD_ST(k0, b, h, qc, min(kv, p.KV - 1), p.mod, st);
-  SM_MASK_MOD_ST(k1, b, h, qc, min(kv + 1, p.KV - 1), p.mod, st);
+  SM_MASK_MOD_ST(k0, b, h, qc, min(kv, p.KV - 1), p.mod, st, tq, tkv);
+  SM_MASK_MOD_ST(k1, b, h, qc, min(kv + 1, p.KV - 1), p.mod, st, tq, tkv + 1);
   x0 = k0[0] ? x0 : SM_NEG_INF;
   x1 = k1[0] ? x1 : SM_NEG_INF;
 #endif
 #else
-  (void)st;
+  (void)st; (void)tq; (void)tkv;
   mask_pair(x0, x1, b, h, q, kv, p);
 #endif
 }

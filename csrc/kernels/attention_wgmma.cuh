@@ -13,8 +13,9 @@
 // Aux staging: when the runner plugs in staged mods (SM_SCORE_AUX_BYTES / SM_MASK_AUX_BYTES > 0,
 // with SM_*_MOD_ST and SM_*_STAGE; server/src/analysis/staging.ts decides which loads), warps
 // 1-3 of the producer warpgroup copy each kv tile's staged aux values into an aux region of the
-// tile's K/V stage with cp.async, completing an aux_full mbarrier per stage; the stage is
-// reused once both consumer warpgroups have run that tile's softmax (aux_empty).
+// tile's K/V stage: rows with cp.async, a tile (a q-dependent load) with one TMA copy. Both
+// complete an aux_full mbarrier per stage (cp.async arrivals, TMA bytes); the stage is reused
+// once both consumer warpgroups have run that tile's softmax (aux_empty).
 //
 // The hardware facts relied on (wgmma fragment layouts, shared-memory descriptors, TMA and
 // mbarrier rules), with their public sources, are in README.md ("The Hopper kernel"). Device
@@ -42,16 +43,17 @@
 struct alignas(64) SmTmaDesc { unsigned long long opaque[16]; };
 
 // The Hopper kernel's one parameter: tensor maps for Q, K, V ([B, H, S, D] as rank 4, box
-// {64, 128, 1, 1}, 128B swizzle), then the common parameters. Mirrored by the host
+// {64, 128, 1, 1}, 128B swizzle) and for a staged aux tile (ta: dims kv, q, others; box
+// {64, 128, 1...}; unused, zeros, without one), then the common parameters. Mirrored by the host
 // (server/src/runner/params.ts); SM_ATTN_WG_PARAMS_BYTES in attention_launch.h.
 struct SmWgParams {
-  SmTmaDesc tq, tk, tv;
+  SmTmaDesc tq, tk, tv, ta;
   SmAttnParams p;
 };
 static_assert(sizeof(SmWgParams) == SM_ATTN_WG_PARAMS_BYTES, "SmWgParams layout changed: update the host mirror");
-// p follows the three maps (NVRTC has no offsetof; test/unit/runner/params.test.ts checks the
+// p follows the four maps (NVRTC has no offsetof; test/unit/runner/params.test.ts checks the
 // offset with nvcc).
-static_assert(3 * sizeof(SmTmaDesc) == SM_ATTN_WG_PARAMS_OFFSET && alignof(SmAttnParams) <= 64, "SmWgParams.p moved: update the host mirror");
+static_assert(4 * sizeof(SmTmaDesc) == SM_ATTN_WG_PARAMS_OFFSET && alignof(SmAttnParams) <= 64, "SmWgParams.p moved: update the host mirror");
 
 namespace {
 namespace sm_wg {
@@ -76,11 +78,17 @@ constexpr int PANEL = 64;               // elements per 128-byte swizzle row (TM
 #ifndef SM_MASK_AUX_BYTES
 #define SM_MASK_AUX_BYTES 0
 #endif
-// Aux region of one stage: the score mod's staged rows, then the mask mod's (128-byte aligned).
+// Aux rings: per stage, the score mod's staged values, then (a ring of its own) the mask mod's,
+// each rounded up to 128 bytes. A staged tile (SM_SCORE_AUX_TILE) fills the score mod's region
+// and is TMA's 128-byte swizzle, which needs 1024-byte aligned regions.
 #define SM_WG_AUX ((SM_SCORE_AUX_BYTES + SM_MASK_AUX_BYTES) > 0)
-constexpr int AUX_MASK_OFF = (SM_SCORE_AUX_BYTES + 127) / 128 * 128;
-constexpr int AUX_BYTES = (AUX_MASK_OFF + SM_MASK_AUX_BYTES + 127) / 128 * 128;
+constexpr int AUX_SCORE_BYTES = (SM_SCORE_AUX_BYTES + 127) / 128 * 128;
+constexpr int AUX_MASK_BYTES = (SM_MASK_AUX_BYTES + 127) / 128 * 128;
+constexpr int AUX_BYTES = AUX_SCORE_BYTES + AUX_MASK_BYTES;
 constexpr bool AUX = AUX_BYTES > 0;
+#ifdef SM_SCORE_AUX_TILE
+static_assert(AUX_SCORE_BYTES % 1024 == 0, "a staged aux tile needs 1024-byte aligned stages (128-byte swizzle)");
+#endif
 constexpr int AUX_COPIERS = 96;  // producer warps 1-3
 constexpr float LOG2E = 1.4426950408889634f;
 static_assert(BM == 128 && BN == 128, "tile sizes are wired into the wgmma shapes below");
@@ -161,19 +169,20 @@ template <> __device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi
   return *reinterpret_cast<uint32_t*>(&v);
 }
 
-// Shared memory: Q [D/64 panels][BM][64], K and V rings [STAGES][D/64 panels][BN][64], the
-// barriers, then the aux ring [STAGES][AUX_BYTES]. Every Q/K/V tile starts on a 1024-byte
-// boundary (the swizzle atom).
+// Shared memory: Q [D/64 panels][BM][64], K and V rings [STAGES][D/64 panels][BN][64], the aux
+// rings [STAGES][AUX_SCORE_BYTES] and [STAGES][AUX_MASK_BYTES], then the barriers. Every Q/K/V
+// tile and the score mod's aux ring start on a 1024-byte boundary (the swizzle atom).
 template <int D>
 struct Smem {
   static constexpr int Q_BYTES = BM * D * 2;
   static constexpr int KV_BYTES = BN * D * 2;
   static constexpr int K_OFF = Q_BYTES;
   static constexpr int V_OFF = K_OFF + STAGES * KV_BYTES;
-  static constexpr int BAR_OFF = V_OFF + STAGES * KV_BYTES;
+  static constexpr int AUX_OFF = V_OFF + STAGES * KV_BYTES;
+  static constexpr int AUX_MASK_OFF = AUX_OFF + STAGES * AUX_SCORE_BYTES;
+  static constexpr int BAR_OFF = AUX_MASK_OFF + STAGES * AUX_MASK_BYTES;
   // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S], aux_full[S], aux_empty[S]
-  static constexpr int AUX_OFF = (BAR_OFF + 8 * (1 + 6 * STAGES) + 127) / 128 * 128;
-  static constexpr int BYTES = AUX_OFF + STAGES * AUX_BYTES;
+  static constexpr int BYTES = BAR_OFF + (8 * (1 + 6 * STAGES) + 127) / 128 * 128;
 };
 static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) == Smem<128>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
 static_assert(SM_ATTN_WG_SMEM_BYTES(64, AUX_BYTES) == Smem<64>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
@@ -191,7 +200,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   const uint32_t raw = smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
   const uint32_t sQ = base, sK = base + S::K_OFF, sV = base + S::V_OFF, bars = base + S::BAR_OFF;
-  const uint32_t sAux = base + S::AUX_OFF;
+  const uint32_t sAux = base + S::AUX_OFF, sAuxMask = base + S::AUX_MASK_OFF;
   const uint32_t q_full = bars;
   auto k_full = [&](int s) { return bars + 8 * (1 + s); };
   auto k_empty = [&](int s) { return bars + 8 * (1 + STAGES + s); };
@@ -219,7 +228,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       mbar_init(k_empty(s), 2);  // one arrival per consumer warpgroup
       mbar_init(v_empty(s), 2);
       if constexpr (AUX) {
-        mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier
+        mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier (+ a tile's TMA bytes)
         mbar_init(aux_empty(s), 2);           // one arrival per consumer warpgroup, after its softmax
       }
     }
@@ -260,12 +269,11 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
           const int s = j % STAGES;
           mbar_wait(aux_empty(s), ((j / STAGES) & 1) ^ 1);
           const int kvt = (tiles.entry(j) >> 1) * BN;
-          const uint32_t dst = sAux + s * AUX_BYTES;
 #if defined(SM_SCORE_STAGE)
-          SM_SCORE_STAGE(dst, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+          SM_SCORE_STAGE(sAux + s * AUX_SCORE_BYTES, aux_full(s), &P.ta, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
 #endif
 #if defined(SM_MASK_STAGE)
-          SM_MASK_STAGE(dst + AUX_MASK_OFF, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+          SM_MASK_STAGE(sAuxMask + s * AUX_MASK_BYTES, aux_full(s), &P.ta, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
 #endif
           asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(aux_full(s)) : "memory");
         }
@@ -280,7 +288,8 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   const int cw = wg - 1;
   const int t = tid % 128, lane = t % 32;
   const int r = 16 * (t / 32) + lane / 4, c = lane % 4;  // accumulator row r and r + 8, column pair 2c
-  const int qrow = q0 + 64 * cw + r;
+  const int trow = 64 * cw + r;  // row in the block's tile
+  const int qrow = q0 + trow;
 
   float sacc[BN / 2];   // S tile: element i at (r + 8 ((i >> 1) & 1), 8 (i >> 2) + 2c + (i & 1))
   float oacc[D / 2];    // O tile: same layout over D columns
@@ -289,8 +298,9 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   for (int i = 0; i < D / 2; ++i) oacc[i] = 0.f;
   float m[2] = {SM_NEG_INF, SM_NEG_INF}, l[2] = {0.f, 0.f};  // m: running row max, log2 units
   const float scale = p.softmax_scale;
-  // The aux ring as a generic pointer into shared memory (the compiler keeps it in the shared window).
+  // The aux rings as generic pointers into shared memory (the compiler keeps them in the shared window).
   const unsigned char* aux_ring = smem_raw + (sAux - raw);
+  const unsigned char* aux_mask_ring = smem_raw + (sAuxMask - raw);
   // Staged aux of tile j: waited for just before its softmax (SM_WG_AUX_WAIT_LATE, after the
   // GEMMs are issued, so a late copy delays only this warpgroup's mods, not the turn it hands
   // to the other warpgroup), or with K_j before the turn.
@@ -336,17 +346,19 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {
     const int ent = tiles.entry(j);
     const int kvt = (ent >> 1) * BN;
-    const unsigned char* st = aux_ring + (j % STAGES) * AUX_BYTES;  // the score mod's rows; the mask's at + AUX_MASK_OFF
-    (void)st;
+    const unsigned char* st = aux_ring + (j % STAGES) * AUX_SCORE_BYTES;
+    const unsigned char* st_mask = aux_mask_ring + (j % STAGES) * AUX_MASK_BYTES;
+    (void)st; (void)st_mask;
 #if SM_HAS_SCORE_MOD
     // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
-    // FMA, as in the portable kernel.
+    // FMA, as in the portable kernel. (Letting nvcc contract it gained nothing measurable on the
+    // H100 for kv-bias, and made alibi's V = 2 and V = 1 builds round differently: BENCHMARKS.md.)
 #pragma unroll
     for (int i = 0; i < BN / 2; ++i) sacc[i] = __fmul_rn(sacc[i], scale);
     constexpr float kLog = LOG2E;
 #pragma unroll
     for (int i = 0; i < BN / 2; i += 2)
-      score_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st);
+      score_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st, trow + 8 * ((i >> 1) & 1), 8 * (i >> 2) + 2 * c);
 #else
     const float kLog = scale * LOG2E;  // no score mod: fold the scale into the exponent's FMA
 #endif
@@ -354,7 +366,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     if (ent & 1) {  // partial tile (block-uniform): a full one keeps every score
 #pragma unroll
       for (int i = 0; i < BN / 2; i += 2)
-        mask_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st + AUX_MASK_OFF);
+        mask_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st_mask, trow + 8 * ((i >> 1) & 1), 8 * (i >> 2) + 2 * c);
     }
 #endif
     if (TAIL && kvt + BN > p.KV) {  // columns past KV take no part

@@ -59,3 +59,31 @@ __device__ __forceinline__ void sm_cp_async(unsigned dst, const void* src, bool 
     asm volatile("cp.async.ca.shared.global [%0], [%1], %2, %3;\n" ::"r"(dst), "l"(src), "n"(N), "r"(n) : "memory");
   }
 }
+
+// Aux tile staging (attention_wgmma.cuh): one TMA copy of a ROWS-row tile into dst (1024-byte
+// aligned) as PANELS boxes of 128-byte rows (128 / ELEM columns each, 128-byte swizzle), through
+// the tensor map at tmap (dims: kv, q, then the load's other dims), at coordinates c (kv, q,
+// others). The copier raises the stage barrier's expected bytes first; TMA counts zero-filled
+// bytes outside the tensor too.
+template <int RANK, int ROWS, int PANELS, int ELEM>
+__device__ __forceinline__ void sm_tma_tile(unsigned dst, const void* tmap, unsigned bar, const int (&c)[RANK]) {
+  static_assert(RANK >= 2 && RANK <= 5, "a TMA tensor map has 2 to 5 dims here");
+  asm volatile("mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "n"(ROWS * 128 * PANELS) : "memory");
+#pragma unroll
+  for (int pn = 0; pn < PANELS; ++pn) {
+    const unsigned d = dst + pn * ROWS * 128;
+    const int c0 = c[0] + pn * (128 / ELEM);
+    if constexpr (RANK == 2)
+      asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];\n"
+                   ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]) : "memory");
+    else if constexpr (RANK == 3)
+      asm volatile("cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5}], [%2];\n"
+                   ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]), "r"(c[RANK > 2 ? 2 : 0]) : "memory");
+    else if constexpr (RANK == 4)
+      asm volatile("cp.async.bulk.tensor.4d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5, %6}], [%2];\n"
+                   ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]), "r"(c[RANK > 2 ? 2 : 0]), "r"(c[RANK > 3 ? 3 : 0]) : "memory");
+    else
+      asm volatile("cp.async.bulk.tensor.5d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5, %6, %7}], [%2];\n"
+                   ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]), "r"(c[RANK > 2 ? 2 : 0]), "r"(c[RANK > 3 ? 3 : 0]), "r"(c[RANK > 4 ? 4 : 0]) : "memory");
+  }
+}

@@ -73,7 +73,7 @@ std::vector<std::string> stringList(const Napi::Object& o, const char* key) {
 
 Napi::Value Probe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  sm::ProbeInfo p = sm::probe();
+  sm::ProbeInfo p = sm::probe(info.Length() > 0 && info[0].IsString() ? info[0].ToString().Utf8Value() : "");
   Napi::Object o = Napi::Object::New(env);
   o.Set("ok", p.ok);
   if (!p.ok) { o.Set("reason", p.reason); o.Set("detail", p.detail); }
@@ -110,6 +110,7 @@ Napi::Value Compile(const Napi::CallbackInfo& info) {
   req->arch = o.Get("arch").ToString().Utf8Value();
   if (o.Has("name") && o.Get("name").IsString()) req->name = o.Get("name").ToString().Utf8Value();
   if (o.Has("compiler") && o.Get("compiler").IsString()) req->compiler = o.Get("compiler").ToString().Utf8Value();
+  if (o.Has("nvcc") && o.Get("nvcc").IsString()) req->nvcc = o.Get("nvcc").ToString().Utf8Value();
   if (o.Has("lineInfo")) req->lineInfo = o.Get("lineInfo").ToBoolean().Value();
   req->defines = stringList(o, "defines");
   req->includeDirs = stringList(o, "includeDirs");

@@ -129,18 +129,18 @@ CompileResult compile(const CompileRequest& req) {
     // NVRTC lacks the host headers some sources include; nvcc has them. Only under "auto", and
     // only when nvcc exists: its log then replaces NVRTC's.
     bool missingHeader = !res.ok && res.log.find("cannot open source file") != std::string::npos;
-    std::string nvcc = req.compiler == "auto" && missingHeader ? findNvcc() : "";
+    std::string nvcc = req.compiler == "auto" && missingHeader ? req.nvcc : "";
     if (nvcc.empty()) return res;
     CompileResult viaNvcc = compileNvcc(nvcc, req);
     viaNvcc.log = "NVRTC could not compile this (missing header), so nvcc did:\n" + viaNvcc.log;
     return viaNvcc;
   }
-  std::string nvcc = req.compiler == "nvrtc" ? "" : findNvcc();
+  std::string nvcc = req.compiler == "nvrtc" ? "" : req.nvcc;
   if (!nvcc.empty()) return compileNvcc(nvcc, req);
   CompileResult res;
   res.compiler = "none";
   res.reason = req.compiler == "nvcc" ? "no-compiler" : "no-nvrtc";
-  res.log = req.compiler == "nvcc" ? "nvcc not found (set CUDA_HOME or put nvcc on PATH)"
+  res.log = req.compiler == "nvcc" ? "nvcc not given (the caller found none: set CUDA_HOME or put nvcc on PATH)"
                                    : nvrtcWhy + (req.compiler == "nvrtc" ? "" : "; and no nvcc to fall back on");
   return res;
 }

@@ -204,26 +204,6 @@ std::string cudaRootForNvrtc() {
   return "";
 }
 
-std::string findNvcc() {
-  std::string forced = envOr("SCOREMOD_NVCC");
-  if (!forced.empty()) return fileExists(forced) ? forced : "";
-  for (const char* var : {"CUDA_PATH", "CUDA_HOME"}) {
-    std::string root = envOr(var);
-    if (!root.empty() && fileExists(root + "/bin/nvcc")) return root + "/bin/nvcc";
-  }
-  std::string path = envOr("PATH");
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find(':', start);
-    if (end == std::string::npos) end = path.size();
-    std::string p = path.substr(start, end - start) + "/nvcc";
-    if (end > start && access(p.c_str(), X_OK) == 0) return p;
-    start = end + 1;
-  }
-  if (fileExists("/usr/local/cuda/bin/nvcc")) return "/usr/local/cuda/bin/nvcc";
-  return "";
-}
-
 std::string cuErrorText(const char* call, CUresult r) {
   const char* name = nullptr;
   const char* text = nullptr;

@@ -99,8 +99,6 @@ const Driver* driver(std::string* error);
 const Nvrtc* nvrtc(std::string* error);
 // The CUDA toolkit root that holds the NVRTC library found (for its include/ dir), or "".
 std::string cudaRootForNvrtc();
-// nvcc for the fallback compiler, or "" (CUDA_PATH, CUDA_HOME, PATH, /usr/local/cuda/bin).
-std::string findNvcc();
 // "cuMemAlloc: CUDA_ERROR_OUT_OF_MEMORY (out of memory)".
 std::string cuErrorText(const char* call, CUresult r);
 

@@ -33,10 +33,10 @@ CUmodule moduleAt(int handle) {
 
 }  // namespace
 
-ProbeInfo probe() {
+ProbeInfo probe(const std::string& nvcc) {
   ProbeInfo p;
   std::string why;
-  p.nvcc = findNvcc();
+  p.nvcc = nvcc;
   const Nvrtc* n = nvrtc(&p.nvrtcError);
   if (n) {
     p.libnvrtc = n->path;

@@ -25,10 +25,13 @@ struct ProbeInfo {
   std::string libcuda, libnvrtc, nvrtcError, nvcc;
   int nvrtcMajor = 0, nvrtcMinor = 0;
 };
-ProbeInfo probe();
+// `nvcc`: the caller's nvcc path (server/src/toolchain/nvcc.ts finds it), or empty.
+ProbeInfo probe(const std::string& nvcc);
 
 struct CompileRequest {
   std::string source, name = "scoremod.cu", arch, compiler = "auto";  // auto | nvrtc | nvcc
+  // nvcc's path, found by the caller (server/src/toolchain/nvcc.ts, the one finder); empty: none.
+  std::string nvcc;
   std::vector<std::string> defines, includeDirs, nameExpressions, extraOptions;
   bool lineInfo = true;
 };

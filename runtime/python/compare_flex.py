@@ -27,7 +27,7 @@ def main():
     dev = "cuda"
     meta = json.load(open(os.path.join(d, "meta.json")))
     dt = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8,
-          "u32": torch.int32, "bool": torch.bool}
+          "u32": torch.int32, "i64": torch.int64, "u16": torch.uint16, "i8": torch.int8, "bool": torch.bool}
     s = meta["shape"]
     B, H, Hkv, Q, KV, D = s["B"], s["H"], s["Hkv"], s["Q"], s["KV"], s["D"]
     io = dt[meta["dtype"]]

@@ -4,7 +4,7 @@
 import type {
   DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, Tensor, TensorOptions,
 } from "../index";
-import { DTYPE_BYTES, isFloatDType, storeValue } from "./dtypes";
+import { DTYPE_BYTES, isFloatDType, laneValue, storeValue } from "./dtypes";
 import { isDimName, parseStrideExpr, resolveShape } from "./layout";
 
 export type {
@@ -16,7 +16,7 @@ export type {
 
 export { DslError, DslIndexError } from "./errors";
 import { DslError, DslIndexError } from "./errors";
-import { DTYPE_SPECS, DTYPES_TEXT, isDTypeName } from "./vocabulary";
+import { DTYPE_SPECS, DTYPES_TEXT, INT_DTYPES_TEXT, isDTypeName } from "./vocabulary";
 
 // ---------------------------------------------------------------------------------------------
 // Element types
@@ -32,6 +32,9 @@ export const f32: DType<"f32"> = dtype("f32");
 export const i32: DType<"i32"> = dtype("i32");
 export const u8: DType<"u8"> = dtype("u8");
 export const u32: DType<"u32"> = dtype("u32");
+export const i64: DType<"i64"> = dtype("i64");
+export const u16: DType<"u16"> = dtype("u16");
+export const i8: DType<"i8"> = dtype("i8");
 export const bool: DType<"bool"> = dtype("bool");
 
 // ---------------------------------------------------------------------------------------------
@@ -151,10 +154,14 @@ function checkInit(what: string, dt: DTypeName, init: Init): void {
     if (dt === "u8" && (lo < 0 || hi > 256)) throw new DslError(`${what}: init range [${lo}, ${hi}) does not fit u8`);
     if (dt === "u32" && (lo < 0 || hi > 2 ** 32)) throw new DslError(`${what}: init range [${lo}, ${hi}) does not fit u32`);
     if (dt === "i32" && (lo < -(2 ** 31) || hi > 2 ** 31)) throw new DslError(`${what}: init range [${lo}, ${hi}) does not fit i32`);
+    if (dt === "u16" && (lo < 0 || hi > 2 ** 16)) throw new DslError(`${what}: init range [${lo}, ${hi}) does not fit u16`);
+    if (dt === "i8" && (lo < -128 || hi > 128)) throw new DslError(`${what}: init range [${lo}, ${hi}) does not fit i8`);
+    if (dt === "i64" && (lo < -Number.MAX_SAFE_INTEGER || hi > Number.MAX_SAFE_INTEGER)) throw new DslError(`${what}: init range [${lo}, ${hi}) is beyond the integers JavaScript holds exactly`);
   } else if ("segments" in init) {
     if (dt === "bool") throw new DslError(`${what}: init segments needs a numeric dtype`);
     if (!Number.isInteger(init.segments) || init.segments < 1) throw new DslError(`${what}: init segments must be a positive integer`);
     if (dt === "u8" && init.segments > 256) throw new DslError(`${what}: init segments ${init.segments} does not fit u8 ids`);
+    if (dt === "i8" && init.segments > 128) throw new DslError(`${what}: init segments ${init.segments} does not fit i8 ids`);
   } else if ("bits" in init) {
     if (isFloat) throw new DslError(`${what}: init bits needs bool or an integer dtype`);
     if (!(init.bits >= 0 && init.bits <= 1)) throw new DslError(`${what}: init bits is a probability in [0, 1]`);
@@ -196,7 +203,7 @@ function checkDeclaration(name: string, dt: DType, shape: readonly Dim[], option
   if (options.init !== undefined) checkInit(what, dt.name, options.init);
   if (options.values !== undefined) {
     const v = options.values;
-    if (dt.kind !== "int") throw new DslError(`${what}: values is for integer tensors (i32, u8, u32)`);
+    if (dt.kind !== "int") throw new DslError(`${what}: values is for integer tensors (${INT_DTYPES_TEXT})`);
     if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => Number.isSafeInteger(x)) || !(v[0]! < v[1]!)) {
       throw new DslError(`${what}: values must be [lo, hi] with integers lo < hi (every element in [lo, hi))`);
     }
@@ -260,7 +267,7 @@ class TensorImpl {
     switch (this.dtype.name) {
       case "bool": return v !== 0;
       case "bf16": case "f16": case "f32": return storeValue(this.dtype.name, v); // idempotent on stored data
-      default: return v;
+      default: return laneValue(this.dtype.name, v);
     }
   }
 }

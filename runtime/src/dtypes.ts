@@ -21,12 +21,28 @@ export function isIntDType(name: DTypeName): boolean {
 }
 
 /** Inclusive integer range an integer dtype can hold. */
-export function intRange(name: "i32" | "u32" | "u8"): readonly [number, number] {
+export function intRange(name: IntDTypeName): readonly [number, number] {
   switch (name) {
     case "i32": return [-2147483648, 2147483647];
     case "u32": return [0, 4294967295];
     case "u8": return [0, 255];
+    // i64 as JS numbers: the exactly representable integers (sample data and tables stay far inside).
+    case "i64": return [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+    case "u16": return [0, 65535];
+    case "i8": return [-128, 127];
   }
+}
+
+/** The integer dtypes. */
+export type IntDTypeName = "i32" | "u32" | "u8" | "i64" | "u16" | "i8";
+
+/**
+ * The lane value an element of `dtype` gives a mod: the DSL's ints are 32-bit, so an i64 lane is
+ * its value saturated to int32 (as the CUDA's sm_sat_i32: an out-of-range index never wraps onto
+ * a valid one); every other dtype's stored value.
+ */
+export function laneValue(dtype: DTypeName, stored: number): number {
+  return dtype === "i64" ? Math.min(Math.max(stored, -2147483648), 2147483647) : stored;
 }
 
 const f32buf = new Float32Array(1);
@@ -131,7 +147,7 @@ export function storeValue(dtype: DTypeName, x: number): number {
     case "f16": return roundF16(x);
     case "f32": return Math.fround(x);
     case "bool": return x ? 1 : 0;
-    case "i32": case "u32": case "u8": {
+    case "i32": case "u32": case "u8": case "i64": case "u16": case "i8": {
       const [lo, hi] = intRange(dtype);
       if (!Number.isInteger(x) || x < lo || x > hi) {
         throw new RangeError(`value ${x} cannot be stored as ${dtype} (integers in [${lo}, ${hi}])`);
@@ -161,6 +177,9 @@ export function encodeValues(dtype: DTypeName, values: ArrayLike<number>): Uint8
       case "i32": view.setInt32(4 * i, storeValue(dtype, v), true); break;
       case "u32": view.setUint32(4 * i, storeValue(dtype, v), true); break;
       case "u8": bytes[i] = storeValue(dtype, v); break;
+      case "i64": view.setBigInt64(8 * i, BigInt(storeValue(dtype, v)), true); break;
+      case "u16": view.setUint16(2 * i, storeValue(dtype, v), true); break;
+      case "i8": view.setInt8(i, storeValue(dtype, v)); break;
       case "bool": bytes[i] = v ? 1 : 0; break;
     }
   }
@@ -184,6 +203,9 @@ export function decodeBytes(dtype: DTypeName, bytes: Uint8Array): Float64Array {
       case "i32": out[i] = view.getInt32(4 * i, true); break;
       case "u32": out[i] = view.getUint32(4 * i, true); break;
       case "u8": case "bool": out[i] = bytes[i]!; break;
+      case "i64": out[i] = Number(view.getBigInt64(8 * i, true)); break;
+      case "u16": out[i] = view.getUint16(2 * i, true); break;
+      case "i8": out[i] = view.getInt8(i); break;
     }
   }
   return out;

@@ -40,3 +40,7 @@ export const erf: (x: number) => number = MATH_FNS.erf.ref;
 export const log1p: (x: number) => number = MATH_FNS.log1p.ref;
 /** e^x - 1, accurate for small x. */
 export const expm1: (x: number) => number = MATH_FNS.expm1.ref;
+/** min(max(x, lo), hi): x limited to [lo, hi] (int when every argument is int). */
+export const clamp: (x: number, lo: number, hi: number) => number = MATH_FNS.clamp.ref;
+/** x^n for an integer constant n in [-32, 32] (a literal or a module-level const), computed by repeated multiplication. */
+export const pow: (x: number, n: number) => number = MATH_FNS.pow.ref;

@@ -153,7 +153,10 @@ function logicalValues(dtype: DTypeName, shape: readonly number[], init: Init, r
     }
   } else {
     const p = init.bits;
-    const width = dtype === "bool" ? 1 : dtypeBytes(dtype) * 8;
+    // i64: 32 bits, as a signed int32 value, so a lane (the value saturated to int32, the DSL's
+    // ints being 32-bit) holds every bit.
+    const width = dtype === "bool" ? 1 : dtype === "i64" ? 32 : dtypeBytes(dtype) * 8;
+    const signed = dtype === "i32" || dtype === "i8" || dtype === "i64";
     for (let i = 0; i < total; i++) {
       let v = 0;
       if (p === 0.5 && width > 1) {
@@ -162,8 +165,8 @@ function logicalValues(dtype: DTypeName, shape: readonly number[], init: Init, r
       } else {
         for (let bit = 0; bit < width; bit++) if (rng.next() < p) v += 2 ** bit;
       }
-      // i32 holds the same 32 bits as a signed number.
-      out[i] = dtype === "i32" && v >= 2 ** 31 ? v - 2 ** 32 : v;
+      // Signed types hold the same bits as a signed number.
+      out[i] = signed && v >= 2 ** (width - 1) ? v - 2 ** width : v;
     }
   }
   return out;

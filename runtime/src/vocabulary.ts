@@ -67,6 +67,11 @@ export interface MathFnSpec {
   readonly interval: IntervalRule;
   /** How the generated code's f32 result relates to the float64 reference, per backend. */
   readonly accuracy: string;
+  /**
+   * A parameter that must be an integer constant in [lo, hi] (pow's exponent): the analysis
+   * rejects anything else (SM171), and every lowering receives it as a plain decimal literal.
+   */
+  readonly constInt?: { readonly index: number; readonly lo: number; readonly hi: number };
 }
 
 /** Unary float function with C `c`, torch `t`, Python math `m` and CuTe DSL `f` spellings. */
@@ -81,6 +86,15 @@ function unary(c: string, t: string, m: string, f: string): Pick<MathFnSpec, "cu
 const same = (a: readonly string[]) => a[0]!;
 const X = ["x"] as const;
 const AB = ["a", "b"] as const;
+
+/** pow's exponent range: x^n is a product of |n| factors, |n| - 1 roundings (see MATH_FNS.pow). */
+export const POW_MAX_EXPONENT = 32;
+
+/** x^n for an integer n, float64: the reference of `pow` (the analysis keeps n a constant). */
+function powInt64(x: number, n: number): number {
+  if (!Number.isInteger(n)) throw new DslError(`pow(${x}, ${n}): the exponent must be an integer`);
+  return x ** n;
+}
 
 // ---------------------------------------------------------------------------------------------
 // erf in float64 (JavaScript has no Math.erf).
@@ -189,7 +203,8 @@ export const MATH_FNS = {
     flex: { float: ([x]) => (x!.lit ? `_sigmoid(${x!.code})` : `torch.sigmoid(${x!.code})`) },
     fa4: { float: ([x], c) => `(${c.float(1)} / (${c.float(1)} + cute.math.exp(-${x})))` },
     interval: { kind: "increasing" },
-    accuracy: "`1/(1+expf(-x))` in f32 (CUDA and FA4), a few ulp; Flex: `torch.sigmoid`. Same reasoning as tanh",
+    accuracy: "≤ 4 ulp in CUDA: `expf` (≤ 2 ulp), one rounding for 1 + e^-x and a correctly rounded `/` (not `sm_fdiv`); " +
+      "FA4 the same formula over `cute.math.exp`; Flex `torch.sigmoid`. Never an approximate exp (same reasoning as tanh)",
   },
   sqrt: {
     params: X, args: "number", result: "float", doc: "Square root.", ref: (x) => Math.sqrt(x),
@@ -284,6 +299,31 @@ export const MATH_FNS = {
     interval: { kind: "increasing" },
     accuracy: "CUDA `expm1f`: ≤ 1 ulp; Flex `torch.expm1`. FA4 has no expm1: `exp(x) - 1`, which loses relative accuracy for |x| below ~1e-4 (absolute error stays ~1e-7)",
   },
+  clamp: {
+    params: ["x", "lo", "hi"], args: "number", result: "same",
+    doc: "min(max(x, lo), hi): x limited to [lo, hi] (int when every argument is int).",
+    ref: (x, lo, hi) => Math.min(Math.max(x, lo), hi),
+    // Written as the composition it is defined as, so NaN and lo > hi behave as min/max do.
+    cuda: { float: ([x, lo, hi]) => `fminf(fmaxf(${x}, ${lo}), ${hi})`, int: ([x, lo, hi]) => `min(max(${x}, ${lo}), ${hi})` },
+    flex: { float: (a) => pyClamp(a), int: (a) => pyClamp(a) },
+    fa4: { float: ([x, lo, hi]) => `_min(_max(${x}, ${lo}), ${hi})`, int: ([x, lo, hi]) => `_min(_max(${x}, ${lo}), ${hi})` },
+    interval: { kind: "custom" }, accuracy: "exact",
+  },
+  pow: {
+    params: ["x", "n"], args: "number", result: "float",
+    doc: `x^n for an integer constant n in [-${POW_MAX_EXPONENT}, ${POW_MAX_EXPONENT}] (a literal or a module-level const), computed by repeated multiplication.`,
+    ref: powInt64,
+    constInt: { index: 1, lo: -POW_MAX_EXPONENT, hi: POW_MAX_EXPONENT },
+    // Binary exponentiation unrolled at compile time (the exponent is a literal), the same
+    // products in the same order in CUDA and FA4; 1/x^|n| for n < 0.
+    cuda: { float: ([x, n]) => `sm_powi<${n}>(${x})` },
+    flex: { float: ([x, n]) => (x!.lit ? `_powi(${x!.code}, ${n!.code})` : `torch.pow(${x!.code}, ${n!.code})`) },
+    fa4: { float: ([x, n], c) => `_powi(${x}, ${n}, ${c.float(1)})` },
+    interval: { kind: "custom" },
+    accuracy: "x^n is a product of |n| exact factors with |n| - 1 roundings, so its relative error is below (|n| - 1)·2⁻²⁴ " +
+      "(< 2e-6 at |n| = 32; one more correctly rounded division for n < 0), without pow's log/exp error growth. " +
+      "CUDA and FA4 multiply in the same order (binary exponentiation); Flex `torch.pow(x, n)`",
+  },
 } as const satisfies Record<string, MathFnSpec>;
 
 /** The DSL's math function names. */
@@ -317,6 +357,12 @@ function pyMinMax(fn: "min" | "max", [a, b]: readonly PyArg[]): string {
   return `torch.${fn === "min" ? "minimum" : "maximum"}(${a!.code}, ${b!.code})`;
 }
 
+/** clamp in Flex: min(max(x, lo), hi) through pyMinMax (torch.clamp for tensor x, constant bounds). */
+function pyClamp([x, lo, hi]: readonly PyArg[]): string {
+  const inner = { code: pyMinMax("max", [x!, lo!]), lit: x!.lit && lo!.lit };
+  return pyMinMax("min", [inner, hi!]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The aux dtypes. How each is rounded and encoded is dtypes.ts's (the float64 side) and the
 // generated code's (codegen/prelude.ts unpacks, pySample.ts stores); this table is what every
@@ -341,6 +387,11 @@ export const DTYPES = {
   u8: { bytes: 1, lane: "int", torch: "torch.uint8", flexUpcast: ".to(torch.int32)" },
   // u32 is held as int32 with the same bits, as the CUDA reads it.
   u32: { bytes: 4, lane: "int", torch: "torch.int32", flexUpcast: "" },
+  // PyTorch's default index dtype. Lanes are the DSL's 32-bit ints: the value saturated to int32
+  // (the CUDA's sm_sat_i32), so an out-of-range index never wraps onto a valid one.
+  i64: { bytes: 8, lane: "int", torch: "torch.int64", flexUpcast: ".clamp(-2147483648, 2147483647).to(torch.int32)" },
+  u16: { bytes: 2, lane: "int", torch: "torch.uint16", flexUpcast: ".to(torch.int32)" },
+  i8: { bytes: 1, lane: "int", torch: "torch.int8", flexUpcast: ".to(torch.int32)" },
   bool: { bytes: 1, lane: "bool", torch: "torch.bool", flexUpcast: "" },
 } as const satisfies Record<string, DTypeSpec>;
 
@@ -349,6 +400,8 @@ export type DTypeName = keyof typeof DTYPES;
 export const DTYPE_SPECS: Readonly<Record<DTypeName, DTypeSpec>> = DTYPES;
 export const DTYPE_NAMES = Object.keys(DTYPES) as DTypeName[];
 export const DTYPES_TEXT = `${DTYPE_NAMES.slice(0, -1).join(", ")} or ${DTYPE_NAMES[DTYPE_NAMES.length - 1]}`;
+/** "i32, u8, ..." : the integer dtypes, for messages. */
+export const INT_DTYPES_TEXT = DTYPE_NAMES.filter((n) => DTYPE_SPECS[n].lane === "int").join(", ");
 export function isDTypeName(s: unknown): s is DTypeName {
   return typeof s === "string" && Object.prototype.hasOwnProperty.call(DTYPES, s);
 }

@@ -103,7 +103,8 @@ export type PtxResult = PtxOk | Failure;
 export const PtxRequest = request<GeneratedParams, PtxResult>("scoremod/ptx");
 
 // ---- scoremod/export ---------------------------------------------------------------------
-export type ExportFlavor = "fa4" | "flex";
+export type { ExportFlavor } from "./codegen/exports";
+import type { ExportFlavor } from "./codegen/exports";
 export interface ExportParams { uri: string; mod: string; flavor: ExportFlavor; target?: TargetId }
 /** Request: Python source of the mod for FA4's CuTe-DSL (`fa4`) or PyTorch FlexAttention (`flex`). */
 export interface ExportOk { ok: true; code: string; language: "python"; flavor: ExportFlavor }
@@ -116,11 +117,12 @@ export interface SetTargetParams { target: string }
 export type SetTargetResult = { ok: true; target: TargetId } | Failure;
 export const SetTargetRequest = request<SetTargetParams, SetTargetResult>("scoremod/setTarget");
 
-// ---- scoremod/heatMap --------------------------------------------------------------------
+// ---- the heat map (not an LSP request) ---------------------------------------------------
 /**
- * Request: evaluate a mod on a q × kv window with the runtime's float64 semantics (b = h = 0,
- * sample aux data from each tensor's `init`). This EXECUTES the workspace file, so the server
- * refuses it unless the client said the workspace is trusted (initializationOptions.trusted).
+ * The view evaluates a mod on a q × kv window with the runtime's float64 semantics (sample aux
+ * data from each tensor's `init`). It EXECUTES the workspace file, so the language server never
+ * computes it: the client asks the runner's worker process (runner/supervisor.ts heatMap), and
+ * `scoremod view` computes it in the CLI. These are the shapes of its parameters and result.
  */
 /**
  * The mask and score view of one mod, paired with the file's first mod of the other kind (a
@@ -184,12 +186,11 @@ export interface HeatMapOk {
   windowError?: string;
 }
 export type HeatMapResult = HeatMapOk | Failure;
-export const HeatMapRequest = request<HeatMapParams, HeatMapResult>("scoremod/heatMap");
 
 /** Every custom method name, for docs/protocol.md's check. */
 export const METHODS = [
   AnalysisRequest.method, AnalysisChangedNotification.method, CudaRequest.method,
-  PtxRequest.method, ExportRequest.method, SetTargetRequest.method, HeatMapRequest.method,
+  PtxRequest.method, ExportRequest.method, SetTargetRequest.method,
 ] as const;
 
 /** Settings the server reads (section `scoremod`), sent as initializationOptions and on change. */
@@ -200,8 +201,6 @@ export interface ServerSettings {
   docsBaseUrl: string;
   /** nvcc path override (empty = PATH, then $CUDA_HOME/bin, /usr/local/cuda/bin). */
   nvccPath: string;
-  /** The workspace is trusted: requests that execute workspace code (scoremod/heatMap) are allowed. */
-  trusted: boolean;
   /** The benchmark problem (scoremod.problem.*): aux indices are checked for range at it (SM160-SM162). */
   problem: { B: number; H: number; Q: number; KV: number } | null;
 }

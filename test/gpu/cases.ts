@@ -25,6 +25,11 @@ export const CASES: Case[] = [
   { file: "document_mask", mod: "documentMask", label: "document" },
   // Both mods stage rows on the Hopper kernel: the mask reads its own region of the aux stage.
   { file: "bias_document", mod: "biasMod", pair: "docMask", label: "kv-bias+document", fixture: true },
+  // Issue 10: i64 index tables (Graphormer-style graph distance, with clamp), u16/i8 rows and an
+  // i64 gather, and sigmoid + pow (constant exponents).
+  { file: "graph_distance", mod: "graphDistance", label: "graph-distance" },
+  { file: "int_dtypes", mod: "intBias", label: "int-dtypes", fixture: true },
+  { file: "gated_decay", mod: "gatedDecay", label: "gated-decay" },
 ];
 
 /** Small enough for the float64 JS reference (B·H·Q·KV·D = 2^25); GQA on. */

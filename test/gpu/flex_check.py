@@ -23,7 +23,7 @@ dev = "cuda"
 torch._dynamo.config.recompile_limit = 256
 torch._dynamo.config.cache_size_limit = 256
 flex = torch.compile(flex_attention, dynamic=False)
-DT = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8, "u32": torch.int32, "bool": torch.bool}
+DT = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8, "u32": torch.int32, "i64": torch.int64, "u16": torch.uint16, "i8": torch.int8, "bool": torch.bool}
 result = {"torch": f"torch {torch.__version__}", "checks": [], "bench": []}
 modules = {}
 

@@ -6,9 +6,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as native from "../../csrc/index";
+import { nvccOrEmpty } from "../../server/src/toolchain/nvcc";
 import { formatBench, formatSweep } from "../../server/src/runner/format";
 import { RunnerSupervisor } from "../../server/src/runner/supervisor";
-import { RunnerError, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
+import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
 import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
 
 const root = resolve(__dirname, "..");
@@ -40,7 +41,7 @@ async function expectError(sup: RunnerSupervisor, j: BenchJob): Promise<RunnerEr
 
 async function runAll(out: string): Promise<void> {
   mkdirSync(out, { recursive: true });
-  const probe = native.probe();
+  const probe = native.probe(nvccOrEmpty());
   if (!probe.ok) {
     result("probe", false, `${probe.reason}: ${probe.detail}`);
     writeFileSync(join(out, "runner.json"), JSON.stringify({ probe, date: new Date().toISOString(), passed, failed }, null, 1));
@@ -133,14 +134,14 @@ async function runAll(out: string): Promise<void> {
     // witness); an index read from another tensor is checked by the bounds build that runs by
     // default. Neither is ever timed.
     const short = { file: "short_table", mod: "shortBias", label: "short-table", fixture: true };
-    const refusedShort = await expectError(sup, job(short, SMALL, { timing: { warmup: 1, reps: 3, inputSets: 1 } }));
+    const refusedShort = await expectError(sup, job(short, SMALL, { timing: TIMING.smoke }));
     result("bounds: a table shorter than its index is refused before launch, naming the load", refusedShort?.info.kind === "bounds" && /refused before launch: short_bias in shortBias_\.at\(h, kv\)/.test(refusedShort.message),
       refusedShort ? refusedShort.message : "no error: it ran");
-    const checkedOor = await expectError(sup, job(oor, SMALL, { timing: { warmup: 1, reps: 3, inputSets: 1 } }));
+    const checkedOor = await expectError(sup, job(oor, SMALL, { timing: TIMING.smoke }));
     result("bounds: an unprovable index is caught by the default bounds-checked build, never timed", checkedOor?.info.kind === "bounds" && /far_index|table/.test(checkedOor.message) && /not in \[0, 64\)/.test(checkedOor.message),
       checkedOor ? checkedOor.message : "no error: it ran");
     const broken = { file: "broken_values", mod: "promisedGather", label: "broken-values", fixture: true };
-    const refusedValues = await expectError(sup, job(broken, SMALL, { timing: { warmup: 1, reps: 3, inputSets: 1 } }));
+    const refusedValues = await expectError(sup, job(broken, SMALL, { timing: TIMING.smoke }));
     result("bounds: a broken value promise of an index tensor is refused before launch", refusedValues?.info.kind === "refused" && /ids values in \[0, 64\) fails \(ids holds 1\d\d at element \d+/.test(refusedValues.message),
       refusedValues ? refusedValues.message : "no error: it ran");
     // A wrong block map (each row's last tile dropped) must fail the reference check.
@@ -154,7 +155,7 @@ async function runAll(out: string): Promise<void> {
     const benches: BenchResult[] = [];
     for (const c of PARTS.has("bench") ? CASES : []) {
       try {
-        const r = await sup.bench(job(c, BENCH, { checks: { jsReference: false }, timing: { warmup: 10, reps: 50, inputSets: 3 } }));
+        const r = await sup.bench(job(c, BENCH, { checks: { jsReference: false }, timing: TIMING.cli }));
         benches.push(r);
         say(formatBench(r));
         result(`bench ${c.label}`, r.ok, `${r.timing!.ms.toFixed(3)} ms, ${r.timing!.tflops.toFixed(1)} TFLOPS`);
@@ -169,7 +170,7 @@ async function runAll(out: string): Promise<void> {
 
     // ---- 4. the kv-bias sweep ----
     if (PARTS.has("sweep")) try {
-      const s: SweepResult = await sup.sweep({ ...job(KV_BIAS, BENCH), checks: { referenceKernel: false, jsReference: false }, timing: { warmup: 5, reps: 50, inputSets: 3 } });
+      const s: SweepResult = await sup.sweep({ ...job(KV_BIAS, BENCH), checks: { referenceKernel: false, jsReference: false }, timing: TIMING.cli });
       saved.sweep = s;
       say(formatSweep(s));
       // A cell the analysis refuses (e.g. V beyond what it can prove) is a finding, not a failure.

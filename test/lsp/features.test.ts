@@ -70,4 +70,52 @@ describe("features on the examples", () => {
     // Asking only for refactorings gets no quick fixes.
     expect(codeActions(a, load.range, ["refactor"], { uri: "file:///x", version: 1, docsLink: () => null, annotations: false, needsConfirmation: false })).toEqual([]);
   });
+
+  // Flex habit: `&` / `|` between booleans. TypeScript rejects it (TS2447); SM170 says why at the
+  // operator and its quick fix writes `&&` / `||`, parenthesised where precedence would change.
+  const applyAll = (text: string, a: ReturnType<typeof analyze>, range = ALL): string => {
+    const lines = text.split("\n");
+    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((s, l) => s + l.length + 1, 0) + p.character;
+    const fix = codeActions(a, range, undefined, { uri: "file:///x", version: 1, docsLink: () => null, annotations: false, needsConfirmation: false })[0]!;
+    const [e] = fix.edit!.changes!["file:///x"]!;
+    return text.slice(0, offset(e!.range.start)) + e!.newText + text.slice(offset(e!.range.end));
+  };
+  const flexFile = (body: string) => `import { i32, maskMod, tensor } from "scoremod";\n` +
+    `export const docId = tensor("doc_id", i32, ["B", "KV"], { init: { segments: 4 } });\n` +
+    `export const m = maskMod((b, h, q, kv) => ${body});\n`;
+
+  test("SM170: `&` on booleans is located at the operator, replaces TS2447, and its fix gives `&&`", () => {
+    const text = flexFile("(q >= kv) & (docId.at(b, q) === docId.at(b, kv))");
+    const a = analyze("flex.scoremod.ts", text);
+    const errs = a.diagnostics.filter((d) => d.severity === "error");
+    expect(errs.map((d) => d.code)).toEqual(["SM170"]);
+    const at = text.split("\n")[2]!.indexOf(" & ") + 1;
+    expect(errs[0]!.range).toEqual({ start: { line: 2, character: at }, end: { line: 2, character: at + 1 } });
+    expect(errs[0]!.message).toMatch(/'&' on booleans is Flex.*Write '&&'/);
+    expect(a.mods[0]!.ok).toBe(false);
+    const fixed = applyAll(text, a, errs[0]!.range);
+    expect(fixed).toContain("(q >= kv) && (docId.at(b, q) === docId.at(b, kv))");
+    const b = analyze("flex.scoremod.ts", fixed);
+    expect(b.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(b.mods[0]!.ok).toBe(true);
+  });
+
+  test("SM170: `|` inside `&` is parenthesised by the fix, so `a | b & c`-style precedence is kept", () => {
+    // `(q < 4) | (kv < 4) & (q >= kv)` parses as `(q < 4) | ((kv < 4) & (q >= kv))`; fixing the
+    // inner `&` alone must not turn it into `(q < 4) | (kv < 4) && (q >= kv)`.
+    let text = flexFile("(q < 4) | (kv < 4) & (q >= kv)");
+    for (let i = 0; i < 2; i++) {
+      const a = analyze("flex2.scoremod.ts", text);
+      expect(a.diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual(i === 0 ? ["SM170", "SM170"] : ["SM170"]);
+      text = applyAll(text, a, a.diagnostics.find((d) => d.code === "SM170")!.range);
+    }
+    expect(text).toContain("(q < 4) || ((kv < 4) && (q >= kv))");
+    const b = analyze("flex2.scoremod.ts", text);
+    expect(b.mods[0]!.ok).toBe(true);
+  });
+
+  test("`&` between a boolean and a number stays SM120 (no fix: the types differ)", () => {
+    const a = analyze("flex3.scoremod.ts", flexFile("((q >= kv) & (kv + 1)) !== 0"));
+    expect(a.diagnostics.some((d) => d.code === "SM170")).toBe(false);
+  });
 });

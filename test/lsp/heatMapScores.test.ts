@@ -21,6 +21,30 @@ function view(file: string, params: Parameters<typeof maskView>[2]): HeatMapOk {
   return r;
 }
 
+describe("the view of the causal example", () => {
+  it("evaluates the mask with the float64 reference, and classifies tiles statically", () => {
+    const r = view(ex("causal.scoremod.ts"), { mod: "causalMask", size: 8 });
+    expect(r.window!.rows).toBe(8);
+    // Causal: keep kv <= q.
+    expect(r.window!.keep![0 * 8 + 1]).toBe(false);
+    expect(r.window!.keep![3 * 8 + 2]).toBe(true);
+    // The default problem, Q = KV = 1024, is 8 x 8 tiles: full below the diagonal, partial on it, empty above.
+    expect(r.tiles.nQ).toBe(8);
+    expect(r.tiles.classes.slice(8, 16)).toEqual([2, 1, 0, 0, 0, 0, 0, 0]);
+    expect(r.tiles.sparsity).toBeCloseTo(28 / 64, 12);
+    expect(r.tiles.proof).toBe("static");
+  });
+
+  it("answers on a half-typed doc comment (TypeScript's JSDoc parser loops on it)", () => {
+    const file = ex("causal.scoremod.ts");
+    // Unguarded, ts.transpileModule never returns on this text; now it answers with the syntax error
+    // (the analysis's TS1010 outside the mod blocks it, ModFact.blocking, before any transpiling).
+    const r = maskView(file, readFileSync(file, "utf8") + "\n/** Per-he", { mod: "causalMask", size: 4 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/not valid JavaScript|cannot be generated until its errors are fixed: .*TS1010/);
+  });
+});
+
 describe("raw scores", () => {
   it("are deterministic and roughly standard normal", () => {
     const xs: number[] = [];

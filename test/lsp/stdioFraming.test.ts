@@ -17,7 +17,7 @@ const bundle = join(dir, "server.js");
 beforeAll(async () => {
   await build({
     entryPoints: [join(root, "server/src/lsp/main.ts")], outfile: bundle, bundle: true, platform: "node", target: "node20",
-    format: "cjs", external: ["vscode"], alias: { scoremod: join(root, "runtime/src/dsl.ts") }, logLevel: "error",
+    format: "cjs", external: ["vscode"], logLevel: "error",
   });
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -18,7 +18,7 @@ import { run as exportCli } from "../../server/src/cli/export";
 import { createGenerators } from "../../server/src/lsp/codegenGenerators";
 import { modProblem } from "../../server/src/lsp/generated";
 import { summarize } from "../../server/src/lsp/diagnostics";
-import { prepareMod } from "../../server/src/runner/source";
+import { prepareMod } from "../../server/src/runner/prepare";
 
 const HEAD = 'import { bf16, f32, maskMod, scalar, scoreMod, tensor } from "scoremod";\n';
 const FILES: Record<string, { text: string; expect: Record<string, boolean> }> = {

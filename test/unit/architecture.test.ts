@@ -62,8 +62,8 @@ export const MAY_IMPORT: Record<string, string[]> = {
   budget: ["core"],
   protocol: ["core"],
   view: ["core", "protocol", "runtime"],
-  "runner-api": ["csrc"], // supervisor, types, format, protocol: type-only csrc (ProbeResult)
-  runner: ["runner-api", "core", "toolchain", "runtime", "csrc"],
+  "runner-api": ["csrc", "protocol"], // supervisor, types, format, protocol: type-only csrc (ProbeResult) and protocol (the heat map's shapes)
+  runner: ["runner-api", "core", "toolchain", "view", "runtime", "csrc"], // view: the one loader of user modules
   lsp: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
   cli: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
   client: ["protocol", "runner-api"],
@@ -71,8 +71,12 @@ export const MAY_IMPORT: Record<string, string[]> = {
   // dist/server.js also serves `check` (the .vsix ships no dist/cli.js). Nothing imports them.
   entry: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner", "lsp", "cli"],
 };
-const TYPE_ONLY: Record<string, string[]> = { "runner-api": ["csrc"] };
-const PACKAGES: Record<string, string> = { scoremod: "runtime", "scoremod-native": "csrc", "scoremod-server": "server", "score-mod-studio": "client" };
+const TYPE_ONLY: Record<string, string[]> = { "runner-api": ["csrc", "protocol"] };
+/** The workspaces: each is a package, and another workspace imports it by name, never by a relative path. */
+const WORKSPACES = ["runtime", "server", "client", "csrc"];
+const PACKAGES: Record<string, string> = Object.fromEntries(WORKSPACES.map((w) =>
+  [JSON.parse(readFileSync(join(root, w, "package.json"), "utf8")).name as string, w]));
+const workspaceOf = (rel: string): string | undefined => WORKSPACES.find((w) => rel.startsWith(`${w}/`));
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
@@ -115,30 +119,43 @@ function resolveImport(from: string, spec: string): string | null {
   if (spec === "vscode") return "vscode";
   const [name, ...rest] = spec.split("/");
   const dir = PACKAGES[name];
-  return dir ? [dir, ...rest].join("/") + (rest.length ? "" : "/") : null;
+  if (!dir) return null;
+  // A workspace package resolves through its manifest's "exports" (else "main"), as Node, esbuild and TypeScript do.
+  const manifest = JSON.parse(readFileSync(join(root, dir, "package.json"), "utf8"));
+  const sub = rest.length ? `./${rest.join("/")}` : ".";
+  let target: unknown = manifest.exports ? manifest.exports[sub] : sub === "." ? (manifest.main ?? "index.js") : sub;
+  if (target && typeof target === "object") target = (target as Record<string, string>).default;
+  if (typeof target !== "string") return `${dir}/(not exported: ${sub})`;
+  return join(dir, target).split(sep).join("/");
 }
 
-/** Every import that points the wrong way, as "file:line: import 'spec' (area → area)". */
+/** Why one import of `file` points the wrong way, or null when it is allowed. */
+export function importProblem(file: string, imp: Import): string | null {
+  const from = areaOf(file);
+  if (!from) return null;
+  const target = resolveImport(file, imp.spec);
+  if (target === null) return null;
+  const at = `${file}:${imp.line}: import '${imp.spec}'`;
+  if (target === "vscode") return from === "client" ? null : `${at} (only the client imports vscode)`;
+  if (target.includes("(not exported:")) return `${at} (not in that package's "exports")`;
+  if (imp.spec.startsWith(".") && workspaceOf(target) !== workspaceOf(file)) return `${at} (a relative path into another workspace: import the package by name)`;
+  // A workspace's own manifest is data (the CLI's version): allowed from inside that workspace.
+  const manifest = target.match(/^(runtime|server|client|csrc)\/package\.json$/);
+  if (manifest && file.startsWith(`${manifest[1]}/`)) return null;
+  const to = target.startsWith("server/") && !target.startsWith("server/src/") ? "server" : areaOf(target) ?? target;
+  if (to === from) return null;
+  const allowed = MAY_IMPORT[from].includes(to) && (!TYPE_ONLY[from]?.includes(to) || imp.typeOnly);
+  return allowed ? null : `${at} (${from} → ${to}${TYPE_ONLY[from]?.includes(to) ? ", type-only allowed" : ""})`;
+}
+
+/** Every import that points the wrong way, as "file:line: import 'spec' (why)". */
 export function wrongImports(): string[] {
   const bad: string[] = [];
   for (const dir of ["runtime", "csrc", "server/src", "client/src"]) {
     for (const file of sourceFiles(dir).map((f) => f.split(sep).join("/"))) {
-      const from = areaOf(file);
-      if (!from) continue;
       for (const imp of importsOf(file)) {
-        const target = resolveImport(file, imp.spec);
-        if (target === null) continue;
-        if (target === "vscode") {
-          if (from !== "client") bad.push(`${file}:${imp.line}: import '${imp.spec}' (only the client imports vscode)`);
-          continue;
-        }
-        // A workspace's own manifest is data (the CLI's version): allowed from inside that workspace.
-        const manifest = target.match(/^(runtime|server|client|csrc)\/package\.json$/);
-        if (manifest && file.startsWith(`${manifest[1]}/`)) continue;
-        const to = target.startsWith("server/") && !target.startsWith("server/src/") ? "server" : areaOf(target) ?? target;
-        if (to === from) continue;
-        const allowed = MAY_IMPORT[from].includes(to) && (!TYPE_ONLY[from]?.includes(to) || imp.typeOnly);
-        if (!allowed) bad.push(`${file}:${imp.line}: import '${imp.spec}' (${from} → ${to}${TYPE_ONLY[from]?.includes(to) ? ", type-only allowed" : ""})`);
+        const problem = importProblem(file, imp);
+        if (problem) bad.push(problem);
       }
     }
   }
@@ -166,11 +183,38 @@ describe("imports point one way (ARCHITECTURE.md, who may import whom)", () => {
     expect(areaOf("client/src/extension.ts")).toBe("client");
     expect(areaOf("server/src/lsp/main.ts")).toBe("entry");
     expect(areaOf("test/unit/architecture.test.ts")).toBeNull();
-    expect(resolveImport("client/src/x.ts", "scoremod")).toBe("runtime/");
+    expect(resolveImport("client/src/x.ts", "scoremod")).toBe("runtime/src/dsl.ts");
+    expect(resolveImport("server/src/x/y.ts", "scoremod/vocabulary")).toBe("runtime/src/vocabulary.ts");
+    expect(resolveImport("client/src/x.ts", "scoremod-server/protocol")).toBe("server/src/protocol.ts");
+    expect(resolveImport("client/src/x.ts", "scoremod-server/analysis/index")).toContain("not exported");
+    expect(resolveImport("server/src/runner/run.ts", "scoremod-native")).toBe("csrc/index.js");
     expect(resolveImport("server/src/x/y.ts", "node:fs")).toBeNull();
+  });
+  test("a relative import into another workspace, or of a path the package does not export, is reported", () => {
+    const imp = (spec: string) => ({ spec, typeOnly: false, line: 1 });
+    expect(importProblem("client/src/x.ts", imp("../../server/src/protocol"))).toContain("a relative path into another workspace");
+    expect(importProblem("server/src/runner/x.ts", imp("../../../runtime/src/load"))).toContain("a relative path into another workspace");
+    expect(importProblem("client/src/x.ts", imp("scoremod-server/protocol"))).toBeNull();
+    expect(importProblem("client/src/x.ts", imp("scoremod-server/analysis/index"))).toContain('not in that package\'s "exports"');
+    expect(importProblem("client/src/x.ts", imp("scoremod-server"))).toContain("client → runner");
+    expect(importProblem("server/src/analysis/x.ts", imp("scoremod/vocabulary"))).toBeNull();
   });
   test("no import points the wrong way", () => {
     expect(sourceFiles("server/src").length).toBeGreaterThan(50);
     expect(wrongImports()).toEqual([]);
+  });
+});
+
+// Facts that once had copies: each now has one home, and a copy written again fails here.
+describe("one home per fact", () => {
+  const grepSources = (re: RegExp, dirs: string[]): string[] => dirs.flatMap((d) => sourceFiles(d)).flatMap((f) =>
+    readFileSync(join(root, f), "utf8").split("\n").flatMap((line, i) => (re.test(line.replace(/\/\/.*$/, "")) ? [`${f}:${i + 1}`] : [])));
+  test("timing presets are named from runner/types.ts TIMING, never written as numbers", () => {
+    const hits = grepSources(/warmup:\s*\d/, ["server/src", "client/src", "test/gpu"]).map((x) => x.split(sep).join("/").replace(/:\d+$/, ""));
+    expect(hits.length).toBeGreaterThanOrEqual(4);
+    expect([...new Set(hits)]).toEqual(["server/src/runner/types.ts"]);
+  });
+  test("user modules are transpiled in one place (view/loadModule.ts)", () => {
+    expect(grepSources(/transpileModule\(/, ["server/src", "client/src"]).map((x) => x.split(sep).join("/").replace(/:\d+$/, ""))).toEqual(["server/src/view/loadModule.ts"]);
   });
 });

@@ -1,8 +1,8 @@
 // The webview's data model, pure: sweep results -> chart series and table; the mask and score
-// view (scoremod/heatMap) -> tiles, cells and hover texts. The page (media/sweep.js) only draws
+// view (the runner's heat map) -> tiles, cells and hover texts. The page (media/sweep.js) only draws
 // what this produces.
-import type { SweepResult } from "../../../server/src/runner/types";
-import type { HeatMapOk } from "../../../server/src/protocol";
+import type { SweepResult } from "scoremod-server/runner/types";
+import type { HeatMapOk } from "scoremod-server/protocol";
 
 export type Align = "elem" | number;
 
@@ -129,7 +129,7 @@ export function parseSweepData(text: string): SweepData {
 
 // ---- mask and score view ----------------------------------------------------------------
 
-/** What the page draws for one scoremod/heatMap answer (the protocol's HeatMapOk). */
+/** What the page draws for one heat map (the protocol's HeatMapOk). */
 export interface MaskViewModel {
   title: string;
   b: number;

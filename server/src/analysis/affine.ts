@@ -337,7 +337,7 @@ function callForm(e: Extract<Expr, { k: "call" }>, sub: (x: Expr) => Form, ctx: 
   if (!kv) return opaque(e, ctx);
   const t = exprText(e);
   switch (e.fn) {
-    case "min": case "max": return fail(`${t} clamps kv: lanes can repeat`, e.range);
+    case "min": case "max": case "clamp": return fail(`${t} clamps kv: lanes can repeat`, e.range);
     case "idiv": return fail(`${t} divides kv: lanes repeat`, e.range);
     case "abs": return fail(`${t} folds kv: lanes can run backwards`, e.range);
     case "floor": case "ceil": return fail(`${t} rounds a kv expression: not affine`, e.range);

@@ -164,7 +164,7 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
   };
   if (input.target.auxStaging) {
     const d = decideStaging({
-      target: input.target, elemBytes: e, idx: raw.idx, env,
+      target: input.target, elemBytes: e, halfFloat: tensor.dtype === "bf16" || tensor.dtype === "f16", unitStrideDim: shape.dim, idx: raw.idx, env,
       largestLegal: (cap) => largestLegal(cap, args),
       obligationsAt: (w) => obligationsFor(w, { ...args, V: w }),
     });
@@ -184,7 +184,7 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
  * staged load also carries the obligations of its chunk width (merged: the stronger of each).
  */
 function placeStagedLoads(loads: LoadFact[], target: Target, kind: "score" | "mask", obligations: Map<number, Obligation[]>): void {
-  const cands = loads.filter((l) => l.staging).map((l) => ({ id: l.id, bytes: l.staging!.bytes }));
+  const cands = loads.filter((l) => l.staging).map((l) => ({ id: l.id, bytes: l.staging!.bytes, tile: l.staging!.rows === "tile" }));
   const { placed, over } = placeStaged(cands, target, kind);
   for (const l of loads) {
     if (!l.staging) continue;

@@ -47,6 +47,10 @@ export const SM = {
   duplicateName: "SM123",
   /** Two mods whose names become one identifier in generated CUDA or Python, or a mod named like an export helper. */
   nameCollision: "SM127",
+  /** `&` or `|` between booleans, as written in Flex code (quick fix: `&&` / `||`). */
+  flexBoolOp: "SM170",
+  /** A math function argument that must be an integer constant (pow's exponent) is not one, or is out of range. */
+  constIntArg: "SM171",
   /** An integer literal outside the 32-bit signed range. */
   intOutOfRange: "SM126",
   /** An invalid target or vecSize passed by the caller (CLI flag, editor setting). */
@@ -78,4 +82,4 @@ export const SUPPORTED_SUMMARY =
   "a mod body may use numbers, + - * / %, comparisons, && || !, ternaries, const bindings, " +
   "if/else with return, t.at(...) loads, s.value scalars, dim(\"NAME\") and the math functions from \"scoremod\"";
 
-export { MATH_FNS_TEXT } from "../../../runtime/src/vocabulary";
+export { MATH_FNS_TEXT } from "scoremod/vocabulary";

@@ -4,8 +4,9 @@
 // one pass reports every problem in the body.
 import { ts } from "ts-morph";
 import type { ArgRole, BinaryOp, Expr, Range, Stmt, Ty } from "./ir";
-import { DTYPE_SPECS, isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
-import type { TensorFact } from "./facts";
+import { DTYPE_SPECS, isMathFn, MATH_SPECS } from "scoremod/vocabulary";
+import type { Fix, TensorFact } from "./facts";
+import { rangeOf } from "./program";
 import { MATH_FNS_TEXT, SM, SUPPORTED_SUMMARY } from "./codes";
 import { Scope, numLiteralTy, unwrap } from "./extract-scope";
 
@@ -296,7 +297,7 @@ class BodyConverter {
     const op = BIN[k];
     if (!op) {
       const t = ts.tokenToString(k) ?? "this operator";
-      const hint = k === ts.SyntaxKind.AsteriskAsteriskToken ? ": use exp2(y * log2(x)) or repeated multiplication" : "";
+      const hint = k === ts.SyntaxKind.AsteriskAsteriskToken ? ": use pow(x, n) for an integer constant n, or exp2(y * log2(x))" : "";
       return this.fail(e.operatorToken, SM.unsupportedSyntax, `'${t}' is not supported in a mod body${hint}`);
     }
     const a = this.expr(e.left), b = this.expr(e.right);
@@ -310,6 +311,7 @@ class BodyConverter {
         if (!isNum(a.ty) || !isNum(b.ty)) return this.fail(e, SM.typeMismatch, "'/' needs numbers, not booleans");
         return { k: "binary", op, a, b, ty: "float", range };
       case "%": case "&": case "|": case "^": case "<<": case ">>":
+        if ((op === "&" || op === "|") && a.ty === "bool" && b.ty === "bool") return this.flexBoolOp(e, op, a, b, range);
         if (a.ty === "bool" || b.ty === "bool") {
           return this.fail(e, SM.typeMismatch, `'${sym}' needs integers${op === "&" || op === "|" ? `; for booleans use '${sym}${sym}'` : ""}`);
         }
@@ -329,6 +331,24 @@ class BodyConverter {
         }
         return { k: "binary", op, a, b, ty: "bool", range };
     }
+  }
+
+  /**
+   * `(q >= kv) & (doc.at(b, q) == doc.at(b, kv))`: Flex code combines boolean tensors with `&`/`|`,
+   * which TypeScript rejects on booleans (TS2447). One located error with the fix to `&&`/`||`
+   * (SM170); the body is converted as if written that way, so the rest of it is still checked.
+   */
+  private flexBoolOp(e: ts.BinaryExpression, op: "&" | "|", a: Expr, b: Expr, range: Range): Expr {
+    const logical = op === "&" ? "&&" : "||";
+    const fix = flexBoolFix(this.s, e, logical);
+    this.s.diagnostics.push({
+      range: this.s.range(e.operatorToken), severity: "error", code: SM.flexBoolOp,
+      message: `'${op}' on booleans is Flex (tensor) code: TypeScript allows it only on numbers. Write '${logical}' ` +
+        `(each side is one boolean per score here, and both sides are evaluated either way)`,
+      fixes: fix ? [fix] : undefined,
+    });
+    this.ok = false;
+    return { k: "binary", op: logical, a, b, ty: "bool", range };
   }
 
   private call(e: ts.CallExpression, range: Range): Expr | null {
@@ -360,6 +380,16 @@ class BodyConverter {
       if (!good) return null;
       const spec = MATH_SPECS[fn];
       if (args.length !== spec.params.length || e.arguments.some(ts.isSpreadElement)) { this.ok = false; return null; } // TypeScript reports the arity
+      const ci = spec.constInt;
+      if (ci) {
+        const n = args[ci.index]!;
+        if (n.k !== "num" || n.ty !== "int" || n.value < ci.lo || n.value > ci.hi) {
+          return this.fail(e.arguments[ci.index]!, SM.constIntArg,
+            `${fn}()'s ${spec.params[ci.index]} must be an integer constant in [${ci.lo}, ${ci.hi}] (a literal or a module-level const)` +
+            (n.k === "num" && n.ty === "int" ? `, not ${n.value}` : n.k === "num" ? ", not a float" : "") +
+            (fn === "pow" ? "; for any other exponent write exp2(n * log2(x))" : ""));
+        }
+      }
       let ty: Ty;
       if (spec.args === "int") {
         const bad = args.findIndex((x) => x.ty !== "int");
@@ -425,6 +455,24 @@ class BodyConverter {
     }
     return this.fail(e, SM.unsupportedSyntax, `property access is not supported here; only s.value of a declared scalar and t.at(...) of a declared tensor`);
   }
+}
+
+/**
+ * The edit from `a & b` to `a && b`. `&&`/`||` bind more loosely than every operator around a
+ * `&`/`|` but each other, so the expression is parenthesised when it is an operand of another
+ * binary operator (`a | b && c` must become `(a || b) && c`, not `a || b && c`).
+ */
+function flexBoolFix(s: Scope, e: ts.BinaryExpression, logical: "&&" | "||"): Fix | null {
+  const sf = s.sf;
+  const opStart = e.operatorToken.getStart(sf), opEnd = e.operatorToken.getEnd();
+  const start = e.getStart(sf), end = e.getEnd();
+  const text = sf.text.slice(start, opStart) + logical + sf.text.slice(opEnd, end);
+  const parent = e.parent;
+  const wrap = ts.isBinaryExpression(parent) || ts.isPrefixUnaryExpression(parent);
+  return {
+    title: `Replace '${e.operatorToken.getText(sf)}' with '${logical}'`,
+    edits: [{ range: rangeOf(sf, start, end), newText: wrap ? `(${text})` : text }],
+  };
 }
 
 function unify(a: Ty, b: Ty): Ty | null {

@@ -6,7 +6,7 @@ import type { DTypeName, OptionsSite, Poly, ScalarFact, TensorFact } from "./fac
 import type { Range } from "./ir";
 import { SM } from "./codes";
 import { isPow2 } from "./poly";
-import { DTYPE_NAMES, DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_NAMES, DTYPE_SPECS } from "scoremod/vocabulary";
 import { Scope, propName, unwrap } from "./extract-scope";
 import { rangeOf } from "./program";
 

@@ -12,7 +12,7 @@ export interface Fix { title: string; edits: TextEdit[] }
 export interface Diagnostic {
   range: Range;
   severity: Severity;
-  /** Stable code: "TS2554" for TypeScript's own, "SM1xx" for ours (docs/diagnostics.md). */
+  /** Stable code: "TS2554" for TypeScript's own, "SM1xx" for ours (docs/diagnostics/<CODE>.md). */
   code: string;
   message: string;
   fixes?: Fix[];
@@ -21,8 +21,8 @@ export interface Diagnostic {
 /** A sum of monomials over symbolic dims, e.g. H*KV + 8 is [{c:1,vars:["H","KV"]},{c:8,vars:[]}]. */
 export type Poly = { c: number; vars: string[] }[];
 
-export type { DTypeName } from "../../../runtime/src/vocabulary";
-import type { DTypeName } from "../../../runtime/src/vocabulary";
+export type { DTypeName } from "scoremod/vocabulary";
+import type { DTypeName } from "scoremod/vocabulary";
 
 export interface TensorFact {
   /** The exported variable that holds it (used in mod bodies). */
@@ -77,9 +77,16 @@ export interface Obligation {
 
 /** How a kernel with aux staging (Target.auxStaging) copies a load's values into shared memory (staging.ts). */
 export interface StagingFact {
-  /** Bytes per cp.async: the widest chunk along kv the width facts prove (4, 8 or 16). */
+  /**
+   * "row": an index that does not depend on q, one row of the tile's kv columns that every query
+   * row reads; "tile": an index that depends on q, one row per query row of the block.
+   */
+  rows: "row" | "tile";
+  /** Bytes per copy step: the widest chunk along kv the width facts prove (4, 8 or 16; 16 for a tile's TMA rows). */
   chunkBytes: number;
-  /** Shared memory per stage (one row of the tile's kv columns), and where this load's region starts in it. */
+  /** For a tile: the dims q and kv index (the TMA box's rows and columns). */
+  tileDims?: { q: number; kv: number };
+  /** Shared memory per stage, and where this load's region starts in it. */
   bytes: number;
   offset: number;
 }

@@ -1,6 +1,6 @@
 // The analysis entry: TypeScript's diagnostics + extraction + per-mod classification, as one
 // FileAnalysis. Pure (no IO) and total: any internal exception becomes an SM199 diagnostic.
-import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS } from "scoremod/vocabulary";
 import type { ts } from "ts-morph";
 import { anySizeBounds, describeAnySize, describeBounds, loadBounds, loadNode, type BoundsShape } from "./bounds";
 import { clampFix, guardFix, type OpenIndex } from "./boundsFixes";
@@ -21,6 +21,8 @@ export interface AnalyzeOptions {
   target?: TargetId;
   /** Overrides every mod's vecSize (the CLI's --vec, an editor setting). */
   vecSize?: number;
+  /** Overrides every aux tensor's align, in bytes or "elem" (its element size): the runner's sweep and `align` jobs. */
+  align?: number | "elem";
   /**
    * The problem the mods will run on (the editor's scoremod.problem.*): index safety is checked
    * at this shape (bounds.ts) and reported as SM160-SM162. No effect on code generation.
@@ -207,7 +209,14 @@ export class AnalysisHost {
     if (!sf) throw new Error("the source file is missing from the program");
     const ex = extract(sf);
     out.diagnostics.push(...ex.diagnostics);
+    dropTsDuplicates(out.diagnostics);
     out.tensors = ex.tensors;
+    if (opts.align !== undefined) {
+      // Before the mods are classified: their loads read each tensor's align.
+      if (opts.align === "elem" || isPow2(opts.align)) {
+        for (const t of out.tensors) { t.align = opts.align === "elem" ? t.elemBytes : opts.align; t.alignExplicit = true; }
+      } else out.diagnostics.push({ range: ZERO, severity: "error", code: SM.badOption, message: `align ${String(opts.align)} is not a power of two number of bytes or "elem"` });
+    }
     out.scalars = ex.scalars;
     out.divisible = ex.divisible;
     for (const m of ex.mods) out.mods.push(this.mod(m, ex, target, override, out.diagnostics));
@@ -233,7 +242,9 @@ export class AnalysisHost {
 
   private mod(m: ExtractedMod, ex: Extraction, target: Target, override: number | undefined, diags: Diagnostic[]): ModFact {
     const vecSizeExplicit = override !== undefined || m.vecSize !== null;
-    const vecSize = override ?? m.vecSize ?? (m.loads.length > 0 ? 1 : 2);
+    // Defaults as FA4's: a score mod gets 1 with aux loads, else 2; a mask mod 1 on FA4 targets
+    // (its __vec_size__ default; V > 1 means packed words there), 2 on the runner's kernels.
+    const vecSize = override ?? m.vecSize ?? (m.loads.length > 0 || (m.kind === "mask" && target.fa4) ? 1 : 2);
     const fact: ModFact = {
       name: m.name, kind: m.kind, range: m.range, nameRange: m.nameRange, vecSize, vecSizeExplicit,
       options: m.options, params: m.params, body: m.body, loads: [],
@@ -261,6 +272,27 @@ export class AnalysisHost {
     return fact;
   }
 }
+
+/**
+ * TypeScript's TS2447 ("The '&' operator is not allowed for type 'boolean'") says what our SM170
+ * says at the same operator, without its fix, and the `number` it then infers for `a & b` makes
+ * a mask's return or an argument a TS2322/TS2345 around it (TS2362/TS2363 when it is read as
+ * arithmetic on its operands): keep ours alone there (fixing SM170
+ * removes both, and any other error of that kind reappears).
+ */
+function dropTsDuplicates(diags: Diagnostic[]): void {
+  // The whole `a & b` is the range of SM170's fix (its operator is the diagnostic's own range).
+  const ours = diags.filter((d) => d.code === SM.flexBoolOp).map((d) => ({ range: d.fixes?.[0]?.edits[0]?.range ?? d.range }));
+  if (!ours.length) return;
+  const within = (a: Range, b: Range) => posKeyOf(a.start) >= posKeyOf(b.start) && posKeyOf(a.end) <= posKeyOf(b.end);
+  for (let i = diags.length - 1; i >= 0; i--) {
+    const d = diags[i];
+    if (TS_FROM_BOOL_OP.has(d.code) && ours.some((o) => within(o.range, d.range) || within(d.range, o.range))) diags.splice(i, 1);
+  }
+}
+// TS2447 the operator, TS2362/TS2363 its left/right operand, TS2322/TS2345 the `number` it yields.
+const TS_FROM_BOOL_OP = new Set(["TS2447", "TS2362", "TS2363", "TS2322", "TS2345"]);
+const posKeyOf = (p: { line: number; character: number }) => p.line * 1e6 + p.character;
 
 /** A range from offsets, for text TypeScript never parsed. */
 function textRange(text: string, start: number, end: number): Range {

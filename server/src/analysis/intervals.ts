@@ -5,7 +5,7 @@
 // value that may be NaN says so. Every operation is inclusion-monotone (a smaller box never gives
 // a wider result), which tiles.ts relies on to classify whole blocks of tiles at once.
 // Aux loads are unknown values of their type: a result that does not depend on them is proven.
-import { isMathFn, MATH_SPECS } from "../../../runtime/src/vocabulary";
+import { isMathFn, MATH_SPECS } from "scoremod/vocabulary";
 import { exprKey, forgetLocal, type ArgRole, type Expr, type Stmt } from "./ir";
 
 /** A value set: [lo, hi] (bools as 0/1), plus whether it may be NaN (floats only). */
@@ -193,6 +193,12 @@ function evalCall(fn: string, args: Iv[], allInt: boolean): Iv {
       const f = fn === "floor" ? Math.floor : Math.ceil;
       return iv(f(a.lo), f(a.hi), a.nan);
     }
+    case "clamp": {
+      const c = args[2]!;
+      const lo = evalCall("max", [a, b], allInt);
+      return evalCall("min", [lo, c], allInt);
+    }
+    case "pow": return powInterval(a, b.lo);
     case "rsqrt": {
       if (a.lo <= 0) return FLOAT_TOP;
       return floatRes([1 / Math.sqrt(a.lo), 1 / Math.sqrt(a.hi)], a.nan, REL_FN);
@@ -208,6 +214,20 @@ function evalCall(fn: string, args: Iv[], allInt: boolean): Iv {
   }
   if (rule?.kind === "range") return iv(rule.lo, rule.hi, a.nan || !Number.isFinite(a.lo) || !Number.isFinite(a.hi));
   return allInt ? INT_TOP : FLOAT_TOP;
+}
+
+/**
+ * x^n for a constant integer n (the analysis keeps it one): monotone on each side of 0, so the
+ * extremes are at the ends of the interval or, for even n, at 0; a negative n over an interval
+ * holding 0 reaches +-inf. Widened as the other math functions (REL_FN covers |n| - 1 roundings).
+ */
+function powInterval(a: Iv, n: number): Iv {
+  if (n === 0) return iv(1, 1, false);  // x^0 = 1, NaN included (as Math.pow and sm_powi)
+  if (n < 0 && a.lo <= 0 && a.hi >= 0) return FLOAT_TOP;
+  const f = (x: number) => x ** n;
+  const ends = [f(a.lo), f(a.hi)];
+  if (n > 0 && n % 2 === 0 && a.lo < 0 && a.hi > 0) ends.push(0);
+  return floatRes([Math.min(...ends), Math.max(...ends)], a.nan, REL_FN);
 }
 
 /** Converts between the IR's types as the generated code does (cudaExpr.ts's `conv`). */

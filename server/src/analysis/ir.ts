@@ -9,8 +9,8 @@ export interface Range { start: Pos; end: Pos }
 export type Ty = "int" | "float" | "bool";
 
 /** The DSL's math functions: the keys of the vocabulary table (runtime/src/vocabulary.ts). */
-export type { MathFn } from "../../../runtime/src/vocabulary";
-import type { MathFn } from "../../../runtime/src/vocabulary";
+export type { MathFn } from "scoremod/vocabulary";
+import type { MathFn } from "scoremod/vocabulary";
 
 /** The mod's parameters by role (the user may name them anything; `text` keeps their name). */
 export type ArgRole = "score" | "b" | "h" | "q" | "kv";

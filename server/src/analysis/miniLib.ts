@@ -1,5 +1,6 @@
 // The tiny standard library user files are checked against (noLib). A full ES lib makes
-// every re-check 2-3x slower (notes/toolchain.md); mod files only need the global types
+// every re-check 2-3x slower (measured when the analysis was written; scripts/bench-analysis.mjs
+// times a re-check); mod files only need the global types
 // TypeScript itself requires plus a few helpers the DSL typings use.
 // `Math` is declared so that `Math.exp(x)` gets our clearer SM error ("use exp from
 // scoremod") instead of TypeScript's "Cannot find name".

@@ -1,5 +1,5 @@
 // Per-mod rules of ARCHITECTURE.md "The legality model" (V and the target, register pressure) and the per-load notes
-// that carry the classifier's fixes to the editor. Codes are stable: docs/diagnostics/SM2xx.md.
+// that carry the classifier's fixes to the editor. Codes are stable: docs/diagnostics/<CODE>.md.
 import type { ClassifyInput } from "./classify";
 import type { Diagnostic, LoadFact } from "./facts";
 import type { Range } from "./ir";
@@ -14,8 +14,12 @@ export const SM_REGISTERS = "SM204";
 export const SM_V_CLIFF = "SM205";
 export const SM_LOAD_NARROW = "SM210";
 export const SM_LOAD_GATHER = "SM211";
+/** FA4's own per-target rules (targets.ts Fa4Rules), where FA4 raises or lacks the feature. */
+export const SM_FA4_MASK_VEC = "SM172";
+export const SM_FA4_NO_SCORE_MOD = "SM173";
+export const SM_FA4_FORWARD_ONLY = "SM174";
 
-type ModInput = Pick<ClassifyInput, "mod" | "target" | "vecSize" | "vecSizeExplicit" | "options" | "modRange">;
+type ModInput = Pick<ClassifyInput, "mod" | "kind" | "target" | "vecSize" | "vecSizeExplicit" | "options" | "modRange">;
 
 function vecRange(input: ModInput): Range {
   return Object.prototype.hasOwnProperty.call(input.options.props, "vecSize") ? input.options.props.vecSize : input.modRange;
@@ -41,7 +45,46 @@ function withFix(d: Diagnostic, fix: ReturnType<typeof setOptionFix>): Diagnosti
   return fix ? { ...d, fixes: [fix] } : d;
 }
 
+/**
+ * FA4's rules for the target (flash_attn/cute: the sm80/sm90/sm120 forward raises for a mask_mod
+ * __vec_size__ above 1; flash_attn_func raises NotImplementedError for a custom score_mod on SM8x;
+ * SM 12.0's backward asserts score_mod and mask_mod are None). Errors where FA4 raises, so nothing
+ * is generated or exported that FA4 would refuse; a warning where it runs forward only.
+ */
+export function fa4Rules(input: ModInput): Diagnostic[] {
+  const r = input.target.fa4;
+  if (!r) return [];
+  const t = input.target.id;
+  const out: Diagnostic[] = [];
+  if (input.kind === "mask" && input.vecSize > r.maskVecMax) {
+    out.push(withFix({
+      range: vecRange(input), severity: "error", code: SM_FA4_MASK_VEC,
+      message: `a mask mod with vecSize ${input.vecSize} is refused by FA4 on ${t}: its forward kernel raises for a mask_mod __vec_size__ above ${r.maskVecMax} ` +
+        `(a thread owns only pairs of kv in the mma accumulator). Only fa4-sm100 (sm100/sm110) takes vectorized masks, as packed 32-bit words.`,
+    }, vecFix(input, r.maskVecMax)));
+  }
+  if (input.kind === "score" && !r.customScoreMods) {
+    out.push({
+      range: input.modRange, severity: "error", code: SM_FA4_NO_SCORE_MOD,
+      message: `FA4 on ${t} does not run user score mods: flash_attn_func raises NotImplementedError ("Custom user-provided score_mod is not supported on SM8x"). ` +
+        `Use fa4-sm90 or fa4-sm100, or the runner's targets.`,
+    });
+  }
+  if (!r.backwardMods) {
+    out.push({
+      range: input.modRange, severity: "warning", code: SM_FA4_FORWARD_ONLY,
+      message: `FA4 on ${t} runs this ${input.kind === "score" ? "score_mod" : "mask_mod"} forward only: its backward asserts ${input.kind === "score" ? "score_mod" : "mask_mod"} is None, ` +
+        `so training through it raises. (The DSL has no separate backward mods; FA4's score_mod_bwd is not generated.)`,
+    });
+  }
+  return out;
+}
+
 export function vecSizeRules(input: ModInput): Diagnostic[] {
+  return [...vecRules(input), ...fa4Rules(input)];
+}
+
+function vecRules(input: ModInput): Diagnostic[] {
   const V = input.vecSize;
   const t = input.target;
   const range = vecRange(input);
@@ -79,7 +122,8 @@ function registerRules(input: ModInput, loads: LoadFact[], regs: RegisterEstimat
     out.push(withFix({
       range, severity: "warning", code: SM_REGISTERS,
       message: `estimated ${regs.estimate} registers per thread exceed ${t.id}'s budget of ${regs.budget}: expect spills and a slower kernel ` +
-        `(kernel ${regs.kernel} + addressing ${regs.addressing} + loaded values ${regs.loaded} + ${V} lanes × ${regs.tempsPerLane} temporaries). Lower vecSize.`,
+        `(kernel ${regs.kernel} + addressing ${regs.addressing} + loaded values ${regs.loaded} + ${V} lanes × ${regs.tempsPerLane} temporaries). ` +
+        (V > 1 ? "Lower vecSize." : "vecSize is already 1: read fewer aux values or keep fewer intermediate values live (split the mod's work across consts it reuses)."),
     }, V > 1 && isPow2(V) ? vecFix(input, smaller) : null));
   }
   if (t.ownership === "row" && V >= 128 && loads.some((l) => l.class !== "uniform")) {

@@ -1,28 +1,34 @@
-// Aux staging for kernels that copy aux rows into shared memory (Target.auxStaging; today the
-// runner's Hopper kernel). A contiguous load whose index is a function of b, h, kv, dims,
-// scalars and constants only (not q, not another load) is copied once per kv tile by the
-// producer warps, cp.async in chunks of `chunkBytes`, into a region of the K/V stage it belongs
-// to: one row of tileCols values that all 128 query rows of the block read from shared memory.
+// Aux staging for kernels that copy aux values into shared memory (Target.auxStaging; today the
+// runner's Hopper kernel). A contiguous load whose index is a function of b, h, q, kv, dims,
+// scalars and constants only (not another load, not the score) is copied once per kv tile by
+// the producer warps into a region of the K/V stage it belongs to, and the consumers read it
+// from shared memory:
+// - "row": the index does not depend on q. One row of tileCols values that all query rows of
+//   the block read; cp.async in chunks of `chunkBytes` (4-16 B).
+// - "tile": the index depends on q, as a plain bias does: `.at(..., q, kv)` with q and kv each
+//   indexing one dim (kv the stride-1 one) and every other index free of q and kv. Its
+//   tileRows x tileCols tile is one TMA tensor copy (two boxes of 64 columns, 128-byte swizzle),
+//   the way the kernel loads K and V. Two earlier builds that copied such tiles row by row (per-
+//   thread cp.async chunks; one bulk copy per row) ran at 2.41-2.59 ms against 1.58-1.69 ms read
+//   directly for full-bias (H100, 2026-11-27, BENCHMARKS.md).
 // Every other load is read from global memory by each thread. Sound by construction: a staged
 // element is the element the direct load would read at the same (b, h, q, kv) (the same index
 // code, see codegen/cuda.ts), copied in chunks whose contiguity and alignment are the
 // classifier's width proof at the chunk width.
-//
-// Loads that depend on q (a [B, H, Q, KV] bias) would need a 128-row tile per stage. That was
-// built and measured on the H100 (2026-11-27, notes/gpu-2026-11-27/staging/): full-bias ran at
-// 2.41-2.59 ms staged against 1.58-1.69 ms read directly, with or without an L2 prefetch ahead,
-// so such loads are read directly (BENCHMARKS.md).
 import { lookup, type Env } from "./affine";
 import type { Obligation, StagingFact } from "./facts";
 import { children, type Expr } from "./ir";
 import { pow2Floor } from "./poly";
 import { TARGETS, type Target, type TargetId } from "./targets";
 
-/** cp.async copies 4, 8 or 16 bytes per instruction. */
+/** cp.async copies 4, 8 or 16 bytes per instruction; TMA needs 16-byte aligned rows. */
 export const MIN_CHUNK_BYTES = 4;
 export const MAX_CHUNK_BYTES = 16;
+export const TMA_CHUNK_BYTES = 16;
+/** TMA tensor maps have at most 5 dims. */
+const TMA_MAX_RANK = 5;
 
-/** What the index reads, through const bindings: q, a load or the score each stop staging. */
+/** What the index reads, through const bindings: a load or the score stop staging, q makes it a tile. */
 export function indexInputs(idx: Expr[], env: Env): { q: boolean; load: string | null; score: boolean } {
   const out = { q: false, load: null as string | null, score: false };
   const seen = new Set<object>();
@@ -51,6 +57,10 @@ export function indexInputs(idx: Expr[], env: Env): { q: boolean; load: string |
 export interface StagingInput {
   target: Target;
   elemBytes: number;
+  /** bf16 or f16 (what the runner's TMA tensor maps encode). */
+  halfFloat: boolean;
+  /** The tensor's stride-1 dim (the classifier proved kv enters only there). */
+  unitStrideDim: number;
   idx: Expr[];
   env: Env;
   /** The widest chunk (elements, a power of two) the width facts prove, capped at `cap`. */
@@ -63,6 +73,43 @@ export type StagingDecision =
   | { staged: true; fact: Omit<StagingFact, "offset">; obligations: Obligation[] }
   | { staged: false; why: string };
 
+/** The argument an index is, through const bindings (null: any other expression). */
+function argRole(e: Expr, env: Env, depth = 0): string | null {
+  if (e.k === "arg") return e.role;
+  if (e.k === "local" && depth < 200) {
+    const b = lookup(env, e.name);
+    return b ? argRole(b.value, b.parent, depth + 1) : null;
+  }
+  return null;
+}
+
+/**
+ * Where q and kv index a tile-shaped load: kv alone on the stride-1 dim, q alone on one other
+ * dim, every other index free of both (a TMA box is a rectangle of the tensor); else why not.
+ */
+export function tileShape(idx: Expr[], env: Env, unitStrideDim: number): { q: number; kv: number } | string {
+  if (idx.length > TMA_MAX_RANK) return `the tensor has ${idx.length} dims (a TMA copy takes at most ${TMA_MAX_RANK})`;
+  if (argRole(idx[unitStrideDim]!, env) !== "kv") return "its stride-1 index is not kv itself (a TMA copy reads rectangles)";
+  const qDims = idx.map((x, d) => (argRole(x, env) === "q" ? d : -1)).filter((d) => d >= 0);
+  if (qDims.length !== 1) return "q is not itself one of its indices (a TMA copy reads rectangles)";
+  for (let d = 0; d < idx.length; d++) {
+    if (d === unitStrideDim || d === qDims[0]) continue;
+    const uses = indexInputs([idx[d]!], env);
+    if (uses.q || mentionsArg(idx[d]!, env, "kv")) return `index ${d} depends on q or kv (a TMA copy reads rectangles)`;
+  }
+  return { q: qDims[0]!, kv: unitStrideDim };
+}
+
+function mentionsArg(e: Expr, env: Env, role: string, depth = 0): boolean {
+  if (depth > 200) return true;
+  if (e.k === "arg") return e.role === role;
+  if (e.k === "local") {
+    const b = lookup(env, e.name);
+    return b ? mentionsArg(b.value, b.parent, role, depth + 1) : true;
+  }
+  return children(e).some((c) => mentionsArg(c, env, role, depth + 1));
+}
+
 /** Whether one contiguous load can be staged, and how (before the shared-memory budget). */
 export function decideStaging(a: StagingInput): StagingDecision {
   const st = a.target.auxStaging;
@@ -70,28 +117,44 @@ export function decideStaging(a: StagingInput): StagingDecision {
   const inputs = indexInputs(a.idx, a.env);
   if (inputs.score) return { staged: false, why: "its index depends on the score" };
   if (inputs.load) return { staged: false, why: `its index reads ${inputs.load}: the producer would have to load that first` };
-  if (inputs.q) return { staged: false, why: "its index depends on q: a 128-row tile per stage, which measured slower staged than read directly (BENCHMARKS.md)" };
   const e = a.elemBytes;
   const w = a.largestLegal(pow2Floor(Math.floor(MAX_CHUNK_BYTES / e)));
   const chunkBytes = w * e;
+  if (inputs.q) {
+    const shape = tileShape(a.idx, a.env, a.unitStrideDim);
+    if (typeof shape === "string") return { staged: false, why: `its index depends on q, and ${shape}` };
+    if (!a.halfFloat) return { staged: false, why: "its index depends on q, and only bf16/f16 tiles are copied by TMA here" };
+    if (chunkBytes < TMA_CHUNK_BYTES) {
+      return { staged: false, why: `its index depends on q (a ${st.tileRows}-row tile, one TMA copy) and the facts prove ${chunkBytes}-byte chunks along kv; TMA needs 16-byte aligned rows (declare align: 16 and the divisibility the width proof asks for)` };
+    }
+    return { staged: true, fact: { rows: "tile", chunkBytes, bytes: st.tileRows * st.tileCols * e, tileDims: shape }, obligations: a.obligationsAt(w) };
+  }
   if (chunkBytes < MIN_CHUNK_BYTES) {
     const need = Math.max(MIN_CHUNK_BYTES, 2 * e);
     return { staged: false, why: `the facts prove ${chunkBytes}-byte chunks along kv; cp.async copies at least ${MIN_CHUNK_BYTES} B (declare align: ${need} and the divisibility the width proof asks for)` };
   }
-  return { staged: true, fact: { chunkBytes, bytes: st.tileCols * e }, obligations: a.obligationsAt(w) };
+  return { staged: true, fact: { rows: "row", chunkBytes, bytes: st.tileCols * e }, obligations: a.obligationsAt(w) };
 }
 
-/** Lay the staged loads of one mod out in a stage, in body order, while they fit the budget. */
-export function placeStaged<T extends { id: number; bytes: number }>(loads: T[], target: Target, kind: "score" | "mask"): { placed: Map<number, number>; over: Map<number, string> } {
+/**
+ * Lay the staged loads of one mod out in a stage while they fit the budget: a tile first and
+ * alone (its TMA box needs the region's 1024-byte aligned start, and the kernel keeps no more
+ * than a tile per stage), else rows in body order, 128-byte aligned.
+ */
+export function placeStaged<T extends { id: number; bytes: number; tile: boolean }>(loads: T[], target: Target, kind: "score" | "mask"): { placed: Map<number, number>; over: Map<number, string> } {
   const placed = new Map<number, number>();
   const over = new Map<number, string>();
   const st = target.auxStaging;
   const budget = st ? (kind === "score" ? st.scoreBytes : st.maskBytes) : 0;
+  const tile = loads.find((l) => l.tile && l.bytes <= budget);
+  if (tile) placed.set(tile.id, 0);
   let used = 0;
   for (const l of loads) {
+    if (l === tile) continue;
+    if (tile) { over.set(l.id, `the stage's region for a ${kind} mod is taken by another load's tile`); continue; }
     const start = Math.ceil(used / 128) * 128;
-    if (start + l.bytes <= budget) { placed.set(l.id, start); used = start + l.bytes; }
-    else over.set(l.id, `its row needs ${l.bytes} B of shared memory per stage; ${Math.max(0, budget - start)} B of the ${budget} B the kernel keeps per stage for a ${kind} mod's rows are left`);
+    if (!l.tile && start + l.bytes <= budget) { placed.set(l.id, start); used = start + l.bytes; }
+    else over.set(l.id, `it needs ${l.bytes} B of shared memory per stage; ${Math.max(0, budget - start)} B of the ${budget} B the kernel keeps per stage for a ${kind} mod's ${l.tile ? "tile" : "rows"} are left`);
   }
   return { placed, over };
 }
@@ -99,6 +162,11 @@ export function placeStaged<T extends { id: number; bytes: number }>(loads: T[],
 /** How a staged load is copied, for hovers and the CLI (each adds its own "staged" label). */
 export function stagingLine(s: StagingFact, target: TargetId | undefined): string {
   const st = target ? TARGETS[target].auxStaging : undefined;
-  return `the producer warps copy one row of ${st?.tileCols ?? 128} values per kv tile, ` +
-    `read by all ${st?.tileRows ?? 128} query rows of the block (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
+  const rows = st?.tileRows ?? 128, cols = st?.tileCols ?? 128;
+  if (s.rows === "tile") {
+    return `the producer copies this load's ${rows} × ${cols} tile per kv tile with TMA (two boxes of 64 columns, 128-byte swizzle, ` +
+      `as for K and V), ahead of the consumers (${s.bytes} B per stage)`;
+  }
+  return `the producer warps copy one row of ${cols} values per kv tile, ` +
+    `read by all ${rows} query rows of the block (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
 }

@@ -8,7 +8,7 @@
 // the condition it needs ("KV ≤ TOTAL_K"). "Every size" is every dim up to SIZE_CAP (2^24) and every
 // int scalar within ±2^24: a computed value whose bounds could leave int32 there (C wraps) is
 // unknown, as it is at a real shape (bounds.ts).
-import { DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS } from "scoremod/vocabulary";
 import type { FileAnalysis, ModFact } from "./facts";
 import { exprKey, forgetLocal, type Expr, type Stmt } from "./ir";
 import { addP, envelope, keepable, slack, conditionText, constOf, constPoly, keyOf, leP, mulP, nonneg, scaleP, subP, symPoly, termsOf, type SPoly } from "./symPoly";

@@ -1,13 +1,28 @@
 // How each kernel hands scores to a mod (ARCHITECTURE.md "The legality model"). Data, not code: the classifier,
 // the register estimate and the code generator read these fields and nothing else.
 
-export type TargetId = "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "runner-hopper" | "runner-sm90" | "runner-sm80";
+export type TargetId = "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "fa4-sm120" | "runner-hopper" | "runner-sm90" | "runner-sm80";
+
+/**
+ * What FA4 itself accepts on a target (flash_attn/cute, read from its sources; the analysis
+ * reports each as a diagnostic where FA4 would raise or silently lack the feature).
+ */
+export interface Fa4Rules {
+  /** Largest mask_mod __vec_size__ FA4 takes: sm100/sm110 take packed 32-bit words for V > 1; the sm80/sm90/sm120 forward raises for V > 1. */
+  maskVecMax: number;
+  /** False where flash_attn_func raises NotImplementedError for a user score_mod (SM8x). */
+  customScoreMods: boolean;
+  /** False where FA4's backward asserts score_mod and mask_mod are None (SM 12.0): forward only. */
+  backwardMods: boolean;
+  /** FA4 forward accepts block_sparse_tensors (SM 12.0 asserts it does not). */
+  blockSparsity: boolean;
+}
 
 export interface Target {
   id: TargetId;
   description: string;
   /** nvcc arch flags for the generated code. */
-  arch: "sm_100a" | "sm_90a" | "sm_80";
+  arch: "sm_100a" | "sm_90a" | "sm_80" | "sm_120a";
   nvccArch: string[];
   /** "row": one thread owns a whole row of the S tile; "pairs": mma layout, adjacent kv pairs. */
   ownership: "row" | "pairs";
@@ -27,6 +42,8 @@ export interface Target {
    * stage for a score mod's rows and for a mask mod's.
    */
   auxStaging?: { tileRows: number; tileCols: number; scoreBytes: number; maskBytes: number };
+  /** FA4's own rules on this target (fa4-* targets only). */
+  fa4?: Fa4Rules;
 }
 
 export const TARGETS: Record<TargetId, Target> = {
@@ -34,16 +51,28 @@ export const TARGETS: Record<TargetId, Target> = {
     id: "fa4-sm100", description: "FlashAttention-4 forward on Blackwell (sm100): one softmax thread per S row",
     arch: "sm_100a", nvccArch: ["-gencode=arch=compute_100a,code=sm_100a"],
     ownership: "row", tileN: 128, vecCap: 128, maxLoadBytes: 32, regBudget: 255, kernelRegs: 160,
+    // apply_mask_mod_sm100_vector: V must divide 32 or be a multiple of it (every power of two up to 128).
+    fa4: { maskVecMax: 128, customScoreMods: true, backwardMods: true, blockSparsity: true },
   },
   "fa4-sm90": {
     id: "fa4-sm90", description: "FlashAttention-4 flex path on Hopper (sm90): wgmma accumulator layout, kv pairs",
     arch: "sm_90a", nvccArch: ["-gencode=arch=compute_90a,code=sm_90a"],
     ownership: "pairs", tileN: 128, vecCap: 2, maxLoadBytes: 16, regBudget: 255, kernelRegs: 168,
+    fa4: { maskVecMax: 1, customScoreMods: true, backwardMods: true, blockSparsity: true },
   },
   "fa4-sm80": {
     id: "fa4-sm80", description: "FlashAttention-4 flex path on Ampere (sm80): mma.sync accumulator layout, kv pairs",
     arch: "sm_80", nvccArch: ["-arch=sm_80"],
     ownership: "pairs", tileN: 128, vecCap: 2, maxLoadBytes: 16, regBudget: 255, kernelRegs: 128,
+    fa4: { maskVecMax: 1, customScoreMods: false, backwardMods: true, blockSparsity: true },
+  },
+  // FA4 on consumer Blackwell (SM 12.0): the sm80 mma.sync kernel with sm120's shared memory; tile_n is
+  // 64 for head_dim > 64 (128 at <= 64), block sparsity and backward mods are not supported.
+  "fa4-sm120": {
+    id: "fa4-sm120", description: "FlashAttention-4 on consumer Blackwell (sm120): sm80-style mma.sync accumulator layout, kv pairs",
+    arch: "sm_120a", nvccArch: ["-gencode=arch=compute_120a,code=sm_120a"],
+    ownership: "pairs", tileN: 64, vecCap: 2, maxLoadBytes: 16, regBudget: 255, kernelRegs: 128,
+    fa4: { maskVecMax: 1, customScoreMods: true, backwardMods: false, blockSparsity: false },
   },
   // The runner's Hopper kernel (csrc/kernels/attention_wgmma.cuh): mods run on the wgmma
   // accumulator, where a thread holds adjacent kv pairs of two rows, so V <= 2. Consumer

@@ -12,7 +12,7 @@ import { exportFlex } from "../codegen/exportFlex";
 import { RunnerSupervisor } from "../runner/supervisor";
 import { benchDiagnosed, probeNative } from "../runner/index";
 import { formatBench, formatSweep } from "../runner/format";
-import { RunnerError, type BenchResult, type Shape, type SweepResult } from "../runner/types";
+import { RunnerError, TIMING, type BenchResult, type Shape, type SweepResult } from "../runner/types";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 import { formatCompare, isExactlyCausal, runPeers, type PeerResult } from "./benchCompare";
@@ -115,7 +115,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     try {
       for (const m of mods) {
         progress.startMod(m.name, plan.sweep ? "sweep" : "bench");
-        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { warmup: 10, reps: flags.reps ?? 50, inputSets: 3 } };
+        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { ...TIMING.cli, reps: flags.reps ?? TIMING.cli.reps } };
         try {
           if (plan.sweep) {
             const r = await sup.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });

@@ -4,15 +4,13 @@ import { writeFileSync } from "node:fs";
 import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import { TARGETS } from "../analysis/targets";
 import { CodegenError } from "../codegen/cudaExpr";
-import { exportFa4 } from "../codegen/exportFa4";
-import { exportFlex } from "../codegen/exportFlex";
+import { EXPORTS, EXPORT_FLAVORS, isExportFlavor } from "../codegen/exports";
 import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, samePath, singleFile, targetFlag, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
 const SPEC = { to: "string", mod: "string", target: "string", vec: "int", out: "string", help: "boolean" } as const;
-const USAGE = `usage: scoremod export FILE --to fa4|flex [--mod NAME] [--target T] [--vec V] [--out PATH]
-  --to fa4     FlashAttention-4 CuTe-DSL score_mod / mask_mod (__vec_size__, aux tensor promises)
-  --to flex    PyTorch FlexAttention module: make_aux(...) and one make_<mod>(...) per mod
+const USAGE = `usage: scoremod export FILE --to ${EXPORT_FLAVORS.join("|")} [--mod NAME] [--target T] [--vec V] [--out PATH]
+${EXPORT_FLAVORS.map((f) => `  --to ${f.padEnd(7)} ${EXPORTS[f].help}`).join("\n")}
   --mod NAME   one mod (default: every mod in the file)
   --target T   for fa4: ${Object.keys(TARGETS).filter((t) => t.startsWith("fa4")).join(" | ")} (default fa4-sm100; sets the V cap)
   --vec V      override the mods' vecSize (fa4)
@@ -26,13 +24,13 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const { positional, flags } = parseArgs(argv, SPEC);
     if (flags.help) { io.out(USAGE); return EXIT.ok; }
     const file = singleFile(positional);
-    if (flags.to !== "fa4" && flags.to !== "flex") throw new UsageError(flags.to === undefined ? "missing --to fa4|flex" : `--to must be fa4 or flex, got '${flags.to}'`);
+    if (!isExportFlavor(flags.to)) throw new UsageError(flags.to === undefined ? `missing --to ${EXPORT_FLAVORS.join("|")}` : `--to must be ${EXPORT_FLAVORS.join(" or ")}, got '${flags.to}'`);
     const target = targetFlag(flags.target);
     const vec = vecFlag(flags.vec);
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target, vecSize: vec });
     selectMods(fa, file, flags.mod);
-    const out = flags.to === "fa4" ? exportFa4(fa, flags.mod) : exportFlex(fa, flags.mod);
+    const out = EXPORTS[flags.to].generate(fa, flags.mod);
     if (flags.out) {
       if (samePath(flags.out, file)) throw new UsageError(`--out ${flags.out} is the input file: the export would overwrite the source`);
       try {

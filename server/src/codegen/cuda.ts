@@ -67,7 +67,11 @@ export interface GeneratedCuda {
    * shared memory (extra last argument: the stage's base), the producer function that fills a
    * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
    */
-  staging: { entry: string; stage: string; bytes: number } | null;
+  staging: {
+    entry: string; stage: string; bytes: number;
+    /** A tile copied by TMA: the aux slot, and the tensor's dims in the map's order (kv, q, others). */
+    tile: { slot: number; dims: number[] } | null;
+  } | null;
 }
 
 export interface CudaOptions {
@@ -315,11 +319,21 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   // ---- the V-lane entry point (and, on a staging target, its staged twin) ----
   const staged = target.auxStaging ? hoisted.filter(({ s }) => s.fact.staging && s.fact.staging.offset >= 0) : [];
   const st = target.auxStaging;
-  // Every query row reads the same staged row: lanes of a warp that share a kv pair get one broadcast word.
-  const stagedRead = (f: LoadFact, raw: string, byteExpr: string): string => `*reinterpret_cast<const ${raw}*>(st + ${f.staging!.offset} + ${byteExpr})`;
+  // A staged row: every query row reads the same row, so lanes of a warp that share a kv pair get
+  // one broadcast word. A staged tile: TMA's layout, 64-column panels of 128-byte rows with the
+  // 16-byte chunks of row r XOR-swizzled by r & 7 (so the 8 rows a warp reads at one column fall
+  // in distinct banks); a chunk of at most 16 B never straddles a swizzle unit.
+  const stagedRead = (f: LoadFact, raw: string, byteExpr: string): string => {
+    const sf = f.staging!;
+    if (sf.rows === "row") return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + ${byteExpr})`;
+    const x = `(${byteExpr})`;
+    return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (${x} >> 7) * ${st!.tileRows * 128} + tq * 128 + ((((${x} & 127) >> 4) ^ (tq & 7)) << 4) + (${x} & 15))`;
+  };
   const emitEntry = (name: string, stagedMode: boolean): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
-    const extra = stagedMode ? ", const unsigned char* __restrict__ st" : "";
+    // tq, tkv: the position's row and column in the block's tile, not clamped (the kernel's
+    // unrolled loops make them constants; staged values of positions past Q or KV are discarded).
+    const extra = stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "";
     w.stmt(modLine, 0, `__device__ __forceinline__ void ${name}(${sig}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
     for (const { s, idx } of hoisted) {
       const { fact: f, tensor: t } = s;
@@ -328,9 +342,9 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       const n = `ld${f.id}`;
       const contiguous = f.class === "contiguous";
       if (stagedMode && staged.some((x) => x.s === s)) {
-        // Staged by the producer for this kv tile: read from shared memory at (q, kv0) of the tile.
+        // Staged by the producer for this kv tile: read from shared memory at (tq, tkv) of the tile.
         const we = f.widthElems;
-        w.stmt(L, 1, `const int cb${f.id} = (kv0 & ${st!.tileCols - 1}) * ${t.elemBytes};`);
+        w.stmt(L, 1, `const int cb${f.id} = tkv * ${t.elemBytes};`);
         w.stmt(L, 1, `${lt} ${n}[${V}];`);
         w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
         continue;
@@ -368,25 +382,42 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   };
   emitEntry(fn, false);
   let staging: GeneratedCuda["staging"] = null;
+  let tile: NonNullable<GeneratedCuda["staging"]>["tile"] = null;
   if (staged.length) {
     emitEntry(`${fn}_st`, true);
-    // The producer side: copy this kv tile's staged rows into the stage at dst. Threads t of nt
-    // share the chunks. Chunks past KV are zero-filled (src-size 0: nothing is read); the
-    // consumers discard those positions. The index code runs once, at kv0 = kvt: the load is
-    // contiguous in kv (the classifier's proof), so chunk c is c * chunk bytes further on.
-    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
-    w.stmt(modLine, 1, `(void)q0; (void)Q;`);
+    // The producer side: copy this kv tile's staged values into the stage at dst, completing on
+    // the stage's barrier bar. A row: threads t of nt share its cp.async chunks; the index code
+    // runs once, at kv0 = kvt (the load is contiguous in kv, the classifier's proof, so chunk c
+    // is c * chunk bytes further on); chunks past KV are zero-filled without reading. A tile:
+    // thread 0 issues one TMA copy through the tensor map tmap (made by the runner for this
+    // load's tensor: dims kv, q, then the others in order), at coordinates (kvt, q0, the other
+    // indices); TMA zero-fills what lies outside the tensor. The consumers clamp q and kv into
+    // the block's tile and discard positions past Q or KV.
+    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}_stage(unsigned dst, unsigned bar, const void* tmap, int b, int h, int q0, int kvt, int Q, int KV, const SmParams& p, int t, int nt) {`);
+    w.stmt(modLine, 1, `(void)bar; (void)tmap; (void)q0; (void)Q;`);
     let bytes = 0;
     for (const { s, idx } of staged) {
       const { fact: f, tensor: t } = s;
       const sf = f.staging!;
       const L = f.range.start.line;
       const e = t.elemBytes;
-      const chunks = (st!.tileCols * e) / sf.chunkBytes;
       bytes = Math.max(bytes, sf.offset + sf.bytes);
+      const xs = idx.map((_, d) => `x${d}`);
+      if (sf.rows === "tile") {
+        const td = sf.tileDims!;
+        // Inner dims first, so a row-major tensor's map has increasing strides, as TMA maps do.
+        const others = idx.map((_, d) => d).filter((d) => d !== td.q && d !== td.kv).reverse();
+        tile = { slot: s.slot, dims: [td.kv, td.q, ...others] };
+        w.stmt(L, 1, `if (t == 0) {  // #${f.id} ${f.text}: a ${st!.tileRows} x ${st!.tileCols} tile, one TMA copy`);
+        w.stmt(L, 2, `const int kv0 = kvt, q = q0;`);
+        others.forEach((d) => w.stmt(L, 2, `const int ${xs[d]} = (int)(${idx[d]});`));
+        w.stmt(L, 2, `sm_tma_tile<${idx.length}, ${st!.tileRows}, ${(st!.tileCols * e) / 128}, ${e}>(dst + ${sf.offset}, tmap, bar, {kvt, q0${others.map((d) => `, ${xs[d]}`).join("")}});`);
+        w.stmt(L, 1, `}`);
+        continue;
+      }
+      const chunks = (st!.tileCols * e) / sf.chunkBytes;
       w.stmt(L, 1, `{  // #${f.id} ${f.text}: one row of ${st!.tileCols}, ${sf.chunkBytes} B chunks`);
       w.stmt(L, 2, `const int kv0 = kvt;`);
-      const xs = idx.map((_, d) => `x${d}`);
       idx.forEach((code, d) => w.stmt(L, 2, `const long long ${xs[d]} = ${code};`));
       w.stmt(L, 2, `const char* base = static_cast<const char*>(p.aux[${s.slot}].data) + (${offsetCode(t, xs)}) * ${e};`);
       // Not unrolled: the producer warps run on 24 registers (setmaxnreg).
@@ -397,7 +428,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       w.stmt(L, 1, `}`);
     }
     w.stmt(modLine, 0, `}`);
-    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, bytes: Math.ceil(bytes / 128) * 128 };
+    staging = { entry: `${fn}_st`, stage: `${fn}_stage`, bytes: Math.ceil(bytes / 128) * 128, tile };
   }
   w.raw(`#endif // ${guard}`);
   const genFile = `${lineFile.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "")}.${id}.${target.id}.v${V}.cu`;

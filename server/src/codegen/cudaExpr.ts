@@ -2,7 +2,7 @@
 // The math mapping is documented in docs/codegen.md: accurate libdevice functions only, never
 // the approximate intrinsics, so a lane's result does not depend on how it was compiled or on V.
 import type { Expr, Ty } from "../analysis/ir";
-import { MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
+import { MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 
 export interface CExprCtx {
   arg(role: "score" | "b" | "h" | "q" | "kv"): string;
@@ -105,6 +105,12 @@ function emitCall(e: Extract<Expr, { k: "call" }>, ctx: CExprCtx): string {
   if (e.args.length !== spec.params.length) throw new CodegenError(`${e.fn} takes ${spec.params.length} argument(s), got ${e.args.length}`);
   // The vocabulary's lowering (runtime/src/vocabulary.ts): the int variant when every argument is int.
   const { fn, ty } = pickVariant(spec.cuda, e.args.every((x) => x.ty === "int"));
-  const args = e.args.map((x) => conv(emitExpr(x, ctx), x.ty, ty));
+  const args = e.args.map((x, i) => (i === spec.constInt?.index ? constIntArg(x) : conv(emitExpr(x, ctx), x.ty, ty)));
   return conv(fn(args), ty, e.ty);
+}
+
+/** An argument the vocabulary requires to be an integer constant (pow's exponent), as a decimal literal. */
+export function constIntArg(x: Expr): string {
+  if (x.k !== "num" || !Number.isInteger(x.value)) throw new CodegenError("internal: a constant-integer argument is not an integer literal");
+  return String(x.value);
 }

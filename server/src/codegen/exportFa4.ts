@@ -7,11 +7,11 @@
 // gather -> one scalar load per lane. FA4 exports are checked for form (py_compile), not executed.
 import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
-import { TARGETS } from "../analysis/targets";
+import { TARGETS, type TargetId } from "../analysis/targets";
 import { unguardedOpenIndices } from "../analysis/bounds";
 import { guardedLoads } from "../analysis/affine";
-import { CodegenError } from "./cudaExpr";
-import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
+import { CodegenError, constIntArg } from "./cudaExpr";
+import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 import { pickMods, REF_SHAPE, sparsityLine } from "./exportFlex";
 import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 
@@ -22,6 +22,11 @@ const DT: Record<Ty, string> = { float: "cutlass.Float32", int: "cutlass.Int32",
 
 function laneTy(t: TensorFact): Ty {
   return DTYPE_SPECS[t.dtype].lane;
+}
+
+/** A load's lanes in the DSL's lane type: i64 saturates to Int32 (_sat_i32), as the CUDA's sm_sat_i32. */
+function laneOf(t: TensorFact, loaded: string): string {
+  return t.dtype === "i64" ? `_sat_i32(${loaded})` : `${loaded}.to(${DT[laneTy(t)]})`;
 }
 
 export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
@@ -75,10 +80,11 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
         }
         case "dim": return conv(dimCode(e.name), "int", e.ty);
         case "scalar": {
-          const s = fa.scalars.find((x) => x.varName === e.name || x.name === e.name);
-          if (!s) throw new CodegenError(`mod '${m.name}' reads an undeclared scalar '${e.name}'`);
-          const ty: Ty = s.dtype === "f32" ? "float" : "int";
-          return conv(`cute.full_like(${ty === "float" ? fref : "kv_idx"}, S_${pyIdent(s.name)})`, ty, e.ty);
+          // FA4's aux_scalars: run-time values (the compile key holds only their types).
+          const i = fa.scalars.findIndex((x) => x.varName === e.name || x.name === e.name);
+          if (i < 0) throw new CodegenError(`mod '${m.name}' reads an undeclared scalar '${e.name}'`);
+          const ty: Ty = fa.scalars[i]!.dtype === "f32" ? "float" : "int";
+          return conv(`cute.full_like(${ty === "float" ? fref : "kv_idx"}, ${DT[ty]}(aux_scalars[${i}]))`, ty, e.ty);
         }
         case "local": return local(e.name);
         case "load": return conv(load(e, local), laneTy(tensorOf(e.tensor)), e.ty);
@@ -89,7 +95,13 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
         case "binary": {
           const op = e.op;
           const A = (t: Ty) => conv(exprOf(e.a, local), e.a.ty, t), B = (t: Ty) => conv(exprOf(e.b, local), e.b.ty, t);
-          if (op === "&&" || op === "||") return conv(`(${A("bool")} ${op === "&&" ? "&" : "|"} ${B("bool")})`, "bool", e.ty);
+          if (op === "&&" || op === "||") {
+            // Both sides are evaluated as lane vectors; a load on the right runs for the lanes the
+            // left does not decide (the analysis's verdict: guarded, guardedLoads in affine.ts).
+            const a = A("bool");
+            const b = underGuard(op === "&&" ? a : `(~${a})`, () => B("bool"));
+            return conv(`(${a} ${op === "&&" ? "&" : "|"} ${b})`, "bool", e.ty);
+          }
           if (CMP[op]) {
             const t: Ty = e.a.ty === "float" || e.b.ty === "float" ? "float" : e.a.ty === "bool" && e.b.ty === "bool" ? "bool" : "int";
             return conv(`operator.${CMP[op]}(${A(t)}, ${B(t)})`, "bool", e.ty);
@@ -102,43 +114,58 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
         case "call": {
           // The vocabulary's lowering (runtime/src/vocabulary.ts): the int variant when every argument is int.
           const { fn, ty } = pickVariant(MATH_SPECS[e.fn].fa4, e.args.every((x) => x.ty === "int"));
-          const args = e.args.map((x) => conv(exprOf(x, local), x.ty, ty));
+          const ci = MATH_SPECS[e.fn].constInt?.index;
+          const args = e.args.map((x, i) => (i === ci ? constIntArg(x) : conv(exprOf(x, local), x.ty, ty)));
           return conv(fn(args, { float: (v) => lit("float", v) }), ty, e.ty);
         }
-        case "cond":
-          return `cute.where(${conv(exprOf(e.c, local), e.c.ty, "bool")}, ${conv(exprOf(e.a, local), e.a.ty, e.ty)}, ${conv(exprOf(e.b, local), e.b.ty, e.ty)})`;
+        case "cond": {
+          const c = conv(exprOf(e.c, local), e.c.ty, "bool");
+          const a = underGuard(c, () => conv(exprOf(e.a, local), e.a.ty, e.ty));
+          const b = underGuard(`(~${c})`, () => conv(exprOf(e.b, local), e.b.ty, e.ty));
+          return `cute.where(${c}, ${a}, ${b})`;
+        }
       }
+    };
+    /** The lanes the code being lowered runs for (null: all), as Boolean TensorSSA factors. */
+    const guards: string[] = [];
+    const underGuard = <T>(g: string, f: () => T): T => {
+      guards.push(g);
+      try { return f(); } finally { guards.pop(); }
     };
     const tensorOf = (v: string): TensorFact => {
       const t = fa.tensors.find((x) => x.varName === v);
       if (!t) throw new CodegenError(`mod '${m.name}' loads from an undeclared tensor '${v}'`);
       return t;
     };
-    const loaded = new Map<number, string>();
-    /** Emits the load's statements (once) and returns its lane values as a TensorSSA (tensor's lane type). */
+    const loaded = new Map<string, string>();
+    /**
+     * Emits the load's statements (once per guard) and returns its lane values as a TensorSSA
+     * (tensor's lane type). Uniform and contiguous loads are hoisted as the analysis proved they
+     * may be; a gather under a condition loads only the lanes its condition selects (as the CUDA's
+     * lane function, which runs it under the same condition), the others hold 0 and are not used.
+     */
     const load = (e: Extract<Expr, { k: "load" }>, local: (n: string) => string): string => {
-      const done = loaded.get(e.loadId);
+      const f = loadFact(e.loadId);
+      const guard = f.class === "gather" && guards.length ? guards.join(" & ") : null;
+      const key = guard === null ? `${e.loadId}` : `${e.loadId}|${guard}`;
+      const done = loaded.get(key);
       if (done) return done;
       const t = tensorOf(e.tensor);
-      const f = loadFact(e.loadId);
       const tn = tensorName(t);
       const idx = e.idx.map((x) => conv(exprOf(x, local), x.ty, "int"));
-      const ty = laneTy(t);
-      const id = f.id;
+      const id = guard === null ? `${f.id}` : `${f.id}_${n++}`;
       lines.push(`# ${f.text}: ${f.class}, ${f.widthElems} x ${t.dtype} = ${f.widthBytes} B per load, ${f.class === "gather" ? V : f.loadsPerVec} load(s) per ${V} scores`);
       if (f.class === "uniform") {
         lines.push(`ld${id} = cute.make_rmem_tensor(1, ${tn}.element_type)`);
         lines.push(`ld${id}[0] = ${tn}[${idx.map((x) => `${x}[0]`).join(", ")}]`);
-        loaded.set(id, `ld${id}.load().to(${DT[ty]}).broadcast_to((${V},))`);
       } else if (f.class === "contiguous") {
         // One copy of V elements; the analysis proved the lane-0 offset is a multiple of the width,
         // and __assumed_align__ promises the base, so CuTe can issue V / w vector loads of w elements.
         lines.push(`ld${id} = cute.make_rmem_tensor(${V}, ${tn}.element_type)`);
         lines.push(`off${id} = cute.assume(${tn}.layout((${idx.map((x) => `${x}[0]`).join(", ")})), divby=${f.widthElems})`);
         lines.push(`cute.autovec_copy(cute.make_tensor(${tn}.iterator + off${id}, cute.make_layout(${V})), ld${id})`);
-        loaded.set(id, `ld${id}.load().to(${DT[ty]})`);
       } else {
-        const clamp = guarded.has(id) ? open.get(id) ?? [] : [];
+        const clamp = guarded.has(f.id) ? open.get(f.id) ?? [] : [];
         idx.forEach((x, d) => {
           if (!clamp.includes(d)) { lines.push(`x${id}_${d} = ${x}`); return; }
           const ext = t.shape[d]!;
@@ -146,21 +173,36 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
           lines.push(`x${id}_${d} = _min(_max(${x}, ${lit("int", 0)}), ${last})  # guarded: clamped, the discarded lanes stay inside`);
         });
         lines.push(`ld${id} = cute.make_rmem_tensor(${V}, ${tn}.element_type)`);
+        if (guard !== null) {
+          lines.push(`# runs only under its condition (the analysis keeps it there): lanes outside it are not read`);
+          lines.push(`g${id} = ${guard}`);
+        }
         lines.push(`for i in cutlass.range_constexpr(${V}):`);
-        lines.push(`    ld${id}[i] = ${tn}[${idx.map((_, d) => `x${id}_${d}[i]`).join(", ")}]`);
-        loaded.set(id, `ld${id}.load().to(${DT[ty]})`);
+        if (guard !== null) {
+          lines.push(`    ld${id}[i] = ${tn}.element_type(0)`);
+          lines.push(`    if g${id}[i]:`);
+          lines.push(`        ld${id}[i] = ${tn}[${idx.map((_, d) => `x${id}_${d}[i]`).join(", ")}]`);
+        } else {
+          lines.push(`    ld${id}[i] = ${tn}[${idx.map((_, d) => `x${id}_${d}[i]`).join(", ")}]`);
+        }
       }
-      return loaded.get(id)!;
+      loaded.set(key, `${laneOf(t, `ld${id}.load()`)}${f.class === "uniform" ? `.broadcast_to((${V},))` : ""}`);
+      return loaded.get(key)!;
     };
     const em: PyEmitter = {
       expr: exprOf,
       select: (c, a, b) => `cute.where(${c}, ${a}, ${b})`,
       result: (e, local) => conv(exprOf(e, local), e.ty, m.kind === "score" ? "float" : "bool"),
+      branch: (c, taken, f) => underGuard(taken ? c : `(~${c})`, f),
     };
     const used = fa.tensors.filter((t) => m.loads.some((l) => l.tensorVar === t.varName));
     const body = lowerBody(m.body, em, fresh, lines);
     const fn = pyIdent(m.name);
-    const sig = m.kind === "score" ? "tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors" : "b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors";
+    // FA4 passes aux_scalars (keyword to score mods, 7th argument to masks) only when the caller does.
+    const scalarsParam = fa.scalars.length ? ", aux_scalars=None" : "";
+    const sig = (m.kind === "score" ? "tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors" : "b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors") + scalarsParam;
+    // FA4's vectorized mask contract (sm100/sm110): V > 1 returns packed Uint32 words, not booleans.
+    const packed = m.kind === "mask" && V > 1;
     const out = [
       `@cute.jit`,
       `def ${fn}(${sig}):`,
@@ -169,7 +211,12 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     if (m.kind === "mask") out.push(`    _f32_lanes = kv_idx.to(cutlass.Float32)`);
     for (const t of used) out.push(`    ${tensorName(t)} = aux_tensors[${fa.tensors.indexOf(t)}]  # ${t.name}`);
     for (const l of body.lines) out.push(`    ${l}`);
-    out.push(`    return ${body.value}`);
+    if (packed) {
+      out.push(`    keep = ${body.value}`);
+      out.push(`    return _pack_keep(keep, ${V})  # ${Math.max(1, V / 32)} Uint32 word(s): bit i keeps lane i`);
+    } else {
+      out.push(`    return ${body.value}`);
+    }
     out.push("", "", `${fn}.__vec_size__ = ${V}`);
     return out;
   };
@@ -186,8 +233,22 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     header.push(`#     ${t.name}.__assumed_align__ = ${t.align}   # promise: data_ptr() % ${t.align} == 0`);
     if (t.unitStrideDim !== null) header.push(`#     ${t.name}.__leading_dim__ = ${t.unitStrideDim}   # the stride-1 dim`);
   }
+  for (const [i, sc] of fa.scalars.entries()) {
+    header.push(`#   aux_scalars[${i}] = ${sc.name}: ${sc.dtype === "f32" ? "cutlass.Float32" : "cutlass.Int32"} (default S_${pyIdent(sc.name)}; a run-time value: changing it does not recompile)`);
+  }
+  const scalarArg = fa.scalars.length ? `, aux_scalars=[${fa.scalars.map((sc) => `S_${pyIdent(sc.name)}`).join(", ")}]` : "";
   for (const m of mods) {
-    header.push(`#   flash_attn_func(q, k, v, ${m.kind === "score" ? "score_mod" : "mask_mod"}=${pyIdent(m.name)}, aux_tensors=[${fa.tensors.map((t) => t.name).join(", ")}])`);
+    header.push(`#   flash_attn_func(q, k, v, ${m.kind === "score" ? "score_mod" : "mask_mod"}=${pyIdent(m.name)}, aux_tensors=[${fa.tensors.map((t) => t.name).join(", ")}]${scalarArg})`);
+  }
+  if (fa.scalars.length) header.push(`# (FA4's dedicated sm100 head_dim 256 kernel does not take aux_scalars.)`);
+  const packedMasks = mods.filter((m) => m.kind === "mask" && m.vecSize > 1);
+  if (packedMasks.length) {
+    // Only reachable for fa4-sm100 or a runner target: the analysis refuses them on the other FA4 targets (SM172).
+    header.push(`# ${packedMasks.map((m) => pyIdent(m.name)).join(", ")}: __vec_size__ > 1, so ${packedMasks.length > 1 ? "they return" : "it returns"} packed Uint32 keep words, which FA4 takes`,
+      `# on sm100/sm110 only (its sm80/sm90/sm120 forward raises for a mask __vec_size__ above 1).`);
+  }
+  if (target.fa4 && !target.fa4.backwardMods) {
+    header.push(`# ${target.id}: forward only. FA4's backward on this arch asserts score_mod and mask_mod are None.`);
   }
   const obligations = [...new Set(mods.flatMap((m) => m.loads.flatMap((l) => l.obligations.map((o) => o.text))))];
   if (obligations.length) {
@@ -208,7 +269,10 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     `from flash_attn.cute import utils as fa_utils`,
   );
   if (fa.scalars.length) header.push(``);
-  for (const s of fa.scalars) header.push(`S_${pyIdent(s.name)} = ${s.dtype === "f32" ? pyFloat(s.defaultValue) : String(s.defaultValue)}  # scalar ${pyStr(s.name)}, baked in at export`);
+  for (const s of fa.scalars) {
+    const v = s.dtype === "f32" ? `cutlass.Float32(${pyFloat(s.defaultValue)})` : `cutlass.Int32(${String(s.defaultValue)})`;
+    header.push(`S_${pyIdent(s.name)} = ${v}  # scalar ${pyStr(s.name)}: its declared default, for aux_scalars`);
+  }
   header.push(
     ``,
     ``,
@@ -245,7 +309,49 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     ``,
     `def _c_fmod(a, b):`,
     `    return a - b * _trunc_f(a / b)`,
+    ``,
+    ``,
+    `def _powi(x, n, one):`,
+    `    # x ** n for a constant int n, unrolled at trace time: binary exponentiation, the same products`,
+    `    # in the same order as sm_powi in the generated CUDA; 1 / x ** |n| for n < 0.`,
+    `    r, e = None, abs(n)`,
+    `    while e:`,
+    `        if e & 1:`,
+    `            r = x if r is None else r * x`,
+    `        e >>= 1`,
+    `        if e:`,
+    `            x = x * x`,
+    `    if r is None:`,
+    `        return one`,
+    `    return one / r if n < 0 else r`,
   );
+  if (fa.tensors.some((t) => t.dtype === "i64")) {
+    header.push(
+      ``,
+      ``,
+      `def _sat_i32(x):`,
+      `    # i64 lanes: the value saturated to Int32 (the DSL's ints are 32-bit), as sm_sat_i32 in the CUDA.`,
+      `    lo, hi = cute.full_like(x, -2147483648), cute.full_like(x, 2147483647)`,
+      `    return cute.where(operator.lt(x, lo), lo, cute.where(operator.gt(x, hi), hi, x)).to(cutlass.Int32)`,
+    );
+  }
+  if (mods.some((m) => m.kind === "mask" && m.vecSize > 1)) {
+    header.push(
+      ``,
+      ``,
+      `def _pack_keep(keep, n):`,
+      `    # FA4's vectorized mask_mod contract (apply_mask_mod_sm100_vector, sm100/sm110): a mask with`,
+      `    # __vec_size__ n > 1 returns max(1, n // 32) Uint32 words; bit i of word w keeps kv lane 32 * w + i`,
+      `    # (low bits = lower kv). Unrolled at trace time.`,
+      `    words = cute.make_rmem_tensor(max(1, n // 32), cutlass.Uint32)`,
+      `    for w in range(max(1, n // 32)):`,
+      `        acc = cutlass.Uint32(0)`,
+      `        for i in range(min(n, 32)):`,
+      `            acc = acc | (cutlass.Uint32(keep[32 * w + i]) << i)`,
+      `        words[w] = acc`,
+      `    return words.load()`,
+    );
+  }
   const lines = [...header];
   for (const m of mods) lines.push("", "", ...modCode(m));
   lines.push(...blockSparsity(fa, mods.filter((m) => m.kind === "mask"), target.id));
@@ -266,6 +372,9 @@ function blockSparsity(fa: FileAnalysis, masks: ModFact[], target: string): stri
   if (target === "fa4-sm80") {
     return [...head, `# Not emitted for ${target}: FA4 accepts block_sparse_tensors there but its sm80 forward kernel`,
       `# does not read them (mask_mod runs on every block), so they would skip nothing.`];
+  }
+  if (!TARGETS[target as TargetId]?.fa4?.blockSparsity) {
+    return [...head, `# Not emitted for ${target}: FA4 asserts block sparsity is not supported there (mask_mod runs on every block).`];
   }
   const blocks = target === "fa4-sm100"
     ? [`    # sm100/sm110: the Q block is q_stage x tile_m = 2 x 128 once Q exceeds one 128-row tile; KV blocks`,

@@ -7,9 +7,9 @@ import type { Expr, Ty } from "../analysis/ir";
 import type { FileAnalysis, ModFact, TensorFact } from "../analysis/facts";
 import { classifyTiles, dependsOn } from "../analysis/tiles";
 import { unguardedOpenIndices } from "../analysis/bounds";
-import { CodegenError } from "./cudaExpr";
+import { CodegenError, constIntArg } from "./cudaExpr";
 import { blockedMessage } from "../analysis/generatable";
-import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "../../../runtime/src/vocabulary";
+import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 import { PY_SAMPLE } from "./pySample";
 import { bodyRefs, lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 import { paramTables } from "./tables";
@@ -126,7 +126,8 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     const call = (e: Extract<Expr, { k: "call" }>, local: (n: string) => string): PV => {
       // The vocabulary's lowering (runtime/src/vocabulary.ts): math.* on plain numbers, torch.* on tensors.
       const { fn, ty } = pickVariant(MATH_SPECS[e.fn].flex, e.args.every((x) => x.ty === "int"));
-      const args = e.args.map((x) => conv(exprOf(x, local), x.ty, ty));
+      const ci = MATH_SPECS[e.fn].constInt?.index;
+      const args = e.args.map((x, i) => (i === ci ? { code: constIntArg(x), lit: true } : conv(exprOf(x, local), x.ty, ty)));
       return conv({ code: fn(args), lit: args.every((a) => a.lit) }, ty, e.ty);
     };
     const em: PyEmitter = {
@@ -256,6 +257,14 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     ``,
     `def _rsqrt(x):`,
     `    return 1.0 / math.sqrt(x)`,
+    ``,
+    ``,
+    `def _powi(x, n):`,
+    `    """x ** n for a plain number and a constant int n; 0 ** -n is inf, as in C."""`,
+    `    x = float(x)`,
+    `    if x == 0.0 and n < 0:`,
+    `        return math.copysign(math.inf, x) if n % 2 else math.inf`,
+    `    return x ** n`,
   ];
   if (mods.some((m) => unguardedOpenIndices(fa, m).size > 0)) lines.push("", "", ...CHECK_HELPERS);
   for (const m of mods) lines.push("", "", ...modCode(m));

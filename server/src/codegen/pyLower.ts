@@ -16,6 +16,12 @@ export interface PyEmitter {
   /** Called around the lowering of each arm of an `if` (with what follows it): the arm runs where `cond` is `truth`. */
   enter?(cond: Expr, truth: boolean, local: (name: string) => string): void;
   leave?(): void;
+  /**
+   * Lowers one branch of an `if` (cond is its Python code, taken says which side) inside `body`,
+   * for emitters that must know which lanes a statement runs for (FA4: a gather load that the
+   * analysis keeps under its condition loads only those lanes). Default: just `body()`.
+   */
+  branch?<T>(cond: string, taken: boolean, body: () => T): T;
 }
 
 /** The scalars (by IR name) and dims a body reads. */
@@ -66,9 +72,10 @@ export function lowerBody(body: Stmt[], em: PyEmitter, fresh: (name: string) => 
       } else {
         const rest = stmts.slice(i + 1);
         const c = em.expr(s.cond, local);
+        const under = <T>(taken: boolean, body: () => T): T => (em.branch ? em.branch(c, taken, body) : body());
         const arm = (body: Stmt[], truth: boolean): string => {
           em.enter?.(s.cond, truth, local);
-          try { return go([...body, ...rest], env); } finally { em.leave?.(); }
+          try { return under(truth, () => go([...body, ...rest], env)); } finally { em.leave?.(); }
         };
         const a = arm(s.then, true);
         const b = arm(s.else, false);

@@ -4,7 +4,7 @@
 // to the dtype from float64, the declared strides. mulberry32's state is a counter, so the
 // stream is computed vectorised. Float64 log/sin/cos may differ from V8's in the last ulp;
 // rounding to bf16/f16/f32 erases that except on exact rounding ties (vanishingly rare).
-import { DTYPE_NAMES, DTYPE_SPECS } from "../../../runtime/src/vocabulary";
+import { DTYPE_NAMES, DTYPE_SPECS } from "scoremod/vocabulary";
 
 export const PY_SAMPLE = `_M32 = 0xFFFFFFFF
 
@@ -84,12 +84,13 @@ def _logical_values(spec, shape, seed, device):
             out[row * length:(row + 1) * length] = ids
         return out.to(device)
     p = init["bits"]
-    width = 1 if spec["dtype"] == "bool" else spec["bytes"] * 8
+    # i64: 32 bits as a signed int32 value, which a lane holds whole (as runtime/src/sample.ts).
+    width = 1 if spec["dtype"] == "bool" else 32 if spec["dtype"] == "i64" else spec["bytes"] * 8
     u = _uniforms(s, 0, total * width, device).view(total, width)
     weights = torch.pow(2.0, torch.arange(width, dtype=torch.float64, device=device))
     v = ((u < p).to(torch.float64) * weights).sum(dim=1)
-    if spec["dtype"] == "i32":
-        v = torch.where(v >= 2.0 ** 31, v - 2.0 ** 32, v)
+    if spec["dtype"] in ("i32", "i8", "i64"):
+        v = torch.where(v >= 2.0 ** (width - 1), v - 2.0 ** width, v)
     return v
 
 
@@ -108,6 +109,9 @@ def _store(values, dtype):
     if dtype == "u32":
         # u32 is held as int32 with the same bits, as the CUDA reads it.
         return torch.where(values >= 2.0 ** 31, values - 2.0 ** 32, values).to(torch.int32)
+    if dtype == "i64":
+        # Through float64: exact for the integers the sample data holds (|v| < 2 ** 53).
+        return values.to(torch.int64)
     return values.to(_TORCH_DTYPE[dtype])
 
 

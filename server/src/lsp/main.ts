@@ -1,15 +1,14 @@
 // Entry point of the language server process (bundled to dist/server.js). The transport
 // (--node-ipc from the VS Code client, or --stdio) is chosen from the command line by
 // createConnection; everything else lives in server.ts. The same bundle doubles as the
-// heat-map worker thread (heatMapIsolated.ts) and the analysis worker thread (server/src/budget:
-// TypeScript under a time and memory budget), so it branches first.
+// analysis worker thread (server/src/budget: TypeScript under a time and memory budget), so it
+// branches first. The server never executes workspace code (heat maps run in the runner's worker).
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { join } from "node:path";
 import { createAnalysisBackend } from "./analysisBackend";
 import { budgetFromEnv, useWorkerScript } from "../budget/budgetedAnalysis";
 import { isAnalysisWorker, serveAnalysis } from "../budget/entry";
 import { createGenerators } from "./codegenGenerators";
-import { heatMapIsolated, isHeatMapWorker, serveHeatMapJob } from "./heatMapIsolated";
 import { startServer } from "./server";
 import { exitOnBrokenFraming } from "./framing";
 
@@ -27,7 +26,6 @@ function main(): void {
     generators: createGenerators(),
     // dist/server.js -> <repo or extension root>/docs/diagnostics
     docsDir: join(__dirname, "..", "docs", "diagnostics"),
-    heatMap: heatMapIsolated(__filename, Number(process.env.SCOREMOD_HEATMAP_TIMEOUT_MS) || 10_000),
   });
 }
 
@@ -46,7 +44,6 @@ function checkCli(): void {
   );
 }
 
-if (isHeatMapWorker()) serveHeatMapJob();
-else if (isAnalysisWorker()) serveAnalysis();
+if (isAnalysisWorker()) serveAnalysis();
 else if (process.argv[2] === "check") checkCli();
 else main();

@@ -9,17 +9,16 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isTargetId, type TargetId } from "../analysis/targets";
 import {
-  AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, HeatMapRequest, PtxRequest, SetTargetRequest,
-  type HeatMapResult, type NotificationSpec, type RequestSpec, type ServerSettings,
+  AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, PtxRequest, SetTargetRequest,
+  type NotificationSpec, type RequestSpec, type ServerSettings,
 } from "../protocol";
+import { EXPORT_FLAVORS, isExportFlavor } from "../codegen/exports";
 import type { Backend } from "./backend";
 import { codeActions } from "./codeActions";
 import { baseLink, type DocsLink } from "./convert";
 import { DiagnosticScheduler } from "./diagnostics";
 import type { Generators } from "./generated";
 import { factHover } from "./hover";
-import { maskView as heatMap, type ViewParams } from "../view/maskView";
-import type { FileAnalysis } from "../analysis/facts";
 import { inlayHints } from "./inlayHints";
 import { safely, safelyAsync } from "./safe";
 import { DEFAULT_SETTINGS, readSettings } from "./settings";
@@ -32,8 +31,6 @@ export interface ServerOptions {
   /** Folder holding docs/diagnostics/<CODE>.md (default docs link target when no URL is set). */
   docsDir?: string;
   debounceMs?: number;
-  /** Evaluates a heat map; the process entry passes an isolated (worker-thread) one. Default: in process. */
-  heatMap?: (fileName: string, text: string, params: ViewParams, fa: FileAnalysis) => HeatMapResult | Promise<HeatMapResult>;
 }
 
 /** Typed registration of a protocol.ts request. */
@@ -223,7 +220,7 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
   onRequest(connection, ExportRequest, safely("scoremod/export", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);
-    if (p.flavor !== "fa4" && p.flavor !== "flex") return { ok: false as const, error: `flavor must be "fa4" or "flex", got ${JSON.stringify(p.flavor) ?? String(p.flavor)}` };
+    if (!isExportFlavor(p.flavor)) return { ok: false as const, error: `flavor must be ${EXPORT_FLAVORS.map((f) => `"${f}"`).join(" or ")}, got ${JSON.stringify(p.flavor) ?? String(p.flavor)}` };
     const a = analysisFor(p.uri, t, undefined);
     return a ? opts.generators.export(a, p.mod, p.flavor) : notOpen(p.uri);
   }));
@@ -234,19 +231,6 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
       reanalyseAll();
     }
     return { ok: true as const, target: settings.target };
-  }));
-
-  const runHeatMap = opts.heatMap ?? heatMap;
-  onRequest(connection, HeatMapRequest, safelyAsync("scoremod/heatMap", log, { ok: false, error: "internal error (see the server log)" } as HeatMapResult, async (p) => {
-    // Restricted mode: this executes the workspace file, so only for trusted workspaces.
-    if (!settings.trusted) return { ok: false as const, error: "The workspace is not trusted: Score Mod Studio does not execute workspace code (heat maps need to run the mod). Trust the workspace to enable it." };
-    const doc = documents.get(p.uri);
-    const { uri: _uri, ...params } = p;
-    if (!doc) return notOpen(p.uri);
-    // The view's analysis on this warm host (V = 1, any target): the worker then only runs the mod.
-    const fileName = state.fileName(p.uri);
-    const fa = opts.backend.analyze(fileName, doc.getText(), "runner-hopper", 1);
-    return runHeatMap(fileName, doc.getText(), params, fa);
   }));
 
   connection.onShutdown(() => scheduler.dispose());

@@ -3,7 +3,7 @@
 import { DEFAULT_TARGET, isTargetId } from "../analysis/targets";
 import type { ServerSettings } from "../protocol";
 
-export const DEFAULT_SETTINGS: ServerSettings = { target: DEFAULT_TARGET, inlayHints: true, docsBaseUrl: "", nvccPath: "", trusted: false, problem: null };
+export const DEFAULT_SETTINGS: ServerSettings = { target: DEFAULT_TARGET, inlayHints: true, docsBaseUrl: "", nvccPath: "", problem: null };
 
 /** A problem shape from the client: four positive integers below 2^31, else null. */
 function readProblem(v: unknown): ServerSettings["problem"] {
@@ -22,7 +22,6 @@ export function readSettings(raw: unknown, prev: ServerSettings = DEFAULT_SETTIN
     target: typeof r.target === "string" && isTargetId(r.target) ? r.target : prev.target,
     inlayHints: typeof inlay === "boolean" ? inlay : prev.inlayHints,
     docsBaseUrl: typeof r.docsBaseUrl === "string" ? r.docsBaseUrl : prev.docsBaseUrl,
-    trusted: typeof r.trusted === "boolean" ? r.trusted : prev.trusted,
     nvccPath: typeof r.nvccPath === "string" ? r.nvccPath : typeof cuda.nvccPath === "string" ? cuda.nvccPath : prev.nvccPath,
     problem: "problem" in r ? readProblem(r.problem) : prev.problem,
   };

@@ -3,11 +3,11 @@
 // element by element in JS (a full [B, H, Q, KV] bias at S = 8192 is 1G elements) are filled by
 // tiling a sampled block; only float tensors with a normal/uniform init may be (ids and masks
 // need their real structure), and only problems too large for the JS reference are.
-import type { Tensor } from "../../../runtime/index";
-import { DslError } from "../../../runtime/src/dsl";
-import { bf16Bits, bf16FromBits, encodeValues, f16Bits, f16FromBits } from "../../../runtime/src/dtypes";
-import { allocationElements, resolveShape, resolveStrides, type DimValues } from "../../../runtime/src/layout";
-import { createRng, sampleTensor, type SampleTensor } from "../../../runtime/src/sample";
+import type { Tensor } from "scoremod";
+import { DslError } from "scoremod/dsl";
+import { bf16Bits, bf16FromBits, encodeValues, f16Bits, f16FromBits } from "scoremod/dtypes";
+import { allocationElements, resolveShape, resolveStrides, type DimValues } from "scoremod/layout";
+import { createRng, sampleTensor, type SampleTensor } from "scoremod/sample";
 
 export const TILE_THRESHOLD = 1 << 24;
 

@@ -1,12 +1,17 @@
 // The runner's public API for hosts (CLI, language server, extension): a supervised runner
 // process, its request/response types, text formatting, and fault diagnosis.
+import * as native from "scoremod-native";
+import type { ProbeResult } from "scoremod-native";
+import { nvccOrEmpty } from "../toolchain/nvcc";
 import { RunnerSupervisor } from "./supervisor";
 import { RunnerError, type BenchJob, type BenchResult } from "./types";
 
 export { RunnerSupervisor, defaultWorkerPath, type SupervisorOptions } from "./supervisor";
 export { formatBench, formatSweep } from "./format";
-/** The addon's probe, in this process (loading it never throws): is there a GPU to run on, and if not, why. */
-export { probe as probeNative } from "../../../csrc/index";
+/** The addon's probe, in this process (loading it never throws), with the nvcc the runner would use: is there a GPU to run on, and if not, why. */
+export function probeNative(): ProbeResult {
+  return native.probe(nvccOrEmpty());
+}
 export * from "./types";
 
 /**

@@ -13,9 +13,9 @@ export const SMPARAMS_OFFSETS = { aux: 0, auxStride: 16, dims: 128, fscalars: 25
 export const SMPARAMS_SIZE = 320;
 export const ATTN_PARAMS_SIZE = ATTN_OFFSETS.mod + SMPARAMS_SIZE;
 
-/** SmWgParams (attention_wgmma.cuh): three 128-byte TMA tensor maps, then SmAttnParams. */
-export const WG_PARAMS_OFFSET = 384;
-export const WG_PARAMS_SIZE = 960;
+/** SmWgParams (attention_wgmma.cuh): four 128-byte TMA tensor maps (Q, K, V, aux tile), then SmAttnParams. */
+export const WG_PARAMS_OFFSET = 512;
+export const WG_PARAMS_SIZE = 1088;
 export const TENSOR_MAP_BYTES = 128;
 
 /** SM_ATTN_FLAG_REVERSE_Q (attention_launch.h): launch the query blocks last first. */
@@ -107,11 +107,15 @@ export function packClassifyParams(p: AttnParams, c: ClassifyFields): Uint8Array
   return buf;
 }
 
-/** The Hopper kernel's one argument: tensor maps for Q, K and V, then the common parameters. */
-export function packWgParams(maps: { q: Uint8Array; k: Uint8Array; v: Uint8Array }, p: AttnParams): Uint8Array {
+/**
+ * The Hopper kernel's one argument: tensor maps for Q, K and V and, when the program stages an
+ * aux tile, for its tensor (zeros otherwise: the kernel never reads it), then the common parameters.
+ */
+export function packWgParams(maps: { q: Uint8Array; k: Uint8Array; v: Uint8Array; aux?: Uint8Array }, p: AttnParams): Uint8Array {
   const buf = new Uint8Array(WG_PARAMS_SIZE);
-  [maps.q, maps.k, maps.v].forEach((m, i) => {
-    if (m.length !== TENSOR_MAP_BYTES) throw new Error(`tensor map ${"qkv"[i]}: ${m.length} bytes, expected ${TENSOR_MAP_BYTES}`);
+  const list = [maps.q, maps.k, maps.v, ...(maps.aux ? [maps.aux] : [])];
+  list.forEach((m, i) => {
+    if (m.length !== TENSOR_MAP_BYTES) throw new Error(`tensor map ${["q", "k", "v", "aux"][i]}: ${m.length} bytes, expected ${TENSOR_MAP_BYTES}`);
     buf.set(m, i * TENSOR_MAP_BYTES);
   });
   buf.set(packAttnParams(p), WG_PARAMS_OFFSET);

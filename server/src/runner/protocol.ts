@@ -5,7 +5,8 @@
 // host frames replies itself (LineFramer, with a size cap) and validates each with
 // parseWorkerMessage: anything else is a protocol error and the worker is replaced. The worker's
 // stdout and stderr are separate pipes that only feed the crash report.
-import type { BenchJob, BenchResult, ProbeResult, RunnerErrorInfo, SweepJob, SweepResult } from "./types";
+import type { HeatMapResult } from "../protocol";
+import type { BenchJob, BenchResult, HeatMapJob, ProbeResult, RunnerErrorInfo, SweepJob, SweepResult } from "./types";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -74,9 +75,11 @@ export function parseWorkerLine(line: string): WorkerMessage | string {
 export type HostRequest =
   | { type: "probe"; id: number }
   | { type: "bench"; id: number; job: BenchJob }
-  | { type: "sweep"; id: number; job: SweepJob };
+  | { type: "sweep"; id: number; job: SweepJob }
+  | { type: "heatMap"; id: number; job: HeatMapJob };
 
-export type ResultOf<R extends HostRequest> = R extends { type: "probe" } ? ProbeResult : R extends { type: "bench" } ? BenchResult : SweepResult;
+export type ResultOf<R extends HostRequest> = R extends { type: "probe" } ? ProbeResult : R extends { type: "bench" } ? BenchResult
+  : R extends { type: "heatMap" } ? HeatMapResult : SweepResult;
 
 export type WorkerMessage =
   | { type: "ready"; version: number; pid: number }
@@ -84,7 +87,7 @@ export type WorkerMessage =
   | { type: "progress"; id: number; stage: string; detail?: string }
   /** What the worker is about to launch, so a crash or hang can name the mod and load. */
   | { type: "context"; id: number; mod: string; load?: string; line?: number }
-  | { type: "result"; id: number; result: ProbeResult | BenchResult | SweepResult }
+  | { type: "result"; id: number; result: ProbeResult | BenchResult | SweepResult | HeatMapResult }
   | { type: "error"; id: number; error: RunnerErrorInfo };
 
 const ERROR_KINDS = new Set(["fault", "hang", "crash", "protocol", "refused", "bounds", "compile", "analysis", "no-gpu", "internal"]);

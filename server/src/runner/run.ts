@@ -1,24 +1,23 @@
-// One benchmark-and-check run, inside the worker process: analyse and generate the mod, compile
-// the kernels, allocate and fill inputs, check obligations, launch, check, time.
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
+// One benchmark-and-check run, inside the worker process: prepare the job (prepare.ts: analyse,
+// generate, build the programs) unless a sweep did, compile the kernels, allocate and fill inputs,
+// check obligations, launch, check, time.
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { ts } from "ts-morph";
-import { neutralizeDocComments } from "../analysis/limits";
-import * as native from "../../../csrc/index";
-import type { Tensor } from "../../../runtime/index";
-import { loadScoreModule } from "../../../runtime/src/load";
-import { referenceAttention } from "../../../runtime/src/reference";
-import { resolveDims } from "../../../runtime/src/sample";
+import * as native from "scoremod-native";
+import type { Tensor } from "scoremod";
+import { referenceAttention } from "scoremod/reference";
+import { resolveDims } from "scoremod/sample";
 import { bitwiseCheck, decode16, decodeF32, errorCheck } from "./compare";
 import { ptxasInfo } from "./compileInfo";
 import { auxData, randomHalf, rotated, type AuxData } from "./data";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
-import { planKernel } from "./kernelChoice";
 import { boundsGate, describeBounds } from "./boundsGate";
 import { checkValueRanges } from "./valueRanges";
 import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful, staticClasses, type TileGeometry } from "./blockMap";
 import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
-import { BLOCK_N, buildProgram, prepareMod, readGeometry, REF, type PreparedMod, type Program } from "./source";
+import { prepareJob, type PreparedJob } from "./prepare";
+import { nvccOrEmpty } from "../toolchain/nvcc";
+import { BLOCK_N, REF, type PreparedMod, type Program } from "./source";
 import { RunnerError, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
 
 export interface RunHooks {
@@ -31,18 +30,12 @@ export const DEFAULT_CHECKS: CheckOptions = { vecVsScalar: true, referenceKernel
 /** Problems up to this many multiply-adds (B·H·Q·KV·D) get the float64 JS reference under "auto". */
 export const JS_REFERENCE_LIMIT = 1 << 25;
 
-export function kernelDir(job: Pick<BenchJob, "kernelDir">): string {
-  const candidates = [job.kernelDir, process.env.SCOREMOD_KERNELS, join(__dirname, "..", "csrc", "kernels"), join(__dirname, "..", "..", "..", "csrc", "kernels")];
-  for (const c of candidates) if (c && existsSync(join(c, "attention_entries.cuh"))) return c;
-  throw new RunnerError({ kind: "internal", message: `kernel headers (csrc/kernels/attention_entries.cuh) not found; tried ${candidates.filter(Boolean).join(", ")}` });
-}
-
 interface Device { name: string; arch: string; sm: number }
 let device: Device | null = null;
 
 export function openDevice(): Device {
   if (device) return device;
-  const p = native.probe();
+  const p = native.probe(nvccOrEmpty());
   if (!p.ok) throw new RunnerError({ kind: "no-gpu", message: `no GPU run: ${p.reason}: ${p.detail}` });
   const d = p.devices[0]!;
   if (d.sm < 80) throw new RunnerError({ kind: "no-gpu", message: `${d.name} is sm_${d.sm}; the runner's kernels need sm_80 or newer (mma.sync bf16)` });
@@ -61,7 +54,7 @@ export function compileProgram(program: Program, arch: string, dir: string, modN
   if (!p) {
     p = (async () => {
       const t0 = Date.now();
-      const r = await native.compile(program.source, { arch, defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mainKernel, program.refKernel, ...(program.classifyKernel ? [program.classifyKernel] : [])] });
+      const r = await native.compile(program.source, { arch, nvcc: nvccOrEmpty(), defines: program.defines, includeDirs: [dir], name: `${modName}.cu`, nameExpressions: [program.mainKernel, program.refKernel, ...(program.classifyKernel ? [program.classifyKernel] : [])] });
       if (!r.ok) {
         throw new RunnerError({ kind: "compile", mod: modName, message: `mod '${modName}': ${r.reason === "compile-error" ? "the generated CUDA did not compile" : `cannot compile (${r.reason})`}: ${firstLines(r.log)}`, log: r.log });
       }
@@ -150,44 +143,27 @@ function writeLarge(path: string, bytes: Uint8Array): void {
   }
 }
 
-/** Transpile the user's file and evaluate it with the runtime DSL (same source as the CUDA). */
-function loadModule(fileName: string, text: string) {
-  // neutralizeDocComments: TypeScript's JSDoc parser can loop forever on half-typed doc comments.
-  const js = ts.transpileModule(neutralizeDocComments(text), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 }, fileName }).outputText;
-  return loadScoreModule(js, fileName);
-}
-
-export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchResult> {
+/** One job on the GPU; `prepared` when the caller (a sweep) has prepared it already. */
+export async function runBench(job: BenchJob, hooks: RunHooks, prepared?: PreparedJob): Promise<BenchResult> {
   const dev = openDevice();
   const checks: CheckOptions = { ...DEFAULT_CHECKS, ...job.checks };
   const dtype = job.dtype ?? "bf16";
   const shape: Required<Shape> = { Hkv: job.shape.H, ...job.shape };
   if (shape.D !== 64 && shape.D !== 128) throw new RunnerError({ kind: "internal", mod: job.mod, message: `head dim D = ${shape.D}: the kernels support 64 and 128` });
   if (shape.H % shape.Hkv !== 0) throw new RunnerError({ kind: "internal", mod: job.mod, message: `Hkv = ${shape.Hkv} must divide H = ${shape.H}` });
-  const dir = kernelDir(job);
 
   hooks.progress("analyse", job.mod);
-  const plan = planKernel(dev, job);
-  const primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target });
-  const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { vec: plan.pairVec, align: job.align, target: plan.target }) : undefined;
-  if (other && other.mod.kind === primary.mod.kind) {
-    throw new RunnerError({ kind: "analysis", mod: job.mod, message: `cannot pair '${job.mod}' with '${job.pair}': both are ${primary.mod.kind} mods` });
-  }
-  const score = primary.mod.kind === "score" ? primary : other;
-  const mask = primary.mod.kind === "mask" ? primary : other;
-  const mods = [primary, ...(other ? [other] : [])];
+  const prep = prepared ?? prepareJob(dev, job);
+  const { plan, primary, other, score, mask, mods, dir, programs } = prep;
   const name = primary.mod.name;
 
   hooks.progress("compile", name);
-  const geometry = readGeometry(dir);
-  const base = { score, mask, dtype, D: shape.D, geometry, kernel: plan.kernel } as const;
-  const vecProgram = buildProgram({ ...base, build: "vec", bounds: false });
   // Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too.
-  const needScalar = checks.vecVsScalar && (mods.some((m) => m.vec.vecSize > 1) || vecProgram.auxStageBytes > 0);
-  const boundsBuild = () => compileProgram(buildProgram({ ...base, build: "vec", bounds: true }), dev.arch, dir, name);
+  const needScalar = checks.vecVsScalar && (mods.some((m) => m.vec.vecSize > 1) || programs.vec.auxStageBytes > 0);
+  const boundsBuild = () => compileProgram(programs.bounds(), dev.arch, dir, name);
   const [vecC, scalarC, boundsForced] = await Promise.all([
-    compileProgram(vecProgram, dev.arch, dir, name),
-    needScalar ? compileProgram(buildProgram({ ...base, build: "scalar", bounds: false }), dev.arch, dir, name) : null,
+    compileProgram(programs.vec, dev.arch, dir, name),
+    needScalar ? compileProgram(programs.scalar, dev.arch, dir, name) : null,
     checks.bounds === true ? boundsBuild() : null,
   ]);
 
@@ -195,7 +171,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
   const bufs = new Buffers();
   try {
     const { B, H, Hkv, Q, KV, D } = shape;
-    const loaded = loadModule(job.fileName, primary.text);
+    const loaded = prep.file.module();
     const byName = new Map<string, Tensor>(loaded.tensors.map((t) => [t.name, t]));
     const dims = resolveDims(loaded.tensors, { B, H, Q, KV });
     const macs = B * H * Q * KV * D;
@@ -275,13 +251,29 @@ export async function runBench(job: BenchJob, hooks: RunHooks): Promise<BenchRes
       });
     }
 
+    // A staged aux tile (Hopper kernel) is one TMA copy per kv tile through a map of its tensor:
+    // dims in the program's order (kv, q, the others), a box of 64 columns x 128 rows.
+    const tile = plan.kernel === "wgmma" ? vecC.program.auxTile : null;
+    let auxTileMap: Uint8Array | undefined;
+    if (tile) {
+      const a = aux[tile.slot]!, t = bound.get(a.name)!;
+      if (a.dtype !== "bf16" && a.dtype !== "f16") throw new RunnerError({ kind: "internal", mod: name, message: `staged tile of ${a.name}: TMA maps here are bf16/f16, not ${a.dtype}` });
+      try {
+        auxTileMap = native.tensorMap({
+          ptr: t.ptr, dtype: a.dtype, dims: tile.dims.map((d) => a.shape[d]!), strides: tile.dims.slice(1).map((d) => a.strides[d]! * 2),
+          box: tile.dims.map((_, i) => (i === 0 ? 64 : i === 1 ? vecC.program.blockM : 1)),
+        });
+      } catch (e) {
+        throw new RunnerError({ kind: "internal", mod: name, message: `the TMA map of the staged tile of ${a.name} (shape ${a.shape.join("x")}, strides ${a.strides.join(",")}): ${(e as Error).message}` });
+      }
+    }
     // The Hopper kernel reads Q, K, V through TMA tensor maps ([B, heads, S, D] as rank 4,
     // innermost first; a box is 64 columns x 128 rows), made per input set.
     const maps = plan.kernel !== "wgmma" ? [] : qkv.map((set) => {
       const map = (ptr: bigint, S: number, heads: number) => native.tensorMap({
         ptr, dtype, dims: [D, S, heads, B], strides: [D * 2, S * D * 2, heads * S * D * 2], box: [64, 128, 1, 1],
       });
-      return { q: map(set.q, Q, H), k: map(set.k, KV, Hkv), v: map(set.v, KV, Hkv) };
+      return { q: map(set.q, Q, H), k: map(set.k, KV, Hkv), v: map(set.v, KV, Hkv), aux: auxTileMap };
     });
     const results: CheckResult[] = [];
 

@@ -1,44 +1,12 @@
-// From a .scoremod.ts file to the CUDA programs a run compiles: analysis (with the V and align
-// asked for), generated mod functions, and the translation units that instantiate the
+// From generated mods (prepare.ts: analysis with the V and align asked for, generated mod
+// functions) to the CUDA programs a run compiles: the translation units that instantiate the
 // attention kernels with them (csrc/kernels/README.md: SM_SCORE_MOD / SM_MASK_MOD macros).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { analyze } from "../analysis/index";
-import type { FileAnalysis, ModFact, TextEdit } from "../analysis/facts";
-import { setOptionEdit } from "../analysis/fixes";
-import { blockedMessage } from "../analysis/generatable";
-import { generateCuda, type GeneratedCuda } from "../codegen/cuda";
+import type { FileAnalysis, ModFact } from "../analysis/facts";
+import type { GeneratedCuda } from "../codegen/cuda";
 import type { RunnerKernel, RunnerTargetId } from "./types";
 import { RunnerError } from "./types";
-
-function offsetOf(text: string, pos: { line: number; character: number }): number {
-  let off = 0;
-  for (let l = 0; l < pos.line; l++) {
-    const nl = text.indexOf("\n", off);
-    if (nl < 0) return text.length;
-    off = nl + 1;
-  }
-  return off + pos.character;
-}
-
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  const sorted = edits.map((e) => ({ s: offsetOf(text, e.range.start), e: offsetOf(text, e.range.end), t: e.newText })).sort((a, b) => b.s - a.s);
-  let out = text;
-  for (const x of sorted) out = out.slice(0, x.s) + x.t + out.slice(x.e);
-  return out;
-}
-
-/** The file with every aux tensor's `align` set to `align` bytes ("elem": its element size). */
-export function withAlign(fa: FileAnalysis, text: string, align: number | "elem"): string {
-  const edits: TextEdit[] = [];
-  for (const t of fa.tensors) {
-    const bytes = align === "elem" ? t.elemBytes : align;
-    const e = setOptionEdit(t.options, "align", String(bytes), "last");
-    if (!e) throw new RunnerError({ kind: "analysis", message: `cannot set align on tensor '${t.name}': its options are not a plain object literal` });
-    edits.push(e);
-  }
-  return applyEdits(text, edits);
-}
 
 export interface PreparedMod {
   fa: FileAnalysis;
@@ -47,26 +15,6 @@ export interface PreparedMod {
   vec: GeneratedCuda;
   scalar: GeneratedCuda;
   text: string;
-}
-
-/** Analyse and generate one mod at V (default: its declared vecSize) and at V = 1. */
-export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId }): PreparedMod {
-  let src = text;
-  if (opts.align !== undefined) src = withAlign(analyze(fileName, text, { target: opts.target }), text, opts.align);
-  const fa = analyze(fileName, src, { target: opts.target, vecSize: opts.vec });
-  const mod = fa.mods.find((m) => m.name === modName);
-  if (!mod) {
-    throw new RunnerError({ kind: "analysis", mod: modName, message: `no mod named '${modName}' in ${fileName} (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})` });
-  }
-  // The analysis's one decision (ModFact.blocking), as the editor's CodeLens and the CLI read it.
-  const blocked = blockedMessage(mod, fileName);
-  if (blocked) throw new RunnerError({ kind: "analysis", mod: modName, message: blocked });
-  const fa1 = analyze(fileName, src, { target: opts.target, vecSize: 1 });
-  try {
-    return { fa, mod, vec: generateCuda(fa, modName), scalar: generateCuda(fa1, modName), text: src };
-  } catch (e) {
-    throw new RunnerError({ kind: "analysis", mod: modName, message: `code generation for '${modName}' failed: ${(e as Error).message}` });
-  }
 }
 
 /**
@@ -116,6 +64,11 @@ export interface Program {
   staged: boolean;
   /** Aux bytes per stage the Hopper kernel's producer copies into shared memory (0: no staging). */
   auxStageBytes: number;
+  /**
+   * A staged aux tile (Hopper kernel): the runner makes its TMA tensor map (SmWgParams.ta) for
+   * the aux tensor in this slot, with the tensor's dims in this order (kv, q, the others).
+   */
+  auxTile: { slot: number; dims: number[]; tensor: string } | null;
   geometry: MmaGeometry;
   /** Launch shape of the tensor-core kernel: threads per block, query rows per block. */
   threads: number;
@@ -147,6 +100,7 @@ export function buildProgram(spec: ProgramSpec): Program {
   // SCOREMOD_AUX_STAGE=0 turns it off (A/B measurements).
   const stageAux = kernel === "wgmma" && spec.build === "vec" && !spec.bounds && process.env.SCOREMOD_AUX_STAGE !== "0";
   const auxBytes = { SCORE: 0, MASK: 0 };
+  let auxTile: Program["auxTile"] = null;
   const plug = (p: PreparedMod | undefined, kind: "SCORE" | "MASK"): number => {
     if (!p) return 1;
     const g = spec.build === "vec" ? p.vec : p.scalar;
@@ -160,8 +114,13 @@ export function buildProgram(spec: ProgramSpec): Program {
     if (stageAux && g.staging) {
       auxBytes[kind] = g.staging.bytes;
       parts.push(`#define SM_${kind}_AUX_BYTES ${g.staging.bytes}`);
-      parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st)`);
-      parts.push(`#define SM_${kind}_STAGE(dst, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, b, h, q0, kvt, Q, KV, p, t, nt)`);
+      parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st, tq, tkv) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st, tq, tkv)`);
+      parts.push(`#define SM_${kind}_STAGE(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt)`);
+      if (g.staging.tile) {
+        parts.push(`#define SM_${kind}_AUX_TILE 1`);
+        const slot = g.staging.tile.slot;
+        auxTile = { ...g.staging.tile, tensor: g.aux.find((a) => a.slot === slot)?.name ?? `aux[${slot}]` };
+      }
     }
     return g.vecSize;
   };
@@ -185,6 +144,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     classifyKernel: spec.mask ? "sm_block_classify" : null,
     staged,
     auxStageBytes: wgAuxBytes(auxBytes.SCORE, auxBytes.MASK),
+    auxTile,
     geometry: spec.geometry,
     ...launch,
   };

@@ -13,7 +13,8 @@ import {
   LineFramer, MAX_MESSAGE_BYTES, MessageTooLarge, WORKER_CHANNEL_ENV, WORKER_CHANNEL_FD, formatBytes, parseWorkerLine,
   type HostRequest, type ResultOf, type WorkerMessage,
 } from "./protocol";
-import { RunnerError, type BenchJob, type BenchResult, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult } from "./types";
+import type { HeatMapResult } from "../protocol";
+import { HEAT_MAP_IDLE_MS, RunnerError, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult } from "./types";
 
 export interface SupervisorOptions {
   /** The worker script: dist/runner-worker.js by default. */
@@ -43,6 +44,8 @@ interface Pending {
   mod?: string;
   load?: string;
   line?: number;
+  /** The watchdog's limit for this request. */
+  idleLimitMs: number;
   resolve: (v: unknown) => void;
   reject: (e: RunnerError) => void;
   timer?: NodeJS.Timeout;
@@ -64,15 +67,17 @@ export class RunnerSupervisor {
   probe(): Promise<ProbeResult> { return this.request({ type: "probe", id: 0 }); }
   bench(job: BenchJob): Promise<BenchResult> { return this.request({ type: "bench", id: 0, job }, job.mod); }
   sweep(job: SweepJob): Promise<SweepResult> { return this.request({ type: "sweep", id: 0, job }, job.mod); }
+  /** The mask and score view: it executes the file, so here, never in the language server; stopped after `idleLimitMs` without an answer. */
+  heatMap(job: HeatMapJob, idleLimitMs = HEAT_MAP_IDLE_MS): Promise<HeatMapResult> { return this.request({ type: "heatMap", id: 0, job }, job.params.mod, idleLimitMs); }
 
   /** Stops the worker (if any). Pending work fails as a crash. */
   dispose(): void { this.kill(); }
 
   get pid(): number | undefined { return this.child?.pid; }
 
-  private request<R extends HostRequest>(req: R, mod?: string): Promise<ResultOf<R>> {
+  private request<R extends HostRequest>(req: R, mod?: string, idleLimitMs = this.opts.idleLimitMs): Promise<ResultOf<R>> {
     // Serialize: the worker handles one request at a time.
-    const run = () => this.send(req, mod) as Promise<ResultOf<R>>;
+    const run = () => this.send(req, mod, idleLimitMs) as Promise<ResultOf<R>>;
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => undefined);
     return p;
@@ -154,7 +159,7 @@ export class RunnerSupervisor {
     return child;
   }
 
-  private send(req: HostRequest, mod?: string): Promise<unknown> {
+  private send(req: HostRequest, mod: string | undefined, idleLimitMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
       let child: ChildProcess;
       try {
@@ -164,7 +169,7 @@ export class RunnerSupervisor {
         return;
       }
       const id = this.nextId++;
-      const p: Pending = { id, mod, resolve, reject };
+      const p: Pending = { id, mod, idleLimitMs, resolve, reject };
       this.pending = p;
       this.arm(p);
       (child.stdin as Writable).write(JSON.stringify({ ...req, id }) + "\n", (err) => {
@@ -182,10 +187,10 @@ export class RunnerSupervisor {
       if (this.pending !== p) return;
       this.fail(p, {
         kind: "hang",
-        message: `${this.who(p)}: no progress for ${this.opts.idleLimitMs} ms; the runner process was killed (watchdog)`,
+        message: `${this.who(p)}: no progress for ${p.idleLimitMs} ms; the runner process was killed (watchdog)`,
       });
       this.kill();
-    }, this.opts.idleLimitMs);
+    }, p.idleLimitMs);
   }
 
   private onMessage(child: ChildProcess, line: string): void {

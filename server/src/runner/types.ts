@@ -1,6 +1,7 @@
 // The runner's public data types: what a caller asks for and what comes back. Shared by the
 // supervisor (host side), the worker process and the CLI/extension that display results.
-import type { ProbeResult } from "../../../csrc/index";
+import type { ProbeResult } from "scoremod-native";
+import type { HeatMapParams } from "../protocol";
 
 export type { ProbeResult };
 
@@ -71,6 +72,27 @@ export interface CheckOptions {
 }
 
 export interface TimingOptions { warmup: number; reps: number; inputSets: number }
+
+/** The mask and score view of one mod (the editor's Heat Map), computed in the worker process: it executes the file. */
+export interface HeatMapJob {
+  fileName: string;
+  text: string;
+  params: Omit<HeatMapParams, "uri">;
+}
+/** A heat map that makes no progress for this long is stopped (its top-level code or the mod may loop forever). */
+export const HEAT_MAP_IDLE_MS = 10_000;
+
+/** The one table of timing presets (warm-up launches, timed reps, rotated input sets); every caller names one. */
+export const TIMING = {
+  /** `scoremod bench` and its sweep (--reps overrides reps), and the GPU suite's benchmarks. */
+  cli: { warmup: 10, reps: 50, inputSets: 3 },
+  /** The editor's Benchmark: quicker, with more input sets against a warm L2. */
+  editor: { warmup: 5, reps: 30, inputSets: 4 },
+  /** Each cell of the editor's sweep (up to 32 cells). */
+  sweep: { warmup: 3, reps: 20, inputSets: 2 },
+  /** Tests of refusals and errors: the timing path is reached, not measured. */
+  smoke: { warmup: 1, reps: 3, inputSets: 1 },
+} as const satisfies Record<string, TimingOptions>;
 
 export interface CheckResult {
   name: "vec-vs-scalar" | "reference-kernel" | "js-reference" | "bounds" | "block-map";

@@ -2,6 +2,24 @@
 // kernel will read before every launch: the analysis's index bounds may rest on it (bounds.ts).
 import type { AuxData } from "./data";
 import type { ObligationCheck } from "./obligations";
+import { INT_DTYPES_TEXT } from "scoremod/vocabulary";
+
+/**
+ * An integer tensor's stored values. For i64 the whole value: a promise inside the int32 range
+ * that the real values keep makes the kernel's lanes (the value saturated to int32) equal to them.
+ */
+function intView(a: AuxData): ArrayLike<number> | null {
+  const { buffer, byteOffset: o, byteLength: n } = a.bytes;
+  switch (a.dtype) {
+    case "i32": return new Int32Array(buffer, o, n >> 2);
+    case "u32": return new Uint32Array(buffer, o, n >> 2);
+    case "u8": return a.bytes;
+    case "u16": return new Uint16Array(buffer, o, n >> 1);
+    case "i8": return new Int8Array(buffer, o, n);
+    case "i64": return Array.from(new BigInt64Array(buffer, o, n >> 3), Number);
+    default: return null;
+  }
+}
 
 export function checkValueRanges(aux: readonly AuxData[], declared: ReadonlyMap<string, readonly [number, number]>): ObligationCheck[] {
   const out: ObligationCheck[] = [];
@@ -9,10 +27,8 @@ export function checkValueRanges(aux: readonly AuxData[], declared: ReadonlyMap<
     const r = declared.get(a.name);
     if (!r) continue;
     const text = `${a.name} values in [${r[0]}, ${r[1]})`;
-    const view = a.dtype === "i32" ? new Int32Array(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength >> 2)
-      : a.dtype === "u32" ? new Uint32Array(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength >> 2)
-      : a.dtype === "u8" ? a.bytes : null;
-    if (!view) { out.push({ text, tensor: a.name, ok: false, detail: `${a.name} is ${a.dtype}: values applies to i32, u8 and u32` }); continue; }
+    const view = intView(a);
+    if (!view) { out.push({ text, tensor: a.name, ok: false, detail: `${a.name} is ${a.dtype}: values applies to integer tensors (${INT_DTYPES_TEXT})` }); continue; }
     let bad = -1, lo = Infinity, hi = -Infinity;
     for (let i = 0; i < view.length; i++) {
       const v = view[i]!;

@@ -4,10 +4,12 @@
 // stdin, replies leave as JSON lines on the channel fd (protocol.ts); stdout is not the channel,
 // so whatever a driver or compiler prints there cannot corrupt a message.
 import { writeSync } from "node:fs";
-import * as native from "../../../csrc/index";
+import * as native from "scoremod-native";
 import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, type WorkerMessage } from "./protocol";
 import { runBench, type RunHooks } from "./run";
 import { runSweep } from "./sweep";
+import { maskView } from "../view/maskView";
+import { nvccOrEmpty } from "../toolchain/nvcc";
 import { RunnerError, type RunnerErrorInfo } from "./types";
 
 const channelFd = Number(process.env[WORKER_CHANNEL_ENV]);
@@ -39,7 +41,7 @@ async function handle(req: HostRequest): Promise<void> {
   try {
     switch (req.type) {
       case "probe":
-        send({ type: "result", id: req.id, result: native.probe() });
+        send({ type: "result", id: req.id, result: native.probe(nvccOrEmpty()) });
         return;
       case "bench":
         hooks.context(req.job.mod);
@@ -48,6 +50,12 @@ async function handle(req: HostRequest): Promise<void> {
       case "sweep":
         hooks.context(req.job.mod);
         send({ type: "result", id: req.id, result: await runSweep(req.job, hooks) });
+        return;
+      case "heatMap":
+        // Executes the user's file (top-level code and the mod) in this process, not in the
+        // language server: the supervisor's watchdog stops one that never returns.
+        hooks.context(req.job.params.mod);
+        send({ type: "result", id: req.id, result: maskView(req.job.fileName, req.job.text, req.job.params) });
         return;
     }
   } catch (e) {

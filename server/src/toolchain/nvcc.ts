@@ -1,4 +1,6 @@
-// The only module that spawns nvcc. Compiles generated CUDA to PTX with line info for a target.
+// The one nvcc finder (the runner passes its answer to the addon, which searches for none) and the
+// only module of ours that spawns nvcc: compiles generated CUDA to PTX with line info for a target.
+// (The addon runs the nvcc it is given when NVRTC is missing: csrc/src/compile.cc.)
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,9 +20,13 @@ export class NvccCancelled extends Error {
   constructor() { super("nvcc was cancelled"); }
 }
 
-/** Where nvcc is: $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then PATH. */
+/** Where nvcc is: $SCOREMOD_NVCC, $CUDA_HOME/bin, $CUDA_PATH/bin, /usr/local/cuda/bin, then PATH. */
 export function findNvcc(env: NodeJS.ProcessEnv = process.env, standardDirs: string[] = ["/usr/local/cuda/bin"]): string {
   const exe = process.platform === "win32" ? "nvcc.exe" : "nvcc";
+  if (env.SCOREMOD_NVCC) {
+    if (existsSync(env.SCOREMOD_NVCC)) return env.SCOREMOD_NVCC;
+    throw new NvccMissingError([`$SCOREMOD_NVCC (${env.SCOREMOD_NVCC})`]);
+  }
   const dirs = [env.CUDA_HOME, env.CUDA_PATH].filter((d): d is string => !!d).map((d) => join(d, "bin"));
   dirs.push(...standardDirs);
   for (const d of dirs) if (existsSync(join(d, exe))) return join(d, exe);
@@ -28,12 +34,23 @@ export function findNvcc(env: NodeJS.ProcessEnv = process.env, standardDirs: str
   throw new NvccMissingError(dirs);
 }
 
-/** csrc/kernels (scoremod_abi.cuh), found from this file or the bundle in dist/. */
-export function kernelsIncludeDir(): string {
+/** findNvcc's answer, or "" when there is none (the addon's convention). */
+export function nvccOrEmpty(env: NodeJS.ProcessEnv = process.env): string {
+  try { return findNvcc(env); } catch (e) { if (e instanceof NvccMissingError) return ""; throw e; }
+}
+
+/** Where csrc/kernels is looked for: `first` (a job's own), $SCOREMOD_KERNELS, beside the bundle in dist/ or the sources, the cwd's. */
+export function kernelsDirCandidates(first?: string): string[] {
   const here = typeof __dirname === "string" ? __dirname : process.cwd();
-  const candidates = [resolve(here, "../../../csrc/kernels"), resolve(here, "../csrc/kernels"), resolve(process.cwd(), "csrc/kernels")];
-  for (const c of candidates) if (existsSync(join(c, "scoremod_abi.cuh"))) return c;
-  throw new Error(`cannot find csrc/kernels/scoremod_abi.cuh (looked in ${candidates.join(", ")})`);
+  return [first, process.env.SCOREMOD_KERNELS, resolve(here, "../csrc/kernels"), resolve(here, "../../../csrc/kernels"), resolve(process.cwd(), "csrc/kernels")]
+    .filter((c): c is string => !!c);
+}
+
+/** csrc/kernels (the kernels and scoremod_abi.cuh): the one place its install path is found, for nvcc and the runner. */
+export function kernelsIncludeDir(first?: string): string {
+  const candidates = kernelsDirCandidates(first);
+  for (const c of candidates) if (existsSync(join(c, "scoremod_abi.cuh")) && existsSync(join(c, "attention_entries.cuh"))) return c;
+  throw new Error(`kernel headers (csrc/kernels/scoremod_abi.cuh, attention_entries.cuh) not found; tried ${candidates.join(", ")}`);
 }
 
 export interface PtxOptions {

@@ -4,20 +4,18 @@
 //           for a mask that reads aux data, the tiles it leaves partial are evaluated exactly on
 //           the sample data (runtime/src/maskView.ts), within a budget of mask calls.
 //   window: per element raw score (seeded N(0, 1)), score_mod output and mask, in float64.
-// Executes the user's module: callers run it only for trusted files (the language server in a
-// worker thread with a time limit, heatMapIsolated.ts).
-import { ts } from "ts-morph";
+// Executes the user's module: callers run it only for trusted files (the runner's worker process,
+// whose supervisor stops it after a time limit, and the CLI's `scoremod view`).
 import { analyze } from "../analysis/index";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { blockedMessage } from "../analysis/generatable";
 import { findExpr, type Stmt } from "../analysis/ir";
-import { neutralizeDocComments } from "../analysis/limits";
 import { classifyTiles, combineClasses, tileClass, TILE_EMPTY, TILE_FULL, TILE_PARTIAL, type TileClass, type TileGrid } from "../analysis/tiles";
-import { loadScoreModule } from "../../../runtime/src/load";
-import { cellValues, classifyOnData, keepOf } from "../../../runtime/src/maskView";
-import { allocationElements, resolveShape, resolveStrides } from "../../../runtime/src/layout";
-import { resolveDims, sampleBindings } from "../../../runtime/src/sample";
-import type { MaskFn, ScoreFn } from "../../../runtime/index";
+import { loadUserModule } from "./loadModule";
+import { cellValues, classifyOnData, keepOf } from "scoremod/maskView";
+import { allocationElements, resolveShape, resolveStrides } from "scoremod/layout";
+import { resolveDims, sampleBindings } from "scoremod/sample";
+import type { MaskFn, ScoreFn } from "scoremod";
 import type { HeatMapOk, HeatMapParams, HeatMapResult, HeatMapTiles, HeatMapWindow } from "../protocol";
 
 export const VIEW_TILE = { q: 128, kv: 128 } as const;
@@ -51,7 +49,7 @@ export function viewAnalysis(fileName: string, text: string): FileAnalysis {
   return analyze(fileName, text, { target: "runner-hopper", vecSize: 1 });
 }
 
-/** `fa`: the file's analysis from viewAnalysis (the language server passes its own, computed on a warm host). */
+/** `fa`: the file's analysis from viewAnalysis (the CLI passes one computed under the analysis budget). */
 export function maskView(fileName: string, text: string, p: ViewParams, fa: FileAnalysis = viewAnalysis(fileName, text)): HeatMapResult {
   const shape = p.shape ?? DEFAULT_VIEW_SHAPE;
   for (const [k, v] of Object.entries(shape)) {
@@ -74,9 +72,7 @@ export function maskView(fileName: string, text: string, p: ViewParams, fa: File
   // The module, evaluated once: scalars' defaults, dims, sample data.
   let loaded;
   try {
-    // TypeScript's JSDoc parser can loop forever on half-typed doc comments (see limits.ts).
-    const js = ts.transpileModule(neutralizeDocComments(text), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 }, fileName }).outputText;
-    loaded = loadScoreModule(js, fileName);
+    loaded = loadUserModule(fileName, text);
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));
   }

@@ -15,6 +15,18 @@ __device__ __forceinline__ float sm_fdiv(float a, float b) {
   asm("div.full.f32 %0, %1, %2;" : "=f"(y) : "f"(a), "f"(b));
   return y;
 }
+// pow(x, N) for a constant N (the analysis keeps it in [-32, 32]): binary exponentiation, unrolled;
+// r starts as the first factor, so x^|N| is |N| exact factors with |N| - 1 roundings, multiplied
+// in the same order as the FA4 export's _powi. 1/x^|N| (IEEE division) for N < 0.
+template <int N> __device__ __forceinline__ float sm_powi(float x) {
+  float r = 1.0f;
+  bool first = true;
+  _Pragma("unroll") for (int e = N < 0 ? -N : N; e > 0; e >>= 1) {
+    if (e & 1) { r = first ? x : r * x; first = false; }
+    if (e > 1) x = x * x;
+  }
+  return N < 0 ? 1.0f / r : r;
+}
 // Split a raw load into 32-bit words through member access only: reinterpreting the loaded
 // aggregate through a pointer lets nvcc split one vector load into several narrow ones.
 __device__ __forceinline__ void sm_words(unsigned char r, unsigned* w) { w[0] = r; }
@@ -64,6 +76,24 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_u8(const 
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)sm_byte(w, t);
 }
+// i64 lanes are the value saturated to int32 (the DSL's ints are 32-bit): a value outside never
+// wraps onto an in-range index. Both words are read, so a vector load stays one vector load.
+__device__ __forceinline__ int sm_sat_i32(unsigned lo, unsigned hi) {
+  const int l = (int)lo, h = (int)hi;
+  return h == (l >> 31) ? l : (h < 0 ? (int)0x80000000 : 0x7fffffff);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_i64(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = sm_sat_i32(w[2 * t], w[2 * t + 1]);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_u16(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)sm_half_bits(w, t);
+}
+template <int N, typename R> __device__ __forceinline__ void sm_unpack_i8(const R& r, int* out) {
+  SM_WORDS(R, r);
+  _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = (int)(signed char)sm_byte(w, t);
+}
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(const R& r, bool* out) {
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N; ++t) out[t] = sm_byte(w, t) != 0u;
@@ -100,7 +130,7 @@ __device__ __forceinline__ void sm_alibi_v2(float (&s)[2], int b, int h, int q, 
 #line 9 "alibi.scoremod.ts"
 }
 #endif // SM_DEFINED_alibi_V2
-#line 104 "alibi.alibi.fa4-sm100.v2.cu"
+#line 134 "alibi.alibi.fa4-sm100.v2.cu"
 extern "C" __global__ void sm_proof_alibi_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -52,14 +52,29 @@ def _c_fmod(a, b):
     return a - b * _trunc_f(a / b)
 
 
+def _powi(x, n, one):
+    # x ** n for a constant int n, unrolled at trace time: binary exponentiation, the same products
+    # in the same order as sm_powi in the generated CUDA; 1 / x ** |n| for n < 0.
+    r, e = None, abs(n)
+    while e:
+        if e & 1:
+            r = x if r is None else r * x
+        e >>= 1
+        if e:
+            x = x * x
+    if r is None:
+        return one
+    return one / r if n < 0 else r
+
+
 @cute.jit
 def causalMask(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
-    """mask_mod 'causalMask' ("causal.scoremod.ts" line 4), 2 kv lanes per call."""
+    """mask_mod 'causalMask' ("causal.scoremod.ts" line 4), 1 kv lanes per call."""
     _f32_lanes = kv_idx.to(cutlass.Float32)
     return operator.ge(q_idx, kv_idx)
 
 
-causalMask.__vec_size__ = 2
+causalMask.__vec_size__ = 1
 
 
 # ---- block sparsity (FA4 forward) ----

@@ -3,7 +3,9 @@
 # flash_attn.cute installed.
 #
 # Usage (flash_attn.cute.interface; aux_tensors in this order):
-#   flash_attn_func(q, k, v, mask_mod=slidingWindow, aux_tensors=[])
+#   aux_scalars[0] = window: cutlass.Int32 (default S_window; a run-time value: changing it does not recompile)
+#   flash_attn_func(q, k, v, mask_mod=slidingWindow, aux_tensors=[], aux_scalars=[S_window])
+# (FA4's dedicated sm100 head_dim 256 kernel does not take aux_scalars.)
 #
 # Semantics as in the generated CUDA: Int32 lanes, idiv and % truncate toward zero, bf16/f16 loads
 # upcast to Float32; if/else and ternaries select per lane (cute.where) after evaluating both sides.
@@ -16,7 +18,7 @@ import cutlass.cute as cute
 from cutlass._mlir.dialects import math as mlir_math
 from flash_attn.cute import utils as fa_utils
 
-S_window = 256  # scalar "window", baked in at export
+S_window = cutlass.Int32(256)  # scalar "window": its declared default, for aux_scalars
 
 
 def _min(a, b):
@@ -54,14 +56,29 @@ def _c_fmod(a, b):
     return a - b * _trunc_f(a / b)
 
 
+def _powi(x, n, one):
+    # x ** n for a constant int n, unrolled at trace time: binary exponentiation, the same products
+    # in the same order as sm_powi in the generated CUDA; 1 / x ** |n| for n < 0.
+    r, e = None, abs(n)
+    while e:
+        if e & 1:
+            r = x if r is None else r * x
+        e >>= 1
+        if e:
+            x = x * x
+    if r is None:
+        return one
+    return one / r if n < 0 else r
+
+
 @cute.jit
-def slidingWindow(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
-    """mask_mod 'slidingWindow' ("sliding_window.scoremod.ts" line 8), 2 kv lanes per call."""
+def slidingWindow(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors, aux_scalars=None):
+    """mask_mod 'slidingWindow' ("sliding_window.scoremod.ts" line 8), 1 kv lanes per call."""
     _f32_lanes = kv_idx.to(cutlass.Float32)
-    return operator.le(_abs_i((q_idx - kv_idx)), cute.full_like(kv_idx, S_window))
+    return operator.le(_abs_i((q_idx - kv_idx)), cute.full_like(kv_idx, cutlass.Int32(aux_scalars[0])))
 
 
-slidingWindow.__vec_size__ = 2
+slidingWindow.__vec_size__ = 1
 
 
 # ---- block sparsity (FA4 forward) ----

@@ -107,16 +107,17 @@ def _logical_values(spec, shape, seed, device):
             out[row * length:(row + 1) * length] = ids
         return out.to(device)
     p = init["bits"]
-    width = 1 if spec["dtype"] == "bool" else spec["bytes"] * 8
+    # i64: 32 bits as a signed int32 value, which a lane holds whole (as runtime/src/sample.ts).
+    width = 1 if spec["dtype"] == "bool" else 32 if spec["dtype"] == "i64" else spec["bytes"] * 8
     u = _uniforms(s, 0, total * width, device).view(total, width)
     weights = torch.pow(2.0, torch.arange(width, dtype=torch.float64, device=device))
     v = ((u < p).to(torch.float64) * weights).sum(dim=1)
-    if spec["dtype"] == "i32":
-        v = torch.where(v >= 2.0 ** 31, v - 2.0 ** 32, v)
+    if spec["dtype"] in ("i32", "i8", "i64"):
+        v = torch.where(v >= 2.0 ** (width - 1), v - 2.0 ** width, v)
     return v
 
 
-_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8, "u32": torch.int32, "bool": torch.bool}
+_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8, "u32": torch.int32, "i64": torch.int64, "u16": torch.uint16, "i8": torch.int8, "bool": torch.bool}
 
 
 def _store(values, dtype):
@@ -131,6 +132,9 @@ def _store(values, dtype):
     if dtype == "u32":
         # u32 is held as int32 with the same bits, as the CUDA reads it.
         return torch.where(values >= 2.0 ** 31, values - 2.0 ** 32, values).to(torch.int32)
+    if dtype == "i64":
+        # Through float64: exact for the integers the sample data holds (|v| < 2 ** 53).
+        return values.to(torch.int64)
     return values.to(_TORCH_DTYPE[dtype])
 
 
@@ -194,6 +198,14 @@ def _sigmoid(x):
 
 def _rsqrt(x):
     return 1.0 / math.sqrt(x)
+
+
+def _powi(x, n):
+    """x ** n for a plain number and a constant int n; 0 ** -n is inf, as in C."""
+    x = float(x)
+    if x == 0.0 and n < 0:
+        return math.copysign(math.inf, x) if n % 2 else math.inf
+    return x ** n
 
 
 def make_slidingWindow(aux, B, H, Q, KV, scalars=None, **user_dims):

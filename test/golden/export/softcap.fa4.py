@@ -3,8 +3,10 @@
 # flash_attn.cute installed.
 #
 # Usage (flash_attn.cute.interface; aux_tensors in this order):
-#   flash_attn_func(q, k, v, score_mod=softcap, aux_tensors=[])
-#   flash_attn_func(q, k, v, mask_mod=causal, aux_tensors=[])
+#   aux_scalars[0] = softcap: cutlass.Float32 (default S_softcap; a run-time value: changing it does not recompile)
+#   flash_attn_func(q, k, v, score_mod=softcap, aux_tensors=[], aux_scalars=[S_softcap])
+#   flash_attn_func(q, k, v, mask_mod=causal, aux_tensors=[], aux_scalars=[S_softcap])
+# (FA4's dedicated sm100 head_dim 256 kernel does not take aux_scalars.)
 #
 # Semantics as in the generated CUDA: Int32 lanes, idiv and % truncate toward zero, bf16/f16 loads
 # upcast to Float32; if/else and ternaries select per lane (cute.where) after evaluating both sides.
@@ -17,7 +19,7 @@ import cutlass.cute as cute
 from cutlass._mlir.dialects import math as mlir_math
 from flash_attn.cute import utils as fa_utils
 
-S_softcap = 30.0  # scalar "softcap", baked in at export
+S_softcap = cutlass.Float32(30.0)  # scalar "softcap": its declared default, for aux_scalars
 
 
 def _min(a, b):
@@ -55,23 +57,38 @@ def _c_fmod(a, b):
     return a - b * _trunc_f(a / b)
 
 
+def _powi(x, n, one):
+    # x ** n for a constant int n, unrolled at trace time: binary exponentiation, the same products
+    # in the same order as sm_powi in the generated CUDA; 1 / x ** |n| for n < 0.
+    r, e = None, abs(n)
+    while e:
+        if e & 1:
+            r = x if r is None else r * x
+        e >>= 1
+        if e:
+            x = x * x
+    if r is None:
+        return one
+    return one / r if n < 0 else r
+
+
 @cute.jit
-def softcap(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
+def softcap(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors, aux_scalars=None):
     """score_mod 'softcap' ("softcap.scoremod.ts" line 8), 2 kv lanes per call."""
-    return (cute.full_like(tSrS_ssa, S_softcap) * cute.math.tanh((tSrS_ssa / cute.full_like(tSrS_ssa, S_softcap))))
+    return (cute.full_like(tSrS_ssa, cutlass.Float32(aux_scalars[0])) * cute.math.tanh((tSrS_ssa / cute.full_like(tSrS_ssa, cutlass.Float32(aux_scalars[0])))))
 
 
 softcap.__vec_size__ = 2
 
 
 @cute.jit
-def causal(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
-    """mask_mod 'causal' ("softcap.scoremod.ts" line 10), 2 kv lanes per call."""
+def causal(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors, aux_scalars=None):
+    """mask_mod 'causal' ("softcap.scoremod.ts" line 10), 1 kv lanes per call."""
     _f32_lanes = kv_idx.to(cutlass.Float32)
     return operator.ge(q_idx, kv_idx)
 
 
-causal.__vec_size__ = 2
+causal.__vec_size__ = 1
 
 
 # ---- block sparsity (FA4 forward) ----

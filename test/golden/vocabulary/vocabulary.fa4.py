@@ -30,6 +30,9 @@
 #   flash_attn_func(q, k, v, score_mod=erfF, aux_tensors=[bias])
 #   flash_attn_func(q, k, v, score_mod=log1pF, aux_tensors=[bias])
 #   flash_attn_func(q, k, v, score_mod=expm1F, aux_tensors=[bias])
+#   flash_attn_func(q, k, v, score_mod=clampF, aux_tensors=[bias])
+#   flash_attn_func(q, k, v, score_mod=clampI, aux_tensors=[bias])
+#   flash_attn_func(q, k, v, score_mod=powF, aux_tensors=[bias])
 #
 # Semantics as in the generated CUDA: Int32 lanes, idiv and % truncate toward zero, bf16/f16 loads
 # upcast to Float32; if/else and ternaries select per lane (cute.where) after evaluating both sides.
@@ -76,6 +79,21 @@ def _trunc_f(x):
 
 def _c_fmod(a, b):
     return a - b * _trunc_f(a / b)
+
+
+def _powi(x, n, one):
+    # x ** n for a constant int n, unrolled at trace time: binary exponentiation, the same products
+    # in the same order as sm_powi in the generated CUDA; 1 / x ** |n| for n < 0.
+    r, e = None, abs(n)
+    while e:
+        if e & 1:
+            r = x if r is None else r * x
+        e >>= 1
+        if e:
+            x = x * x
+    if r is None:
+        return one
+    return one / r if n < 0 else r
 
 
 @cute.jit
@@ -302,3 +320,35 @@ def expm1F(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
 
 
 expm1F.__vec_size__ = 1
+
+
+@cute.jit
+def clampF(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
+    """score_mod 'clampF' ("vocabulary.scoremod.ts" line 27), 1 kv lanes per call."""
+    a_bias = aux_tensors[0]  # bias
+    # bias.at(kv): contiguous, 1 x f32 = 4 B per load, 1 load(s) per 1 scores
+    ld0 = cute.make_rmem_tensor(1, a_bias.element_type)
+    off0 = cute.assume(a_bias.layout((kv_idx[0])), divby=1)
+    cute.autovec_copy(cute.make_tensor(a_bias.iterator + off0, cute.make_layout(1)), ld0)
+    return (tSrS_ssa + _min(_max(tSrS_ssa, ld0.load().to(cutlass.Float32)), cute.full_like(tSrS_ssa, 2.5)))
+
+
+clampF.__vec_size__ = 1
+
+
+@cute.jit
+def clampI(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
+    """score_mod 'clampI' ("vocabulary.scoremod.ts" line 28), 1 kv lanes per call."""
+    return (tSrS_ssa + (_min(_max(q_idx, (kv_idx + cute.full_like(kv_idx, 1))), (q_idx + cute.full_like(kv_idx, 7)))).to(cutlass.Float32))
+
+
+clampI.__vec_size__ = 1
+
+
+@cute.jit
+def powF(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors):
+    """score_mod 'powF' ("vocabulary.scoremod.ts" line 29), 1 kv lanes per call."""
+    return (tSrS_ssa + _powi(tSrS_ssa, 3, cute.full_like(tSrS_ssa, 1.0)))
+
+
+powF.__vec_size__ = 1

@@ -27,6 +27,9 @@
 #   score_mod = make_erfF(aux, B, H, Q, KV)
 #   score_mod = make_log1pF(aux, B, H, Q, KV)
 #   score_mod = make_expm1F(aux, B, H, Q, KV)
+#   score_mod = make_clampF(aux, B, H, Q, KV)
+#   score_mod = make_clampI(aux, B, H, Q, KV)
+#   score_mod = make_powF(aux, B, H, Q, KV)
 #   out = flex_attention(q, k, v, score_mod=score_mod)
 #
 # Semantics match the generated CUDA: ints are int32, idiv and % truncate toward zero (C), '/' is
@@ -127,16 +130,17 @@ def _logical_values(spec, shape, seed, device):
             out[row * length:(row + 1) * length] = ids
         return out.to(device)
     p = init["bits"]
-    width = 1 if spec["dtype"] == "bool" else spec["bytes"] * 8
+    # i64: 32 bits as a signed int32 value, which a lane holds whole (as runtime/src/sample.ts).
+    width = 1 if spec["dtype"] == "bool" else 32 if spec["dtype"] == "i64" else spec["bytes"] * 8
     u = _uniforms(s, 0, total * width, device).view(total, width)
     weights = torch.pow(2.0, torch.arange(width, dtype=torch.float64, device=device))
     v = ((u < p).to(torch.float64) * weights).sum(dim=1)
-    if spec["dtype"] == "i32":
-        v = torch.where(v >= 2.0 ** 31, v - 2.0 ** 32, v)
+    if spec["dtype"] in ("i32", "i8", "i64"):
+        v = torch.where(v >= 2.0 ** (width - 1), v - 2.0 ** width, v)
     return v
 
 
-_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8, "u32": torch.int32, "bool": torch.bool}
+_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8, "u32": torch.int32, "i64": torch.int64, "u16": torch.uint16, "i8": torch.int8, "bool": torch.bool}
 
 
 def _store(values, dtype):
@@ -151,6 +155,9 @@ def _store(values, dtype):
     if dtype == "u32":
         # u32 is held as int32 with the same bits, as the CUDA reads it.
         return torch.where(values >= 2.0 ** 31, values - 2.0 ** 32, values).to(torch.int32)
+    if dtype == "i64":
+        # Through float64: exact for the integers the sample data holds (|v| < 2 ** 53).
+        return values.to(torch.int64)
     return values.to(_TORCH_DTYPE[dtype])
 
 
@@ -214,6 +221,14 @@ def _sigmoid(x):
 
 def _rsqrt(x):
     return 1.0 / math.sqrt(x)
+
+
+def _powi(x, n):
+    """x ** n for a plain number and a constant int n; 0 ** -n is inf, as in C."""
+    x = float(x)
+    if x == 0.0 and n < 0:
+        return math.copysign(math.inf, x) if n % 2 else math.inf
+    return x ** n
 
 
 def make_expF(aux, B, H, Q, KV, scalars=None, **user_dims):
@@ -434,4 +449,32 @@ def make_expm1F(aux, B, H, Q, KV, scalars=None, **user_dims):
     return score_mod
 
 
-MODS = {"expF": ("score", make_expF), "exp2F": ("score", make_exp2F), "logF": ("score", make_logF), "log2F": ("score", make_log2F), "tanhF": ("score", make_tanhF), "sigmoidF": ("score", make_sigmoidF), "sqrtF": ("score", make_sqrtF), "rsqrtF": ("score", make_rsqrtF), "sinF": ("score", make_sinF), "cosF": ("score", make_cosF), "absF": ("score", make_absF), "absI": ("score", make_absI), "minF": ("score", make_minF), "minI": ("score", make_minI), "maxF": ("score", make_maxF), "maxI": ("score", make_maxI), "floorF": ("score", make_floorF), "floorI": ("score", make_floorI), "ceilF": ("score", make_ceilF), "ceilI": ("score", make_ceilI), "idivI": ("score", make_idivI), "erfF": ("score", make_erfF), "log1pF": ("score", make_log1pF), "expm1F": ("score", make_expm1F)}
+def make_clampF(aux, B, H, Q, KV, scalars=None, **user_dims):
+    """score_mod for FlexAttention: 'clampF' (line 27)."""
+    t_bias = aux["bias"]
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return (score + torch.clamp(torch.maximum(score, t_bias[kv_idx]), max=2.5))
+
+    return score_mod
+
+
+def make_clampI(aux, B, H, Q, KV, scalars=None, **user_dims):
+    """score_mod for FlexAttention: 'clampI' (line 28)."""
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return (score + (torch.minimum(torch.maximum(q_idx, (kv_idx + 1)), (q_idx + 7))).to(torch.float32))
+
+    return score_mod
+
+
+def make_powF(aux, B, H, Q, KV, scalars=None, **user_dims):
+    """score_mod for FlexAttention: 'powF' (line 29)."""
+
+    def score_mod(score, b, h, q_idx, kv_idx):
+        return (score + torch.pow(score, 3))
+
+    return score_mod
+
+
+MODS = {"expF": ("score", make_expF), "exp2F": ("score", make_exp2F), "logF": ("score", make_logF), "log2F": ("score", make_log2F), "tanhF": ("score", make_tanhF), "sigmoidF": ("score", make_sigmoidF), "sqrtF": ("score", make_sqrtF), "rsqrtF": ("score", make_rsqrtF), "sinF": ("score", make_sinF), "cosF": ("score", make_cosF), "absF": ("score", make_absF), "absI": ("score", make_absI), "minF": ("score", make_minF), "minI": ("score", make_minI), "maxF": ("score", make_maxF), "maxI": ("score", make_maxI), "floorF": ("score", make_floorF), "floorI": ("score", make_floorI), "ceilF": ("score", make_ceilF), "ceilI": ("score", make_ceilI), "idivI": ("score", make_idivI), "erfF": ("score", make_erfF), "log1pF": ("score", make_log1pF), "expm1F": ("score", make_expm1F), "clampF": ("score", make_clampF), "clampI": ("score", make_clampI), "powF": ("score", make_powF)}

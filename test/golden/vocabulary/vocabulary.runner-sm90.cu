@@ -166,3 +166,24 @@ __device__ __forceinline__ float sm_expm1F_v1_lane(float score, int b, int h, in
   return score;
 #line 26 "vocabulary.scoremod.ts"
 }
+__device__ __forceinline__ float sm_clampF_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p, float c0) {
+#line 27 "vocabulary.scoremod.ts"
+  return (score + fminf(fmaxf(score, c0), 2.5f));
+#line 27 "vocabulary.scoremod.ts"
+  return score;
+#line 27 "vocabulary.scoremod.ts"
+}
+__device__ __forceinline__ float sm_clampI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
+#line 28 "vocabulary.scoremod.ts"
+  return (score + ((float)(min(max(q, (kv + 1)), (q + 7)))));
+#line 28 "vocabulary.scoremod.ts"
+  return score;
+#line 28 "vocabulary.scoremod.ts"
+}
+__device__ __forceinline__ float sm_powF_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
+#line 29 "vocabulary.scoremod.ts"
+  return (score + sm_powi<3>(score));
+#line 29 "vocabulary.scoremod.ts"
+  return score;
+#line 29 "vocabulary.scoremod.ts"
+}

@@ -27,14 +27,20 @@ describe("examples", () => {
   for (const f of examples) {
     it(`${f} analyses with no errors or warnings (no frontend or TypeScript diagnostic on any target)`, () => {
       const text = readFileSync(join(EXAMPLES, f), "utf8");
-      for (const target of ["fa4-sm100", "fa4-sm90", "fa4-sm80", "runner-hopper", "runner-sm90", "runner-sm80"] as const) {
+      for (const target of ["fa4-sm100", "fa4-sm90", "fa4-sm80", "fa4-sm120", "runner-hopper", "runner-sm90", "runner-sm80"] as const) {
         const a = analyze(f, text, { target });
         // SM163 (information) states a size condition an index needs; only document_mask has one (doc_id is KV long, read at q).
-        expect(a.diagnostics.filter((d) => d.code.startsWith("TS") || (d.code.startsWith("SM1") && d.code !== "SM163"))).toEqual([]);
+        // FA4's own target rules (SM172-SM174) are the only other SM1xx codes an example may get, and only
+        // where FA4 refuses: score mods on fa4-sm80 (SM173), forward-only mods on fa4-sm120 (SM174).
+        const fa4Rule = (c: string) => /^SM17[234]$/.test(c);
+        expect(a.diagnostics.filter((d) => (d.code.startsWith("TS") || (d.code.startsWith("SM1") && d.code !== "SM163")) && !fa4Rule(d.code))).toEqual([]);
         expect(a.diagnostics.filter((d) => d.code === "SM163").map((d) => d.message)).toEqual(
           f === "document_mask.scoremod.ts" ? ["doc_id: index 1 ([0, Q - 1] vs extent KV) is in range when Q ≤ KV; the runner checks it at the real sizes before launch"] : []);
+        const sm173 = a.diagnostics.filter((d) => d.code === "SM173").length;
+        expect(sm173).toBe(target === "fa4-sm80" ? a.mods.filter((m) => m.kind === "score").length : 0);
+        expect(a.diagnostics.filter((d) => d.code === "SM174").length).toBe(target === "fa4-sm120" ? a.mods.length : 0);
         // The pair targets cap V at 2: examples written for sm100 get the classifier's V-cap error there.
-        const pairs = target === "fa4-sm90" || target === "fa4-sm80" || target === "runner-hopper";
+        const pairs = target === "fa4-sm90" || target === "fa4-sm80" || target === "fa4-sm120" || target === "runner-hopper";
         if (!pairs) expect(a.diagnostics.filter((d) => d.severity !== "info")).toEqual([]);
         expect(a.target).toBe(target);
         expect(a.mods.length).toBeGreaterThan(0);
@@ -60,9 +66,13 @@ export const withLoad = scoreMod((s, b, h, q, kv) => s + kvBias.at(b, h, kv));
 export const noLoad = maskMod((b, h, q, kv) => q >= kv);
 `;
 
-  it("defaults vecSize to 1 with aux loads and 2 without", () => {
+  it("defaults vecSize to 1 with aux loads and 2 without; masks to 1 on FA4 targets (FA4's mask default)", () => {
     const a = analyze("d.scoremod.ts", src);
-    expect(a.mods.map((m) => [m.name, m.vecSize, m.vecSizeExplicit])).toEqual([["withLoad", 1, false], ["noLoad", 2, false]]);
+    expect(a.mods.map((m) => [m.name, m.vecSize, m.vecSizeExplicit])).toEqual([["withLoad", 1, false], ["noLoad", 1, false]]);
+    const r = analyze("d.scoremod.ts", src, { target: "runner-sm90" });
+    expect(r.mods.map((m) => [m.name, m.vecSize, m.vecSizeExplicit])).toEqual([["withLoad", 1, false], ["noLoad", 2, false]]);
+    const score = analyze("e.scoremod.ts", src.replace("maskMod((b, h, q, kv) => q >= kv)", "scoreMod((s, b, h, q, kv) => s)"));
+    expect(score.mods[1]!.vecSize).toBe(2);
   });
 
   it("opts.vecSize overrides every mod and counts as explicit", () => {

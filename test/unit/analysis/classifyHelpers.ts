@@ -36,7 +36,7 @@ export const ret = (value: Expr): Stmt => ({ k: "return", value, range: R });
 export const konst = (name: string, value: Expr): Stmt => ({ k: "const", name, value, range: R });
 export const iff = (c: Expr, then: Stmt[], els: Stmt[]): Stmt => ({ k: "if", cond: c, then, else: els, range: R });
 
-const BYTES: Record<DTypeName, number> = { bf16: 2, f16: 2, f32: 4, i32: 4, u8: 1, u32: 4, bool: 1 };
+const BYTES: Record<DTypeName, number> = { bf16: 2, f16: 2, f32: 4, i32: 4, u8: 1, u32: 4, i64: 8, u16: 2, i8: 1, bool: 1 };
 
 /** A site for `{ ...text }` on line `line` starting at column 10, with props found by a tiny scan. */
 export function site(text: string | null, line = 5): OptionsSite {

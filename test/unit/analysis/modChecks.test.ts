@@ -57,6 +57,23 @@ describe("register pressure", () => {
   });
 });
 
+describe("register pressure at V = 1", () => {
+  it("SM204 does not say 'Lower vecSize' when V is already 1, and offers no V fix", async () => {
+    const { modDiagnostics } = await import("../../../server/src/analysis/modChecks");
+    const { TARGETS } = await import("../../../server/src/analysis/targets");
+    const regs = { estimate: 300, budget: 255, kernel: 160, addressing: 40, loaded: 90, tempsPerLane: 10, lanes: 1 };
+    const input = { mod: "m", kind: "score" as const, target: TARGETS["fa4-sm100"], vecSize: 1, vecSizeExplicit: true,
+      options: { range: null, text: null, props: {}, insertAt: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+      modRange: { start: { line: 0, character: 0 }, end: { line: 0, character: 9 } } };
+    const d = modDiagnostics(input, [], regs).find((x) => x.code === "SM204")!;
+    expect(d.message).not.toMatch(/Lower vecSize/);
+    expect(d.message).toMatch(/vecSize is already 1/);
+    expect(d.fixes).toBeUndefined();
+    const d2 = modDiagnostics({ ...input, vecSize: 4 }, [], { ...regs, lanes: 4 }).find((x) => x.code === "SM204")!;
+    expect(d2.message).toMatch(/Lower vecSize\.$/);
+  });
+});
+
 describe("load notes", () => {
   it("SM210 carries the widening fix at the load's range", () => {
     const r = classify({ tensors: [tensorFact("t", { shape: ["B", "H", "KV"], align: 4, divisible: { KV: 8 } })], body, V: 8 });
@@ -78,7 +95,7 @@ describe("documentation", () => {
     const { join } = await import("node:path");
     const mod = await import("../../../server/src/analysis/modChecks");
     const codesInModule = Object.entries(mod).filter(([k, v]) => k.startsWith("SM_") && typeof v === "string").map(([, v]) => v as string);
-    expect(codesInModule.length).toBe(7);
+    expect(codesInModule.length).toBe(10);
     for (const c of codesInModule) expect(existsSync(join(__dirname, "..", "..", "..", "docs", "diagnostics", `${c}.md`)), c).toBe(true);
   });
 });

@@ -121,12 +121,13 @@ function randomMask(seed: number): string {
       case 4: return `(${int(-3, 5)} * ${a()})`;
       case 5: return `idiv(${a()}, ${pick([1, 2, 3, 7, 64, 100, -5])})`;
       case 6: return `(${a()} % ${pick([2, 3, 50, 128])})`;
-      case 7: return `${pick(["min", "max"])}(${a()}, ${a()})`;
+      case 7: return rnd() < 0.25 ? `clamp(${a()}, ${a()}, ${a()})` : `${pick(["min", "max"])}(${a()}, ${a()})`;
       case 8: return `abs(${a()})`;
       default: return `(${a()} >> ${int(0, 4)})`;
     }
   };
   const boolExpr = (d: number): string => {
+    if (rnd() < 0.1) return `pow(${intExpr(1)}, ${pick([2, 3, -1, 0])}) ${pick(["<", ">="])} ${int(-50, 2000)}`;
     if (d <= 0 || rnd() < 0.4) return `${intExpr(2)} ${pick(["<", "<=", ">", ">=", "===", "!=="])} ${intExpr(2)}`;
     const a = () => boolExpr(d - 1);
     switch (int(0, 3)) {
@@ -136,7 +137,7 @@ function randomMask(seed: number): string {
       default: return `(${a()} ? ${a()} : ${a()})`;
     }
   };
-  return `import { abs, i32, idiv, max, maskMod, min, scalar } from "scoremod";
+  return `import { abs, clamp, i32, idiv, max, maskMod, min, pow, scalar } from "scoremod";
 export const w = scalar("w", i32, 100);
 export const m = maskMod((b, h, q, kv) => ${boolExpr(3)});
 `;

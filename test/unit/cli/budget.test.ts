@@ -17,7 +17,7 @@ const bundle = join(dir, "cli.js");
 beforeAll(async () => {
   await build({
     entryPoints: [join(ROOT, "server/src/cli/main.ts")], outfile: bundle, bundle: true, platform: "node", target: "node20",
-    format: "cjs", external: ["vscode"], alias: { scoremod: join(ROOT, "runtime/src/dsl.ts") }, logLevel: "error",
+    format: "cjs", external: ["vscode"], logLevel: "error",
   });
 }, 120_000);
 

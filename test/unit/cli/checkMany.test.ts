@@ -319,7 +319,7 @@ describe("the bundled CLI: --version, and the language server bundle's check mod
   const dir = mkdtempSync(join(tmpdir(), "scoremod-cli-"));
   const cli = join(dir, "cli.js");
   beforeAll(async () => {
-    await build({ entryPoints: [join(ROOT, "server/src/cli/main.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile: cli, logLevel: "silent", alias: { scoremod: join(ROOT, "runtime/src/dsl.ts") } });
+    await build({ entryPoints: [join(ROOT, "server/src/cli/main.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile: cli, logLevel: "silent" });
   }, 120_000);
 
   it("--version and -V print the package version; help lists it", () => {
@@ -334,7 +334,7 @@ describe("the bundled CLI: --version, and the language server bundle's check mod
 
   it("dist/server.js's check mode (what the editor's task runs) is scoremod check", async () => {
     const server = join(dir, "server.js");
-    await build({ entryPoints: [join(ROOT, "server/src/lsp/main.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile: server, logLevel: "silent", alias: { scoremod: join(ROOT, "runtime/src/dsl.ts") } });
+    await build({ entryPoints: [join(ROOT, "server/src/lsp/main.ts")], bundle: true, platform: "node", target: "node20", format: "cjs", outfile: server, logLevel: "silent" });
     const r = spawnSync(process.execPath, [server, ...checkArgs(server, {}, "fa4-sm100").slice(1)], { encoding: "utf8", cwd: ws });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`${nat("src/nested/b.scoremod.ts")}:3:59 error SM106 `);
@@ -371,9 +371,9 @@ describe("the editor: $scoremod problem matcher, check-workspace task, jsonValid
     expect(def.required).toEqual(["command"]);
     expect(checkArgs("/ext/dist/server.js", {}, "fa4-sm90")).toEqual(["/ext/dist/server.js", "check", "**/*.scoremod.ts", "--target", "fa4-sm90", "--color", "never"]);
     expect(checkArgs("s.js", { files: ["a/*.scoremod.ts"], target: "runner-sm80" }, "fa4-sm90")).toEqual(["s.js", "check", "a/*.scoremod.ts", "--target", "runner-sm80", "--color", "never"]);
-    const src = readFileSync(join(ROOT, "client/src/tasks.ts"), "utf8");
+    const src = readFileSync(join(ROOT, "client/src/features/tasks.ts"), "utf8");
     expect(src).toContain('["$scoremod"]');
-    expect(readFileSync(join(ROOT, "client/src/extension.ts"), "utf8")).toContain("registerTasks(context");
+    expect(readFileSync(join(ROOT, "client/src/extension.ts"), "utf8")).toContain("tasks.activate(ctx)");
   });
 
   it("*.sweep.json files are validated by the published sweep schema", () => {

@@ -65,20 +65,28 @@ describe("settings", () => {
     target: "fa4-sm90", "inlayHints.enabled": false, "sweep.vecSizes": [8, 1, 8, 3000, "x"], "sweep.aligns": [16, "elem", 3],
     "problem.seqLen": 1024, "problem.headDim": 96, "cuda.nvccPath": "/opt/cuda/bin/nvcc", "cuda.home": "/opt/cuda", "heatMap.size": 9999,
   };
-  const get = <T>(k: string) => values[k] as T | undefined;
+  const get = (k: string) => values[k];
   test("valid values pass, invalid ones fall back to defaults", () => {
     const s = readClientSettings(get, true);
     expect(s.target).toBe("fa4-sm90");
     expect(s.inlayHints).toBe(false);
     expect(s.sweep).toEqual({ vecSizes: [1, 8], aligns: [16, "elem"] });
-    expect(s.problem).toEqual({ batch: 1, heads: 16, seqLen: 1024, headDim: 128, causal: false });
+    expect(s.problem).toEqual({ batch: 1, heads: 16, seqLen: 1024, headDim: 128 });
     expect(s.heatMapSize).toBe(256);
     expect(readClientSettings(() => undefined, true).target).toBe("fa4-sm100");
+  });
+  test("defaults and bounds are the manifest's (settings.generated.ts): below the minimum reads as the default", () => {
+    const d = readClientSettings(() => undefined, true);
+    expect(d.runnerTimeoutMs).toBe(120_000);
+    expect(d.sweep.aligns).toEqual(["elem", 4, 8, 16]);
+    const low: Record<string, unknown> = { "runner.timeoutMs": 10, "heatMap.size": 4, "problem.heads": 0 };
+    const s = readClientSettings((k) => low[k], true);
+    expect([s.runnerTimeoutMs, s.heatMapSize, s.problem.heads]).toEqual([120_000, 64, 16]);
   });
   test("restricted mode ignores settings that choose binaries", () => {
     const s = readClientSettings(get, false);
     expect([s.nvccPath, s.cudaHome]).toEqual(["", ""]);
-    expect(serverSettings(s, false)).toMatchObject({ nvccPath: "", trusted: false });
-    expect(serverSettings(readClientSettings(get, true), true)).toMatchObject({ nvccPath: "/opt/cuda/bin/nvcc", trusted: true });
+    expect(serverSettings(s)).toMatchObject({ nvccPath: "" });
+    expect(serverSettings(readClientSettings(get, true))).toMatchObject({ nvccPath: "/opt/cuda/bin/nvcc" });
   });
 });

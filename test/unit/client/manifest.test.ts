@@ -1,15 +1,20 @@
 // The manifest (client/package.json) and the code must not drift: commands registered in code
 // are declared and vice versa; every setting the code reads is declared and vice versa; every
 // command the manifest refers to (menus, keybindings, walkthrough links) exists.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { COMMANDS } from "../../../client/src/commands";
+import { DEFAULTS } from "../../../client/src/settings.generated";
+import { DEFAULT_TARGET } from "../../../server/src/protocol";
 
 const root = join(__dirname, "..", "..", "..");
 const manifest = JSON.parse(readFileSync(join(root, "client", "package.json"), "utf8"));
 const extensionSrc = readFileSync(join(root, "client", "src", "extension.ts"), "utf8");
 const configSrc = readFileSync(join(root, "client", "src", "config.ts"), "utf8");
+const featureDir = join(root, "client", "src", "features");
+const featureSrcs = readdirSync(featureDir).filter((f) => f.endsWith(".ts")).map((f) => [f, readFileSync(join(featureDir, f), "utf8")] as const);
 
 const declared = new Set<string>((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
 const ids = new Set<string>(Object.values(COMMANDS));
@@ -19,10 +24,19 @@ describe("manifest <-> code", () => {
     expect([...declared].sort()).toEqual([...ids].sort());
   });
 
-  test("every command in COMMANDS is registered by extension.ts (and only through COMMANDS)", () => {
-    const registered = [...extensionSrc.matchAll(/reg\(COMMANDS\.(\w+)/g)].map((m) => COMMANDS[m[1] as keyof typeof COMMANDS]);
+  test("every command in COMMANDS is registered by exactly one feature module (and only through COMMANDS)", () => {
+    const registered = featureSrcs.flatMap(([, src]) => [...src.matchAll(/ctx\.register\(COMMANDS\.(\w+)/g)].map((m) => COMMANDS[m[1] as keyof typeof COMMANDS]));
     expect(registered.sort()).toEqual([...ids].sort());
-    expect(extensionSrc).not.toMatch(/registerCommand\(\s*["']/);
+    for (const [, src] of [...featureSrcs, ["extension.ts", extensionSrc]]) expect(src).not.toMatch(/registerCommand\(/);
+  });
+
+  test("each feature module has its own activate(ctx), and extension.ts activates every one", () => {
+    expect(featureSrcs.length).toBeGreaterThanOrEqual(8);
+    for (const [name, src] of featureSrcs) {
+      expect(src, name).toMatch(/export function activate\(ctx: ClientContext\b/);
+      const mod = name.replace(/\.ts$/, "");
+      expect(extensionSrc, name).toMatch(new RegExp(`import \\* as (\\w+) from "\\./features/${mod}";[\\s\\S]*\\b\\1\\.activate\\(ctx`));
+    }
   });
 
   test("menus, keybindings and walkthrough links name declared commands", () => {
@@ -39,12 +53,22 @@ describe("manifest <-> code", () => {
     for (const r of refs) expect(declared, r).toContain(r);
   });
 
-  test("every setting the client reads is declared as scoremod.<key>, and every declared one is read", () => {
-    const read = new Set([...configSrc.matchAll(/get(?:<[^>]*>)?\("([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
-    const str = new Set([...configSrc.matchAll(/str\("([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
-    const all = new Set([...read, ...str]);
+  test("every declared setting is read by config.ts (keys are typed from the manifest, so nothing undeclared can be)", () => {
+    // A setting declared and never read is dead (scoremod.problem.causal was, and went).
+    const read = new Set([...configSrc.matchAll(/\b(?:get|int|str|bool|list)\((?:get, )?"([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
     const props = Object.keys(manifest.contributes.configuration.properties);
-    expect([...all].sort()).toEqual([...props].sort());
+    expect([...read].sort()).toEqual([...props].sort());
+  });
+
+  test("settings.generated.ts is what client/package.json gives (scripts/gen-settings.mjs --check)", () => {
+    const r = spawnSync(process.execPath, [join(root, "scripts", "gen-settings.mjs"), "--check"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test("the generated defaults are the ones the server and protocol assume", () => {
+    expect(DEFAULTS.target).toBe(DEFAULT_TARGET);
+    expect(Object.keys(DEFAULTS).map((k) => `scoremod.${k}`).sort()).toEqual(Object.keys(manifest.contributes.configuration.properties).sort());
   });
 
   test("restricted configurations are declared settings", () => {

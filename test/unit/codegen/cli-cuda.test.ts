@@ -61,6 +61,8 @@ describe("scoremod cuda", () => {
   });
   it("nvcc missing: a clear message", () => {
     expect(() => findNvcc({ PATH: "" }, [])).toThrow(NvccMissingError);
+    expect(findNvcc({ PATH: "", SCOREMOD_NVCC: process.execPath }, [])).toBe(process.execPath);
+    expect(() => findNvcc({ PATH: "", SCOREMOD_NVCC: "/nonexistent/nvcc" }, [])).toThrow(/\$SCOREMOD_NVCC \(\/nonexistent\/nvcc\)/);
     expect(() => findNvcc({ PATH: "", CUDA_HOME: "/nonexistent" }, [])).toThrow(/nvcc not found \(looked in \/nonexistent\/bin and PATH\); install the CUDA toolkit or set CUDA_HOME/);
   });
 });

@@ -9,6 +9,7 @@ import { analyze } from "../../../server/src/analysis/index";
 import { run } from "../../../server/src/cli/export";
 import { exportFa4 } from "../../../server/src/codegen/exportFa4";
 import { exportFlex } from "../../../server/src/codegen/exportFlex";
+import { EXPORTS, EXPORT_FLAVORS } from "../../../server/src/codegen/exports";
 import { expectGolden } from "./golden";
 import { ROOT, corpus } from "./proofCorpus";
 
@@ -29,13 +30,14 @@ function pyCompile(files: { name: string; text: string }[]): string[] {
   return JSON.parse(out) as string[];
 }
 
+// Every format of the table (codegen/exports.ts): a new one gets goldens and the Python check
+// without a test edit (UPDATE_GOLDENS=1 writes them).
 describe("export goldens", () => {
   for (const f of examples) {
-    it(`${f.name}: fa4 and flex`, () => {
+    it(`${f.name}: ${EXPORT_FLAVORS.join(" and ")}`, () => {
       const fa = analyze(f.name, f.text);
       const stem = f.name.replace(/\.scoremod\.ts$/, "");
-      expectGolden(join(ROOT, "test/golden/export", `${stem}.fa4.py`), exportFa4(fa).text);
-      expectGolden(join(ROOT, "test/golden/export", `${stem}.flex.py`), exportFlex(fa).text);
+      for (const flavor of EXPORT_FLAVORS) expectGolden(join(ROOT, "test/golden/export", `${stem}.${flavor}.py`), EXPORTS[flavor].generate(fa).text);
     });
   }
 });
@@ -44,10 +46,9 @@ describe.skipIf(!python)("exports are valid Python", () => {
   it("every example and trap, both targets, compiles with py_compile", () => {
     const files = all.flatMap((f) => {
       const fa = analyze(f.name, f.text);
-      const a = exportFa4(fa), b = exportFlex(fa);
-      return [{ name: a.fileName, text: a.text }, { name: b.fileName, text: b.text }];
+      return EXPORT_FLAVORS.map((flavor) => EXPORTS[flavor].generate(fa)).map((x) => ({ name: x.fileName, text: x.text }));
     });
-    expect(files.length).toBe(2 * all.length);
+    expect(files.length).toBe(EXPORT_FLAVORS.length * all.length);
     expect(pyCompile(files)).toEqual([]);
   });
   it("the check can fail (a broken file is reported)", () => {
@@ -188,5 +189,112 @@ export const m = scoreMod((s, b, h, q, kv) => s + α.at(kv) - β.at(kv));
     expect(flex).toContain("return ((score + t_alpha_bias[kv_idx].float()) - t_beta_bias[kv_idx].float())");
     expect(fa4).toMatch(/a_alpha_bias/);
     expect(fa4).toMatch(/a_beta_bias/);
+  });
+});
+
+describe("FA4 export follows FA4's contracts (issue 10, item 8)", () => {
+  const fa4 = (text: string, opts: { target?: "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "fa4-sm120"; vecSize?: number } = {}) =>
+    exportFa4(analyze("c.scoremod.ts", text, opts));
+  const CAUSAL = readFileSync(join(ROOT, "examples/causal.scoremod.ts"), "utf8");
+
+  it("an aux-free mask defaults to V = 1 on FA4 targets (FA4's mask default), returning booleans", () => {
+    const t = fa4(CAUSAL).text;
+    expect(t).toContain("causalMask.__vec_size__ = 1");
+    expect(t).toContain("    return operator.ge(q_idx, kv_idx)\n");
+    expect(t).not.toContain("_pack_keep");
+  });
+
+  it("a mask with V > 1 on fa4-sm100 returns packed Uint32 words: max(1, V / 32) of them, bit i = lane i", () => {
+    for (const [V, words] of [[8, 1], [32, 1], [64, 2], [128, 4]] as const) {
+      const t = fa4(CAUSAL, { vecSize: V }).text;
+      expect(t).toContain(`causalMask.__vec_size__ = ${V}`);
+      expect(t).toContain(`    keep = operator.ge(q_idx, kv_idx)\n    return _pack_keep(keep, ${V})  # ${words} Uint32 word(s): bit i keeps lane i`);
+      expect(t).toContain("def _pack_keep(keep, n):");
+      expect(t).toMatch(/words = cute\.make_rmem_tensor\(max\(1, n \/\/ 32\), cutlass\.Uint32\)/);
+      expect(t).toContain("acc = acc | (cutlass.Uint32(keep[32 * w + i]) << i)");
+      expect(t).toContain("# causalMask: __vec_size__ > 1, so it returns packed Uint32 keep words, which FA4 takes");
+    }
+  });
+
+  it("a mask with V > 1 is refused with a located SM172 where FA4 raises (fa4-sm90, fa4-sm80, fa4-sm120)", () => {
+    for (const target of ["fa4-sm90", "fa4-sm80", "fa4-sm120"] as const) {
+      const fa = analyze("c.scoremod.ts", CAUSAL.replace("maskMod((b", "maskMod({ vecSize: 2 }, (b"), { target });
+      const d = fa.diagnostics.find((x) => x.code === "SM172")!;
+      expect(d.severity, target).toBe("error");
+      expect(d.range.start.line, target).toBe(3);
+      expect(d.message).toMatch(/refused by FA4 on fa4-sm(90|80|120)/);
+      expect(d.fixes?.[0]?.edits[0]?.newText).toBe("1");
+      expect(() => exportFa4(fa)).toThrow(/SM172/);
+    }
+  });
+
+  it("score mods: FA4 raises on sm80 (SM173); sm120 runs them forward only (SM174 warning)", () => {
+    const src = readFileSync(join(ROOT, "examples/softcap.scoremod.ts"), "utf8");
+    const sm80 = analyze("s.scoremod.ts", src, { target: "fa4-sm80" });
+    expect(sm80.diagnostics.filter((d) => d.code === "SM173").map((d) => d.severity)).toContain("error");
+    expect(sm80.mods.find((m) => m.kind === "score")!.ok).toBe(false);
+    const sm120 = analyze("s.scoremod.ts", src, { target: "fa4-sm120" });
+    expect(sm120.diagnostics.filter((d) => d.code === "SM174").every((d) => d.severity === "warning")).toBe(true);
+    expect(sm120.mods.every((m) => m.ok)).toBe(true);
+    const t = exportFa4(sm120).text;
+    expect(t).toContain("# fa4-sm120: forward only.");
+    expect(t).toMatch(/# Not emitted for fa4-sm120: FA4 asserts block sparsity is not supported there/);
+    expect(analyze("s.scoremod.ts", src, { target: "fa4-sm90" }).diagnostics.filter((d) => /^SM17[234]$/.test(d.code))).toEqual([]);
+  });
+
+  it("a gather the analysis keeps under its `||` loads only the lanes the condition selects", () => {
+    // When q >= kv fails, q - kv is negative: the load may leave the table, so the analysis keeps it
+    // under its condition (gather) and the CUDA's lane function runs it only there.
+    const text = `import { i32, maskMod, tensor } from "scoremod";
+export const band = tensor("band", i32, ["B", 64]);
+export const m = maskMod({ vecSize: 4 }, (b, h, q, kv) => q < kv || band.at(b, q - kv) > 0);
+`;
+    const fa = analyze("g.scoremod.ts", text);
+    expect(fa.mods[0]!.loads[0]!.class).toBe("gather");
+    const t = exportFa4(fa).text;
+    const body = t.slice(t.indexOf("def m("));
+    expect(body).toMatch(/g0_\d+ = \(~operator\.lt\(q_idx, kv_idx\)\)/);
+    expect(body).toMatch(/ld0_\d+\[i\] = a_band\.element_type\(0\)\n {8}if g0_\d+\[i\]:\n {12}ld0_\d+\[i\] = a_band\[x0_\d+_0\[i\], x0_\d+_1\[i\]\]/);
+    // Unguarded gathers load every lane, as before.
+    const plain = exportFa4(analyze("p.scoremod.ts", text.replace("q < kv || band.at(b, q - kv) > 0", "band.at(b, (q * kv) % 64) > 0"))).text;
+    expect(plain).not.toMatch(/if g0/);
+    expect(plain).toMatch(/ld0\[i\] = a_band\[x0_0\[i\], x0_1\[i\]\]/);
+  });
+
+  it("the same load under the two sides of an if is loaded once per side, each under its own condition", () => {
+    const text = `import { i32, scoreMod, tensor } from "scoremod";
+export const band = tensor("band", i32, ["B", 64]);
+export const m = scoreMod((s, b, h, q, kv) => {
+  if (q < kv) return s;
+  const d = band.at(b, q - kv);
+  return s + d;
+});
+`;
+    const t = exportFa4(analyze("i.scoremod.ts", text)).text;
+    expect((t.match(/^ {4}g0_\d+ = /gm) ?? []).length).toBe(1);
+    expect(t).toMatch(/g0_\d+ = \(~operator\.lt\(q_idx, kv_idx\)\)/);
+  });
+
+  it("scalars are FA4 aux_scalars: read at run time, declared defaults in the usage", () => {
+    const src = `import { f32, i32, maskMod, scalar, scoreMod } from "scoremod";
+export const cap = scalar("cap", f32, 30);
+export const win = scalar("win", i32, 256);
+export const capped = scoreMod((s, b, h, q, kv) => cap.value * s);
+export const windowed = maskMod((b, h, q, kv) => q - kv < win.value);
+`;
+    const t = fa4(src).text;
+    expect(t).toContain("S_cap = cutlass.Float32(30.0)");
+    expect(t).toContain("S_win = cutlass.Int32(256)");
+    expect(t).toContain("flash_attn_func(q, k, v, score_mod=capped, aux_tensors=[], aux_scalars=[S_cap, S_win])");
+    expect(t).toContain("def capped(tSrS_ssa, b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors, aux_scalars=None):");
+    expect(t).toContain("def windowed(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors, aux_scalars=None):");
+    expect(t).toContain("cute.full_like(tSrS_ssa, cutlass.Float32(aux_scalars[0]))");
+    expect(t).toContain("cute.full_like(kv_idx, cutlass.Int32(aux_scalars[1]))");
+    expect(t).not.toContain("baked in");
+  });
+
+  it.skipIf(!python)("every variant above is valid Python", () => {
+    const texts = [fa4(CAUSAL, { vecSize: 64 }).text, fa4(CAUSAL, { target: "fa4-sm120" }).text];
+    expect(pyCompile(texts.map((text, i) => ({ name: `v${i}.py`, text })))).toEqual([]);
   });
 });

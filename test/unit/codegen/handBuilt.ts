@@ -19,7 +19,7 @@ export const ret = (value: Expr): Stmt => ({ k: "return", value, range: R(L) });
 export const cnst = (name: string, value: Expr): Stmt => ({ k: "const", name, value, range: R(L) });
 export const load = (loadId: number, tensor: string, idx: Expr[], ty: Ty): Expr => ({ k: "load", loadId, tensor, idx, ty, range: R(L, 10, 30) });
 
-const BYTES: Record<DTypeName, number> = { bf16: 2, f16: 2, f32: 4, i32: 4, u8: 1, u32: 4, bool: 1 };
+const BYTES: Record<DTypeName, number> = { bf16: 2, f16: 2, f32: 4, i32: 4, u8: 1, u32: 4, i64: 8, u16: 2, i8: 1, bool: 1 };
 export function tensor(varName: string, dtype: DTypeName, shape: (string | number)[], align = BYTES[dtype], line = 1): TensorFact {
   // Row-major strides as polynomials.
   const strides: Poly[] = shape.map((_, d) => {

@@ -23,8 +23,10 @@ function cases(): Case[] {
   const out: Case[] = [];
   for (const fn of MATH_FN_NAMES) {
     const s = MATH_SPECS[fn];
-    const intArgs = s.params.length === 1 ? "q - kv" : "q, kv + 1";
-    const floatArgs = s.params.length === 1 ? "score * 0.25" : "score, bias.at(kv)";
+    // One argument expression per parameter (up to three); a constant-integer parameter gets a literal.
+    const pick = (pool: string[]) => s.params.map((_, i) => (i === s.constInt?.index ? String(Math.min(3, s.constInt.hi)) : pool[i]!)).join(", ");
+    const intArgs = s.params.length === 1 ? "q - kv" : pick(["q", "kv + 1", "q + 7"]);
+    const floatArgs = s.params.length === 1 ? "score * 0.25" : pick(["score", "bias.at(kv)", "2.5"]);
     if (s.args !== "int") out.push({ mod: `${fn}F`, fn, ty: "float", call: `${fn}(${floatArgs})` });
     if (s.cuda.int) out.push({ mod: `${fn}I`, fn, ty: "int", call: `${fn}(${intArgs})` });
   }
@@ -68,7 +70,9 @@ describe("every math function of the vocabulary", () => {
     const flex = exportFlex(fa).text, fa4 = exportFa4(fa).text;
     for (const c of CASES) {
       const v = (MATH_SPECS[c.fn].cuda as { float: (a: string[]) => string; int?: (a: string[]) => string });
-      const head = (c.ty === "int" ? v.int! : v.float)(["\u0000", "\u0001"]).split("\u0000")[0]!;
+      const ci = MATH_SPECS[c.fn].constInt;
+      const marks = ["\u0000", "\u0001", "\u0002"].map((m, i) => (i === ci?.index ? String(Math.min(3, ci.hi)) : m));
+      const head = (c.ty === "int" ? v.int! : v.float)(marks).split("\u0000")[0]!;
       expect(cuda, `${c.mod}: ${head}`).toContain(head);
     }
     const dir = join(ROOT, "test/golden/vocabulary");

@@ -8,10 +8,13 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
 
 const csrc = fileURLToPath(new URL("../../../csrc/", import.meta.url));
 const native = createRequire(import.meta.url)(join(csrc, "index.js")) as typeof import("../../../csrc/index");
-const hasNvcc = native.probe().nvcc !== null;
+// The one nvcc finder (the addon searches for none; it runs the nvcc it is given).
+const NVCC = nvccOrEmpty();
+const hasNvcc = NVCC !== "";
 
 function probeWith(env: Record<string, string>, indexJs = join(csrc, "index.js")): Record<string, unknown> {
   const out = execFileSync(process.execPath, ["-e", `process.stdout.write(JSON.stringify(require(${JSON.stringify(indexJs)}).probe()))`],
@@ -61,20 +64,28 @@ describe("native addon without a GPU", () => {
     expect(r.log).toMatch(/libnvrtc/);
   });
 
+  it("compile() searches for no nvcc of its own: without one given, nvcc is absent", async () => {
+    const r = await native.compile("__global__ void k() {}", { arch: "sm_90a", compiler: "nvcc" });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toBe("no-compiler");
+    expect(native.probe().nvcc).toBeNull();
+    if (hasNvcc) expect(native.probe(NVCC).nvcc).toBe(NVCC);
+  });
+
   it("compile() rejects bad arguments with a usage message", () => {
     expect(() => (native.compile as unknown as (s: string, o: object) => unknown)("x", {})).toThrow(/options\.arch/);
   });
 
   it.runIf(hasNvcc)("falls back to nvcc: a cubin, ptxas info, and compile errors as results", async () => {
     const ok = await native.compile('extern "C" __global__ void k(float* x) { x[threadIdx.x] = SCALE; }',
-      { arch: "sm_90a", defines: ["SCALE=2.f"], nameExpressions: ["k"], compiler: "nvcc" });
+      { arch: "sm_90a", defines: ["SCALE=2.f"], nameExpressions: ["k"], compiler: "nvcc", nvcc: NVCC });
     expect(ok.ok).toBe(true);
     if (!ok.ok) return;
     expect(ok.compiler).toBe("nvcc");
     expect(ok.cubin.subarray(0, 4)).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));  // ELF
     expect(ok.log).toMatch(/Used \d+ registers/);
     expect(ok.lowered).toEqual({ k: "k" });
-    const bad = await native.compile('extern "C" __global__ void k(float* x) { x[0] = undefined_thing; }', { arch: "sm_90a", compiler: "nvcc", name: "bad.cu" });
+    const bad = await native.compile('extern "C" __global__ void k(float* x) { x[0] = undefined_thing; }', { arch: "sm_90a", compiler: "nvcc", nvcc: NVCC, name: "bad.cu" });
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.reason).toBe("compile-error");

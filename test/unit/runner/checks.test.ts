@@ -1,16 +1,17 @@
 // The runner's pure pieces: output comparison (bitwise, tolerance, NaN), obligation checks
 // against bound buffers, ptxas report parsing, align rewriting for the sweep, and input data.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { analyze } from "../../../server/src/analysis/index";
+import { analyze, AnalysisHost } from "../../../server/src/analysis/index";
 import type { Obligation } from "../../../server/src/analysis/facts";
 import { bitwiseCheck, decode16, errorCheck } from "../../../server/src/runner/compare";
 import { ptxasInfo } from "../../../server/src/runner/compileInfo";
 import { randomHalf, rotated } from "../../../server/src/runner/data";
 import { bf16FromBits, f16FromBits } from "../../../runtime/src/dtypes";
 import { checkObligation, kernelObligations, type BoundTensor } from "../../../server/src/runner/obligations";
-import { mmaSmemBytes, prepareMod, readGeometry, withAlign } from "../../../server/src/runner/source";
+import { mmaSmemBytes, readGeometry } from "../../../server/src/runner/source";
+import { JobFile, prepareMod } from "../../../server/src/runner/prepare";
 
 const bf16 = (xs: number[]) => {
   const f = new Float32Array(xs), u = new Uint32Array(f.buffer);
@@ -96,10 +97,26 @@ describe("sweep sources", () => {
   const file = fileURLToPath(new URL("../../../examples/kv_bias.scoremod.ts", import.meta.url));
   const text = readFileSync(file, "utf8");
 
-  it("withAlign rewrites every tensor's align (elem = element size)", () => {
-    const fa = analyze(file, text, { target: "runner-sm90" });
-    expect(withAlign(fa, text, 4)).toContain('{ align: 4, divisible: { KV: 8 } }');
-    expect(withAlign(fa, text, "elem")).toContain('{ align: 2, divisible: { KV: 8 } }');
+  it("the align override travels in the analysis options (elem = element size); the text is not rewritten", () => {
+    expect(analyze(file, text, { target: "runner-sm90", align: 4 }).tensors.map((t) => [t.align, t.alignExplicit])).toEqual([[4, true]]);
+    expect(analyze(file, text, { target: "runner-sm90", align: "elem" }).tensors.map((t) => t.align)).toEqual([2]);
+    expect(analyze(file, text, { target: "runner-sm90" }).tensors.map((t) => t.align)).toEqual([16]);
+    const bad = analyze(file, text, { target: "runner-sm90", align: 3 });
+    expect(bad.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([expect.stringContaining("align 3 is not a power of two")]);
+    expect(bad.mods.every((m) => !m.ok)).toBe(true);
+    expect(prepareMod(file, text, "kvBiasMod", { target: "runner-sm90", align: 4 }).text).toBe(text);
+  });
+
+  it("a job's file analyses each (target, V, align) once, shared by the mods and cells that ask again", () => {
+    const jf = new JobFile(file, text);
+    const spy = vi.spyOn(AnalysisHost.prototype, "analyze");
+    const a = prepareMod(file, text, "kvBiasMod", { target: "runner-sm90", vec: 8, align: 16 }, jf);
+    const b = prepareMod(file, text, "kvBiasMod", { target: "runner-sm90", vec: 4, align: 16 }, jf);
+    expect(spy).toHaveBeenCalledTimes(3); // V = 8, V = 1 (shared), V = 4
+    spy.mockRestore();
+    expect(b.scalar).toEqual(a.scalar);
+    expect(jf.analysis({ target: "runner-sm90", vecSize: 1, align: 16 })).toBe(jf.analysis({ target: "runner-sm90", vecSize: 1, align: 16 }));
+    expect(jf.module()).toBe(jf.module());
   });
 
   it("re-analysis follows the align: 16 B allows one 8-wide load, elem only scalar loads", () => {

@@ -41,14 +41,14 @@ describe("SmAttnParams packing", () => {
   it.runIf(NVCC)("SmWgParams: tensor maps first, SmAttnParams at the offset nvcc computes", () => {
     const dir = mkdtempSync(join(tmpdir(), "scoremod-wgabi-"));
     const src = `#include <cstdio>\n#include <cstddef>\n#include "attention_wgmma.cuh"\nint main() {\n` +
-      `  printf("tq %zu\\ntk %zu\\ntv %zu\\np %zu\\nsize %zu\\nalign %zu\\n", offsetof(SmWgParams, tq), offsetof(SmWgParams, tk), offsetof(SmWgParams, tv), offsetof(SmWgParams, p), sizeof(SmWgParams), alignof(SmWgParams));\n  return 0;\n}\n`;
+      `  printf("tq %zu\\ntk %zu\\ntv %zu\\nta %zu\\np %zu\\nsize %zu\\nalign %zu\\n", offsetof(SmWgParams, tq), offsetof(SmWgParams, tk), offsetof(SmWgParams, tv), offsetof(SmWgParams, ta), offsetof(SmWgParams, p), sizeof(SmWgParams), alignof(SmWgParams));\n  return 0;\n}\n`;
     writeFileSync(join(dir, "wgabi.cu"), src);
     execFileSync(NVCC!, ["-std=c++17", "-I", kernels, "-o", join(dir, "wgabi"), join(dir, "wgabi.cu")], { stdio: "pipe" });
     const got = Object.fromEntries(execFileSync(join(dir, "wgabi"), { encoding: "utf8" }).trim().split("\n").map((l) => { const [k, v] = l.split(" "); return [k!, Number(v)]; }));
-    expect(got).toEqual({ tq: 0, tk: TENSOR_MAP_BYTES, tv: 2 * TENSOR_MAP_BYTES, p: WG_PARAMS_OFFSET, size: WG_PARAMS_SIZE, align: 64 });
+    expect(got).toEqual({ tq: 0, tk: TENSOR_MAP_BYTES, tv: 2 * TENSOR_MAP_BYTES, ta: 3 * TENSOR_MAP_BYTES, p: WG_PARAMS_OFFSET, size: WG_PARAMS_SIZE, align: 64 });
   }, 60_000);
 
-  it("packWgParams: maps at 0/128/256, the common parameters at their offset", () => {
+  it("packWgParams: maps at 0/128/256 (and an aux tile's at 384), the common parameters at their offset", () => {
     const maps = { q: new Uint8Array(128).fill(1), k: new Uint8Array(128).fill(2), v: new Uint8Array(128).fill(3) };
     const attn = { q: 1n, k: 2n, v: 3n, o: 4n, lse: 0n, qStrides: [8, 8, 8] as [number, number, number], kStrides: [8, 8, 8] as [number, number, number],
       vStrides: [8, 8, 8] as [number, number, number], oStrides: [8, 8, 8] as [number, number, number], lseStrides: [0, 0] as [number, number],
@@ -57,6 +57,10 @@ describe("SmAttnParams packing", () => {
     expect(buf.length).toBe(WG_PARAMS_SIZE);
     expect([buf[0], buf[127], buf[128], buf[255], buf[256], buf[383]]).toEqual([1, 1, 2, 2, 3, 3]);
     expect(buf.subarray(WG_PARAMS_OFFSET, WG_PARAMS_OFFSET + ATTN_PARAMS_SIZE)).toEqual(packAttnParams(attn));
+    expect(buf.subarray(384, 512).every((x) => x === 0)).toBe(true);  // no aux tile: zeros, never read
+    const withAux = packWgParams({ ...maps, aux: new Uint8Array(128).fill(4) }, attn);
+    expect([withAux[384], withAux[511], withAux[512]]).toEqual([4, 4, withAux[512]]);
+    expect(withAux.subarray(WG_PARAMS_OFFSET)).toEqual(buf.subarray(WG_PARAMS_OFFSET));
     expect(() => packWgParams({ ...maps, k: new Uint8Array(64) }, attn)).toThrow(/tensor map k: 64 bytes/);
   });
 

@@ -5,11 +5,15 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
-import { buildProgram, prepareMod, readGeometry, type PreparedMod } from "../../../server/src/runner/source";
+import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
+import { buildProgram, readGeometry, type PreparedMod } from "../../../server/src/runner/source";
+import { prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const hasNvcc = native.probe().nvcc !== null;
+// The one nvcc finder (the addon searches for none; it runs the nvcc it is given).
+const NVCC = nvccOrEmpty();
+const hasNvcc = NVCC !== "";
 const geometry = readGeometry(`${root}csrc/kernels`);
 const fileOf = (c: { file: string; fixture?: boolean }) => `${root}${c.fixture ? "test/gpu/fixtures" : "examples"}/${c.file}.scoremod.ts`;
 
@@ -53,10 +57,16 @@ describe("runner programs", () => {
       buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: b, dtype: "bf16", D: 128, bounds, geometry, kernel: "wgmma" });
     const kv = build("kv-bias", "vec");
     expect(kv.auxStageBytes).toBe(256);
-    expect(kv.source).toMatch(/#define SM_SCORE_MOD_ST\(s, b, h, q, kv0, p, st\) sm_\w+_v2_st\(/);
-    expect(kv.source).toMatch(/#define SM_SCORE_STAGE\(dst, b, h, q0, kvt, Q, KV, p, t, nt\) sm_\w+_v2_stage\(/);
-    // q-dependent loads are read directly (staging.ts says why).
-    expect(build("full-bias", "vec").auxStageBytes).toBe(0);
+    expect(kv.source).toMatch(/#define SM_SCORE_MOD_ST\(s, b, h, q, kv0, p, st, tq, tkv\) sm_\w+_v2_st\(/);
+    expect(kv.source).toMatch(/#define SM_SCORE_STAGE\(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt\) sm_\w+_v2_stage\(/);
+    expect(kv.auxTile).toBeNull();
+    // A q-dependent load: its 128 x 128 bf16 tile, one TMA copy through a map of full_bias
+    // [B, H, Q, KV] with dims kv, q, h, b.
+    const full = build("full-bias", "vec");
+    expect(full.auxStageBytes).toBe(128 * 128 * 2);
+    expect(full.source).toMatch(/sm_tma_tile<4, 128, 2, 2>\(dst \+ 0, tmap, bar, \{kvt, q0, x1, x0\}\)/);
+    expect(full.source).toContain("#define SM_SCORE_AUX_TILE 1");
+    expect(full.auxTile).toEqual({ slot: 0, dims: [3, 2, 1, 0], tensor: "full_bias" });
     // A score mod and a mask mod both staged: the mask's row after the score's (128-byte aligned).
     const pair = build("kv-bias+document", "vec");
     expect(pair.source).toMatch(/#define SM_SCORE_AUX_BYTES 256\n/);
@@ -109,7 +119,7 @@ describe("runner programs", () => {
       jobs.push({ c, prog: buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }) });
     }
     const results = await Promise.all(jobs.map(({ prog }) => native.compile(prog.source, {
-      arch: "sm_90a", compiler: "nvcc", defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel, ...(prog.classifyKernel ? [prog.classifyKernel] : [])], lineInfo: false,
+      arch: "sm_90a", compiler: "nvcc", nvcc: NVCC, defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel, ...(prog.classifyKernel ? [prog.classifyKernel] : [])], lineInfo: false,
     })));
     results.forEach((r, i) => expect(r.ok, `${jobs[i]!.c.label}: ${r.log.slice(0, 600)}`).toBe(true));
   }, 180_000);

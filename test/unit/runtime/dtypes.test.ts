@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  bf16Bits, bf16FromBits, decodeBytes, dtypeBytes, encodeValues, f16Bits, f16FromBits, roundBf16, roundF16, roundToFormat, storeValue,
+  bf16Bits, bf16FromBits, decodeBytes, dtypeBytes, encodeValues, f16Bits, f16FromBits, laneValue, roundBf16, roundF16, roundToFormat, storeValue,
 } from "../../../runtime/src/dtypes";
 
 describe("bf16", () => {
@@ -88,6 +88,7 @@ describe("storeValue and encoding", () => {
   it("gives element sizes", () => {
     expect([dtypeBytes("bf16"), dtypeBytes("f16"), dtypeBytes("f32"), dtypeBytes("i32"), dtypeBytes("u8"), dtypeBytes("u32"), dtypeBytes("bool")])
       .toEqual([2, 2, 4, 4, 1, 4, 1]);
+    expect([dtypeBytes("i64"), dtypeBytes("u16"), dtypeBytes("i8")]).toEqual([8, 2, 1]);
   });
 
   it("stores ints exactly and rejects what does not fit", () => {
@@ -96,13 +97,28 @@ describe("storeValue and encoding", () => {
     expect(() => storeValue("i32", 1.5)).toThrow(/i32/);
     expect(storeValue("f32", 0.1)).toBe(Math.fround(0.1));
     expect(storeValue("bool", 3)).toBe(1);
+    expect(storeValue("i64", -(2 ** 40))).toBe(-(2 ** 40));
+    expect(() => storeValue("i64", 2 ** 60)).toThrow(/i64/);
+    expect(() => storeValue("u16", -1)).toThrow(/u16/);
+    expect(() => storeValue("i8", 128)).toThrow(/i8/);
+    expect(storeValue("i8", -128)).toBe(-128);
+  });
+
+  it("i64 lanes saturate to int32 (the DSL's ints are 32-bit; an out-of-range index never wraps onto a valid one)", () => {
+    expect([laneValue("i64", 5), laneValue("i64", -5), laneValue("i64", 2 ** 32 + 3), laneValue("i64", 2 ** 31), laneValue("i64", -(2 ** 40))])
+      .toEqual([5, -5, 2 ** 31 - 1, 2 ** 31 - 1, -(2 ** 31)]);
+    expect(laneValue("u32", 2 ** 31)).toBe(2 ** 31);  // other dtypes: the stored value
   });
 
   it("encodes little-endian and decodes back", () => {
     expect([...encodeValues("bf16", [1, -2])]).toEqual([0x80, 0x3f, 0x00, 0xc0]);
     expect([...encodeValues("i32", [-1, 258])]).toEqual([0xff, 0xff, 0xff, 0xff, 0x02, 0x01, 0, 0]);
-    for (const dt of ["bf16", "f16", "f32", "i32", "u32", "u8", "bool"] as const) {
-      const vals = dt === "u8" || dt === "bool" ? [0, 1, 1] : dt === "u32" ? [0, 7, 4294967295] : [0, -3, 5];
+    expect([...encodeValues("i64", [-2, 2 ** 33 + 1])]).toEqual([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 2, 0, 0, 0]);
+    expect([...encodeValues("u16", [0x1234])]).toEqual([0x34, 0x12]);
+    expect([...encodeValues("i8", [-1, 5])]).toEqual([0xff, 5]);
+    for (const dt of ["bf16", "f16", "f32", "i32", "u32", "u8", "i64", "u16", "i8", "bool"] as const) {
+      const vals = dt === "u8" || dt === "bool" ? [0, 1, 1] : dt === "u32" ? [0, 7, 4294967295] : dt === "u16" ? [0, 7, 65535]
+        : dt === "i64" ? [0, -(2 ** 45), 2 ** 52] : dt === "i8" ? [0, -128, 127] : [0, -3, 5];
       expect([...decodeBytes(dt, encodeValues(dt, vals))]).toEqual(vals.map((v) => storeValue(dt, v)));
     }
     expect(() => decodeBytes("f32", new Uint8Array(3))).toThrow(/whole number/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bf16, bool, f32, i32, tensor, u32, u8, withBindings } from "../../../runtime/src/dsl";
+import { bf16, bool, f32, i32, i64, i8, tensor, u16, u32, u8, withBindings } from "../../../runtime/src/dsl";
 import { decodeBytes, roundBf16 } from "../../../runtime/src/dtypes";
 import { resolveStrides, symbolicStrides } from "../../../runtime/src/layout";
 import {
@@ -16,6 +16,31 @@ describe("layout", () => {
     expect(resolveStrides(["B", "H", "KV"], { leadingDim: 1 }, dims, "t")).toEqual([48, 1, 3]);
     expect(resolveStrides(["B", "H", "KVP"], { strides: ["H*KVP", "KVP", 1] }, { H: 3, KVP: 20 }, "t")).toEqual([60, 20, 1]);
     expect(() => resolveStrides(["B", "X"], {}, dims, 'tensor "t"')).toThrow(/tensor "t": dim "X" has no value/);
+  });
+});
+
+describe("sampleTensor: i64, u16 and i8", () => {
+  it("encode their sample values at their widths; bits give signed types (i64: 32 bits) negative values", () => {
+    const ids = sampleTensor(tensor("s_i64", i64, ["B", "KV"], { init: { range: [0, 64] } }), dims, 3);
+    expect(ids.bytes.length).toBe(2 * 16 * 8);
+    expect([...decodeBytes("i64", ids.bytes)]).toEqual([...ids.values]);
+    for (const v of ids.values) expect(v >= 0 && v < 64).toBe(true);
+    const bits = sampleTensor(tensor("s_i64b", i64, ["KV"], { init: { bits: 0.5 } }), dims, 3);
+    // 32 random bits as a signed int32 value: negative ones too, and a lane holds every bit.
+    expect(Math.min(...bits.values)).toBeLessThan(0);
+    expect(bits.values.every((v) => v >= -(2 ** 31) && v < 2 ** 31)).toBe(true);
+    const s8 = sampleTensor(tensor("s_i8", i8, ["KV"], { init: { bits: 0.5 } }), dims, 4);
+    expect(Math.min(...s8.values)).toBeLessThan(0);
+    expect(s8.values.every((v) => v >= -128 && v <= 127)).toBe(true);
+    const w16 = sampleTensor(tensor("s_u16", u16, ["KV"], { init: { range: [1000, 60000] } }), dims, 5);
+    expect([...decodeBytes("u16", w16.bytes)]).toEqual([...w16.values]);
+  });
+
+  it("an i64 reads saturated to int32 through the DSL (as the kernel's int lane)", () => {
+    const t = tensor("s_i64c", i64, [3]);
+    const values = new Float64Array([7, 2 ** 32 + 5, -(2 ** 33) - 1]);
+    const read = withBindings({ tensors: { s_i64c: { dtype: "i64", shape: [3], strides: [1], values } } }, () => [0, 1, 2].map((i) => t.at(i)));
+    expect(read).toEqual([7, 2 ** 31 - 1, -(2 ** 31)]);
   });
 });
 

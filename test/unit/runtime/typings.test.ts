@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type * as Api from "../../../runtime/index";
 import * as Impl from "../../../runtime/src/dsl";
 
-// Compile-time conformance (checked by `tsc --noEmit`): every value the typings declare exists
+// Compile-time conformance (checked by `tsc -b`): every value the typings declare exists
 // in dsl.ts with an assignable type, overloads included.
 type ApiValues = typeof Api;
 const conforms: ApiValues = Impl;

@@ -51,7 +51,7 @@ describe("the vocabulary table", () => {
   it("is consistent: arity, int variants in every backend or none, and for every int-preserving function", () => {
     for (const n of MATH_FN_NAMES) {
       const s: MathFnSpec = MATH_SPECS[n];
-      expect([1, 2], n).toContain(s.params.length);
+      expect([1, 2, 3], n).toContain(s.params.length);
       expect(s.ref.length, `${n}: ref arity`).toBe(s.params.length);
       // Every backend has an int variant or none; a "same" function needs one.
       const hasInt = s.cuda.int !== undefined;
@@ -123,6 +123,17 @@ describe("float64 reference semantics", () => {
     expect(Math.abs(MATH_SPECS.expm1.ref(1e-10) - 1.00000000005e-10) / 1e-10).toBeLessThan(1e-15);
     expect([MATH_SPECS.log1p.ref(-1), MATH_SPECS.expm1.ref(-Infinity)]).toEqual([-Infinity, -1]);
     expect(Number.isNaN(MATH_SPECS.log1p.ref(-2))).toBe(true);
+  });
+  it("pow takes integer exponents only: x^n exactly where float64 can hold it, 0^-n is inf, x^0 is 1", () => {
+    const pow = MATH_SPECS.pow.ref;
+    expect([pow(3, 4), pow(-2, 3), pow(-2, 2), pow(2, -2), pow(1.5, 0), pow(NaN, 0)]).toEqual([81, -8, 4, 0.25, 1, 1]);
+    expect([pow(0, -1), pow(-0, -1), pow(0, -2)]).toEqual([Infinity, -Infinity, Infinity]);
+    expect(() => pow(2, 0.5)).toThrow(/exponent must be an integer/);
+    expect(MATH_SPECS.pow.constInt).toEqual({ index: 1, lo: -32, hi: 32 });
+  });
+  it("clamp is min(max(x, lo), hi), so lo > hi gives hi (as the CUDA's fminf(fmaxf()))", () => {
+    const clamp = MATH_SPECS.clamp.ref;
+    expect([clamp(5, 0, 3), clamp(-1, 0, 3), clamp(2, 0, 3), clamp(2, 5, 1)]).toEqual([3, 0, 2, 1]);
   });
   it("erf is monotone across the series / continued-fraction switch at 1", () => {
     let prev = -Infinity;

@@ -1,7 +1,7 @@
 // Writes every example mod's inputs and float64 reference outputs for compare.py, which runs the
 // same problems through PyTorch's FlexAttention (needs torch; run it where torch is installed).
 //   npx esbuild test/unit/examples/flex/dump.ts --bundle --platform=node \
-//     --alias:scoremod=./runtime/src/dsl.ts --outfile=/tmp/flexdump.js && node /tmp/flexdump.js OUTDIR
+//     --outfile=/tmp/flexdump.js && node /tmp/flexdump.js OUTDIR
 //   python3 test/unit/examples/flex/compare.py OUTDIR
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

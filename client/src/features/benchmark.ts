@@ -1,0 +1,61 @@
+// Benchmark and Sweep (through the runner's supervised worker, never in the extension host), and
+// recorded sweep results charted in the webview.
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { TIMING } from "scoremod-server/runner/types";
+import type { ClientContext } from "../context";
+import { COMMANDS } from "../commands";
+import { benchSummary, describeError } from "../runner";
+import { fromRunnerSweep, parseSweepData, sweepModel, type SweepData } from "../webview/model";
+
+export function activate(ctx: ClientContext): void {
+  const showSweep = (d: SweepData): void => ctx.panel.show(`Sweep: ${d.mod}`, { type: "sweep", model: sweepModel(d) });
+
+  ctx.register(COMMANDS.benchmark, async (arg?: unknown) => {
+    const ref = await ctx.resolveMod(arg);
+    if (!ref || ctx.needTrust("Benchmark") || !(await ctx.gpuReady())) return;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(ref.uri));
+    const version = doc.version;
+    await ctx.progress(`Benchmarking ${ref.mod}…`, async (token, report) => {
+      report("compiling and checking (vectorized vs scalar, vs fp32 reference)");
+      const r = await ctx.runner.bench({ fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), timing: TIMING.editor }, token, report);
+      if (r.ok) {
+        ctx.results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary: benchSummary(r.value) });
+        ctx.output.info(`[bench] ${ref.mod}: ${JSON.stringify(r.value)}`);
+        if (!r.value.ok) void vscode.window.showWarningMessage(`${ref.mod}: a check failed — ${r.value.checks.filter((c) => !c.ok).map((c) => c.detail).join("; ")}`);
+      } else {
+        ctx.results.set(ref.uri, ref.mod, { kind: "error", version, at: Date.now(), message: describeError(r.error) });
+        if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Benchmark ${ref.mod}: ${describeError(r.error)}`);
+      }
+      ctx.lenses.refresh();
+    });
+  });
+
+  ctx.register(COMMANDS.sweep, async (arg?: unknown) => {
+    const ref = await ctx.resolveMod(arg);
+    if (!ref || ctx.needTrust("Sweep") || !(await ctx.gpuReady())) return;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(ref.uri));
+    const s = ctx.settings();
+    await ctx.progress(`Sweeping ${ref.mod} over V × align…`, async (token, report) => {
+      report(`${s.sweep.vecSizes.length} × ${s.sweep.aligns.length} configurations`);
+      const r = await ctx.runner.sweep({
+        fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: TIMING.sweep,
+      }, token, report);
+      if (r.ok) showSweep(fromRunnerSweep(r.value, "runner"));
+      else if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Sweep ${ref.mod}: ${describeError(r.error)}`);
+    });
+  });
+
+  ctx.register(COMMANDS.openSweepResults, async (arg?: unknown) => {
+    let uri: vscode.Uri | undefined;
+    if (typeof arg === "string") uri = arg.includes(":") && !path.isAbsolute(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+    else if (arg instanceof vscode.Uri) uri = arg;
+    else uri = (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { "Sweep results": ["json"] } }))?.[0];
+    if (!uri) return;
+    try {
+      showSweep(parseSweepData(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString("utf8")));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${uri.fsPath}: ${(e as Error).message}`);
+    }
+  });
+}

@@ -1,0 +1,103 @@
+// The host side of a runner job, computed once per job: which kernel, each mod analysed and
+// generated (an align override travels in the analysis options; the user's text is never
+// rewritten), the translation units to compile, and the user's module evaluated in Node. A sweep
+// prepares every cell once, compiles, then runs the same preparations.
+import type { LoadedScoreModule } from "scoremod/load";
+import { analyze } from "../analysis/index";
+import type { FileAnalysis } from "../analysis/facts";
+import { blockedMessage } from "../analysis/generatable";
+import { generateCuda } from "../codegen/cuda";
+import { kernelsIncludeDir } from "../toolchain/nvcc";
+import { loadUserModule } from "../view/loadModule";
+import { planKernel, type KernelDevice, type KernelPlan } from "./kernelChoice";
+import { buildProgram, readGeometry, type PreparedMod, type Program } from "./source";
+import { RunnerError, type BenchJob, type RunnerTargetId } from "./types";
+
+interface AnalysisKey { target: RunnerTargetId; vecSize?: number; align?: number | "elem" }
+
+/**
+ * A job's file: its analyses by (target, V, align) and its module, each computed at most once.
+ * A sweep's cells share one, so cells with the same V or align share analyses.
+ */
+export class JobFile {
+  private readonly analyses = new Map<string, FileAnalysis>();
+  private loaded: LoadedScoreModule | undefined;
+  constructor(readonly fileName: string, readonly text: string) {}
+
+  analysis(key: AnalysisKey): FileAnalysis {
+    const k = `${key.target} ${key.vecSize ?? "declared"} ${key.align ?? "declared"}`;
+    let fa = this.analyses.get(k);
+    if (!fa) {
+      fa = analyze(this.fileName, this.text, { target: key.target, vecSize: key.vecSize, align: key.align });
+      this.analyses.set(k, fa);
+    }
+    return fa;
+  }
+
+  /** The user's module, evaluated with the runtime DSL (float64 reference, sample data). */
+  module(): LoadedScoreModule {
+    return (this.loaded ??= loadUserModule(this.fileName, this.text));
+  }
+}
+
+/** Analyse and generate one mod at V (default: its declared vecSize) and at V = 1. */
+export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId }, file = new JobFile(fileName, text)): PreparedMod {
+  const fa = file.analysis({ target: opts.target, vecSize: opts.vec, align: opts.align });
+  const mod = fa.mods.find((m) => m.name === modName);
+  if (!mod) {
+    throw new RunnerError({ kind: "analysis", mod: modName, message: `no mod named '${modName}' in ${fileName} (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})` });
+  }
+  // The analysis's one decision (ModFact.blocking), as the editor's CodeLens and the CLI read it.
+  const blocked = blockedMessage(mod, fileName);
+  if (blocked) throw new RunnerError({ kind: "analysis", mod: modName, message: blocked });
+  const fa1 = file.analysis({ target: opts.target, vecSize: 1, align: opts.align });
+  try {
+    return { fa, mod, vec: generateCuda(fa, modName), scalar: generateCuda(fa1, modName), text };
+  } catch (e) {
+    throw new RunnerError({ kind: "analysis", mod: modName, message: `code generation for '${modName}' failed: ${(e as Error).message}` });
+  }
+}
+
+/** The kernel headers: the job's, else where the toolchain finds them (toolchain/nvcc.ts). */
+export function kernelDir(job: Pick<BenchJob, "kernelDir">): string {
+  try {
+    return kernelsIncludeDir(job.kernelDir);
+  } catch (e) {
+    throw new RunnerError({ kind: "internal", message: (e as Error).message });
+  }
+}
+
+export interface PreparedJob {
+  plan: KernelPlan;
+  primary: PreparedMod;
+  other?: PreparedMod;
+  score?: PreparedMod;
+  mask?: PreparedMod;
+  mods: PreparedMod[];
+  /** The kernel headers' directory (include path of every compile). */
+  dir: string;
+  /** The V-lane build, the V = 1 build (bitwise check) and, on demand, the bounds-checked build. */
+  programs: { vec: Program; scalar: Program; bounds(): Program };
+  file: JobFile;
+}
+
+export function prepareJob(dev: KernelDevice, job: BenchJob, file = new JobFile(job.fileName, job.text)): PreparedJob {
+  const plan = planKernel(dev, job);
+  const primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target }, file);
+  const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { vec: plan.pairVec, align: job.align, target: plan.target }, file) : undefined;
+  if (other && other.mod.kind === primary.mod.kind) {
+    throw new RunnerError({ kind: "analysis", mod: job.mod, message: `cannot pair '${job.mod}' with '${job.pair}': both are ${primary.mod.kind} mods` });
+  }
+  const score = primary.mod.kind === "score" ? primary : other;
+  const mask = primary.mod.kind === "mask" ? primary : other;
+  const dir = kernelDir(job);
+  const base = { score, mask, dtype: job.dtype ?? "bf16", D: job.shape.D, geometry: readGeometry(dir), kernel: plan.kernel } as const;
+  return {
+    plan, primary, other, score, mask, mods: other ? [primary, other] : [primary], dir, file,
+    programs: {
+      vec: buildProgram({ ...base, build: "vec", bounds: false }),
+      scalar: buildProgram({ ...base, build: "scalar", bounds: false }),
+      bounds: () => buildProgram({ ...base, build: "vec", bounds: true }),
+    },
+  };
+}
