@@ -58,7 +58,7 @@ function withImports(text: string, names: string[], edits: TextEdit[]): TextEdit
   return imp === "none" ? edits : [imp, ...edits];
 }
 
-/** "Clamp index i into [0, N)": min(max(x, 0), N - 1), only the sides that are open. */
+/** "Clamp index i into [0, N)": clamp(x, 0, N - 1), or max/min when only one side is open. */
 export function clampFix(text: string, load: LoadExpr, open: OpenIndex[]): Fix | null {
   const edits: TextEdit[] = [];
   const names = new Set<string>();
@@ -66,9 +66,11 @@ export function clampFix(text: string, load: LoadExpr, open: OpenIndex[]): Fix |
     const ix = load.idx[o.dim];
     const src = ix && sliceOf(text, ix);
     if (!ix || src === null || (!o.low && !o.high)) return null;
+    // Both sides: clamp(x, 0, N - 1); one side: max(x, 0) or min(x, N - 1).
     let code = src;
-    if (o.low) { code = `max(${code}, 0)`; names.add("max"); }
-    if (o.high) { code = `min(${code}, ${lastCode(o.extent)})`; names.add("min"); }
+    if (o.low && o.high) { code = `clamp(${code}, 0, ${lastCode(o.extent)})`; names.add("clamp"); }
+    else if (o.low) { code = `max(${code}, 0)`; names.add("max"); }
+    else { code = `min(${code}, ${lastCode(o.extent)})`; names.add("min"); }
     if (o.high && typeof o.extent === "string") names.add("dim");
     edits.push({ range: ix.range, newText: code });
   }

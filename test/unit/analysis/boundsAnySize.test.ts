@@ -8,7 +8,7 @@ import type { Diagnostic, TextEdit } from "../../../server/src/analysis/facts";
 import { conditionText, constPoly, nonneg, subP, symPoly, addP, mulP } from "../../../server/src/analysis/symPoly";
 
 const HEAD = `import { bf16, i32, scalar, scoreMod, maskMod, tensor } from "scoremod";\n`;
-const HEAD_FNS = `import { abs, bf16, dim, i32, idiv, max, min, scalar, scoreMod, maskMod, tensor } from "scoremod";\n`;
+const HEAD_FNS = `import { abs, bf16, clamp, dim, i32, idiv, max, min, scalar, scoreMod, maskMod, tensor } from "scoremod";\n`;
 
 function anySize(body: string, head = HEAD_FNS) {
   const fa = analyze("a.scoremod.ts", head + body);
@@ -96,7 +96,8 @@ describe("conditions inside the mod narrow the index", () => {
     ["an if with the load inside", `scoreMod((s, b, h, q, kv) => { if (!(kv >= dim("LEN"))) { return s + t.at(kv); } return s; })`],
     ["a local", `scoreMod((s, b, h, q, kv) => { const i = kv + 3; return i < dim("LEN") ? s + t.at(i) : s; })`],
     ["min in the index", `scoreMod((s, b, h, q, kv) => s + t.at(min(kv, dim("LEN") - 1)))`],
-    ["a clamp", `scoreMod((s, b, h, q, kv) => s + t.at(max(min(kv - 5, dim("LEN") - 1), 0)))`],
+    ["a clamp written with min and max", `scoreMod((s, b, h, q, kv) => s + t.at(max(min(kv - 5, dim("LEN") - 1), 0)))`],
+    ["clamp", `scoreMod((s, b, h, q, kv) => s + t.at(clamp(kv - 5, 0, dim("LEN") - 1)))`],
     ["a guard on a load's value", `scoreMod((s, b, h, q, kv) => t.at(kv % dim("LEN")) >= 0 ? s : s)`],
   ])("%s is proven at a shape and at every size", (_w, mod) => {
     expect(both(`${T}export const m = ${mod};\n`)).toEqual({ shape: "proven", any: "proven" });
@@ -173,8 +174,8 @@ describe("clamp and guard quick fixes", () => {
     const text = HEAD + `export const t = tensor("t", bf16, ["TOTAL_K"]);\nexport const m = scoreMod((s, b, h, q, kv) => s + t.at(kv - 1));\n`;
     const d = analyze("f.scoremod.ts", text).diagnostics.find((x) => x.code === "SM160")!;
     const clamp = d.fixes!.find((f) => f.title.startsWith("Clamp"))!, guard = d.fixes!.find((f) => f.title.startsWith("Guard"))!;
-    expect(apply(text, clamp.edits)).toContain(`import { bf16, i32, scalar, scoreMod, maskMod, tensor, dim, max, min } from "scoremod";`);
-    expect(apply(text, clamp.edits)).toContain(`s + t.at(min(max(kv - 1, 0), dim("TOTAL_K") - 1))`);
+    expect(apply(text, clamp.edits)).toContain(`import { bf16, i32, scalar, scoreMod, maskMod, tensor, clamp, dim } from "scoremod";`);
+    expect(apply(text, clamp.edits)).toContain(`s + t.at(clamp(kv - 1, 0, dim("TOTAL_K") - 1))`);
     expect(apply(text, guard.edits)).toContain(`s + ((kv - 1) >= 0 && (kv - 1) < dim("TOTAL_K") ? t.at(kv - 1) : 0)`);
   });
 
