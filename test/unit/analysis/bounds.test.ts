@@ -135,12 +135,12 @@ function guardedMod(seed: number): { text: string; extent: string } {
     case 1: body = `(${idx} ${hiOp} ${hiB} && ${idx} ${loOp} ${loB}) && ${load(idx)} > 0 ? s : -s`; break;
     case 2: body = `{ const i = ${idx}; if (i ${loOp === ">=" ? "<" : "<="} ${loB} || !(i ${hiOp} ${hiB})) return s; return s + ${load("i")}; }`; break;
     case 3: body = `s + (kv ${hiOp} ${hiB} ? ${load(`max(kv - ${int(0, 2)}, ${loB})`)} : 0)`; break;
-    case 4: body = `s + ${load(`min(max(${idx}, ${loB}), ${hiB} - 1)`)}`; break;
+    case 4: body = `s + ${load(rnd() < 0.5 ? `min(max(${idx}, ${loB}), ${hiB} - 1)` : `clamp(${idx}, ${loB}, ${hiB} - 1)`)}`; break;
     default: body = `{ if (${idx} ${hiOp} ${hiB}) { if (${idx} ${loOp} ${loB}) { return s + ${load(idx)}; } } return s; }`;
   }
   return {
     extent,
-    text: `import { abs, dim, f32, i32, idiv, max, min, scalar, scoreMod, tensor } from "scoremod";
+    text: `import { abs, clamp, dim, f32, i32, idiv, max, min, scalar, scoreMod, tensor } from "scoremod";
 export const w = scalar("w", i32, 3);
 export const t = tensor("t", f32, [${extent}]);
 export const m = scoreMod((s, b, h, q, kv) => ${body});
