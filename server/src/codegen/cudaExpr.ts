@@ -23,7 +23,7 @@ export function cType(ty: Ty): string {
 export function conv(code: string, from: Ty, to: Ty): string {
   if (from === to) return code;
   if (to === "bool") return `((${code}) != 0)`;
-  if (to === "float") return from === "int" ? `sm_i2f(${code})` : `((float)(${code}))`;
+  if (to === "float") return `((float)(${code}))`;
   // to int: from float truncates toward zero (C cast), as JS's `| 0` would for in-range values.
   return `((int)(${code}))`;
 }

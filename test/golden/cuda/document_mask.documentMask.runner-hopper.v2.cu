@@ -16,23 +16,6 @@ __device__ __forceinline__ float sm_fdiv(float a, float b) {
   asm("div.full.f32 %0, %1, %2;" : "=f"(y) : "f"(a), "f"(b));
   return y;
 }
-// int -> float, rounded to nearest even like (float)x, without the conversion unit: I2F shares
-// the SFU's 16 results per clock per SM with the softmax's ex2, so a mod converting every
-// element (alibi's (kv - q)) halves the exponentials' throughput. x = hi * 2^16 + lo with both
-// halves exact as floats through the 2^23 magic numbers; one fma rounds their sum once.
-// SM_I2F_SPLIT=0 restores (float)x (A/B).
-#ifndef SM_I2F_SPLIT
-#define SM_I2F_SPLIT 1
-#endif
-__device__ __forceinline__ float sm_i2f(int x) {
-#if SM_I2F_SPLIT
-  const float hi = __int_as_float(0x4B400000 + (x >> 16)) - 12582912.0f;
-  const float lo = __int_as_float(0x4B000000 | (x & 0xFFFF)) - 8388608.0f;
-  return __fmaf_rn(hi, 65536.0f, lo);
-#else
-  return (float)x;
-#endif
-}
 // pow(x, N) for a constant N (the analysis keeps it in [-32, 32]): binary exponentiation, unrolled;
 // r starts as the first factor, so x^|N| is |N| exact factors with |N| - 1 roundings, multiplied
 // in the same order as the FA4 export's _powi. 1/x^|N| (IEEE division) for N < 0.
@@ -220,7 +203,7 @@ __device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, unsigned 
 #line 8 "document_mask.scoremod.ts"
 }
 #endif // SM_DEFINED_documentMask_V2
-#line 224 "document_mask.documentMask.runner-hopper.v2.cu"
+#line 207 "document_mask.documentMask.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_documentMask_v2(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[2];

@@ -15,23 +15,6 @@ __device__ __forceinline__ float sm_fdiv(float a, float b) {
   asm("div.full.f32 %0, %1, %2;" : "=f"(y) : "f"(a), "f"(b));
   return y;
 }
-// int -> float, rounded to nearest even like (float)x, without the conversion unit: I2F shares
-// the SFU's 16 results per clock per SM with the softmax's ex2, so a mod converting every
-// element (alibi's (kv - q)) halves the exponentials' throughput. x = hi * 2^16 + lo with both
-// halves exact as floats through the 2^23 magic numbers; one fma rounds their sum once.
-// SM_I2F_SPLIT=0 restores (float)x (A/B).
-#ifndef SM_I2F_SPLIT
-#define SM_I2F_SPLIT 1
-#endif
-__device__ __forceinline__ float sm_i2f(int x) {
-#if SM_I2F_SPLIT
-  const float hi = __int_as_float(0x4B400000 + (x >> 16)) - 12582912.0f;
-  const float lo = __int_as_float(0x4B000000 | (x & 0xFFFF)) - 8388608.0f;
-  return __fmaf_rn(hi, 65536.0f, lo);
-#else
-  return (float)x;
-#endif
-}
 // pow(x, N) for a constant N (the analysis keeps it in [-32, 32]): binary exponentiation, unrolled;
 // r starts as the first factor, so x^|N| is |N| exact factors with |N| - 1 roundings, multiplied
 // in the same order as the FA4 export's _powi. 1/x^|N| (IEEE division) for N < 0.
@@ -121,7 +104,7 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(cons
 #line 10 "gated_decay.scoremod.ts"
 __device__ __forceinline__ float sm_gatedDecay_v2_lane(float score, int b, int h, int q, int kv, const SmParams& p, float u0) {
 #line 11 "gated_decay.scoremod.ts"
-  const float v_d = sm_fdiv(sm_i2f((q - kv)), sm_i2f(64));
+  const float v_d = sm_fdiv(((float)((q - kv))), ((float)(64)));
 #line 12 "gated_decay.scoremod.ts"
   return (score - ((1.0f / (1.0f + expf(-u0))) * (sm_powi<2>(v_d) + (0.10000000149011612f * sm_powi<4>(v_d)))));
 #line 10 "gated_decay.scoremod.ts"
@@ -149,7 +132,7 @@ __device__ __forceinline__ void sm_gatedDecay_v2(float (&s)[2], int b, int h, in
 #line 10 "gated_decay.scoremod.ts"
 }
 #endif // SM_DEFINED_gatedDecay_V2
-#line 153 "gated_decay.gatedDecay.runner-hopper.v2.cu"
+#line 136 "gated_decay.gatedDecay.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_gatedDecay_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

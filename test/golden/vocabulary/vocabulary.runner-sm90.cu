@@ -77,7 +77,7 @@ __device__ __forceinline__ float sm_absF_v1_lane(float score, int b, int h, int 
 }
 __device__ __forceinline__ float sm_absI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
 #line 14 "vocabulary.scoremod.ts"
-  return (score + sm_i2f(abs((q - kv))));
+  return (score + ((float)(abs((q - kv)))));
 #line 14 "vocabulary.scoremod.ts"
   return score;
 #line 14 "vocabulary.scoremod.ts"
@@ -91,7 +91,7 @@ __device__ __forceinline__ float sm_minF_v1_lane(float score, int b, int h, int 
 }
 __device__ __forceinline__ float sm_minI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
 #line 16 "vocabulary.scoremod.ts"
-  return (score + sm_i2f(min(q, (kv + 1))));
+  return (score + ((float)(min(q, (kv + 1)))));
 #line 16 "vocabulary.scoremod.ts"
   return score;
 #line 16 "vocabulary.scoremod.ts"
@@ -105,7 +105,7 @@ __device__ __forceinline__ float sm_maxF_v1_lane(float score, int b, int h, int 
 }
 __device__ __forceinline__ float sm_maxI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
 #line 18 "vocabulary.scoremod.ts"
-  return (score + sm_i2f(max(q, (kv + 1))));
+  return (score + ((float)(max(q, (kv + 1)))));
 #line 18 "vocabulary.scoremod.ts"
   return score;
 #line 18 "vocabulary.scoremod.ts"
@@ -119,7 +119,7 @@ __device__ __forceinline__ float sm_floorF_v1_lane(float score, int b, int h, in
 }
 __device__ __forceinline__ float sm_floorI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
 #line 20 "vocabulary.scoremod.ts"
-  return (score + sm_i2f((q - kv)));
+  return (score + ((float)((q - kv))));
 #line 20 "vocabulary.scoremod.ts"
   return score;
 #line 20 "vocabulary.scoremod.ts"
@@ -133,14 +133,14 @@ __device__ __forceinline__ float sm_ceilF_v1_lane(float score, int b, int h, int
 }
 __device__ __forceinline__ float sm_ceilI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
 #line 22 "vocabulary.scoremod.ts"
-  return (score + sm_i2f((q - kv)));
+  return (score + ((float)((q - kv))));
 #line 22 "vocabulary.scoremod.ts"
   return score;
 #line 22 "vocabulary.scoremod.ts"
 }
 __device__ __forceinline__ float sm_idivI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
 #line 23 "vocabulary.scoremod.ts"
-  return (score + sm_i2f((q / (kv + 1))));
+  return (score + ((float)((q / (kv + 1)))));
 #line 23 "vocabulary.scoremod.ts"
   return score;
 #line 23 "vocabulary.scoremod.ts"
@@ -175,7 +175,7 @@ __device__ __forceinline__ float sm_clampF_v1_lane(float score, int b, int h, in
 }
 __device__ __forceinline__ float sm_clampI_v1_lane(float score, int b, int h, int q, int kv, const SmParams& p) {
 #line 28 "vocabulary.scoremod.ts"
-  return (score + sm_i2f(min(max(q, (kv + 1)), (q + 7))));
+  return (score + ((float)(min(max(q, (kv + 1)), (q + 7)))));
 #line 28 "vocabulary.scoremod.ts"
   return score;
 #line 28 "vocabulary.scoremod.ts"

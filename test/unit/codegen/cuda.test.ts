@@ -107,7 +107,7 @@ describe("expressions", () => {
     expect(c(call("idiv", [arg("q"), num(64)], "int"))).toBe("(q / 64)");
     expect(c(bin("%", arg("kv"), num(3)))).toBe("(kv % 3)");
     expect(c(bin("%", arg("score"), num(2, "float")))).toBe("fmodf(score, 2.0f)");
-    expect(c(bin("/", arg("q"), num(2)))).toBe("sm_fdiv(sm_i2f(q), sm_i2f(2))");
+    expect(c(bin("/", arg("q"), num(2)))).toBe("sm_fdiv(((float)(q)), ((float)(2)))");
     expect(c(call("idiv", [arg("score"), num(2, "float")], "float"))).toBe("truncf(score / 2.0f)");
   });
   it("uses the accurate math functions", () => {
