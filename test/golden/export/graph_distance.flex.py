@@ -279,7 +279,7 @@ def make_graphDistance(aux, B, H, Q, KV, scalars=None, check=True, **user_dims):
 
     def score_mod(score, b, h, q_idx, kv_idx):
         v_d_0 = t_hops[b, t_node[b, _ix(q_idx, d_KV, None, "node.at(b, q) (line 17), index 1")].clamp(-2147483648, 2147483647).to(torch.int32), t_node[b, kv_idx].clamp(-2147483648, 2147483647).to(torch.int32)].clamp(-2147483648, 2147483647).to(torch.int32)
-        return (score + t_hop_bias[h, _ix(torch.clamp(torch.clamp(v_d_0, min=0), max=15), 16, None, "hopBias.at(h, clamp(d, 0, 15)) (line 18), index 1")].float())
+        return (score + t_hop_bias[h, torch.clamp(torch.clamp(v_d_0, min=0), max=15)].float())
 
     return score_mod
 
