@@ -3,7 +3,7 @@
 /** Every `scoremod.*` setting (key without the prefix) and its type as declared. */
 export interface Settings {
   /** The kernel the analysis and generated code are for. */
-  "target": "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "runner-hopper" | "runner-sm90" | "runner-sm80";
+  "target": "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "fa4-sm120" | "runner-hopper" | "runner-sm90" | "runner-sm80";
   /** Show ⟨v8·16B⟩ / ⟨uniform⟩ / ⟨gather⟩ after each aux load. */
   "inlayHints.enabled": boolean;
   /** Ask for confirmation (refactor preview) before a quick fix edits the file. */

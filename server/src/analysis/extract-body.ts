@@ -344,7 +344,7 @@ class BodyConverter {
     this.s.diagnostics.push({
       range: this.s.range(e.operatorToken), severity: "error", code: SM.flexBoolOp,
       message: `'${op}' on booleans is Flex (tensor) code: TypeScript allows it only on numbers. Write '${logical}' ` +
-        `(each side is one boolean per score here, and both sides are evaluated either way)`,
+        `(a mod body computes one boolean per score, so '${logical}' gives the same value)`,
       fixes: fix ? [fix] : undefined,
     });
     this.ok = false;

@@ -122,7 +122,7 @@ function call(fn: string, args: SIv[]): SIv {
       if (isNonpos(a)) return neg(a);
       return { lo: [constPoly(0)], hi: upperOfBoth(a.hi, a.lo.map((p) => scaleP(p, -1))) };
     case "idiv": return idiv(a, b);
-    // min(max(x, lo), hi), as the vocabulary defines it.
+    // The DSL defines clamp(x, lo, hi) as min(max(x, lo), hi) (vocabulary.ts).
     case "clamp": return call("min", [call("max", [a, b]), args[2]!]);
     default: return TOP;
   }

@@ -60,9 +60,10 @@ describe("Flex export: aux indices never wrap", () => {
 });
 
 describe("FA4 export: guarded gathers read inside the tensor", () => {
-  it("clamps a guarded gather's index, not an unguarded or proven one", () => {
+  it("clamps a guarded gather's index, not an unguarded or proven one, and loads it only under its guard", () => {
     const g = exportFa4(fixture("guarded")).text;
-    expect(g).toMatch(/x0_0(_0)? = _min\(_max\(kv_idx, cute\.full_like\(kv_idx, 0\)\), .* - cute\.full_like\(kv_idx, 1\)\)\)  # guarded: clamped/);
+    expect(g).toMatch(/if g0_0\[i\]:\n\s+ld0_0\[i\] = a_head_bias\[x0_0_0\[i\]\]/);
+    expect(g).toMatch(/x0_0_0 = _min\(_max\(kv_idx, cute\.full_like\(kv_idx, 0\)\), .* - cute\.full_like\(kv_idx, 1\)\)\)  # guarded: clamped/);
     expect(exportFa4(fixture("neg_offset")).text).not.toContain("guarded: clamped");
     expect(exportFa4(analyze("kv_bias.scoremod.ts", readFileSync(join(ROOT, "examples/kv_bias.scoremod.ts"), "utf8"))).text).not.toContain("guarded: clamped");
   });
