@@ -1,5 +1,6 @@
 // Tensor layouts: resolving symbolic dims and stride expressions ("H*KV") to numbers, and the
-// default row-major / leading-dim strides. Shared by the DSL's declaration checks and sample.ts.
+// default row-major / leading-dim strides. The one place that rule lives: the DSL's declaration
+// checks, sample.ts and the analysis (extract-decls.ts, through strideMonomial) all read it.
 import type { Dim, TensorOptions } from "../index";
 
 export type DimValues = Readonly<Record<string, number>>;
@@ -58,6 +59,17 @@ export function symbolicStrides(shape: readonly Dim[], options: TensorOptions): 
     acc = [...acc, shape[dimIdx]!];
   }
   return out;
+}
+
+/** A stride's factors as one monomial (coefficient, dim names sorted): the analysis's Poly term. */
+export function strideMonomial(factors: readonly (number | string)[]): { c: number; vars: string[] } {
+  let c = 1;
+  const vars: string[] = [];
+  for (const f of factors) {
+    if (typeof f === "number") c *= f;
+    else vars.push(f);
+  }
+  return { c, vars: vars.sort() };
 }
 
 /** Numeric strides (elements) of a declaration for concrete dim values. */

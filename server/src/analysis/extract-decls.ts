@@ -7,6 +7,7 @@ import type { Range } from "./ir";
 import { SM } from "./codes";
 import { isPow2 } from "./poly";
 import { DTYPE_NAMES, DTYPE_SPECS } from "scoremod/vocabulary";
+import { parseStrideExpr, strideMonomial, symbolicStrides } from "scoremod/layout";
 import { Scope, propName, unwrap } from "./extract-scope";
 import { rangeOf } from "./program";
 
@@ -41,56 +42,15 @@ export function optionsSite(s: Scope, obj: ts.Expression | undefined, insertPos:
   return { range: s.range(e), text: s.text(e), props, insertAt: rangeOf(s.sf, close, close) };
 }
 
-/** Parses a stride such as "H*KV", "2*KV + 8" or "KV" into a canonical Poly. */
-export function parsePoly(src: string): Poly | null {
-  const terms = src.split("+");
-  const acc = new Map<string, number>();
-  for (const term of terms) {
-    const factors = term.split("*").map((f) => f.trim());
-    let c = 1;
-    const vars: string[] = [];
-    for (const f of factors) {
-      if (/^\d+$/.test(f)) c *= Number(f);
-      else if (IDENT.test(f)) vars.push(f);
-      else return null;
-    }
-    vars.sort();
-    const key = vars.join("*");
-    acc.set(key, (acc.get(key) ?? 0) + c);
-  }
-  return canonical(acc);
+/** One stride as a Poly: the runtime's parse (a product of integers and dim names) as one term. */
+function stridePoly(factors: readonly (number | string)[]): Poly {
+  const m = strideMonomial(factors);
+  return m.c === 0 ? [] : [m];
 }
 
-function canonical(acc: Map<string, number>): Poly {
-  const out: Poly = [];
-  for (const [key, c] of acc) if (c !== 0) out.push({ c, vars: key ? key.split("*") : [] });
-  return out;
-}
-
-function dimPoly(d: string | number): Poly {
-  return typeof d === "number" ? (d === 0 ? [] : [{ c: d, vars: [] }]) : [{ c: 1, vars: [d] }];
-}
-
-function mulPoly(a: Poly, b: Poly): Poly {
-  const acc = new Map<string, number>();
-  for (const x of a) for (const y of b) {
-    const key = [...x.vars, ...y.vars].sort().join("*");
-    acc.set(key, (acc.get(key) ?? 0) + x.c * y.c);
-  }
-  return canonical(acc);
-}
-
-/** Row-major strides with `lead` (if given) moved innermost, as FA4's `__leading_dim__`. */
+/** Row-major strides with `lead` (if given) moved innermost, as FA4's `__leading_dim__`: the runtime's rule. */
 export function defaultStrides(shape: (string | number)[], lead: number | null): Poly[] {
-  const order = shape.map((_, i) => i).filter((i) => i !== lead);
-  if (lead !== null) order.push(lead);
-  const strides: Poly[] = shape.map(() => []);
-  let acc: Poly = [{ c: 1, vars: [] }];
-  for (let k = order.length - 1; k >= 0; k--) {
-    strides[order[k]] = acc;
-    acc = mulPoly(acc, dimPoly(shape[order[k]]));
-  }
-  return strides;
+  return symbolicStrides(shape, lead === null ? {} : { leadingDim: lead }).map(stridePoly);
 }
 
 function isUnit(p: Poly): boolean { return p.length === 1 && p[0].c === 1 && p[0].vars.length === 0; }
@@ -174,8 +134,10 @@ function readStrides(s: Scope, e: ts.Expression, rank: number, bad: (n: ts.Node,
   const out: Poly[] = [];
   for (const el of arr.elements) {
     const v = s.literal(el);
-    const p = typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? dimPoly(v)
-      : typeof v === "string" ? parsePoly(v) : null;
+    let p: Poly | null = null;
+    if (typeof v === "number" || typeof v === "string") {
+      try { p = stridePoly(parseStrideExpr(v)); } catch { p = null; }
+    }
     if (!p) { bad(el, msg); return null; }
     out.push(p);
   }
