@@ -10,7 +10,7 @@ const decl = (shape: string, opts: string) =>
   `import { bf16, tensor, scoreMod } from "scoremod";\nexport const t = tensor("t", bf16, ${shape}${opts ? `, ${opts}` : ""});\nexport const m = scoreMod((s, b, h, q, kv) => s);\n`;
 
 describe("stride layout: one rule", () => {
-  const cases: [string[], string, TensorOptions][] = [
+  const cases: [(string | number)[], string, TensorOptions][] = [
     [["B", "H", "KV"], "", {}],
     [["B", "H", "KV"], "{ leadingDim: 1 }", { leadingDim: 1 }],
     [["B", 4, "Q", "KV"], "{ leadingDim: 0 }", { leadingDim: 0 }],

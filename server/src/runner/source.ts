@@ -117,6 +117,8 @@ export function buildProgram(spec: ProgramSpec): Program {
       parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st, tq, tkv) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st, tq, tkv)`);
       parts.push(`#define SM_${kind}_STAGE(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt)`);
       if (g.staging.tile) {
+        // One tensor map (SmWgParams.ta): the mask budget holds no tile (staging.ts), so only a score mod stages one.
+        if (kind !== "SCORE" || auxTile) throw new Error(`internal: a staged aux tile for the ${kind.toLowerCase()} mod; the Hopper kernel has one aux tensor map, for the score mod`);
         parts.push(`#define SM_${kind}_AUX_TILE 1`);
         const slot = g.staging.tile.slot;
         auxTile = { ...g.staging.tile, tensor: g.aux.find((a) => a.slot === slot)?.name ?? `aux[${slot}]` };
