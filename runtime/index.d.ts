@@ -40,7 +40,7 @@ export type Init =
 export interface TensorOptions {
   /** Alignment of the base pointer in bytes, like FA4's `__assumed_align__`. Default: element size. */
   readonly align?: number;
-  /** Strides in elements, one per dim: numbers or products of dims such as "H*KV". Default row-major. */
+  /** Strides in elements, one per dim: numbers, or sums of products of dims such as "H*KV" or "2*KV + 8" (a padded row). Default row-major. */
   readonly strides?: readonly (number | string)[];
   /** The stride-1 dimension, like FA4's `__leading_dim__`; the others are row-major around it. */
   readonly leadingDim?: number;

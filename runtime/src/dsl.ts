@@ -5,7 +5,7 @@ import type {
   DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, Tensor, TensorOptions,
 } from "../index";
 import { DTYPE_BYTES, isFloatDType, laneValue, storeValue } from "./dtypes";
-import { isDimName, parseStrideExpr, resolveShape } from "./layout";
+import { isDimName, parseStride, resolveShape } from "./layout";
 
 export type {
   DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, Tensor, TensorOptions,
@@ -191,7 +191,7 @@ function checkDeclaration(name: string, dt: DType, shape: readonly Dim[], option
   if (options.strides !== undefined) {
     if (options.strides.length !== shape.length) throw new DslError(`${what}: ${options.strides.length} strides for ${shape.length} dims`);
     for (const s of options.strides) {
-      try { parseStrideExpr(s); } catch (e) { throw new DslError(`${what}: ${(e as Error).message}`); }
+      try { parseStride(s); } catch (e) { throw new DslError(`${what}: ${(e as Error).message}`); }
     }
   }
   if (options.leadingDim !== undefined && !(Number.isInteger(options.leadingDim) && options.leadingDim >= 0 && options.leadingDim < shape.length)) {

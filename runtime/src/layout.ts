@@ -1,6 +1,6 @@
 // Tensor layouts: resolving symbolic dims and stride expressions ("H*KV") to numbers, and the
 // default row-major / leading-dim strides. The one place that rule lives: the DSL's declaration
-// checks, sample.ts and the analysis (extract-decls.ts, through strideMonomial) all read it.
+// checks, sample.ts and the analysis (extract-decls.ts) all read it.
 import type { Dim, TensorOptions } from "../index";
 
 export type DimValues = Readonly<Record<string, number>>;
@@ -11,18 +11,40 @@ export function isDimName(s: string): boolean {
   return IDENT.test(s);
 }
 
-/** The factors of a stride expression: numbers and dim names joined by `*`. Throws on bad syntax. */
-export function parseStrideExpr(expr: number | string): (number | string)[] {
+/**
+ * A stride as a polynomial in the dims: terms `c * dims...` (dim names sorted, like terms merged,
+ * zero terms dropped). The analysis's Poly has this shape and reads strides through here.
+ */
+export type StridePoly = { c: number; vars: string[] }[];
+
+function canonical(acc: Map<string, number>): StridePoly {
+  const out: StridePoly = [];
+  for (const [key, c] of acc) if (c !== 0) out.push({ c, vars: key ? key.split("*") : [] });
+  return out;
+}
+
+/**
+ * Parses a stride: a non-negative integer, or a sum of products of integers and dim names such as
+ * "H*KV" or "2*KV + 8" (a padded row). Throws on anything else.
+ */
+export function parseStride(expr: number | string): StridePoly {
   if (typeof expr === "number") {
-    if (!Number.isInteger(expr) || expr < 0) throw new Error(`stride ${expr} must be a non-negative integer`);
-    return [expr];
+    if (!Number.isSafeInteger(expr) || expr < 0) throw new Error(`stride ${expr} must be a non-negative integer`);
+    return canonical(new Map([["", expr]]));
   }
-  const parts = expr.split("*").map((p) => p.trim());
-  return parts.map((p) => {
-    if (/^[0-9]+$/.test(p)) return Number(p);
-    if (isDimName(p)) return p;
-    throw new Error(`stride "${expr}" must be a product of integers and dim names, e.g. "H*KV"`);
-  });
+  const acc = new Map<string, number>();
+  for (const term of expr.split("+")) {
+    let c = 1;
+    const vars: string[] = [];
+    for (const f of term.split("*").map((x) => x.trim())) {
+      if (/^[0-9]+$/.test(f)) c *= Number(f);
+      else if (isDimName(f)) vars.push(f);
+      else throw new Error(`stride "${expr}" must be a sum of products of integers and dim names, e.g. "H*KV" or "2*KV + 8"`);
+    }
+    const key = vars.sort().join("*");
+    acc.set(key, (acc.get(key) ?? 0) + c);
+  }
+  return canonical(acc);
 }
 
 /** The value of a dim; symbolic dims must be bound in `dims`. */
@@ -42,40 +64,32 @@ export function resolveShape(shape: readonly Dim[], dims: DimValues, what: strin
 }
 
 /**
- * Symbolic strides (in elements) of a declaration, as products of dims: explicit `strides`
- * as written, else row-major with `leadingDim` (default: last) moved innermost.
+ * Symbolic strides (in elements) of a declaration: explicit `strides` as written, else row-major
+ * with `leadingDim` (default: last) moved innermost.
  */
-export function symbolicStrides(shape: readonly Dim[], options: TensorOptions): (number | string)[][] {
-  if (options.strides) return options.strides.map(parseStrideExpr);
+export function symbolicStrides(shape: readonly Dim[], options: TensorOptions): StridePoly[] {
+  if (options.strides) return options.strides.map(parseStride);
   const rank = shape.length;
   const lead = options.leadingDim ?? rank - 1;
   const order = [...Array(rank).keys()].filter((i) => i !== lead);
   order.push(lead); // memory order, outermost first
-  const out: (number | string)[][] = new Array(rank);
-  let acc: (number | string)[] = [];
+  const out: StridePoly[] = new Array(rank);
+  let c = 1;
+  let vars: string[] = [];
   for (let k = order.length - 1; k >= 0; k--) {
     const dimIdx = order[k]!;
-    out[dimIdx] = acc.length ? [...acc] : [1];
-    acc = [...acc, shape[dimIdx]!];
+    out[dimIdx] = [{ c, vars: [...vars].sort() }];
+    const d = shape[dimIdx]!;
+    if (typeof d === "number") c *= d;
+    else vars = [...vars, d];
   }
   return out;
 }
 
-/** A stride's factors as one monomial (coefficient, dim names sorted): the analysis's Poly term. */
-export function strideMonomial(factors: readonly (number | string)[]): { c: number; vars: string[] } {
-  let c = 1;
-  const vars: string[] = [];
-  for (const f of factors) {
-    if (typeof f === "number") c *= f;
-    else vars.push(f);
-  }
-  return { c, vars: vars.sort() };
-}
-
 /** Numeric strides (elements) of a declaration for concrete dim values. */
 export function resolveStrides(shape: readonly Dim[], options: TensorOptions, dims: DimValues, what: string): number[] {
-  return symbolicStrides(shape, options).map((factors) =>
-    factors.reduce<number>((p, f) => p * (typeof f === "number" ? f : resolveDim(f, dims, what)), 1));
+  return symbolicStrides(shape, options).map((poly) =>
+    poly.reduce((sum, t) => sum + t.vars.reduce((p, v) => p * resolveDim(v, dims, what), t.c), 0));
 }
 
 /** Elements the allocation spans: 1 + the largest offset any in-range index reaches. */

@@ -4,7 +4,7 @@
 import type { DTypeName, Init, Tensor } from "../index";
 import { DslError, type Bindings, type TensorData } from "./dsl";
 import { dtypeBytes, encodeValues, isFloatDType, storeValue } from "./dtypes";
-import { allocationElements, parseStrideExpr, resolveShape, resolveStrides, type DimValues } from "./layout";
+import { allocationElements, parseStride, resolveShape, resolveStrides, type DimValues } from "./layout";
 
 // ---------------------------------------------------------------------------------------------
 // Random numbers
@@ -222,7 +222,7 @@ export function tensorFromLogical(decl: Tensor, dims: DimValues, logical: ArrayL
 export function dimNamesOf(decl: Tensor): string[] {
   const names = new Set<string>();
   for (const d of decl.shape) if (typeof d === "string") names.add(d);
-  for (const s of decl.options.strides ?? []) for (const f of parseStrideExpr(s)) if (typeof f === "string") names.add(f);
+  for (const s of decl.options.strides ?? []) for (const t of parseStride(s)) for (const v of t.vars) names.add(v);
   return [...names];
 }
 

@@ -1,9 +1,9 @@
 // One stride-layout rule (issue 12): the analysis's strides are the runtime's (runtime/src/layout.ts),
-// default row-major, leadingDim and explicit strides alike, and a stride the runtime rejects is an
-// error in the analysis too (it used to accept sums such as "KV + 8", which the runtime refused).
+// default row-major, leadingDim and explicit strides alike, and both accept and reject the same
+// strides (before, the analysis accepted padded strides such as "2*KV + 8" that the runtime refused).
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../server/src/analysis/index";
-import { strideMonomial, symbolicStrides } from "scoremod/layout";
+import { parseStride, symbolicStrides } from "scoremod/layout";
 import type { TensorOptions } from "scoremod";
 
 const decl = (shape: string, opts: string) =>
@@ -17,18 +17,21 @@ describe("stride layout: one rule", () => {
     [["H", "KV"], `{ strides: ["KV*2", 1] }`, { strides: ["KV*2", 1] }],
     [["H", "KV"], `{ strides: [0, 1] }`, { strides: [0, 1] }],
     [["B", "H", "KV"], `{ strides: ["H*KV", "KV", 1] }`, { strides: ["H*KV", "KV", 1] }],
+    [["H", "KV"], `{ strides: ["2 * KV + 8", 1] }`, { strides: ["2 * KV + 8", 1] }],
   ];
   for (const [shape, opts, runtimeOpts] of cases) {
     it(`${JSON.stringify(shape)} ${opts || "(default)"}`, () => {
       const fa = analyze("t.scoremod.ts", decl(JSON.stringify(shape), opts), { target: "runner-hopper" });
       expect(fa.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      const fromRuntime = symbolicStrides(shape, runtimeOpts).map((f) => { const m = strideMonomial(f); return m.c === 0 ? [] : [m]; });
-      expect(fa.tensors[0]!.strides).toEqual(fromRuntime);
+      expect(fa.tensors[0]!.strides).toEqual(symbolicStrides(shape, runtimeOpts));
     });
   }
 
   it("a stride the runtime rejects is a located error in the analysis", () => {
-    const fa = analyze("t.scoremod.ts", decl(`["H", "KV"]`, `{ strides: ["KV + 8", 1] }`), { target: "runner-hopper" });
-    expect(fa.diagnostics.some((d) => d.severity === "error" && /strides must be/.test(d.message))).toBe(true);
+    for (const bad of ["KV - 8", "KV / 2", "2.5 * KV"]) {
+      expect(() => parseStride(bad), bad).toThrow(/must be a sum of products/);
+      const fa = analyze("t.scoremod.ts", decl(`["H", "KV"]`, `{ strides: [${JSON.stringify(bad)}, 1] }`), { target: "runner-hopper" });
+      expect(fa.diagnostics.some((d) => d.severity === "error" && /strides must be/.test(d.message)), bad).toBe(true);
+    }
   });
 });

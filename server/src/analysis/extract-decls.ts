@@ -7,7 +7,7 @@ import type { Range } from "./ir";
 import { SM } from "./codes";
 import { isPow2 } from "./poly";
 import { DTYPE_NAMES, DTYPE_SPECS } from "scoremod/vocabulary";
-import { parseStrideExpr, strideMonomial, symbolicStrides } from "scoremod/layout";
+import { parseStride, symbolicStrides } from "scoremod/layout";
 import { Scope, propName, unwrap } from "./extract-scope";
 import { rangeOf } from "./program";
 
@@ -42,15 +42,9 @@ export function optionsSite(s: Scope, obj: ts.Expression | undefined, insertPos:
   return { range: s.range(e), text: s.text(e), props, insertAt: rangeOf(s.sf, close, close) };
 }
 
-/** One stride as a Poly: the runtime's parse (a product of integers and dim names) as one term. */
-function stridePoly(factors: readonly (number | string)[]): Poly {
-  const m = strideMonomial(factors);
-  return m.c === 0 ? [] : [m];
-}
-
 /** Row-major strides with `lead` (if given) moved innermost, as FA4's `__leading_dim__`: the runtime's rule. */
 export function defaultStrides(shape: (string | number)[], lead: number | null): Poly[] {
-  return symbolicStrides(shape, lead === null ? {} : { leadingDim: lead }).map(stridePoly);
+  return symbolicStrides(shape, lead === null ? {} : { leadingDim: lead });
 }
 
 function isUnit(p: Poly): boolean { return p.length === 1 && p[0].c === 1 && p[0].vars.length === 0; }
@@ -129,14 +123,14 @@ export function readTensor(s: Scope, varName: string, call: ts.CallExpression, d
 
 function readStrides(s: Scope, e: ts.Expression, rank: number, bad: (n: ts.Node, m: string) => void): Poly[] | null {
   const arr = unwrap(e);
-  const msg = `strides must be an array literal of ${rank} entries, each a number or a product of dims such as "H*KV"`;
+  const msg = `strides must be an array literal of ${rank} entries, each a number or a sum of products of dims such as "H*KV" or "2*KV + 8"`;
   if (!ts.isArrayLiteralExpression(arr) || arr.elements.length !== rank) { bad(e, msg); return null; }
   const out: Poly[] = [];
   for (const el of arr.elements) {
     const v = s.literal(el);
     let p: Poly | null = null;
     if (typeof v === "number" || typeof v === "string") {
-      try { p = stridePoly(parseStrideExpr(v)); } catch { p = null; }
+      try { p = parseStride(v); } catch { p = null; }
     }
     if (!p) { bad(el, msg); return null; }
     out.push(p);

@@ -10,11 +10,13 @@ const dims = { B: 2, H: 3, Q: 8, KV: 16 };
 
 describe("layout", () => {
   it("derives row-major, leading-dim and explicit strides", () => {
-    expect(symbolicStrides(["B", "H", "KV"], {})).toEqual([["KV", "H"], ["KV"], [1]]);
+    expect(symbolicStrides(["B", "H", "KV"], {})).toEqual([[{ c: 1, vars: ["H", "KV"] }], [{ c: 1, vars: ["KV"] }], [{ c: 1, vars: [] }]]);
     expect(resolveStrides(["B", "H", "KV"], {}, dims, "t")).toEqual([48, 16, 1]);
     // leadingDim 1: memory order B, KV, H
     expect(resolveStrides(["B", "H", "KV"], { leadingDim: 1 }, dims, "t")).toEqual([48, 1, 3]);
     expect(resolveStrides(["B", "H", "KVP"], { strides: ["H*KVP", "KVP", 1] }, { H: 3, KVP: 20 }, "t")).toEqual([60, 20, 1]);
+    // A padded row: a sum of products.
+    expect(resolveStrides(["H", "KV"], { strides: ["2 * KV + 8", 1] }, { KV: 16 }, "t")).toEqual([40, 1]);
     expect(() => resolveStrides(["B", "X"], {}, dims, 'tensor "t"')).toThrow(/tensor "t": dim "X" has no value/);
   });
 });
