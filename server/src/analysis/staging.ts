@@ -29,13 +29,14 @@ export const TMA_CHUNK_BYTES = 16;
 const TMA_MAX_RANK = 5;
 
 /** What the index reads, through const bindings: a load or the score stop staging, q makes it a tile. */
-export function indexInputs(idx: Expr[], env: Env): { q: boolean; load: string | null; score: boolean } {
-  const out = { q: false, load: null as string | null, score: false };
+export function indexInputs(idx: Expr[], env: Env): { q: boolean; kv: boolean; load: string | null; score: boolean } {
+  const out = { q: false, kv: false, load: null as string | null, score: false };
   const seen = new Set<object>();
   const walk = (e: Expr, en: Env, depth: number): void => {
     if (depth > 200) { out.load ??= "an index nested too deeply to follow"; return; }
     if (e.k === "arg") {
       if (e.role === "q") out.q = true;
+      if (e.role === "kv") out.kv = true;
       if (e.role === "score") out.score = true;
       return;
     }
@@ -95,19 +96,9 @@ export function tileShape(idx: Expr[], env: Env, unitStrideDim: number): { q: nu
   for (let d = 0; d < idx.length; d++) {
     if (d === unitStrideDim || d === qDims[0]) continue;
     const uses = indexInputs([idx[d]!], env);
-    if (uses.q || mentionsArg(idx[d]!, env, "kv")) return `index ${d} depends on q or kv (a TMA copy reads rectangles)`;
+    if (uses.q || uses.kv || uses.load) return `index ${d} depends on q or kv (a TMA copy reads rectangles)`;
   }
   return { q: qDims[0]!, kv: unitStrideDim };
-}
-
-function mentionsArg(e: Expr, env: Env, role: string, depth = 0): boolean {
-  if (depth > 200) return true;
-  if (e.k === "arg") return e.role === role;
-  if (e.k === "local") {
-    const b = lookup(env, e.name);
-    return b ? mentionsArg(b.value, b.parent, role, depth + 1) : true;
-  }
-  return children(e).some((c) => mentionsArg(c, env, role, depth + 1));
 }
 
 /** Whether one contiguous load can be staged, and how (before the shared-memory budget). */

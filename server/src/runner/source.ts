@@ -68,7 +68,7 @@ export interface Program {
    * A staged aux tile (Hopper kernel): the runner makes its TMA tensor map (SmWgParams.ta) for
    * the aux tensor in this slot, with the tensor's dims in this order (kv, q, the others).
    */
-  auxTile: { slot: number; dims: number[]; tensor: string } | null;
+  auxTile: { slot: number; dims: number[] } | null;
   geometry: MmaGeometry;
   /** Launch shape of the tensor-core kernel: threads per block, query rows per block. */
   threads: number;
@@ -120,8 +120,7 @@ export function buildProgram(spec: ProgramSpec): Program {
         // One tensor map (SmWgParams.ta): the mask budget holds no tile (staging.ts), so only a score mod stages one.
         if (kind !== "SCORE" || auxTile) throw new Error(`internal: a staged aux tile for the ${kind.toLowerCase()} mod; the Hopper kernel has one aux tensor map, for the score mod`);
         parts.push(`#define SM_${kind}_AUX_TILE 1`);
-        const slot = g.staging.tile.slot;
-        auxTile = { ...g.staging.tile, tensor: g.aux.find((a) => a.slot === slot)?.name ?? `aux[${slot}]` };
+        auxTile = g.staging.tile;
       }
     }
     return g.vecSize;

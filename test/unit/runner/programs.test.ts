@@ -66,7 +66,8 @@ describe("runner programs", () => {
     expect(full.auxStageBytes).toBe(128 * 128 * 2);
     expect(full.source).toMatch(/sm_tma_tile<4, 128, 2, 2>\(dst \+ 0, tmap, bar, \{kvt, q0, x1, x0\}\)/);
     expect(full.source).toContain("#define SM_SCORE_AUX_TILE 1");
-    expect(full.auxTile).toEqual({ slot: 0, dims: [3, 2, 1, 0], tensor: "full_bias" });
+    expect(full.auxTile).toEqual({ slot: 0, dims: [3, 2, 1, 0] });
+    expect(prepared(CASES.find((x) => x.label === "full-bias")!, true).score!.vec.aux[full.auxTile!.slot]!.name).toBe("full_bias");
     // A score mod and a mask mod both staged: the mask's row after the score's (128-byte aligned).
     const pair = build("kv-bias+document", "vec");
     expect(pair.source).toMatch(/#define SM_SCORE_AUX_BYTES 256\n/);
