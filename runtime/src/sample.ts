@@ -5,6 +5,7 @@ import type { DTypeName, Init, Tensor } from "../index";
 import { DslError, type Bindings, type TensorData } from "./dsl";
 import { dtypeBytes, encodeValues, isFloatDType, storeValue } from "./dtypes";
 import { allocationElements, parseStride, resolveShape, resolveStrides, type DimValues } from "./layout";
+import { sampleLog, sampleSinCos2Pi } from "./sampleMath";
 
 // ---------------------------------------------------------------------------------------------
 // Random numbers
@@ -28,15 +29,42 @@ export function hashString(s: string): number {
   return h >>> 0;
 }
 
+const MULBERRY_STEP = 0x6d2b79f5;
+
+/** mulberry32's output for the state it holds after `k + 1` steps from `seed`: the k-th draw. */
+function mulberry(state: number): number {
+  let t = state >>> 0;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+
+/**
+ * The k-th uniform draw (k from 0) of createRng(seed), computed directly: mulberry32's state is a
+ * counter, which is what lets the GPU generator (csrc/kernels/sample_fill.cuh) fill any element
+ * on its own. k is taken mod 2^32, as the state wraps.
+ */
+export function uniformAt(seed: number, k: number): number {
+  return mulberry((seed >>> 0) + Math.imul((k + 1) >>> 0, MULBERRY_STEP));
+}
+
+/**
+ * The i-th standard normal of createRng(seed) when only normals are drawn: pair i >> 1 takes
+ * draws 2(i >> 1) (radius) and 2(i >> 1) + 1 (angle); even i the cosine, odd i the sine.
+ */
+export function normalAt(seed: number, i: number): number {
+  const pair = Math.floor(i / 2);
+  const r = Math.sqrt(-2 * sampleLog(1 - uniformAt(seed, 2 * pair)));
+  const [c, s] = sampleSinCos2Pi(uniformAt(seed, 2 * pair + 1));
+  return i % 2 === 0 ? r * c : r * s;
+}
+
 /** A small seeded generator (mulberry32): fast, deterministic, good enough for test data. */
 export function createRng(seed: number): Rng {
   let a = seed >>> 0;
   const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = (a + MULBERRY_STEP) >>> 0;
+    return mulberry(a);
   };
   let spare: number | undefined;
   return {
@@ -47,11 +75,12 @@ export function createRng(seed: number): Rng {
         spare = undefined;
         return z;
       }
-      // Box-Muller gives two normals per pair of uniforms; 1 - u keeps the log argument in (0, 1].
-      const r = Math.sqrt(-2 * Math.log(1 - next()));
-      const t = 2 * Math.PI * next();
-      spare = r * Math.sin(t);
-      return r * Math.cos(t);
+      // Box-Muller: two normals per pair of uniforms; 1 - u keeps the log argument in (0, 1].
+      // The log and the sine/cosine are sampleMath's, so CUDA and Python reproduce every bit.
+      const r = Math.sqrt(-2 * sampleLog(1 - next()));
+      const [c, s] = sampleSinCos2Pi(next());
+      spare = r * s;
+      return r * c;
     },
     int(lo: number, hi: number): number {
       return lo + Math.floor(next() * (hi - lo));
@@ -59,7 +88,8 @@ export function createRng(seed: number): Rng {
   };
 }
 
-function streamSeed(seed: number, name: string): number {
+/** The seed of a tensor's own stream under a run's seed. */
+export function streamSeed(seed: number, name: string): number {
   return (hashString(name) ^ Math.imul(seed >>> 0, 0x9e3779b1)) >>> 0;
 }
 

@@ -31,6 +31,8 @@ export function formatBench(r: BenchResult): string {
   }
   for (const c of r.checks) lines.push(`  ${c.skipped ? "skip" : c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.skipped ?? c.detail}`);
   const bad = r.obligations.filter((o) => !o.ok);
+  const st = r.phases.stages;
+  lines.push(`  wall: ${Object.entries(st).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")} ms; ${r.phases.outsideMs.toFixed(0)} ms outside compilation and timing`);
   lines.push(`  obligations: ${r.obligations.length - bad.length}/${r.obligations.length} hold${bad.length ? ` (failing: ${bad.map((o) => o.text).join(", ")})` : ""}`);
   return lines.join("\n");
 }

@@ -16,6 +16,7 @@ import { checkValueRanges } from "./valueRanges";
 import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful, staticClasses, type TileGeometry } from "./blockMap";
 import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
 import { prepareJob, type PreparedJob } from "./prepare";
+import { PhaseClock } from "./phases";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { BLOCK_N, REF, type PreparedMod, type Program } from "./source";
 import { RunnerError, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
@@ -144,7 +145,9 @@ function writeLarge(path: string, bytes: Uint8Array): void {
 }
 
 /** One job on the GPU; `prepared` when the caller (a sweep) has prepared it already. */
-export async function runBench(job: BenchJob, hooks: RunHooks, prepared?: PreparedJob): Promise<BenchResult> {
+export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: PreparedJob): Promise<BenchResult> {
+  const clock = new PhaseClock();
+  const hooks: RunHooks = { ...outerHooks, progress: (stage, detail) => { clock.enter(stage); outerHooks.progress(stage, detail); } };
   const dev = openDevice();
   const checks: CheckOptions = { ...DEFAULT_CHECKS, ...job.checks };
   const dtype = job.dtype ?? "bf16";
@@ -421,6 +424,7 @@ export async function runBench(job: BenchJob, hooks: RunHooks, prepared?: Prepar
       ...(bounds.loads.length ? { bounds: bounds.loads.map((l) => ({ text: l.text, line: l.line, verdict: l.verdict, detail: describeBounds(l) })) } : {}),
       ...(blockMap || mask ? { blockSparsity } : {}),
       obligations: obligationChecks.map((c) => ({ text: c.text, ok: c.ok, detail: c.detail })),
+      phases: clock.done(),
     };
   } finally {
     bufs.freeAll();

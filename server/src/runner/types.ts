@@ -134,7 +134,15 @@ export interface BenchResult {
   /** All checks passed. */
   ok: boolean;
   obligations: { text: string; ok: boolean; detail: string }[];
+  /** Wall time of this run in the worker, by stage (analyse, compile, data, ..., time). */
+  phases: RunPhases;
 }
+
+/**
+ * Wall time by stage. `stages.data`: making and uploading inputs and checking them against the
+ * declarations; outsideMs: everything but compilation and the timed reps (the bench's overhead).
+ */
+export interface RunPhases { stages: Record<string, number>; totalMs: number; outsideMs: number }
 
 /** Tile classes of a problem (the kernel's tiles); sparsity = empty / tiles. */
 export interface BlockSparsity {
