@@ -39,6 +39,13 @@ export interface BenchJob {
   timing?: TimingOptions | null;
   /** Scalar values by name (default: each scalar's declared default). */
   scalars?: Record<string, number>;
+  /**
+   * The user's own aux data by tensor name: a .npy or .safetensors path, or `path.safetensors:key`
+   * (absolute, or relative to the runner's cwd). Tensors not named here get generated samples.
+   */
+  auxFiles?: Record<string, string>;
+  /** Values of the file's own dims (TOTAL_K, ...) by name; unnamed ones default to 16 (resolveDims). */
+  dims?: Record<string, number>;
   /** Fault injection: shift an aux tensor's base pointer by this many bytes (tests of the alignment check). */
   misalignAux?: Record<string, number>;
   /** Fault injection: drop each row's last tile from the block map (tests that the reference check catches a wrong map). */
@@ -134,6 +141,8 @@ export interface BenchResult {
   /** All checks passed. */
   ok: boolean;
   obligations: { text: string; ok: boolean; detail: string }[];
+  /** Where each aux tensor's data came from: the user's file (`path` or `path:key`) or "generated". */
+  auxSources?: Record<string, string>;
 }
 
 /** Tile classes of a problem (the kernel's tiles); sparsity = empty / tiles. */
