@@ -212,9 +212,14 @@ export function readAuxHeader(spec: string, name: string): AuxFileHeader {
 
 // ---- checks and layout ------------------------------------------------------------------------
 
+/** The file's dtype must be the declared one: no conversion, so the kernel reads the user's bits. */
+export function checkDtype(h: AuxFileHeader, tensor: string, declared: DTypeName): void {
+  if (h.dtype !== declared) throw new Error(`${h.label}: dtype ${h.dtype} but tensor "${tensor}" is declared ${declared}`);
+}
+
 function checkAgainst(h: AuxFileHeader, decl: Tensor, shape: number[]): void {
   const what = `tensor "${decl.name}"`;
-  if (h.dtype !== decl.dtype.name) throw new Error(`${h.label}: dtype ${h.dtype} but ${what} is declared ${decl.dtype.name}`);
+  checkDtype(h, decl.name, decl.dtype.name);
   const declared = `[${decl.shape.join(", ")}]`;
   const at = decl.shape.every((d) => typeof d === "number") ? declared : `${declared} = [${shape.join(", ")}] at this shape`;
   if (h.shape.length !== shape.length) {
