@@ -53,8 +53,9 @@ function npyDtype(descr: string, file: string): DTypeName {
     throw new Error(`${file}: dtype '${descr}' is raw 2-byte data (how numpy saves bfloat16, which .npy cannot name); save bf16 tensors as .safetensors`);
   }
   if (order === ">" && size !== "1") throw new Error(`${file}: big-endian data ('${descr}') is not supported; save it little-endian (arr.astype(arr.dtype.newbyteorder('<')))`);
+  if (order === "=" && size !== "1") throw new Error(`${file}: dtype '${descr}' does not say its byte order; save it with numpy's np.save, which writes '<' or '>'`);
   const dt = NPY_DTYPES[kind + size];
-  if (!dt || order === "=") throw new Error(`${file}: numpy dtype '${descr}' has no aux dtype (supported: ${Object.entries(NPY_DTYPES).map(([k, v]) => `${k} (${v})`).join(", ")}; bf16 through .safetensors)`);
+  if (!dt) throw new Error(`${file}: numpy dtype '${descr}' has no aux dtype (supported: ${Object.entries(NPY_DTYPES).map(([k, v]) => `${k} (${v})`).join(", ")}; bf16 through .safetensors)`);
   return dt;
 }
 

@@ -133,6 +133,7 @@ describe(".npy", () => {
       ["|O", `unsupported numpy dtype '|O'`],
       ["|O8", `object arrays (pickled Python objects) cannot be aux data; save a numeric array`],
       ["<V2", `dtype '<V2' is raw 2-byte data (how numpy saves bfloat16, which .npy cannot name); save bf16 tensors as .safetensors`],
+      ["=f4", `dtype '=f4' does not say its byte order; save it with numpy's np.save, which writes '<' or '>'`],
       ["<f8", `numpy dtype '<f8' has no aux dtype (supported: f4 (f32), f2 (f16), i4 (i32), u4 (u32), u1 (u8), i1 (i8), b1 (bool), i8 (i64), u2 (u16); bf16 through .safetensors)`],
     ];
     for (const [descr, msg] of cases) {
