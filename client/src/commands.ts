@@ -15,6 +15,8 @@ export const COMMANDS = {
   probeGpu: "scoremod.probeGpu",
   restartServer: "scoremod.restartServer",
   openExample: "scoremod.openExample",
+  setAuxData: "scoremod.setAuxData",
+  clearAuxData: "scoremod.clearAuxData",
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { DidChangeConfigurationNotification } from "vscode-languageclient/node";
 import { AnalysisChangedNotification } from "scoremod-server/protocol";
+import { AuxFileStore } from "./auxFiles";
 import { ModLensProvider } from "./codeLens";
 import type { CommandId, ModRef } from "./commands";
 import { readClientSettings, serverSettings, type ClientSettings } from "./config";
@@ -26,12 +27,15 @@ export class ClientContext implements vscode.Disposable {
   readonly runner: Runner;
   readonly lenses: ModLensProvider;
   readonly previews: Previews;
+  /** The user's aux files per document (workspaceState). */
+  readonly auxFiles: AuxFileStore;
   /** The running language client; undefined while it (re)starts. */
   client: LanguageClient | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.runner = new Runner(() => this.settings(), (l) => this.output.info(l));
+    this.auxFiles = new AuxFileStore(extension.workspaceState);
     this.lenses = new ModLensProvider(this.mods, this.results, () => this.trusted());
     this.previews = new Previews(() => this.client, (m) => this.output.warn(m));
     this.subscriptions.push(this.output, this.mods, this.status, this.runner, this.panel, this.lenses, this.previews,

@@ -4,6 +4,7 @@
 // refuse with a clear message (restricted mode).
 import type * as vscode from "vscode";
 import { ClientContext } from "./context";
+import * as auxData from "./features/auxData";
 import * as benchmark from "./features/benchmark";
 import * as exportsFeature from "./features/exports";
 import * as gpu from "./features/gpu";
@@ -27,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   previews.activate(ctx);
   exportsFeature.activate(ctx);
   benchmark.activate(ctx);
+  auxData.activate(ctx);
   heatMap.activate(ctx);
   target.activate(ctx);
   server.activate(ctx);

@@ -16,6 +16,8 @@ export interface BenchSummary {
   spills: number;
   /** Fraction of tiles the block map skipped (proven or classified empty), when a map ran. */
   skipped?: number;
+  /** Tensors that read the user's files instead of generated samples ("table ← /data/t.npy"), if any. */
+  userAux?: string;
 }
 
 export type RunRecord =
@@ -49,12 +51,14 @@ export function resultTitle(r: RunRecord, currentVersion: number): string {
   if (r.kind === "error") return `${stale}$(error) ${r.message.split("\n")[0].slice(0, 120)}`;
   const s = r.summary;
   const skipped = s.skipped ? ` · ${(100 * s.skipped).toFixed(0)}% tiles skipped` : "";
-  return `${stale}${fmtNum(s.timeMs)} ms · ${fmtNum(s.tflops)} TFLOPS${skipped} · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
+  const user = s.userAux ? " · your aux data" : "";
+  return `${stale}${fmtNum(s.timeMs)} ms · ${fmtNum(s.tflops)} TFLOPS${skipped}${user} · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
 }
 
 export function resultTooltip(r: RunRecord, currentVersion: number): string {
   const when = new Date(r.at).toISOString().replace("T", " ").slice(0, 19);
   const stale = r.version !== currentVersion ? " The file changed since: run again for current numbers." : "";
   const note = r.kind === "bench" && r.summary.note ? ` ${r.summary.note}.` : "";
-  return `Last run ${when} UTC on document version ${r.version}.${note}${stale}`;
+  const user = r.kind === "bench" && r.summary.userAux ? ` Aux data from your files: ${r.summary.userAux}.` : "";
+  return `Last run ${when} UTC on document version ${r.version}.${note}${user}${stale}`;
 }

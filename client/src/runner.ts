@@ -8,6 +8,7 @@ import {
   RunnerError, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
 } from "scoremod-server/runner/types";
 import type { HeatMapResult } from "scoremod-server/protocol";
+import { describeUserAux } from "./auxFiles";
 import type { ClientSettings } from "./config";
 import type { BenchSummary } from "./results";
 
@@ -32,7 +33,9 @@ export function describeError(e: RunnerErrorInfo): string {
   return `${e.kind}: ${e.message}${where}`;
 }
 
-export function benchSummary(r: BenchResult): BenchSummary {
+/** `asked`: the job's auxFiles, named when the result does not report its aux sources. */
+export function benchSummary(r: BenchResult, asked: Record<string, string> = {}): BenchSummary {
+  const userAux = describeUserAux(r.auxSources, asked);
   const ref = r.checks.find((c) => c.name === "reference-kernel");
   const vec = r.checks.find((c) => c.name === "vec-vs-scalar");
   return {
@@ -42,6 +45,7 @@ export function benchSummary(r: BenchResult): BenchSummary {
     maxError: ref?.maxAbsErr ?? NaN,
     registers: r.compile.registers, spills: r.compile.spillStores + r.compile.spillLoads,
     ...(r.blockSparsity ? { skipped: r.blockSparsity.sparsity } : {}),
+    ...(userAux ? { userAux } : {}),
   };
 }
 

@@ -1,26 +1,32 @@
-// Benchmark and Sweep (through the runner's supervised worker, never in the extension host), and
-// recorded sweep results charted in the webview.
+// Benchmark and Sweep (through the runner's supervised worker, never in the extension host), with
+// the user's aux files set for the document (features/auxData.ts), and recorded sweep results
+// charted in the webview.
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { TIMING } from "scoremod-server/runner/types";
+import { describeUserAux, jobAuxFiles } from "../auxFiles";
 import type { ClientContext } from "../context";
 import { COMMANDS } from "../commands";
 import { benchSummary, describeError } from "../runner";
 import { fromRunnerSweep, parseSweepData, sweepModel, type SweepData } from "../webview/model";
 
 export function activate(ctx: ClientContext): void {
-  const showSweep = (d: SweepData): void => ctx.panel.show(`Sweep: ${d.mod}`, { type: "sweep", model: sweepModel(d) });
+  const showSweep = (d: SweepData, userAux?: string): void =>
+    ctx.panel.show(`Sweep: ${d.mod}${userAux ? ` (your aux data: ${userAux})` : ""}`, { type: "sweep", model: sweepModel(d) });
 
   ctx.register(COMMANDS.benchmark, async (arg?: unknown) => {
     const ref = await ctx.resolveMod(arg);
     if (!ref || ctx.needTrust("Benchmark") || !(await ctx.gpuReady())) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(ref.uri));
     const version = doc.version;
+    const aux = ctx.auxFiles.get(ref.uri);
     await ctx.progress(`Benchmarking ${ref.mod}…`, async (token, report) => {
       report("compiling and checking (vectorized vs scalar, vs fp32 reference)");
-      const r = await ctx.runner.bench({ fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), timing: TIMING.editor }, token, report);
+      const r = await ctx.runner.bench({ fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), timing: TIMING.editor, ...jobAuxFiles(aux) }, token, report);
       if (r.ok) {
-        ctx.results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary: benchSummary(r.value) });
+        const summary = benchSummary(r.value, aux);
+        ctx.results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary });
+        if (summary.userAux) ctx.output.info(`[bench] ${ref.mod}: aux data from your files: ${summary.userAux}`);
         ctx.output.info(`[bench] ${ref.mod}: ${JSON.stringify(r.value)}`);
         if (!r.value.ok) void vscode.window.showWarningMessage(`${ref.mod}: a check failed — ${r.value.checks.filter((c) => !c.ok).map((c) => c.detail).join("; ")}`);
       } else {
@@ -36,12 +42,17 @@ export function activate(ctx: ClientContext): void {
     if (!ref || ctx.needTrust("Sweep") || !(await ctx.gpuReady())) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(ref.uri));
     const s = ctx.settings();
+    const aux = ctx.auxFiles.get(ref.uri);
     await ctx.progress(`Sweeping ${ref.mod} over V × align…`, async (token, report) => {
       report(`${s.sweep.vecSizes.length} × ${s.sweep.aligns.length} configurations`);
       const r = await ctx.runner.sweep({
-        fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: TIMING.sweep,
+        fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: TIMING.sweep, ...jobAuxFiles(aux),
       }, token, report);
-      if (r.ok) showSweep(fromRunnerSweep(r.value, "runner"));
+      if (r.ok) {
+        const user = describeUserAux(r.value.cells.find((c) => c.result)?.result?.auxSources, aux);
+        if (user) ctx.output.info(`[sweep] ${ref.mod}: aux data from your files: ${user}`);
+        showSweep(fromRunnerSweep(r.value, "runner"), user);
+      }
       else if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Sweep ${ref.mod}: ${describeError(r.error)}`);
     });
   });

@@ -12,19 +12,20 @@ export class UsageError extends Error {}
 /** The input file is unusable (missing, binary, empty, ...): a UsageError with no usage text. */
 export class InputError extends UsageError {}
 
-export type FlagKind = "string" | "boolean" | "int";
+/** "list": a string flag that may be repeated (`--aux a=x.npy --aux b=y.npy`), its values in order. */
+export type FlagKind = "string" | "boolean" | "int" | "list";
 export type FlagSpec = Record<string, FlagKind>;
-type ValueOf<K extends FlagKind> = K extends "boolean" ? boolean : K extends "int" ? number : string;
+type ValueOf<K extends FlagKind> = K extends "boolean" ? boolean : K extends "int" ? number : K extends "list" ? string[] : string;
 export type Flags<S extends FlagSpec> = { [K in keyof S]?: ValueOf<S[K]> };
 export interface ParsedArgs<S extends FlagSpec> { positional: string[]; flags: Flags<S> }
 
 /**
  * `--name value`, `--name=value`, boolean `--name`; `--` ends the flags. Unknown flags, a
- * missing value, a repeated flag or a non-integer for an int flag throw UsageError.
+ * missing value, a repeated flag (except a "list" flag) or a non-integer for an int flag throw UsageError.
  */
 export function parseArgs<S extends FlagSpec>(argv: readonly string[], spec: S): ParsedArgs<S> {
   const positional: string[] = [];
-  const flags: Record<string, string | number | boolean> = {};
+  const flags: Record<string, string | number | boolean | string[]> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--") { positional.push(...argv.slice(i + 1)); break; }
@@ -35,8 +36,8 @@ export function parseArgs<S extends FlagSpec>(argv: readonly string[], spec: S):
       const known = Object.keys(spec).map((k) => `--${k}`).join(", ");
       throw new UsageError(`unknown option '--${name}'${known ? ` (options: ${known})` : ""}`);
     }
-    if (Object.prototype.hasOwnProperty.call(flags, name)) throw new UsageError(`option '--${name}' given twice`);
     const kind = spec[name];
+    if (kind !== "list" && Object.prototype.hasOwnProperty.call(flags, name)) throw new UsageError(`option '--${name}' given twice`);
     if (kind === "boolean") {
       if (eq >= 0) throw new UsageError(`option '--${name}' takes no value`);
       flags[name] = true;
@@ -51,9 +52,25 @@ export function parseArgs<S extends FlagSpec>(argv: readonly string[], spec: S):
         throw new UsageError(`option '--${name}' needs an integer, got '${value}'`);
       }
       flags[name] = Number(value);
-    } else flags[name] = value;
+    } else if (kind === "list") ((flags[name] ??= []) as string[]).push(value);
+    else flags[name] = value;
   }
   return { positional, flags: flags as Flags<S> };
+}
+
+/**
+ * `--flag NAME=VALUE` (numbers; integers when `int`), repeated or comma-separated
+ * (`--dim A=1,B=2` is `--dim A=1 --dim B=2`); a name given twice is an error.
+ */
+export function parseAssignments(flag: string, values: readonly string[] | undefined, int: boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of (values ?? []).flatMap((v) => v.split(","))) {
+    const m = /^\s*([A-Za-z_$][\w$]*)\s*=\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i.exec(item);
+    if (!m || (int && !Number.isSafeInteger(Number(m[2])))) throw new UsageError(`--${flag} needs NAME=${int ? "INTEGER" : "NUMBER"}[,NAME=...], got '${item}'`);
+    if (Object.prototype.hasOwnProperty.call(out, m[1]!)) throw new UsageError(`--${flag}: ${m[1]} given twice`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }
 
 export const MAX_SOURCE_BYTES = 5 * 1024 * 1024;

@@ -1,4 +1,4 @@
-// `scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--kernel K] [--compare] [--sweep] [--shape ...] [--json]`:
+// `scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--kernel K] [--compare] [--sweep] [--shape ...] [--aux T=PATH] [--dim N=V] [--scalar N=V] [--json]`:
 // run and check mods on the GPU through the supervised runner process (--compare: beside
 // FlexAttention and SDPA on the same inputs, benchCompare.ts). Without a usable GPU it
 // runs the analysis, prints what it would run and why it skipped the GPU part, and exits 0.
@@ -17,15 +17,22 @@ import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageErro
 import { GenerationBlocked, selectMods } from "./modSelect";
 import { formatCompare, isExactlyCausal, runPeers, type PeerResult } from "./benchCompare";
 import { BenchProgress } from "./progress";
+import { checkRunInputs, type RunInputs } from "./runInputs";
 
-const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", progress: "boolean", help: "boolean" } as const;
-const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--json]
+const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", progress: "boolean", aux: "list", dim: "list", scalar: "list", help: "boolean" } as const;
+const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--aux T=PATH]... [--dim N=V]... [--scalar N=V]... [--json]
   --mod NAME      the mod to run (default: every mod in the file, one by one)
   --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
   --vec V         override the mod's vecSize
   --dtype T       Q/K/V/O element type: bf16 (default) or f16
   --sweep         V in {1..128} x align in {elem, 4, 8, 16}: TFLOPS table
   --shape ...     problem size (default 1,16,8192,8192,128)
+  --aux T=PATH    aux tensor T reads the user's data from PATH instead of generated samples: a .npy
+                  or .safetensors file (file.safetensors:KEY picks a tensor; without KEY, the one
+                  named T, else the only one) whose dtype is T's and shape T's at this problem;
+                  repeatable, paths relative to the current directory
+  --dim N=V       size of the file's own dim N (default 16); repeatable or N=V,M=W
+  --scalar N=V    value of scalar N (default: its declared default); repeatable or N=V,M=W
   --reps N        timed repetitions (default 50)
   --kernel K      auto (default: the Hopper kernel on sm_90 for V <= 2, else the portable one),
                   wgmma (the Hopper kernel or an error) or mma (the portable kernel)
@@ -59,11 +66,12 @@ function parseKernel(k: string | undefined): (typeof KERNELS)[number] {
   return found;
 }
 
-interface Plan { mods: ModFact[]; shape: Shape; dtype: "bf16" | "f16"; vec?: number; sweep: boolean; pair?: string }
+interface Plan { mods: ModFact[]; shape: Shape; dtype: "bf16" | "f16"; vec?: number; sweep: boolean; pair?: string; inputs: RunInputs }
 
 function describePlan(file: string, fa: FileAnalysis, p: Plan): string[] {
   const s = p.shape;
   return p.mods.map((m) => `${p.sweep ? "sweep" : "bench"} ${m.name} (${m.kind} mod, ${p.sweep ? "V in {1..128} x align in {elem, 4, 8, 16}" : `V=${p.vec ?? m.vecSize}`}${p.pair ? `, with ${p.pair}` : ""}) on B${s.B} H${s.H} Q${s.Q} KV${s.KV} D${s.D} ${p.dtype}: ${m.loads.length} aux load(s)${m.loads.length ? ": " + m.loads.map((l) => `${l.text} ${l.class} ${l.widthBytes} B`).join(", ") : ""}`)
+    .concat(Object.entries(p.inputs.auxFiles ?? {}).map(([t, path]) => `aux ${t}: the user's data from ${path}`))
     .concat(fa.diagnostics.filter((d) => d.severity === "warning").map((d) => `warning ${file}:${d.range.start.line + 1}: ${d.message}`));
 }
 
@@ -96,7 +104,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (!flags.mod) throw new UsageError("--pair needs --mod");
       if (!fa.mods.some((m) => m.name === flags.pair)) throw new UsageError(`${file}: no mod named '${flags.pair}' (mods: ${fa.mods.map((m) => m.name).join(", ")})`);
     }
-    const plan: Plan = { mods, shape, dtype, vec, sweep: flags.sweep === true, pair: flags.pair };
+    const inputs = checkRunInputs(fa, file, flags, io.cwd ?? process.cwd());
+    const plan: Plan = { mods, shape, dtype, vec, sweep: flags.sweep === true, pair: flags.pair, inputs };
     const compare = flags.compare === true;
     if (compare && plan.sweep) throw new UsageError("--compare runs one configuration; it does not combine with --sweep");
 
@@ -115,7 +124,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     try {
       for (const m of mods) {
         progress.startMod(m.name, plan.sweep ? "sweep" : "bench");
-        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { ...TIMING.cli, reps: flags.reps ?? TIMING.cli.reps } };
+        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { ...TIMING.cli, reps: flags.reps ?? TIMING.cli.reps }, ...inputs };
         try {
           if (plan.sweep) {
             const r = await sup.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });

@@ -12,21 +12,21 @@ import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { writesNegInf } from "../analysis/tiles";
 import { stagingLine } from "../analysis/staging";
-import { formatSparsity, modSparsity, parseAssignments, parseShape4 } from "./sparsity";
+import { formatSparsity, modSparsity, parseShape4 } from "./sparsity";
 import { codeFrame, paint, PLAIN, severityColor, useColor, type ColorMode, type Paint } from "./color";
 import { expandFiles } from "./files";
 import { FORMATS, toGithub, toSarif, type CheckedFile, type Format, type UnreadableFile } from "./formats";
 
-import { EXIT, InputError, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, targetFlag, vecFlag, type Io } from "./args";
+import { EXIT, InputError, UsageError, parseArgs, parseAssignments, processIo, readSourceFile, reportUsageError, targetFlag, vecFlag, type Io } from "./args";
 
-const SPEC = { target: "string", vec: "int", json: "boolean", format: "string", color: "string", "docs-url": "string", shape: "string", dim: "string", scalar: "string", help: "boolean" } as const;
+const SPEC = { target: "string", vec: "int", json: "boolean", format: "string", color: "string", "docs-url": "string", shape: "string", dim: "list", scalar: "list", help: "boolean" } as const;
 const USAGE = `usage: scoremod check FILE|GLOB... [--target T] [--vec V] [--shape B,H,Q,KV [--dim N=V,...] [--scalar N=V,...]] [--format F]
   FILE|GLOB    one or more files or quoted globs ('src/**/*.scoremod.ts'; node_modules is skipped)
   --target T   ${Object.keys(TARGETS).join(" | ")} (default fa4-sm100)
   --vec V      override every mod's vecSize (a power of two)
   --shape ...  also classify every 128x128 tile of that problem: empty, full or partial (block sparsity)
-  --dim N=V    sizes of the file's own dims for --shape (comma-separated)
-  --scalar N=V scalar values for --shape (default: each scalar's declared default)
+  --dim N=V    sizes of the file's own dims for --shape (repeat the flag or separate with commas)
+  --scalar N=V scalar values for --shape (default: each scalar's declared default; repeatable)
   --format F   text (default) | json (docs/schemas/check.schema.json) | sarif (SARIF 2.1.0) | github (Actions annotations)
   --json       the same as --format json
   --color C    auto (default: on a terminal, off with NO_COLOR, on with FORCE_COLOR) | always | never

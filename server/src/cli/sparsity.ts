@@ -17,18 +17,6 @@ export function parseShape4(s: string): Shape4 {
   return { B, H, Q, KV };
 }
 
-/** `NAME=VALUE,NAME=VALUE` (numbers; integers when `int`). */
-export function parseAssignments(flag: string, s: string | undefined, int: boolean): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (s === undefined) return out;
-  for (const item of s.split(",")) {
-    const m = /^\s*([A-Za-z_$][\w$]*)\s*=\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)\s*$/i.exec(item);
-    if (!m || (int && !Number.isSafeInteger(Number(m[2])))) throw new UsageError(`--${flag} needs NAME=${int ? "INTEGER" : "NUMBER"}[,NAME=...], got '${item}'`);
-    out[m[1]!] = Number(m[2]);
-  }
-  return out;
-}
-
 export interface SparsityJson {
   tileQ: number; tileKv: number; tiles: number; empty: number; full: number; partial: number;
   /** empty / tiles; null when the mod reads aux data (the counts are then what holds for any data). */

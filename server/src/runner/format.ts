@@ -16,6 +16,11 @@ export function formatBench(r: BenchResult): string {
   const t = r.timing;
   lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}, ${KERNEL_LABELS[r.kernel].long}`);
   if (r.kernelNote) lines.push(`  note: ${r.kernelNote}`);
+  const sources = Object.entries(r.auxSources ?? {});
+  const generated = sources.filter(([, src]) => src === "generated").map(([t]) => t);
+  if (generated.length < sources.length) {
+    lines.push(`  aux data: ${sources.filter(([, src]) => src !== "generated").map(([t, src]) => `${t} from ${src}`).join(", ")}${generated.length ? `; generated: ${generated.join(", ")}` : ""}`);
+  }
   lines.push(`  compile: ${r.compile.compiler}, ${r.compile.registers} registers, spills ${r.compile.spillStores}/${r.compile.spillLoads} B (store/load), local ${r.compile.localBytes} B, ${r.compile.compileMs} ms`);
   const bs = r.blockSparsity;
   if (bs) {

@@ -39,6 +39,13 @@ export interface BenchJob {
   timing?: TimingOptions | null;
   /** Scalar values by name (default: each scalar's declared default). */
   scalars?: Record<string, number>;
+  /**
+   * The user's own aux data by tensor name: a .npy or .safetensors path, or `path.safetensors:key`
+   * (absolute, or relative to the runner's cwd). Tensors not named here get generated samples.
+   */
+  auxFiles?: Record<string, string>;
+  /** Values of the file's own dims (TOTAL_K, ...) by name; unnamed ones default to 16 (resolveDims). */
+  dims?: Record<string, number>;
   /** Fault injection: shift an aux tensor's base pointer by this many bytes (tests of the alignment check). */
   misalignAux?: Record<string, number>;
   /** Fault injection: drop each row's last tile from the block map (tests that the reference check catches a wrong map). */
@@ -136,6 +143,8 @@ export interface BenchResult {
   obligations: { text: string; ok: boolean; detail: string }[];
   /** Wall time of this run in the worker, by stage (analyse, compile, data, ..., time). */
   phases: RunPhases;
+  /** Where each aux tensor's data came from: the user's file (`path` or `path:key`) or "generated". */
+  auxSources?: Record<string, string>;
 }
 
 /**

@@ -41,4 +41,16 @@ describe("runner outcomes", () => {
     const skipped = { ...r, checks: [{ name: "vec-vs-scalar", ok: true, skipped: "V = 1", detail: "" }] };
     expect(benchSummary(skipped as never).vecEqualsScalar).toBe(false);
   });
+
+  test("the summary names the tensors that read the user's files: the runner's sources, else the job's files", () => {
+    const r = {
+      mod: "m", vec: 1, kernel: "mma", align: "declared", shape: { B: 1, H: 1, Hkv: 1, Q: 128, KV: 128, D: 64 }, dtype: "bf16", device: "x",
+      compile: { compiler: "nvrtc", registers: 1, spillStores: 0, spillLoads: 0, localBytes: 0, sharedBytes: 0, compileMs: 1 },
+      timing: null, checks: [], ok: true, obligations: [],
+    };
+    expect(benchSummary({ ...r, auxSources: { bias: "/d/b.npy", ids: "generated" } } as never, { bias: "/d/old.npy" }).userAux).toBe("bias ← /d/b.npy");
+    expect(benchSummary(r as never, { bias: "/d/w.safetensors:k" }).userAux).toBe("bias ← /d/w.safetensors:k");
+    expect(benchSummary({ ...r, auxSources: { ids: "generated" } } as never).userAux).toBeUndefined();
+    expect(benchSummary(r as never)).not.toHaveProperty("userAux");
+  });
 });
