@@ -66,6 +66,12 @@ done
 # The worker is forked with the same binary.
 export PATH="$(dirname "$(readlink -f "$(command -v $NODE)")"):$PATH"
 "$NODE" dist/gpu-tests.js run "$out" 2>&1 | tee "$out/runner.log"
+# The --aux round trip: the suite's small dumps written by numpy/safetensors, read back.
+if [ -d "$out/cases" ] && python3 -c "import numpy" >/dev/null 2>&1; then
+  python3 test/gpu/aux_roundtrip.py "$out" 2>&1 | tee "$out/aux.log" && "$NODE" dist/gpu-tests.js aux "$out" 2>&1 | tee -a "$out/aux.log"
+else
+  echo "test-gpu: no small-shape dumps or no numpy: no --aux round trip"
+fi
 if python3 -c "import torch, triton; assert torch.cuda.is_available()" >/dev/null 2>&1; then
   PYTHONUNBUFFERED=1 python3 test/gpu/flex_check.py "$out" .device-carry/flex 2>&1 | tee "$out/flex.log"
 else

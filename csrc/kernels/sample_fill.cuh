@@ -13,8 +13,7 @@
 #if defined(__CUDACC__)
 #define SM_SAMPLE_HD __host__ __device__ __forceinline__
 #else
-#include <cmath>
-#include <cstring>
+// Host builds use the compiler builtins (NVRTC has no <cmath> or <cstring> to include).
 #define SM_SAMPLE_HD inline
 #endif
 
@@ -31,8 +30,8 @@
 #define SM_DSUB(a, b) ((a) - (b))
 #define SM_DMUL(a, b) ((a) * (b))
 #define SM_DDIV(a, b) ((a) / (b))
-#define SM_DSQRT(a) std::sqrt(a)
-#define SM_DFLOOR(a) std::floor(a)
+#define SM_DSQRT(a) __builtin_sqrt(a)
+#define SM_DFLOOR(a) __builtin_floor(a)
 #endif
 
 #define SM_SAMPLE_MAX_RANK 8
@@ -94,7 +93,7 @@ SM_SAMPLE_HD long long sm_f64_bits(double x) {
   return __double_as_longlong(x);
 #else
   long long b;
-  std::memcpy(&b, &x, 8);
+  __builtin_memcpy(&b, &x, 8);
   return b;
 #endif
 }
@@ -104,7 +103,7 @@ SM_SAMPLE_HD double sm_f64_from_bits(long long b) {
   return __longlong_as_double(b);
 #else
   double x;
-  std::memcpy(&x, &b, 8);
+  __builtin_memcpy(&x, &b, 8);
   return x;
 #endif
 }

@@ -30,6 +30,8 @@ export const CASES: Case[] = [
   { file: "graph_distance", mod: "graphDistance", label: "graph-distance" },
   { file: "int_dtypes", mod: "intBias", label: "int-dtypes", fixture: true },
   { file: "gated_decay", mod: "gatedDecay", label: "gated-decay" },
+  // Issue 15: an i32 distance tensor as large as the attention ([B, Q, KV]) indexing a per-head table.
+  { file: "spatial_bias", mod: "spatialBiasMod", label: "spatial-bias" },
 ];
 
 /** Small enough for the float64 JS reference (B·H·Q·KV·D = 2^25); GQA on. */

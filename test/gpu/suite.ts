@@ -6,19 +6,28 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as native from "../../csrc/index";
-import { nvccOrEmpty } from "../../server/src/toolchain/nvcc";
+import { kernelsIncludeDir, nvccOrEmpty } from "../../server/src/toolchain/nvcc";
+import { createRng, sampleTensor } from "../../runtime/src/sample";
+import { dtypeBytes } from "../../runtime/src/dtypes";
+import { Buffers } from "../../server/src/runner/buffers";
+import { randomHalf } from "../../server/src/runner/data";
+import { GpuSampler } from "../../server/src/runner/gpuSample";
+import { auxSampleSpec, halfSampleSpec, INIT_KIND, SAMPLE_FLAG, type SampleSpec } from "../../server/src/runner/sampleSpec";
+import { SAMPLE_DECLS, SAMPLE_DIMS } from "./sampleDecls";
 import { formatBench, formatSweep } from "../../server/src/runner/format";
 import { RunnerSupervisor } from "../../server/src/runner/supervisor";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
 import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
 
 const root = resolve(__dirname, "..");
-/** SCOREMOD_GPU_PARTS=checks,faults,bench,sweep (default all) runs a subset. */
+/** SCOREMOD_GPU_PARTS=data,checks,faults,bench,sweep (default all) runs a subset. */
 /** SCOREMOD_GPU_CASES=kv-bias,causal (labels; default all) runs a subset of the cases. */
 const ONLY = process.env.SCOREMOD_GPU_CASES?.split(",");
 const CASES = ONLY ? ALL_CASES.filter((c) => ONLY.includes(c.label)) : ALL_CASES;
 const KV_BIAS = ALL_CASES.find((c) => c.label === "kv-bias")!;
-const PARTS = new Set((process.env.SCOREMOD_GPU_PARTS ?? "checks,faults,bench,sweep").split(","));
+const PARTS = new Set((process.env.SCOREMOD_GPU_PARTS ?? "data,checks,faults,bench,sweep").split(","));
+/** Cases whose small-shape dumps the --aux round trip reads back from .npy/.safetensors files. */
+export const ROUNDTRIP = ["spatial-bias", "graph-distance", "kv-bias+document"];
 let passed = 0, failed = 0;
 const log: string[] = [];
 function say(s: string): void { console.log(s); log.push(s); }
@@ -53,6 +62,7 @@ async function runAll(out: string): Promise<void> {
   const sup = new RunnerSupervisor({ idleLimitMs: 180_000 });
   const saved: Record<string, unknown> = { device: d, probe, date: new Date().toISOString() };
   try {
+    if (PARTS.has("data")) await dataChecks(d.sm);
     // ---- 1. every example checked three ways on small shapes (and dumped for the Flex check) ----
     const checks: BenchResult[] = [];
     for (const c of PARTS.has("checks") ? CASES : []) {
@@ -187,6 +197,97 @@ async function runAll(out: string): Promise<void> {
   }
 }
 
+// ---- 0. the GPU sample generator against the CPU sampler, in this process ----
+async function dataChecks(sm: number): Promise<void> {
+  native.init(0);
+  const sampler = await GpuSampler.open(sm === 90 ? "sm_90a" : `sm_${sm}`, kernelsIncludeDir());
+  const bufs = new Buffers();
+  const onGpu = async (spec: SampleSpec): Promise<Buffer> => {
+    const bytes = spec.allocElements * (spec.dtype === "f64" ? 8 : dtypeBytes(spec.dtype));
+    const ptr = bufs.alloc(bytes);
+    native.memset(ptr, 0, bytes);
+    await sampler.fill(spec, ptr);
+    return native.download(ptr, bytes);
+  };
+  const firstDiff = (a: Uint8Array, b: Uint8Array) => (a.length !== b.length ? -2 : a.findIndex((x, i) => x !== b[i]));
+  try {
+    const bad: string[] = [];
+    for (const [i, t] of SAMPLE_DECLS.entries()) {
+      const at = firstDiff(await onGpu(auxSampleSpec(t, SAMPLE_DIMS, 1 + i)), sampleTensor(t, SAMPLE_DIMS, 1 + i).bytes);
+      if (at !== -1) bad.push(`${t.name} (${t.dtype.name}) at byte ${at}`);
+    }
+    result("sample data: GPU generator == CPU sampler for every init kind, dtype and layout", bad.length === 0, bad.join(", ") || `${SAMPLE_DECLS.length} tensors bitwise equal`);
+    // The doubles before rounding (a last-ulp slip in the math hides behind bf16 rounding).
+    const n = 1 << 20, seed = 0x9e3779b9;
+    const normal: SampleSpec = { ...halfSampleSpec("z", n, seed, "bf16"), dtype: "f64", flags: SAMPLE_FLAG.rowMajor, a: 0.25, b: 3 };
+    const uniform: SampleSpec = { ...normal, kind: INIT_KIND.uniform, a: -1.5, b: 2.5 };
+    const rn = createRng(seed), ru = createRng(seed);
+    const dn = firstDiff(await onGpu(normal), new Uint8Array(Float64Array.from({ length: n }, () => 0.25 + 3 * rn.normal()).buffer));
+    const du = firstDiff(await onGpu(uniform), new Uint8Array(Float64Array.from({ length: n }, () => -1.5 + (2.5 - -1.5) * ru.next()).buffer));
+    result("sample data: GPU doubles == CPU doubles before rounding (2^20 normals, 2^20 uniforms)", dn === -1 && du === -1, `first differing byte: normal ${dn}, uniform ${du}`);
+    const m = 3 << 20;
+    const dq = firstDiff(await onGpu(halfSampleSpec("Q", m, 11, "bf16")), randomHalf(m, 11, "bf16", false).bytes);
+    const dk = firstDiff(await onGpu(halfSampleSpec("K", m, 12, "f16")), randomHalf(m, 12, "f16", false).bytes);
+    result("sample data: GPU Q/K/V == CPU randomHalf (bf16 and f16, 3M elements each)", dq === -1 && dk === -1, `first differing byte: bf16 ${dq}, f16 ${dk}`);
+    // The value-range scan against the CPU on a strided tensor with values outside [0, 64).
+    const ids = SAMPLE_DECLS.find((t) => t.name === "docs8")!;
+    const spec = auxSampleSpec(ids, SAMPLE_DIMS, 3);
+    const bytes = spec.allocElements;
+    const ptr = bufs.alloc(bytes);
+    native.memset(ptr, 0, bytes);
+    await sampler.fill(spec, ptr);
+    const cpu = [...sampleTensor(ids, SAMPLE_DIMS, 3).values];
+    const logical = Array.from({ length: spec.total }, (_, e) => cpu[Math.floor(e / spec.shape[1]!) * spec.strides[0]! + (e % spec.shape[1]!)]!);
+    const rep = await sampler.scan(spec, ptr, 0, 5);
+    const firstBad = logical.findIndex((v) => v < 0 || v >= 5);
+    const ok = rep.firstBad === firstBad && Number(rep.lo) === Math.min(...logical) && Number(rep.hi) === Math.max(...logical) && Number(rep.badValue) === logical[firstBad];
+    result("sample data: GPU range scan == CPU (strided u8 segment ids, values outside [0, 5))", ok && firstBad >= 0, `gpu lo ${rep.lo} hi ${rep.hi} first ${rep.firstBad}=${rep.badValue}; cpu first ${firstBad}=${logical[firstBad]}`);
+    // Size and speed: a [1, 8192, 8192] i32 distance tensor and a [1, 16, 8192, 8192] bf16 bias.
+    for (const [what, t] of [["i32 [1, 8192, 8192] range", SAMPLE_DECLS.find((x) => x.name === "ids")!], ["bf16 [1, 16, 8192, 8192] normal", SAMPLE_DECLS.find((x) => x.name === "bias")!]] as const) {
+      const big = { B: 1, H: 16, Q: 8192, KV: 8192 };
+      const sp = what.startsWith("i32") ? { ...auxSampleSpec(t, big, 1), shape: [1, 8192, 8192], strides: [8192 * 8192, 8192, 1], total: 8192 * 8192, allocElements: 8192 * 8192 } : auxSampleSpec(t, big, 1);
+      const nb = sp.allocElements * dtypeBytes(sp.dtype as "bf16");
+      const p = bufs.alloc(nb);
+      const t0 = performance.now();
+      await sampler.fill(sp, p);
+      const ms = performance.now() - t0;
+      say(`sample data: ${what}: ${(nb / 2 ** 20).toFixed(0)} MiB generated on the GPU in ${ms.toFixed(1)} ms`);
+    }
+  } catch (e) {
+    result("sample data", false, e instanceof Error ? e.message : String(e));
+  } finally {
+    bufs.freeAll();
+  }
+}
+
+// ---- the --aux round trip: the small dumps of ROUNDTRIP written as .npy/.safetensors by
+// test/gpu/aux_roundtrip.py (numpy and safetensors on this machine), read back by the runner ----
+async function auxRoundTrip(out: string): Promise<void> {
+  const sup = new RunnerSupervisor({ idleLimitMs: 180_000 });
+  const checks: { name: string; ok: boolean; detail: string }[] = [];
+  try {
+    for (const label of ROUNDTRIP) {
+      const c = ALL_CASES.find((x) => x.label === label)!;
+      const dir = join(out, "roundtrip", label);
+      const name = `aux round trip ${label}`;
+      try {
+        const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { auxFiles: Record<string, string>; writers: string };
+        const r = await sup.bench(job(c, SMALL, { auxFiles: manifest.auxFiles, checks: { jsReference: true, bounds: true }, dumpDir: join(dir, "run") }));
+        const mine = readFileSync(join(dir, "run", "out.bin")), generated = readFileSync(join(out, "cases", `${label}.small`, "out.bin"));
+        const fromFiles = Object.entries(r.auxSources ?? {}).filter(([, src]) => src !== "generated").length;
+        const ok = r.ok && Buffer.compare(mine, generated) === 0 && fromFiles === Object.keys(manifest.auxFiles).length;
+        checks.push({ name, ok, detail: `${fromFiles} tensors from files (${manifest.writers}); output ${Buffer.compare(mine, generated) === 0 ? "bitwise equal to" : "DIFFERS from"} the run on generated data; ${r.checks.map((x) => `${x.name} ${x.skipped ? "skipped" : x.ok ? "ok" : "FAILED"}`).join("; ")}` });
+      } catch (e) {
+        checks.push({ name, ok: false, detail: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  } finally {
+    sup.dispose();
+  }
+  for (const c of checks) result(c.name, c.ok, c.detail);
+  writeFileSync(join(out, "aux.json"), JSON.stringify({ checks }, null, 1));
+}
+
 interface FlexFile { checks: { label: string; ok: boolean; detail: string }[]; bench: { label: string; flex_ms: number | null; sdpa_ms: number | null; causal: boolean; error?: string }[]; torch: string }
 
 function report(out: string): void {
@@ -198,6 +299,8 @@ function report(out: string): void {
   const flexPath = join(out, "flex.json");
   const flex: FlexFile | null = existsSync(flexPath) ? JSON.parse(readFileSync(flexPath, "utf8")) as FlexFile : null;
   if (!flex) result("flex cross-check", false, "flex.json missing (flex_check.py did not run)");
+  const auxPath = join(out, "aux.json");
+  if (existsSync(auxPath)) for (const c of (JSON.parse(readFileSync(auxPath, "utf8")) as { checks: { name: string; ok: boolean; detail: string }[] }).checks) result(c.name, c.ok, c.detail);
   for (const c of flex?.checks ?? []) result(`flex cross-check ${c.label}`, c.ok, c.detail);
   const flops = (causal: boolean) => 4 * BENCH.B * BENCH.H * BENCH.Q * BENCH.KV * BENCH.D * (causal ? 0.5 : 1);
   const tf = (ms: number | null | undefined, causal: boolean) => (ms ? (flops(causal) / (ms * 1e-3) / 1e12).toFixed(0) : "-");
@@ -222,8 +325,9 @@ async function main(): Promise<void> {
   const [cmd, dir] = process.argv.slice(2);
   const out = resolve(dir ?? "artifacts/gpu");
   if (cmd === "run") await runAll(out);
+  else if (cmd === "aux") await auxRoundTrip(out);
   else if (cmd === "report") report(out);
-  else { console.error("usage: gpu-tests.js run|report OUTDIR"); process.exit(2); }
+  else { console.error("usage: gpu-tests.js run|aux|report OUTDIR"); process.exit(2); }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 }

@@ -2,9 +2,12 @@
 // GPU checks can feed FlexAttention the same aux data the runner uses: mulberry32 streams seeded
 // by FNV-1a of the tensor name, Box-Muller normals, the same init kinds, round-to-nearest-even
 // to the dtype from float64, the declared strides. mulberry32's state is a counter, so the
-// stream is computed vectorised. Float64 log/sin/cos may differ from V8's in the last ulp;
-// rounding to bf16/f16/f32 erases that except on exact rounding ties (vanishingly rare).
+// stream is computed vectorised. The log and sin/cos are sampleMath.ts's, one float64 tensor
+// operation per IEEE operation in the same order, so the values match the runner's bit for bit.
+import { COS_COEFFS, LOG_COEFFS, SIN_COEFFS } from "scoremod/sampleMath";
 import { DTYPE_NAMES, DTYPE_SPECS } from "scoremod/vocabulary";
+
+const pyList = (xs: readonly number[]): string => `[${xs.map((x) => String(x)).join(", ")}]`;
 
 export const PY_SAMPLE = `_M32 = 0xFFFFFFFF
 
@@ -32,12 +35,51 @@ def _uniforms(seed, start, count, device):
     return t.to(torch.float64) / 4294967296.0
 
 
+_LOG_C = ${pyList(LOG_COEFFS)}
+_SIN_C = ${pyList(SIN_COEFFS)}
+_COS_C = ${pyList(COS_COEFFS)}
+
+
+def _horner(lead, cs, z):
+    p = torch.full_like(z, cs[-1])
+    for c in reversed(cs[:-1]):
+        p = c + z * p
+    return lead + z * p
+
+
+def _sample_log(x):
+    """sampleMath.ts sampleLog: x = m * 2^k, m in [sqrt(1/2), sqrt(2)), an atanh series."""
+    m, e = torch.frexp(x)
+    m = m * 2.0
+    k = (e - 1).to(torch.float64)
+    big = m > 1.4142135623730951
+    m = torch.where(big, m * 0.5, m)
+    k = torch.where(big, k + 1.0, k)
+    s = (m - 1.0) / (m + 1.0)
+    p = _horner(1.0, _LOG_C, s * s)
+    return k * 0.6931471805599453 + (2.0 * s) * p
+
+
+def _sample_sincos_2pi(t):
+    """sampleMath.ts sampleSinCos2Pi: (cos, sin) of 2 pi t, t in [0, 1)."""
+    t4 = t * 4.0
+    q = torch.floor(t4 + 0.5)
+    x = (t4 - q) * 1.5707963267948966
+    z = x * x
+    s = x + x * (z * _horner(_SIN_C[0], _SIN_C[1:], z))
+    c = _horner(1.0, _COS_C, z)
+    quad = q.to(torch.int64) % 4
+    cos = torch.where(quad == 0, c, torch.where(quad == 1, -s, torch.where(quad == 2, -c, s)))
+    sin = torch.where(quad == 0, s, torch.where(quad == 1, c, torch.where(quad == 2, -s, -c)))
+    return cos, sin
+
+
 def _normals(seed, count, device):
     pairs = (count + 1) // 2
     u = _uniforms(seed, 0, 2 * pairs, device).view(pairs, 2)
-    r = torch.sqrt(-2.0 * torch.log(1.0 - u[:, 0]))
-    t = 2.0 * math.pi * u[:, 1]
-    return torch.stack((r * torch.cos(t), r * torch.sin(t)), dim=1).reshape(-1)[:count]
+    r = torch.sqrt(-2.0 * _sample_log(1.0 - u[:, 0]))
+    cos, sin = _sample_sincos_2pi(u[:, 1])
+    return torch.stack((r * cos, r * sin), dim=1).reshape(-1)[:count]
 
 
 def _round_float(x, mant, emin):

@@ -9,7 +9,7 @@ import type { DTypeName, Tensor } from "scoremod";
 import { decodeBytes, dtypeBytes } from "scoremod/dtypes";
 import { allocationElements, resolveShape, resolveStrides, type DimValues } from "scoremod/layout";
 import type { SampleTensor } from "scoremod/sample";
-import { TILE_THRESHOLD, type AuxData } from "./data";
+import { SAMPLE_VALUES_LIMIT, type AuxData } from "./data";
 
 /** An aux tensor filled from the user's file: where it came from, and whether its bytes were moved. */
 export type UserAux = AuxData & { source: string; layout: "as-is" | "re-laid-out" };
@@ -292,7 +292,7 @@ function allocate(bytes: number, label: string, zeroed: boolean): Uint8Array {
  * `path.safetensors:key`). The file's dtype must equal the declaration's and its shape the
  * declared shape at `dims`; its bytes are used as read when the file's layout is the declared
  * one, else copied to the declared strides (padding elements 0). `sample` (for the JS reference)
- * holds the user's values when the allocation is small enough to sample (TILE_THRESHOLD).
+ * holds the user's values when the allocation is small enough to sample (SAMPLE_VALUES_LIMIT).
  * Throws an Error whose message starts with the file's name.
  */
 export function userAuxData(decl: Tensor, dims: DimValues, spec: string): UserAux {
@@ -316,7 +316,7 @@ export function userAuxData(decl: Tensor, dims: DimValues, spec: string): UserAu
     return { bytes: out, layout: "re-laid-out" as const, label: h.label };
   });
   const dtype = decl.dtype.name;
-  const sample: SampleTensor | null = allocElements <= TILE_THRESHOLD
+  const sample: SampleTensor | null = allocElements <= SAMPLE_VALUES_LIMIT
     ? { name: decl.name, dtype, shape, strides, values: decodeBytes(dtype, bytes), bytes, elementCount: shape.reduce((p, e) => p * e, 1), allocElements }
     : null;
   return { name: decl.name, dtype, shape, strides, allocElements, bytes, sample, source: label, layout };

@@ -1,15 +1,11 @@
-// Input data for a run: Q, K, V (random bf16, never zeros) and the aux tensors with their
-// declared shapes, layouts and sample data (runtime/src/sample.ts). Tensors too large to sample
-// element by element in JS (a full [B, H, Q, KV] bias at S = 8192 is 1G elements) are filled by
-// tiling a sampled block; only float tensors with a normal/uniform init may be (ids and masks
-// need their real structure), and only problems too large for the JS reference are.
-import type { Tensor } from "scoremod";
-import { DslError } from "scoremod/dsl";
-import { bf16Bits, bf16FromBits, encodeValues, f16Bits, f16FromBits } from "scoremod/dtypes";
-import { allocationElements, resolveShape, resolveStrides, type DimValues } from "scoremod/layout";
-import { createRng, sampleTensor, type SampleTensor } from "scoremod/sample";
+// Host-side input data: the shape of an aux tensor read from the user's file (auxFile.ts), and
+// Q/K/V on the CPU for the float64 JS reference. The runner makes the device's inputs on the GPU
+// (inputs.ts, gpuSample.ts), with the same bits as these.
+import { bf16Bits, bf16FromBits, f16Bits, f16FromBits } from "scoremod/dtypes";
+import { createRng, type SampleTensor } from "scoremod/sample";
 
-export const TILE_THRESHOLD = 1 << 24;
+/** Tensors up to this many elements get float64 values on the host for the JS reference. */
+export const SAMPLE_VALUES_LIMIT = 1 << 24;
 
 export interface AuxData {
   name: string;
@@ -18,40 +14,8 @@ export interface AuxData {
   strides: number[];
   allocElements: number;
   bytes: Uint8Array;
-  /** The full sample (for the JS reference); null when tiled. */
+  /** The values as the JS reference reads them; null for tensors past SAMPLE_VALUES_LIMIT. */
   sample: SampleTensor | null;
-}
-
-export function auxData(decl: Tensor, dims: DimValues, seed: number): AuxData {
-  const what = `tensor "${decl.name}"`;
-  const shape = resolveShape(decl.shape, dims, what);
-  const strides = resolveStrides(decl.shape, decl.options, dims, what);
-  const allocElements = allocationElements(shape, strides);
-  if (allocElements <= TILE_THRESHOLD) {
-    const s = sampleTensor(decl, dims, seed);
-    return { name: decl.name, dtype: s.dtype, shape: [...s.shape], strides: [...s.strides], allocElements: s.allocElements, bytes: s.bytes, sample: s };
-  }
-  const init = decl.options.init ?? { normal: { mean: 0, std: 1 } };
-  if (decl.dtype.kind !== "float" || !("normal" in init || "uniform" in init)) {
-    throw new DslError(`${what}: ${allocElements} elements is too large to sample, and only float tensors with a normal/uniform init can be tiled`);
-  }
-  const rng = createRng(seed ^ 0x5eed);
-  const block = new Float64Array(1 << 20);
-  for (let i = 0; i < block.length; i++) {
-    block[i] = "normal" in init ? (init.normal.mean ?? 0) + (init.normal.std ?? 1) * rng.normal() : init.uniform[0] + (init.uniform[1] - init.uniform[0]) * rng.next();
-  }
-  const blockBytes = encodeValues(decl.dtype.name, block);
-  const bytes = Buffer.allocUnsafe(allocElements * decl.dtype.bytes);
-  // Tile with an odd element shift per copy so rows do not repeat in lockstep.
-  let off = 0, shift = 0;
-  while (off < bytes.length) {
-    const start = (shift * decl.dtype.bytes) % blockBytes.length;
-    const n = Math.min(blockBytes.length - start, bytes.length - off);
-    bytes.set(blockBytes.subarray(start, start + n), off);
-    off += n;
-    shift = (shift + 7919) % block.length;
-  }
-  return { name: decl.name, dtype: decl.dtype.name, shape, strides, allocElements, bytes, sample: null };
 }
 
 /** 16-bit float (bf16 or f16) standard normals, seeded. values: the rounded numbers (for the JS reference). */
@@ -69,13 +33,4 @@ export function randomHalf(n: number, seed: number, dtype: "bf16" | "f16", keepV
     if (values) values[i] = fromBits(b);
   }
   return { bytes, values };
-}
-
-/** Another input set from the same data: rotated by a whole number of rows (still random, not in L2). */
-export function rotated(bytes: Uint8Array, rowBytes: number, rows: number): Uint8Array {
-  const shift = (rows * rowBytes) % bytes.length;
-  const out = new Uint8Array(bytes.length);
-  out.set(bytes.subarray(shift), 0);
-  out.set(bytes.subarray(0, shift), bytes.length - shift);
-  return out;
 }

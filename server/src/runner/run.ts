@@ -9,7 +9,9 @@ import { referenceAttention } from "scoremod/reference";
 import { resolveDims } from "scoremod/sample";
 import { bitwiseCheck, decode16, decodeF32, errorCheck } from "./compare";
 import { ptxasInfo } from "./compileInfo";
-import { auxData, randomHalf, rotated, type AuxData } from "./data";
+import { Buffers } from "./buffers";
+import { GpuSampler } from "./gpuSample";
+import { placeAux, placeHalf, sampleDataCheck, type DeviceAux, type Twin } from "./inputs";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
 import { boundsGate, describeBounds } from "./boundsGate";
 import { checkValueRanges } from "./valueRanges";
@@ -84,21 +86,6 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-// ---- device buffers, freed at the end of each run ----
-class Buffers {
-  private readonly ptrs: bigint[] = [];
-  alloc(bytes: number, pad = 0): bigint {
-    const p = native.alloc(Math.max(bytes + pad, 16));
-    this.ptrs.push(p);
-    return p;
-  }
-  freeAll(): void {
-    for (const p of this.ptrs.splice(0)) {
-      try { native.free(p); } catch { /* a faulted context cannot free; the process is replaced */ }
-    }
-  }
-}
-
 // Any CUDA error raised while our kernel runs counts as a fault: most leave the context unusable
 // (illegal or misaligned address, launch failure, ...), and a wild gather on the Hopper kernel
 // raised CUDA_ERROR_INVALID_ADDRESS_SPACE on the H100, which a fixed list had missed. A fault
@@ -164,10 +151,11 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
   // Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too.
   const needScalar = checks.vecVsScalar && (mods.some((m) => m.vec.vecSize > 1) || programs.vec.auxStageBytes > 0);
   const boundsBuild = () => compileProgram(programs.bounds(), dev.arch, dir, name);
-  const [vecC, scalarC, boundsForced] = await Promise.all([
+  const [vecC, scalarC, boundsForced, sampler] = await Promise.all([
     compileProgram(programs.vec, dev.arch, dir, name),
     needScalar ? compileProgram(programs.scalar, dev.arch, dir, name) : null,
     checks.bounds === true ? boundsBuild() : null,
+    GpuSampler.open(dev.arch, dir),
   ]);
 
   hooks.progress("data", name);
@@ -176,28 +164,31 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     const { B, H, Hkv, Q, KV, D } = shape;
     const loaded = prep.file.module();
     const byName = new Map<string, Tensor>(loaded.tensors.map((t) => [t.name, t]));
-    const dims = resolveDims(loaded.tensors, { B, H, Q, KV });
+    const dims = resolveDims(loaded.tensors, { ...job.dims, B, H, Q, KV });
     const macs = B * H * Q * KV * D;
     const wantJs = checks.jsReference === true || (checks.jsReference === "auto" && macs <= JS_REFERENCE_LIMIT);
+    const unknown = Object.keys(job.auxFiles ?? {}).filter((n) => !byName.has(n));
+    if (unknown.length) {
+      throw new RunnerError({ kind: "analysis", mod: name, message: `aux data given for ${unknown.map((n) => `"${n}"`).join(", ")}, which ${job.fileName} does not declare (tensors: ${[...byName.keys()].join(", ") || "none"})` });
+    }
 
-    // Aux tensors in ABI slot order (the file's tensor order).
-    const aux: AuxData[] = primary.fa.tensors.map((t, i) => {
+    // Aux tensors in ABI slot order (the file's tensor order): the user's file, else generated on
+    // the GPU; the CPU sampler's twin only where the JS reference will read it.
+    const twins: Twin[] = [];
+    const aux: DeviceAux[] = [];
+    for (const [i, t] of primary.fa.tensors.entries()) {
       const decl = byName.get(t.name);
       if (!decl) throw new RunnerError({ kind: "internal", mod: name, message: `tensor '${t.name}' is not declared when the file runs` });
-      return auxData(decl, dims, 1 + i);
-    });
+      aux.push(await placeAux({ decl, dims, seed: 1 + i, file: job.auxFiles?.[t.name], misalign: job.misalignAux?.[t.name] ?? 0, wantSample: wantJs, sampler, bufs, twins }));
+    }
     const bound = new Map<string, BoundTensor>();
     const modParams: ModParams = {
       aux: [], dims: primary.vec.dims.map((d) => dims[d] ?? 0),
       fscalars: [], iscalars: [],
     };
     for (const a of aux) {
-      const shift = job.misalignAux?.[a.name] ?? 0;
-      const raw = bufs.alloc(a.bytes.length, shift);
-      const ptr = raw + BigInt(shift);
-      native.upload(ptr, a.bytes);
-      bound.set(a.name, { name: a.name, ptr, elemBytes: a.bytes.length / a.allocElements, shape: a.shape, strides: a.strides, allocElements: a.allocElements });
-      modParams.aux.push({ ptr, numel: a.allocElements });
+      bound.set(a.name, { name: a.name, ptr: a.ptr, elemBytes: a.elemBytes, shape: a.shape, strides: a.strides, allocElements: a.allocElements });
+      modParams.aux.push({ ptr: a.ptr, numel: a.allocElements });
     }
     const scalarValues: Record<string, number> = {};
     for (const s of loaded.scalars) scalarValues[s.name] = job.scalars?.[s.name] ?? s.defaultValue;
@@ -211,17 +202,24 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       if (s.array === "fscalars") modParams.fscalars[s.slot] = v; else modParams.iscalars[s.slot] = v;
     }
 
-    // Q, K, V: one random set, more sets rotated by whole rows (fresh addresses, same distribution).
+    // Q, K, V: made on the GPU, a fresh set per input set (seeds 11, 12, 13 for the first).
     const qN = B * H * Q * D, kN = B * Hkv * KV * D;
-    const q0 = randomHalf(qN, 11, dtype, wantJs), k0 = randomHalf(kN, 12, dtype, wantJs), v0 = randomHalf(kN, 13, dtype, wantJs);
     const sets = Math.max(1, job.timing?.inputSets ?? 1);
     const qkv: { q: bigint; k: bigint; v: bigint }[] = [];
+    let qkvValues: { q: Float64Array; k: Float64Array; v: Float64Array } | null = null;
     for (let s = 0; s < sets; s++) {
-      const q = bufs.alloc(qN * 2), k = bufs.alloc(kN * 2), v = bufs.alloc(kN * 2);
-      native.upload(q, s ? rotated(q0.bytes, D * 2, 977 * s) : q0.bytes);
-      native.upload(k, s ? rotated(k0.bytes, D * 2, 1451 * s) : k0.bytes);
-      native.upload(v, s ? rotated(v0.bytes, D * 2, 1999 * s) : v0.bytes);
+      const q = bufs.alloc(qN * 2, 0, "Q"), k = bufs.alloc(kN * 2, 0, "K"), v = bufs.alloc(kN * 2, 0, "V");
+      const js = wantJs && s === 0;
+      const place = (what: string, ptr: bigint, n: number, seed: number) => placeHalf({ name: what, n, seed: seed + 1000 * s, dtype, ptr, values: js, sampler, twins });
+      const [qv, kv, vv] = [await place("Q", q, qN, 11), await place("K", k, kN, 12), await place("V", v, kN, 13)];
+      if (js) qkvValues = { q: qv!, k: kv!, v: vv! };
       qkv.push({ q, k, v });
+    }
+    const results: CheckResult[] = [];
+    if (twins.length) {
+      const c = sampleDataCheck(twins);
+      if (!c.ok) throw new RunnerError({ kind: "internal", mod: name, message: `mod '${name}': ${c.detail}` });
+      results.push(c);
     }
     const oBytes = qN * 2;
     const o = bufs.alloc(oBytes), o2 = bufs.alloc(oBytes), oRef = bufs.alloc(qN * 4);
@@ -238,8 +236,8 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     for (const m of mods) {
       for (const l of m.mod.loads) for (const ob of l.obligations) obligationChecks.push({ ...checkObligation(ob, bound, dims), mod: m.mod.name });
     }
-    // Declared value ranges of index tensors, on the bytes the kernel will read.
-    obligationChecks.push(...checkValueRanges(aux, new Map(primary.fa.tensors.filter((t) => t.values).map((t) => [t.name, t.values!] as const))));
+    // Declared value ranges of index tensors, on the data the kernel will read (a GPU scan).
+    obligationChecks.push(...await checkValueRanges(aux, new Map(primary.fa.tensors.filter((t) => t.values).map((t) => [t.name, t.values!] as const)), sampler));
     obligationChecks.push(...kernelObligations([
       { name: "q", ptr: qkv[0]!.q, strides: strides(Q, H) }, { name: "k", ptr: qkv[0]!.k, strides: strides(KV, Hkv) },
       { name: "v", ptr: qkv[0]!.v, strides: strides(KV, Hkv) }, { name: "o", ptr: o, strides: strides(Q, H) },
@@ -278,7 +276,6 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       });
       return { q: map(set.q, Q, H), k: map(set.k, KV, Hkv), v: map(set.v, KV, Hkv), aux: auxTileMap };
     });
-    const results: CheckResult[] = [];
 
     // ---- block map: the tiles the kernel visits and those where the mask must run ----
     // Index-only mods: the analysis's proof (tiles.ts), checked against the GPU pre-pass when the
@@ -375,12 +372,12 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     }
     if (wantJs) {
       hooks.progress("js-reference", name);
-      const tensors: Record<string, NonNullable<AuxData["sample"]>> = {};
+      const tensors: Record<string, NonNullable<DeviceAux["sample"]>> = {};
       for (const a of aux) if (a.sample) tensors[a.name] = a.sample;
       const scoreMod = score ? loaded.exports[score.mod.name] : undefined;
       const maskMod = mask ? loaded.exports[mask.mod.name] : undefined;
       const ref = referenceAttention({
-        B, H, Hkv, Q, KV, D, q: q0.values!, k: k0.values!, v: v0.values!, scale: 1 / Math.sqrt(D),
+        B, H, Hkv, Q, KV, D, q: qkvValues!.q, k: qkvValues!.k, v: qkvValues!.v, scale: 1 / Math.sqrt(D),
         scoreMod: scoreMod as never, maskMod: maskMod as never, bindings: { dims, tensors, scalars: scalarValues },
       });
       results.push(errorCheck("js-reference", out, ref.out, "vs float64 JS reference (same source file)"));
@@ -391,11 +388,11 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     if (job.dumpDir) {
       // Inputs and output as raw little-endian files, for cross-checks outside Node (FlexAttention).
       mkdirSync(job.dumpDir, { recursive: true });
-      writeLarge(join(job.dumpDir, "q.bin"), q0.bytes);
-      writeLarge(join(job.dumpDir, "k.bin"), k0.bytes);
-      writeLarge(join(job.dumpDir, "v.bin"), v0.bytes);
+      writeLarge(join(job.dumpDir, "q.bin"), native.download(qkv[0]!.q, qN * 2));
+      writeLarge(join(job.dumpDir, "k.bin"), native.download(qkv[0]!.k, kN * 2));
+      writeLarge(join(job.dumpDir, "v.bin"), native.download(qkv[0]!.v, kN * 2));
       writeLarge(join(job.dumpDir, "out.bin"), outBytes);
-      for (const a of aux) writeLarge(join(job.dumpDir, `aux_${a.name}.bin`), a.bytes);
+      for (const a of aux) writeLarge(join(job.dumpDir, `aux_${a.name}.bin`), native.download(a.ptr, a.allocElements * a.elemBytes));
       writeFileSync(join(job.dumpDir, "meta.json"), JSON.stringify({
         file: job.fileName, mod: name, score: score?.mod.name ?? null, mask: mask?.mod.name ?? null, shape, dtype, scale: 1 / Math.sqrt(D),
         dims, scalars: scalarValues, aux: aux.map((a) => ({ name: a.name, dtype: a.dtype, shape: a.shape, strides: a.strides, allocElements: a.allocElements })),
@@ -411,7 +408,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       const med = median(ms);
       // Work done: the dense count scaled by the tiles computed (a map skips the empty ones).
       const dense = 4 * macs, done = blockMap ? dense * (1 - blockSparsity.sparsity) : dense;
-      const auxBytes = aux.reduce((s, a) => s + a.bytes.length, 0);
+      const auxBytes = aux.reduce((s, a) => s + a.allocElements * a.elemBytes, 0);
       timing = {
         ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets,
         tflops: done / (med * 1e-3) / 1e12, tflopsDense: dense / (med * 1e-3) / 1e12, auxBytes, auxBytesPerSec: auxBytes / (med * 1e-3),
@@ -424,6 +421,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       ...(bounds.loads.length ? { bounds: bounds.loads.map((l) => ({ text: l.text, line: l.line, verdict: l.verdict, detail: describeBounds(l) })) } : {}),
       ...(blockMap || mask ? { blockSparsity } : {}),
       obligations: obligationChecks.map((c) => ({ text: c.text, ok: c.ok, detail: c.detail })),
+      ...(aux.length ? { auxSources: Object.fromEntries(aux.map((a) => [a.name, a.source])) } : {}),
       phases: clock.done(),
     };
   } finally {

@@ -79,6 +79,14 @@ export function auxSampleSpec(decl: Tensor, dims: DimValues, seed: number): Samp
   return { name: decl.name, dtype, shape, strides, allocElements: allocationElements(shape, strides), total, kind, a, b, width, flags, seed: streamSeed(seed, decl.name) };
 }
 
+/** The layout part of a spec, for a scan of a tensor already on the device (the init fields unused). */
+export function auxLayoutSpec(a: { name: string; dtype: DTypeName; shape: number[]; strides: number[]; allocElements: number }): SampleSpec {
+  return {
+    name: a.name, dtype: a.dtype, shape: a.shape, strides: a.strides, allocElements: a.allocElements, total: a.shape.reduce((p, e) => p * e, 1),
+    kind: INIT_KIND.range, a: 0, b: 0, width: 0, flags: isRowMajor(a.shape, a.strides) ? SAMPLE_FLAG.rowMajor : 0, seed: 0,
+  };
+}
+
 /** Q, K or V: n standard normals of createRng(seed), zeros replaced by 1e-3, as data.ts's randomHalf. */
 export function halfSampleSpec(name: string, n: number, seed: number, dtype: "bf16" | "f16"): SampleSpec {
   return {

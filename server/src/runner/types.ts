@@ -89,7 +89,7 @@ export interface HeatMapJob {
 /** A heat map that makes no progress for this long is stopped (its top-level code or the mod may loop forever). */
 export const HEAT_MAP_IDLE_MS = 10_000;
 
-/** The one table of timing presets (warm-up launches, timed reps, rotated input sets); every caller names one. */
+/** The one table of timing presets (warm-up launches, timed reps, input sets: fresh Q/K/V each); every caller names one. */
 export const TIMING = {
   /** `scoremod bench` and its sweep (--reps overrides reps), and the GPU suite's benchmarks. */
   cli: { warmup: 10, reps: 50, inputSets: 3 },
@@ -102,7 +102,7 @@ export const TIMING = {
 } as const satisfies Record<string, TimingOptions>;
 
 export interface CheckResult {
-  name: "vec-vs-scalar" | "reference-kernel" | "js-reference" | "bounds" | "block-map";
+  name: "vec-vs-scalar" | "reference-kernel" | "js-reference" | "bounds" | "block-map" | "sample-data";
   ok: boolean;
   /** Skipped checks say why (ok is then true). */
   skipped?: string;

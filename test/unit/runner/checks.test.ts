@@ -7,7 +7,7 @@ import { analyze, AnalysisHost } from "../../../server/src/analysis/index";
 import type { Obligation } from "../../../server/src/analysis/facts";
 import { bitwiseCheck, decode16, errorCheck } from "../../../server/src/runner/compare";
 import { ptxasInfo } from "../../../server/src/runner/compileInfo";
-import { randomHalf, rotated } from "../../../server/src/runner/data";
+import { randomHalf } from "../../../server/src/runner/data";
 import { bf16FromBits, f16FromBits } from "../../../runtime/src/dtypes";
 import { checkObligation, kernelObligations, type BoundTensor } from "../../../server/src/runner/obligations";
 import { mmaSmemBytes, readGeometry } from "../../../server/src/runner/source";
@@ -159,11 +159,8 @@ describe("input data", () => {
     expect(randomHalf(64, 5, "f16", false).bytes).not.toEqual(randomHalf(64, 5, "bf16", false).bytes);
   });
 
-  it("random bf16 inputs have no zeros and rotate by whole rows", () => {
-    const { bytes, values } = randomHalf(4096, 3, "bf16", true);
+  it("random bf16 inputs have no zeros", () => {
+    const { values } = randomHalf(4096, 3, "bf16", true);
     expect(values!.every((x) => x !== 0 && Number.isFinite(x))).toBe(true);
-    const r = rotated(bytes, 128, 3);
-    expect(r.subarray(0, 128)).toEqual(bytes.subarray(384, 512));
-    expect(r.length).toBe(bytes.length);
   });
 });

@@ -1,0 +1,42 @@
+"""Where a bench's wall time goes at the standard shape (B1 H16 S8192 D128 bf16): the CLI run as
+a user runs it, per mod, split by the worker's stages (result.phases). "outside" is everything
+but compilation and the timed reps: the bar of issue 15 is under 1 s. Several CLI builds can be
+compared in one call (before/after a change, on the same machine).
+
+usage: python3 test/gpu/overhead.py NODE LABEL=CLI_JS [LABEL=CLI_JS ...] > table"""
+import json
+import subprocess
+import sys
+import time
+
+node, builds = sys.argv[1], [a.split("=", 1) for a in sys.argv[2:]]
+MODS = [
+    ("test/gpu/fixtures/identity.scoremod.ts", "none"),
+    ("examples/kv_bias.scoremod.ts", "kvBiasMod"),
+    ("examples/full_bias.scoremod.ts", "fullBias"),
+    ("examples/document_mask.scoremod.ts", "documentMask"),
+    ("examples/graph_distance.scoremod.ts", "graphDistance"),
+    ("examples/spatial_bias.scoremod.ts", "spatialBiasMod"),
+]
+rows = [["build", "mod", "process s", "worker s", "compile", "data", "time", "other", "outside (bar < 1 s)", "ok"]]
+for label, cli in builds:
+    for path, mod in MODS:
+        t0 = time.time()
+        p = subprocess.run([node, cli, "bench", path, "--mod", mod, "--json"], capture_output=True, text=True)
+        wall = time.time() - t0
+        try:
+            r = json.loads(p.stdout)["results"][0]
+            if "error" in r:
+                raise RuntimeError("%s: %s" % (r["error"]["kind"], r["error"]["message"]))
+            ph = r["phases"]
+            st = ph["stages"]
+            other = ph["totalMs"] - st.get("compile", 0) - st.get("data", 0) - st.get("time", 0)
+            rows.append([label, mod, "%.2f" % wall, "%.2f" % (ph["totalMs"] / 1e3), "%.0f" % st.get("compile", 0), "%.0f" % st.get("data", 0),
+                         "%.0f" % st.get("time", 0), "%.0f" % other, "%.0f ms" % ph["outsideMs"], str(r.get("ok"))])
+        except Exception as e:  # a refusal or crash is a row, not an abort
+            why = str(e) if isinstance(e, RuntimeError) else ((p.stdout + p.stderr).strip().splitlines() or [type(e).__name__])[-1]
+            rows.append([label, mod, "%.2f" % wall, "-", "-", "-", "-", "-", "-", "error: %s" % why[:160]])
+        print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+for r in rows:
+    print("  ".join(x.ljust(w[i]) for i, x in enumerate(r)))
