@@ -21,7 +21,7 @@ MODS = [
 rows = [["build", "mod", "process s", "worker s", "compile", "data", "time", "other", "outside (bar < 1 s)", "ok"]]
 for label, cli in builds:
     for path, mod in MODS:
-        t0 = time.time()
+        t0, r = time.time(), None
         p = subprocess.run([node, cli, "bench", path, "--mod", mod, "--json"], capture_output=True, text=True)
         wall = time.time() - t0
         try:
@@ -37,6 +37,8 @@ for label, cli in builds:
             why = str(e) if isinstance(e, RuntimeError) else ((p.stdout + p.stderr).strip().splitlines() or [type(e).__name__])[-1]
             rows.append([label, mod, "%.2f" % wall, "-", "-", "-", "-", "-", "-", "error: %s" % why[:160]])
         print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+        if "phases" in (r if isinstance(r, dict) else {}):
+            print("  stages: " + ", ".join("%s %.0f" % kv for kv in r["phases"]["stages"].items()), file=sys.stderr, flush=True)
 w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
 for r in rows:
     print("  ".join(x.ljust(w[i]) for i, x in enumerate(r)))

@@ -12,6 +12,8 @@ import { dtypeBytes } from "../../runtime/src/dtypes";
 import { Buffers } from "../../server/src/runner/buffers";
 import { randomHalf } from "../../server/src/runner/data";
 import { GpuSampler } from "../../server/src/runner/gpuSample";
+import { GpuCompare } from "../../server/src/runner/gpuCompare";
+import { decode16, errorCheck } from "../../server/src/runner/compare";
 import { auxSampleSpec, halfSampleSpec, INIT_KIND, SAMPLE_FLAG, type SampleSpec } from "../../server/src/runner/sampleSpec";
 import { SAMPLE_DECLS, SAMPLE_DIMS } from "./sampleDecls";
 import { formatBench, formatSweep } from "../../server/src/runner/format";
@@ -242,6 +244,27 @@ async function dataChecks(sm: number): Promise<void> {
     const firstBad = logical.findIndex((v) => v < 0 || v >= 5);
     const ok = rep.firstBad === firstBad && Number(rep.lo) === Math.min(...logical) && Number(rep.hi) === Math.max(...logical) && Number(rep.badValue) === logical[firstBad];
     result("sample data: GPU range scan == CPU (strided u8 segment ids, values outside [0, 5))", ok && firstBad >= 0, `gpu lo ${rep.lo} hi ${rep.hi} first ${rep.firstBad}=${rep.badValue}; cpu first ${firstBad}=${logical[firstBad]}`);
+    // The output checks on the GPU (gpuCompare.ts) against compare.ts on the host.
+    const cmp = await GpuCompare.open(sm === 90 ? "sm_90a" : `sm_${sm}`, kernelsIncludeDir());
+    const nOut = 1 << 20;
+    const ref32 = Float32Array.from({ length: nOut }, (_, i) => Math.sin(i * 0.37) * 2);
+    const out16 = new Uint16Array(nOut).map((_, i) => (new Uint32Array(new Float32Array([ref32[i]! * (1 + 0.003 * Math.cos(i))]).buffer)[0]! + 0x8000) >>> 16);
+    const up = (bytes: Uint8Array) => { const p = bufs.alloc(bytes.length); native.upload(p, bytes); return p; };
+    const pOut = up(new Uint8Array(out16.buffer)), pRef = up(new Uint8Array(ref32.buffer));
+    const host = errorCheck("reference-kernel", decode16(new Uint8Array(out16.buffer), "bf16"), ref32, "t");
+    const dev = await cmp.error("reference-kernel", pOut, pRef, nOut, "bf16", "t");
+    result("output checks: GPU error check == host compare.ts (max abs, its element, rel L2)", dev.maxAbsErr === host.maxAbsErr && dev.detail.split(",")[0] === host.detail.split(",")[0] && Math.abs(dev.relL2! - host.relL2!) <= 1e-12 * host.relL2!,
+      `gpu: ${dev.detail} | host: ${host.detail}`);
+    const other = out16.slice();
+    other[777] ^= 1;
+    other[5000] ^= 4;
+    const dOther = await cmp.bitwise(pOut, up(new Uint8Array(other.buffer)), nOut, "t");
+    const dSame = await cmp.bitwise(pOut, up(new Uint8Array(out16.buffer)), nOut, "t");
+    const pois = out16.slice();
+    pois[3] = 0xffff;
+    const dPois = await cmp.bitwise(up(new Uint8Array(pois.buffer)), up(new Uint8Array(pois.buffer)), nOut, "t");
+    result("output checks: GPU bitwise check locates differences and refuses two poisoned outputs", dSame.ok && !dOther.ok && /2 of 1048576 outputs differ; first at element 777/.test(dOther.detail) && !dPois.ok && /1 of 1048576 outputs still hold the poison 0xffff.*first at element 3/.test(dPois.detail),
+      `${dSame.detail} | ${dOther.detail} | ${dPois.detail}`);
     // Size and speed: a [1, 8192, 8192] i32 distance tensor and a [1, 16, 8192, 8192] bf16 bias.
     for (const [what, t] of [["i32 [1, 8192, 8192] range", SAMPLE_DECLS.find((x) => x.name === "ids")!], ["bf16 [1, 16, 8192, 8192] normal", SAMPLE_DECLS.find((x) => x.name === "bias")!]] as const) {
       const big = { B: 1, H: 16, Q: 8192, KV: 8192 };

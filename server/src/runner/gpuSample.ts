@@ -1,40 +1,21 @@
-// The GPU sample generator (csrc/kernels/sample_fill.cuh) driven from the worker: compiled once
-// per process, it fills a device allocation as sampleSpec.ts describes it and scans integer
-// tensors for their value range. Launches are synchronous (native.launch), so a fill is done
-// when its promise resolves.
+// The GPU sample generator (csrc/kernels/sample_fill.cuh) driven from the worker: it fills a
+// device allocation as sampleSpec.ts describes it and scans integer tensors for their value
+// range. Launches are synchronous (native.launch), so a fill is done when its promise resolves.
 import * as native from "scoremod-native";
-import { nvccOrEmpty } from "../toolchain/nvcc";
+import { helperModule } from "./helperModule";
 import { INIT_KIND, packSampleParams, segmentScratch, type SampleSpec } from "./sampleSpec";
 import { RunnerError } from "./types";
 
-const KERNELS = ["sm_sample_fill", "sm_sample_segments", "sm_sample_scan", "sm_sample_bad_value"];
 const INT64_MAX = (1n << 63n) - 1n;
 
 /** What a range scan found: extremes and the first logical element outside [lo, hi) (null: none). */
 export interface RangeReport { lo: bigint; hi: bigint; firstBad: number | null; badValue: bigint }
 
-const modules = new Map<string, Promise<number>>();
-
-function compileSampler(arch: string, dir: string): Promise<number> {
-  const key = `${arch}\n${dir}`;
-  let m = modules.get(key);
-  if (!m) {
-    m = (async () => {
-      const r = await native.compile('#include "sample_fill.cuh"\n', { arch, nvcc: nvccOrEmpty(), includeDirs: [dir], name: "sample_fill.cu", nameExpressions: KERNELS });
-      if (!r.ok) throw new RunnerError({ kind: "internal", message: `the GPU sample generator did not compile (${r.reason}): ${r.log.split("\n").slice(0, 5).join(" | ")}`, log: r.log });
-      return native.loadModule(r.cubin);
-    })();
-    modules.set(key, m);
-    m.catch(() => modules.delete(key));
-  }
-  return m;
-}
-
 export class GpuSampler {
   private constructor(private readonly module: number) {}
 
   static async open(arch: string, dir: string): Promise<GpuSampler> {
-    return new GpuSampler(await compileSampler(arch, dir));
+    return new GpuSampler(await helperModule(arch, dir));
   }
 
   /**

@@ -7,10 +7,11 @@ import * as native from "scoremod-native";
 import type { Tensor } from "scoremod";
 import { referenceAttention } from "scoremod/reference";
 import { resolveDims } from "scoremod/sample";
-import { bitwiseCheck, decode16, decodeF32, errorCheck } from "./compare";
+import { decode16, errorCheck } from "./compare";
 import { ptxasInfo } from "./compileInfo";
 import { Buffers } from "./buffers";
 import { GpuSampler } from "./gpuSample";
+import { GpuCompare } from "./gpuCompare";
 import { placeAux, placeHalf, sampleDataCheck, type DeviceAux, type Twin } from "./inputs";
 import { checkObligation, kernelObligations, type BoundTensor, type ObligationCheck } from "./obligations";
 import { boundsGate, describeBounds } from "./boundsGate";
@@ -151,11 +152,12 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
   // Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too.
   const needScalar = checks.vecVsScalar && (mods.some((m) => m.vec.vecSize > 1) || programs.vec.auxStageBytes > 0);
   const boundsBuild = () => compileProgram(programs.bounds(), dev.arch, dir, name);
-  const [vecC, scalarC, boundsForced, sampler] = await Promise.all([
+  const [vecC, scalarC, boundsForced, sampler, gpuCompare] = await Promise.all([
     compileProgram(programs.vec, dev.arch, dir, name),
     needScalar ? compileProgram(programs.scalar, dev.arch, dir, name) : null,
     checks.bounds === true ? boundsBuild() : null,
     GpuSampler.open(dev.arch, dir),
+    GpuCompare.open(dev.arch, dir),
   ]);
 
   hooks.progress("data", name);
@@ -353,14 +355,15 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     hooks.progress("launch", name);
     native.memset(o, 0xff, oBytes);
     await guarded("the vectorized run", primary, () => native.launch(launch(vecC, "main", o)));
-    const outBytes = native.download(o, oBytes);
-    const out = decode16(outBytes, dtype);
+    // Outputs stay on the device for the checks (gpuCompare.ts); the host reads them only for
+    // the JS reference and dumps.
+    const outBytes = wantJs || job.dumpDir ? native.download(o, oBytes) : null;
 
     if (scalarC) {
       native.memset(o2, 0xff, oBytes);
       await guarded("the V = 1 run", primary, () => native.launch(launch(scalarC, "main", o2)));
       const what = `V=${mods.map((m) => m.vec.vecSize).join("/")}${vecC.program.auxStageBytes ? " (aux staged in shared memory)" : ""} vs V=1 (direct loads)`;
-      results.push(bitwiseCheck(outBytes, native.download(o2, oBytes), what));
+      results.push(await gpuCompare.bitwise(o, o2, qN, what));
     } else if (checks.vecVsScalar) {
       results.push({ name: "vec-vs-scalar", ok: true, skipped: "V = 1 already", detail: "the build is scalar" });
     }
@@ -368,7 +371,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       hooks.progress("reference", name);
       native.memset(oRef, 0xff, qN * 4);
       await guarded("the fp32 reference kernel", primary, () => native.launch(launch(vecC, "ref", oRef)));
-      results.push(errorCheck("reference-kernel", out, decodeF32(native.download(oRef, qN * 4)), "vs fp32 reference kernel"));
+      results.push(await gpuCompare.error("reference-kernel", o, oRef, qN, dtype, "vs fp32 reference kernel"));
     }
     if (wantJs) {
       hooks.progress("js-reference", name);
@@ -380,7 +383,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
         B, H, Hkv, Q, KV, D, q: qkvValues!.q, k: qkvValues!.k, v: qkvValues!.v, scale: 1 / Math.sqrt(D),
         scoreMod: scoreMod as never, maskMod: maskMod as never, bindings: { dims, tensors, scalars: scalarValues },
       });
-      results.push(errorCheck("js-reference", out, ref.out, "vs float64 JS reference (same source file)"));
+      results.push(errorCheck("js-reference", decode16(outBytes!, dtype), ref.out, "vs float64 JS reference (same source file)"));
     } else if (checks.jsReference !== false) {
       results.push({ name: "js-reference", ok: true, skipped: `problem too large (${macs} > ${JS_REFERENCE_LIMIT} multiply-adds)`, detail: "skipped" });
     }
@@ -391,7 +394,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       writeLarge(join(job.dumpDir, "q.bin"), native.download(qkv[0]!.q, qN * 2));
       writeLarge(join(job.dumpDir, "k.bin"), native.download(qkv[0]!.k, kN * 2));
       writeLarge(join(job.dumpDir, "v.bin"), native.download(qkv[0]!.v, kN * 2));
-      writeLarge(join(job.dumpDir, "out.bin"), outBytes);
+      writeLarge(join(job.dumpDir, "out.bin"), outBytes!);
       for (const a of aux) writeLarge(join(job.dumpDir, `aux_${a.name}.bin`), native.download(a.ptr, a.allocElements * a.elemBytes));
       writeFileSync(join(job.dumpDir, "meta.json"), JSON.stringify({
         file: job.fileName, mod: name, score: score?.mod.name ?? null, mask: mask?.mod.name ?? null, shape, dtype, scale: 1 / Math.sqrt(D),
