@@ -5,7 +5,8 @@
 import { ts } from "ts-morph";
 import type { ArgRole, BinaryOp, Expr, Range, Stmt, Ty } from "./ir";
 import { DTYPE_SPECS, isMathFn, MATH_SPECS } from "scoremod/vocabulary";
-import type { Fix, TensorFact } from "./facts";
+import type { Fix, TensorFact, TextEdit } from "./facts";
+import { importEdit } from "./fixes";
 import { rangeOf } from "./program";
 import { MATH_FNS_TEXT, SM, SUPPORTED_SUMMARY } from "./codes";
 import { Scope, numLiteralTy, unwrap } from "./extract-scope";
@@ -102,10 +103,21 @@ class BodyConverter {
     return names;
   }
 
-  private fail(node: ts.Node, code: string, message: string): null {
+  private fail(node: ts.Node, code: string, message: string, fix: Fix | null = null): null {
     this.s.error(node, code, message);
+    if (fix) this.s.diagnostics[this.s.diagnostics.length - 1]!.fixes = [fix];
     this.ok = false;
     return null;
+  }
+
+  /** "Use name from scoremod": the callee rewritten to `name` (when it is `Math.name`) and the import added. */
+  private useDslFix(callee: ts.Expression, name: string): Fix | null {
+    const sf = this.s.sf;
+    const imp = importEdit(sf.text, [name]);
+    if (imp === null) return null;
+    const edits: TextEdit[] = imp === "none" ? [] : [imp];
+    if (callee.getText(sf) !== name) edits.push({ range: this.s.range(callee), newText: name });
+    return edits.length ? { title: imp === "none" ? `Use ${name} from "scoremod"` : `Import ${name} from "scoremod"${edits.length > 1 ? ` and call ${name}(...)` : ""}`, edits } : null;
   }
 
   private shadowed = (name: string): boolean => this.roles.has(name) || this.locals.some((m) => m.has(name));
@@ -251,7 +263,10 @@ class BodyConverter {
     if (role) return { k: "arg", role, text: name, ty: role === "score" ? "float" : "int", range };
     const g = this.s.globals.get(name);
     if (g?.kind === "tensor") return this.fail(e, SM.unknownTensor, `tensor '${name}' must be loaded element by element: ${name}.at(...)`);
-    if (g?.kind === "scalar") return this.fail(e, SM.unknownScalar, `use '${name}.value' to read the scalar parameter '${name}'`);
+    if (g?.kind === "scalar") {
+      const end = this.s.range(e).end;
+      return this.fail(e, SM.unknownScalar, `use '${name}.value' to read the scalar parameter '${name}'`, { title: `Read ${name}.value`, edits: [{ range: { start: end, end }, newText: ".value" }] });
+    }
     const c = g?.kind === "const" || (!g && name === "Infinity") ? this.s.constant(e) : null;
     if (c) {
       if (typeof c.value === "boolean") return { k: "bool", value: c.value, ty: "bool", range };
@@ -403,7 +418,14 @@ class BodyConverter {
       && !this.shadowed("Math") && !this.s.globals.has("Math")) {
       const m = callee.name.text;
       const alt = isMathFn(m) ? `import { ${m} } from "scoremod" and call ${m}(...)` : `the supported math functions are ${MATH_FNS_TEXT}, imported from "scoremod"`;
-      return this.fail(e, SM.unsupportedCall, `Math.${m} is not supported: ${alt}`);
+      return this.fail(e, SM.unsupportedCall, `Math.${m} is not supported: ${alt}`, isMathFn(m) ? this.useDslFix(callee, m) : null);
+    }
+    // A DSL function the file forgot to import: TypeScript says "Cannot find name" (dropped in
+    // favour of this one, index.ts), and this says the same with the import as its fix.
+    if (ts.isIdentifier(callee) && fn === null && (isMathFn(callee.text) || callee.text === "dim")
+      && !this.shadowed(callee.text) && !this.s.globals.has(callee.text) && !this.s.imports.has(callee.text)) {
+      const name = callee.text;
+      return this.fail(callee, SM.notImported, `'${name}' is a function of "scoremod" but this file does not import it: add it to the import from "scoremod"`, this.useDslFix(callee, name));
     }
     const what = fn !== null ? `'${fn}' from "scoremod"` : `'${this.s.text(callee).slice(0, 40)}'`;
     return this.fail(e, SM.unsupportedCall, `${what} cannot be called in a mod body; calls allowed are t.at(...), dim("NAME") and the math functions ${MATH_FNS_TEXT} (from "scoremod")`);
