@@ -135,10 +135,13 @@ class BodyConverter {
   private stmts(list: readonly ts.Statement[]): Stmt[] {
     const out: Stmt[] = [];
     let done = false;
-    for (const st of list) {
+    for (const [i, st] of list.entries()) {
       if (st.kind === ts.SyntaxKind.EmptyStatement) continue;
       if (done) {
         this.s.report(st, "warning", SM.unreachable, "unreachable code after return: it is ignored");
+        // The fix removes everything after the return, from the end of the statement before it.
+        const from = list[i - 1]!.getEnd(), to = list[list.length - 1]!.getEnd();
+        this.s.diagnostics[this.s.diagnostics.length - 1]!.fixes = [{ title: "Remove the unreachable code", edits: [{ range: rangeOf(this.s.sf, from, to), newText: "" }] }];
         break;
       }
       out.push(...this.stmt(st));
@@ -160,7 +163,7 @@ class BodyConverter {
     if (ts.isVariableStatement(st)) {
       const list = st.declarationList;
       if (!(list.flags & ts.NodeFlags.Const) || (list.flags & ts.NodeFlags.Using)) {
-        this.fail(st, SM.mutation, "only `const` bindings are supported in a mod body (no let/var: values cannot be reassigned)");
+        this.fail(st, SM.mutation, "only `const` bindings are supported in a mod body (no let/var: values cannot be reassigned)", constFix(this.s.sf, list));
         // Bind the names anyway so that their uses do not add "unknown name" errors.
       }
       const out: Stmt[] = [];
@@ -495,6 +498,14 @@ function flexBoolFix(s: Scope, e: ts.BinaryExpression, logical: "&&" | "||"): Fi
     title: `Replace '${e.operatorToken.getText(sf)}' with '${logical}'`,
     edits: [{ range: rangeOf(sf, start, end), newText: wrap ? `(${text})` : text }],
   };
+}
+
+/** `let x = ...` / `var x = ...` -> `const`: only when every binding has a value (a later assignment then fails where it is). */
+function constFix(sf: ts.SourceFile, list: ts.VariableDeclarationList): Fix | null {
+  const at = list.getStart(sf);
+  const kw = sf.text.slice(at, at + 3);
+  if ((kw !== "let" && kw !== "var") || list.declarations.some((d) => !d.initializer)) return null;
+  return { title: `Change '${kw}' to 'const'`, edits: [{ range: rangeOf(sf, at, at + 3), newText: "const" }] };
 }
 
 function unify(a: Ty, b: Ty): Ty | null {

@@ -16,6 +16,8 @@ import { EXPORT_FLAVORS, isExportFlavor } from "../codegen/exports";
 import type { Backend } from "./backend";
 import { codeActions } from "./codeActions";
 import { tsCodeFixes } from "./tsCodeFixes";
+import { documentSymbols } from "./symbols";
+import { LEGEND as SEMANTIC_LEGEND, semanticTokens } from "./semanticTokens";
 import type { FileAnalysis } from "../analysis/facts";
 import { baseLink, type DocsLink } from "./convert";
 import { DiagnosticScheduler } from "./diagnostics";
@@ -99,6 +101,8 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
         completionProvider: { triggerCharacters: ["."], resolveProvider: true },
         signatureHelpProvider: { triggerCharacters: ["(", ","] },
         definitionProvider: true,
+        documentSymbolProvider: { label: "Score Mod" },
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
       },
       serverInfo: { name: "scoremod-language-server", version: "0.1.0" },
     };
@@ -152,6 +156,16 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     const c = tsContext(uri);
     return c ? tsCodeFixes(c, analysis.diagnostics, range) : [];
   });
+  connection.onDocumentSymbol(safely("documentSymbol", log, [], (p) => {
+    const e = entryFor(p.textDocument.uri);
+    return e ? documentSymbols(e.entry.analysis) : [];
+  }));
+
+  connection.languages.semanticTokens.on(safely("semanticTokens", log, { data: [] }, (p) => {
+    const e = entryFor(p.textDocument.uri);
+    return e ? semanticTokens(e.entry.analysis, e.doc.getText()) : { data: [] };
+  }));
+
   connection.onCodeAction(safely("codeAction", log, [], (p) => {
     const e = entryFor(p.textDocument.uri);
     if (!e) return [];
