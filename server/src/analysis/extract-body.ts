@@ -426,7 +426,7 @@ class BodyConverter {
     // A DSL function the file forgot to import: TypeScript says "Cannot find name" (dropped in
     // favour of this one, index.ts), and this says the same with the import as its fix.
     if (ts.isIdentifier(callee) && fn === null && (isMathFn(callee.text) || callee.text === "dim")
-      && !this.shadowed(callee.text) && !this.s.globals.has(callee.text) && !this.s.imports.has(callee.text)) {
+      && !this.shadowed(callee.text) && !this.s.bindsTopLevel(callee.text)) {
       const name = callee.text;
       return this.fail(callee, SM.notImported, `'${name}' is a function of "scoremod" but this file does not import it: add it to the import from "scoremod"`, this.useDslFix(callee, name));
     }
