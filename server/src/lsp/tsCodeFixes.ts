@@ -2,6 +2,7 @@
 // the TypeScript diagnostics (TS…) the analysis reported, through the same budgeted language
 // service as completion. Each comes back as a Fix on its diagnostic, so codeActions.ts turns it
 // into a CodeAction exactly as it does the analysis's own fixes.
+import type { ts } from "ts-morph";
 import type { Diagnostic, Fix } from "../analysis/facts";
 import { rangesOverlap } from "./convert";
 import { editsIn, TS_PREFERENCES, type TsContext } from "./tsFeatures";
@@ -23,9 +24,7 @@ export function tsCodeFixes(c: TsContext, diagnostics: readonly Diagnostic[], ra
   const asked = diagnostics.filter((d) => /^TS\d+$/.test(d.code) && rangesOverlap(d.range, range)).slice(0, MAX_DIAGNOSTICS);
   for (const d of asked) {
     const start = c.doc.offsetAt(d.range.start), end = c.doc.offsetAt(d.range.end);
-    // undefined when the call ran over the budget (budgetedAnalysis.ts): no fixes, no error.
-    const fixes = c.ls.getCodeFixesAtPosition(c.fileName, start, end, [Number(d.code.slice(2))], {}, TS_PREFERENCES) ?? [];
-    for (const f of fixes) {
+    for (const f of fixesFor(c, start, end, Number(d.code.slice(2)))) {
       if (UNFIT.has(f.fixName)) continue;
       const edits = editsIn(c, f.changes);
       // A fix that edits another file (the DSL typings) is not offered: only this document is the user's.
@@ -34,4 +33,17 @@ export function tsCodeFixes(c: TsContext, diagnostics: readonly Diagnostic[], ra
     }
   }
   return out;
+}
+
+/**
+ * TypeScript's fixes for one diagnostic. Its fix providers can throw on malformed code (the fuzzer
+ * found one reading `declarations` of a missing symbol): that diagnostic then has no fixes, and
+ * the others keep theirs. undefined (not an array) when the call ran over the budget.
+ */
+function fixesFor(c: TsContext, start: number, end: number, code: number): readonly ts.CodeFixAction[] {
+  try {
+    return c.ls.getCodeFixesAtPosition(c.fileName, start, end, [code], {}, TS_PREFERENCES) ?? [];
+  } catch {
+    return [];
+  }
 }
