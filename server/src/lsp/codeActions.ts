@@ -29,9 +29,10 @@ function edit(fix: Fix, o: CodeActionOptions): WorkspaceEdit {
 
 /**
  * The quick fixes at `range`, in order: each diagnostic's fixes (its first preferred: the safe one
- * where there is a choice), then each load's, then TypeScript's own (`tsFixes`, tsCodeFixes.ts).
+ * where there is a choice), then each load's, then TypeScript's own (`tsFixes`, tsCodeFixes.ts,
+ * asked for only when quick fixes are wanted: each is a language-service call).
  */
-export function codeActions(analysis: FileAnalysis, range: Range, only: string[] | undefined, o: CodeActionOptions, tsFixes: readonly DiagnosticFix[] = []): CodeAction[] {
+export function codeActions(analysis: FileAnalysis, range: Range, only: string[] | undefined, o: CodeActionOptions, tsFixes: () => readonly DiagnosticFix[] = () => []): CodeAction[] {
   if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) return [];
   const out: CodeAction[] = [];
   const seen = new Set<string>();
@@ -55,6 +56,6 @@ export function codeActions(analysis: FileAnalysis, range: Range, only: string[]
       if (load.fix) add(load.fix, undefined, false);
     }
   }
-  for (const t of tsFixes) add(t.fix, toLspDiagnostic(t.diagnostic, o.docsLink), false);
+  for (const t of tsFixes()) add(t.fix, toLspDiagnostic(t.diagnostic, o.docsLink), false);
   return out;
 }

@@ -151,11 +151,6 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     return e ? inlayHints(e.entry.analysis, p.range) : [];
   }));
 
-  // TypeScript's fixes on their own: a failure there still leaves the analysis's fixes.
-  const tsFixesAt = safely("codeAction(ts)", log, [], (uri: string, analysis: FileAnalysis, range: Range) => {
-    const c = tsContext(uri);
-    return c ? tsCodeFixes(c, analysis.diagnostics, range) : [];
-  });
   connection.onDocumentSymbol(safely("documentSymbol", log, [], (p) => {
     const e = entryFor(p.textDocument.uri);
     return e ? documentSymbols(e.entry.analysis) : [];
@@ -166,12 +161,17 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     return e ? semanticTokens(e.entry.analysis, e.doc.getText()) : { data: [] };
   }));
 
+  // TypeScript's fixes on their own: a failure there still leaves the analysis's fixes.
+  const tsFixesAt = safely("codeAction(ts)", log, [], (uri: string, analysis: FileAnalysis, range: Range) => {
+    const c = tsContext(uri);
+    return c ? tsCodeFixes(c, analysis.diagnostics, range) : [];
+  });
   connection.onCodeAction(safely("codeAction", log, [], (p) => {
     const e = entryFor(p.textDocument.uri);
     if (!e) return [];
     return codeActions(e.entry.analysis, p.range, p.context.only, {
       uri: p.textDocument.uri, version: e.doc.version, docsLink: docsLink(), annotations, needsConfirmation,
-    }, tsFixesAt(p.textDocument.uri, e.entry.analysis, p.range));
+    }, () => tsFixesAt(p.textDocument.uri, e.entry.analysis, p.range));
   }));
 
   connection.onCompletion(safely("completion", log, { isIncomplete: false, items: [] }, (p) => {

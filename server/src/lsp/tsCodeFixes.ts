@@ -38,7 +38,7 @@ export function tsCodeFixes(c: TsContext, diagnostics: readonly Diagnostic[], ra
 /**
  * TypeScript's fixes for one diagnostic. Its fix providers can throw on malformed code (the fuzzer
  * found one reading `declarations` of a missing symbol): that diagnostic then has no fixes, and
- * the others keep theirs. undefined (not an array) when the call ran over the budget.
+ * the others keep theirs. The budgeted service answers undefined for a call that ran over: none either.
  */
 function fixesFor(c: TsContext, start: number, end: number, code: number): readonly ts.CodeFixAction[] {
   try {
