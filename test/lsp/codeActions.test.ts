@@ -21,4 +21,7 @@ it("an 8-byte-aligned bf16 tensor at V = 8: 'Set vecSize: 4' (preferred), then t
     ["Set vecSize: 4 (as wide as kvBias's declared facts prove; no promise needed)", true],
     ["Promise kvBias is 16-byte aligned (align: 16; FA4 will not check the promise)", false],
   ]);
+  // The load's hover lists them in the same order.
+  const hover = await h.rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position: d.range.start }) as { contents: { value: string } };
+  expect(hover.contents.value).toMatch(/\*\*Fix:\*\* Set vecSize: 4 [^\n]*\n- \*\*Or:\*\* Promise kvBias is 16-byte aligned/);
 });
