@@ -37,6 +37,11 @@ describe("language server under the analysis budget", () => {
       expect(await h.rpc.sendRequest("textDocument/hover", { textDocument: { uri }, position })).toBeNull();
       const items = await h.rpc.sendRequest("textDocument/completion", { textDocument: { uri }, position }) as unknown[] | { items: unknown[] };
       expect(Array.isArray(items) ? items : items.items).toEqual([]);
+      // Quick fixes (TypeScript's included), symbols and semantic tokens: none, at once.
+      const range = { start: position, end: position };
+      expect(await h.rpc.sendRequest("textDocument/codeAction", { textDocument: { uri }, range, context: { diagnostics: [] } })).toEqual([]);
+      expect(await h.rpc.sendRequest("textDocument/documentSymbol", { textDocument: { uri } })).toEqual([]);
+      expect(await h.rpc.sendRequest("textDocument/semanticTokens/full", { textDocument: { uri } })).toEqual({ data: [] });
       const cuda = await h.rpc.sendRequest("scoremod/cuda", { uri, mod: "bias" }) as { ok: boolean; error?: string };
       expect(cuda.ok).toBe(false);
       expect(cuda.error).toContain("could not check this file");
@@ -52,6 +57,18 @@ describe("language server under the analysis budget", () => {
     const line = 2, character = NORMAL.split("\n")[2].indexOf("kvBias.at(") + "kvBias.".length;
     const items = await h.rpc.sendRequest("textDocument/completion", { textDocument: { uri }, position: { line, character } }) as { label: string }[] | { items: { label: string }[] };
     expect((Array.isArray(items) ? items : items.items).map((i) => i.label)).toContain("at");
+
+    // Auto-import and TypeScript's code fixes go through the worker too (their data crosses it).
+    const imp = "file:///budget/autoimport.scoremod.ts";
+    const impText = `import { scoreMod } from "scoremod";\nexport const t = tensor("t", bf16, ["KV"]);\nexport const m = scoreMod((score, b, h, q, kv) => score + idi);\n`;
+    h.open(imp, impText);
+    const pi = await h.waitFor(imp, 1, 40_000);
+    const list = await h.rpc.sendRequest("textDocument/completion", { textDocument: { uri: imp }, position: { line: 2, character: impText.split("\n")[2]!.indexOf("idi)") + 3 } }) as { items: { label: string }[] };
+    const resolved = await h.rpc.sendRequest("completionItem/resolve", list.items.find((i) => i.label === "idiv")) as { additionalTextEdits?: { newText: string }[] };
+    expect(resolved.additionalTextEdits?.map((e) => e.newText)).toEqual(["idiv, "]);
+    const d = pi.diagnostics.find((x) => x.code === "TS2304")!;
+    const actions = await h.rpc.sendRequest("textDocument/codeAction", { textDocument: { uri: imp }, range: d.range, context: { diagnostics: [d] } }) as { title: string }[];
+    expect(actions.map((a) => a.title)).toContain(`Update import from "scoremod"`);
 
     const bomb = "file:///budget/type_bomb.scoremod.ts";
     const fixed = hostile("type_bomb").replace(/^type P[^\n]*\n/m, "type P<T> = T[];\n").replace(/: P<[^>]*>/, ": number[]");

@@ -186,8 +186,8 @@ describe("scoremod language server", () => {
     const text = KV_BIAS.replace("kvBias.at(b, h, kv)", "kvBias.");
     h.open(uri, text, 1);
     await h.waitFor(uri, 1);
-    const items = await h.rpc.sendRequest("textDocument/completion", { textDocument: { uri }, position: posOf(text, "kvBias.)", 7) }) as { label: string }[];
-    expect(items.map((i) => i.label)).toContain("at");
+    const list = await h.rpc.sendRequest("textDocument/completion", { textDocument: { uri }, position: posOf(text, "kvBias.)", 7) }) as { items: { label: string }[] };
+    expect(list.items.map((i) => i.label)).toContain("at");
   });
 
   test("go-to-definition on a tensor variable finds its declaration", async () => {

@@ -4,6 +4,7 @@
 // where it is not proven. The analysis proves both forms (a clamp through min/max, a guard by
 // narrowing, bounds.ts), so the fixed file re-analyses without the diagnostic.
 import type { Fix, TextEdit } from "./facts";
+import { importEdit } from "./fixes";
 import type { Expr, Pos } from "./ir";
 
 /** One index of the load to fix and which of its sides are not proven. */
@@ -29,28 +30,6 @@ const sliceOf = (text: string, e: { range: { start: Pos; end: Pos } }): string |
 /** The extent in DSL code: a number, or dim("NAME"). */
 const extentCode = (x: number | string): string => (typeof x === "number" ? String(x) : `dim(${JSON.stringify(x)})`);
 const lastCode = (x: number | string): string => (typeof x === "number" ? String(x - 1) : `${extentCode(x)} - 1`);
-
-/** Adds names to `import { ... } from "scoremod"` (null: no such import to extend safely). */
-export function importEdit(text: string, names: string[]): TextEdit | null | "none" {
-  const m = /import\s*\{([^}]*)\}\s*from\s*["']scoremod["']/.exec(text);
-  if (!m) return null;
-  // Each specifier binds its alias or its own name; a name bound to something else cannot be added.
-  const specs = m[1]!.split(",").map((x) => x.trim()).filter(Boolean).map((x) => x.split(/\s+as\s+/).map((y) => y.trim()));
-  const bound = new Map(specs.map(([src, alias]) => [alias ?? src!, src!]));
-  if (names.some((n) => bound.has(n) && bound.get(n) !== n)) return null;
-  const add = names.filter((n) => !bound.has(n));
-  if (!add.length) return "none";
-  const start = m.index + m[0].indexOf("{") + 1;
-  const inner = m[1]!.trimEnd();
-  const pos = (o: number): Pos => {
-    const before = text.slice(0, o);
-    const line = before.split("\n").length - 1;
-    return { line, character: o - (before.lastIndexOf("\n") + 1) };
-  };
-  const at = pos(start + inner.length);
-  const sep = inner.trim() ? (inner.trim().endsWith(",") ? " " : ", ") : " ";
-  return { range: { start: at, end: at }, newText: `${sep}${add.join(", ")}` };
-}
 
 function withImports(text: string, names: string[], edits: TextEdit[]): TextEdit[] | null {
   const imp = importEdit(text, names);

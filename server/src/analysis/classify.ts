@@ -160,7 +160,7 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
   proof.push(...res.proof);
   const fact: LoadFact = {
     ...head, class: "contiguous", widthElems: res.w, widthBytes: res.w * e, loadsPerVec: V / res.w,
-    why: res.why, fix: res.fix, obligations: res.obligations, proof,
+    why: res.why, fix: res.fix, ...(res.safeFix ? { safeFix: res.safeFix } : {}), obligations: res.obligations, proof,
   };
   if (input.target.auxStaging) {
     const d = decideStaging({
@@ -294,7 +294,7 @@ function largestLegal(cap: number, a: Pick<WidthArgs, "tensor" | "shape" | "ctx"
   return 1;
 }
 
-interface WidthResult { w: number; why: string | null; fix: Fix | null; obligations: Obligation[]; proof: string[] }
+interface WidthResult { w: number; why: string | null; fix: Fix | null; safeFix?: Fix; obligations: Obligation[]; proof: string[] }
 
 function contiguousWidth(a: WidthArgs): WidthResult {
   const { tensor, V, input } = a;
@@ -310,8 +310,10 @@ function contiguousWidth(a: WidthArgs): WidthResult {
   const w = largestLegal(wCap, a);
   proof.push(...widthProof(w, a));
   const { why, fix } = w < wCap ? missingFact(w, wCap, a) : limitNote(w, a, targetCap);
+  // A promise fix has a safe twin: V down to the width the facts already prove (w < wCap <= V).
+  const safeFix = w < wCap && fix ? setOptionFix(input.options, "vecSize", String(w), `Set vecSize: ${w} (as wide as ${tensor.varName}'s declared facts prove; no promise needed)`, "first") : null;
   proof.push(w > 1 ? `→ v${w} · ${w * e} B · ${V / w} load${V / w === 1 ? "" : "s"} / ${V} scores` : `→ scalar loads${why ? `: ${why}` : ""}`);
-  return { w, why, fix, obligations: w > 1 ? obligationsFor(w, a) : [], proof };
+  return { w, why, fix, ...(safeFix ? { safeFix } : {}), obligations: w > 1 ? obligationsFor(w, a) : [], proof };
 }
 
 function widthProof(w: number, a: WidthArgs): string[] {
@@ -346,7 +348,7 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
     const bytes = reach * e;
     return {
       why: `align is ${tensor.align} B; a ${bytes} B load (v${reach}) needs align: ${bytes}`,
-      fix: setOptionFix(tensor.options, "align", String(bytes), `Promise ${name} is ${bytes}-byte aligned (align: ${bytes})`, "last"),
+      fix: setOptionFix(tensor.options, "align", String(bytes), `Promise ${name} is ${bytes}-byte aligned (align: ${bytes}; FA4 will not check the promise)`, "last"),
     };
   }
   if (first.key === "divisible") {
@@ -362,7 +364,7 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
     const decl = declText(facts);
     return {
       why: `${what.join("; ")}: not known to be a multiple of ${reach}; declare ${decl}`,
-      fix: declareDivisibleFix(tensor.options, facts, `Declare ${decl} on ${name}`),
+      fix: declareDivisibleFix(tensor.options, facts, `Declare ${decl} on ${name} (a promise; FA4 will not check it)`),
     };
   }
   if (first.key === "offset") {

@@ -47,6 +47,8 @@ export const SM = {
   duplicateName: "SM123",
   /** Two mods whose names become one identifier in generated CUDA or Python, or a mod named like an export helper. */
   nameCollision: "SM127",
+  /** A DSL function (`idiv`, `dim`, ...) called in a mod body without being imported from "scoremod" (quick fix: import it). */
+  notImported: "SM128",
   /** `&` or `|` between booleans, as written in Flex code (quick fix: `&&` / `||`). */
   flexBoolOp: "SM170",
   /** A math function argument that must be an integer constant (pow's exponent) is not one, or is out of range. */

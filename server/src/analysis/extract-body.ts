@@ -5,7 +5,8 @@
 import { ts } from "ts-morph";
 import type { ArgRole, BinaryOp, Expr, Range, Stmt, Ty } from "./ir";
 import { DTYPE_SPECS, isMathFn, MATH_SPECS } from "scoremod/vocabulary";
-import type { Fix, TensorFact } from "./facts";
+import type { Fix, TensorFact, TextEdit } from "./facts";
+import { importEdit } from "./fixes";
 import { rangeOf } from "./program";
 import { MATH_FNS_TEXT, SM, SUPPORTED_SUMMARY } from "./codes";
 import { Scope, numLiteralTy, unwrap } from "./extract-scope";
@@ -102,10 +103,21 @@ class BodyConverter {
     return names;
   }
 
-  private fail(node: ts.Node, code: string, message: string): null {
+  private fail(node: ts.Node, code: string, message: string, fix: Fix | null = null): null {
     this.s.error(node, code, message);
+    if (fix) this.s.diagnostics[this.s.diagnostics.length - 1]!.fixes = [fix];
     this.ok = false;
     return null;
+  }
+
+  /** "Use name from scoremod": the callee rewritten to `name` (when it is `Math.name`) and the import added. */
+  private useDslFix(callee: ts.Expression, name: string): Fix | null {
+    const sf = this.s.sf;
+    const imp = importEdit(sf.text, [name]);
+    if (imp === null) return null;
+    const edits: TextEdit[] = imp === "none" ? [] : [imp];
+    if (callee.getText(sf) !== name) edits.push({ range: this.s.range(callee), newText: name });
+    return edits.length ? { title: imp === "none" ? `Use ${name} from "scoremod"` : `Import ${name} from "scoremod"${edits.length > 1 ? ` and call ${name}(...)` : ""}`, edits } : null;
   }
 
   private shadowed = (name: string): boolean => this.roles.has(name) || this.locals.some((m) => m.has(name));
@@ -123,10 +135,13 @@ class BodyConverter {
   private stmts(list: readonly ts.Statement[]): Stmt[] {
     const out: Stmt[] = [];
     let done = false;
-    for (const st of list) {
+    for (const [i, st] of list.entries()) {
       if (st.kind === ts.SyntaxKind.EmptyStatement) continue;
       if (done) {
         this.s.report(st, "warning", SM.unreachable, "unreachable code after return: it is ignored");
+        // The fix removes everything after the return, from the end of the statement before it.
+        const from = list[i - 1]!.getEnd(), to = list[list.length - 1]!.getEnd();
+        this.s.diagnostics[this.s.diagnostics.length - 1]!.fixes = [{ title: "Remove the unreachable code", edits: [{ range: rangeOf(this.s.sf, from, to), newText: "" }] }];
         break;
       }
       out.push(...this.stmt(st));
@@ -148,7 +163,7 @@ class BodyConverter {
     if (ts.isVariableStatement(st)) {
       const list = st.declarationList;
       if (!(list.flags & ts.NodeFlags.Const) || (list.flags & ts.NodeFlags.Using)) {
-        this.fail(st, SM.mutation, "only `const` bindings are supported in a mod body (no let/var: values cannot be reassigned)");
+        this.fail(st, SM.mutation, "only `const` bindings are supported in a mod body (no let/var: values cannot be reassigned)", constFix(this.s.sf, list));
         // Bind the names anyway so that their uses do not add "unknown name" errors.
       }
       const out: Stmt[] = [];
@@ -251,7 +266,10 @@ class BodyConverter {
     if (role) return { k: "arg", role, text: name, ty: role === "score" ? "float" : "int", range };
     const g = this.s.globals.get(name);
     if (g?.kind === "tensor") return this.fail(e, SM.unknownTensor, `tensor '${name}' must be loaded element by element: ${name}.at(...)`);
-    if (g?.kind === "scalar") return this.fail(e, SM.unknownScalar, `use '${name}.value' to read the scalar parameter '${name}'`);
+    if (g?.kind === "scalar") {
+      const end = this.s.range(e).end;
+      return this.fail(e, SM.unknownScalar, `use '${name}.value' to read the scalar parameter '${name}'`, { title: `Read ${name}.value`, edits: [{ range: { start: end, end }, newText: ".value" }] });
+    }
     const c = g?.kind === "const" || (!g && name === "Infinity") ? this.s.constant(e) : null;
     if (c) {
       if (typeof c.value === "boolean") return { k: "bool", value: c.value, ty: "bool", range };
@@ -403,7 +421,14 @@ class BodyConverter {
       && !this.shadowed("Math") && !this.s.globals.has("Math")) {
       const m = callee.name.text;
       const alt = isMathFn(m) ? `import { ${m} } from "scoremod" and call ${m}(...)` : `the supported math functions are ${MATH_FNS_TEXT}, imported from "scoremod"`;
-      return this.fail(e, SM.unsupportedCall, `Math.${m} is not supported: ${alt}`);
+      return this.fail(e, SM.unsupportedCall, `Math.${m} is not supported: ${alt}`, isMathFn(m) ? this.useDslFix(callee, m) : null);
+    }
+    // A DSL function the file forgot to import: TypeScript says "Cannot find name" (dropped in
+    // favour of this one, index.ts), and this says the same with the import as its fix.
+    if (ts.isIdentifier(callee) && fn === null && (isMathFn(callee.text) || callee.text === "dim")
+      && !this.shadowed(callee.text) && !this.s.bindsTopLevel(callee.text)) {
+      const name = callee.text;
+      return this.fail(callee, SM.notImported, `'${name}' is a function of "scoremod" but this file does not import it: add it to the import from "scoremod"`, this.useDslFix(callee, name));
     }
     const what = fn !== null ? `'${fn}' from "scoremod"` : `'${this.s.text(callee).slice(0, 40)}'`;
     return this.fail(e, SM.unsupportedCall, `${what} cannot be called in a mod body; calls allowed are t.at(...), dim("NAME") and the math functions ${MATH_FNS_TEXT} (from "scoremod")`);
@@ -473,6 +498,14 @@ function flexBoolFix(s: Scope, e: ts.BinaryExpression, logical: "&&" | "||"): Fi
     title: `Replace '${e.operatorToken.getText(sf)}' with '${logical}'`,
     edits: [{ range: rangeOf(sf, start, end), newText: wrap ? `(${text})` : text }],
   };
+}
+
+/** `let x = ...` / `var x = ...` -> `const`: only when every binding has a value (a later assignment then fails where it is). */
+function constFix(sf: ts.SourceFile, list: ts.VariableDeclarationList): Fix | null {
+  const at = list.getStart(sf);
+  const kw = sf.text.slice(at, at + 3);
+  if ((kw !== "let" && kw !== "var") || list.declarations.some((d) => !d.initializer)) return null;
+  return { title: `Change '${kw}' to 'const'`, edits: [{ range: rangeOf(sf, at, at + 3), newText: "const" }] };
 }
 
 function unify(a: Ty, b: Ty): Ty | null {

@@ -42,6 +42,30 @@ export class Scope {
     }
   }
 
+  private topNames: Set<string> | null = null;
+
+  /** Whether the file binds `name` at the top level in any way (import from any module, function, let, class...). */
+  bindsTopLevel(name: string): boolean {
+    if (!this.topNames) {
+      const names = new Set<string>();
+      for (const st of this.sf.statements) {
+        if (ts.isImportDeclaration(st)) {
+          const c = st.importClause;
+          if (c?.name) names.add(c.name.text);
+          const nb = c?.namedBindings;
+          if (nb && ts.isNamespaceImport(nb)) names.add(nb.name.text);
+          else if (nb) for (const el of nb.elements) names.add(el.name.text);
+        } else if (ts.isVariableStatement(st)) {
+          for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
+        } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st) || ts.isImportEqualsDeclaration(st)) && st.name && ts.isIdentifier(st.name)) {
+          names.add(st.name.text);
+        }
+      }
+      this.topNames = names;
+    }
+    return this.topNames.has(name);
+  }
+
   range(node: ts.Node): Range {
     return rangeOf(this.sf, node.getStart(this.sf), node.getEnd());
   }

@@ -110,6 +110,11 @@ export interface LoadFact {
   why: string | null;
   /** The fix for `why`, when one exists. */
   fix: Fix | null;
+  /**
+   * When `fix` is a promise about the real tensors (align, divisible: FA4 does not check it), the
+   * safe alternative that needs none: vecSize lowered to the width already proven. Offered first.
+   */
+  safeFix?: Fix;
   obligations: Obligation[];
   /** The derivation, step by step, for hovers ("kv enters dim 2 (stride 1) as kv + 0", ...). */
   proof: string[];

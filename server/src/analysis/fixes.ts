@@ -91,3 +91,38 @@ export function declareDivisibleFix(site: OptionsSite, facts: Record<string, num
   const obj = `{ ${keys.map((k) => `${propKey(k)}: ${facts[k]}`).join(", ")} }`;
   return setOptionFix(site, "divisible", obj, title, "last");
 }
+
+const posAt = (text: string, o: number): Pos => {
+  const before = text.slice(0, o);
+  return { line: before.split("\n").length - 1, character: o - (before.lastIndexOf("\n") + 1) };
+};
+
+/**
+ * Imports names from "scoremod": added to the file's `import { ... } from "scoremod"`, or a new
+ * import line after the file's last import (at the top when it has none). "none" when all are
+ * imported already; null when a name is bound to something else there (no safe edit).
+ */
+export function importEdit(text: string, names: string[]): TextEdit | null | "none" {
+  const m = /import\s*\{([^}]*)\}\s*from\s*["']scoremod["']/.exec(text);
+  if (!m) {
+    // After the last import statement's line, so header comments stay first.
+    let at = 0;
+    for (const imp of text.matchAll(/^import\b[^"']*["'][^"'\n]*["'];?/gm)) {
+      const eol = text.indexOf("\n", (imp.index ?? 0) + imp[0].length);
+      at = eol < 0 ? text.length + 1 : eol + 1;
+    }
+    const p = posAt(text, Math.min(at, text.length));
+    const nl = at > text.length ? "\n" : "";
+    return { range: { start: p, end: p }, newText: `${nl}import { ${names.join(", ")} } from "scoremod";\n` };
+  }
+  // Each specifier binds its alias or its own name; a name bound to something else cannot be added.
+  const specs = m[1]!.split(",").map((x) => x.trim()).filter(Boolean).map((x) => x.split(/\s+as\s+/).map((y) => y.trim()));
+  const bound = new Map(specs.map(([src, alias]) => [alias ?? src!, src!]));
+  if (names.some((n) => bound.has(n) && bound.get(n) !== n)) return null;
+  const add = names.filter((n) => !bound.has(n));
+  if (!add.length) return "none";
+  const inner = m[1]!.trimEnd();
+  const at = posAt(text, m.index + m[0].indexOf("{") + 1 + inner.length);
+  const sep = inner.trim() ? (inner.trim().endsWith(",") ? " " : ", ") : " ";
+  return { range: { start: at, end: at }, newText: `${sep}${add.join(", ")}` };
+}

@@ -283,11 +283,14 @@ export class AnalysisHost {
 function dropTsDuplicates(diags: Diagnostic[]): void {
   // The whole `a & b` is the range of SM170's fix (its operator is the diagnostic's own range).
   const ours = diags.filter((d) => d.code === SM.flexBoolOp).map((d) => ({ range: d.fixes?.[0]?.edits[0]?.range ?? d.range }));
-  if (!ours.length) return;
+  // SM128 ("'idiv' is not imported", with the import fix) says what TS2304 says at the same name.
+  const imports = diags.filter((d) => d.code === SM.notImported).map((d) => JSON.stringify(d.range));
+  if (!ours.length && !imports.length) return;
   const within = (a: Range, b: Range) => posKeyOf(a.start) >= posKeyOf(b.start) && posKeyOf(a.end) <= posKeyOf(b.end);
   for (let i = diags.length - 1; i >= 0; i--) {
     const d = diags[i];
     if (TS_FROM_BOOL_OP.has(d.code) && ours.some((o) => within(o.range, d.range) || within(d.range, o.range))) diags.splice(i, 1);
+    else if (d.code === "TS2304" && imports.includes(JSON.stringify(d.range))) diags.splice(i, 1);
   }
 }
 // TS2447 the operator, TS2362/TS2363 its left/right operand, TS2322/TS2345 the `number` it yields.

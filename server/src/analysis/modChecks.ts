@@ -140,7 +140,7 @@ export function loadDiagnostics(loads: LoadFact[], V: number): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const l of loads) {
     if (l.why && l.fix) {
-      out.push({ range: l.range, severity: "info", code: SM_LOAD_NARROW, message: `${l.text}: ${l.why}`, fixes: [l.fix] });
+      out.push({ range: l.range, severity: "info", code: SM_LOAD_NARROW, message: `${l.text}: ${l.why}`, fixes: l.safeFix ? [l.safeFix, l.fix] : [l.fix] });
     } else if (l.class === "gather" && V > 1 && l.why) {
       out.push({ range: l.range, severity: "info", code: SM_LOAD_GATHER, message: `${l.text}: ${l.why}` });
     }

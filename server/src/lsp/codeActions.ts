@@ -1,11 +1,12 @@
 // Quick fixes from the analysis: Diagnostic.fixes (attached to their diagnostic) and each load's
-// "why not wider" fix. Every action is a WorkspaceEdit carrying a change annotation, so the editor
+// "why not wider" fix, then TypeScript's code fixes for its own diagnostics. Every action is a WorkspaceEdit carrying a change annotation, so the editor
 // can show it (and, with scoremod.previewFixes, asks before applying it).
 import {
   CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type WorkspaceEdit,
 } from "vscode-languageserver/node";
 import type { FileAnalysis, Fix } from "../analysis/facts";
 import { rangesOverlap, toLspDiagnostic, toTextEdit, type DocsLink } from "./convert";
+import type { DiagnosticFix } from "./tsCodeFixes";
 
 export interface CodeActionOptions {
   uri: string;
@@ -26,7 +27,12 @@ function edit(fix: Fix, o: CodeActionOptions): WorkspaceEdit {
   };
 }
 
-export function codeActions(analysis: FileAnalysis, range: Range, only: string[] | undefined, o: CodeActionOptions): CodeAction[] {
+/**
+ * The quick fixes at `range`, in order: each diagnostic's fixes (its first preferred: the safe one
+ * where there is a choice), then each load's, then TypeScript's own (`tsFixes`, tsCodeFixes.ts,
+ * asked for only when quick fixes are wanted: each is a language-service call).
+ */
+export function codeActions(analysis: FileAnalysis, range: Range, only: string[] | undefined, o: CodeActionOptions, tsFixes: () => readonly DiagnosticFix[] = () => []): CodeAction[] {
   if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k))) return [];
   const out: CodeAction[] = [];
   const seen = new Set<string>();
@@ -44,8 +50,12 @@ export function codeActions(analysis: FileAnalysis, range: Range, only: string[]
   }
   for (const mod of analysis.mods) {
     for (const load of mod.loads) {
-      if (load.fix && rangesOverlap(load.range, range)) add(load.fix, undefined, false);
+      if (!rangesOverlap(load.range, range)) continue;
+      // The safe fix (no promise) before the promise, as the diagnostic orders them.
+      if (load.safeFix) add(load.safeFix, undefined, false);
+      if (load.fix) add(load.fix, undefined, false);
     }
   }
+  for (const t of tsFixes()) add(t.fix, toLspDiagnostic(t.diagnostic, o.docsLink), false);
   return out;
 }

@@ -28,7 +28,9 @@ export function loadHover(load: LoadFact, mod: ModFact | undefined, target?: Tar
   lines.push(`- **Width:** ${load.widthElems} elem${load.widthElems === 1 ? "" : "s"} · ${load.widthBytes} B per load`);
   lines.push(`- **Loads per V=${v} scores:** ${load.loadsPerVec}`);
   lines.push(`- **Why not wider:** ${load.why ?? "as wide as V and the target allow"}`);
-  if (load.fix) lines.push(`- **Fix:** ${load.fix.title} (quick fix available)`);
+  // The safe fix first, as the quick fixes are ordered.
+  if (load.safeFix) lines.push(`- **Fix:** ${load.safeFix.title} (quick fix available)`);
+  if (load.fix) lines.push(`- **${load.safeFix ? "Or" : "Fix"}:** ${load.fix.title} (quick fix available)`);
   if (load.staging) lines.push(`- **Shared memory:** staged — ${stagingLine(load.staging, target)}`);
   else if (load.stagingWhy) lines.push(`- **Shared memory:** not staged — ${load.stagingWhy}; read from global memory by each thread`);
   if (load.bounds) {

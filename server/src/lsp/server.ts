@@ -1,7 +1,7 @@
 // Wires the language features to an LSP connection. Used by main.ts (IPC/stdio) and by the tests
 // (an in-memory stream pair), so the tests exercise exactly what the editor talks to.
 import {
-  TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult,
+  TextDocuments, TextDocumentSyncKind, type CancellationToken, type Connection, type InitializeResult, type Range,
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,10 @@ import {
 import { EXPORT_FLAVORS, isExportFlavor } from "../codegen/exports";
 import type { Backend } from "./backend";
 import { codeActions } from "./codeActions";
+import { tsCodeFixes } from "./tsCodeFixes";
+import { documentSymbols } from "./symbols";
+import { LEGEND as SEMANTIC_LEGEND, semanticTokens } from "./semanticTokens";
+import type { FileAnalysis } from "../analysis/facts";
 import { baseLink, type DocsLink } from "./convert";
 import { DiagnosticScheduler } from "./diagnostics";
 import type { Generators } from "./generated";
@@ -97,6 +101,8 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
         completionProvider: { triggerCharacters: ["."], resolveProvider: true },
         signatureHelpProvider: { triggerCharacters: ["(", ","] },
         definitionProvider: true,
+        documentSymbolProvider: { label: "Score Mod" },
+        semanticTokensProvider: { legend: SEMANTIC_LEGEND, full: true },
       },
       serverInfo: { name: "scoremod-language-server", version: "0.1.0" },
     };
@@ -145,17 +151,32 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     return e ? inlayHints(e.entry.analysis, p.range) : [];
   }));
 
+  connection.onDocumentSymbol(safely("documentSymbol", log, [], (p) => {
+    const e = entryFor(p.textDocument.uri);
+    return e ? documentSymbols(e.entry.analysis) : [];
+  }));
+
+  connection.languages.semanticTokens.on(safely("semanticTokens", log, { data: [] }, (p) => {
+    const e = entryFor(p.textDocument.uri);
+    return e ? semanticTokens(e.entry.analysis, e.doc.getText()) : { data: [] };
+  }));
+
+  // TypeScript's fixes on their own: a failure there still leaves the analysis's fixes.
+  const tsFixesAt = safely("codeAction(ts)", log, [], (uri: string, analysis: FileAnalysis, range: Range) => {
+    const c = tsContext(uri);
+    return c ? tsCodeFixes(c, analysis.diagnostics, range) : [];
+  });
   connection.onCodeAction(safely("codeAction", log, [], (p) => {
     const e = entryFor(p.textDocument.uri);
     if (!e) return [];
     return codeActions(e.entry.analysis, p.range, p.context.only, {
       uri: p.textDocument.uri, version: e.doc.version, docsLink: docsLink(), annotations, needsConfirmation,
-    });
+    }, () => tsFixesAt(p.textDocument.uri, e.entry.analysis, p.range));
   }));
 
-  connection.onCompletion(safely("completion", log, [], (p) => {
+  connection.onCompletion(safely("completion", log, { isIncomplete: false, items: [] }, (p) => {
     const c = tsContext(p.textDocument.uri);
-    return c ? tsf.completion(c, p.position) : [];
+    return c ? tsf.completion(c, p.position) : { isIncomplete: false, items: [] };
   }));
   connection.onCompletionResolve(safely("completionResolve", log, null as never, (item) => {
     const data = item.data as tsf.CompletionData | undefined;

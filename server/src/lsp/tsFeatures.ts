@@ -1,10 +1,11 @@
-// Completion, signature help, go-to-definition and quick-info hover through TypeScript's own
-// language service (the one ts-morph keeps for the analysis), so a .scoremod.ts file behaves
-// like any TypeScript file. Offsets <-> positions go through the LSP TextDocument.
+// Completion (with auto-import from "scoremod"), signature help, go-to-definition and quick-info
+// hover through TypeScript's own language service (the one ts-morph keeps for the analysis, run
+// under the analysis's budget), so a .scoremod.ts file behaves like any TypeScript file.
+// Offsets <-> positions go through the LSP TextDocument.
 import { ts } from "ts-morph";
 import {
-  CompletionItemKind, MarkupKind, type CompletionItem, type Hover, type Location, type Position,
-  type SignatureHelp,
+  CompletionItemKind, MarkupKind, type CompletionItem, type CompletionList, type Hover, type Location, type Position,
+  type SignatureHelp, type TextEdit,
 } from "vscode-languageserver/node";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 
@@ -35,16 +36,32 @@ const KIND: Record<string, CompletionItemKind> = {
   [ts.ScriptElementKind.string]: CompletionItemKind.Value,
 };
 
-/** Data stored on a completion item for completionItem/resolve. */
-export interface CompletionData { uri: string; offset: number; name: string; source?: string }
+/** Data stored on a completion item for completionItem/resolve (`entry`: TypeScript's own, which auto-imports need). */
+export interface CompletionData { uri: string; offset: number; name: string; source?: string; entry?: ts.CompletionEntryData }
 
-export function completion(c: TsContext, pos: Position): CompletionItem[] {
+/**
+ * TypeScript's preferences for completion and code fixes: names exported by "scoremod" are offered
+ * where they are not imported yet, and choosing one adds the import (auto-import).
+ */
+export const TS_PREFERENCES: ts.UserPreferences = {
+  includeCompletionsForModuleExports: true,
+  includeCompletionsWithInsertText: true,
+  includeCompletionsForImportStatements: true,
+  quotePreference: "double",
+};
+
+/** At most this many items: the list is re-requested as the user types, so a cap costs nothing. */
+const MAX_ITEMS = 500;
+
+export function completion(c: TsContext, pos: Position): CompletionList {
   const offset = c.doc.offsetAt(pos);
-  const info = c.ls.getCompletionsAtPosition(c.fileName, offset, { includeCompletionsWithInsertText: true });
-  if (!info) return [];
-  return info.entries.slice(0, 500).map((e) => {
-    const data: CompletionData = { uri: c.doc.uri, offset, name: e.name, source: e.source };
+  const info = c.ls.getCompletionsAtPosition(c.fileName, offset, TS_PREFERENCES);
+  if (!info) return { isIncomplete: false, items: [] };
+  const items = info.entries.slice(0, MAX_ITEMS).map((e) => {
+    const data: CompletionData = { uri: c.doc.uri, offset, name: e.name, source: e.source, entry: e.data };
     const item: CompletionItem = { label: e.name, kind: KIND[e.kind] ?? CompletionItemKind.Text, sortText: e.sortText, data };
+    // An auto-import says where from, as VS Code's TypeScript does.
+    if (e.hasAction && e.source) item.labelDetails = { description: e.source };
     if (e.insertText) item.insertText = e.insertText;
     if (e.replacementSpan) {
       item.textEdit = {
@@ -54,14 +71,30 @@ export function completion(c: TsContext, pos: Position): CompletionItem[] {
     }
     return item;
   });
+  return { isIncomplete: info.entries.length > MAX_ITEMS, items };
+}
+
+/** TypeScript's edits to this document (edits to other files, such as the DSL typings, are dropped). */
+export function editsIn(c: Pick<TsContext, "fileName" | "doc">, changes: readonly ts.FileTextChanges[]): TextEdit[] {
+  return changes.filter((f) => f.fileName === c.fileName).flatMap((f) => f.textChanges.map((t) => ({
+    range: { start: c.doc.positionAt(t.span.start), end: c.doc.positionAt(t.span.start + t.span.length) },
+    newText: t.newText,
+  })));
 }
 
 export function resolveCompletion(c: TsContext, item: CompletionItem, data: CompletionData): CompletionItem {
-  const d = c.ls.getCompletionEntryDetails(c.fileName, data.offset, data.name, undefined, data.source, undefined, undefined);
+  const d = c.ls.getCompletionEntryDetails(c.fileName, data.offset, data.name, {}, data.source, TS_PREFERENCES, data.entry);
   if (!d) return item;
   item.detail = ts.displayPartsToString(d.displayParts);
   const doc = ts.displayPartsToString(d.documentation);
   if (doc) item.documentation = { kind: MarkupKind.Markdown, value: doc };
+  // The auto-import: `import { idiv } from "scoremod"` (or the name added to the existing import).
+  const edits = editsIn(c, (d.codeActions ?? []).flatMap((a) => a.changes));
+  if (edits.length) {
+    item.additionalTextEdits = edits;
+    const what = d.codeActions?.[0]?.description;
+    if (what) item.detail = `${what}\n${item.detail}`;
+  }
   return item;
 }
 

@@ -21,6 +21,10 @@ export const EXPECT = {
   problemText: /'1\.5 \+ b' is a float; indices must be integers/,
   /** The inlay hint after kv_bias's load: vector of 8 lanes, 16 bytes. */
   inlayHint: "v8·16B",
+  /** Typed on a new line of kv_bias, then Ctrl+Space: idiv (not imported there) is offered with its module. */
+  completionPrefix: "export const x = idi",
+  completionItem: "idiv",
+  completionSource: /scoremod/,
   showCudaLens: "Show CUDA",
   showCudaCommand: /Show CUDA/i,
   /** The CUDA preview's tab, and what its visible lines show: device code for the mod, mapped

@@ -172,6 +172,27 @@ try {
     return text.slice(0, 200);
   });
 
+  await steps.run("auto-import-completion", async () => {
+    // `idi` + Ctrl+Space on a new last line: idiv, which kv_bias does not import, is offered from "scoremod".
+    await page!.keyboard.press("Control+1");
+    await page!.keyboard.press("Control+End");
+    await page!.keyboard.press("Enter");
+    await page!.keyboard.insertText(EXPECT.completionPrefix);
+    await page!.keyboard.press("Control+Space");
+    const row = page!.locator(".suggest-widget .monaco-list-row", { hasText: EXPECT.completionItem }).first();
+    await row.waitFor({ state: "visible", timeout: STEP_MS });
+    const text = ((await row.textContent()) ?? "").replace(/\s+/g, " ").trim();
+    if (!EXPECT.completionSource.test(text)) throw new Error(`the ${EXPECT.completionItem} item does not say where it is imported from: ${text}`);
+    await shot("completion.png");
+    await page!.keyboard.press("Escape");
+    for (let i = 0; i < EXPECT.completionPrefix.length + 1; i++) await page!.keyboard.press("Backspace");
+    await poll("the typed line removed", async () => !(await visibleEditorText(page!)).includes(EXPECT.completionPrefix), { timeoutMs: STEP_MS });
+    // Back on the mod's line: Show CUDA follows the cursor.
+    const at = await textPosition(page!, EXPECT.breakableText, EXPECT.breakableText.length);
+    if (at) await page!.mouse.click(at.x, at.y);
+    return text.slice(0, 120);
+  });
+
   await steps.run("show-cuda", async () => {
     // Prefer the CodeLens (what a user clicks); the palette command is the fallback path.
     const lens = activeEditor(page!).locator(".codelens-decoration a", { hasText: EXPECT.showCudaLens }).first();

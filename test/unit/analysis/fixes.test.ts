@@ -1,7 +1,8 @@
 // Fix builders: edits computed from an OptionsSite, applied to real text.
 import { describe, expect, it } from "vitest";
 import type { OptionsSite, TextEdit } from "../../../server/src/analysis/facts";
-import { declareDivisibleFix, insertProp, setFactInObject, setOptionFix, textIn } from "../../../server/src/analysis/fixes";
+import { declareDivisibleFix, importEdit, insertProp, setFactInObject, setOptionFix, textIn } from "../../../server/src/analysis/fixes";
+import { analyze } from "../../../server/src/analysis/index";
 import { rng, site } from "./classifyHelpers";
 
 /** Applies single-line edits to a one-line document (enough for these sites). */
@@ -84,4 +85,23 @@ describe("declareDivisibleFix", () => {
     expect(declareDivisibleFix(s, { KV: 8 }, "t")?.edits).toEqual([{ range: s.props.divisible, newText: "{ KV: 8 }" }]);
   });
   it("setFactInObject handles quoted keys", () => expect(setFactInObject(`{ "KV": 2 }`, "KV", 8)).toBe(`{ "KV": 8 }`));
+});
+
+describe("importEdit", () => {
+  const at = (line: number, character: number) => ({ start: { line, character }, end: { line, character } });
+  it("adds names to the import from scoremod, or a new import line after the last import", () => {
+    expect(importEdit(`import { scoreMod } from "scoremod";\n`, ["idiv"])).toEqual({ range: at(0, 17), newText: ", idiv" });
+    expect(importEdit(`// header\nimport x from "./other";\nexport const m = 1;\n`, ["idiv"])).toEqual({ range: at(2, 0), newText: `import { idiv } from "scoremod";\n` });
+    expect(importEdit(`export const m = 1;\n`, ["idiv"])).toEqual({ range: at(0, 0), newText: `import { idiv } from "scoremod";\n` });
+    expect(importEdit(`import { idiv } from "scoremod";`, ["idiv"])).toBe("none");
+    // A name bound to another export cannot be added safely.
+    expect(importEdit(`import { exp as idiv } from "scoremod";`, ["idiv"])).toBeNull();
+  });
+  it("SM128 only for a name the file binds nowhere (a helper of the user's is SM101's business)", () => {
+    const body = "export const m = scoreMod((score, b, h, q, kv) => score + idiv(kv, 2));\n";
+    expect(analyze("/x/a.scoremod.ts", `import { scoreMod } from "scoremod";\n${body}`).diagnostics.map((d) => d.code)).toEqual(["SM128"]);
+    const own = analyze("/x/b.scoremod.ts", `import { scoreMod } from "scoremod";\nfunction idiv(a: number, b: number) { return a; }\n${body}`).diagnostics.map((d) => d.code);
+    expect(own).toContain("SM101");
+    expect(own).not.toContain("SM128");
+  });
 });

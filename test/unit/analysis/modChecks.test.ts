@@ -75,12 +75,15 @@ describe("register pressure at V = 1", () => {
 });
 
 describe("load notes", () => {
-  it("SM210 carries the widening fix at the load's range", () => {
+  it("SM210 carries the safe fix (lower V to the proven width) first, then the widening promise", () => {
     const r = classify({ tensors: [tensorFact("t", { shape: ["B", "H", "KV"], align: 4, divisible: { KV: 8 } })], body, V: 8 });
     const d = r.diagnostics.find((x) => x.code === "SM210");
     expect(d?.severity).toBe("info");
     expect(d?.range).toEqual(r.loads[0].range);
-    expect(d?.fixes?.[0].title).toMatch(/align: 16/);
+    expect(d?.fixes?.map((f) => f.title)).toEqual([
+      "Set vecSize: 2 (as wide as t's declared facts prove; no promise needed)",
+      "Promise t is 16-byte aligned (align: 16; FA4 will not check the promise)",
+    ]);
   });
   it("SM211 explains a gather when V > 1, not when V = 1", () => {
     const g = [ret(add(s, load(0, "t", b, h, sub(q, kv))))];

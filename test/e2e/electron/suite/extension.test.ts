@@ -25,6 +25,18 @@ function commandByTitle(title: RegExp): string {
   return hit.command;
 }
 
+/** Writes a new file into the workspace and opens it in an editor. */
+async function openNew(name: string, text: string): Promise<vscode.TextDocument> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, "a workspace folder is open");
+  const uri = vscode.Uri.joinPath(folder.uri, name);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const d = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(d);
+  assert.equal(d.languageId, "scoremod");
+  return d;
+}
+
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === "string" ? c : c.value))).join("\n");
 }
@@ -103,6 +115,45 @@ suite("Score Mod Studio in a real VS Code extension host", () => {
     const cuda = await poll("an editor holding generated CUDA", () =>
       vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.toString() !== doc.uri.toString() && /__device__/.test(d.getText())), { timeoutMs: 60_000 });
     assert.match(cuda.getText(), /#line\s+\d+/, "the CUDA maps back to source lines");
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test("the Outline lists the file's tensor and mod (document symbols)", async () => {
+    const symbols = await poll("document symbols", async () => {
+      const all = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>("vscode.executeDocumentSymbolProvider", doc.uri);
+      return all?.length ? all : undefined;
+    }, { timeoutMs: 30_000 });
+    const mod = symbols.find((s) => s.name === "kvBiasMod");
+    assert.ok(mod, `symbols: ${symbols.map((s) => s.name).join(", ")}`);
+    assert.equal(mod.kind, vscode.SymbolKind.Function);
+    assert.match(mod.detail, /^score mod · vecSize 8$/);
+    assert.equal(symbols.find((s) => s.name === "kvBias")?.kind, vscode.SymbolKind.Array);
+  });
+
+  test("`idi` + completion offers idiv with its import from \"scoremod\" (auto-import)", async () => {
+    const text = `import { scoreMod } from "scoremod";\n\nexport const m = scoreMod((score, b, h, q, kv) => score + idi);\n`;
+    const d = await openNew("auto_import.scoremod.ts", text);
+    const pos = d.positionAt(text.indexOf("idi)") + 3);
+    const item = await poll("an idiv completion item", async () => {
+      // Resolve every item (there are fewer than 100), so the auto-import's edit is filled in.
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>("vscode.executeCompletionItemProvider", d.uri, pos, undefined, 100);
+      return list?.items.find((i) => (typeof i.label === "string" ? i.label : i.label.label) === "idiv");
+    }, { timeoutMs: 30_000 });
+    const edits = (item.additionalTextEdits ?? []).map((e) => e.newText);
+    assert.deepEqual(edits, ["idiv, "], `the import edit: ${JSON.stringify(item.additionalTextEdits)}`);
+  });
+
+  test("an 8-byte-aligned tensor at V = 8: the safe vecSize fix first (preferred), then the unchecked align promise", async () => {
+    const text = `import { bf16, scoreMod, tensor } from "scoremod";\n` +
+      `export const kvBias = tensor("kv_bias", bf16, ["B", "H", "KV"], { align: 8, divisible: { KV: 8 } });\n` +
+      `export const m = scoreMod({ vecSize: 8 }, (score, b, h, q, kv) => score + kvBias.at(b, h, kv));\n`;
+    const d = await openNew("align8.scoremod.ts", text);
+    const diag = await poll("the SM210 note on the load", () =>
+      vscode.languages.getDiagnostics(d.uri).find((x) => (typeof x.code === "object" ? x.code.value : x.code) === "SM210"), { timeoutMs: 30_000 });
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", d.uri, diag.range);
+    assert.match(actions[0]?.title ?? "", /^Set vecSize: 4\b/, `actions: ${actions.map((a) => a.title).join(" | ")}`);
+    assert.equal(actions[0]?.isPreferred, true);
+    assert.match(actions[1]?.title ?? "", /^Promise kvBias is 16-byte aligned .*FA4 will not check the promise/);
     await vscode.window.showTextDocument(doc);
   });
 
