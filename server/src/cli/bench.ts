@@ -77,6 +77,7 @@ function describePlan(file: string, fa: FileAnalysis, p: Plan): string[] {
 
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
   let json = false;
+  let sup: RunnerSupervisor | null = null;
   try {
     const { positional, flags } = parseArgs(argv, SPEC);
     if (flags.help) { io.out(USAGE); return EXIT.ok; }
@@ -90,6 +91,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (flags.reps !== undefined && (flags.reps < 1 || flags.reps > 100_000)) throw new UsageError(`--reps must be between 1 and 100000, got ${flags.reps}`);
     if (flags.timeout !== undefined && (flags.timeout < 1 || flags.timeout > 86_400)) throw new UsageError(`--timeout must be between 1 and 86400 seconds, got ${flags.timeout}`);
     const text = readSourceFile(file);
+    // With a GPU, the runner process starts now and loads while this one analyses the file.
+    const probe = probeNative();
+    let onProgress: ((stage: string, detail?: string) => void) | undefined;
+    sup = probe.ok ? new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d) }) : null;
+    sup?.probe().catch(() => undefined);  // a worker that cannot start fails the first bench, with its reason
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
     let mods: ModFact[];
     try {
@@ -109,7 +115,6 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const compare = flags.compare === true;
     if (compare && plan.sweep) throw new UsageError("--compare runs one configuration; it does not combine with --sweep");
 
-    const probe = probeNative();
     if (!probe.ok) {
       const why = `${probe.reason}: ${probe.detail}`;
       if (json) io.out(JSON.stringify({ file, plan: describePlan(file, fa, plan), gpu: { skipped: true, reason: probe.reason, detail: probe.detail } }, null, 2) + "\n");
@@ -118,7 +123,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     }
 
     const progress = new BenchProgress(io, { mods: mods.length, asked: flags.progress === true, json });
-    const sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: progress.onProgress });
+    onProgress = progress.onProgress;
+    const runner = sup!;  // started above, as the probe passed
     const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult }) | { mod: string; error: RunnerError["info"] })[] = [];
     let failed = false;
     try {
@@ -127,7 +133,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { ...TIMING.cli, reps: flags.reps ?? TIMING.cli.reps }, ...inputs };
         try {
           if (plan.sweep) {
-            const r = await sup.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });
+            const r = await runner.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });
             results.push(r);
             failed ||= r.cells.some((c) => c.error || !c.result?.ok);
             if (!json) io.out(formatSweep(r) + "\n");
@@ -135,7 +141,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             // Our run dumps its inputs and output; the Python half reuses them (same inputs).
             const dumpDir = mkdtempSync(join(tmpdir(), "scoremod-compare-"));
             try {
-              const r = await benchDiagnosed(sup, { ...job, vec, dumpDir });
+              const r = await benchDiagnosed(runner, { ...job, vec, dumpDir });
               if (!json) io.out(formatBench(r) + "\n");
               if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
               // SDPA's is_causal is a fair peer only for a mask that is exactly causal.
@@ -148,7 +154,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
               rmSync(dumpDir, { recursive: true, force: true });
             }
           } else {
-            const r = await benchDiagnosed(sup, { ...job, vec });
+            const r = await benchDiagnosed(runner, { ...job, vec });
             results.push(r);
             failed ||= !r.ok;
             if (!json) io.out(formatBench(r) + "\n");
@@ -161,12 +167,14 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         }
       }
     } finally {
-      sup.dispose();
+      runner.dispose();
     }
     if (json) io.out(JSON.stringify({ file, results }, null, 2) + "\n");
     return failed ? EXIT.errors : EXIT.ok;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     return reportUsageError("bench", err, io, USAGE, json);
+  } finally {
+    sup?.dispose();
   }
 }
