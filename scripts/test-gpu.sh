@@ -73,6 +73,7 @@ else
   echo "test-gpu: no small-shape dumps or no numpy: no --aux round trip"
 fi
 if python3 -c "import torch, triton; assert torch.cuda.is_available()" >/dev/null 2>&1; then
+  [ -d "$out/make_aux" ] && python3 test/gpu/make_aux_check.py "$out" .device-carry/flex 2>&1 | tee "$out/make_aux.log"
   PYTHONUNBUFFERED=1 python3 test/gpu/flex_check.py "$out" .device-carry/flex 2>&1 | tee "$out/flex.log"
 else
   echo "test-gpu: python3 with CUDA torch and triton not found: no Flex cross-check or peer timings"

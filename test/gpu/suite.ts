@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as native from "../../csrc/index";
 import { kernelsIncludeDir, nvccOrEmpty } from "../../server/src/toolchain/nvcc";
-import { createRng, sampleTensor } from "../../runtime/src/sample";
+import { createRng, resolveDims, sampleBindings, sampleTensor } from "../../runtime/src/sample";
+import { loadUserModule } from "../../server/src/view/loadModule";
 import { dtypeBytes } from "../../runtime/src/dtypes";
 import { Buffers } from "../../server/src/runner/buffers";
 import { randomHalf } from "../../server/src/runner/data";
@@ -64,7 +65,7 @@ async function runAll(out: string): Promise<void> {
   const sup = new RunnerSupervisor({ idleLimitMs: 180_000 });
   const saved: Record<string, unknown> = { device: d, probe, date: new Date().toISOString() };
   try {
-    if (PARTS.has("data")) await dataChecks(d.sm);
+    if (PARTS.has("data")) { await dataChecks(d.sm); writeMakeAuxExpectations(out); }
     // ---- 1. every example checked three ways on small shapes (and dumped for the Flex check) ----
     const checks: BenchResult[] = [];
     for (const c of PARTS.has("checks") ? CASES : []) {
@@ -283,6 +284,22 @@ async function dataChecks(sm: number): Promise<void> {
   }
 }
 
+// What the CPU sampler makes for the examples' tensors (sampleBindings, seed 1), for
+// test/gpu/make_aux_check.py to compare with the Flex exports' make_aux on the GPU.
+export const MAKE_AUX = { files: ["spatial_bias", "graph_distance", "document_mask", "full_bias", "kv_bias", "relative_position"], dims: { B: 2, H: 4, Q: 96, KV: 96 }, seed: 1 };
+function writeMakeAuxExpectations(out: string): void {
+  for (const base of MAKE_AUX.files) {
+    const file = join(root, "examples", `${base}.scoremod.ts`);
+    const loaded = loadUserModule(file, readFileSync(file, "utf8"));
+    const dims = resolveDims(loaded.tensors, MAKE_AUX.dims);
+    const b = sampleBindings(loaded.tensors, dims, MAKE_AUX.seed);
+    const dir = join(out, "make_aux", base);
+    mkdirSync(dir, { recursive: true });
+    for (const t of Object.values(b.tensors)) writeFileSync(join(dir, `${t.name}.bin`), t.bytes);
+    writeFileSync(join(dir, "meta.json"), JSON.stringify({ dims: MAKE_AUX.dims, seed: MAKE_AUX.seed, tensors: Object.values(b.tensors).map((t) => ({ name: t.name, dtype: t.dtype, bytes: t.bytes.length })) }));
+  }
+}
+
 // ---- the --aux round trip: the small dumps of ROUNDTRIP written as .npy/.safetensors by
 // test/gpu/aux_roundtrip.py (numpy and safetensors on this machine), read back by the runner ----
 async function auxRoundTrip(out: string): Promise<void> {
@@ -322,8 +339,10 @@ function report(out: string): void {
   const flexPath = join(out, "flex.json");
   const flex: FlexFile | null = existsSync(flexPath) ? JSON.parse(readFileSync(flexPath, "utf8")) as FlexFile : null;
   if (!flex) result("flex cross-check", false, "flex.json missing (flex_check.py did not run)");
-  const auxPath = join(out, "aux.json");
-  if (existsSync(auxPath)) for (const c of (JSON.parse(readFileSync(auxPath, "utf8")) as { checks: { name: string; ok: boolean; detail: string }[] }).checks) result(c.name, c.ok, c.detail);
+  for (const extra of ["aux.json", "make_aux.json"]) {
+    const p = join(out, extra);
+    if (existsSync(p)) for (const c of (JSON.parse(readFileSync(p, "utf8")) as { checks: { name: string; ok: boolean; detail: string }[] }).checks) result(c.name, c.ok, c.detail);
+  }
   for (const c of flex?.checks ?? []) result(`flex cross-check ${c.label}`, c.ok, c.detail);
   const flops = (causal: boolean) => 4 * BENCH.B * BENCH.H * BENCH.Q * BENCH.KV * BENCH.D * (causal ? 0.5 : 1);
   const tf = (ms: number | null | undefined, causal: boolean) => (ms ? (flops(causal) / (ms * 1e-3) / 1e12).toFixed(0) : "-");
