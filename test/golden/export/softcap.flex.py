@@ -56,12 +56,51 @@ def _uniforms(seed, start, count, device):
     return t.to(torch.float64) / 4294967296.0
 
 
+_LOG_C = [0.3333333333333333, 0.2, 0.14285714285714285, 0.1111111111111111, 0.09090909090909091, 0.07692307692307693, 0.06666666666666667, 0.058823529411764705, 0.05263157894736842, 0.047619047619047616, 0.043478260869565216]
+_SIN_C = [-0.16666666666666666, 0.008333333333333333, -0.0001984126984126984, 0.0000027557319223985893, -2.505210838544172e-8, 1.6059043836821613e-10, -7.647163731819816e-13, 2.8114572543455206e-15]
+_COS_C = [-0.5, 0.041666666666666664, -0.001388888888888889, 0.0000248015873015873, -2.755731922398589e-7, 2.08767569878681e-9, -1.1470745597729725e-11, 4.779477332387385e-14]
+
+
+def _horner(lead, cs, z):
+    p = torch.full_like(z, cs[-1])
+    for c in reversed(cs[:-1]):
+        p = c + z * p
+    return lead + z * p
+
+
+def _sample_log(x):
+    """sampleMath.ts sampleLog: x = m * 2^k, m in [sqrt(1/2), sqrt(2)), an atanh series."""
+    m, e = torch.frexp(x)
+    m = m * 2.0
+    k = (e - 1).to(torch.float64)
+    big = m > 1.4142135623730951
+    m = torch.where(big, m * 0.5, m)
+    k = torch.where(big, k + 1.0, k)
+    s = (m - 1.0) / (m + 1.0)
+    p = _horner(1.0, _LOG_C, s * s)
+    return k * 0.6931471805599453 + (2.0 * s) * p
+
+
+def _sample_sincos_2pi(t):
+    """sampleMath.ts sampleSinCos2Pi: (cos, sin) of 2 pi t, t in [0, 1)."""
+    t4 = t * 4.0
+    q = torch.floor(t4 + 0.5)
+    x = (t4 - q) * 1.5707963267948966
+    z = x * x
+    s = x + x * (z * _horner(_SIN_C[0], _SIN_C[1:], z))
+    c = _horner(1.0, _COS_C, z)
+    quad = q.to(torch.int64) % 4
+    cos = torch.where(quad == 0, c, torch.where(quad == 1, -s, torch.where(quad == 2, -c, s)))
+    sin = torch.where(quad == 0, s, torch.where(quad == 1, c, torch.where(quad == 2, -s, -c)))
+    return cos, sin
+
+
 def _normals(seed, count, device):
     pairs = (count + 1) // 2
     u = _uniforms(seed, 0, 2 * pairs, device).view(pairs, 2)
-    r = torch.sqrt(-2.0 * torch.log(1.0 - u[:, 0]))
-    t = 2.0 * math.pi * u[:, 1]
-    return torch.stack((r * torch.cos(t), r * torch.sin(t)), dim=1).reshape(-1)[:count]
+    r = torch.sqrt(-2.0 * _sample_log(1.0 - u[:, 0]))
+    cos, sin = _sample_sincos_2pi(u[:, 1])
+    return torch.stack((r * cos, r * sin), dim=1).reshape(-1)[:count]
 
 
 def _round_float(x, mant, emin):

@@ -84,6 +84,10 @@ const EXAMPLE_VERDICTS: Record<string, Verdict[]> = {
     { load: "node.at(b, kv)", class: "contiguous", widthElems: 2, loadsPerVec: 2 },
     { load: "hopBias.at(h, clamp(d, 0, 15))", class: "gather", widthElems: 1, loadsPerVec: 4 },
   ],
+  "spatial_bias.scoremod.ts": [
+    { load: "spatialBias.at(h, distances.at(b, q, kv))", class: "gather", widthElems: 1, loadsPerVec: 2 },
+    { load: "distances.at(b, q, kv)", class: "contiguous", widthElems: 2, loadsPerVec: 1 },
+  ],
 };
 
 describe("examples", () => {
