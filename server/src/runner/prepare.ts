@@ -40,6 +40,25 @@ export class JobFile {
   }
 }
 
+const recentFiles = new Map<string, JobFile>();
+
+/**
+ * The JobFile of this text, shared by the jobs of one worker process: the mods of a file benched
+ * one after another (the CLI's default) or the editor's repeated runs analyse and load it once.
+ */
+export function jobFile(fileName: string, text: string): JobFile {
+  const key = `${fileName}\0${text}`;
+  let f = recentFiles.get(key);
+  if (f) {
+    recentFiles.delete(key);
+  } else {
+    f = new JobFile(fileName, text);
+    if (recentFiles.size >= 4) recentFiles.delete(recentFiles.keys().next().value!);
+  }
+  recentFiles.set(key, f);
+  return f;
+}
+
 /** Analyse and generate one mod at V (default: its declared vecSize) and at V = 1. */
 export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId }, file = new JobFile(fileName, text)): PreparedMod {
   const fa = file.analysis({ target: opts.target, vecSize: opts.vec, align: opts.align });
@@ -81,7 +100,7 @@ export interface PreparedJob {
   file: JobFile;
 }
 
-export function prepareJob(dev: KernelDevice, job: BenchJob, file = new JobFile(job.fileName, job.text)): PreparedJob {
+export function prepareJob(dev: KernelDevice, job: BenchJob, file = jobFile(job.fileName, job.text)): PreparedJob {
   const plan = planKernel(dev, job);
   const primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target }, file);
   const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { vec: plan.pairVec, align: job.align, target: plan.target }, file) : undefined;

@@ -4,7 +4,7 @@
 // records why; a fault ends the sweep.
 // Each cell runs on the kernel planKernel picks for its V (on Hopper: V <= 2 on the wgmma
 // kernel, wider V on the portable kernel) and its result says which.
-import { JobFile, prepareJob, type PreparedJob } from "./prepare";
+import { jobFile, prepareJob, type PreparedJob } from "./prepare";
 import { compileProgram, openDevice, runBench, type RunHooks } from "./run";
 import { RunnerError, type Shape, type SweepCell, type SweepJob, type SweepResult } from "./types";
 
@@ -19,7 +19,7 @@ export async function runSweep(job: SweepJob, hooks: RunHooks): Promise<SweepRes
 
   hooks.progress("compile", `${cells.length} cells`);
   const pending: Promise<unknown>[] = [];
-  const file = new JobFile(job.fileName, job.text);
+  const file = jobFile(job.fileName, job.text);
   const prepared = new Map<SweepCell, PreparedJob>();
   for (const c of cells) {
     try {

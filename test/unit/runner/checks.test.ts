@@ -11,7 +11,7 @@ import { randomHalf } from "../../../server/src/runner/data";
 import { bf16FromBits, f16FromBits } from "../../../runtime/src/dtypes";
 import { checkObligation, kernelObligations, type BoundTensor } from "../../../server/src/runner/obligations";
 import { mmaSmemBytes, readGeometry } from "../../../server/src/runner/source";
-import { JobFile, prepareMod } from "../../../server/src/runner/prepare";
+import { JobFile, jobFile, prepareMod } from "../../../server/src/runner/prepare";
 
 const bf16 = (xs: number[]) => {
   const f = new Float32Array(xs), u = new Uint32Array(f.buffer);
@@ -102,6 +102,14 @@ describe("sweep sources", () => {
     expect(b.scalar).toEqual(a.scalar);
     expect(jf.analysis({ target: "runner-sm90", vecSize: 1, align: 16 })).toBe(jf.analysis({ target: "runner-sm90", vecSize: 1, align: 16 }));
     expect(jf.module()).toBe(jf.module());
+  });
+
+  it("jobs on the same text share one JobFile (the last four texts are kept)", () => {
+    const a = jobFile(file, text);
+    expect(jobFile(file, text)).toBe(a);
+    expect(jobFile(file, text + "\n")).not.toBe(a);
+    for (let i = 0; i < 4; i++) jobFile(file, `${text}\n// ${i}`);
+    expect(jobFile(file, text)).not.toBe(a);  // evicted by four newer texts
   });
 
   it("re-analysis follows the align: 16 B allows one 8-wide load, elem only scalar loads", () => {
