@@ -1,5 +1,5 @@
 // Diagnostic codes link to their docs page. The server links the shipped Markdown file
-// (docs/diagnostics/SMxxx.md, a file: URI), which VS Code would open as raw text; the client
+// (a page of docs/diagnostics, as a file: URI), which VS Code would open as raw text; the client
 // points those links at `scoremod.openDiagnosticDocs` instead, which opens the rendered preview.
 // Links to a docsBaseUrl (https) are left alone. Pure: no `vscode`.
 

@@ -34,7 +34,7 @@ export function gpuAvailability(r: ProbeOutcome): GpuAvailability {
 
 /** How to run a mod elsewhere: the CLI on the GPU machine, or this editor attached to it. */
 export function runElsewhereHint(file = "FILE.scoremod.ts", mod?: string): string {
-  return `To run it, use a machine with an NVIDIA GPU (sm_${MIN_SM}+, driver and NVRTC): there, \`${benchCommand(file, mod)}\`; or open this folder on that machine with Remote-SSH.`;
+  return `To run it, use a machine with an NVIDIA GPU (sm_${MIN_SM}+, driver and NVRTC): there, in a Score Mod Studio checkout (after \`npm ci\`), \`${benchCommand(file, mod)}\`; or open this folder on that machine with Remote-SSH and install the extension there.`;
 }
 
 /** The CLI line that benchmarks `mod` of `file` (a workspace-relative path). */
