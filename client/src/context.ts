@@ -14,7 +14,7 @@ import { createLanguageClient, onNotification } from "./lspClient";
 import { ModIndex } from "./modIndex";
 import { Previews } from "./preview";
 import { ResultStore } from "./results";
-import { gpuAvailability, probeLog, runElsewhereHint, type GpuAvailability } from "./gpuAvailability";
+import { explain, gpuAvailability, probeLog, runElsewhereHint, type GpuAvailability } from "./gpuAvailability";
 import { Runner } from "./runner";
 import { ServerTraceChannel } from "./serverTrace";
 import { StatusBar } from "./statusBar";
@@ -118,7 +118,7 @@ export class ClientContext implements vscode.Disposable {
     const a = gpuAvailability(r);
     if (a.available) return true;
     for (const line of probeLog(r)) this.output.info(line);
-    void vscode.window.showWarningMessage(`Cannot run on a GPU here. ${a.label}. ${a.reason} ${runElsewhereHint()}`, "Show Log")
+    void vscode.window.showWarningMessage(`Cannot run on a GPU here. ${explain(a)} ${runElsewhereHint()}`, "Show Log")
       .then((b) => { if (b) this.output.show(true); });
     return false;
   }

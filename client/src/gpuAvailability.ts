@@ -32,6 +32,12 @@ export function gpuAvailability(r: ProbeOutcome): GpuAvailability {
   return { available: true, label: names(usable) || "GPU", reason: "" };
 }
 
+/** "label. reason." as one message, whatever punctuation the probe's detail ends with. */
+export function explain(a: GpuAvailability): string {
+  const end = (t: string) => (/[.!?]$/.test(t) ? t : `${t}.`);
+  return a.reason ? `${end(a.label)} ${end(a.reason)}` : end(a.label);
+}
+
 /** How to run a mod elsewhere: the CLI on the GPU machine, or this editor attached to it. */
 export function runElsewhereHint(file = "FILE.scoremod.ts", mod?: string): string {
   return `To run it, use a machine with an NVIDIA GPU (sm_${MIN_SM}+, driver and NVRTC): there, in a Score Mod Studio checkout (after \`npm ci\`), \`${benchCommand(file, mod)}\`; or open this folder on that machine with Remote-SSH and install the extension there.`;
@@ -47,7 +53,7 @@ export function benchCommand(file: string, mod?: string): string {
 export function probeLog(r: ProbeOutcome): string[] {
   const a = gpuAvailability(r);
   if (a.available) return [`[gpu] ${a.label}`];
-  const lines = [`[gpu] ${a.label}. ${a.reason}`];
+  const lines = [`[gpu] ${explain(a)}`];
   if (r.ok) {
     const p = r.value;
     lines.push(`[gpu] libcuda: ${p.libcuda ?? "not found"}; driver: ${p.driverVersion || "none"}; NVRTC: ${p.libnvrtc ?? p.nvrtcError ?? "not found"}; nvcc: ${p.nvcc ?? "none"}`);

@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 import type { ClientContext } from "../context";
 import { COMMANDS, type ModRef } from "../commands";
-import { benchCommand, gpuAvailability, probeLog, runElsewhereHint, type GpuAvailability } from "../gpuAvailability";
+import { benchCommand, explain, gpuAvailability, probeLog, runElsewhereHint, type GpuAvailability } from "../gpuAvailability";
 
 /** The context key the manifest's `enablement` and `when` clauses read. */
 export const GPU_CONTEXT_KEY = "scoremod.gpuAvailable";
@@ -35,7 +35,7 @@ export function activate(ctx: ClientContext): { probe(force: boolean): Promise<v
     const uri = ref ? vscode.Uri.parse(ref.uri) : vscode.window.activeTextEditor?.document.uri;
     const file = uri ? vscode.workspace.asRelativePath(uri, false) : undefined;
     const cli = benchCommand(file ?? "FILE.scoremod.ts", ref?.mod);
-    const pick = await vscode.window.showInformationMessage(`${a.label}. ${a.reason} ${runElsewhereHint(file, ref?.mod)}`,
+    const pick = await vscode.window.showInformationMessage(`${explain(a)} ${runElsewhereHint(file, ref?.mod)}`,
       "Copy CLI Command", "Show Log", "Probe Again");
     if (pick === "Copy CLI Command") { await vscode.env.clipboard.writeText(cli); void vscode.window.showInformationMessage(`Copied: ${cli}`); }
     else if (pick === "Show Log") ctx.output.show(true);

@@ -2,7 +2,7 @@
 // sm_80, a runner that did not start), the words it shows, the log lines "Show Log" opens, and
 // the CLI line for running on a GPU machine instead.
 import { describe, expect, test } from "vitest";
-import { benchCommand, gpuAvailability, probeLog, runElsewhereHint } from "../../../client/src/gpuAvailability";
+import { benchCommand, explain, gpuAvailability, probeLog, runElsewhereHint } from "../../../client/src/gpuAvailability";
 
 const common = { driverVersion: 0, libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
 const dev = (name: string, sm: number) => ({ index: 0, name, sm, major: Math.floor(sm / 10), minor: sm % 10, smCount: 0, memoryBytes: 0, clockKHz: 0, memClockKHz: 0, memBusWidth: 0, l2Bytes: 0, maxSmemPerBlockOptin: 0 });
@@ -41,10 +41,15 @@ describe("GPU availability", () => {
 
   test("the log says what the probe found and how to run elsewhere (Show Log is never empty)", () => {
     const lines = probeLog(noGpu("no-driver", "libcuda.so.1 not found"));
-    expect(lines[0]).toBe("[gpu] No GPU: no CUDA driver. libcuda.so.1 not found");
+    expect(lines[0]).toBe("[gpu] No GPU: no CUDA driver. libcuda.so.1 not found.");
     expect(lines[1]).toContain("libcuda: not found");
     expect(lines.at(-1)).toContain("npx scoremod bench");
     expect(lines.at(-1)).toContain("Remote-SSH");
+  });
+
+  test("one message from label and reason, punctuated once", () => {
+    expect(explain({ available: false, label: "No GPU: no NVRTC", reason: "tried libnvrtc.so.12." })).toBe("No GPU: no NVRTC. tried libnvrtc.so.12.");
+    expect(explain({ available: true, label: "NVIDIA H100 (sm_90)", reason: "" })).toBe("NVIDIA H100 (sm_90).");
   });
 
   test("the CLI line quotes what the shell would split", () => {
