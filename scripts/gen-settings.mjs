@@ -22,8 +22,13 @@ function typeOf(p) {
   }).join(" | ");
 }
 
+/** Every declared setting, across the manifest's configuration sections (one per group in the Settings UI). */
+export function settingProperties(manifest) {
+  return Object.assign({}, ...[manifest.contributes.configuration].flat().map((s) => s.properties));
+}
+
 export function settingsSource(manifest) {
-  const props = manifest.contributes.configuration.properties;
+  const props = settingProperties(manifest);
   const keys = Object.keys(props).map((k) => {
     if (!k.startsWith("scoremod.")) throw new Error(`gen-settings: ${k} is not a scoremod.* setting`);
     return k;

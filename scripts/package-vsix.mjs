@@ -57,7 +57,7 @@ for (const k of ["scripts", "dependencies", "devDependencies", "optionalDependen
 staged.license ??= "MIT";
 
 // ---- the allow-list ----------------------------------------------------------------------------
-/** [source relative to the repo, required?, filter for directory entries] */
+/** [source relative to the repo, required?, filter for directory entries, staged path (default: the source's)] */
 const allow = [
   ["dist/extension.js", true],
   ["dist/server.js", true],
@@ -70,15 +70,16 @@ const allow = [
   ["docs/diagnostics", false, (f) => f.endsWith(".md")], // the server links each diagnostic code here
   ["docs/schemas", false, (f) => f.endsWith(".json")], // contributes.jsonValidation (*.sweep.json)
   ["examples", false, (f) => f.endsWith(".scoremod.ts")],
-  ["README.md", false],
-  ["CHANGELOG.md", false],
+  // The marketplace page and changelog are the user's (client/), not the repository's developer README.
+  ["client/README.md", true, undefined, "README.md"],
+  ["client/CHANGELOG.md", true, undefined, "CHANGELOG.md"],
   ["LICENSE", true],
 ];
 
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 const copied = [];
-for (const [rel, isRequired, filter] of allow) {
+for (const [rel, isRequired, filter, dest] of allow) {
   const src = join(root, rel);
   if (!existsSync(src)) {
     if (isRequired) fail(`${rel} is missing (run \`npm ci\` and \`node scripts/build.mjs\` first)`);
@@ -89,17 +90,17 @@ for (const [rel, isRequired, filter] of allow) {
     if (isRequired && files.length === 0) fail(`${rel}/ has no files to package`);
     for (const f of files) copyInto(join(rel, f));
   } else {
-    copyInto(rel);
+    copyInto(rel, dest);
   }
 }
 function listFiles(dir, prefix = "") {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
     d.isDirectory() ? listFiles(join(dir, d.name), join(prefix, d.name)) : d.isFile() ? [join(prefix, d.name)] : []);
 }
-function copyInto(rel) {
-  mkdirSync(dirname(join(stage, rel)), { recursive: true });
-  cpSync(join(root, rel), join(stage, rel));
-  copied.push(rel);
+function copyInto(rel, dest = rel) {
+  mkdirSync(dirname(join(stage, dest)), { recursive: true });
+  cpSync(join(root, rel), join(stage, dest));
+  copied.push(dest);
 }
 writeFileSync(join(stage, "package.json"), JSON.stringify(staged, null, 2) + "\n");
 // The stage already holds only allowed files; this keeps vsce from asking about a missing ignore file.

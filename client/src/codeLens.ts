@@ -1,7 +1,10 @@
 // CodeLens above each mod: Benchmark · Sweep · Show CUDA · Show PTX · Export to FA4 · Export to Flex,
-// and a second lens with the last run's results (marked stale once the file changes).
+// and a second lens with the last run's results (marked stale once the file changes). Without a
+// usable GPU, one lens says why in place of Benchmark and Sweep; Sweep (over V and alignment)
+// only on a mod that loads aux data, where V and alignment change the code.
 import * as vscode from "vscode";
 import { COMMANDS, type ModRef } from "./commands";
+import type { GpuAvailability } from "./gpuAvailability";
 import type { ModIndex } from "./modIndex";
 import { resultTitle, resultTooltip, type ResultStore } from "./results";
 
@@ -13,6 +16,7 @@ export const LENS_TITLES = {
   exportFa4: "Export to FA4",
   exportFlex: "Export to Flex",
   heatMap: "Heat Map",
+  noGpu: (label: string) => `$(circle-slash) ${label}: how to run`,
 } as const;
 
 export class ModLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -20,7 +24,9 @@ export class ModLensProvider implements vscode.CodeLensProvider, vscode.Disposab
   readonly onDidChangeCodeLenses = this.emitter.event;
   private readonly subs: vscode.Disposable[];
 
-  constructor(private readonly mods: ModIndex, private readonly results: ResultStore, private readonly trusted: () => boolean) {
+  /** `gpu`: the probe's verdict, undefined while it runs (the commands then wait for it). */
+  constructor(private readonly mods: ModIndex, private readonly results: ResultStore, private readonly trusted: () => boolean,
+    private readonly gpu: () => GpuAvailability | undefined) {
     this.subs = [mods.onDidChange(() => this.emitter.fire()), vscode.workspace.onDidChangeTextDocument(() => this.emitter.fire())];
   }
 
@@ -39,9 +45,12 @@ export class ModLensProvider implements vscode.CodeLensProvider, vscode.Disposab
         lenses.push(new vscode.CodeLens(range, { title: "$(warning) fix the errors in this mod to generate code", command: "", tooltip: m.blocked }));
         continue;
       }
-      if (this.trusted()) {
+      const gpu = this.gpu();
+      if (this.trusted() && gpu && !gpu.available) {
+        lenses.push(cmd(LENS_TITLES.noGpu(gpu.label), COMMANDS.whyNoGpu, `${gpu.reason} Click for how to run ${m.name} on a GPU machine.`));
+      } else if (this.trusted()) {
         lenses.push(cmd(LENS_TITLES.benchmark, COMMANDS.benchmark, `Compile and run ${m.name} on the GPU (supervised process)`));
-        lenses.push(cmd(LENS_TITLES.sweep, COMMANDS.sweep, "Benchmark V × align and chart TFLOPS"));
+        if (m.loads > 0) lenses.push(cmd(LENS_TITLES.sweep, COMMANDS.sweep, "Benchmark V × align and chart TFLOPS"));
       }
       lenses.push(cmd(LENS_TITLES.showCuda, COMMANDS.showCuda, "Generated CUDA, following the cursor"));
       lenses.push(cmd(LENS_TITLES.showPtx, COMMANDS.showPtx, "PTX via nvcc, grouped by source line"));

@@ -10,6 +10,8 @@ export type Get = (key: SettingKey) => unknown;
 
 export interface Problem { batch: number; heads: number; seqLen: number; headDim: number }
 export type AlignSpec = "elem" | number;
+/** The language server's protocol trace (serverTrace.ts). */
+export type TraceSetting = "off" | "messages" | "verbose";
 
 export interface ClientSettings {
   target: TargetId;
@@ -22,6 +24,7 @@ export interface ClientSettings {
   cudaHome: string;
   nvccPath: string;
   heatMapSize: number;
+  traceServer: TraceSetting;
 }
 
 /** An integer setting within the manifest's bounds (values above the maximum are clamped to it). */
@@ -29,6 +32,10 @@ function int(get: Get, k: SettingKey & { [K in SettingKey]: Settings[K] extends 
   const v = get(k), b = BOUNDS[k] ?? {};
   if (typeof v !== "number" || !Number.isInteger(v) || v < (b.minimum ?? -Infinity)) return DEFAULTS[k];
   return Math.min(v, b.maximum ?? Infinity);
+}
+
+function traceOf(v: unknown): TraceSetting {
+  return v === "messages" || v === "verbose" ? v : "off";
 }
 
 export function readClientSettings(get: Get, trusted: boolean): ClientSettings {
@@ -58,6 +65,7 @@ export function readClientSettings(get: Get, trusted: boolean): ClientSettings {
     cudaHome: trusted ? str("cuda.home") : "",
     nvccPath: trusted ? str("cuda.nvccPath") : "",
     heatMapSize: int(get, "heatMap.size"),
+    traceServer: traceOf(get("trace.server")),
   };
 }
 

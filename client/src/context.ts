@@ -14,7 +14,9 @@ import { createLanguageClient, onNotification } from "./lspClient";
 import { ModIndex } from "./modIndex";
 import { Previews } from "./preview";
 import { ResultStore } from "./results";
-import { describeError, describeProbe, Runner } from "./runner";
+import { explain, gpuAvailability, probeLog, runElsewhereHint, type GpuAvailability } from "./gpuAvailability";
+import { Runner } from "./runner";
+import { ServerTraceChannel } from "./serverTrace";
 import { StatusBar } from "./statusBar";
 import { ChartPanel } from "./webview/panel";
 
@@ -25,20 +27,25 @@ export class ClientContext implements vscode.Disposable {
   readonly status = new StatusBar();
   readonly panel = new ChartPanel();
   readonly runner: Runner;
+  /** The language server's protocol trace (scoremod.trace.server). */
+  readonly serverTrace: ServerTraceChannel;
   readonly lenses: ModLensProvider;
   readonly previews: Previews;
   /** The user's aux files per document (workspaceState). */
   readonly auxFiles: AuxFileStore;
+  /** The last GPU probe's verdict (features/gpu.ts); undefined until it answers. */
+  gpu: GpuAvailability | undefined;
   /** The running language client; undefined while it (re)starts. */
   client: LanguageClient | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(readonly extension: vscode.ExtensionContext) {
+    this.serverTrace = new ServerTraceChannel("Score Mod Language Server Trace", this.settings().traceServer);
     this.runner = new Runner(() => this.settings(), (l) => this.output.info(l));
     this.auxFiles = new AuxFileStore(extension.workspaceState);
-    this.lenses = new ModLensProvider(this.mods, this.results, () => this.trusted());
+    this.lenses = new ModLensProvider(this.mods, this.results, () => this.trusted(), () => this.gpu);
     this.previews = new Previews(() => this.client, (m) => this.output.warn(m));
-    this.subscriptions.push(this.output, this.mods, this.status, this.runner, this.panel, this.lenses, this.previews,
+    this.subscriptions.push(this.output, this.serverTrace, this.mods, this.status, this.runner, this.panel, this.lenses, this.previews,
       vscode.languages.registerCodeLensProvider({ language: "scoremod" }, this.lenses));
   }
 
@@ -49,7 +56,7 @@ export class ClientContext implements vscode.Disposable {
 
   /** Starts (or restarts) the language server; the mod index and open previews follow its analyses. */
   async startClient(): Promise<void> {
-    const client = createLanguageClient(this.output, this.settings());
+    const client = createLanguageClient(this.output, this.serverTrace, this.settings());
     this.client = client;
     this.subscriptions.push(onNotification(client, AnalysisChangedNotification, (p) => {
       this.mods.update(p);
@@ -105,13 +112,20 @@ export class ClientContext implements vscode.Disposable {
     return true;
   }
 
-  /** True when the runner has a GPU; otherwise says why. */
+  /** True when the runner has a usable GPU; otherwise logs the probe's findings and says why and how to run elsewhere. */
   async gpuReady(): Promise<boolean> {
     const r = await this.runner.probe(false);
-    if (r.ok && r.value.ok) return true;
-    const why = r.ok ? `${describeProbe(r.value)} — ${"detail" in r.value ? r.value.detail : ""}` : describeError(r.error);
-    void vscode.window.showErrorMessage(`Cannot run on a GPU here. ${why}`, "Show Log").then((b) => { if (b) this.output.show(true); });
+    const a = gpuAvailability(r);
+    if (a.available) return true;
+    for (const line of probeLog(r)) this.output.info(line);
+    void vscode.window.showWarningMessage(`Cannot run on a GPU here. ${explain(a)} ${runElsewhereHint()}`, "Show Log")
+      .then((b) => { if (b) this.output.show(true); });
     return false;
+  }
+
+  /** An error toast whose "Show Log" opens the runner log (the runner logged the failure there, with its compiler or worker log). */
+  showRunError(message: string): void {
+    void vscode.window.showErrorMessage(message, "Show Log").then((b) => { if (b) this.output.show(true); });
   }
 
   /** A cancellable notification with progress messages. */

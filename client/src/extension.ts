@@ -6,6 +6,7 @@ import type * as vscode from "vscode";
 import { ClientContext } from "./context";
 import * as auxData from "./features/auxData";
 import * as benchmark from "./features/benchmark";
+import * as diagnosticDocs from "./features/diagnosticDocs";
 import * as exportsFeature from "./features/exports";
 import * as gpu from "./features/gpu";
 import * as heatMap from "./features/heatMap";
@@ -33,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   target.activate(ctx);
   server.activate(ctx);
   onboarding.activate(ctx);
+  diagnosticDocs.activate(ctx);
 }
 
 export async function deactivate(): Promise<void> {

@@ -19,15 +19,6 @@ export function toErrorInfo(e: unknown): RunnerErrorInfo {
   return { kind: "internal", message: e instanceof Error ? e.message : String(e) };
 }
 
-/** One line for the status bar / notifications. */
-export function describeProbe(p: ProbeResult): string {
-  if (p.ok) return p.devices.map((d) => `${d.name} (sm_${d.sm})`).join(", ") || "GPU";
-  const why: Record<string, string> = {
-    "no-addon": "runner addon not built", "no-driver": "no CUDA driver", "no-device": "no CUDA device", "no-nvrtc": "no NVRTC",
-  };
-  return `No GPU: ${why[p.reason] ?? p.reason}`;
-}
-
 export function describeError(e: RunnerErrorInfo): string {
   const where = e.mod ? ` [${e.mod}${e.load ? ` · ${e.load}` : ""}${e.line ? ` · line ${e.line}` : ""}]` : "";
   return `${e.kind}: ${e.message}${where}`;

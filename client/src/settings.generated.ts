@@ -8,6 +8,8 @@ export interface Settings {
   "inlayHints.enabled": boolean;
   /** Ask for confirmation (refactor preview) before a quick fix edits the file. */
   "previewFixes": boolean;
+  /** Side of the q × kv window of element values the heat map (mask and score view) shows; its tiles cover the whole benchmark problem (scoremod.problem.*). */
+  "heatMap.size": number;
   /** Base URL of the per-code diagnostic docs (<base>/<CODE>.md). Empty: the docs folder shipped beside the server. */
   "docsBaseUrl": string;
   /** Benchmark problem: batch size B. */
@@ -28,8 +30,8 @@ export interface Settings {
   "cuda.home": string;
   /** nvcc for Show PTX (default: PATH, then <cuda.home>/bin/nvcc). */
   "cuda.nvccPath": string;
-  /** Side of the q × kv window of element values the heat map (mask and score view) shows; its tiles cover the whole benchmark problem (scoremod.problem.*). */
-  "heatMap.size": number;
+  /** Trace the messages between the editor and the Score Mod language server. */
+  "trace.server": "off" | "messages" | "verbose";
 }
 
 export type SettingKey = keyof Settings;
@@ -39,6 +41,7 @@ export const DEFAULTS: Settings = {
   "target": "fa4-sm100",
   "inlayHints.enabled": true,
   "previewFixes": false,
+  "heatMap.size": 64,
   "docsBaseUrl": "",
   "problem.batch": 1,
   "problem.heads": 16,
@@ -49,14 +52,14 @@ export const DEFAULTS: Settings = {
   "runner.timeoutMs": 120000,
   "cuda.home": "",
   "cuda.nvccPath": "",
-  "heatMap.size": 64,
+  "trace.server": "off",
 };
 
 /** The manifest's numeric bounds (minimum, maximum), where it declares them. */
 export const BOUNDS: Partial<Record<SettingKey, { minimum?: number; maximum?: number }>> = {
+  "heatMap.size": { minimum: 8, maximum: 256 },
   "problem.batch": { minimum: 1 },
   "problem.heads": { minimum: 1 },
   "problem.seqLen": { minimum: 1 },
   "runner.timeoutMs": { minimum: 1000 },
-  "heatMap.size": { minimum: 8, maximum: 256 },
 };

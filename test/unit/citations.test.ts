@@ -36,6 +36,5 @@ function dangling(): string[] {
 
 test("comments and docs cite only files in the repository", () => {
   expect(scanned.length).toBeGreaterThan(100);
-  // CHANGELOG.md: optional in the .vsix allow-list (packaged when present), not a citation.
-  expect(dangling().filter((d) => !d.endsWith(": CHANGELOG.md"))).toEqual([]);
+  expect(dangling()).toEqual([]);
 });

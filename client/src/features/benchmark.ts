@@ -31,7 +31,7 @@ export function activate(ctx: ClientContext): void {
         if (!r.value.ok) void vscode.window.showWarningMessage(`${ref.mod}: a check failed — ${r.value.checks.filter((c) => !c.ok).map((c) => c.detail).join("; ")}`);
       } else {
         ctx.results.set(ref.uri, ref.mod, { kind: "error", version, at: Date.now(), message: describeError(r.error) });
-        if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Benchmark ${ref.mod}: ${describeError(r.error)}`);
+        if (!token.isCancellationRequested) ctx.showRunError(`Benchmark ${ref.mod}: ${describeError(r.error)}`);
       }
       ctx.lenses.refresh();
     });
@@ -39,7 +39,13 @@ export function activate(ctx: ClientContext): void {
 
   ctx.register(COMMANDS.sweep, async (arg?: unknown) => {
     const ref = await ctx.resolveMod(arg);
-    if (!ref || ctx.needTrust("Sweep") || !(await ctx.gpuReady())) return;
+    if (!ref || ctx.needTrust("Sweep")) return;
+    // V and alignment change only how aux data is loaded: with none, every cell would time the same code.
+    if (ctx.mods.get(ref.uri)?.mods.find((m) => m.name === ref.mod)?.loads === 0) {
+      void vscode.window.showInformationMessage(`${ref.mod} loads no aux data, so a sweep over V and alignment would time the same kernel in every cell. Use Benchmark.`);
+      return;
+    }
+    if (!(await ctx.gpuReady())) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(ref.uri));
     const s = ctx.settings();
     const aux = ctx.auxFiles.get(ref.uri);
@@ -53,7 +59,7 @@ export function activate(ctx: ClientContext): void {
         if (user) ctx.output.info(`[sweep] ${ref.mod}: aux data from your files: ${user}`);
         showSweep(fromRunnerSweep(r.value, "runner"), user);
       }
-      else if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Sweep ${ref.mod}: ${describeError(r.error)}`);
+      else if (!token.isCancellationRequested) ctx.showRunError(`Sweep ${ref.mod}: ${describeError(r.error)}`);
     });
   });
 

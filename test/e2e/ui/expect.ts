@@ -40,6 +40,17 @@ export const EXPECT = {
   viewSummary: /^2016 of 4096 tiles empty \(49\.2%\) · 2016 full · 64 partial · proven from the indices/,
   /** The status item says why there is no GPU runner ("No GPU: no CUDA driver", ...). */
   noGpuStatus: /No GPU: \S/,
+  /** Without a GPU the mod's lens says why in place of Benchmark and Sweep, and leads to how to run elsewhere. */
+  noGpuLens: /No GPU: .+: how to run/,
+  noGpuHow: "npx scoremod bench kv_bias.scoremod.ts --mod kvBiasMod",
+  /** Palette: the why command is offered, Benchmark and Sweep are not (scoremod.gpuAvailable is false). */
+  whyNoGpuCommand: "Score Mod: Why Can't I Run on a GPU Here?",
+  gpuCommands: ["Score Mod: Benchmark", "Score Mod: Sweep V × align"],
+  /** New Score Mod File: the name typed into its input box, and the file it creates beside the active one. */
+  newFileCommand: "Score Mod: New Score Mod File…",
+  newFileName: "e2e_new",
+  newFile: "e2e_new.scoremod.ts",
+  newFileText: "e2eNewScore",
   /** ...and the reason it gives when the .vsix lacks a loadable native addon. */
   addonMissing: /addon not built/,
 };

@@ -3,9 +3,10 @@
 // extension activates on a .scoremod.ts file, the language server analyses it (diagnostics
 // follow edits), a hover on an `.at()` load explains its lane class and width, Show CUDA opens
 // generated CUDA, the mask and score view shows proven tile classes and hover values that match
-// the float64 runtime (and zooms on a click), the sweep webview charts recorded sweep data, and
-// the status bar says plainly
-// that no GPU runner is available. Screenshots go to $E2E_ARTIFACTS.
+// the float64 runtime (and zooms on a click), the sweep webview charts recorded sweep data, the
+// status bar says plainly that no GPU runner is available, Benchmark and Sweep are off without
+// one (a lens says why and how to run elsewhere), and New Score Mod File creates a file in the
+// workspace. Screenshots go to $E2E_ARTIFACTS.
 //
 // env (set by scripts/e2e.sh): E2E_CODE_SERVER, E2E_VSIX, E2E_EXTENSION_ID, E2E_RUN_DIR,
 // E2E_ARTIFACTS, E2E_WORKSPACE_SRC, E2E_SWEEP_FIXTURE.
@@ -302,6 +303,59 @@ try {
     // The reason must be the machine's (no driver/device), not a broken package.
     if (EXPECT.addonMissing.test(item)) throw new Error(`the packaged runner addon did not load: ${item}`);
     return item;
+  });
+
+  await steps.run("no-gpu-commands", async () => {
+    // After the probe (status-no-gpu): the lens in place of Benchmark and Sweep, and what it says.
+    await openFile(page!, EXPECT.exampleFile, EXPECT.exampleText);
+    const lenses = activeEditor(page!).locator(".codelens-decoration");
+    const lens = lenses.locator("a", { hasText: EXPECT.noGpuLens }).first();
+    await lens.waitFor({ state: "visible", timeout: STEP_MS });
+    const row = ((await lenses.first().textContent()) ?? "").replace(/\s+/g, " ").trim();
+    if (/Benchmark|Sweep/.test(row)) throw new Error(`the lens row still offers a GPU run: ${row}`);
+    await lens.click();
+    const toast = page!.locator(".notifications-toasts .notification-toast", { hasText: EXPECT.noGpuHow }).first();
+    await toast.waitFor({ state: "visible", timeout: STEP_MS });
+    const how = ((await toast.textContent()) ?? "").replace(/\s+/g, " ").trim();
+    await shot("no-gpu-lens.png");
+    await page!.keyboard.press("Escape");
+    // The palette: the why command is there, Benchmark and Sweep are not.
+    await page!.keyboard.press("F1");
+    const input = page!.locator(".quick-input-widget input.input");
+    await input.waitFor({ state: "visible", timeout: STEP_MS });
+    const rows = page!.locator(".quick-input-list .monaco-list-row");
+    await input.fill(">" + EXPECT.whyNoGpuCommand);
+    await rows.filter({ hasText: EXPECT.whyNoGpuCommand }).first().waitFor({ state: "visible", timeout: STEP_MS });
+    for (const title of EXPECT.gpuCommands) {
+      await input.fill(">" + title);
+      // The list has followed the new text once the why row is gone.
+      await poll(`the palette filtered for "${title}"`, async () => (await rows.filter({ hasText: EXPECT.whyNoGpuCommand }).count()) === 0 || undefined, { timeoutMs: STEP_MS });
+      const offered = (await rows.allTextContents()).filter((t) => t.includes(title));
+      if (offered.length) throw new Error(`the palette offers "${title}" without a GPU: ${offered.join(" | ")}`);
+    }
+    await page!.keyboard.press("Escape");
+    return `${row.slice(0, 90)}; clicked: ${how.slice(0, 160)}`;
+  });
+
+  await steps.run("new-file", async () => {
+    // Palette → input box (the name) → the file beside the active one, opened and analysed.
+    await page!.keyboard.press("Escape");
+    await page!.keyboard.press("F1");
+    const input = page!.locator(".quick-input-widget input.input");
+    await input.waitFor({ state: "visible", timeout: STEP_MS });
+    await input.fill(">" + EXPECT.newFileCommand);
+    await page!.locator(".quick-input-list .monaco-list-row").filter({ hasText: EXPECT.newFileCommand }).first().click();
+    await poll("the name box with its default", async () => ((await input.inputValue().catch(() => "")) === "my_mod") || undefined, { timeoutMs: STEP_MS });
+    await input.fill(EXPECT.newFileName);
+    await page!.keyboard.press("Enter");
+    await page!.locator(".tabs-container .tab.active", { hasText: EXPECT.newFile }).first().waitFor({ state: "visible", timeout: STEP_MS });
+    await activeEditor(page!).locator(".view-lines", { hasText: EXPECT.newFileText }).first().waitFor({ timeout: STEP_MS });
+    const file = path.join(ws, EXPECT.newFile);
+    if (!existsSync(file)) throw new Error(`${file} was not created in the workspace`);
+    // The analysis is clean: the mods get their lenses.
+    await activeEditor(page!).locator(".codelens-decoration a", { hasText: EXPECT.showCudaLens }).first().waitFor({ state: "visible", timeout: STEP_MS });
+    await shot("new-file.png");
+    return `${path.relative(ws, file)}: ${readFileSync(file, "utf8").split("\n").length} lines`;
   });
 } finally {
   await browser?.close();

@@ -23,11 +23,14 @@ const { COMMANDS } = await import("../../../client/src/commands");
 const uri = "file:///w/kv.scoremod.ts";
 const doc = (version: number) => ({ uri: { toString: () => uri }, version }) as never;
 
-function setup(trusted: boolean, ok = true) {
+const H100 = { available: true, label: "NVIDIA H100 (sm_90)", reason: "" };
+const NO_DRIVER = { available: false, label: "No GPU: no CUDA driver", reason: "libcuda.so.1 not found." };
+
+function setup(trusted: boolean, ok = true, gpu: typeof H100 | undefined = H100, loads = 1) {
   const mods = new ModIndex();
-  mods.update({ uri, version: 1, target: "fa4-sm100", errors: 0, warnings: 0, elapsedMs: 1, mods: [{ name: "kvBiasMod", kind: "score", line: 7, vecSize: 8, ok, loads: 1 }] });
+  mods.update({ uri, version: 1, target: "fa4-sm100", errors: 0, warnings: 0, elapsedMs: 1, mods: [{ name: "kvBiasMod", kind: "score", line: 7, vecSize: 8, ok, loads }] });
   const results = new ResultStore();
-  return { p: new ModLensProvider(mods, results, () => trusted), results };
+  return { p: new ModLensProvider(mods, results, () => trusted, () => gpu), results };
 }
 const titles = (l: { command?: { title: string } }[]) => l.map((x) => x.command?.title);
 
@@ -43,6 +46,22 @@ describe("CodeLens", () => {
 
   test("untrusted: nothing that executes the mod", () => {
     expect(titles(setup(false).p.provideCodeLenses(doc(1)) as never)).toEqual(["Show CUDA", "Show PTX", "Export to FA4", "Export to Flex"]);
+  });
+
+  test("no usable GPU: one lens says why (and leads to how to run elsewhere) in place of Benchmark and Sweep", () => {
+    const lenses = setup(true, true, NO_DRIVER).p.provideCodeLenses(doc(1)) as unknown as { command: { title: string; command: string; arguments: unknown[]; tooltip: string } }[];
+    expect(titles(lenses)).toEqual(["$(circle-slash) No GPU: no CUDA driver: how to run", "Show CUDA", "Show PTX", "Export to FA4", "Export to Flex", "Heat Map"]);
+    expect(lenses[0].command.command).toBe(COMMANDS.whyNoGpu);
+    expect(lenses[0].command.arguments).toEqual([{ uri, mod: "kvBiasMod" }]);
+    expect(lenses[0].command.tooltip).toContain("libcuda.so.1 not found.");
+  });
+
+  test("while the probe runs, Benchmark is offered (the command waits for the probe)", () => {
+    expect(titles(setup(true, true, undefined).p.provideCodeLenses(doc(1)) as never).slice(0, 2)).toEqual(["$(play) Benchmark", "Sweep"]);
+  });
+
+  test("no Sweep on a mod with no aux loads: V and alignment change nothing there", () => {
+    expect(titles(setup(true, true, H100, 0).p.provideCodeLenses(doc(1)) as never).slice(0, 2)).toEqual(["$(play) Benchmark", "Show CUDA"]);
   });
 
   test("a mod with errors gets one explanatory lens", () => {

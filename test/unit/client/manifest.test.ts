@@ -16,6 +16,9 @@ const configSrc = readFileSync(join(root, "client", "src", "config.ts"), "utf8")
 const featureDir = join(root, "client", "src", "features");
 const featureSrcs = readdirSync(featureDir).filter((f) => f.endsWith(".ts")).map((f) => [f, readFileSync(join(featureDir, f), "utf8")] as const);
 
+// Settings are declared in sections (groups in the Settings UI); scripts/gen-settings.mjs merges them.
+const settingProps: Record<string, { scope?: string; order?: number; markdownDescription?: string; enum?: string[] }> = Object.assign(
+  {}, ...(manifest.contributes.configuration as { properties: object }[]).map((s) => s.properties));
 const declared = new Set<string>((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
 const ids = new Set<string>(Object.values(COMMANDS));
 
@@ -56,7 +59,7 @@ describe("manifest <-> code", () => {
   test("every declared setting is read by config.ts (keys are typed from the manifest, so nothing undeclared can be)", () => {
     // A setting declared and never read is dead (scoremod.problem.causal was, and went).
     const read = new Set([...configSrc.matchAll(/\b(?:get|int|str|bool|list)\((?:get, )?"([\w.]+)"\)/g)].map((m) => `scoremod.${m[1]}`));
-    const props = Object.keys(manifest.contributes.configuration.properties);
+    const props = Object.keys(settingProps);
     expect([...read].sort()).toEqual([...props].sort());
   });
 
@@ -68,11 +71,11 @@ describe("manifest <-> code", () => {
 
   test("the generated defaults are the ones the server and protocol assume", () => {
     expect(DEFAULTS.target).toBe(DEFAULT_TARGET);
-    expect(Object.keys(DEFAULTS).map((k) => `scoremod.${k}`).sort()).toEqual(Object.keys(manifest.contributes.configuration.properties).sort());
+    expect(Object.keys(DEFAULTS).map((k) => `scoremod.${k}`).sort()).toEqual(Object.keys(settingProps).sort());
   });
 
   test("restricted configurations are declared settings", () => {
-    const props = Object.keys(manifest.contributes.configuration.properties);
+    const props = Object.keys(settingProps);
     for (const r of manifest.capabilities.untrustedWorkspaces.restrictedConfigurations as string[]) expect(props).toContain(r);
   });
 
@@ -83,8 +86,24 @@ describe("manifest <-> code", () => {
     expect(manifest.activationEvents).toContain("workspaceContains:**/*.scoremod.ts");
   });
 
+  test("settings: grouped and ordered, the target first, each with a Markdown description and an explicit scope", () => {
+    const sections = manifest.contributes.configuration as { title: string; order: number; properties: Record<string, unknown> }[];
+    expect(Object.keys(sections[0]!.properties)).toEqual(["scoremod.target"]);
+    expect(sections.map((s) => s.order)).toEqual(sections.map((_, i) => i));
+    for (const [k, p] of Object.entries(settingProps)) {
+      expect(p.markdownDescription, k).toBeTruthy();
+      expect(["window", "machine-overridable"], k).toContain(p.scope);
+      expect(typeof p.order, k).toBe("number");
+    }
+    expect(settingProps["scoremod.trace.server"]?.enum).toEqual(["off", "messages", "verbose"]);
+  });
+
+  test("scoremod.trace.server is the language client's own trace setting: the client's id is its prefix", () => {
+    expect(readFileSync(join(root, "client", "src", "lspClient.ts"), "utf8")).toMatch(/new LanguageClient\("scoremod",/);
+  });
+
   test("target enum matches the analysis's targets", async () => {
     const { TARGETS } = await import("../../../server/src/analysis/targets");
-    expect(manifest.contributes.configuration.properties["scoremod.target"].enum.sort()).toEqual(Object.keys(TARGETS).sort());
+    expect(settingProps["scoremod.target"]!.enum!.sort()).toEqual(Object.keys(TARGETS).sort());
   });
 });

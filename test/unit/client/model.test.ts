@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest";
 import { csp, makeNonce, pageHtml } from "../../../client/src/webview/html";
 import { applyViewMessage, maskViewModel, parseSweepData, sweepModel, type SweepData } from "../../../client/src/webview/model";
 import type { HeatMapOk } from "../../../server/src/protocol";
+import { maskView } from "../../../server/src/view/maskView";
 
 const data: SweepData = {
   mod: "kvBiasMod", target: "runner-sm90", problem: "B=1 H=16 S=8192 D=128",
@@ -149,5 +150,17 @@ describe("webview page", () => {
     const n = makeNonce((k) => new Uint8Array(k).fill(7));
     expect(n).toHaveLength(32);
     expect(makeNonce((k) => new Uint8Array(k).fill(8))).not.toBe(n);
+  });
+});
+
+describe("heat map of a score-only mod (issue 13: it read \"score' from 0.000 to 0.000\")", () => {
+  test("the score input is the seeded raw score, so score' spans a real range", () => {
+    const text = `import { scoreMod } from "scoremod";\nexport const twice = scoreMod((score, b, h, q, kv) => score * 2);\n`;
+    const r = maskView("/w/twice.scoremod.ts", text, { mod: "twice", size: 16 });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    const legend = maskViewModel(r as HeatMapOk).window!.legend;
+    const [, lo, hi] = /score' from (\S+) to (\S+),/.exec(legend)!;
+    expect(Number(lo)).toBeLessThan(-1);
+    expect(Number(hi)).toBeGreaterThan(1);
   });
 });

@@ -1,21 +1,12 @@
-// How runner outcomes read in the UI: the probe line in the status bar, error lines naming the
-// mod and load, and a BenchResult reduced to the CodeLens summary.
+// How runner outcomes read in the UI: error lines naming the mod and load, and a BenchResult
+// reduced to the CodeLens summary (the probe's words: gpuAvailability.test.ts).
 import { describe, expect, test, vi } from "vitest";
 
 vi.mock("vscode", () => ({}));
-const { benchSummary, describeError, describeProbe, toErrorInfo } = await import("../../../client/src/runner");
+const { benchSummary, describeError, toErrorInfo } = await import("../../../client/src/runner");
 const { RunnerError } = await import("../../../server/src/runner/types");
 
-const common = { driverVersion: 0, libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
-
 describe("runner outcomes", () => {
-  test("probe lines: the GPU by name, or the reason there is none", () => {
-    const dev = { index: 0, name: "NVIDIA H100 80GB HBM3", sm: 90, major: 9, minor: 0, smCount: 132, memoryBytes: 0, clockKHz: 0, memClockKHz: 0, memBusWidth: 0, l2Bytes: 0, maxSmemPerBlockOptin: 0 };
-    expect(describeProbe({ ...common, ok: true, devices: [dev] })).toBe("NVIDIA H100 80GB HBM3 (sm_90)");
-    expect(describeProbe({ ...common, ok: false, devices: [], reason: "no-driver", detail: "libcuda.so.1 not found" })).toBe("No GPU: no CUDA driver");
-    expect(describeProbe({ ...common, ok: false, devices: [], reason: "no-addon", detail: "" })).toBe("No GPU: runner addon not built");
-  });
-
   test("errors name the mod, the load and its line", () => {
     const e = toErrorInfo(new RunnerError({ kind: "fault", message: "illegal address", mod: "m", load: "t.at(b, kv)", line: 9 }));
     expect(describeError(e)).toBe("fault: illegal address [m · t.at(b, kv) · line 9]");
