@@ -30,7 +30,8 @@ for (let i = 0; i < runs; i++) {
 console.log(`bundle start-up, ${runs} runs, Node ${process.version}`);
 console.log("| bundle | size (KiB) | require ms (median / max) |");
 console.log("|---|---|---|");
-for (const b of ["extension.js", "server.js", "runner-worker.js", "cli.js"]) {
+// The Node processes' bundles sit in dist/lib/ behind small loaders (scripts/boot/boot.cjs).
+for (const b of ["extension.js", "lib/server.js", "lib/runner-worker.js", "lib/cli.js"]) {
   const size = (statSync(join(root, "dist", b)).size / 1024).toFixed(0);
   const t = b === "extension.js" ? `${med(ms).toFixed(0)} / ${Math.max(...ms).toFixed(0)}` : "–";
   console.log(`| dist/${b} | ${size} | ${t} |`);

@@ -62,6 +62,8 @@ const allow = [
   ["dist/extension.js", true],
   ["dist/server.js", true],
   ["dist/runner-worker.js", true],
+  // The bundles behind those two loaders, and the loader's code cache (scripts/boot/boot.cjs).
+  ["dist/lib", true, (f) => ["boot.js", "server.js", "runner-worker.js"].includes(f)],
   ["runtime/index.d.ts", true], // the DSL's typings: the server's go-to-definition into the DSL opens this file
   ["syntaxes", false, (f) => f.endsWith(".json")],
   ["media", false, (f) => !f.startsWith(".")],
