@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
+import { analyzeInBudget as analyze, sharedAnalysis } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { exportFlex } from "../codegen/exportFlex";
 import { RunnerSupervisor } from "../runner/supervisor";
@@ -91,11 +91,13 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (flags.reps !== undefined && (flags.reps < 1 || flags.reps > 100_000)) throw new UsageError(`--reps must be between 1 and 100000, got ${flags.reps}`);
     if (flags.timeout !== undefined && (flags.timeout < 1 || flags.timeout > 86_400)) throw new UsageError(`--timeout must be between 1 and 86400 seconds, got ${flags.timeout}`);
     const text = readSourceFile(file);
-    // With a GPU, the runner process starts now and loads while this one analyses the file.
+    // Start-up work in parallel: the analysis worker thread loads while this thread probes the
+    // driver, and with a GPU the runner process loads while this one analyses the file.
+    sharedAnalysis();
     const probe = probeNative();
     let onProgress: ((stage: string, detail?: string) => void) | undefined;
     sup = probe.ok ? new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d) }) : null;
-    sup?.probe().catch(() => undefined);  // a worker that cannot start fails the first bench, with its reason
+    sup?.probe(true).catch(() => undefined);  // a worker that cannot start fails the first bench, with its reason
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
     let mods: ModFact[];
     try {

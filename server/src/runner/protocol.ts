@@ -73,7 +73,8 @@ export function parseWorkerLine(line: string): WorkerMessage | string {
 }
 
 export type HostRequest =
-  | { type: "probe"; id: number }
+  /** warm: also make the CUDA context now (a bench follows; the editor's probe does not hold a context). */
+  | { type: "probe"; id: number; warm?: boolean }
   | { type: "bench"; id: number; job: BenchJob }
   | { type: "sweep"; id: number; job: SweepJob }
   | { type: "heatMap"; id: number; job: HeatMapJob };

@@ -37,9 +37,10 @@ export const JS_REFERENCE_LIMIT = 1 << 25;
 interface Device { name: string; arch: string; sm: number }
 let device: Device | null = null;
 
-export function openDevice(): Device {
+/** The device the runs use, its context made once per worker (`probed`: a probe already done). */
+export function openDevice(probed?: native.ProbeResult): Device {
   if (device) return device;
-  const p = native.probe(nvccOrEmpty());
+  const p = probed ?? native.probe(nvccOrEmpty());
   if (!p.ok) throw new RunnerError({ kind: "no-gpu", message: `no GPU run: ${p.reason}: ${p.detail}` });
   const d = p.devices[0]!;
   if (d.sm < 80) throw new RunnerError({ kind: "no-gpu", message: `${d.name} is sm_${d.sm}; the runner's kernels need sm_80 or newer (mma.sync bf16)` });

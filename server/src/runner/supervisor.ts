@@ -64,7 +64,8 @@ export class RunnerSupervisor {
     this.opts = { idleLimitMs: 120_000, maxMessageBytes: MAX_MESSAGE_BYTES, ...opts };
   }
 
-  probe(): Promise<ProbeResult> { return this.request({ type: "probe", id: 0 }); }
+  /** `warm`: the worker also makes its CUDA context, for a bench about to follow. */
+  probe(warm = false): Promise<ProbeResult> { return this.request({ type: "probe", id: 0, warm }); }
   bench(job: BenchJob): Promise<BenchResult> { return this.request({ type: "bench", id: 0, job }, job.mod); }
   sweep(job: SweepJob): Promise<SweepResult> { return this.request({ type: "sweep", id: 0, job }, job.mod); }
   /** The mask and score view: it executes the file, so here, never in the language server; stopped after `idleLimitMs` without an answer. */

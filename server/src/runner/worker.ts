@@ -6,7 +6,7 @@
 import { writeSync } from "node:fs";
 import * as native from "scoremod-native";
 import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, type WorkerMessage } from "./protocol";
-import { runBench, type RunHooks } from "./run";
+import { openDevice, runBench, type RunHooks } from "./run";
 import { runSweep } from "./sweep";
 import { maskView } from "../view/maskView";
 import { nvccOrEmpty } from "../toolchain/nvcc";
@@ -40,9 +40,15 @@ async function handle(req: HostRequest): Promise<void> {
   };
   try {
     switch (req.type) {
-      case "probe":
-        send({ type: "result", id: req.id, result: native.probe(nvccOrEmpty()) });
+      case "probe": {
+        const result = native.probe(nvccOrEmpty());
+        send({ type: "result", id: req.id, result });
+        // The CLI's probe comes while it analyses the file, a bench right behind it: make the
+        // context now so the bench does not wait for it. A device the runner cannot use says
+        // why when the bench asks.
+        if (result.ok && req.warm) try { openDevice(result); } catch { /* reported by the bench that needs it */ }
         return;
+      }
       case "bench":
         hooks.context(req.job.mod);
         send({ type: "result", id: req.id, result: await runBench(req.job, hooks) });
