@@ -1,7 +1,7 @@
 // FA4 and FlexAttention exports: goldens for every example, valid Python (py_compile), the
 // semantics that differ between Python and C, and the CLI.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -186,6 +186,34 @@ describe("scoremod export", () => {
     expect(readFileSync(src, "utf8")).toBe(text);
     const ok = await cli(src, "--to", "flex", "--out", join(dir, "kv_flex.py"));
     expect(ok.code).toBe(0);
+  });
+  it("--out DIR writes <stem>.<flavor>.py and the sample module beside it, and a re-export updates both", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smexp-"));
+    const fa = analyze(kv, readFileSync(kv, "utf8"));
+    writeFileSync(join(dir, "kv_bias.flex.py"), "stale\n");
+    writeFileSync(join(dir, SAMPLE_MODULE.fileName), "stale\n");
+    const r = await cli(kv, "--to", "flex", "--out", dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("");
+    expect(r.err).toContain(`wrote ${join(dir, "kv_bias.flex.py")}, ${join(dir, SAMPLE_MODULE.fileName)} (kvBiasMod)`);
+    expect(readFileSync(join(dir, "kv_bias.flex.py"), "utf8")).toBe(exportFlex(fa).text);
+    expect(readFileSync(join(dir, SAMPLE_MODULE.fileName), "utf8")).toBe(SAMPLE_MODULE.text);
+    expect(readdirSync(dir).sort()).toEqual(["kv_bias.flex.py", SAMPLE_MODULE.fileName].sort());
+  });
+  it("-o PATH with --mod: that file, the helper beside it; fa4 has no helper", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smexp-"));
+    const r = await cli(kv, "--to", "flex", "--mod", "kvBiasMod", "-o", join(dir, "x.py"));
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([SAMPLE_MODULE.fileName, "x.py"].sort());
+    const d2 = mkdtempSync(join(tmpdir(), "smexp-"));
+    expect((await cli(kv, "--to", "fa4", "--mod", "kvBiasMod", "--out", d2)).code).toBe(0);
+    expect(readdirSync(d2)).toEqual(["kv_bias.kvBiasMod.fa4.py"]);
+  });
+  it("printing keeps stdout the export alone and names the helper on stderr", async () => {
+    const r = await cli(kv, "--to", "flex");
+    expect(r.out).toBe(exportFlex(analyze(kv, readFileSync(kv, "utf8"))).text);
+    expect(r.err).toBe(`scoremod export: make_aux loads ${SAMPLE_MODULE.fileName} from beside the export; --out writes it\n`);
+    expect((await cli(kv, "--to", "fa4")).err).toBe("");
   });
 });
 
