@@ -67,7 +67,8 @@ export function createGenerators(): Generators {
       const problem = modProblem(analysis, mod);
       if (problem) return { ok: false, error: problem };
       try {
-        const gen = generateCuda(analysis, mod);
+        // The preview rendering: the mod's functions, no #line, prelude or proof kernel (nvcc gets the compile one).
+        const gen = generateCuda(analysis, mod, { render: "preview" });
         return { ok: true, code: gen.text, lineMap: cudaLineMap(gen), target: gen.target, vecSize: gen.vecSize };
       } catch (e) {
         return { ok: false, error: `CUDA generation failed: ${message(e)}` };
