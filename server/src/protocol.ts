@@ -72,7 +72,7 @@ export interface GeneratedParams {
   /** Overrides the mod's vecSize (sweeps); defaults to the mod's own. */
   vecSize?: number;
 }
-/** Request: the generated CUDA device function (and its kernel instantiation) for one mod. */
+/** Request: the generated CUDA device functions of one mod, rendered for reading (no #line, prelude or proof kernel). */
 export interface CudaOk {
   ok: true;
   code: string;
