@@ -20,8 +20,9 @@ for f in examples/*.scoremod.ts; do
   if [ $have_nvcc = 1 ]; then
     $cli cuda "$f" --ptx > "$out/$base.ptx.txt" || fail=1
   fi
-  $cli export "$f" --to flex > "$out/${base}_flex.py" || fail=1
-  $cli export "$f" --to fa4 > "$out/${base}_fa4.py" || fail=1
+  # Into $out: <base>.flex.py (with the scoremod_sample.py it loads) and <base>.fa4.py.
+  $cli export "$f" --to flex --out "$out" || fail=1
+  $cli export "$f" --to fa4 --out "$out" || fail=1
 done
 [ $have_nvcc = 1 ] || skipped+=("PTX for every example: nvcc not found (set CUDA_HOME or put nvcc on PATH)")
 

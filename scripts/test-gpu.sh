@@ -2,7 +2,8 @@
 # The GPU test command (`npm run test:gpu`); not part of CI. Two halves:
 #   scripts/test-gpu.sh --prepare   here (any machine with Node + node_modules): bundles the
 #       runner worker and the suite into dist/, builds the addon, packs this Node binary into
-#       .device-carry/node.xz and writes the FlexAttention exports to .device-carry/flex/.
+#       .device-carry/node.xz and writes the FlexAttention exports to .device-carry/flex/ (with the
+#       scoremod_sample.py their make_aux loads, written beside them by --out).
 #   scripts/test-gpu.sh [OUTDIR]    on the GPU machine (NVIDIA driver, NVRTC or nvcc, python3
 #       with torch for the Flex part; Node optional: .device-carry/node.xz is used when absent).
 #       Runs the suite (test/gpu/suite.ts), then the Flex cross-check and peer timings
@@ -28,7 +29,7 @@ if [ "${1:-}" = "--prepare" ]; then
   if [ -f dist/cli.js ]; then
     for f in examples/*.scoremod.ts test/gpu/fixtures/identity.scoremod.ts test/gpu/fixtures/bias_document.scoremod.ts test/gpu/fixtures/int_dtypes.scoremod.ts; do
       base=$(basename "$f" .scoremod.ts)
-      node dist/cli.js export "$f" --to flex > ".device-carry/flex/$base.py" 2>".device-carry/flex/$base.err" || echo "prepare: no Flex export for $f: $(head -c 300 ".device-carry/flex/$base.err")"
+      node dist/cli.js export "$f" --to flex --out ".device-carry/flex/$base.py" 2>".device-carry/flex/$base.err" || echo "prepare: no Flex export for $f: $(head -c 300 ".device-carry/flex/$base.err")"
     done
     # What the analysis proves for the index-only masks, for test/gpu/blockmask_check.py.
     node -e '

@@ -72,7 +72,7 @@ export interface GeneratedParams {
   /** Overrides the mod's vecSize (sweeps); defaults to the mod's own. */
   vecSize?: number;
 }
-/** Request: the generated CUDA device function (and its kernel instantiation) for one mod. */
+/** Request: the generated CUDA device functions of one mod, rendered for reading (no #line, prelude or proof kernel). */
 export interface CudaOk {
   ok: true;
   code: string;
@@ -107,7 +107,8 @@ export type { ExportFlavor } from "./codegen/exports";
 import type { ExportFlavor } from "./codegen/exports";
 export interface ExportParams { uri: string; mod: string; flavor: ExportFlavor; target?: TargetId }
 /** Request: Python source of the mod for FA4's CuTe-DSL (`fa4`) or PyTorch FlexAttention (`flex`). */
-export interface ExportOk { ok: true; code: string; language: "python"; flavor: ExportFlavor }
+/** `fileName` (`<stem>[.<mod>].<flavor>.py`) and `helpers` go beside the mod file: the editor writes them there. */
+export interface ExportOk { ok: true; code: string; language: "python"; flavor: ExportFlavor; fileName: string; helpers: { fileName: string; text: string }[] }
 export type ExportResult = ExportOk | Failure;
 export const ExportRequest = request<ExportParams, ExportResult>("scoremod/export");
 

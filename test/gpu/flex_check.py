@@ -1,7 +1,7 @@
 """GPU tests, Flex half (run by scripts/test-gpu.sh after the Node suite, in the same run):
 1. Flex cross-check: for every case the Node suite dumped (OUTDIR/cases/*/: q/k/v/aux/out as raw
    little-endian bytes + meta.json), run the Flex export of the same file (FLEXDIR/<file>.py, made
-   by `scoremod export --to flex`) through torch.compile(flex_attention) on the same inputs and
+   by `scoremod export --to flex --out`, with the scoremod_sample.py it loads beside it) through torch.compile(flex_attention) on the same inputs and
    compare with the runner's output (bf16 tolerance: max abs 2e-2, rel L2 1.5e-2; NaN fails).
 2. Peer timings at B1 H16 S8192 D128 bf16 for every benchmarked case (OUTDIR/runner.json):
    torch.compile(flex_attention) with the exported mods (masks through create_block_mask) and

@@ -1,4 +1,5 @@
-// `scoremod cuda FILE [--mod NAME] [--target T] [--vec V] [--ptx]`: the generated CUDA, and with
+// `scoremod cuda FILE [--mod NAME] [--target T] [--vec V] [--preview | --ptx]`: the generated CUDA
+// (the compiled translation unit, or with --preview the editor's Show CUDA rendering), and with
 // --ptx the PTX nvcc makes of it, each source line's instructions grouped under that line, plus
 // the PTX proof (loads per line vs the analysis).
 import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
@@ -10,11 +11,13 @@ import { NvccError, NvccMissingError, compileToPtx } from "../toolchain/nvcc";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
-const SPEC = { mod: "string", target: "string", vec: "int", ptx: "boolean", help: "boolean" } as const;
-const USAGE = `usage: scoremod cuda FILE [--mod NAME] [--target T] [--vec V] [--ptx]
+const SPEC = { mod: "string", target: "string", vec: "int", ptx: "boolean", preview: "boolean", help: "boolean" } as const;
+const USAGE = `usage: scoremod cuda FILE [--mod NAME] [--target T] [--vec V] [--preview | --ptx]
   --mod NAME   one mod (default: every mod in the file)
   --target T   ${Object.keys(TARGETS).join(" | ")} (default fa4-sm100)
   --vec V      override the mods' vecSize (a power of two within the target's cap)
+  --preview    the mod's functions only, as the editor's Show CUDA: no #line, prelude or proof kernel
+               (default: the translation unit nvcc compiles)
   --ptx        compile with nvcc (-lineinfo) and print the PTX grouped by source line, with the load proof
 exit: 0 ok, 1 the mod has errors / nvcc failed or is missing / the PTX contradicts the analysis, 2 bad usage or input
 `;
@@ -29,7 +32,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target, vecSize: vec });
     const mods = selectMods(fa, file, flags.mod);
-    const gens = mods.map((m) => generateCuda(fa, m.name));
+    if (flags.preview && flags.ptx) throw new UsageError("--preview and --ptx are exclusive (--ptx compiles the full translation unit)");
+    const gens = mods.map((m) => generateCuda(fa, m.name, { render: flags.preview ? "preview" : "compile" }));
     if (!flags.ptx) {
       io.out(gens.map((g) => g.text).join("\n"));
       return EXIT.ok;

@@ -13,9 +13,10 @@ import { guardedLoads } from "../analysis/affine";
 import { CodegenError, constIntArg } from "./cudaExpr";
 import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 import { pickMods, REF_SHAPE, sparsityLine } from "./exportFlex";
+import { exportFileName, type ExportOutput } from "./exportFile";
 import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 
-export interface Fa4Export { fileName: string; text: string; mods: string[] }
+export type Fa4Export = ExportOutput;
 
 const CMP: Record<string, string> = { "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne" };
 const DT: Record<Ty, string> = { float: "cutlass.Float32", int: "cutlass.Int32", bool: "cutlass.Boolean" };
@@ -355,7 +356,7 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
   const lines = [...header];
   for (const m of mods) lines.push("", "", ...modCode(m));
   lines.push(...blockSparsity(fa, mods.filter((m) => m.kind === "mask"), target.id));
-  return { fileName: base.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "") + "_fa4.py", text: lines.join("\n") + "\n", mods: mods.map((m) => m.name) };
+  return { fileName: exportFileName(fa.fileName, "fa4", modName), text: lines.join("\n") + "\n", mods: mods.map((m) => m.name), helpers: [] };
 }
 
 /**

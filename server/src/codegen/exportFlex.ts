@@ -10,11 +10,13 @@ import { unguardedOpenIndices } from "../analysis/bounds";
 import { CodegenError, constIntArg } from "./cudaExpr";
 import { blockedMessage } from "../analysis/generatable";
 import { DTYPE_SPECS, MATH_SPECS, pickVariant } from "scoremod/vocabulary";
-import { PY_SAMPLE } from "./pySample";
+import { PY_MAKE_AUX } from "./pySample";
+import { PY_SAMPLE_IMPORT, SAMPLE_MODULE, SAMPLE_MODULE_NAME } from "./sampleModule";
+import { exportFileName, type ExportOutput } from "./exportFile";
 import { bodyRefs, lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 import { paramTables } from "./tables";
 
-export interface FlexExport { fileName: string; text: string; mods: string[] }
+export type FlexExport = ExportOutput;
 
 /** A Python value: its code and whether it is a plain Python number/bool (not a tensor). */
 interface PV { code: string; lit: boolean }
@@ -204,6 +206,7 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     `# Usage:`,
     `#   from torch.nn.attention.flex_attention import flex_attention`,
     `#   aux = make_aux(B, H, Q, KV, device="cuda", seed=0)     # aux tensors by name, as the runner fills them`,
+    `#                                                          # (its sampler: ${SAMPLE_MODULE_NAME}.py beside this file)`,
     ...mods.map((m) => `#   ${m.kind === "score" ? "score_mod" : "mask_mod "} = make_${pyIdent(m.name)}(aux, B, H, Q, KV)`),
     ...masks.map((m) => `#   block_mask = make_block_mask(${pyStr(m.name)}, aux, B, H, Q, KV)  # 128x128 blocks, b/h broadcast where proven`),
     `#   out = flex_attention(q, k, v, ${mods.some((m) => m.kind === "score") ? "score_mod=score_mod" : ""}${mods.some((m) => m.kind === "score") && masks.length ? ", " : ""}${masks.length ? "block_mask=block_mask" : ""})`,
@@ -229,7 +232,10 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     `]`,
     ``,
     ``,
-    PY_SAMPLE.trimEnd(),
+    PY_SAMPLE_IMPORT.trimEnd(),
+    ``,
+    ``,
+    PY_MAKE_AUX.trimEnd(),
     ``,
     ``,
     `def _trunc_div(a, b):`,
@@ -284,7 +290,7 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
       `    return create_block_mask(mask_mod, B if on_b else None, H if on_h else None, Q, KV, device=device, BLOCK_SIZE=block_size, _compile=True)`,
     ]);
   }
-  return { fileName: base.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "") + "_flex.py", text: lines.join("\n") + "\n", mods: mods.map((m) => m.name) };
+  return { fileName: exportFileName(fa.fileName, "flex", modName), text: lines.join("\n") + "\n", mods: mods.map((m) => m.name), helpers: [SAMPLE_MODULE] };
 }
 
 /**

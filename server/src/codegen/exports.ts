@@ -4,6 +4,7 @@
 import { exportFa4 } from "./exportFa4";
 import { exportFlex } from "./exportFlex";
 import type { FileAnalysis } from "../analysis/facts";
+import type { ExportOutput } from "./exportFile";
 
 export interface ExportFormat {
   /** What the output is, for messages ("Export of m to <label> failed"). */
@@ -12,7 +13,7 @@ export interface ExportFormat {
   help: string;
   language: "python";
   /** One mod (`modName`), or every mod the file can generate. Throws what the analysis blocks. */
-  generate(fa: FileAnalysis, modName?: string): { fileName: string; text: string; mods: string[] };
+  generate(fa: FileAnalysis, modName?: string): ExportOutput;
 }
 
 export const EXPORTS = {

@@ -1,4 +1,4 @@
-// Python (torch) twin of runtime/src/sample.ts, embedded in every FlexAttention export so the
+// Python (torch) twin of runtime/src/sample.ts, for every FlexAttention export, so the
 // GPU checks can feed FlexAttention the same aux data the runner uses: mulberry32 streams seeded
 // by FNV-1a of the tensor name, Box-Muller normals, the same init kinds, round-to-nearest-even
 // to the dtype from float64, the declared strides. mulberry32's state is a counter, so the
@@ -9,7 +9,8 @@ import { DTYPE_NAMES, DTYPE_SPECS } from "scoremod/vocabulary";
 
 const pyList = (xs: readonly number[]): string => `[${xs.map((x) => String(x)).join(", ")}]`;
 
-export const PY_SAMPLE = `_M32 = 0xFFFFFFFF
+/** The sampler: the same for every file, so it is one module beside the exports (sampleModule.ts). */
+export const PY_SAMPLER = `_M32 = 0xFFFFFFFF
 
 
 def _hash_string(s):
@@ -155,9 +156,13 @@ def _store(values, dtype):
         # Through float64: exact for the integers the sample data holds (|v| < 2 ** 53).
         return values.to(torch.int64)
     return values.to(_TORCH_DTYPE[dtype])
+`;
 
-
-def _resolve_dims(B, H, Q, KV, user_dims):
+/**
+ * make_aux and the dims it resolves: they read the export's own TENSORS and DIVISIBLE, so they are
+ * emitted in each export, and call the sampler above (scoremod_sample.py, sampleModule.ts).
+ */
+export const PY_MAKE_AUX = `def _resolve_dims(B, H, Q, KV, user_dims):
     dims = {"B": B, "H": H, "Q": Q, "KV": KV}
     dims.update(user_dims)
     for k, m in DIVISIBLE.items():

@@ -6,11 +6,12 @@ export interface LineMapEntry { genLine: number; srcLine: number }
 export class LineWriter {
   readonly lines: string[] = [];
   readonly map: LineMapEntry[] = [];
-  constructor(private readonly file: string) {}
+  /** `lineDirectives: false` (the editor's preview) records the map without writing `#line`. */
+  constructor(private readonly file: string, private readonly lineDirectives = true) {}
 
   /** A line of generated code attributed to source line `srcLine0` (0-based, as IR ranges are). */
   stmt(srcLine0: number, indent: number, text: string): void {
-    this.lines.push(`#line ${srcLine0 + 1} ${cString(this.file)}`);
+    if (this.lineDirectives) this.lines.push(`#line ${srcLine0 + 1} ${cString(this.file)}`);
     this.lines.push("  ".repeat(indent) + text);
     this.map.push({ genLine: this.lines.length, srcLine: srcLine0 + 1 });
   }
@@ -20,7 +21,7 @@ export class LineWriter {
 
   /** Point nvcc's line info back at the generated file itself, so code after this is not blamed on the source. */
   resetTo(genFile: string): void {
-    this.lines.push(`#line ${this.lines.length + 2} ${cString(genFile)}`);
+    if (this.lineDirectives) this.lines.push(`#line ${this.lines.length + 2} ${cString(genFile)}`);
   }
 
   text(): string { return this.lines.join("\n") + "\n"; }

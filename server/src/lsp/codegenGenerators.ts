@@ -1,10 +1,10 @@
 // The Generators the language server uses in production: server/src/codegen for CUDA and the
-// exports, nvcc (server/src/toolchain) for PTX, mapped back to source lines for the previews.
+// exports, nvcc (server/src/toolchain) for PTX, mapped back to source lines and loads (codegen/ptxPreview.ts).
 import { generateCuda, type GeneratedCuda } from "../codegen/cuda";
-import { globalLoad, parsePtx } from "../codegen/ptxMap";
-import { compileToPtx, NvccCancelled, NvccMissingError, NvccError } from "../toolchain/nvcc";
+import { ptxPreview } from "../codegen/ptxPreview";
+import { compileToPtx, sassNote, NvccCancelled, NvccMissingError, NvccError } from "../toolchain/nvcc";
 import type { FileAnalysis } from "../analysis/facts";
-import type { CudaResult, PtxGroup, PtxResult } from "../protocol";
+import type { CudaResult, PtxResult } from "../protocol";
 import { exportMod } from "./exports";
 import { modProblem, type Generators } from "./generated";
 
@@ -24,50 +24,14 @@ export function cudaLineMap(gen: GeneratedCuda): number[] {
   return map;
 }
 
-/** The preview text of PTX: the proof kernel's instructions grouped under their source lines. */
-export function ptxPreview(ptx: string, gen: GeneratedCuda, sourceLines: string[]): { text: string; lineMap: number[]; groups: PtxGroup[]; loadsByLine: Record<string, Record<string, number>> } {
-  const map = parsePtx(ptx, (f) => f === gen.lineFile || f.endsWith("/" + gen.lineFile));
-  let instrs = map.instrs.filter((i) => i.func === gen.kernelName);
-  if (!instrs.length) instrs = map.instrs;
-  const out: string[] = [];
-  const lineMap: number[] = [];
-  const groups: PtxGroup[] = [];
-  const loadsByLine: Record<string, Record<string, number>> = {};
-  const push = (text: string, src: number): void => { out.push(text); lineMap.push(src); };
-  push(`// PTX of ${gen.mod} (${gen.target}, V=${gen.vecSize}), kernel ${gen.kernelName}, grouped by source line`, -1);
-  let last: number | null | undefined;
-  let group: PtxGroup | null = null;
-  for (const ins of instrs) {
-    const src = ins.line === null ? -1 : ins.line - 1;
-    if (ins.line !== last) {
-      last = ins.line;
-      push("", -1);
-      push(ins.line === null ? "// (kernel code)" : `// ${gen.lineFile}:${ins.line}: ${(sourceLines[ins.line - 1] ?? "").trim()}`, src);
-      group = src >= 0 ? { sourceLine: src, ptxLines: [] } : null;
-      if (group) groups.push(group);
-    }
-    if (group) group.ptxLines.push(out.length);
-    push(`    ${ins.text}`, src);
-    const g = globalLoad(ins.text);
-    if (g && src >= 0) {
-      const key = `ld.global${g.vec > 1 ? `.v${g.vec}` : ""} (${g.bytes} B)`;
-      const byKind = (loadsByLine[String(src)] ??= {});
-      byKind[key] = (byKind[key] ?? 0) + 1;
-    }
-  }
-  push("", -1);
-  push("// ---- full PTX ----", -1);
-  for (const l of ptx.split("\n")) push(l, -1);
-  return { text: out.join("\n"), lineMap, groups, loadsByLine };
-}
-
 export function createGenerators(): Generators {
   return {
     cuda(analysis: FileAnalysis, mod: string): CudaResult {
       const problem = modProblem(analysis, mod);
       if (problem) return { ok: false, error: problem };
       try {
-        const gen = generateCuda(analysis, mod);
+        // The preview rendering: the mod's functions, no #line, prelude or proof kernel (nvcc gets the compile one).
+        const gen = generateCuda(analysis, mod, { render: "preview" });
         return { ok: true, code: gen.text, lineMap: cudaLineMap(gen), target: gen.target, vecSize: gen.vecSize };
       } catch (e) {
         return { ok: false, error: `CUDA generation failed: ${message(e)}` };
@@ -82,7 +46,8 @@ export function createGenerators(): Generators {
       try {
         const r = await compileToPtx(gen.text, { target: analysis.target, nvcc: opts.nvccPath || undefined, fileName: `${gen.functionName}.cu`, timeoutMs: 60_000, signal: opts.signal });
         const src = opts.sourceText.split(/\r?\n/);
-        const p = ptxPreview(r.ptx, gen, src);
+        const loadText = new Map(analysis.mods.find((m) => m.name === mod)!.loads.map((l) => [l.id, l.text]));
+        const p = ptxPreview(r.ptx, gen, src, loadText, sassNote(r.command[0]!));
         return { ok: true, ptx: p.text, lineMap: p.lineMap, groups: p.groups, loadsByLine: p.loadsByLine, target: gen.target, vecSize: gen.vecSize };
       } catch (e) {
         if (e instanceof NvccCancelled) return { ok: false, error: "cancelled" };

@@ -7,7 +7,8 @@ import type { ExportFlavor, ExportResult } from "../protocol";
 export function exportMod(analysis: FileAnalysis, mod: string, flavor: ExportFlavor): ExportResult {
   const format = EXPORTS[flavor];
   try {
-    return { ok: true, code: format.generate(analysis, mod).text, language: format.language, flavor };
+    const out = format.generate(analysis, mod);
+    return { ok: true, code: out.text, language: format.language, flavor, fileName: out.fileName, helpers: out.helpers };
   } catch (e) {
     return { ok: false, error: `Export of "${mod}" to ${format.label} failed: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -2,9 +2,9 @@
 // only module of ours that spawns nvcc: compiles generated CUDA to PTX with line info for a target.
 // (The addon runs the nvcc it is given when NVRTC is missing: csrc/src/compile.cc.)
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, dirname, join, resolve } from "node:path";
 import { TARGETS, type TargetId } from "../analysis/targets";
 
 export class NvccMissingError extends Error {
@@ -115,4 +115,17 @@ export async function compileToPtx(source: string, opts: PtxOptions): Promise<Pt
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Why the PTX preview shows no SASS, as its header says: disassembling needs cuobjdump, which a
+ * CUDA toolkit installs beside nvcc (some containers ship nvcc without it).
+ */
+export function sassNote(nvcc: string): string {
+  let dir: string;
+  try { dir = dirname(realpathSync(nvcc)); } catch { dir = dirname(nvcc); }
+  const cuobjdump = join(dir, process.platform === "win32" ? "cuobjdump.exe" : "cuobjdump");
+  return existsSync(cuobjdump)
+    ? `SASS: not shown (this preview is nvcc's PTX); ${cuobjdump} -sass disassembles a cubin of this code`
+    : `SASS: not shown: disassembling SASS needs cuobjdump, which is not beside nvcc (${dir})`;
 }

@@ -28,9 +28,10 @@ export const EXPECT = {
   showCudaLens: "Show CUDA",
   showCudaCommand: /Show CUDA/i,
   /** The CUDA preview's tab, and what its visible lines show: device code for the mod, mapped
-   *  back to the source line under the cursor (line 8 of kv_bias.scoremod.ts holds the mod). */
+   *  back to the source line under the cursor (line 8 of kv_bias.scoremod.ts holds the mod; the
+   *  preview has no #line directives: the editor maps lines itself). */
   cudaTab: "kvBiasMod.cu",
-  cudaText: [/__device__/, /kvBiasMod/, /#line 8 "kv_bias\.scoremod\.ts"/],
+  cudaText: [/__device__/, /kvBiasMod/, /return \(score \+ c0\);/],
   openSweepCommand: /Open Recorded Sweep Results/,
   /** The mask and score view: a score mod with the file's mask (examples/softcap.scoremod.ts). */
   viewFile: "softcap.scoremod.ts",

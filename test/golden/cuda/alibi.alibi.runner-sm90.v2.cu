@@ -106,8 +106,6 @@ __device__ __forceinline__ float sm_alibi_v2_lane(float score, int b, int h, int
 #line 9 "alibi.scoremod.ts"
   return (score + (u0 * ((float)((kv - q)))));
 #line 9 "alibi.scoremod.ts"
-  return score;
-#line 9 "alibi.scoremod.ts"
 }
 #line 9 "alibi.scoremod.ts"
 __device__ __forceinline__ void sm_alibi_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -130,7 +128,7 @@ __device__ __forceinline__ void sm_alibi_v2(float (&s)[2], int b, int h, int q, 
 #line 9 "alibi.scoremod.ts"
 }
 #endif // SM_DEFINED_alibi_V2
-#line 134 "alibi.alibi.runner-sm90.v2.cu"
+#line 132 "alibi.alibi.runner-sm90.v2.cu"
 extern "C" __global__ void sm_proof_alibi_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -105,8 +105,6 @@ __device__ __forceinline__ bool sm_causalMask_v2_lane(int b, int h, int q, int k
 #line 4 "causal.scoremod.ts"
   return (q >= kv);
 #line 4 "causal.scoremod.ts"
-  return true;
-#line 4 "causal.scoremod.ts"
 }
 #line 4 "causal.scoremod.ts"
 __device__ __forceinline__ void sm_causalMask_v2(bool (&keep)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -115,7 +113,7 @@ __device__ __forceinline__ void sm_causalMask_v2(bool (&keep)[2], int b, int h, 
 #line 4 "causal.scoremod.ts"
 }
 #endif // SM_DEFINED_causalMask_V2
-#line 119 "causal.causalMask.runner-hopper.v2.cu"
+#line 117 "causal.causalMask.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_causalMask_v2(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[2];

@@ -107,8 +107,6 @@ __device__ __forceinline__ bool sm_documentMask_v2_lane(int b, int h, int q, int
 #line 8 "document_mask.scoremod.ts"
   return (u0 == c1);
 #line 8 "document_mask.scoremod.ts"
-  return true;
-#line 8 "document_mask.scoremod.ts"
 }
 #line 8 "document_mask.scoremod.ts"
 __device__ __forceinline__ void sm_documentMask_v2(bool (&keep)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -203,7 +201,7 @@ __device__ __forceinline__ void sm_documentMask_v2_stage(unsigned dst, unsigned 
 #line 8 "document_mask.scoremod.ts"
 }
 #endif // SM_DEFINED_documentMask_V2
-#line 207 "document_mask.documentMask.runner-hopper.v2.cu"
+#line 205 "document_mask.documentMask.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_documentMask_v2(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[2];

@@ -107,8 +107,6 @@ __device__ __forceinline__ bool sm_documentMask_v1_lane(int b, int h, int q, int
 #line 8 "document_mask.scoremod.ts"
   return (u0 == c1);
 #line 8 "document_mask.scoremod.ts"
-  return true;
-#line 8 "document_mask.scoremod.ts"
 }
 #line 8 "document_mask.scoremod.ts"
 __device__ __forceinline__ void sm_documentMask_v1(bool (&keep)[1], int b, int h, int q, int kv0, const SmParams& p) {
@@ -149,7 +147,7 @@ __device__ __forceinline__ void sm_documentMask_v1(bool (&keep)[1], int b, int h
 #line 8 "document_mask.scoremod.ts"
 }
 #endif // SM_DEFINED_documentMask_V1
-#line 153 "document_mask.documentMask.runner-sm90.v1.cu"
+#line 151 "document_mask.documentMask.runner-sm90.v1.cu"
 extern "C" __global__ void sm_proof_documentMask_v1(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[1];

@@ -106,8 +106,6 @@ __device__ __forceinline__ float sm_fullBias_v8_lane(float score, int b, int h, 
 #line 8 "full_bias.scoremod.ts"
   return (score + c0);
 #line 8 "full_bias.scoremod.ts"
-  return score;
-#line 8 "full_bias.scoremod.ts"
 }
 #line 8 "full_bias.scoremod.ts"
 __device__ __forceinline__ void sm_fullBias_v8(float (&s)[8], int b, int h, int q, int kv0, const SmParams& p) {
@@ -136,7 +134,7 @@ __device__ __forceinline__ void sm_fullBias_v8(float (&s)[8], int b, int h, int 
 #line 8 "full_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_fullBias_V8
-#line 140 "full_bias.fullBias.fa4-sm100.v8.cu"
+#line 138 "full_bias.fullBias.fa4-sm100.v8.cu"
 extern "C" __global__ void sm_proof_fullBias_v8(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[8];

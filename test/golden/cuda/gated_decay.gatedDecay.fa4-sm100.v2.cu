@@ -108,8 +108,6 @@ __device__ __forceinline__ float sm_gatedDecay_v2_lane(float score, int b, int h
 #line 12 "gated_decay.scoremod.ts"
   return (score - ((1.0f / (1.0f + expf(-u0))) * (sm_powi<2>(v_d) + (0.10000000149011612f * sm_powi<4>(v_d)))));
 #line 10 "gated_decay.scoremod.ts"
-  return score;
-#line 10 "gated_decay.scoremod.ts"
 }
 #line 10 "gated_decay.scoremod.ts"
 __device__ __forceinline__ void sm_gatedDecay_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -132,7 +130,7 @@ __device__ __forceinline__ void sm_gatedDecay_v2(float (&s)[2], int b, int h, in
 #line 10 "gated_decay.scoremod.ts"
 }
 #endif // SM_DEFINED_gatedDecay_V2
-#line 136 "gated_decay.gatedDecay.fa4-sm100.v2.cu"
+#line 134 "gated_decay.gatedDecay.fa4-sm100.v2.cu"
 extern "C" __global__ void sm_proof_gatedDecay_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

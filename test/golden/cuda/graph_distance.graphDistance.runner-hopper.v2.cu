@@ -143,8 +143,6 @@ __device__ __forceinline__ float sm_graphDistance_v2_lane(float score, int b, in
 #line 18 "graph_distance.scoremod.ts"
   return (score + sm_graphDistance_v2_g3(p, b, h, q, kv, (long long)h, (long long)min(max(v_d, 0), 15)));
 #line 16 "graph_distance.scoremod.ts"
-  return score;
-#line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
 __device__ __forceinline__ void sm_graphDistance_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -239,7 +237,7 @@ __device__ __forceinline__ void sm_graphDistance_v2_stage(unsigned dst, unsigned
 #line 16 "graph_distance.scoremod.ts"
 }
 #endif // SM_DEFINED_graphDistance_V2
-#line 243 "graph_distance.graphDistance.runner-hopper.v2.cu"
+#line 241 "graph_distance.graphDistance.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_graphDistance_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -143,8 +143,6 @@ __device__ __forceinline__ float sm_graphDistance_v4_lane(float score, int b, in
 #line 18 "graph_distance.scoremod.ts"
   return (score + sm_graphDistance_v4_g3(p, b, h, q, kv, (long long)h, (long long)min(max(v_d, 0), 15)));
 #line 16 "graph_distance.scoremod.ts"
-  return score;
-#line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
 __device__ __forceinline__ void sm_graphDistance_v4(float (&s)[4], int b, int h, int q, int kv0, const SmParams& p) {
@@ -185,7 +183,7 @@ __device__ __forceinline__ void sm_graphDistance_v4(float (&s)[4], int b, int h,
 #line 16 "graph_distance.scoremod.ts"
 }
 #endif // SM_DEFINED_graphDistance_V4
-#line 189 "graph_distance.graphDistance.runner-sm90.v4.cu"
+#line 187 "graph_distance.graphDistance.runner-sm90.v4.cu"
 extern "C" __global__ void sm_proof_graphDistance_v4(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[4];

@@ -106,8 +106,6 @@ __device__ __forceinline__ bool sm_prefixLm_v1_lane(int b, int h, int q, int kv,
 #line 7 "prefix_lm.scoremod.ts"
   return ((kv < u0) || (q >= kv));
 #line 7 "prefix_lm.scoremod.ts"
-  return true;
-#line 7 "prefix_lm.scoremod.ts"
 }
 #line 7 "prefix_lm.scoremod.ts"
 __device__ __forceinline__ void sm_prefixLm_v1(bool (&keep)[1], int b, int h, int q, int kv0, const SmParams& p) {
@@ -130,7 +128,7 @@ __device__ __forceinline__ void sm_prefixLm_v1(bool (&keep)[1], int b, int h, in
 #line 7 "prefix_lm.scoremod.ts"
 }
 #endif // SM_DEFINED_prefixLm_V1
-#line 134 "prefix_lm.prefixLm.fa4-sm100.v1.cu"
+#line 132 "prefix_lm.prefixLm.fa4-sm100.v1.cu"
 extern "C" __global__ void sm_proof_prefixLm_v1(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[1];

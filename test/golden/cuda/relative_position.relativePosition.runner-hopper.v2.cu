@@ -124,8 +124,6 @@ __device__ __forceinline__ float sm_relativePosition_v2_lane(float score, int b,
 #line 11 "relative_position.scoremod.ts"
   return (score + sm_relativePosition_v2_g0(p, b, h, q, kv, (long long)h, (long long)(v_dist + 128)));
 #line 9 "relative_position.scoremod.ts"
-  return score;
-#line 9 "relative_position.scoremod.ts"
 }
 #line 9 "relative_position.scoremod.ts"
 __device__ __forceinline__ void sm_relativePosition_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -134,7 +132,7 @@ __device__ __forceinline__ void sm_relativePosition_v2(float (&s)[2], int b, int
 #line 9 "relative_position.scoremod.ts"
 }
 #endif // SM_DEFINED_relativePosition_V2
-#line 138 "relative_position.relativePosition.runner-hopper.v2.cu"
+#line 136 "relative_position.relativePosition.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_relativePosition_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -106,8 +106,6 @@ __device__ __forceinline__ bool sm_slidingWindow_v2_lane(int b, int h, int q, in
 #line 8 "sliding_window.scoremod.ts"
   return (abs((q - kv)) <= p.iscalars[0]);
 #line 8 "sliding_window.scoremod.ts"
-  return true;
-#line 8 "sliding_window.scoremod.ts"
 }
 #line 8 "sliding_window.scoremod.ts"
 __device__ __forceinline__ void sm_slidingWindow_v2(bool (&keep)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -116,7 +114,7 @@ __device__ __forceinline__ void sm_slidingWindow_v2(bool (&keep)[2], int b, int 
 #line 8 "sliding_window.scoremod.ts"
 }
 #endif // SM_DEFINED_slidingWindow_V2
-#line 120 "sliding_window.slidingWindow.runner-sm90.v2.cu"
+#line 118 "sliding_window.slidingWindow.runner-sm90.v2.cu"
 extern "C" __global__ void sm_proof_slidingWindow_v2(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[2];

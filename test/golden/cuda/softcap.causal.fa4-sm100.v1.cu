@@ -106,8 +106,6 @@ __device__ __forceinline__ bool sm_causal_v1_lane(int b, int h, int q, int kv, c
 #line 10 "softcap.scoremod.ts"
   return (q >= kv);
 #line 10 "softcap.scoremod.ts"
-  return true;
-#line 10 "softcap.scoremod.ts"
 }
 #line 10 "softcap.scoremod.ts"
 __device__ __forceinline__ void sm_causal_v1(bool (&keep)[1], int b, int h, int q, int kv0, const SmParams& p) {
@@ -116,7 +114,7 @@ __device__ __forceinline__ void sm_causal_v1(bool (&keep)[1], int b, int h, int 
 #line 10 "softcap.scoremod.ts"
 }
 #endif // SM_DEFINED_causal_V1
-#line 120 "softcap.causal.fa4-sm100.v1.cu"
+#line 118 "softcap.causal.fa4-sm100.v1.cu"
 extern "C" __global__ void sm_proof_causal_v1(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[1];

@@ -106,8 +106,6 @@ __device__ __forceinline__ bool sm_causal_v2_lane(int b, int h, int q, int kv, c
 #line 10 "softcap.scoremod.ts"
   return (q >= kv);
 #line 10 "softcap.scoremod.ts"
-  return true;
-#line 10 "softcap.scoremod.ts"
 }
 #line 10 "softcap.scoremod.ts"
 __device__ __forceinline__ void sm_causal_v2(bool (&keep)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -116,7 +114,7 @@ __device__ __forceinline__ void sm_causal_v2(bool (&keep)[2], int b, int h, int 
 #line 10 "softcap.scoremod.ts"
 }
 #endif // SM_DEFINED_causal_V2
-#line 120 "softcap.causal.runner-sm90.v2.cu"
+#line 118 "softcap.causal.runner-sm90.v2.cu"
 extern "C" __global__ void sm_proof_causal_v2(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[2];

@@ -106,8 +106,6 @@ __device__ __forceinline__ float sm_softcap_v2_lane(float score, int b, int h, i
 #line 8 "softcap.scoremod.ts"
   return (p.fscalars[0] * tanhf(sm_fdiv(score, p.fscalars[0])));
 #line 8 "softcap.scoremod.ts"
-  return score;
-#line 8 "softcap.scoremod.ts"
 }
 #line 8 "softcap.scoremod.ts"
 __device__ __forceinline__ void sm_softcap_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -116,7 +114,7 @@ __device__ __forceinline__ void sm_softcap_v2(float (&s)[2], int b, int h, int q
 #line 8 "softcap.scoremod.ts"
 }
 #endif // SM_DEFINED_softcap_V2
-#line 120 "softcap.softcap.runner-hopper.v2.cu"
+#line 118 "softcap.softcap.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_softcap_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -123,8 +123,6 @@ __device__ __forceinline__ float sm_spatialBiasMod_v2_lane(float score, int b, i
 #line 15 "spatial_bias.scoremod.ts"
   return (score + sm_spatialBiasMod_v2_g0(p, b, h, q, kv, (long long)h, (long long)c1));
 #line 14 "spatial_bias.scoremod.ts"
-  return score;
-#line 14 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
 __device__ __forceinline__ void sm_spatialBiasMod_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
@@ -151,7 +149,7 @@ __device__ __forceinline__ void sm_spatialBiasMod_v2(float (&s)[2], int b, int h
 #line 14 "spatial_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_spatialBiasMod_V2
-#line 155 "spatial_bias.spatialBiasMod.runner-sm90.v2.cu"
+#line 153 "spatial_bias.spatialBiasMod.runner-sm90.v2.cu"
 extern "C" __global__ void sm_proof_spatialBiasMod_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -3,6 +3,7 @@
 # Usage:
 #   from torch.nn.attention.flex_attention import flex_attention
 #   aux = make_aux(B, H, Q, KV, device="cuda", seed=0)     # aux tensors by name, as the runner fills them
+#                                                          # (its sampler: scoremod_sample.py beside this file)
 #   score_mod = make_spatialBiasMod(aux, B, H, Q, KV)
 #   out = flex_attention(q, k, v, score_mod=score_mod)
 #
@@ -27,152 +28,34 @@ TENSORS = [  # declaration order = SmParams.aux order
 ]
 
 
-_M32 = 0xFFFFFFFF
+_SAMPLE_ID = "1a2d9eef4c270440"
+_sample = None
 
 
-def _hash_string(s):
-    h = 0x811C9DC5
-    units = s.encode("utf-16-le")
-    for i in range(0, len(units), 2):
-        h ^= units[i] | (units[i + 1] << 8)
-        h = (h * 0x01000193) & _M32
-    return h
-
-
-def _stream_seed(seed, name):
-    return (_hash_string(name) ^ ((seed * 0x9E3779B1) & _M32)) & _M32
-
-
-def _uniforms(seed, start, count, device):
-    """Calls start .. start+count-1 of mulberry32(seed), as float64 in [0, 1)."""
-    k = torch.arange(start + 1, start + count + 1, dtype=torch.int64, device=device)
-    t = (seed + k * 0x6D2B79F5) & _M32
-    t = ((t ^ (t >> 15)) * (t | 1)) & _M32
-    t = t ^ ((t + (((t ^ (t >> 7)) * (t | 61)) & _M32)) & _M32)
-    t = (t ^ (t >> 14)) & _M32
-    return t.to(torch.float64) / 4294967296.0
-
-
-_LOG_C = [0.3333333333333333, 0.2, 0.14285714285714285, 0.1111111111111111, 0.09090909090909091, 0.07692307692307693, 0.06666666666666667, 0.058823529411764705, 0.05263157894736842, 0.047619047619047616, 0.043478260869565216]
-_SIN_C = [-0.16666666666666666, 0.008333333333333333, -0.0001984126984126984, 0.0000027557319223985893, -2.505210838544172e-8, 1.6059043836821613e-10, -7.647163731819816e-13, 2.8114572543455206e-15]
-_COS_C = [-0.5, 0.041666666666666664, -0.001388888888888889, 0.0000248015873015873, -2.755731922398589e-7, 2.08767569878681e-9, -1.1470745597729725e-11, 4.779477332387385e-14]
-
-
-def _horner(lead, cs, z):
-    p = torch.full_like(z, cs[-1])
-    for c in reversed(cs[:-1]):
-        p = c + z * p
-    return lead + z * p
-
-
-def _sample_log(x):
-    """sampleMath.ts sampleLog: x = m * 2^k, m in [sqrt(1/2), sqrt(2)), an atanh series."""
-    m, e = torch.frexp(x)
-    m = m * 2.0
-    k = (e - 1).to(torch.float64)
-    big = m > 1.4142135623730951
-    m = torch.where(big, m * 0.5, m)
-    k = torch.where(big, k + 1.0, k)
-    s = (m - 1.0) / (m + 1.0)
-    p = _horner(1.0, _LOG_C, s * s)
-    return k * 0.6931471805599453 + (2.0 * s) * p
-
-
-def _sample_sincos_2pi(t):
-    """sampleMath.ts sampleSinCos2Pi: (cos, sin) of 2 pi t, t in [0, 1)."""
-    t4 = t * 4.0
-    q = torch.floor(t4 + 0.5)
-    x = (t4 - q) * 1.5707963267948966
-    z = x * x
-    s = x + x * (z * _horner(_SIN_C[0], _SIN_C[1:], z))
-    c = _horner(1.0, _COS_C, z)
-    quad = q.to(torch.int64) % 4
-    cos = torch.where(quad == 0, c, torch.where(quad == 1, -s, torch.where(quad == 2, -c, s)))
-    sin = torch.where(quad == 0, s, torch.where(quad == 1, c, torch.where(quad == 2, -s, -c)))
-    return cos, sin
-
-
-def _normals(seed, count, device):
-    pairs = (count + 1) // 2
-    u = _uniforms(seed, 0, 2 * pairs, device).view(pairs, 2)
-    r = torch.sqrt(-2.0 * _sample_log(1.0 - u[:, 0]))
-    cos, sin = _sample_sincos_2pi(u[:, 1])
-    return torch.stack((r * cos, r * sin), dim=1).reshape(-1)[:count]
-
-
-def _round_float(x, mant, emin):
-    """Round float64 to nearest-even with mant fraction bits and min normal exponent emin."""
-    _, e = torch.frexp(x)
-    e = torch.clamp(e, min=emin + 1)
-    scale = torch.ldexp(torch.ones_like(x), (mant + 1 - e).to(torch.float64))
-    return torch.round(x * scale) / scale
+def _sample_module():
+    """scoremod_sample.py beside this file (scoremod export writes it there), the sampler make_aux uses."""
+    global _sample
+    if _sample is None:
+        import importlib.util
+        import os
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scoremod_sample.py")
+        if not os.path.isfile(path):
+            raise ImportError("make_aux needs %s (the sample-data helpers): export again with scoremod export --out, or the editor's export, which write it" % path)
+        spec = importlib.util.spec_from_file_location("scoremod_sample", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        if getattr(mod, "SAMPLE_ID", None) != _SAMPLE_ID:
+            raise ImportError("%s is from another Score Mod Studio version (SAMPLE_ID %s, this export needs %s): export again" % (path, getattr(mod, "SAMPLE_ID", None), _SAMPLE_ID))
+        _sample = mod
+    return _sample
 
 
 def _logical_values(spec, shape, seed, device):
-    init = spec["init"]
-    total = 1
-    for d in shape:
-        total *= d
-    s = _stream_seed(seed, spec["name"])
-    kind = next(iter(init))
-    if kind == "normal":
-        mean = init["normal"].get("mean", 0.0)
-        std = init["normal"].get("std", 1.0)
-        return mean + std * _normals(s, total, device)
-    if kind == "uniform":
-        lo, hi = init["uniform"]
-        return lo + (hi - lo) * _uniforms(s, 0, total, device)
-    if kind == "range":
-        lo, hi = init["range"]
-        return lo + torch.floor(_uniforms(s, 0, total, device) * (hi - lo))
-    if kind == "segments":
-        length = shape[-1]
-        runs = min(init["segments"], length)
-        rows = total // length
-        count = runs - 1
-        u = _uniforms(s, 0, rows * count, "cpu").tolist()
-        out = torch.empty(total, dtype=torch.float64)
-        for row in range(rows):
-            pool = list(range(1, length))
-            for i in range(count):
-                j = i + math.floor(u[row * count + i] * (len(pool) - i))
-                pool[i], pool[j] = pool[j], pool[i]
-            cuts = sorted(pool[:count])
-            ids = torch.zeros(length, dtype=torch.float64)
-            for c in cuts:
-                ids[c:] += 1
-            out[row * length:(row + 1) * length] = ids
-        return out.to(device)
-    p = init["bits"]
-    # i64: 32 bits as a signed int32 value, which a lane holds whole (as runtime/src/sample.ts).
-    width = 1 if spec["dtype"] == "bool" else 32 if spec["dtype"] == "i64" else spec["bytes"] * 8
-    u = _uniforms(s, 0, total * width, device).view(total, width)
-    weights = torch.pow(2.0, torch.arange(width, dtype=torch.float64, device=device))
-    v = ((u < p).to(torch.float64) * weights).sum(dim=1)
-    if spec["dtype"] in ("i32", "i8", "i64"):
-        v = torch.where(v >= 2.0 ** (width - 1), v - 2.0 ** width, v)
-    return v
-
-
-_TORCH_DTYPE = {"bf16": torch.bfloat16, "f16": torch.float16, "f32": torch.float32, "i32": torch.int32, "u8": torch.uint8, "u32": torch.int32, "i64": torch.int64, "u16": torch.uint16, "i8": torch.int8, "bool": torch.bool}
+    return _sample_module()._logical_values(spec, shape, seed, device)
 
 
 def _store(values, dtype):
-    if dtype == "bf16":
-        return _round_float(values, 7, -126).to(torch.bfloat16)
-    if dtype == "f16":
-        return _round_float(values, 10, -14).to(torch.float16)
-    if dtype == "f32":
-        return values.to(torch.float32)
-    if dtype == "bool":
-        return values != 0
-    if dtype == "u32":
-        # u32 is held as int32 with the same bits, as the CUDA reads it.
-        return torch.where(values >= 2.0 ** 31, values - 2.0 ** 32, values).to(torch.int32)
-    if dtype == "i64":
-        # Through float64: exact for the integers the sample data holds (|v| < 2 ** 53).
-        return values.to(torch.int64)
-    return values.to(_TORCH_DTYPE[dtype])
+    return _sample_module()._store(values, dtype)
 
 
 def _resolve_dims(B, H, Q, KV, user_dims):

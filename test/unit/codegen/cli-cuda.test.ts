@@ -23,6 +23,13 @@ describe("scoremod cuda", () => {
     expect(r.out).toContain('#line 8 "kv_bias.scoremod.ts"');
     expect(r.out).toContain('extern "C" __global__ void sm_proof_kvBiasMod_v8(');
   });
+  it("--preview prints the editor's rendering: the mod's functions, no #line or proof kernel", async () => {
+    const r = await cli(kv, "--preview");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("__device__ __forceinline__ void sm_kvBiasMod_v8(float (&s)[8]");
+    expect(r.out).not.toMatch(/^#line|sm_proof_|SM_CODEGEN_PRELUDE/m);
+    expect((await cli(kv, "--preview", "--ptx")).code).toBe(2);
+  });
   it("honours --vec and --mod", async () => {
     const r = await cli(join(ROOT, "examples/softcap.scoremod.ts"), "--mod", "causal", "--vec", "4", "--target", "runner-sm90");
     expect(r.code).toBe(0);

@@ -34,3 +34,39 @@ describe("CUDA goldens", () => {
     }
   }
 });
+
+// The editor's Show CUDA (render: "preview"): the mod's functions only. Goldens per mod on the
+// default target, and what it must leave out, checked on every example.
+describe("CUDA preview goldens", () => {
+  for (const f of examples) {
+    it(`${f.name}: the mod's functions without #line, prelude, guards, bounds-check lines or proof kernel`, () => {
+      const fa = analyze(f.name, f.text, { target: "fa4-sm100" });
+      const stem = f.name.replace(/\.scoremod\.ts$/, "");
+      for (const m of fa.mods) {
+        const g = generateCuda(fa, m.name, { render: "preview" });
+        const full = generateCuda(fa, m.name);
+        expectGolden(join(ROOT, "test/golden/cuda-preview", `${stem}.${m.name}.cu`), g.text);
+        expect(g.text).not.toMatch(/^#line|^#ifdef|^#ifndef|^#endif|SM_CODEGEN_PRELUDE|sm_proof_|__global__/m);
+        expect(g.kernel).toBe("");
+        expect(g.text.split("\n").length).toBeLessThan(full.text.split("\n").length / 2);
+        // Every line the map attributes to the source is a line of the preview, and the lane
+        // function's statements are attributed (the editor highlights them from the cursor).
+        const lines = g.text.split("\n");
+        for (const e of g.lineMap) expect(lines[e.genLine - 1], `${m.name} line ${e.genLine}`).toBeDefined();
+        expect(g.lineMap.some((e) => lines[e.genLine - 1]!.trim().startsWith("return ("))).toBe(true);
+        // The same loads as the compiled code: the preview is a rendering, not another generator.
+        expect(g.loads).toEqual(full.loads);
+      }
+    });
+  }
+  it("has no dead return after the mod's final return, in either rendering", () => {
+    const fa = analyze("k.scoremod.ts", `import { scoreMod } from "scoremod";\nexport const m = scoreMod((s, b, h, q, kv) => s * 2);\n`);
+    for (const render of ["preview", "compile"] as const) {
+      const lane = generateCuda(fa, "m", { render }).text.split("__device__").find((x) => x.includes("_lane("))!;
+      expect(lane.match(/return /g)).toHaveLength(1);
+    }
+    // A body ending in if/else keeps the fallback (nvcc cannot tell every path returns otherwise).
+    const branchy = analyze("k.scoremod.ts", `import { scoreMod } from "scoremod";\nexport const m = scoreMod((s, b, h, q, kv) => { if (q > kv) { return s; } else { return s * 2; } });\n`);
+    expect(generateCuda(branchy, "m", { render: "preview" }).text).toContain("  return score;\n");
+  });
+});

@@ -1,7 +1,7 @@
 // FA4 and FlexAttention exports: goldens for every example, valid Python (py_compile), the
 // semantics that differ between Python and C, and the CLI.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,8 @@ import { run } from "../../../server/src/cli/export";
 import { exportFa4 } from "../../../server/src/codegen/exportFa4";
 import { exportFlex } from "../../../server/src/codegen/exportFlex";
 import { EXPORTS, EXPORT_FLAVORS } from "../../../server/src/codegen/exports";
+import { PY_MAKE_AUX, PY_SAMPLER } from "../../../server/src/codegen/pySample";
+import { SAMPLE_ID, SAMPLE_MODULE } from "../../../server/src/codegen/sampleModule";
 import { expectGolden } from "./golden";
 import { ROOT, corpus } from "./proofCorpus";
 
@@ -42,6 +44,56 @@ describe("export goldens", () => {
   }
 });
 
+describe("the Flex export's sample-data module", () => {
+  it("is one golden module, the sampler twin verbatim, and every Flex export names it as its one helper", () => {
+    expectGolden(join(ROOT, "test/golden/export", SAMPLE_MODULE.fileName), SAMPLE_MODULE.text);
+    expect(SAMPLE_MODULE.text).toContain(PY_SAMPLER.trimEnd());
+    for (const f of examples) {
+      const x = exportFlex(analyze(f.name, f.text));
+      expect(x.helpers).toEqual([SAMPLE_MODULE]);
+      // Inlined no more: the sampler's functions are defined only in the module.
+      expect(x.text).not.toContain("def _uniforms(");
+      expect(x.text).toContain(PY_MAKE_AUX.trimEnd());
+    }
+  });
+});
+
+describe.skipIf(!python)("a Flex export loads its sample module from beside its own file", () => {
+  // torch is not needed to check the wiring: a stub answers every attribute.
+  const setup = () => {
+    const dir = mkdtempSync(join(tmpdir(), "smsample-"));
+    const stubs = join(dir, "stubs"), out = join(dir, "out");
+    mkdirSync(stubs); mkdirSync(out);
+    writeFileSync(join(stubs, "torch.py"), "def __getattr__(name):\n    return name\n");
+    const kvFile = join(ROOT, "examples/kv_bias.scoremod.ts");
+    const x = exportFlex(analyze(kvFile, readFileSync(kvFile, "utf8")));
+    writeFileSync(join(out, x.fileName), x.text);
+    return { stubs, out, path: join(out, x.fileName) };
+  };
+  const load = (stubs: string, path: string) => spawnSync(python!, ["-c", [
+    "import importlib.util, sys",
+    `spec = importlib.util.spec_from_file_location("exp", sys.argv[1])`,
+    "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)",
+    "print(sorted(k for k in ('make_aux', 'TENSORS', 'DIVISIBLE', '_eval_poly', 'MODS') if hasattr(m, k)))",
+    "print(m._eval_poly([(2, ['KV']), (3, [])], {'KV': 5}))",
+    "print(m._sample_module().SAMPLE_ID)",
+  ].join("\n"), path], { cwd: tmpdir(), encoding: "utf8", env: { ...process.env, PYTHONPATH: stubs } });
+
+  it("by path from another directory, with make_aux, TENSORS, DIVISIBLE, _eval_poly and MODS in the export's namespace", () => {
+    const { stubs, out, path } = setup();
+    writeFileSync(join(out, SAMPLE_MODULE.fileName), SAMPLE_MODULE.text);
+    const r = load(stubs, path);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.split("\n")).toEqual(["['DIVISIBLE', 'MODS', 'TENSORS', '_eval_poly', 'make_aux']", "13", SAMPLE_ID, ""]);
+  });
+  it("says what is missing, or from which version it is", () => {
+    const { stubs, out, path } = setup();
+    expect(load(stubs, path).stderr).toMatch(/ImportError: make_aux needs .*scoremod_sample\.py \(the sample-data helpers\)/);
+    writeFileSync(join(out, SAMPLE_MODULE.fileName), SAMPLE_MODULE.text.replace(SAMPLE_ID, "0123456789abcdef"));
+    expect(load(stubs, path).stderr).toMatch(/is from another Score Mod Studio version \(SAMPLE_ID 0123456789abcdef/);
+  });
+});
+
 describe.skipIf(!python)("exports are valid Python", () => {
   it("every example and trap, both targets, compiles with py_compile", () => {
     const files = all.flatMap((f) => {
@@ -49,7 +101,7 @@ describe.skipIf(!python)("exports are valid Python", () => {
       return EXPORT_FLAVORS.map((flavor) => EXPORTS[flavor].generate(fa)).map((x) => ({ name: x.fileName, text: x.text }));
     });
     expect(files.length).toBe(EXPORT_FLAVORS.length * all.length);
-    expect(pyCompile(files)).toEqual([]);
+    expect(pyCompile([...files, { name: SAMPLE_MODULE.fileName, text: SAMPLE_MODULE.text }])).toEqual([]);
   });
   it("the check can fail (a broken file is reported)", () => {
     expect(pyCompile([{ name: "bad.py", text: "def f(:\n" }]).length).toBe(1);
@@ -134,6 +186,34 @@ describe("scoremod export", () => {
     expect(readFileSync(src, "utf8")).toBe(text);
     const ok = await cli(src, "--to", "flex", "--out", join(dir, "kv_flex.py"));
     expect(ok.code).toBe(0);
+  });
+  it("--out DIR writes <stem>.<flavor>.py and the sample module beside it, and a re-export updates both", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smexp-"));
+    const fa = analyze(kv, readFileSync(kv, "utf8"));
+    writeFileSync(join(dir, "kv_bias.flex.py"), "stale\n");
+    writeFileSync(join(dir, SAMPLE_MODULE.fileName), "stale\n");
+    const r = await cli(kv, "--to", "flex", "--out", dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("");
+    expect(r.err).toContain(`wrote ${join(dir, "kv_bias.flex.py")}, ${join(dir, SAMPLE_MODULE.fileName)} (kvBiasMod)`);
+    expect(readFileSync(join(dir, "kv_bias.flex.py"), "utf8")).toBe(exportFlex(fa).text);
+    expect(readFileSync(join(dir, SAMPLE_MODULE.fileName), "utf8")).toBe(SAMPLE_MODULE.text);
+    expect(readdirSync(dir).sort()).toEqual(["kv_bias.flex.py", SAMPLE_MODULE.fileName].sort());
+  });
+  it("-o PATH with --mod: that file, the helper beside it; fa4 has no helper", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "smexp-"));
+    const r = await cli(kv, "--to", "flex", "--mod", "kvBiasMod", "-o", join(dir, "x.py"));
+    expect(r.code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([SAMPLE_MODULE.fileName, "x.py"].sort());
+    const d2 = mkdtempSync(join(tmpdir(), "smexp-"));
+    expect((await cli(kv, "--to", "fa4", "--mod", "kvBiasMod", "--out", d2)).code).toBe(0);
+    expect(readdirSync(d2)).toEqual(["kv_bias.kvBiasMod.fa4.py"]);
+  });
+  it("printing keeps stdout the export alone and names the helper on stderr", async () => {
+    const r = await cli(kv, "--to", "flex");
+    expect(r.out).toBe(exportFlex(analyze(kv, readFileSync(kv, "utf8"))).text);
+    expect(r.err).toBe(`scoremod export: make_aux loads ${SAMPLE_MODULE.fileName} from beside the export; --out writes it\n`);
+    expect((await cli(kv, "--to", "fa4")).err).toBe("");
   });
 });
 
