@@ -30,7 +30,9 @@ export async function openFile(page: Page, name: string, expectText: string): Pr
   const input = page.locator(".quick-input-widget input.input");
   await input.waitFor({ state: "visible", timeout: STEP_MS });
   await input.fill(name);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ state: "visible", timeout: STEP_MS });
+  // The focused row, not any row: a file opened before is listed among the recent ones until the
+  // filter applies, and Enter then opens whichever recent file is on top.
+  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: name }).first().waitFor({ state: "visible", timeout: STEP_MS });
   await page.keyboard.press("Enter");
   await page.locator(".tabs-container .tab.active", { hasText: name }).first().waitFor({ state: "visible", timeout: STEP_MS });
   await activeEditor(page).locator(".view-lines", { hasText: expectText }).first().waitFor({ timeout: STEP_MS });
