@@ -98,3 +98,13 @@ export function allocationElements(shape: readonly number[], strides: readonly n
   for (let i = 0; i < shape.length; i++) maxOff += (shape[i]! - 1) * strides[i]!;
   return maxOff + 1;
 }
+
+/** Whether the strides are the shape's dense row-major ones (a size-1 dim may have any stride). */
+export function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
+  let expect = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d]! > 1 && strides[d] !== expect) return false;
+    expect *= shape[d]!;
+  }
+  return true;
+}

@@ -4,7 +4,7 @@
 import type { DTypeName, Init, Tensor } from "../index";
 import { DslError, type Bindings, type TensorData } from "./dsl";
 import { dtypeBytes, encodeValues, isFloatDType, storeValue } from "./dtypes";
-import { allocationElements, parseStride, resolveShape, resolveStrides, type DimValues } from "./layout";
+import { allocationElements, isRowMajor, parseStride, resolveShape, resolveStrides, type DimValues } from "./layout";
 import { sampleLog, sampleSinCos2Pi } from "./sampleMath";
 
 // ---------------------------------------------------------------------------------------------
@@ -118,15 +118,6 @@ export function defaultInit(dtype: DTypeName): Init {
   if (isFloatDType(dtype)) return { normal: { mean: 0, std: 1 } };
   if (dtype === "bool") return { bits: 0.5 };
   return { range: [0, 2] };
-}
-
-function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
-  let expect = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d]! > 1 && strides[d] !== expect) return false;
-    expect *= shape[d]!;
-  }
-  return true;
 }
 
 /** Visit every logical index in row-major order with its allocation offset. */

@@ -5,7 +5,7 @@
 import type { DTypeName, Tensor } from "scoremod";
 import { DslError } from "scoremod/dsl";
 import { dtypeBytes, intRange, isFloatDType, type IntDTypeName } from "scoremod/dtypes";
-import { allocationElements, resolveShape, resolveStrides, type DimValues } from "scoremod/layout";
+import { allocationElements, isRowMajor, resolveShape, resolveStrides, type DimValues } from "scoremod/layout";
 import { defaultInit, streamSeed } from "scoremod/sample";
 
 export const SAMPLE_MAX_RANK = 8;
@@ -36,15 +36,6 @@ export interface SampleSpec {
   flags: number;
   /** The stream's seed (what createRng gets). */
   seed: number;
-}
-
-function isRowMajor(shape: readonly number[], strides: readonly number[]): boolean {
-  let expect = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d]! > 1 && strides[d] !== expect) return false;
-    expect *= shape[d]!;
-  }
-  return true;
 }
 
 /** The spec of an aux tensor's sample data under a run's seed (sampleTensor's inputs). */
