@@ -37,18 +37,40 @@ async function openNew(name: string, text: string): Promise<vscode.TextDocument>
   return d;
 }
 
+// A mod with one error (a float index), for timing how soon diagnostics appear.
+const WITH_ERROR = `import { bf16, scoreMod, tensor } from "scoremod";
+export const t = tensor("t", bf16, ["B", "KV"]);
+export const m = scoreMod((score, b, h, q, kv) => score + t.at(b, 1.5 + kv));
+`;
+
+/** Milliseconds from opening a new file with an error to its diagnostics (printed, never asserted: a benchmark). */
+async function timeFirstDiagnostics(name: string): Promise<number> {
+  const t0 = Date.now();
+  const d = await openNew(name, WITH_ERROR);
+  await poll(`diagnostics for ${name}`, () => vscode.languages.getDiagnostics(d.uri).length > 0, { timeoutMs: 60_000, intervalMs: 10 });
+  return Date.now() - t0;
+}
+
 function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === "string" ? c : c.value))).join("\n");
 }
 
 suite("Score Mod Studio in a real VS Code extension host", () => {
   let doc: vscode.TextDocument;
+  let coldMs = 0;
 
   suiteSetup(async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, "a workspace folder is open");
+    // The first file of the window: activation, the language server's start and the analysis.
+    coldMs = await timeFirstDiagnostics("timing_cold.scoremod.ts");
     doc = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(folder.uri, EXAMPLE));
     await vscode.window.showTextDocument(doc);
+  });
+
+  test("time to first diagnostics, cold and warm (printed for BENCHMARKS.md, not asserted)", async () => {
+    const warmMs = await timeFirstDiagnostics("timing_warm.scoremod.ts");
+    console.log(`[timing] first diagnostics after opening a file: cold window ${coldMs} ms, warm window ${warmMs} ms`);
   });
 
   test("the extension activates on a .scoremod.ts file", async () => {
