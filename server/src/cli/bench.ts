@@ -126,50 +126,46 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 
     const progress = new BenchProgress(io, { mods: mods.length, asked: flags.progress === true, json });
     onProgress = progress.onProgress;
-    const runner = sup!;  // started above, as the probe passed
+    const runner = sup!;  // started above, as the probe passed; disposed by the finally below
     const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult }) | { mod: string; error: RunnerError["info"] })[] = [];
     let failed = false;
-    try {
-      for (const m of mods) {
-        progress.startMod(m.name, plan.sweep ? "sweep" : "bench");
-        const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { ...TIMING.cli, reps: flags.reps ?? TIMING.cli.reps }, ...inputs };
-        try {
-          if (plan.sweep) {
-            const r = await runner.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });
-            results.push(r);
-            failed ||= r.cells.some((c) => c.error || !c.result?.ok);
-            if (!json) io.out(formatSweep(r) + "\n");
-          } else if (compare) {
-            // Our run dumps its inputs and output; the Python half reuses them (same inputs).
-            const dumpDir = mkdtempSync(join(tmpdir(), "scoremod-compare-"));
-            try {
-              const r = await benchDiagnosed(runner, { ...job, vec, dumpDir });
-              if (!json) io.out(formatBench(r) + "\n");
-              if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
-              // SDPA's is_causal is a fair peer only for a mask that is exactly causal.
-              const maskMod = [m.name, plan.pair].map((n) => fa.mods.find((x) => x.name === n)).find((x) => x?.kind === "mask");
-              const peers = runPeers(dumpDir, exportFlex(fa).text, maskMod !== undefined && isExactlyCausal(maskMod));
-              results.push({ ...r, peers });
-              failed ||= !r.ok || !peers.ok;
-              if (!json) io.out(formatCompare(r, peers) + "\n");
-            } finally {
-              rmSync(dumpDir, { recursive: true, force: true });
-            }
-          } else {
-            const r = await benchDiagnosed(runner, { ...job, vec });
-            results.push(r);
-            failed ||= !r.ok;
+    for (const m of mods) {
+      progress.startMod(m.name, plan.sweep ? "sweep" : "bench");
+      const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { ...TIMING.cli, reps: flags.reps ?? TIMING.cli.reps }, ...inputs };
+      try {
+        if (plan.sweep) {
+          const r = await runner.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });
+          results.push(r);
+          failed ||= r.cells.some((c) => c.error || !c.result?.ok);
+          if (!json) io.out(formatSweep(r) + "\n");
+        } else if (compare) {
+          // Our run dumps its inputs and output; the Python half reuses them (same inputs).
+          const dumpDir = mkdtempSync(join(tmpdir(), "scoremod-compare-"));
+          try {
+            const r = await benchDiagnosed(runner, { ...job, vec, dumpDir });
             if (!json) io.out(formatBench(r) + "\n");
+            if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
+            // SDPA's is_causal is a fair peer only for a mask that is exactly causal.
+            const maskMod = [m.name, plan.pair].map((n) => fa.mods.find((x) => x.name === n)).find((x) => x?.kind === "mask");
+            const peers = runPeers(dumpDir, exportFlex(fa).text, maskMod !== undefined && isExactlyCausal(maskMod));
+            results.push({ ...r, peers });
+            failed ||= !r.ok || !peers.ok;
+            if (!json) io.out(formatCompare(r, peers) + "\n");
+          } finally {
+            rmSync(dumpDir, { recursive: true, force: true });
           }
-        } catch (e) {
-          if (!(e instanceof RunnerError)) throw e;
-          failed = true;
-          results.push({ mod: m.name, error: e.info });
-          if (!json) io.out(`${m.name}: ${e.info.kind}: ${e.message}\n`);
+        } else {
+          const r = await benchDiagnosed(runner, { ...job, vec });
+          results.push(r);
+          failed ||= !r.ok;
+          if (!json) io.out(formatBench(r) + "\n");
         }
+      } catch (e) {
+        if (!(e instanceof RunnerError)) throw e;
+        failed = true;
+        results.push({ mod: m.name, error: e.info });
+        if (!json) io.out(`${m.name}: ${e.info.kind}: ${e.message}\n`);
       }
-    } finally {
-      runner.dispose();
     }
     if (json) io.out(JSON.stringify({ file, results }, null, 2) + "\n");
     return failed ? EXIT.errors : EXIT.ok;

@@ -5,10 +5,9 @@ import * as native from "scoremod-native";
 import { bf16FromBits, f16FromBits } from "scoremod/dtypes";
 import { BF16_TOLERANCE, POISON16 } from "./compare";
 import { helperModule } from "./helperModule";
-import { allocOrRefuse } from "./gpuSample";
+import { allocOrRefuse, INT64_MAX } from "./gpuSample";
 import type { CheckResult } from "./types";
 
-const INT64_MAX = (1n << 63n) - 1n;
 const PARAMS_SIZE = 40, ERR_STATS_SIZE = 64, BLOCKS = 1024, THREADS = 256;
 
 function params(a: bigint, b: bigint, stats: bigint, n: number, isF16: boolean): Uint8Array {

@@ -6,7 +6,8 @@ import { helperModule } from "./helperModule";
 import { INIT_KIND, packSampleParams, segmentScratch, type SampleSpec } from "./sampleSpec";
 import { RunnerError } from "./types";
 
-const INT64_MAX = (1n << 63n) - 1n;
+/** The kernels' "none" for first-index reports (LLONG_MAX). */
+export const INT64_MAX = (1n << 63n) - 1n;
 
 /** What a range scan found: extremes and the first logical element outside [lo, hi) (null: none). */
 export interface RangeReport { lo: bigint; hi: bigint; firstBad: number | null; badValue: bigint }
