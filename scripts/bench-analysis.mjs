@@ -1,16 +1,20 @@
 // Analysis latency for a 300-line score_mod file built from the examples (ARCHITECTURE.md "Performance bars": warm
 // re-analysis after an edit within 50 ms). Not a test: prints a table; record it in BENCHMARKS.md.
 //   node scripts/bench-analysis.mjs [--lines 300] [--edits 60] [--problem] [--root DIR]
+//                                  [--bundle-out DIR | --bundle DIR]
 // --root: bundle the sources of another checkout (an A/B against main in the same call).
-import { build } from "esbuild";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+// --bundle-out DIR writes the bundle and the examples it reads to DIR and stops; --bundle DIR
+// runs from such a folder with no node_modules (on a machine without esbuild, e.g. an idle
+// lent GPU host, where the timings are not disturbed by other work on this 2-core VM).
+import { mkdirSync, mkdtempSync, copyFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const rootAt = process.argv.indexOf("--root");
-const root = rootAt > 0 ? process.argv[rootAt + 1] : join(dirname(fileURLToPath(import.meta.url)), "..");
+const argAt = (name) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? process.argv[i + 1] : undefined; };
+const prebuilt = argAt("bundle");
+const root = prebuilt ?? argAt("root") ?? join(dirname(fileURLToPath(import.meta.url)), "..");
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? dflt : Number(process.argv[i + 1]);
@@ -24,7 +28,7 @@ const edits = arg("edits", 60);
 // Bundle the TypeScript sources once (the same code the CLI and server bundles contain).
 const dir = mkdtempSync(join(tmpdir(), "scoremod-bench-"));
 const entry = join(dir, "entry.ts");
-writeFileSync(entry, [
+const bundleLines = [
   // The bundle doubles as the analysis worker (server/src/budget), as dist/cli.js and dist/server.js do.
   `import { isAnalysisWorker, serveAnalysis } from ${JSON.stringify(join(root, "server/src/budget/entry.ts"))};`,
   `if (isAnalysisWorker()) serveAnalysis();`,
@@ -33,9 +37,22 @@ writeFileSync(entry, [
   `export { TsProgram } from ${JSON.stringify(join(root, "server/src/analysis/program.ts"))};`,
   `export { extract } from ${JSON.stringify(join(root, "server/src/analysis/extract.ts"))};`,
   `export * as boundsModule from ${JSON.stringify(join(root, "server/src/analysis/bounds.ts"))};`,
-].join("\n"));
-const outfile = join(dir, "bench.cjs");
-await build({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", outfile, logLevel: "warning", nodePaths: [join(root, "node_modules")] });
+];
+let outfile = join(dir, "bench.cjs");
+if (prebuilt) outfile = join(prebuilt, "bench.cjs");
+else {
+  writeFileSync(entry, bundleLines.join("\n"));
+  const { build } = await import("esbuild");
+  await build({ entryPoints: [entry], bundle: true, platform: "node", format: "cjs", target: "node20", outfile, logLevel: "warning", nodePaths: [join(root, "node_modules")] });
+}
+const bundleOut = argAt("bundle-out");
+if (bundleOut) {
+  mkdirSync(join(bundleOut, "examples"), { recursive: true });
+  copyFileSync(outfile, join(bundleOut, "bench.cjs"));
+  for (const f of readdirSync(join(root, "examples"))) if (f.endsWith(".scoremod.ts")) copyFileSync(join(root, "examples", f), join(bundleOut, "examples", f));
+  console.log(`bench bundle written to ${bundleOut}`);
+  process.exit(0);
+}
 const { AnalysisHost, BudgetedAnalysis, TsProgram, extract, boundsModule } = createRequire(import.meta.url)(outfile);
 // Checkouts from before verdicts at every size have no anySizeBounds: that row is then left out.
 const { anySizeBounds, loadBounds } = boundsModule;

@@ -156,8 +156,6 @@ export class AnalysisHost {
     this.program.languageService.getProgram();
   }
   hasFile(fileName: string): boolean { return this.program.hasFile(fileName); }
-  /** The underlying ts-morph project (in-memory file system). */
-  get project() { return this.program.project; }
 
   /** TypeScript's language service over the same in-memory program (completion, hover, definition). */
   get languageService(): ts.LanguageService { return this.program.languageService; }

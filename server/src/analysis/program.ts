@@ -1,9 +1,9 @@
-// The TypeScript side of the analysis: an in-memory ts-morph project holding the DSL typings
-// (as node_modules/scoremod, so `import ... from "scoremod"` resolves with no npm install in
-// the user's folder), a tiny lib (noLib; see miniLib.ts) and the user's files. No IO: every
-// file lives in ts-morph's in-memory file system. Edits replace one file; the language
-// service reuses the unchanged lib/typings source files and their bindings.
-import { Project, ts, type SourceFile } from "ts-morph";
+// The TypeScript side of the analysis: a language service over an in-memory file system holding
+// the DSL typings (as node_modules/scoremod, so `import ... from "scoremod"` resolves with no npm
+// install in the user's folder), a tiny lib (noLib; see miniLib.ts) and the user's files. No IO.
+// An edit replaces one file's snapshot and tells TypeScript which span changed, so the parser
+// re-parses only around the edit (as tsserver does) and the lib and typings stay parsed and bound.
+import { ts } from "ts-morph";
 import { DSL_TYPINGS } from "./dslTypings.generated";
 import { MINI_LIB } from "./miniLib";
 import type { Diagnostic, Severity } from "./facts";
@@ -35,32 +35,74 @@ function virtualName(index: number, fileName: string): string {
   return `/files/${index}/${safe}.ts`;
 }
 
+/** One version of a file. It knows the edit that made it from its predecessor (incremental parse). */
+function snapshotOf(text: string, previous?: ts.IScriptSnapshot): ts.IScriptSnapshot {
+  const snap = ts.ScriptSnapshot.fromString(text);
+  if (!previous) return snap;
+  const old = previous.getText(0, previous.getLength());
+  // The changed span is what lies between the common prefix and the common suffix.
+  let head = 0;
+  const n = Math.min(old.length, text.length);
+  while (head < n && old.charCodeAt(head) === text.charCodeAt(head)) head++;
+  let tail = 0;
+  while (tail < n - head && old.charCodeAt(old.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
+  const range = ts.createTextChangeRange(ts.createTextSpan(head, old.length - head - tail), text.length - head - tail);
+  snap.getChangeRange = (oldSnap) => (oldSnap === previous ? range : undefined);
+  return snap;
+}
+
+/** The in-memory files and the language service reading them. */
+class Workspace {
+  readonly files = new Map<string, { snapshot: ts.IScriptSnapshot; version: number }>();
+  private projectVersion = 0;
+  readonly service: ts.LanguageService;
+
+  constructor() {
+    this.write(LIB_PATH, MINI_LIB);
+    this.write(TYPINGS_PATH, DSL_TYPINGS);
+    const files = this.files;
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => COMPILER_OPTIONS,
+      getProjectVersion: () => String(this.projectVersion),
+      getScriptFileNames: () => [...files.keys()],
+      getScriptVersion: (f) => String(files.get(f)?.version ?? 0),
+      getScriptSnapshot: (f) => files.get(f)?.snapshot,
+      getCurrentDirectory: () => "/",
+      getDefaultLibFileName: () => LIB_PATH,
+      useCaseSensitiveFileNames: () => true,
+      fileExists: (f) => files.has(f),
+      readFile: (f) => { const s = files.get(f)?.snapshot; return s?.getText(0, s.getLength()); },
+      directoryExists: (d) => {
+        const dir = d.endsWith("/") ? d : `${d}/`;
+        for (const f of files.keys()) if (f.startsWith(dir)) return true;
+        return false;
+      },
+      getDirectories: () => [],
+    };
+    this.service = ts.createLanguageService(host, ts.createDocumentRegistry(true, "/"));
+  }
+
+  write(path: string, text: string): void {
+    const prev = this.files.get(path);
+    this.files.set(path, { snapshot: snapshotOf(text, prev?.snapshot), version: (prev?.version ?? 0) + 1 });
+    this.projectVersion++;
+  }
+
+  remove(path: string): void {
+    if (this.files.delete(path)) this.projectVersion++;
+  }
+}
+
 export class TsProgram {
-  project: Project;
+  private workspace = new Workspace();
   private readonly paths = new Map<string, string>();
   private readonly texts = new Map<string, string>();
   /** Files TypeScript is not given (beyond limits.ts's limits): they hold "" in the project. */
   private readonly violations = new Map<string, LimitViolation>();
 
-  constructor() {
-    this.project = TsProgram.newProject();
-  }
-
-  private static newProject(): Project {
-    const project = new Project({
-      useInMemoryFileSystem: true,
-      skipLoadingLibFiles: true,
-      skipFileDependencyResolution: true,
-      compilerOptions: COMPILER_OPTIONS,
-    });
-    project.createSourceFile(LIB_PATH, MINI_LIB);
-    project.createSourceFile(TYPINGS_PATH, DSL_TYPINGS);
-    return project;
-  }
-
   /** The raw TypeScript language service (completion, hover, definition for the LSP). */
   get languageService(): ts.LanguageService {
-    return this.project.getLanguageService().compilerObject;
+    return this.workspace.service;
   }
 
   /** The in-memory path of a user file (what the language service calls it). */
@@ -81,14 +123,17 @@ export class TsProgram {
     else this.violations.delete(fileName);
     try {
       this.put(fileName, violation ? "" : neutralizeDocComments(text));
+      // Parse now, so a parser failure is caught here rather than in whichever request comes next.
+      this.workspace.service.getProgram();
     } catch (err) {
-      // TypeScript or ts-morph failed on text within the limits (a stack overflow, say): start
-      // over with a fresh project and keep this file empty there, reported as a violation.
+      // TypeScript failed on text within the limits (a stack overflow, say): start over with a
+      // fresh service and keep this file empty there, reported as a violation.
       this.violations.set(fileName, { message: `TypeScript cannot process this file (${err instanceof Error ? err.message : String(err)}): simplify its deepest expressions`, start: 0, end: 0 });
-      this.project = TsProgram.newProject();
+      this.workspace = new Workspace();
       for (const [name, t] of this.texts) {
+        this.put(name, this.violations.has(name) ? "" : neutralizeDocComments(t));
         try {
-          this.put(name, this.violations.has(name) ? "" : neutralizeDocComments(t));
+          this.workspace.service.getProgram();
         } catch {
           this.violations.set(name, { message: "TypeScript cannot process this file: simplify its deepest expressions", start: 0, end: 0 });
           this.put(name, "");
@@ -98,10 +143,7 @@ export class TsProgram {
   }
 
   private put(fileName: string, text: string): void {
-    const path = this.pathOf(fileName);
-    const existing = this.project.getSourceFile(path);
-    if (existing) existing.replaceWithText(text);
-    else this.project.createSourceFile(path, text);
+    this.workspace.write(this.pathOf(fileName), text);
   }
 
   /** Why the file was not given to TypeScript, or undefined when it was. */
@@ -113,8 +155,7 @@ export class TsProgram {
   removeFile(fileName: string): void {
     const path = this.paths.get(fileName);
     if (!path) return;
-    const sf = this.project.getSourceFile(path);
-    if (sf) this.project.removeSourceFile(sf);
+    this.workspace.remove(path);
     this.texts.delete(fileName);
     this.violations.delete(fileName);
   }
@@ -122,10 +163,6 @@ export class TsProgram {
   /** The checked program's AST of a user file (the same one the diagnostics come from). */
   sourceFile(fileName: string): ts.SourceFile | undefined {
     return this.languageService.getProgram()?.getSourceFile(this.pathOf(fileName));
-  }
-
-  morphFile(fileName: string): SourceFile | undefined {
-    return this.project.getSourceFile(this.pathOf(fileName));
   }
 
   /** TypeScript's own syntactic and semantic diagnostics for one user file. */
