@@ -97,7 +97,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const probe = probeNative();
     let onProgress: ((stage: string, detail?: string) => void) | undefined;
     sup = probe.ok ? new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d) }) : null;
-    sup?.probe(true).catch(() => undefined);  // a worker that cannot start fails the first bench, with its reason
+    // The runner starts the first bench's analyses and compiles while this process analyses.
+    const ahead = flags.sweep ? undefined : { fileName: file, text, mod: flags.mod, pair: flags.pair, shape, dtype, kernel, vec };
+    sup?.probe(true, ahead).catch(() => undefined);  // a worker that cannot start fails the first bench, with its reason
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
     let mods: ModFact[];
     try {

@@ -40,6 +40,11 @@ function declaredVecSizes(fileName: string, text: string): Map<string, number> {
   return lastDeclared.vecs;
 }
 
+/** The file's first mod (the one a CLI bench of every mod runs first), from the same cached analysis. */
+export function firstModName(fileName: string, text: string): string | undefined {
+  return declaredVecSizes(fileName, text).keys().next().value;
+}
+
 export function planKernel(dev: KernelDevice, job: Pick<BenchJob, "fileName" | "text" | "mod" | "pair" | "vec" | "kernel">, env: NodeJS.ProcessEnv = process.env): KernelPlan {
   const want = requested(job, env);
   const portable: KernelPlan = { kernel: "mma", target: portableTarget(dev), vec: job.vec };

@@ -6,7 +6,7 @@
 // parseWorkerMessage: anything else is a protocol error and the worker is replaced. The worker's
 // stdout and stderr are separate pipes that only feed the crash report.
 import type { HeatMapResult } from "../protocol";
-import type { BenchJob, BenchResult, HeatMapJob, ProbeResult, RunnerErrorInfo, SweepJob, SweepResult } from "./types";
+import type { AheadJob, BenchJob, BenchResult, HeatMapJob, ProbeResult, RunnerErrorInfo, SweepJob, SweepResult } from "./types";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -73,8 +73,11 @@ export function parseWorkerLine(line: string): WorkerMessage | string {
 }
 
 export type HostRequest =
-  /** warm: also make the CUDA context now (a bench follows; the editor's probe does not hold a context). */
-  | { type: "probe"; id: number; warm?: boolean }
+  /**
+   * warm: also make the CUDA context now (a bench follows; the editor's probe does not hold a
+   * context); ahead: that bench, so its analyses and compiles start before it arrives.
+   */
+  | { type: "probe"; id: number; warm?: boolean; ahead?: AheadJob }
   | { type: "bench"; id: number; job: BenchJob }
   | { type: "sweep"; id: number; job: SweepJob }
   | { type: "heatMap"; id: number; job: HeatMapJob };

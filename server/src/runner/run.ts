@@ -18,11 +18,12 @@ import { boundsGate, describeBounds } from "./boundsGate";
 import { checkValueRanges } from "./valueRanges";
 import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful, staticClasses, type TileGeometry } from "./blockMap";
 import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
-import { prepareJob, type PreparedJob } from "./prepare";
+import { jobFile, prepareJob, type PreparedJob } from "./prepare";
+import { firstModName } from "./kernelChoice";
 import { PhaseClock } from "./phases";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { BLOCK_N, REF, type PreparedMod, type Program } from "./source";
-import { RunnerError, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
+import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
 
 export interface RunHooks {
   progress(stage: string, detail?: string): void;
@@ -134,6 +135,31 @@ function writeLarge(path: string, bytes: Uint8Array): void {
 }
 
 /** One job on the GPU; `prepared` when the caller (a sweep) has prepared it already. */
+/** Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too. */
+function needsScalarBuild(checks: CheckOptions, prep: PreparedJob): boolean {
+  return checks.vecVsScalar && (prep.mods.some((m) => m.vec.vecSize > 1) || prep.programs.vec.auxStageBytes > 0);
+}
+
+/**
+ * Starts what the bench the CLI is about to send will need, while the CLI still analyses the file:
+ * the worker's analyses and the user's module (cached in the job's JobFile), the compiles of the
+ * first mod's builds and the helper kernels (cached by source). Best effort: whatever fails here
+ * fails again, and is reported, when the bench asks for it.
+ */
+export function prepareAhead(ahead: AheadJob): void {
+  const dev = openDevice();
+  const file = jobFile(ahead.fileName, ahead.text);
+  const mod = ahead.mod ?? firstModName(ahead.fileName, ahead.text);
+  if (mod === undefined) return;
+  const prep = prepareJob(dev, { ...ahead, mod }, file);
+  const settle = (p: Promise<unknown>) => void p.catch(() => undefined);
+  settle(compileProgram(prep.programs.vec, dev.arch, prep.dir, mod));
+  if (needsScalarBuild({ ...DEFAULT_CHECKS, ...ahead.checks }, prep)) settle(compileProgram(prep.programs.scalar, dev.arch, prep.dir, mod));
+  settle(GpuSampler.open(dev.arch, prep.dir));
+  settle(GpuCompare.open(dev.arch, prep.dir));
+  file.module();
+}
+
 export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: PreparedJob): Promise<BenchResult> {
   const clock = new PhaseClock();
   const hooks: RunHooks = { ...outerHooks, progress: (stage, detail) => { clock.enter(stage); outerHooks.progress(stage, detail); } };
@@ -151,7 +177,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
 
   hooks.progress("compile", name);
   // Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too.
-  const needScalar = checks.vecVsScalar && (mods.some((m) => m.vec.vecSize > 1) || programs.vec.auxStageBytes > 0);
+  const needScalar = needsScalarBuild(checks, prep);
   const boundsBuild = () => compileProgram(programs.bounds(), dev.arch, dir, name);
   const [vecC, scalarC, boundsForced, sampler, gpuCompare] = await Promise.all([
     compileProgram(programs.vec, dev.arch, dir, name),

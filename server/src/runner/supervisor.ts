@@ -14,7 +14,7 @@ import {
   type HostRequest, type ResultOf, type WorkerMessage,
 } from "./protocol";
 import type { HeatMapResult } from "../protocol";
-import { HEAT_MAP_IDLE_MS, RunnerError, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult } from "./types";
+import { HEAT_MAP_IDLE_MS, RunnerError, type AheadJob, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult } from "./types";
 
 export interface SupervisorOptions {
   /** The worker script: dist/runner-worker.js by default. */
@@ -65,7 +65,7 @@ export class RunnerSupervisor {
   }
 
   /** `warm`: the worker also makes its CUDA context, for a bench about to follow. */
-  probe(warm = false): Promise<ProbeResult> { return this.request({ type: "probe", id: 0, warm }); }
+  probe(warm = false, ahead?: AheadJob): Promise<ProbeResult> { return this.request({ type: "probe", id: 0, warm, ahead }); }
   bench(job: BenchJob): Promise<BenchResult> { return this.request({ type: "bench", id: 0, job }, job.mod); }
   sweep(job: SweepJob): Promise<SweepResult> { return this.request({ type: "sweep", id: 0, job }, job.mod); }
   /** The mask and score view: it executes the file, so here, never in the language server; stopped after `idleLimitMs` without an answer. */

@@ -20,6 +20,9 @@ export type RunnerTargetId = "runner-hopper" | "runner-sm90" | "runner-sm80";
 /** Which attention kernel runs the mod: the Hopper kernel (wgmma, TMA; sm_90a, V <= 2) or the portable one (mma.sync, sm80+). */
 export type RunnerKernel = "wgmma" | "mma";
 
+/** A bench job as the CLI knows it before its own analysis: the mod may not be chosen yet (then the file's first). */
+export type AheadJob = Omit<BenchJob, "mod"> & { mod?: string };
+
 export interface BenchJob {
   /** The .scoremod.ts file (name for diagnostics and #line) and its text. */
   fileName: string;

@@ -6,7 +6,7 @@
 import { writeSync } from "node:fs";
 import * as native from "scoremod-native";
 import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, type WorkerMessage } from "./protocol";
-import { openDevice, runBench, type RunHooks } from "./run";
+import { openDevice, prepareAhead, runBench, type RunHooks } from "./run";
 import { runSweep } from "./sweep";
 import { maskView } from "../view/maskView";
 import { nvccOrEmpty } from "../toolchain/nvcc";
@@ -46,7 +46,12 @@ async function handle(req: HostRequest): Promise<void> {
         // The CLI's probe comes while it analyses the file, a bench right behind it: make the
         // context now so the bench does not wait for it. A device the runner cannot use says
         // why when the bench asks.
-        if (result.ok && req.warm) try { openDevice(result); } catch { /* reported by the bench that needs it */ }
+        if (result.ok && req.warm) {
+          try {
+            openDevice(result);
+            if (req.ahead) prepareAhead(req.ahead);
+          } catch { /* reported by the bench that needs it */ }
+        }
         return;
       }
       case "bench":
