@@ -11,6 +11,7 @@ import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { exportFlex } from "../codegen/exportFlex";
 import { RunnerSupervisor } from "../runner/supervisor";
 import { benchDiagnosed, probeNative } from "../runner/index";
+import { mark, markStart } from "../runner/timeline";
 import { formatBench, formatSweep } from "../runner/format";
 import { RunnerError, TIMING, type BenchResult, type Shape, type SweepResult } from "../runner/types";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
@@ -90,17 +91,21 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const kernel = parseKernel(flags.kernel);
     if (flags.reps !== undefined && (flags.reps < 1 || flags.reps > 100_000)) throw new UsageError(`--reps must be between 1 and 100000, got ${flags.reps}`);
     if (flags.timeout !== undefined && (flags.timeout < 1 || flags.timeout > 86_400)) throw new UsageError(`--timeout must be between 1 and 86400 seconds, got ${flags.timeout}`);
+    markStart("cli");
     const text = readSourceFile(file);
-    // Start-up work in parallel: the analysis worker thread loads while this thread probes the
-    // driver, and with a GPU the runner process loads while this one analyses the file.
+    // Start-up work in parallel: the analysis worker thread loads, and the runner process starts,
+    // probes the driver, makes its context and begins the first bench's analyses and compiles,
+    // while this thread analyses the file. Without a GPU the runner says why in its probe.
     sharedAnalysis();
-    const probe = probeNative();
     let onProgress: ((stage: string, detail?: string) => void) | undefined;
-    sup = probe.ok ? new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d) }) : null;
-    // The runner starts the first bench's analyses and compiles while this process analyses.
+    sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d) });
     const ahead = flags.sweep ? undefined : { fileName: file, text, mod: flags.mod, pair: flags.pair, shape, dtype, kernel, vec };
-    sup?.probe(true, ahead).catch(() => undefined);  // a worker that cannot start fails the first bench, with its reason
+    // A runner that cannot start (no worker bundle, say): this process's own probe says whether
+    // there is a GPU; with one, the first bench starts a runner again and reports why it fails.
+    const probing = sup.probe(true, ahead).catch(() => probeNative());
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
+    mark("cli: analysed");
+    const probe = await probing;
     let mods: ModFact[];
     try {
       mods = selectMods(fa, file, flags.mod);
@@ -128,7 +133,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 
     const progress = new BenchProgress(io, { mods: mods.length, asked: flags.progress === true, json });
     onProgress = progress.onProgress;
-    const runner = sup!;  // started above, as the probe passed; disposed by the finally below
+    const runner = sup;  // disposed by the finally below
     const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult }) | { mod: string; error: RunnerError["info"] })[] = [];
     let failed = false;
     for (const m of mods) {
@@ -157,7 +162,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             rmSync(dumpDir, { recursive: true, force: true });
           }
         } else {
+          mark(`cli: bench ${m.name} sent`);
           const r = await benchDiagnosed(runner, { ...job, vec });
+          mark(`cli: bench ${m.name} answered`);
           results.push(r);
           failed ||= !r.ok;
           if (!json) io.out(formatBench(r) + "\n");
@@ -170,6 +177,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       }
     }
     if (json) io.out(JSON.stringify({ file, results }, null, 2) + "\n");
+    mark("cli: results written");
     return failed ? EXIT.errors : EXIT.ok;
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;

@@ -21,6 +21,8 @@ export interface SupervisorOptions {
   workerPath?: string;
   /** Watchdog: kill the worker when it sends nothing for this long (ms). Default 120 s. */
   idleLimitMs?: number;
+  /** Watchdog for a fresh worker: the time it may take to say ready (ms), if more than idleLimitMs. Default 30 s. */
+  startLimitMs?: number;
   /** Extra environment for the worker. */
   env?: NodeJS.ProcessEnv;
   execArgv?: string[];
@@ -53,15 +55,19 @@ interface Pending {
 
 export class RunnerSupervisor {
   private child: ChildProcess | null = null;
+  /** The current process has said "ready": until then the watchdog allows for its start. */
+  private childReady = false;
   private pending: Pending | null = null;
   private nextId = 1;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly opts: Required<Pick<SupervisorOptions, "idleLimitMs" | "maxMessageBytes">> & SupervisorOptions;
+  private readonly opts: Required<Pick<SupervisorOptions, "idleLimitMs" | "startLimitMs" | "maxMessageBytes">> & SupervisorOptions;
+  /** Requests sent or queued and not yet settled. */
+  private inFlight = 0;
   /** Processes started so far (tests check that a fault leads to a fresh one). */
   started = 0;
 
   constructor(opts: SupervisorOptions = {}) {
-    this.opts = { idleLimitMs: 120_000, maxMessageBytes: MAX_MESSAGE_BYTES, ...opts };
+    this.opts = { idleLimitMs: 120_000, startLimitMs: 30_000, maxMessageBytes: MAX_MESSAGE_BYTES, ...opts };
   }
 
   /** `warm`: the worker also makes its CUDA context, for a bench about to follow. */
@@ -77,9 +83,13 @@ export class RunnerSupervisor {
   get pid(): number | undefined { return this.child?.pid; }
 
   private request<R extends HostRequest>(req: R, mod?: string, idleLimitMs = this.opts.idleLimitMs): Promise<ResultOf<R>> {
-    // Serialize: the worker handles one request at a time.
+    // Serialize: the worker handles one request at a time. An idle supervisor sends at once, so
+    // the worker starts (and works) while the caller goes on with synchronous work of its own.
     const run = () => this.send(req, mod, idleLimitMs) as Promise<ResultOf<R>>;
-    const p = this.queue.then(run, run);
+    const p = this.inFlight === 0 ? run() : this.queue.then(run, run);
+    this.inFlight++;
+    const settled = () => { this.inFlight--; };
+    p.then(settled, settled);
     this.queue = p.catch(() => undefined);
     return p;
   }
@@ -164,7 +174,11 @@ export class RunnerSupervisor {
     return new Promise((resolve, reject) => {
       let child: ChildProcess;
       try {
-        child = this.child ?? (this.child = this.spawn());
+        if (!this.child) {
+          this.child = this.spawn();
+          this.childReady = false;
+        }
+        child = this.child;
       } catch (e) {
         reject(e instanceof RunnerError ? e : new RunnerError({ kind: "internal", message: String(e), mod }));
         return;
@@ -184,14 +198,20 @@ export class RunnerSupervisor {
 
   private arm(p: Pending): void {
     if (p.timer) clearTimeout(p.timer);
+    // A process's start is not the job's silence: a fresh one gets startLimitMs to say ready
+    // (a loaded machine or an extension host can take seconds), then the job's idle limit.
+    const starting = !this.childReady;
+    const ms = starting ? Math.max(p.idleLimitMs, this.opts.startLimitMs) : p.idleLimitMs;
     p.timer = setTimeout(() => {
       if (this.pending !== p) return;
       this.fail(p, {
         kind: "hang",
-        message: `${this.who(p)}: no progress for ${p.idleLimitMs} ms; the runner process was killed (watchdog)`,
+        message: starting
+          ? `${this.who(p)}: the runner process did not start within ${ms} ms; it was killed (watchdog)`
+          : `${this.who(p)}: no progress for ${ms} ms; the runner process was killed (watchdog)`,
       });
       this.kill();
-    }, p.idleLimitMs);
+    }, ms);
   }
 
   private onMessage(child: ChildProcess, line: string): void {
@@ -203,7 +223,11 @@ export class RunnerSupervisor {
       this.kill();
       return;
     }
-    if (msg.type === "ready") return;
+    if (msg.type === "ready") {
+      this.childReady = true;
+      if (p) this.arm(p);
+      return;
+    }
     if (!p || msg.id !== p.id) {
       // A reply to nothing we asked: the worker and host disagree; start over.
       if (p) this.fail(p, { kind: "protocol", message: `${this.who(p)}: reply for request ${msg.id}, expected ${p.id}` });

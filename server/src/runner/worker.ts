@@ -11,6 +11,7 @@ import { runSweep } from "./sweep";
 import { maskView } from "../view/maskView";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { RunnerError, type RunnerErrorInfo } from "./types";
+import { mark, markStart } from "./timeline";
 
 const channelFd = Number(process.env[WORKER_CHANNEL_ENV]);
 
@@ -41,7 +42,9 @@ async function handle(req: HostRequest): Promise<void> {
   try {
     switch (req.type) {
       case "probe": {
+        mark("worker: probe received");
         const result = native.probe(nvccOrEmpty());
+        mark("worker: probed the driver");
         send({ type: "result", id: req.id, result });
         // The CLI's probe comes while it analyses the file, a bench right behind it: make the
         // context now so the bench does not wait for it. A device the runner cannot use says
@@ -49,15 +52,21 @@ async function handle(req: HostRequest): Promise<void> {
         if (result.ok && req.warm) {
           try {
             openDevice(result);
+            mark("worker: context made");
             if (req.ahead) prepareAhead(req.ahead);
+            mark("worker: ahead work started");
           } catch { /* reported by the bench that needs it */ }
         }
         return;
       }
-      case "bench":
+      case "bench": {
+        mark(`worker: bench ${req.job.mod} received`);
         hooks.context(req.job.mod);
-        send({ type: "result", id: req.id, result: await runBench(req.job, hooks) });
+        const result = await runBench(req.job, hooks);
+        mark(`worker: bench ${req.job.mod} done`);
+        send({ type: "result", id: req.id, result });
         return;
+      }
       case "sweep":
         hooks.context(req.job.mod);
         send({ type: "result", id: req.id, result: await runSweep(req.job, hooks) });
@@ -97,4 +106,5 @@ process.stdin.on("data", (chunk: Buffer) => {
 });
 // The supervisor closed our stdin (it was disposed or died): nothing more will come.
 process.stdin.on("end", () => { void queue.then(() => process.exit(0)); });
+markStart("worker");
 send({ type: "ready", version: PROTOCOL_VERSION, pid: process.pid });

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -121,6 +121,22 @@ describe("runner supervisor", () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     expect((await sup.bench(job("ok"))) as unknown).toBeTruthy();
     expect(sup.started).toBe(2);
+  });
+
+  it("a process that never says ready is stopped after the start limit, and said so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scoremod-mute-"));
+    try {
+      const mute = join(dir, "mute.cjs");
+      writeFileSync(mute, "setInterval(() => {}, 1000);\n");
+      sup = new RunnerSupervisor({ workerPath: mute, idleLimitMs: 100, startLimitMs: 600 });
+      const t0 = Date.now();
+      const err = await failure(sup.bench(job("m")));
+      expect(err.info.kind).toBe("hang");
+      expect(err.message).toMatch(/did not start within 600 ms/);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(590);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("progress keeps a long run alive past the idle limit", async () => {
