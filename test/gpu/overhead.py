@@ -43,6 +43,13 @@ for label, cli in builds:
             why = str(e) if isinstance(e, RuntimeError) else ((p.stdout + p.stderr).strip().splitlines() or [type(e).__name__])[-1]
             rows.append([label, mod, "%.2f" % wall, "-", "-", "-", "-", "-", "-", "-", "error: %s" % why[:160]])
         print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+        if isinstance(r, dict) and r.get("ok") is False:
+            for c in r.get("checks", []):
+                if not c.get("ok", True):
+                    print("  FAILED check %s: %s" % (c.get("name"), json.dumps(c)[:600]), file=sys.stderr, flush=True)
+            for o in r.get("obligations", []):
+                if not o.get("ok", True):
+                    print("  FAILED obligation %s" % json.dumps(o)[:400], file=sys.stderr, flush=True)
         if "phases" in (r if isinstance(r, dict) else {}):
             print("  stages: " + ", ".join("%s %.0f" % kv for kv in r["phases"]["stages"].items()), file=sys.stderr, flush=True)
 w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]

@@ -18,7 +18,7 @@ import { boundsGate, describeBounds } from "./boundsGate";
 import { checkValueRanges } from "./valueRanges";
 import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful, staticClasses, type TileGeometry } from "./blockMap";
 import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
-import { jobFile, prepareJob, type PreparedJob } from "./prepare";
+import { jobFile, prepareJob, type JobFile, type PreparedJob } from "./prepare";
 import { firstModName } from "./kernelChoice";
 import { PhaseClock } from "./phases";
 import { nvccOrEmpty } from "../toolchain/nvcc";
@@ -38,15 +38,20 @@ export const JS_REFERENCE_LIMIT = 1 << 25;
 interface Device { name: string; arch: string; sm: number }
 let device: Device | null = null;
 
-/** The device the runs use, its context made once per worker (`probed`: a probe already done). */
-export function openDevice(probed?: native.ProbeResult): Device {
-  if (device) return device;
-  const p = probed ?? native.probe(nvccOrEmpty());
+/** The device a probe found, if the runner can use it (no context is made). */
+function usableDevice(p: native.ProbeResult): Device {
   if (!p.ok) throw new RunnerError({ kind: "no-gpu", message: `no GPU run: ${p.reason}: ${p.detail}` });
   const d = p.devices[0]!;
   if (d.sm < 80) throw new RunnerError({ kind: "no-gpu", message: `${d.name} is sm_${d.sm}; the runner's kernels need sm_80 or newer (mma.sync bf16)` });
+  return { name: d.name, arch: d.sm === 90 ? "sm_90a" : `sm_${d.sm}`, sm: d.sm };
+}
+
+/** The device the runs use, its context made once per worker (`probed`: a probe already done). */
+export function openDevice(probed?: native.ProbeResult): Device {
+  if (device) return device;
+  const d = usableDevice(probed ?? native.probe(nvccOrEmpty()));
   native.init(0);
-  device = { name: d.name, arch: d.sm === 90 ? "sm_90a" : `sm_${d.sm}`, sm: d.sm };
+  device = d;
   return device;
 }
 
@@ -141,23 +146,31 @@ function needsScalarBuild(checks: CheckOptions, prep: PreparedJob): boolean {
 }
 
 /**
- * Starts what the bench the CLI is about to send will need, while the CLI still analyses the file:
- * the worker's analyses and the user's module (cached in the job's JobFile), the compiles of the
- * first mod's builds and the helper kernels (cached by source). Best effort: whatever fails here
- * fails again, and is reported, when the bench asks for it.
+ * Opens the device for a bench the CLI is about to send and starts what that bench will need
+ * while the CLI still analyses the file: the worker's analyses and the user's module (cached in
+ * the job's JobFile), the compiles of the first mod's builds and of the helper kernels (cached by
+ * source). NVRTC compiles on libuv's pool while this thread makes the CUDA context; a compile's
+ * module load comes back to this thread only after the context exists. Best effort: whatever
+ * fails here fails again, and is reported, when the bench asks for it.
  */
-export function prepareAhead(ahead: AheadJob): void {
-  const dev = openDevice();
-  const file = jobFile(ahead.fileName, ahead.text);
-  const mod = ahead.mod ?? firstModName(ahead.fileName, ahead.text);
-  if (mod === undefined) return;
-  const prep = prepareJob(dev, { ...ahead, mod }, file);
-  const settle = (p: Promise<unknown>) => void p.catch(() => undefined);
-  settle(compileProgram(prep.programs.vec, dev.arch, prep.dir, mod));
-  if (needsScalarBuild({ ...DEFAULT_CHECKS, ...ahead.checks }, prep)) settle(compileProgram(prep.programs.scalar, dev.arch, prep.dir, mod));
-  settle(GpuSampler.open(dev.arch, prep.dir));
-  settle(GpuCompare.open(dev.arch, prep.dir));
-  file.module();
+export function openDeviceAhead(probed: native.ProbeResult, ahead?: AheadJob): void {
+  const mod = ahead && (ahead.mod ?? firstModName(ahead.fileName, ahead.text));
+  let file: JobFile | undefined;
+  try {
+    if (ahead && mod !== undefined) {
+      const dev = device ?? usableDevice(probed);
+      file = jobFile(ahead.fileName, ahead.text);
+      const prep = prepareJob(dev, { ...ahead, mod }, file);
+      const settle = (p: Promise<unknown>) => void p.catch(() => undefined);
+      settle(compileProgram(prep.programs.vec, dev.arch, prep.dir, mod));
+      if (needsScalarBuild({ ...DEFAULT_CHECKS, ...ahead.checks }, prep)) settle(compileProgram(prep.programs.scalar, dev.arch, prep.dir, mod));
+      settle(GpuSampler.open(dev.arch, prep.dir));
+      settle(GpuCompare.open(dev.arch, prep.dir));
+    }
+  } finally {
+    openDevice(probed);
+  }
+  file?.module();
 }
 
 export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: PreparedJob): Promise<BenchResult> {

@@ -6,7 +6,7 @@
 import { writeSync } from "node:fs";
 import * as native from "scoremod-native";
 import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, type WorkerMessage } from "./protocol";
-import { openDevice, prepareAhead, runBench, type RunHooks } from "./run";
+import { openDeviceAhead, runBench, type RunHooks } from "./run";
 import { runSweep } from "./sweep";
 import { maskView } from "../view/maskView";
 import { nvccOrEmpty } from "../toolchain/nvcc";
@@ -51,10 +51,8 @@ async function handle(req: HostRequest): Promise<void> {
         // why when the bench asks.
         if (result.ok && req.warm) {
           try {
-            openDevice(result);
-            mark("worker: context made");
-            if (req.ahead) prepareAhead(req.ahead);
-            mark("worker: ahead work started");
+            openDeviceAhead(result, req.ahead);
+            mark("worker: context made, ahead work started");
           } catch { /* reported by the bench that needs it */ }
         }
         return;
