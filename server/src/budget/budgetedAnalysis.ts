@@ -22,6 +22,7 @@ import { SM } from "../analysis/codes";
 import { overBudgetAnalysis, type Budget } from "../analysis/overBudget";
 import { DEFAULT_TARGET, isTargetId } from "../analysis/targets";
 import { FAILED, READY, REPLIES, STATE, STARTING, WORKER_TAG, type Reply, type Request, type WorkerData } from "./protocol";
+import { defaultWorkerEntry } from "./workerScript";
 
 export const DEFAULT_BUDGET: Budget = { timeoutMs: 10_000, memoryMb: 1024 };
 
@@ -34,17 +35,7 @@ export interface BudgetOptions extends Partial<Budget> {
   recycleHeapMb?: number;
 }
 
-let workerScript: string | null = null;
-
-/**
- * The script `sharedAnalysis()` starts its worker from: the entry point calls this with its own
- * bundle (which then serves as the worker, entry.ts). $SCOREMOD_ANALYSIS_WORKER overrides it.
- */
-export function useWorkerScript(path: string | null): void { workerScript = path; }
-
-function defaultWorkerEntry(): string | null {
-  return process.env.SCOREMOD_ANALYSIS_WORKER || workerScript;
-}
+export { useWorkerScript } from "./workerScript";
 
 /** The budget from $SCOREMOD_ANALYSIS_TIMEOUT_MS and $SCOREMOD_ANALYSIS_MEMORY_MB, else the defaults. */
 export function budgetFromEnv(): Budget {

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { analyzeInBudget as analyze, sharedAnalysis } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { exportFlex } from "../codegen/exportFlex";
 import { RunnerSupervisor } from "../runner/supervisor";
@@ -93,16 +92,18 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (flags.timeout !== undefined && (flags.timeout < 1 || flags.timeout > 86_400)) throw new UsageError(`--timeout must be between 1 and 86400 seconds, got ${flags.timeout}`);
     markStart("cli");
     const text = readSourceFile(file);
-    // Start-up work in parallel: the analysis worker thread loads, and the runner process starts,
-    // probes the driver, makes its context and begins the first bench's analyses and compiles,
-    // while this thread analyses the file. Without a GPU the runner says why in its probe.
-    sharedAnalysis();
+    // Start-up work in parallel: the runner process starts, probes the driver, makes its context
+    // and begins the first bench's analyses and compiles while this process loads the analysis
+    // (TypeScript: only now, so the runner starts first) and analyses the file in its analysis
+    // thread. Without a GPU the runner says why in its probe.
     let onProgress: ((stage: string, detail?: string) => void) | undefined;
     sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d) });
     const ahead = flags.sweep ? undefined : { fileName: file, text, mod: flags.mod, pair: flags.pair, shape, dtype, kernel, vec };
     // A runner that cannot start (no worker bundle, say): this process's own probe says whether
     // there is a GPU; with one, the first bench starts a runner again and reports why it fails.
     const probing = sup.probe(true, ahead).catch(() => probeNative());
+    const { analyzeInBudget: analyze, sharedAnalysis } = await import("../budget/budgetedAnalysis");  // TypeScript under a time and memory budget
+    sharedAnalysis();
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
     mark("cli: analysed");
     const probe = await probing;

@@ -2,7 +2,7 @@
 // Each command lives in its own module and returns the process exit code. The same bundle
 // doubles as the analysis worker thread (server/src/budget), so it branches first.
 import { isAnalysisWorker, serveAnalysis } from "../budget/entry";
-import { useWorkerScript } from "../budget/budgetedAnalysis";
+import { useWorkerScript } from "../budget/workerScript";
 import { VERSION } from "./version";
 const USAGE = `usage: scoremod <command> [options]
        scoremod --version | -V

@@ -21,6 +21,7 @@ import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type 
 import { jobFile, prepareJob, type JobFile, type PreparedJob } from "./prepare";
 import { firstModName } from "./kernelChoice";
 import { PhaseClock } from "./phases";
+import { mark } from "./timeline";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { BLOCK_N, REF, type PreparedMod, type Program } from "./source";
 import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
@@ -223,6 +224,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       if (!decl) throw new RunnerError({ kind: "internal", mod: name, message: `tensor '${t.name}' is not declared when the file runs` });
       aux.push(await placeAux({ decl, dims, seed: 1 + i, file: job.auxFiles?.[t.name], misalign: job.misalignAux?.[t.name] ?? 0, wantSample: wantJs, sampler, bufs, twins }));
     }
+    mark("worker: data: aux placed");
     const bound = new Map<string, BoundTensor>();
     const modParams: ModParams = {
       aux: [], dims: primary.vec.dims.map((d) => dims[d] ?? 0),
@@ -238,7 +240,9 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     // ---- index safety at these sizes: a violated index refuses the run; an unproven one brings
     // in the bounds-checked build (checks.bounds "auto") before anything is timed ----
     const bounds = boundsGate(mods.map((m) => ({ fa: m.fa, mod: m.mod })), { B, H, Q, KV }, dims, scalarValues, checks.enforceObligations);
+    mark("worker: data: bounds gate");
     const boundsC = boundsForced ?? (checks.bounds === "auto" && bounds.unproven ? await boundsBuild() : null);
+    mark("worker: data: bounds build ready");
     for (const s of primary.vec.scalars) {
       const v = scalarValues[s.name] ?? 0;
       if (s.array === "fscalars") modParams.fscalars[s.slot] = v; else modParams.iscalars[s.slot] = v;
@@ -257,6 +261,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       if (js) qkvValues = { q: qv!, k: kv!, v: vv! };
       qkv.push({ q, k, v });
     }
+    mark("worker: data: Q, K, V placed");
     const results: CheckResult[] = [];
     if (twins.length) {
       const c = sampleDataCheck(twins);
@@ -284,6 +289,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       { name: "q", ptr: qkv[0]!.q, strides: strides(Q, H) }, { name: "k", ptr: qkv[0]!.k, strides: strides(KV, Hkv) },
       { name: "v", ptr: qkv[0]!.v, strides: strides(KV, Hkv) }, { name: "o", ptr: o, strides: strides(Q, H) },
     ]));
+    mark("worker: data: obligations checked");
     const failed = obligationChecks.find((c) => !c.ok);
     if (failed && checks.enforceObligations) {
       const m = failed.mod ?? name;
