@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
+import { analyzeInBudget as analyze, sharedAnalysis } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import { exportFlex } from "../codegen/exportFlex";
 import { RunnerSupervisor } from "../runner/supervisor";
 import { benchDiagnosed, probeNative } from "../runner/index";
@@ -93,16 +94,16 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     markStart("cli");
     const text = readSourceFile(file);
     // Start-up work in parallel: the runner process starts, probes the driver, makes its context
-    // and begins the first bench's analyses and compiles while this process loads the analysis
-    // (TypeScript: only now, so the runner starts first) and analyses the file in its analysis
-    // thread. Without a GPU the runner says why in its probe.
+    // and begins the first bench's analyses and compiles while this process analyses the file in
+    // its analysis thread. Without a GPU the runner says why in its probe. (Loading TypeScript
+    // here only after the runner started made the CLI's own analysis, then the longest of the
+    // two, finish later: the analysis thread started later. Measured; BENCHMARKS.md.)
     let onProgress: ((stage: string, detail?: string) => void) | undefined;
     sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d) });
     const ahead = flags.sweep ? undefined : { fileName: file, text, mod: flags.mod, pair: flags.pair, shape, dtype, kernel, vec };
     // A runner that cannot start (no worker bundle, say): this process's own probe says whether
     // there is a GPU; with one, the first bench starts a runner again and reports why it fails.
     const probing = sup.probe(true, ahead).catch(() => probeNative());
-    const { analyzeInBudget: analyze, sharedAnalysis } = await import("../budget/budgetedAnalysis");  // TypeScript under a time and memory budget
     sharedAnalysis();
     const fa = analyze(file, text, { target: "runner-sm90", vecSize: vec });
     mark("cli: analysed");
