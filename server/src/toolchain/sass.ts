@@ -1,0 +1,95 @@
+// SASS for the SASS view and `scoremod cuda --sass`: the translation unit compiled by nvcc to a
+// cubin for the target's arch (-lineinfo, ptxas -v for registers and spills), then disassembled by
+// the toolkit's nvdisasm (-c -gi: with the line table and inline chains, so instructions map back
+// to source lines) or, without it, cuobjdump -sass (no line table). Both are looked for beside
+// the nvcc that findNvcc found; without either, the cubin's resources are still reported and the
+// result says why there is no disassembly.
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { TARGETS, type TargetId } from "../analysis/targets";
+import { parseCuobjdumpSass, parseNvdisasm, parsePtxasInfo, type FunctionResources, type SassListing } from "../codegen/sassParse";
+import { NvccError, findNvcc, kernelsIncludeDir, runTool } from "./nvcc";
+
+export interface Disassembler { tool: "nvdisasm" | "cuobjdump"; path: string }
+
+/** The folders to look in: nvcc's own and, when nvcc is a link or a wrapper's target, the resolved one's. */
+function toolDirs(nvcc: string): string[] {
+  const dirs = [dirname(nvcc)];
+  try { dirs.push(dirname(realpathSync(nvcc))); } catch { /* a dangling path: its own folder only */ }
+  return [...new Set(dirs)];
+}
+
+/** nvdisasm (preferred: it has the line table) or cuobjdump beside nvcc, or null. */
+export function findDisassembler(nvcc: string): Disassembler | null {
+  const exe = (n: string): string => (process.platform === "win32" ? `${n}.exe` : n);
+  for (const tool of ["nvdisasm", "cuobjdump"] as const) {
+    for (const d of toolDirs(nvcc)) if (existsSync(join(d, exe(tool)))) return { tool, path: join(d, exe(tool)) };
+  }
+  return null;
+}
+
+/** Why there is no disassembly: a sentence for the view's header and the CLI. */
+export function noDisassemblerReason(nvcc: string): string {
+  return `SASS: not shown: disassembling needs nvdisasm or cuobjdump from the CUDA toolkit, and neither is beside nvcc (${toolDirs(nvcc).join(", ")}); ` +
+    "install the toolkit's binary utilities (cuda-cuobjdump / cuda-nvdisasm) or point scoremod.cuda.home at a full toolkit";
+}
+
+/** The PTX view's header line about SASS: where to get it. */
+export function sassNote(nvcc: string): string {
+  const d = findDisassembler(nvcc);
+  return d
+    ? `SASS: "Score Mod: Show SASS" disassembles this code (${d.tool} beside nvcc), with registers and spills`
+    : `SASS: "Score Mod: Show SASS" gives registers and spills; no disassembly here: neither nvdisasm nor cuobjdump is beside nvcc (${toolDirs(nvcc).join(", ")})`;
+}
+
+export interface SassOptions {
+  target: TargetId;
+  fileName?: string;
+  nvcc?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Tests: a disassembler other than the one beside nvcc; null forces none. */
+  disassembler?: Disassembler | null;
+}
+
+export interface SassResult {
+  /** null when no disassembler was found (`note` says why). */
+  listing: SassListing | null;
+  resources: Map<string, FunctionResources>;
+  /** The view's header line: which tool disassembled it, or why nothing did. */
+  note: string;
+  nvcc: string;
+  ms: number;
+}
+
+/** Compile one translation unit to a cubin for the target's sm and disassemble it. */
+export async function compileToSass(source: string, opts: SassOptions): Promise<SassResult> {
+  const nvcc = opts.nvcc ?? findNvcc();
+  const dis = opts.disassembler === undefined ? findDisassembler(nvcc) : opts.disassembler;
+  const timeout = opts.timeoutMs ?? 120_000;
+  const dir = mkdtempSync(join(tmpdir(), "scoremod-sass-"));
+  try {
+    const cu = join(dir, opts.fileName ?? "mod.cu");
+    const cubin = join(dir, "out.cubin");
+    writeFileSync(cu, source);
+    // -cubin with the target's -arch/-gencode gives the real-architecture code (sm_90a for sm90
+    // targets); -Xptxas -v prints registers, stack and spills on stderr.
+    const args = ["-cubin", "-lineinfo", "-std=c++17", ...TARGETS[opts.target].nvccArch, `-I${kernelsIncludeDir()}`, "-Xptxas", "-v", "-o", cubin, cu];
+    const t0 = performance.now();
+    const c = await runTool(nvcc, args, dir, timeout, opts.signal);
+    if (c.code !== 0) throw new NvccError(`nvcc -cubin failed (exit ${c.code ?? "killed"}) for ${opts.target}:\n${c.stderr.trim()}`, c.stderr);
+    const resources = parsePtxasInfo(c.stderr);
+    if (!existsSync(cubin) || readFileSync(cubin).length === 0) throw new NvccError(`nvcc -cubin wrote no cubin for ${opts.target}`, c.stderr);
+    if (!dis) return { listing: null, resources, note: noDisassemblerReason(nvcc), nvcc, ms: performance.now() - t0 };
+    const dargs = dis.tool === "nvdisasm" ? ["-c", "-gi", cubin] : ["-sass", cubin];
+    const d = await runTool(dis.path, dargs, dir, timeout, opts.signal, true);
+    if (d.code !== 0) throw new NvccError(`${dis.tool} ${dargs.slice(0, -1).join(" ")} failed (exit ${d.code ?? "killed"}):\n${d.stderr.trim()}`, d.stderr);
+    const listing = dis.tool === "nvdisasm" ? parseNvdisasm(d.stdout) : parseCuobjdumpSass(d.stdout);
+    if (listing.functions.length === 0) throw new NvccError(`${dis.tool} listed no functions in the cubin (an output format this version does not read?)`, d.stdout.slice(0, 2000));
+    const how = dis.tool === "nvdisasm" ? "nvdisasm -c -gi (grouped by source line from the cubin's line table)" : "cuobjdump -sass (no line table: the whole listing)";
+    return { listing, resources, note: `SASS by ${how}: ${dis.path}`, nvcc, ms: performance.now() - t0 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
