@@ -46,6 +46,8 @@ export function sassNote(nvcc: string): string {
 export interface SassOptions {
   target: TargetId;
   fileName?: string;
+  /** Extra -D defines (the runner's programs: dtype, head dim, kernel switches). */
+  defines?: string[];
   nvcc?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -75,7 +77,8 @@ export async function compileToSass(source: string, opts: SassOptions): Promise<
     writeFileSync(cu, source);
     // -cubin with the target's -arch/-gencode gives the real-architecture code (sm_90a for sm90
     // targets); -Xptxas -v prints registers, stack and spills on stderr.
-    const args = ["-cubin", "-lineinfo", "-std=c++17", ...TARGETS[opts.target].nvccArch, `-I${kernelsIncludeDir()}`, "-Xptxas", "-v", "-o", cubin, cu];
+    const args = ["-cubin", "-lineinfo", "-std=c++17", ...TARGETS[opts.target].nvccArch, `-I${kernelsIncludeDir()}`,
+      ...(opts.defines ?? []).map((d) => `-D${d}`), "-Xptxas", "-v", "-o", cubin, cu];
     const t0 = performance.now();
     const c = await runTool(nvcc, args, dir, timeout, opts.signal);
     if (c.code !== 0) throw new NvccError(`nvcc -cubin failed (exit ${c.code ?? "killed"}) for ${opts.target}:\n${c.stderr.trim()}`, c.stderr);
