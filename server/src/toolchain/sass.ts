@@ -20,13 +20,20 @@ function toolDirs(nvcc: string): string[] {
   return [...new Set(dirs)];
 }
 
-/** nvdisasm (preferred: it has the line table) or cuobjdump beside nvcc, or null. */
-export function findDisassembler(nvcc: string): Disassembler | null {
+/** The disassemblers beside nvcc, nvdisasm first (it has the line table), then cuobjdump. */
+export function findDisassemblers(nvcc: string): Disassembler[] {
   const exe = (n: string): string => (process.platform === "win32" ? `${n}.exe` : n);
+  const found: Disassembler[] = [];
   for (const tool of ["nvdisasm", "cuobjdump"] as const) {
-    for (const d of toolDirs(nvcc)) if (existsSync(join(d, exe(tool)))) return { tool, path: join(d, exe(tool)) };
+    const d = toolDirs(nvcc).find((dir) => existsSync(join(dir, exe(tool))));
+    if (d) found.push({ tool, path: join(d, exe(tool)) });
   }
-  return null;
+  return found;
+}
+
+/** The preferred disassembler beside nvcc, or null. */
+export function findDisassembler(nvcc: string): Disassembler | null {
+  return findDisassemblers(nvcc)[0] ?? null;
 }
 
 /** Why there is no disassembly: a sentence for the view's header and the CLI. */
@@ -51,8 +58,8 @@ export interface SassOptions {
   nvcc?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Tests: a disassembler other than the one beside nvcc; null forces none. */
-  disassembler?: Disassembler | null;
+  /** Tests: disassemblers other than those beside nvcc; [] forces none. */
+  disassemblers?: Disassembler[];
 }
 
 export interface SassResult {
@@ -68,7 +75,7 @@ export interface SassResult {
 /** Compile one translation unit to a cubin for the target's sm and disassemble it. */
 export async function compileToSass(source: string, opts: SassOptions): Promise<SassResult> {
   const nvcc = opts.nvcc ?? findNvcc();
-  const dis = opts.disassembler === undefined ? findDisassembler(nvcc) : opts.disassembler;
+  const tools = opts.disassemblers ?? findDisassemblers(nvcc);
   const timeout = opts.timeoutMs ?? 120_000;
   const dir = mkdtempSync(join(tmpdir(), "scoremod-sass-"));
   try {
@@ -84,14 +91,24 @@ export async function compileToSass(source: string, opts: SassOptions): Promise<
     if (c.code !== 0) throw new NvccError(`nvcc -cubin failed (exit ${c.code ?? "killed"}) for ${opts.target}:\n${c.stderr.trim()}`, c.stderr);
     const resources = parsePtxasInfo(c.stderr);
     if (!existsSync(cubin) || readFileSync(cubin).length === 0) throw new NvccError(`nvcc -cubin wrote no cubin for ${opts.target}`, c.stderr);
-    if (!dis) return { listing: null, resources, note: noDisassemblerReason(nvcc), nvcc, ms: performance.now() - t0 };
-    const dargs = dis.tool === "nvdisasm" ? ["-c", "-gi", cubin] : ["-sass", cubin];
-    const d = await runTool(dis.path, dargs, dir, timeout, opts.signal, true);
-    if (d.code !== 0) throw new NvccError(`${dis.tool} ${dargs.slice(0, -1).join(" ")} failed (exit ${d.code ?? "killed"}):\n${d.stderr.trim()}`, d.stderr);
-    const listing = dis.tool === "nvdisasm" ? parseNvdisasm(d.stdout) : parseCuobjdumpSass(d.stdout);
-    if (listing.functions.length === 0) throw new NvccError(`${dis.tool} listed no functions in the cubin (an output format this version does not read?)`, d.stdout.slice(0, 2000));
-    const how = dis.tool === "nvdisasm" ? "nvdisasm -c -gi (grouped by source line from the cubin's line table)" : "cuobjdump -sass (no line table: the whole listing)";
-    return { listing, resources, note: `SASS by ${how}: ${dis.path}`, nvcc, ms: performance.now() - t0 };
+    if (!tools.length) return { listing: null, resources, note: noDisassemblerReason(nvcc), nvcc, ms: performance.now() - t0 };
+    // The first tool that gives a listing; one that fails (an nvdisasm without -gi, say) hands over to the next.
+    const failures: string[] = [];
+    for (const dis of tools) {
+      const dargs = dis.tool === "nvdisasm" ? ["-c", "-gi", cubin] : ["-sass", cubin];
+      const d = await runTool(dis.path, dargs, dir, timeout, opts.signal, true);
+      const listing = d.code === 0 ? (dis.tool === "nvdisasm" ? parseNvdisasm(d.stdout) : parseCuobjdumpSass(d.stdout)) : null;
+      if (!listing || listing.functions.length === 0) {
+        failures.push(d.code !== 0
+          ? `${dis.path} ${dargs.slice(0, -1).join(" ")} failed (exit ${d.code ?? "killed"}): ${d.stderr.trim().slice(-500)}`
+          : `${dis.path} listed no functions in the cubin (an output format this version does not read?): ${d.stdout.slice(0, 300)}`);
+        continue;
+      }
+      const how = dis.tool === "nvdisasm" ? "nvdisasm -c -gi (grouped by source line from the cubin's line table)" : "cuobjdump -sass (no line table: the whole listing)";
+      const earlier = failures.length ? ` (after: ${failures.join("; ")})` : "";
+      return { listing, resources, note: `SASS by ${how}: ${dis.path}${earlier}`, nvcc, ms: performance.now() - t0 };
+    }
+    throw new NvccError(`no disassembly: ${failures.join("; ")}`, failures.join("\n"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,8 @@ import { analyze } from "../../../server/src/analysis/index";
 import { generateCuda } from "../../../server/src/codegen/cuda";
 import { parseCuobjdumpSass, parseNvdisasm, parsePtxasInfo } from "../../../server/src/codegen/sassParse";
 import { ldgBytes, opcode, sassPreview } from "../../../server/src/codegen/sassPreview";
-import { findDisassembler, noDisassemblerReason, sassNote } from "../../../server/src/toolchain/sass";
+import { compileToSass, findDisassembler, noDisassemblerReason, sassNote } from "../../../server/src/toolchain/sass";
+import { findNvcc } from "../../../server/src/toolchain/nvcc";
 import { ROOT } from "./proofCorpus";
 
 const fx = (name: string): string => readFileSync(join(ROOT, "test/fixtures/sass", name), "utf8");
@@ -129,4 +130,39 @@ describe("finding a disassembler beside nvcc", () => {
     expect(findDisassembler(nvcc)).toEqual({ tool: "nvdisasm", path: join(dir, "nvdisasm") });
     expect(sassNote(nvcc)).toContain("nvdisasm beside nvcc");
   });
+});
+
+let nvcc = "";
+try { nvcc = findNvcc(); } catch { /* no toolkit: the compile tests below are skipped */ }
+
+describe.runIf(nvcc)("compileToSass with this machine's nvcc (real cubin and ptxas -v)", () => {
+  const file = join(ROOT, "examples/kv_bias.scoremod.ts");
+  const text = readFileSync(file, "utf8");
+  const gen = generateCuda(analyze(file, text, { target: "runner-hopper", vecSize: 2 }), "kvBiasMod");
+  /** A stand-in disassembler: a script that fails, or one that prints a captured listing (the process plumbing, not the format). */
+  function script(name: string, body: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "smsass-tool-"));
+    const path = join(dir, name);
+    writeFileSync(path, `#!/bin/sh\n${body}\n`);
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  it.runIf(process.platform !== "win32")("no disassembler: ptxas's registers for the sm_90a proof kernel, and the reason", async () => {
+    const r = await compileToSass(gen.text, { target: "runner-hopper", nvcc, fileName: `${gen.functionName}.cu`, disassemblers: [] });
+    expect(r.listing).toBeNull();
+    expect(r.resources.get(gen.kernelName)?.registers).toBeGreaterThan(0);
+    expect(r.resources.get(gen.kernelName)?.spillStoreBytes).toBe(0);
+    expect(r.note).toMatch(/^SASS: not shown: disassembling needs nvdisasm or cuobjdump/);
+  }, 120_000);
+
+  it.runIf(process.platform !== "win32")("a disassembler that fails hands over to the next, and the note says so", async () => {
+    const bad = script("nvdisasm", "echo 'nvdisasm fatal   : unknown option -gi' >&2; exit 1");
+    const good = script("cuobjdump", `[ "$1" = -sass ] && [ -s "$2" ] && cat ${JSON.stringify(join(ROOT, "test/fixtures/sass/kv_bias.runner-sm80.cuobjdump-sass.txt"))}`);
+    const r = await compileToSass(gen.text, { target: "runner-hopper", nvcc, disassemblers: [{ tool: "nvdisasm", path: bad }, { tool: "cuobjdump", path: good }] });
+    expect(r.listing?.tool).toBe("cuobjdump");
+    expect(r.note).toContain(`SASS by cuobjdump -sass (no line table: the whole listing): ${good} (after: ${bad} -c -gi failed (exit 1): nvdisasm fatal   : unknown option -gi)`);
+    await expect(compileToSass(gen.text, { target: "runner-hopper", nvcc, disassemblers: [{ tool: "nvdisasm", path: bad }] }))
+      .rejects.toThrow(/^no disassembly: .*unknown option -gi/);
+  }, 120_000);
 });
