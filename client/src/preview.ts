@@ -63,6 +63,8 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
     const uri = previewUri(kind, sourceUri, mod);
     const doc = await vscode.workspace.openTextDocument(uri);
     if (kind === "cuda" && doc.languageId !== "cuda-cpp") await vscode.languages.setTextDocumentLanguage(doc, "cuda-cpp").then(undefined, () => undefined);
+    // `.sass` is also the Sass stylesheet extension: SASS listings are plain text.
+    if (kind === "sass" && doc.languageId !== "plaintext") await vscode.languages.setTextDocumentLanguage(doc, "plaintext").then(undefined, () => undefined);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
     this.followActive();
     return null;
