@@ -238,7 +238,7 @@ try {
 
   await steps.run("sweep-chart", async () => {
     const fixtureInWs = path.join(ws, path.basename(sweepFixture));
-    await runCommand(page!, EXPECT.openSweepCommand);
+    await runCommand(page!, EXPECT.openSweepCommand, { opensInput: true });
     // The command may ask for the file: code-server's simple file dialog is a quick input.
     const input = page!.locator(".quick-input-widget input.input");
     const probe = () => {
@@ -383,13 +383,8 @@ try {
 
   await steps.run("walkthrough-new-file", async () => {
     // Welcome: Open Walkthrough… → ours → its first step's button → the name box → a file in the workspace.
-    // (Not runCommand: it waits for the palette to close, and this command opens a second pick at once.)
-    await page!.keyboard.press("Escape");
-    await page!.keyboard.press("F1");
+    await runCommand(page!, EXPECT.openWalkthroughCommand, { opensInput: true });
     const input = page!.locator(".quick-input-widget input.input");
-    await input.waitFor({ state: "visible", timeout: STEP_MS });
-    await input.fill(">" + EXPECT.openWalkthroughCommand.source.replace(/\\/g, ""));
-    await page!.locator(".quick-input-list .monaco-list-row").filter({ hasText: EXPECT.openWalkthroughCommand }).first().click();
     await page!.locator(".quick-input-list .monaco-list-row").filter({ hasText: EXPECT.walkthroughTitle }).first().click();
     const step = page!.locator(".getting-started-step", { hasText: EXPECT.walkthroughStep }).first();
     await step.waitFor({ state: "visible", timeout: STEP_MS });
