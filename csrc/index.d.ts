@@ -16,8 +16,12 @@ export interface DeviceInfo {
   maxSmemPerBlockOptin: number;
 }
 
-/** Why the GPU part cannot run here. "no-addon": the .node file is missing or failed to load. */
-export type ProbeReason = "no-addon" | "no-driver" | "no-device" | "no-nvrtc";
+/**
+ * Why the GPU part cannot run here. "no-addon": the .node file is missing or failed to load;
+ * "no-platform": an installed package with no runner for this platform (the universal .vsix, or
+ * another platform's).
+ */
+export type ProbeReason = "no-addon" | "no-platform" | "no-driver" | "no-device" | "no-nvrtc";
 
 interface ProbeCommon {
   driverVersion: number;

@@ -29,11 +29,31 @@ function load() {
       tried.push(`${file} (${e && e.message ? e.message.split("\n")[0] : String(e)})`);
     }
   }
+  const platform = `${process.platform}-${process.arch}`;
+  const target = packageTarget();
+  if (target && target !== platform) {
+    // An installed .vsix (scripts/package-vsix.mjs wrote the marker): not a build to redo but a
+    // package without a runner for this machine, which the user fixes by installing another one.
+    const error = target === "universal"
+      ? `no runner for this platform (${platform}): this is the universal Score Mod Studio package, which ships no native runner; ` +
+        "analysis, previews and exports work, and the linux-x64 and linux-arm64 packages add Benchmark and Sweep"
+      : `no runner for this platform (${platform}): this Score Mod Studio package's runner is built for ${target}; install the package for ${platform}`;
+    return { addon: null, file: null, error, reason: "no-platform" };
+  }
   const error =
     "the native runner addon (scoremod_native.node) could not be loaded. Tried: " + tried.join("; ") +
     ". Build it with `npm ci` (or `npx node-gyp rebuild` in csrc/; needs g++ and make, no CUDA toolkit), " +
     "or set SCOREMOD_NATIVE to the .node file.";
-  return { addon: null, file: null, error };
+  return { addon: null, file: null, error, reason: "no-addon" };
+}
+
+/** The .vsix's target ("universal", "linux-x64", ...) from the marker package-vsix.mjs puts beside the bundles, or null. */
+function packageTarget() {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(__dirname, "vsix-target.json"), "utf8")).target || null;
+  } catch {
+    return null;
+  }
 }
 
 const loaded = load();
@@ -47,7 +67,7 @@ const api = {
   loadError: loaded.error,
   probe(nvcc) {
     if (!loaded.addon) {
-      return { ok: false, reason: "no-addon", detail: loaded.error, driverVersion: 0, devices: [],
+      return { ok: false, reason: loaded.reason, detail: loaded.error, driverVersion: 0, devices: [],
         libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
     }
     try {

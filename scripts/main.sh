@@ -27,7 +27,15 @@ done
 [ $have_nvcc = 1 ] || skipped+=("PTX for every example: nvcc not found (set CUDA_HOME or put nvcc on PATH)")
 
 printf '\n== packaging the extension\n'
+# The host's platform package (the runner addon npm ci built), the universal fallback (no runner),
+# and linux-arm64 (GH200-class hosts) when a cross compiler is here.
 node scripts/package-vsix.mjs || fail=1
+node scripts/package-vsix.mjs --target universal || fail=1
+if command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || [ "$(uname -m)" = aarch64 ]; then
+  { node scripts/build-addon.mjs --target linux-arm64 && node scripts/package-vsix.mjs --target linux-arm64; } || fail=1
+else
+  skipped+=("the linux-arm64 .vsix: no aarch64 cross compiler (apt-get install g++-aarch64-linux-gnu)")
+fi
 
 printf '\n== GPU\n'
 probe=$(node -e 'const n=require("./csrc");const p=n.probe();process.stdout.write(p.ok?"ok":(p.reason+": "+p.detail))' 2>&1)
@@ -41,7 +49,7 @@ else
 fi
 
 printf '\n== summary\n'
-echo "outputs: $out/ (analysis JSON, CUDA, PTX, FA4 and Flex exports); extension: $(ls out/*.vsix 2>/dev/null | head -1)"
+echo "outputs: $out/ (analysis JSON, CUDA, PTX, FA4 and Flex exports); extension packages: $(ls out/*.vsix 2>/dev/null | tr '\n' ' ')"
 echo "install it with: code --install-extension $(ls out/*.vsix 2>/dev/null | head -1)"
 for s in "${skipped[@]}"; do echo "skipped: $s"; done
 exit $fail

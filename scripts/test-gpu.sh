@@ -7,7 +7,8 @@
 #   scripts/test-gpu.sh [OUTDIR]    on the GPU machine (NVIDIA driver, NVRTC or nvcc, python3
 #       with torch for the Flex part; Node optional: .device-carry/node.xz is used when absent).
 #       Runs the suite (test/gpu/suite.ts), then the Flex cross-check and peer timings
-#       (test/gpu/flex_check.py), then prints the tables and a closing `N passed, N failed`.
+#       (test/gpu/flex_check.py), the SASS view's path (`gpu-tests.js sass`: needs nvcc with
+#       nvdisasm or cuobjdump beside it), then prints the tables and a closing `N passed, N failed`.
 # On a lent device machine carry: .device-carry, dist/runner-worker.js, dist/gpu-tests.js,
 # csrc/build/Release (see notes/runner.md for the exact command).
 set -uo pipefail
@@ -79,4 +80,6 @@ if python3 -c "import torch, triton; assert torch.cuda.is_available()" >/dev/nul
 else
   echo "test-gpu: python3 with CUDA torch and triton not found: no Flex cross-check or peer timings"
 fi
+# The SASS view's path with this machine's toolkit (nvcc -cubin, nvdisasm or cuobjdump): sass.json, merged by report.
+"$NODE" dist/gpu-tests.js sass "$out" 2>&1 | tee "$out/sass.log"
 "$NODE" dist/gpu-tests.js report "$out"

@@ -5,6 +5,7 @@ export const COMMANDS = {
   sweep: "scoremod.sweep",
   showCuda: "scoremod.showCuda",
   showPtx: "scoremod.showPtx",
+  showSass: "scoremod.showSass",
   exportFa4: "scoremod.exportFa4",
   exportFlex: "scoremod.exportFlex",
   heatMap: "scoremod.heatMap",

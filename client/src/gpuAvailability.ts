@@ -17,7 +17,7 @@ export interface GpuAvailability {
 }
 
 const WHY: Record<string, string> = {
-  "no-addon": "runner addon not built", "no-driver": "no CUDA driver", "no-device": "no CUDA device", "no-nvrtc": "no NVRTC",
+  "no-addon": "runner addon not built", "no-platform": "no runner for this platform", "no-driver": "no CUDA driver", "no-device": "no CUDA device", "no-nvrtc": "no NVRTC",
 };
 
 export function gpuAvailability(r: ProbeOutcome): GpuAvailability {

@@ -1,21 +1,28 @@
-// Read-only CUDA and PTX previews (virtual documents, schemes scoremod-cuda / scoremod-ptx) that
+// Read-only CUDA, PTX and SASS previews (virtual documents, schemes scoremod-cuda / -ptx / -sass) that
 // follow the cursor: the generated lines of the source line under the cursor are highlighted,
 // and clicking a generated line (or scoremod.revealSource) reveals its source line.
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
-import { CudaRequest, PtxRequest, type CudaResult, type PtxResult } from "scoremod-server/protocol";
+import { CudaRequest, PtxRequest, SassRequest, type CudaResult, type PtxResult, type SassResult } from "scoremod-server/protocol";
 import { LineMap } from "./lineMap";
 
 export const CUDA_SCHEME = "scoremod-cuda";
 export const PTX_SCHEME = "scoremod-ptx";
-type Kind = "cuda" | "ptx";
+export const SASS_SCHEME = "scoremod-sass";
+export type PreviewKind = "cuda" | "ptx" | "sass";
+type Kind = PreviewKind;
+const KINDS: Record<Kind, { scheme: string; ext: string; method: string }> = {
+  cuda: { scheme: CUDA_SCHEME, ext: "cu", method: CudaRequest.method },
+  ptx: { scheme: PTX_SCHEME, ext: "ptx", method: PtxRequest.method },
+  sass: { scheme: SASS_SCHEME, ext: "sass", method: SassRequest.method },
+};
+const SCHEMES = new Set(Object.values(KINDS).map((k) => k.scheme));
 
 interface Preview { kind: Kind; sourceUri: string; mod: string; text: string; map: LineMap }
 
 /** scoremod-cuda:/<mod>.cu?<source uri>: one preview per (kind, source, mod). */
 export function previewUri(kind: Kind, sourceUri: string, mod: string): vscode.Uri {
-  const scheme = kind === "cuda" ? CUDA_SCHEME : PTX_SCHEME;
-  return vscode.Uri.from({ scheme, path: `/${mod}.${kind === "cuda" ? "cu" : "ptx"}`, query: sourceUri });
+  return vscode.Uri.from({ scheme: KINDS[kind].scheme, path: `/${mod}.${KINDS[kind].ext}`, query: sourceUri });
 }
 
 export class Previews implements vscode.TextDocumentContentProvider, vscode.Disposable {
@@ -35,13 +42,12 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
 
   constructor(private readonly client: () => LanguageClient | undefined, private readonly log: (m: string) => void) {
     this.subs.push(
-      vscode.workspace.registerTextDocumentContentProvider(CUDA_SCHEME, this),
-      vscode.workspace.registerTextDocumentContentProvider(PTX_SCHEME, this),
+      ...[...SCHEMES].map((s) => vscode.workspace.registerTextDocumentContentProvider(s, this)),
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.followActive()),
       // A closed preview stops following its source (no more regeneration, no nvcc runs).
       vscode.workspace.onDidCloseTextDocument((d) => {
-        if (d.uri.scheme === CUDA_SCHEME || d.uri.scheme === PTX_SCHEME) this.docs.delete(d.uri.toString());
+        if (SCHEMES.has(d.uri.scheme)) this.docs.delete(d.uri.toString());
       }),
     );
   }
@@ -57,6 +63,8 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
     const uri = previewUri(kind, sourceUri, mod);
     const doc = await vscode.workspace.openTextDocument(uri);
     if (kind === "cuda" && doc.languageId !== "cuda-cpp") await vscode.languages.setTextDocumentLanguage(doc, "cuda-cpp").then(undefined, () => undefined);
+    // `.sass` is also the Sass stylesheet extension: SASS listings are plain text.
+    if (kind === "sass" && doc.languageId !== "plaintext") await vscode.languages.setTextDocumentLanguage(doc, "plaintext").then(undefined, () => undefined);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
     this.followActive();
     return null;
@@ -64,7 +72,7 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
 
   /**
    * Re-generates every open preview of a source document after it changed. One regeneration per
-   * preview at a time (PTX runs nvcc): edits that arrive meanwhile cause one more run afterwards.
+   * preview at a time (PTX and SASS run nvcc): edits that arrive meanwhile cause one more run afterwards.
    */
   async refresh(sourceUri: string): Promise<void> {
     for (const p of [...this.docs.values()]) {
@@ -90,10 +98,10 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
     const params = { uri: sourceUri, mod };
     // (The request goes through the client directly: this module stays free of runtime imports
     // of vscode-languageclient, so its logic is testable with a stand-in for `vscode`.)
-    const method = kind === "cuda" ? CudaRequest.method : PtxRequest.method;
-    const res = await (token ? client.sendRequest<CudaResult | PtxResult>(method, params, token) : client.sendRequest<CudaResult | PtxResult>(method, params));
+    const method = KINDS[kind].method;
+    const res = await (token ? client.sendRequest<CudaResult | PtxResult | SassResult>(method, params, token) : client.sendRequest<CudaResult | PtxResult | SassResult>(method, params));
     if (!res.ok) return res.error;
-    const text = "code" in res ? res.code : res.ptx;
+    const text = "code" in res ? res.code : "ptx" in res ? res.ptx : res.sass;
     const uri = previewUri(kind, sourceUri, mod);
     this.docs.set(uri.toString(), { kind, sourceUri, mod, text, map: new LineMap(res.lineMap) });
     this.emitter.fire(uri);
@@ -102,7 +110,7 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
 
   private previewOf(editor: vscode.TextEditor): Preview | undefined {
     const s = editor.document.uri.scheme;
-    return s === CUDA_SCHEME || s === PTX_SCHEME ? this.docs.get(editor.document.uri.toString()) : undefined;
+    return SCHEMES.has(s) ? this.docs.get(editor.document.uri.toString()) : undefined;
   }
 
   private followActive(): void {

@@ -102,6 +102,30 @@ export interface PtxOk {
 export type PtxResult = PtxOk | Failure;
 export const PtxRequest = request<GeneratedParams, PtxResult>("scoremod/ptx");
 
+// ---- scoremod/sass -----------------------------------------------------------------------
+/** SASS lines grouped by the source line of the mod they were inlined from. */
+export interface SassGroup { sourceLine: number; sassLines: number[] }
+/**
+ * Request: the proof kernel compiled to a cubin for the target's sm (nvcc -cubin -lineinfo,
+ * ptxas -v) and disassembled by nvdisasm or cuobjdump beside nvcc. Without a disassembler it is
+ * still ok: `tool` is null and the text's header gives the registers, spills and the reason.
+ */
+export interface SassOk {
+  ok: true;
+  sass: string;
+  /** For each SASS line (0-based), the 0-based source line, or -1. */
+  lineMap: number[];
+  groups: SassGroup[];
+  tool: "nvdisasm" | "cuobjdump" | null;
+  registers: number | null;
+  spillStoreBytes: number | null;
+  spillLoadBytes: number | null;
+  target: TargetId;
+  vecSize: number;
+}
+export type SassResult = SassOk | Failure;
+export const SassRequest = request<GeneratedParams, SassResult>("scoremod/sass");
+
 // ---- scoremod/export ---------------------------------------------------------------------
 export type { ExportFlavor } from "./codegen/exports";
 import type { ExportFlavor } from "./codegen/exports";
@@ -191,7 +215,7 @@ export type HeatMapResult = HeatMapOk | Failure;
 /** Every custom method name, for docs/protocol.md's check. */
 export const METHODS = [
   AnalysisRequest.method, AnalysisChangedNotification.method, CudaRequest.method,
-  PtxRequest.method, ExportRequest.method, SetTargetRequest.method,
+  PtxRequest.method, SassRequest.method, ExportRequest.method, SetTargetRequest.method,
 ] as const;
 
 /** Settings the server reads (section `scoremod`), sent as initializationOptions and on change. */

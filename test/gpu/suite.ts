@@ -2,11 +2,18 @@
 // Runs on a machine with an NVIDIA GPU and no node_modules: everything goes through the
 // supervised runner process (dist/runner-worker.js) exactly as the CLI and the extension do.
 //   node dist/gpu-tests.js run OUTDIR      checks, fault injection, benchmarks, sweep -> OUTDIR/*.json
+//   node dist/gpu-tests.js sass OUTDIR     the SASS view's path for real (nvcc -cubin + nvdisasm/cuobjdump) -> OUTDIR/sass.json
 //   node dist/gpu-tests.js report OUTDIR   merges the Flex/SDPA figures (flex_check.py) into the tables
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as native from "../../csrc/index";
 import { kernelsIncludeDir, nvccOrEmpty } from "../../server/src/toolchain/nvcc";
+import { compileToSass, findDisassembler, noDisassemblerReason } from "../../server/src/toolchain/sass";
+import { opcode, sassPreview } from "../../server/src/codegen/sassPreview";
+import { analyze } from "../../server/src/analysis/index";
+import { generateCuda } from "../../server/src/codegen/cuda";
+import { prepareMod } from "../../server/src/runner/prepare";
+import { buildProgram, readGeometry } from "../../server/src/runner/source";
 import { createRng, resolveDims, sampleBindings, sampleTensor } from "../../runtime/src/sample";
 import { loadUserModule } from "../../server/src/view/loadModule";
 import { dtypeBytes } from "../../runtime/src/dtypes";
@@ -328,6 +335,58 @@ async function auxRoundTrip(out: string): Promise<void> {
   writeFileSync(join(out, "aux.json"), JSON.stringify({ checks }, null, 1));
 }
 
+/**
+ * The SASS view's path with the machine's real toolkit (this needs nvcc and nvdisasm or cuobjdump
+ * beside it, not the GPU itself): the kv-bias mod's proof kernel for runner-hopper (sm_90a), as
+ * Show SASS compiles it, must list global loads (LDG) and report its registers; the Hopper
+ * attention kernel with the mod inlined, as a run compiles it, must contain HGMMA.
+ */
+async function sassChecks(out: string): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  const checks: { name: string; ok: boolean; detail: string }[] = [];
+  const check = async (name: string, f: () => Promise<string>): Promise<void> => {
+    try { checks.push({ name, ok: true, detail: await f() }); } catch (e) { checks.push({ name, ok: false, detail: e instanceof Error ? e.message : String(e) }); }
+  };
+  const file = fileOf(KV_BIAS);
+  const text = readFileSync(file, "utf8");
+  const nvcc = nvccOrEmpty();
+  const dis = nvcc ? findDisassembler(nvcc) : null;
+  const must = (cond: boolean, msg: string): void => { if (!cond) throw new Error(msg); };
+  await check("sass: Show SASS of kv-bias on runner-hopper lists LDG and the registers", async () => {
+    must(!!nvcc, "nvcc not found");
+    must(!!dis, nvcc ? noDisassemblerReason(nvcc) : "");
+    const fa = analyze(file, text, { target: "runner-hopper", vecSize: 2 });
+    const gen = generateCuda(fa, KV_BIAS.mod);
+    const r = await compileToSass(gen.text, { target: "runner-hopper", fileName: `${gen.functionName}.cu` });
+    const p = sassPreview(r.listing, r.resources, gen, text.split("\n"), r.note);
+    writeFileSync(join(out, "sass-kv_bias.runner-hopper.txt"), p.text + "\n");
+    const ldg = p.opcodes.filter((o) => o.startsWith("LDG"));
+    must(ldg.length > 0, `no LDG among ${p.opcodes.length} opcodes (${[...new Set(p.opcodes)].slice(0, 20).join(" ")})`);
+    must((p.resources?.registers ?? 0) > 0 && p.text.includes(`${p.resources!.registers} registers`), `registers not reported: ${p.text.split("\n")[1]}`);
+    if (r.listing!.tool === "nvdisasm") {
+      const line = text.split("\n").findIndex((l) => l.includes("kvBias.at("));
+      must(p.groups.some((g) => g.sourceLine === line), `nvdisasm: no group for the load's line ${line + 1} (groups: ${p.groups.map((g) => g.sourceLine + 1).join(", ")})`);
+    }
+    return `${r.listing!.tool}: ${p.opcodes.length} instructions, ${ldg.join(" ")}, ${p.resources!.registers} registers, ${p.resources!.spillStoreBytes} B spill stores; ${r.ms.toFixed(0)} ms`;
+  });
+  await check("sass: the Hopper attention kernel with kv-bias inlined contains HGMMA", async () => {
+    must(!!nvcc && !!dis, "nvcc or a disassembler missing (see the check above)");
+    const score = prepareMod(file, text, KV_BIAS.mod, { vec: 2, target: "runner-hopper" });
+    const prog = buildProgram({ score, kernel: "wgmma", build: "vec", dtype: "bf16", D: 128, bounds: false, geometry: readGeometry(kernelsIncludeDir()) });
+    const r = await compileToSass(prog.source, { target: "runner-hopper", defines: prog.defines, fileName: "attention.cu", timeoutMs: 300_000 });
+    const f = r.listing!.functions.find((x) => x.name === prog.mainKernel);
+    must(!!f, `${prog.mainKernel} not in the cubin (functions: ${r.listing!.functions.map((x) => x.name).join(", ")})`);
+    const ops = f!.instrs.map((i) => opcode(i.text));
+    const mma = ops.filter((o) => o.startsWith("HGMMA"));
+    const res = r.resources.get(prog.mainKernel);
+    must(mma.length > 0, `no HGMMA in ${prog.mainKernel} (${ops.length} instructions)`);
+    must((res?.registers ?? 0) > 0, `ptxas reported no registers for ${prog.mainKernel}`);
+    return `${prog.mainKernel}: ${mma.length} HGMMA, ${ops.filter((o) => o.startsWith("LDG")).length} LDG, ${res!.registers} registers, ${res!.spillStoreBytes} B spill stores; ${r.ms.toFixed(0)} ms`;
+  });
+  for (const c of checks) result(c.name, c.ok, c.detail);
+  writeFileSync(join(out, "sass.json"), JSON.stringify({ checks }, null, 1));
+}
+
 interface FlexFile { checks: { label: string; ok: boolean; detail: string }[]; bench: { label: string; flex_ms: number | null; sdpa_ms: number | null; causal: boolean; error?: string }[]; torch: string }
 
 function report(out: string): void {
@@ -339,7 +398,7 @@ function report(out: string): void {
   const flexPath = join(out, "flex.json");
   const flex: FlexFile | null = existsSync(flexPath) ? JSON.parse(readFileSync(flexPath, "utf8")) as FlexFile : null;
   if (!flex) result("flex cross-check", false, "flex.json missing (flex_check.py did not run)");
-  for (const extra of ["aux.json", "make_aux.json"]) {
+  for (const extra of ["aux.json", "make_aux.json", "sass.json"]) {
     const p = join(out, extra);
     if (existsSync(p)) for (const c of (JSON.parse(readFileSync(p, "utf8")) as { checks: { name: string; ok: boolean; detail: string }[] }).checks) result(c.name, c.ok, c.detail);
   }
@@ -368,8 +427,9 @@ async function main(): Promise<void> {
   const out = resolve(dir ?? "artifacts/gpu");
   if (cmd === "run") await runAll(out);
   else if (cmd === "aux") await auxRoundTrip(out);
+  else if (cmd === "sass") await sassChecks(out);
   else if (cmd === "report") report(out);
-  else { console.error("usage: gpu-tests.js run|aux|report OUTDIR"); process.exit(2); }
+  else { console.error("usage: gpu-tests.js run|aux|sass|report OUTDIR"); process.exit(2); }
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
 }

@@ -230,6 +230,18 @@ describe("scoremod language server", () => {
     expect(r.lineMap.length).toBe(r.ptx.split("\n").length);
   });
 
+  test("scoremod/sass: the cubin's registers and spills, and SASS by source line or the reason there is none (nvcc)", async () => {
+    const uri = "file:///ws/kv.scoremod.ts";
+    const r = await h.rpc.sendRequest("scoremod/sass", { uri, mod: "kvBiasMod" }) as { ok: boolean; error?: string; sass: string; lineMap: number[]; tool: string | null; registers: number | null; groups: { sourceLine: number }[] };
+    expect(r.ok, r.error).toBe(true);
+    expect(r.registers).toBeGreaterThan(0);
+    expect(r.sass).toMatch(new RegExp(`: ${r.registers} registers, 0 bytes spill stores, 0 bytes spill loads`));
+    expect(r.lineMap.length).toBe(r.sass.split("\n").length);
+    if (r.tool === null) expect(r.sass).toMatch(/SASS: not shown: disassembling needs nvdisasm or cuobjdump .* neither is beside nvcc/);
+    else expect(r.sass).toMatch(/\n {4}\/\*[0-9a-f]{4}\*\/ LDG/);
+    if (r.tool === "nvdisasm") expect(r.groups.map((g) => g.sourceLine)).toContain(posOf(KV_BIAS, "kvBias.at(").line);
+  });
+
   test("scoremod/ptx without nvcc says how to fix it", async () => {
     const uri = "file:///ws/kv.scoremod.ts";
     await h.rpc.sendNotification("workspace/didChangeConfiguration", { settings: { scoremod: { nvccPath: "/nonexistent/nvcc" } } });

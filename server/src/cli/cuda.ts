@@ -1,24 +1,31 @@
 // `scoremod cuda FILE [--mod NAME] [--target T] [--vec V] [--preview | --ptx]`: the generated CUDA
 // (the compiled translation unit, or with --preview the editor's Show CUDA rendering), and with
 // --ptx the PTX nvcc makes of it, each source line's instructions grouped under that line, plus
-// the PTX proof (loads per line vs the analysis).
+// the PTX proof (loads per line vs the analysis); with --sass, the SASS of a cubin for the
+// target's sm (toolchain/sass.ts), by source line where nvdisasm gives the line table, with
+// registers and spills.
 import { analyzeInBudget as analyze } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { CodegenError, generateCuda, type GeneratedCuda } from "../codegen/cuda";
 import { groupBySource, parsePtx } from "../codegen/ptxMap";
 import { checkProof, describeMismatch } from "../codegen/ptxProof";
 import { NvccError, NvccMissingError, compileToPtx } from "../toolchain/nvcc";
+import { compileToSass } from "../toolchain/sass";
+import { sassPreview } from "../codegen/sassPreview";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, targetFlag, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
 
-const SPEC = { mod: "string", target: "string", vec: "int", ptx: "boolean", preview: "boolean", help: "boolean" } as const;
-const USAGE = `usage: scoremod cuda FILE [--mod NAME] [--target T] [--vec V] [--preview | --ptx]
+const SPEC = { mod: "string", target: "string", vec: "int", ptx: "boolean", sass: "boolean", preview: "boolean", help: "boolean" } as const;
+const USAGE = `usage: scoremod cuda FILE [--mod NAME] [--target T] [--vec V] [--preview | --ptx | --sass]
   --mod NAME   one mod (default: every mod in the file)
   --target T   ${Object.keys(TARGETS).join(" | ")} (default fa4-sm100)
   --vec V      override the mods' vecSize (a power of two within the target's cap)
   --preview    the mod's functions only, as the editor's Show CUDA: no #line, prelude or proof kernel
                (default: the translation unit nvcc compiles)
   --ptx        compile with nvcc (-lineinfo) and print the PTX grouped by source line, with the load proof
+  --sass       compile to a cubin for the target's sm and print its SASS (nvdisasm or cuobjdump beside
+               nvcc; by source line with nvdisasm) with ptxas's registers and spills; without a
+               disassembler, the registers and spills and the reason
 exit: 0 ok, 1 the mod has errors / nvcc failed or is missing / the PTX contradicts the analysis, 2 bad usage or input
 `;
 
@@ -32,8 +39,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const text = readSourceFile(file);
     const fa = analyze(file, text, { target, vecSize: vec });
     const mods = selectMods(fa, file, flags.mod);
-    if (flags.preview && flags.ptx) throw new UsageError("--preview and --ptx are exclusive (--ptx compiles the full translation unit)");
+    if ([flags.preview, flags.ptx, flags.sass].filter(Boolean).length > 1) throw new UsageError("--preview, --ptx and --sass are exclusive (--ptx and --sass compile the full translation unit)");
     const gens = mods.map((m) => generateCuda(fa, m.name, { render: flags.preview ? "preview" : "compile" }));
+    if (flags.sass) return await printSass(gens, fa.target, text, io);
     if (!flags.ptx) {
       io.out(gens.map((g) => g.text).join("\n"));
       return EXIT.ok;
@@ -69,4 +77,15 @@ async function printPtx(gens: GeneratedCuda[], target: TargetId, file: string, t
   }
   if (bad) io.err(`scoremod cuda: the PTX contradicts the analysis for ${bad} mod(s) (see 'load proof FAILED' above); please report this file\n`);
   return bad ? EXIT.errors : EXIT.ok;
+}
+
+/** One cubin per mod (each its own proof kernel), so each listing's line table is the mod's. */
+async function printSass(gens: GeneratedCuda[], target: TargetId, text: string, io: Io): Promise<number> {
+  const src = text.split(/\r?\n/);
+  for (const g of gens) {
+    const r = await compileToSass(g.text, { target, fileName: `${g.functionName}.cu` });
+    io.out(`// ===== ${g.mod} (${g.kind} mod) on ${target} (${TARGETS[target].arch}), V=${g.vecSize}: nvcc -cubin and disassembly ${r.ms.toFixed(0)} ms\n`);
+    io.out(sassPreview(r.listing, r.resources, g, src, r.note).text + "\n\n");
+  }
+  return EXIT.ok;
 }

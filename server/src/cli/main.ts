@@ -9,7 +9,7 @@ const USAGE = `usage: scoremod <command> [options]
 
 commands:
   check FILE|GLOB... [--target T] [--vec V] [--shape B,H,Q,KV] [--format text|json|sarif|github]   analysis: diagnostics, one line per aux load, block sparsity
-  cuda FILE [--mod NAME] [--target T] [--vec V] [--preview | --ptx]   generated CUDA (and PTX via nvcc)
+  cuda FILE [--mod NAME] [--target T] [--vec V] [--preview | --ptx | --sass]   generated CUDA (and PTX or SASS via nvcc)
   export FILE --to fa4|flex [--mod NAME] [--out PATH|DIR]   FA4 CuTe-DSL or PyTorch FlexAttention Python
   bench FILE [--mod NAME] [--vec V] [--sweep] [--shape B,H,Q,KV,D] [--json] [--progress]   run and check on the GPU
   view FILE --mod NAME --out PATH.png [--shape B,H,Q,KV] [--b N] [--h N] [--at Q0,KV0]   mask and score view as a PNG

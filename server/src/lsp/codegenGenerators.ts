@@ -2,13 +2,23 @@
 // exports, nvcc (server/src/toolchain) for PTX, mapped back to source lines and loads (codegen/ptxPreview.ts).
 import { generateCuda, type GeneratedCuda } from "../codegen/cuda";
 import { ptxPreview } from "../codegen/ptxPreview";
-import { compileToPtx, sassNote, NvccCancelled, NvccMissingError, NvccError } from "../toolchain/nvcc";
+import { compileToPtx, NvccCancelled, NvccMissingError, NvccError } from "../toolchain/nvcc";
+import { compileToSass, sassNote } from "../toolchain/sass";
+import { sassPreview } from "../codegen/sassPreview";
 import type { FileAnalysis } from "../analysis/facts";
-import type { CudaResult, PtxResult } from "../protocol";
+import type { CudaResult, PtxResult, SassResult } from "../protocol";
 import { exportMod } from "./exports";
 import { modProblem, type Generators } from "./generated";
 
 function message(e: unknown): string { return e instanceof Error ? e.message : String(e); }
+
+/** A toolkit failure (PTX or SASS) as the request's error: nvcc missing, cancelled, or what the tool printed. */
+function toolFailure(e: unknown, what: string): { ok: false; error: string } {
+  if (e instanceof NvccCancelled) return { ok: false, error: "cancelled" };
+  if (e instanceof NvccMissingError) return { ok: false, error: `${e.message}. Set scoremod.cuda.nvccPath or scoremod.cuda.home. (Show CUDA works without nvcc.)` };
+  if (e instanceof NvccError) return { ok: false, error: `${e.message}\n${e.stderr.slice(-2000)}` };
+  return { ok: false, error: `${what} failed: ${message(e)}` };
+}
 
 /** Generated line (0-based) -> source line (0-based) or -1; a `#line` directive maps like the statement after it. */
 export function cudaLineMap(gen: GeneratedCuda): number[] {
@@ -50,10 +60,25 @@ export function createGenerators(): Generators {
         const p = ptxPreview(r.ptx, gen, src, loadText, sassNote(r.command[0]!));
         return { ok: true, ptx: p.text, lineMap: p.lineMap, groups: p.groups, loadsByLine: p.loadsByLine, target: gen.target, vecSize: gen.vecSize };
       } catch (e) {
-        if (e instanceof NvccCancelled) return { ok: false, error: "cancelled" };
-        if (e instanceof NvccMissingError) return { ok: false, error: `${e.message}. Set scoremod.cuda.nvccPath or scoremod.cuda.home. (Show CUDA works without nvcc.)` };
-        if (e instanceof NvccError) return { ok: false, error: `nvcc failed: ${e.message}\n${e.stderr.slice(-2000)}` };
-        return { ok: false, error: `PTX failed: ${message(e)}` };
+        return toolFailure(e, "PTX");
+      }
+    },
+    async sass(analysis, mod, opts): Promise<SassResult> {
+      const problem = modProblem(analysis, mod);
+      if (problem) return { ok: false, error: problem };
+      let gen: GeneratedCuda;
+      try { gen = generateCuda(analysis, mod); } catch (e) { return { ok: false, error: `CUDA generation failed: ${message(e)}` }; }
+      if (opts.isCancelled()) return { ok: false, error: "cancelled" };
+      try {
+        const r = await compileToSass(gen.text, { target: analysis.target, nvcc: opts.nvccPath || undefined, fileName: `${gen.functionName}.cu`, timeoutMs: 60_000, signal: opts.signal });
+        const p = sassPreview(r.listing, r.resources, gen, opts.sourceText.split(/\r?\n/), r.note);
+        return {
+          ok: true, sass: p.text, lineMap: p.lineMap, groups: p.groups, tool: r.listing?.tool ?? null,
+          registers: p.resources?.registers ?? null, spillStoreBytes: p.resources?.spillStoreBytes ?? null, spillLoadBytes: p.resources?.spillLoadBytes ?? null,
+          target: gen.target, vecSize: gen.vecSize,
+        };
+      } catch (e) {
+        return toolFailure(e, "SASS");
       }
     },
     export(analysis, mod, flavor) {

@@ -2,7 +2,7 @@
 // codes against this interface; codegenGenerators.ts implements it with server/src/codegen.
 import type { FileAnalysis } from "../analysis/facts";
 import { blockedMessage } from "../analysis/generatable";
-import type { CudaResult, ExportFlavor, ExportResult, PtxResult } from "../protocol";
+import type { CudaResult, ExportFlavor, ExportResult, PtxResult, SassResult } from "../protocol";
 
 export interface PtxOptions {
   nvccPath: string;
@@ -16,6 +16,8 @@ export interface PtxOptions {
 export interface Generators {
   cuda(analysis: FileAnalysis, mod: string): CudaResult;
   ptx(analysis: FileAnalysis, mod: string, opts: PtxOptions): Promise<PtxResult>;
+  /** The proof kernel's cubin disassembled (or its registers and spills with the reason there is no disassembly). */
+  sass(analysis: FileAnalysis, mod: string, opts: PtxOptions): Promise<SassResult>;
   export(analysis: FileAnalysis, mod: string, flavor: ExportFlavor): ExportResult;
 }
 

@@ -9,8 +9,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isTargetId, type TargetId } from "../analysis/targets";
 import {
-  AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, PtxRequest, SetTargetRequest,
-  type NotificationSpec, type RequestSpec, type ServerSettings,
+  AnalysisChangedNotification, AnalysisRequest, CudaRequest, ExportRequest, PtxRequest, SassRequest, SetTargetRequest,
+  type GeneratedParams, type NotificationSpec, type PtxResult, type RequestSpec, type SassResult, type ServerSettings,
 } from "../protocol";
 import { EXPORT_FLAVORS, isExportFlavor } from "../codegen/exports";
 import type { Backend } from "./backend";
@@ -221,23 +221,27 @@ export function startServer(connection: Connection, opts: ServerOptions): void {
     const a = analysisFor(p.uri, t, p.vecSize);
     return a ? opts.generators.cuda(a, p.mod) : notOpen(p.uri);
   }));
-  onRequest(connection, PtxRequest, safelyAsync("scoremod/ptx", log, { ok: false, error: "internal error (see the server log)" }, async (p, token) => {
-    const t = targetOf(p.target);
-    if (!isTargetId(t)) return badTarget(t);
-    const bad = badVecSize(p.vecSize);
-    if (bad) return bad;
-    const a = analysisFor(p.uri, t, p.vecSize);
-    const text = documents.get(p.uri)?.getText() ?? "";
-    if (!a) return notOpen(p.uri);
-    // Cancelling the request stops nvcc (and what it started), not only the reply.
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
-    try {
-      return await opts.generators.ptx(a, p.mod, { nvccPath: settings.nvccPath, sourceText: text, isCancelled: () => token.isCancellationRequested, signal: abort.signal });
-    } finally {
-      sub.dispose();
-    }
-  }));
+  // PTX and SASS: nvcc (and for SASS a disassembler) on the mod's translation unit.
+  const viaToolkit = <R>(kind: "ptx" | "sass", method: string) => safelyAsync(method, log, { ok: false as const, error: "internal error (see the server log)" },
+    async (p: GeneratedParams, token: CancellationToken): Promise<R | { ok: false; error: string }> => {
+      const t = targetOf(p.target);
+      if (!isTargetId(t)) return badTarget(t);
+      const bad = badVecSize(p.vecSize);
+      if (bad) return bad;
+      const a = analysisFor(p.uri, t, p.vecSize);
+      const text = documents.get(p.uri)?.getText() ?? "";
+      if (!a) return notOpen(p.uri);
+      // Cancelling the request stops nvcc (and what it started), not only the reply.
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      try {
+        return await opts.generators[kind](a, p.mod, { nvccPath: settings.nvccPath, sourceText: text, isCancelled: () => token.isCancellationRequested, signal: abort.signal }) as R;
+      } finally {
+        sub.dispose();
+      }
+    });
+  onRequest(connection, PtxRequest, viaToolkit<PtxResult>("ptx", PtxRequest.method));
+  onRequest(connection, SassRequest, viaToolkit<SassResult>("sass", SassRequest.method));
   onRequest(connection, ExportRequest, safely("scoremod/export", log, { ok: false, error: "internal error (see the server log)" }, (p) => {
     const t = targetOf(p.target);
     if (!isTargetId(t)) return badTarget(t);

@@ -2,9 +2,9 @@
 // only module of ours that spawns nvcc: compiles generated CUDA to PTX with line info for a target.
 // (The addon runs the nvcc it is given when NVRTC is missing: csrc/src/compile.cc.)
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import { TARGETS, type TargetId } from "../analysis/targets";
 
 export class NvccMissingError extends Error {
@@ -67,14 +67,20 @@ export interface PtxOptions {
 
 export interface PtxResult { ptx: string; ms: number; command: string[] }
 
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
+/**
+ * Runs a toolkit program (nvcc, or the disassemblers of toolchain/sass.ts) with a timeout and an
+ * AbortSignal; stderr is kept (its last MB), stdout only when asked (a disassembly).
+ */
+export function runTool(cmd: string, args: string[], cwd: string, timeoutMs: number, signal?: AbortSignal, keepStdout = false): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolveP, reject) => {
     if (signal?.aborted) { reject(new NvccCancelled()); return; }
     // Its own process group (POSIX), so that a kill reaches cicc and ptxas too, not only nvcc.
     const group = process.platform !== "win32";
-    const p = spawn(cmd, args, { cwd, stdio: ["ignore", "ignore", "pipe"], detached: group });
+    const p = spawn(cmd, args, { cwd, stdio: ["ignore", keepStdout ? "pipe" : "ignore", "pipe"], detached: group });
     let stderr = "";
-    p.stderr.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-1_000_000); });
+    const stdout: Buffer[] = [];
+    p.stderr!.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-1_000_000); });
+    p.stdout?.on("data", (d: Buffer) => { stdout.push(d); });
     const kill = (): void => {
       try {
         if (group && p.pid !== undefined) process.kill(-p.pid, "SIGKILL");
@@ -90,7 +96,7 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs: number, signal
     p.on("close", (code) => {
       done();
       if (cancelled) reject(new NvccCancelled());
-      else resolveP({ code, stderr });
+      else resolveP({ code, stderr, stdout: Buffer.concat(stdout).toString("utf8") });
     });
   });
 }
@@ -106,7 +112,7 @@ export async function compileToPtx(source: string, opts: PtxOptions): Promise<Pt
     const args = ["-ptx", "-lineinfo", "-std=c++17", ...TARGETS[opts.target].nvccArch, `-I${kernelsIncludeDir()}`,
       ...(opts.defines ?? []).map((d) => `-D${d}`), "-o", out, cu];
     const t0 = performance.now();
-    const r = await run(nvcc, args, dir, opts.timeoutMs ?? 120_000, opts.signal);
+    const r = await runTool(nvcc, args, dir, opts.timeoutMs ?? 120_000, opts.signal);
     const ms = performance.now() - t0;
     if (r.code !== 0) {
       throw new NvccError(`nvcc failed (exit ${r.code ?? "killed"}) for ${opts.target}:\n${r.stderr.trim()}`, r.stderr);
@@ -115,17 +121,4 @@ export async function compileToPtx(source: string, opts: PtxOptions): Promise<Pt
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Why the PTX preview shows no SASS, as its header says: disassembling needs cuobjdump, which a
- * CUDA toolkit installs beside nvcc (some containers ship nvcc without it).
- */
-export function sassNote(nvcc: string): string {
-  let dir: string;
-  try { dir = dirname(realpathSync(nvcc)); } catch { dir = dirname(nvcc); }
-  const cuobjdump = join(dir, process.platform === "win32" ? "cuobjdump.exe" : "cuobjdump");
-  return existsSync(cuobjdump)
-    ? `SASS: not shown (this preview is nvcc's PTX); ${cuobjdump} -sass disassembles a cubin of this code`
-    : `SASS: not shown: disassembling SASS needs cuobjdump, which is not beside nvcc (${dir})`;
 }

@@ -7,8 +7,12 @@ import { poll } from "./poll";
 
 export const STEP_MS = Number(process.env.E2E_STEP_TIMEOUT_MS || 60_000);
 
-/** Runs a command through the palette (F1), choosing the row whose label matches `title`. */
-export async function runCommand(page: Page, title: string | RegExp): Promise<string> {
+/**
+ * Runs a command through the palette (F1), choosing the row whose label matches `title`, and waits
+ * for the palette to close; `opensInput`: the command opens a quick input of its own at once (a
+ * file dialog, a pick), so the widget may never close in between: no wait.
+ */
+export async function runCommand(page: Page, title: string | RegExp, opts: { opensInput?: boolean } = {}): Promise<string> {
   await page.keyboard.press("Escape");
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input.input");
@@ -19,7 +23,7 @@ export async function runCommand(page: Page, title: string | RegExp): Promise<st
   await row.waitFor({ state: "visible", timeout: STEP_MS });
   const label = ((await row.getAttribute("aria-label")) ?? (await row.textContent()) ?? "").trim();
   await row.click();
-  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: STEP_MS });
+  if (!opts.opensInput) await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: STEP_MS });
   return label;
 }
 

@@ -52,6 +52,29 @@ export const EXPECT = {
   newFileName: "e2e_new",
   newFile: "e2e_new.scoremod.ts",
   newFileText: "e2eNewScore",
+  /** Show SASS (palette): the preview's tab, its header with ptxas's registers and spills, and
+   *  either a disassembly of the mod's load or the reason there is none (no nvdisasm/cuobjdump
+   *  beside nvcc, as on the e2e machine). Without nvcc the command's error toast says so instead. */
+  showSassCommand: "Score Mod: Show SASS",
+  sassTab: "kvBiasMod.sass",
+  sassHeader: /SASS of kvBiasMod \(/,
+  sassResources: /\d+ registers, \d+ bytes spill stores, \d+ bytes spill loads/,
+  sassOrReason: /SASS: not shown: disassembling needs nvdisasm or cuobjdump|\/\*[0-9a-f]{4}\*\/ .*LDG/,
+  sassNoNvcc: /Show SASS: nvcc not found/,
+  /** The Outline (Explorer) lists kv_bias's tensor and mod. */
+  outlineCommand: /Explorer: Focus on Outline View/,
+  outlineItems: ["kvBias", "kvBiasMod"],
+  /** Export to Flex (the lens): a real file beside the mod, with the helper it imports, opened in a tab. */
+  exportFlexLens: "Export to Flex",
+  exportFile: "kv_bias.kvBiasMod.flex.py",
+  exportHelper: "scoremod_sample.py",
+  /** The walkthrough (Welcome: Open Walkthrough…) and its first step's button, which creates a file. */
+  openWalkthroughCommand: /Welcome: Open Walkthrough/,
+  walkthroughTitle: "Get started with Score Mod Studio",
+  walkthroughStep: "Create a score mod",
+  walkthroughButton: "New Score Mod File",
+  walkthroughFileName: "e2e_walk",
+  walkthroughFile: "e2e_walk.scoremod.ts",
   /** ...and the reason it gives when the .vsix lacks a loadable native addon. */
   addonMissing: /addon not built/,
 };

@@ -5,8 +5,10 @@
 // generated CUDA, the mask and score view shows proven tile classes and hover values that match
 // the float64 runtime (and zooms on a click), the sweep webview charts recorded sweep data, the
 // status bar says plainly that no GPU runner is available, Benchmark and Sweep are off without
-// one (a lens says why and how to run elsewhere), and New Score Mod File creates a file in the
-// workspace. Screenshots go to $E2E_ARTIFACTS.
+// one (a lens says why and how to run elsewhere), Show SASS gives registers and spills with SASS
+// or the reason there is none, the Outline lists the mod, Export to Flex writes a file beside the
+// mod, and New Score Mod File, from the palette and from the walkthrough's button, creates a file
+// in the workspace. Screenshots go to $E2E_ARTIFACTS.
 //
 // env (set by scripts/e2e.sh): E2E_CODE_SERVER, E2E_VSIX, E2E_EXTENSION_ID, E2E_RUN_DIR,
 // E2E_ARTIFACTS, E2E_WORKSPACE_SRC, E2E_SWEEP_FIXTURE.
@@ -209,13 +211,34 @@ try {
       return EXPECT.cudaText.every((re) => re.test(t)) ? t : undefined;
     }, { timeoutMs: STEP_MS, describe: async () => (await visibleEditorText(page!, preview).catch(() => "(no preview)")).slice(0, 300) });
     const tab = ((await page!.locator(".tab.active", { hasText: EXPECT.cudaTab }).first().textContent()) ?? "").trim();
+    // The preview is the user's function: no #line directives (the in-host suite checks the whole text).
+    const directives = text.split("\n").filter((l) => /^\s*#line\b/.test(l));
+    if (directives.length) throw new Error(`the CUDA preview shows #line directives: ${directives.slice(0, 3).join(" | ")}`);
     await shot("cuda-preview.png");
-    return `via ${via}; tab "${tab}"; ${text.split("\n").length} lines visible`;
+    return `via ${via}; tab "${tab}"; ${text.split("\n").length} lines visible, no #line`;
+  });
+
+  await steps.run("show-sass", async () => {
+    // From the palette, with kv_bias the active editor (the preview beside it keeps no focus).
+    await page!.keyboard.press("Control+1");
+    await runCommand(page!, EXPECT.showSassCommand);
+    const preview = editorWithTab(page!, EXPECT.sassTab);
+    const toast = page!.locator(".notifications-toasts .notification-toast", { hasText: EXPECT.sassNoNvcc }).first();
+    const got = await poll(`the ${EXPECT.sassTab} preview (or the no-nvcc error)`, async () => {
+      if (await toast.isVisible().catch(() => false)) return { kind: "no nvcc", text: ((await toast.textContent()) ?? "").trim() };
+      if (!(await preview.isVisible().catch(() => false))) return undefined;
+      const t = await visibleEditorText(page!, preview);
+      return EXPECT.sassHeader.test(t) && EXPECT.sassResources.test(t) && EXPECT.sassOrReason.test(t) ? { kind: "preview", text: t } : undefined;
+    }, { timeoutMs: 3 * STEP_MS, describe: async () => (await visibleEditorText(page!, preview).catch(() => "(no preview)")).slice(0, 300) });
+    await shot("sass-preview.png");
+    if (got.kind === "no nvcc") return `no nvcc here: ${got.text.slice(0, 160)}`;
+    const lines = got.text.split("\n");
+    return `${lines.find((l) => EXPECT.sassResources.test(l))?.trim()}; ${lines.find((l) => EXPECT.sassOrReason.test(l))?.trim().slice(0, 120)}`;
   });
 
   await steps.run("sweep-chart", async () => {
     const fixtureInWs = path.join(ws, path.basename(sweepFixture));
-    await runCommand(page!, EXPECT.openSweepCommand);
+    await runCommand(page!, EXPECT.openSweepCommand, { opensInput: true });
     // The command may ask for the file: code-server's simple file dialog is a quick input.
     const input = page!.locator(".quick-input-widget input.input");
     const probe = () => {
@@ -357,6 +380,58 @@ try {
     await shot("new-file.png");
     return `${path.relative(ws, file)}: ${readFileSync(file, "utf8").split("\n").length} lines`;
   });
+
+  await steps.run("walkthrough-new-file", async () => {
+    // Welcome: Open Walkthrough… → ours → its first step's button → the name box → a file in the workspace.
+    await runCommand(page!, EXPECT.openWalkthroughCommand, { opensInput: true });
+    const input = page!.locator(".quick-input-widget input.input");
+    await page!.locator(".quick-input-list .monaco-list-row").filter({ hasText: EXPECT.walkthroughTitle }).first().click();
+    const step = page!.locator(".getting-started-step", { hasText: EXPECT.walkthroughStep }).first();
+    await step.waitFor({ state: "visible", timeout: STEP_MS });
+    const button = step.getByText(EXPECT.walkthroughButton, { exact: true }).first();
+    // The first step opens expanded; otherwise a click on it expands it.
+    if (!(await button.isVisible().catch(() => false))) await step.click();
+    await button.waitFor({ state: "visible", timeout: STEP_MS });
+    await shot("walkthrough.png");
+    await button.click();
+    await poll("the name box", async () => (await input.isVisible().catch(() => false)) || undefined, { timeoutMs: STEP_MS });
+    await input.fill(EXPECT.walkthroughFileName);
+    await page!.keyboard.press("Enter");
+    await page!.locator(".tabs-container .tab.active", { hasText: EXPECT.walkthroughFile }).first().waitFor({ state: "visible", timeout: STEP_MS });
+    const file = path.join(ws, EXPECT.walkthroughFile);
+    if (!existsSync(file)) throw new Error(`${file} was not created in the workspace`);
+    await activeEditor(page!).locator(".codelens-decoration a", { hasText: EXPECT.showCudaLens }).first().waitFor({ state: "visible", timeout: STEP_MS });
+    await shot("walkthrough-new-file.png");
+    return `${path.relative(ws, file)} from the walkthrough's button`;
+  });
+  await steps.run("outline", async () => {
+    await openFile(page!, EXPECT.exampleFile, EXPECT.exampleText);
+    await runCommand(page!, EXPECT.outlineCommand);
+    // Each row's name element alone (its text runs into the detail: "kvBiasModscore mod · vecSize 8").
+    const names = page!.locator(".outline-pane .monaco-list-row .label-name");
+    const all = await poll(`the Outline listing ${EXPECT.outlineItems.join(" and ")}`, async () => {
+      const got = (await names.allTextContents()).map((t) => t.trim());
+      return EXPECT.outlineItems.every((n) => got.includes(n)) ? got : undefined;
+    }, { timeoutMs: STEP_MS, describe: async () => (await page!.locator(".outline-pane .monaco-list-row").allTextContents()).join(" | ") });
+    await shot("outline.png");
+    await page!.keyboard.press("Control+1");
+    return all.join(" | ").slice(0, 160);
+  });
+
+  await steps.run("export-file", async () => {
+    await openFile(page!, EXPECT.exampleFile, EXPECT.exampleText);
+    const file = path.join(ws, EXPECT.exportFile);
+    if (existsSync(file)) throw new Error(`${file} exists before the export`);
+    await activeEditor(page!).locator(".codelens-decoration a", { hasText: EXPECT.exportFlexLens }).first().click();
+    await page!.locator(".tab.active", { hasText: EXPECT.exportFile }).first().waitFor({ state: "visible", timeout: STEP_MS });
+    await poll(`${EXPECT.exportFile} and ${EXPECT.exportHelper} in the workspace`, async () => existsSync(file) && existsSync(path.join(ws, EXPECT.exportHelper)) || undefined, { timeoutMs: STEP_MS });
+    // A file, not an Untitled buffer: its tab is not dirty.
+    const dirty = await page!.locator(".tab.active.dirty", { hasText: EXPECT.exportFile }).count();
+    if (dirty) throw new Error(`the ${EXPECT.exportFile} tab is dirty (an unsaved buffer)`);
+    await shot("export-file.png");
+    return `${EXPECT.exportFile}: ${readFileSync(file, "utf8").split("\n").length} lines, with ${EXPECT.exportHelper}`;
+  });
+
 } finally {
   await browser?.close();
   await server?.stop();

@@ -376,8 +376,12 @@ describe("the editor: $scoremod problem matcher, check-workspace task, jsonValid
     expect(readFileSync(join(ROOT, "client/src/extension.ts"), "utf8")).toContain("tasks.activate(ctx)");
   });
 
-  it("*.sweep.json files are validated by the published sweep schema", () => {
-    expect(manifest.contributes.jsonValidation).toEqual([{ fileMatch: "*.sweep.json", url: "../docs/schemas/sweep.schema.json" }]);
+  it("*.sweep.json and *.check.json (`check --json`, as npm run main names them) are validated by the published schemas", () => {
+    expect(manifest.contributes.jsonValidation).toEqual([
+      { fileMatch: "*.sweep.json", url: "../docs/schemas/sweep.schema.json" },
+      { fileMatch: "*.check.json", url: "../docs/schemas/check.schema.json" },
+    ]);
     expect(readFileSync(join(ROOT, "client", manifest.contributes.jsonValidation[0].url), "utf8")).toContain("SweepResult");
+    expect(JSON.parse(readFileSync(join(ROOT, "client", manifest.contributes.jsonValidation[1].url), "utf8"))).toEqual(schema("check.schema.json"));
   });
 });

@@ -6,7 +6,7 @@ import { benchCommand, explain, gpuAvailability, probeLog, runElsewhereHint } fr
 
 const common = { driverVersion: 0, libcuda: null, libnvrtc: null, nvrtcVersion: null, nvrtcError: null, nvcc: null, compiler: null };
 const dev = (name: string, sm: number) => ({ index: 0, name, sm, major: Math.floor(sm / 10), minor: sm % 10, smCount: 0, memoryBytes: 0, clockKHz: 0, memClockKHz: 0, memBusWidth: 0, l2Bytes: 0, maxSmemPerBlockOptin: 0 });
-const noGpu = (reason: "no-addon" | "no-driver" | "no-device" | "no-nvrtc", detail: string) =>
+const noGpu = (reason: "no-addon" | "no-platform" | "no-driver" | "no-device" | "no-nvrtc", detail: string) =>
   ({ ok: true as const, value: { ...common, ok: false as const, devices: [], reason, detail } });
 
 describe("GPU availability", () => {
@@ -21,6 +21,8 @@ describe("GPU availability", () => {
     });
     expect(gpuAvailability(noGpu("no-nvrtc", "libnvrtc.so.12 not found")).label).toBe("No GPU: no NVRTC");
     expect(gpuAvailability(noGpu("no-addon", "")).reason).toBe("runner addon not built");
+    // The universal .vsix (csrc/index.js reads package-vsix.mjs's marker).
+    expect(gpuAvailability(noGpu("no-platform", "no runner for this platform (linux-arm64): …")).label).toBe("No GPU: no runner for this platform");
   });
 
   test("a GPU older than sm_80 is not usable: the runner's kernels need sm_80", () => {

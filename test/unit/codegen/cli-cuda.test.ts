@@ -43,6 +43,15 @@ describe("scoremod cuda", () => {
     expect(r.out).toMatch(/\/\/ kv_bias\.scoremod\.ts:8: export const kvBiasMod[^\n]*\n(\s+[^\n]*\n)*?\s+ld\.global\.nc\.v4\.u32/);
     expect(r.out).toContain("// load proof: every source line's global loads match the analysis (1 load site(s))");
   });
+  it.skipIf(!haveNvcc)("--sass: the cubin's registers and spills, then SASS or why there is none; exclusive with --ptx and --preview", async () => {
+    const r = await cli(kv, "--sass", "--target", "runner-hopper", "--vec", "2");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^\/\/ ===== kvBiasMod \(score mod\) on runner-hopper \(sm_90a\), V=2: nvcc -cubin and disassembly \d+ ms\n/);
+    expect(r.out).toMatch(/\/\/ sm_proof_kvBiasMod_v2: \d+ registers, 0 bytes spill stores, 0 bytes spill loads, 0 bytes stack frame \(ptxas -v\)/);
+    expect(r.out).toMatch(/\/\/ SASS: not shown: disassembling needs|\/\/ SASS by (nvdisasm|cuobjdump)/);
+    expect((await cli(kv, "--sass", "--ptx")).code).toBe(2);
+    expect((await cli(kv, "--sass", "--preview")).code).toBe(2);
+  }, 120_000);
   it("no such mod: exit 2 naming the mods", async () => {
     const r = await cli(kv, "--mod", "nope");
     expect(r.code).toBe(2);

@@ -1,14 +1,13 @@
 // The editor's Show PTX rendering (codegen/ptxPreview.ts): goldens over PTX that nvcc made once
 // (test/fixtures/ptx/, rewritten with UPDATE_GOLDENS=1 where nvcc is found), so the rendering is
 // tested on every machine and nvcc's version does not move the goldens.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../server/src/analysis/index";
 import { generateCuda } from "../../../server/src/codegen/cuda";
 import { ptxPreview } from "../../../server/src/codegen/ptxPreview";
-import { compileToPtx, findNvcc, sassNote } from "../../../server/src/toolchain/nvcc";
+import { compileToPtx, findNvcc } from "../../../server/src/toolchain/nvcc";
 import { UPDATE, expectGolden } from "./golden";
 import { ROOT } from "./proofCorpus";
 
@@ -66,17 +65,5 @@ describe("PTX preview: by source line, each load under its own heading", () => {
     const t = ptxPreview(f.ptx, f.gen, f.lines, f.loadText, NOTE).text;
     expect(t).toContain("//   load #0 docId.at(b, q): uniform, 1 x 4 B (one width with another load of this line: told apart by program order)");
     expect(t).toContain("//   load #1 docId.at(b, kv): contiguous, 1 x 4 B (one width with another load of this line: told apart by program order)");
-  });
-});
-
-describe("sassNote: why the preview has no SASS", () => {
-  it("names the missing cuobjdump and where it was looked for, or the one it found", () => {
-    const dir = mkdtempSync(join(tmpdir(), "smsass-"));
-    const nvcc = join(dir, "nvcc");
-    writeFileSync(nvcc, "");
-    expect(sassNote(nvcc)).toBe(`SASS: not shown: disassembling SASS needs cuobjdump, which is not beside nvcc (${dir})`);
-    writeFileSync(join(dir, "cuobjdump"), "");
-    chmodSync(join(dir, "cuobjdump"), 0o755);
-    expect(sassNote(nvcc)).toBe(`SASS: not shown (this preview is nvcc's PTX); ${join(dir, "cuobjdump")} -sass disassembles a cubin of this code`);
   });
 });

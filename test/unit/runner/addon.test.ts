@@ -3,7 +3,7 @@
 // errors as results, and GPU calls throw a message that names the missing driver.
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +49,22 @@ describe("native addon without a GPU", () => {
     const p = probeWith({ SCOREMOD_NATIVE: join(dir, "absent.node") }, join(dir, "index.js"));
     expect(p).toMatchObject({ ok: false, reason: "no-addon" });
     expect(String(p.detail)).toMatch(/npm ci/);
+  });
+
+  it("an installed package without this platform's runner says so, not how to build it (package-vsix.mjs's marker)", () => {
+    const platform = `${process.platform}-${process.arch}`;
+    for (const [target, want] of [
+      ["universal", /^no runner for this platform \(.+\): this is the universal Score Mod Studio package, which ships no native runner/],
+      [platform === "linux-arm64" ? "linux-x64" : "linux-arm64", new RegExp(`^no runner for this platform \\(${platform}\\): this Score Mod Studio package's runner is built for linux-`)],
+    ] as const) {
+      const dir = mkdtempSync(join(tmpdir(), "scoremod-noplatform-"));
+      copyFileSync(join(csrc, "index.js"), join(dir, "index.js"));
+      writeFileSync(join(dir, "vsix-target.json"), JSON.stringify({ target }));
+      const p = probeWith({ SCOREMOD_NATIVE: join(dir, "absent.node") }, join(dir, "index.js"));
+      expect(p).toMatchObject({ ok: false, reason: "no-platform" });
+      expect(String(p.detail)).toMatch(want);
+      expect(String(p.detail)).not.toMatch(/npm ci/);
+    }
   });
 
   it("GPU calls throw an error that names the missing driver", () => {

@@ -141,6 +141,30 @@ suite("Score Mod Studio in a real VS Code extension host", () => {
     await vscode.window.showTextDocument(doc);
   });
 
+  test("Show SASS opens the cubin's registers and spills, and SASS or why there is none", async () => {
+    await vscode.commands.executeCommand(commandByTitle(/Show SASS/), { uri: doc.uri.toString(), mod: "kvBiasMod" });
+    const sass = await poll("the SASS preview", () =>
+      vscode.workspace.textDocuments.find((d) => d.uri.scheme === "scoremod-sass" && /registers/.test(d.getText())), { timeoutMs: 120_000 });
+    const t = sass.getText();
+    assert.match(t, /^\/\/ SASS of kvBiasMod \(/, "the header names the mod");
+    assert.match(t, /: \d+ registers, \d+ bytes spill stores, \d+ bytes spill loads/, "ptxas's registers and spills");
+    // Either a disassembly (a global load of the mod) or the reason there is none.
+    assert.match(t, /SASS: not shown: disassembling needs nvdisasm or cuobjdump|\n {4}\/\*[0-9a-f]{4}\*\/ .*LDG/);
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test("Export to Flex writes <stem>.<mod>.flex.py and its helper beside the mod", async () => {
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const file = path.join(folder, "kv_bias.kvBiasMod.flex.py");
+    await vscode.commands.executeCommand(commandByTitle(/Export to Flex/), { uri: doc.uri.toString(), mod: "kvBiasMod" });
+    await poll(`${file} written`, () => existsSync(file), { timeoutMs: 30_000 });
+    assert.match(readFileSync(file, "utf8"), /def kvBiasMod\(|kvBiasMod/);
+    assert.ok(existsSync(path.join(folder, "scoremod_sample.py")), "scoremod_sample.py beside it");
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    assert.ok(open && !open.isUntitled, "the export is opened as the file, not an Untitled buffer");
+    await vscode.window.showTextDocument(doc);
+  });
+
   test("the Outline lists the file's tensor and mod (document symbols)", async () => {
     const symbols = await poll("document symbols", async () => {
       const all = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>("vscode.executeDocumentSymbolProvider", doc.uri);
