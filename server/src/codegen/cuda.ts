@@ -8,7 +8,7 @@
 //   sm_M_vV(...)       the entry point: issues the uniform loads (once, broadcast) and the
 //                      contiguous loads (V / w vector loads of w elements) exactly as each
 //                      LoadFact says, then runs the lane function for kv0 .. kv0 + V - 1.
-import type { Expr, Stmt, Ty } from "../analysis/ir";
+import { isSeqRole, type Expr, type SeqRole, type Stmt, type Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { localIdent } from "../analysis/identifiers";
@@ -86,6 +86,20 @@ export interface CudaOptions {
    * bounds-checked-build lines and no proof kernel (`kernel` is empty); `lineMap` maps its lines.
    */
   render?: "compile" | "preview";
+}
+
+/**
+ * seq.* (SeqInfo) in the runner's kernels, which run batches of B equal sequences of Q and KV
+ * tokens (docs/varlen.md): sequence b starts at b * Q in the packed order. A kernel with
+ * per-sequence lengths would read cu_seqlens here instead.
+ */
+function seqCode(role: SeqRole, dimCode: (d: string) => string): string {
+  switch (role) {
+    case "offsetQ": return `(b * (int)${dimCode("Q")})`;
+    case "offsetKv": return `(b * (int)${dimCode("KV")})`;
+    case "lenQ": return `((int)${dimCode("Q")})`;
+    case "lenKv": return `((int)${dimCode("KV")})`;
+  }
 }
 
 function baseName(p: string): string { return p.split(/[\\/]/).pop() ?? p; }
@@ -186,6 +200,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   const hoistCtx = (env: Env): CExprCtx => ({
     arg: (role) => {
       if (role === "score") throw new CodegenError(`mod '${modName}': a uniform or contiguous load's index depends on the score`);
+      if (isSeqRole(role)) return seqCode(role, dimCode);
       return role === "kv" ? "kv0" : role;
     },
     local: (name) => {
@@ -294,7 +309,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   // ---- the lane function ----
   const laneParams = hoisted.map(({ s }) => `${laneType(s.tensor.dtype)} ${s.fact.class === "uniform" ? "u" : "c"}${s.fact.id}`);
   const laneCtx = (): CExprCtx => ({
-    arg: (role) => role,
+    arg: (role) => (isSeqRole(role) ? seqCode(role, dimCode) : role),
     local: (name) => localIdent(name),
     dim: (d) => `((int)${dimCode(d)})`,
     scalar: scalarCode,

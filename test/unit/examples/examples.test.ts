@@ -10,6 +10,9 @@ import { exportedTensors, listDslExports, loadScoreModule } from "../../../runti
 import { randomQKV, resolveDims, sampleBindings } from "../../../runtime/src/sample";
 import { withBindings } from "../../../runtime/src/dsl";
 
+/** A mod call's SeqInfo outside a varlen batch (one long sequence). */
+const SEQ = { offsetQ: 0, offsetKv: 0, lenQ: 1 << 20, lenKv: 1 << 20 };
+
 const dir = fileURLToPath(new URL("../../../examples/", import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith(".scoremod.ts")).sort();
 const REQUIRED = ["alibi", "causal", "document_mask", "full_bias", "kv_bias", "prefix_lm", "relative_position", "sliding_window", "softcap"];
@@ -86,16 +89,16 @@ describe("example semantics", () => {
 
   it("softcap keeps scores inside (-cap, cap) and honours a bound cap", async () => {
     const ex = await import("../../../examples/softcap.scoremod");
-    expect(withBindings({}, () => ex.softcap.fn(1e6, 0, 0, 0, 0))).toBeCloseTo(30, 10);
-    expect(withBindings({ scalars: { softcap: 5 } }, () => ex.softcap.fn(-1e6, 0, 0, 0, 0))).toBeCloseTo(-5, 10);
-    expect(withBindings({}, () => ex.softcap.fn(0.3, 0, 0, 0, 0))).toBeCloseTo(30 * Math.tanh(0.01), 12);
+    expect(withBindings({}, () => ex.softcap.fn(1e6, 0, 0, 0, 0, SEQ))).toBeCloseTo(30, 10);
+    expect(withBindings({ scalars: { softcap: 5 } }, () => ex.softcap.fn(-1e6, 0, 0, 0, 0, SEQ))).toBeCloseTo(-5, 10);
+    expect(withBindings({}, () => ex.softcap.fn(0.3, 0, 0, 0, 0, SEQ))).toBeCloseTo(30 * Math.tanh(0.01), 12);
   });
 
   it("relative_position gathers the clamped distance bucket", async () => {
     const ex = await import("../../../examples/relative_position.scoremod");
     const bind = sampleBindings([ex.relTable], { ...dims, Q: 300, KV: 300 }, 1);
     const table = bind.tensors.rel_bias!.values;
-    const at = (q: number, kv: number) => withBindings(bind, () => ex.relativePosition.fn(0, 0, 1, q, kv));
+    const at = (q: number, kv: number) => withBindings(bind, () => ex.relativePosition.fn(0, 0, 1, q, kv, SEQ));
     expect(at(10, 3)).toBe(table[257 + 7 + 128]);
     expect(at(3, 10)).toBe(table[257 + -7 + 128]);
     expect(at(299, 0)).toBe(table[257 + 256]);
