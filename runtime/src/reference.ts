@@ -169,3 +169,75 @@ export function modGrid(inp: ModGridInputs): Float64Array {
   return grid;
 }
 
+
+export interface PackedAttentionInputs {
+  readonly H: number;
+  readonly Hkv?: number;
+  readonly D: number;
+  readonly Dv?: number;
+  /** The sequences; Q/K/V are packed: [1, H, TOTAL_Q, D], [1, Hkv, TOTAL_KV, D], [1, Hkv, TOTAL_KV, Dv]. */
+  readonly seqlens: Seqlens;
+  readonly q: ArrayLike<number>;
+  readonly k: ArrayLike<number>;
+  readonly v: ArrayLike<number>;
+  readonly scale?: number;
+  readonly scoreMod?: ScoreMod | ScoreFn;
+  readonly maskMod?: MaskMod | MaskFn;
+  /** Aux tensors, scalars and extra dims; B, Q, KV (the longest) and the totals come from seqlens. */
+  readonly bindings?: Bindings;
+}
+
+/**
+ * Attention of a packed varlen batch (the runner's layout, docs/varlen.md): each packed query row
+ * attends to its own sequence's keys only, and the mods see the sequence (b), local q and kv and
+ * its SeqInfo. Output [1, H, TOTAL_Q, Dv] and lse [1, H, TOTAL_Q]: the same rows as
+ * referenceAttention on the padded batch, packed.
+ */
+export function packedReferenceAttention(inp: PackedAttentionInputs): AttentionResult {
+  const s = inp.seqlens;
+  const { B, Q, KV, TOTAL_Q, TOTAL_KV } = varlenDims(s);
+  const { Hkv, Dv } = checkAttentionShape({ B, H: inp.H, Hkv: inp.Hkv, Q, KV, D: inp.D, Dv: inp.Dv });
+  const { H, D } = inp;
+  checkLength("q", inp.q, H * TOTAL_Q * D);
+  checkLength("k", inp.k, Hkv * TOTAL_KV * D);
+  checkLength("v", inp.v, Hkv * TOTAL_KV * Dv);
+  const scale = inp.scale ?? 1 / Math.sqrt(D);
+  const sm = scoreFnOf(inp.scoreMod), mm = maskFnOf(inp.maskMod);
+  const group = H / Hkv;
+  const out = new Float64Array(H * TOTAL_Q * Dv);
+  const lse = new Float64Array(H * TOTAL_Q).fill(-Infinity);
+  const row = new Float64Array(KV);
+  const bindings = problemBindings({ B, H, Q, KV, D }, { ...inp.bindings, seqlens: s });
+  withBindings(bindings, () => {
+    for (let b = 0; b < B; b++) {
+      const seq = seqInfo(s, b);
+      for (let h = 0; h < H; h++) {
+        const hk = Math.floor(h / group);
+        for (let qi = 0; qi < seq.lenQ; qi++) {
+          const r = h * TOTAL_Q + seq.offsetQ + qi;
+          let m = -Infinity;
+          for (let j = 0; j < seq.lenKv; j++) {
+            const kOff = (hk * TOTAL_KV + seq.offsetKv + j) * D;
+            let dot = 0;
+            for (let d = 0; d < D; d++) dot += inp.q[r * D + d]! * inp.k[kOff + d]!;
+            const x = postScore(dot * scale, b, h, qi, j, seq, sm, mm);
+            row[j] = x;
+            if (x > m || Number.isNaN(x)) m = x;
+          }
+          if (m === -Infinity) continue;
+          let sum = 0;
+          for (let j = 0; j < seq.lenKv; j++) {
+            const p = Math.exp(row[j]! - m);
+            if (p === 0) continue;
+            sum += p;
+            const vOff = (hk * TOTAL_KV + seq.offsetKv + j) * Dv;
+            for (let d = 0; d < Dv; d++) out[r * Dv + d] += p * inp.v[vOff + d]!;
+          }
+          for (let d = 0; d < Dv; d++) out[r * Dv + d] /= sum;
+          lse[r] = m + Math.log(sum);
+        }
+      }
+    }
+  });
+  return { out, lse };
+}

@@ -3,7 +3,7 @@
 // its sequence's SeqInfo.
 import { describe, expect, it } from "vitest";
 import { maskMod, scoreMod, tensor, f32 } from "../../../runtime/src/dsl";
-import { referenceAttention } from "../../../runtime/src/reference";
+import { packedReferenceAttention, referenceAttention } from "../../../runtime/src/reference";
 import { cuSeqlens, isUniform, modSeqInfo, parseSeqlens, randomLengths, seqInfo, seqlensOf, varlenDims } from "../../../runtime/src/varlen";
 import type { SeqInfo } from "../../../runtime/index";
 
@@ -80,6 +80,26 @@ describe("the reference attention per sequence", () => {
       }
     }
     expect(new Set(seen.map((x) => x.offsetKv))).toEqual(new Set([0, 3, 8]));
+  });
+
+  it("the packed layout computes the same rows as the padded one", () => {
+    const q = rnd(B * H * Q * D, 1), k = rnd(B * H * Q * D, 2), v = rnd(B * H * Q * D, 4);
+    const tensors = { vl_bias: { dtype: "f32" as const, shape: [H, TOTAL_Q], strides: [TOTAL_Q, 1], values: biasVals.map(Math.fround) } };
+    const padded = referenceAttention({ B, H, Q, KV: Q, D, q, k, v, scoreMod: sm, maskMod: mm, bindings: { seqlens: s, tensors } });
+    // Pack: row (b, h, r < len) of the padded batch is row (h, cu[b] + r) of the packed one.
+    const pack = (a: number[]) => {
+      const o = new Array(H * TOTAL_Q * D).fill(0);
+      for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) for (let r = 0; r < lens[b]!; r++) for (let d = 0; d < D; d++) {
+        o[(h * TOTAL_Q + s.cuQ[b]! + r) * D + d] = a[((b * H + h) * Q + r) * D + d]!;
+      }
+      return o;
+    };
+    const packed = packedReferenceAttention({ H, D, seqlens: s, q: pack(q), k: pack(k), v: pack(v), scoreMod: sm, maskMod: mm, bindings: { tensors } });
+    for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) for (let r = 0; r < lens[b]!; r++) {
+      const pr = h * TOTAL_Q + s.cuQ[b]! + r, qr = (b * H + h) * Q + r;
+      expect(packed.lse[pr]).toBe(padded.lse[qr]);
+      for (let d = 0; d < D; d++) expect(packed.out[pr * D + d]).toBe(padded.out[qr * D + d]);
+    }
   });
 
   it("refuses lengths that disagree with the problem", () => {
