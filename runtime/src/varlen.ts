@@ -87,15 +87,25 @@ export function parseSeqlens(text: string, max: number): number[] {
   return lengths;
 }
 
-/** N lengths in [max / 4, max], from a seeded xorshift (reproducible, not the sampler's stream). */
+/**
+ * Random lengths come in multiples of this, so that mods of V up to 8 run on them (a V-lane chunk
+ * must not straddle two sequences: runner/varlen.ts); a list gives any lengths.
+ */
+export const RANDOM_LENGTH_QUANTUM = 8;
+
+/**
+ * N lengths in [max / 4, max], multiples of RANDOM_LENGTH_QUANTUM (when max is at least that),
+ * from a seeded xorshift (reproducible, not the sampler's stream); one of them is the longest.
+ */
 export function randomLengths(n: number, max: number, seed: number): number[] {
   if (!Number.isInteger(n) || n < 1 || n > 4096) throw new DslError(`varlen: ${n} random sequences: the count must be in [1, 4096]`);
   if (!Number.isInteger(max) || max < 1) throw new DslError(`varlen: the longest sequence must be a positive integer, got ${max}`);
   let x = (seed ^ 0x9e3779b9) >>> 0 || 1;
   const next = (): number => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
-  const lo = Math.max(1, Math.floor(max / 4));
-  const out = Array.from({ length: n }, () => lo + (next() % (max - lo + 1)));
-  out[next() % n] = max;  // the longest is `max`, so Q (the longest) is what the user asked for
+  const u = max >= RANDOM_LENGTH_QUANTUM ? RANDOM_LENGTH_QUANTUM : 1;
+  const top = Math.floor(max / u), lo = Math.max(1, Math.floor(top / 4));
+  const out = Array.from({ length: n }, () => u * (lo + (next() % (top - lo + 1))));
+  out[next() % n] = u * top;  // the longest, so Q is (up to the quantum) what the user asked for
   return out;
 }
 

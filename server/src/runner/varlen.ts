@@ -4,9 +4,10 @@
 // VARLEN_AUX: cu_seqlens and each packed position's sequence), and the run's own obligation.
 import { seqlensOf, varlenDims, type Seqlens } from "scoremod/varlen";
 import type { ObligationCheck } from "./obligations";
+import type { BenchJob } from "./types";
 
 /** Lengths per sequence (queries, keys), as a job carries them. */
-export interface JobSeqlens { q: number[]; kv: number[] }
+export type JobSeqlens = NonNullable<BenchJob["seqlens"]>;
 
 export interface VarlenPlan {
   seqlens: Seqlens;

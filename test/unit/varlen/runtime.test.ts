@@ -28,6 +28,8 @@ describe("cu_seqlens", () => {
     expect(Math.max(...r)).toBe(1000);
     expect(Math.min(...r)).toBeGreaterThanOrEqual(250);
     expect(new Set(r).size).toBeGreaterThan(1);
+    expect(r.every((n) => n % 8 === 0)).toBe(true);
+    expect(parseSeqlens("3@1", 5).every((n) => n >= 1 && n <= 5)).toBe(true);
     expect(() => parseSeqlens("10,x", 100)).toThrow(/COUNT@SEED/);
     expect(() => parseSeqlens("0,3", 100)).toThrow(/positive/);
   });
