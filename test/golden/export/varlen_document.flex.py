@@ -187,7 +187,7 @@ def make_docCausal(aux, B, H, Q, KV, scalars=None, seqlens=None, **user_dims):
 
 
 MODS = {"tokenBias": ("score", make_tokenBias), "docCausal": ("mask", make_docCausal)}
-MASK_DEPENDS = {"docCausal": (False, False)}  # (on b, on h)
+MASK_DEPENDS = {"docCausal": (True, False)}  # (on b, on h)
 
 
 def make_block_mask(mask_name, aux, B, H, Q, KV, device="cuda", scalars=None, block_size=128, **user_dims):

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../../server/src/analysis/index";
 import { anySizeBounds, loadBounds } from "../../../server/src/analysis/bounds";
+import { dependsOn } from "../../../server/src/analysis/tiles";
 
 const HEAD = `import { bf16, f32, maskMod, scoreMod, tensor } from "scoremod";\n`;
 const T = `export const tq = tensor("tq", f32, ["H", "TOTAL_Q"]);\nexport const tk = tensor("tk", bf16, ["H", "TOTAL_KV"], { align: 16 });\n`;
@@ -85,5 +86,15 @@ describe("index safety of global positions", () => {
     expect(anySizeBounds(ok, ok.mods[0]!)[0]!.verdict).toBe("proven");
     const bad = analyze("v.scoremod.ts", HEAD + head + `export const s = scoreMod((s, b, h, q, kv, seq) => s + r.at(seq.lenQ));\n`);
     expect(anySizeBounds(bad, bad.mods[0]!)[0]!.verdict).not.toBe("proven");
+  });
+});
+
+describe("block sparsity", () => {
+  it("a mod that reads seq.* depends on b (its sequence): a block mask is never broadcast over b", () => {
+    const { m } = mod(`export const k = maskMod((b, h, q, kv, seq) => kv <= q + seq.lenKv - seq.lenQ);\n`);
+    expect(dependsOn(m, "b")).toBe(true);
+    expect(dependsOn(m, "h")).toBe(false);
+    const plain = mod(`export const k = maskMod((b, h, q, kv) => kv <= q);\n`);
+    expect(dependsOn(plain.m, "b")).toBe(false);
   });
 });
