@@ -160,7 +160,7 @@ export function modGrid(inp: ModGridInputs): Float64Array {
   const grid = new Float64Array(inp.Q * inp.KV);
   const raw = inp.score;
   const scoreAt = typeof raw === "function" ? raw : () => raw ?? 0;
-  const seq = modSeqInfo(inp.bindings, inp.b);
+  const seq = modSeqInfo({ ...inp.bindings, dims }, inp.b);
   withBindings({ ...inp.bindings, dims }, () => {
     for (let q = 0; q < inp.Q; q++) {
       for (let kv = 0; kv < inp.KV; kv++) grid[q * inp.KV + kv] = postScore(scoreAt(q, kv), inp.b, inp.h, q, kv, seq, sm, mm);
