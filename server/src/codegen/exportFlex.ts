@@ -425,8 +425,8 @@ const VARLEN_PROLOGUE = [
   `seq_offset_q, seq_offset_kv = cu_q[b], cu_kv[b]`,
   `seq_len_q, seq_len_kv = cu_q[b + 1] - seq_offset_q, cu_kv[b + 1] - seq_offset_kv`,
   `seq_valid = (q_idx < seq_len_q) & (kv_idx < seq_len_kv)`,
-  `q_idx = torch.minimum(torch.as_tensor(q_idx, device=seq_len_q.device), seq_len_q - 1)`,
-  `kv_idx = torch.minimum(torch.as_tensor(kv_idx, device=seq_len_kv.device), seq_len_kv - 1)`,
+  `q_idx = torch.minimum(q_idx, seq_len_q - 1)`,
+  `kv_idx = torch.minimum(kv_idx, seq_len_kv - 1)`,
 ];
 
 const PY_CU_SEQLENS = [

@@ -162,8 +162,8 @@ def make_tokenBias(aux, B, H, Q, KV, scalars=None, seqlens=None, **user_dims):
         seq_offset_q, seq_offset_kv = cu_q[b], cu_kv[b]
         seq_len_q, seq_len_kv = cu_q[b + 1] - seq_offset_q, cu_kv[b + 1] - seq_offset_kv
         seq_valid = (q_idx < seq_len_q) & (kv_idx < seq_len_kv)
-        q_idx = torch.minimum(torch.as_tensor(q_idx, device=seq_len_q.device), seq_len_q - 1)
-        kv_idx = torch.minimum(torch.as_tensor(kv_idx, device=seq_len_kv.device), seq_len_kv - 1)
+        q_idx = torch.minimum(q_idx, seq_len_q - 1)
+        kv_idx = torch.minimum(kv_idx, seq_len_kv - 1)
         return torch.where(seq_valid, ((score * t_query_temp[h, (q_idx + seq_offset_q)]) + t_key_bias[h, (kv_idx + seq_offset_kv)].float()), -math.inf)
 
     return score_mod
@@ -179,8 +179,8 @@ def make_docCausal(aux, B, H, Q, KV, scalars=None, seqlens=None, **user_dims):
         seq_offset_q, seq_offset_kv = cu_q[b], cu_kv[b]
         seq_len_q, seq_len_kv = cu_q[b + 1] - seq_offset_q, cu_kv[b + 1] - seq_offset_kv
         seq_valid = (q_idx < seq_len_q) & (kv_idx < seq_len_kv)
-        q_idx = torch.minimum(torch.as_tensor(q_idx, device=seq_len_q.device), seq_len_q - 1)
-        kv_idx = torch.minimum(torch.as_tensor(kv_idx, device=seq_len_kv.device), seq_len_kv - 1)
+        q_idx = torch.minimum(q_idx, seq_len_q - 1)
+        kv_idx = torch.minimum(kv_idx, seq_len_kv - 1)
         return ((kv_idx <= (q_idx + (seq_len_kv - seq_len_q)))) & seq_valid
 
     return mask_mod
