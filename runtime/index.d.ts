@@ -23,7 +23,10 @@ export declare const i8: DType<"i8">;
 export declare const bool: DType<"bool">;
 // END GENERATED dtypes
 
-/** A dimension: a symbolic name ("B", "H", "Q", "KV" or any user name) or a fixed size. */
+/**
+ * A dimension: a symbolic name ("B", "H", "Q", "KV", the packed token counts "TOTAL_Q" and
+ * "TOTAL_KV" (see SeqInfo), or any user name) or a fixed size.
+ */
 export type Dim = string | number;
 
 /** How the runner fills sample data for benchmarks and checks. */
@@ -88,8 +91,27 @@ export interface ModOptions {
   /** Consecutive kv lanes per call, like FA4's `__vec_size__`. Default: 2 without aux loads, 1 with. */
   readonly vecSize?: number;
 }
-export type ScoreFn = (score: number, b: number, h: number, q: number, kv: number) => number;
-export type MaskFn = (b: number, h: number, q: number, kv: number) => boolean;
+/**
+ * Where the mod's sequence sits in a variable-length (packed) batch: FA4's `seqlen_info`.
+ * Take it as the mod's last parameter (`(s, b, h, q, kv, seq)`, `(b, h, q, kv, seq)`); q and kv
+ * stay local to the sequence (0 at its first token) and b is the sequence's index, so the token's
+ * position in the packed batch is `q + seq.offsetQ` (`kv + seq.offsetKv`): index aux tensors
+ * declared over the built-in dims "TOTAL_Q" / "TOTAL_KV" (the packed token counts) with it.
+ * A batch of equal lengths is the special case offsetQ = b * Q (call FA4 with cu_seqlens then:
+ * without them FA4 passes offset 0).
+ */
+export interface SeqInfo {
+  /** First packed row of this sequence's queries (FA4 `offset_q`, cu_seqlens_q[b]); in [0, TOTAL_Q - lenQ]. */
+  readonly offsetQ: number;
+  /** First packed row of this sequence's keys (FA4 `offset_k`, cu_seqlens_k[b]); in [0, TOTAL_KV - lenKv]. */
+  readonly offsetKv: number;
+  /** This sequence's query count (FA4 `seqlen_q`); q < lenQ <= Q, the longest. */
+  readonly lenQ: number;
+  /** This sequence's key count (FA4 `seqlen_k`); kv < lenKv <= KV, the longest. */
+  readonly lenKv: number;
+}
+export type ScoreFn = (score: number, b: number, h: number, q: number, kv: number, seq: SeqInfo) => number;
+export type MaskFn = (b: number, h: number, q: number, kv: number, seq: SeqInfo) => boolean;
 export interface ScoreMod {
   readonly kind: "score";
   readonly options: ModOptions;

@@ -6,9 +6,10 @@ import type {
 } from "../index";
 import { DTYPE_BYTES, isFloatDType, laneValue, storeValue } from "./dtypes";
 import { isDimName, parseStride, resolveShape } from "./layout";
+import type { Seqlens } from "./varlen";
 
 export type {
-  DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, Tensor, TensorOptions,
+  DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, SeqInfo, Tensor, TensorOptions,
 } from "../index";
 
 // ---------------------------------------------------------------------------------------------
@@ -58,6 +59,8 @@ export interface Bindings {
   readonly tensors?: Readonly<Record<string, TensorData>>;
   /** Values of scalar parameters by name; unbound scalars use their default. */
   readonly scalars?: Readonly<Record<string, number>>;
+  /** A varlen batch's cu_seqlens (varlen.ts); absent: B equal sequences of Q and KV tokens. */
+  readonly seqlens?: Seqlens;
 }
 
 const stack: Bindings[] = [];

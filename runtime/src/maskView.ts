@@ -4,6 +4,7 @@
 // data, on the sample data). Pure given the mods and bindings; callers decide what to load.
 import { withBindings, type Bindings } from "./dsl";
 import type { MaskFn, ScoreFn } from "../index";
+import { modSeqInfo } from "./varlen";
 
 /** Deterministic N(0, 1) per (q, kv): the scaled q·k of random unit-variance inputs. */
 export function rawScore(q: number, kv: number): number {
@@ -30,13 +31,14 @@ export interface CellValues {
 export function cellValues(mods: { score?: ScoreFn; mask?: MaskFn }, bindings: Bindings, b: number, h: number, w: Window): CellValues {
   const n = w.rows * w.cols;
   const raw = new Float64Array(n), out = new Float64Array(n), keep = new Uint8Array(n).fill(1);
+  const seq = modSeqInfo(bindings, b);
   withBindings(bindings, () => {
     for (let i = 0; i < w.rows; i++) {
       for (let j = 0; j < w.cols; j++) {
         const q = w.q0 + i, kv = w.kv0 + j, k = i * w.cols + j;
         raw[k] = rawScore(q, kv);
-        out[k] = mods.score ? mods.score(raw[k]!, b, h, q, kv) : raw[k]!;
-        if (mods.mask) keep[k] = mods.mask(b, h, q, kv) ? 1 : 0;
+        out[k] = mods.score ? mods.score(raw[k]!, b, h, q, kv, seq) : raw[k]!;
+        if (mods.mask) keep[k] = mods.mask(b, h, q, kv, seq) ? 1 : 0;
       }
     }
   });
@@ -44,10 +46,11 @@ export function cellValues(mods: { score?: ScoreFn; mask?: MaskFn }, bindings: B
 }
 
 /** Whether a score survives at (q, kv): the mask's verdict, or a score mod's output on the raw score is not -inf. */
-export function keepOf(mods: { score?: ScoreFn; mask?: MaskFn }, b: number, h: number): (q: number, kv: number) => boolean {
+export function keepOf(mods: { score?: ScoreFn; mask?: MaskFn }, bindings: Bindings, b: number, h: number): (q: number, kv: number) => boolean {
   const { score, mask } = mods;
-  if (mask) return (q, kv) => mask(b, h, q, kv) === true;
-  if (score) return (q, kv) => score(rawScore(q, kv), b, h, q, kv) !== -Infinity;
+  const seq = modSeqInfo(bindings, b);
+  if (mask) return (q, kv) => mask(b, h, q, kv, seq) === true;
+  if (score) return (q, kv) => score(rawScore(q, kv), b, h, q, kv, seq) !== -Infinity;
   return () => true;
 }
 

@@ -7,9 +7,15 @@
 // so score_mod runs on every score (masked or not), masking comes after it, and a fully masked
 // row outputs zeros. The HOP returns lse / ln 2 and flex_attention multiplies it back, so the
 // user-visible lse is in natural log, as here. GQA: query head h reads kv head floor(h / (H / Hkv)).
-import type { MaskFn, MaskMod, ScoreFn, ScoreMod } from "../index";
+//
+// Varlen (varlen.ts): with `bindings.seqlens`, batch entry b is sequence b, padded to Q and KV:
+// only its first lenQ rows and lenKv columns are attention (each row a softmax over its own
+// sequence's keys, as FA4's varlen kernels compute); rows past lenQ are zero with lse -inf, and
+// columns past lenKv take no part. Every mod call gets the sequence's SeqInfo.
+import type { MaskFn, MaskMod, ScoreFn, ScoreMod, SeqInfo } from "../index";
 import { DslError, withBindings, type Bindings } from "./dsl";
 import { checkAttentionShape, type AttentionShape } from "./sample";
+import { modSeqInfo, seqInfo, uniformSeqlens, varlenDims, type Seqlens } from "./varlen";
 
 export interface AttentionInputs extends AttentionShape {
   /** [B, H, Q, D] row-major. */
@@ -40,14 +46,30 @@ function maskFnOf(m: MaskMod | MaskFn | undefined): MaskFn | undefined {
   return typeof m === "function" ? m : m?.fn;
 }
 
-/** The bindings mods see: the caller's, with the problem's B, H, Q, KV (which must agree). */
+/** The batch's sequences: the bound cu_seqlens, else B equal sequences of Q and KV tokens. */
+export function problemSeqlens(shape: { B: number; Q: number; KV: number }, bindings: Bindings = {}): Seqlens {
+  const s = bindings.seqlens;
+  if (!s) return uniformSeqlens(shape.B, shape.Q, shape.KV);
+  const d = varlenDims(s);
+  for (const k of ["B", "Q", "KV"] as const) {
+    if (d[k] !== shape[k]) throw new DslError(`varlen: the sequence lengths give ${k} = ${d[k]}${k === "B" ? " sequences" : " (the longest)"} but the problem has ${k} = ${shape[k]}`);
+  }
+  return s;
+}
+
+/**
+ * The bindings mods see: the caller's, with the problem's B, H, Q, KV and the packed totals
+ * TOTAL_Q, TOTAL_KV (which must agree), and its seqlens.
+ */
 export function problemBindings(shape: AttentionShape, bindings: Bindings = {}): Bindings {
   const dims: Record<string, number> = { ...bindings.dims };
-  for (const [k, v] of Object.entries({ B: shape.B, H: shape.H, Q: shape.Q, KV: shape.KV })) {
+  const seqlens = problemSeqlens(shape, bindings);
+  const { TOTAL_Q, TOTAL_KV } = varlenDims(seqlens);
+  for (const [k, v] of Object.entries({ B: shape.B, H: shape.H, Q: shape.Q, KV: shape.KV, TOTAL_Q, TOTAL_KV })) {
     if (dims[k] !== undefined && dims[k] !== v) throw new DslError(`bindings give ${k} = ${dims[k]} but the problem has ${k} = ${v}`);
     dims[k] = v;
   }
-  return { ...bindings, dims };
+  return { ...bindings, dims, seqlens };
 }
 
 function checkLength(name: string, a: ArrayLike<number>, n: number): void {
@@ -55,11 +77,11 @@ function checkLength(name: string, a: ArrayLike<number>, n: number): void {
 }
 
 /** Evaluate one score through the mods: the post-mod score, -Infinity when masked. */
-function postScore(score: number, b: number, h: number, q: number, kv: number, sm?: ScoreFn, mm?: MaskFn): number {
-  const s = sm ? sm(score, b, h, q, kv) : score;
+function postScore(score: number, b: number, h: number, q: number, kv: number, seq: SeqInfo, sm?: ScoreFn, mm?: MaskFn): number {
+  const s = sm ? sm(score, b, h, q, kv, seq) : score;
   if (sm && typeof s !== "number") throw new DslError(`score_mod returned ${typeof s} at (b=${b}, h=${h}, q=${q}, kv=${kv}); it must return a number`);
   if (!mm) return s;
-  const keep = mm(b, h, q, kv);
+  const keep = mm(b, h, q, kv, seq);
   if (typeof keep !== "boolean") throw new DslError(`mask_mod returned ${typeof keep} at (b=${b}, h=${h}, q=${q}, kv=${kv}); it must return a boolean`);
   return keep ? s : -Infinity;
 }
@@ -78,30 +100,30 @@ export function referenceAttention(inp: AttentionInputs): AttentionResult {
   const out = new Float64Array(B * H * Q * Dv);
   const lse = new Float64Array(B * H * Q);
   const row = new Float64Array(KV);
-  withBindings(problemBindings(inp, inp.bindings), () => {
+  lse.fill(-Infinity);  // rows past a sequence's length stay zero with lse -inf
+  const bindings = problemBindings(inp, inp.bindings);
+  withBindings(bindings, () => {
     for (let b = 0; b < B; b++) {
+      const seq = seqInfo(bindings.seqlens!, b);
       for (let h = 0; h < H; h++) {
         const hk = Math.floor(h / group);
         const kBase = (b * Hkv + hk) * KV;
-        for (let qi = 0; qi < Q; qi++) {
+        for (let qi = 0; qi < seq.lenQ; qi++) {
           const qOff = ((b * H + h) * Q + qi) * D;
           let m = -Infinity;
-          for (let j = 0; j < KV; j++) {
+          for (let j = 0; j < seq.lenKv; j++) {
             const kOff = (kBase + j) * D;
             let dot = 0;
             for (let d = 0; d < D; d++) dot += inp.q[qOff + d]! * inp.k[kOff + d]!;
-            const s = postScore(dot * scale, b, h, qi, j, sm, mm);
+            const s = postScore(dot * scale, b, h, qi, j, seq, sm, mm);
             row[j] = s;
             if (s > m || Number.isNaN(s)) m = s;
           }
           const r = (b * H + h) * Q + qi;
-          if (m === -Infinity) {
-            lse[r] = -Infinity; // out stays 0
-            continue;
-          }
+          if (m === -Infinity) continue;  // fully masked: out stays 0, lse -inf
           let sum = 0;
           const o = r * Dv;
-          for (let j = 0; j < KV; j++) {
+          for (let j = 0; j < seq.lenKv; j++) {
             const p = Math.exp(row[j]! - m);
             if (p === 0) continue;
             sum += p;
@@ -138,10 +160,84 @@ export function modGrid(inp: ModGridInputs): Float64Array {
   const grid = new Float64Array(inp.Q * inp.KV);
   const raw = inp.score;
   const scoreAt = typeof raw === "function" ? raw : () => raw ?? 0;
+  const seq = modSeqInfo({ ...inp.bindings, dims }, inp.b);
   withBindings({ ...inp.bindings, dims }, () => {
     for (let q = 0; q < inp.Q; q++) {
-      for (let kv = 0; kv < inp.KV; kv++) grid[q * inp.KV + kv] = postScore(scoreAt(q, kv), inp.b, inp.h, q, kv, sm, mm);
+      for (let kv = 0; kv < inp.KV; kv++) grid[q * inp.KV + kv] = postScore(scoreAt(q, kv), inp.b, inp.h, q, kv, seq, sm, mm);
     }
   });
   return grid;
+}
+
+
+export interface PackedAttentionInputs {
+  readonly H: number;
+  readonly Hkv?: number;
+  readonly D: number;
+  readonly Dv?: number;
+  /** The sequences; Q/K/V are packed: [1, H, TOTAL_Q, D], [1, Hkv, TOTAL_KV, D], [1, Hkv, TOTAL_KV, Dv]. */
+  readonly seqlens: Seqlens;
+  readonly q: ArrayLike<number>;
+  readonly k: ArrayLike<number>;
+  readonly v: ArrayLike<number>;
+  readonly scale?: number;
+  readonly scoreMod?: ScoreMod | ScoreFn;
+  readonly maskMod?: MaskMod | MaskFn;
+  /** Aux tensors, scalars and extra dims; B, Q, KV (the longest) and the totals come from seqlens. */
+  readonly bindings?: Bindings;
+}
+
+/**
+ * Attention of a packed varlen batch (the runner's layout, docs/varlen.md): each packed query row
+ * attends to its own sequence's keys only, and the mods see the sequence (b), local q and kv and
+ * its SeqInfo. Output [1, H, TOTAL_Q, Dv] and lse [1, H, TOTAL_Q]: the same rows as
+ * referenceAttention on the padded batch, packed.
+ */
+export function packedReferenceAttention(inp: PackedAttentionInputs): AttentionResult {
+  const s = inp.seqlens;
+  const { B, Q, KV, TOTAL_Q, TOTAL_KV } = varlenDims(s);
+  const { Hkv, Dv } = checkAttentionShape({ B, H: inp.H, Hkv: inp.Hkv, Q, KV, D: inp.D, Dv: inp.Dv });
+  const { H, D } = inp;
+  checkLength("q", inp.q, H * TOTAL_Q * D);
+  checkLength("k", inp.k, Hkv * TOTAL_KV * D);
+  checkLength("v", inp.v, Hkv * TOTAL_KV * Dv);
+  const scale = inp.scale ?? 1 / Math.sqrt(D);
+  const sm = scoreFnOf(inp.scoreMod), mm = maskFnOf(inp.maskMod);
+  const group = H / Hkv;
+  const out = new Float64Array(H * TOTAL_Q * Dv);
+  const lse = new Float64Array(H * TOTAL_Q).fill(-Infinity);
+  const row = new Float64Array(KV);
+  const bindings = problemBindings({ B, H, Q, KV, D }, { ...inp.bindings, seqlens: s });
+  withBindings(bindings, () => {
+    for (let b = 0; b < B; b++) {
+      const seq = seqInfo(s, b);
+      for (let h = 0; h < H; h++) {
+        const hk = Math.floor(h / group);
+        for (let qi = 0; qi < seq.lenQ; qi++) {
+          const r = h * TOTAL_Q + seq.offsetQ + qi;
+          let m = -Infinity;
+          for (let j = 0; j < seq.lenKv; j++) {
+            const kOff = (hk * TOTAL_KV + seq.offsetKv + j) * D;
+            let dot = 0;
+            for (let d = 0; d < D; d++) dot += inp.q[r * D + d]! * inp.k[kOff + d]!;
+            const x = postScore(dot * scale, b, h, qi, j, seq, sm, mm);
+            row[j] = x;
+            if (x > m || Number.isNaN(x)) m = x;
+          }
+          if (m === -Infinity) continue;
+          let sum = 0;
+          for (let j = 0; j < seq.lenKv; j++) {
+            const p = Math.exp(row[j]! - m);
+            if (p === 0) continue;
+            sum += p;
+            const vOff = (hk * TOTAL_KV + seq.offsetKv + j) * Dv;
+            for (let d = 0; d < Dv; d++) out[r * Dv + d] += p * inp.v[vOff + d]!;
+          }
+          for (let d = 0; d < Dv; d++) out[r * Dv + d] /= sum;
+          lse[r] = m + Math.log(sum);
+        }
+      }
+    }
+  });
+  return { out, lse };
 }

@@ -270,11 +270,18 @@ export function resolveDims(decls: readonly Tensor[], given: DimValues, fallback
       throw new DslError(`dim ${k} = ${v} breaks the fact ${k} % ${m} == 0 declared by ${who.join(", ")}`);
     }
   }
+  // The packed totals of a batch of B equal sequences (varlen.ts); a varlen problem gives its own.
+  const totals: Record<string, number | undefined> = {
+    TOTAL_Q: out.B !== undefined && out.Q !== undefined ? out.B * out.Q : undefined,
+    TOTAL_KV: out.B !== undefined && out.KV !== undefined ? out.B * out.KV : undefined,
+  };
   for (const t of decls) {
     for (const k of dimNamesOf(t)) {
       if (out[k] === undefined) {
         const m = mult[k] ?? 1;
-        out[k] = Math.ceil(fallback / m) * m;
+        const total = totals[k];
+        if (total !== undefined && total % m !== 0) throw new DslError(`dim ${k} = B * ${k === "TOTAL_Q" ? "Q" : "KV"} = ${total} breaks the fact ${k} % ${m} == 0`);
+        out[k] = total ?? Math.ceil(fallback / m) * m;
       }
     }
   }

@@ -46,16 +46,32 @@ def raw(path, dtype, count):
     return torch.frombuffer(data, dtype=dtype, count=count).to(dev)
 
 
-def score_mod_for(mod, score, B, H, Q, KV, aux, scalars, dims):
+def score_mod_for(mod, score, B, H, Q, KV, aux, scalars, dims, extra=None):
     """The export's score_mod (the mask reaches Flex through block_mask below)."""
     user = {k: v for k, v in dims.items() if k not in ("B", "H", "Q", "KV")}
+    user.update(extra or {})
     return mod.MODS[score][1](aux, B, H, Q, KV, scalars=scalars, **user) if score else None
 
 
-def block_mask(mod, mask, aux, B, H, Q, KV, scalars, dims):
+def block_mask(mod, mask, aux, B, H, Q, KV, scalars, dims, extra=None):
     """The export's own BlockMask (128x128 blocks, b/h broadcast where the analysis proved it)."""
     user = {k: v for k, v in dims.items() if k not in ("B", "H", "Q", "KV")}
+    user.update(extra or {})
     return mod.make_block_mask(mask, aux, B, H, Q, KV, device=dev, scalars=scalars, **user) if mask else None
+
+
+def unpack(packed, cu, S):
+    """A packed [heads, TOTAL, D] tensor as the padded batch [B, heads, S, D] (zeros past each sequence)."""
+    heads, _, dd = packed.shape
+    out = torch.zeros(len(cu) - 1, heads, S, dd, dtype=packed.dtype, device=packed.device)
+    for b in range(len(cu) - 1):
+        out[b, :, : cu[b + 1] - cu[b]] = packed[:, cu[b]: cu[b + 1]]
+    return out
+
+
+def pack(padded, cu):
+    """The rows of each sequence of a padded [B, heads, S, D] batch, packed: [heads, TOTAL, D]."""
+    return torch.cat([padded[b, :, : cu[b + 1] - cu[b]] for b in range(len(cu) - 1)], dim=1)
 
 
 # ---- 1. cross-check on the dumped small problems ----
@@ -66,19 +82,34 @@ for name in sorted(os.listdir(cases_dir)) if os.path.isdir(cases_dir) else []:
         meta = json.load(open(os.path.join(d, "meta.json")))
         s = meta["shape"]
         B, H, Hkv, Q, KV, D = s["B"], s["H"], s["Hkv"], s["Q"], s["KV"], s["D"]
-        q = raw(os.path.join(d, "q.bin"), torch.bfloat16, B * H * Q * D).view(B, H, Q, D)
-        k = raw(os.path.join(d, "k.bin"), torch.bfloat16, B * Hkv * KV * D).view(B, Hkv, KV, D)
-        v = raw(os.path.join(d, "v.bin"), torch.bfloat16, B * Hkv * KV * D).view(B, Hkv, KV, D)
-        ours = raw(os.path.join(d, "out.bin"), torch.bfloat16, B * H * Q * D).view(B, H, Q, D).float()
+        vl = meta.get("seqlens")
+        extra = None
+        if vl:
+            # A varlen run (docs/varlen.md): the runner's buffers are packed [1, heads, TOTAL, D];
+            # Flex has no varlen, so the export runs the padded batch with cu_seqlens (seqlens=).
+            cq, ck = vl["cu_seqlens_q"], vl["cu_seqlens_k"]
+            TQ, TK = cq[-1], ck[-1]
+            q = unpack(raw(os.path.join(d, "q.bin"), torch.bfloat16, H * TQ * D).view(H, TQ, D), cq, Q)
+            k = unpack(raw(os.path.join(d, "k.bin"), torch.bfloat16, Hkv * TK * D).view(Hkv, TK, D), ck, KV)
+            v = unpack(raw(os.path.join(d, "v.bin"), torch.bfloat16, Hkv * TK * D).view(Hkv, TK, D), ck, KV)
+            ours = raw(os.path.join(d, "out.bin"), torch.bfloat16, H * TQ * D).view(H, TQ, D).float()
+            extra = {"seqlens": (cq, ck)}
+        else:
+            q = raw(os.path.join(d, "q.bin"), torch.bfloat16, B * H * Q * D).view(B, H, Q, D)
+            k = raw(os.path.join(d, "k.bin"), torch.bfloat16, B * Hkv * KV * D).view(B, Hkv, KV, D)
+            v = raw(os.path.join(d, "v.bin"), torch.bfloat16, B * Hkv * KV * D).view(B, Hkv, KV, D)
+            ours = raw(os.path.join(d, "out.bin"), torch.bfloat16, B * H * Q * D).view(B, H, Q, D).float()
         aux = {}
         for a in meta["aux"]:
             buf = raw(os.path.join(d, "aux_%s.bin" % a["name"]), DT[a["dtype"]], a["allocElements"])
             aux[a["name"]] = torch.as_strided(buf, a["shape"], a["strides"])
         base = os.path.basename(meta["file"]).replace(".scoremod.ts", "")
         mod = export(base)
-        sm = score_mod_for(mod, meta["score"], B, H, Q, KV, aux, meta["scalars"], meta["dims"])
-        bm = block_mask(mod, meta["mask"], aux, B, H, Q, KV, meta["scalars"], meta["dims"])
+        sm = score_mod_for(mod, meta["score"], B, H, Q, KV, aux, meta["scalars"], meta["dims"], extra)
+        bm = block_mask(mod, meta["mask"], aux, B, H, Q, KV, meta["scalars"], meta["dims"], extra)
         got = flex(q, k, v, score_mod=sm, block_mask=bm, scale=meta["scale"], enable_gqa=Hkv != H).float()
+        if vl:
+            got = pack(got, cq)
         err = (got - ours).abs()
         nan = bool(torch.isnan(got).any() or torch.isnan(ours).any())
         rel = float(torch.linalg.vector_norm(got - ours) / torch.linalg.vector_norm(got))

@@ -28,14 +28,15 @@ import { formatBench, formatSweep } from "../../server/src/runner/format";
 import { RunnerSupervisor } from "../../server/src/runner/supervisor";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
 import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
+import { varlenChecks } from "./varlen";
 
 const root = resolve(__dirname, "..");
-/** SCOREMOD_GPU_PARTS=data,checks,faults,bench,sweep (default all) runs a subset. */
+/** SCOREMOD_GPU_PARTS=data,checks,varlen,faults,bench,sweep (default all) runs a subset. */
 /** SCOREMOD_GPU_CASES=kv-bias,causal (labels; default all) runs a subset of the cases. */
 const ONLY = process.env.SCOREMOD_GPU_CASES?.split(",");
 const CASES = ONLY ? ALL_CASES.filter((c) => ONLY.includes(c.label)) : ALL_CASES;
 const KV_BIAS = ALL_CASES.find((c) => c.label === "kv-bias")!;
-const PARTS = new Set((process.env.SCOREMOD_GPU_PARTS ?? "data,checks,faults,bench,sweep").split(","));
+const PARTS = new Set((process.env.SCOREMOD_GPU_PARTS ?? "data,checks,varlen,faults,bench,sweep").split(","));
 /** Cases whose small-shape dumps the --aux round trip reads back from .npy/.safetensors files. */
 export const ROUNDTRIP = ["spatial-bias", "graph-distance", "kv-bias+document"];
 let passed = 0, failed = 0;
@@ -133,6 +134,8 @@ async function runAll(out: string): Promise<void> {
         }
       }
     }
+    // ---- varlen batches (test/gpu/varlen.ts) ----
+    if (PARTS.has("varlen")) checks.push(...await varlenChecks(sup, out, result, say));
     saved.checks = checks;
 
     // ---- 2. fault injection on the real GPU ----

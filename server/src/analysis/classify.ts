@@ -8,7 +8,7 @@ import {
 } from "./affine";
 import type { Diagnostic, Fix, LaneClass, LoadFact, Obligation, OptionsSite, Poly, TensorFact } from "./facts";
 import { declareDivisibleFix, setOptionFix } from "./fixes";
-import type { Expr, Range, Stmt } from "./ir";
+import { isSeqRole, type Expr, type Range, type Stmt } from "./ir";
 import { loadDiagnostics, modDiagnostics } from "./modChecks";
 import { V2_ZERO, factsToMakeMultiple, factValue, formatPoly, isUnitPoly, polyV2, pow2Dividing, pow2Floor } from "./poly";
 import { estimateRegisters } from "./registers";
@@ -370,6 +370,14 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
   if (first.key === "offset") {
     const base = formatSym(shape.base, ctx);
     const isConst = [...shape.base.keys()].every((m) => m === "");
+    const seqAtom = [...shape.base.keys()].flatMap((m) => atomsOf(m)).find(isSeqRole);
+    if (seqAtom) {
+      return {
+        why: `the first lane is at kv + ${base}: seq.${seqAtom} (where the sequence starts in the packed batch, FA4's seqlen_info) ` +
+          `is not known to be a multiple of ${w * 2}, since sequences may start at any token; the lanes are contiguous but loaded ${w === 1 ? "one by one" : `${w} at a time`}`,
+        fix: null,
+      };
+    }
     return {
       why: isConst
         ? `the first lane is at kv + ${base}: offset ${base} is not a multiple of ${w * 2}, so a v${w * 2} load would be misaligned; make the offset a multiple of ${reach} (pad ${tensor.name} if needed)`

@@ -3,7 +3,7 @@
 // a located SM1xx error saying what is supported; conversion goes on after an error so that
 // one pass reports every problem in the body.
 import { ts } from "ts-morph";
-import type { ArgRole, BinaryOp, Expr, Range, Stmt, Ty } from "./ir";
+import { SEQ_ROLES, isSeqRole, type ArgRole, type BinaryOp, type Expr, type Range, type Stmt, type Ty } from "./ir";
 import { DTYPE_SPECS, isMathFn, MATH_SPECS } from "scoremod/vocabulary";
 import type { Fix, TensorFact, TextEdit } from "./facts";
 import { importEdit } from "./fixes";
@@ -24,10 +24,12 @@ export interface ConvertedMod {
 
 export type ModFn = ts.ArrowFunction | ts.FunctionExpression;
 
-const ROLES: Record<"score" | "mask", ArgRole[]> = {
-  score: ["score", "b", "h", "q", "kv"],
-  mask: ["b", "h", "q", "kv"],
+// The last parameter, `seq`, is not a value: only its fields are (SeqInfo, property()).
+const ROLES: Record<"score" | "mask", (ArgRole | "seq")[]> = {
+  score: ["score", "b", "h", "q", "kv", "seq"],
+  mask: ["b", "h", "q", "kv", "seq"],
 };
+const SEQ_FIELDS = SEQ_ROLES.join(", ");
 
 
 const BIN: Partial<Record<ts.SyntaxKind, BinaryOp>> = {
@@ -57,6 +59,8 @@ export function convertMod(s: Scope, kind: "score" | "mask", fn: ModFn): Convert
 class BodyConverter {
   private ok = true;
   private readonly roles = new Map<string, ArgRole>();
+  /** The name of the varlen parameter (SeqInfo), when the mod takes one. */
+  private seqParam: string | null = null;
   private readonly locals: Map<string, Ty>[] = [];
   private readonly loads: ExtractedLoad[] = [];
 
@@ -97,7 +101,9 @@ class BodyConverter {
         return;
       }
       if (p.name.text === "this") return;
-      this.roles.set(p.name.text, roles[i]);
+      const role = roles[i]!;
+      if (role === "seq") this.seqParam = p.name.text;
+      else this.roles.set(p.name.text, role);
       names.push(p.name.text);
     });
     return names;
@@ -120,7 +126,7 @@ class BodyConverter {
     return edits.length ? { title: imp === "none" ? `Use ${name} from "scoremod"` : `Import ${name} from "scoremod"${edits.length > 1 ? ` and call ${name}(...)` : ""}`, edits } : null;
   }
 
-  private shadowed = (name: string): boolean => this.roles.has(name) || this.locals.some((m) => m.has(name));
+  private shadowed = (name: string): boolean => this.roles.has(name) || name === this.seqParam || this.locals.some((m) => m.has(name));
 
   private local(name: string): Ty | undefined {
     for (let i = this.locals.length - 1; i >= 0; i--) {
@@ -264,6 +270,9 @@ class BodyConverter {
     if (lt) return { k: "local", name, ty: lt, range };
     const role = this.roles.get(name);
     if (role) return { k: "arg", role, text: name, ty: role === "score" ? "float" : "int", range };
+    if (name === this.seqParam) {
+      return this.fail(e, SM.unsupportedSyntax, `'${name}' (the sequence's SeqInfo) is not a number: read one of its fields, ${SEQ_ROLES.map((r) => `${name}.${r}`).join(", ")}`);
+    }
     const g = this.s.globals.get(name);
     if (g?.kind === "tensor") return this.fail(e, SM.unknownTensor, `tensor '${name}' must be loaded element by element: ${name}.at(...)`);
     if (g?.kind === "scalar") {
@@ -470,6 +479,13 @@ class BodyConverter {
 
   private property(e: ts.PropertyAccessExpression, range: Range): Expr | null {
     const target = unwrap(e.expression);
+    if (this.seqParam !== null && ts.isIdentifier(target) && target.text === this.seqParam && !this.locals.some((m) => m.has(target.text))) {
+      const field = ts.isIdentifier(e.name) ? e.name.text : "";
+      if (e.questionDotToken) return this.fail(e, SM.unsupportedSyntax, "optional access (?.) is not supported");
+      // TypeScript reports a field SeqInfo does not have (TS2339); this says which ones exist.
+      if (!isSeqRole(field)) return this.fail(e.name, SM.unsupportedSyntax, `SeqInfo has no field '${field}': its fields are ${SEQ_FIELDS}`);
+      return { k: "arg", role: field, text: `${target.text}.${field}`, ty: "int", range };
+    }
     if (ts.isIdentifier(target) && ts.isIdentifier(e.name) && e.name.text === "value" && !this.shadowed(target.text)) {
       const g = this.s.globals.get(target.text);
       if (g?.kind === "scalar") {

@@ -31,7 +31,7 @@ export function localIdent(name: string): string {
 /** Names the Python exports define at top level for themselves (a mod may not take them). */
 const EXPORT_NAMES = new Set([
   "DIMS", "DIVISIBLE", "MASK_DEPENDS", "MODS", "SCALARS", "TENSORS", "_M32", "_TORCH_DTYPE",
-  "_abs_f", "_abs_i", "_c_fmod", "_c_mod", "_eval_poly", "_hash_string", "_logical_values", "_max", "_min", "_normals",
+  "_abs_f", "_abs_i", "_c_fmod", "_c_mod", "_cu_seqlens", "_eval_poly", "_hash_string", "_logical_values", "_max", "_min", "_normals",
   "_pack_keep", "_powi", "_resolve_dims", "_round_float", "_rsqrt", "_sat_i32", "_sigmoid", "_store", "_stream_seed", "_trunc_div", "_trunc_f", "_uniforms",
   "block_sparse_tensors", "fa4_sparse_block_size", "fa_utils", "mlir_math", "aux", "block_mask",
 ]);

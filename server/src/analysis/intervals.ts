@@ -6,7 +6,7 @@
 // a wider result), which tiles.ts relies on to classify whole blocks of tiles at once.
 // Aux loads are unknown values of their type: a result that does not depend on them is proven.
 import { isMathFn, MATH_SPECS } from "scoremod/vocabulary";
-import { exprKey, forgetLocal, type ArgRole, type Expr, type Stmt } from "./ir";
+import { SEQ_TOTAL, exprKey, forgetLocal, globalIndexOf, type ArgRole, type Expr, type Stmt } from "./ir";
 
 /** A value set: [lo, hi] (bools as 0/1), plus whether it may be NaN (floats only). */
 export interface Iv { lo: number; hi: number; nan: boolean }
@@ -359,8 +359,32 @@ export class IntervalEval {
 
   private arg(role: ArgRole): Iv {
     if (role === "score") return iv(-Infinity, Infinity, false);
+    switch (role) {
+      // A call at position q has q < lenQ <= Q; the sequence ends by the packed total.
+      case "lenQ": return this.seqLen("q");
+      case "lenKv": return this.seqLen("kv");
+      case "offsetQ": return this.seqOffset("q");
+      case "offsetKv": return this.seqOffset("kv");
+    }
     const [lo, hi] = this.box[role];
     return { lo, hi, nan: false };
+  }
+
+  private seqLen(pos: "q" | "kv"): Iv {
+    const max = this.env.dims[pos === "q" ? "Q" : "KV"];
+    return intRes(Math.max(1, this.box[pos][0] + 1), max ?? I32_MAX);
+  }
+
+  private seqOffset(pos: "q" | "kv"): Iv {
+    const total = this.env.dims[SEQ_TOTAL[pos]];
+    return intRes(0, total === undefined ? I32_MAX : Math.max(0, total - this.seqLen(pos).lo));
+  }
+
+  /** `q + seq.offsetQ`: in [q's low bound, TOTAL_Q - 1] (ir.ts globalIndexOf), and within the plain sum. */
+  private globalIndex(pos: "q" | "kv", plain: Iv): Iv {
+    const total = this.env.dims[SEQ_TOTAL[pos]];
+    if (total === undefined) return plain;
+    return { lo: Math.max(plain.lo, this.box[pos][0]), hi: Math.min(plain.hi, total - 1), nan: false };
   }
 
   expr(e: Expr, env: Map<string, Iv>): Iv {
@@ -450,6 +474,8 @@ export class IntervalEval {
     }
     const t = op === "/" || e.ty === "float" || e.a.ty === "float" || e.b.ty === "float" ? "float" : "int";
     const ca = convert(a, e.a.ty, t), cb = convert(b, e.b.ty, t);
-    return convert(t === "int" ? intArith(op, ca, cb) : floatArith(op, ca, cb), t, e.ty);
+    const r = convert(t === "int" ? intArith(op, ca, cb) : floatArith(op, ca, cb), t, e.ty);
+    const g = globalIndexOf(e);
+    return g ? this.globalIndex(g, r) : r;
   }
 }

@@ -12,8 +12,15 @@ export type Ty = "int" | "float" | "bool";
 export type { MathFn } from "scoremod/vocabulary";
 import type { MathFn } from "scoremod/vocabulary";
 
-/** The mod's parameters by role (the user may name them anything; `text` keeps their name). */
-export type ArgRole = "score" | "b" | "h" | "q" | "kv";
+/**
+ * The mod's inputs by role (the user may name them anything; `text` keeps their name): its
+ * parameters, and the fields of its varlen parameter `seq` (SeqInfo, FA4's seqlen_info), which
+ * are uniform for a whole sequence (b) and read as `seq.offsetQ` etc.
+ */
+export type ArgRole = "score" | "b" | "h" | "q" | "kv" | SeqRole;
+export type SeqRole = "offsetQ" | "offsetKv" | "lenQ" | "lenKv";
+export const SEQ_ROLES: readonly SeqRole[] = ["offsetQ", "offsetKv", "lenQ", "lenKv"];
+export const isSeqRole = (r: string): r is SeqRole => (SEQ_ROLES as readonly string[]).includes(r);
 
 export type BinaryOp =
   | "+" | "-" | "*" | "/" | "%"
@@ -89,4 +96,26 @@ export function exprKey(e: Expr): string {
 export function forgetLocal<V>(env: Map<string, V>, name: string): void {
   const tag = `l:${name};`;
   for (const k of env.keys()) if (k.startsWith("e:") && k.includes(tag)) env.delete(k);
+}
+
+/** The packed-batch total each position's global index stays under (runtime/index.d.ts SeqInfo). */
+export const SEQ_TOTAL = { q: "TOTAL_Q", kv: "TOTAL_KV" } as const;
+
+/**
+ * `q + seq.offsetQ` (either order) is "q" and `kv + seq.offsetKv` is "kv": a position's global
+ * index in the packed batch, which lies in [0, TOTAL - 1] because q < lenQ and
+ * offsetQ + lenQ <= TOTAL_Q. Interval arithmetic alone cannot see that (it forgets that both
+ * bounds come from the same sequence), so the bounds analyses recognise the sum itself.
+ */
+export function globalIndexOf(e: Expr): "q" | "kv" | null {
+  if (e.k !== "binary" || e.op !== "+" || e.a.k !== "arg" || e.b.k !== "arg") return null;
+  const roles = new Set([e.a.role, e.b.role]);
+  if (roles.has("q") && roles.has("offsetQ")) return "q";
+  if (roles.has("kv") && roles.has("offsetKv")) return "kv";
+  return null;
+}
+
+/** Whether a mod body reads its varlen parameter (any seq.* field). */
+export function usesSeq(body: Stmt[]): boolean {
+  return findExpr(body, (e) => e.k === "arg" && isSeqRole(e.role)) !== undefined;
 }

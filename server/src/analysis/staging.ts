@@ -17,7 +17,7 @@
 // classifier's width proof at the chunk width.
 import { lookup, type Env } from "./affine";
 import type { Obligation, StagingFact } from "./facts";
-import { children, type Expr } from "./ir";
+import { children, isSeqRole, type Expr } from "./ir";
 import { pow2Floor } from "./poly";
 import { TARGETS, type Target, type TargetId } from "./targets";
 
@@ -35,6 +35,9 @@ export function indexInputs(idx: Expr[], env: Env): { q: boolean; kv: boolean; l
   const walk = (e: Expr, en: Env, depth: number): void => {
     if (depth > 200) { out.load ??= "an index nested too deeply to follow"; return; }
     if (e.k === "arg") {
+      // A varlen offset or length (seq.*) is per sequence, unlike the tile's rows and columns:
+      // the producer warps do not stage it (the load stays in the mod, as classified).
+      if (isSeqRole(e.role)) out.load ??= `${e.text} (a per-sequence value)`;
       if (e.role === "q") out.q = true;
       if (e.role === "kv") out.kv = true;
       if (e.role === "score") out.score = true;

@@ -10,7 +10,7 @@
 // unknown, as it is at a real shape (bounds.ts).
 import { DTYPE_SPECS } from "scoremod/vocabulary";
 import type { FileAnalysis, ModFact } from "./facts";
-import { exprKey, forgetLocal, type Expr, type Stmt } from "./ir";
+import { SEQ_TOTAL, exprKey, forgetLocal, globalIndexOf, type ArgRole, type Expr, type Stmt } from "./ir";
 import { addP, envelope, keepable, slack, conditionText, constOf, constPoly, keyOf, leP, mulP, nonneg, scaleP, subP, symPoly, termsOf, type SPoly } from "./symPoly";
 
 /** Lower and upper bounds ([] : none). */
@@ -132,6 +132,17 @@ const NEGATE: Record<string, string> = { "<": ">=", "<=": ">", ">": "<=", ">=": 
 const MIRROR: Record<string, string> = { "<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!=" };
 const ROLE_DIM: Record<string, string> = { b: "B", h: "H", q: "Q", kv: "KV" };
 
+/** A position is in [0, DIM - 1]; a sequence's length in [1, Q] (KV), its offset in [0, TOTAL - 1]. */
+function argBounds(role: Exclude<ArgRole, "score">): SIv {
+  switch (role) {
+    case "lenQ": return { lo: [constPoly(1)], hi: [symPoly("Q")] };
+    case "lenKv": return { lo: [constPoly(1)], hi: [symPoly("KV")] };
+    case "offsetQ": return { lo: [constPoly(0)], hi: [addP(symPoly(SEQ_TOTAL.q), constPoly(-1))] };
+    case "offsetKv": return { lo: [constPoly(0)], hi: [addP(symPoly(SEQ_TOTAL.kv), constPoly(-1))] };
+    default: return { lo: [constPoly(0)], hi: [addP(symPoly(ROLE_DIM[role]!), constPoly(-1))] };
+  }
+}
+
 type Env = Map<string, SIv>;
 const KEYED = "e:*";
 const NARROWABLE = new Set(["load", "unary", "binary", "call"]);
@@ -180,7 +191,7 @@ export function symbolicReaches(fa: FileAnalysis, mod: ModFact, opts: { narrow?:
     switch (e.k) {
       case "num": return e.ty === "int" && Number.isInteger(e.value) ? pt(constPoly(e.value)) : e.ty === "bool" ? BOOL : TOP;
       case "bool": return BOOL;
-      case "arg": return e.role === "score" || e.ty !== "int" ? TOP : { lo: [constPoly(0)], hi: [addP(symPoly(ROLE_DIM[e.role]!), constPoly(-1))] };
+      case "arg": return e.role === "score" || e.ty !== "int" ? TOP : argBounds(e.role);
       case "dim": return e.ty === "int" ? pt(symPoly(e.name)) : TOP;
       case "scalar": return k ? pt(symPoly(`$${e.name}`)) : TOP;
       case "local": return TOP;
@@ -215,7 +226,11 @@ export function symbolicReaches(fa: FileAnalysis, mod: ModFact, opts: { narrow?:
     const a = expr(e.a, env), b = expr(e.b, env);
     if (e.ty !== "int" || e.a.ty !== "int" || e.b.ty !== "int") return e.ty === "bool" ? BOOL : TOP;
     switch (e.op) {
-      case "+": return add(a, b);
+      case "+": {
+        // q + seq.offsetQ: within the packed batch, [0, TOTAL_Q - 1] (ir.ts globalIndexOf).
+        const g = globalIndexOf(e), sum = add(a, b);
+        return g ? { lo: uniq([constPoly(0), ...sum.lo]), hi: uniq([addP(symPoly(SEQ_TOTAL[g]), constPoly(-1)), ...sum.hi]) } : sum;
+      }
       case "-": return add(a, neg(b));
       case "*": return mul(a, b);
       case "%": return rem(a, b);

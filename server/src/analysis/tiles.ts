@@ -7,7 +7,7 @@
 // Aux loads are unknown values: a pair that reads aux data gets what holds for *any* data
 // (proof "data": the runner classifies such pairs exactly with the real tensors).
 import type { ModFact } from "./facts";
-import { findExpr, type Stmt } from "./ir";
+import { findExpr, isSeqRole, type Stmt } from "./ir";
 import { IntervalEval, isFalse, isTrue, type Box, type IntervalEnv } from "./intervals";
 
 export const TILE_EMPTY = 0, TILE_PARTIAL = 1, TILE_FULL = 2;
@@ -39,9 +39,12 @@ export function writesNegInf(stmts: Stmt[]): boolean {
   return findExpr(stmts, (e) => e.k === "num" && e.value === -Infinity) !== undefined;
 }
 
-/** Whether a mod's value can depend on b (h): it names that parameter (directly or in an index). */
+/**
+ * Whether a mod's value can depend on b (h): it names that parameter (directly or in an index).
+ * A varlen mod's seq.* is its sequence's (b's), so reading one depends on b.
+ */
 export function dependsOn(mod: ModFact, role: "b" | "h"): boolean {
-  return findExpr(mod.body, (e) => e.k === "arg" && e.role === role) !== undefined;
+  return findExpr(mod.body, (e) => e.k === "arg" && (e.role === role || (role === "b" && isSeqRole(e.role)))) !== undefined;
 }
 
 /** Classify every tile. `env` gives dims (B, H, Q, KV are taken from `shape`) and scalar values. */

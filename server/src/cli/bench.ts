@@ -19,9 +19,10 @@ import { GenerationBlocked, selectMods } from "./modSelect";
 import { formatCompare, isExactlyCausal, runPeers, type PeerResult } from "./benchCompare";
 import { BenchProgress } from "./progress";
 import { checkRunInputs, type RunInputs } from "./runInputs";
+import { parseSeqlens } from "scoremod/varlen";
 
-const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", progress: "boolean", aux: "list", dim: "list", scalar: "list", help: "boolean" } as const;
-const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--aux T=PATH]... [--dim N=V]... [--scalar N=V]... [--json]
+const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", progress: "boolean", aux: "list", dim: "list", scalar: "list", seqlens: "string", help: "boolean" } as const;
+const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--aux T=PATH]... [--dim N=V]... [--scalar N=V]... [--seqlens L,L,...|N@SEED] [--json]
   --mod NAME      the mod to run (default: every mod in the file, one by one)
   --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
   --vec V         override the mod's vecSize
@@ -34,6 +35,9 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
                   repeatable, paths relative to the current directory
   --dim N=V       size of the file's own dim N (default 16); repeatable or N=V,M=W
   --scalar N=V    value of scalar N (default: its declared default); repeatable or N=V,M=W
+  --seqlens ...   a varlen batch (docs/varlen.md): the sequences' lengths (1024,3000,4168), or N@SEED
+                  for N random lengths up to --shape's Q; B, Q and KV then follow from them (the
+                  count and the longest), and the kernel runs them packed
   --reps N        timed repetitions (default 50)
   --kernel K      auto (default: the Hopper kernel on sm_90 for V <= 2, else the portable one),
                   wgmma (the Hopper kernel or an error) or mma (the portable kernel)
@@ -45,6 +49,17 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
 exit: 0 checks passed (or no GPU: analysis only), 1 a check or run failed, 2 bad usage
 `;
 export const DEFAULT_SHAPE: Shape = { B: 1, H: 16, Q: 8192, KV: 8192, D: 128 };
+
+/** `--seqlens`: self-attention sequences (the same lengths for queries and keys). */
+export function parseSeqlensFlag(text: string, maxLen: number): { q: number[]; kv: number[] } {
+  let lengths: number[];
+  try {
+    lengths = parseSeqlens(text, maxLen);
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/^varlen: /, "--seqlens: "));
+  }
+  return { q: lengths, kv: lengths };
+}
 
 export function parseShape(s: string): Shape {
   const parts = s.split(",").map((x) => x.trim());
@@ -85,7 +100,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     json = flags.json === true;
     const file = singleFile(positional);
     const vec = vecFlag(flags.vec, 128);
-    const shape = flags.shape ? parseShape(flags.shape) : DEFAULT_SHAPE;
+    const shape = { ...(flags.shape ? parseShape(flags.shape) : DEFAULT_SHAPE) };
     if (flags.dtype !== undefined && flags.dtype !== "bf16" && flags.dtype !== "f16") throw new UsageError(`--dtype must be bf16 or f16, got '${flags.dtype}'`);
     const dtype: "bf16" | "f16" = flags.dtype ?? "bf16";
     const kernel = parseKernel(flags.kernel);
@@ -100,7 +115,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     // two, finish later: the analysis thread started later. Measured; BENCHMARKS.md.)
     let onProgress: ((stage: string, detail?: string) => void) | undefined;
     sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d) });
-    const ahead = flags.sweep ? undefined : { fileName: file, text, mod: flags.mod, pair: flags.pair, shape, dtype, kernel, vec };
+    // (Not for a sweep, nor a varlen batch, whose shape is known only after the analysis.)
+    const ahead = flags.sweep || flags.seqlens !== undefined ? undefined : { fileName: file, text, mod: flags.mod, pair: flags.pair, shape, dtype, kernel, vec };
     // A runner that cannot start (no worker bundle, say): this process's own probe says whether
     // there is a GPU; with one, the first bench starts a runner again and reports why it fails.
     const probing = sup.probe(true, ahead).catch(() => probeNative());
@@ -122,6 +138,12 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (!fa.mods.some((m) => m.name === flags.pair)) throw new UsageError(`${file}: no mod named '${flags.pair}' (mods: ${fa.mods.map((m) => m.name).join(", ")})`);
     }
     const inputs = checkRunInputs(fa, file, flags, io.cwd ?? process.cwd());
+    const seqlens = flags.seqlens !== undefined ? parseSeqlensFlag(flags.seqlens, shape.Q) : undefined;
+    if (seqlens) {
+      const lengths = seqlens.q;
+      Object.assign(shape, { B: lengths.length, Q: Math.max(...lengths), KV: Math.max(...seqlens.kv) });
+      Object.assign(inputs, { seqlens });
+    }
     const plan: Plan = { mods, shape, dtype, vec, sweep: flags.sweep === true, pair: flags.pair, inputs };
     const compare = flags.compare === true;
     if (compare && plan.sweep) throw new UsageError("--compare runs one configuration; it does not combine with --sweep");

@@ -7,10 +7,12 @@ import { checkDtype, parseAuxSpec, readAuxHeader } from "../runner/auxFile";
 import { InputError, UsageError, parseAssignments } from "./args";
 
 /** What a BenchJob takes from these flags (only the fields given). */
-export interface RunInputs { auxFiles?: Record<string, string>; dims?: Record<string, number>; scalars?: Record<string, number> }
+export interface RunInputs { auxFiles?: Record<string, string>; dims?: Record<string, number>; scalars?: Record<string, number>; seqlens?: { q: number[]; kv: number[] } }
 
 /** The dims --shape sets; --dim names the file's own. */
 const SHAPE_DIMS = new Set(["B", "H", "Q", "KV"]);
+/** The packed totals (runtime/index.d.ts SeqInfo): B * Q for --shape, the lengths' sum for --seqlens. */
+const TOTAL_DIMS = new Set(["TOTAL_Q", "TOTAL_KV"]);
 
 /** `--aux NAME=PATH` (repeatable; PATH may be `file.safetensors:key`). */
 export function parseAuxFlags(values: readonly string[] | undefined): Record<string, string> {
@@ -73,6 +75,7 @@ export function checkRunInputs(fa: FileAnalysis, file: string, flags: { aux?: st
   const own = fileDimNames(fa).filter((d) => !SHAPE_DIMS.has(d));
   for (const [name, v] of Object.entries(dims)) {
     if (SHAPE_DIMS.has(name)) throw new UsageError(`--dim ${name}: B, H, Q and KV come from --shape`);
+    if (TOTAL_DIMS.has(name)) throw new UsageError(`--dim ${name}: the packed totals come from --shape (B * ${name === "TOTAL_Q" ? "Q" : "KV"}) or from --seqlens (the lengths' sum)`);
     if (!own.includes(name)) throw new UsageError(`--dim ${name}: ${file} has no dim "${name}" (its own dims: ${listed(own, "none")})`);
     if (v < 1) throw new UsageError(`--dim ${name}=${v}: a dim is a positive integer`);
   }

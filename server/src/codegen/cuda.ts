@@ -8,14 +8,14 @@
 //   sm_M_vV(...)       the entry point: issues the uniform loads (once, broadcast) and the
 //                      contiguous loads (V / w vector loads of w elements) exactly as each
 //                      LoadFact says, then runs the lane function for kv0 .. kv0 + V - 1.
-import type { Expr, Stmt, Ty } from "../analysis/ir";
+import { isSeqRole, type Expr, type SeqRole, type Stmt, type Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { localIdent } from "../analysis/identifiers";
 import { blockedMessage } from "../analysis/generatable";
 import { CodegenError, conv, cType, emitExpr, type CExprCtx } from "./cudaExpr";
 import { PRELUDE, RAW_TYPE, laneType } from "./prelude";
-import { paramTables, type ParamTables } from "./tables";
+import { paramTables, SM_MAX_AUX, type ParamTables } from "./tables";
 import { LineWriter, cIdent, cString, type LineMapEntry } from "./writer";
 
 export { CodegenError } from "./cudaExpr";
@@ -62,6 +62,8 @@ export interface GeneratedCuda {
   loads: EmittedLoad[];
   /** The file name written in `#line` directives. */
   lineFile: string;
+  /** A varlen build (CudaOptions.varlen): the internal aux arrays' slots, VARLEN_AUX order; else null. */
+  varlenAux: { slot: number; name: typeof VARLEN_AUX[number] }[] | null;
   /**
    * On a staging target (Target.auxStaging) with staged loads: the entry that reads them from
    * shared memory (extra last argument: the stage's base), the producer function that fills a
@@ -86,6 +88,64 @@ export interface CudaOptions {
    * bounds-checked-build lines and no proof kernel (`kernel` is empty); `lineMap` maps its lines.
    */
   render?: "compile" | "preview";
+  /**
+   * A varlen run (docs/varlen.md): the kernel runs the packed batch as B = 1 of TOTAL tokens and
+   * the mod's entry is a wrapper that finds each position's sequence in the internal aux arrays
+   * (VARLEN_AUX, after the file's tensors), masks pairs of two sequences, and calls the mod with
+   * the sequence's local q, kv, b and SeqInfo (read from cu_seqlens). Default: an equal-length
+   * batch, whose SeqInfo follows from the dims (seqCode).
+   */
+  varlen?: boolean;
+}
+
+/** The runner's internal aux arrays of a varlen run (int32), in slot order after the file's tensors. */
+export const VARLEN_AUX = ["cu_seqlens_q", "cu_seqlens_k", "seq_of_q", "seq_of_k"] as const;
+
+/**
+ * seq.* (SeqInfo) in the runner's kernels, which run batches of B equal sequences of Q and KV
+ * tokens (docs/varlen.md): sequence b starts at b * Q in the packed order. A kernel with
+ * per-sequence lengths would read cu_seqlens here instead.
+ */
+function seqCode(role: SeqRole, dimCode: (d: string) => string): string {
+  switch (role) {
+    case "offsetQ": return `(b * (int)${dimCode("Q")})`;
+    case "offsetKv": return `(b * (int)${dimCode("KV")})`;
+    case "lenQ": return `((int)${dimCode("Q")})`;
+    case "lenKv": return `((int)${dimCode("KV")})`;
+  }
+}
+
+/** seq.* in a varlen build: sequence b's row of cu_seqlens (the wrapper passed b = the sequence). */
+function varlenSeqCode(role: SeqRole, cuSlot: (which: "q" | "k") => number): string {
+  const cu = (w: "q" | "k", i: string) => `sm_varlen_at(p, ${cuSlot(w)}, ${i})`;
+  switch (role) {
+    case "offsetQ": return cu("q", "b");
+    case "offsetKv": return cu("k", "b");
+    case "lenQ": return `(${cu("q", "b + 1")} - ${cu("q", "b")})`;
+    case "lenKv": return `(${cu("k", "b + 1")} - ${cu("k", "b")})`;
+  }
+}
+
+/**
+ * The varlen wrapper under the mod's entry name: the kernel hands it packed positions (b = 0, q
+ * and kv0 rows of the packed batch); a pair of two sequences is masked (-inf / false) without
+ * calling the mod, others reach the mod as (sequence, local q, local kv0). The runner's
+ * obligation that every sequence's kv length is a multiple of V keeps a V-lane chunk inside one
+ * sequence, and local kv0 % V == 0 (the tile contract the analysis assumed).
+ */
+function emitVarlenEntry(w: LineWriter, a: { fn: string; kind: "score" | "mask"; V: number; slot: (n: typeof VARLEN_AUX[number]) => number }): void {
+  const { fn, V } = a;
+  const sig = a.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
+  const arr = (n: typeof VARLEN_AUX[number]) => `static_cast<const int*>(p.aux[${a.slot(n)}].data)`;
+  w.raw(`__device__ __forceinline__ void ${fn}(${sig}, int b, int h, int q, int kv0, const SmParams& p) {`);
+  w.raw(`  (void)b;  // the packed batch is one row; the sequence comes from the position`);
+  w.raw(`  const int sq = ${arr("seq_of_q")}[q], sk = ${arr("seq_of_k")}[kv0];`);
+  w.raw(`  if (sq != sk) {`);
+  w.raw(`    _Pragma("unroll") for (int i = 0; i < ${V}; ++i) ${a.kind === "score" ? "s[i] = (__int_as_float(0xff800000));" : "keep[i] = false;"}`);
+  w.raw(`    return;`);
+  w.raw(`  }`);
+  w.raw(`  ${fn}_seq(${a.kind === "score" ? "s" : "keep"}, sq, h, q - ${arr("cu_seqlens_q")}[sq], kv0 - ${arr("cu_seqlens_k")}[sq], p);`);
+  w.raw(`}`);
 }
 
 function baseName(p: string): string { return p.split(/[\\/]/).pop() ?? p; }
@@ -161,6 +221,13 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     if (k < 0) throw new CodegenError(`internal: dim ${d} missing from the dims table`);
     return `p.dims[${k}]`;
   };
+  const genFileName = `${lineFile.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "")}.${id}.${target.id}.v${V}${opts.varlen ? ".varlen" : ""}.cu`;
+  const varlenAux = opts.varlen ? VARLEN_AUX.map((name, i) => ({ slot: tables.aux.length + i, name })) : null;
+  if (varlenAux && varlenAux[varlenAux.length - 1]!.slot >= SM_MAX_AUX) {
+    throw new CodegenError(`mod '${modName}': a varlen run needs ${VARLEN_AUX.length} internal aux slots after the file's ${tables.aux.length} tensors; the kernel ABI holds ${SM_MAX_AUX} (scoremod_abi.cuh)`);
+  }
+  const cuSlot = (which: "q" | "k") => varlenAux![which === "q" ? 0 : 1]!.slot;
+  const seqArg = (role: SeqRole): string => varlenAux ? varlenSeqCode(role, cuSlot) : seqCode(role, dimCode);
   const scalarCode = (name: string): string => {
     const s = tables.scalars.find((x) => x.varName === name || x.name === name);
     if (!s) throw new CodegenError(`mod '${modName}' reads an undeclared scalar '${name}'`);
@@ -186,6 +253,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   const hoistCtx = (env: Env): CExprCtx => ({
     arg: (role) => {
       if (role === "score") throw new CodegenError(`mod '${modName}': a uniform or contiguous load's index depends on the score`);
+      if (isSeqRole(role)) return seqArg(role);
       return role === "kv" ? "kv0" : role;
     },
     local: (name) => {
@@ -233,6 +301,13 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     w.raw(PRELUDE);
     w.raw(`#ifndef ${guard}`);
     w.raw(`#define ${guard}`);
+  }
+  if (varlenAux) {
+    // seq.* in a varlen build reads cu_seqlens (the runner's internal arrays) through this helper.
+    // Inlined, its loads land on the mod's lines in PTX line info: the PTX proof of a varlen
+    // build allows exactly those 4 B reads there (test/unit/varlen/codegen.test.ts).
+    w.resetTo(genFileName);
+    w.raw(`#ifndef SM_VARLEN_AT\n#define SM_VARLEN_AT\n__device__ __forceinline__ int sm_varlen_at(const SmParams& p, int slot, int i) { return static_cast<const int*>(p.aux[slot].data)[i]; }\n#endif`);
   }
 
   const emitted: EmittedLoad[] = [];
@@ -294,7 +369,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   // ---- the lane function ----
   const laneParams = hoisted.map(({ s }) => `${laneType(s.tensor.dtype)} ${s.fact.class === "uniform" ? "u" : "c"}${s.fact.id}`);
   const laneCtx = (): CExprCtx => ({
-    arg: (role) => role,
+    arg: (role) => (isSeqRole(role) ? seqArg(role) : role),
     local: (name) => localIdent(name),
     dim: (d) => `((int)${dimCode(d)})`,
     scalar: scalarCode,
@@ -397,7 +472,14 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     w.stmt(modLine, 1, `_Pragma("unroll") for (int i = 0; i < ${V}; ++i) ${call}`);
     w.stmt(modLine, 0, `}`);
   };
-  emitEntry(fn, false);
+  emitEntry(varlenAux ? `${fn}_seq` : fn, false);
+  if (varlenAux) {
+    if (staged.length) throw new CodegenError(`mod '${modName}': a varlen run does not stage aux loads (${target.id}); run it on a target without staging`);
+    // The wrapper is the runner's code, not the user's: its reads of the internal arrays are
+    // attributed to the generated file, so the PTX proof of the mod's loads does not count them.
+    w.resetTo(genFileName);
+    emitVarlenEntry(w, { fn, kind: mod.kind, V, slot: (n) => varlenAux.find((x) => x.name === n)!.slot });
+  }
   let staging: GeneratedCuda["staging"] = null;
   let tile: NonNullable<GeneratedCuda["staging"]>["tile"] = null;
   if (staged.length) {
@@ -448,8 +530,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     staging = { entry: `${fn}_st`, stage: `${fn}_stage`, bytes: Math.ceil(bytes / 128) * 128, tile };
   }
   if (!preview) w.raw(`#endif // ${guard}`);
-  const genFile = `${lineFile.replace(/\.scoremod\.ts$/, "").replace(/\.ts$/, "")}.${id}.${target.id}.v${V}.cu`;
-  w.resetTo(genFile);
+  w.resetTo(genFileName);
   const code = w.text();
 
   const kernel = preview ? "" : proofKernel(kernelName, fn, mod.kind, V);
@@ -457,7 +538,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   return {
     mod: mod.name, kind: mod.kind, target: target.id, vecSize: V, functionName: fn, kernelName,
     code, kernel, text: code + kernel, lineMap: w.map, dims: tables.dims, aux: tables.aux, scalars: tables.scalars,
-    loads: emitted, lineFile, staging,
+    loads: emitted, lineFile, staging, varlenAux,
   };
 }
 

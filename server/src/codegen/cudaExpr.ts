@@ -1,11 +1,11 @@
 // IR expressions -> CUDA C++ expressions. Types follow the IR (int = int32, float = f32, bool).
 // The math mapping is documented in docs/codegen.md: accurate libdevice functions only, never
 // the approximate intrinsics, so a lane's result does not depend on how it was compiled or on V.
-import type { Expr, Ty } from "../analysis/ir";
+import type { ArgRole, Expr, Ty } from "../analysis/ir";
 import { MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 
 export interface CExprCtx {
-  arg(role: "score" | "b" | "h" | "q" | "kv"): string;
+  arg(role: ArgRole): string;
   local(name: string): string;
   dim(name: string): string;
   scalar(name: string): string;

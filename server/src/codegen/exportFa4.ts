@@ -5,7 +5,7 @@
 // Loads follow the analysis: uniform -> one scalar load broadcast; contiguous -> one autovec_copy of
 // V elements from an offset the analysis proved is a multiple of the vector width (cute.assume);
 // gather -> one scalar load per lane. FA4 exports are checked for form (py_compile), not executed.
-import type { Expr, Ty } from "../analysis/ir";
+import { isSeqRole, usesSeq, type Expr, type SeqRole, type Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { unguardedOpenIndices } from "../analysis/bounds";
@@ -17,6 +17,9 @@ import { exportFileName, type ExportOutput } from "./exportFile";
 import { lowerBody, pyFloat, pyIdent, pyStr, type PyEmitter } from "./pyLower";
 
 export type Fa4Export = ExportOutput;
+
+/** SeqInfo's fields as FA4's SeqlenInfoQK names them (flash_attn/cute/seqlen_info.py). */
+const FA4_SEQLEN_INFO: Record<SeqRole, string> = { offsetQ: "offset_q", offsetKv: "offset_k", lenQ: "seqlen_q", lenKv: "seqlen_k" };
 
 const CMP: Record<string, string> = { "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "==": "eq", "!=": "ne" };
 const DT: Record<Ty, string> = { float: "cutlass.Float32", int: "cutlass.Int32", bool: "cutlass.Boolean" };
@@ -76,6 +79,8 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
         case "num": return lit(e.ty, e.value);
         case "bool": return conv(lit("bool", e.value), "bool", e.ty);
         case "arg": {
+          // seq.* is FA4's seqlen_info (SeqlenInfoQK): one value per sequence, broadcast to the V lanes.
+          if (isSeqRole(e.role)) return conv(bcast(`seqlen_info.${FA4_SEQLEN_INFO[e.role]}`, "int"), "int", e.ty);
           const name = { score: "tSrS_ssa", b: "b_idx", h: "h_idx", q: "q_idx", kv: "kv_idx" }[e.role];
           return conv(name, e.role === "score" ? "float" : "int", e.ty);
         }
@@ -242,6 +247,12 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     header.push(`#   flash_attn_func(q, k, v, ${m.kind === "score" ? "score_mod" : "mask_mod"}=${pyIdent(m.name)}, aux_tensors=[${fa.tensors.map((t) => t.name).join(", ")}]${scalarArg})`);
   }
   if (fa.scalars.length) header.push(`# (FA4's dedicated sm100 head_dim 256 kernel does not take aux_scalars.)`);
+  const varlen = mods.filter((m) => usesSeq(m.body));
+  if (varlen.length) {
+    header.push(`# ${varlen.map((m) => pyIdent(m.name)).join(", ")} read${varlen.length === 1 ? "s" : ""} seqlen_info (the DSL's seq): call FA4 with cu_seqlens_q and cu_seqlens_k`,
+      `# (also for equal lengths: without them FA4 passes offset_q = offset_k = 0, and a global index`,
+      `# q + offset_q would read the first sequence's rows for every sequence).`);
+  }
   const packedMasks = mods.filter((m) => m.kind === "mask" && m.vecSize > 1);
   if (packedMasks.length) {
     // Only reachable for fa4-sm100 or a runner target: the analysis refuses them on the other FA4 targets (SM172).

@@ -3,7 +3,7 @@
 // `mask_mod(b, h, q_idx, kv_idx)`; `make_aux` builds the tensors with the declared dtypes, shapes
 // and strides, filled like the runner fills them. The module interface is documented in
 // docs/codegen.md ("FlexAttention export").
-import type { Expr, Ty } from "../analysis/ir";
+import { isSeqRole, usesSeq, type Expr, type SeqRole, type Ty } from "../analysis/ir";
 import type { FileAnalysis, ModFact, TensorFact } from "../analysis/facts";
 import { classifyTiles, dependsOn } from "../analysis/tiles";
 import { unguardedOpenIndices } from "../analysis/bounds";
@@ -57,6 +57,8 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
           return { code: e.ty === "int" ? String(e.value) : e.ty === "bool" ? (e.value ? "True" : "False") : pyFloat(e.value), lit: true };
         case "bool": return conv({ code: e.value ? "True" : "False", lit: true }, "bool", e.ty);
         case "arg": {
+          // seq.*: the sequence's row of cu_seqlens (varlenPrologue).
+          if (isSeqRole(e.role)) return { code: FLEX_SEQ[e.role], lit: false };
           const name = { score: "score", b: "b", h: "h", q: "q_idx", kv: "kv_idx" }[e.role];
           return conv({ code: name, lit: false }, e.role === "score" ? "float" : "int", e.ty);
         }
@@ -166,17 +168,24 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     const fn = pyIdent(m.name);
     const sig = m.kind === "score" ? "score, b, h, q_idx, kv_idx" : "b, h, q_idx, kv_idx";
     const checked = open.size > 0;
+    const varlen = usesSeq(m.body);
+    const seqParam = varlen ? ", seqlens=None" : "";
     const out = checked ? [
-      `def make_${fn}(aux, B, H, Q, KV, scalars=None, check=True, **user_dims):`,
+      `def make_${fn}(aux, B, H, Q, KV, scalars=None, check=True${seqParam}, **user_dims):`,
       `    """${m.kind === "score" ? "score_mod" : "mask_mod"} for FlexAttention: '${m.name}' (line ${m.range.start.line + 1}).`,
       `    Some of its indices are not proven in range for every size: with check=True (the default) this`,
       `    first runs check_bounds, which raises IndexError where the CUDA would read out of range."""`,
       `    if check:`,
-      `        check_bounds(${pyStr(m.name)}, aux, B, H, Q, KV, scalars=scalars, **user_dims)`,
+      `        check_bounds(${pyStr(m.name)}, aux, B, H, Q, KV, scalars=scalars${varlen ? ", seqlens=seqlens" : ""}, **user_dims)`,
     ] : [
-      `def make_${fn}(aux, B, H, Q, KV, scalars=None, **user_dims):`,
+      `def make_${fn}(aux, B, H, Q, KV, scalars=None${seqParam}, **user_dims):`,
       `    """${m.kind === "score" ? "score_mod" : "mask_mod"} for FlexAttention: '${m.name}' (line ${m.range.start.line + 1})."""`,
     ];
+    if (varlen) {
+      out.push(`    # Varlen (docs/varlen.md): seqlens = (cu_seqlens_q, cu_seqlens_k) of B sequences padded to Q and KV`,
+        `    # tokens (flex_attention's b is the sequence); None: B equal sequences. Pass TOTAL_Q / TOTAL_KV too.`,
+        `    cu_q, cu_kv = _cu_seqlens(seqlens, B, Q, KV, aux)`);
+    }
     if (usedDims.length) out.push(`    dims = _resolve_dims(B, H, Q, KV, user_dims)`);
     for (const d of usedDims) out.push(`    d_${pyIdent(d)} = int(dims.get(${pyStr(d)}, -(-16 // DIVISIBLE.get(${pyStr(d)}, 1)) * DIVISIBLE.get(${pyStr(d)}, 1)))`);
     if (usedScalars.length) out.push(`    values = dict(SCALARS, **(scalars or {}))`);
@@ -184,8 +193,9 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     for (const t of usedTensors) out.push(`    ${tensorVar(t)} = aux[${pyStr(t.name)}]`);
     out.push("");
     out.push(`    def ${m.kind === "score" ? "score_mod" : "mask_mod"}(${sig}):`);
+    if (varlen) out.push(...VARLEN_PROLOGUE.map((l) => `        ${l}`));
     for (const l of lowered.lines) out.push(`        ${l}`);
-    out.push(`        return ${lowered.value}`);
+    out.push(`        return ${varlen ? (m.kind === "score" ? `torch.where(seq_valid, ${lowered.value}, -math.inf)` : `(${lowered.value}) & seq_valid`) : lowered.value}`);
     out.push("");
     out.push(`    return ${m.kind === "score" ? "score_mod" : "mask_mod"}`);
     return out;
@@ -257,6 +267,7 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
     `    return math.fmod(a, b) if isinstance(a, float) or isinstance(b, float) else int(math.fmod(a, b))`,
     ``,
     ``,
+    ...(mods.some((m) => usesSeq(m.body)) ? PY_CU_SEQLENS : []),
     `def _sigmoid(x):`,
     `    return 1.0 / (1.0 + math.exp(-x))`,
     ``,
@@ -400,3 +411,39 @@ export function pickMods(fa: FileAnalysis, modName?: string): ModFact[] {
   }
   return mods;
 }
+
+/** SeqInfo's fields in the Flex export's mods (VARLEN_PROLOGUE binds them). */
+const FLEX_SEQ: Record<SeqRole, string> = { offsetQ: "seq_offset_q", offsetKv: "seq_offset_kv", lenQ: "seq_len_q", lenKv: "seq_len_kv" };
+
+/**
+ * The first lines of a varlen mod for Flex (padded batch: b is the sequence): its SeqInfo from
+ * cu_seqlens, and its positions past the sequence's end clamped to the last token, as the runner's
+ * kernels clamp tail positions, so every index stays where the analysis bounds it; those positions
+ * are masked (-inf) on return (seq_valid).
+ */
+const VARLEN_PROLOGUE = [
+  `seq_offset_q, seq_offset_kv = cu_q[b], cu_kv[b]`,
+  `seq_len_q, seq_len_kv = cu_q[b + 1] - seq_offset_q, cu_kv[b + 1] - seq_offset_kv`,
+  `seq_valid = (q_idx < seq_len_q) & (kv_idx < seq_len_kv)`,
+  `q_idx = torch.minimum(q_idx, seq_len_q - 1)`,
+  `kv_idx = torch.minimum(kv_idx, seq_len_kv - 1)`,
+];
+
+const PY_CU_SEQLENS = [
+  `def _cu_seqlens(seqlens, B, Q, KV, aux):`,
+  `    """(cu_seqlens_q, cu_seqlens_k) as int32 on the aux tensors' device: the given ones (B sequences,`,
+  `    each at most Q and KV tokens), else those of B equal sequences of Q and KV tokens."""`,
+  `    dev = next(iter(aux.values())).device if aux else torch.device("cuda" if torch.cuda.is_available() else "cpu")`,
+  `    if seqlens is None:`,
+  `        ar = torch.arange(B + 1, dtype=torch.int32, device=dev)`,
+  `        return ar * Q, ar * KV`,
+  `    cq, ck = (torch.as_tensor(c, dtype=torch.int32, device=dev) for c in seqlens)`,
+  `    lq, lk = cq[1:] - cq[:-1], ck[1:] - ck[:-1]`,
+  `    if cq.numel() != B + 1 or ck.numel() != B + 1 or int(cq[0]) != 0 or int(ck[0]) != 0:`,
+  `        raise ValueError("seqlens: cu_seqlens_q and cu_seqlens_k need B + 1 = %d entries from 0" % (B + 1))`,
+  `    if int(lq.min()) < 1 or int(lk.min()) < 1 or int(lq.max()) > Q or int(lk.max()) > KV:`,
+  `        raise ValueError("seqlens: every length must be in [1, Q = %d] (queries) and [1, KV = %d] (keys)" % (Q, KV))`,
+  `    return cq, ck`,
+  ``,
+  ``,
+];

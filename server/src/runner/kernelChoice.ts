@@ -45,10 +45,17 @@ export function firstModName(fileName: string, text: string): string | undefined
   return declaredVecSizes(fileName, text).keys().next().value;
 }
 
-export function planKernel(dev: KernelDevice, job: Pick<BenchJob, "fileName" | "text" | "mod" | "pair" | "vec" | "kernel">, env: NodeJS.ProcessEnv = process.env): KernelPlan {
+export function planKernel(dev: KernelDevice, job: Pick<BenchJob, "fileName" | "text" | "mod" | "pair" | "vec" | "kernel" | "seqlens">, env: NodeJS.ProcessEnv = process.env): KernelPlan {
   const want = requested(job, env);
   const portable: KernelPlan = { kernel: "mma", target: portableTarget(dev), vec: job.vec };
   if (want === "mma") return portable;
+  if (job.seqlens) {
+    // The Hopper kernel's producer warps stage aux rows by the packed position, which a varlen
+    // mod does not index by (it sees positions inside its sequence): the portable kernel runs it.
+    const why = "a varlen batch runs on the portable kernel (the Hopper kernel stages aux rows by packed position)";
+    if (want === "wgmma") throw new RunnerError({ kind: "refused", mod: job.mod, message: `mod '${job.mod}': ${why}` });
+    return { ...portable, note: why };
+  }
   if (dev.sm !== 90) {
     if (want === "wgmma") throw new RunnerError({ kind: "refused", mod: job.mod, message: `the Hopper kernel (wgmma) needs an sm_90 GPU; ${dev.name} is sm_${dev.sm}` });
     return portable;

@@ -60,7 +60,7 @@ export function jobFile(fileName: string, text: string): JobFile {
 }
 
 /** Analyse and generate one mod at V (default: its declared vecSize) and at V = 1. */
-export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId }, file = new JobFile(fileName, text)): PreparedMod {
+export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId; varlen?: boolean }, file = new JobFile(fileName, text)): PreparedMod {
   const fa = file.analysis({ target: opts.target, vecSize: opts.vec, align: opts.align });
   const mod = fa.mods.find((m) => m.name === modName);
   if (!mod) {
@@ -71,7 +71,8 @@ export function prepareMod(fileName: string, text: string, modName: string, opts
   if (blocked) throw new RunnerError({ kind: "analysis", mod: modName, message: blocked });
   const fa1 = file.analysis({ target: opts.target, vecSize: 1, align: opts.align });
   try {
-    return { fa, mod, vec: generateCuda(fa, modName), scalar: generateCuda(fa1, modName), text };
+    const gen = { varlen: opts.varlen === true };
+    return { fa, mod, vec: generateCuda(fa, modName, gen), scalar: generateCuda(fa1, modName, gen), text };
   } catch (e) {
     throw new RunnerError({ kind: "analysis", mod: modName, message: `code generation for '${modName}' failed: ${(e as Error).message}` });
   }
@@ -102,8 +103,9 @@ export interface PreparedJob {
 
 export function prepareJob(dev: KernelDevice, job: BenchJob, file = jobFile(job.fileName, job.text)): PreparedJob {
   const plan = planKernel(dev, job);
-  const primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target }, file);
-  const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { vec: plan.pairVec, align: job.align, target: plan.target }, file) : undefined;
+  const varlen = job.seqlens !== undefined;
+  const primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target, varlen }, file);
+  const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { vec: plan.pairVec, align: job.align, target: plan.target, varlen }, file) : undefined;
   if (other && other.mod.kind === primary.mod.kind) {
     throw new RunnerError({ kind: "analysis", mod: job.mod, message: `cannot pair '${job.mod}' with '${job.pair}': both are ${primary.mod.kind} mods` });
   }

@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:f
 import { join } from "node:path";
 import * as native from "scoremod-native";
 import type { Tensor } from "scoremod";
-import { referenceAttention } from "scoremod/reference";
+import { packedReferenceAttention, referenceAttention } from "scoremod/reference";
 import { resolveDims } from "scoremod/sample";
 import { decode16, errorCheck } from "./compare";
 import { ptxasInfo } from "./compileInfo";
@@ -20,6 +20,7 @@ import { checkStaticAgainstData, gridFromBytes, gridsFor, kernelRows, mapUseful,
 import { FLAG_REVERSE_Q, packAttnParams, packClassifyParams, packWgParams, type AttnParams, type ModParams } from "./params";
 import { jobFile, prepareJob, type JobFile, type PreparedJob } from "./prepare";
 import { firstModName } from "./kernelChoice";
+import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
 import { mark } from "./timeline";
 import { nvccOrEmpty } from "../toolchain/nvcc";
@@ -183,6 +184,17 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
   const shape: Required<Shape> = { Hkv: job.shape.H, ...job.shape };
   if (shape.D !== 64 && shape.D !== 128) throw new RunnerError({ kind: "internal", mod: job.mod, message: `head dim D = ${shape.D}: the kernels support 64 and 128` });
   if (shape.H % shape.Hkv !== 0) throw new RunnerError({ kind: "internal", mod: job.mod, message: `Hkv = ${shape.Hkv} must divide H = ${shape.H}` });
+  const vl = job.seqlens ? varlenOf(job, shape) : null;
+  if (!vl) {
+    // Without lengths the batch is B equal sequences: the generated code's offsets are b * Q, so
+    // a different total would break the bounds the analysis proves (q + seq.offsetQ < TOTAL_Q).
+    for (const [k, n] of [["TOTAL_Q", shape.B * shape.Q], ["TOTAL_KV", shape.B * shape.KV]] as const) {
+      const given = job.dims?.[k];
+      if (given !== undefined && given !== n) {
+        throw new RunnerError({ kind: "analysis", mod: job.mod, message: `${k} = ${given}, but a batch of ${shape.B} equal sequences has ${k} = ${n}; give the sequences' lengths (seqlens) for a varlen batch` });
+      }
+    }
+  }
 
   hooks.progress("analyse", job.mod);
   const prep = prepared ?? prepareJob(dev, job);
@@ -204,10 +216,14 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
   hooks.progress("data", name);
   const bufs = new Buffers();
   try {
-    const { B, H, Hkv, Q, KV, D } = shape;
+    // A varlen batch: the kernel runs the packed batch (B = 1 of the totals); the mods see the
+    // sequences (their dims: B sequences, the longest Q and KV, the totals) through the wrapper.
+    const { H, Hkv, D } = shape;
+    const { B, Q, KV } = vl ? vl.kernel : shape;
     const loaded = prep.file.module();
     const byName = new Map<string, Tensor>(loaded.tensors.map((t) => [t.name, t]));
-    const dims = resolveDims(loaded.tensors, { ...job.dims, B, H, Q, KV });
+    const dims = resolveDims(loaded.tensors, vl ? { ...job.dims, ...vl.modDims, H } : { ...job.dims, B, H, Q, KV });
+    const modShape = vl ? { B: vl.modDims.B, H, Q: vl.modDims.Q, KV: vl.modDims.KV } : { B, H, Q, KV };
     const macs = B * H * Q * KV * D;
     const wantJs = checks.jsReference === true || (checks.jsReference === "auto" && macs <= JS_REFERENCE_LIMIT);
     const unknown = Object.keys(job.auxFiles ?? {}).filter((n) => !byName.has(n));
@@ -234,12 +250,22 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       bound.set(a.name, { name: a.name, ptr: a.ptr, elemBytes: a.elemBytes, shape: a.shape, strides: a.strides, allocElements: a.allocElements });
       modParams.aux.push({ ptr: a.ptr, numel: a.allocElements });
     }
+    if (vl) {
+      // The wrapper's internal arrays, in the slots the generated code reads (after the file's tensors).
+      for (const { slot, name: n } of primary.vec.varlenAux ?? []) {
+        const arr = vl.arrays[n];
+        if (modParams.aux.length !== slot) throw new RunnerError({ kind: "internal", mod: name, message: `varlen array ${n}: slot ${slot}, but ${modParams.aux.length} aux tensors are bound` });
+        const ptr = bufs.alloc(arr.byteLength, 0, `the varlen array ${n}`);
+        native.upload(ptr, new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+        modParams.aux.push({ ptr, numel: arr.length });
+      }
+    }
     const scalarValues: Record<string, number> = {};
     for (const s of loaded.scalars) scalarValues[s.name] = job.scalars?.[s.name] ?? s.defaultValue;
 
     // ---- index safety at these sizes: a violated index refuses the run; an unproven one brings
     // in the bounds-checked build (checks.bounds "auto") before anything is timed ----
-    const bounds = boundsGate(mods.map((m) => ({ fa: m.fa, mod: m.mod })), { B, H, Q, KV }, dims, scalarValues, checks.enforceObligations);
+    const bounds = boundsGate(mods.map((m) => ({ fa: m.fa, mod: m.mod })), modShape, dims, scalarValues, checks.enforceObligations);
     mark("worker: data: bounds gate");
     const boundsC = boundsForced ?? (checks.bounds === "auto" && bounds.unproven ? await boundsBuild() : null);
     mark("worker: data: bounds build ready");
@@ -283,6 +309,8 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     for (const m of mods) {
       for (const l of m.mod.loads) for (const ob of l.obligations) obligationChecks.push({ ...checkObligation(ob, bound, dims), mod: m.mod.name });
     }
+    const vlCheck = vl ? varlenObligation(vl, Math.max(...mods.map((m) => m.vec.vecSize))) : null;
+    if (vlCheck) obligationChecks.push(vlCheck);
     // Declared value ranges of index tensors, on the data the kernel will read (a GPU scan).
     obligationChecks.push(...await checkValueRanges(aux, new Map(primary.fa.tensors.filter((t) => t.values).map((t) => [t.name, t.values!] as const)), sampler));
     obligationChecks.push(...kernelObligations([
@@ -329,8 +357,10 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     // Index-only mods: the analysis's proof (tiles.ts), checked against the GPU pre-pass when the
     // pair has a mask. Masks that read aux data: the pre-pass's exact classes on these tensors.
     const geo: TileGeometry = { B, H, Q, KV, tileQ: vecC.program.blockM, tileKv: BLOCK_N };
-    const maskStatic = mask ? staticClasses(mask.mod, geo, dims, scalarValues) : undefined;
-    const scoreStatic = score ? staticClasses(score.mod, geo, dims, scalarValues) : undefined;
+    // A varlen run has no static classes: the analysis proves them in the sequences' coordinates,
+    // the kernel's tiles are packed ones (the pre-pass classifies a mask through the wrapper).
+    const maskStatic = mask && !vl ? staticClasses(mask.mod, geo, dims, scalarValues) : undefined;
+    const scoreStatic = score && !vl ? staticClasses(score.mod, geo, dims, scalarValues) : undefined;
     let maskGrid = maskStatic, proof: BlockSparsity["proof"] = "static", prepassMs: number | undefined;
     if (mask && vecC.program.classifyKernel) {
       hooks.progress("classify", name);
@@ -347,7 +377,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       const bytes = new Uint8Array(native.download(out, nBytes));
       if (bytes.some((x) => x > 2)) throw new RunnerError({ kind: "internal", mod: name, message: "the block classification pre-pass left tiles unwritten" });
       const data = gridFromBytes(bytes, geo, gridsB, gridsH);
-      if (mask.mod.loads.length > 0) { maskGrid = data; proof = "data"; }
+      if (mask.mod.loads.length > 0 || vl) { maskGrid = data; proof = "data"; }
       else results.push(checkStaticAgainstData(maskStatic!, data, geo));
     }
     const kr = kernelRows(geo, maskGrid, scoreStatic, proof);
@@ -425,10 +455,9 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       for (const a of aux) if (a.sample) tensors[a.name] = a.sample;
       const scoreMod = score ? loaded.exports[score.mod.name] : undefined;
       const maskMod = mask ? loaded.exports[mask.mod.name] : undefined;
-      const ref = referenceAttention({
-        B, H, Hkv, Q, KV, D, q: qkvValues!.q, k: qkvValues!.k, v: qkvValues!.v, scale: 1 / Math.sqrt(D),
-        scoreMod: scoreMod as never, maskMod: maskMod as never, bindings: { dims, tensors, scalars: scalarValues },
-      });
+      const modFns = { scoreMod: scoreMod as never, maskMod: maskMod as never };
+      const inputs = { q: qkvValues!.q, k: qkvValues!.k, v: qkvValues!.v, scale: 1 / Math.sqrt(D), ...modFns, bindings: { dims, tensors, scalars: scalarValues } };
+      const ref = vl ? packedReferenceAttention({ H, Hkv, D, seqlens: vl.seqlens, ...inputs }) : referenceAttention({ B, H, Hkv, Q, KV, D, ...inputs });
       results.push(errorCheck("js-reference", decode16(outBytes!, dtype), ref.out, "vs float64 JS reference (same source file)"));
     } else if (checks.jsReference !== false) {
       results.push({ name: "js-reference", ok: true, skipped: `problem too large (${macs} > ${JS_REFERENCE_LIMIT} multiply-adds)`, detail: "skipped" });
@@ -444,7 +473,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       for (const a of aux) writeLarge(join(job.dumpDir, `aux_${a.name}.bin`), native.download(a.ptr, a.allocElements * a.elemBytes));
       writeFileSync(join(job.dumpDir, "meta.json"), JSON.stringify({
         file: job.fileName, mod: name, score: score?.mod.name ?? null, mask: mask?.mod.name ?? null, shape, dtype, scale: 1 / Math.sqrt(D),
-        dims, scalars: scalarValues, aux: aux.map((a) => ({ name: a.name, dtype: a.dtype, shape: a.shape, strides: a.strides, allocElements: a.allocElements })),
+        dims, scalars: scalarValues, ...(vl ? { seqlens: { cu_seqlens_q: vl.seqlens.cuQ, cu_seqlens_k: vl.seqlens.cuKv } } : {}), aux: aux.map((a) => ({ name: a.name, dtype: a.dtype, shape: a.shape, strides: a.strides, allocElements: a.allocElements })),
       }, null, 1));
     }
 
@@ -476,4 +505,26 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
   } finally {
     bufs.freeAll();
   }
+}
+
+/** A varlen job's plan; its shape's B, Q and KV must be the sequence count and the longest. */
+function varlenOf(job: BenchJob, shape: Required<Shape>): VarlenPlan {
+  let vl: VarlenPlan;
+  try {
+    vl = varlenPlan(job.seqlens!);
+  } catch (e) {
+    throw new RunnerError({ kind: "analysis", mod: job.mod, message: (e as Error).message });
+  }
+  for (const k of ["B", "Q", "KV"] as const) {
+    if (shape[k] !== vl.modDims[k]) {
+      throw new RunnerError({ kind: "analysis", mod: job.mod, message: `varlen: the sequence lengths give ${k} = ${vl.modDims[k]}${k === "B" ? " sequences" : " (the longest)"}, but the job's shape has ${k} = ${shape[k]}` });
+    }
+  }
+  for (const k of ["TOTAL_Q", "TOTAL_KV"] as const) {
+    const given = job.dims?.[k];
+    if (given !== undefined && given !== vl.modDims[k]) {
+      throw new RunnerError({ kind: "analysis", mod: job.mod, message: `varlen: --dim ${k}=${given}, but the sequence lengths add up to ${vl.modDims[k]}` });
+    }
+  }
+  return vl;
 }

@@ -49,6 +49,11 @@ export interface BenchJob {
   auxFiles?: Record<string, string>;
   /** Values of the file's own dims (TOTAL_K, ...) by name; unnamed ones default to 16 (resolveDims). */
   dims?: Record<string, number>;
+  /**
+   * A varlen batch (docs/varlen.md): query and key counts per sequence. The kernel then runs the
+   * packed batch (B = 1 of the totals) and shape.B, Q and KV must be the count and the longest.
+   */
+  seqlens?: { q: number[]; kv: number[] };
   /** Fault injection: shift an aux tensor's base pointer by this many bytes (tests of the alignment check). */
   misalignAux?: Record<string, number>;
   /** Fault injection: drop each row's last tile from the block map (tests that the reference check catches a wrong map). */

@@ -123,8 +123,8 @@ export function maskView(fileName: string, text: string, p: ViewParams, fa: File
       return stat.map((c) => (c === TILE_PARTIAL ? TILE_FULL : c));
     }
     const todo = stat.map((c) => (c === TILE_PARTIAL ? 1 : 0));
-    const keep = keepOf(m.kind === "mask" ? { mask: fn as MaskFn } : { score: fn as ScoreFn }, b, h);
-    const exact = bindings ? classifyOnData(keep, bindings, shape, VIEW_TILE, stat, todo, DATA_BUDGET) : null;
+    const mods = m.kind === "mask" ? { mask: fn as MaskFn } : { score: fn as ScoreFn };
+    const exact = bindings ? classifyOnData(keepOf(mods, bindings, b, h), bindings, shape, VIEW_TILE, stat, todo, DATA_BUDGET) : null;
     if (exact) {
       proof = "sample-data";
       notes.push(`${m.name} reads aux data: its tiles are classified by evaluating it on the sample data${m.kind === "score" ? " and raw scores" : ""}`);

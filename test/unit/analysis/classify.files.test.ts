@@ -84,6 +84,12 @@ const EXAMPLE_VERDICTS: Record<string, Verdict[]> = {
     { load: "node.at(b, kv)", class: "contiguous", widthElems: 2, loadsPerVec: 2 },
     { load: "hopBias.at(h, clamp(d, 0, 15))", class: "gather", widthElems: 1, loadsPerVec: 4 },
   ],
+  // Varlen: the query's packed row is uniform; the key's is contiguous but scalar, since a
+  // sequence may start at any token (seq.offsetKv has no known alignment).
+  "varlen_document.scoremod.ts": [
+    { load: "queryTemp.at(h, q + seq.offsetQ)", class: "uniform", widthElems: 1, loadsPerVec: 1 },
+    { load: "keyBias.at(h, kv + seq.offsetKv)", class: "contiguous", widthElems: 1, loadsPerVec: 1 },
+  ],
   "spatial_bias.scoremod.ts": [
     { load: "spatialBias.at(h, distances.at(b, q, kv))", class: "gather", widthElems: 1, loadsPerVec: 2 },
     { load: "distances.at(b, q, kv)", class: "contiguous", widthElems: 2, loadsPerVec: 1 },

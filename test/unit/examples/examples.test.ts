@@ -9,10 +9,14 @@ import { modGrid, referenceAttention } from "../../../runtime/src/reference";
 import { exportedTensors, listDslExports, loadScoreModule } from "../../../runtime/src/load";
 import { randomQKV, resolveDims, sampleBindings } from "../../../runtime/src/sample";
 import { withBindings } from "../../../runtime/src/dsl";
+import { seqInfo, seqlensOf, varlenDims } from "../../../runtime/src/varlen";
+
+/** A mod call's SeqInfo outside a varlen batch (one long sequence). */
+const SEQ = { offsetQ: 0, offsetKv: 0, lenQ: 1 << 20, lenKv: 1 << 20 };
 
 const dir = fileURLToPath(new URL("../../../examples/", import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith(".scoremod.ts")).sort();
-const REQUIRED = ["alibi", "causal", "document_mask", "full_bias", "kv_bias", "prefix_lm", "relative_position", "sliding_window", "softcap"];
+const REQUIRED = ["alibi", "causal", "document_mask", "full_bias", "kv_bias", "prefix_lm", "relative_position", "sliding_window", "softcap", "varlen_document"];
 
 // Self-attention sizes (document_mask indexes doc ids with q, so Q == KV), with GQA.
 // Long enough that the default window (256) and prefix lengths (< 256) do not cover every row.
@@ -67,6 +71,20 @@ describe("examples", () => {
 describe("example semantics", () => {
   const dims = { B: 2, H: 4, Q: 16, KV: 16 };
 
+  it("varlen_document reads its tables at the packed position of each sequence's tokens", async () => {
+    const ex = await import("../../../examples/varlen_document.scoremod");
+    const seqlens = seqlensOf([5, 11, 7], [5, 11, 9]);
+    const { B, Q, KV, TOTAL_Q, TOTAL_KV } = varlenDims(seqlens);
+    const bind = { ...sampleBindings([ex.keyBias, ex.queryTemp], { B, H: 2, Q, KV, TOTAL_Q, TOTAL_KV }, 2), seqlens };
+    const seq = seqInfo(seqlens, 1);
+    const temp = bind.tensors.query_temp!.values, bias = bind.tensors.key_bias!.values;
+    const got = withBindings(bind, () => ex.tokenBias.fn(2, 1, 1, 3, 4, seq));
+    expect(got).toBe(2 * temp[TOTAL_Q + 5 + 3]! + bias[TOTAL_KV + 5 + 4]!);
+    // Sequence 2 has 2 more keys than queries: query 0 sees keys 0..2.
+    const s2 = seqInfo(seqlens, 2);
+    expect([2, 3].map((kv) => ex.docCausal.fn(2, 0, 0, kv, s2))).toEqual([true, false]);
+  });
+
   it("kv_bias adds kv_bias[b, h, kv]", async () => {
     const ex = await import("../../../examples/kv_bias.scoremod");
     const bind = sampleBindings([ex.kvBias], dims, 1);
@@ -86,16 +104,16 @@ describe("example semantics", () => {
 
   it("softcap keeps scores inside (-cap, cap) and honours a bound cap", async () => {
     const ex = await import("../../../examples/softcap.scoremod");
-    expect(withBindings({}, () => ex.softcap.fn(1e6, 0, 0, 0, 0))).toBeCloseTo(30, 10);
-    expect(withBindings({ scalars: { softcap: 5 } }, () => ex.softcap.fn(-1e6, 0, 0, 0, 0))).toBeCloseTo(-5, 10);
-    expect(withBindings({}, () => ex.softcap.fn(0.3, 0, 0, 0, 0))).toBeCloseTo(30 * Math.tanh(0.01), 12);
+    expect(withBindings({}, () => ex.softcap.fn(1e6, 0, 0, 0, 0, SEQ))).toBeCloseTo(30, 10);
+    expect(withBindings({ scalars: { softcap: 5 } }, () => ex.softcap.fn(-1e6, 0, 0, 0, 0, SEQ))).toBeCloseTo(-5, 10);
+    expect(withBindings({}, () => ex.softcap.fn(0.3, 0, 0, 0, 0, SEQ))).toBeCloseTo(30 * Math.tanh(0.01), 12);
   });
 
   it("relative_position gathers the clamped distance bucket", async () => {
     const ex = await import("../../../examples/relative_position.scoremod");
     const bind = sampleBindings([ex.relTable], { ...dims, Q: 300, KV: 300 }, 1);
     const table = bind.tensors.rel_bias!.values;
-    const at = (q: number, kv: number) => withBindings(bind, () => ex.relativePosition.fn(0, 0, 1, q, kv));
+    const at = (q: number, kv: number) => withBindings(bind, () => ex.relativePosition.fn(0, 0, 1, q, kv, SEQ));
     expect(at(10, 3)).toBe(table[257 + 7 + 128]);
     expect(at(3, 10)).toBe(table[257 + -7 + 128]);
     expect(at(299, 0)).toBe(table[257 + 256]);

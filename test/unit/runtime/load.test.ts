@@ -27,7 +27,7 @@ describe("loadScoreModule", () => {
     const bind = sampleBindings(m.tensors, { B: 1, KV: 4 }, 0, { cap: 3 });
     const mod = m.dslExports.find((e) => e.exportName === "mod")!;
     if (mod.kind !== "score") throw new Error("unreachable");
-    expect(withBindings(bind, () => mod.value.fn(1, 0, 0, 0, 2))).toBe(3 + bind.tensors.hidden_bias!.values[2]!);
+    expect(withBindings(bind, () => mod.value.fn(1, 0, 0, 0, 2, { offsetQ: 0, offsetKv: 0, lenQ: 1, lenKv: 4 }))).toBe(3 + bind.tensors.hidden_bias!.values[2]!);
     expect(listDslExports({ x: 1, y: null, z: { kind: "score" } })).toEqual([]);
   });
 
