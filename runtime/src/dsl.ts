@@ -336,7 +336,7 @@ export function scoreMod(fn: ScoreFn): ScoreMod;
 export function scoreMod(a: ModOptions | ScoreFn, b?: ScoreFn): ScoreMod {
   const [options, fn] = typeof a === "function" ? [{}, a] : [a, b];
   if (typeof fn !== "function") throw new DslError("scoreMod: expected a function (score, b, h, q, kv) => number");
-  return brand({ kind: "score" as const, options: checkModOptions("scoreMod", options), fn }, "score");
+  return brand(callable<ScoreMod>({ kind: "score" as const, options: checkModOptions("scoreMod", options), fn }), "score");
 }
 
 /** true keeps the score, false masks it to -inf. */
@@ -345,7 +345,36 @@ export function maskMod(fn: MaskFn): MaskMod;
 export function maskMod(a: ModOptions | MaskFn, b?: MaskFn): MaskMod {
   const [options, fn] = typeof a === "function" ? [{}, a] : [a, b];
   if (typeof fn !== "function") throw new DslError("maskMod: expected a function (b, h, q, kv) => boolean");
-  return brand({ kind: "mask" as const, options: checkModOptions("maskMod", options), fn }, "mask");
+  return brand(callable<MaskMod>({ kind: "mask" as const, options: checkModOptions("maskMod", options), fn }), "mask");
+}
+
+/**
+ * A mod is callable (so another mod or helper of the file can call it, as the analysis inlines
+ * it) and keeps `kind`, `options` and `fn` as properties.
+ */
+function callable<T extends ScoreMod | MaskMod>(m: Pick<T, "kind" | "options" | "fn">): T {
+  const fn = m.fn as (...args: number[]) => number | boolean;
+  const call = (...args: number[]) => fn(...args);
+  for (const k of ["kind", "options", "fn"] as const) Object.defineProperty(call, k, { value: m[k], enumerable: true });
+  return call as unknown as T;
+}
+
+/** Keeps a score when every mask keeps it (attention-gym's `and_masks`); none keeps every score. */
+export function andMasks(...masks: MaskFn[]): MaskFn {
+  checkMasks("andMasks", masks);
+  return (b, h, q, kv) => masks.every((m) => m(b, h, q, kv));
+}
+
+/** Keeps a score when any mask keeps it (attention-gym's `or_masks`); none keeps no score. */
+export function orMasks(...masks: MaskFn[]): MaskFn {
+  checkMasks("orMasks", masks);
+  return (b, h, q, kv) => masks.some((m) => m(b, h, q, kv));
+}
+
+function checkMasks(what: string, masks: unknown[]): void {
+  masks.forEach((m, i) => {
+    if (typeof m !== "function") throw new DslError(`${what}: argument ${i + 1} is not a mask (a maskMod or a function (b, h, q, kv) => boolean)`);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,11 +33,12 @@ export interface AttentionResult {
   readonly lse: Float64Array;
 }
 
+// A mod is callable itself; its `fn` is the user's function (one call fewer per score).
 function scoreFnOf(m: ScoreMod | ScoreFn | undefined): ScoreFn | undefined {
-  return typeof m === "function" ? m : m?.fn;
+  return m && "fn" in m ? m.fn : m;
 }
 function maskFnOf(m: MaskMod | MaskFn | undefined): MaskFn | undefined {
-  return typeof m === "function" ? m : m?.fn;
+  return m && "fn" in m ? m.fn : m;
 }
 
 /** The bindings mods see: the caller's, with the problem's B, H, Q, KV (which must agree). */

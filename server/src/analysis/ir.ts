@@ -90,3 +90,12 @@ export function forgetLocal<V>(env: Map<string, V>, name: string): void {
   const tag = `l:${name};`;
   for (const k of env.keys()) if (k.startsWith("e:") && k.includes(tag)) env.delete(k);
 }
+
+/** Whether control cannot fall off the end of a statement list. */
+export function alwaysReturns(stmts: Stmt[]): boolean {
+  for (const st of stmts) {
+    if (st.k === "return") return true;
+    if (st.k === "if" && alwaysReturns(st.then) && alwaysReturns(st.else)) return true;
+  }
+  return false;
+}
