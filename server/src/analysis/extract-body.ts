@@ -23,6 +23,8 @@ export interface ConvertedMod {
   loads: ExtractedLoad[];
   /** False when the body has an error: the IR is incomplete and must not be classified. */
   ok: boolean;
+  /** Mods of the file the body calls (inlined), in first-call order. */
+  inlines: string[];
 }
 
 export type ModFn = HelperFn | ts.CallExpression;
@@ -87,6 +89,7 @@ class BodyConverter {
   /** Set when helpers, loops or lets rewrote the body: loads are renumbered at the end. */
   private rewritten = false;
   private freshId = 0;
+  private readonly inlinedMods: string[] = [];
 
   constructor(private readonly s: Scope, private readonly kind: "score" | "mask", modName: string) {
     this.inlining = [modName];
@@ -135,12 +138,12 @@ class BodyConverter {
     if (this.ok && this.rewritten) {
       if (treeSize(body) > MAX_INLINED_NODES) {
         this.fail(at, SM.inlineLimit, `this mod has more than ${MAX_INLINED_NODES} operations once its helpers, mods and loops are inlined (each call and each iteration is a copy of the body): bind repeated values with const, call helpers with simple arguments, or shorten loops`);
-        return { params, body: [], loads: [], ok: false };
+        return { params, body: [], loads: [], ok: false, inlines: this.inlinedMods };
       }
       const r = renumberLoads(body, this.loads);
-      return { params, body: r.body, loads: r.loads, ok: true };
+      return { params, body: r.body, loads: r.loads, ok: true, inlines: this.inlinedMods };
     }
-    return { params, body, loads: this.loads, ok: this.ok };
+    return { params, body, loads: this.loads, ok: this.ok, inlines: this.inlinedMods };
   }
 
   private params(fn: HelperFn): string[] {
@@ -530,6 +533,7 @@ class BodyConverter {
       const g = this.s.globals.get(callee.text);
       if (g?.kind === "helper" || g?.kind === "mod") {
         const args = this.args(e);
+        if (g.kind === "mod" && !this.inlinedMods.includes(callee.text)) this.inlinedMods.push(callee.text);
         return args && this.inline(e, callee.text, g.fn, args);
       }
     }
@@ -661,6 +665,7 @@ class BodyConverter {
     if (ts.isIdentifier(m) && !this.shadowed(m.text)) {
       const g = this.s.globals.get(m.text);
       if (g?.kind === "mod" && g.modKind === "score") return this.fail(m, SM.maskNotBool, `'${m.text}' is a score mod: andMasks and orMasks combine mask mods`);
+      if (g?.kind === "mod" && !this.inlinedMods.includes(m.text)) this.inlinedMods.push(m.text);
       if (g?.kind === "helper" || g?.kind === "mod") return this.inline(m, m.text, g.fn, args);
     }
     if (ts.isArrowFunction(m) || ts.isFunctionExpression(m)) {

@@ -25,6 +25,8 @@ export interface ExtractedMod {
   loads: ExtractedLoad[];
   /** False when the declaration or body has an SM error: the IR is incomplete. */
   ok: boolean;
+  /** The other mods of the file whose bodies this one inlines (it calls them). */
+  inlines: string[];
 }
 
 export interface Extraction {
@@ -109,11 +111,14 @@ export function extract(sf: ts.SourceFile): Extraction {
     const prev = divisible[dim];
     divisible[dim] = prev === undefined ? n : (prev / gcd(prev, n)) * n;
   }
-  return { tensors, scalars, mods, divisible, diagnostics: dedupe(s.diagnostics) };
+  return { tensors, scalars, mods, divisible, diagnostics: dedupeDiagnostics(s.diagnostics) };
 }
 
-/** A helper inlined twice, or a loop body unrolled, reports its error once. */
-function dedupe(ds: Diagnostic[]): Diagnostic[] {
+/**
+ * A helper inlined twice, a loop body unrolled, or a mod's load seen again in a mod that calls
+ * it, reports its diagnostic once.
+ */
+export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return ds.filter((d) => {
     const k = `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`;
@@ -201,6 +206,6 @@ function readMod(s: Scope, d: Decl): ExtractedMod | null {
   return {
     name: d.name.text, kind, range: s.range(d.decl), nameRange: s.range(d.name),
     options: optionsSite(s, optArg, fn.getStart(s.sf)),
-    vecSize, params: conv.params, body: conv.body, loads: conv.loads, ok: ok && conv.ok,
+    vecSize, params: conv.params, body: conv.body, loads: conv.loads, ok: ok && conv.ok, inlines: conv.inlines,
   };
 }
