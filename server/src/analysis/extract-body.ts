@@ -542,7 +542,7 @@ class BodyConverter {
       const args = this.args(e);
       if (!args) return null;
       if (args.length !== 4) { this.ok = false; return null; } // TypeScript reports the arity
-      return this.composed(callee, args);
+      return this.composed(callee, args.map((a) => this.once(a, ["b", "h", "q", "kv"][args.indexOf(a)]!)));
     }
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "Math"
       && !this.shadowed("Math") && !this.s.globals.has("Math")) {
@@ -597,6 +597,18 @@ class BodyConverter {
     } finally { this.inlining.pop(); }
   }
 
+  /**
+   * An argument evaluated once: bound to a fresh const when the call runs unconditionally and it
+   * is more than a name or a constant; under a condition it is substituted (a const hoisted out
+   * of the condition would run its loads unguarded).
+   */
+  private once(a: Expr, name: string): Expr {
+    if (this.condDepth > 0 || isAtom(a)) return a;
+    const ir = this.fresh(name);
+    this.hoistList.push({ k: "const", name: ir, value: a, range: a.range });
+    return { k: "local", name: ir, ty: a.ty, range: a.range };
+  }
+
   private inlineFn(fn: HelperFn, name: string, args: Expr[]): Expr | null {
     if (!fn.body || fn.asteriskToken || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
       return this.fail(fn, SM.unsupportedSyntax, `'${name}' must be a plain function (not async, not a generator) to be inlined`);
@@ -611,13 +623,7 @@ class BodyConverter {
       // A mod called with fewer arguments than its function takes: TypeScript reports it. More
       // arguments than parameters is fine for a mod (`softcap(s, b, h, q, kv)` of `(s) => ...`).
       if (!a) { this.ok = false; return null; }
-      let v: Expr = a;
-      if (this.condDepth === 0 && !isAtom(a)) {
-        const ir = this.fresh(p.name.text);
-        this.hoistList.push({ k: "const", name: ir, value: a, range: a.range });
-        v = { k: "local", name: ir, ty: a.ty, range: a.range };
-      }
-      frame.scopes[0]!.vars.set(p.name.text, { ty: a.ty, expr: v });
+      frame.scopes[0]!.vars.set(p.name.text, { ty: a.ty, expr: this.once(a, p.name.text) });
     }
     const outer = { frame: this.frame, cond: this.condDepth, pending: this.pending };
     this.frame = frame;
