@@ -256,6 +256,19 @@ describe("generated code of composed mods", () => {
     const names = ["acc.3", "acc.31", "acc3.1", "t3_acc", "acc_3", "a.13", "a1.3"];
     expect(new Set(names.map(localIdent)).size).toBe(names.length);
   });
+  it("user names of helpers, parameters and lets reach generated code only lowered", () => {
+    const src = `${IMPORTS}const ƒ$ = (λ: number, $x: number) => { let µ = λ; µ += $x; return µ; };
+export const m = scoreMod((s, b, h, q, kv) => { let $acc = s; for (let i = 0; i < 2; i++) $acc += ƒ$(q * 2, kv); return $acc; });`;
+    const fa = analyze("u.scoremod.ts", src);
+    expect(fa.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const cuda = generateCuda(fa, "m", { render: "preview" }).text;
+    const lane = cuda.slice(cuda.indexOf("_lane("));
+    expect(lane).not.toMatch(/[λµƒ$]/);
+    expect(lane).toMatch(/const int w_[0-9a-f_]+ = \(q \* 2\);/); // λ bound once, hex-lowered
+    const py = exportFlex(fa).text;
+    expect(py.slice(py.indexOf("def make_m("))).not.toMatch(/[λµƒ$]/);
+  });
+
   it("is deterministic and carries no user text outside identifiers", () => {
     const src = `${IMPORTS}const h2 = (x: number) => x * 2;\nexport const m = scoreMod({ vecSize: 8 }, (s, b, h, q, kv) => h2(s) + kvBias.at(b, h, kv));`;
     const g1 = generateCuda(analyze("d.scoremod.ts", src), "m").text;
