@@ -11,7 +11,7 @@ import { rangeOf } from "./program";
 import { MATH_FNS_TEXT, SM, SUPPORTED_SUMMARY } from "./codes";
 import { Scope, numLiteralTy, unwrap, type HelperFn } from "./extract-scope";
 import { alwaysReturns } from "./ir";
-import { MAX_INLINED_NODES, bodyToExpr, renumberLoads, treeSize } from "./inline";
+import { MAX_INLINED_NODES, bodyToExpr, renumberLoads, substitute, treeSize } from "./inline";
 import { loopHeader } from "./loops";
 
 /** One `.at()` load in source order (the shape of classify.ts's RawLoad). */
@@ -35,8 +35,8 @@ export type ModFn = HelperFn | ts.CallExpression;
  * `expr` is a value substituted where the name is used (a helper's parameter, a loop index).
  */
 interface Bound { ty: Ty; ir?: string; expr?: Expr; mutable?: boolean }
-/** A block's names; `branch`: an if-branch (a `let` of an outer block is not assigned there), `loop`: an unrolled iteration. */
-interface BlockScope { vars: Map<string, Bound>; branch: boolean; loop: boolean }
+/** A block's names; `loop`: an unrolled iteration (its bindings are renamed). */
+interface BlockScope { vars: Map<string, Bound>; loop: boolean }
 /** What one function being converted sees: the mod's own parameters (roles) or a helper's (bound values). */
 interface Frame { roles: Map<string, ArgRole>; scopes: BlockScope[]; helper: boolean }
 
@@ -102,7 +102,7 @@ class BodyConverter {
     if (!fn.body || fn.asteriskToken || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
       this.fail(fn, SM.badModDecl, "a mod must be a plain (not async, not generator) function");
     } else if (ts.isBlock(fn.body)) {
-      this.frame.scopes.push({ vars: new Map(), branch: false, loop: false });
+      this.frame.scopes.push({ vars: new Map(), loop: false });
       body = this.stmts(fn.body.statements);
       this.frame.scopes.pop();
       if (this.ok && !alwaysReturns(body)) {
@@ -230,7 +230,7 @@ class BodyConverter {
 
   private block(st: ts.Statement | undefined): Stmt[] {
     if (!st) return [];
-    this.frame.scopes.push({ vars: new Map(), branch: true, loop: false });
+    this.frame.scopes.push({ vars: new Map(), loop: false });
     const out = ts.isBlock(st) ? this.stmts(st.statements) : this.stmts([st]);
     this.frame.scopes.pop();
     return out;
@@ -261,12 +261,7 @@ class BodyConverter {
       return out;
     }
     if (ts.isForStatement(st)) return this.forLoop(st);
-    if (ts.isIfStatement(st)) {
-      const cond = this.cond(st.expression);
-      const thenS = this.block(st.thenStatement);
-      const elseS = this.block(st.elseStatement);
-      return cond ? [{ k: "if", cond, then: thenS, else: elseS, range }] : [];
-    }
+    if (ts.isIfStatement(st)) return this.ifStatement(st, range);
     if (ts.isReturnStatement(st)) {
       if (!st.expression) return this.fail(st, SM.missingReturn, `\`return\` needs a value: a ${this.kind === "score" ? "number (the new score)" : "boolean (true keeps the score)"}`) ?? [];
       const v = this.expr(st.expression);
@@ -613,7 +608,7 @@ class BodyConverter {
     if (!fn.body || fn.asteriskToken || fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
       return this.fail(fn, SM.unsupportedSyntax, `'${name}' must be a plain function (not async, not a generator) to be inlined`);
     }
-    const frame: Frame = { roles: new Map(), scopes: [{ vars: new Map(), branch: false, loop: false }], helper: true };
+    const frame: Frame = { roles: new Map(), scopes: [{ vars: new Map(), loop: false }], helper: true };
     for (const [i, p] of fn.parameters.entries()) {
       if (!ts.isIdentifier(p.name) || p.dotDotDotToken || p.initializer || p.questionToken) {
         return this.fail(p, SM.unsupportedSyntax, `'${name}' can be inlined only with plain parameters: no destructuring, defaults, rest or '?'`);
@@ -686,8 +681,8 @@ class BodyConverter {
 
   /**
    * `x = e`, `x += e`, `x ||= e`, `x++`: a new version of the `let` x, as a fresh const (SSA),
-   * so every consumer still sees const bindings. Allowed in the block that declares x and in
-   * loops inside it, not in an if-branch (the version after the if would depend on the path).
+   * so every consumer still sees const bindings. In an if-branch, the version after the if is a
+   * select between the branches' (ifStatement).
    */
   private assign(e: ts.Expression): Stmt[] {
     const target = ts.isBinaryExpression(e) ? unwrap(e.left) : unwrap((e as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operand);
@@ -703,12 +698,6 @@ class BodyConverter {
     if (!found.b.mutable) {
       const what = found.b.expr ? (found.b.ty === "int" && !this.frame.helper ? "a loop variable or parameter" : "a parameter") : "a const";
       return this.fail(e, SM.mutation, `'${name}' is ${what} and cannot be assigned: bind a \`let\` and assign that`) ?? [];
-    }
-    const sc = this.frame.scopes;
-    for (let i = found.depth + 1; i < sc.length; i++) {
-      if (sc[i]!.branch) {
-        return this.fail(e, SM.mutation, `'${name}' is assigned under a condition: write it as one assignment with a ternary, \`${name} = cond ? value : ${name}\` (its value after the if would depend on the path)`) ?? [];
-      }
     }
     const cur: Expr = { k: "local", name: found.b.ir!, ty: found.b.ty, range: this.s.range(target) };
     const range = this.s.range(e);
@@ -734,6 +723,50 @@ class BodyConverter {
     return [{ k: "const", name: ir, value: v, range }];
   }
 
+  /**
+   * `if (c) { ... } else { ... }`. When a branch assigns a `let` declared outside the if, the if
+   * becomes one select per such variable after it (`x.3 = c ? x-in-then : x-in-else`): each
+   * branch's value is its consts substituted into the variable's last version there, so a load
+   * in a branch stays under its condition (inline.ts). Such a branch may not also return.
+   */
+  private ifStatement(st: ts.IfStatement, range: Range): Stmt[] {
+    const cond = this.cond(st.expression);
+    const outer = this.frame.scopes.flatMap((sc) => [...sc.vars.values()].filter((b) => b.mutable));
+    const before = outer.map((b) => ({ ir: b.ir!, ty: b.ty }));
+    const branch = (node: ts.Statement | undefined) => {
+      const body = this.block(node);
+      const after = outer.map((b) => ({ ir: b.ir!, ty: b.ty }));
+      outer.forEach((b, i) => { b.ir = before[i]!.ir; b.ty = before[i]!.ty; });
+      return { body, after };
+    };
+    const t = branch(st.thenStatement), f = branch(st.elseStatement);
+    const changed = outer.map((_, i) => i).filter((i) => t.after[i]!.ir !== before[i]!.ir || f.after[i]!.ir !== before[i]!.ir);
+    if (!cond) return [];
+    if (changed.length === 0) return [{ k: "if", cond, then: t.body, else: f.body, range }];
+    if (hasReturn(t.body) || hasReturn(f.body)) {
+      return this.fail(st, SM.mutation, "a branch that assigns a `let` declared outside the if cannot also return: assign in one if, and return after it") ?? [];
+    }
+    this.rewritten = true;
+    const c = this.once(cond, "cond");
+    const valueIn = (body: Stmt[], ir: string, ty: Ty): Expr => {
+      let sub = new Map<string, Expr>();
+      for (const s of body) if (s.k === "const") sub = new Map(sub).set(s.name, substitute(s.value, sub));
+      return sub.get(ir) ?? { k: "local", name: ir, ty, range };
+    };
+    const out: Stmt[] = [];
+    for (const i of changed) {
+      const b = outer[i]!;
+      const a = valueIn(t.body, t.after[i]!.ir, t.after[i]!.ty), e = valueIn(f.body, f.after[i]!.ir, f.after[i]!.ty);
+      const ty = unify(a.ty, e.ty);
+      if (!ty) return this.fail(st, SM.typeMismatch, "this if assigns a boolean on one path and a number on the other") ?? [];
+      const name = this.fresh(b.ir!.replace(/\.\d+$/, ""));
+      out.push({ k: "const", name, value: { k: "cond", c, a, b: e, ty, range }, range });
+      b.ir = name;
+      b.ty = ty;
+    }
+    return out;
+  }
+
   /** A `for` loop, unrolled: the body once per value of the loop variable (bound to that constant), in order. */
   private forLoop(st: ts.ForStatement): Stmt[] {
     const h = loopHeader(this.s, st);
@@ -744,7 +777,7 @@ class BodyConverter {
     const range = this.s.range(h.nameNode);
     for (const v of h.values) {
       const vars = new Map<string, Bound>([[h.name, { ty: "int", expr: { k: "num", value: v, ty: "int", range } }]]);
-      this.frame.scopes.push({ vars, branch: false, loop: true });
+      this.frame.scopes.push({ vars, loop: true });
       const before = this.s.diagnostics.length;
       try { out.push(...this.stmts(body)); } finally { this.frame.scopes.pop(); }
       // An error repeats in every iteration; a body that returned ends the loop.
@@ -835,6 +868,11 @@ const COMPOUND: Partial<Record<ts.SyntaxKind, BinaryOp>> = {
   [ts.SyntaxKind.LessThanLessThanEqualsToken]: "<<", [ts.SyntaxKind.GreaterThanGreaterThanEqualsToken]: ">>",
   [ts.SyntaxKind.AmpersandAmpersandEqualsToken]: "&&", [ts.SyntaxKind.BarBarEqualsToken]: "||",
 };
+
+/** Whether a statement list returns anywhere (in any branch). */
+function hasReturn(ss: Stmt[]): boolean {
+  return ss.some((s) => s.k === "return" || (s.k === "if" && (hasReturn(s.then) || hasReturn(s.else))));
+}
 
 /** An argument used as is wherever the parameter appears (nothing to evaluate twice). */
 function isAtom(e: Expr): boolean {

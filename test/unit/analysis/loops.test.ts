@@ -91,6 +91,27 @@ describe("unrolling", () => {
   });
 });
 
+describe("assignments in an if-branch become selects after the if", () => {
+  it("max written with if, in a loop: each load stays under its condition", () => {
+    const ir = body(`export const m = scoreMod((s, b, h, q, kv) => { let m = s; for (let i = 0; i < 2; i++) { if (w.at(h, i) > m) { const v = w.at(h, i); m = v; } } return m; });`);
+    expect(ir).toBe("const m = s:f; const cond.2 = (> (at#0 w h:i 0:i):f m:f):b; const m.3 = (? cond.2:b (at#1 w h:i 0:i):f m:f):f; " +
+      "const cond.6 = (> (at#2 w h:i 1:i):f m.3:f):b; const m.7 = (? cond.6:b (at#3 w h:i 1:i):f m.3:f):f; return m.7:f;");
+  });
+  it("else branches, several variables, a condition bound once", () => {
+    const ir = body(`export const m = scoreMod((s, b, h, q, kv) => { let x = 0; let y = s; if (q - kv > 3) { x = 1; } else { y = y * 2; x = 2; } return x + y; });`);
+    expect(ir).toBe("const x = 0:i; const y = s:f; const cond.3 = (> (- q:i kv:i):i 3:i):b; " +
+      "const x.4 = (? cond.3:b 1:i 2:i):i; const y.5 = (? cond.3:b y:f (* y:f 2:i):f):f; return (+ x.4:i y.5:f):f;");
+  });
+  it("the same verdicts as the ternary written by hand", () => {
+    const withIf = `export const m = scoreMod({ vecSize: 8 }, (s, b, h, q, kv) => { let acc = s; if (q > 8) acc = acc + kvBias.at(b, h, kv); return acc; });`;
+    const hand = `export const m = scoreMod({ vecSize: 8 }, (s, b, h, q, kv) => { const acc = s; const acc2 = q > 8 ? acc + kvBias.at(b, h, kv) : acc; return acc2; });`;
+    for (const target of ["fa4-sm100", "runner-hopper"] as const) {
+      const a = modOf(analyze("i.scoremod.ts", IMPORTS + withIf, { target })), b = modOf(analyze("j.scoremod.ts", IMPORTS + hand, { target }));
+      expect(a.loads.map((l) => [l.class, l.widthElems, l.why])).toEqual(b.loads.map((l) => [l.class, l.widthElems, l.why]));
+    }
+  });
+});
+
 describe("the float64 reference of a loop is the hand-unrolled mod's", () => {
   const load = (src: string) => loadScoreModule(ts.transpileModule(IMPORTS + src, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText, "l.scoremod.ts");
   const cases: [string, string, string][] = [
@@ -98,6 +119,8 @@ describe("the float64 reference of a loop is the hand-unrolled mod's", () => {
       `export const m = scoreMod((s, b, h, q, kv) => s + w.at(h, 0) * (q - kv) + w.at(h, 1) * (q - kv) + w.at(h, 2) * (q - kv) + w.at(h, 3) * (q - kv));`],
     ["any over a top-k list", `export const m = maskMod((b, h, q, kv) => { let keep = q === kv; for (let i = 0; i < 4; i++) keep ||= top.at(b, q, i) === kv; return keep; });`,
       `export const m = maskMod((b, h, q, kv) => q === kv || top.at(b, q, 0) === kv || top.at(b, q, 1) === kv || top.at(b, q, 2) === kv || top.at(b, q, 3) === kv);`],
+    ["max with if", `export const m = scoreMod((s, b, h, q, kv) => { let m = -1e30; for (let i = 0; i < 8; i++) { const v = w.at(h, i) * kv; if (v > m) m = v; } return s + m; });`,
+      `export const m = scoreMod((s, b, h, q, kv) => s + max(max(max(max(max(max(max(max(-1e30, w.at(h, 0) * kv), w.at(h, 1) * kv), w.at(h, 2) * kv), w.at(h, 3) * kv), w.at(h, 4) * kv), w.at(h, 5) * kv), w.at(h, 6) * kv), w.at(h, 7) * kv));`],
     ["max", `export const m = scoreMod((s, b, h, q, kv) => { let m = -1e30; for (let i = 7; i >= 0; i--) m = max(m, w.at(h, i) * kv); return s + m; });`,
       `export const m = scoreMod((s, b, h, q, kv) => s + max(max(max(max(max(max(max(max(-1e30, w.at(h, 7) * kv), w.at(h, 6) * kv), w.at(h, 5) * kv), w.at(h, 4) * kv), w.at(h, 3) * kv), w.at(h, 2) * kv), w.at(h, 1) * kv), w.at(h, 0) * kv));`],
   ];
@@ -152,12 +175,12 @@ describe("loops the analysis cannot unroll: located errors", () => {
     expect(diag("let a = s; for (let i = 0; i < 4; i++) { if (i > 2) break; a += i; } return a;").map((x) => x.code)).toEqual(["SM184"]);
     expect(diag("let a = s; while (a > 0) { a -= 1; } return a;").map((x) => x.code)).toEqual(["SM102"]);
   });
-  it("assigning the loop variable, a const, an outer let under a condition: SM103 with the way out", () => {
+  it("assigning the loop variable, a const, a var, or in a branch that also returns: SM103 with the way out", () => {
     expect(diag("let a = s; for (let i = 0; i < 4; i++) { i += 1; a += i; } return a;").map((x) => x.code)).toContain("SM103");
-    const under = diag("let a = s; if (q > kv) a = 0; return a;");
-    expect(under.map((x) => x.code)).toEqual(["SM103"]);
-    expect(under[0]!.message).toContain("a = cond ? value : a");
-    expect(diag("let a = s; for (let i = 0; i < 4; i++) { if (i === kv) { a = a + 1; } } return a;").map((x) => x.code)).toEqual(["SM103"]);
+    expect(diag("const a = s; a = 2; return a;").map((x) => x.code)).toEqual(["SM103"]);
+    const both = diag("let a = s; if (q > kv) { a = 0; return a; } return a;");
+    expect(both.map((x) => x.code)).toEqual(["SM103"]);
+    expect(both[0]!.message).toContain("cannot also return");
     expect(diag("let a = s; a = q > kv; return a;").map((x) => x.code)).toEqual(["SM120"]);
   });
   it("64 × 64 nested iterations stop at the size limit (SM182), quickly", () => {
