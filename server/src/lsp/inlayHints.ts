@@ -15,7 +15,7 @@ export function inlayHints(analysis: FileAnalysis, range: Range): InlayHint[] {
       const key = `${load.range.end.line}:${load.range.end.character}`;
       const seen = at.get(key);
       if (seen) {
-        seen.tip.push(`Also in '${mod.name}' (inlined): ${inlayLabel(load)} ${load.class}, ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`);
+        seen.tip.push(`Another use in '${mod.name}' (a call inlined, or a loop iteration): ${inlayLabel(load)} ${load.class}, ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`);
         seen.hint.tooltip = { kind: MarkupKind.Markdown, value: seen.tip.join("\n\n") };
         continue;
       }
