@@ -42,6 +42,12 @@ interface Frame { roles: Map<string, ArgRole>; scopes: BlockScope[]; helper: boo
 
 /** Calls inlined into one mod (with MAX_INLINED_NODES, what stops exponential inlining early). */
 const MAX_INLINED_CALLS = 256;
+/**
+ * Expressions converted for one mod, copies included: stops unrolling early (64 × 64 nested
+ * iterations). Above what one mod can hold as written (limits.ts: 4000 tokens a statement), so
+ * only inlining and unrolling reach it; the body's own size is checked against MAX_INLINED_NODES.
+ */
+const MAX_CONVERTED_NODES = 4 * MAX_INLINED_NODES;
 
 const ROLES: Record<"score" | "mask", ArgRole[]> = {
   score: ["score", "b", "h", "q", "kv"],
@@ -305,7 +311,7 @@ class BodyConverter {
 
   private expr(node: ts.Expression): Expr | null {
     if (this.tooLarge) { this.ok = false; return null; }
-    if (++this.nodes > MAX_INLINED_NODES) {
+    if (++this.nodes > MAX_CONVERTED_NODES) {
       this.tooLarge = true;
       return this.fail(node, SM.inlineLimit, `this mod grows past ${MAX_INLINED_NODES} operations once its helpers, mods and loops are inlined (each call and each iteration is a copy of the body): shorten loops, or call helpers fewer times`);
     }

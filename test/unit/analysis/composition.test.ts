@@ -226,7 +226,7 @@ export const m = scoreMod((s, b, h, q, kv) => f(s) + bump(s));`;
     const src = `${fs.join("\n")}\nexport const m = scoreMod((s, b, h, q, kv) => q > kv ? f11(s) : s);`;
     const t0 = Date.now();
     const e = errs(src);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(Date.now() - t0).toBeLessThan(10_000); // no hang (generous: the machine may be loaded)
     expect(e.map((d) => d.code)).toContain("SM182");
   });
 
