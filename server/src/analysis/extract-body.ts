@@ -699,10 +699,11 @@ class BodyConverter {
       if (this.s.isMutableTopLevel(name) || this.s.globals.has(name)) {
         return this.fail(e, SM.impure, `assigning '${name}', declared outside this ${this.frame.helper ? "helper" : "mod"}, is a side effect: mods and helpers must be pure (compute a value and return it)`) ?? [];
       }
-      return this.fail(e, SM.mutation, `'${name}' is not a local \`let\` of this body`) ?? [];
+      const what = this.frame.roles.has(name) ? "a parameter of the mod" : "not a local `let` of this body";
+      return this.fail(e, SM.mutation, `'${name}' is ${what} and cannot be assigned: bind a \`let\` and assign that`) ?? [];
     }
     if (!found.b.mutable) {
-      const what = found.b.expr ? (found.b.ty === "int" && !this.frame.helper ? "a loop variable or parameter" : "a parameter") : "a const";
+      const what = found.b.expr ? "a loop variable or a parameter" : "a const";
       return this.fail(e, SM.mutation, `'${name}' is ${what} and cannot be assigned: bind a \`let\` and assign that`) ?? [];
     }
     const cur: Expr = { k: "local", name: found.b.ir!, ty: found.b.ty, range: this.s.range(target) };
