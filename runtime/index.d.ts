@@ -113,11 +113,15 @@ export interface SeqInfo {
 export type ScoreFn = (score: number, b: number, h: number, q: number, kv: number, seq: SeqInfo) => number;
 export type MaskFn = (b: number, h: number, q: number, kv: number, seq: SeqInfo) => boolean;
 export interface ScoreMod {
+  /** Call it from another mod or helper of the same file: the analysis inlines it. */
+  (score: number, b: number, h: number, q: number, kv: number): number;
   readonly kind: "score";
   readonly options: ModOptions;
   readonly fn: ScoreFn;
 }
 export interface MaskMod {
+  /** Call it from another mod or helper of the same file (e.g. with mapped indices): the analysis inlines it. */
+  (b: number, h: number, q: number, kv: number): boolean;
   readonly kind: "mask";
   readonly options: ModOptions;
   readonly fn: MaskFn;
@@ -128,6 +132,15 @@ export declare function scoreMod(fn: ScoreFn): ScoreMod;
 /** true keeps the score, false masks it to -inf. */
 export declare function maskMod(options: ModOptions, fn: MaskFn): MaskMod;
 export declare function maskMod(fn: MaskFn): MaskMod;
+/**
+ * Keeps a score when every mask keeps it (attention-gym's `and_masks`); with no masks, keeps
+ * every score. Declare the result: `maskMod(andMasks(causal, document))`.
+ */
+export declare function andMasks(...masks: MaskFn[]): ComposedMask;
+/** Keeps a score when any mask keeps it (attention-gym's `or_masks`); with no masks, keeps none. */
+export declare function orMasks(...masks: MaskFn[]): ComposedMask;
+/** What andMasks and orMasks return: a mask, applied in place as `(b, h, q, kv)` (the caller's sequence then). */
+export type ComposedMask = (b: number, h: number, q: number, kv: number, seq?: SeqInfo) => boolean;
 
 // Math. Float functions take and return float; min/max/abs keep int when all arguments are int.
 // BEGIN GENERATED math functions (scripts/gen-vocabulary.mjs from runtime/src/vocabulary.ts). Do not edit.

@@ -69,7 +69,8 @@ function bigFile(lines) {
       for (const n of names.split(",")) if (n.trim()) imports.add(n.trim());
       return "";
     });
-    for (const [, name] of src.matchAll(/^export const (\w+)/gm)) src = src.replace(new RegExp(`\\b${name}\\b`, "g"), `${name}_${k}`);
+    // Every top-level name (exported or not: helpers and module consts too) gets the copy's suffix.
+    for (const [, name] of src.matchAll(/^(?:export )?(?:const|function) (\w+)/gm)) src = src.replace(new RegExp(`\\b${name}\\b`, "g"), `${name}_${k}`);
     src = src.replace(/\b(tensor|scalar)\("(\w+)"/g, (_, fn, n) => `${fn}("${n}_${k}"`);
     body.push(src.trim());
   }

@@ -2,14 +2,14 @@
 // function evaluated in float64; aux tensors, scalars and dims read the values bound by
 // `withBindings` (not part of the public typings: the reference and the runner use it).
 import type {
-  DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, Tensor, TensorOptions,
+  ComposedMask, DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, SeqInfo, Tensor, TensorOptions,
 } from "../index";
 import { DTYPE_BYTES, isFloatDType, laneValue, storeValue } from "./dtypes";
 import { isDimName, parseStride, resolveShape } from "./layout";
 import type { Seqlens } from "./varlen";
 
 export type {
-  DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, SeqInfo, Tensor, TensorOptions,
+  ComposedMask, DType, DTypeName, Dim, Init, MaskFn, MaskMod, ModOptions, Scalar, ScoreFn, ScoreMod, SeqInfo, Tensor, TensorOptions,
 } from "../index";
 
 // ---------------------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ export function scoreMod(fn: ScoreFn): ScoreMod;
 export function scoreMod(a: ModOptions | ScoreFn, b?: ScoreFn): ScoreMod {
   const [options, fn] = typeof a === "function" ? [{}, a] : [a, b];
   if (typeof fn !== "function") throw new DslError("scoreMod: expected a function (score, b, h, q, kv) => number");
-  return brand({ kind: "score" as const, options: checkModOptions("scoreMod", options), fn }, "score");
+  return brand(callable<ScoreMod>({ kind: "score" as const, options: checkModOptions("scoreMod", options), fn }), "score");
 }
 
 /** true keeps the score, false masks it to -inf. */
@@ -348,7 +348,49 @@ export function maskMod(fn: MaskFn): MaskMod;
 export function maskMod(a: ModOptions | MaskFn, b?: MaskFn): MaskMod {
   const [options, fn] = typeof a === "function" ? [{}, a] : [a, b];
   if (typeof fn !== "function") throw new DslError("maskMod: expected a function (b, h, q, kv) => boolean");
-  return brand({ kind: "mask" as const, options: checkModOptions("maskMod", options), fn }, "mask");
+  return brand(callable<MaskMod>({ kind: "mask" as const, options: checkModOptions("maskMod", options), fn }), "mask");
+}
+
+/**
+ * The sequence of the mod call in progress: the reference and the mask view set it before they
+ * call a mod, so a mod that another mod calls (without a `seq` argument, as its call signature
+ * has none) sees its caller's, as the analysis inlines it.
+ */
+let ambientSeq: SeqInfo | undefined;
+export function setAmbientSeq(seq: SeqInfo | undefined): void { ambientSeq = seq; }
+
+/**
+ * A mod is callable (so another mod or helper of the file can call it, as the analysis inlines
+ * it) and keeps `kind`, `options` and `fn` as properties.
+ */
+function callable<T extends ScoreMod | MaskMod>(m: Pick<T, "kind" | "options" | "fn">): T {
+  const fn = m.fn as unknown as (...args: unknown[]) => number | boolean;
+  const seqAt = m.kind === "score" ? 5 : 4;
+  const call = (...args: unknown[]) => {
+    const own = args.slice(0, seqAt);
+    while (own.length < seqAt) own.push(undefined);
+    return fn(...own, args.length > seqAt ? args[seqAt] : ambientSeq);
+  };
+  for (const k of ["kind", "options", "fn"] as const) Object.defineProperty(call, k, { value: m[k], enumerable: true });
+  return call as unknown as T;
+}
+
+/** Keeps a score when every mask keeps it (attention-gym's `and_masks`); none keeps every score. */
+export function andMasks(...masks: MaskFn[]): ComposedMask {
+  checkMasks("andMasks", masks);
+  return (b, h, q, kv, seq) => masks.every((m) => m(b, h, q, kv, (seq ?? ambientSeq) as SeqInfo));
+}
+
+/** Keeps a score when any mask keeps it (attention-gym's `or_masks`); none keeps no score. */
+export function orMasks(...masks: MaskFn[]): ComposedMask {
+  checkMasks("orMasks", masks);
+  return (b, h, q, kv, seq) => masks.some((m) => m(b, h, q, kv, (seq ?? ambientSeq) as SeqInfo));
+}
+
+function checkMasks(what: string, masks: unknown[]): void {
+  masks.forEach((m, i) => {
+    if (typeof m !== "function") throw new DslError(`${what}: argument ${i + 1} is not a mask (a maskMod or a function (b, h, q, kv) => boolean)`);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

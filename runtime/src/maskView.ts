@@ -2,7 +2,7 @@
 // seeded raw scores, the score mod's output and the mask per (q, kv) of a window, and an exact
 // classification of tiles by evaluating the mask on every element (for masks that read aux
 // data, on the sample data). Pure given the mods and bindings; callers decide what to load.
-import { withBindings, type Bindings } from "./dsl";
+import { setAmbientSeq, withBindings, type Bindings } from "./dsl";
 import type { MaskFn, ScoreFn } from "../index";
 import { modSeqInfo } from "./varlen";
 
@@ -32,6 +32,7 @@ export function cellValues(mods: { score?: ScoreFn; mask?: MaskFn }, bindings: B
   const n = w.rows * w.cols;
   const raw = new Float64Array(n), out = new Float64Array(n), keep = new Uint8Array(n).fill(1);
   const seq = modSeqInfo(bindings, b);
+  setAmbientSeq(seq);
   withBindings(bindings, () => {
     for (let i = 0; i < w.rows; i++) {
       for (let j = 0; j < w.cols; j++) {
@@ -49,6 +50,7 @@ export function cellValues(mods: { score?: ScoreFn; mask?: MaskFn }, bindings: B
 export function keepOf(mods: { score?: ScoreFn; mask?: MaskFn }, bindings: Bindings, b: number, h: number): (q: number, kv: number) => boolean {
   const { score, mask } = mods;
   const seq = modSeqInfo(bindings, b);
+  setAmbientSeq(seq);
   if (mask) return (q, kv) => mask(b, h, q, kv, seq) === true;
   if (score) return (q, kv) => score(rawScore(q, kv), b, h, q, kv, seq) !== -Infinity;
   return () => true;

@@ -12,8 +12,15 @@
 // only its first lenQ rows and lenKv columns are attention (each row a softmax over its own
 // sequence's keys, as FA4's varlen kernels compute); rows past lenQ are zero with lse -inf, and
 // columns past lenKv take no part. Every mod call gets the sequence's SeqInfo.
-import type { MaskFn, MaskMod, ScoreFn, ScoreMod, SeqInfo } from "../index";
-import { DslError, withBindings, type Bindings } from "./dsl";
+import type { MaskFn, ScoreFn, SeqInfo } from "../index";
+
+/**
+ * A declared mod (ScoreMod, MaskMod) as the reference takes it: by its fn. (Not the mod types
+ * themselves: they are callable with fewer parameters, and a union with the fn type would leave
+ * an inline arrow function's parameters untyped.)
+ */
+type ModOf<F> = { readonly fn: F };
+import { DslError, setAmbientSeq, withBindings, type Bindings } from "./dsl";
 import { checkAttentionShape, type AttentionShape } from "./sample";
 import { modSeqInfo, seqInfo, uniformSeqlens, varlenDims, type Seqlens } from "./varlen";
 
@@ -26,8 +33,8 @@ export interface AttentionInputs extends AttentionShape {
   readonly v: ArrayLike<number>;
   /** softmax_scale; default 1 / sqrt(D), as FlexAttention. */
   readonly scale?: number;
-  readonly scoreMod?: ScoreMod | ScoreFn;
-  readonly maskMod?: MaskMod | MaskFn;
+  readonly scoreMod?: ScoreFn | ModOf<ScoreFn>;
+  readonly maskMod?: MaskFn | ModOf<MaskFn>;
   /** Aux tensors, scalars and extra dims for the mods; B, H, Q, KV are bound from the problem. */
   readonly bindings?: Bindings;
 }
@@ -39,11 +46,12 @@ export interface AttentionResult {
   readonly lse: Float64Array;
 }
 
-function scoreFnOf(m: ScoreMod | ScoreFn | undefined): ScoreFn | undefined {
-  return typeof m === "function" ? m : m?.fn;
+// A mod is callable itself; its `fn` is the user's function (one call fewer per score).
+function scoreFnOf(m: ScoreFn | ModOf<ScoreFn> | undefined): ScoreFn | undefined {
+  return m && "fn" in m ? m.fn : m;
 }
-function maskFnOf(m: MaskMod | MaskFn | undefined): MaskFn | undefined {
-  return typeof m === "function" ? m : m?.fn;
+function maskFnOf(m: MaskFn | ModOf<MaskFn> | undefined): MaskFn | undefined {
+  return m && "fn" in m ? m.fn : m;
 }
 
 /** The batch's sequences: the bound cu_seqlens, else B equal sequences of Q and KV tokens. */
@@ -105,6 +113,7 @@ export function referenceAttention(inp: AttentionInputs): AttentionResult {
   withBindings(bindings, () => {
     for (let b = 0; b < B; b++) {
       const seq = seqInfo(bindings.seqlens!, b);
+      setAmbientSeq(seq);
       for (let h = 0; h < H; h++) {
         const hk = Math.floor(h / group);
         const kBase = (b * Hkv + hk) * KV;
@@ -146,8 +155,8 @@ export interface ModGridInputs {
   readonly KV: number;
   /** The pre-mod score fed to score_mod at every position (default 0), or one per (q, kv). */
   readonly score?: number | ((q: number, kv: number) => number);
-  readonly scoreMod?: ScoreMod | ScoreFn;
-  readonly maskMod?: MaskMod | MaskFn;
+  readonly scoreMod?: ScoreFn | ModOf<ScoreFn>;
+  readonly maskMod?: MaskFn | ModOf<MaskFn>;
   /** Must bind B and H (and any aux data); Q and KV are bound from the grid. */
   readonly bindings: Bindings;
 }
@@ -161,6 +170,7 @@ export function modGrid(inp: ModGridInputs): Float64Array {
   const raw = inp.score;
   const scoreAt = typeof raw === "function" ? raw : () => raw ?? 0;
   const seq = modSeqInfo({ ...inp.bindings, dims }, inp.b);
+  setAmbientSeq(seq);
   withBindings({ ...inp.bindings, dims }, () => {
     for (let q = 0; q < inp.Q; q++) {
       for (let kv = 0; kv < inp.KV; kv++) grid[q * inp.KV + kv] = postScore(scoreAt(q, kv), inp.b, inp.h, q, kv, seq, sm, mm);
@@ -181,8 +191,8 @@ export interface PackedAttentionInputs {
   readonly k: ArrayLike<number>;
   readonly v: ArrayLike<number>;
   readonly scale?: number;
-  readonly scoreMod?: ScoreMod | ScoreFn;
-  readonly maskMod?: MaskMod | MaskFn;
+  readonly scoreMod?: ScoreFn | ModOf<ScoreFn>;
+  readonly maskMod?: MaskFn | ModOf<MaskFn>;
   /** Aux tensors, scalars and extra dims; B, Q, KV (the longest) and the totals come from seqlens. */
   readonly bindings?: Bindings;
 }
@@ -211,6 +221,7 @@ export function packedReferenceAttention(inp: PackedAttentionInputs): AttentionR
   withBindings(bindings, () => {
     for (let b = 0; b < B; b++) {
       const seq = seqInfo(s, b);
+      setAmbientSeq(seq);
       for (let h = 0; h < H; h++) {
         const hk = Math.floor(h / group);
         for (let qi = 0; qi < seq.lenQ; qi++) {

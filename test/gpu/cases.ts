@@ -32,6 +32,13 @@ export const CASES: Case[] = [
   { file: "gated_decay", mod: "gatedDecay", label: "gated-decay" },
   // Issue 15: an i32 distance tensor as large as the attention ([B, Q, KV]) indexing a per-head table.
   { file: "spatial_bias", mod: "spatialBiasMod", label: "spatial-bias" },
+  // Issue 10: composition (andMasks / orMasks of the file's mods, an index-mapping wrapper, inlined)
+  // and loops (unrolled: a rank-4 dot product along kv, an any() over a top-8 list).
+  { file: "composed_mask", mod: "documentCausal", label: "document-causal" },
+  { file: "composed_mask", mod: "slidingWithSinks", label: "sliding-with-sinks" },
+  { file: "composed_mask", mod: "blockCausal", label: "block-causal" },
+  { file: "low_rank_bias", mod: "lowRankBias", label: "low-rank-bias" },
+  { file: "low_rank_bias", mod: "topKeys", label: "top-keys" },
 ];
 
 /** Small enough for the float64 JS reference (B·H·Q·KV·D = 2^25); GQA on. */

@@ -119,7 +119,7 @@ async function runAll(out: string): Promise<void> {
     }
     // Block sparsity: every mask on both kernels at a size with many empty and full tiles; the
     // reference kernel ignores the map, so a tile skipped or left unmasked wrongly fails it.
-    const MASK_LABELS = ["causal", "softcap+causal", "sliding-window", "prefix-lm", "document"];
+    const MASK_LABELS = ["causal", "softcap+causal", "sliding-window", "prefix-lm", "document", "document-causal", "sliding-with-sinks", "block-causal", "top-keys"];
     for (const c of PARTS.has("checks") ? CASES.filter((x) => MASK_LABELS.includes(x.label)) : []) {
       for (const kernel of ["auto", "mma"] as const) {
         const name = `check ${c.label} block map ${kernel === "mma" ? "portable" : "default"} kernel`;

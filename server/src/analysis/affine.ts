@@ -156,7 +156,7 @@ function exprTextFull(e: Expr, depth: number): string {
     case "arg": return e.text;
     case "dim": return `dim("${e.name}")`;
     case "scalar": return e.name;
-    case "local": return e.name;
+    case "local": return e.name.replace(/\.\d+$/, ""); // a renamed let version or inlined local reads as the user wrote it
     case "load": return `${e.tensor}.at(${e.idx.map(r).join(", ")})`;
     case "unary": return `${e.op}${r(e.a)}`;
     case "binary": return `${paren(e.a, r)} ${e.op} ${paren(e.b, r)}`;

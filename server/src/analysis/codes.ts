@@ -6,7 +6,7 @@ export const SM = {
   unsupportedSyntax: "SM100",
   /** A call that is neither a DSL math function, `t.at(...)` nor `dim("NAME")`. */
   unsupportedCall: "SM101",
-  /** for / while / do loops. */
+  /** while / do / for-in / for-of loops (a `for` with constant bounds is unrolled: SM183, SM184). */
   loop: "SM102",
   /** Assignment, ++/--, `let` or `var`. */
   mutation: "SM103",
@@ -53,6 +53,16 @@ export const SM = {
   flexBoolOp: "SM170",
   /** A math function argument that must be an integer constant (pow's exponent) is not one, or is out of range. */
   constIntArg: "SM171",
+  /** A helper or mod that calls itself, directly or through others (they are inlined). */
+  recursion: "SM180",
+  /** A helper or mod that reads or writes mutable module state (a module-level let/var). */
+  impure: "SM181",
+  /** A mod too large once its helpers, mods and loops are inlined. */
+  inlineLimit: "SM182",
+  /** A `for` loop whose constant trip count is over the unrolling limit (64). */
+  loopTooLong: "SM183",
+  /** A `for` loop the analysis cannot unroll: bounds not constant, or not of the form `for (let i = A; i < B; i++)`. */
+  loopForm: "SM184",
   /** An integer literal outside the 32-bit signed range. */
   intOutOfRange: "SM126",
   /** An invalid target or vecSize passed by the caller (CLI flag, editor setting). */
@@ -81,7 +91,8 @@ export type SmCode = (typeof SM)[keyof typeof SM];
 
 /** What a mod body may contain: appended to "unsupported" messages. */
 export const SUPPORTED_SUMMARY =
-  "a mod body may use numbers, + - * / %, comparisons, && || !, ternaries, const bindings, " +
-  "if/else with return, t.at(...) loads, s.value scalars, dim(\"NAME\") and the math functions from \"scoremod\"";
+  "a mod body may use numbers, + - * / %, comparisons, && || !, ternaries, const and let bindings, " +
+  "if/else with return, for loops with constant bounds, calls of the file's helpers and mods, " +
+  "t.at(...) loads, s.value scalars, dim(\"NAME\") and the math functions from \"scoremod\"";
 
 export { MATH_FNS_TEXT } from "scoremod/vocabulary";

@@ -12,11 +12,20 @@ export type Global =
   /** fact is null when the declaration itself is invalid (already reported). */
   | { kind: "tensor"; fact: TensorFact | null }
   | { kind: "scalar"; fact: ScalarFact | null }
-  | { kind: "mod" }
+  /**
+   * A scoreMod/maskMod: its function (or the andMasks/orMasks call it wraps) so other mods and
+   * helpers can call it (inlined); null when the declaration has no analysable function.
+   */
+  | { kind: "mod"; modKind: "score" | "mask"; fn: HelperFn | ts.CallExpression | null }
+  /** A top-level function declaration or a const arrow/function: a helper mods may call (inlined). */
+  | { kind: "helper"; fn: HelperFn }
   /** Any other top-level const; folded on demand into a constant when it can be. */
   | { kind: "const"; init: ts.Expression | undefined };
 
 export interface Const { value: number | boolean; ty: Ty }
+
+/** A function the analysis can inline: a mod's function or a helper of the file. */
+export type HelperFn = ts.ArrowFunction | ts.FunctionExpression | ts.FunctionDeclaration;
 
 export class Scope {
   readonly diagnostics: Diagnostic[] = [];
@@ -43,6 +52,20 @@ export class Scope {
   }
 
   private topNames: Set<string> | null = null;
+  private mutableNames: Set<string> | null = null;
+
+  /** Whether `name` is a module-level let/var: mutable state a mod or helper must not touch. */
+  isMutableTopLevel(name: string): boolean {
+    if (!this.mutableNames) {
+      const names = new Set<string>();
+      for (const st of this.sf.statements) {
+        if (!ts.isVariableStatement(st) || st.declarationList.flags & ts.NodeFlags.Const) continue;
+        for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) names.add(d.name.text);
+      }
+      this.mutableNames = names;
+    }
+    return this.mutableNames.has(name);
+  }
 
   /** Whether the file binds `name` at the top level in any way (import from any module, function, let, class...). */
   bindsTopLevel(name: string): boolean {

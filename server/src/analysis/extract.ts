@@ -6,9 +6,9 @@ import { ts } from "ts-morph";
 import type { Diagnostic, OptionsSite, ScalarFact, TensorFact } from "./facts";
 import type { Range, Stmt } from "./ir";
 import { SM } from "./codes";
-import { Scope, propName, unwrap } from "./extract-scope";
+import { Scope, propName, unwrap, type HelperFn } from "./extract-scope";
 import { optionsSite, readScalar, readTensor } from "./extract-decls";
-import { convertMod, type ExtractedLoad, type ModFn } from "./extract-body";
+import { convertMod, type ExtractedLoad } from "./extract-body";
 
 export type { ExtractedLoad } from "./extract-body";
 
@@ -25,6 +25,8 @@ export interface ExtractedMod {
   loads: ExtractedLoad[];
   /** False when the declaration or body has an SM error: the IR is incomplete. */
   ok: boolean;
+  /** The other mods of the file whose bodies this one inlines (it calls them). */
+  inlines: string[];
 }
 
 export interface Extraction {
@@ -47,6 +49,7 @@ export function extract(sf: ts.SourceFile): Extraction {
   // Pass 1: every top-level const is a global (so mods may use consts declared after them).
   for (const st of sf.statements) {
     misplacedDeclaration(s, st);
+    if (ts.isFunctionDeclaration(st) && st.name && st.body) s.globals.set(st.name.text, { kind: "helper", fn: st });
     if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
     for (const d of st.declarationList.declarations) {
       if (!ts.isIdentifier(d.name)) continue;
@@ -55,7 +58,10 @@ export function extract(sf: ts.SourceFile): Extraction {
       if (init && ts.isCallExpression(init) && (fn === "tensor" || fn === "scalar" || fn === "scoreMod" || fn === "maskMod")) {
         decls.push({ name: d.name, decl: d, call: init, kind: fn });
         s.globals.set(d.name.text, fn === "tensor" ? { kind: "tensor", fact: null }
-          : fn === "scalar" ? { kind: "scalar", fact: null } : { kind: "mod" });
+          : fn === "scalar" ? { kind: "scalar", fact: null }
+          : { kind: "mod", modKind: fn === "scoreMod" ? "score" : "mask", fn: modFunction(s, init) });
+      } else if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) {
+        s.globals.set(d.name.text, { kind: "helper", fn: init });
       } else {
         s.globals.set(d.name.text, { kind: "const", init: d.initializer });
       }
@@ -105,7 +111,45 @@ export function extract(sf: ts.SourceFile): Extraction {
     const prev = divisible[dim];
     divisible[dim] = prev === undefined ? n : (prev / gcd(prev, n)) * n;
   }
-  return { tensors, scalars, mods, divisible, diagnostics: s.diagnostics };
+  return { tensors, scalars, mods, divisible, diagnostics: dedupeDiagnostics(s.diagnostics) };
+}
+
+/**
+ * A helper inlined twice, a loop body unrolled, or a mod's load seen again in a mod that calls
+ * it, reports its diagnostic once.
+ */
+export function dedupeDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const k = `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The function a scoreMod/maskMod call declares: its last argument, a helper's, or an andMasks/orMasks call. */
+export function modFunction(s: Scope, call: ts.CallExpression): HelperFn | ts.CallExpression | null {
+  const a = call.arguments;
+  if (a.length < 1 || a.length > 2) return null;
+  const last = unwrap(a[a.length - 1]!);
+  if (ts.isArrowFunction(last) || ts.isFunctionExpression(last)) return last;
+  if (ts.isCallExpression(last)) {
+    const fn = s.dslName(last.expression);
+    if (fn === "andMasks" || fn === "orMasks") return last;
+  }
+  // `maskMod(isCausal)`: a helper of the file (declared anywhere: read after pass 1).
+  if (ts.isIdentifier(last)) {
+    for (const st of s.sf.statements) {
+      if (ts.isFunctionDeclaration(st) && st.name?.text === last.text && st.body) return st;
+      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of st.declarationList.declarations) {
+        const init = d.initializer ? unwrap(d.initializer) : undefined;
+        if (ts.isIdentifier(d.name) && d.name.text === last.text && init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return init;
+      }
+    }
+  }
+  return null;
 }
 
 const DECL_CODE: Record<string, string> = { tensor: SM.badTensorDecl, scalar: SM.badScalarDecl, scoreMod: SM.badModDecl, maskMod: SM.badModDecl };
@@ -132,12 +176,11 @@ function readMod(s: Scope, d: Decl): ExtractedMod | null {
   const kind = d.kind === "scoreMod" ? "score" : "mask";
   const args = d.call.arguments;
   if (args.length < 1 || args.length > 2) return null; // TypeScript reports the arity
-  const last = unwrap(args[args.length - 1]);
-  if (!ts.isArrowFunction(last) && !ts.isFunctionExpression(last)) {
-    s.error(args[args.length - 1], SM.badModDecl, `pass the ${kind} mod as an inline arrow function, e.g. ${kind === "score" ? "(score, b, h, q, kv) => score" : "(b, h, q, kv) => q >= kv"}`);
+  const fn = modFunction(s, d.call);
+  if (!fn || (ts.isCallExpression(fn) && kind === "score")) {
+    s.error(args[args.length - 1], SM.badModDecl, `pass the ${kind} mod as an arrow function or a helper of this file, e.g. ${kind === "score" ? "(score, b, h, q, kv) => score" : "(b, h, q, kv) => q >= kv, or andMasks(causal, document)"}`);
     return null;
   }
-  const fn: ModFn = last;
   let ok = true;
   let vecSize: number | null = null;
   const optArg = args.length === 2 ? args[0] : undefined;
@@ -159,10 +202,10 @@ function readMod(s: Scope, d: Decl): ExtractedMod | null {
       } else vecSize = c.value;
     }
   }
-  const conv = convertMod(s, kind, fn);
+  const conv = convertMod(s, kind, fn, d.name.text);
   return {
     name: d.name.text, kind, range: s.range(d.decl), nameRange: s.range(d.name),
     options: optionsSite(s, optArg, fn.getStart(s.sf)),
-    vecSize, params: conv.params, body: conv.body, loads: conv.loads, ok: ok && conv.ok,
+    vecSize, params: conv.params, body: conv.body, loads: conv.loads, ok: ok && conv.ok, inlines: conv.inlines,
   };
 }

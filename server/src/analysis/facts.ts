@@ -166,6 +166,11 @@ export interface ModFact {
   blocking: Diagnostic[];
   /** `blocking.length === 0`: code can be generated. */
   ok: boolean;
+  /**
+   * The other mods of the file this one calls (their bodies are inlined into it): their errors,
+   * and diagnostics at their loads, are this mod's too (generatable.ts).
+   */
+  inlines?: string[];
 }
 
 export interface FileAnalysis {

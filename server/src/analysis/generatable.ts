@@ -7,7 +7,8 @@
 // (tensor and scalar declarations, imports, helpers, options): generated code is built from those
 // declarations, and the analysis does not track which of them a mod depends on, so any of them
 // could make its code wrong or uncompilable. An error inside a different mod does not: code is
-// generated per mod, and a collision between two mods' names is reported on the later one.
+// generated per mod, and a collision between two mods' names is reported on the later one —
+// unless the mod calls that other mod: its body is then inlined, so its errors are the mod's own.
 import type { Diagnostic, FileAnalysis, ModFact } from "./facts";
 import type { Range } from "./ir";
 import { SM } from "./codes";
@@ -25,8 +26,9 @@ function atOrigin(r: Range): boolean {
  * The errors that stop `mod` from being generated, in source order. `translated` is false when
  * its body could not be turned into IR or classified; should no error explain that, one is made.
  */
-export function blockingDiagnostics(diagnostics: readonly Diagnostic[], mods: readonly Pick<ModFact, "name" | "range">[], mod: Pick<ModFact, "name" | "range" | "nameRange">, translated: boolean): Diagnostic[] {
-  const others = mods.filter((m) => m !== mod);
+export function blockingDiagnostics(diagnostics: readonly Diagnostic[], mods: readonly Pick<ModFact, "name" | "range">[], mod: Pick<ModFact, "name" | "range" | "nameRange" | "inlines">, translated: boolean): Diagnostic[] {
+  // A mod it calls is part of its code (inlined): an error there blocks it too.
+  const others = mods.filter((m) => m !== mod && !mod.inlines?.includes(m.name));
   const out = diagnostics.filter((d) => d.severity === "error" && (atOrigin(d.range) || !others.some((o) => inside(d.range, o.range))));
   if (!translated && out.length === 0) {
     out.push({ range: mod.nameRange, severity: "error", code: SM.internal, message: `the body of '${mod.name}' could not be translated (run 'scoremod check')` });

@@ -21,11 +21,17 @@ export function pyIdent(s: string): string {
 }
 
 /**
- * The C name of a mod body's local: `v_<name>` for plain ASCII names, `w_<code points in hex>`
- * for any other. Injective: the two prefixes never meet, and each form decodes uniquely.
+ * The C name of a mod body's local: `v_<name>` for plain ASCII names, `t<n>_<name>` for the
+ * analysis's renamed `<name>.<n>`, `w_<code points in hex>` for any other. Injective: the three
+ * prefixes never meet, and each form decodes uniquely.
  */
 export function localIdent(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `v_${name}` : `w_${[...name].map((c) => c.codePointAt(0)!.toString(16)).join("_")}`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `v_${name}`;
+  // `acc.3`: a name the analysis made (a let's later version, an inlined helper's or an unrolled
+  // iteration's local): `t3_acc`, decoded by the digits up to the first `_`.
+  const made = /^([A-Za-z_][A-Za-z0-9_]*)\.(\d+)$/.exec(name);
+  if (made) return `t${made[2]}_${made[1]}`;
+  return `w_${[...name].map((c) => c.codePointAt(0)!.toString(16)).join("_")}`;
 }
 
 /** Names the Python exports define at top level for themselves (a mod may not take them). */

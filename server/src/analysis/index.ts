@@ -10,7 +10,7 @@ import { classifyMod, type ClassifyInput } from "./classify";
 import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
 import { isPow2 } from "./poly";
-import { extract, type ExtractedMod, type Extraction } from "./extract";
+import { dedupeDiagnostics, extract, type ExtractedMod, type Extraction } from "./extract";
 import type { Diagnostic, FileAnalysis, Fix, ModFact } from "./facts";
 import type { Range } from "./ir";
 import { blockingDiagnostics } from "./generatable";
@@ -176,7 +176,7 @@ export class AnalysisHost {
         mod.ok = false;
       }
     }
-    result.diagnostics.sort((a, b) => posKey(a) - posKey(b));
+    result.diagnostics = dedupeDiagnostics(result.diagnostics).sort((a, b) => posKey(a) - posKey(b));
     return result;
   }
 
@@ -245,7 +245,7 @@ export class AnalysisHost {
     const vecSize = override ?? m.vecSize ?? (m.loads.length > 0 || (m.kind === "mask" && target.fa4) ? 1 : 2);
     const fact: ModFact = {
       name: m.name, kind: m.kind, range: m.range, nameRange: m.nameRange, vecSize, vecSizeExplicit,
-      options: m.options, params: m.params, body: m.body, loads: [],
+      options: m.options, params: m.params, body: m.body, loads: [], inlines: m.inlines,
       registers: { estimate: 0, budget: target.regBudget }, blocking: [], ok: m.ok,
     };
     const input: ClassifyInput = {

@@ -119,3 +119,12 @@ export function globalIndexOf(e: Expr): "q" | "kv" | null {
 export function usesSeq(body: Stmt[]): boolean {
   return findExpr(body, (e) => e.k === "arg" && isSeqRole(e.role)) !== undefined;
 }
+
+/** Whether control cannot fall off the end of a statement list. */
+export function alwaysReturns(stmts: Stmt[]): boolean {
+  for (const st of stmts) {
+    if (st.k === "return") return true;
+    if (st.k === "if" && alwaysReturns(st.then) && alwaysReturns(st.else)) return true;
+  }
+  return false;
+}

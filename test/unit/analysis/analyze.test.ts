@@ -39,7 +39,7 @@ describe("examples", () => {
         const cond = (t: string) => [`${t}: index 1 ([0, Q - 1] vs extent KV) is in range when Q ≤ KV; the runner checks it at the real sizes before launch`];
         // (graph_distance declares V = 4: on the pair targets, and on fa4-sm80 which refuses score
         // mods, it is not generated, so it gets no bounds there.)
-        expect(sm163).toEqual(f === "document_mask.scoremod.ts" ? cond("doc_id")
+        expect(sm163).toEqual(f === "document_mask.scoremod.ts" || f === "composed_mask.scoremod.ts" ? cond("doc_id")
           : f === "graph_distance.scoremod.ts" && a.mods.every((m) => m.ok) ? cond("node") : []);
         const sm173 = a.diagnostics.filter((d) => d.code === "SM173").length;
         expect(sm173).toBe(target === "fa4-sm80" ? a.mods.filter((m) => m.kind === "score").length : 0);

@@ -20,7 +20,7 @@ const decl = (decls: string, body: string, opts = "") => `${IMPORTS}${decls}\nex
 /** A file (and options) that raises the code, for each code that has a fix. */
 const FIXABLE: Record<string, { text: string; target?: TargetId; opts?: AnalyzeOptions }> = {
   [SM.unsupportedCall]: { text: score("Math.exp(score)") },
-  [SM.mutation]: { text: score("{ let x = score * 2; return x; }") },
+  [SM.mutation]: { text: score("{ var x = score * 2; return x; }") },
   [SM.unknownScalar]: { text: decl(`export const cap = scalar("cap", f32, 1.0);`, "score * cap") },
   [SM.unreachable]: { text: score("{ return score; const x = 1; }") },
   [SM.notImported]: { text: score("score + idiv(kv, 2)") },
@@ -66,6 +66,11 @@ const NO_FIX: Record<string, string> = {
   [SM.overBudget]: "simplifying a file past the budget is the user's restructuring",
   [SM.checkerFailed]: "TypeScript's checker failed on malformed code: the syntax and name errors come first",
   [SM.internal]: "a bug in the analysis, to be reported, not fixed in the file",
+  [SM.recursion]: "turning recursion into a loop or a closed form is the user's restructuring",
+  [SM.impure]: "whether the mutable value should be a const, a parameter or a scalar is the user's",
+  [SM.inlineLimit]: "which calls or loops to shorten is the user's restructuring",
+  [SM.loopTooLong]: "precomputing or splitting the loop is the user's restructuring",
+  [SM.loopForm]: "which constant bound or header form was meant is the user's",
   [modChecks.SM_FA4_NO_SCORE_MOD]: "the target (FA4 on sm80) runs no score mods: a target choice, not an edit",
   [modChecks.SM_FA4_FORWARD_ONLY]: "FA4's backward on the target asserts no mods: a target choice, not an edit",
   [modChecks.SM_LOAD_GATHER]: "the index's lane pattern is the mod's math; no edit keeps its meaning and vectorizes it",
