@@ -143,7 +143,7 @@ export type Reaches = Map<number, SIv[][]>;
  * Evaluates a mod body symbolically; `reaches` collects each load's index bounds. `narrow: false`
  * ignores the conditions (what the Python exports, which evaluate both sides, may read).
  */
-export function symbolicReaches(fa: FileAnalysis, mod: ModFact, opts: { narrow?: boolean } = {}): Reaches {
+export function symbolicReaches(fa: Pick<FileAnalysis, "tensors" | "scalars">, mod: Pick<ModFact, "body">, opts: { narrow?: boolean } = {}): Reaches {
   const narrowing = opts.narrow !== false;
   const reaches: Reaches = new Map();
   const intScalars = new Set(fa.scalars.filter((s) => s.dtype === "i32").flatMap((s) => [s.name, s.varName]));

@@ -158,6 +158,7 @@ function diagJson(d: Diagnostic) {
 function loadJson(l: LoadFact) {
   return {
     ...pos(l.range), tensor: l.tensor, tensorVar: l.tensorVar, text: l.text, class: l.class,
+    ...(l.group !== undefined ? { group: l.group } : {}),
     widthElems: l.widthElems, widthBytes: l.widthBytes, loadsPerVec: l.loadsPerVec,
     why: l.why, fix: l.fix ? fixJson(l.fix) : null, obligations: l.obligations, proof: l.proof,
     ...(l.bounds ? { bounds: l.bounds } : {}),
