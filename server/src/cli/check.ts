@@ -12,6 +12,7 @@ import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { writesNegInf } from "../analysis/tiles";
 import { stagingLine } from "../analysis/staging";
+import { groupedText } from "../analysis/laneText";
 import { formatSparsity, modSparsity, parseShape4 } from "./sparsity";
 import { codeFrame, paint, PLAIN, severityColor, useColor, type ColorMode, type Paint } from "./color";
 import { expandFiles } from "./files";
@@ -197,7 +198,8 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
 
 export function formatLoad(l: LoadFact, v: number): string {
   const text = l.text.replace(/,\s+/g, ",");
-  return `${text}  ${l.class}  v${l.widthElems} · ${l.widthBytes} B · ${plural(l.loadsPerVec, "load")} / ${plural(v, "score")}`;
+  const runs = groupedText(l, v);
+  return `${text}  ${l.class}  v${l.widthElems} · ${l.widthBytes} B · ${plural(l.loadsPerVec, "load")} / ${plural(v, "score")}${runs ? ` (${runs})` : ""}`;
 }
 
 export interface HumanOptions {

@@ -2,6 +2,7 @@
 // so the tests can pin them down without a server.
 import type { LoadFact, ModFact } from "../analysis/facts";
 import type { Target, TargetId } from "../analysis/targets";
+import { groupedText } from "../analysis/laneText";
 import { stagingLine } from "../analysis/staging";
 import { codeSpan } from "./markdown";
 
@@ -27,9 +28,7 @@ const CLASS_TEXT: Record<Exclude<LoadFact["class"], "grouped">, string> = {
 /** The lane class in words; a grouped load's depends on its run length and V. */
 export function classText(load: LoadFact, V: number): string {
   if (load.class !== "grouped") return CLASS_TEXT[load.class];
-  const g = load.group ?? 1;
-  const what = `grouped — lanes grouped by ${g}: each aligned run of ${g} lanes reads one element`;
-  return V > g ? `${what}, so V/${g} = ${V / g} consecutive elements per call` : `${what}, and a call's ${V} lane${V === 1 ? "" : "s"} lie in one run: loaded once, broadcast`;
+  return `grouped — ${groupedText(load, V)} (each aligned run of ${load.group ?? "?"} lanes reads one element)`;
 }
 
 export function loadHover(load: LoadFact, mod: ModFact | undefined, target?: TargetId): string {

@@ -1,6 +1,7 @@
-// Inlay hints after each aux load: ⟨v8·16B⟩, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩ (scoremod.inlayHints).
+// Inlay hints after each aux load: ⟨v8·16B⟩, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩, ⟨g32·v2·8B⟩ (scoremod.inlayHints).
 import { InlayHintKind, MarkupKind, type InlayHint, type Range } from "vscode-languageserver/node";
 import type { FileAnalysis } from "../analysis/facts";
+import { groupedText } from "../analysis/laneText";
 import { rangesOverlap } from "./convert";
 import { inlayLabel } from "./format";
 
@@ -9,7 +10,8 @@ export function inlayHints(analysis: FileAnalysis, range: Range): InlayHint[] {
   for (const mod of analysis.mods) {
     for (const load of mod.loads) {
       if (!rangesOverlap(load.range, range)) continue;
-      const tip = [`${load.class}: ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`];
+      const runs = groupedText(load, mod.vecSize);
+      const tip = [`${load.class}${runs ? ` (${runs})` : ""}: ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`];
       if (load.why) tip.push(`Why not wider: ${load.why}`);
       out.push({
         position: { line: load.range.end.line, character: load.range.end.character },
