@@ -83,8 +83,10 @@ export type Shape =
   | { kind: "uniform" }
   | { kind: "gather"; why: string }
   /**
-   * Lane i reads element kv0 + base + i of dim `dim`. `period`: the index wraps every `period` kv
-   * (kv % 64), and the proof that a call's lanes stay inside one period is in `periodProof`.
+   * Lane i reads element kv0 + base + i of dim `dim`. `period`: some index holds a group atom that
+   * is constant over a call's lanes (kv % 64 = kv - 64 * floor(kv / 64), a row idiv(kv, 64)), so
+   * the lanes are consecutive within a call but not along a whole row: `n` is the shortest run,
+   * `proof` why a call's lanes stay inside one run.
    */
   | Run & { kind: "contiguous"; period?: { n: number; proof: string } }
   /**
@@ -166,12 +168,12 @@ export function laneShape(forms: Form[], tensor: TensorFact, ctx: FormCtx, V = 1
   if (a !== 1) {
     return { kind: "gather", why: `kv enters with coefficient ${a} (${text}): lanes are ${a} elements apart; loads stay scalar` };
   }
-  // A steady group in the base (kv % 64 is kv - 64 * floor(kv / 64)): contiguous within a period.
-  const wraps = [...steady].filter((x) => [...rest.keys()].some((m) => atomsOf(m).includes(x))).map((x) => ctx.groups.get(x)!);
-  if (!wraps.length) return { kind: "contiguous", dim: d, base: rest, outer };
-  const n = Math.min(...wraps.map((x) => x.g));
-  const proof = `${text} wraps every ${n} kv: runs of ${n} lanes start where ${wraps.map((x) => (x.c.size ? `kv + ${formatSym(x.c, ctx)}` : "kv")).join(", ")} is a multiple of ${n}; ` +
-    `${n} % ${V} == 0 and kv0 % ${V} == 0 (tile contract), so the ${V} lanes of a call lie in one period, consecutive`;
+  // A steady group anywhere (kv % 64 is kv - 64 * floor(kv / 64)): contiguous within a call only.
+  if (!steady.size) return { kind: "contiguous", dim: d, base: rest, outer };
+  const gs = [...steady].map((x) => ctx.groups.get(x)!);
+  const n = Math.min(...gs.map((x) => x.g));
+  const proof = `${gs.map((x) => x.label).join(", ")} ${gs.length > 1 ? "are" : "is"} constant over runs of lanes starting where ${gs.map((x) => `${x.c.size ? `kv + ${formatSym(x.c, ctx)}` : "kv"} is a multiple of ${x.g}`).join(", ")}; ` +
+    `${n} % ${V} == 0 and kv0 % ${V} == 0 (tile contract)${gs.some((x) => x.c.size) ? `, every offset a multiple of ${V}` : ""}, so the ${V} lanes of a call lie in one run: consecutive within the call`;
   return { kind: "contiguous", dim: d, base: rest, outer, period: { n, proof } };
 }
 
@@ -276,9 +278,9 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
     why: res.why, fix: res.fix, ...(res.safeFix ? { safeFix: res.safeFix } : {}), obligations: res.obligations, proof,
   };
   if (input.target.auxStaging) {
-    // A staged row is one contiguous run of the tile's kv columns; a wrapping index is contiguous only within a call.
+    // A staged row is one contiguous run of the tile's kv columns; this index is contiguous only within a call.
     const d = shape.period
-      ? { staged: false as const, why: `its index wraps every ${shape.period.n} kv, so a tile's row of kv columns is not one contiguous run` }
+      ? { staged: false as const, why: `its index jumps every ${shape.period.n} kv (it is contiguous within a call, not along a tile's row of kv columns)` }
       : decideStaging({
         target: input.target, elemBytes: e, halfFloat: tensor.dtype === "bf16" || tensor.dtype === "f16", unitStrideDim: shape.dim, idx: raw.idx, env,
         largestLegal: (cap) => largestLegal(cap, args),

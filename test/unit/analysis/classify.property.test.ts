@@ -147,7 +147,7 @@ describe("random index expressions: every claim holds on real lanes", () => {
       if (!l) continue;
       if (l.class !== "contiguous" && l.class !== "grouped") expect(l.widthElems, `seed ${seed}`).toBe(1);
       if (l.class === "contiguous") contiguous++;
-      if (l.class === "contiguous" && l.proof.some((p) => p.includes("wraps every"))) periodic++;
+      if (l.class === "contiguous" && l.proof.some((p) => p.includes("consecutive within the call"))) periodic++;
       if (l.class === "grouped") {
         grouped++;
         if (l.widthElems > 1) groupedWide++;

@@ -416,3 +416,17 @@ describe("guarded loads: hoisted and widened loads must be in bounds whatever th
     expect(l2.class).toBe("gather");
   });
 });
+
+describe("steady groups outside the moving index", () => {
+  it("a row chosen by idiv(kv, 64) with kv % 64 along it: contiguous within a call, never staged", () => {
+    const spec: TensorSpec = { dtype: "i32", shape: ["R", 64], align: 16 };
+    const idx = [call("idiv", kv, num(64)), bin("%", kv, num(64))];
+    const l = oneLoad(spec, idx, { V: 8, target: "runner-sm80" }).loads[0]!;
+    expect({ class: l.class, widthElems: l.widthElems }).toEqual({ class: "contiguous", widthElems: 4 });
+    expect(l.proof.join("\n")).toMatch(/consecutive within the call/);
+    const hopper = oneLoad(spec, idx, { V: 2, target: "runner-hopper" }).loads[0]!;
+    expect(hopper.class).toBe("contiguous");
+    expect(hopper.staging).toBeNull();
+    expect(hopper.stagingWhy).toMatch(/jumps every 64 kv/);
+  });
+});
