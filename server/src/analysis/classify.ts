@@ -258,7 +258,8 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
     proof.push(shape.proof);
     if (shape.run === null) {
       proof.push(`→ one ${e} B load per call, broadcast to the ${V} lane${V === 1 ? "" : "s"}`);
-      return { ...head, class: "grouped", group: shape.g, widthElems: 1, widthBytes: e, loadsPerVec: 1, why: null, fix: null, obligations: [], proof };
+      const note = V === 1 ? sharedByMoreLanes(forms, tensor, ctx, input) : { why: null, fix: null };
+      return { ...head, class: "grouped", group: shape.g, widthElems: 1, widthBytes: e, loadsPerVec: 1, ...note, obligations: [], proof };
     }
     const n = V / shape.g;
     const res = contiguousWidth({ tensor, shape: { kind: "contiguous", ...shape.run }, V, elems: n, group: { g: shape.g, index: shape.index }, ctx, input });
@@ -562,6 +563,23 @@ function limitNote(w: number, a: WidthArgs, targetCap: number): { why: string | 
         `vecSize: ${wFacts} would load ${wFacts} elements (${wFacts * tensor.elemBytes} B) at once`;
       return { why, fix: setOptionFix(input.options, "vecSize", String(wFacts), `Set vecSize: ${wFacts}`, "first") };
     }
+  }
+  return { why: null, fix: null };
+}
+
+/**
+ * At V = 1 a grouped load is one load per kv. The largest V (within what the target and FA4 take
+ * for this kind of mod) at which a call still lies inside one run shares that load among V lanes.
+ */
+function sharedByMoreLanes(forms: Form[], tensor: TensorFact, ctx: FormCtx, input: ClassifyInput): { why: string | null; fix: Fix | null } {
+  const t = input.target;
+  const kindCap = input.kind === "mask" && t.fa4 ? t.fa4.maskVecMax : t.vecCap;
+  for (let v = pow2Floor(Math.min(kindCap, t.tileN)); v >= 2; v /= 2) {
+    const sh = laneShape(forms, tensor, ctx, v);
+    if (sh.kind !== "grouped" || sh.run !== null) continue;
+    const why = `V is 1${input.vecSizeExplicit ? "" : " (the default for mods with aux loads)"}: each call scores one kv and loads its element; ` +
+      `at vecSize: ${v} a call's ${v} lanes lie in one run of ${sh.g} and share one load`;
+    return { why, fix: setOptionFix(input.options, "vecSize", String(v), `Set vecSize: ${v}`, "first") };
   }
   return { why: null, fix: null };
 }

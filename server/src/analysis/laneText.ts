@@ -6,5 +6,6 @@ import type { LoadFact } from "./facts";
 export function groupedText(load: Pick<LoadFact, "class" | "group">, V: number): string {
   if (load.class !== "grouped" || !load.group) return "";
   const g = load.group;
-  return V > g ? `lanes grouped by ${g}: V/${g} = ${V / g} consecutive elements` : `lanes grouped by ${g}: a call's ${V} lane${V === 1 ? "" : "s"} lie in one run, one element broadcast`;
+  if (V > g) return `lanes grouped by ${g}: V/${g} = ${V / g} consecutive elements`;
+  return V === 1 ? `lanes grouped by ${g}: one lane per call, one element` : `lanes grouped by ${g}: a call's ${V} lanes lie in one run, one element broadcast`;
 }

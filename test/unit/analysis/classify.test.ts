@@ -430,3 +430,15 @@ describe("steady groups outside the moving index", () => {
     expect(hopper.stagingWhy).toMatch(/jumps every 64 kv/);
   });
 });
+
+describe("grouped loads at V = 1", () => {
+  it("suggest the vecSize at which a call's lanes share one element (within what FA4 takes for the mod)", () => {
+    const spec: TensorSpec = { dtype: "i32", shape: ["B", "W"], align: 16 };
+    const l = oneLoad(spec, [b, call("idiv", kv, num(32))], { V: 1 }).loads[0]!;
+    expect({ class: l.class, widthElems: l.widthElems, loadsPerVec: l.loadsPerVec }).toEqual({ class: "grouped", widthElems: 1, loadsPerVec: 1 });
+    expect(l.why).toMatch(/at vecSize: 32 a call's 32 lanes lie in one run of 32 and share one load/);
+    expect(JSON.stringify(l.fix)).toMatch(/"newText":"32"/);
+    // Runs not aligned to any call wider than one lane: nothing to suggest.
+    expect(oneLoad(spec, [b, call("idiv", add(kv, num(1)), num(32))], { V: 1 }).loads[0]!.why).toBeNull();
+  });
+});
