@@ -39,7 +39,7 @@ describe("examples", () => {
         const cond = (t: string) => [`${t}: index 1 ([0, Q - 1] vs extent KV) is in range when Q ≤ KV; the runner checks it at the real sizes before launch`];
         // (graph_distance declares V = 4: on the pair targets, and on fa4-sm80 which refuses score
         // mods, it is not generated, so it gets no bounds there.)
-        const words = ["packed: index 2 ([0, 0.03125*KV - 0.03125] vs extent KVW) is in range when 0.03125*KV + 0.96875 ≤ KVW; the runner checks it at the real sizes before launch"];
+        const words = ["packed: index 2 ([0, 0.03125*KV - 0.03125] vs extent KVW) is in range when KV + 31 ≤ 32*KVW; the runner checks it at the real sizes before launch"];
         expect(sm163).toEqual(f === "document_mask.scoremod.ts" ? cond("doc_id")
           : f === "graph_distance.scoremod.ts" && a.mods.every((m) => m.ok) ? cond("node")
           : f === "packed_mask.scoremod.ts" && a.mods.every((m) => m.ok) ? words : []);
