@@ -4,7 +4,7 @@
 export interface Settings {
   /** The kernel the analysis and generated code are for. */
   "target": "fa4-sm100" | "fa4-sm90" | "fa4-sm80" | "fa4-sm120" | "runner-hopper" | "runner-sm90" | "runner-sm80";
-  /** Show ⟨v8·16B⟩ / ⟨uniform⟩ / ⟨gather⟩ after each aux load. */
+  /** Show ⟨v8·16B⟩ / ⟨uniform⟩ / ⟨g32·v2·8B⟩ / ⟨gather⟩ after each aux load. */
   "inlayHints.enabled": boolean;
   /** Ask for confirmation (refactor preview) before a quick fix edits the file. */
   "previewFixes": boolean;

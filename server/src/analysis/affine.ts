@@ -5,7 +5,7 @@
 // a reason in words: that index is not affine in kv, so the load is a gather. Soundness rule:
 // whenever we cannot tell, we say "depends on kv, not affine".
 import { children, type Expr, type Range, type Stmt } from "./ir";
-import { V2_ZERO, factV2, v2 } from "./poly";
+import { V2_ZERO, factV2, isPow2, v2 } from "./poly";
 
 /** Monomial key: its atoms sorted, joined by SEP ("" is the constant term). */
 const SEP = "\u0001";
@@ -27,14 +27,25 @@ export interface FormCtx {
   divisible: Record<string, number>;
   /** Opaque atoms ("#3") with what is known of them: a 2-adic valuation and a display label. */
   opaque: Map<string, { v2: number; label: string }>;
+  /** Group atoms ("kvg#4"): floor((kv + c) / g), see GroupAtom. */
+  groups: Map<string, GroupAtom>;
   /** Display names of argument atoms (the user's parameter names). */
   labels: Map<string, string>;
   memo: Map<Binding, Form>;
   nextId: number;
 }
 
+/**
+ * floor((kv + c) / g) for a kv-free c and a constant g >= 2: `idiv(kv + c, g)` and `(kv + c) >> s`
+ * (g = 2^s), and the quotient inside `(kv + c) % g` (= kv + c - g * floor(...)). Whether lanes
+ * share its value depends on V and c (classify.ts laneShape), so the form keeps it as an atom that
+ * moves with kv. Floor, not C's truncation: only formed where the two agree (shifts floor, and
+ * idiv/% only when kv + c is provably >= 0), so the atom's value is the true floor on every lane.
+ */
+export interface GroupAtom { g: number; c: Sym; label: string }
+
 export function newFormCtx(divisible: Record<string, number>): FormCtx {
-  return { divisible, opaque: new Map(), labels: new Map(), memo: new Map(), nextId: 1 };
+  return { divisible, opaque: new Map(), groups: new Map(), labels: new Map(), memo: new Map(), nextId: 1 };
 }
 
 // ---------------------------------------------------------------- polynomial arithmetic
@@ -70,8 +81,13 @@ function safe(p: Sym): boolean {
 }
 
 export function atomsOf(key: string): string[] { return key === "" ? [] : key.split(SEP); }
+const GROUP_PREFIX = "kvg#";
+/** kv itself or a group atom of kv: an atom whose value may differ between lanes. */
+export function isKvAtom(a: string): boolean { return a === "kv" || a.startsWith(GROUP_PREFIX); }
+export function isGroupAtom(a: string): boolean { return a.startsWith(GROUP_PREFIX); }
+function monoMentionsKv(m: string): boolean { return atomsOf(m).some(isKvAtom); }
 export function mentionsKv(p: Sym): boolean {
-  for (const m of p.keys()) if (atomsOf(m).includes("kv")) return true;
+  for (const m of p.keys()) if (monoMentionsKv(m)) return true;
   return false;
 }
 export function symEqual(a: Sym, b: Sym): boolean {
@@ -83,17 +99,17 @@ export function symEqual(a: Sym, b: Sym): boolean {
 /** The part of p without kv (the per-call base, the same for every lane). */
 export function kvFree(p: Sym): Sym {
   const out = new Map<string, number>();
-  for (const [m, c] of p) if (!atomsOf(m).includes("kv")) out.set(m, c);
+  for (const [m, c] of p) if (!monoMentionsKv(m)) out.set(m, c);
   return out;
 }
 
-/** The kv coefficient when p = base + a*kv with an integer a; null when kv enters any other way. */
+/** The kv coefficient when p = base + a*kv with an integer a; null when kv enters any other way (a group atom too). */
 export function kvCoefficient(p: Sym): number | null {
   let a = 0;
   for (const [m, c] of p) {
     const atoms = atomsOf(m);
-    if (!atoms.includes("kv")) continue;
-    if (atoms.length !== 1) return null;
+    if (!atoms.some(isKvAtom)) continue;
+    if (atoms.length !== 1 || atoms[0] !== "kv") return null;
     a = c;
   }
   return a;
@@ -115,6 +131,24 @@ function atomV2(a: string, ctx: FormCtx): number {
   return o ? o.v2 : 0;
 }
 
+/**
+ * p / g for a p every value of which is a multiple of g (symV2(p) >= log2 g, g a power of two):
+ * each monomial divides exactly (the valuation of a sum is the minimum of its monomials'); a
+ * monomial whose coefficient g does not divide becomes an opaque atom carrying what remains of
+ * its valuation (dim("KV") / 32 with KV % 64 declared is a multiple of 2).
+ */
+export function symDivExact(p: Sym, g: number, ctx: FormCtx): Sym {
+  const out = new Map<string, number>();
+  for (const [m, c] of p) {
+    if (c % g === 0) { addInto(out, new Map([[m, c / g]]), 1); continue; }
+    const a = `#${ctx.nextId++}`;
+    const mono: Sym = new Map([[m, c]]);
+    ctx.opaque.set(a, { v2: symV2(mono, ctx) - Math.log2(g), label: `(${formatSym(mono, ctx)}) / ${g}` });
+    addInto(out, symAtom(a), 1);
+  }
+  return out;
+}
+
 /** The constant term. */
 export function symConstant(p: Sym): number { return p.get("") ?? 0; }
 
@@ -122,13 +156,14 @@ export function symConstant(p: Sym): number { return p.get("") ?? 0; }
 
 function atomLabel(a: string, ctx: FormCtx): string {
   if (a.startsWith("dim:")) return `dim("${a.slice(4)}")`;
+  if (isGroupAtom(a)) return ctx.groups.get(a)?.label ?? a;
   if (a.startsWith("scalar:")) return a.slice(7);
   return ctx.opaque.get(a)?.label ?? ctx.labels.get(a) ?? a;
 }
 
 /** "q - kv", "kv + 3", "2*kv", "h*dim("KV") + kv". Symbols first, then kv, then the constant. */
 export function formatSym(p: Sym, ctx: FormCtx): string {
-  const rank = (m: string): number => (m === "" ? 2 : atomsOf(m).includes("kv") ? 1 : 0);
+  const rank = (m: string): number => (m === "" ? 2 : monoMentionsKv(m) ? 1 : 0);
   const keys = [...p.keys()].sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : x > y ? 1 : 0));
   const parts: string[] = [];
   for (const m of keys) {
@@ -318,8 +353,12 @@ function binaryForm(e: Extract<Expr, { k: "binary" }>, sub: (x: Expr) => Form, c
   }
   if (!mentionsKv(a.p) && !mentionsKv(b.p)) return opaque(e, ctx);
   const t = exprText(e);
+  if (e.op === "%" || e.op === ">>" || e.op === "&") {
+    const grouped = groupForm(e.op, a.p, b.p, e, ctx);
+    if (grouped) return grouped;
+  }
   switch (e.op) {
-    case "%": return fail(`${t} wraps kv around: lanes are not consecutive across the wrap (FA4 would misclassify this)`, e.range);
+    case "%": return fail(`${t} wraps kv around${negativeNote(a.p, b.p)}: lanes are not consecutive across the wrap (FA4 would misclassify this)`, e.range);
     case "/": return fail(`${t} divides kv: not affine`, e.range);
     case "<<": case ">>": return fail(`${t} shifts kv: not an affine index`, e.range);
     case "&": case "|": case "^": return fail(`${t}: bit operations on kv are not affine`, e.range);
@@ -329,20 +368,82 @@ function binaryForm(e: Extract<Expr, { k: "binary" }>, sub: (x: Expr) => Form, c
 
 function callForm(e: Extract<Expr, { k: "call" }>, sub: (x: Expr) => Form, ctx: FormCtx): Form {
   let kv = false;
+  const args: Sym[] = [];
   for (const x of e.args) {
     const f = sub(x);
     if (!f.ok) return f;
     if (mentionsKv(f.p)) kv = true;
+    args.push(f.p);
   }
   if (!kv) return opaque(e, ctx);
   const t = exprText(e);
+  if (e.fn === "idiv" && args.length === 2) {
+    const grouped = groupForm("idiv", args[0]!, args[1]!, e, ctx);
+    if (grouped) return grouped;
+  }
   switch (e.fn) {
     case "min": case "max": case "clamp": return fail(`${t} clamps kv: lanes can repeat`, e.range);
-    case "idiv": return fail(`${t} divides kv: lanes repeat`, e.range);
+    case "idiv": return fail(`${t} divides kv${args.length === 2 ? negativeNote(args[0]!, args[1]!) : ""}: lanes repeat, but not in groups of a constant size`, e.range);
     case "abs": return fail(`${t} folds kv: lanes can run backwards`, e.range);
     case "floor": case "ceil": return fail(`${t} rounds a kv expression: not affine`, e.range);
     default: return fail(`${t} is a float function of kv, not an index`, e.range);
   }
+}
+
+// ---------------------------------------------------------------- groups of lanes
+
+const MAX_GROUP = 2 ** 30;
+
+/** Atoms whose values are never negative: the mod's index arguments and dims (each >= 1). */
+function nonNegAtom(a: string): boolean { return a === "b" || a === "h" || a === "q" || a.startsWith("dim:"); }
+/** Whether a kv-free form is >= 0 for every value of its atoms (a sufficient condition). */
+function provablyNonNeg(c: Sym): boolean {
+  for (const [m, k] of c) if (k < 0 || !atomsOf(m).every(nonNegAtom)) return false;
+  return true;
+}
+
+/**
+ * `idiv(kv + c, g)`, `(kv + c) >> s` and `(kv + c) % g` with a kv-free c and a constant g, as
+ * polynomials over the group atom floor((kv + c) / g); null when the operands have another shape
+ * (the caller reports why). idiv and % truncate toward zero (C, and the DSL's idiv): they equal
+ * floor only when kv + c >= 0, which kv >= 0 gives when c is provably >= 0; otherwise null.
+ */
+function groupForm(op: "idiv" | "%" | ">>" | "&", x: Sym, y: Sym, e: Expr, ctx: FormCtx): Form | null {
+  if (kvCoefficient(x) !== 1 || mentionsKv(y) || y.size > 1 || (y.size === 1 && !y.has(""))) return null;
+  const c = kvFree(x);
+  const k = symConstant(y);
+  let g: number;
+  if (op === ">>") {
+    // C and JS shift int32 by k & 31; an arithmetic right shift floors, whatever the sign.
+    if (!Number.isInteger(k) || k < 0 || k > 30) return null;
+    g = 2 ** k;
+  } else if (op === "&") {
+    // x & (2^s - 1) is x - 2^s * floor(x / 2^s) in two's complement, whatever the sign.
+    if (!Number.isSafeInteger(k) || k < 0 || k >= MAX_GROUP || !isPow2(k + 1)) return null;
+    g = k + 1;
+  } else {
+    if (!Number.isSafeInteger(k) || k < 1 || k > MAX_GROUP || !provablyNonNeg(c)) return null;
+    g = k;
+  }
+  if (g === 1) return op === "%" || op === "&" ? { ok: true, p: symConst(0) } : { ok: true, p: x };
+  // One atom per (g, c): idiv(kv, 32) and kv >> 5 are the same value, and cancel in a difference.
+  const key = groupKey(c);
+  let atom = [...ctx.groups].find(([, v]) => v.g === g && groupKey(v.c) === key)?.[0];
+  if (!atom) {
+    atom = `${GROUP_PREFIX}${ctx.nextId++}`;
+    ctx.groups.set(atom, { g, c, label: `idiv(${formatSym(x, ctx)}, ${g})` });
+  }
+  const G = symAtom(atom);
+  // x % g = x - g * floor(x / g) for x >= 0 (and x & (g - 1) for any x).
+  return op === "%" || op === "&" ? poly(symAdd(x, G, -g), e) : poly(G, e);
+}
+/** Why kv + c over a constant is not grouped when c may be negative (C truncates toward zero). */
+function negativeNote(x: Sym, y: Sym): string {
+  if (kvCoefficient(x) !== 1 || mentionsKv(y) || y.size !== 1 || !y.has("") || provablyNonNeg(kvFree(x))) return "";
+  return ` (the dividend may be negative, and C truncates toward zero: the group around 0 is wider than the others)`;
+}
+function groupKey(c: Sym): string {
+  return [...c].map(([m, n]) => `${m.split(SEP).join("*")}:${n}`).sort().join("+");
 }
 
 function condForm(e: Extract<Expr, { k: "cond" }>, sub: (x: Expr) => Form, ctx: FormCtx): Form {

@@ -273,7 +273,7 @@ export function describeAnySize(l: AnySizeBounds): string {
  * are under are ignored. The Python exports evaluate both sides of every condition, so these
  * are the loads they must clamp (and the Flex export checks) to read only what the CUDA reads.
  */
-export function unguardedOpenIndices(fa: FileAnalysis, mod: ModFact): Map<number, number[]> {
+export function unguardedOpenIndices(fa: Pick<FileAnalysis, "tensors" | "scalars">, mod: { body: Stmt[]; loads: { id: number; tensorVar: string }[] }): Map<number, number[]> {
   const out = new Map<number, number[]>();
   const reaches = symbolicReaches(fa, mod, { narrow: false });
   for (const l of mod.loads) {

@@ -3,14 +3,15 @@
 // load, the one missing fact that stops a wider one (with a fix), the runtime obligations and
 // the proof. Soundness first: a load that is not provably contiguous is never wider than scalar.
 import {
-  type Env, type Form, type FormCtx, type Sym,
-  dependsOnKv, formOf, formatSym, guardedLoads, kvCoefficient, kvFree, loadScopes, newFormCtx, symV2, topLevelEnv, atomsOf,
+  type Env, type Form, type FormCtx, type GroupAtom, type Sym,
+  atomsOf, formOf, formatSym, guardedLoads, isGroupAtom, loadScopes, newFormCtx, symAdd, symDivExact, symV2, topLevelEnv,
 } from "./affine";
-import type { Diagnostic, Fix, LaneClass, LoadFact, Obligation, OptionsSite, Poly, TensorFact } from "./facts";
+import { unguardedOpenIndices } from "./bounds";
+import type { Diagnostic, Fix, LaneClass, LoadFact, Obligation, OptionsSite, Poly, ScalarFact, TensorFact } from "./facts";
 import { declareDivisibleFix, setOptionFix } from "./fixes";
 import { isSeqRole, type Expr, type Range, type Stmt } from "./ir";
 import { loadDiagnostics, modDiagnostics } from "./modChecks";
-import { V2_ZERO, factsToMakeMultiple, factValue, formatPoly, isUnitPoly, polyV2, pow2Dividing, pow2Floor } from "./poly";
+import { V2_ZERO, factsToMakeMultiple, factValue, formatPoly, isPow2, isUnitPoly, polyV2, pow2Dividing, pow2Floor } from "./poly";
 import { estimateRegisters } from "./registers";
 import { decideStaging, placeStaged } from "./staging";
 import type { Target } from "./targets";
@@ -27,6 +28,8 @@ export interface ClassifyInput {
   tensors: TensorFact[];
   /** File-wide divisibility facts: dim -> declared multiple. */
   divisible: Record<string, number>;
+  /** The file's scalars (an int scalar bounds the indices it enters; see guardedUnsafe). */
+  scalars?: ScalarFact[];
   target: Target;
   vecSize: number;
   vecSizeExplicit: boolean;
@@ -54,9 +57,14 @@ export function classifyMod(input: ClassifyInput): ClassifyResult {
   const tensors = new Map(input.tensors.map((t) => [t.varName, t] as const));
   // Obligations of each stageable load's chunk width, by load id, until the budget places it.
   const staging = new Map<number, Obligation[]>();
+  // Guarded loads' indices not proven in range at every size with their conditions ignored
+  // (symBounds.ts), computed once and only when a guarded load needs more than the quick check.
+  let open: Map<number, number[]> | null = null;
+  const openIndices = () => (open ??= unguardedOpenIndices({ tensors: input.tensors, scalars: input.scalars ?? [] }, { body: input.body, loads: input.loads }));
   const loads = input.loads.map((raw) => {
     const env = scopes.has(raw.id) ? (scopes.get(raw.id) as Env) : fallback;
-    return classifyLoad(raw, tensors.get(raw.tensorVar) ?? null, env, ctx, input, guarded.has(raw.id), staging);
+    const guard = guarded.has(raw.id) ? openIndices : null;
+    return classifyLoad(raw, tensors.get(raw.tensorVar) ?? null, env, ctx, input, guard, staging);
   });
   placeStagedLoads(loads, input.target, input.kind ?? "score", staging);
   const regs = estimateRegisters(input.body, loads, effectiveV(input.vecSize), input.target);
@@ -67,31 +75,77 @@ export function classifyMod(input: ClassifyInput): ClassifyResult {
 
 // ---------------------------------------------------------------- lane shape
 
+/** A dim the lanes move along, and what lane 0 reads there. */
+interface Run { dim: number; base: Sym; outer: { dim: number; idx: Sym }[] }
+
 /** How a load's lanes move through memory (step 1). */
 export type Shape =
   | { kind: "uniform" }
   | { kind: "gather"; why: string }
-  | { kind: "contiguous"; dim: number; base: Sym; outer: { dim: number; idx: Sym }[] };
+  /**
+   * Lane i reads element kv0 + base + i of dim `dim`. `period`: some index holds a group atom that
+   * is constant over a call's lanes (kv % 64 = kv - 64 * floor(kv / 64), a row idiv(kv, 64)), so
+   * the lanes are consecutive within a call but not along a whole row: `n` is the shortest run,
+   * `proof` why a call's lanes stay inside one run.
+   */
+  | Run & { kind: "contiguous"; period?: { n: number; proof: string } }
+  /**
+   * Each aligned run of g lanes reads one element: floor((kv + c) / g) in the index. `run` null:
+   * the V lanes lie in one run (g % V == 0), one element per call; else lane i reads element
+   * kv0 / g + base + floor(i / g) of run.dim, V / g consecutive elements. `index` is the moving
+   * index's text, `proof` the alignment argument.
+   */
+  | { kind: "grouped"; g: number; run: Run | null; index: string; proof: string };
+
+/** A group atom whose value is one and the same on every lane of a call: runs of a multiple of V lanes, aligned to kv0. */
+function steadyAt(G: GroupAtom, V: number, ctx: FormCtx): boolean {
+  return G.g % V === 0 && symV2(G.c, ctx) >= Math.log2(V);
+}
 
 /** Step 1: which dims move with kv, and how. */
-export function laneShape(forms: Form[], tensor: TensorFact, ctx: FormCtx): Shape {
+export function laneShape(forms: Form[], tensor: TensorFact, ctx: FormCtx, V = 1): Shape {
   for (let d = 0; d < forms.length; d++) {
     const f = forms[d];
     if (!f.ok) return { kind: "gather", why: `index ${d}: ${f.reason}; loads stay scalar` };
   }
   const polys = forms.map((f) => (f.ok ? f.p : new Map<string, number>()));
+  const groupsUsed = new Set(polys.flatMap((p) => [...p.keys()].flatMap(atomsOf).filter(isGroupAtom)));
+  // Group reasoning needs V a power of two (an invalid V is reported by modChecks and treated as 1).
+  if (groupsUsed.size && !isPow2(V)) return { kind: "gather", why: `V = ${V} is not a power of two: lanes are not grouped; loads stay scalar` };
+  const steady = new Set([...groupsUsed].filter((a) => steadyAt(ctx.groups.get(a)!, V, ctx)));
+  // Atoms that differ between the V lanes of one call: kv, and groups that are not steady.
+  const varying = (a: string) => a === "kv" || (isGroupAtom(a) && !steady.has(a));
+  const movingTerms = (p: Sym) => [...p].filter(([m]) => atomsOf(m).some(varying));
   const moving: number[] = [];
-  for (let d = 0; d < polys.length; d++) if (dependsOnKv(forms[d])) moving.push(d);
-  if (moving.length === 0) return { kind: "uniform" };
+  for (let d = 0; d < polys.length; d++) if (movingTerms(polys[d]).length) moving.push(d);
+  if (moving.length === 0) {
+    if (steady.size === 0) return { kind: "uniform" };
+    const gs = [...steady].map((a) => ctx.groups.get(a)!);
+    const g = Math.min(...gs.map((x) => x.g));
+    const why = gs.map((x) => `${x.label}: runs of ${x.g} lanes start where ${x.c.size ? `kv + ${formatSym(x.c, ctx)}` : "kv"} is a multiple of ${x.g}`);
+    const proof = `${why.join("; ")}; ${g} % ${V} == 0 and kv0 % ${V} == 0 (tile contract)${gs.some((x) => x.c.size) ? `, and every offset is a multiple of ${V}` : ""}, so the ${V} lane${V === 1 ? "" : "s"} of a call lie in one run`;
+    return { kind: "grouped", g, run: null, index: gs.map((x) => x.label).join(", "), proof };
+  }
   if (moving.length > 1) {
     return { kind: "gather", why: `kv enters dims ${moving.join(" and ")}: lanes are not consecutive in memory; loads stay scalar` };
   }
   const d = moving[0];
   const text = formatSym(polys[d], ctx);
-  const a = kvCoefficient(polys[d]);
-  if (a === null) {
+  const terms = movingTerms(polys[d]);
+  const single = terms.length === 1 && atomsOf(terms[0][0]).length === 1 ? atomsOf(terms[0][0])[0] : null;
+  if (single === null) {
+    // kv - g * floor((kv + c) / g): the shape of (kv + c) % g, whose wrap a call may straddle.
+    const wrap = terms.length === 2 && polys[d].get("kv") === 1
+      ? terms.filter(([m]) => isGroupAtom(m)).map(([m, k]) => ({ G: ctx.groups.get(m)!, k })).find((x) => x.k === -x.G.g)?.G
+      : undefined;
+    if (wrap) {
+      const off = wrap.c.size ? `kv + ${formatSym(wrap.c, ctx)}` : "kv";
+      const why = wrap.g % V !== 0 ? `${wrap.g} is not a multiple of V = ${V}` : `${formatSym(wrap.c, ctx)} is not known to be a multiple of V = ${V}`;
+      return { kind: "gather", why: `index ${d} = ${text} wraps where ${off} is a multiple of ${wrap.g}, and a call's ${V} lanes may straddle a wrap (${why}); loads stay scalar` };
+    }
     return { kind: "gather", why: `index ${d} = ${text}: the kv coefficient is not a constant; loads stay scalar` };
   }
+  const a = terms[0][1];
   const u = tensor.unitStrideDim;
   if (u === null || u !== d || !isUnitPoly(tensor.strides[d] ?? [])) {
     const stride = formatPoly(tensor.strides[d] ?? []);
@@ -100,6 +154,11 @@ export function laneShape(forms: Form[], tensor: TensorFact, ctx: FormCtx): Shap
       why: `kv indexes dim ${d} (${String(tensor.shape[d])}), whose stride is ${stride}, not 1: lanes are ${stride} elements apart; loads stay scalar`,
     };
   }
+  const outer: { dim: number; idx: Sym }[] = [];
+  for (let o = 0; o < polys.length; o++) if (o !== d) outer.push({ dim: o, idx: polys[o] });
+  const rest = new Map(polys[d]);
+  rest.delete(terms[0][0]);
+  if (single !== "kv") return groupedRun(ctx.groups.get(single)!, a, { dim: d, base: rest, outer }, text, V, ctx);
   if (a === -1) {
     return { kind: "gather", why: `kv enters with coefficient -1 (${text}): lanes run backwards; FA4 would misclassify this; loads stay scalar` };
   }
@@ -109,9 +168,44 @@ export function laneShape(forms: Form[], tensor: TensorFact, ctx: FormCtx): Shap
   if (a !== 1) {
     return { kind: "gather", why: `kv enters with coefficient ${a} (${text}): lanes are ${a} elements apart; loads stay scalar` };
   }
-  const outer: { dim: number; idx: Sym }[] = [];
-  for (let o = 0; o < polys.length; o++) if (o !== d) outer.push({ dim: o, idx: polys[o] });
-  return { kind: "contiguous", dim: d, base: kvFree(polys[d]), outer };
+  // A steady group anywhere (kv % 64 is kv - 64 * floor(kv / 64)): contiguous within a call only.
+  if (!steady.size) return { kind: "contiguous", dim: d, base: rest, outer };
+  const gs = [...steady].map((x) => ctx.groups.get(x)!);
+  const n = Math.min(...gs.map((x) => x.g));
+  const proof = `${gs.map((x) => x.label).join(", ")} ${gs.length > 1 ? "are" : "is"} constant over runs of lanes starting where ${gs.map((x) => `${x.c.size ? `kv + ${formatSym(x.c, ctx)}` : "kv"} is a multiple of ${x.g}`).join(", ")}; ` +
+    `${n} % ${V} == 0 and kv0 % ${V} == 0 (tile contract)${gs.some((x) => x.c.size) ? `, every offset a multiple of ${V}` : ""}, so the ${V} lanes of a call lie in one run: consecutive within the call`;
+  return { kind: "contiguous", dim: d, base: rest, outer, period: { n, proof } };
+}
+
+/** The moving index is a * floor((kv + c) / g) + base with g < V (not steady): runs of g lanes. */
+function groupedRun(G: GroupAtom, a: number, run: Run, text: string, V: number, ctx: FormCtx): Shape {
+  const lanes = `${G.label} gives each run of ${G.g} lanes one element`;
+  if (G.g > V && G.g % V === 0) {
+    // Not steady at V: only the offset can be at fault.
+    return {
+      kind: "gather",
+      why: `${lanes}, but runs start where kv + ${formatSym(G.c, ctx)} is a multiple of ${G.g}, and ${formatSym(G.c, ctx)} is not known to be a multiple of V = ${V}: runs are not aligned to the call's lanes, so one call may read two elements; loads stay scalar`,
+    };
+  }
+  if (V % G.g !== 0) {
+    const straddle = G.g > V
+      ? `a run of ${G.g} lanes spans several calls of ${V} lanes, and ${G.g} is not a multiple of ${V}`
+      : `runs of ${G.g} lanes do not tile the ${V} lanes of a call`;
+    return { kind: "gather", why: `${lanes}, but ${straddle}; loads stay scalar` };
+  }
+  if (symV2(G.c, ctx) < Math.log2(G.g)) {
+    return {
+      kind: "gather",
+      why: `${lanes}, but runs start where kv + ${formatSym(G.c, ctx)} is a multiple of ${G.g}, and ${formatSym(G.c, ctx)} is not known to be a multiple of ${G.g}: runs are not aligned to the call's lanes; loads stay scalar`,
+    };
+  }
+  if (a !== 1) {
+    return { kind: "gather", why: `index ${run.dim} = ${text}: runs of ${G.g} lanes read elements ${a} apart, not consecutive; loads stay scalar` };
+  }
+  const base = symAdd(run.base, symDivExact(G.c, G.g, ctx));
+  const at = `kv0 / ${G.g}${base.size ? ` + ${formatSym(base, ctx)}` : ""}`;
+  const proof = `${lanes}; ${G.c.size ? `${formatSym(G.c, ctx)} ≡ 0 mod ${G.g} and ` : ""}kv0 % ${V} == 0 (tile contract), so runs are aligned to the call: lane i reads element ${at} + floor(i / ${G.g}), ${V / G.g} consecutive elements`;
+  return { kind: "grouped", g: G.g, run: { ...run, base }, index: text, proof };
 }
 
 // ---------------------------------------------------------------- one load
@@ -125,7 +219,10 @@ function sane(t: TensorFact): TensorFact {
   return { ...t, elemBytes: e, align, unitStrideDim };
 }
 
-function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput, guarded: boolean, staging: Map<number, Obligation[]>): LoadFact {
+/** For a load under a condition: the indices (by load id) not proven in range when conditions are ignored. */
+type OpenIndices = () => Map<number, number[]>;
+
+function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: FormCtx, input: ClassifyInput, guarded: OpenIndices | null, staging: Map<number, Obligation[]>): LoadFact {
   const V = effectiveV(input.vecSize);
   const head = {
     id: raw.id, mod: input.mod, range: raw.range, tensorVar: raw.tensorVar,
@@ -143,9 +240,12 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
   const forms = raw.idx.map((x) => formOf(x, env, ctx));
   const proof = forms.map((f, d) =>
     `index ${d} = ${f.ok ? formatSym(f.p, ctx) : "not affine in kv"} (dim ${String(tensor.shape[d])}, stride ${formatPoly(tensor.strides[d] ?? [])})`);
-  const laneShapeOf = laneShape(forms, tensor, ctx);
-  const unsafe = guarded && laneShapeOf.kind !== "gather" ? unguardedOutOfBounds(forms, tensor, ctx) : null;
+  const laneShapeOf = laneShape(forms, tensor, ctx, V);
+  const unsafe = guarded && laneShapeOf.kind !== "gather" ? guardedUnsafe(raw.id, forms, tensor, ctx, guarded) : null;
   const shape: Shape = unsafe ? { kind: "gather", why: unsafe } : laneShapeOf;
+  if (guarded && !unsafe && shape.kind !== "gather") {
+    proof.push("the load runs only under a condition, but every index is in range whatever the condition says (proven for every size): it is hoisted out of the condition");
+  }
   if (shape.kind === "uniform") {
     proof.push(`no index depends on kv: one ${e} B load per call, broadcast to the ${V} lane${V === 1 ? "" : "s"}`);
     return { ...head, class: "uniform", widthElems: 1, widthBytes: e, loadsPerVec: 1, why: null, fix: null, obligations: [], proof };
@@ -154,8 +254,24 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
     proof.push(shape.why);
     return scalarFact(head, "gather", e, V, shape.why, proof);
   }
+  if (shape.kind === "grouped") {
+    proof.push(shape.proof);
+    if (shape.run === null) {
+      proof.push(`→ one ${e} B load per call, broadcast to the ${V} lane${V === 1 ? "" : "s"}`);
+      const note = V === 1 ? sharedByMoreLanes(forms, tensor, ctx, input) : { why: null, fix: null };
+      return { ...head, class: "grouped", group: shape.g, widthElems: 1, widthBytes: e, loadsPerVec: 1, ...note, obligations: [], proof };
+    }
+    const n = V / shape.g;
+    const res = contiguousWidth({ tensor, shape: { kind: "contiguous", ...shape.run }, V, elems: n, group: { g: shape.g, index: shape.index }, ctx, input });
+    proof.push(...res.proof);
+    return {
+      ...head, class: "grouped", group: shape.g, widthElems: res.w, widthBytes: res.w * e, loadsPerVec: n / res.w,
+      why: res.why, fix: res.fix, ...(res.safeFix ? { safeFix: res.safeFix } : {}), obligations: res.obligations, proof,
+    };
+  }
   proof.push(`kv enters only dim ${shape.dim} (stride 1) with coefficient +1: contiguous`);
-  const args: WidthArgs = { tensor, shape, V, ctx, input };
+  if (shape.period) proof.push(shape.period.proof);
+  const args: WidthArgs = { tensor, shape, V, elems: V, ctx, input };
   const res = contiguousWidth(args);
   proof.push(...res.proof);
   const fact: LoadFact = {
@@ -163,11 +279,14 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
     why: res.why, fix: res.fix, ...(res.safeFix ? { safeFix: res.safeFix } : {}), obligations: res.obligations, proof,
   };
   if (input.target.auxStaging) {
-    const d = decideStaging({
-      target: input.target, elemBytes: e, halfFloat: tensor.dtype === "bf16" || tensor.dtype === "f16", unitStrideDim: shape.dim, idx: raw.idx, env,
-      largestLegal: (cap) => largestLegal(cap, args),
-      obligationsAt: (w) => obligationsFor(w, { ...args, V: w }),
-    });
+    // A staged row is one contiguous run of the tile's kv columns; this index is contiguous only within a call.
+    const d = shape.period
+      ? { staged: false as const, why: `its index jumps every ${shape.period.n} kv (it is contiguous within a call, not along a tile's row of kv columns)` }
+      : decideStaging({
+        target: input.target, elemBytes: e, halfFloat: tensor.dtype === "bf16" || tensor.dtype === "f16", unitStrideDim: shape.dim, idx: raw.idx, env,
+        largestLegal: (cap) => largestLegal(cap, args),
+        obligationsAt: (w) => obligationsFor(w, { ...args, V: w, elems: w }),
+      });
     if (d.staged) {
       fact.staging = { ...d.fact, offset: -1 };
       staging.set(fact.id, d.obligations);
@@ -214,9 +333,20 @@ function mergeObligations(a: Obligation[], b: Obligation[]): Obligation[] {
 const ROLE_OF_DIM: Record<string, string> = { B: "b", H: "h", Q: "q", KV: "kv" };
 
 /**
+ * Why a guarded load may read out of bounds when its condition fails, or null when it may not.
+ * Uniform, grouped and contiguous loads are hoisted and widened, so they run whatever the
+ * condition says: every index must be in range with the condition ignored. The quick check
+ * (unguardedOutOfBounds) proves the common shapes; otherwise the bounds that hold at every size
+ * (symBounds.ts, conditions ignored, as for the Python exports) decide: `min(q, 63)` into 64.
+ */
+function guardedUnsafe(id: number, forms: Form[], tensor: TensorFact, ctx: FormCtx, open: OpenIndices): string | null {
+  const quick = unguardedOutOfBounds(forms, tensor, ctx);
+  return quick === null || !open().has(id) ? null : quick;
+}
+
+/**
  * Why a guarded load may read out of bounds when its condition fails (null when every index is
  * provably inside its dim: b in B, h in H, q in Q, kv in KV, or a constant inside a dim).
- * Uniform and contiguous loads are hoisted and widened, so they run whatever the condition says.
  */
 export function unguardedOutOfBounds(forms: Form[], tensor: TensorFact, ctx: FormCtx): string | null {
   for (let d = 0; d < forms.length; d++) {
@@ -248,7 +378,11 @@ function scalarFact(head: Head, cls: LaneClass, e: number, V: number, why: strin
 interface WidthArgs {
   tensor: TensorFact;
   shape: Extract<Shape, { kind: "contiguous" }>;
+  /** Lanes per call, and the consecutive elements they read (V, or V / g for runs of g lanes). */
   V: number;
+  elems: number;
+  /** For runs of g lanes: g, and the moving index's text. Lane 0 reads element kv0 / g + base. */
+  group?: { g: number; index: string };
   ctx: FormCtx;
   input: ClassifyInput;
 }
@@ -297,22 +431,25 @@ function largestLegal(cap: number, a: Pick<WidthArgs, "tensor" | "shape" | "ctx"
 interface WidthResult { w: number; why: string | null; fix: Fix | null; safeFix?: Fix; obligations: Obligation[]; proof: string[] }
 
 function contiguousWidth(a: WidthArgs): WidthResult {
-  const { tensor, V, input } = a;
+  const { tensor, V, elems, input } = a;
   const target = input.target;
   const e = tensor.elemBytes;
   const byteCap = pow2Floor(Math.floor(target.maxLoadBytes / e));
   const targetCap = Math.min(byteCap, pow2Floor(target.vecCap));
-  const wCap = Math.min(pow2Dividing(V), targetCap);
+  const wCap = Math.min(pow2Dividing(elems), targetCap);
   const proof: string[] = [
-    `width cap v${wCap}: V = ${V}; ${target.id} loads at most ${target.maxLoadBytes} B = ${byteCap} × ${e} B` +
+    `width cap v${wCap}: ${a.group ? `V / ${a.group.g} = ${elems} elements` : `V = ${V}`}; ${target.id} loads at most ${target.maxLoadBytes} B = ${byteCap} × ${e} B` +
       (target.ownership === "pairs" ? `; pairs ownership caps V at ${target.vecCap}` : ""),
   ];
   const w = largestLegal(wCap, a);
   proof.push(...widthProof(w, a));
   const { why, fix } = w < wCap ? missingFact(w, wCap, a) : limitNote(w, a, targetCap);
-  // A promise fix has a safe twin: V down to the width the facts already prove (w < wCap <= V).
-  const safeFix = w < wCap && fix ? setOptionFix(input.options, "vecSize", String(w), `Set vecSize: ${w} (as wide as ${tensor.varName}'s declared facts prove; no promise needed)`, "first") : null;
-  proof.push(w > 1 ? `→ v${w} · ${w * e} B · ${V / w} load${V / w === 1 ? "" : "s"} / ${V} scores` : `→ scalar loads${why ? `: ${why}` : ""}`);
+  // A promise fix has a safe twin: V down to the width the facts already prove (w < wCap <= V);
+  // with runs of g lanes, w elements are w * g lanes.
+  const safeV = w * (a.group?.g ?? 1);
+  const safeFix = w < wCap && fix ? setOptionFix(input.options, "vecSize", String(safeV), `Set vecSize: ${safeV} (as wide as ${tensor.varName}'s declared facts prove; no promise needed)`, "first") : null;
+  const n = elems / w;
+  proof.push(w > 1 ? `→ v${w} · ${w * e} B · ${n} load${n === 1 ? "" : "s"} / ${V} scores` : `→ scalar loads${why ? `: ${why}` : ""}`);
   return { w, why, fix, ...(safeFix ? { safeFix } : {}), obligations: w > 1 ? obligationsFor(w, a) : [], proof };
 }
 
@@ -320,7 +457,7 @@ function widthProof(w: number, a: WidthArgs): string[] {
   if (w <= 1) return [];
   const { tensor, shape, ctx, V } = a;
   const steps = [`align ${tensor.align} B is a multiple of ${w * tensor.elemBytes} B`];
-  steps.push(`lane 0 of dim ${shape.dim} is kv0 + ${formatSym(shape.base, ctx)}; ${formatSym(shape.base, ctx)} ≡ 0 mod ${w}`);
+  steps.push(`lane 0 of dim ${shape.dim} is ${laneZero(a)}; ${formatSym(shape.base, ctx)} ≡ 0 mod ${w}`);
   for (const o of shape.outer) {
     const stride = tensor.strides[o.dim] ?? [];
     if (symV2(o.idx, ctx) === V2_ZERO) { steps.push(`dim ${o.dim}: index 0 adds nothing`); continue; }
@@ -329,7 +466,9 @@ function widthProof(w: number, a: WidthArgs): string[] {
       .map((x) => `${x} % ${factValue(ctx.divisible, x)} == 0 declared`);
     steps.push(`dim ${o.dim}: ${formatSym(o.idx, ctx)} × stride ${formatPoly(stride)} is a multiple of ${w}${facts.length ? ` (${facts.join(", ")})` : ""}`);
   }
-  steps.push(`kv0 % ${V} == 0 (tile contract), so kv0 % ${w} == 0`);
+  steps.push(a.group
+    ? `kv0 % ${V} == 0 (tile contract), so kv0 / ${a.group.g} % ${w} == 0 (${w} divides ${a.elems})`
+    : `kv0 % ${V} == 0 (tile contract), so kv0 % ${w} == 0`);
   steps.push(`tail: KV % ${V} == 0 (checked before launch)`);
   return steps;
 }
@@ -358,7 +497,7 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
       if (f.key !== "divisible" || !f.facts) continue;
       for (const [k, n] of Object.entries(f.facts)) facts[k] = Math.max(facts[k] ?? 1, n);
       what.push(f.kind === "offset"
-        ? `lane 0 is at kv + ${formatSym(shape.base, ctx)}`
+        ? `lane 0 is at ${laneZero(a).replace(/\bkv0\b/g, "kv")}`
         : `stride of dim ${f.dim as number} is ${formatPoly(tensor.strides[f.dim as number] ?? [])}`);
     }
     const decl = declText(facts);
@@ -380,8 +519,8 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
     }
     return {
       why: isConst
-        ? `the first lane is at kv + ${base}: offset ${base} is not a multiple of ${w * 2}, so a v${w * 2} load would be misaligned; make the offset a multiple of ${reach} (pad ${tensor.name} if needed)`
-        : `the first lane is at kv + ${base}, not known to be a multiple of ${w * 2}; change the index so its offset is a multiple of ${reach}`,
+        ? `the first lane is at ${a.group ? `kv / ${a.group.g}` : "kv"} + ${base}: offset ${base} is not a multiple of ${w * 2}, so a v${w * 2} load would be misaligned; make the offset a multiple of ${reach} (pad ${tensor.name} if needed)`
+        : `the first lane is at ${a.group ? `kv / ${a.group.g}` : "kv"} + ${base}, not known to be a multiple of ${w * 2}; change the index so its offset is a multiple of ${reach}`,
       fix: null,
     };
   }
@@ -391,6 +530,12 @@ function missingFact(w: number, wCap: number, a: WidthArgs): { why: string; fix:
     why: `stride of dim ${d} is ${strideText} elements, not a multiple of ${reach}: a v${reach} load would straddle rows; pad the layout so the stride is a multiple of ${reach}`,
     fix: null,
   };
+}
+
+/** What lane 0 reads in the moving dim: kv0 + base, or kv0 / g + base for runs of g lanes. */
+function laneZero(a: Pick<WidthArgs, "shape" | "ctx" | "group">): string {
+  if (a.shape.period) return formatSym(symAdd(new Map([["kv", 1]]), a.shape.base), a.ctx).replace(/\bkv\b/g, "kv0");
+  return `${a.group ? `kv0 / ${a.group.g}` : "kv0"} + ${formatSym(a.shape.base, a.ctx)}`;
 }
 
 function declText(facts: Record<string, number>): string {
@@ -430,6 +575,23 @@ function limitNote(w: number, a: WidthArgs, targetCap: number): { why: string | 
   return { why: null, fix: null };
 }
 
+/**
+ * At V = 1 a grouped load is one load per kv. The largest V (within what the target and FA4 take
+ * for this kind of mod) at which a call still lies inside one run shares that load among V lanes.
+ */
+function sharedByMoreLanes(forms: Form[], tensor: TensorFact, ctx: FormCtx, input: ClassifyInput): { why: string | null; fix: Fix | null } {
+  const t = input.target;
+  const kindCap = input.kind === "mask" && t.fa4 ? t.fa4.maskVecMax : t.vecCap;
+  for (let v = pow2Floor(Math.min(kindCap, t.tileN)); v >= 2; v /= 2) {
+    const sh = laneShape(forms, tensor, ctx, v);
+    if (sh.kind !== "grouped" || sh.run !== null) continue;
+    const why = `V is 1${input.vecSizeExplicit ? "" : " (the default for mods with aux loads)"}: each call scores one kv and loads its element; ` +
+      `at vecSize: ${v} a call's ${v} lanes lie in one run of ${sh.g} and share one load`;
+    return { why, fix: setOptionFix(input.options, "vecSize", String(v), `Set vecSize: ${v}`, "first") };
+  }
+  return { why: null, fix: null };
+}
+
 /** Step 4: what the real tensors must satisfy for the width to be legal. */
 function obligationsFor(w: number, a: WidthArgs): Obligation[] {
   const { tensor, shape, ctx, V } = a;
@@ -445,13 +607,17 @@ function obligationsFor(w: number, a: WidthArgs): Obligation[] {
   }
   const extent = tensor.shape[shape.dim];
   const baseZero = shape.base.size === 0;
-  if (extent === "KV") out.push({ kind: "dim-multiple", text: `KV % ${V} == 0`, dim: "KV", value: V });
-  if (extent !== "KV" || !baseZero) {
-    const idx = baseZero ? "kv" : `kv + ${formatSym(shape.base, ctx)}`;
+  // Runs of g lanes: the V lanes read V / g elements, from an index that is not kv itself.
+  if (extent === "KV" && !a.group) out.push({ kind: "dim-multiple", text: `KV % ${V} == 0`, dim: "KV", value: V });
+  if (extent !== "KV" || !baseZero || a.group) {
+    const idx = a.group ? a.group.index
+      : baseZero ? "kv"
+      : shape.period ? formatSym(symAdd(new Map([["kv", 1]]), shape.base), ctx)
+      : `kv + ${formatSym(shape.base, ctx)}`;
     out.push({
       kind: "in-bounds",
       text: `${name}: ${idx} < ${String(extent)} (dim ${shape.dim}) for every kv up to KV rounded up to a multiple of ${V}`,
-      tensor: name, dim: shape.dim, value: V,
+      tensor: name, dim: shape.dim, value: a.elems,
     });
   }
   return out;

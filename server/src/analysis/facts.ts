@@ -62,7 +62,13 @@ export interface OptionsSite {
 
 export interface ScalarFact { varName: string; name: string; dtype: "f32" | "i32"; defaultValue: number; range: Range }
 
-export type LaneClass = "uniform" | "contiguous" | "gather";
+/**
+ * uniform: no kv dependence; contiguous: kv + c in the stride-1 dim (also kv % n when a call's
+ * lanes stay in one period); grouped: each aligned run of `group` lanes reads one element
+ * (idiv(kv, 32), kv >> 5), V / group consecutive elements per call, or one when group >= V;
+ * gather: anything else.
+ */
+export type LaneClass = "uniform" | "contiguous" | "grouped" | "gather";
 
 /** A promise the real tensors must keep; the runner checks each before every launch. */
 export interface Obligation {
@@ -101,6 +107,11 @@ export interface LoadFact {
   /** Source text of the load, whitespace-normalised: "kvBias.at(b, h, kv)". */
   text: string;
   class: LaneClass;
+  /**
+   * For grouped loads: each aligned run of this many lanes reads one element, so lane i reads
+   * element i / group of the max(1, V / group) consecutive elements loaded per call.
+   */
+  group?: number;
   /** Elements per load instruction (1 = scalar). Uniform loads are 1 (loaded once, broadcast). */
   widthElems: number;
   widthBytes: number;

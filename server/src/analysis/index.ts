@@ -249,7 +249,7 @@ export class AnalysisHost {
       registers: { estimate: 0, budget: target.regBudget }, blocking: [], ok: m.ok,
     };
     const input: ClassifyInput = {
-      mod: m.name, kind: m.kind, body: m.body, loads: m.loads, tensors: ex.tensors, divisible: ex.divisible,
+      mod: m.name, kind: m.kind, body: m.body, loads: m.loads, tensors: ex.tensors, divisible: ex.divisible, scalars: ex.scalars,
       target, vecSize, vecSizeExplicit, options: m.options, modRange: m.range,
     };
     try {

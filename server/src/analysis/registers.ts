@@ -42,6 +42,8 @@ export function loadedRegisters(l: LoadFact, V: number): number {
   const e = l.widthElems > 0 ? l.widthBytes / l.widthElems : 4;
   const perValue = Math.ceil(e / 4);
   if (l.class === "uniform") return perValue;
+  // Runs of g lanes share an element: max(1, V / g) values, each in its lane type.
+  if (l.class === "grouped") return Math.max(1, Math.floor(V / (l.group ?? 1))) * perValue;
   if (l.class === "contiguous" && l.widthElems > 1) return Math.ceil((V * e) / 4);
   return V * perValue;
 }

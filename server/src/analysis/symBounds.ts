@@ -91,7 +91,8 @@ function idiv(a: SIv, b: SIv): SIv {
   if (c !== null && c > 0 && Number.isInteger(c)) {
     // trunc(x / c) lies in [(x - (c - 1)) / c, (x + (c - 1)) / c] for every int x.
     const lo = a.lo.map((p) => scaleP(addP(p, constPoly(-(c - 1))), 1 / c)), hi = a.hi.map((p) => scaleP(addP(p, constPoly(c - 1)), 1 / c));
-    if (isNonneg(a)) { lo.push(constPoly(0)); hi.push(...a.hi.map((p) => scaleP(p, 1 / c))); }
+    // A nonnegative dividend: the quotient is >= 0 and <= x / c, the tighter bound first (uniq keeps order among equals).
+    if (isNonneg(a)) return { lo: uniq([constPoly(0), ...lo]), hi: uniq([...a.hi.map((p) => scaleP(p, 1 / c)), ...hi]) };
     return { lo: uniq(lo), hi: uniq(hi) };
   }
   // A nonnegative value over a dim (>= 1): between 0 and the value.
@@ -154,7 +155,7 @@ export type Reaches = Map<number, SIv[][]>;
  * Evaluates a mod body symbolically; `reaches` collects each load's index bounds. `narrow: false`
  * ignores the conditions (what the Python exports, which evaluate both sides, may read).
  */
-export function symbolicReaches(fa: FileAnalysis, mod: ModFact, opts: { narrow?: boolean } = {}): Reaches {
+export function symbolicReaches(fa: Pick<FileAnalysis, "tensors" | "scalars">, mod: Pick<ModFact, "body">, opts: { narrow?: boolean } = {}): Reaches {
   const narrowing = opts.narrow !== false;
   const reaches: Reaches = new Map();
   const intScalars = new Set(fa.scalars.filter((s) => s.dtype === "i32").flatMap((s) => [s.name, s.varName]));
@@ -243,7 +244,9 @@ export function symbolicReaches(fa: FileAnalysis, mod: ModFact, opts: { narrow?:
         const s = pointConst(b);
         if (s === null || s < 0 || s > 30 || !Number.isInteger(s)) return isNonneg(a) ? { lo: [constPoly(0)], hi: a.hi } : TOP;
         const d = 2 ** s;  // floor(x / d)
-        return { lo: a.lo.map((p) => scaleP(addP(p, constPoly(-(d - 1))), 1 / d)), hi: a.hi.map((p) => scaleP(p, 1 / d)) };
+        const lo = a.lo.map((p) => scaleP(addP(p, constPoly(-(d - 1))), 1 / d));
+        // floor of a nonnegative value is >= 0 (the bound above alone would say >= -(d - 1) / d).
+        return { lo: uniq(isNonneg(a) ? [constPoly(0), ...lo] : lo), hi: uniq(a.hi.map((p) => scaleP(p, 1 / d))) };
       }
       case "<<": {
         const s = pointConst(b);

@@ -126,12 +126,21 @@ export function polyText(p: SPoly): string {
 
 /** `p >= 0` as the condition a reader expects: "KV ≤ TOTAL_K", "T ≥ 4", "off ≥ 0"; null when it can never hold. */
 export function conditionText(p: SPoly): string | null {
+  // p >= 0 holds exactly when m * p >= 0 for m > 0: say it with whole coefficients where a small m
+  // clears the fractions bounds of idiv and >> bring (KV + 31 ≤ 32*KVW, not 0.03125*KV + 0.96875 ≤ KVW).
+  const m = wholeScale(p);
   const pos = new Map<string, number>(), neg = new Map<string, number>();
-  for (const [k, c] of p) (c > 0 ? pos : neg).set(k, Math.abs(c));
+  for (const [k, c] of p) (c > 0 ? pos : neg).set(k, Math.abs(c) * m);
   if (pos.size === 0) return null;  // a nonpositive constant (or negative terms only): never >= 0 for every size
   if (neg.size === 0) return `${polyText(pos)} ≥ 0`;
   const n = constOf(neg);
   return n !== null ? `${polyText(pos)} ≥ ${n}` : `${polyText(neg)} ≤ ${polyText(pos)}`;
+}
+
+/** The least m in 1..1024 that makes every coefficient of p an integer (1 when none does). */
+function wholeScale(p: SPoly): number {
+  for (let m = 1; m <= 1024; m++) if ([...p.values()].every((c) => Number.isInteger(c * m))) return m;
+  return 1;
 }
 
 /**

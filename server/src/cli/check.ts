@@ -12,6 +12,7 @@ import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { writesNegInf } from "../analysis/tiles";
 import { stagingLine } from "../analysis/staging";
+import { groupedText } from "../analysis/laneText";
 import { formatSparsity, modSparsity, parseShape4 } from "./sparsity";
 import { codeFrame, paint, PLAIN, severityColor, useColor, type ColorMode, type Paint } from "./color";
 import { expandFiles } from "./files";
@@ -158,6 +159,7 @@ function diagJson(d: Diagnostic) {
 function loadJson(l: LoadFact) {
   return {
     ...pos(l.range), tensor: l.tensor, tensorVar: l.tensorVar, text: l.text, class: l.class,
+    ...(l.group !== undefined ? { group: l.group } : {}),
     widthElems: l.widthElems, widthBytes: l.widthBytes, loadsPerVec: l.loadsPerVec,
     why: l.why, fix: l.fix ? fixJson(l.fix) : null, obligations: l.obligations, proof: l.proof,
     ...(l.bounds ? { bounds: l.bounds } : {}),
@@ -196,7 +198,8 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
 
 export function formatLoad(l: LoadFact, v: number): string {
   const text = l.text.replace(/,\s+/g, ",");
-  return `${text}  ${l.class}  v${l.widthElems} · ${l.widthBytes} B · ${plural(l.loadsPerVec, "load")} / ${plural(v, "score")}`;
+  const runs = groupedText(l, v);
+  return `${text}  ${l.class}  v${l.widthElems} · ${l.widthBytes} B · ${plural(l.loadsPerVec, "load")} / ${plural(v, "score")}${runs ? ` (${runs})` : ""}`;
 }
 
 export interface HumanOptions {

@@ -5,9 +5,10 @@
 //   sm_M_vV_gK(...)    one helper per gather load: a scalar load per lane
 //   sm_M_vV_lane(...)  the mod body for ONE lane; hoisted load values come in as arguments.
 //                      Its text does not depend on V, so every V computes bit-identical lanes.
-//   sm_M_vV(...)       the entry point: issues the uniform loads (once, broadcast) and the
-//                      contiguous loads (V / w vector loads of w elements) exactly as each
-//                      LoadFact says, then runs the lane function for kv0 .. kv0 + V - 1.
+//   sm_M_vV(...)       the entry point: issues the uniform loads (once, broadcast), the
+//                      contiguous loads (V / w vector loads of w elements) and the grouped ones
+//                      (n = max(1, V / g) elements in n / w loads; lane i takes element i / g)
+//                      exactly as each LoadFact says, then runs the lane function for kv0 .. kv0 + V - 1.
 import { isSeqRole, type Expr, type SeqRole, type Stmt, type Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
 import { TARGETS, type TargetId } from "../analysis/targets";
@@ -187,6 +188,16 @@ function collectLoads(body: Stmt[], env: Env, visit: (e: LoadExpr, env: Env) => 
   }
 }
 
+/** Elements a contiguous or grouped load reads per call: V, or max(1, V / g) for runs of g lanes. */
+function vectorElems(f: LoadFact, V: number): number {
+  if (f.class !== "grouped") return V;
+  const g = f.group ?? 0;
+  if (!Number.isSafeInteger(g) || g < 2 || (V > g ? V % g : g % V) !== 0) {
+    throw new CodegenError(`internal: load '${f.text}' is grouped by ${String(f.group)}, which does not tile V=${V}`);
+  }
+  return Math.max(1, V / g);
+}
+
 function polyCode(p: Poly, dimCode: (d: string) => string): string {
   const terms = p.filter((m) => m.c !== 0).map((m) => {
     const f = m.vars.map(dimCode);
@@ -291,7 +302,8 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   for (const s of sites) {
     const f = s.fact;
     const n = f.class === "gather" ? V : f.class === "uniform" ? 1 : f.loadsPerVec;
-    w.raw(`//   #${f.id} line ${f.range.start.line + 1}: ${f.text}: ${f.class}, ${f.widthElems} x ${s.tensor.dtype} = ${f.widthBytes} B, ${n} load(s)`);
+    const runs = f.class === "grouped" ? ` (runs of ${f.group} lanes)` : "";
+    w.raw(`//   #${f.id} line ${f.range.start.line + 1}: ${f.text}: ${f.class}${runs}, ${f.widthElems} x ${s.tensor.dtype} = ${f.widthBytes} B, ${n} load(s)`);
   }
   w.raw(`#include "scoremod_abi.cuh"`);
   const guard = `SM_DEFINED_${id}_V${V}`;
@@ -343,9 +355,10 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   for (const s of sites) {
     const f = s.fact;
     if (f.class === "gather") continue;
-    if (f.class === "contiguous") {
-      if (f.widthElems < 1 || V % f.widthElems !== 0 || f.loadsPerVec * f.widthElems !== V) {
-        throw new CodegenError(`internal: load '${f.text}' is contiguous with width ${f.widthElems} x ${f.loadsPerVec} loads, which does not cover V=${V}`);
+    if (f.class === "contiguous" || f.class === "grouped") {
+      const n = vectorElems(f, V);
+      if (f.widthElems < 1 || n % f.widthElems !== 0 || f.loadsPerVec * f.widthElems !== n) {
+        throw new CodegenError(`internal: load '${f.text}' is ${f.class} with width ${f.widthElems} x ${f.loadsPerVec} loads, which does not cover V=${V} (${n} element(s) per call)`);
       }
       if (f.widthBytes !== f.widthElems * s.tensor.elemBytes || !RAW_TYPE[f.widthBytes]) {
         throw new CodegenError(`internal: load '${f.text}' has an unsupported width of ${f.widthBytes} bytes`);
@@ -377,7 +390,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       const s = siteById.get(e.loadId)!;
       const r = rep.get(e.loadId) ?? e.loadId;
       if (s.fact.class === "uniform") return `u${r}`;
-      if (s.fact.class === "contiguous") return `c${r}`;
+      if (s.fact.class === "contiguous" || s.fact.class === "grouped") return `c${r}`;
       const args = e.idx.map((x) => `(long long)${conv(emitExpr(x, laneCtx()), x.ty, "int")}`);
       return `${fn}_g${s.fact.id}(p, b, h, q, kv, ${args.join(", ")})`;
     },
@@ -434,7 +447,9 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       const L = f.range.start.line;
       const lt = laneType(t.dtype);
       const n = `ld${f.id}`;
-      const contiguous = f.class === "contiguous";
+      // Elements loaded per call: V (contiguous), max(1, V / g) (grouped); 1 for a broadcast.
+      const elems = f.class === "uniform" ? 1 : vectorElems(f, V);
+      const contiguous = f.class === "contiguous" || elems > 1;
       if (stagedMode && staged.some((x) => x.s === s)) {
         // Staged by the producer for this kv tile: read from shared memory at (tq, tkv) of the tile.
         const we = f.widthElems;
@@ -448,24 +463,31 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       w.stmt(L, 1, `long long o${f.id} = ${offsetCode(t, xs)};`);
       const checks = xs.map((x, d) => `SM_CHECK_INDEX(${f.id}, ${d}, ${x}, ${extentCode(t, d)}, b, h, q, kv0)`);
       if (contiguous) {
-        // The whole chunk must be inside: check the last lane's index of the stride-1 dim too.
+        // The whole chunk must be inside: check the last element's index of the stride-1 dim too.
         const u = t.unitStrideDim!;
-        checks.push(`SM_CHECK_INDEX(${f.id}, ${u}, ${xs[u]} + ${V - 1}, ${extentCode(t, u)}, b, h, q, kv0 + ${V - 1})`);
+        checks.push(`SM_CHECK_INDEX(${f.id}, ${u}, ${xs[u]} + ${elems - 1}, ${extentCode(t, u)}, b, h, q, kv0 + ${V - 1})`);
       }
       boundsCheck(L, 1, `if (!(${checks.join(" && ")})) o${f.id} = 0;`);
       w.stmt(L, 1, `const char* __restrict__ a${f.id} = static_cast<const char*>(p.aux[${s.slot}].data);`);
       if (!contiguous) {
+        // Uniform, or grouped with the call's lanes in one run: one element, broadcast.
         w.stmt(L, 1, `${lt} ${n};`);
         w.stmt(L, 1, `${unpack(t)}<1>(*reinterpret_cast<const ${RAW_TYPE[t.elemBytes]}*>(a${f.id} + o${f.id} * ${t.elemBytes}), &${n});`);
-        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "uniform", elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
+        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
       } else {
         const we = f.widthElems;
-        w.stmt(L, 1, `${lt} ${n}[${V}];`);
-        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(*reinterpret_cast<const ${RAW_TYPE[f.widthBytes]}*>(a${f.id} + (o${f.id} + c * ${we}) * ${t.elemBytes}), &${n}[c * ${we}]);`);
-        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: "contiguous", elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: V / we, sameAs: null });
+        w.stmt(L, 1, `${lt} ${n}[${elems}];`);
+        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${elems / we}; ++c) ${unpack(t)}<${we}>(*reinterpret_cast<const ${RAW_TYPE[f.widthBytes]}*>(a${f.id} + (o${f.id} + c * ${we}) * ${t.elemBytes}), &${n}[c * ${we}]);`);
+        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: elems / we, sameAs: null });
       }
     }
-    const laneArgs = hoisted.map(({ s }) => (s.fact.class === "uniform" ? `, ld${s.fact.id}` : `, ld${s.fact.id}[i]`)).join("");
+    // Lane i's value: the broadcast, its own element, or its run's element i / g (g a power of two).
+    const laneArg = (f: LoadFact): string => {
+      if (f.class === "uniform") return `, ld${f.id}`;
+      if (f.class === "grouped") return vectorElems(f, V) === 1 ? `, ld${f.id}` : `, ld${f.id}[i / ${f.group}]`;
+      return `, ld${f.id}[i]`;
+    };
+    const laneArgs = hoisted.map(({ s }) => laneArg(s.fact)).join("");
     const call = mod.kind === "score"
       ? `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`
       : `keep[i] = ${fn}_lane(b, h, q, kv0 + i, p${laneArgs});`;

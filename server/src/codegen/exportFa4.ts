@@ -4,6 +4,7 @@
 //   mask_mod(b_idx, h_idx, q_idx, kv_idx, seqlen_info, aux_tensors)
 // Loads follow the analysis: uniform -> one scalar load broadcast; contiguous -> one autovec_copy of
 // V elements from an offset the analysis proved is a multiple of the vector width (cute.assume);
+// grouped (runs of g lanes) -> max(1, V / g) elements the same way, lane i taking element i // g;
 // gather -> one scalar load per lane. FA4 exports are checked for form (py_compile), not executed.
 import { isSeqRole, usesSeq, type Expr, type SeqRole, type Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact } from "../analysis/facts";
@@ -146,7 +147,7 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
     const loaded = new Map<string, string>();
     /**
      * Emits the load's statements (once per guard) and returns its lane values as a TensorSSA
-     * (tensor's lane type). Uniform and contiguous loads are hoisted as the analysis proved they
+     * (tensor's lane type). Uniform, grouped and contiguous loads are hoisted as the analysis proved they
      * may be; a gather under a condition loads only the lanes its condition selects (as the CUDA's
      * lane function, which runs it under the same condition), the others hold 0 and are not used.
      */
@@ -160,8 +161,12 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
       const tn = tensorName(t);
       const idx = e.idx.map((x) => conv(exprOf(x, local), x.ty, "int"));
       const id = guard === null ? `${f.id}` : `${f.id}_${n++}`;
-      lines.push(`# ${f.text}: ${f.class}, ${f.widthElems} x ${t.dtype} = ${f.widthBytes} B per load, ${f.class === "gather" ? V : f.loadsPerVec} load(s) per ${V} scores`);
-      if (f.class === "uniform") {
+      const runs = f.class === "grouped" ? ` (runs of ${f.group} lanes)` : "";
+      lines.push(`# ${f.text}: ${f.class}${runs}, ${f.widthElems} x ${t.dtype} = ${f.widthBytes} B per load, ${f.class === "gather" ? V : f.loadsPerVec} load(s) per ${V} scores`);
+      // A grouped load whose call lies in one run reads one element, as a uniform one does.
+      const elems = f.class === "grouped" ? Math.max(1, Math.floor(V / (f.group ?? V))) : V;
+      const broadcast = f.class === "uniform" || (f.class === "grouped" && elems === 1);
+      if (broadcast) {
         lines.push(`ld${id} = cute.make_rmem_tensor(1, ${tn}.element_type)`);
         lines.push(`ld${id}[0] = ${tn}[${idx.map((x) => `${x}[0]`).join(", ")}]`);
       } else if (f.class === "contiguous") {
@@ -170,6 +175,15 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
         lines.push(`ld${id} = cute.make_rmem_tensor(${V}, ${tn}.element_type)`);
         lines.push(`off${id} = cute.assume(${tn}.layout((${idx.map((x) => `${x}[0]`).join(", ")})), divby=${f.widthElems})`);
         lines.push(`cute.autovec_copy(cute.make_tensor(${tn}.iterator + off${id}, cute.make_layout(${V})), ld${id})`);
+      } else if (f.class === "grouped") {
+        // One copy of the V / g elements the runs read (the first at lane 0's index, a multiple of the
+        // width by the analysis's proof), then each lane takes its run's element.
+        lines.push(`w${id} = cute.make_rmem_tensor(${elems}, ${tn}.element_type)`);
+        lines.push(`off${id} = cute.assume(${tn}.layout((${idx.map((x) => `${x}[0]`).join(", ")})), divby=${f.widthElems})`);
+        lines.push(`cute.autovec_copy(cute.make_tensor(${tn}.iterator + off${id}, cute.make_layout(${elems})), w${id})`);
+        lines.push(`ld${id} = cute.make_rmem_tensor(${V}, ${tn}.element_type)`);
+        lines.push(`for i in cutlass.range_constexpr(${V}):`);
+        lines.push(`    ld${id}[i] = w${id}[i // ${f.group}]`);
       } else {
         const clamp = guarded.has(f.id) ? open.get(f.id) ?? [] : [];
         idx.forEach((x, d) => {
@@ -192,7 +206,7 @@ export function exportFa4(fa: FileAnalysis, modName?: string): Fa4Export {
           lines.push(`    ld${id}[i] = ${tn}[${idx.map((_, d) => `x${id}_${d}[i]`).join(", ")}]`);
         }
       }
-      loaded.set(key, `${laneOf(t, `ld${id}.load()`)}${f.class === "uniform" ? `.broadcast_to((${V},))` : ""}`);
+      loaded.set(key, `${laneOf(t, `ld${id}.load()`)}${broadcast ? `.broadcast_to((${V},))` : ""}`);
       return loaded.get(key)!;
     };
     const em: PyEmitter = {

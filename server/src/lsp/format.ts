@@ -2,29 +2,41 @@
 // so the tests can pin them down without a server.
 import type { LoadFact, ModFact } from "../analysis/facts";
 import type { Target, TargetId } from "../analysis/targets";
+import { groupedText } from "../analysis/laneText";
 import { stagingLine } from "../analysis/staging";
 import { codeSpan } from "./markdown";
 
-/** The inlay label after a load: ⟨v8·16B⟩ for a vector load, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩. */
+/**
+ * The inlay label after a load: ⟨v8·16B⟩ for a vector load, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩; a
+ * grouped load leads with its run length: ⟨g32·v4·16B⟩, ⟨g32·bcast⟩ (one element per call).
+ */
 export function inlayLabel(load: LoadFact): string {
   if (load.class === "uniform") return "⟨uniform⟩";
   if (load.class === "gather") return "⟨gather⟩";
-  if (load.widthElems <= 1) return "⟨scalar⟩";
-  return `⟨v${load.widthElems}·${load.widthBytes}B⟩`;
+  const lead = load.class === "grouped" ? `g${load.group ?? "?"}·` : "";
+  if (load.class === "grouped" && load.widthElems <= 1 && load.loadsPerVec <= 1) return `⟨${lead}bcast⟩`;
+  if (load.widthElems <= 1) return `⟨${lead}scalar⟩`;
+  return `⟨${lead}v${load.widthElems}·${load.widthBytes}B⟩`;
 }
 
-const CLASS_TEXT: Record<LoadFact["class"], string> = {
+const CLASS_TEXT: Record<Exclude<LoadFact["class"], "grouped">, string> = {
   uniform: "uniform — no kv dependence: loaded once, broadcast to every lane",
   contiguous: "contiguous — kv enters only the stride-1 dim with coefficient +1",
   gather: "gather — lanes read unrelated addresses: one scalar load per lane",
 };
+
+/** The lane class in words; a grouped load's depends on its run length and V. */
+export function classText(load: LoadFact, V: number): string {
+  if (load.class !== "grouped") return CLASS_TEXT[load.class];
+  return `grouped — ${groupedText(load, V)} (each aligned run of ${load.group ?? "?"} lanes reads one element)`;
+}
 
 export function loadHover(load: LoadFact, mod: ModFact | undefined, target?: TargetId): string {
   const v = mod?.vecSize ?? 1;
   const lines: string[] = [];
   lines.push(`**${codeSpan(load.text)}** · tensor ${codeSpan(load.tensor)}${mod ? ` · mod ${codeSpan(mod.name)} (V=${v})` : ""}`);
   lines.push("");
-  lines.push(`- **Lane class:** ${CLASS_TEXT[load.class]}`);
+  lines.push(`- **Lane class:** ${classText(load, v)}`);
   lines.push(`- **Width:** ${load.widthElems} elem${load.widthElems === 1 ? "" : "s"} · ${load.widthBytes} B per load`);
   lines.push(`- **Loads per V=${v} scores:** ${load.loadsPerVec}`);
   lines.push(`- **Why not wider:** ${load.why ?? "as wide as V and the target allow"}`);

@@ -1,6 +1,7 @@
-// Inlay hints after each aux load: ⟨v8·16B⟩, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩ (scoremod.inlayHints).
+// Inlay hints after each aux load: ⟨v8·16B⟩, ⟨uniform⟩, ⟨gather⟩, ⟨scalar⟩, ⟨g32·v2·8B⟩ (scoremod.inlayHints).
 import { InlayHintKind, MarkupKind, type InlayHint, type Range } from "vscode-languageserver/node";
 import type { FileAnalysis } from "../analysis/facts";
+import { groupedText } from "../analysis/laneText";
 import { rangesOverlap } from "./convert";
 import { inlayLabel } from "./format";
 
@@ -12,14 +13,15 @@ export function inlayHints(analysis: FileAnalysis, range: Range): InlayHint[] {
   for (const mod of analysis.mods) {
     for (const load of mod.loads) {
       if (!rangesOverlap(load.range, range)) continue;
+      const runs = groupedText(load, mod.vecSize);
       const key = `${load.range.end.line}:${load.range.end.character}`;
       const seen = at.get(key);
       if (seen) {
-        seen.tip.push(`Another use in '${mod.name}' (a call inlined, or a loop iteration): ${inlayLabel(load)} ${load.class}, ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`);
+        seen.tip.push(`Another use in '${mod.name}' (a call inlined, or a loop iteration): ${inlayLabel(load)} ${load.class}${runs ? ` (${runs})` : ""}, ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`);
         seen.hint.tooltip = { kind: MarkupKind.Markdown, value: seen.tip.join("\n\n") };
         continue;
       }
-      const tip = [`${load.class}: ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`];
+      const tip = [`${load.class}${runs ? ` (${runs})` : ""}: ${load.widthElems} elem × ${load.loadsPerVec} load(s) per V=${mod.vecSize}`];
       if (load.why) tip.push(`Why not wider: ${load.why}`);
       const hint: InlayHint = {
         position: { line: load.range.end.line, character: load.range.end.character },

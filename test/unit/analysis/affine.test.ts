@@ -24,11 +24,23 @@ describe("formOf", () => {
 
   it.each([
     ["min(kv, 3)", call("min", kv, num(3)), /clamps kv/],
-    ["kv % 4", bin("%", kv, num(4)), /wraps kv around/],
+    ["kv % dim(KV)", bin("%", kv, dim("KV")), /wraps kv around/],
+    ["(kv - 1) % 4 (C's % of a negative)", bin("%", sub(kv, num(1)), num(4)), /may be negative/],
     ["t.at(kv)", load(0, "t", kv), /data-dependent/],
     ["kv < q ? kv : kv", cond(bin("<", kv, q), kv, kv), /condition .* depends on kv/],
     ["unbound local", local("zz"), /cannot see the binding of zz/],
   ] as const)("%s fails", (_n, e, re) => expect(show(e)).toMatch(re));
+
+  it("idiv, >>, % and & by constants: one group atom per (g, c)", () => {
+    expect(show(call("idiv", kv, num(32)))).toBe("idiv(kv, 32) | a=null | v2(base)=Infinity");
+    expect(show(sub(call("idiv", kv, num(32)), bin(">>", kv, num(5))))).toBe("0 | a=0 | v2(base)=Infinity");
+    expect(show(bin("%", add(kv, num(8)), num(64)))).toBe("kv - 64*idiv(kv + 8, 64) + 8 | a=null | v2(base)=3");
+    expect(show(bin("&", kv, num(31)))).toBe("kv - 32*idiv(kv, 32) | a=null | v2(base)=Infinity");
+    expect(show(call("idiv", kv, num(1)))).toBe("kv | a=1 | v2(base)=Infinity");
+    // A negative dividend: idiv truncates, so no group; a shift floors, so one.
+    expect(show(call("idiv", sub(kv, num(8)), num(4)))).toMatch(/^FAIL .*may be negative/);
+    expect(show(bin(">>", sub(kv, num(8)), num(2)))).toBe("idiv(kv - 8, 4) | a=null | v2(base)=Infinity");
+  });
 
   it("a ternary's base keeps what both arms share", () => {
     const e = cond(bin("<", q, num(3)), add(kv, num(8)), add(kv, num(24)));

@@ -30,7 +30,7 @@ describe("examples", () => {
       for (const target of ["fa4-sm100", "fa4-sm90", "fa4-sm80", "fa4-sm120", "runner-hopper", "runner-sm90", "runner-sm80"] as const) {
         const a = analyze(f, text, { target });
         // SM163 (information) states a size condition an index needs: document_mask's doc_id and
-        // graph_distance's node are KV long and also read at q.
+        // graph_distance's node are KV long and also read at q; packed_mask's KVW words must cover KV.
         // FA4's own target rules (SM172-SM174) are the only other SM1xx codes an example may get, and only
         // where FA4 refuses: score mods on fa4-sm80 (SM173), forward-only mods on fa4-sm120 (SM174).
         const fa4Rule = (c: string) => /^SM17[234]$/.test(c);
@@ -39,8 +39,10 @@ describe("examples", () => {
         const cond = (t: string) => [`${t}: index 1 ([0, Q - 1] vs extent KV) is in range when Q ≤ KV; the runner checks it at the real sizes before launch`];
         // (graph_distance declares V = 4: on the pair targets, and on fa4-sm80 which refuses score
         // mods, it is not generated, so it gets no bounds there.)
+        const words = ["packed: index 2 ([0, 0.03125*KV - 0.03125] vs extent KVW) is in range when KV + 31 ≤ 32*KVW; the runner checks it at the real sizes before launch"];
         expect(sm163).toEqual(f === "document_mask.scoremod.ts" || f === "composed_mask.scoremod.ts" ? cond("doc_id")
-          : f === "graph_distance.scoremod.ts" && a.mods.every((m) => m.ok) ? cond("node") : []);
+          : f === "graph_distance.scoremod.ts" && a.mods.every((m) => m.ok) ? cond("node")
+          : f === "packed_mask.scoremod.ts" && a.mods.every((m) => m.ok) ? words : []);
         const sm173 = a.diagnostics.filter((d) => d.code === "SM173").length;
         expect(sm173).toBe(target === "fa4-sm80" ? a.mods.filter((m) => m.kind === "score").length : 0);
         expect(a.diagnostics.filter((d) => d.code === "SM174").length).toBe(target === "fa4-sm120" ? a.mods.length : 0);

@@ -108,6 +108,8 @@ const EXAMPLE_VERDICTS: Record<string, Verdict[]> = {
     ]).flat(),
     ...Array.from({ length: 8 }, () => ({ load: "topk.at(b, q, i)", class: "uniform" as const, widthElems: 1, loadsPerVec: 1 })),
   ],
+  // Runs of 32 lanes share a word: 64 lanes read 2 consecutive words in one 8-byte load.
+  "packed_mask.scoremod.ts": [{ load: "packed.at(b, q, idiv(kv, 32))", class: "grouped", widthElems: 2, loadsPerVec: 1 }],
   "spatial_bias.scoremod.ts": [
     { load: "spatialBias.at(h, distances.at(b, q, kv))", class: "gather", widthElems: 1, loadsPerVec: 2 },
     { load: "distances.at(b, q, kv)", class: "contiguous", widthElems: 2, loadsPerVec: 1 },

@@ -36,8 +36,8 @@ function check(c: Case): void {
     else expect(JSON.stringify(l.fix)).toMatch(c.expect.fix);
   }
   if (c.expect.obligations) expect(l.obligations.map((o) => o.text)).toEqual(c.expect.obligations);
-  // Soundness invariant: only contiguous loads may be wider than one element.
-  if (l.class !== "contiguous") expect(l.widthElems).toBe(1);
+  // Soundness invariant: only contiguous and grouped loads may be wider than one element.
+  if (l.class !== "contiguous" && l.class !== "grouped") expect(l.widthElems).toBe(1);
   if (l.widthElems === 1) expect(l.obligations).toEqual([]);
 }
 
@@ -58,9 +58,48 @@ const cases: Case[] = [
   { name: "min(kv, 255)", spec: KV_BIAS, idx: [b, h, call("min", kv, num(255))], expect: G(/min\(kv, 255\) clamps kv/) },
   { name: "max(q - kv, -128)", spec: KV_BIAS, idx: [b, h, call("max", sub(q, kv), num(-128))], expect: G(/clamps kv/) },
   { name: "(kv + 1) % KV", spec: KV_BIAS, idx: [b, h, bin("%", add(kv, num(1)), dim("KV"))], expect: G(/wraps kv around.*FA4 would misclassify/) },
-  { name: "idiv(kv, 2)", spec: KV_BIAS, idx: [b, h, call("idiv", kv, num(2))], expect: G(/idiv\(kv, 2\) divides kv/) },
+  {
+    name: "idiv(kv, 2): runs of 2 lanes, 4 consecutive elements", spec: KV_BIAS, idx: [b, h, call("idiv", kv, num(2))],
+    expect: {
+      class: "grouped", widthElems: 4, loadsPerVec: 1, why: null,
+      obligations: ["t.data_ptr() % 8 == 0", "t.stride(0) % 4 == 0", "t.stride(1) % 4 == 0", "t: idiv(kv, 2) < KV (dim 2) for every kv up to KV rounded up to a multiple of 8"],
+    },
+  },
+  {
+    name: "idiv(kv, 32) at V = 8: one run per call, a broadcast", spec: KV_BIAS, idx: [b, h, call("idiv", kv, num(32))],
+    expect: { class: "grouped", widthElems: 1, loadsPerVec: 1, why: null, obligations: [] },
+  },
+  {
+    name: "kv >> 2 at V = 16: v4", spec: KV_BIAS, V: 16, idx: [b, h, bin(">>", kv, num(2))],
+    expect: { class: "grouped", widthElems: 4, loadsPerVec: 1, why: null },
+  },
+  {
+    name: "idiv(kv, 4) + 8 * h in a u32 row at V = 64: v8 of 32 B on sm100", spec: { dtype: "i32", shape: ["B", "W"], align: 32, divisible: { W: 8 } }, V: 64,
+    idx: [b, add(call("idiv", kv, num(4)), mul(num(8), h))],
+    expect: { class: "grouped", widthElems: 8, loadsPerVec: 2, why: null },
+  },
+  {
+    name: "idiv(kv, 4) + 2: the first element is 2 past a multiple of 4: v2", spec: KV_BIAS, V: 16, idx: [b, h, add(call("idiv", kv, num(4)), num(2))],
+    expect: { class: "grouped", widthElems: 2, loadsPerVec: 2, why: /first lane is at kv \/ 4 \+ 2: offset 2 is not a multiple of 4/ },
+  },
+  { name: "idiv(kv + 1, 4): runs not aligned to the call", spec: KV_BIAS, idx: [b, h, call("idiv", add(kv, num(1)), num(4))], expect: G(/runs are not aligned/) },
+  { name: "idiv(kv + 4, 32) at V = 8: runs straddle calls", spec: KV_BIAS, idx: [b, h, call("idiv", add(kv, num(4)), num(32))], expect: G(/runs are not aligned/) },
+  { name: "idiv(kv, 3): runs of 3 do not tile 8 lanes", spec: KV_BIAS, idx: [b, h, call("idiv", kv, num(3))], expect: G(/runs of 3 lanes do not tile the 8 lanes/) },
+  { name: "idiv(kv, 12) at V = 8: a run spans calls unevenly", spec: KV_BIAS, idx: [b, h, call("idiv", kv, num(12))], expect: G(/12 is not a multiple of 8/) },
+  { name: "idiv(kv - 8, 4): C truncation near 0", spec: KV_BIAS, idx: [b, h, call("idiv", sub(kv, num(8)), num(4))], expect: G(/may be negative, and C truncates toward zero/) },
+  { name: "(kv - 8) >> 2: a shift floors, so runs stay aligned", spec: KV_BIAS, idx: [b, h, bin(">>", sub(kv, num(8)), num(2))], expect: { class: "grouped", widthElems: 2, loadsPerVec: 1, why: null } },
+  { name: "2 * idiv(kv, 2): runs read every other element", spec: KV_BIAS, idx: [b, h, mul(num(2), call("idiv", kv, num(2)))], expect: G(/runs of 2 lanes read elements 2 apart/) },
+  { name: "idiv(kv, 4) + kv: not one run form", spec: KV_BIAS, idx: [b, h, add(call("idiv", kv, num(4)), kv)], expect: G(/kv coefficient is not a constant/) },
+  {
+    name: "kv % 64 at V = 8 into [64]: contiguous within a period", spec: { dtype: "i32", shape: [64], align: 16 }, idx: [bin("%", kv, num(64))],
+    expect: { class: "contiguous", widthElems: 4, loadsPerVec: 2, why: /needs align: 32/ },
+  },
+  { name: "kv & 63 is kv % 64", spec: { dtype: "i32", shape: [64], align: 16 }, idx: [bin("&", kv, num(63))], target: "runner-sm80", expect: { class: "contiguous", widthElems: 4, loadsPerVec: 2, why: null } },
+  { name: "(kv + 4) % 64 at V = 8: a call may straddle the wrap", spec: { dtype: "i32", shape: [64], align: 16 }, idx: [bin("%", add(kv, num(4)), num(64))], expect: G(/may straddle a wrap \(4 is not known to be a multiple of V = 8\)/) },
+  { name: "kv % 4 at V = 8: two wraps per call", spec: { dtype: "i32", shape: [64], align: 16 }, idx: [bin("%", kv, num(4))], expect: G(/4 is not a multiple of V = 8/) },
   { name: "kv / 1 (division)", spec: KV_BIAS, idx: [b, h, bin("/", kv, num(1))], expect: G(/divides kv/) },
-  { name: "kv >> 0 (shift)", spec: KV_BIAS, idx: [b, h, bin(">>", kv, num(0))], expect: G(/shifts kv/) },
+  { name: "kv >> 0 (shift) is kv", spec: KV_BIAS, idx: [b, h, bin(">>", kv, num(0))], expect: { class: "contiguous", widthElems: 8, loadsPerVec: 1, why: null } },
+  { name: "kv >> q (shift by a variable)", spec: KV_BIAS, idx: [b, h, bin(">>", kv, q)], expect: G(/shifts kv/) },
   { name: "abs(kv)", spec: KV_BIAS, idx: [b, h, call("abs", kv)], expect: G(/abs\(kv\) folds kv/) },
   { name: "floor(kv)", spec: KV_BIAS, idx: [b, h, call("floor", kv)], expect: G(/rounds/) },
   { name: "h * kv: coefficient not constant", spec: KV_BIAS, idx: [b, h, mul(h, kv)], expect: G(/kv coefficient is not a constant/) },
@@ -375,5 +414,31 @@ describe("guarded loads: hoisted and widened loads must be in bounds whatever th
     expect([l.class, l.widthElems]).toEqual(["contiguous", 4]);
     const l2 = one([ret(cond(lt(q, kv), add(s, load(0, "c", num(4), kv)), s))], [table]);
     expect(l2.class).toBe("gather");
+  });
+});
+
+describe("steady groups outside the moving index", () => {
+  it("a row chosen by idiv(kv, 64) with kv % 64 along it: contiguous within a call, never staged", () => {
+    const spec: TensorSpec = { dtype: "i32", shape: ["R", 64], align: 16 };
+    const idx = [call("idiv", kv, num(64)), bin("%", kv, num(64))];
+    const l = oneLoad(spec, idx, { V: 8, target: "runner-sm80" }).loads[0]!;
+    expect({ class: l.class, widthElems: l.widthElems }).toEqual({ class: "contiguous", widthElems: 4 });
+    expect(l.proof.join("\n")).toMatch(/consecutive within the call/);
+    const hopper = oneLoad(spec, idx, { V: 2, target: "runner-hopper" }).loads[0]!;
+    expect(hopper.class).toBe("contiguous");
+    expect(hopper.staging).toBeNull();
+    expect(hopper.stagingWhy).toMatch(/jumps every 64 kv/);
+  });
+});
+
+describe("grouped loads at V = 1", () => {
+  it("suggest the vecSize at which a call's lanes share one element (within what FA4 takes for the mod)", () => {
+    const spec: TensorSpec = { dtype: "i32", shape: ["B", "W"], align: 16 };
+    const l = oneLoad(spec, [b, call("idiv", kv, num(32))], { V: 1 }).loads[0]!;
+    expect({ class: l.class, widthElems: l.widthElems, loadsPerVec: l.loadsPerVec }).toEqual({ class: "grouped", widthElems: 1, loadsPerVec: 1 });
+    expect(l.why).toMatch(/at vecSize: 32 a call's 32 lanes lie in one run of 32 and share one load/);
+    expect(JSON.stringify(l.fix)).toMatch(/"newText":"32"/);
+    // Runs not aligned to any call wider than one lane: nothing to suggest.
+    expect(oneLoad(spec, [b, call("idiv", add(kv, num(1)), num(32))], { V: 1 }).loads[0]!.why).toBeNull();
   });
 });

@@ -125,6 +125,7 @@ describe("the JSON Schemas in docs/schemas validate real CLI output", () => {
       (await check([join(ROOT, "test/gpu/fixtures/short_table.scoremod.ts"), "--shape", "1,4,256,256", "--json"])).out,
       (await check(["src/**/*.scoremod.ts", "missing.scoremod.ts", "--json"])).out,
       (await check([EX("relative_position.scoremod.ts"), "--vec", "4", "--json"])).out,
+      (await check([EX("packed_mask.scoremod.ts"), "--json"])).out,
       (await check(["--json"])).out,
     ];
     for (const text of docs) {

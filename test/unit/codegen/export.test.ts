@@ -9,6 +9,7 @@ import { analyze } from "../../../server/src/analysis/index";
 import { run } from "../../../server/src/cli/export";
 import { exportFa4 } from "../../../server/src/codegen/exportFa4";
 import { exportFlex } from "../../../server/src/codegen/exportFlex";
+import { generateCuda } from "../../../server/src/codegen/cuda";
 import { EXPORTS, EXPORT_FLAVORS } from "../../../server/src/codegen/exports";
 import { PY_MAKE_AUX, PY_SAMPLER } from "../../../server/src/codegen/pySample";
 import { SAMPLE_ID, SAMPLE_MODULE } from "../../../server/src/codegen/sampleModule";
@@ -339,6 +340,28 @@ export const m = maskMod({ vecSize: 4 }, (b, h, q, kv) => q < kv || band.at(b, q
     const plain = exportFa4(analyze("p.scoremod.ts", text.replace("q < kv || band.at(b, q - kv) > 0", "band.at(b, (q * kv) % 64) > 0"))).text;
     expect(plain).not.toMatch(/if g0/);
     expect(plain).toMatch(/ld0\[i\] = a_band\[x0_0\[i\], x0_1\[i\]\]/);
+  });
+
+  it("a load under `||` whose index is in range at every size is hoisted, in the FA4 export and the CUDA alike", () => {
+    // min(q, 63) into 64 rows: the bounds analysis proves it whatever the condition says, so the
+    // verdict is uniform; q into a KV-long row needs Q <= KV, so that one stays under its condition.
+    const text = readFileSync(join(ROOT, "test/fixtures/traps/guarded_uniform.scoremod.ts"), "utf8");
+    const fa = analyze("guarded_uniform.scoremod.ts", text);
+    const or = fa.mods.find((m) => m.name === "orUniform")!;
+    expect(or.loads.map((l) => l.class)).toEqual(["uniform"]);
+    const t = exportFa4(fa, "orUniform").text;
+    const body = t.slice(t.indexOf("def orUniform("));
+    expect(body).not.toMatch(/if g0/);
+    expect(body).toMatch(/ld0 = cute\.make_rmem_tensor\(1, a_rows\.element_type\)\n {4}ld0\[0\] = a_rows\[/);
+    // The CUDA loads it once in the entry and passes it to the lane function, which keeps the `||`.
+    const cu = generateCuda(fa, "orUniform", { render: "preview" }).text;
+    expect(cu).toMatch(/int ld0;\n.*sm_unpack_i32<1>/);
+    expect(cu).toMatch(/return \(\(kv < 8\) \|\| \(u0 > 0\)\);/);
+    const arm = fa.mods.find((m) => m.name === "armUniform")!;
+    expect(arm.loads.map((l) => [l.text, l.class])).toEqual([["scale.at(h, min(q, 63))", "uniform"], ["allow.at(b, q)", "gather"]]);
+    const armPy = exportFa4(fa, "armUniform").text;
+    expect(armPy).toMatch(/if g1_\d+\[i\]:/);
+    expect(armPy).not.toMatch(/if g0/);
   });
 
   it("the same load under the two sides of an if is loaded once per side, each under its own condition", () => {

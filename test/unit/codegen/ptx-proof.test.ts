@@ -90,6 +90,31 @@ describe.skipIf(!HAVE_NVCC)("PTX proof: loads per source line match the analysis
     expect(wide[0]!.line).toBe(kv.gen.loads[0]!.srcLine);
   });
 
+  it("grouped loads: V/g consecutive elements in vector loads, one broadcast element per call in one run", async () => {
+    const { units, map } = await compileTarget("runner-sm90");
+    const runs = units.find((u) => u.file === "grouped_runs.scoremod.ts" && u.gen.mod === "runsOf4" && u.gen.vecSize === 16)!;
+    // kv >> 2 over 16 lanes: 4 bf16 = 8 B, one load (the other load of the line, idiv(kv + 2, 4), is a gather).
+    expect(runs.gen.loads.find((l) => l.class === "grouped")).toMatchObject({ widthBytes: 8, instructions: 1 });
+    const wide = map.instrs.filter((i) => i.func === runs.gen.kernelName && /^ld\.global(\.nc)?\.v2\.u32/.test(i.text));
+    expect(wide.length).toBe(1);
+    const bcast = units.find((u) => u.file === "grouped_runs.scoremod.ts" && u.gen.mod === "runsOf8" && u.gen.vecSize === 8)!;
+    expect(bcast.gen.loads).toMatchObject([{ class: "grouped", widthBytes: 4, instructions: 1 }]);
+  });
+
+  // The corpus stops at V = 16; runs of 32 lanes (a packed bit mask's words) vectorize only above.
+  it("packed bit mask at V = 32, 64, 128: one broadcast word, then V/32 words per load, on every row target", async () => {
+    const f = files.find((x) => x.name === "packed_mask.scoremod.ts")!;
+    expect(f).toBeDefined();
+    for (const t of ["fa4-sm100", "runner-sm90", "runner-sm80"] as TargetId[]) {
+      const gens = [32, 64, 128].map((V) => generateCuda(host.analyze(f.name, { target: t, vecSize: V }), "packedMask", { symbolPrefix: `pm${V}_` }));
+      expect(gens.map((g) => g.loads.map((l) => [l.class, l.widthBytes, l.instructions]))).toEqual([[["grouped", 4, 1]], [["grouped", 8, 1]], [["grouped", 16, 1]]]);
+      const r = await compileToPtx(gens.map((g) => g.text).join(""), { target: t, fileName: `proof_packed_${t}.cu` });
+      const ptx = parsePtx(r.ptx, (n) => n.endsWith(".scoremod.ts"));
+      expect(gens.flatMap((g) => checkProof(g, ptx).map((m) => `${t} V=${g.vecSize}: ${describeMismatch(m)}`))).toEqual([]);
+      expect(ptx.instrs.filter((i) => i.func === gens[2]!.kernelName && /^ld\.global(\.nc)?\.v4\.u32/.test(i.text)).length, t).toBe(1);
+    }
+  });
+
   it("detects disagreement in both directions", async () => {
     const { units, map } = await compileTarget("runner-sm80");
     const kv = units.find((u) => u.file === "kv_bias.scoremod.ts" && u.gen.vecSize === 8)!;

@@ -12,7 +12,7 @@ import { sampleBindings } from "../../../runtime/src/sample";
 
 const dir = fileURLToPath(new URL("../../fixtures/traps/", import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith(".scoremod.ts")).sort();
-const EXPECT = /^\/\/ EXPECT: target=(\S+) vecSize=(\d+) load=(.+) class=(uniform|contiguous|gather) widthElems=(\d+) loadsPerVec=(\d+)$/;
+const EXPECT = /^\/\/ EXPECT: target=(\S+) vecSize=(\d+) load=(.+) class=(uniform|contiguous|grouped|gather) widthElems=(\d+) loadsPerVec=(\d+)$/;
 
 describe("trap fixtures", () => {
   it("cover every trap the analysis must handle", () => {
