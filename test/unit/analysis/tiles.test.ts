@@ -86,6 +86,30 @@ describe("static tile classification equals brute force", () => {
     });
   }
 
+  it("score mods whose q, kv reach only load indices: one class per grid, the same as tile by tile", () => {
+    const text = [
+      `import { bf16, clamp, scoreMod, tensor } from "scoremod";`,
+      `const bias = tensor("bias", bf16, ["B", "H", "KV"]);`,
+      `const table = tensor("table", bf16, ["H", 64]);`,
+      `export const kvBias = scoreMod((s, b, h, q, kv) => s + bias.at(b, h, kv));`,
+      `export const relative = scoreMod((s, b, h, q, kv) => { const d = q - kv; return s + table.at(h, clamp(d + 32, 0, 63)); });`,
+      `export const causalBias = scoreMod((s, b, h, q, kv) => q >= kv ? s + bias.at(b, h, kv) : -Infinity);`,
+    ].join("\n");
+    const c = load("/virtual/score_tiles.scoremod.ts", text);
+    const shape = { B: 2, H: 3, Q: 300, KV: 260 }, tile = { q: 64, kv: 32 };
+    for (const m of c.fa.mods) {
+      expect(m.ok, m.name).toBe(true);
+      const grid = classifyTiles({ score: m }, shape, tile, { dims: {}, scalars: {} });
+      expect(classifyTiles({ score: m }, shape, tile, { dims: {}, scalars: {} }, { blocks: false }).classes, m.name).toEqual(grid.classes);
+      if (m.name === "causalBias") expect(grid.empty, "above the diagonal stays empty").toBeGreaterThan(0);
+      else expect(grid.partial, `${m.name}: any data, so partial everywhere`).toBe(grid.tiles);
+    }
+    // The standard bench shape (its cost is in BENCHMARKS.md, not asserted here).
+    const kvBias = c.fa.mods.find((m) => m.name === "kvBias")!;
+    const big = classifyTiles({ score: kvBias }, { B: 1, H: 16, Q: 8192, KV: 8192 }, { q: 128, kv: 128 }, { dims: {}, scalars: {} });
+    expect(big.partial).toBe(16 * 64 * 64);
+  });
+
   it("counts are over the whole problem and sparsity is empty / tiles", () => {
     const c = load(join(ROOT, "examples/causal.scoremod.ts"));
     const g = classifyTiles({ mask: c.fa.mods[0]! }, { B: 2, H: 16, Q: 8192, KV: 8192 }, { q: 128, kv: 128 }, { dims: {}, scalars: {} });
