@@ -102,7 +102,7 @@ const copied = [];
 for (const [rel, isRequired, filter, dest] of allow) {
   const src = join(root, rel);
   if (!existsSync(src)) {
-    if (isRequired) fail(`${rel} is missing (run \`npm ci\` and \`node scripts/build.mjs\` first)`);
+    if (isRequired) fail(`${rel} is missing (${rel === addonDir && target !== hostTarget() ? `build it: node scripts/build-addon.mjs --target ${target}` : "run `npm ci` and `node scripts/build.mjs` first"})`);
     continue;
   }
   if (statSync(src).isDirectory()) {

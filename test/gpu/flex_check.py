@@ -107,7 +107,18 @@ for name in sorted(os.listdir(cases_dir)) if os.path.isdir(cases_dir) else []:
         mod = export(base)
         sm = score_mod_for(mod, meta["score"], B, H, Q, KV, aux, meta["scalars"], meta["dims"], extra)
         bm = block_mask(mod, meta["mask"], aux, B, H, Q, KV, meta["scalars"], meta["dims"], extra)
-        got = flex(q, k, v, score_mod=sm, block_mask=bm, scale=meta["scale"], enable_gqa=Hkv != H).float()
+        note = ""
+        try:
+            got = flex(q, k, v, score_mod=sm, block_mask=bm, scale=meta["scale"], enable_gqa=Hkv != H).float()
+        except Exception as e:
+            # Flex's own autotuning can pick a config whose shared memory does not fit (seen on
+            # the packed bit mask at D = 64): that is Flex's limit, not the export's; retry with
+            # smaller blocks and one stage, and say so.
+            if "out of resource" not in str(e) and "No valid triton configs" not in str(e):
+                raise
+            got = flex(q, k, v, score_mod=sm, block_mask=bm, scale=meta["scale"], enable_gqa=Hkv != H,
+                       kernel_options={"BLOCK_M": 64, "BLOCK_N": 64, "num_stages": 1}).float()
+            note = " (Flex's default config did not fit shared memory: BLOCK 64x64, 1 stage)"
         if vl:
             got = pack(got, cq)
         err = (got - ours).abs()
@@ -115,7 +126,7 @@ for name in sorted(os.listdir(cases_dir)) if os.path.isdir(cases_dir) else []:
         rel = float(torch.linalg.vector_norm(got - ours) / torch.linalg.vector_norm(got))
         mx = float(err.max())
         ok = (not nan) and mx <= 2e-2 and rel <= 1.5e-2
-        detail = "vs torch.compile(flex_attention) on the same inputs: max abs %.2e, rel L2 %.2e%s" % (mx, rel, ", NaN" if nan else "")
+        detail = "vs torch.compile(flex_attention) on the same inputs: max abs %.2e, rel L2 %.2e%s%s" % (mx, rel, ", NaN" if nan else "", note)
     except Exception as e:  # a broken export or a torch error is a failed check, not a crash
         ok, detail = False, "%s: %s" % (type(e).__name__, str(e).splitlines()[0] if str(e) else "")
         traceback.print_exc()

@@ -74,7 +74,8 @@ def _store(values, dtype):
 
 
 def _resolve_dims(B, H, Q, KV, user_dims):
-    dims = {"B": B, "H": H, "Q": Q, "KV": KV}
+    # TOTAL_Q / TOTAL_KV: the packed token counts of a varlen batch (pass them for unequal lengths).
+    dims = {"B": B, "H": H, "Q": Q, "KV": KV, "TOTAL_Q": B * Q, "TOTAL_KV": B * KV}
     dims.update(user_dims)
     for k, m in DIVISIBLE.items():
         if k in dims and dims[k] % m != 0:
