@@ -31,6 +31,12 @@ printf '\n== packaging the extension\n'
 # and linux-arm64 (GH200-class hosts) when a cross compiler is here.
 node scripts/package-vsix.mjs || fail=1
 node scripts/package-vsix.mjs --target universal || fail=1
+# The cross compiler is a Debian package: installed here when this runs as root with apt-get (as
+# the test command installs its browser), otherwise the arm64 package is skipped and says why.
+if ! command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 && [ "$(uname -m)" != aarch64 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "apt-get install g++-aarch64-linux-gnu (the linux-arm64 runner addon is cross-compiled)"
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends g++-aarch64-linux-gnu >/dev/null; } || echo "could not install g++-aarch64-linux-gnu"
+fi
 if command -v aarch64-linux-gnu-g++ >/dev/null 2>&1 || [ "$(uname -m)" = aarch64 ]; then
   { node scripts/build-addon.mjs --target linux-arm64 && node scripts/package-vsix.mjs --target linux-arm64; } || fail=1
 else
