@@ -24,17 +24,21 @@ import { DslError, setAmbientSeq, withBindings, type Bindings } from "./dsl";
 import { checkAttentionShape, type AttentionShape } from "./sample";
 import { modSeqInfo, seqInfo, uniformSeqlens, varlenDims, type Seqlens } from "./varlen";
 
-export interface AttentionInputs extends AttentionShape {
+/** The mods and the softmax scale, as every reference entry point takes them. */
+interface ModsInput {
+  /** softmax_scale; default 1 / sqrt(D), as FlexAttention. */
+  readonly scale?: number;
+  readonly scoreMod?: ScoreFn | ModOf<ScoreFn>;
+  readonly maskMod?: MaskFn | ModOf<MaskFn>;
+}
+
+export interface AttentionInputs extends AttentionShape, ModsInput {
   /** [B, H, Q, D] row-major. */
   readonly q: ArrayLike<number>;
   /** [B, Hkv, KV, D] row-major. */
   readonly k: ArrayLike<number>;
   /** [B, Hkv, KV, Dv] row-major. */
   readonly v: ArrayLike<number>;
-  /** softmax_scale; default 1 / sqrt(D), as FlexAttention. */
-  readonly scale?: number;
-  readonly scoreMod?: ScoreFn | ModOf<ScoreFn>;
-  readonly maskMod?: MaskFn | ModOf<MaskFn>;
   /** Aux tensors, scalars and extra dims for the mods; B, H, Q, KV are bound from the problem. */
   readonly bindings?: Bindings;
 }
@@ -180,7 +184,7 @@ export function modGrid(inp: ModGridInputs): Float64Array {
 }
 
 
-export interface PackedAttentionInputs {
+export interface PackedAttentionInputs extends ModsInput {
   readonly H: number;
   readonly Hkv?: number;
   readonly D: number;
@@ -190,9 +194,6 @@ export interface PackedAttentionInputs {
   readonly q: ArrayLike<number>;
   readonly k: ArrayLike<number>;
   readonly v: ArrayLike<number>;
-  readonly scale?: number;
-  readonly scoreMod?: ScoreFn | ModOf<ScoreFn>;
-  readonly maskMod?: MaskFn | ModOf<MaskFn>;
   /** Aux tensors, scalars and extra dims; B, Q, KV (the longest) and the totals come from seqlens. */
   readonly bindings?: Bindings;
 }

@@ -20,6 +20,15 @@ function toolFailure(e: unknown, what: string): { ok: false; error: string } {
   return { ok: false, error: `${what} failed: ${message(e)}` };
 }
 
+/** The compile rendering of a mod for PTX and SASS, or why there is none (the mod's problem, a generator failure, a cancelled request). */
+function compileUnit(analysis: FileAnalysis, mod: string, opts: { isCancelled(): boolean }): GeneratedCuda | { error: string } {
+  const problem = modProblem(analysis, mod);
+  if (problem) return { error: problem };
+  let gen: GeneratedCuda;
+  try { gen = generateCuda(analysis, mod); } catch (e) { return { error: `CUDA generation failed: ${message(e)}` }; }
+  return opts.isCancelled() ? { error: "cancelled" } : gen;
+}
+
 /** Generated line (0-based) -> source line (0-based) or -1; a `#line` directive maps like the statement after it. */
 export function cudaLineMap(gen: GeneratedCuda): number[] {
   const lines = gen.text.split("\n");
@@ -48,11 +57,8 @@ export function createGenerators(): Generators {
       }
     },
     async ptx(analysis, mod, opts): Promise<PtxResult> {
-      const problem = modProblem(analysis, mod);
-      if (problem) return { ok: false, error: problem };
-      let gen: GeneratedCuda;
-      try { gen = generateCuda(analysis, mod); } catch (e) { return { ok: false, error: `CUDA generation failed: ${message(e)}` }; }
-      if (opts.isCancelled()) return { ok: false, error: "cancelled" };
+      const gen = compileUnit(analysis, mod, opts);
+      if ("error" in gen) return { ok: false, error: gen.error };
       try {
         const r = await compileToPtx(gen.text, { target: analysis.target, nvcc: opts.nvccPath || undefined, fileName: `${gen.functionName}.cu`, timeoutMs: 60_000, signal: opts.signal });
         const src = opts.sourceText.split(/\r?\n/);
@@ -64,11 +70,8 @@ export function createGenerators(): Generators {
       }
     },
     async sass(analysis, mod, opts): Promise<SassResult> {
-      const problem = modProblem(analysis, mod);
-      if (problem) return { ok: false, error: problem };
-      let gen: GeneratedCuda;
-      try { gen = generateCuda(analysis, mod); } catch (e) { return { ok: false, error: `CUDA generation failed: ${message(e)}` }; }
-      if (opts.isCancelled()) return { ok: false, error: "cancelled" };
+      const gen = compileUnit(analysis, mod, opts);
+      if ("error" in gen) return { ok: false, error: gen.error };
       try {
         const r = await compileToSass(gen.text, { target: analysis.target, nvcc: opts.nvccPath || undefined, fileName: `${gen.functionName}.cu`, timeoutMs: 60_000, signal: opts.signal });
         const p = sassPreview(r.listing, r.resources, gen, opts.sourceText.split(/\r?\n/), r.note);
