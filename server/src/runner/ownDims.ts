@@ -39,11 +39,6 @@ export function fileDimUses(fa: FileAnalysis): DimUse[] {
   return [...uses.values()];
 }
 
-/** Every dim name the file uses: in tensor shapes and strides, and through dim("...") in mod bodies. */
-export function fileDimNames(fa: FileAnalysis): string[] {
-  return fileDimUses(fa).map((u) => u.name);
-}
-
 /** The file's own dims (the ones a run must be told), with where each is used. */
 export function ownDimUses(fa: FileAnalysis): DimUse[] {
   return fileDimUses(fa).filter((u) => !SHAPE_DIMS.has(u.name) && !TOTAL_DIMS.has(u.name));

@@ -8,7 +8,7 @@ import { analyze } from "../../../server/src/analysis/index";
 import { UsageError, parseArgs, parseAssignments } from "../../../server/src/cli/args";
 import { run } from "../../../server/src/cli/bench";
 import { checkRunInputs, parseAuxFlags } from "../../../server/src/cli/runInputs";
-import { fileDimNames } from "../../../server/src/runner/ownDims";
+import { fileDimUses, ownDimUses } from "../../../server/src/runner/ownDims";
 import * as native from "../../../csrc/index";
 
 const dir = mkdtempSync(join(tmpdir(), "scoremod-benchinputs-"));
@@ -64,7 +64,12 @@ describe("one grammar for NAME=VALUE flags", () => {
 
 describe("checkRunInputs", () => {
   it("finds the file's own dims in shapes and in dim() calls", () => {
-    expect(fileDimNames(fa()).sort()).toEqual(["H", "STEP", "TOTAL_K"]);
+    expect(fileDimUses(fa())).toEqual([
+      { name: "H", tensors: ["table"], mods: [] },
+      { name: "TOTAL_K", tensors: ["table"], mods: ["m"] },
+      { name: "STEP", tensors: [], mods: ["m"] },
+    ]);
+    expect(ownDimUses(fa()).map((u) => u.name)).toEqual(["TOTAL_K", "STEP"]);
   });
 
   it("gives the job absolute paths (a :KEY kept), dims and scalars", () => {
