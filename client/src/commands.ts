@@ -21,6 +21,8 @@ export const COMMANDS = {
   openExample: "scoremod.openExample",
   setAuxData: "scoremod.setAuxData",
   clearAuxData: "scoremod.clearAuxData",
+  setRunSizes: "scoremod.setRunSizes",
+  clearRunSizes: "scoremod.clearRunSizes",
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -7,6 +7,7 @@ import type { LanguageClient } from "vscode-languageclient/node";
 import { DidChangeConfigurationNotification } from "vscode-languageclient/node";
 import { AnalysisChangedNotification } from "scoremod-server/protocol";
 import { AuxFileStore } from "./auxFiles";
+import { RunSizeStore } from "./runSizes";
 import { ModLensProvider } from "./codeLens";
 import type { CommandId, ModRef } from "./commands";
 import { readClientSettings, serverSettings, type ClientSettings } from "./config";
@@ -33,6 +34,8 @@ export class ClientContext implements vscode.Disposable {
   readonly previews: Previews;
   /** The user's aux files per document (workspaceState). */
   readonly auxFiles: AuxFileStore;
+  /** The user's run sizes (own dims, scalars) per document (workspaceState). */
+  readonly runSizes: RunSizeStore;
   /** The last GPU probe's verdict (features/gpu.ts); undefined until it answers. */
   gpu: GpuAvailability | undefined;
   /** The running language client; undefined while it (re)starts. */
@@ -43,6 +46,7 @@ export class ClientContext implements vscode.Disposable {
     this.serverTrace = new ServerTraceChannel("Score Mod Language Server Trace", this.settings().traceServer);
     this.runner = new Runner(() => this.settings(), (l) => this.output.info(l));
     this.auxFiles = new AuxFileStore(extension.workspaceState);
+    this.runSizes = new RunSizeStore(extension.workspaceState);
     this.lenses = new ModLensProvider(this.mods, this.results, () => this.trusted(), () => this.gpu);
     this.previews = new Previews(() => this.client, (m) => this.output.warn(m));
     this.subscriptions.push(this.output, this.serverTrace, this.mods, this.status, this.runner, this.panel, this.lenses, this.previews,

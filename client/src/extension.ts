@@ -5,6 +5,7 @@
 import type * as vscode from "vscode";
 import { ClientContext } from "./context";
 import * as auxData from "./features/auxData";
+import * as runSizes from "./features/runSizes";
 import * as benchmark from "./features/benchmark";
 import * as diagnosticDocs from "./features/diagnosticDocs";
 import * as exportsFeature from "./features/exports";
@@ -30,6 +31,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   exportsFeature.activate(ctx);
   benchmark.activate(ctx);
   auxData.activate(ctx);
+  runSizes.activate(ctx);
   heatMap.activate(ctx);
   target.activate(ctx);
   server.activate(ctx);

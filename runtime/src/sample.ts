@@ -254,9 +254,11 @@ function lcm(a: number, b: number): number {
 
 /**
  * Values for every symbolic dim of `decls`: the given ones (checked against every declared
- * divisibility fact) and, for the rest, `fallback` rounded up to satisfy those facts.
+ * divisibility fact), the packed totals from B, Q and KV, and for the rest `fallback` rounded up
+ * to satisfy those facts. Without a fallback a dim left over is an error that names it: a run
+ * at a size passes none (the user sets every dim); only small previews may pick one.
  */
-export function resolveDims(decls: readonly Tensor[], given: DimValues, fallback = 16): Record<string, number> {
+export function resolveDims(decls: readonly Tensor[], given: DimValues, fallback?: number): Record<string, number> {
   const mult: Record<string, number> = {};
   for (const t of decls) {
     for (const [k, v] of Object.entries(t.options.divisible ?? {})) mult[k] = lcm(mult[k] ?? 1, v);
@@ -281,7 +283,8 @@ export function resolveDims(decls: readonly Tensor[], given: DimValues, fallback
         const m = mult[k] ?? 1;
         const total = totals[k];
         if (total !== undefined && total % m !== 0) throw new DslError(`dim ${k} = B * ${k === "TOTAL_Q" ? "Q" : "KV"} = ${total} breaks the fact ${k} % ${m} == 0`);
-        out[k] = total ?? Math.ceil(fallback / m) * m;
+        if (total === undefined && fallback === undefined) throw new DslError(`dim ${k} (tensor "${t.name}") has no value: give it a size`);
+        out[k] = total ?? Math.ceil(fallback! / m) * m;
       }
     }
   }

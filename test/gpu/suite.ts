@@ -52,7 +52,7 @@ function fileOf(c: Pick<Case, "file" | "fixture">): string {
 }
 function job(c: Case, shape: BenchJob["shape"], extra: Partial<BenchJob> = {}): BenchJob {
   const fileName = fileOf(c);
-  return { fileName, text: readFileSync(fileName, "utf8"), mod: c.mod, pair: c.pair, shape, ...extra };
+  return { fileName, text: readFileSync(fileName, "utf8"), mod: c.mod, pair: c.pair, shape, ...(c.dims ? { dims: c.dims(shape) } : {}), ...extra };
 }
 
 async function expectError(sup: RunnerSupervisor, j: BenchJob): Promise<RunnerError | null> {

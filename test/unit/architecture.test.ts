@@ -46,7 +46,7 @@ const areaOf = (rel: string): string | null => {
   if (rel.startsWith("runtime/")) return "runtime";
   if (rel.startsWith("csrc/")) return "csrc";
   if (rel === "server/src/lsp/main.ts" || rel === "server/src/cli/main.ts") return "entry";
-  if (/^server\/src\/runner\/(supervisor|types|format|protocol)\.ts$/.test(rel)) return "runner-api";
+  if (/^server\/src\/runner\/(supervisor|types|format|protocol|ownDims)\.ts$/.test(rel)) return "runner-api";
   const m = rel.match(/^server\/src\/(analysis|codegen|toolchain|budget|view|runner|lsp|cli)\//);
   if (m) return m[1] === "analysis" || m[1] === "codegen" ? "core" : m[1];
   if (rel === "server/src/protocol.ts") return "protocol";
@@ -62,7 +62,7 @@ export const MAY_IMPORT: Record<string, string[]> = {
   budget: ["core"],
   protocol: ["core"],
   view: ["core", "protocol", "runtime"],
-  "runner-api": ["csrc", "protocol"], // supervisor, types, format, protocol: type-only csrc (ProbeResult) and protocol (the heat map's shapes)
+  "runner-api": ["csrc", "protocol", "core"], // supervisor, types, format, protocol, ownDims: type-only csrc (ProbeResult), protocol (the heat map's shapes) and core (ownDims reads a FileAnalysis)
   runner: ["runner-api", "core", "toolchain", "view", "runtime", "csrc"], // view: the one loader of user modules
   lsp: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
   cli: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
@@ -71,7 +71,7 @@ export const MAY_IMPORT: Record<string, string[]> = {
   // dist/server.js also serves `check` (the .vsix ships no dist/cli.js). Nothing imports them.
   entry: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner", "lsp", "cli"],
 };
-const TYPE_ONLY: Record<string, string[]> = { "runner-api": ["csrc", "protocol"] };
+const TYPE_ONLY: Record<string, string[]> = { "runner-api": ["csrc", "protocol", "core"] };
 /** The workspaces: each is a package, and another workspace imports it by name, never by a relative path. */
 const WORKSPACES = ["runtime", "server", "client", "csrc"];
 const PACKAGES: Record<string, string> = Object.fromEntries(WORKSPACES.map((w) =>

@@ -1,16 +1,23 @@
 // Benchmark and Sweep (through the runner's supervised worker, never in the extension host), with
-// the user's aux files set for the document (features/auxData.ts), and recorded sweep results
-// charted in the webview.
+// the user's aux files and run sizes set for the document (features/auxData.ts, runSizes.ts), and
+// recorded sweep results charted in the webview.
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { TIMING } from "scoremod-server/runner/types";
+import { TIMING, type RunnerErrorInfo } from "scoremod-server/runner/types";
 import { describeUserAux, jobAuxFiles } from "../auxFiles";
 import type { ClientContext } from "../context";
 import { COMMANDS } from "../commands";
 import { benchSummary, describeError } from "../runner";
+import { jobRunSizes } from "../runSizes";
 import { fromRunnerSweep, parseSweepData, sweepModel, type SweepData } from "../webview/model";
 
 export function activate(ctx: ClientContext): void {
+  // A file's own dim left unset: the error names it, and its button opens the command that sets it.
+  const showFailure = (what: string, e: RunnerErrorInfo, uri: string): void => {
+    if (!e.missingDims?.length) { ctx.showRunError(`${what}: ${describeError(e)}`); return; }
+    const SET = "Set Run Sizes…";
+    void vscode.window.showErrorMessage(`${what}: ${e.message}`, SET).then((b) => { if (b === SET) void vscode.commands.executeCommand(COMMANDS.setRunSizes, uri); });
+  };
   const showSweep = (d: SweepData, userAux?: string): void =>
     ctx.panel.show(`Sweep: ${d.mod}${userAux ? ` (your aux data: ${userAux})` : ""}`, { type: "sweep", model: sweepModel(d) });
 
@@ -22,7 +29,7 @@ export function activate(ctx: ClientContext): void {
     const aux = ctx.auxFiles.get(ref.uri);
     await ctx.progress(`Benchmarking ${ref.mod}…`, async (token, report) => {
       report("compiling and checking (vectorized vs scalar, vs fp32 reference)");
-      const r = await ctx.runner.bench({ fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), timing: TIMING.editor, ...jobAuxFiles(aux) }, token, report);
+      const r = await ctx.runner.bench({ fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), timing: TIMING.editor, ...jobAuxFiles(aux), ...jobRunSizes(ctx.runSizes.get(ref.uri)) }, token, report);
       if (r.ok) {
         const summary = benchSummary(r.value, aux);
         ctx.results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary });
@@ -31,7 +38,7 @@ export function activate(ctx: ClientContext): void {
         if (!r.value.ok) void vscode.window.showWarningMessage(`${ref.mod}: a check failed — ${r.value.checks.filter((c) => !c.ok).map((c) => c.detail).join("; ")}`);
       } else {
         ctx.results.set(ref.uri, ref.mod, { kind: "error", version, at: Date.now(), message: describeError(r.error) });
-        if (!token.isCancellationRequested) ctx.showRunError(`Benchmark ${ref.mod}: ${describeError(r.error)}`);
+        if (!token.isCancellationRequested) showFailure(`Benchmark ${ref.mod}`, r.error, ref.uri);
       }
       ctx.lenses.refresh();
     });
@@ -52,14 +59,14 @@ export function activate(ctx: ClientContext): void {
     await ctx.progress(`Sweeping ${ref.mod} over V × align…`, async (token, report) => {
       report(`${s.sweep.vecSizes.length} × ${s.sweep.aligns.length} configurations`);
       const r = await ctx.runner.sweep({
-        fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: TIMING.sweep, ...jobAuxFiles(aux),
+        fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), vecs: s.sweep.vecSizes, aligns: s.sweep.aligns, timing: TIMING.sweep, ...jobAuxFiles(aux), ...jobRunSizes(ctx.runSizes.get(ref.uri)),
       }, token, report);
       if (r.ok) {
         const user = describeUserAux(r.value.cells.find((c) => c.result)?.result?.auxSources, aux);
         if (user) ctx.output.info(`[sweep] ${ref.mod}: aux data from your files: ${user}`);
         showSweep(fromRunnerSweep(r.value, "runner"), user);
       }
-      else if (!token.isCancellationRequested) ctx.showRunError(`Sweep ${ref.mod}: ${describeError(r.error)}`);
+      else if (!token.isCancellationRequested) showFailure(`Sweep ${ref.mod}`, r.error, ref.uri);
     });
   });
 

@@ -28,7 +28,11 @@ export interface AnalyzeOptions {
    * at this shape (bounds.ts) and reported as SM160-SM162. No effect on code generation.
    */
   shape?: BoundsShape;
-  /** With `shape`: values of the file's own dims (default 16, rounded up to its divisibility facts, as the runner's) and of scalars (default: declared). */
+  /**
+   * With `shape`: values of the file's own dims (default 16, rounded up to its divisibility facts:
+   * the static check's assumption where nothing is run; a run refuses an unset dim, runner/ownDims.ts)
+   * and of scalars (default: declared).
+   */
   dims?: Record<string, number>;
   scalars?: Record<string, number>;
 }

@@ -33,7 +33,8 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
                   or .safetensors file (file.safetensors:KEY picks a tensor; without KEY, the one
                   named T, else the only one) whose dtype is T's and shape T's at this problem;
                   repeatable, paths relative to the current directory
-  --dim N=V       size of the file's own dim N (default 16); repeatable or N=V,M=W
+  --dim N=V       size of the file's own dim N (any dim but B, H, Q, KV and the totals): each
+                  one the file uses must be given; repeatable or N=V,M=W
   --scalar N=V    value of scalar N (default: its declared default); repeatable or N=V,M=W
   --seqlens ...   a varlen batch (docs/varlen.md): the sequences' lengths (1024,3000,4168), or N@SEED
                   for N random lengths up to --shape's Q; B, Q and KV then follow from them (the

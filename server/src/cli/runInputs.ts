@@ -5,14 +5,10 @@ import { resolve } from "node:path";
 import type { FileAnalysis } from "../analysis/facts";
 import { checkDtype, parseAuxSpec, readAuxHeader } from "../runner/auxFile";
 import { InputError, UsageError, parseAssignments } from "./args";
+import { SHAPE_DIMS, TOTAL_DIMS, missingDims, missingDimsMessage, ownDimUses } from "../runner/ownDims";
 
 /** What a BenchJob takes from these flags (only the fields given). */
 export interface RunInputs { auxFiles?: Record<string, string>; dims?: Record<string, number>; scalars?: Record<string, number>; seqlens?: { q: number[]; kv: number[] } }
-
-/** The dims --shape sets; --dim names the file's own. */
-const SHAPE_DIMS = new Set(["B", "H", "Q", "KV"]);
-/** The packed totals (runtime/index.d.ts SeqInfo): B * Q for --shape, the lengths' sum for --seqlens. */
-const TOTAL_DIMS = new Set(["TOTAL_Q", "TOTAL_KV"]);
 
 /** `--aux NAME=PATH` (repeatable; PATH may be `file.safetensors:key`). */
 export function parseAuxFlags(values: readonly string[] | undefined): Record<string, string> {
@@ -27,31 +23,14 @@ export function parseAuxFlags(values: readonly string[] | undefined): Record<str
   return out;
 }
 
-/** Every dim name the file uses: in tensor shapes and strides, and through dim("...") in mod bodies. */
-export function fileDimNames(fa: FileAnalysis): string[] {
-  const names = new Set<string>();
-  for (const t of fa.tensors) {
-    for (const d of t.shape) if (typeof d === "string") names.add(d);
-    for (const p of t.strides) for (const term of p) for (const v of term.vars) names.add(v);
-  }
-  const walk = (x: unknown): void => {
-    if (Array.isArray(x)) { x.forEach(walk); return; }
-    if (!x || typeof x !== "object") return;
-    const node = x as { k?: unknown; name?: unknown };
-    if (node.k === "dim" && typeof node.name === "string") names.add(node.name);
-    for (const v of Object.values(x)) walk(v);
-  };
-  for (const m of fa.mods) walk(m.body);
-  return [...names];
-}
-
 const listed = (names: readonly string[], none: string) => (names.length ? names.join(", ") : none);
 
 /**
  * The flags' values checked against `fa` (the analysis of `file`): every --aux names a declared
  * tensor and a readable .npy/.safetensors file of its dtype (paths resolved against `cwd`, the
  * job gets absolute ones), every --dim a dim of the file other than B, H, Q, KV, every --scalar a
- * declared scalar (an integer for an i32 one).
+ * declared scalar (an integer for an i32 one); and every own dim of the file is set (the runner
+ * refuses a job without one too, but only once it runs: without a GPU this is the only check).
  */
 export function checkRunInputs(fa: FileAnalysis, file: string, flags: { aux?: string[]; dim?: string[]; scalar?: string[] }, cwd: string): RunInputs {
   const out: RunInputs = {};
@@ -72,7 +51,7 @@ export function checkRunInputs(fa: FileAnalysis, file: string, flags: { aux?: st
     (out.auxFiles ??= {})[name] = absSpec;
   }
   const dims = parseAssignments("dim", flags.dim, true);
-  const own = fileDimNames(fa).filter((d) => !SHAPE_DIMS.has(d));
+  const own = ownDimUses(fa).map((u) => u.name);
   for (const [name, v] of Object.entries(dims)) {
     if (SHAPE_DIMS.has(name)) throw new UsageError(`--dim ${name}: B, H, Q and KV come from --shape`);
     if (TOTAL_DIMS.has(name)) throw new UsageError(`--dim ${name}: the packed totals come from --shape (B * ${name === "TOTAL_Q" ? "Q" : "KV"}) or from --seqlens (the lengths' sum)`);
@@ -87,5 +66,7 @@ export function checkRunInputs(fa: FileAnalysis, file: string, flags: { aux?: st
     if (s.dtype === "i32" && (!Number.isInteger(v) || v < -2147483648 || v > 2147483647)) throw new UsageError(`--scalar ${name}=${v}: "${name}" is an i32 scalar`);
   }
   if (Object.keys(scalars).length) out.scalars = scalars;
+  const missing = missingDims(fa, dims);
+  if (missing.length) throw new UsageError(missingDimsMessage(file, missing, (names) => `give ${names.map((n) => `--dim ${n}=N`).join(" ")}`));
   return out;
 }

@@ -9,6 +9,7 @@ import { blockedMessage } from "../analysis/generatable";
 import { generateCuda } from "../codegen/cuda";
 import { kernelsIncludeDir } from "../toolchain/nvcc";
 import { loadUserModule } from "../view/loadModule";
+import { missingDims, missingDimsMessage } from "./ownDims";
 import { planKernel, type KernelDevice, type KernelPlan } from "./kernelChoice";
 import { buildProgram, readGeometry, type PreparedMod, type Program } from "./source";
 import { RunnerError, type BenchJob, type RunnerTargetId } from "./types";
@@ -105,6 +106,15 @@ export function prepareJob(dev: KernelDevice, job: BenchJob, file = jobFile(job.
   const plan = planKernel(dev, job);
   const varlen = job.seqlens !== undefined;
   const primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target, varlen }, file);
+  // Before anything is compiled or allocated: every tensor of the file is placed, so every own dim
+  // it uses needs a size.
+  const missing = missingDims(primary.fa, job.dims);
+  if (missing.length) {
+    throw new RunnerError({
+      kind: "analysis", mod: job.mod, missingDims: missing.map((u) => u.name),
+      message: missingDimsMessage(job.fileName, missing, (names) => `set ${names.map((n) => `${n}=N`).join(", ")} (scoremod bench: ${names.map((n) => `--dim ${n}=N`).join(" ")}; the editor: "Score Mod: Set Run Sizes for This File…")`),
+    });
+  }
   const other = job.pair ? prepareMod(job.fileName, job.text, job.pair, { vec: plan.pairVec, align: job.align, target: plan.target, varlen }, file) : undefined;
   if (other && other.mod.kind === primary.mod.kind) {
     throw new RunnerError({ kind: "analysis", mod: job.mod, message: `cannot pair '${job.mod}' with '${job.pair}': both are ${primary.mod.kind} mods` });

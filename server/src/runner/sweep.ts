@@ -27,6 +27,8 @@ export async function runSweep(job: SweepJob, hooks: RunHooks): Promise<SweepRes
       prepared.set(c, p);
       for (const prog of [p.programs.vec, p.programs.scalar]) pending.push(compileProgram(prog, dev.arch, p.dir, job.mod).catch(() => undefined));
     } catch (e) {
+      // An unset dim is the job's, not a cell's: the sweep refuses as a whole, before any compile.
+      if (e instanceof RunnerError && e.info.missingDims) throw e;
       c.error = e instanceof RunnerError ? e.info : { kind: "internal", message: String(e) };
     }
   }

@@ -47,7 +47,7 @@ export interface BenchJob {
    * (absolute, or relative to the runner's cwd). Tensors not named here get generated samples.
    */
   auxFiles?: Record<string, string>;
-  /** Values of the file's own dims (TOTAL_K, ...) by name; unnamed ones default to 16 (resolveDims). */
+  /** Values of the file's own dims (TOTAL_K, ...) by name: each one the file uses (ownDims.ts), or the job is refused. */
   dims?: Record<string, number>;
   /**
    * A varlen batch (docs/varlen.md): query and key counts per sequence. The kernel then runs the
@@ -204,6 +204,8 @@ export interface RunnerErrorInfo {
   obligation?: string;
   /** Compiler log for "compile". */
   log?: string;
+  /** The file's own dims the job did not set ("analysis"): the editor offers to set them. */
+  missingDims?: string[];
 }
 
 export class RunnerError extends Error {

@@ -85,6 +85,9 @@ export function maskView(fileName: string, text: string, p: ViewParams, fa: File
 
   let dims: Record<string, number>;
   try {
+    // The only place a size is picked for the file's own dims (16, rounded to their divisibility):
+    // this view draws a small sample for the eye, nothing is timed or checked at a size the user
+    // runs. Benchmark and Sweep refuse a dim the user did not set (runner/ownDims.ts).
     dims = resolveDims(loaded.tensors, shape, 16);
   } catch (e) {
     return fail(e instanceof Error ? e.message : String(e));

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { analyze } from "../../../server/src/analysis/index";
 import { UsageError, parseArgs, parseAssignments } from "../../../server/src/cli/args";
 import { run } from "../../../server/src/cli/bench";
-import { checkRunInputs, fileDimNames, parseAuxFlags } from "../../../server/src/cli/runInputs";
+import { checkRunInputs, parseAuxFlags } from "../../../server/src/cli/runInputs";
+import { fileDimUses, ownDimUses } from "../../../server/src/runner/ownDims";
 import * as native from "../../../csrc/index";
 
 const dir = mkdtempSync(join(tmpdir(), "scoremod-benchinputs-"));
@@ -63,7 +64,12 @@ describe("one grammar for NAME=VALUE flags", () => {
 
 describe("checkRunInputs", () => {
   it("finds the file's own dims in shapes and in dim() calls", () => {
-    expect(fileDimNames(fa()).sort()).toEqual(["H", "STEP", "TOTAL_K"]);
+    expect(fileDimUses(fa())).toEqual([
+      { name: "H", tensors: ["table"], mods: [] },
+      { name: "TOTAL_K", tensors: ["table"], mods: ["m"] },
+      { name: "STEP", tensors: [], mods: ["m"] },
+    ]);
+    expect(ownDimUses(fa()).map((u) => u.name)).toEqual(["TOTAL_K", "STEP"]);
   });
 
   it("gives the job absolute paths (a :KEY kept), dims and scalars", () => {
@@ -75,7 +81,7 @@ describe("checkRunInputs", () => {
     expect(checkRunInputs(fa(), "table.scoremod.ts", { aux: ["table=t.safetensors:w"], dim: ["TOTAL_K=8", "STEP=2"], scalar: ["scale=0.5,shift=3"] }, dir)).toEqual({
       auxFiles: { table: `${bf}:w` }, dims: { TOTAL_K: 8, STEP: 2 }, scalars: { scale: 0.5, shift: 3 },
     });
-    expect(checkRunInputs(fa(), "table.scoremod.ts", {}, dir)).toEqual({});
+    expect(checkRunInputs(fa(), "table.scoremod.ts", { dim: ["TOTAL_K=8,STEP=2"] }, dir)).toEqual({ dims: { TOTAL_K: 8, STEP: 2 } });
     expect(() => checkRunInputs(fa(), "table.scoremod.ts", { aux: ["table=t.npy"] }, dir)).toThrow(`--aux table: t.npy: dtype f16 but tensor "table" is declared bf16`);
   });
 });
@@ -96,9 +102,25 @@ describe("scoremod bench refuses bad --aux, --dim and --scalar before running", 
     expect(r.err.split("\n")[0]).toBe(msg);
   });
 
+  it("refuses a run that leaves an own dim unset, naming each, where it is used and the flag", () => {
+    expect(() => checkRunInputs(fa(), "table.scoremod.ts", {}, dir)).toThrow(
+      `table.scoremod.ts uses dims TOTAL_K (tensor table; dim("TOTAL_K") in m), STEP (dim("STEP") in m) that this run does not set, and a run never guesses a size: give --dim TOTAL_K=N --dim STEP=N`);
+    expect(() => checkRunInputs(fa(), "table.scoremod.ts", { dim: ["STEP=2"] }, dir)).toThrow(
+      `table.scoremod.ts uses dim TOTAL_K (tensor table; dim("TOTAL_K") in m) that this run does not set, and a run never guesses a size: give --dim TOTAL_K=N`);
+  });
+
+  // With or without a GPU (without one bench prints the plan and exits 0): refused, exit 2.
+  it("scoremod bench examples/packed_mask.scoremod.ts without --dim KVW is refused, naming KVW", async () => {
+    const ex = join(__dirname, "../../../examples/packed_mask.scoremod.ts");
+    const r = await bench([ex, "--shape", "1,2,256,256,64"]);
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n")[0]).toBe(`scoremod bench: ${ex} uses dim KVW (tensor packed) that this run does not set, and a run never guesses a size: give --dim KVW=N`);
+    expect(r.out).toBe("");
+  });
+
   it.skipIf(native.probe().ok)("without a GPU, the plan names the user's aux file", async () => {
     const p = npy("table.npy", "bfloat16", [16, 8], 2);
-    const r = await bench([MOD, "--aux", "table=table.npy", "--dim", "TOTAL_K=8", "--shape", "1,16,128,128,64"]);
+    const r = await bench([MOD, "--aux", "table=table.npy", "--dim", "TOTAL_K=8", "--dim", "STEP=2", "--shape", "1,16,128,128,64"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain(`aux table: the user's data from ${p}\n`);
   });

@@ -124,10 +124,11 @@ describe("sampleTensor", () => {
 });
 
 describe("dims and bindings", () => {
-  it("fills missing dims to satisfy divisibility facts and checks the given ones", () => {
+  it("fills missing dims from a fallback (to satisfy divisibility facts), refuses them without one, and checks the given ones", () => {
     const a = tensor("d_a", bf16, ["B", "H", "KVP"], { strides: ["H*KVP", "KVP", 1], divisible: { KVP: 12 } });
     expect(dimNamesOf(a)).toEqual(["B", "H", "KVP"]);
-    expect(resolveDims([a], { B: 1, H: 2 })).toEqual({ B: 1, H: 2, KVP: 24 });
+    expect(resolveDims([a], { B: 1, H: 2 }, 16)).toEqual({ B: 1, H: 2, KVP: 24 });
+    expect(() => resolveDims([a], { B: 1, H: 2 })).toThrow(`dim KVP (tensor "d_a") has no value: give it a size`);
     expect(() => resolveDims([a], { KVP: 20 })).toThrow(/KVP = 20 breaks the fact KVP % 12 == 0 declared by d_a/);
   });
 
