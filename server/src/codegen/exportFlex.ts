@@ -187,7 +187,7 @@ export function exportFlex(fa: FileAnalysis, modName?: string): FlexExport {
         `    cu_q, cu_kv = _cu_seqlens(seqlens, B, Q, KV, aux)`);
     }
     if (usedDims.length) out.push(`    dims = _resolve_dims(B, H, Q, KV, user_dims)`);
-    for (const d of usedDims) out.push(`    d_${pyIdent(d)} = int(dims.get(${pyStr(d)}, -(-16 // DIVISIBLE.get(${pyStr(d)}, 1)) * DIVISIBLE.get(${pyStr(d)}, 1)))`);
+    for (const d of usedDims) out.push(`    d_${pyIdent(d)} = int(_need_dim(dims, ${pyStr(d)}))`);
     if (usedScalars.length) out.push(`    values = dict(SCALARS, **(scalars or {}))`);
     for (const s of usedScalars) out.push(`    s_${pyIdent(s.name)} = ${s.dtype === "f32" ? "float" : "int"}(values[${pyStr(s.name)}])`);
     for (const t of usedTensors) out.push(`    ${tensorVar(t)} = aux[${pyStr(t.name)}]`);

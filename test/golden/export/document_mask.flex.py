@@ -70,10 +70,15 @@ def _resolve_dims(B, H, Q, KV, user_dims):
             raise ValueError("dim %s = %d breaks the declared fact %s %% %d == 0" % (k, dims[k], k, m))
     for spec in TENSORS:
         for k in spec["dim_names"]:
-            if k not in dims:
-                m = DIVISIBLE.get(k, 1)
-                dims[k] = -(-16 // m) * m
+            _need_dim(dims, k)
     return dims
+
+
+def _need_dim(dims, name):
+    # A size is never guessed: the file's own dims come from the caller, as --dim does in the runner.
+    if name not in dims:
+        raise ValueError("dim %s is not set: pass %s=N" % (name, name))
+    return dims[name]
 
 
 def _eval_poly(poly, dims):
@@ -197,7 +202,7 @@ def make_documentMask(aux, B, H, Q, KV, scalars=None, check=True, **user_dims):
     if check:
         check_bounds("documentMask", aux, B, H, Q, KV, scalars=scalars, **user_dims)
     dims = _resolve_dims(B, H, Q, KV, user_dims)
-    d_KV = int(dims.get("KV", -(-16 // DIVISIBLE.get("KV", 1)) * DIVISIBLE.get("KV", 1)))
+    d_KV = int(_need_dim(dims, "KV"))
     t_doc_id = aux["doc_id"]
 
     def mask_mod(b, h, q_idx, kv_idx):

@@ -66,10 +66,15 @@ def _resolve_dims(B, H, Q, KV, user_dims):
             raise ValueError("dim %s = %d breaks the declared fact %s %% %d == 0" % (k, dims[k], k, m))
     for spec in TENSORS:
         for k in spec["dim_names"]:
-            if k not in dims:
-                m = DIVISIBLE.get(k, 1)
-                dims[k] = -(-16 // m) * m
+            _need_dim(dims, k)
     return dims
+
+
+def _need_dim(dims, name):
+    # A size is never guessed: the file's own dims come from the caller, as --dim does in the runner.
+    if name not in dims:
+        raise ValueError("dim %s is not set: pass %s=N" % (name, name))
+    return dims[name]
 
 
 def _eval_poly(poly, dims):

@@ -68,10 +68,15 @@ def _resolve_dims(B, H, Q, KV, user_dims):
             raise ValueError("dim %s = %d breaks the declared fact %s %% %d == 0" % (k, dims[k], k, m))
     for spec in TENSORS:
         for k in spec["dim_names"]:
-            if k not in dims:
-                m = DIVISIBLE.get(k, 1)
-                dims[k] = -(-16 // m) * m
+            _need_dim(dims, k)
     return dims
+
+
+def _need_dim(dims, name):
+    # A size is never guessed: the file's own dims come from the caller, as --dim does in the runner.
+    if name not in dims:
+        raise ValueError("dim %s is not set: pass %s=N" % (name, name))
+    return dims[name]
 
 
 def _eval_poly(poly, dims):
@@ -195,7 +200,7 @@ def make_graphDistance(aux, B, H, Q, KV, scalars=None, check=True, **user_dims):
     if check:
         check_bounds("graphDistance", aux, B, H, Q, KV, scalars=scalars, **user_dims)
     dims = _resolve_dims(B, H, Q, KV, user_dims)
-    d_KV = int(dims.get("KV", -(-16 // DIVISIBLE.get("KV", 1)) * DIVISIBLE.get("KV", 1)))
+    d_KV = int(_need_dim(dims, "KV"))
     t_node = aux["node"]
     t_hops = aux["hops"]
     t_hop_bias = aux["hop_bias"]
