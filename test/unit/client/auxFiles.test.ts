@@ -1,18 +1,9 @@
 // The user's aux files per document, as the editor remembers them (workspaceState), and how a
 // result shows them.
 import { describe, expect, test } from "vitest";
-import { AUX_FILES_KEY, AuxFileStore, jobAuxFiles, type StateLike } from "../../../client/src/auxFiles";
+import { AUX_FILES_KEY, AuxFileStore, jobAuxFiles } from "../../../client/src/auxFiles";
+import { memento } from "./memento";
 import { resultTitle, resultTooltip, type RunRecord } from "../../../client/src/results";
-
-/** A Memento stand-in that, like VS Code's, stores a copy (so the store cannot mutate it in place). */
-function memento(): StateLike & { raw: Record<string, unknown> } {
-  const raw: Record<string, unknown> = {};
-  return {
-    raw,
-    get: <T>(k: string) => (raw[k] === undefined ? undefined : JSON.parse(JSON.stringify(raw[k])) as T),
-    update: (k: string, v: unknown) => { raw[k] = JSON.parse(JSON.stringify(v)); return Promise.resolve(); },
-  };
-}
 
 describe("AuxFileStore", () => {
   test("keeps files per document URI and per tensor, under one workspaceState key", async () => {

@@ -3,17 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { RUN_SIZES_KEY, RunSizeStore, jobRunSizes, parseDimInput, parseScalarInput } from "../../../client/src/runSizes";
-import type { StateLike } from "../../../client/src/auxFiles";
-
-/** A Memento stand-in that, like VS Code's, stores a copy (so the store cannot mutate it in place). */
-function memento(): StateLike & { raw: Record<string, unknown> } {
-  const raw: Record<string, unknown> = {};
-  return {
-    raw,
-    get: <T>(k: string) => (raw[k] === undefined ? undefined : JSON.parse(JSON.stringify(raw[k])) as T),
-    update: (k: string, v: unknown) => { raw[k] = JSON.parse(JSON.stringify(v)); return Promise.resolve(); },
-  };
-}
+import { memento } from "./memento";
 
 describe("RunSizeStore", () => {
   test("keeps dims and scalars per document URI under one workspaceState key; a set replaces the document's sizes", async () => {
