@@ -13,6 +13,9 @@
 // sequence's keys, as FA4's varlen kernels compute); rows past lenQ are zero with lse -inf, and
 // columns past lenKv take no part. Every mod call gets the sequence's SeqInfo.
 import type { MaskFn, ScoreFn, SeqInfo } from "../index";
+import { DslError, setAmbientSeq, withBindings, type Bindings } from "./dsl";
+import { checkAttentionShape, type AttentionShape } from "./sample";
+import { modSeqInfo, seqInfo, uniformSeqlens, varlenDims, type Seqlens } from "./varlen";
 
 /**
  * A declared mod (ScoreMod, MaskMod) as the reference takes it: by its fn. (Not the mod types
@@ -20,9 +23,6 @@ import type { MaskFn, ScoreFn, SeqInfo } from "../index";
  * an inline arrow function's parameters untyped.)
  */
 type ModOf<F> = { readonly fn: F };
-import { DslError, setAmbientSeq, withBindings, type Bindings } from "./dsl";
-import { checkAttentionShape, type AttentionShape } from "./sample";
-import { modSeqInfo, seqInfo, uniformSeqlens, varlenDims, type Seqlens } from "./varlen";
 
 /** The mods and the softmax scale, as every reference entry point takes them. */
 interface ModsInput {
@@ -98,6 +98,46 @@ function postScore(score: number, b: number, h: number, q: number, kv: number, s
   return keep ? s : -Infinity;
 }
 
+/** What every query row of one reference call shares: the operands, the mods and the outputs. */
+interface RowCtx {
+  q: ArrayLike<number>; k: ArrayLike<number>; v: ArrayLike<number>;
+  D: number; Dv: number; scale: number; sm?: ScoreFn; mm?: MaskFn;
+  out: Float64Array; lse: Float64Array;
+  /** Scratch: the row's post-mod scores. */
+  row: Float64Array;
+}
+
+/**
+ * Query row `r` (of q, out and lse) against its sequence's keys and values (seq.lenKv rows from
+ * row `kv` of k and v): scores through the mods, softmax, the output row and its lse.
+ * A fully masked row keeps out 0 and lse -inf. The padded and the packed reference share it.
+ */
+function attendRow(x: RowCtx, r: number, kv: number, b: number, h: number, qi: number, seq: SeqInfo): void {
+  const { D, Dv, row, out } = x;
+  const q = r * D;
+  let m = -Infinity;
+  for (let j = 0; j < seq.lenKv; j++) {
+    const kOff = (kv + j) * D;
+    let dot = 0;
+    for (let d = 0; d < D; d++) dot += x.q[q + d]! * x.k[kOff + d]!;
+    const s = postScore(dot * x.scale, b, h, qi, j, seq, x.sm, x.mm);
+    row[j] = s;
+    if (s > m || Number.isNaN(s)) m = s;
+  }
+  if (m === -Infinity) return;
+  let sum = 0;
+  const o = r * Dv;
+  for (let j = 0; j < seq.lenKv; j++) {
+    const p = Math.exp(row[j]! - m);
+    if (p === 0) continue;
+    sum += p;
+    const vOff = (kv + j) * Dv;
+    for (let d = 0; d < Dv; d++) out[o + d] += p * x.v[vOff + d]!;
+  }
+  for (let d = 0; d < Dv; d++) out[o + d] /= sum;
+  x.lse[r] = m + Math.log(sum);
+}
+
 /** Attention with mods in float64. Meant for small problems (it is O(B*H*Q*KV*D)). */
 export function referenceAttention(inp: AttentionInputs): AttentionResult {
   const { Hkv, Dv } = checkAttentionShape(inp);
@@ -105,51 +145,27 @@ export function referenceAttention(inp: AttentionInputs): AttentionResult {
   checkLength("q", inp.q, B * H * Q * D);
   checkLength("k", inp.k, B * Hkv * KV * D);
   checkLength("v", inp.v, B * Hkv * KV * Dv);
-  const scale = inp.scale ?? 1 / Math.sqrt(D);
-  const sm = scoreFnOf(inp.scoreMod);
-  const mm = maskFnOf(inp.maskMod);
+  const x: RowCtx = {
+    q: inp.q, k: inp.k, v: inp.v, D, Dv, scale: inp.scale ?? 1 / Math.sqrt(D), sm: scoreFnOf(inp.scoreMod), mm: maskFnOf(inp.maskMod),
+    out: new Float64Array(B * H * Q * Dv), lse: new Float64Array(B * H * Q).fill(-Infinity), row: new Float64Array(KV),
+  };
   const group = H / Hkv;
-  const out = new Float64Array(B * H * Q * Dv);
-  const lse = new Float64Array(B * H * Q);
-  const row = new Float64Array(KV);
-  lse.fill(-Infinity);  // rows past a sequence's length stay zero with lse -inf
   const bindings = problemBindings(inp, inp.bindings);
   withBindings(bindings, () => {
     for (let b = 0; b < B; b++) {
+      // Rows past a sequence's length stay zero with lse -inf.
       const seq = seqInfo(bindings.seqlens!, b);
       setAmbientSeq(seq);
       for (let h = 0; h < H; h++) {
-        const hk = Math.floor(h / group);
-        const kBase = (b * Hkv + hk) * KV;
+        const kBase = (b * Hkv + Math.floor(h / group)) * KV;
         for (let qi = 0; qi < seq.lenQ; qi++) {
-          const qOff = ((b * H + h) * Q + qi) * D;
-          let m = -Infinity;
-          for (let j = 0; j < seq.lenKv; j++) {
-            const kOff = (kBase + j) * D;
-            let dot = 0;
-            for (let d = 0; d < D; d++) dot += inp.q[qOff + d]! * inp.k[kOff + d]!;
-            const s = postScore(dot * scale, b, h, qi, j, seq, sm, mm);
-            row[j] = s;
-            if (s > m || Number.isNaN(s)) m = s;
-          }
           const r = (b * H + h) * Q + qi;
-          if (m === -Infinity) continue;  // fully masked: out stays 0, lse -inf
-          let sum = 0;
-          const o = r * Dv;
-          for (let j = 0; j < seq.lenKv; j++) {
-            const p = Math.exp(row[j]! - m);
-            if (p === 0) continue;
-            sum += p;
-            const vOff = (kBase + j) * Dv;
-            for (let d = 0; d < Dv; d++) out[o + d] += p * inp.v[vOff + d]!;
-          }
-          for (let d = 0; d < Dv; d++) out[o + d] /= sum;
-          lse[r] = m + Math.log(sum);
+          attendRow(x, r, kBase, b, h, qi, seq);
         }
       }
     }
   });
-  return { out, lse };
+  return { out: x.out, lse: x.lse };
 }
 
 export interface ModGridInputs {
@@ -212,44 +228,24 @@ export function packedReferenceAttention(inp: PackedAttentionInputs): AttentionR
   checkLength("q", inp.q, H * TOTAL_Q * D);
   checkLength("k", inp.k, Hkv * TOTAL_KV * D);
   checkLength("v", inp.v, Hkv * TOTAL_KV * Dv);
-  const scale = inp.scale ?? 1 / Math.sqrt(D);
-  const sm = scoreFnOf(inp.scoreMod), mm = maskFnOf(inp.maskMod);
+  const x: RowCtx = {
+    q: inp.q, k: inp.k, v: inp.v, D, Dv, scale: inp.scale ?? 1 / Math.sqrt(D), sm: scoreFnOf(inp.scoreMod), mm: maskFnOf(inp.maskMod),
+    out: new Float64Array(H * TOTAL_Q * Dv), lse: new Float64Array(H * TOTAL_Q).fill(-Infinity), row: new Float64Array(KV),
+  };
   const group = H / Hkv;
-  const out = new Float64Array(H * TOTAL_Q * Dv);
-  const lse = new Float64Array(H * TOTAL_Q).fill(-Infinity);
-  const row = new Float64Array(KV);
   const bindings = problemBindings({ B, H, Q, KV, D }, { ...inp.bindings, seqlens: s });
   withBindings(bindings, () => {
     for (let b = 0; b < B; b++) {
       const seq = seqInfo(s, b);
       setAmbientSeq(seq);
       for (let h = 0; h < H; h++) {
-        const hk = Math.floor(h / group);
+        const kvBase = Math.floor(h / group) * TOTAL_KV + seq.offsetKv;
         for (let qi = 0; qi < seq.lenQ; qi++) {
           const r = h * TOTAL_Q + seq.offsetQ + qi;
-          let m = -Infinity;
-          for (let j = 0; j < seq.lenKv; j++) {
-            const kOff = (hk * TOTAL_KV + seq.offsetKv + j) * D;
-            let dot = 0;
-            for (let d = 0; d < D; d++) dot += inp.q[r * D + d]! * inp.k[kOff + d]!;
-            const x = postScore(dot * scale, b, h, qi, j, seq, sm, mm);
-            row[j] = x;
-            if (x > m || Number.isNaN(x)) m = x;
-          }
-          if (m === -Infinity) continue;
-          let sum = 0;
-          for (let j = 0; j < seq.lenKv; j++) {
-            const p = Math.exp(row[j]! - m);
-            if (p === 0) continue;
-            sum += p;
-            const vOff = (hk * TOTAL_KV + seq.offsetKv + j) * Dv;
-            for (let d = 0; d < Dv; d++) out[r * Dv + d] += p * inp.v[vOff + d]!;
-          }
-          for (let d = 0; d < Dv; d++) out[r * Dv + d] /= sum;
-          lse[r] = m + Math.log(sum);
+          attendRow(x, r, kvBase, b, h, qi, seq);
         }
       }
     }
   });
-  return { out, lse };
+  return { out: x.out, lse: x.lse };
 }
