@@ -22,7 +22,6 @@ import { jobFile, prepareJob, type JobFile, type PreparedJob } from "./prepare";
 import { firstModName } from "./kernelChoice";
 import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
-import { mark } from "./timeline";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { BLOCK_N, REF, type PreparedMod, type Program } from "./source";
 import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
@@ -141,7 +140,6 @@ function writeLarge(path: string, bytes: Uint8Array): void {
   }
 }
 
-/** One job on the GPU; `prepared` when the caller (a sweep) has prepared it already. */
 /** Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too. */
 function needsScalarBuild(checks: CheckOptions, prep: PreparedJob): boolean {
   return checks.vecVsScalar && (prep.mods.some((m) => m.vec.vecSize > 1) || prep.programs.vec.auxStageBytes > 0);
@@ -175,6 +173,7 @@ export function openDeviceAhead(probed: native.ProbeResult, ahead?: AheadJob): v
   file?.module();
 }
 
+/** One job on the GPU; `prepared` when the caller (a sweep) has prepared it already. */
 export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: PreparedJob): Promise<BenchResult> {
   const clock = new PhaseClock();
   const hooks: RunHooks = { ...outerHooks, progress: (stage, detail) => { clock.enter(stage); outerHooks.progress(stage, detail); } };
@@ -185,14 +184,18 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
   if (shape.D !== 64 && shape.D !== 128) throw new RunnerError({ kind: "internal", mod: job.mod, message: `head dim D = ${shape.D}: the kernels support 64 and 128` });
   if (shape.H % shape.Hkv !== 0) throw new RunnerError({ kind: "internal", mod: job.mod, message: `Hkv = ${shape.Hkv} must divide H = ${shape.H}` });
   const vl = job.seqlens ? varlenOf(job, shape) : null;
-  if (!vl) {
-    // Without lengths the batch is B equal sequences: the generated code's offsets are b * Q, so
-    // a different total would break the bounds the analysis proves (q + seq.offsetQ < TOTAL_Q).
-    for (const [k, n] of [["TOTAL_Q", shape.B * shape.Q], ["TOTAL_KV", shape.B * shape.KV]] as const) {
-      const given = job.dims?.[k];
-      if (given !== undefined && given !== n) {
-        throw new RunnerError({ kind: "analysis", mod: job.mod, message: `${k} = ${given}, but a batch of ${shape.B} equal sequences has ${k} = ${n}; give the sequences' lengths (seqlens) for a varlen batch` });
-      }
+  // The packed totals follow from the batch: given ones must agree. Without lengths the batch is B
+  // equal sequences, whose offsets the generated code computes as b * Q, so another total would
+  // break the bounds the analysis proves (q + seq.offsetQ < TOTAL_Q).
+  const totals = vl ? vl.modDims : { TOTAL_Q: shape.B * shape.Q, TOTAL_KV: shape.B * shape.KV };
+  for (const k of ["TOTAL_Q", "TOTAL_KV"] as const) {
+    const given = job.dims?.[k];
+    if (given !== undefined && given !== totals[k]) {
+      throw new RunnerError({
+        kind: "analysis", mod: job.mod,
+        message: vl ? `varlen: --dim ${k}=${given}, but the sequence lengths add up to ${totals[k]}`
+          : `${k} = ${given}, but a batch of ${shape.B} equal sequences has ${k} = ${totals[k]}; give the sequences' lengths (seqlens) for a varlen batch`,
+      });
     }
   }
 
@@ -202,7 +205,6 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
   const name = primary.mod.name;
 
   hooks.progress("compile", name);
-  // Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too.
   const needScalar = needsScalarBuild(checks, prep);
   const boundsBuild = () => compileProgram(programs.bounds(), dev.arch, dir, name);
   const [vecC, scalarC, boundsForced, sampler, gpuCompare] = await Promise.all([
@@ -240,7 +242,6 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       if (!decl) throw new RunnerError({ kind: "internal", mod: name, message: `tensor '${t.name}' is not declared when the file runs` });
       aux.push(await placeAux({ decl, dims, seed: 1 + i, file: job.auxFiles?.[t.name], misalign: job.misalignAux?.[t.name] ?? 0, wantSample: wantJs, sampler, bufs, twins }));
     }
-    mark("worker: data: aux placed");
     const bound = new Map<string, BoundTensor>();
     const modParams: ModParams = {
       aux: [], dims: primary.vec.dims.map((d) => dims[d] ?? 0),
@@ -266,9 +267,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     // ---- index safety at these sizes: a violated index refuses the run; an unproven one brings
     // in the bounds-checked build (checks.bounds "auto") before anything is timed ----
     const bounds = boundsGate(mods.map((m) => ({ fa: m.fa, mod: m.mod })), modShape, dims, scalarValues, checks.enforceObligations);
-    mark("worker: data: bounds gate");
     const boundsC = boundsForced ?? (checks.bounds === "auto" && bounds.unproven ? await boundsBuild() : null);
-    mark("worker: data: bounds build ready");
     for (const s of primary.vec.scalars) {
       const v = scalarValues[s.name] ?? 0;
       if (s.array === "fscalars") modParams.fscalars[s.slot] = v; else modParams.iscalars[s.slot] = v;
@@ -287,7 +286,6 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       if (js) qkvValues = { q: qv!, k: kv!, v: vv! };
       qkv.push({ q, k, v });
     }
-    mark("worker: data: Q, K, V placed");
     const results: CheckResult[] = [];
     if (twins.length) {
       const c = sampleDataCheck(twins);
@@ -317,7 +315,6 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       { name: "q", ptr: qkv[0]!.q, strides: strides(Q, H) }, { name: "k", ptr: qkv[0]!.k, strides: strides(KV, Hkv) },
       { name: "v", ptr: qkv[0]!.v, strides: strides(KV, Hkv) }, { name: "o", ptr: o, strides: strides(Q, H) },
     ]));
-    mark("worker: data: obligations checked");
     const failed = obligationChecks.find((c) => !c.ok);
     if (failed && checks.enforceObligations) {
       const m = failed.mod ?? name;
@@ -518,12 +515,6 @@ function varlenOf(job: BenchJob, shape: Required<Shape>): VarlenPlan {
   for (const k of ["B", "Q", "KV"] as const) {
     if (shape[k] !== vl.modDims[k]) {
       throw new RunnerError({ kind: "analysis", mod: job.mod, message: `varlen: the sequence lengths give ${k} = ${vl.modDims[k]}${k === "B" ? " sequences" : " (the longest)"}, but the job's shape has ${k} = ${shape[k]}` });
-    }
-  }
-  for (const k of ["TOTAL_Q", "TOTAL_KV"] as const) {
-    const given = job.dims?.[k];
-    if (given !== undefined && given !== vl.modDims[k]) {
-      throw new RunnerError({ kind: "analysis", mod: job.mod, message: `varlen: --dim ${k}=${given}, but the sequence lengths add up to ${vl.modDims[k]}` });
     }
   }
   return vl;
