@@ -5,18 +5,22 @@ import { appendFileSync } from "node:fs";
 
 const file = process.env.SCOREMOD_TIMELINE;
 
-export function mark(step: string): void {
-  if (!file) return;
+function append(line: string): void {
   try {
-    appendFileSync(file, `${(performance.timeOrigin + performance.now()).toFixed(1)} ${process.pid} ${step}\n`);
+    appendFileSync(file!, `${line}\n`);
   } catch {
     // A diagnostic aid only: an unwritable file never fails a bench.
   }
 }
 
-/** The process's own start (Node's time origin), marked once. */
+export function mark(step: string): void {
+  if (file) append(`${(performance.timeOrigin + performance.now()).toFixed(1)} ${process.pid} ${step}`);
+}
+
+/** The process's own start (Node's time origin), its bundle loaded (now) and, later, its exit. */
 export function markStart(who: string): void {
-  if (file) try { appendFileSync(file, `${performance.timeOrigin.toFixed(1)} ${process.pid} ${who}: process start\n`); } catch { /* as above */ }
+  if (!file) return;
+  append(`${performance.timeOrigin.toFixed(1)} ${process.pid} ${who}: process start`);
   mark(`${who}: bundle loaded`);
-  if (file) process.on("exit", () => mark(`${who}: exit`));
+  process.on("exit", () => mark(`${who}: exit`));
 }
