@@ -4,7 +4,6 @@
 // table than the user meant. The CLI (runInputs.ts), the runner's job preparation (prepare.ts)
 // and the extension (its Run Sizes command) all ask this module.
 import type { FileAnalysis } from "../analysis/facts";
-import { findExpr } from "../analysis/ir";
 
 /** The dims the problem's shape sets (--shape in the CLI, the shape setting in the editor). */
 export const SHAPE_DIMS: ReadonlySet<string> = new Set(["B", "H", "Q", "KV"]);
@@ -28,8 +27,14 @@ export function fileDimUses(fa: FileAnalysis): DimUse[] {
     for (const p of t.strides) for (const term of p) for (const v of term.vars) add(use(v).tensors, t.name);
   }
   for (const m of fa.mods) {
-    // findExpr visits every expression of the body; the predicate never matches, so it sees them all.
-    findExpr(m.body, (e) => { if (e.k === "dim") add(use(e.name).mods, m.name); return false; });
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) { x.forEach(walk); return; }
+      if (!x || typeof x !== "object") return;
+      const node = x as { k?: unknown; name?: unknown };
+      if (node.k === "dim" && typeof node.name === "string") add(use(node.name).mods, m.name);
+      for (const v of Object.values(x)) walk(v);
+    };
+    walk(m.body);
   }
   return [...uses.values()];
 }
