@@ -81,6 +81,8 @@ export function probe(nvcc?: string): ProbeResult;
 export function compile(source: string, options: CompileOptions): Promise<CompileResult>;
 /** Retains the primary context of a device (default 0). Every other GPU call uses it. */
 export function init(device?: number): void;
+/** cuInit and device 0's context on a pool thread (init(0) then only makes it current); rejects with the driver's error. */
+export function warmUp(): Promise<void>;
 export function loadModule(cubin: Uint8Array): number;
 export function unloadModule(module: number): void;
 export function functionInfo(module: number, fn: string): FunctionInfo;

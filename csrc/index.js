@@ -78,7 +78,7 @@ const api = {
     }
   },
 };
-for (const name of ["compile", "init", "loadModule", "unloadModule", "functionInfo", "launch", "time",
+for (const name of ["compile", "init", "warmUp", "loadModule", "unloadModule", "functionInfo", "launch", "time",
   "alloc", "free", "upload", "download", "memset", "memInfo", "globalAddress", "tensorMap"]) {
   api[name] = loaded.addon ? loaded.addon[name] : unavailable(name);
 }

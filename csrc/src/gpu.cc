@@ -122,6 +122,23 @@ bool ensureContext(int device, std::string* err) {
   return true;
 }
 
+bool warmContext(std::string* err) {
+  const Driver* d = need(err);
+  if (!d) return false;
+  // Under the lock: an ensureContext() that comes meanwhile waits for this context instead of
+  // making its own.
+  std::lock_guard<std::mutex> lock(stateMutex);
+  if (ctx) return true;
+  SM_CHECK(cuInit, (0));
+  CUdevice dev;
+  SM_CHECK(cuDeviceGet, (&dev, 0));
+  CUcontext c;
+  SM_CHECK(cuDevicePrimaryCtxRetain, (&c, dev));
+  ctx = c;
+  ctxDevice = 0;
+  return true;
+}
+
 bool makeCurrent(std::string* err) {
   const Driver* d = need(err);
   if (!d) return false;

@@ -45,6 +45,9 @@ CompileResult compile(const CompileRequest& req);
 
 // Context: the primary context of one device, made current on whichever thread calls.
 bool ensureContext(int device, std::string* err);
+// Makes device 0's context without making it current (any thread; ensureContext(0) then only
+// makes it current): the runner process starts it while it loads its code.
+bool warmContext(std::string* err);
 bool makeCurrent(std::string* err);
 
 int loadModule(const std::vector<char>& image, std::string* err);  // handle > 0, or 0 on error

@@ -5,6 +5,11 @@
 // or foreign cache itself, and any failure here falls back to an ordinary compile.
 // The bundle runs as if it were the loader file: same __filename, __dirname and require, so
 // every path it derives (the runner worker beside it, the kernels, its own worker thread) holds.
+// A cache holds the functions compiled by the time it is made, and most of a start's work (TypeScript's
+// initialisation, the first analysis) runs after the top-level run, lazily: so the cache is made once
+// the process has done its first real work (the bundle calls saveCodeCache(), server/src/boot.ts) or
+// at its exit, whichever comes first, and each role that loads a bundle (a CLI command, a worker
+// thread) has its own, since each compiles different functions.
 "use strict";
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
@@ -13,9 +18,18 @@ const os = require("node:os");
 const path = require("node:path");
 const vm = require("node:vm");
 
+const SAVE = Symbol.for("scoremod.saveCodeCache");
+
+/** What this start will run: the command of a CLI (`bench`, `check`), "thread" in a worker thread. */
+function role() {
+  if (!require("node:worker_threads").isMainThread) return "thread";
+  const arg = process.argv[2];
+  return arg && /^[a-z][a-z-]{0,30}$/.test(arg) ? arg : "main";
+}
+
 function cachePathFor(bundle, source) {
   const key = createHash("sha256").update(process.versions.v8).update("\0").update(source).digest("hex").slice(0, 20);
-  return path.join(os.tmpdir(), "scoremod-v8-cache", `${path.basename(bundle)}.${key}.bin`);
+  return path.join(os.tmpdir(), "scoremod-v8-cache", `${path.basename(bundle)}.${role()}.${key}.bin`);
 }
 
 function writeCache(file, data) {
@@ -39,10 +53,14 @@ module.exports = function boot(bundle, self) {
     try { cachedData = fs.readFileSync(cacheFile); } catch { cachedData = undefined; }
   }
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  let pending = cacheFile !== null && (cachedData === undefined || script.cachedDataRejected);
+  const save = () => {
+    if (!pending) return;
+    pending = false;
+    writeCache(cacheFile, script.createCachedData());
+  };
+  globalThis[SAVE] = save;
+  if (pending) process.once("exit", save);
   const fn = script.runInThisContext();
   fn.call(self.exports, self.exports, require("node:module").createRequire(self.filename), self, self.filename, path.dirname(self.filename));
-  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
-    // After the top-level run the cache also holds the functions start-up compiled.
-    writeCache(cacheFile, script.createCachedData());
-  }
 };

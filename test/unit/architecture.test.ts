@@ -50,6 +50,7 @@ const areaOf = (rel: string): string | null => {
   const m = rel.match(/^server\/src\/(analysis|codegen|toolchain|budget|view|runner|lsp|cli)\//);
   if (m) return m[1] === "analysis" || m[1] === "codegen" ? "core" : m[1];
   if (rel === "server/src/protocol.ts") return "protocol";
+  if (rel === "server/src/boot.ts") return "boot";
   if (rel.startsWith("client/")) return "client";
   return null; // tests, scripts, examples: never imported by the product
 };
@@ -59,11 +60,12 @@ export const MAY_IMPORT: Record<string, string[]> = {
   csrc: [], // the addon's loader
   core: ["runtime"], // analysis + codegen: pure, the DSL's contract at most
   toolchain: ["core"],
-  budget: ["core"],
+  boot: [], // the code cache's save hook (scripts/boot/boot.cjs): nothing of ours
+  budget: ["core", "boot"],
   protocol: ["core"],
   view: ["core", "protocol", "runtime"],
   "runner-api": ["csrc", "protocol", "core"], // supervisor, types, format, protocol, ownDims: type-only csrc (ProbeResult), protocol (the heat map's shapes) and core (ownDims reads a FileAnalysis)
-  runner: ["runner-api", "core", "toolchain", "view", "runtime", "csrc"], // view: the one loader of user modules
+  runner: ["runner-api", "core", "toolchain", "view", "runtime", "csrc", "boot"], // view: the one loader of user modules
   lsp: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
   cli: ["core", "budget", "toolchain", "protocol", "view", "runtime", "runner-api", "runner"],
   client: ["protocol", "runner-api"],

@@ -1,7 +1,7 @@
 // The bundles' loader (scripts/boot/boot.cjs): the bundle runs as the loader module (its
 // __filename, __dirname, require and require.main), V8's code cache is written on the first start
-// and used on the next, a corrupt cache is rejected and rewritten, and SCOREMOD_NO_CODE_CACHE=1
-// turns it off.
+// (when the bundle says its first work is done, else at exit) and used on the next, one per role,
+// a corrupt cache is rejected and rewritten, and SCOREMOD_NO_CODE_CACHE=1 turns it off.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { join } from "node:path";
 
 const root = join(__dirname, "..", "..");
 
-function setup(): { dir: string; tmp: string; run: (env?: Record<string, string>) => Record<string, unknown> } {
+function setup(): { dir: string; tmp: string; run: (env?: Record<string, string>, args?: string[]) => Record<string, unknown> } {
   const dir = mkdtempSync(join(tmpdir(), "scoremod-boot-"));
   const tmp = join(dir, "tmp");
   mkdirSync(join(dir, "lib"), { recursive: true });
@@ -20,10 +20,13 @@ function setup(): { dir: string; tmp: string; run: (env?: Record<string, string>
     "const path = require('node:path');",
     "function work(n) { let s = 0; for (let i = 0; i < n; i++) s += i; return s; }",
     "process.stdout.write(JSON.stringify({ file: __filename, dir: __dirname, main: require.main === module, sep: path.sep, sum: work(10) }));",
+    // A long-lived process stopped by a signal: its exit handlers never run, so it saves when told.
+    "if (process.argv[2] === 'killed') { globalThis[Symbol.for('scoremod.saveCodeCache')]?.(); process.kill(process.pid, 'SIGKILL'); }",
   ].join("\n"));
   writeFileSync(join(dir, "app.js"), `require("./lib/boot.js")(require("node:path").join(__dirname, "lib", "app.js"), module);\n`);
-  const run = (env: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, [join(dir, "app.js")], { encoding: "utf8", env: { ...process.env, TMPDIR: tmp, ...env } });
+  const run = (env: Record<string, string> = {}, args: string[] = []) => {
+    const r = spawnSync(process.execPath, [join(dir, "app.js"), ...args], { encoding: "utf8", env: { ...process.env, TMPDIR: tmp, ...env } });
+    if (args[0] === "killed") return { signal: r.signal };
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout) as Record<string, unknown>;
   };
@@ -55,5 +58,16 @@ describe("bundle loader with V8's code cache", () => {
     const off = setup();
     expect(off.run({ SCOREMOD_NO_CODE_CACHE: "1" }).sum).toBe(45);
     expect(cacheFiles(off.tmp)).toEqual([]);
+  });
+
+  it("keeps one cache per role (a CLI command), written when the bundle says or at exit", () => {
+    const { tmp, run } = setup();
+    run({}, ["check"]);
+    run({}, ["bench"]);
+    run({}, ["--version"]);
+    expect(cacheFiles(tmp).map((f) => f.split(".")[2]).sort()).toEqual(["bench", "check", "main"]);
+    // Killed by a signal after saving: the cache is there all the same.
+    expect(run({}, ["killed"])).toEqual({ signal: "SIGKILL" });
+    expect(cacheFiles(tmp).filter((f) => f.includes(".killed."))).toHaveLength(1);
   });
 });

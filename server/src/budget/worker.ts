@@ -3,6 +3,7 @@
 // caller can stop it (budgetedAnalysis.ts). Started from dist/analysis-worker.js (workerMain.ts).
 import { getHeapStatistics } from "node:v8";
 import { AnalysisHost } from "../analysis/index";
+import { saveCodeCache } from "../boot";
 import { FAILED, READY, REPLIES, STATE, type Reply, type Request, type WorkerData } from "./protocol";
 
 /** Rewrites the worker's in-memory name of `file` to the caller's name, anywhere in a result. */
@@ -60,6 +61,8 @@ export function serveAnalysisWorker(data: WorkerData): void {
       m = { id: r.id, ok: false, error: err instanceof Error ? err.message : String(err) };
     }
     reply({ ...m, heapMb: getHeapStatistics().used_heap_size / 2 ** 20 });
+    // The first real analysis has compiled what later starts need (once per bundle version).
+    if (r.op === "analyze") saveCodeCache();
   });
   Atomics.store(flag, STATE, READY);
   Atomics.notify(flag, STATE);

@@ -13,6 +13,8 @@ export const PROTOCOL_VERSION = 1;
 /** The worker's reply channel: a pipe at this file descriptor (named in the worker's environment). */
 export const WORKER_CHANNEL_FD = 3;
 export const WORKER_CHANNEL_ENV = "SCOREMOD_RUNNER_FD";
+/** "1": the host starts the worker to run on the GPU; it makes its CUDA context while it loads (warmStart.ts). */
+export const WARM_ENV = "SCOREMOD_RUNNER_WARM";
 /** Default cap on one message (a result is a few KB; a sweep's, tens of KB). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 

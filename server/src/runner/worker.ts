@@ -3,6 +3,7 @@
 // the supervisor starts a fresh process for the next request. Requests arrive as JSON lines on
 // stdin, replies leave as JSON lines on the channel fd (protocol.ts); stdout is not the channel,
 // so whatever a driver or compiler prints there cannot corrupt a message.
+import "./warmStart";  // first: the CUDA context starts while the rest loads
 import { writeSync } from "node:fs";
 import * as native from "scoremod-native";
 import { LineFramer, PROTOCOL_VERSION, WORKER_CHANNEL_ENV, type HostRequest, type WorkerMessage } from "./protocol";
@@ -12,6 +13,7 @@ import { maskView } from "../view/maskView";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { RunnerError, type RunnerErrorInfo } from "./types";
 import { mark, markStart } from "./timeline";
+import { saveCodeCache } from "../boot";
 
 const channelFd = Number(process.env[WORKER_CHANNEL_ENV]);
 
@@ -55,6 +57,10 @@ async function handle(req: HostRequest): Promise<void> {
             mark("worker: context made, ahead work started");
           } catch { /* reported by the bench that needs it */ }
         }
+        // The code cache (once per bundle version): made here, after the ahead work compiled
+        // most of a bench, or, without a GPU, after the only request this process will serve. The
+        // supervisor stops this process with a signal, so its exit would be too late.
+        saveCodeCache();
         return;
       }
       case "bench": {
@@ -63,6 +69,7 @@ async function handle(req: HostRequest): Promise<void> {
         const result = await runBench(req.job, hooks);
         mark(`worker: bench ${req.job.mod} done`);
         send({ type: "result", id: req.id, result });
+        saveCodeCache();  // a no-op after the probe's
         return;
       }
       case "sweep":
