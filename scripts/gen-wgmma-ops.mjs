@@ -7,8 +7,9 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const TYPES = [["__nv_bfloat16", "bf16"], ["__half", "f16"]];
-// [form, N]: SS = both operands from shared memory (S = Q K^T); RS = A from registers (O += P V).
-const SHAPES = [["ss", 128], ["rs", 64], ["rs", 128]];
+// [form, N]: SS = both operands from shared memory (S = Q K^T; N = the kv tile, 128 or 176); RS = A
+// from registers (O += P V; N = the head dim).
+const SHAPES = [["ss", 128], ["ss", 176], ["rs", 64], ["rs", 128]];
 
 function regs(n, from) { return Array.from({ length: n }, (_, i) => `%${from + i}`).join(", "); }
 

@@ -33,7 +33,13 @@
 /* One producer warpgroup (TMA) and two consumer warpgroups of 64 query rows each. */
 #define SM_ATTN_WG_THREADS 384
 #define SM_ATTN_WG_BLOCK_M 128
+/* kv columns per S tile: 128, or 176 (FlashAttention-3's width for head dim 128 without a mask:
+ * fewer per-tile softmax steps for the same matrix work). Like the warps above, a runner that
+ * defines it must use the same value on the host side (server/src/runner/source.ts wgBlockN):
+ * the K/V boxes of the tensor maps and the block map's tiles are this wide. */
+#ifndef SM_ATTN_WG_BLOCK_N
 #define SM_ATTN_WG_BLOCK_N 128
+#endif
 /* Q tile + SM_WG_STAGES-deep K and V rings (16-bit elements), the mbarriers (rounded up to 128
  * bytes), the staged aux tiles (aux bytes per stage, a multiple of 128; 0 without staging), and
  * 1024 bytes of slack: the kernel rounds the dynamic shared memory base up to the 1024-byte

@@ -66,7 +66,7 @@ static_assert(!SM_HAS_MASK_MOD || SM_MASK_VEC <= 2, "the Hopper kernel runs mods
 static_assert(!SM_WG_PINGPONG || SM_WG_OVERLAP, "SM_WG_PINGPONG needs SM_WG_OVERLAP");
 
 constexpr int BM = SM_ATTN_WG_BLOCK_M;  // 128 query rows: 64 per consumer warpgroup
-constexpr int BN = SM_ATTN_WG_BLOCK_N;  // 128 kv columns per S tile
+constexpr int BN = SM_ATTN_WG_BLOCK_N;  // 128 or 176 kv columns per S tile
 #ifndef SM_WG_STAGES
 #define SM_WG_STAGES 2
 #endif
@@ -91,7 +91,9 @@ static_assert(AUX_SCORE_BYTES % 1024 == 0, "a staged aux tile needs 1024-byte al
 #endif
 constexpr int AUX_COPIERS = 96;  // producer warps 1-3
 constexpr float LOG2E = 1.4426950408889634f;
-static_assert(BM == 128 && BN == 128, "tile sizes are wired into the wgmma shapes below");
+static_assert(BM == 128 && (BN == 128 || BN == 176), "tile sizes are wired into the wgmma shapes below");
+// Staged aux regions are sized and addressed for 128-column tiles (server/src/analysis/staging.ts).
+static_assert(BN == 128 || !SM_WG_AUX, "aux staging needs 128-column kv tiles");
 
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return static_cast<uint32_t>(__cvta_generic_to_shared(p)); }
 
@@ -322,7 +324,10 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     for (int kk = 0; kk < D / 16; ++kk) {
       const uint64_t da = make_desc(sQ + (kk / 4) * BM * 128 + cw * 64 * 128 + (kk % 4) * 32, 16, 1024);
       const uint64_t db = make_desc(sK + s * S::KV_BYTES + (kk / 4) * BN * 128 + (kk % 4) * 32, 16, 1024);
-      sm_wgops::wgmma_ss_n128(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
+      if constexpr (BN == 176)
+        sm_wgops::wgmma_ss_n176(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
+      else
+        sm_wgops::wgmma_ss_n128(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
     }
   };
   // O += P V from stage s (V is MN-major: trans-b; LBO steps between the 64-column panels).

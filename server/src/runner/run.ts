@@ -23,7 +23,7 @@ import { firstModName } from "./kernelChoice";
 import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
 import { nvccOrEmpty } from "../toolchain/nvcc";
-import { BLOCK_N, REF, type PreparedMod, type Program } from "./source";
+import { REF, type PreparedMod, type Program } from "./source";
 import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
 
 export interface RunHooks {
@@ -342,18 +342,20 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       }
     }
     // The Hopper kernel reads Q, K, V through TMA tensor maps ([B, heads, S, D] as rank 4,
-    // innermost first; a box is 64 columns x 128 rows), made per input set.
+    // innermost first; a box is 64 columns x a tile's rows: blockM for Q, blockN for K and V),
+    // made per input set.
     const maps = plan.kernel !== "wgmma" ? [] : qkv.map((set) => {
-      const map = (ptr: bigint, S: number, heads: number) => native.tensorMap({
-        ptr, dtype, dims: [D, S, heads, B], strides: [D * 2, S * D * 2, heads * S * D * 2], box: [64, 128, 1, 1],
+      const map = (ptr: bigint, S: number, heads: number, rows: number) => native.tensorMap({
+        ptr, dtype, dims: [D, S, heads, B], strides: [D * 2, S * D * 2, heads * S * D * 2], box: [64, rows, 1, 1],
       });
-      return { q: map(set.q, Q, H), k: map(set.k, KV, Hkv), v: map(set.v, KV, Hkv), aux: auxTileMap };
+      const { blockM, blockN } = vecC.program;
+      return { q: map(set.q, Q, H, blockM), k: map(set.k, KV, Hkv, blockN), v: map(set.v, KV, Hkv, blockN), aux: auxTileMap };
     });
 
     // ---- block map: the tiles the kernel visits and those where the mask must run ----
     // Index-only mods: the analysis's proof (tiles.ts), checked against the GPU pre-pass when the
     // pair has a mask. Masks that read aux data: the pre-pass's exact classes on these tensors.
-    const geo: TileGeometry = { B, H, Q, KV, tileQ: vecC.program.blockM, tileKv: BLOCK_N };
+    const geo: TileGeometry = { B, H, Q, KV, tileQ: vecC.program.blockM, tileKv: vecC.program.blockN };
     // A varlen run has no static classes: the analysis proves them in the sequences' coordinates,
     // the kernel's tiles are packed ones (the pre-pass classifies a mask through the wrapper).
     const maskStatic = mask && !vl ? staticClasses(mask.mod, geo, dims, scalarValues) : undefined;

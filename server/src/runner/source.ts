@@ -49,6 +49,8 @@ export interface ProgramSpec {
   D: number;
   bounds: boolean;
   geometry: MmaGeometry;
+  /** The Hopper kernel's kv tile width (wgBlockN: one per job, so its builds walk the same tiles). Default 128. */
+  blockN?: number;
 }
 
 export interface Program {
@@ -70,9 +72,10 @@ export interface Program {
    */
   auxTile: { slot: number; dims: number[] } | null;
   geometry: MmaGeometry;
-  /** Launch shape of the tensor-core kernel: threads per block, query rows per block. */
+  /** Launch shape of the tensor-core kernel: threads per block, query rows per block, kv columns per tile (the block map's). */
   threads: number;
   blockM: number;
+  blockN: number;
   /** Dynamic shared memory of the tensor-core kernel (attention_launch.h's formulas). */
   smemBytes: number;
 }
@@ -91,6 +94,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     const env = process.env.SCOREMOD_WG_PEEL;
     const light = !spec.mask && (spec.score?.mod.loads.length ?? 0) === 0;
     defines.push(`SM_WG_PEEL_TAIL=${env === "0" || env === "1" ? env : light ? 1 : 0}`);
+    defines.push(`SM_ATTN_WG_BLOCK_N=${spec.blockN ?? WG.blockN}`);
   }
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
   // Experiments: SCOREMOD_KERNEL_DEFINES="NAME=VALUE,..." adds kernel switches (A/B runs).
@@ -134,8 +138,8 @@ export function buildProgram(spec: ProgramSpec): Program {
   const staged = (spec.score !== undefined && v > 2) || (spec.mask !== undefined && mv > 2);
   if (kernel === "wgmma" && staged) throw new Error(`the Hopper kernel runs mods of V <= 2 only (got V = ${Math.max(v, mv)})`);
   const launch = kernel === "wgmma"
-    ? { threads: WG.threads, blockM: WG.blockM, smemBytes: wgSmemBytes(spec.D, wgAuxBytes(auxBytes.SCORE, auxBytes.MASK)) }
-    : { ...mmaBlock(spec.geometry), smemBytes: mmaSmemBytes(spec.D, staged, spec.geometry) };
+    ? { threads: WG.threads, blockM: WG.blockM, blockN: spec.blockN ?? WG.blockN, smemBytes: wgSmemBytes(spec.D, wgAuxBytes(auxBytes.SCORE, auxBytes.MASK), spec.blockN) }
+    : { ...mmaBlock(spec.geometry), blockN: BLOCK_N, smemBytes: mmaSmemBytes(spec.D, staged, spec.geometry) };
   return {
     source: parts.join("\n") + "\n",
     defines,
@@ -170,6 +174,22 @@ export function wgAuxBytes(score: number, mask: number): number {
   return up128(up128(score) + mask);
 }
 /** SM_ATTN_WG_SMEM_BYTES: Q tile + K/V rings + mbarriers (to 128 B) + aux ring + 1024 bytes to round up to the swizzle atom. */
-export function wgSmemBytes(D: number, auxBytes = 0): number {
-  return up128((WG.blockM * D + 2 * WG.stages * WG.blockN * D) * 2 + 8 * (1 + 6 * WG.stages)) + WG.stages * auxBytes + 1024;
+export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN): number {
+  return up128((WG.blockM * D + 2 * WG.stages * blockN * D) * 2 + 8 * (1 + 6 * WG.stages)) + WG.stages * auxBytes + 1024;
+}
+
+/**
+ * The Hopper kernel's kv tile width for a job, one for all its builds (the bitwise check compares
+ * builds that must walk the same tiles): 176 columns, FlashAttention-3's width for head dim 128
+ * without a mask (fewer softmax steps per unit of matrix work), for a score mod whose aux loads are
+ * all uniform (one value per (b, h): hoisted out of the tile loop), else 128. Masks keep 128-column
+ * tiles (the block maps and the sparsity view are drawn on them); staged aux regions are laid out
+ * for 128 columns; and per-element loads need registers that 88 accumulator pairs leave no room
+ * for (nvcc 13.0, sm_90a: relative-position spills 148 bytes at 176 against 4 at 128, spatial-bias
+ * 200 against 12). SCOREMOD_WG_BLOCK_N=128 forces 128 (A/B runs).
+ */
+export function wgBlockN(spec: Pick<ProgramSpec, "kernel" | "D" | "score" | "mask">, env: NodeJS.ProcessEnv = process.env): number {
+  const perElement = (spec.score?.mod.loads ?? []).some((l) => l.class !== "uniform");
+  if (spec.kernel !== "wgmma" || spec.D !== 128 || spec.mask || perElement) return WG.blockN;
+  return env.SCOREMOD_WG_BLOCK_N === "128" ? 128 : 176;
 }

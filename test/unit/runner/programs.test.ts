@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
 import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
-import { buildProgram, readGeometry, type PreparedMod } from "../../../server/src/runner/source";
+import { buildProgram, readGeometry, wgBlockN, type PreparedMod } from "../../../server/src/runner/source";
 import { prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
@@ -90,6 +90,19 @@ describe("runner programs", () => {
     expect(peel("softcap+causal")).toBe("SM_WG_PEEL_TAIL=0");
   });
 
+  it("widens the Hopper kernel's kv tiles to 176 only without a mask and without per-element aux loads, at D = 128", () => {
+    const width = (label: string, D = 128, env: NodeJS.ProcessEnv = {}) => wgBlockN({ ...prepared(CASES.find((x) => x.label === label)!, true), kernel: "wgmma", D }, env);
+    expect(["none", "softcap", "alibi"].map((l) => width(l))).toEqual([176, 176, 176]);  // alibi's one load is uniform
+    expect(["kv-bias", "full-bias", "relative-position", "causal", "softcap+causal", "document"].map((l) => width(l))).toEqual([128, 128, 128, 128, 128, 128]);
+    expect(width("none", 64)).toBe(128);
+    expect(width("none", 128, { SCOREMOD_WG_BLOCK_N: "128" })).toBe(128);
+    expect(wgBlockN({ ...prepared(CASES.find((x) => x.label === "none")!, true), kernel: "mma", D: 128 }, {})).toBe(128);
+    // The width reaches the kernel (a define), the launch (shared memory: K/V rings of 176 rows) and the host (blockN: boxes, block map).
+    const prog = buildProgram({ ...prepared(CASES.find((x) => x.label === "none")!, true), build: "scalar", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma", blockN: 176 });
+    expect(prog.defines).toContain("SM_ATTN_WG_BLOCK_N=176");
+    expect([prog.blockN, prog.smemBytes]).toEqual([176, (128 * 128 + 4 * 176 * 128) * 2 + 128 + 1024]);
+  });
+
   it("refuses to build the Hopper kernel with a mod wider than a pair", () => {
     const kv = prepared(CASES.find((x) => x.label === "kv-bias")!);
     expect(kv.score!.vec.vecSize).toBe(8);
@@ -119,6 +132,9 @@ describe("runner programs", () => {
       const c = CASES.find((x) => x.label === label)!;
       jobs.push({ c, prog: buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }) });
     }
+    // ... and its 176-column tiles (wgmma m64n176k16 for S, 11 k-steps for P V).
+    const alibi = CASES.find((x) => x.label === "alibi")!;
+    jobs.push({ c: alibi, prog: buildProgram({ ...prepared(alibi, true), build: "vec", dtype: "f16", D: 128, bounds: false, geometry, kernel: "wgmma", blockN: 176 }) });
     const results = await Promise.all(jobs.map(({ prog }) => native.compile(prog.source, {
       arch: "sm_90a", compiler: "nvcc", nvcc: NVCC, defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel, ...(prog.classifyKernel ? [prog.classifyKernel] : [])], lineInfo: false,
     })));
