@@ -131,6 +131,8 @@ export interface BenchResult {
   /** The kernel that ran, and why when it was not the caller's choice (V capped, fallback). */
   kernel: RunnerKernel;
   kernelNote?: string;
+  /** The kernel's tile: query rows x kv columns (the Hopper kernel's kv width depends on the job: source.ts wgBlockN). */
+  tile: { q: number; kv: number };
   align: number | "elem" | "declared";
   shape: Required<Shape>;
   dtype: "bf16" | "f16";

@@ -11,7 +11,7 @@ import type { BenchResult } from "../../../server/src/runner/types";
 const python = (() => { try { execFileSync("python3", ["--version"]); return "python3"; } catch { return null; } })();
 
 const result: BenchResult = {
-  mod: "kvBiasMod", vec: 2, kernel: "wgmma", align: "declared", shape: { B: 1, H: 16, Hkv: 16, Q: 8192, KV: 8192, D: 128 }, dtype: "bf16",
+  mod: "kvBiasMod", vec: 2, kernel: "wgmma", tile: { q: 128, kv: 128 }, align: "declared", shape: { B: 1, H: 16, Hkv: 16, Q: 8192, KV: 8192, D: 128 }, dtype: "bf16",
   device: "NVIDIA H100", compile: { compiler: "nvrtc", registers: 168, spillStores: 0, spillLoads: 0, localBytes: 0, sharedBytes: 164936, compileMs: 1 },
   timing: { ms: 1.0, msMin: 0.99, msMax: 1.01, reps: 50, inputSets: 3, tflops: 550, tflopsDense: 550, auxBytes: 0, auxBytesPerSec: 0 }, checks: [], ok: true, obligations: [],
   phases: { stages: { analyse: 40, compile: 900, data: 300, time: 60 }, totalMs: 1300, outsideMs: 340 },
