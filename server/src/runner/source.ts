@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
+import { findExpr } from "../analysis/ir";
 import type { GeneratedCuda } from "../codegen/cuda";
 import type { RunnerKernel, RunnerTargetId } from "./types";
 import { RunnerError } from "./types";
@@ -181,15 +182,23 @@ export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN)
 /**
  * The Hopper kernel's kv tile width for a job, one for all its builds (the bitwise check compares
  * builds that must walk the same tiles): 176 columns, FlashAttention-3's width for head dim 128
- * without a mask (fewer softmax steps per unit of matrix work), for a score mod whose aux loads are
- * all uniform (one value per (b, h): hoisted out of the tile loop), else 128. Masks keep 128-column
- * tiles (the block maps and the sparsity view are drawn on them); staged aux regions are laid out
- * for 128 columns; and per-element loads need registers that 88 accumulator pairs leave no room
- * for (nvcc 13.0, sm_90a: relative-position spills 148 bytes at 176 against 4 at 128, spatial-bias
- * 200 against 12). SCOREMOD_WG_BLOCK_N=128 forces 128 (A/B runs).
+ * without a mask (fewer softmax steps per unit of matrix work), for a score mod of plain arithmetic
+ * whose aux loads are all uniform, else 128. Measured on the H100 (BENCHMARKS.md, alternated in one
+ * call): no mod 0.821 vs 0.836 ms, alibi 0.965-0.993 vs 1.066-1.075, but softcap 1.649-1.664 vs
+ * 1.559-1.560: a mod that adds special-function work (a division, tanh, exp...) to the softmax's
+ * exponentials runs slower on the wider tile. Masks keep 128-column tiles (the block maps and the
+ * sparsity view are drawn on them); staged aux regions are laid out for 128 columns; and
+ * per-element loads need registers that 88 accumulator pairs leave no room for (nvcc 13.0:
+ * relative-position spills 148 bytes at 176 against 4 at 128, spatial-bias 200 against 12).
+ * SCOREMOD_WG_BLOCK_N=128 forces 128 (A/B runs).
  */
+/** Math that compiles to plain ALU instructions (no special-function unit). pow's exponent is a small integer constant: multiplications. */
+const ARITHMETIC: ReadonlySet<string> = new Set(["abs", "min", "max", "floor", "ceil", "clamp", "pow"]);
+
 export function wgBlockN(spec: Pick<ProgramSpec, "kernel" | "D" | "score" | "mask">, env: NodeJS.ProcessEnv = process.env): number {
-  const perElement = (spec.score?.mod.loads ?? []).some((l) => l.class !== "uniform");
-  if (spec.kernel !== "wgmma" || spec.D !== 128 || spec.mask || perElement) return WG.blockN;
+  const score = spec.score?.mod;
+  const perElement = (score?.loads ?? []).some((l) => l.class !== "uniform");
+  const special = score !== undefined && findExpr(score.body, (e) => (e.k === "call" && !ARITHMETIC.has(e.fn)) || (e.k === "binary" && (e.op === "/" || e.op === "%"))) !== undefined;
+  if (spec.kernel !== "wgmma" || spec.D !== 128 || spec.mask || perElement || special) return WG.blockN;
   return env.SCOREMOD_WG_BLOCK_N === "128" ? 128 : 176;
 }
