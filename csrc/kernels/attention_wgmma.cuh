@@ -27,9 +27,6 @@
 #ifndef SM_WG_OVERLAP
 #define SM_WG_OVERLAP 1  // softmax of tile j overlaps S_j and P_{j-1} V_{j-1}
 #endif
-#ifndef SM_WG_TREE
-#define SM_WG_TREE 0  // row max and sum as four partial chains (experiment: SCOREMOD_KERNEL_DEFINES=SM_WG_TREE=1)
-#endif
 #ifndef SM_WG_PINGPONG
 #define SM_WG_PINGPONG 1  // the two consumer warpgroups take turns issuing GEMMs (needs OVERLAP)
 #endif
@@ -386,16 +383,8 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
 #pragma unroll
     for (int hr = 0; hr < 2; ++hr) {
       float mx = SM_NEG_INF;
-#if SM_WG_TREE
-      // Four partial maxima: a dependency chain a quarter as long before the exponentials start.
-      float mq[4] = {SM_NEG_INF, SM_NEG_INF, SM_NEG_INF, SM_NEG_INF};
-#pragma unroll
-      for (int i = 2 * hr; i < BN / 2; i += 4) mq[(i >> 2) & 3] = fmaxf(mq[(i >> 2) & 3], fmaxf(sacc[i], sacc[i + 1]));
-      mx = fmaxf(fmaxf(mq[0], mq[1]), fmaxf(mq[2], mq[3]));
-#else
 #pragma unroll
       for (int i = 2 * hr; i < BN / 2; i += 4) mx = fmaxf(mx, fmaxf(sacc[i], sacc[i + 1]));
-#endif
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
       const float mnew = fmaxf(m[hr], mx * kLog);
@@ -404,16 +393,6 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       const float ml2 = (mnew == SM_NEG_INF) ? 0.f : mnew;
       alpha[hr] = ex2(m[hr] - ml2);
       m[hr] = mnew;
-#if SM_WG_TREE
-      float sq[4] = {0.f, 0.f, 0.f, 0.f};
-#pragma unroll
-      for (int i = 2 * hr; i < BN / 2; i += 4) {
-        sacc[i] = ex2(fmaf(sacc[i], kLog, -ml2));
-        sacc[i + 1] = ex2(fmaf(sacc[i + 1], kLog, -ml2));
-        sq[(i >> 2) & 3] += sacc[i] + sacc[i + 1];
-      }
-      const float sum = (sq[0] + sq[1]) + (sq[2] + sq[3]);
-#else
       float sum = 0.f;
 #pragma unroll
       for (int i = 2 * hr; i < BN / 2; i += 4) {
@@ -421,7 +400,6 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
         sacc[i + 1] = ex2(fmaf(sacc[i + 1], kLog, -ml2));
         sum += sacc[i] + sacc[i + 1];
       }
-#endif
       l[hr] = l[hr] * alpha[hr] + sum;
     }
     return __any_sync(0xffffffffu, moved);
