@@ -179,6 +179,9 @@ export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN)
   return up128((WG.blockM * D + 2 * WG.stages * blockN * D) * 2 + 8 * (1 + 6 * WG.stages)) + WG.stages * auxBytes + 1024;
 }
 
+/** Math that compiles to plain FMA-pipe instructions (no special-function unit): pow's exponent is a small integer constant (multiplications). */
+const ARITHMETIC: ReadonlySet<string> = new Set(["abs", "min", "max", "clamp", "pow"]);
+
 /**
  * The Hopper kernel's kv tile width for a job, one for all its builds (the bitwise check compares
  * builds that must walk the same tiles): 176 columns, FlashAttention-3's width for head dim 128
@@ -192,9 +195,6 @@ export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN)
  * relative-position spills 148 bytes at 176 against 4 at 128, spatial-bias 200 against 12).
  * SCOREMOD_WG_BLOCK_N=128 forces 128 (A/B runs).
  */
-/** Math that compiles to plain ALU instructions (no special-function unit). pow's exponent is a small integer constant: multiplications. */
-const ARITHMETIC: ReadonlySet<string> = new Set(["abs", "min", "max", "floor", "ceil", "clamp", "pow"]);
-
 export function wgBlockN(spec: Pick<ProgramSpec, "kernel" | "D" | "score" | "mask">, env: NodeJS.ProcessEnv = process.env): number {
   const score = spec.score?.mod;
   const perElement = (score?.loads ?? []).some((l) => l.class !== "uniform");

@@ -9,7 +9,7 @@ import { mark } from "./timeline";
 if (process.env[WARM_ENV] === "1") {
   try {
     mark("worker: context warm-up started");
-    native.warmUp().then(() => mark("worker: context warm"), () => undefined);
+    native.warmUp().catch(() => undefined);
   } catch {
     // No addon: the probe reports it.
   }
