@@ -92,8 +92,11 @@ static_assert(AUX_SCORE_BYTES % 1024 == 0, "a staged aux tile needs 1024-byte al
 constexpr int AUX_COPIERS = 96;  // producer warps 1-3
 constexpr float LOG2E = 1.4426950408889634f;
 static_assert(BM == 128 && (BN == 128 || BN == 176), "tile sizes are wired into the wgmma shapes below");
-// Staged aux regions are sized and addressed for 128-column tiles (server/src/analysis/staging.ts).
-static_assert(BN == 128 || !SM_WG_AUX, "aux staging needs 128-column kv tiles");
+// A staged aux tile is TMA boxes of 64-column panels: 128-column kv tiles only. Staged rows are as
+// wide as the tile (the analysis's target, targets.ts wideTile, says how wide).
+#ifdef SM_SCORE_AUX_TILE
+static_assert(BN == 128, "a staged aux tile needs 128-column kv tiles");
+#endif
 
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return static_cast<uint32_t>(__cvta_generic_to_shared(p)); }
 

@@ -3,7 +3,8 @@ ROUNDS rounds in one process on one machine (lent machines differ by several %, 
 same-call comparisons count). Prints one line per run and a table of medians (ms).
 
 usage: python3 test/gpu/env_ab.py NODE CLI_JS ROUNDS LABEL=ENV[,ENV...]|LABEL= ... -- FILE:MOD ...
-  e.g. ... 2 w176= w128=SCOREMOD_WG_BLOCK_N=128 -- test/gpu/fixtures/identity.scoremod.ts:none"""
+  e.g. ... 2 w176= w128=SCOREMOD_WG_BLOCK_N=128 -- test/gpu/fixtures/identity.scoremod.ts:none
+  (CLI=path in a variant runs that build of the CLI instead of CLI_JS)"""
 import json
 import os
 import statistics
@@ -22,7 +23,9 @@ times = {}
 for r in range(rounds):
     for path, mod in mods:
         for label, env in variants:
-            p = subprocess.run([node, cli, "bench", path, "--mod", mod, "--json"], capture_output=True, text=True, env={**os.environ, **env})
+            # CLI=path in a variant's environment runs another build of the CLI (a before/after A/B).
+            run_env = {k: v for k, v in env.items() if k != "CLI"}
+            p = subprocess.run([node, env.get("CLI", cli), "bench", path, "--mod", mod, "--json"], capture_output=True, text=True, env={**os.environ, **run_env})
             try:
                 res = json.loads(p.stdout)["results"][0]
                 ms = res["timing"]["ms"]

@@ -187,6 +187,8 @@ export interface ModFact {
 export interface FileAnalysis {
   fileName: string;
   target: TargetId;
+  /** The kv tile width when the run uses the target's wider tile (AnalyzeOptions.tileN); absent: the target's own. Read the target through targets.ts `targetOf`. */
+  tileN?: number;
   diagnostics: Diagnostic[];
   tensors: TensorFact[];
   scalars: ScalarFact[];

@@ -15,7 +15,7 @@ import type { Diagnostic, FileAnalysis, Fix, ModFact } from "./facts";
 import type { Range } from "./ir";
 import { blockingDiagnostics } from "./generatable";
 import { LIB_PATH, TYPINGS_PATH, TsProgram } from "./program";
-import { DEFAULT_TARGET, TARGETS, isTargetId, type Target, type TargetId } from "./targets";
+import { DEFAULT_TARGET, TARGETS, isTargetId, withTileN, type Target, type TargetId } from "./targets";
 
 export interface AnalyzeOptions {
   target?: TargetId;
@@ -35,6 +35,12 @@ export interface AnalyzeOptions {
    */
   dims?: Record<string, number>;
   scalars?: Record<string, number>;
+  /**
+   * The kv tile width of the kernel the runner launches, when it is the target's wider one
+   * (Target.wideTile: the Hopper kernel at 176 columns, runner/source.ts wgBlockN): staged rows
+   * are that wide. Recorded in FileAnalysis.tileN; any other value is an SM131 error.
+   */
+  tileN?: number;
 }
 
 export { LIB_PATH, TYPINGS_PATH };
@@ -169,9 +175,15 @@ export class AnalysisHost {
   analyze(fileName: string, opts: AnalyzeOptions = {}): FileAnalysis {
     const targetId: TargetId = opts.target && isTargetId(opts.target) ? opts.target : DEFAULT_TARGET;
     const result: FileAnalysis = { fileName, target: targetId, diagnostics: [], tensors: [], scalars: [], mods: [], divisible: {} };
+    const target = withTileN(TARGETS[targetId], opts.tileN);
+    if (opts.tileN !== undefined && target.tileN !== opts.tileN) {
+      const wide = TARGETS[targetId].wideTile?.tileN;
+      result.diagnostics.push({ range: ZERO, severity: "error", code: SM.badOption, message: `tileN ${opts.tileN}: ${targetId} runs ${TARGETS[targetId].tileN}${wide ? ` or ${wide}` : ""}-column tiles` });
+    }
+    if (target.tileN !== TARGETS[targetId].tileN) result.tileN = target.tileN;
     try {
       if (!this.program.hasFile(fileName)) this.program.setFile(fileName, "");
-      this.analyzeInto(result, fileName, opts, TARGETS[targetId]);
+      this.analyzeInto(result, fileName, opts, target);
     } catch (err) {
       result.diagnostics.push(internalError("file", err));
       // Wherever it stopped, the error (at the origin) blocks every mod it found.

@@ -42,6 +42,11 @@ export interface Target {
    * stage for a score mod's rows and for a mask mod's.
    */
   auxStaging?: { tileRows: number; tileCols: number; scoreBytes: number; maskBytes: number };
+  /**
+   * A wider kv tile the same kernel can run with (the runner's choice per job, AnalyzeOptions.tileN):
+   * its width and its staging (rows that wide; the shared memory the wider K/V rings leave).
+   */
+  wideTile?: { tileN: number; auxStaging: { tileRows: number; tileCols: number; scoreBytes: number; maskBytes: number } };
   /** FA4's own rules on this target (fa4-* targets only). */
   fa4?: Fa4Rules;
 }
@@ -85,6 +90,9 @@ export const TARGETS: Record<TargetId, Target> = {
     // barriers and the 1 KB alignment slack, leaves 33,664 B per stage for a score mod's rows and a
     // mask mod's (attention_wgmma.cuh static_asserts the total).
     auxStaging: { tileRows: 128, tileCols: 128, scoreBytes: 33024, maskBytes: 640 },
+    // 176-column tiles (attention_wgmma.cuh SM_ATTN_WG_BLOCK_N): the K/V rings take 176 KB, which
+    // leaves 9,152 B per stage: rows only (a tile of 128 x 176 is no TMA box of 64-column panels).
+    wideTile: { tileN: 176, auxStaging: { tileRows: 128, tileCols: 176, scoreBytes: 8448, maskBytes: 640 } },
   },
   "runner-sm90": {
     id: "runner-sm90", description: "Score Mod Studio portable runner kernel built for Hopper (mma.sync, sm_90a): S tile staged so a thread owns V consecutive kv of a row",
@@ -100,3 +108,17 @@ export const TARGETS: Record<TargetId, Target> = {
 
 export const DEFAULT_TARGET: TargetId = "fa4-sm100";
 export function isTargetId(s: string): s is TargetId { return Object.prototype.hasOwnProperty.call(TARGETS, s); }
+
+/**
+ * The target as a run sees it: `tileN` picks the target's wider tile (Target.wideTile) when the
+ * runner launches it that wide; anything else is the target itself. Every layer that reads a
+ * FileAnalysis's target goes through `targetOf` so the width is decided once (index.ts).
+ */
+export function withTileN(t: Target, tileN: number | undefined): Target {
+  if (tileN === undefined || tileN === t.tileN || t.wideTile?.tileN !== tileN) return t;
+  return { ...t, tileN, auxStaging: t.wideTile.auxStaging };
+}
+
+export function targetOf(fa: { target: TargetId; tileN?: number }): Target {
+  return withTileN(TARGETS[fa.target], fa.tileN);
+}

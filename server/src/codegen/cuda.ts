@@ -11,7 +11,7 @@
 //                      exactly as each LoadFact says, then runs the lane function for kv0 .. kv0 + V - 1.
 import { isSeqRole, type Expr, type SeqRole, type Stmt, type Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
-import { TARGETS, type TargetId } from "../analysis/targets";
+import { TARGETS, targetOf, type TargetId } from "../analysis/targets";
 import { localIdent } from "../analysis/identifiers";
 import { blockedMessage } from "../analysis/generatable";
 import { CodegenError, conv, cType, emitExpr, type CExprCtx } from "./cudaExpr";
@@ -214,7 +214,7 @@ function isOne(p: Poly): boolean {
 
 export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOptions = {}): GeneratedCuda {
   const mod = findMod(fa, modName);
-  const target = TARGETS[fa.target];
+  const target = targetOf(fa);
   const V = mod.vecSize;
   if (!Number.isInteger(V) || V < 1) throw new CodegenError(`mod '${modName}': vector size ${V} is not a positive integer`);
   if (V > target.vecCap || target.tileN % V !== 0) {

@@ -11,10 +11,10 @@ import { kernelsIncludeDir } from "../toolchain/nvcc";
 import { loadUserModule } from "../view/loadModule";
 import { missingDims, missingDimsMessage } from "./ownDims";
 import { planKernel, type KernelDevice, type KernelPlan } from "./kernelChoice";
-import { buildProgram, readGeometry, wgBlockN, type PreparedMod, type Program } from "./source";
+import { WG, buildProgram, readGeometry, wgBlockN, type PreparedMod, type Program } from "./source";
 import { RunnerError, type BenchJob, type RunnerTargetId } from "./types";
 
-interface AnalysisKey { target: RunnerTargetId; vecSize?: number; align?: number | "elem" }
+interface AnalysisKey { target: RunnerTargetId; vecSize?: number; align?: number | "elem"; tileN?: number }
 
 /**
  * A job's file: its analyses by (target, V, align) and its module, each computed at most once.
@@ -26,10 +26,10 @@ export class JobFile {
   constructor(readonly fileName: string, readonly text: string) {}
 
   analysis(key: AnalysisKey): FileAnalysis {
-    const k = `${key.target} ${key.vecSize ?? "declared"} ${key.align ?? "declared"}`;
+    const k = `${key.target} ${key.vecSize ?? "declared"} ${key.align ?? "declared"} ${key.tileN ?? "default"}`;
     let fa = this.analyses.get(k);
     if (!fa) {
-      fa = analyze(this.fileName, this.text, { target: key.target, vecSize: key.vecSize, align: key.align });
+      fa = analyze(this.fileName, this.text, { target: key.target, vecSize: key.vecSize, align: key.align, tileN: key.tileN });
       this.analyses.set(k, fa);
     }
     return fa;
@@ -61,8 +61,8 @@ export function jobFile(fileName: string, text: string): JobFile {
 }
 
 /** Analyse and generate one mod at V (default: its declared vecSize) and at V = 1. */
-export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId; varlen?: boolean }, file = new JobFile(fileName, text)): PreparedMod {
-  const fa = file.analysis({ target: opts.target, vecSize: opts.vec, align: opts.align });
+export function prepareMod(fileName: string, text: string, modName: string, opts: { vec?: number; align?: number | "elem"; target: RunnerTargetId; varlen?: boolean; tileN?: number }, file = new JobFile(fileName, text)): PreparedMod {
+  const fa = file.analysis({ target: opts.target, vecSize: opts.vec, align: opts.align, tileN: opts.tileN });
   const mod = fa.mods.find((m) => m.name === modName);
   if (!mod) {
     throw new RunnerError({ kind: "analysis", mod: modName, message: `no mod named '${modName}' in ${fileName} (mods: ${fa.mods.map((m) => m.name).join(", ") || "none"})` });
@@ -70,7 +70,7 @@ export function prepareMod(fileName: string, text: string, modName: string, opts
   // The analysis's one decision (ModFact.blocking), as the editor's CodeLens and the CLI read it.
   const blocked = blockedMessage(mod, fileName);
   if (blocked) throw new RunnerError({ kind: "analysis", mod: modName, message: blocked });
-  const fa1 = file.analysis({ target: opts.target, vecSize: 1, align: opts.align });
+  const fa1 = file.analysis({ target: opts.target, vecSize: 1, align: opts.align, tileN: opts.tileN });
   try {
     const gen = { varlen: opts.varlen === true };
     return { fa, mod, vec: generateCuda(fa, modName, gen), scalar: generateCuda(fa1, modName, gen), text };
@@ -105,7 +105,7 @@ export interface PreparedJob {
 export function prepareJob(dev: KernelDevice, job: BenchJob, file = jobFile(job.fileName, job.text)): PreparedJob {
   const plan = planKernel(dev, job);
   const varlen = job.seqlens !== undefined;
-  const primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target, varlen }, file);
+  let primary = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target, varlen }, file);
   // Before anything is compiled or allocated: every tensor of the file is placed, so every own dim
   // it uses needs a size.
   const missing = missingDims(primary.fa, job.dims);
@@ -119,10 +119,18 @@ export function prepareJob(dev: KernelDevice, job: BenchJob, file = jobFile(job.
   if (other && other.mod.kind === primary.mod.kind) {
     throw new RunnerError({ kind: "analysis", mod: job.mod, message: `cannot pair '${job.mod}' with '${job.pair}': both are ${primary.mod.kind} mods` });
   }
+  let blockN = wgBlockN({ kernel: plan.kernel, D: job.shape.D, score: primary.mod.kind === "score" ? primary : other, mask: primary.mod.kind === "mask" ? primary : other });
+  if (blockN !== WG.blockN) {
+    // A wider tile (a lone score mod: wgBlockN) stages its rows that wide: the mod analysed and
+    // generated again at that width; should a row no longer fit the stage, the job keeps 128.
+    const wide = prepareMod(job.fileName, job.text, job.mod, { vec: plan.vec, align: job.align, target: plan.target, varlen, tileN: blockN }, file);
+    if (wgBlockN({ kernel: plan.kernel, D: job.shape.D, score: wide }) === blockN) primary = wide;
+    else blockN = WG.blockN;
+  }
   const score = primary.mod.kind === "score" ? primary : other;
   const mask = primary.mod.kind === "mask" ? primary : other;
   const dir = kernelDir(job);
-  const base = { score, mask, dtype: job.dtype ?? "bf16", D: job.shape.D, geometry: readGeometry(dir), kernel: plan.kernel, blockN: wgBlockN({ kernel: plan.kernel, D: job.shape.D, score, mask }) } as const;
+  const base = { score, mask, dtype: job.dtype ?? "bf16", D: job.shape.D, geometry: readGeometry(dir), kernel: plan.kernel, blockN } as const;
   return {
     plan, primary, other, score, mask, mods: other ? [primary, other] : [primary], dir, file,
     programs: {

@@ -184,20 +184,23 @@ const ARITHMETIC: ReadonlySet<string> = new Set(["abs", "min", "max", "clamp", "
 
 /**
  * The Hopper kernel's kv tile width for a job, one for all its builds (the bitwise check compares
- * builds that must walk the same tiles): 176 columns, FlashAttention-3's width for head dim 128
- * without a mask (fewer softmax steps per unit of matrix work), for a score mod of plain arithmetic
- * whose aux loads are all uniform, else 128. Measured on the H100 (BENCHMARKS.md, alternated in one
- * call): no mod 0.821 vs 0.836 ms, alibi 0.965-0.993 vs 1.066-1.075, but softcap 1.649-1.664 vs
- * 1.559-1.560: a mod that adds special-function work (a division, tanh, exp...) to the softmax's
- * exponentials runs slower on the wider tile. Masks keep 128-column tiles (the block maps and the
- * sparsity view are drawn on them); staged aux regions are laid out for 128 columns; and
- * per-element loads need registers that 88 accumulator pairs leave no room for (nvcc 13.0:
- * relative-position spills 148 bytes at 176 against 4 at 128, spatial-bias 200 against 12).
+ * builds that must walk the same tiles): 176 columns, FlashAttention-3's width at head dim 128
+ * without a mask (fewer softmax steps per unit of matrix work), for a score mod of plain
+ * arithmetic whose aux loads are each uniform or staged as a row, else 128. Measured on the H100
+ * (BENCHMARKS.md, alternated in one call): no mod 0.821 vs 0.836 ms, alibi 0.965-0.993 vs
+ * 1.066-1.075, kv-bias (its row staged 176 wide) 0.915-0.926 vs 0.956-1.015, but softcap
+ * 1.649-1.664 vs 1.559-1.560: a mod that adds special-function work (a division, tanh, exp...) to
+ * the softmax's exponentials runs slower on the wider tile. Masks keep 128-column tiles (the block
+ * maps and the sparsity view are drawn on them), so does a staged tile (TMA boxes of 64-column
+ * panels), and per-element loads need registers that 88 accumulator pairs leave no room for
+ * (nvcc 13.0: relative-position spills 148 bytes at 176 against 4 at 128, spatial-bias 200
+ * against 12). The caller analyses the mod again at 176 (staged rows that wide: prepare.ts).
  * SCOREMOD_WG_BLOCK_N=128 forces 128 (A/B runs).
  */
 export function wgBlockN(spec: Pick<ProgramSpec, "kernel" | "D" | "score" | "mask">, env: NodeJS.ProcessEnv = process.env): number {
   const score = spec.score?.mod;
-  const perElement = (score?.loads ?? []).some((l) => l.class !== "uniform");
+  const stages = env.SCOREMOD_AUX_STAGE !== "0";
+  const perElement = (score?.loads ?? []).some((l) => l.class !== "uniform" && !(stages && l.staging?.rows === "row" && l.staging.offset >= 0));
   const special = score !== undefined && findExpr(score.body, (e) => (e.k === "call" && !ARITHMETIC.has(e.fn)) || (e.k === "binary" && (e.op === "/" || e.op === "%"))) !== undefined;
   if (spec.kernel !== "wgmma" || spec.D !== 128 || spec.mask || perElement || special) return WG.blockN;
   return env.SCOREMOD_WG_BLOCK_N === "128" ? 128 : 176;

@@ -102,4 +102,25 @@ describe("aux staging on runner-hopper", () => {
       expect(l!.staging).toBeUndefined();
     }
   });
+
+  it("stages rows as wide as the target's wider tile when the run asks for it (tileN), and refuses other widths", () => {
+    const text = `import { bf16, scoreMod, tensor } from "scoremod";\nexport const t = tensor("kv_bias", bf16, ["B", "H", "KV"], { align: 16, divisible: { KV: 8 } });\n` +
+      `export const full = tensor("full_bias", bf16, ["B", "H", "Q", "KV"], { align: 16, divisible: { KV: 8 } });\n` +
+      `export const m = scoreMod({ vecSize: 2 }, (score, b, h, q, kv) => score + t.at(b, h, kv));\n` +
+      `export const f = scoreMod({ vecSize: 2 }, (score, b, h, q, kv) => score + full.at(b, h, q, kv));\n`;
+    const wide = analyze("t.scoremod.ts", text, { target: "runner-hopper", tileN: 176 });
+    expect(wide.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(wide.tileN).toBe(176);
+    expect(wide.mods[0]!.loads[0]!.staging).toEqual({ rows: "row", chunkBytes: 16, bytes: 352, offset: 0 });
+    // A 128 x 176 tile (45 KB) does not fit the 8,448 B the wider K/V rings leave per stage.
+    expect(wide.mods[1]!.loads[0]!.staging).toBeNull();
+    expect(wide.mods[1]!.loads[0]!.stagingWhy).toMatch(/needs 45056 B of shared memory per stage/);
+    // The target's own width, or nothing asked: no override recorded.
+    expect(analyze("t.scoremod.ts", text, { target: "runner-hopper", tileN: 128 }).tileN).toBeUndefined();
+    for (const [target, tileN] of [["runner-hopper", 192], ["runner-sm90", 176]] as const) {
+      const bad = analyze("t.scoremod.ts", text, { target, tileN });
+      expect(bad.tileN).toBeUndefined();
+      expect(bad.diagnostics.find((d) => d.code === "SM131")?.message).toMatch(new RegExp(`tileN ${tileN}: ${target} runs 128`));
+    }
+  });
 });

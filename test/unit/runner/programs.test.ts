@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
 import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
 import { buildProgram, readGeometry, wgBlockN, type PreparedMod } from "../../../server/src/runner/source";
-import { prepareMod } from "../../../server/src/runner/prepare";
+import { prepareJob, prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -92,9 +92,12 @@ describe("runner programs", () => {
 
   it("widens the Hopper kernel's kv tiles to 176 only without a mask and without per-element aux loads, at D = 128", () => {
     const width = (label: string, D = 128, env: NodeJS.ProcessEnv = {}) => wgBlockN({ ...prepared(CASES.find((x) => x.label === label)!, true), kernel: "wgmma", D }, env);
-    expect(["none", "alibi"].map((l) => width(l))).toEqual([176, 176]);  // alibi's one load is uniform
-    // Special-function math (softcap: a division and tanh), per-element loads, masks: 128.
-    expect(["softcap", "kv-bias", "full-bias", "relative-position", "causal", "softcap+causal", "document"].map((l) => width(l))).toEqual([128, 128, 128, 128, 128, 128, 128]);
+    // alibi's one load is uniform, kv-bias's is a staged row.
+    expect(["none", "alibi", "kv-bias"].map((l) => width(l))).toEqual([176, 176, 176]);
+    // Special-function math (softcap: a division and tanh), a staged tile, per-element loads, masks: 128.
+    expect(["softcap", "full-bias", "relative-position", "causal", "softcap+causal", "document"].map((l) => width(l))).toEqual([128, 128, 128, 128, 128, 128]);
+    // Without staging kv-bias's row would be a per-element load.
+    expect(width("kv-bias", 128, { SCOREMOD_AUX_STAGE: "0" })).toBe(128);
     expect(width("none", 64)).toBe(128);
     expect(width("none", 128, { SCOREMOD_WG_BLOCK_N: "128" })).toBe(128);
     expect(wgBlockN({ ...prepared(CASES.find((x) => x.label === "none")!, true), kernel: "mma", D: 128 }, {})).toBe(128);
@@ -102,6 +105,22 @@ describe("runner programs", () => {
     const prog = buildProgram({ ...prepared(CASES.find((x) => x.label === "none")!, true), build: "scalar", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma", blockN: 176 });
     expect(prog.defines).toContain("SM_ATTN_WG_BLOCK_N=176");
     expect([prog.blockN, prog.smemBytes]).toEqual([176, (128 * 128 + 4 * 176 * 128) * 2 + 128 + 1024]);
+  });
+
+  it("prepares a job on 176-column tiles with its staged row that wide, in every build", () => {
+    const c = CASES.find((x) => x.label === "kv-bias")!;
+    const text = readFileSync(fileOf(c), "utf8");
+    const job = { fileName: fileOf(c), text, mod: c.mod, shape: { B: 1, H: 2, Q: 256, KV: 256, D: 128 } };
+    const p = prepareJob({ sm: 90, name: "H100" }, job);
+    expect(p.primary.fa.tileN).toBe(176);
+    expect([p.programs.vec.blockN, p.programs.scalar.blockN, p.programs.bounds().blockN]).toEqual([176, 176, 176]);
+    expect(p.programs.vec.auxStageBytes).toBe(384);  // 176 bf16 values, to 128 bytes
+    expect(p.programs.vec.source).toContain("one row of 176, 16 B chunks");
+    expect(p.programs.scalar.defines).toContain("SM_ATTN_WG_BLOCK_N=176");
+    // A mask pair stays on 128-column tiles, its rows 128 wide.
+    const pair = prepareJob({ sm: 90, name: "H100" }, { ...job, fileName: fileOf({ file: "bias_document", fixture: true }), text: readFileSync(fileOf({ file: "bias_document", fixture: true }), "utf8"), mod: "biasMod", pair: "docMask" });
+    expect([pair.programs.vec.blockN, pair.primary.fa.tileN]).toEqual([128, undefined]);
+    expect(pair.programs.vec.source).toContain("one row of 128");
   });
 
   it("refuses to build the Hopper kernel with a mod wider than a pair", () => {
@@ -136,6 +155,9 @@ describe("runner programs", () => {
     // ... and its 176-column tiles (wgmma m64n176k16 for S, 11 k-steps for P V).
     const alibi = CASES.find((x) => x.label === "alibi")!;
     jobs.push({ c: alibi, prog: buildProgram({ ...prepared(alibi, true), build: "vec", dtype: "f16", D: 128, bounds: false, geometry, kernel: "wgmma", blockN: 176 }) });
+    // ... with a row staged 176 wide.
+    const kvJob = prepareJob({ sm: 90, name: "H100" }, { fileName: fileOf(CASES[1]!), text: readFileSync(fileOf(CASES[1]!), "utf8"), mod: CASES[1]!.mod, shape: { B: 1, H: 2, Q: 256, KV: 256, D: 128 } });
+    jobs.push({ c: CASES[1]!, prog: kvJob.programs.vec });
     const results = await Promise.all(jobs.map(({ prog }) => native.compile(prog.source, {
       arch: "sm_90a", compiler: "nvcc", nvcc: NVCC, defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel, ...(prog.classifyKernel ? [prog.classifyKernel] : [])], lineInfo: false,
     })));
