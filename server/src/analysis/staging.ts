@@ -19,7 +19,7 @@ import { lookup, type Env } from "./affine";
 import type { Obligation, StagingFact } from "./facts";
 import { children, isSeqRole, type Expr } from "./ir";
 import { pow2Floor } from "./poly";
-import { TARGETS, type Target, type TargetId } from "./targets";
+import { targetOf, type Target, type TargetId } from "./targets";
 
 /** cp.async copies 4, 8 or 16 bytes per instruction; TMA needs 16-byte aligned rows. */
 export const MIN_CHUNK_BYTES = 4;
@@ -153,9 +153,9 @@ export function placeStaged<T extends { id: number; bytes: number; tile: boolean
   return { placed, over };
 }
 
-/** How a staged load is copied, for hovers and the CLI (each adds its own "staged" label). */
-export function stagingLine(s: StagingFact, target: TargetId | undefined): string {
-  const st = target ? TARGETS[target].auxStaging : undefined;
+/** How a staged load is copied, for hovers and the CLI (each adds its own "staged" label); `fa`: the analysis it belongs to (its target and tile width). */
+export function stagingLine(s: StagingFact, fa: { target: TargetId; tileN?: number } | undefined): string {
+  const st = fa ? targetOf(fa).auxStaging : undefined;
   const rows = st?.tileRows ?? 128, cols = st?.tileCols ?? 128;
   if (s.rows === "tile") {
     return `the producer copies this load's ${rows} × ${cols} tile per kv tile with TMA (two boxes of 64 columns, 128-byte swizzle, ` +

@@ -223,7 +223,7 @@ export function formatHuman(a: FileAnalysis, file: string, opts: HumanOptions = 
       lines.push(`${at(file, l.range)} ${formatLoad(l, m.vecSize)}`);
       if (l.why) lines.push(`    why not wider: ${l.why}`);
       if (l.fix) lines.push(`    fix: ${l.fix.title}`);
-      if (l.staging) lines.push(`    staged in shared memory: ${stagingLine(l.staging, a.target)}`);
+      if (l.staging) lines.push(`    staged in shared memory: ${stagingLine(l.staging, a)}`);
       else if (l.stagingWhy) lines.push(`    not staged: ${l.stagingWhy}`);
       if (l.obligations.length) lines.push(`    runtime checks: ${l.obligations.map((o) => o.text).join("; ")}`);
     }

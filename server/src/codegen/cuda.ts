@@ -11,7 +11,7 @@
 //                      exactly as each LoadFact says, then runs the lane function for kv0 .. kv0 + V - 1.
 import { isSeqRole, type Expr, type SeqRole, type Stmt, type Ty } from "../analysis/ir";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
-import { TARGETS, targetOf, type TargetId } from "../analysis/targets";
+import { targetOf, type TargetId } from "../analysis/targets";
 import { localIdent } from "../analysis/identifiers";
 import { blockedMessage } from "../analysis/generatable";
 import { CodegenError, conv, cType, emitExpr, type CExprCtx } from "./cudaExpr";

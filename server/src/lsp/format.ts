@@ -43,7 +43,7 @@ export function loadHover(load: LoadFact, mod: ModFact | undefined, target?: Tar
   // The safe fix first, as the quick fixes are ordered.
   if (load.safeFix) lines.push(`- **Fix:** ${load.safeFix.title} (quick fix available)`);
   if (load.fix) lines.push(`- **${load.safeFix ? "Or" : "Fix"}:** ${load.fix.title} (quick fix available)`);
-  if (load.staging) lines.push(`- **Shared memory:** staged — ${stagingLine(load.staging, target)}`);
+  if (load.staging) lines.push(`- **Shared memory:** staged — ${stagingLine(load.staging, target ? { target } : undefined)}`);
   else if (load.stagingWhy) lines.push(`- **Shared memory:** not staged — ${load.stagingWhy}; read from global memory by each thread`);
   if (load.bounds) {
     const what = { proven: "every index proven in range", obligation: "not provable here: the runner checks it with the bounds-checked build before timing", violated: "**out of range** (see the error)" }[load.bounds.verdict];
