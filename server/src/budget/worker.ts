@@ -60,9 +60,11 @@ export function serveAnalysisWorker(data: WorkerData): void {
     } catch (err) {
       m = { id: r.id, ok: false, error: err instanceof Error ? err.message : String(err) };
     }
-    reply({ ...m, heapMb: getHeapStatistics().used_heap_size / 2 ** 20 });
-    // The first real analysis has compiled what later starts need (once per bundle version).
+    // The first real analysis has compiled what later starts need: the code cache is made now,
+    // before the reply (once per bundle version), since a caller that exits on the reply (the
+    // CLI) would stop this thread in the middle of writing it.
     if (r.op === "analyze") saveCodeCache();
+    reply({ ...m, heapMb: getHeapStatistics().used_heap_size / 2 ** 20 });
   });
   Atomics.store(flag, STATE, READY);
   Atomics.notify(flag, STATE);

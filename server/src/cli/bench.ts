@@ -10,7 +10,7 @@ import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { analyzeInBudget as analyze, sharedAnalysis } from "../budget/budgetedAnalysis"; // TypeScript under a time and memory budget
 import { exportFlex } from "../codegen/exportFlex";
 import { RunnerSupervisor } from "../runner/supervisor";
-import { WARM_ENV } from "../runner/protocol";
+import { BENCH_WORKER_ENV } from "../runner/spawnWorker";
 import { benchDiagnosed, probeNative } from "../runner/index";
 import { mark, markStart } from "../runner/timeline";
 import { formatBench, formatSweep } from "../runner/format";
@@ -116,7 +116,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     // here only after the runner started made the CLI's own analysis, then the longest of the
     // two, finish later: the analysis thread started later. Measured; BENCHMARKS.md.)
     let onProgress: ((stage: string, detail?: string) => void) | undefined;
-    sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d), env: { [WARM_ENV]: "1" } });
+    sup = new RunnerSupervisor({ idleLimitMs: (flags.timeout ?? 120) * 1000, onProgress: (st, d) => onProgress?.(st, d), env: BENCH_WORKER_ENV });
     // (Not for a sweep, nor a varlen batch, whose shape is known only after the analysis.)
     const ahead = flags.sweep || flags.seqlens !== undefined ? undefined : { fileName: file, text, mod: flags.mod, pair: flags.pair, shape, dtype, kernel, vec };
     // A runner that cannot start (no worker bundle, say): this process's own probe says whether

@@ -5,15 +5,16 @@
 // The worker is trusted with nothing: its replies arrive on a pipe the supervisor frames itself
 // (protocol.ts), so a line that is not JSON, a message over the size cap or a stream without a
 // newline is a protocol error naming the mod, never an exception in this process.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import {
-  LineFramer, MAX_MESSAGE_BYTES, MessageTooLarge, WORKER_CHANNEL_ENV, WORKER_CHANNEL_FD, formatBytes, parseWorkerLine,
+  LineFramer, MAX_MESSAGE_BYTES, MessageTooLarge, WORKER_CHANNEL_FD, formatBytes, parseWorkerLine,
   type HostRequest, type ResultOf, type WorkerMessage,
 } from "./protocol";
 import type { HeatMapResult } from "../protocol";
+import { spawnWorker, takePrestarted } from "./spawnWorker";
 import { HEAT_MAP_IDLE_MS, RunnerError, type AheadJob, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult } from "./types";
 
 export interface SupervisorOptions {
@@ -99,17 +100,9 @@ export class RunnerSupervisor {
     if (!existsSync(path)) {
       throw new RunnerError({ kind: "internal", message: `runner worker not found at ${path} (run \`npm run build\`)` });
     }
-    // Not fork: Node's IPC channel parses the child's bytes itself and throws uncaught in this
-    // process on garbage. The worker runs as plain Node (also under Electron, the extension host).
-    const child = spawn(process.execPath, [...(this.opts.execArgv ?? []), path], {
-      // Compiles run on libuv's pool; a sweep compiles many programs at once.
-      env: { UV_THREADPOOL_SIZE: "8", ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: "1", [WORKER_CHANNEL_ENV]: String(WORKER_CHANNEL_FD) },
-      // stdin: requests. fd 3: replies. The worker's stdout is piped too, never inherited:
-      // whatever it prints (a driver or compiler message) must not reach the parent's stdout,
-      // where it would corrupt `scoremod bench --json`. Both streams feed the crash report.
-      stdio: ["pipe", "pipe", "pipe", "pipe"],
-      windowsHide: true,
-    });
+    // A process the CLI's loader started for this (prestart.ts), else a new one.
+    const execArgv = this.opts.execArgv ?? [];
+    const child = takePrestarted(path, this.opts.env, execArgv) ?? spawnWorker(path, this.opts.env, execArgv);
     this.started++;
     let stderr = "";
     const keep = (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); };

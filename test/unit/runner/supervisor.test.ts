@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { benchDiagnosed } from "../../../server/src/runner/index";
 import { RunnerSupervisor } from "../../../server/src/runner/supervisor";
+import { prestartWorker, takePrestarted } from "../../../server/src/runner/spawnWorker";
 import { RunnerError, type BenchJob } from "../../../server/src/runner/types";
 
 const workerPath = fileURLToPath(new URL("./fakeWorker.cjs", import.meta.url));
@@ -28,6 +29,21 @@ async function failure(p: Promise<unknown>): Promise<RunnerError> {
 }
 
 describe("runner supervisor", () => {
+  it("adopts the runner process the CLI's loader started, only if it would have started the same one", async () => {
+    const early = prestartWorker(workerPath, { SCOREMOD_TEST_X: "1" });
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000, env: { SCOREMOD_TEST_X: "1" } });
+    expect(((await sup.bench(job("ok"))) as unknown as { pid: number }).pid).toBe(early.pid);
+    sup.dispose();
+    // Started otherwise (another environment): stopped, and a process of the supervisor's own runs.
+    const other = prestartWorker(workerPath, { SCOREMOD_TEST_X: "1" });
+    const exited = new Promise((done) => other.on("exit", done));
+    sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000, env: { SCOREMOD_TEST_X: "2" } });
+    expect(((await sup.bench(job("ok"))) as unknown as { pid: number }).pid).not.toBe(other.pid);
+    await exited;
+    // Taken once: the next supervisor starts its own.
+    expect(takePrestarted(workerPath, { SCOREMOD_TEST_X: "1" }, [])).toBeUndefined();
+  });
+
   it("returns a result and reuses the process", async () => {
     sup = new RunnerSupervisor({ workerPath, idleLimitMs: 2000 });
     const a = (await sup.bench(job("ok"))) as unknown as { pid: number };
