@@ -102,23 +102,25 @@ ProbeInfo probe(const std::string& nvcc) {
   return p;
 }
 
-bool ensureContext(int device, std::string* err) {
-  const Driver* d = need(err);
-  if (!d) return false;
-  std::lock_guard<std::mutex> lock(stateMutex);
-  if (ctx) {
-    if (device != ctxDevice) { *err = "the runner already uses device " + std::to_string(ctxDevice); return false; }
-    SM_CHECK(cuCtxSetCurrent, (ctx));
-    return true;
-  }
+// Retains `device`'s primary context as the runner's (stateMutex held, no context yet).
+static bool retainLocked(const Driver* d, int device, std::string* err) {
   SM_CHECK(cuInit, (0));
   CUdevice dev;
   SM_CHECK(cuDeviceGet, (&dev, device));
   CUcontext c;
   SM_CHECK(cuDevicePrimaryCtxRetain, (&c, dev));
-  SM_CHECK(cuCtxSetCurrent, (c));
   ctx = c;
   ctxDevice = device;
+  return true;
+}
+
+bool ensureContext(int device, std::string* err) {
+  const Driver* d = need(err);
+  if (!d) return false;
+  std::lock_guard<std::mutex> lock(stateMutex);
+  if (ctx && device != ctxDevice) { *err = "the runner already uses device " + std::to_string(ctxDevice); return false; }
+  if (!ctx && !retainLocked(d, device, err)) return false;
+  SM_CHECK(cuCtxSetCurrent, (ctx));
   return true;
 }
 
@@ -128,15 +130,7 @@ bool warmContext(std::string* err) {
   // Under the lock: an ensureContext() that comes meanwhile waits for this context instead of
   // making its own.
   std::lock_guard<std::mutex> lock(stateMutex);
-  if (ctx) return true;
-  SM_CHECK(cuInit, (0));
-  CUdevice dev;
-  SM_CHECK(cuDeviceGet, (&dev, 0));
-  CUcontext c;
-  SM_CHECK(cuDevicePrimaryCtxRetain, (&c, dev));
-  ctx = c;
-  ctxDevice = 0;
-  return true;
+  return ctx != nullptr || retainLocked(d, 0, err);
 }
 
 bool makeCurrent(std::string* err) {
