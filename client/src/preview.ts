@@ -10,18 +10,17 @@ export const CUDA_SCHEME = "scoremod-cuda";
 export const PTX_SCHEME = "scoremod-ptx";
 export const SASS_SCHEME = "scoremod-sass";
 export type PreviewKind = "cuda" | "ptx" | "sass";
-type Kind = PreviewKind;
-const KINDS: Record<Kind, { scheme: string; ext: string; method: string }> = {
+const KINDS: Record<PreviewKind, { scheme: string; ext: string; method: string }> = {
   cuda: { scheme: CUDA_SCHEME, ext: "cu", method: CudaRequest.method },
   ptx: { scheme: PTX_SCHEME, ext: "ptx", method: PtxRequest.method },
   sass: { scheme: SASS_SCHEME, ext: "sass", method: SassRequest.method },
 };
 const SCHEMES = new Set(Object.values(KINDS).map((k) => k.scheme));
 
-interface Preview { kind: Kind; sourceUri: string; mod: string; text: string; map: LineMap }
+interface Preview { kind: PreviewKind; sourceUri: string; mod: string; text: string; map: LineMap }
 
 /** scoremod-cuda:/<mod>.cu?<source uri>: one preview per (kind, source, mod). */
-export function previewUri(kind: Kind, sourceUri: string, mod: string): vscode.Uri {
+export function previewUri(kind: PreviewKind, sourceUri: string, mod: string): vscode.Uri {
   return vscode.Uri.from({ scheme: KINDS[kind].scheme, path: `/${mod}.${KINDS[kind].ext}`, query: sourceUri });
 }
 
@@ -57,7 +56,7 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
   }
 
   /** Opens (or refreshes) a preview beside the source. Returns an error text on failure. */
-  async open(kind: Kind, sourceUri: string, mod: string, token?: vscode.CancellationToken): Promise<string | null> {
+  async open(kind: PreviewKind, sourceUri: string, mod: string, token?: vscode.CancellationToken): Promise<string | null> {
     const err = await this.load(kind, sourceUri, mod, token);
     if (err) return err;
     const uri = previewUri(kind, sourceUri, mod);
@@ -92,7 +91,7 @@ export class Previews implements vscode.TextDocumentContentProvider, vscode.Disp
     }
   }
 
-  private async load(kind: Kind, sourceUri: string, mod: string, token?: vscode.CancellationToken): Promise<string | null> {
+  private async load(kind: PreviewKind, sourceUri: string, mod: string, token?: vscode.CancellationToken): Promise<string | null> {
     const client = this.client();
     if (!client) return "The language server is not running.";
     const params = { uri: sourceUri, mod };
