@@ -35,7 +35,6 @@ export interface BudgetOptions extends Partial<Budget> {
   recycleHeapMb?: number;
 }
 
-export { useWorkerScript } from "./workerScript";
 
 /** The budget from $SCOREMOD_ANALYSIS_TIMEOUT_MS and $SCOREMOD_ANALYSIS_MEMORY_MB, else the defaults. */
 export function budgetFromEnv(): Budget {
@@ -239,7 +238,7 @@ let shared: BudgetedAnalysis | null = null;
 
 /**
  * The process's one budgeted analysis for one-shot callers (the CLI): the worker script the entry
- * point named (useWorkerScript), the budget from the environment (budgetFromEnv).
+ * point named (workerScript.ts useWorkerScript), the budget from the environment (budgetFromEnv).
  */
 export function sharedAnalysis(): BudgetedAnalysis {
   shared ??= new BudgetedAnalysis({ workerEntry: defaultWorkerEntry(), ...budgetFromEnv() });

@@ -1,6 +1,6 @@
 // The analysis worker: owns an AnalysisHost (the TypeScript program) and answers one request at a
 // time. Everything that runs TypeScript's parser or checker on user text runs here, so the
-// caller can stop it (budgetedAnalysis.ts). Started from dist/analysis-worker.js (workerMain.ts).
+// caller can stop it (budgetedAnalysis.ts). Started from its process's own bundle (entry.ts).
 import { getHeapStatistics } from "node:v8";
 import { AnalysisHost } from "../analysis/index";
 import { saveCodeCache } from "../boot";

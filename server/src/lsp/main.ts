@@ -6,7 +6,8 @@
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { join } from "node:path";
 import { createAnalysisBackend } from "./analysisBackend";
-import { budgetFromEnv, useWorkerScript } from "../budget/budgetedAnalysis";
+import { budgetFromEnv } from "../budget/budgetedAnalysis";
+import { useWorkerScript } from "../budget/workerScript";
 import { isAnalysisWorker, serveAnalysis } from "../budget/entry";
 import { createGenerators } from "./codegenGenerators";
 import { startServer } from "./server";
