@@ -59,7 +59,7 @@ namespace {
 namespace sm_wg {
 
 using sm_mods::mask_pair_st;
-using sm_mods::score_pair_st;
+using sm_mods::score_pair_wg;
 
 static_assert(!SM_HAS_SCORE_MOD || SM_VEC <= 2, "the Hopper kernel runs mods on accumulator pairs: SM_VEC must be 1 or 2");
 static_assert(!SM_HAS_MASK_MOD || SM_MASK_VEC <= 2, "the Hopper kernel runs mods on accumulator pairs: SM_MASK_VEC must be 1 or 2");
@@ -99,6 +99,12 @@ static_assert(BN == 128, "a staged aux tile needs 128-column kv tiles");
 #endif
 
 __device__ __forceinline__ uint32_t smem_u32(const void* p) { return static_cast<uint32_t>(__cvta_generic_to_shared(p)); }
+// Four 8x8 matrices of 16-bit elements from shared memory: thread t gives the address of row t % 8
+// of matrix t / 8 and receives, from each matrix, row lane / 4, columns 2 (lane % 4) and + 1: the
+// accumulator's pair layout. Volatile: it stays after the wait for the stage it reads.
+__device__ __forceinline__ void ldsm_x4(uint32_t addr, uint32_t& r0, uint32_t& r1, uint32_t& r2, uint32_t& r3) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n" : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3) : "r"(addr));
+}
 
 // ---- mbarrier, TMA, fences ----
 __device__ __forceinline__ void mbar_init(uint32_t bar, uint32_t count) {
@@ -303,6 +309,8 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   for (int i = 0; i < D / 2; ++i) oacc[i] = 0.f;
   float m[2] = {SM_NEG_INF, SM_NEG_INF}, l[2] = {0.f, 0.f};  // m: running row max, log2 units
   const float scale = p.softmax_scale;
+  const float qf[2] = {static_cast<float>(qrow), static_cast<float>(qrow + 8)};  // the rows' q as floats (score_pair_wg)
+  (void)qf;
   // The aux rings as generic pointers into shared memory (the compiler keeps them in the shared window).
   const unsigned char* aux_ring = smem_raw + (sAux - raw);
   const unsigned char* aux_mask_ring = smem_raw + (sAuxMask - raw);
@@ -358,15 +366,33 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     const unsigned char* st_mask = aux_mask_ring + (j % STAGES) * AUX_MASK_BYTES;
     (void)st; (void)st_mask;
 #if SM_HAS_SCORE_MOD
-    // A score mod sees natural-log scores; __fmul_rn keeps the product out of the mod's first
-    // FMA, as in the portable kernel. (Letting nvcc contract it gained nothing measurable on the
-    // H100 for kv-bias, and made alibi's V = 2 and V = 1 builds round differently: BENCHMARKS.md.)
-#pragma unroll
-    for (int i = 0; i < BN / 2; ++i) sacc[i] = __fmul_rn(sacc[i], scale);
+    // A score mod sees natural-log scores. Scaling each score (__fmul_rn: kept out of the mod's
+    // arithmetic, as in the portable kernel) happens in score_pair_wg, or inside the mod's own
+    // entry, which fuses it into `score + E`.
     constexpr float kLog = LOG2E;
+    const float kvBase = static_cast<float>(kvt + 2 * c);  // exact: the runner's SM_FLOAT_POSITIONS bound
+    // A staged aux tile (TMA's layout: 64-column panels of 128-byte rows, 16-byte chunks of row
+    // rr at chunk ^ (rr % 8)) read as the accumulator's pairs: word 2 k + hr holds the pair of row
+    // trow + 8 hr, columns 8 k + 2 c, + 1. ldmatrix g reads matrices (hr, k) = (m % 2, 2 g + m / 2)
+    // for m = lane / 8, each thread naming one row of one of them.
+    uint32_t tw[BN / 4];
+#ifdef SM_SCORE_AUX_TILE
+    {
+      const int m = lane / 8, rr = 64 * cw + 16 * (t / 32) + 8 * (m % 2) + lane % 8;
+      const uint32_t tile = sAux + (j % STAGES) * AUX_SCORE_BYTES + rr * 128;
+#pragma unroll
+      for (int g = 0; g < BN / 16; ++g) {
+        const int k = 2 * g + m / 2;
+        ldsm_x4(tile + (k / 8) * BM * 128 + (((k % 8) ^ (lane % 8)) << 4), tw[4 * g], tw[4 * g + 1], tw[4 * g + 2], tw[4 * g + 3]);
+      }
+    }
+#else
+#pragma unroll
+    for (int i = 0; i < BN / 4; ++i) tw[i] = 0u;
+#endif
 #pragma unroll
     for (int i = 0; i < BN / 2; i += 2)
-      score_pair_st(sacc[i], sacc[i + 1], b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st, trow + 8 * ((i >> 1) & 1), 8 * (i >> 2) + 2 * c);
+      score_pair_wg(sacc[i], sacc[i + 1], scale, b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st, trow + 8 * ((i >> 1) & 1), 8 * (i >> 2) + 2 * c, kvBase, 8 * (i >> 2), qf[(i >> 1) & 1], tw[i / 2]);
 #else
     const float kLog = scale * LOG2E;  // no score mod: fold the scale into the exponent's FMA
 #endif

@@ -170,6 +170,12 @@ export interface ModFact {
   loads: LoadFact[];
   registers: { estimate: number; budget: number };
   /**
+   * On a target whose kernel hands the mod float positions (Target.fusedEntry): the int position
+   * expressions (±kv ± q + c) the mod converts to float, which that kernel evaluates in float
+   * arithmetic (positions.ts): exact, and used, for runs with Q + KV <= limit.
+   */
+  floatPositions?: { range: Range; text: string; limit: number }[];
+  /**
    * The errors that stop this mod from being generated (generatable.ts: every error of the file
    * except those wholly inside another mod), in source order. The one decision every generator,
    * export, CLI command, preview, CodeLens and the runner reads.

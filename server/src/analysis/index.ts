@@ -10,6 +10,7 @@ import { classifyMod, type ClassifyInput } from "./classify";
 import { vecSizeRules } from "./modChecks";
 import { SM } from "./codes";
 import { isPow2 } from "./poly";
+import { floatPositionSites } from "./positions";
 import { dedupeDiagnostics, extract, type ExtractedMod, type Extraction } from "./extract";
 import type { Diagnostic, FileAnalysis, Fix, ModFact } from "./facts";
 import type { Range } from "./ir";
@@ -278,6 +279,7 @@ export class AnalysisHost {
       const r = classifyMod(input);
       fact.loads = r.loads;
       fact.registers = r.registers;
+      if (target.fusedEntry && m.kind === "score") fact.floatPositions = floatPositionSites(m.body, m.kind).map(({ range, text, limit }) => ({ range, text, limit }));
       diags.push(...r.diagnostics);
     } catch (err) {
       diags.push(internalError(`classifying ${m.name}`, err, m.nameRange));

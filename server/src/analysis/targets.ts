@@ -47,6 +47,12 @@ export interface Target {
    * its width and its staging (rows that wide; the shared memory the wider K/V rings leave).
    */
   wideTile?: { tileN: number; auxStaging: { tileRows: number; tileCols: number; scoreBytes: number; maskBytes: number } };
+  /**
+   * The kernel calls a score mod through its own entry (codegen/cuda.ts `_wg`/`_st`): with the
+   * unscaled scores and the softmax scale, so `score + E` becomes one fused multiply-add, and with
+   * exact float positions for position expressions converted to float (positions.ts).
+   */
+  fusedEntry?: boolean;
   /** FA4's own rules on this target (fa4-* targets only). */
   fa4?: Fa4Rules;
 }
@@ -93,6 +99,7 @@ export const TARGETS: Record<TargetId, Target> = {
     // 176-column tiles (attention_wgmma.cuh SM_ATTN_WG_BLOCK_N): the K/V rings take 176 KB, which
     // leaves 9,152 B per stage: rows only (a tile of 128 x 176 is no TMA box of 64-column panels).
     wideTile: { tileN: 176, auxStaging: { tileRows: 128, tileCols: 176, scoreBytes: 8448, maskBytes: 640 } },
+    fusedEntry: true,
   },
   "runner-sm90": {
     id: "runner-sm90", description: "Score Mod Studio portable runner kernel built for Hopper (mma.sync, sm_90a): S tile staged so a thread owns V consecutive kv of a row",

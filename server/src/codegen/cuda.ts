@@ -9,12 +9,14 @@
 //                      contiguous loads (V / w vector loads of w elements) and the grouped ones
 //                      (n = max(1, V / g) elements in n / w loads; lane i takes element i / g)
 //                      exactly as each LoadFact says, then runs the lane function for kv0 .. kv0 + V - 1.
-import { isSeqRole, type Expr, type SeqRole, type Stmt, type Ty } from "../analysis/ir";
+import { children, isSeqRole, type Expr, type SeqRole, type Stmt, type Ty } from "../analysis/ir";
+import type { Env as AffineEnv } from "../analysis/affine";
+import { positionForm } from "../analysis/positions";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
 import { targetOf, type TargetId } from "../analysis/targets";
 import { localIdent } from "../analysis/identifiers";
 import { blockedMessage } from "../analysis/generatable";
-import { CodegenError, conv, cType, emitExpr, type CExprCtx } from "./cudaExpr";
+import { CodegenError, conv, cType, emitAs, emitExpr, floatLit, type CExprCtx } from "./cudaExpr";
 import { PRELUDE, RAW_TYPE, laneType } from "./prelude";
 import { paramTables, SM_MAX_AUX, type ParamTables } from "./tables";
 import { LineWriter, cIdent, cString, type LineMapEntry } from "./writer";
@@ -70,6 +72,12 @@ export interface GeneratedCuda {
    * shared memory (extra last argument: the stage's base), the producer function that fills a
    * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
    */
+  /**
+   * On a fused-entry target (Target.fusedEntry), a score mod's own entry for that kernel: unscaled
+   * scores and the scale, then the positions' floats, direct loads (the staged twin, `staging.entry`,
+   * takes the same arguments and the stage). Null otherwise.
+   */
+  wgEntry: string | null;
   staging: {
     entry: string; stage: string; bytes: number;
     /** A tile copied by TMA: the aux slot, and the tensor's dims in the map's order (kv, q, others). */
@@ -186,6 +194,10 @@ function collectLoads(body: Stmt[], env: Env, visit: (e: LoadExpr, env: Env) => 
     else if (s.k === "if") { walk(s.cond); collectLoads(s.then, scope, visit); collectLoads(s.else, scope, visit); }
     else walk(s.value);
   }
+}
+
+function findIn(e: Expr, pred: (x: Expr) => boolean): boolean {
+  return pred(e) || children(e).some((c) => findIn(c, pred));
 }
 
 /** Elements a contiguous or grouped load reads per call: V, or max(1, V / g) for runs of g lanes. */
@@ -381,7 +393,21 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
 
   // ---- the lane function ----
   const laneParams = hoisted.map(({ s }) => `${laneType(s.tensor.dtype)} ${s.fact.class === "uniform" ? "u" : "c"}${s.fact.id}`);
+  // The kernel's own entry (Target.fusedEntry, score mods, equal-length batches): the lane takes
+  // the unscaled score and the scale, and the float positions of positions.ts (kvBase + kvOff is
+  // the lane's kv, qf its q); FPOS (a template parameter) picks them over the int conversion.
+  const fused = target.fusedEntry === true && mod.kind === "score" && !opts.varlen;
+  let laneEnv: AffineEnv = null;
+  const scoreLocals = new Set<string>();
+  const positionCode = (e: Expr, code: string): string | undefined => {
+    if (!fused) return undefined;
+    const f = positionForm(e, laneEnv);
+    if (!f) return undefined;
+    const base = `${f.kv < 0 ? "-" : ""}kvBase${f.q === 0 ? "" : f.q > 0 ? " + qf" : " - qf"}${f.c === 0 ? "" : ` + ${floatLit(f.c)}`}`;
+    return `(FPOS ? (${base}) + (float)(${f.kv < 0 ? "-kvOff" : "kvOff"}) : ${conv(code, "int", "float")})`;
+  };
   const laneCtx = (): CExprCtx => ({
+    intToFloat: positionCode,
     arg: (role) => (isSeqRole(role) ? seqArg(role) : role),
     local: (name) => localIdent(name),
     dim: (d) => `((int)${dimCode(d)})`,
@@ -396,13 +422,27 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     },
   });
   const retTy: Ty = mod.kind === "score" ? "float" : "bool";
+  const usesScore = (e: Expr): boolean => findIn(e, (x) => (x.k === "arg" && x.role === "score") || (x.k === "local" && scoreLocals.has(x.name)));
+  // `score + E`, `E + score`, `score - E` with E free of the score: one fused multiply-add of the
+  // unscaled score (docs/codegen.md "The Hopper kernel's entry").
+  const fusedReturn = (v: Expr): string | undefined => {
+    if (!fused || v.k !== "binary" || (v.op !== "+" && v.op !== "-")) return undefined;
+    const isScore = (x: Expr) => x.k === "arg" && x.role === "score";
+    const addend = isScore(v.a) && !usesScore(v.b) ? v.b : v.op === "+" && isScore(v.b) && !usesScore(v.a) ? v.a : undefined;
+    if (!addend) return undefined;
+    const e = emitAs(addend, "float", laneCtx());
+    return `__fmaf_rn(sraw, scale, ${v.op === "-" ? `-${e}` : e})`;
+  };
   const emitBody = (body: Stmt[], depth: number): void => {
+    const outer = laneEnv;
     for (const st of body) {
       const L = st.range.start.line;
       if (st.k === "const") {
         w.stmt(L, depth, `const ${cType(st.value.ty)} ${localIdent(st.name)} = ${emitExpr(st.value, laneCtx())};`);
+        if (usesScore(st.value)) scoreLocals.add(st.name);
+        laneEnv = { name: st.name, value: st.value, parent: laneEnv };
       } else if (st.k === "return") {
-        w.stmt(L, depth, `return ${conv(emitExpr(st.value, laneCtx()), st.value.ty, retTy)};`);
+        w.stmt(L, depth, `return ${fusedReturn(st.value) ?? emitAs(st.value, retTy, laneCtx())};`);
       } else {
         w.stmt(L, depth, `if (${conv(emitExpr(st.cond, laneCtx()), st.cond.ty, "bool")}) {`);
         emitBody(st.then, depth + 1);
@@ -413,9 +453,16 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
         w.stmt(L, depth, `}`);
       }
     }
+    laneEnv = outer;
   };
-  const lead = mod.kind === "score" ? "float score, " : "";
-  w.stmt(modLine, 0, `__device__ __forceinline__ ${cType(retTy)} ${fn}_lane(${lead}int b, int h, int q, int kv, const SmParams& p${laneParams.map((x) => `, ${x}`).join("")}) {`);
+  const lead = !fused ? (mod.kind === "score" ? "float score, " : "") : "float sraw, float scale, ";
+  const posParams = fused ? ", float kvBase, int kvOff, float qf" : "";
+  w.stmt(modLine, 0, `${fused ? "template <bool FPOS> " : ""}__device__ __forceinline__ ${cType(retTy)} ${fn}_lane(${lead}int b, int h, int q, int kv${posParams}, const SmParams& p${laneParams.map((x) => `, ${x}`).join("")}) {`);
+  if (fused) {
+    // The scaled score, as every kernel hands it to a mod (unused when the body only fuses it).
+    w.stmt(modLine, 1, `const float score = __fmul_rn(sraw, scale);`);
+    w.stmt(modLine, 1, `(void)score; (void)kvBase; (void)kvOff; (void)qf;`);
+  }
   emitBody(mod.body, 1);
   // Every path of a TypeScript mod returns (the checker enforces it). When the body does not end
   // in a return (it ends in an if/else that does), a fallback keeps nvcc's flow analysis quiet;
@@ -430,18 +477,28 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   // one broadcast word. A staged tile: TMA's layout, 64-column panels of 128-byte rows with the
   // 16-byte chunks of row r XOR-swizzled by r & 7 (so the 8 rows a warp reads at one column fall
   // in distinct banks); a chunk of at most 16 B never straddles a swizzle unit.
-  const stagedRead = (f: LoadFact, raw: string, byteExpr: string): string => {
+  // In the kernel's own entry (fused targets) a tile's values come in registers instead: stw, the
+  // pair's 32-bit word (columns 2j and 2j + 1 of the row), which the kernel read with ldmatrix.
+  const stagedRead = (f: LoadFact, raw: string, byteExpr: string, own: boolean): string => {
     const sf = f.staging!;
     if (sf.rows === "row") return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + ${byteExpr})`;
     const x = `(${byteExpr})`;
+    if (own) {
+      if (f.widthBytes === 4) return `stw`;
+      if (f.widthBytes === 2) return `(unsigned short)(stw >> (8 * (${x} & 3)))`;
+      throw new CodegenError(`internal: a staged tile read of ${f.widthBytes} B; the kernel hands the mod one 4-byte word per pair`);
+    }
     return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (${x} >> 7) * ${st!.tileRows * 128} + tq * 128 + ((((${x} & 127) >> 4) ^ (tq & 7)) << 4) + (${x} & 15))`;
   };
-  const emitEntry = (name: string, stagedMode: boolean): void => {
+  // "plain": what every kernel calls (scaled scores; int positions). "wg" / "st" (fused targets):
+  // the kernel's own entry, unscaled scores and float positions, with direct or staged loads.
+  const emitEntry = (name: string, stagedMode: boolean, own = false): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
     // tq, tkv: the position's row and column in the block's tile, not clamped (the kernel's
     // unrolled loops make them constants; staged values of positions past Q or KV are discarded).
-    const extra = stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "";
-    w.stmt(modLine, 0, `__device__ __forceinline__ void ${name}(${sig}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
+    const tileWord = own && stagedMode && staged.some(({ s }) => s.fact.staging!.rows === "tile");
+    const extra = (own ? ", float kvBase, int kvOff, float qf" : "") + (stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "") + (tileWord ? ", unsigned stw" : "");
+    w.stmt(modLine, 0, `__device__ __forceinline__ void ${name}(${sig}${own ? ", float scale" : ""}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
     for (const { s, idx } of hoisted) {
       const { fact: f, tensor: t } = s;
       const L = f.range.start.line;
@@ -453,9 +510,9 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       if (stagedMode && staged.some((x) => x.s === s)) {
         // Staged by the producer for this kv tile: read from shared memory at (tq, tkv) of the tile.
         const we = f.widthElems;
-        w.stmt(L, 1, `const int cb${f.id} = tkv * ${t.elemBytes};`);
+        if (!(own && f.staging!.rows === "tile" && f.widthBytes === 4)) w.stmt(L, 1, `const int cb${f.id} = tkv * ${t.elemBytes};`);
         w.stmt(L, 1, `${lt} ${n}[${V}];`);
-        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`)}, &${n}[c * ${we}]);`);
+        w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${V / we}; ++c) ${unpack(t)}<${we}>(${stagedRead(f, RAW_TYPE[f.widthBytes]!, `cb${f.id} + c * ${f.widthBytes}`, own)}, &${n}[c * ${we}]);`);
         continue;
       }
       const xs = idx.map((_, d) => `x${f.id}_${d}`);
@@ -473,12 +530,12 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
         // Uniform, or grouped with the call's lanes in one run: one element, broadcast.
         w.stmt(L, 1, `${lt} ${n};`);
         w.stmt(L, 1, `${unpack(t)}<1>(*reinterpret_cast<const ${RAW_TYPE[t.elemBytes]}*>(a${f.id} + o${f.id} * ${t.elemBytes}), &${n});`);
-        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
+        if (!stagedMode && !own) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
       } else {
         const we = f.widthElems;
         w.stmt(L, 1, `${lt} ${n}[${elems}];`);
         w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${elems / we}; ++c) ${unpack(t)}<${we}>(*reinterpret_cast<const ${RAW_TYPE[f.widthBytes]}*>(a${f.id} + (o${f.id} + c * ${we}) * ${t.elemBytes}), &${n}[c * ${we}]);`);
-        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: elems / we, sameAs: null });
+        if (!stagedMode && !own) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: elems / we, sameAs: null });
       }
     }
     // Lane i's value: the broadcast, its own element, or its run's element i / g (g a power of two).
@@ -488,13 +545,17 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       return `, ld${f.id}[i]`;
     };
     const laneArgs = hoisted.map(({ s }) => laneArg(s.fact)).join("");
-    const call = mod.kind === "score"
-      ? `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`
-      : `keep[i] = ${fn}_lane(b, h, q, kv0 + i, p${laneArgs});`;
+    const call = mod.kind === "mask"
+      ? `keep[i] = ${fn}_lane(b, h, q, kv0 + i, p${laneArgs});`
+      : !fused ? `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`
+      : own ? `s[i] = ${fn}_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p${laneArgs});`
+      // Scale 1 and int positions: exactly the scaled score's sum and the cast the kernels expect.
+      : `s[i] = ${fn}_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p${laneArgs});`;
     w.stmt(modLine, 1, `_Pragma("unroll") for (int i = 0; i < ${V}; ++i) ${call}`);
     w.stmt(modLine, 0, `}`);
   };
   emitEntry(varlenAux ? `${fn}_seq` : fn, false);
+  if (fused) emitEntry(`${fn}_wg`, false, true);
   if (varlenAux) {
     if (staged.length) throw new CodegenError(`mod '${modName}': a varlen run does not stage aux loads (${target.id}); run it on a target without staging`);
     // The wrapper is the runner's code, not the user's: its reads of the internal arrays are
@@ -505,7 +566,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   let staging: GeneratedCuda["staging"] = null;
   let tile: NonNullable<GeneratedCuda["staging"]>["tile"] = null;
   if (staged.length) {
-    emitEntry(`${fn}_st`, true);
+    emitEntry(`${fn}_st`, true, fused);
     // The producer side: copy this kv tile's staged values into the stage at dst, completing on
     // the stage's barrier bar. A row: threads t of nt share its cp.async chunks; the index code
     // runs once, at kv0 = kvt (the load is contiguous in kv, the classifier's proof, so chunk c
@@ -560,7 +621,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   return {
     mod: mod.name, kind: mod.kind, target: target.id, vecSize: V, functionName: fn, kernelName,
     code, kernel, text: code + kernel, lineMap: w.map, dims: tables.dims, aux: tables.aux, scalars: tables.scalars,
-    loads: emitted, lineFile, staging, varlenAux,
+    loads: emitted, lineFile, staging, varlenAux, wgEntry: fused ? `${fn}_wg` : null,
   };
 }
 

@@ -11,6 +11,8 @@ export interface CExprCtx {
   scalar(name: string): string;
   /** The C expression for a load (a hoisted lane value or an inline gather call). */
   load(e: Extract<Expr, { k: "load" }>): string;
+  /** An int expression converted to float, when the context has a better spelling than a cast (float positions). */
+  intToFloat?(e: Expr, code: string): string | undefined;
 }
 
 export class CodegenError extends Error {}
@@ -49,6 +51,14 @@ export function intLit(v: number): string {
   return v < 0 ? `(${v})` : String(v);
 }
 
+/** `e` as type `to`: its code converted, through the context's own int -> float spelling where it has one. */
+export function emitAs(e: Expr, to: Ty, ctx: CExprCtx, code = emitExpr(e, ctx)): string {
+  if (e.ty === "int" && to === "float") {
+    const alt = ctx.intToFloat?.(e, code);
+    if (alt !== undefined) return alt;
+  }
+  return conv(code, e.ty, to);
+}
 
 function isArith(op: string): boolean { return op === "+" || op === "-" || op === "*" || op === "/" || op === "%"; }
 function isCompare(op: string): boolean { return ["<", "<=", ">", ">=", "==", "!="].includes(op); }
@@ -66,25 +76,26 @@ export function emitExpr(e: Expr, ctx: CExprCtx): string {
       if (e.op === "!") return `(!${conv(emitExpr(e.a, ctx), e.a.ty, "bool")})`;
       if (e.op === "~") return `(~${conv(emitExpr(e.a, ctx), e.a.ty, "int")})`;
       const t: Ty = e.ty === "bool" ? "int" : e.ty;
-      return conv(`(-${conv(emitExpr(e.a, ctx), e.a.ty, t)})`, t, e.ty);
+      return conv(`(-${emitAs(e.a, t, ctx)})`, t, e.ty);
     }
     case "binary": return emitBinary(e, ctx);
     case "call": return emitCall(e, ctx);
     case "cond": {
       const c = conv(emitExpr(e.c, ctx), e.c.ty, "bool");
-      return `(${c} ? ${conv(emitExpr(e.a, ctx), e.a.ty, e.ty)} : ${conv(emitExpr(e.b, ctx), e.b.ty, e.ty)})`;
+      return `(${c} ? ${emitAs(e.a, e.ty, ctx)} : ${emitAs(e.b, e.ty, ctx)})`;
     }
   }
 }
 
 function emitBinary(e: Extract<Expr, { k: "binary" }>, ctx: CExprCtx): string {
-  const a = emitExpr(e.a, ctx), b = emitExpr(e.b, ctx);
   const op = e.op;
+  const a = emitExpr(e.a, ctx), b = emitExpr(e.b, ctx);
+  const as = (x: Expr, code: string, t: Ty): string => emitAs(x, t, ctx, code);
   if (op === "&&" || op === "||") return conv(`(${conv(a, e.a.ty, "bool")} ${op} ${conv(b, e.b.ty, "bool")})`, "bool", e.ty);
   if (isCompare(op)) {
     // Compare in float when either side is float (what JS does with numbers, in f32 here).
     const t: Ty = e.a.ty === "float" || e.b.ty === "float" ? "float" : e.a.ty === "bool" && e.b.ty === "bool" ? "bool" : "int";
-    return conv(`(${conv(a, e.a.ty, t)} ${op} ${conv(b, e.b.ty, t)})`, "bool", e.ty);
+    return conv(`(${as(e.a, a, t)} ${op} ${as(e.b, b, t)})`, "bool", e.ty);
   }
   if (op === "&" || op === "|" || op === "^" || op === "<<" || op === ">>") {
     return conv(`(${conv(a, e.a.ty, "int")} ${op} ${conv(b, e.b.ty, "int")})`, "int", e.ty);
@@ -92,7 +103,7 @@ function emitBinary(e: Extract<Expr, { k: "binary" }>, ctx: CExprCtx): string {
   if (isArith(op)) {
     // `/` is JS division: always in float. `%` truncates (JS and C agree): fmodf in float, % in int.
     const t: Ty = op === "/" || e.ty === "float" || e.a.ty === "float" || e.b.ty === "float" ? "float" : "int";
-    const ca = conv(a, e.a.ty, t), cb = conv(b, e.b.ty, t);
+    const ca = as(e.a, a, t), cb = as(e.b, b, t);
     // Float `/` is div.full.f32 (sm_fdiv, prelude.ts): see docs/codegen.md for why not div.rn.
     const code = op === "%" && t === "float" ? `fmodf(${ca}, ${cb})` : op === "/" ? `sm_fdiv(${ca}, ${cb})` : `(${ca} ${op} ${cb})`;
     return conv(code, t, e.ty);
@@ -105,7 +116,7 @@ function emitCall(e: Extract<Expr, { k: "call" }>, ctx: CExprCtx): string {
   if (e.args.length !== spec.params.length) throw new CodegenError(`${e.fn} takes ${spec.params.length} argument(s), got ${e.args.length}`);
   // The vocabulary's lowering (runtime/src/vocabulary.ts): the int variant when every argument is int.
   const { fn, ty } = pickVariant(spec.cuda, e.args.every((x) => x.ty === "int"));
-  const args = e.args.map((x, i) => (i === spec.constInt?.index ? constIntArg(x) : conv(emitExpr(x, ctx), x.ty, ty)));
+  const args = e.args.map((x, i) => (i === spec.constInt?.index ? constIntArg(x) : emitAs(x, ty, ctx)));
   return conv(fn(args), ty, e.ty);
 }
 

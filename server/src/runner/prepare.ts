@@ -11,7 +11,7 @@ import { kernelsIncludeDir } from "../toolchain/nvcc";
 import { loadUserModule } from "../view/loadModule";
 import { missingDims, missingDimsMessage } from "./ownDims";
 import { planKernel, type KernelDevice, type KernelPlan } from "./kernelChoice";
-import { WG, buildProgram, readGeometry, wgBlockN, type PreparedMod, type Program } from "./source";
+import { WG, buildProgram, floatPositionsFor, readGeometry, wgBlockN, type PreparedMod, type Program } from "./source";
 import { RunnerError, type BenchJob, type RunnerTargetId } from "./types";
 
 interface AnalysisKey { target: RunnerTargetId; vecSize?: number; align?: number | "elem"; tileN?: number }
@@ -130,7 +130,8 @@ export function prepareJob(dev: KernelDevice, job: BenchJob, file = jobFile(job.
   const score = primary.mod.kind === "score" ? primary : other;
   const mask = primary.mod.kind === "mask" ? primary : other;
   const dir = kernelDir(job);
-  const base = { score, mask, dtype: job.dtype ?? "bf16", D: job.shape.D, geometry: readGeometry(dir), kernel: plan.kernel, blockN } as const;
+  const floatPositions = plan.kernel === "wgmma" && floatPositionsFor(score, job.shape.Q, job.shape.KV);
+  const base = { score, mask, dtype: job.dtype ?? "bf16", D: job.shape.D, geometry: readGeometry(dir), kernel: plan.kernel, blockN, floatPositions } as const;
   return {
     plan, primary, other, score, mask, mods: other ? [primary, other] : [primary], dir, file,
     programs: {

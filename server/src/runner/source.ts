@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { findExpr } from "../analysis/ir";
+import { floatPositionsHold } from "../analysis/positions";
 import type { GeneratedCuda } from "../codegen/cuda";
 import type { RunnerKernel, RunnerTargetId } from "./types";
 import { RunnerError } from "./types";
@@ -52,6 +53,8 @@ export interface ProgramSpec {
   geometry: MmaGeometry;
   /** The Hopper kernel's kv tile width (wgBlockN: one per job, so its builds walk the same tiles). Default 128. */
   blockN?: number;
+  /** The run keeps the score mod's float positions exact (floatPositionsFor): SM_FLOAT_POSITIONS. */
+  floatPositions?: boolean;
 }
 
 export interface Program {
@@ -96,6 +99,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     const light = !spec.mask && (spec.score?.mod.loads.length ?? 0) === 0;
     defines.push(`SM_WG_PEEL_TAIL=${env === "0" || env === "1" ? env : light ? 1 : 0}`);
     defines.push(`SM_ATTN_WG_BLOCK_N=${spec.blockN ?? WG.blockN}`);
+    if (spec.floatPositions) defines.push("SM_FLOAT_POSITIONS=1");
   }
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
   // Experiments: SCOREMOD_KERNEL_DEFINES="NAME=VALUE,..." adds kernel switches (A/B runs).
@@ -116,10 +120,17 @@ export function buildProgram(spec: ProgramSpec): Program {
     parts.push(`#define ${vecMacro} ${g.vecSize}`);
     parts.push(`#define SM_${kind}_MOD(${arg}, b, h, q, kv0, p) ${g.functionName}(${arg}, b, h, q, kv0, p)`);
     parts.push(`#define SM_REF_${kind}_MOD(${arg}, b, h, q, kv, p) ${p.scalar.functionName}(${arg}, b, h, q, kv, p)`);
+    // The Hopper kernel calls a score mod through the mod's own entry (Target.fusedEntry): the
+    // staged twin in a staged build, else the direct one.
+    const own = kernel === "wgmma" && kind === "SCORE" && g.wgEntry !== null;
+    if (own) {
+      const entry = stageAux && g.staging ? `${g.staging.entry}(s, scale, b, h, q, kv0, p, kvb, kvo, qf, st, tq, tkv${g.staging.tile ? ", stw" : ""})` : `${g.wgEntry}(s, scale, b, h, q, kv0, p, kvb, kvo, qf)`;
+      parts.push(`#define SM_SCORE_MOD_WG(s, scale, b, h, q, kv0, p, kvb, kvo, qf, st, tq, tkv, stw) ${entry}`);
+    }
     if (stageAux && g.staging) {
       auxBytes[kind] = g.staging.bytes;
       parts.push(`#define SM_${kind}_AUX_BYTES ${g.staging.bytes}`);
-      parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st, tq, tkv) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st, tq, tkv)`);
+      if (!own) parts.push(`#define SM_${kind}_MOD_ST(${arg}, b, h, q, kv0, p, st, tq, tkv) ${g.staging.entry}(${arg}, b, h, q, kv0, p, st, tq, tkv)`);
       parts.push(`#define SM_${kind}_STAGE(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt) ${g.staging.stage}(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt)`);
       if (g.staging.tile) {
         // One tensor map (SmWgParams.ta): the mask budget holds no tile (staging.ts), so only a score mod stages one.
@@ -154,6 +165,15 @@ export function buildProgram(spec: ProgramSpec): Program {
     geometry: spec.geometry,
     ...launch,
   };
+}
+
+/**
+ * Whether a run of Q queries and KV keys may take the score mod's position expressions in float
+ * arithmetic (analysis/positions.ts): it has some, and every one stays exact at this size.
+ */
+export function floatPositionsFor(score: PreparedMod | undefined, Q: number, KV: number): boolean {
+  const sites = score?.mod.floatPositions ?? [];
+  return sites.length > 0 && sites.every((f) => floatPositionsHold(f.limit, Q, KV));
 }
 
 export const BLOCK_N = 128;

@@ -10,6 +10,12 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
+// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
+// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
+// float arithmetic instead of casting each int.
+#ifndef SM_FLOAT_POSITIONS
+#define SM_FLOAT_POSITIONS 0
+#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -46,13 +52,14 @@ __device__ __forceinline__ unsigned short sm_half_bits(const unsigned* w, int t)
 __device__ __forceinline__ unsigned sm_byte(const unsigned* w, int t) { return (w[t / 4] >> (8 * (t % 4))) & 0xffu; }
 // Unpack N elements held in a raw load R (sizeof(R) == N * element size) into lane values.
 // Every conversion is exact, so a vector load gives bit for bit what N scalar loads give.
+// bf16 -> f32 is the bf16's bits in the high half of the word: a shift for the low element and a
+// mask for the high one (nvcc's bf16 intrinsics spend a shift more on the high one).
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_bf16(const R& r, float* out) {
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N / 2; ++t) {
-    const float2 f = __bfloat1622float2(__halves2bfloat162(__ushort_as_bfloat16(sm_half_bits(w, 2 * t)), __ushort_as_bfloat16(sm_half_bits(w, 2 * t + 1))));
-    out[2 * t] = f.x; out[2 * t + 1] = f.y;
+    out[2 * t] = __uint_as_float(w[t] << 16); out[2 * t + 1] = __uint_as_float(w[t] & 0xffff0000u);
   }
-  if (N % 2) out[N - 1] = __bfloat162float(__ushort_as_bfloat16(sm_half_bits(w, N - 1)));
+  if (N % 2) out[N - 1] = __uint_as_float((unsigned)sm_half_bits(w, N - 1) << 16);
 }
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_f16(const R& r, float* out) {
   SM_WORDS(R, r);
@@ -137,11 +144,15 @@ __device__ __forceinline__ float sm_graphDistance_v2_g3(const SmParams& p, int b
 #line 18 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-__device__ __forceinline__ float sm_graphDistance_v2_lane(float score, int b, int h, int q, int kv, const SmParams& p, int u1, int c2) {
+template <bool FPOS> __device__ __forceinline__ float sm_graphDistance_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, int u1, int c2) {
+#line 16 "graph_distance.scoremod.ts"
+  const float score = __fmul_rn(sraw, scale);
+#line 16 "graph_distance.scoremod.ts"
+  (void)score; (void)kvBase; (void)kvOff; (void)qf;
 #line 17 "graph_distance.scoremod.ts"
   const int v_d = sm_graphDistance_v2_g0(p, b, h, q, kv, (long long)b, (long long)u1, (long long)c2);
 #line 18 "graph_distance.scoremod.ts"
-  return (score + sm_graphDistance_v2_g3(p, b, h, q, kv, (long long)h, (long long)min(max(v_d, 0), 15)));
+  return __fmaf_rn(sraw, scale, sm_graphDistance_v2_g3(p, b, h, q, kv, (long long)h, (long long)min(max(v_d, 0), 15)));
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
@@ -179,11 +190,49 @@ __device__ __forceinline__ void sm_graphDistance_v2(float (&s)[2], int b, int h,
 #line 17 "graph_distance.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(a2 + (o2 + c * 2) * 8), &ld2[c * 2]);
 #line 16 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane(s[i], b, h, q, kv0 + i, p, ld1, ld2[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld1, ld2[i]);
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-__device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p, const unsigned char* __restrict__ st, int tq, int tkv) {
+__device__ __forceinline__ void sm_graphDistance_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+#line 17 "graph_distance.scoremod.ts"
+  const long long x1_0 = b;
+#line 17 "graph_distance.scoremod.ts"
+  const long long x1_1 = q;
+#line 17 "graph_distance.scoremod.ts"
+  long long o1 = x1_0 * p.dims[3] + x1_1;
+#ifdef SM_BOUNDS_CHECK
+#line 17 "graph_distance.scoremod.ts"
+  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[3], b, h, q, kv0))) o1 = 0;
+#endif
+#line 17 "graph_distance.scoremod.ts"
+  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
+#line 17 "graph_distance.scoremod.ts"
+  int ld1;
+#line 17 "graph_distance.scoremod.ts"
+  sm_unpack_i64<1>(*reinterpret_cast<const uint2*>(a1 + o1 * 8), &ld1);
+#line 17 "graph_distance.scoremod.ts"
+  const long long x2_0 = b;
+#line 17 "graph_distance.scoremod.ts"
+  const long long x2_1 = kv0;
+#line 17 "graph_distance.scoremod.ts"
+  long long o2 = x2_0 * p.dims[3] + x2_1;
+#ifdef SM_BOUNDS_CHECK
+#line 17 "graph_distance.scoremod.ts"
+  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1 + 1, p.dims[3], b, h, q, kv0 + 1))) o2 = 0;
+#endif
+#line 17 "graph_distance.scoremod.ts"
+  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
+#line 17 "graph_distance.scoremod.ts"
+  int ld2[2];
+#line 17 "graph_distance.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(a2 + (o2 + c * 2) * 8), &ld2[c * 2]);
+#line 16 "graph_distance.scoremod.ts"
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1, ld2[i]);
+#line 16 "graph_distance.scoremod.ts"
+}
+#line 16 "graph_distance.scoremod.ts"
+__device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 17 "graph_distance.scoremod.ts"
   const long long x1_0 = b;
 #line 17 "graph_distance.scoremod.ts"
@@ -207,7 +256,7 @@ __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], int b, int
 #line 17 "graph_distance.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(st + 0 + cb2 + c * 16), &ld2[c * 2]);
 #line 16 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane(s[i], b, h, q, kv0 + i, p, ld1, ld2[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1, ld2[i]);
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
@@ -237,7 +286,7 @@ __device__ __forceinline__ void sm_graphDistance_v2_stage(unsigned dst, unsigned
 #line 16 "graph_distance.scoremod.ts"
 }
 #endif // SM_DEFINED_graphDistance_V2
-#line 241 "graph_distance.graphDistance.runner-hopper.v2.cu"
+#line 290 "graph_distance.graphDistance.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_graphDistance_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

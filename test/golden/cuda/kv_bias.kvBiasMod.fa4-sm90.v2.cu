@@ -7,6 +7,12 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
+// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
+// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
+// float arithmetic instead of casting each int.
+#ifndef SM_FLOAT_POSITIONS
+#define SM_FLOAT_POSITIONS 0
+#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -43,13 +49,14 @@ __device__ __forceinline__ unsigned short sm_half_bits(const unsigned* w, int t)
 __device__ __forceinline__ unsigned sm_byte(const unsigned* w, int t) { return (w[t / 4] >> (8 * (t % 4))) & 0xffu; }
 // Unpack N elements held in a raw load R (sizeof(R) == N * element size) into lane values.
 // Every conversion is exact, so a vector load gives bit for bit what N scalar loads give.
+// bf16 -> f32 is the bf16's bits in the high half of the word: a shift for the low element and a
+// mask for the high one (nvcc's bf16 intrinsics spend a shift more on the high one).
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_bf16(const R& r, float* out) {
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N / 2; ++t) {
-    const float2 f = __bfloat1622float2(__halves2bfloat162(__ushort_as_bfloat16(sm_half_bits(w, 2 * t)), __ushort_as_bfloat16(sm_half_bits(w, 2 * t + 1))));
-    out[2 * t] = f.x; out[2 * t + 1] = f.y;
+    out[2 * t] = __uint_as_float(w[t] << 16); out[2 * t + 1] = __uint_as_float(w[t] & 0xffff0000u);
   }
-  if (N % 2) out[N - 1] = __bfloat162float(__ushort_as_bfloat16(sm_half_bits(w, N - 1)));
+  if (N % 2) out[N - 1] = __uint_as_float((unsigned)sm_half_bits(w, N - 1) << 16);
 }
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_f16(const R& r, float* out) {
   SM_WORDS(R, r);
@@ -132,7 +139,7 @@ __device__ __forceinline__ void sm_kvBiasMod_v2(float (&s)[2], int b, int h, int
 #line 8 "kv_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_kvBiasMod_V2
-#line 136 "kv_bias.kvBiasMod.fa4-sm90.v2.cu"
+#line 143 "kv_bias.kvBiasMod.fa4-sm90.v2.cu"
 extern "C" __global__ void sm_proof_kvBiasMod_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

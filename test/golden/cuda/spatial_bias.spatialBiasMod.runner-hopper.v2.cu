@@ -8,6 +8,12 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
+// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
+// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
+// float arithmetic instead of casting each int.
+#ifndef SM_FLOAT_POSITIONS
+#define SM_FLOAT_POSITIONS 0
+#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -44,13 +50,14 @@ __device__ __forceinline__ unsigned short sm_half_bits(const unsigned* w, int t)
 __device__ __forceinline__ unsigned sm_byte(const unsigned* w, int t) { return (w[t / 4] >> (8 * (t % 4))) & 0xffu; }
 // Unpack N elements held in a raw load R (sizeof(R) == N * element size) into lane values.
 // Every conversion is exact, so a vector load gives bit for bit what N scalar loads give.
+// bf16 -> f32 is the bf16's bits in the high half of the word: a shift for the low element and a
+// mask for the high one (nvcc's bf16 intrinsics spend a shift more on the high one).
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_bf16(const R& r, float* out) {
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N / 2; ++t) {
-    const float2 f = __bfloat1622float2(__halves2bfloat162(__ushort_as_bfloat16(sm_half_bits(w, 2 * t)), __ushort_as_bfloat16(sm_half_bits(w, 2 * t + 1))));
-    out[2 * t] = f.x; out[2 * t + 1] = f.y;
+    out[2 * t] = __uint_as_float(w[t] << 16); out[2 * t + 1] = __uint_as_float(w[t] & 0xffff0000u);
   }
-  if (N % 2) out[N - 1] = __bfloat162float(__ushort_as_bfloat16(sm_half_bits(w, N - 1)));
+  if (N % 2) out[N - 1] = __uint_as_float((unsigned)sm_half_bits(w, N - 1) << 16);
 }
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_f16(const R& r, float* out) {
   SM_WORDS(R, r);
@@ -119,9 +126,13 @@ __device__ __forceinline__ float sm_spatialBiasMod_v2_g0(const SmParams& p, int 
 #line 15 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
-__device__ __forceinline__ float sm_spatialBiasMod_v2_lane(float score, int b, int h, int q, int kv, const SmParams& p, int c1) {
+template <bool FPOS> __device__ __forceinline__ float sm_spatialBiasMod_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, int c1) {
+#line 14 "spatial_bias.scoremod.ts"
+  const float score = __fmul_rn(sraw, scale);
+#line 14 "spatial_bias.scoremod.ts"
+  (void)score; (void)kvBase; (void)kvOff; (void)qf;
 #line 15 "spatial_bias.scoremod.ts"
-  return (score + sm_spatialBiasMod_v2_g0(p, b, h, q, kv, (long long)h, (long long)c1));
+  return __fmaf_rn(sraw, scale, sm_spatialBiasMod_v2_g0(p, b, h, q, kv, (long long)h, (long long)c1));
 #line 14 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
@@ -145,11 +156,35 @@ __device__ __forceinline__ void sm_spatialBiasMod_v2(float (&s)[2], int b, int h
 #line 15 "spatial_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i32<2>(*reinterpret_cast<const uint2*>(a1 + (o1 + c * 2) * 4), &ld1[c * 2]);
 #line 14 "spatial_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_spatialBiasMod_v2_lane(s[i], b, h, q, kv0 + i, p, ld1[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_spatialBiasMod_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld1[i]);
+#line 14 "spatial_bias.scoremod.ts"
+}
+#line 14 "spatial_bias.scoremod.ts"
+__device__ __forceinline__ void sm_spatialBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+#line 15 "spatial_bias.scoremod.ts"
+  const long long x1_0 = b;
+#line 15 "spatial_bias.scoremod.ts"
+  const long long x1_1 = q;
+#line 15 "spatial_bias.scoremod.ts"
+  const long long x1_2 = kv0;
+#line 15 "spatial_bias.scoremod.ts"
+  long long o1 = x1_0 * p.dims[3] * p.dims[2] + x1_1 * p.dims[3] + x1_2;
+#ifdef SM_BOUNDS_CHECK
+#line 15 "spatial_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[2], b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o1 = 0;
+#endif
+#line 15 "spatial_bias.scoremod.ts"
+  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
+#line 15 "spatial_bias.scoremod.ts"
+  int ld1[2];
+#line 15 "spatial_bias.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i32<2>(*reinterpret_cast<const uint2*>(a1 + (o1 + c * 2) * 4), &ld1[c * 2]);
+#line 14 "spatial_bias.scoremod.ts"
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_spatialBiasMod_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1[i]);
 #line 14 "spatial_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_spatialBiasMod_V2
-#line 153 "spatial_bias.spatialBiasMod.runner-hopper.v2.cu"
+#line 188 "spatial_bias.spatialBiasMod.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_spatialBiasMod_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -8,6 +8,12 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
+// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
+// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
+// float arithmetic instead of casting each int.
+#ifndef SM_FLOAT_POSITIONS
+#define SM_FLOAT_POSITIONS 0
+#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -44,13 +50,14 @@ __device__ __forceinline__ unsigned short sm_half_bits(const unsigned* w, int t)
 __device__ __forceinline__ unsigned sm_byte(const unsigned* w, int t) { return (w[t / 4] >> (8 * (t % 4))) & 0xffu; }
 // Unpack N elements held in a raw load R (sizeof(R) == N * element size) into lane values.
 // Every conversion is exact, so a vector load gives bit for bit what N scalar loads give.
+// bf16 -> f32 is the bf16's bits in the high half of the word: a shift for the low element and a
+// mask for the high one (nvcc's bf16 intrinsics spend a shift more on the high one).
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_bf16(const R& r, float* out) {
   SM_WORDS(R, r);
   _Pragma("unroll") for (int t = 0; t < N / 2; ++t) {
-    const float2 f = __bfloat1622float2(__halves2bfloat162(__ushort_as_bfloat16(sm_half_bits(w, 2 * t)), __ushort_as_bfloat16(sm_half_bits(w, 2 * t + 1))));
-    out[2 * t] = f.x; out[2 * t + 1] = f.y;
+    out[2 * t] = __uint_as_float(w[t] << 16); out[2 * t + 1] = __uint_as_float(w[t] & 0xffff0000u);
   }
-  if (N % 2) out[N - 1] = __bfloat162float(__ushort_as_bfloat16(sm_half_bits(w, N - 1)));
+  if (N % 2) out[N - 1] = __uint_as_float((unsigned)sm_half_bits(w, N - 1) << 16);
 }
 template <int N, typename R> __device__ __forceinline__ void sm_unpack_f16(const R& r, float* out) {
   SM_WORDS(R, r);
@@ -103,7 +110,11 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(cons
 #ifndef SM_DEFINED_tokenBias_V2
 #define SM_DEFINED_tokenBias_V2
 #line 12 "varlen_document.scoremod.ts"
-__device__ __forceinline__ float sm_tokenBias_v2_lane(float score, int b, int h, int q, int kv, const SmParams& p, float u0, float c1) {
+template <bool FPOS> __device__ __forceinline__ float sm_tokenBias_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, float u0, float c1) {
+#line 12 "varlen_document.scoremod.ts"
+  const float score = __fmul_rn(sraw, scale);
+#line 12 "varlen_document.scoremod.ts"
+  (void)score; (void)kvBase; (void)kvOff; (void)qf;
 #line 13 "varlen_document.scoremod.ts"
   return ((score * u0) + c1);
 #line 12 "varlen_document.scoremod.ts"
@@ -143,11 +154,49 @@ __device__ __forceinline__ void sm_tokenBias_v2(float (&s)[2], int b, int h, int
 #line 13 "varlen_document.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 2; ++c) sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a1 + (o1 + c * 1) * 2), &ld1[c * 1]);
 #line 12 "varlen_document.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_tokenBias_v2_lane(s[i], b, h, q, kv0 + i, p, ld0, ld1[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_tokenBias_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld0, ld1[i]);
+#line 12 "varlen_document.scoremod.ts"
+}
+#line 12 "varlen_document.scoremod.ts"
+__device__ __forceinline__ void sm_tokenBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+#line 13 "varlen_document.scoremod.ts"
+  const long long x0_0 = h;
+#line 13 "varlen_document.scoremod.ts"
+  const long long x0_1 = (q + (b * (int)p.dims[2]));
+#line 13 "varlen_document.scoremod.ts"
+  long long o0 = x0_0 * p.dims[5] + x0_1;
+#ifdef SM_BOUNDS_CHECK
+#line 13 "varlen_document.scoremod.ts"
+  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[5], b, h, q, kv0))) o0 = 0;
+#endif
+#line 13 "varlen_document.scoremod.ts"
+  const char* __restrict__ a0 = static_cast<const char*>(p.aux[1].data);
+#line 13 "varlen_document.scoremod.ts"
+  float ld0;
+#line 13 "varlen_document.scoremod.ts"
+  sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
+#line 13 "varlen_document.scoremod.ts"
+  const long long x1_0 = h;
+#line 13 "varlen_document.scoremod.ts"
+  const long long x1_1 = (kv0 + (b * (int)p.dims[3]));
+#line 13 "varlen_document.scoremod.ts"
+  long long o1 = x1_0 * p.dims[4] + x1_1;
+#ifdef SM_BOUNDS_CHECK
+#line 13 "varlen_document.scoremod.ts"
+  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[4], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1 + 1, p.dims[4], b, h, q, kv0 + 1))) o1 = 0;
+#endif
+#line 13 "varlen_document.scoremod.ts"
+  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
+#line 13 "varlen_document.scoremod.ts"
+  float ld1[2];
+#line 13 "varlen_document.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 2; ++c) sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a1 + (o1 + c * 1) * 2), &ld1[c * 1]);
+#line 12 "varlen_document.scoremod.ts"
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_tokenBias_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i]);
 #line 12 "varlen_document.scoremod.ts"
 }
 #endif // SM_DEFINED_tokenBias_V2
-#line 151 "varlen_document.tokenBias.runner-hopper.v2.cu"
+#line 200 "varlen_document.tokenBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_tokenBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

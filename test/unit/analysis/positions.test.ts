@@ -1,0 +1,108 @@
+// Float positions (analysis/positions.ts): which int expressions the Hopper kernel's own entry may
+// evaluate in float, the bound that keeps them exact, and the code that uses them.
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../../server/src/analysis/index";
+import { EXACT_FLOAT_INTS, TILE_OVERHANG, floatPositionsHold, positionLimit } from "../../../server/src/analysis/positions";
+import { generateCuda } from "../../../server/src/codegen/cuda";
+import { floatPositionsFor, type PreparedMod } from "../../../server/src/runner/source";
+
+const HEAD = `import { f32, max, min, scoreMod, tensor } from "scoremod";\nexport const slopes = tensor("s", f32, ["H"]);\n`;
+const sites = (body: string, target: "runner-hopper" | "runner-sm90" = "runner-hopper") => {
+  const fa = analyze("t.scoremod.ts", `${HEAD}export const m = scoreMod((score, b, h, q, kv) => ${body});\n`, { target });
+  const m = fa.mods[0]!;
+  expect(m.ok, JSON.stringify(fa.diagnostics.map((d) => d.message))).toBe(true);
+  return m.floatPositions?.map((s) => s.text);
+};
+
+describe("float positions", () => {
+  it("finds ±kv ± q + c converted to float, through const bindings, outermost only", () => {
+    expect(sites("score + slopes.at(h) * (kv - q)")).toEqual(["kv - q"]);
+    expect(sites("score - slopes.at(h) * (q - kv + 3)")).toEqual(["(q - kv) + 3"]);
+    expect(sites("score + kv")).toEqual(["kv"]);
+    expect(sites("{ const d = kv - q; return score + slopes.at(h) * d; }")).toEqual(["d"]);
+    expect(sites("score + 0.5 * (kv + 7) + 0.25 * (q - kv)")).toEqual(["kv + 7", "q - kv"]);
+  });
+
+  it("leaves int arithmetic, other forms and other targets alone", () => {
+    // Not a position form: a kv coefficient of 2, no kv, another int operand, a huge constant.
+    expect(sites("score + slopes.at(h) * (2 * kv - q)")).toEqual([]);
+    expect(sites("score + slopes.at(h) * (kv + kv)")).toEqual([]);
+    expect(sites("score + slopes.at(h) * q")).toEqual([]);
+    expect(sites("score + slopes.at(h) * (kv - h)")).toEqual([]);
+    expect(sites("score + slopes.at(h) * (kv - 8388608)")).toEqual([]);
+    // Int math (the int variant of min/max) and int indices convert nothing.
+    expect(sites("score + slopes.at(min(max(q - kv, 0), 3))")).toEqual([]);
+    // Only a kernel with its own entry gets the fact.
+    expect(sites("score + slopes.at(h) * (kv - q)", "runner-sm90")).toBeUndefined();
+  });
+
+  it("is exact up to its limit: the float evaluation equals the int cast at the edge, and the bound is where it must be", () => {
+    const f32 = Math.fround;
+    // The kernel's sum: (kvBase - qf + c) + kvOff, each step rounded to f32.
+    const viaFloat = (kvBase: number, kvOff: number, q: number, c: number) => f32(f32(f32(f32(kvBase) - f32(q)) + f32(c)) + f32(kvOff));
+    const lim = positionLimit({ kv: 1, q: -1, c: -5 });
+    expect(lim).toBe(EXACT_FLOAT_INTS - TILE_OVERHANG - 5);
+    // The worst case the bound admits: kv far past the end of KV (a tile's overhang), q = 0, and
+    // the other way round; and a run right at the limit split between Q and KV.
+    for (const [KV, Q] of [[lim, 0], [0, lim], [lim >> 1, lim - (lim >> 1)]]) {
+      for (const [kv, q] of [[KV + 175, 0], [0, Q + 127], [KV + 175, Q + 127], [KV - 1, Q - 1]]) {
+        if (kv < 0 || q < 0) continue;
+        const kvOff = kv % 176, kvBase = kv - kvOff;
+        expect(viaFloat(kvBase, kvOff, q, -5)).toBe(kv - q - 5);
+      }
+    }
+    // Past 2^24 the float sum is no longer exact: the bound is not decorative.
+    expect(viaFloat(EXACT_FLOAT_INTS + 2, 1, 0, 0)).not.toBe(EXACT_FLOAT_INTS + 3);
+    expect(floatPositionsHold(lim, lim - 100, 100)).toBe(true);
+    expect(floatPositionsHold(lim, lim, 1)).toBe(false);
+    expect(floatPositionsHold(undefined, 1, 1)).toBe(false);
+  });
+
+  it("the runner takes the float path only for mods that have sites and runs within every site's limit", () => {
+    const prep = (body: string) => {
+      const fa = analyze("t.scoremod.ts", `${HEAD}export const m = scoreMod((score, b, h, q, kv) => ${body});\n`, { target: "runner-hopper" });
+      return { mod: fa.mods[0]! } as unknown as PreparedMod;
+    };
+    const alibi = prep("score + slopes.at(h) * (kv - q)");
+    expect(floatPositionsFor(alibi, 8192, 8192)).toBe(true);
+    expect(floatPositionsFor(alibi, 2 ** 23, 2 ** 23)).toBe(false);
+    expect(floatPositionsFor(prep("score + slopes.at(h)"), 8192, 8192)).toBe(false);
+    expect(floatPositionsFor(undefined, 8192, 8192)).toBe(false);
+  });
+});
+
+describe("the Hopper kernel's own entry", () => {
+  const gen = (body: string, target: "runner-hopper" | "runner-sm90" = "runner-hopper", vecSize = 2) => {
+    const fa = analyze("t.scoremod.ts", `${HEAD}export const m = scoreMod({ vecSize: ${vecSize} }, (score, b, h, q, kv) => ${body});\n`, { target });
+    return generateCuda(fa, "m", { render: "preview" });
+  };
+
+  it("fuses the scale into score + E and evaluates positions in float under FPOS", () => {
+    const g = gen("score + slopes.at(h) * (kv - q)");
+    expect(g.wgEntry).toBe("sm_m_v2_wg");
+    expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ float sm_m_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf,");
+    expect(g.code).toContain("return __fmaf_rn(sraw, scale, (u0 * (FPOS ? (kvBase - qf) + (float)(kvOff) : ((float)((kv - q))))));");
+    // Every kernel's entry: scale 1 and int positions, so it computes what it always did.
+    expect(g.code).toContain("sm_m_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld0)");
+    // The kernel's own entry: the scale, the floats, the runner's choice of path.
+    expect(g.code).toContain("void sm_m_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf)");
+    expect(g.code).toContain("sm_m_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0)");
+  });
+
+  it("fuses score - E and E + score, negating exactly; anything else scales first", () => {
+    expect(gen("score - slopes.at(h)").code).toContain("return __fmaf_rn(sraw, scale, -u0);");
+    expect(gen("slopes.at(h) + score").code).toContain("return __fmaf_rn(sraw, scale, u0);");
+    const sq = gen("score * slopes.at(h) + score").code;
+    expect(sq).not.toContain("__fmaf_rn");
+    expect(sq).toContain("const float score = __fmul_rn(sraw, scale);");
+    // E that reads the score through a binding is not free of it.
+    expect(gen("{ const t = score * 2; return score + t; }").code).not.toContain("__fmaf_rn");
+  });
+
+  it("is absent on targets whose kernels scale first and cast positions", () => {
+    const g = gen("score + slopes.at(h) * (kv - q)", "runner-sm90");
+    expect(g.wgEntry).toBeNull();
+    expect(g.code).not.toContain("FPOS");
+    expect(g.code).not.toContain("__fmaf_rn");
+  });
+});
