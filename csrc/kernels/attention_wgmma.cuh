@@ -15,7 +15,7 @@
 // 1-3 of the producer warpgroup copy each kv tile's staged aux values into an aux region of the
 // tile's K/V stage: rows with cp.async, a tile (a q-dependent load) with one TMA copy. Both
 // complete an aux_full mbarrier per stage (cp.async arrivals, TMA bytes); the stage is reused
-// once both consumer warpgroups have run that tile's softmax (aux_empty).
+// once every consumer warp has run that tile's softmax (aux_empty: one arrival per warp).
 //
 // The hardware facts relied on (wgmma fragment layouts, shared-memory descriptors, TMA and
 // mbarrier rules), with their public sources, are in README.md ("The Hopper kernel"). Device
@@ -90,6 +90,7 @@ constexpr bool AUX = AUX_BYTES > 0;
 static_assert(AUX_SCORE_BYTES % 1024 == 0, "a staged aux tile needs 1024-byte aligned stages (128-byte swizzle)");
 #endif
 constexpr int AUX_COPIERS = 96;  // producer warps 1-3
+constexpr int AUX_READERS = 8;  // consumer warps: each releases an aux stage once its own reads are done
 constexpr float LOG2E = 1.4426950408889634f;
 static_assert(BM == 128 && (BN == 128 || BN == 176), "tile sizes are wired into the wgmma shapes below");
 // A staged aux tile is TMA boxes of 64-column panels: 128-column kv tiles only. Staged rows are as
@@ -240,7 +241,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       mbar_init(v_empty(s), 2);
       if constexpr (AUX) {
         mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier (+ a tile's TMA bytes)
-        mbar_init(aux_empty(s), 2);           // one arrival per consumer warpgroup, after its softmax
+        mbar_init(aux_empty(s), AUX_READERS);  // one arrival per consumer warp, after its last read of the stage
       }
     }
     asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
@@ -323,8 +324,14 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto aux_wait = [&](int j) {
     if constexpr (AUX) mbar_wait(aux_full(j % STAGES), (j / STAGES) & 1);
   };
+  // Every warp releases the stage after its own last read: the warps of a warpgroup are not in
+  // step here (one thread's arrival could free the stage while another warp still reads it), and
+  // __syncwarp orders the lanes' reads before lane 0's release arrive.
   auto aux_release = [&](int j) {
-    if constexpr (AUX) if (t == 0) mbar_arrive(aux_empty(j % STAGES));
+    if constexpr (AUX) {
+      __syncwarp();
+      if (lane == 0) mbar_arrive(aux_empty(j % STAGES));
+    }
   };
   auto aux_wait_early = [&](int j) { if (!SM_WG_AUX_WAIT_LATE) aux_wait(j); };
   auto aux_wait_late = [&](int j) { if (SM_WG_AUX_WAIT_LATE) aux_wait(j); };

@@ -129,3 +129,9 @@ export function floatPositionSites(body: Stmt[], kind: "score" | "mask"): FloatP
   stmts(body, null);
   return out;
 }
+
+/** How the Hopper runner evaluates a site, for hovers and the CLI. */
+export function floatPositionLine(s: { text: string; limit: number }): string {
+  return `${s.text}: the runner's Hopper kernel evaluates it from exact float positions (one add per score instead of an int -> float conversion) ` +
+    `for runs with Q + KV <= ${s.limit.toLocaleString("en-US")}, the same value as the cast; larger runs convert the int`;
+}

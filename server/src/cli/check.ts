@@ -11,6 +11,7 @@ import type { Diagnostic, FileAnalysis, Fix, LoadFact, ModFact } from "../analys
 import type { Range } from "../analysis/ir";
 import { TARGETS, type TargetId } from "../analysis/targets";
 import { writesNegInf } from "../analysis/tiles";
+import { floatPositionLine } from "../analysis/positions";
 import { stagingLine } from "../analysis/staging";
 import { groupedText } from "../analysis/laneText";
 import { formatSparsity, modSparsity, parseShape4 } from "./sparsity";
@@ -172,6 +173,8 @@ function modJson(m: ModFact) {
   return {
     name: m.name, kind: m.kind, ...pos(m.nameRange), vecSize: m.vecSize, vecSizeExplicit: m.vecSizeExplicit,
     ok: m.ok, params: m.params, registers: m.registers, loads: m.loads.map(loadJson),
+    // Targets whose kernel hands the mod float positions (runner-hopper): which conversions, up to which Q + KV.
+    ...(m.floatPositions?.length ? { floatPositions: m.floatPositions.map((f) => ({ text: f.text, ...pos(f.range), limit: f.limit })) } : {}),
   };
 }
 
@@ -227,6 +230,7 @@ export function formatHuman(a: FileAnalysis, file: string, opts: HumanOptions = 
       else if (l.stagingWhy) lines.push(`    not staged: ${l.stagingWhy}`);
       if (l.obligations.length) lines.push(`    runtime checks: ${l.obligations.map((o) => o.text).join("; ")}`);
     }
+    for (const f of m.floatPositions ?? []) lines.push(`${at(file, f.range)} float positions: ${floatPositionLine(f)}`);
   }
   // Info notes that restate a load's "why not wider" (already printed under the load) are skipped.
   const whyAt = new Set(a.mods.flatMap((m) => m.loads.filter((l) => l.why).map((l) => `${at(file, l.range)}|${l.why}`)));

@@ -3,6 +3,7 @@
 import type { LoadFact, ModFact } from "../analysis/facts";
 import type { Target, TargetId } from "../analysis/targets";
 import { groupedText } from "../analysis/laneText";
+import { floatPositionLine } from "../analysis/positions";
 import { stagingLine } from "../analysis/staging";
 import { codeSpan } from "./markdown";
 
@@ -77,6 +78,7 @@ export function modHover(mod: ModFact, target: Target): string {
     `- **Registers:** ~${r.estimate} of ${r.budget} (${pct}%)${regNote}`,
     `- **Aux loads:** ${mod.loads.length}${mod.loads.length ? " — " + mod.loads.map((l) => `${codeSpan(l.text)} ${inlayLabel(l)}`).join(", ") : ""}`,
   ];
+  for (const f of mod.floatPositions ?? []) lines.push(`- **Float positions:** ${floatPositionLine({ ...f, text: codeSpan(f.text) })}`);
   const first = mod.blocking[0];
   if (!mod.ok) lines.push("", `_No code can be generated until its errors are fixed${first ? ` (line ${first.range.start.line + 1}: ${first.code} ${first.message})` : ""}._`);
   return lines.join("\n");

@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 import { analyze } from "../../../server/src/analysis/index";
 import { EXACT_FLOAT_INTS, TILE_OVERHANG, floatPositionsHold, positionLimit } from "../../../server/src/analysis/positions";
 import { generateCuda } from "../../../server/src/codegen/cuda";
+import { modHover } from "../../../server/src/lsp/format";
+import { TARGETS } from "../../../server/src/analysis/targets";
+import { formatHuman } from "../../../server/src/cli/check";
 import { floatPositionsFor, type PreparedMod } from "../../../server/src/runner/source";
 
 const HEAD = `import { f32, max, min, scoreMod, tensor } from "scoremod";\nexport const slopes = tensor("s", f32, ["H"]);\n`;
@@ -56,6 +59,15 @@ describe("float positions", () => {
     expect(floatPositionsHold(lim, lim - 100, 100)).toBe(true);
     expect(floatPositionsHold(lim, lim, 1)).toBe(false);
     expect(floatPositionsHold(undefined, 1, 1)).toBe(false);
+  });
+
+  it("the mod's hover and scoremod check name each site and its limit", () => {
+    const text = `${HEAD}export const m = scoreMod((score, b, h, q, kv) => score + slopes.at(h) * (kv - q));\n`;
+    const fa = analyze("t.scoremod.ts", text, { target: "runner-hopper" });
+    expect(modHover(fa.mods[0]!, TARGETS["runner-hopper"])).toContain("- **Float positions:** `kv - q`: the runner's Hopper kernel evaluates it from exact float positions");
+    expect(formatHuman(fa, "t.scoremod.ts")).toMatch(/t\.scoremod\.ts:3:\d+ float positions: kv - q: .* Q \+ KV <= 16,776,704, the same value as the cast; larger runs convert the int/);
+    const other = analyze("t.scoremod.ts", text, { target: "runner-sm90" });
+    expect(modHover(other.mods[0]!, TARGETS["runner-sm90"])).not.toContain("Float positions");
   });
 
   it("the runner takes the float path only for mods that have sites and runs within every site's limit", () => {
