@@ -10,8 +10,10 @@
 // magnitude (f32 holds those exactly and their sums round to themselves). Partial sums are bounded
 // by Q + KV + |c| plus the kernel's tile overhang (columns and rows past the end, whose scores are
 // discarded): the runner compiles the float path only for runs within that bound
-// (floatPositionsHold), and the int path otherwise. One place decides which expressions qualify
-// (positionForm); the code generator and the fact read it.
+// (floatPositionsHold), and the int path otherwise. The sites (floatPositionSites, recorded as
+// ModFact.floatPositions) are the one decision: the code generator takes the float path only at
+// a site of the fact, so the runner's bound covers every conversion it makes.
+import { MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 import { exprText, lookup, type Env } from "./affine";
 import { children, type Expr, type Range, type Stmt } from "./ir";
 
@@ -103,11 +105,14 @@ export function floatPositionSites(body: Stmt[], kind: "score" | "mask"): FloatP
           floatUse(e.a); floatUse(e.b); return;
         }
         break;
-      case "call":
-        // The int variant of a math function takes ints (vocabulary.ts pickVariant): no conversion.
-        if (e.args.every((a) => a.ty === "int")) break;
-        for (const a of e.args) floatUse(a);
+      case "call": {
+        // The variant the generators call (vocabulary.ts pickVariant): an int variant takes ints; a
+        // float one converts every argument but a constant-int one (pow's exponent).
+        const spec = MATH_SPECS[e.fn];
+        if (pickVariant(spec.cuda, e.args.every((a) => a.ty === "int")).ty === "int") break;
+        e.args.forEach((a, i) => (i === spec.constInt?.index ? walk(a, env) : floatUse(a)));
         return;
+      }
       case "unary":
         if (e.op === "-" && e.ty === "float") { floatUse(e.a); return; }
         break;

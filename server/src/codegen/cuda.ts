@@ -68,16 +68,16 @@ export interface GeneratedCuda {
   /** A varlen build (CudaOptions.varlen): the internal aux arrays' slots, VARLEN_AUX order; else null. */
   varlenAux: { slot: number; name: typeof VARLEN_AUX[number] }[] | null;
   /**
-   * On a staging target (Target.auxStaging) with staged loads: the entry that reads them from
-   * shared memory (extra last argument: the stage's base), the producer function that fills a
-   * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
-   */
-  /**
    * On a fused-entry target (Target.fusedEntry), a score mod's own entry for that kernel: unscaled
    * scores and the scale, then the positions' floats, direct loads (the staged twin, `staging.entry`,
    * takes the same arguments and the stage). Null otherwise.
    */
   wgEntry: string | null;
+  /**
+   * On a staging target (Target.auxStaging) with staged loads: the entry that reads them from
+   * shared memory (extra last argument: the stage's base), the producer function that fills a
+   * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
+   */
   staging: {
     entry: string; stage: string; bytes: number;
     /** A tile copied by TMA: the aux slot, and the tensor's dims in the map's order (kv, q, others). */
@@ -399,8 +399,11 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   const fused = target.fusedEntry === true && mod.kind === "score" && !opts.varlen;
   let laneEnv: AffineEnv = null;
   const scoreLocals = new Set<string>();
+  // Only at the fact's sites (analysis/positions.ts), whose limits the runner checks.
+  const rangeKey = (r: Expr["range"]) => `${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+  const positionSites = new Set((mod.floatPositions ?? []).map((f) => rangeKey(f.range)));
   const positionCode = (e: Expr, code: string): string | undefined => {
-    if (!fused) return undefined;
+    if (!fused || !positionSites.has(rangeKey(e.range))) return undefined;
     const f = positionForm(e, laneEnv);
     if (!f) return undefined;
     const base = `${f.kv < 0 ? "-" : ""}kvBase${f.q === 0 ? "" : f.q > 0 ? " + qf" : " - qf"}${f.c === 0 ? "" : ` + ${floatLit(f.c)}`}`;
@@ -424,7 +427,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   const retTy: Ty = mod.kind === "score" ? "float" : "bool";
   const usesScore = (e: Expr): boolean => findIn(e, (x) => (x.k === "arg" && x.role === "score") || (x.k === "local" && scoreLocals.has(x.name)));
   // `score + E`, `E + score`, `score - E` with E free of the score: one fused multiply-add of the
-  // unscaled score (docs/codegen.md "The Hopper kernel's entry").
+  // unscaled score (docs/codegen.md "The Hopper kernel's own entry").
   const fusedReturn = (v: Expr): string | undefined => {
     if (!fused || v.k !== "binary" || (v.op !== "+" && v.op !== "-")) return undefined;
     const isScore = (x: Expr) => x.k === "arg" && x.role === "score";

@@ -9,7 +9,7 @@ import { TARGETS } from "../../../server/src/analysis/targets";
 import { formatHuman } from "../../../server/src/cli/check";
 import { floatPositionsFor, type PreparedMod } from "../../../server/src/runner/source";
 
-const HEAD = `import { f32, max, min, scoreMod, tensor } from "scoremod";\nexport const slopes = tensor("s", f32, ["H"]);\n`;
+const HEAD = `import { f32, max, min, scoreMod, sqrt, tensor } from "scoremod";\nexport const slopes = tensor("s", f32, ["H"]);\n`;
 const sites = (body: string, target: "runner-hopper" | "runner-sm90" = "runner-hopper") => {
   const fa = analyze("t.scoremod.ts", `${HEAD}export const m = scoreMod((score, b, h, q, kv) => ${body});\n`, { target });
   const m = fa.mods[0]!;
@@ -24,6 +24,8 @@ describe("float positions", () => {
     expect(sites("score + kv")).toEqual(["kv"]);
     expect(sites("{ const d = kv - q; return score + slopes.at(h) * d; }")).toEqual(["d"]);
     expect(sites("score + 0.5 * (kv + 7) + 0.25 * (q - kv)")).toEqual(["kv + 7", "q - kv"]);
+    // A math function with no int variant converts its int arguments.
+    expect(sites("score + sqrt(kv + 1)")).toEqual(["kv + 1"]);
   });
 
   it("leaves int arithmetic, other forms and other targets alone", () => {
@@ -109,6 +111,14 @@ describe("the Hopper kernel's own entry", () => {
     expect(sq).toContain("const float score = __fmul_rn(sraw, scale);");
     // E that reads the score through a binding is not free of it.
     expect(gen("{ const t = score * 2; return score + t; }").code).not.toContain("__fmaf_rn");
+  });
+
+  it("takes the float path at the fact's sites only, so the runner's bound covers every one", () => {
+    const g = gen("score + sqrt(kv + 1) + slopes.at(h) * (kv - q)");
+    expect(g.code).toContain("sqrtf((FPOS ? (kvBase + 1.0f) + (float)(kvOff) : ((float)((kv + 1)))))");
+    expect(g.code).toContain("(FPOS ? (kvBase - qf) + (float)(kvOff) : ((float)((kv - q))))");
+    // Not a position form: the cast, whatever FPOS is.
+    expect(gen("score + slopes.at(h) * (2 * kv - q)").code).not.toContain("FPOS ?");
   });
 
   it("is absent on targets whose kernels scale first and cast positions", () => {
