@@ -16,6 +16,13 @@ export function formatBench(r: BenchResult): string {
   const t = r.timing;
   lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}, ${KERNEL_LABELS[r.kernel].long}, ${r.tile.q}x${r.tile.kv} tiles`);
   if (r.kernelNote) lines.push(`  note: ${r.kernelNote}`);
+  const fp = r.floatPositions;
+  if (fp) {
+    const what = fp.sites.join(", ");
+    lines.push(fp.used
+      ? `  positions: ${what} from exact float positions (Q + KV <= ${fp.limit.toLocaleString("en-US")})`
+      : `  positions: ${what} cast from int (Q + KV is past ${fp.limit.toLocaleString("en-US")}, where float positions stop being exact)`);
+  }
   const sources = Object.entries(r.auxSources ?? {});
   const generated = sources.filter(([, src]) => src === "generated").map(([t]) => t);
   if (generated.length < sources.length) {

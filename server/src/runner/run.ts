@@ -24,7 +24,7 @@ import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { REF, type PreparedMod, type Program } from "./source";
-import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape } from "./types";
+import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape, type RunnerKernel } from "./types";
 
 export interface RunHooks {
   progress(stage: string, detail?: string): void;
@@ -138,6 +138,13 @@ function writeLarge(path: string, bytes: Uint8Array): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** BenchResult.floatPositions: the score mod's float-position sites on the Hopper kernel, and whether this run used them. */
+function positionsOf(score: PreparedMod | undefined, kernel: RunnerKernel, used: boolean): Pick<BenchResult, "floatPositions"> {
+  const sites = score?.mod.floatPositions ?? [];
+  if (kernel !== "wgmma" || sites.length === 0) return {};
+  return { floatPositions: { sites: sites.map((f) => f.text), limit: Math.min(...sites.map((f) => f.limit)), used } };
 }
 
 /** Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too. */
@@ -493,6 +500,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     }
     return {
       mod: name, pair: other?.mod.name, vec: primary.vec.vecSize, kernel: plan.kernel, kernelNote: plan.note, tile: { q: vecC.program.blockM, kv: vecC.program.blockN },
+      ...positionsOf(prep.score, plan.kernel, vecC.program.floatPositions),
       align: job.align ?? "declared", shape, dtype, device: dev.name,
       compile: vecC.info, timing, checks: results, ok: results.every((r) => r.ok),
       ...(bounds.loads.length ? { bounds: bounds.loads.map((l) => ({ text: l.text, line: l.line, verdict: l.verdict, detail: describeBounds(l) })) } : {}),

@@ -82,6 +82,8 @@ export interface Program {
   blockN: number;
   /** Dynamic shared memory of the tensor-core kernel (attention_launch.h's formulas). */
   smemBytes: number;
+  /** Built with SM_FLOAT_POSITIONS (ProgramSpec.floatPositions). */
+  floatPositions: boolean;
 }
 
 /** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */
@@ -163,6 +165,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     auxStageBytes: wgAuxBytes(auxBytes.SCORE, auxBytes.MASK),
     auxTile,
     geometry: spec.geometry,
+    floatPositions: kernel === "wgmma" && spec.floatPositions === true,
     ...launch,
   };
 }

@@ -133,6 +133,12 @@ export interface BenchResult {
   kernelNote?: string;
   /** The kernel's tile: query rows x kv columns (the Hopper kernel's kv width depends on the job: source.ts wgBlockN). */
   tile: { q: number; kv: number };
+  /**
+   * The score mod's position expressions converted to float (analysis/positions.ts), when it has
+   * any and the Hopper kernel ran it: whether this run took them in float arithmetic (exact for
+   * Q + KV <= limit) or converted each int.
+   */
+  floatPositions?: { sites: string[]; limit: number; used: boolean };
   align: number | "elem" | "declared";
   shape: Required<Shape>;
   dtype: "bf16" | "f16";

@@ -113,6 +113,22 @@ describe("runner programs", () => {
     expect([prog.blockN, prog.smemBytes]).toEqual([176, (128 * 128 + 4 * 176 * 128) * 2 + 128 + 1024]);
   });
 
+  it("compiles float positions for a run within the analysis's limit only, in every build", () => {
+    const c = CASES.find((x) => x.label === "alibi")!;
+    const text = readFileSync(fileOf(c), "utf8");
+    const at = (Q: number, KV: number) => prepareJob({ sm: 90, name: "H100" }, { fileName: fileOf(c), text, mod: c.mod, shape: { B: 1, H: 2, Q, KV, D: 128 } });
+    const small = at(8192, 8192);
+    expect([small.programs.vec.floatPositions, small.programs.scalar.floatPositions, small.programs.bounds().floatPositions]).toEqual([true, true, true]);
+    expect(small.programs.vec.defines).toContain("SM_FLOAT_POSITIONS=1");
+    const huge = at(2 ** 23, 2 ** 23);
+    expect(huge.programs.vec.floatPositions).toBe(false);
+    expect(huge.programs.vec.defines.some((d) => d.startsWith("SM_FLOAT_POSITIONS"))).toBe(false);
+    // kv-bias has no position converted to float.
+    const kv = CASES.find((x) => x.label === "kv-bias")!;
+    const p = prepareJob({ sm: 90, name: "H100" }, { fileName: fileOf(kv), text: readFileSync(fileOf(kv), "utf8"), mod: kv.mod, shape: { B: 1, H: 2, Q: 256, KV: 256, D: 128 } });
+    expect(p.programs.vec.floatPositions).toBe(false);
+  });
+
   it("prepares a job on 176-column tiles with its staged row that wide, in every build", () => {
     const c = CASES.find((x) => x.label === "kv-bias")!;
     const text = readFileSync(fileOf(c), "utf8");

@@ -1,0 +1,21 @@
+// The bench report's text (runner/format.ts): the lines that say how the kernel ran the mod.
+import { describe, expect, it } from "vitest";
+import { formatBench } from "../../../server/src/runner/format";
+import type { BenchResult } from "../../../server/src/runner/types";
+
+const base: BenchResult = {
+  mod: "alibi", vec: 2, kernel: "wgmma", tile: { q: 128, kv: 176 }, align: "declared",
+  shape: { B: 1, H: 16, Q: 8192, KV: 8192, D: 128, Hkv: 16 }, dtype: "bf16", device: "NVIDIA H100 80GB HBM3",
+  compile: { compiler: "nvrtc", registers: 168, spillStores: 0, spillLoads: 0, localBytes: 0, sharedBytes: 0, compileMs: 2500 },
+  timing: null, checks: [], ok: true, obligations: [], phases: { stages: {}, totalMs: 0, outsideMs: 0 },
+} as unknown as BenchResult;
+
+describe("formatBench", () => {
+  it("says whether a run took the mod's positions in float, and up to which size that is exact", () => {
+    const used = formatBench({ ...base, floatPositions: { sites: ["kv - q"], limit: 16776704, used: true } });
+    expect(used).toContain("\n  positions: kv - q from exact float positions (Q + KV <= 16,776,704)\n");
+    const cast = formatBench({ ...base, floatPositions: { sites: ["kv - q"], limit: 16776704, used: false } });
+    expect(cast).toContain("\n  positions: kv - q cast from int (Q + KV is past 16,776,704, where float positions stop being exact)\n");
+    expect(formatBench(base)).not.toContain("positions:");
+  });
+});
