@@ -159,7 +159,7 @@ export function stagingLine(s: StagingFact, fa: { target: TargetId; tileN?: numb
   const rows = st?.tileRows ?? 128, cols = st?.tileCols ?? 128;
   if (s.rows === "tile") {
     return `the producer copies this load's ${rows} × ${cols} tile per kv tile with TMA (two boxes of 64 columns, 128-byte swizzle, ` +
-      `as for K and V), ahead of the consumers (${s.bytes} B per stage)`;
+      `as for K and V), ahead of the consumers, who read it with ldmatrix straight into their accumulator pairs (${s.bytes} B per stage)`;
   }
   return `the producer warps copy one row of ${cols} values per kv tile, ` +
     `read by all ${rows} query rows of the block (cp.async, ${s.chunkBytes} B chunks, ${s.bytes} B per stage), ahead of the consumers`;
