@@ -154,6 +154,9 @@ export interface LoadFact {
   };
 }
 
+/** A position expression converted to float that a fused-entry kernel evaluates in float (positions.ts): where, its text, and the largest Q + KV it is exact for. */
+export interface FloatPositionSite { range: Range; text: string; limit: number }
+
 export interface ModFact {
   /** The exported variable name. */
   name: string;
@@ -174,7 +177,7 @@ export interface ModFact {
    * expressions (±kv ± q + c) the mod converts to float, which that kernel evaluates in float
    * arithmetic (positions.ts): exact, and used, for runs with Q + KV <= limit.
    */
-  floatPositions?: { range: Range; text: string; limit: number }[];
+  floatPositions?: FloatPositionSite[];
   /**
    * The errors that stop this mod from being generated (generatable.ts: every error of the file
    * except those wholly inside another mod), in source order. The one decision every generator,

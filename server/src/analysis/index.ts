@@ -279,7 +279,7 @@ export class AnalysisHost {
       const r = classifyMod(input);
       fact.loads = r.loads;
       fact.registers = r.registers;
-      if (target.fusedEntry && m.kind === "score") fact.floatPositions = floatPositionSites(m.body, m.kind).map(({ range, text, limit }) => ({ range, text, limit }));
+      if (target.fusedEntry && m.kind === "score") fact.floatPositions = floatPositionSites(m.body);
       diags.push(...r.diagnostics);
     } catch (err) {
       diags.push(internalError(`classifying ${m.name}`, err, m.nameRange));

@@ -15,7 +15,8 @@
 // a site of the fact, so the runner's bound covers every conversion it makes.
 import { MATH_SPECS, pickVariant } from "scoremod/vocabulary";
 import { exprText, lookup, type Env } from "./affine";
-import { children, type Expr, type Range, type Stmt } from "./ir";
+import type { FloatPositionSite } from "./facts";
+import { children, type Expr, type Stmt } from "./ir";
 
 /** A position expression: kv (coefficient ±1), q (0 or ±1), an int constant. */
 export interface PositionForm { kv: 1 | -1; q: -1 | 0 | 1; c: number }
@@ -77,21 +78,19 @@ export function floatPositionsHold(limit: number | undefined, Q: number, KV: num
   return limit !== undefined && Q + KV <= limit;
 }
 
-/** A conversion the runner's Hopper kernel evaluates in float: where, what, and for which runs. */
-export interface FloatPositionSite { range: Range; text: string; form: PositionForm; limit: number }
-
 /**
- * Every int expression in position form that the body converts to float (an operand of float
- * arithmetic, comparison with a float, a float math argument, a branch of a float conditional).
+ * Every int expression in position form that a score mod's body converts to float (an operand of
+ * float arithmetic, comparison with a float, a float math argument, a branch of a float
+ * conditional, the returned value).
  * Each site is reported once, outermost first (a form's subexpressions are not sites of their own).
  */
-export function floatPositionSites(body: Stmt[], kind: "score" | "mask"): FloatPositionSite[] {
+export function floatPositionSites(body: Stmt[]): FloatPositionSite[] {
   const out: FloatPositionSite[] = [];
   const site = (e: Expr, env: Env): boolean => {
     if (e.ty !== "int") return false;
     const form = positionForm(e, env);
     if (!form) return false;
-    out.push({ range: e.range, text: exprText(e), form, limit: positionLimit(form) });
+    out.push({ range: e.range, text: exprText(e), limit: positionLimit(form) });
     return true;
   };
   const walk = (e: Expr, env: Env): void => {
@@ -127,7 +126,7 @@ export function floatPositionSites(body: Stmt[], kind: "score" | "mask"): FloatP
   const stmts = (body: Stmt[], env: Env): void => {
     for (const s of body) {
       if (s.k === "const") { walk(s.value, env); env = { name: s.name, value: s.value, parent: env }; }
-      else if (s.k === "return") { if (kind === "mask" || !site(s.value, env)) walk(s.value, env); }
+      else if (s.k === "return") { if (!site(s.value, env)) walk(s.value, env); }
       else { walk(s.cond, env); stmts(s.then, env); stmts(s.else, env); }
     }
   };

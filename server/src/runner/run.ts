@@ -23,7 +23,7 @@ import { firstModName } from "./kernelChoice";
 import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
 import { nvccOrEmpty } from "../toolchain/nvcc";
-import { REF, type PreparedMod, type Program } from "./source";
+import { REF, floatPositionLimit, type PreparedMod, type Program } from "./source";
 import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape, type RunnerKernel } from "./types";
 
 export interface RunHooks {
@@ -142,9 +142,9 @@ function writeLarge(path: string, bytes: Uint8Array): void {
 
 /** BenchResult.floatPositions: the score mod's float-position sites on the Hopper kernel, and whether this run used them. */
 function positionsOf(score: PreparedMod | undefined, kernel: RunnerKernel, used: boolean): Pick<BenchResult, "floatPositions"> {
-  const sites = score?.mod.floatPositions ?? [];
-  if (kernel !== "wgmma" || sites.length === 0) return {};
-  return { floatPositions: { sites: sites.map((f) => f.text), limit: Math.min(...sites.map((f) => f.limit)), used } };
+  const limit = floatPositionLimit(score);
+  if (kernel !== "wgmma" || limit === undefined) return {};
+  return { floatPositions: { sites: (score?.mod.floatPositions ?? []).map((f) => f.text), limit, used } };
 }
 
 /** Staged aux reads (Hopper kernel) are checked bitwise against the direct scalar build too. */

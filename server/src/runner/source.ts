@@ -170,13 +170,15 @@ export function buildProgram(spec: ProgramSpec): Program {
   };
 }
 
-/**
- * Whether a run of Q queries and KV keys may take the score mod's position expressions in float
- * arithmetic (analysis/positions.ts): it has some, and every one stays exact at this size.
- */
-export function floatPositionsFor(score: PreparedMod | undefined, Q: number, KV: number): boolean {
+/** The largest Q + KV that keeps every float-position site of the score mod exact (analysis/positions.ts); undefined: it has none. */
+export function floatPositionLimit(score: PreparedMod | undefined): number | undefined {
   const sites = score?.mod.floatPositions ?? [];
-  return sites.length > 0 && sites.every((f) => floatPositionsHold(f.limit, Q, KV));
+  return sites.length ? Math.min(...sites.map((f) => f.limit)) : undefined;
+}
+
+/** Whether a run of Q queries and KV keys may take the score mod's position expressions in float arithmetic. */
+export function floatPositionsFor(score: PreparedMod | undefined, Q: number, KV: number): boolean {
+  return floatPositionsHold(floatPositionLimit(score), Q, KV);
 }
 
 export const BLOCK_N = 128;
