@@ -91,6 +91,11 @@ __device__ __forceinline__ void score_pair_st(float& x0, float& x1, int b, int h
   score_pair(x0, x1, b, h, q, kv, p);
 #endif
 }
+// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
+// (analysis/positions.ts); SM_SCORE_MOD_WG passes it to the mod's own entry as FPOS.
+#ifndef SM_FLOAT_POSITIONS
+#define SM_FLOAT_POSITIONS 0
+#endif
 // The Hopper kernel's score path: when the runner plugs in SM_SCORE_MOD_WG (the mod's own entry
 // for that kernel, codegen/cuda.ts _wg/_st), the mod gets the unscaled scores and the scale (so
 // `score + E` is one fused multiply-add) and the pair's float positions: kvBase + kvOff is the

@@ -494,14 +494,15 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (${x} >> 7) * ${st!.tileRows * 128} + tq * 128 + ((((${x} & 127) >> 4) ^ (tq & 7)) << 4) + (${x} & 15))`;
   };
   // "plain": what every kernel calls (scaled scores; int positions). "wg" / "st" (fused targets):
-  // the kernel's own entry, unscaled scores and float positions, with direct or staged loads.
+  // the kernel's own entry, unscaled scores and float positions when FPOS, with direct or staged
+  // loads; on those targets the plain entry is `_wg<false>` at scale 1.
   const emitEntry = (name: string, stagedMode: boolean, own = false): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
     // tq, tkv: the position's row and column in the block's tile, not clamped (the kernel's
     // unrolled loops make them constants; staged values of positions past Q or KV are discarded).
     const tileWord = own && stagedMode && staged.some(({ s }) => s.fact.staging!.rows === "tile");
     const extra = (own ? ", float kvBase, int kvOff, float qf" : "") + (stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "") + (tileWord ? ", unsigned stw" : "");
-    w.stmt(modLine, 0, `__device__ __forceinline__ void ${name}(${sig}${own ? ", float scale" : ""}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
+    w.stmt(modLine, 0, `${own ? "template <bool FPOS> " : ""}__device__ __forceinline__ void ${name}(${sig}${own ? ", float scale" : ""}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
     for (const { s, idx } of hoisted) {
       const { fact: f, tensor: t } = s;
       const L = f.range.start.line;
@@ -533,12 +534,12 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
         // Uniform, or grouped with the call's lanes in one run: one element, broadcast.
         w.stmt(L, 1, `${lt} ${n};`);
         w.stmt(L, 1, `${unpack(t)}<1>(*reinterpret_cast<const ${RAW_TYPE[t.elemBytes]}*>(a${f.id} + o${f.id} * ${t.elemBytes}), &${n});`);
-        if (!stagedMode && !own) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
+        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
       } else {
         const we = f.widthElems;
         w.stmt(L, 1, `${lt} ${n}[${elems}];`);
         w.stmt(L, 1, `_Pragma("unroll") for (int c = 0; c < ${elems / we}; ++c) ${unpack(t)}<${we}>(*reinterpret_cast<const ${RAW_TYPE[f.widthBytes]}*>(a${f.id} + (o${f.id} + c * ${we}) * ${t.elemBytes}), &${n}[c * ${we}]);`);
-        if (!stagedMode && !own) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: elems / we, sameAs: null });
+        if (!stagedMode) emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: f.widthBytes, instructions: elems / we, sameAs: null });
       }
     }
     // Lane i's value: the broadcast, its own element, or its run's element i / g (g a power of two).
@@ -550,15 +551,20 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     const laneArgs = hoisted.map(({ s }) => laneArg(s.fact)).join("");
     const call = mod.kind === "mask"
       ? `keep[i] = ${fn}_lane(b, h, q, kv0 + i, p${laneArgs});`
-      : !fused ? `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`
-      : own ? `s[i] = ${fn}_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p${laneArgs});`
-      // Scale 1 and int positions: exactly the scaled score's sum and the cast the kernels expect.
-      : `s[i] = ${fn}_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p${laneArgs});`;
+      : own ? `s[i] = ${fn}_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p${laneArgs});`
+      : `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`;
     w.stmt(modLine, 1, `_Pragma("unroll") for (int i = 0; i < ${V}; ++i) ${call}`);
     w.stmt(modLine, 0, `}`);
   };
-  emitEntry(varlenAux ? `${fn}_seq` : fn, false);
-  if (fused) emitEntry(`${fn}_wg`, false, true);
+  if (fused) {
+    emitEntry(`${fn}_wg`, false, true);
+    // Scale 1 and int positions: exactly the scaled score's sum and the cast every other kernel expects.
+    w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}(float (&s)[${V}], int b, int h, int q, int kv0, const SmParams& p) {`);
+    w.stmt(modLine, 1, `${fn}_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);`);
+    w.stmt(modLine, 0, `}`);
+  } else {
+    emitEntry(varlenAux ? `${fn}_seq` : fn, false);
+  }
   if (varlenAux) {
     if (staged.length) throw new CodegenError(`mod '${modName}': a varlen run does not stage aux loads (${target.id}); run it on a target without staging`);
     // The wrapper is the runner's code, not the user's: its reads of the internal arrays are

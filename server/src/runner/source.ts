@@ -126,7 +126,9 @@ export function buildProgram(spec: ProgramSpec): Program {
     // staged twin in a staged build, else the direct one.
     const own = kernel === "wgmma" && kind === "SCORE" && g.wgEntry !== null;
     if (own) {
-      const entry = stageAux && g.staging ? `${g.staging.entry}(s, scale, b, h, q, kv0, p, kvb, kvo, qf, st, tq, tkv${g.staging.tile ? ", stw" : ""})` : `${g.wgEntry}(s, scale, b, h, q, kv0, p, kvb, kvo, qf)`;
+      const entry = stageAux && g.staging
+        ? `${g.staging.entry}<SM_FLOAT_POSITIONS != 0>(s, scale, b, h, q, kv0, p, kvb, kvo, qf, st, tq, tkv${g.staging.tile ? ", stw" : ""})`
+        : `${g.wgEntry}<SM_FLOAT_POSITIONS != 0>(s, scale, b, h, q, kv0, p, kvb, kvo, qf)`;
       parts.push(`#define SM_SCORE_MOD_WG(s, scale, b, h, q, kv0, p, kvb, kvo, qf, st, tq, tkv, stw) ${entry}`);
     }
     if (stageAux && g.staging) {

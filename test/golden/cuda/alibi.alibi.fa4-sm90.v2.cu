@@ -7,12 +7,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -135,7 +129,7 @@ __device__ __forceinline__ void sm_alibi_v2(float (&s)[2], int b, int h, int q, 
 #line 9 "alibi.scoremod.ts"
 }
 #endif // SM_DEFINED_alibi_V2
-#line 139 "alibi.alibi.fa4-sm90.v2.cu"
+#line 133 "alibi.alibi.fa4-sm90.v2.cu"
 extern "C" __global__ void sm_proof_alibi_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

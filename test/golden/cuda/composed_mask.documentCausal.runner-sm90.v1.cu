@@ -8,12 +8,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -154,7 +148,7 @@ __device__ __forceinline__ void sm_documentCausal_v1(bool (&keep)[1], int b, int
 #line 23 "composed_mask.scoremod.ts"
 }
 #endif // SM_DEFINED_documentCausal_V1
-#line 158 "composed_mask.documentCausal.runner-sm90.v1.cu"
+#line 152 "composed_mask.documentCausal.runner-sm90.v1.cu"
 extern "C" __global__ void sm_proof_documentCausal_v1(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[1];

@@ -7,12 +7,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -121,7 +115,7 @@ template <bool FPOS> __device__ __forceinline__ float sm_gatedDecay_v2_lane(floa
 #line 10 "gated_decay.scoremod.ts"
 }
 #line 10 "gated_decay.scoremod.ts"
-__device__ __forceinline__ void sm_gatedDecay_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
+template <bool FPOS> __device__ __forceinline__ void sm_gatedDecay_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
 #line 12 "gated_decay.scoremod.ts"
   const long long x0_0 = h;
 #line 12 "gated_decay.scoremod.ts"
@@ -137,31 +131,17 @@ __device__ __forceinline__ void sm_gatedDecay_v2(float (&s)[2], int b, int h, in
 #line 12 "gated_decay.scoremod.ts"
   sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
 #line 10 "gated_decay.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_gatedDecay_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld0);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_gatedDecay_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0);
 #line 10 "gated_decay.scoremod.ts"
 }
 #line 10 "gated_decay.scoremod.ts"
-__device__ __forceinline__ void sm_gatedDecay_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
-#line 12 "gated_decay.scoremod.ts"
-  const long long x0_0 = h;
-#line 12 "gated_decay.scoremod.ts"
-  long long o0 = x0_0;
-#ifdef SM_BOUNDS_CHECK
-#line 12 "gated_decay.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[1], b, h, q, kv0))) o0 = 0;
-#endif
-#line 12 "gated_decay.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
-#line 12 "gated_decay.scoremod.ts"
-  float ld0;
-#line 12 "gated_decay.scoremod.ts"
-  sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
+__device__ __forceinline__ void sm_gatedDecay_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 10 "gated_decay.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_gatedDecay_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0);
+  sm_gatedDecay_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
 #line 10 "gated_decay.scoremod.ts"
 }
 #endif // SM_DEFINED_gatedDecay_V2
-#line 165 "gated_decay.gatedDecay.runner-hopper.v2.cu"
+#line 145 "gated_decay.gatedDecay.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_gatedDecay_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

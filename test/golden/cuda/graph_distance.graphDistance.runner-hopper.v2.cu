@@ -10,12 +10,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -156,83 +150,51 @@ template <bool FPOS> __device__ __forceinline__ float sm_graphDistance_v2_lane(f
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+#line 17 "graph_distance.scoremod.ts"
+  const long long x1_0 = b;
+#line 17 "graph_distance.scoremod.ts"
+  const long long x1_1 = q;
+#line 17 "graph_distance.scoremod.ts"
+  long long o1 = x1_0 * p.dims[3] + x1_1;
+#ifdef SM_BOUNDS_CHECK
+#line 17 "graph_distance.scoremod.ts"
+  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[3], b, h, q, kv0))) o1 = 0;
+#endif
+#line 17 "graph_distance.scoremod.ts"
+  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
+#line 17 "graph_distance.scoremod.ts"
+  int ld1;
+#line 17 "graph_distance.scoremod.ts"
+  sm_unpack_i64<1>(*reinterpret_cast<const uint2*>(a1 + o1 * 8), &ld1);
+#line 17 "graph_distance.scoremod.ts"
+  const long long x2_0 = b;
+#line 17 "graph_distance.scoremod.ts"
+  const long long x2_1 = kv0;
+#line 17 "graph_distance.scoremod.ts"
+  long long o2 = x2_0 * p.dims[3] + x2_1;
+#ifdef SM_BOUNDS_CHECK
+#line 17 "graph_distance.scoremod.ts"
+  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1 + 1, p.dims[3], b, h, q, kv0 + 1))) o2 = 0;
+#endif
+#line 17 "graph_distance.scoremod.ts"
+  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
+#line 17 "graph_distance.scoremod.ts"
+  int ld2[2];
+#line 17 "graph_distance.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(a2 + (o2 + c * 2) * 8), &ld2[c * 2]);
+#line 16 "graph_distance.scoremod.ts"
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1, ld2[i]);
+#line 16 "graph_distance.scoremod.ts"
+}
+#line 16 "graph_distance.scoremod.ts"
 __device__ __forceinline__ void sm_graphDistance_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
-#line 17 "graph_distance.scoremod.ts"
-  const long long x1_0 = b;
-#line 17 "graph_distance.scoremod.ts"
-  const long long x1_1 = q;
-#line 17 "graph_distance.scoremod.ts"
-  long long o1 = x1_0 * p.dims[3] + x1_1;
-#ifdef SM_BOUNDS_CHECK
-#line 17 "graph_distance.scoremod.ts"
-  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[3], b, h, q, kv0))) o1 = 0;
-#endif
-#line 17 "graph_distance.scoremod.ts"
-  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
-#line 17 "graph_distance.scoremod.ts"
-  int ld1;
-#line 17 "graph_distance.scoremod.ts"
-  sm_unpack_i64<1>(*reinterpret_cast<const uint2*>(a1 + o1 * 8), &ld1);
-#line 17 "graph_distance.scoremod.ts"
-  const long long x2_0 = b;
-#line 17 "graph_distance.scoremod.ts"
-  const long long x2_1 = kv0;
-#line 17 "graph_distance.scoremod.ts"
-  long long o2 = x2_0 * p.dims[3] + x2_1;
-#ifdef SM_BOUNDS_CHECK
-#line 17 "graph_distance.scoremod.ts"
-  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1 + 1, p.dims[3], b, h, q, kv0 + 1))) o2 = 0;
-#endif
-#line 17 "graph_distance.scoremod.ts"
-  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
-#line 17 "graph_distance.scoremod.ts"
-  int ld2[2];
-#line 17 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(a2 + (o2 + c * 2) * 8), &ld2[c * 2]);
 #line 16 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld1, ld2[i]);
+  sm_graphDistance_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-__device__ __forceinline__ void sm_graphDistance_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
-#line 17 "graph_distance.scoremod.ts"
-  const long long x1_0 = b;
-#line 17 "graph_distance.scoremod.ts"
-  const long long x1_1 = q;
-#line 17 "graph_distance.scoremod.ts"
-  long long o1 = x1_0 * p.dims[3] + x1_1;
-#ifdef SM_BOUNDS_CHECK
-#line 17 "graph_distance.scoremod.ts"
-  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[3], b, h, q, kv0))) o1 = 0;
-#endif
-#line 17 "graph_distance.scoremod.ts"
-  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
-#line 17 "graph_distance.scoremod.ts"
-  int ld1;
-#line 17 "graph_distance.scoremod.ts"
-  sm_unpack_i64<1>(*reinterpret_cast<const uint2*>(a1 + o1 * 8), &ld1);
-#line 17 "graph_distance.scoremod.ts"
-  const long long x2_0 = b;
-#line 17 "graph_distance.scoremod.ts"
-  const long long x2_1 = kv0;
-#line 17 "graph_distance.scoremod.ts"
-  long long o2 = x2_0 * p.dims[3] + x2_1;
-#ifdef SM_BOUNDS_CHECK
-#line 17 "graph_distance.scoremod.ts"
-  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1 + 1, p.dims[3], b, h, q, kv0 + 1))) o2 = 0;
-#endif
-#line 17 "graph_distance.scoremod.ts"
-  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
-#line 17 "graph_distance.scoremod.ts"
-  int ld2[2];
-#line 17 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(a2 + (o2 + c * 2) * 8), &ld2[c * 2]);
-#line 16 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1, ld2[i]);
-#line 16 "graph_distance.scoremod.ts"
-}
-#line 16 "graph_distance.scoremod.ts"
-__device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
+template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 17 "graph_distance.scoremod.ts"
   const long long x1_0 = b;
 #line 17 "graph_distance.scoremod.ts"
@@ -256,7 +218,7 @@ __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], float scal
 #line 17 "graph_distance.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(st + 0 + cb2 + c * 16), &ld2[c * 2]);
 #line 16 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1, ld2[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1, ld2[i]);
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
@@ -286,7 +248,7 @@ __device__ __forceinline__ void sm_graphDistance_v2_stage(unsigned dst, unsigned
 #line 16 "graph_distance.scoremod.ts"
 }
 #endif // SM_DEFINED_graphDistance_V2
-#line 290 "graph_distance.graphDistance.runner-hopper.v2.cu"
+#line 252 "graph_distance.graphDistance.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_graphDistance_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

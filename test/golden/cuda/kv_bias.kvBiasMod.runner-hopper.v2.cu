@@ -7,12 +7,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -119,55 +113,37 @@ template <bool FPOS> __device__ __forceinline__ float sm_kvBiasMod_v2_lane(float
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_kvBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+#line 8 "kv_bias.scoremod.ts"
+  const long long x0_0 = b;
+#line 8 "kv_bias.scoremod.ts"
+  const long long x0_1 = h;
+#line 8 "kv_bias.scoremod.ts"
+  const long long x0_2 = kv0;
+#line 8 "kv_bias.scoremod.ts"
+  long long o0 = x0_0 * p.dims[1] * p.dims[3] + x0_1 * p.dims[3] + x0_2;
+#ifdef SM_BOUNDS_CHECK
+#line 8 "kv_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o0 = 0;
+#endif
+#line 8 "kv_bias.scoremod.ts"
+  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
+#line 8 "kv_bias.scoremod.ts"
+  float ld0[2];
+#line 8 "kv_bias.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a0 + (o0 + c * 2) * 2), &ld0[c * 2]);
+#line 8 "kv_bias.scoremod.ts"
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0[i]);
+#line 8 "kv_bias.scoremod.ts"
+}
+#line 8 "kv_bias.scoremod.ts"
 __device__ __forceinline__ void sm_kvBiasMod_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 8 "kv_bias.scoremod.ts"
-  const long long x0_0 = b;
-#line 8 "kv_bias.scoremod.ts"
-  const long long x0_1 = h;
-#line 8 "kv_bias.scoremod.ts"
-  const long long x0_2 = kv0;
-#line 8 "kv_bias.scoremod.ts"
-  long long o0 = x0_0 * p.dims[1] * p.dims[3] + x0_1 * p.dims[3] + x0_2;
-#ifdef SM_BOUNDS_CHECK
-#line 8 "kv_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o0 = 0;
-#endif
-#line 8 "kv_bias.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
-#line 8 "kv_bias.scoremod.ts"
-  float ld0[2];
-#line 8 "kv_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a0 + (o0 + c * 2) * 2), &ld0[c * 2]);
-#line 8 "kv_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld0[i]);
+  sm_kvBiasMod_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
-__device__ __forceinline__ void sm_kvBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
-#line 8 "kv_bias.scoremod.ts"
-  const long long x0_0 = b;
-#line 8 "kv_bias.scoremod.ts"
-  const long long x0_1 = h;
-#line 8 "kv_bias.scoremod.ts"
-  const long long x0_2 = kv0;
-#line 8 "kv_bias.scoremod.ts"
-  long long o0 = x0_0 * p.dims[1] * p.dims[3] + x0_1 * p.dims[3] + x0_2;
-#ifdef SM_BOUNDS_CHECK
-#line 8 "kv_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o0 = 0;
-#endif
-#line 8 "kv_bias.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
-#line 8 "kv_bias.scoremod.ts"
-  float ld0[2];
-#line 8 "kv_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a0 + (o0 + c * 2) * 2), &ld0[c * 2]);
-#line 8 "kv_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0[i]);
-#line 8 "kv_bias.scoremod.ts"
-}
-#line 8 "kv_bias.scoremod.ts"
-__device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
+template <bool FPOS> __device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 8 "kv_bias.scoremod.ts"
   const int cb0 = tkv * 2;
 #line 8 "kv_bias.scoremod.ts"
@@ -175,7 +151,7 @@ __device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], float scale, i
 #line 8 "kv_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 0 + cb0 + c * 4), &ld0[c * 2]);
 #line 8 "kv_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0[i]);
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
@@ -207,7 +183,7 @@ __device__ __forceinline__ void sm_kvBiasMod_v2_stage(unsigned dst, unsigned bar
 #line 8 "kv_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_kvBiasMod_V2
-#line 211 "kv_bias.kvBiasMod.runner-hopper.v2.cu"
+#line 187 "kv_bias.kvBiasMod.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_kvBiasMod_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

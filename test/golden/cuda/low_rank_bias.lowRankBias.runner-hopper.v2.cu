@@ -14,12 +14,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -136,307 +130,163 @@ template <bool FPOS> __device__ __forceinline__ float sm_lowRankBias_v2_lane(flo
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x0_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x0_1 = h;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x0_2 = 0;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o0 = x0_0 * 4LL * p.dims[1] + x0_1 * 4LL + x0_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2, 4LL, b, h, q, kv0))) o0 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld0;
+#line 21 "low_rank_bias.scoremod.ts"
+  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a0 + o0 * 2), &ld0);
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x1_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x1_1 = 0;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x1_2 = kv0;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o1 = x1_0 * 4LL * p.dims[3] + x1_1 * p.dims[3] + x1_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o1 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  const char* __restrict__ a1 = static_cast<const char*>(p.aux[1].data);
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld1[2];
+#line 21 "low_rank_bias.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a1 + (o1 + c * 2) * 2), &ld1[c * 2]);
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x2_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x2_1 = h;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x2_2 = 1;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o2 = x2_0 * 4LL * p.dims[1] + x2_1 * 4LL + x2_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(2, 2, x2_2, 4LL, b, h, q, kv0))) o2 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld2;
+#line 21 "low_rank_bias.scoremod.ts"
+  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a2 + o2 * 2), &ld2);
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x3_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x3_1 = 1;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x3_2 = kv0;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o3 = x3_0 * 4LL * p.dims[3] + x3_1 * p.dims[3] + x3_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(3, 0, x3_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(3, 1, x3_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(3, 2, x3_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(3, 2, x3_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o3 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  const char* __restrict__ a3 = static_cast<const char*>(p.aux[1].data);
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld3[2];
+#line 21 "low_rank_bias.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a3 + (o3 + c * 2) * 2), &ld3[c * 2]);
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x4_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x4_1 = h;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x4_2 = 2;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o4 = x4_0 * 4LL * p.dims[1] + x4_1 * 4LL + x4_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(4, 0, x4_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(4, 1, x4_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(4, 2, x4_2, 4LL, b, h, q, kv0))) o4 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  const char* __restrict__ a4 = static_cast<const char*>(p.aux[0].data);
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld4;
+#line 21 "low_rank_bias.scoremod.ts"
+  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a4 + o4 * 2), &ld4);
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x5_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x5_1 = 2;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x5_2 = kv0;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o5 = x5_0 * 4LL * p.dims[3] + x5_1 * p.dims[3] + x5_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(5, 0, x5_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(5, 1, x5_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(5, 2, x5_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(5, 2, x5_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o5 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  const char* __restrict__ a5 = static_cast<const char*>(p.aux[1].data);
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld5[2];
+#line 21 "low_rank_bias.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a5 + (o5 + c * 2) * 2), &ld5[c * 2]);
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x6_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x6_1 = h;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x6_2 = 3;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o6 = x6_0 * 4LL * p.dims[1] + x6_1 * 4LL + x6_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(6, 0, x6_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(6, 1, x6_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(6, 2, x6_2, 4LL, b, h, q, kv0))) o6 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  const char* __restrict__ a6 = static_cast<const char*>(p.aux[0].data);
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld6;
+#line 21 "low_rank_bias.scoremod.ts"
+  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a6 + o6 * 2), &ld6);
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x7_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x7_1 = 3;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x7_2 = kv0;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o7 = x7_0 * 4LL * p.dims[3] + x7_1 * p.dims[3] + x7_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(7, 0, x7_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(7, 1, x7_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(7, 2, x7_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(7, 2, x7_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o7 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  const char* __restrict__ a7 = static_cast<const char*>(p.aux[1].data);
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld7[2];
+#line 21 "low_rank_bias.scoremod.ts"
+  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a7 + (o7 + c * 2) * 2), &ld7[c * 2]);
+#line 19 "low_rank_bias.scoremod.ts"
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
+#line 19 "low_rank_bias.scoremod.ts"
+}
+#line 19 "low_rank_bias.scoremod.ts"
 __device__ __forceinline__ void sm_lowRankBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_2 = 0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o0 = x0_0 * 4LL * p.dims[1] + x0_1 * 4LL + x0_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2, 4LL, b, h, q, kv0))) o0 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld0;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a0 + o0 * 2), &ld0);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x1_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x1_1 = 0;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x1_2 = kv0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o1 = x1_0 * 4LL * p.dims[3] + x1_1 * p.dims[3] + x1_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o1 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a1 = static_cast<const char*>(p.aux[1].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld1[2];
-#line 21 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a1 + (o1 + c * 2) * 2), &ld1[c * 2]);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_2 = 1;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o2 = x2_0 * 4LL * p.dims[1] + x2_1 * 4LL + x2_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(2, 2, x2_2, 4LL, b, h, q, kv0))) o2 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld2;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a2 + o2 * 2), &ld2);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x3_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x3_1 = 1;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x3_2 = kv0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o3 = x3_0 * 4LL * p.dims[3] + x3_1 * p.dims[3] + x3_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(3, 0, x3_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(3, 1, x3_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(3, 2, x3_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(3, 2, x3_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o3 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a3 = static_cast<const char*>(p.aux[1].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld3[2];
-#line 21 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a3 + (o3 + c * 2) * 2), &ld3[c * 2]);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_2 = 2;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o4 = x4_0 * 4LL * p.dims[1] + x4_1 * 4LL + x4_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(4, 0, x4_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(4, 1, x4_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(4, 2, x4_2, 4LL, b, h, q, kv0))) o4 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a4 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld4;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a4 + o4 * 2), &ld4);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x5_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x5_1 = 2;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x5_2 = kv0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o5 = x5_0 * 4LL * p.dims[3] + x5_1 * p.dims[3] + x5_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(5, 0, x5_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(5, 1, x5_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(5, 2, x5_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(5, 2, x5_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o5 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a5 = static_cast<const char*>(p.aux[1].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld5[2];
-#line 21 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a5 + (o5 + c * 2) * 2), &ld5[c * 2]);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_2 = 3;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o6 = x6_0 * 4LL * p.dims[1] + x6_1 * 4LL + x6_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(6, 0, x6_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(6, 1, x6_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(6, 2, x6_2, 4LL, b, h, q, kv0))) o6 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a6 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld6;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a6 + o6 * 2), &ld6);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x7_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x7_1 = 3;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x7_2 = kv0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o7 = x7_0 * 4LL * p.dims[3] + x7_1 * p.dims[3] + x7_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(7, 0, x7_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(7, 1, x7_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(7, 2, x7_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(7, 2, x7_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o7 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a7 = static_cast<const char*>(p.aux[1].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld7[2];
-#line 21 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a7 + (o7 + c * 2) * 2), &ld7[c * 2]);
 #line 19 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
+  sm_lowRankBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"
-__device__ __forceinline__ void sm_lowRankBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_2 = 0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o0 = x0_0 * 4LL * p.dims[1] + x0_1 * 4LL + x0_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2, 4LL, b, h, q, kv0))) o0 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld0;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a0 + o0 * 2), &ld0);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x1_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x1_1 = 0;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x1_2 = kv0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o1 = x1_0 * 4LL * p.dims[3] + x1_1 * p.dims[3] + x1_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o1 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a1 = static_cast<const char*>(p.aux[1].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld1[2];
-#line 21 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a1 + (o1 + c * 2) * 2), &ld1[c * 2]);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_2 = 1;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o2 = x2_0 * 4LL * p.dims[1] + x2_1 * 4LL + x2_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(2, 2, x2_2, 4LL, b, h, q, kv0))) o2 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld2;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a2 + o2 * 2), &ld2);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x3_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x3_1 = 1;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x3_2 = kv0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o3 = x3_0 * 4LL * p.dims[3] + x3_1 * p.dims[3] + x3_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(3, 0, x3_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(3, 1, x3_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(3, 2, x3_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(3, 2, x3_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o3 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a3 = static_cast<const char*>(p.aux[1].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld3[2];
-#line 21 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a3 + (o3 + c * 2) * 2), &ld3[c * 2]);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_2 = 2;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o4 = x4_0 * 4LL * p.dims[1] + x4_1 * 4LL + x4_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(4, 0, x4_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(4, 1, x4_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(4, 2, x4_2, 4LL, b, h, q, kv0))) o4 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a4 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld4;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a4 + o4 * 2), &ld4);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x5_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x5_1 = 2;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x5_2 = kv0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o5 = x5_0 * 4LL * p.dims[3] + x5_1 * p.dims[3] + x5_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(5, 0, x5_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(5, 1, x5_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(5, 2, x5_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(5, 2, x5_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o5 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a5 = static_cast<const char*>(p.aux[1].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld5[2];
-#line 21 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a5 + (o5 + c * 2) * 2), &ld5[c * 2]);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_2 = 3;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o6 = x6_0 * 4LL * p.dims[1] + x6_1 * 4LL + x6_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(6, 0, x6_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(6, 1, x6_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(6, 2, x6_2, 4LL, b, h, q, kv0))) o6 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a6 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld6;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a6 + o6 * 2), &ld6);
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x7_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x7_1 = 3;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x7_2 = kv0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o7 = x7_0 * 4LL * p.dims[3] + x7_1 * p.dims[3] + x7_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(7, 0, x7_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(7, 1, x7_1, 4LL, b, h, q, kv0) && SM_CHECK_INDEX(7, 2, x7_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(7, 2, x7_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o7 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a7 = static_cast<const char*>(p.aux[1].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld7[2];
-#line 21 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a7 + (o7 + c * 2) * 2), &ld7[c * 2]);
-#line 19 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
-#line 19 "low_rank_bias.scoremod.ts"
-}
-#line 19 "low_rank_bias.scoremod.ts"
-__device__ __forceinline__ void sm_lowRankBias_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
+template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 21 "low_rank_bias.scoremod.ts"
   const long long x0_0 = b;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -534,7 +384,7 @@ __device__ __forceinline__ void sm_lowRankBias_v2_st(float (&s)[2], float scale,
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 768 + cb7 + c * 4), &ld7[c * 2]);
 #line 19 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"
@@ -632,7 +482,7 @@ __device__ __forceinline__ void sm_lowRankBias_v2_stage(unsigned dst, unsigned b
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_lowRankBias_V2
-#line 636 "low_rank_bias.lowRankBias.runner-hopper.v2.cu"
+#line 486 "low_rank_bias.lowRankBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_lowRankBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -14,12 +14,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -290,7 +284,7 @@ __device__ __forceinline__ void sm_topKeys_v1(bool (&keep)[1], int b, int h, int
 #line 25 "low_rank_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_topKeys_V1
-#line 294 "low_rank_bias.topKeys.fa4-sm100.v1.cu"
+#line 288 "low_rank_bias.topKeys.fa4-sm100.v1.cu"
 extern "C" __global__ void sm_proof_topKeys_v1(const int* __restrict__ coords, const float* __restrict__ in, bool* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   bool v[1];

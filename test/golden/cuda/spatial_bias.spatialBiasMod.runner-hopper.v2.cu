@@ -8,12 +8,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -136,7 +130,7 @@ template <bool FPOS> __device__ __forceinline__ float sm_spatialBiasMod_v2_lane(
 #line 14 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
-__device__ __forceinline__ void sm_spatialBiasMod_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
+template <bool FPOS> __device__ __forceinline__ void sm_spatialBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
 #line 15 "spatial_bias.scoremod.ts"
   const long long x1_0 = b;
 #line 15 "spatial_bias.scoremod.ts"
@@ -156,35 +150,17 @@ __device__ __forceinline__ void sm_spatialBiasMod_v2(float (&s)[2], int b, int h
 #line 15 "spatial_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i32<2>(*reinterpret_cast<const uint2*>(a1 + (o1 + c * 2) * 4), &ld1[c * 2]);
 #line 14 "spatial_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_spatialBiasMod_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld1[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_spatialBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1[i]);
 #line 14 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
-__device__ __forceinline__ void sm_spatialBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
-#line 15 "spatial_bias.scoremod.ts"
-  const long long x1_0 = b;
-#line 15 "spatial_bias.scoremod.ts"
-  const long long x1_1 = q;
-#line 15 "spatial_bias.scoremod.ts"
-  const long long x1_2 = kv0;
-#line 15 "spatial_bias.scoremod.ts"
-  long long o1 = x1_0 * p.dims[3] * p.dims[2] + x1_1 * p.dims[3] + x1_2;
-#ifdef SM_BOUNDS_CHECK
-#line 15 "spatial_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[2], b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2, p.dims[3], b, h, q, kv0) && SM_CHECK_INDEX(1, 2, x1_2 + 1, p.dims[3], b, h, q, kv0 + 1))) o1 = 0;
-#endif
-#line 15 "spatial_bias.scoremod.ts"
-  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
-#line 15 "spatial_bias.scoremod.ts"
-  int ld1[2];
-#line 15 "spatial_bias.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i32<2>(*reinterpret_cast<const uint2*>(a1 + (o1 + c * 2) * 4), &ld1[c * 2]);
+__device__ __forceinline__ void sm_spatialBiasMod_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 14 "spatial_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_spatialBiasMod_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1[i]);
+  sm_spatialBiasMod_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
 #line 14 "spatial_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_spatialBiasMod_V2
-#line 188 "spatial_bias.spatialBiasMod.runner-hopper.v2.cu"
+#line 164 "spatial_bias.spatialBiasMod.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_spatialBiasMod_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -8,12 +8,6 @@
 #include "scoremod_abi.cuh"
 #ifndef SM_CODEGEN_PRELUDE
 #define SM_CODEGEN_PRELUDE
-// The runner defines SM_FLOAT_POSITIONS=1 for runs whose positions stay exact in f32
-// (analysis/positions.ts); a kernel's own entry (_wg, _st) then converts position expressions in
-// float arithmetic instead of casting each int.
-#ifndef SM_FLOAT_POSITIONS
-#define SM_FLOAT_POSITIONS 0
-#endif
 // The DSL's float division: div.full.f32 (full range, at most 2 ulp, like the accurate tanhf and
 // expf). IEEE div.rn carries a per-element slow-path call that costs 1.75x the whole softcap
 // kernel on the H100 (docs/codegen.md).
@@ -120,7 +114,7 @@ template <bool FPOS> __device__ __forceinline__ float sm_tokenBias_v2_lane(float
 #line 12 "varlen_document.scoremod.ts"
 }
 #line 12 "varlen_document.scoremod.ts"
-__device__ __forceinline__ void sm_tokenBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
+template <bool FPOS> __device__ __forceinline__ void sm_tokenBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
 #line 13 "varlen_document.scoremod.ts"
   const long long x0_0 = h;
 #line 13 "varlen_document.scoremod.ts"
@@ -154,49 +148,17 @@ __device__ __forceinline__ void sm_tokenBias_v2(float (&s)[2], int b, int h, int
 #line 13 "varlen_document.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 2; ++c) sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a1 + (o1 + c * 1) * 2), &ld1[c * 1]);
 #line 12 "varlen_document.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_tokenBias_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld0, ld1[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_tokenBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i]);
 #line 12 "varlen_document.scoremod.ts"
 }
 #line 12 "varlen_document.scoremod.ts"
-__device__ __forceinline__ void sm_tokenBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
-#line 13 "varlen_document.scoremod.ts"
-  const long long x0_0 = h;
-#line 13 "varlen_document.scoremod.ts"
-  const long long x0_1 = (q + (b * (int)p.dims[2]));
-#line 13 "varlen_document.scoremod.ts"
-  long long o0 = x0_0 * p.dims[5] + x0_1;
-#ifdef SM_BOUNDS_CHECK
-#line 13 "varlen_document.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[5], b, h, q, kv0))) o0 = 0;
-#endif
-#line 13 "varlen_document.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[1].data);
-#line 13 "varlen_document.scoremod.ts"
-  float ld0;
-#line 13 "varlen_document.scoremod.ts"
-  sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
-#line 13 "varlen_document.scoremod.ts"
-  const long long x1_0 = h;
-#line 13 "varlen_document.scoremod.ts"
-  const long long x1_1 = (kv0 + (b * (int)p.dims[3]));
-#line 13 "varlen_document.scoremod.ts"
-  long long o1 = x1_0 * p.dims[4] + x1_1;
-#ifdef SM_BOUNDS_CHECK
-#line 13 "varlen_document.scoremod.ts"
-  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[4], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1 + 1, p.dims[4], b, h, q, kv0 + 1))) o1 = 0;
-#endif
-#line 13 "varlen_document.scoremod.ts"
-  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
-#line 13 "varlen_document.scoremod.ts"
-  float ld1[2];
-#line 13 "varlen_document.scoremod.ts"
-  _Pragma("unroll") for (int c = 0; c < 2; ++c) sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a1 + (o1 + c * 1) * 2), &ld1[c * 1]);
+__device__ __forceinline__ void sm_tokenBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 12 "varlen_document.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_tokenBias_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i]);
+  sm_tokenBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
 #line 12 "varlen_document.scoremod.ts"
 }
 #endif // SM_DEFINED_tokenBias_V2
-#line 200 "varlen_document.tokenBias.runner-hopper.v2.cu"
+#line 162 "varlen_document.tokenBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_tokenBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

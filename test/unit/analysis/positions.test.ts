@@ -96,11 +96,13 @@ describe("the Hopper kernel's own entry", () => {
     expect(g.wgEntry).toBe("sm_m_v2_wg");
     expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ float sm_m_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf,");
     expect(g.code).toContain("return __fmaf_rn(sraw, scale, (u0 * (FPOS ? (kvBase - qf) + (float)(kvOff) : ((float)((kv - q))))));");
-    // Every kernel's entry: scale 1 and int positions, so it computes what it always did.
-    expect(g.code).toContain("sm_m_v2_lane<false>(s[i], 1.0f, b, h, q, kv0 + i, 0.0f, 0, 0.0f, p, ld0)");
-    // The kernel's own entry: the scale, the floats, the runner's choice of path.
-    expect(g.code).toContain("void sm_m_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf)");
-    expect(g.code).toContain("sm_m_v2_lane<SM_FLOAT_POSITIONS != 0>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0)");
+    // The kernel's own entry: the scale, the floats, the path the caller picks (FPOS).
+    expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ void sm_m_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf)");
+    expect(g.code).toContain("sm_m_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0)");
+    // Every kernel's entry: that one at scale 1 with int positions (the scaled score's sum, the cast).
+    expect(g.code).toContain("void sm_m_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {\n  sm_m_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);\n}");
+    // The loads are written once, in the own entry.
+    expect(g.code.match(/p\.aux\[0\]\.data/g)).toHaveLength(1);
   });
 
   it("fuses score - E and E + score, negating exactly; anything else scales first", () => {
