@@ -8,8 +8,9 @@ import { dirname, join } from "node:path";
 
 const TYPES = [["__nv_bfloat16", "bf16"], ["__half", "f16"]];
 // [form, N]: SS = both operands from shared memory (S = Q K^T; N = the kv tile, 128 or 176); RS = A
-// from registers (O += P V; N = the head dim).
-const SHAPES = [["ss", 128], ["ss", 176], ["rs", 64], ["rs", 128]];
+// from registers, B MN-major (O += P V; N = the head dim); RSK = A from registers, B K-major (S = Q
+// K^T with Q held in registers, SM_WG_Q_REGS; 128-column tiles).
+const SHAPES = [["ss", 128], ["ss", 176], ["rs", 64], ["rs", 128], ["rsk", 128]];
 
 function regs(n, from) { return Array.from({ length: n }, (_, i) => `%${from + i}`).join(", "); }
 
@@ -27,14 +28,15 @@ export function render() {
     for (const [form, n] of SHAPES) {
       const nacc = n / 2;
       const accOps = Array.from({ length: nacc }, (_, i) => `"+f"(d[${i}])`).join(", ");
-      const sig = form === "ss"
+      const rs = form !== "ss";
+      const sig = !rs
         ? `float (&d)[${nacc}], uint64_t da, uint64_t db, uint32_t scale_d`
         : `float (&d)[${nacc}], uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint64_t db, uint32_t scale_d`;
-      const scaleIdx = form === "ss" ? nacc + 2 : nacc + 5;
-      const operands = form === "ss"
+      const scaleIdx = !rs ? nacc + 2 : nacc + 5;
+      const operands = !rs
         ? `{${regs(nacc, 0)}}, %${nacc}, %${nacc + 1}, p, 1, 1, 0, 0`
-        : `{${regs(nacc, 0)}}, {${regs(4, nacc)}}, %${nacc + 4}, p, 1, 1, 1`;
-      const ins = form === "ss" ? `"l"(da), "l"(db), "r"(scale_d)` : `"r"(a0), "r"(a1), "r"(a2), "r"(a3), "l"(db), "r"(scale_d)`;
+        : `{${regs(nacc, 0)}}, {${regs(4, nacc)}}, %${nacc + 4}, p, 1, 1, ${form === "rs" ? 1 : 0}`;
+      const ins = !rs ? `"l"(da), "l"(db), "r"(scale_d)` : `"r"(a0), "r"(a1), "r"(a2), "r"(a3), "l"(db), "r"(scale_d)`;
       out.push(`__device__ __forceinline__ void wgmma_${form}_n${n}(const ${ctype}*, ${sig}) {`);
       out.push(`  asm volatile(`);
       out.push(`      "{\\n.reg .pred p;\\nsetp.ne.b32 p, %${scaleIdx}, 0;\\n"`);

@@ -40,16 +40,18 @@
 #ifndef SM_ATTN_WG_BLOCK_N
 #define SM_ATTN_WG_BLOCK_N 128
 #endif
-/* Q tile + SM_WG_STAGES-deep K and V rings (16-bit elements), the mbarriers (rounded up to 128
- * bytes), the staged aux tiles (aux bytes per stage, a multiple of 128; 0 without staging), and
- * 1024 bytes of slack: the kernel rounds the dynamic shared memory base up to the 1024-byte
+/* Q tile (none when qInAux: Q lives in the last aux stage until the consumers hold it in
+ * registers) + SM_WG_STAGES-deep K and V rings (16-bit elements), the mbarriers (rounded up to 128
+ * bytes), auxStages staged aux stages (aux bytes per stage, a multiple of 128; 0 without staging),
+ * and 1024 bytes of slack: the kernel rounds the dynamic shared memory base up to the 1024-byte
  * swizzle atom. The runner mirrors it (server/src/runner/source.ts wgSmemBytes). */
 #ifndef SM_WG_STAGES
 #define SM_WG_STAGES 2
 #endif
-#define SM_ATTN_WG_SMEM_BYTES(D, aux) \
-  ((((SM_ATTN_WG_BLOCK_M * (D) + 2 * SM_WG_STAGES * SM_ATTN_WG_BLOCK_N * (D)) * 2 + 8 * (1 + 6 * SM_WG_STAGES) + 127) / 128) * 128 + \
-   SM_WG_STAGES * (aux) + 1024)
+#define SM_ATTN_WG_SMEM_BYTES(D, aux, auxStages, qInAux) \
+  ((((((qInAux) ? 0 : SM_ATTN_WG_BLOCK_M * (D)) + 2 * SM_WG_STAGES * SM_ATTN_WG_BLOCK_N * (D)) * 2 + \
+    8 * (1 + 4 * SM_WG_STAGES + 2 * (auxStages)) + 127) / 128) * 128 + \
+   (auxStages) * (aux) + 1024)
 /* The most dynamic shared memory an sm_90 block may opt into (227 KB). */
 #define SM_ATTN_WG_SMEM_MAX 232448
 /* Its one parameter, SmWgParams: four 128-byte tensor maps (Q, K, V, a staged aux tile), then

@@ -89,6 +89,21 @@ constexpr bool AUX = AUX_BYTES > 0;
 #ifdef SM_SCORE_AUX_TILE
 static_assert(AUX_SCORE_BYTES % 1024 == 0, "a staged aux tile needs 1024-byte aligned stages (128-byte swizzle)");
 #endif
+// Aux ring depth: SM_WG_STAGES unless the runner gives the aux values more lead
+// (server/src/runner/source.ts wgAuxLayout decides; attention_launch.h sizes the shared memory).
+#ifndef SM_WG_AUX_STAGES
+#define SM_WG_AUX_STAGES SM_WG_STAGES
+#endif
+constexpr int AUX_STAGES = SM_WG_AUX_STAGES;
+// Q held in registers (the A operand of S = Q K^T from registers) once loaded, so its shared
+// memory is the score aux ring's last stage: a staged tile gets a third stage where Q, K/V and two
+// stages already fill the 227 KB.
+#ifndef SM_WG_Q_IN_AUX
+#define SM_WG_Q_IN_AUX 0
+#endif
+constexpr bool Q_IN_AUX = SM_WG_Q_IN_AUX != 0;
+static_assert(AUX_STAGES >= 2, "the aux ring needs two stages");
+static_assert(!Q_IN_AUX || (BN == 128 && AUX_SCORE_BYTES % 1024 == 0 && AUX_STAGES >= 3), "Q in the aux ring needs 128-column tiles, 1024-byte aligned score stages and a third stage");
 constexpr int AUX_COPIERS = 96;  // producer warps 1-3
 constexpr int AUX_READERS = 8;  // consumer warps: each releases an aux stage once its own reads are done
 constexpr float LOG2E = 1.4426950408889634f;
@@ -105,6 +120,21 @@ __device__ __forceinline__ uint32_t smem_u32(const void* p) { return static_cast
 // accumulator's pair layout. Volatile: it stays after the wait for the stage it reads.
 __device__ __forceinline__ void ldsm_x4(uint32_t addr, uint32_t& r0, uint32_t& r1, uint32_t& r2, uint32_t& r3) {
   asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n" : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3) : "r"(addr));
+}
+// A BM-row tile of 16-bit elements as TMA writes it (64-column panels of 128-byte rows, 16-byte
+// chunk ch of row rr at ch ^ (rr % 8)), read as the accumulator pairs of thread t of consumer
+// warpgroup cw: word 2 k + hr holds the pair of its row r + 8 hr (r = 64 cw + 16 (t / 32) +
+// (t % 32) / 4), columns 8 k + 2 (t % 4), + 1. ldmatrix g reads matrices (hr, k) = (m % 2, 2 g +
+// m / 2) for m = lane / 8, each thread naming one row of one of them. The same words, 4 per k16
+// step, are the A operand of a wgmma from registers.
+template <int NW>
+__device__ __forceinline__ void ldsm_tile_pairs(uint32_t tile, int cw, int t, uint32_t (&w)[NW]) {
+  const int lane = t % 32, m = lane / 8, rr = 64 * cw + 16 * (t / 32) + 8 * (m % 2) + lane % 8;
+#pragma unroll
+  for (int g = 0; g < NW / 4; ++g) {
+    const int k = 2 * g + m / 2;
+    ldsm_x4(tile + (k / 8) * BM * 128 + rr * 128 + (((k % 8) ^ (lane % 8)) << 4), w[4 * g], w[4 * g + 1], w[4 * g + 2], w[4 * g + 3]);
+  }
 }
 
 // ---- mbarrier, TMA, fences ----
@@ -182,27 +212,32 @@ template <> __device__ __forceinline__ uint32_t pack2<__half>(float lo, float hi
 }
 
 // Shared memory: Q [D/64 panels][BM][64], K and V rings [STAGES][D/64 panels][BN][64], the aux
-// rings [STAGES][AUX_SCORE_BYTES] and [STAGES][AUX_MASK_BYTES], then the barriers. Every Q/K/V
-// tile and the score mod's aux ring start on a 1024-byte boundary (the swizzle atom).
+// rings [AUX_STAGES][AUX_SCORE_BYTES] and [AUX_STAGES][AUX_MASK_BYTES], then the barriers. Every
+// Q/K/V tile and the score mod's aux ring start on a 1024-byte boundary (the swizzle atom). With
+// Q_IN_AUX, Q occupies the start of the score ring's last stage until the consumers hold it.
 template <int D>
 struct Smem {
   static constexpr int Q_BYTES = BM * D * 2;
   static constexpr int KV_BYTES = BN * D * 2;
-  static constexpr int K_OFF = Q_BYTES;
+  static constexpr int K_OFF = Q_IN_AUX ? 0 : Q_BYTES;
   static constexpr int V_OFF = K_OFF + STAGES * KV_BYTES;
   static constexpr int AUX_OFF = V_OFF + STAGES * KV_BYTES;
-  static constexpr int AUX_MASK_OFF = AUX_OFF + STAGES * AUX_SCORE_BYTES;
-  static constexpr int BAR_OFF = AUX_MASK_OFF + STAGES * AUX_MASK_BYTES;
-  // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S], aux_full[S], aux_empty[S]
-  static constexpr int BYTES = BAR_OFF + (8 * (1 + 6 * STAGES) + 127) / 128 * 128;
+  static constexpr int AUX_MASK_OFF = AUX_OFF + AUX_STAGES * AUX_SCORE_BYTES;
+  static constexpr int Q_OFF = Q_IN_AUX ? AUX_OFF + (AUX_STAGES - 1) * AUX_SCORE_BYTES : 0;
+  static constexpr int BAR_OFF = AUX_MASK_OFF + AUX_STAGES * AUX_MASK_BYTES;
+  // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S], aux_full[AS], aux_empty[AS]
+  static constexpr int BYTES = BAR_OFF + (8 * (1 + 4 * STAGES + 2 * AUX_STAGES) + 127) / 128 * 128;
+  static_assert(!Q_IN_AUX || AUX_SCORE_BYTES >= Q_BYTES, "Q does not fit in an aux stage");
 };
-static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) == Smem<128>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
-static_assert(SM_ATTN_WG_SMEM_BYTES(64, AUX_BYTES) == Smem<64>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
-static_assert(SM_ATTN_WG_SMEM_BYTES(128, AUX_BYTES) <= SM_ATTN_WG_SMEM_MAX, "the staged aux rows do not fit in shared memory (targets.ts auxStaging)");
+template <int D>
+__host__ __device__ constexpr int smem_bytes() { return SM_ATTN_WG_SMEM_BYTES(D, AUX_BYTES, AUX_STAGES, Q_IN_AUX ? 1 : 0); }
+static_assert(smem_bytes<128>() == Smem<128>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
+static_assert(smem_bytes<64>() == Smem<64>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
 
 template <typename T, int D>
 __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* smem_raw) {
   static_assert(D == 64 || D == 128, "head dim must be 64 or 128");
+  static_assert(smem_bytes<D>() <= SM_ATTN_WG_SMEM_MAX, "the staged aux values do not fit in shared memory (targets.ts auxStaging, source.ts wgAuxLayout)");
   using S = Smem<D>;
   constexpr int NP = D / PANEL;  // 64-column panels (TMA boxes) per tile
   const SmAttnParams& p = P.p;
@@ -211,7 +246,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   // adds 1024 bytes of slack).
   const uint32_t raw = smem_u32(smem_raw);
   const uint32_t base = (raw + 1023u) & ~1023u;
-  const uint32_t sQ = base, sK = base + S::K_OFF, sV = base + S::V_OFF, bars = base + S::BAR_OFF;
+  const uint32_t sQ = base + S::Q_OFF, sK = base + S::K_OFF, sV = base + S::V_OFF, bars = base + S::BAR_OFF;
   const uint32_t sAux = base + S::AUX_OFF, sAuxMask = base + S::AUX_MASK_OFF;
   const uint32_t q_full = bars;
   auto k_full = [&](int s) { return bars + 8 * (1 + s); };
@@ -219,7 +254,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto v_full = [&](int s) { return bars + 8 * (1 + 2 * STAGES + s); };
   auto v_empty = [&](int s) { return bars + 8 * (1 + 3 * STAGES + s); };
   auto aux_full = [&](int s) { return bars + 8 * (1 + 4 * STAGES + s); };
-  auto aux_empty = [&](int s) { return bars + 8 * (1 + 5 * STAGES + s); };
+  auto aux_empty = [&](int s) { return bars + 8 * (1 + 4 * STAGES + AUX_STAGES + s); };
 
   const int tid = threadIdx.x;
   // Warpgroup index, made provably uniform so wgmma and setmaxnreg stay in converged code.
@@ -239,7 +274,9 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       mbar_init(v_full(s), 1);
       mbar_init(k_empty(s), 2);  // one arrival per consumer warpgroup
       mbar_init(v_empty(s), 2);
-      if constexpr (AUX) {
+    }
+    if constexpr (AUX) {
+      for (int s = 0; s < AUX_STAGES; ++s) {
         mbar_init(aux_full(s), AUX_COPIERS);  // one cp.async arrival per copier (+ a tile's TMA bytes)
         mbar_init(aux_empty(s), AUX_READERS);  // one arrival per consumer warp, after its last read of the stage
       }
@@ -275,11 +312,15 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       // Warps 1-3 copy the staged aux values of each tile into its stage as soon as both consumer
       // warpgroups have run the softmax of the tile that used the stage before (aux_empty):
       // released there rather than with V, a copy gets two softmax steps of lead, not one.
+      // With Q_IN_AUX the last stage holds Q until every consumer warp has it in registers: that
+      // stage's aux_empty completes one phase earlier (the consumers' arrivals after loading Q),
+      // so its waits are one parity later.
       if (tid >= 32 && tid < 32 + AUX_COPIERS) {
         const int ct = tid - 32;
         for (int j = 0; j < ntiles; ++j) {
-          const int s = j % STAGES;
-          mbar_wait(aux_empty(s), ((j / STAGES) & 1) ^ 1);
+          const int s = j % AUX_STAGES;
+          const uint32_t held = (Q_IN_AUX && s == AUX_STAGES - 1) ? 1u : 0u;
+          mbar_wait(aux_empty(s), ((j / AUX_STAGES) & 1) ^ 1 ^ held);
           const int kvt = (tiles.entry(j) >> 1) * BN;
 #if defined(SM_SCORE_STAGE)
           SM_SCORE_STAGE(sAux + s * AUX_SCORE_BYTES, aux_full(s), &P.ta, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
@@ -322,7 +363,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
 #define SM_WG_AUX_WAIT_LATE 1
 #endif
   auto aux_wait = [&](int j) {
-    if constexpr (AUX) mbar_wait(aux_full(j % STAGES), (j / STAGES) & 1);
+    if constexpr (AUX) mbar_wait(aux_full(j % AUX_STAGES), (j / AUX_STAGES) & 1);
   };
   // Every warp releases the stage after its own last read: the warps of a warpgroup are not in
   // step here (one thread's arrival could free the stage while another warp still reads it), and
@@ -330,19 +371,24 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto aux_release = [&](int j) {
     if constexpr (AUX) {
       __syncwarp();
-      if (lane == 0) mbar_arrive(aux_empty(j % STAGES));
+      if (lane == 0) mbar_arrive(aux_empty(j % AUX_STAGES));
     }
   };
   auto aux_wait_early = [&](int j) { if (!SM_WG_AUX_WAIT_LATE) aux_wait(j); };
   auto aux_wait_late = [&](int j) { if (SM_WG_AUX_WAIT_LATE) aux_wait(j); };
 
+  // Q_IN_AUX: this warpgroup's Q rows as the A operand of S = Q K^T (k16 step kk: words 4 kk .. + 3).
+  uint32_t qfrag[Q_IN_AUX ? D / 4 : 1];
+  (void)qfrag;
   // S = Q K^T from stage s (not waited for).
   auto issue_qk = [&](int s) {
 #pragma unroll
     for (int kk = 0; kk < D / 16; ++kk) {
       const uint64_t da = make_desc(sQ + (kk / 4) * BM * 128 + cw * 64 * 128 + (kk % 4) * 32, 16, 1024);
       const uint64_t db = make_desc(sK + s * S::KV_BYTES + (kk / 4) * BN * 128 + (kk % 4) * 32, 16, 1024);
-      if constexpr (BN == 176)
+      if constexpr (Q_IN_AUX)
+        sm_wgops::wgmma_rsk_n128(static_cast<const T*>(nullptr), sacc, qfrag[4 * kk], qfrag[4 * kk + 1], qfrag[4 * kk + 2], qfrag[4 * kk + 3], db, kk > 0 ? 1u : 0u);
+      else if constexpr (BN == 176)
         sm_wgops::wgmma_ss_n176(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
       else
         sm_wgops::wgmma_ss_n128(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
@@ -369,8 +415,8 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {
     const int ent = tiles.entry(j);
     const int kvt = (ent >> 1) * BN;
-    const unsigned char* st = aux_ring + (j % STAGES) * AUX_SCORE_BYTES;
-    const unsigned char* st_mask = aux_mask_ring + (j % STAGES) * AUX_MASK_BYTES;
+    const unsigned char* st = aux_ring + (j % AUX_STAGES) * AUX_SCORE_BYTES;
+    const unsigned char* st_mask = aux_mask_ring + (j % AUX_STAGES) * AUX_MASK_BYTES;
     (void)st; (void)st_mask;
 #if SM_HAS_SCORE_MOD
     // A score mod sees natural-log scores. Scaling each score (__fmul_rn: kept out of the mod's
@@ -378,21 +424,11 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     // entry, which fuses it into `score + E`.
     constexpr float kLog = LOG2E;
     const float kvBase = static_cast<float>(kvt + 2 * c);  // exact: the runner's SM_FLOAT_POSITIONS bound
-    // A staged aux tile (TMA's layout: 64-column panels of 128-byte rows, 16-byte chunks of row
-    // rr at chunk ^ (rr % 8)) read as the accumulator's pairs: word 2 k + hr holds the pair of row
-    // trow + 8 hr, columns 8 k + 2 c, + 1. ldmatrix g reads matrices (hr, k) = (m % 2, 2 g + m / 2)
-    // for m = lane / 8, each thread naming one row of one of them.
+    // A staged aux tile, read as the accumulator's pairs: word 2 k + hr holds the pair of row
+    // trow + 8 hr, columns 8 k + 2 c, + 1.
     uint32_t tw[BN / 4];
 #ifdef SM_SCORE_AUX_TILE
-    {
-      const int m = lane / 8, rr = 64 * cw + 16 * (t / 32) + 8 * (m % 2) + lane % 8;
-      const uint32_t tile = sAux + (j % STAGES) * AUX_SCORE_BYTES + rr * 128;
-#pragma unroll
-      for (int g = 0; g < BN / 16; ++g) {
-        const int k = 2 * g + m / 2;
-        ldsm_x4(tile + (k / 8) * BM * 128 + (((k % 8) ^ (lane % 8)) << 4), tw[4 * g], tw[4 * g + 1], tw[4 * g + 2], tw[4 * g + 3]);
-      }
-    }
+    ldsm_tile_pairs(sAux + (j % AUX_STAGES) * AUX_SCORE_BYTES, cw, t, tw);
 #else
 #pragma unroll
     for (int i = 0; i < BN / 4; ++i) tw[i] = 0u;
@@ -465,6 +501,12 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
 
   if (ntiles > 0) {
     mbar_wait(q_full, 0);
+    if constexpr (Q_IN_AUX) {
+      // Q into registers, then free its shared memory (the last aux stage) for the copiers.
+      ldsm_tile_pairs(sQ, cw, t, qfrag);
+      __syncwarp();
+      if (lane == 0) mbar_arrive(aux_empty(AUX_STAGES - 1));
+    }
 #if SM_WG_OVERLAP
     float alpha[2];
     // Tile 0: S only.

@@ -153,8 +153,12 @@ export function buildProgram(spec: ProgramSpec): Program {
   const suffix = `${spec.dtype}_d${spec.D}`;
   const staged = (spec.score !== undefined && v > 2) || (spec.mask !== undefined && mv > 2);
   if (kernel === "wgmma" && staged) throw new Error(`the Hopper kernel runs mods of V <= 2 only (got V = ${Math.max(v, mv)})`);
+  const aux = wgAuxBytes(auxBytes.SCORE, auxBytes.MASK);
+  const blockN = spec.blockN ?? WG.blockN;
+  const layout = wgAuxLayout(spec.D, aux, auxBytes.SCORE, auxTile !== null, blockN);
+  if (kernel === "wgmma" && aux > 0) defines.push(`SM_WG_AUX_STAGES=${layout.stages}`, `SM_WG_Q_IN_AUX=${layout.qInAux ? 1 : 0}`);
   const launch = kernel === "wgmma"
-    ? { threads: WG.threads, blockM: WG.blockM, blockN: spec.blockN ?? WG.blockN, smemBytes: wgSmemBytes(spec.D, wgAuxBytes(auxBytes.SCORE, auxBytes.MASK), spec.blockN) }
+    ? { threads: WG.threads, blockM: WG.blockM, blockN, smemBytes: wgSmemBytes(spec.D, aux, blockN, layout) }
     : { ...mmaBlock(spec.geometry), blockN: BLOCK_N, smemBytes: mmaSmemBytes(spec.D, staged, spec.geometry) };
   return {
     source: parts.join("\n") + "\n",
@@ -201,9 +205,30 @@ const up128 = (n: number) => Math.ceil(n / 128) * 128;
 export function wgAuxBytes(score: number, mask: number): number {
   return up128(up128(score) + mask);
 }
-/** SM_ATTN_WG_SMEM_BYTES: Q tile + K/V rings + mbarriers (to 128 B) + aux ring + 1024 bytes to round up to the swizzle atom. */
-export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN): number {
-  return up128((WG.blockM * D + 2 * WG.stages * blockN * D) * 2 + 8 * (1 + 6 * WG.stages)) + WG.stages * auxBytes + 1024;
+/** The Hopper kernel's aux ring: its depth (SM_WG_AUX_STAGES) and whether Q's shared memory is its last stage (SM_WG_Q_IN_AUX). */
+export interface WgAuxLayout { stages: number; qInAux: boolean }
+/** The most dynamic shared memory an sm_90 block may opt into (attention_launch.h SM_ATTN_WG_SMEM_MAX). */
+export const WG_SMEM_MAX = 232448;
+/**
+ * How deep the aux ring is: three stages where they fit (a copy gets three softmax steps of lead
+ * rather than two), if need be by holding Q in registers so that its shared memory becomes the
+ * third stage (a staged 32 KB tile at head dim 128, where Q, K/V and two stages fill the 227 KB);
+ * else two. Measured on the H100: BENCHMARKS.md, "A third aux stage". SCOREMOD_WG_AUX_STAGES=2
+ * keeps two (A/B runs).
+ */
+export function wgAuxLayout(D: number, auxBytes: number, scoreAuxBytes: number, tile: boolean, blockN: number, env: NodeJS.ProcessEnv = process.env): WgAuxLayout {
+  const two: WgAuxLayout = { stages: WG.stages, qInAux: false };
+  if (auxBytes === 0 || env.SCOREMOD_WG_AUX_STAGES === "2") return two;
+  const own: WgAuxLayout = { stages: 3, qInAux: false };
+  if (wgSmemBytes(D, auxBytes, blockN, own) <= WG_SMEM_MAX) return own;
+  const inAux: WgAuxLayout = { stages: 3, qInAux: true };
+  const fits = tile && blockN === 128 && up128(scoreAuxBytes) >= WG.blockM * D * 2 && wgSmemBytes(D, auxBytes, blockN, inAux) <= WG_SMEM_MAX;
+  return fits ? inAux : two;
+}
+/** SM_ATTN_WG_SMEM_BYTES: Q tile (unless in the aux ring) + K/V rings + mbarriers (to 128 B) + aux ring + 1024 bytes to round up to the swizzle atom. */
+export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN, layout: WgAuxLayout = { stages: WG.stages, qInAux: false }): number {
+  const q = layout.qInAux ? 0 : WG.blockM * D;
+  return up128((q + 2 * WG.stages * blockN * D) * 2 + 8 * (1 + 4 * WG.stages + 2 * layout.stages)) + layout.stages * auxBytes + 1024;
 }
 
 /** Math that compiles to plain FMA-pipe instructions (no special-function unit): pow's exponent is a small integer constant (multiplications). */

@@ -21,7 +21,7 @@ int SM_ATTN_CAT_(wg_launch_, VARIANT)(const WgReq& r) {
     if (!r.f16 && r.D == 128) k = VFN_(sm_attn_fwd_wgmma_bf16_d128);
     if (r.f16 && r.D == 64) k = VFN_(sm_attn_fwd_wgmma_f16_d64);
     if (r.f16 && r.D == 128) k = VFN_(sm_attn_fwd_wgmma_f16_d128);
-    const int smem = SM_ATTN_WG_SMEM_BYTES(r.D, 0);
+    const int smem = SM_ATTN_WG_SMEM_BYTES(r.D, 0, SM_WG_STAGES, 0);
     cudaError_t e = cudaFuncSetAttribute((const void*)k, cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
     if (e != cudaSuccess) return (int)e;
     dim3 grid((p.Q + SM_ATTN_WG_BLOCK_M - 1) / SM_ATTN_WG_BLOCK_M, p.H, p.B);

@@ -10,7 +10,8 @@ import { ptxasInfo } from "../../../server/src/runner/compileInfo";
 import { randomHalf } from "../../../server/src/runner/data";
 import { bf16FromBits, f16FromBits } from "../../../runtime/src/dtypes";
 import { checkObligation, kernelObligations, type BoundTensor } from "../../../server/src/runner/obligations";
-import { mmaSmemBytes, readGeometry } from "../../../server/src/runner/source";
+import { mmaSmemBytes, readGeometry, wgAuxLayout, wgSmemBytes, WG_SMEM_MAX } from "../../../server/src/runner/source";
+import { execFileSync } from "node:child_process";
 import { JobFile, jobFile, prepareMod } from "../../../server/src/runner/prepare";
 
 const bf16 = (xs: number[]) => {
@@ -129,6 +130,35 @@ describe("sweep sources", () => {
     expect(mmaSmemBytes(128, false, { warps: 4, kstages: 1 })).toBe((64 * 128 + 2 * 128 * 128) * 2);
     expect(mmaSmemBytes(64, true, { warps: 4, kstages: 1 })).toBe((64 * 64 + 2 * 128 * 64) * 2 + 64 * 128 * 4);
     expect(mmaSmemBytes(128, true, { warps: 8, kstages: 2 })).toBe((128 * 128 + 3 * 128 * 128) * 2 + 128 * 128 * 4);
+  });
+
+  it("the Hopper kernel's shared memory is attention_launch.h's formula, as g++ evaluates it", () => {
+    const dir = fileURLToPath(new URL("../../../csrc/kernels", import.meta.url));
+    const cases: [number, number, number, boolean][] = [[128, 0, 2, false], [64, 384, 3, false], [128, 32768, 3, true], [128, 33664, 2, false], [64, 32768, 3, false]];
+    const check = (off: number) => {
+      const asserts = cases.map(([D, aux, stages, q]) => `static_assert(SM_ATTN_WG_SMEM_BYTES(${D}, ${aux}, ${stages}, ${q ? 1 : 0}) == ${wgSmemBytes(D, aux, 128, { stages, qInAux: q }) + off}, "");`);
+      const src = `#include "attention_launch.h"\n${asserts.join("\n")}\nstatic_assert(SM_ATTN_WG_SMEM_MAX == ${WG_SMEM_MAX}, "");\n`;
+      execFileSync("g++", ["-fsyntax-only", "-x", "c++", `-I${dir}`, "-"], { input: src, stdio: ["pipe", "ignore", "ignore"] });
+    };
+    check(0);
+    expect(() => check(128)).toThrow();  // the comparison can fail
+  });
+
+  it("gives the Hopper kernel's aux ring a third stage where it fits, with Q in registers if need be", () => {
+    // kv-bias row (384 B), D = 128: three stages beside Q.
+    expect(wgAuxLayout(128, 384, 384, false, 176)).toEqual({ stages: 3, qInAux: false });
+    // A 32 KB tile at D = 128: Q, K/V and two stages fill the 227 KB; Q's memory is the third stage.
+    expect(wgAuxLayout(128, 32768, 32768, true, 128)).toEqual({ stages: 3, qInAux: true });
+    expect(wgSmemBytes(128, 32768, 128, { stages: 3, qInAux: true })).toBeLessThanOrEqual(WG_SMEM_MAX);
+    expect(wgSmemBytes(128, 32768, 128, { stages: 3, qInAux: false })).toBeGreaterThan(WG_SMEM_MAX);
+    // At D = 64 the tile's third stage fits beside Q.
+    expect(wgAuxLayout(64, 32768, 32768, true, 128)).toEqual({ stages: 3, qInAux: false });
+    // A tile plus rows and a mask's rows: no third stage even without Q; rows alone never displace Q.
+    expect(wgAuxLayout(128, 33664, 33024, true, 128)).toEqual({ stages: 2, qInAux: false });
+    expect(wgAuxLayout(128, 40960, 40960, false, 128)).toEqual({ stages: 2, qInAux: false });
+    // No staging, or the A/B switch: two.
+    expect(wgAuxLayout(128, 0, 0, false, 128)).toEqual({ stages: 2, qInAux: false });
+    expect(wgAuxLayout(128, 32768, 32768, true, 128, { SCOREMOD_WG_AUX_STAGES: "2" })).toEqual({ stages: 2, qInAux: false });
   });
 
   it("reads the geometry defaults from the kernel header; env overrides", () => {

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
 import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
-import { buildProgram, readGeometry, wgBlockN, type PreparedMod } from "../../../server/src/runner/source";
+import { buildProgram, readGeometry, wgBlockN, WG_SMEM_MAX, type PreparedMod } from "../../../server/src/runner/source";
 import { prepareJob, prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
@@ -46,9 +46,14 @@ describe("runner programs", () => {
       const prog = buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" });
       expect(prog.mainKernel).toBe("sm_attn_fwd_wgmma_bf16_d128");
       expect(prog.defines).toContain("SM_ATTN_WGMMA");
-      // Q + K/V rings + 11 mbarriers (to 128 B) + the aux ring (2 stages of the staged bytes) + slack.
+      // Q (unless it lives in the aux ring) + K/V rings + 13 or 15 mbarriers (to 128 B) + the aux
+      // ring (three stages of the staged bytes where they fit, else two) + slack.
       const aux = prog.auxStageBytes;
-      expect([prog.threads, prog.blockM, prog.smemBytes]).toEqual([384, 128, (128 * 128 + 4 * 128 * 128) * 2 + 128 + 2 * aux + 1024]);
+      const stages = aux === 0 ? 0 : Number(prog.defines.find((d) => d.startsWith("SM_WG_AUX_STAGES="))!.split("=")[1]);
+      const qInAux = prog.defines.includes("SM_WG_Q_IN_AUX=1");
+      expect(aux === 0 || stages === 3).toBe(true);
+      expect([prog.threads, prog.blockM, prog.smemBytes]).toEqual([384, 128, ((qInAux ? 0 : 128 * 128) + 4 * 128 * 128) * 2 + 128 + stages * aux + 1024]);
+      expect(prog.smemBytes).toBeLessThanOrEqual(WG_SMEM_MAX);
     }
   });
 
@@ -174,6 +179,12 @@ describe("runner programs", () => {
       const c = CASES.find((x) => x.label === label)!;
       jobs.push({ c, prog: buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }) });
     }
+    // ... a staged tile at D = 64, whose third aux stage fits beside Q (at D = 128 Q's own memory is that stage).
+    const fb = CASES.find((x) => x.label === "full-bias")!;
+    const fb64 = buildProgram({ ...prepared(fb, true), build: "vec", dtype: "bf16", D: 64, bounds: false, geometry, kernel: "wgmma" });
+    expect(fb64.defines).toEqual(expect.arrayContaining(["SM_WG_AUX_STAGES=3", "SM_WG_Q_IN_AUX=0"]));
+    expect(jobs.at(-3)!.prog.defines).toEqual(expect.arrayContaining(["SM_WG_AUX_STAGES=3", "SM_WG_Q_IN_AUX=1"]));
+    jobs.push({ c: fb, prog: fb64 });
     // ... and its 176-column tiles (wgmma m64n176k16 for S, 11 k-steps for P V).
     const alibi = CASES.find((x) => x.label === "alibi")!;
     jobs.push({ c: alibi, prog: buildProgram({ ...prepared(alibi, true), build: "vec", dtype: "f16", D: 128, bounds: false, geometry, kernel: "wgmma", blockN: 176 }) });
