@@ -210,20 +210,26 @@ export interface WgAuxLayout { stages: number; qInAux: boolean }
 /** The most dynamic shared memory an sm_90 block may opt into (attention_launch.h SM_ATTN_WG_SMEM_MAX). */
 export const WG_SMEM_MAX = 232448;
 /**
- * How deep the aux ring is: three stages where they fit (a copy gets three softmax steps of lead
- * rather than two), if need be by holding Q in registers so that its shared memory becomes the
- * third stage (a staged 32 KB tile at head dim 128, where Q, K/V and two stages fill the 227 KB);
- * else two. Measured on the H100: BENCHMARKS.md, "A third aux stage". SCOREMOD_WG_AUX_STAGES=2
- * keeps two (A/B runs).
+ * How deep the aux ring is. Staged rows get three stages where they fit (a copy gets three softmax
+ * steps of lead rather than two). A staged tile gets a third stage only by holding Q in registers,
+ * so that Q's shared memory becomes that stage: at head dim 128, where Q, K/V and two stages of a
+ * 32 KB tile fill the 227 KB. Measured on the H100 (BENCHMARKS.md, "A third aux stage"; alternated
+ * in one call): full-bias at D = 128 1.005-1.028 ms against 1.073-1.159 with two; kv-bias at D = 64
+ * 0.695-0.700 against 0.708-0.714, at D = 128 unchanged; but full-bias at D = 64, where a third
+ * stage fits beside Q, 0.855-0.877 against 0.808-0.819: there the tile's reads already run at
+ * ~2.6 TB/s, and more of them in flight only delays K and V. SCOREMOD_WG_AUX_STAGES=2 keeps two
+ * (A/B runs).
  */
 export function wgAuxLayout(D: number, auxBytes: number, scoreAuxBytes: number, tile: boolean, blockN: number, env: NodeJS.ProcessEnv = process.env): WgAuxLayout {
   const two: WgAuxLayout = { stages: WG.stages, qInAux: false };
   if (auxBytes === 0 || env.SCOREMOD_WG_AUX_STAGES === "2") return two;
-  const own: WgAuxLayout = { stages: 3, qInAux: false };
-  if (wgSmemBytes(D, auxBytes, blockN, own) <= WG_SMEM_MAX) return own;
+  if (!tile) {
+    const own: WgAuxLayout = { stages: 3, qInAux: false };
+    return wgSmemBytes(D, auxBytes, blockN, own) <= WG_SMEM_MAX ? own : two;
+  }
   const inAux: WgAuxLayout = { stages: 3, qInAux: true };
-  const fits = tile && blockN === 128 && up128(scoreAuxBytes) >= WG.blockM * D * 2 && wgSmemBytes(D, auxBytes, blockN, inAux) <= WG_SMEM_MAX;
-  return fits ? inAux : two;
+  const fits = blockN === 128 && up128(scoreAuxBytes) >= WG.blockM * D * 2 && wgSmemBytes(D, auxBytes, blockN, inAux) <= WG_SMEM_MAX;
+  return fits && wgSmemBytes(D, auxBytes, blockN, { stages: 3, qInAux: false }) > WG_SMEM_MAX ? inAux : two;
 }
 /** SM_ATTN_WG_SMEM_BYTES: Q tile (unless in the aux ring) + K/V rings + mbarriers (to 128 B) + aux ring + 1024 bytes to round up to the swizzle atom. */
 export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN, layout: WgAuxLayout = { stages: WG.stages, qInAux: false }): number {
