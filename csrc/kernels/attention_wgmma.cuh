@@ -15,7 +15,9 @@
 // 1-3 of the producer warpgroup copy each kv tile's staged aux values into an aux region of the
 // tile's K/V stage: rows with cp.async, a tile (a q-dependent load) with one TMA copy. Both
 // complete an aux_full mbarrier per stage (cp.async arrivals, TMA bytes); the stage is reused
-// once every consumer warp has run that tile's softmax (aux_empty: one arrival per warp).
+// once every consumer warp has run that tile's softmax (aux_empty: one arrival per warp). The aux
+// ring is SM_WG_AUX_STAGES deep; with SM_WG_Q_IN_AUX the consumers hold Q in registers and Q's
+// shared memory is the ring's last stage.
 //
 // The hardware facts relied on (wgmma fragment layouts, shared-memory descriptors, TMA and
 // mbarrier rules), with their public sources, are in README.md ("The Hopper kernel"). Device
