@@ -23,6 +23,8 @@ export function formatBench(r: BenchResult): string {
       ? `  positions: ${what} from exact float positions (Q + KV <= ${fp.limit.toLocaleString("en-US")})`
       : `  positions: ${what} cast from int (Q + KV is past ${fp.limit.toLocaleString("en-US")}, where float positions stop being exact)`);
   }
+  const ring = r.auxRing;
+  if (ring) lines.push(`  aux ring: ${ring.stages} stages of ${ring.stageBytes.toLocaleString("en-US")} B in shared memory${ring.qInRegisters ? " (Q held in registers: its shared memory is the last stage)" : ""}, filled by the producer warps ahead of the softmax`);
   const sources = Object.entries(r.auxSources ?? {});
   const generated = sources.filter(([, src]) => src === "generated").map(([t]) => t);
   if (generated.length < sources.length) {

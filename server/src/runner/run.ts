@@ -501,6 +501,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     return {
       mod: name, pair: other?.mod.name, vec: primary.vec.vecSize, kernel: plan.kernel, kernelNote: plan.note, tile: { q: vecC.program.blockM, kv: vecC.program.blockN },
       ...positionsOf(prep.score, plan.kernel, vecC.program.floatPositions),
+      ...(vecC.program.auxStageBytes > 0 ? { auxRing: { stages: vecC.program.auxLayout.stages, stageBytes: vecC.program.auxStageBytes, qInRegisters: vecC.program.auxLayout.qInAux } } : {}),
       align: job.align ?? "declared", shape, dtype, device: dev.name,
       compile: vecC.info, timing, checks: results, ok: results.every((r) => r.ok),
       ...(bounds.loads.length ? { bounds: bounds.loads.map((l) => ({ text: l.text, line: l.line, verdict: l.verdict, detail: describeBounds(l) })) } : {}),

@@ -84,6 +84,8 @@ export interface Program {
   smemBytes: number;
   /** Built with SM_FLOAT_POSITIONS (ProgramSpec.floatPositions). */
   floatPositions: boolean;
+  /** The Hopper kernel's aux ring (wgAuxLayout); meaningful when auxStageBytes > 0. */
+  auxLayout: WgAuxLayout;
 }
 
 /** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */
@@ -172,6 +174,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     auxTile,
     geometry: spec.geometry,
     floatPositions: kernel === "wgmma" && spec.floatPositions === true,
+    auxLayout: layout,
     ...launch,
   };
 }

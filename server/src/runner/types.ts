@@ -139,6 +139,11 @@ export interface BenchResult {
    * Q + KV <= limit) or converted each int.
    */
   floatPositions?: { sites: string[]; limit: number; used: boolean };
+  /**
+   * The Hopper kernel's aux ring when this run staged aux loads in shared memory: its depth,
+   * the bytes per stage, and whether Q was held in registers so that its memory became a stage.
+   */
+  auxRing?: { stages: number; stageBytes: number; qInRegisters: boolean };
   align: number | "elem" | "declared";
   shape: Required<Shape>;
   dtype: "bf16" | "f16";

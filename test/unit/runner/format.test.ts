@@ -18,4 +18,12 @@ describe("formatBench", () => {
     expect(cast).toContain("\n  positions: kv - q cast from int (Q + KV is past 16,776,704, where float positions stop being exact)\n");
     expect(formatBench(base)).not.toContain("positions:");
   });
+
+  it("says how deep the aux ring was, and when Q was held in registers to make room", () => {
+    const tile = formatBench({ ...base, auxRing: { stages: 3, stageBytes: 32768, qInRegisters: true } });
+    expect(tile).toContain("\n  aux ring: 3 stages of 32,768 B in shared memory (Q held in registers: its shared memory is the last stage), filled by the producer warps ahead of the softmax\n");
+    const rows = formatBench({ ...base, auxRing: { stages: 3, stageBytes: 384, qInRegisters: false } });
+    expect(rows).toContain("\n  aux ring: 3 stages of 384 B in shared memory, filled by the producer warps ahead of the softmax\n");
+    expect(formatBench(base)).not.toContain("aux ring:");
+  });
 });
