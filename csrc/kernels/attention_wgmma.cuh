@@ -313,7 +313,8 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     {
       // Warps 1-3 copy the staged aux values of each tile into its stage as soon as both consumer
       // warpgroups have run the softmax of the tile that used the stage before (aux_empty):
-      // released there rather than with V, a copy gets two softmax steps of lead, not one.
+      // released there rather than with V, a copy gets one softmax step more of lead (and one more
+      // per stage beyond two).
       // With Q_IN_AUX the last stage holds Q until every consumer warp has it in registers: that
       // stage's aux_empty completes one phase earlier (the consumers' arrivals after loading Q),
       // so its waits are one parity later.

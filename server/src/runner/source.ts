@@ -230,9 +230,11 @@ export function wgAuxLayout(D: number, auxBytes: number, scoreAuxBytes: number, 
     const own: WgAuxLayout = { stages: 3, qInAux: false };
     return wgSmemBytes(D, auxBytes, blockN, own) <= WG_SMEM_MAX ? own : two;
   }
+  // A tile: a third stage only where it takes Q's memory (beside Q it measured slower).
+  const besideQ = wgSmemBytes(D, auxBytes, blockN, { stages: 3, qInAux: false }) <= WG_SMEM_MAX;
   const inAux: WgAuxLayout = { stages: 3, qInAux: true };
   const fits = blockN === 128 && up128(scoreAuxBytes) >= WG.blockM * D * 2 && wgSmemBytes(D, auxBytes, blockN, inAux) <= WG_SMEM_MAX;
-  return fits && wgSmemBytes(D, auxBytes, blockN, { stages: 3, qInAux: false }) > WG_SMEM_MAX ? inAux : two;
+  return !besideQ && fits ? inAux : two;
 }
 /** SM_ATTN_WG_SMEM_BYTES: Q tile (unless in the aux ring) + K/V rings + mbarriers (to 128 B) + aux ring + 1024 bytes to round up to the swizzle atom. */
 export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN, layout: WgAuxLayout = { stages: WG.stages, qInAux: false }): number {
