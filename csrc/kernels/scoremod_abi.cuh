@@ -64,44 +64,26 @@ __device__ __forceinline__ void sm_cp_async(unsigned dst, const void* src, bool 
 // aligned) as PANELS boxes of 128-byte rows (128 / ELEM columns each, 128-byte swizzle), through
 // the tensor map at tmap (dims: kv, q, then the load's other dims), at coordinates c (kv, q,
 // others). The copier raises the stage barrier's expected bytes first; TMA counts zero-filled
-// bytes outside the tensor too. SM_AUX_TILE_EVICT_FIRST marks the tile's lines first to leave L2
-// (each is read once), so the K/V tiles every query block of a head rereads stay in L2.
-#ifndef SM_AUX_TILE_EVICT_FIRST
-#define SM_AUX_TILE_EVICT_FIRST 0
-#endif
-#if SM_AUX_TILE_EVICT_FIRST
-#define SM_TMA_HINT_ ".L2::cache_hint"
-#define SM_TMA_POLICY_ ", %8"
-#else
-#define SM_TMA_HINT_ ""
-#define SM_TMA_POLICY_ ""
-#endif
+// bytes outside the tensor too.
 template <int RANK, int ROWS, int PANELS, int ELEM>
 __device__ __forceinline__ void sm_tma_tile(unsigned dst, const void* tmap, unsigned bar, const int (&c)[RANK]) {
   static_assert(RANK >= 2 && RANK <= 5, "a TMA tensor map has 2 to 5 dims here");
   asm volatile("mbarrier.expect_tx.relaxed.cta.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "n"(ROWS * 128 * PANELS) : "memory");
-  unsigned long long policy = 0;
-#if SM_AUX_TILE_EVICT_FIRST
-  asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;\n" : "=l"(policy));
-#endif
-  // Unused coordinates repeat c[1] and the policy operand is %8 in every form, so one operand list serves all ranks.
-  const int c2 = c[RANK > 2 ? 2 : 1], c3 = c[RANK > 3 ? 3 : 1], c4 = c[RANK > 4 ? 4 : 1];
 #pragma unroll
   for (int pn = 0; pn < PANELS; ++pn) {
     const unsigned d = dst + pn * ROWS * 128;
     const int c0 = c[0] + pn * (128 / ELEM);
-#define SM_TMA_TILE_(DIMS, COORDS)                                                                                           \
-  asm volatile("cp.async.bulk.tensor." DIMS ".shared::cluster.global.mbarrier::complete_tx::bytes" SM_TMA_HINT_ " [%0], [%1, {" \
-               COORDS "}], [%2]" SM_TMA_POLICY_ ";\n" ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]), "r"(c2), "r"(c3), "r"(c4), \
-               "l"(policy) : "memory")
     if constexpr (RANK == 2)
-      SM_TMA_TILE_("2d", "%3, %4");
+      asm volatile("cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4}], [%2];\n"
+                   ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]) : "memory");
     else if constexpr (RANK == 3)
-      SM_TMA_TILE_("3d", "%3, %4, %5");
+      asm volatile("cp.async.bulk.tensor.3d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5}], [%2];\n"
+                   ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]), "r"(c[RANK > 2 ? 2 : 0]) : "memory");
     else if constexpr (RANK == 4)
-      SM_TMA_TILE_("4d", "%3, %4, %5, %6");
+      asm volatile("cp.async.bulk.tensor.4d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5, %6}], [%2];\n"
+                   ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]), "r"(c[RANK > 2 ? 2 : 0]), "r"(c[RANK > 3 ? 3 : 0]) : "memory");
     else
-      SM_TMA_TILE_("5d", "%3, %4, %5, %6, %7");
-#undef SM_TMA_TILE_
+      asm volatile("cp.async.bulk.tensor.5d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%3, %4, %5, %6, %7}], [%2];\n"
+                   ::"r"(d), "l"(tmap), "r"(bar), "r"(c0), "r"(c[1]), "r"(c[RANK > 2 ? 2 : 0]), "r"(c[RANK > 3 ? 3 : 0]), "r"(c[RANK > 4 ? 4 : 0]) : "memory");
   }
 }
