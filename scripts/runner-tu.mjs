@@ -62,5 +62,6 @@ for (const spec of specs) {
   const lines = ptxas.split("\n");
   const at = lines.findIndex((l) => l.includes(`Compiling entry function '${prog.mainKernel}'`));
   const info = lines.slice(at, at + 4).filter((l) => /registers|spill/.test(l)).map((l) => l.replace(/ptxas info\s*:\s*/, "").trim()).join("; ");
-  console.log(`${name}: ${prog.mainKernel} blockN=${prog.blockN} aux=${prog.auxStageBytes}: ${info}`);
+  const ring = prog.auxStageBytes ? ` x${prog.auxLayout.stages}${prog.auxLayout.qInAux ? " (Q in registers)" : ""}` : "";
+  console.log(`${name}: ${prog.mainKernel} blockN=${prog.blockN} aux=${prog.auxStageBytes}${ring} smem=${prog.smemBytes}: ${info}`);
 }
