@@ -77,8 +77,9 @@ async function runAll(out: string): Promise<void> {
     // ---- 1. every example checked three ways on small shapes (and dumped for the Flex check) ----
     const checks: BenchResult[] = [];
     for (const c of PARTS.has("checks") ? CASES : []) {
-      // D = 128 too for a staged row, a mask pair, and the 176-column tiles (none, alibi: source.ts wgBlockN), whose KV tail at 256 is 80 columns.
-      const d128 = ["kv-bias", "softcap+causal", "none", "alibi"].includes(c.label);
+      // D = 128 too for a staged row, a mask pair, the 176-column tiles (none, alibi: source.ts wgBlockN), whose KV tail at 256 is 80 columns,
+      // and a staged tile, whose build holds Q in registers (source.ts wgAuxLayout).
+      const d128 = ["kv-bias", "full-bias", "softcap+causal", "none", "alibi"].includes(c.label);
       const shapes: [string, Shape][] = [["small", SMALL], ...(d128 ? [["small-d128", SMALL_D128] as [string, Shape]] : [])];
       for (const [tag, shape] of shapes) {
         const name = `check ${c.label} ${tag}`;
