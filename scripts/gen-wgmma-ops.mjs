@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 const TYPES = [["__nv_bfloat16", "bf16"], ["__half", "f16"]];
 // [form, N]: SS = both operands from shared memory (S = Q K^T; N = the kv tile, 128 or 176); RS = A
 // from registers, B MN-major (O += P V; N = the head dim); RSK = A from registers, B K-major (S = Q
-// K^T with Q held in registers, SM_WG_Q_REGS; 128-column tiles).
+// K^T with Q held in registers, SM_WG_Q_IN_AUX; 128-column tiles).
 const SHAPES = [["ss", 128], ["ss", 176], ["rs", 64], ["rs", 128], ["rsk", 128]];
 
 function regs(n, from) { return Array.from({ length: n }, (_, i) => `%${from + i}`).join(", "); }

@@ -387,14 +387,16 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto issue_qk = [&](int s) {
 #pragma unroll
     for (int kk = 0; kk < D / 16; ++kk) {
-      const uint64_t da = make_desc(sQ + (kk / 4) * BM * 128 + cw * 64 * 128 + (kk % 4) * 32, 16, 1024);
       const uint64_t db = make_desc(sK + s * S::KV_BYTES + (kk / 4) * BN * 128 + (kk % 4) * 32, 16, 1024);
-      if constexpr (Q_IN_AUX)
+      if constexpr (Q_IN_AUX) {
         sm_wgops::wgmma_rsk_n128(static_cast<const T*>(nullptr), sacc, qfrag[4 * kk], qfrag[4 * kk + 1], qfrag[4 * kk + 2], qfrag[4 * kk + 3], db, kk > 0 ? 1u : 0u);
-      else if constexpr (BN == 176)
-        sm_wgops::wgmma_ss_n176(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
-      else
-        sm_wgops::wgmma_ss_n128(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
+      } else {
+        const uint64_t da = make_desc(sQ + (kk / 4) * BM * 128 + cw * 64 * 128 + (kk % 4) * 32, 16, 1024);
+        if constexpr (BN == 176)
+          sm_wgops::wgmma_ss_n176(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
+        else
+          sm_wgops::wgmma_ss_n128(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
+      }
     }
   };
   // O += P V from stage s (V is MN-major: trans-b; LBO steps between the 64-column panels).

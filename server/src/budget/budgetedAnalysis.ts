@@ -35,7 +35,6 @@ export interface BudgetOptions extends Partial<Budget> {
   recycleHeapMb?: number;
 }
 
-
 /** The budget from $SCOREMOD_ANALYSIS_TIMEOUT_MS and $SCOREMOD_ANALYSIS_MEMORY_MB, else the defaults. */
 export function budgetFromEnv(): Budget {
   const num = (v: string | undefined, d: number) => {
