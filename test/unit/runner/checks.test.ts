@@ -1,6 +1,7 @@
 // The runner's pure pieces: output comparison (bitwise, tolerance, NaN), obligation checks
 // against bound buffers, ptxas report parsing, align rewriting for the sweep, and input data.
 import { describe, expect, it, vi } from "vitest";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { analyze, AnalysisHost } from "../../../server/src/analysis/index";
@@ -11,7 +12,6 @@ import { randomHalf } from "../../../server/src/runner/data";
 import { bf16FromBits, f16FromBits } from "../../../runtime/src/dtypes";
 import { checkObligation, kernelObligations, type BoundTensor } from "../../../server/src/runner/obligations";
 import { mmaSmemBytes, readGeometry, wgAuxLayout, wgSmemBytes, WG_SMEM_MAX } from "../../../server/src/runner/source";
-import { execFileSync } from "node:child_process";
 import { JobFile, jobFile, prepareMod } from "../../../server/src/runner/prepare";
 
 const bf16 = (xs: number[]) => {
