@@ -106,8 +106,9 @@ export function buildProgram(spec: ProgramSpec): Program {
     if (spec.floatPositions) defines.push("SM_FLOAT_POSITIONS=1");
   }
   if (spec.bounds) defines.push("SM_BOUNDS_CHECK");
-  // Experiments: SCOREMOD_KERNEL_DEFINES="NAME=VALUE,..." adds kernel switches (A/B runs).
-  for (const d of (process.env.SCOREMOD_KERNEL_DEFINES ?? "").split(",")) if (/^SM_[A-Z0-9_]+(=[0-9]+)?$/.test(d)) defines.push(d);
+  // Experiments: SCOREMOD_KERNEL_DEFINES="NAME=VALUE,..." (or ';'-separated, for tools that split
+  // on commas) adds kernel switches (A/B runs).
+  for (const d of (process.env.SCOREMOD_KERNEL_DEFINES ?? "").split(/[,;]/)) if (/^SM_[A-Z0-9_]+(=[0-9]+)?$/.test(d)) defines.push(d);
   // Aux staging (Hopper kernel, vec build, no bounds checks): the scalar build stays direct, so
   // the bitwise vec-vs-scalar check compares staged reads with global ones.
   // SCOREMOD_AUX_STAGE=0 turns it off (A/B measurements).
