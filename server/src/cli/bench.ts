@@ -14,10 +14,10 @@ import { BENCH_WORKER_ENV } from "../runner/spawnWorker";
 import { benchDiagnosed, probeNative } from "../runner/index";
 import { mark, markStart } from "../runner/timeline";
 import { formatBench, formatSweep } from "../runner/format";
-import { RunnerError, TIMING, type BenchResult, type Shape, type SweepResult } from "../runner/types";
+import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../runner/types";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
-import { formatCompare, isExactlyCausal, runPeers, type PeerResult } from "./benchCompare";
+import { formatCompare, isExactlyCausal, NO_MOD, runPeers, type NoModRun, type PeerResult } from "./benchCompare";
 import { BenchProgress } from "./progress";
 import { checkRunInputs, type RunInputs } from "./runInputs";
 import { parseSeqlens } from "scoremod/varlen";
@@ -45,7 +45,8 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
                   wgmma (the Hopper kernel or an error) or mma (the portable kernel)
   --timeout S     watchdog: seconds without progress before the runner is killed (default 120)
   --compare       also run torch.compile(flex_attention) with the Flex export, and SDPA, on the
-                  same inputs (python3 with torch and triton): agreement check and one table
+                  same inputs (python3 with torch and triton): agreement check and one table;
+                  and the same kernel and Flex with no mod: what the mods cost in each
   --json          machine-readable output (a sweep's: docs/schemas/sweep.schema.json)
   --progress      [k/N] counters on stderr (mods of the file, cells of a sweep); default: on a terminal
 exit: 0 checks passed (or no GPU: analysis only), 1 a check or run failed, 2 bad usage
@@ -160,7 +161,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const progress = new BenchProgress(io, { mods: mods.length, asked: flags.progress === true, json });
     onProgress = progress.onProgress;
     const runner = sup;  // disposed by the finally below
-    const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult }) | { mod: string; error: RunnerError["info"] })[] = [];
+    const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult; noMod: NoModRun }) | { mod: string; error: RunnerError["info"] })[] = [];
     let failed = false;
     for (const m of mods) {
       progress.startMod(m.name, plan.sweep ? "sweep" : "bench");
@@ -177,13 +178,16 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           try {
             const r = await benchDiagnosed(runner, { ...job, vec, dumpDir });
             if (!json) io.out(formatBench(r) + "\n");
+            // The same kernel without the mods, right after (what the mods cost); timing only.
+            if (!json) io.err("  .. compare: the same kernel with no mod\n");
+            const noMod = await noModRun(runner, job, r);
             if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
             // SDPA's is_causal is a fair peer only for a mask that is exactly causal.
             const maskMod = [m.name, plan.pair].map((n) => fa.mods.find((x) => x.name === n)).find((x) => x?.kind === "mask");
             const peers = runPeers(dumpDir, exportFlex(fa).text, maskMod !== undefined && isExactlyCausal(maskMod));
-            results.push({ ...r, peers });
-            failed ||= !r.ok || !peers.ok;
-            if (!json) io.out(formatCompare(r, peers) + "\n");
+            results.push({ ...r, peers, noMod });
+            failed ||= !r.ok || !peers.ok || "error" in noMod;
+            if (!json) io.out(formatCompare(r, peers, { base: noMod, mask: maskMod !== undefined }) + "\n");
           } finally {
             rmSync(dumpDir, { recursive: true, force: true });
           }
@@ -212,3 +216,22 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     sup?.dispose();
   }
 }
+
+/**
+ * --compare's no-mod run: the identity score mod on the kernel the mod ran on, at the same shape,
+ * dtype and varlen lengths (none of the file's aux data, dims or scalars: it reads none), timed
+ * like the mod and unchecked (its checks are the GPU suite's). Never throws a runner error.
+ */
+async function noModRun(runner: RunnerSupervisor, job: BenchJob, r: BenchResult): Promise<NoModRun> {
+  try {
+    const b = await runner.bench({
+      ...NO_MOD, shape: job.shape, dtype: job.dtype, kernel: r.kernel, timing: job.timing, seqlens: job.seqlens,
+      checks: { vecVsScalar: false, referenceKernel: false, jsReference: false, bounds: false },
+    });
+    return b.timing ? { ms: b.timing.ms, blockN: b.tile.kv } : { error: "not timed" };
+  } catch (e) {
+    if (!(e instanceof RunnerError)) throw e;
+    return { error: `${e.info.kind}: ${e.message}` };
+  }
+}
+

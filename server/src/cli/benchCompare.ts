@@ -15,6 +15,8 @@ export interface PeerResult {
   error?: string;
   torch?: string;
   flex_ms?: number;
+  /** torch.compile(flex_attention) with neither mod on the same inputs: what the mods cost in Flex. */
+  flex_none_ms?: number;
   sdpa_ms?: number;
   sdpa_causal?: boolean;
   max_abs?: number;
@@ -26,6 +28,22 @@ export function compareScript(env: NodeJS.ProcessEnv = process.env): string | nu
     join(__dirname, "..", "..", "..", "runtime", "python", "compare_flex.py")];
   return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
 }
+
+/**
+ * The "no mod" run beside the mod's own (--compare): the identity score mod, which is how the GPU
+ * suite and BENCHMARKS.md measure "the same kernel with no mod", so a mod's cost reads the same
+ * everywhere. A mask's baseline is then the dense problem.
+ */
+export const NO_MOD = {
+  fileName: "no_mod.scoremod.ts",
+  text: `import { scoreMod } from "scoremod";
+export const none = scoreMod((score) => score);
+`,
+  mod: "none",
+} as const;
+
+/** The no-mod run: its time, or why there is none. */
+export type NoModRun = { ms: number; blockN: number } | { error: string };
 
 /** Runs the Python half on a dump directory that also receives the Flex export. Never throws. */
 export function runPeers(dumpDir: string, flexExport: string, causal: boolean, env: NodeJS.ProcessEnv = process.env): PeerResult {
@@ -57,7 +75,20 @@ export function isExactlyCausal(mask: ModFact): boolean {
   return true;
 }
 
-export function formatCompare(r: BenchResult, p: PeerResult): string {
+/**
+ * What the mods cost: the time with them over the time without, in our kernel (the same kernel
+ * and shape, the identity score mod) and in Flex (flex_attention with neither mod).
+ */
+export function formatModCost(r: BenchResult, p: PeerResult, base: NoModRun, mask: boolean): string {
+  const ours = r.timing?.ms;
+  const what = mask ? "dense, no mod" : "no mod";
+  const oursPart = "error" in base ? `ours: no-mod run failed: ${base.error}`
+    : ours ? `ours ${(ours / base.ms).toFixed(2)}x (${what}: ${base.ms.toFixed(3)} ms, the same kernel${base.blockN !== r.tile.kv ? ` at its own ${r.tile.q}x${base.blockN} tiles` : ""})` : "ours: not timed";
+  const flexPart = p.flex_ms && p.flex_none_ms ? `Flex ${(p.flex_ms / p.flex_none_ms).toFixed(2)}x (${what}: ${p.flex_none_ms.toFixed(3)} ms)` : "Flex: not measured";
+  return `mod cost, time with / without: ${oursPart}; ${flexPart}`;
+}
+
+export function formatCompare(r: BenchResult, p: PeerResult, cost?: { base: NoModRun; mask: boolean }): string {
   const s = r.shape;
   // One FLOP count for every row: the dense-equivalent one (all Q x KV pairs), so the
   // ratios are time ratios whatever each implementation skips.
@@ -77,5 +108,6 @@ export function formatCompare(r: BenchResult, p: PeerResult): string {
     : `${p.ok ? "agree" : "DISAGREE"}: FlexAttention vs ours on the same inputs, max abs ${p.max_abs?.toExponential(2)}, rel L2 ${p.rel_l2?.toExponential(2)} (tolerance 2e-2 / 1.5e-2)${p.torch ? `; torch ${p.torch}` : ""}`;
   const bs = r.blockSparsity;
   const skipped = bs ? `; ours skips ${(100 * bs.sparsity).toFixed(1)}% of ${bs.tileQ}x${bs.tileKv} tiles (${bs.proof === "static" ? "proven" : "from the data"})` : "";
-  return [`compare ${r.mod}${r.pair ? ` + ${r.pair}` : ""} on ${r.device} (${s.B}x${s.H}x${s.Q}x${s.KV}, D=${s.D}, ${r.dtype}; dense-equivalent TFLOPS${skipped})`, ...lines.map((l) => `  ${l}`), `  ${agree}`].join("\n");
+  const costLine = cost ? [`  ${formatModCost(r, p, cost.base, cost.mask)}`] : [];
+  return [`compare ${r.mod}${r.pair ? ` + ${r.pair}` : ""} on ${r.device} (${s.B}x${s.H}x${s.Q}x${s.KV}, D=${s.D}, ${r.dtype}; dense-equivalent TFLOPS${skipped})`, ...lines.map((l) => `  ${l}`), ...costLine, `  ${agree}`].join("\n");
 }

@@ -5,7 +5,8 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareScript, formatCompare, runPeers } from "../../../server/src/cli/benchCompare";
+import { compareScript, formatCompare, formatModCost, NO_MOD, runPeers } from "../../../server/src/cli/benchCompare";
+import { analyze } from "../../../server/src/analysis/index";
 import type { BenchResult } from "../../../server/src/runner/types";
 
 const python = (() => { try { execFileSync("python3", ["--version"]); return "python3"; } catch { return null; } })();
@@ -52,5 +53,26 @@ describe("bench --compare", () => {
     expect(t).toMatch(/SDPA \(no mod\) +0\.800 +687 +0\.80x/);
     expect(t).toMatch(/agree: FlexAttention vs ours/);
     expect(formatCompare(result, { ok: false, max_abs: 0.5, rel_l2: 0.2 })).toMatch(/DISAGREE/);
+    // Without a no-mod run there is no cost line.
+    expect(formatCompare(result, { ok: true, flex_ms: 1.25 })).not.toMatch(/mod cost/);
+  });
+
+  it("says what the mods cost: time with them over time without, ours and Flex's", () => {
+    const peers = { ok: true, flex_ms: 1.25, flex_none_ms: 1.1, sdpa_ms: 0.8 };
+    const t = formatCompare(result, peers, { base: { ms: 0.94, blockN: 128 }, mask: false });
+    expect(t).toMatch(/mod cost, time with \/ without: ours 1\.06x \(no mod: 0\.940 ms, the same kernel\); Flex 1\.14x \(no mod: 1\.100 ms\)/);
+    // A mask's baseline is the dense problem; a no-mod run at other tiles says which.
+    expect(formatModCost({ ...result, timing: { ...result.timing!, ms: 0.5 } }, peers, { ms: 0.9, blockN: 176 }, true))
+      .toBe("mod cost, time with / without: ours 0.56x (dense, no mod: 0.900 ms, the same kernel at its own 128x176 tiles); Flex 1.14x (dense, no mod: 1.100 ms)");
+    // Failures are said, not hidden.
+    expect(formatModCost(result, { ok: false, error: "no torch" }, { error: "fault: launch failed" }, false))
+      .toBe("mod cost, time with / without: ours: no-mod run failed: fault: launch failed; Flex: not measured");
+  });
+
+  it("the no-mod run is a valid score mod that reads nothing", () => {
+    const fa = analyze(NO_MOD.fileName, NO_MOD.text);
+    const m = fa.mods.find((x) => x.name === NO_MOD.mod)!;
+    expect(fa.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect([m.kind, m.ok, m.loads.length]).toEqual(["score", true, 0]);
   });
 });
