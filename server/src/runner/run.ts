@@ -24,7 +24,7 @@ import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { REF, floatPositionLimit, type PreparedMod, type Program } from "./source";
-import { RunnerError, warmupLaunches, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape, type RunnerKernel } from "./types";
+import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape, type RunnerKernel } from "./types";
 
 export interface RunHooks {
   progress(stage: string, detail?: string): void;
@@ -488,10 +488,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     if (job.timing) {
       hooks.progress("time", name);
       const spec = { ...launch(vecC, "main", o), args: qkv.map((_, s) => mainArgs(s, o)) };
-      const t = job.timing;
-      // A short probe first (also warm-up), so the warm-up lasts warmupMs whatever the kernel's time.
-      const probe = t.warmupMs > 0 ? Array.from(await guarded("timing", primary, () => native.time(spec, t.warmup, 3))) : [];
-      const ms = Array.from(await guarded("timing", primary, () => native.time(spec, probe.length ? warmupLaunches(t, median(probe)) : t.warmup, t.reps)));
+      const ms = Array.from(await guarded("timing", primary, () => native.time(spec, job.timing!.warmup, job.timing!.reps)));
       const med = median(ms);
       // Work done: the dense count scaled by the tiles computed (a map skips the empty ones).
       const dense = 4 * macs, done = blockMap ? dense * (1 - blockSparsity.sparsity) : dense;

@@ -86,13 +86,7 @@ export interface CheckOptions {
   enforceObligations: boolean;
 }
 
-/**
- * warmup: launches before the timed reps, at least; warmupMs: and at least this long, counted
- * from a short probe of the kernel's time (triton's do_bench, which times the Flex and SDPA
- * peers, warms up for 25 ms: a fixed count of a sub-millisecond kernel left the first bench of a
- * process with reps 12% apart, H100, BENCHMARKS.md).
- */
-export interface TimingOptions { warmup: number; warmupMs: number; reps: number; inputSets: number }
+export interface TimingOptions { warmup: number; reps: number; inputSets: number }
 
 /** The mask and score view of one mod (the editor's Heat Map), computed in the worker process: it executes the file. */
 export interface HeatMapJob {
@@ -106,20 +100,14 @@ export const HEAT_MAP_IDLE_MS = 10_000;
 /** The one table of timing presets (warm-up launches, timed reps, input sets: fresh Q/K/V each); every caller names one. */
 export const TIMING = {
   /** `scoremod bench` and its sweep (--reps overrides reps), and the GPU suite's benchmarks. */
-  cli: { warmup: 10, warmupMs: 25, reps: 50, inputSets: 3 },
+  cli: { warmup: 10, reps: 50, inputSets: 3 },
   /** The editor's Benchmark: quicker, with more input sets against a warm L2. */
-  editor: { warmup: 5, warmupMs: 25, reps: 30, inputSets: 4 },
+  editor: { warmup: 5, reps: 30, inputSets: 4 },
   /** Each cell of the editor's sweep (up to 32 cells). */
-  sweep: { warmup: 3, warmupMs: 10, reps: 20, inputSets: 2 },
+  sweep: { warmup: 3, reps: 20, inputSets: 2 },
   /** Tests of refusals and errors: the timing path is reached, not measured. */
-  smoke: { warmup: 1, warmupMs: 0, reps: 3, inputSets: 1 },
+  smoke: { warmup: 1, reps: 3, inputSets: 1 },
 } as const satisfies Record<string, TimingOptions>;
-
-/** The warm-up launches that add up to timing.warmupMs at probeMs a launch (capped: a fast kernel needs no more). */
-export function warmupLaunches(timing: Pick<TimingOptions, "warmup" | "warmupMs">, probeMs: number): number {
-  const need = probeMs > 0 ? Math.ceil(timing.warmupMs / probeMs) : 0;
-  return Math.max(timing.warmup, Math.min(need, 10_000));
-}
 
 export interface CheckResult {
   name: "vec-vs-scalar" | "reference-kernel" | "js-reference" | "bounds" | "block-map" | "sample-data";
