@@ -494,7 +494,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       const dense = 4 * macs, done = blockMap ? dense * (1 - blockSparsity.sparsity) : dense;
       const auxBytes = aux.reduce((s, a) => s + a.allocElements * a.elemBytes, 0);
       timing = {
-        ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets,
+        ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets, samples: ms,
         tflops: done / (med * 1e-3) / 1e12, tflopsDense: dense / (med * 1e-3) / 1e12, auxBytes, auxBytesPerSec: auxBytes / (med * 1e-3),
       };
     }

@@ -153,7 +153,11 @@ export interface BenchResult {
    * Null when timing was not asked for. tflops counts the work on the tiles the kernel computed
    * (empty tiles skipped); tflopsDense counts every (q, kv) pair, as if nothing were skipped.
    */
-  timing: { ms: number; msMin: number; msMax: number; reps: number; inputSets: number; tflops: number; tflopsDense: number; auxBytesPerSec: number; auxBytes: number } | null;
+  timing: {
+    ms: number; msMin: number; msMax: number; reps: number; inputSets: number; tflops: number; tflopsDense: number; auxBytesPerSec: number; auxBytes: number;
+    /** Every rep's time in launch order; rep i ran input set (warmup + i) % inputSets. */
+    samples?: number[];
+  } | null;
   /** The analysis's index-safety verdict per aux load at this shape (server/src/analysis/bounds.ts). */
   bounds?: { text: string; line: number; verdict: "proven" | "obligation" | "violated"; detail: string }[];
   /** The block map the kernel ran with (absent: every tile computed, mask on every tile). */
