@@ -18,6 +18,8 @@ export interface BenchSummary {
   skipped?: number;
   /** Tensors that read the user's files instead of generated samples ("table ← /data/t.npy"), if any. */
   userAux?: string;
+  /** The reps ran at two speeds (the runner's formatStep sentence), if they did. */
+  unsteady?: string;
 }
 
 export type RunRecord =
@@ -52,7 +54,8 @@ export function resultTitle(r: RunRecord, currentVersion: number): string {
   const s = r.summary;
   const skipped = s.skipped ? ` · ${(100 * s.skipped).toFixed(0)}% tiles skipped` : "";
   const user = s.userAux ? " · your aux data" : "";
-  return `${stale}${fmtNum(s.timeMs)} ms · ${fmtNum(s.tflops)} TFLOPS${skipped}${user} · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
+  const unsteady = s.unsteady ? " (two speeds)" : "";
+  return `${stale}${fmtNum(s.timeMs)} ms${unsteady} · ${fmtNum(s.tflops)} TFLOPS${skipped}${user} · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
 }
 
 export function resultTooltip(r: RunRecord, currentVersion: number): string {
@@ -60,5 +63,6 @@ export function resultTooltip(r: RunRecord, currentVersion: number): string {
   const stale = r.version !== currentVersion ? " The file changed since: run again for current numbers." : "";
   const note = r.kind === "bench" && r.summary.note ? ` ${r.summary.note}.` : "";
   const user = r.kind === "bench" && r.summary.userAux ? ` Aux data from your files: ${r.summary.userAux}.` : "";
-  return `Last run ${when} UTC on document version ${r.version}.${note}${user}${stale}`;
+  const unsteady = r.kind === "bench" && r.summary.unsteady ? ` Time: ${r.summary.unsteady}.` : "";
+  return `Last run ${when} UTC on document version ${r.version}.${note}${user}${unsteady}${stale}`;
 }

@@ -2,7 +2,7 @@
 // at start-up for the status bar. Nothing here can crash the extension host: every failure
 // becomes a RunnerErrorInfo the UI shows (no GPU, fault, hang, compile error, ...).
 import * as vscode from "vscode";
-import { KERNEL_LABELS } from "scoremod-server/runner/format";
+import { formatStep, KERNEL_LABELS } from "scoremod-server/runner/format";
 import { RunnerSupervisor } from "scoremod-server/runner/supervisor";
 import {
   RunnerError, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
@@ -37,6 +37,7 @@ export function benchSummary(r: BenchResult, asked: Record<string, string> = {})
     registers: r.compile.registers, spills: r.compile.spillStores + r.compile.spillLoads,
     ...(r.blockSparsity ? { skipped: r.blockSparsity.sparsity } : {}),
     ...(userAux ? { userAux } : {}),
+    ...(r.timing?.step ? { unsteady: formatStep(r.timing.step, r.timing.reps) } : {}),
   };
 }
 

@@ -24,7 +24,7 @@ import { GpuCompare } from "../../server/src/runner/gpuCompare";
 import { decode16, errorCheck } from "../../server/src/runner/compare";
 import { auxSampleSpec, halfSampleSpec, INIT_KIND, SAMPLE_FLAG, type SampleSpec } from "../../server/src/runner/sampleSpec";
 import { SAMPLE_DECLS, SAMPLE_DIMS } from "./sampleDecls";
-import { formatBench, formatSweep } from "../../server/src/runner/format";
+import { formatBench, formatStep, formatSweep } from "../../server/src/runner/format";
 import { RunnerSupervisor } from "../../server/src/runner/supervisor";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
 import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
@@ -421,7 +421,7 @@ function report(out: string): void {
     const causal = b.label.includes("causal");
     const ms = b.timing!.ms;
     const dense = !causal && b.label !== "none" && !b.blockSparsity?.sparsity;
-    rows.push([b.label, b.kernel ?? "mma", String(b.vec), b.blockSparsity ? `${(100 * b.blockSparsity.sparsity).toFixed(1)}% ${b.blockSparsity.proof}` : "-", ms.toFixed(3), tf(ms, causal), dense ? cost(ms, none) : "-",
+    rows.push([b.label, b.kernel ?? "mma", String(b.vec), b.blockSparsity ? `${(100 * b.blockSparsity.sparsity).toFixed(1)}% ${b.blockSparsity.proof}` : "-", `${b.timing!.step ? "~" : ""}${ms.toFixed(3)}`, tf(ms, causal), dense ? cost(ms, none) : "-",
       f?.flex_ms?.toFixed(3) ?? (f?.error ? "err" : "-"), tf(f?.flex_ms, causal), dense ? cost(f?.flex_ms, flexNone) : "-", tf(f?.sdpa_ms, causal),
       f?.flex_ms ? `${(f.flex_ms / ms).toFixed(2)}x` : "-", f?.sdpa_ms ? `${(f.sdpa_ms / ms).toFixed(2)}x` : "-"]);
   }
@@ -429,6 +429,8 @@ function report(out: string): void {
   if (!runner.benches?.length) { writeFileSync(join(out, "report.txt"), log.join("\n") + "\n"); return; }
   say(`\nB${BENCH.B} H${BENCH.H} S${BENCH.Q} D${BENCH.D} bf16 on ${runner.device!.name}, ${runner.date}; Flex/SDPA measured in the same run (${flex?.torch ?? "no torch"})`);
   for (const r of rows) say(r.map((x, i) => x.padStart(w[i]!)).join("  "));
+  // Runs whose reps ran at two speeds (speedStep.ts): their median mixes both.
+  for (const b of runner.benches ?? []) if (b.timing?.step) say(`~ ${b.label}: ${formatStep(b.timing.step, b.timing.reps)}`);
   writeFileSync(join(out, "report.txt"), log.join("\n") + "\n");
 }
 

@@ -1,5 +1,6 @@
 // Text renderings of runner results, shared by `scoremod bench` and the GPU test report.
 import type { BenchResult, SweepResult } from "./types";
+import type { SpeedStep } from "./speedStep";
 
 export function fmtShape(s: BenchResult["shape"]): string {
   return `B${s.B} H${s.H}${s.Hkv !== s.H ? `/${s.Hkv}` : ""} Q${s.Q} KV${s.KV} D${s.D}`;
@@ -38,6 +39,7 @@ export function formatBench(r: BenchResult): string {
   if (t) {
     const tf = bs && bs.sparsity > 0 ? `${t.tflops.toFixed(1)} TFLOPS on the tiles computed, ${t.tflopsDense.toFixed(1)} dense-equivalent` : `${t.tflops.toFixed(1)} TFLOPS`;
     lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${tf}  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
+    if (t.step) lines.push(`  ${formatStep(t.step, t.reps)}`);
   }
   if (r.bounds?.length) {
     const n = (v: string) => r.bounds!.filter((b) => b.verdict === v).length;
@@ -67,3 +69,10 @@ export function formatSweep(s: SweepResult): string {
   const line = (r: string[]) => r.map((x, i) => x.padStart(widths[i]!)).join("  ");
   return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("p" = ran on the portable kernel, "!" = a check failed, "s" = spills)`, line(head), ...rows.map(line)].join("\n");
 }
+
+/** A run whose reps ran at two speeds: where the step fell, and that the median mixes both. */
+export function formatStep(st: SpeedStep, reps: number): string {
+  const pct = ((st.after / st.before - 1) * 100).toFixed(1);
+  return `two speeds: reps 1-${st.at} at ${st.before.toFixed(3)} ms, reps ${st.at + 1}-${reps} at ${st.after.toFixed(3)} ms (${st.after >= st.before ? "+" : ""}${pct}%); the GPU changed speed mid-run (its clock or power state), so the median above mixes both`;
+}
+

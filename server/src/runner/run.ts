@@ -22,6 +22,7 @@ import { jobFile, prepareJob, type JobFile, type PreparedJob } from "./prepare";
 import { firstModName } from "./kernelChoice";
 import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
+import { speedStep } from "./speedStep";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { REF, floatPositionLimit, type PreparedMod, type Program } from "./source";
 import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape, type RunnerKernel } from "./types";
@@ -494,7 +495,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       const dense = 4 * macs, done = blockMap ? dense * (1 - blockSparsity.sparsity) : dense;
       const auxBytes = aux.reduce((s, a) => s + a.allocElements * a.elemBytes, 0);
       timing = {
-        ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets, samples: ms,
+        ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets, samples: ms, step: speedStep(ms),
         tflops: done / (med * 1e-3) / 1e12, tflopsDense: dense / (med * 1e-3) / 1e12, auxBytes, auxBytesPerSec: auxBytes / (med * 1e-3),
       };
     }

@@ -86,6 +86,8 @@ export interface CheckOptions {
   enforceObligations: boolean;
 }
 
+import type { SpeedStep } from "./speedStep";
+
 export interface TimingOptions { warmup: number; reps: number; inputSets: number }
 
 /** The mask and score view of one mod (the editor's Heat Map), computed in the worker process: it executes the file. */
@@ -157,6 +159,8 @@ export interface BenchResult {
     ms: number; msMin: number; msMax: number; reps: number; inputSets: number; tflops: number; tflopsDense: number; auxBytesPerSec: number; auxBytes: number;
     /** Every rep's time in launch order; rep i ran input set (warmup + i) % inputSets. */
     samples?: number[];
+    /** The reps ran at two speeds (speedStep.ts): the medians before rep `at` and from it on. */
+    step?: SpeedStep | null;
   } | null;
   /** The analysis's index-safety verdict per aux load at this shape (server/src/analysis/bounds.ts). */
   bounds?: { text: string; line: number; verdict: "proven" | "obligation" | "violated"; detail: string }[];

@@ -51,4 +51,9 @@ describe("results with the user's aux data", () => {
     expect(resultTitle(rec, 1)).toBe("1.23 ms · 612 TFLOPS · your aux data · vec==scalar ✓ · max err 0.0031 · 96 regs/0 spills (V=8, runner)");
     expect(resultTooltip(rec, 1)).toBe("Last run 2026-11-23 20:00:00 UTC on document version 1. Aux data from your files: bias ← /d/b.npy.");
   });
+  test("a run at two speeds is marked in the title and explained in the tooltip", () => {
+    const two: RunRecord = { ...rec, summary: { ...rec.summary, userAux: undefined, unsteady: "two speeds: reps 1-25 at 0.865 ms, reps 26-50 at 0.958 ms (+10.8%)" } };
+    expect(resultTitle(two, 1)).toMatch(/^1\.23 ms \(two speeds\) · 612 TFLOPS · vec==scalar/);
+    expect(resultTooltip(two, 1)).toBe("Last run 2026-11-23 20:00:00 UTC on document version 1. Time: two speeds: reps 1-25 at 0.865 ms, reps 26-50 at 0.958 ms (+10.8%).");
+  });
 });

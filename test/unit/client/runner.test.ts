@@ -31,6 +31,10 @@ describe("runner outcomes", () => {
     // A skipped vec-vs-scalar check is not reported as equal.
     const skipped = { ...r, checks: [{ name: "vec-vs-scalar", ok: true, skipped: "V = 1", detail: "" }] };
     expect(benchSummary(skipped as never).vecEqualsScalar).toBe(false);
+    // Reps at two speeds: the summary carries the runner's sentence; a steady run has no such key.
+    const step = { ...r, timing: { ...r.timing, step: { at: 4, before: 1.0, after: 1.5 } } };
+    expect(benchSummary(step as never).unsteady).toMatch(/^two speeds: reps 1-4 at 1\.000 ms, reps 5-10 at 1\.500 ms \(\+50\.0%\)/);
+    expect(benchSummary(r as never)).not.toHaveProperty("unsteady");
   });
 
   test("the summary names the tensors that read the user's files: the runner's sources, else the job's files", () => {

@@ -1,0 +1,30 @@
+// The bench says when a run's reps ran at two speeds (the H100 stepped from 0.865 to 0.958 ms
+// mid-run in GPU call 7 of 2026-11-28), and stays quiet for a steady run or one slow first rep.
+import { describe, expect, it } from "vitest";
+import { speedStep } from "../../../server/src/runner/speedStep";
+import { formatStep } from "../../../server/src/runner/format";
+
+const run = (parts: [number, number][]) => parts.flatMap(([n, ms]) => Array.from({ length: n }, (_, i) => ms + (i % 3) * 0.001));
+
+describe("two speeds in one run", () => {
+  it("finds the step of call 7's kv-bias run and says the median mixes both", () => {
+    const s = run([[25, 0.865], [35, 0.958]]);
+    const st = speedStep(s)!;
+    expect(st.at).toBe(25);
+    expect(st.before).toBeCloseTo(0.866, 3);
+    expect(st.after).toBeCloseTo(0.959, 3);
+    expect(formatStep(st, s.length)).toBe("two speeds: reps 1-25 at 0.866 ms, reps 26-60 at 0.959 ms (+10.7%); the GPU changed speed mid-run (its clock or power state), so the median above mixes both");
+  });
+  it("a step to faster reps is a step too", () => {
+    expect(speedStep(run([[20, 0.95], [30, 0.86]]))).toMatchObject({ at: 20 });
+  });
+  it("stays quiet for a steady run, a lone slow first rep, a small drift and a short run", () => {
+    expect(speedStep(run([[50, 0.813]]))).toBeNull();
+    expect(speedStep([0.84, ...run([[49, 0.813]])])).toBeNull();
+    expect(speedStep(run([[25, 0.813], [25, 0.825]]))).toBeNull();  // 1.5%: under STEP_MIN_RATIO
+    expect(speedStep(run([[4, 0.8], [4, 0.9]]))).toBeNull();  // fewer than 5 reps a side
+  });
+  it("a step at the last reps allowed still counts", () => {
+    expect(speedStep(run([[45, 0.813], [5, 0.856]]))).toMatchObject({ at: 45 });
+  });
+});
