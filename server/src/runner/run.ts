@@ -22,7 +22,7 @@ import { jobFile, prepareJob, type JobFile, type PreparedJob } from "./prepare";
 import { firstModName } from "./kernelChoice";
 import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
-import { speedStep } from "./speedStep";
+import { median, speedStep } from "./speedStep";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { REF, floatPositionLimit, type PreparedMod, type Program } from "./source";
 import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape, type RunnerKernel } from "./types";
@@ -88,12 +88,6 @@ export function compileProgram(program: Program, arch: string, dir: string, modN
 
 function firstLines(s: string): string {
   return s.split("\n").filter((l) => /error/i.test(l)).slice(0, 3).join(" | ") || s.split("\n").slice(0, 3).join(" | ");
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 // Any CUDA error raised while our kernel runs counts as a fault: most leave the context unusable

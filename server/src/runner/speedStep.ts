@@ -10,7 +10,8 @@ export interface SpeedStep { at: number; before: number; after: number }
 export const STEP_MIN_RATIO = 1.03;
 export const STEP_MIN_REPS = 5;
 
-function median(xs: number[]): number {
+/** The median of a run's rep times (the number the bench reports). */
+export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
