@@ -32,7 +32,7 @@
   function drawSweep(m) {
     clear();
     $("title").textContent = m.title;
-    $("status").textContent = m.best ? `Best: ${m.best.tflops.toFixed(0)} TFLOPS at V=${m.best.vecSize}, ${m.best.align === "elem" ? "align = elem" : "align " + m.best.align + " B"}` : "No successful configuration.";
+    $("status").textContent = (m.best ? `Best: ${m.best.tflops.toFixed(0)} TFLOPS at V=${m.best.vecSize}, ${m.best.align === "elem" ? "align = elem" : "align " + m.best.align + " B"}` : "No successful configuration.") + (m.note ? ` · ${m.note}` : "");
     const colors = palette();
     const fg = css("--vscode-foreground", "#ccc");
     const grid = css("--vscode-editorWidget-border", "#444");

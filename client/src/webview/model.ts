@@ -15,6 +15,8 @@ export interface SweepPoint {
   registers?: number;
   spills?: number;
   error?: string;
+  /** The reps ran at two speeds (the GPU changed speed mid-run): its TFLOPS mixes both. */
+  twoSpeeds?: boolean;
 }
 
 export interface SweepData {
@@ -32,6 +34,8 @@ export interface SweepModel {
   series: Series[];
   table: { columns: string[]; rows: string[][] };
   best: { vecSize: number; align: Align; tflops: number } | null;
+  /** What the table's marks mean, when it has any. */
+  note?: string;
 }
 
 const alignKey = (a: Align): number => (a === "elem" ? 0 : a);
@@ -52,13 +56,14 @@ export function sweepModel(d: SweepData): SweepModel {
     if (!p) return "—";
     if (p.tflops === null) return p.error ? `✗ ${p.error}` : "✗";
     const extra = p.registers !== undefined ? ` (${p.registers}r${p.spills ? `, ${p.spills} spill` : ""})` : "";
-    return `${p.tflops.toFixed(0)}${extra}`;
+    return `${p.tflops.toFixed(0)}${p.twoSpeeds ? " ~" : ""}${extra}`;
   };
   return {
     title: `${d.mod} on ${d.target}${d.problem ? ` · ${d.problem}` : ""}`,
     xs, series,
     table: { columns: ["V", ...aligns.map(alignLabel)], rows: xs.map((v) => [String(v), ...aligns.map((a) => cell(at.get(`${v}|${a}`)))]) },
     best,
+    ...(d.points.some((p) => p.twoSpeeds) ? { note: "~: the GPU changed speed during that cell's run, so its TFLOPS mixes two speeds" } : {}),
   };
 }
 
@@ -74,6 +79,7 @@ export function fromRunnerSweep(r: SweepResult, target: string): SweepData {
       registers: c.result?.compile.registers,
       spills: c.result ? c.result.compile.spillStores + c.result.compile.spillLoads : undefined,
       error: c.error ? c.error.kind : c.result && !c.result.ok ? "check failed" : undefined,
+      ...(c.result?.timing?.step ? { twoSpeeds: true } : {}),
     })),
   };
 }

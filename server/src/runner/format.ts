@@ -63,11 +63,11 @@ export function formatSweep(s: SweepResult): string {
     if (!c) return "";
     if (c.error) return `err:${c.error.kind}`;
     const r = c.result!;
-    return `${r.timing ? r.timing.tflops.toFixed(0) : "-"}${r.kernel === "mma" ? "p" : ""}${r.ok ? "" : "!"}${r.compile.spillStores ? "s" : ""}`;
+    return `${r.timing ? r.timing.tflops.toFixed(0) : "-"}${r.kernel === "mma" ? "p" : ""}${r.ok ? "" : "!"}${r.compile.spillStores ? "s" : ""}${r.timing?.step ? "~" : ""}`;
   })]);
   const widths = head.map((_, i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((x, i) => x.padStart(widths[i]!)).join("  ");
-  return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("p" = ran on the portable kernel, "!" = a check failed, "s" = spills)`, line(head), ...rows.map(line)].join("\n");
+  return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("p" = ran on the portable kernel, "!" = a check failed, "s" = spills, "~" = the reps ran at two speeds)`, line(head), ...rows.map(line)].join("\n");
 }
 
 /** A run whose reps ran at two speeds: where the step fell, and that the median mixes both. */

@@ -36,6 +36,13 @@ describe("sweep model", () => {
     });
   });
 
+  test("a cell whose reps ran at two speeds is marked, and the note says what the mark means", () => {
+    const two = sweepModel({ ...data, points: data.points.map((p) => (p.vecSize === 8 && p.align === 16 ? { ...p, twoSpeeds: true } : p)) });
+    expect(two.table.rows[1]).toEqual(["8", "✗ compile", "650 ~ (90r)"]);
+    expect(two.note).toMatch(/^~: the GPU changed speed/);
+    expect(sweepModel(data)).not.toHaveProperty("note");
+  });
+
   test("no successful point: best is null", () => {
     expect(sweepModel({ mod: "m", target: "t", points: [{ vecSize: 2, align: 4, tflops: null }] }).best).toBeNull();
   });

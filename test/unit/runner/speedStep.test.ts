@@ -2,7 +2,7 @@
 // mid-run in GPU call 7 of 2026-11-28), and stays quiet for a steady run or one slow first rep.
 import { describe, expect, it } from "vitest";
 import { speedStep } from "../../../server/src/runner/speedStep";
-import { formatStep } from "../../../server/src/runner/format";
+import { formatStep, formatSweep } from "../../../server/src/runner/format";
 
 const run = (parts: [number, number][]) => parts.flatMap(([n, ms]) => Array.from({ length: n }, (_, i) => ms + (i % 3) * 0.001));
 
@@ -28,3 +28,18 @@ describe("two speeds in one run", () => {
     expect(speedStep(run([[45, 0.813], [5, 0.856]]))).toMatchObject({ at: 45 });
   });
 });
+
+describe("the sweep table", () => {
+  it("marks a cell whose reps ran at two speeds, and says what the mark means", () => {
+    const result = (tflops: number, step: object | null) => ({
+      kernel: "wgmma", ok: true, compile: { spillStores: 0 }, timing: { tflops, step },
+    });
+    const t = formatSweep({
+      mod: "kvBias", shape: { B: 1, H: 16, Hkv: 16, Q: 8192, KV: 8192, D: 128 }, device: "H100",
+      cells: [{ vec: 1, align: 16, result: result(600, null) }, { vec: 2, align: 16, result: result(610, { at: 9, before: 0.86, after: 0.95 }) }],
+    } as never);
+    expect(t).toMatch(/"~" = the reps ran at two speeds/);
+    expect(t.split("\n").at(-1)).toMatch(/^ *16 B +600 +610~$/);
+  });
+});
+
