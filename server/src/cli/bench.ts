@@ -234,4 +234,3 @@ async function noModRun(runner: RunnerSupervisor, job: BenchJob, r: BenchResult)
     return { error: `${e.info.kind}: ${e.message}` };
   }
 }
-

@@ -75,4 +75,3 @@ export function formatStep(st: SpeedStep, reps: number): string {
   const pct = ((st.after / st.before - 1) * 100).toFixed(1);
   return `two speeds: reps 1-${st.at} at ${st.before.toFixed(3)} ms, reps ${st.at + 1}-${reps} at ${st.after.toFixed(3)} ms (${st.after >= st.before ? "+" : ""}${pct}%); the GPU changed speed mid-run (its clock or power state), so the median above mixes both`;
 }
-

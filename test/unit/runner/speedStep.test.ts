@@ -42,4 +42,3 @@ describe("the sweep table", () => {
     expect(t.split("\n").at(-1)).toMatch(/^ *16 B +600 +610~$/);
   });
 });
-
