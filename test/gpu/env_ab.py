@@ -29,8 +29,8 @@ for r in range(rounds):
         key = mod + ("@" + shape if shape else "")
         # The variants' order turns each round: a run heats the card for the next, so a fixed
         # order would favour whichever comes first.
-        k = r % len(variants)
-        for label, env in variants[k:] + variants[:k]:
+        turn = r % len(variants)
+        for label, env in variants[turn:] + variants[:turn]:
             # CLI=path in a variant's environment runs another build of the CLI (a before/after A/B).
             run_env = {k: v for k, v in env.items() if k != "CLI"}
             args = [node, env.get("CLI", cli), "bench", path, "--mod", mod, "--json"] + (["--shape", shape] if shape else [])
