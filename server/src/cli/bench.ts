@@ -17,7 +17,7 @@ import { formatBench, formatSweep } from "../runner/format";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../runner/types";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
-import { formatCompare, isExactlyCausal, NO_MOD, runPeers, type NoModRun, type PeerResult } from "./benchCompare";
+import { COST_ROUNDS, formatCompare, isExactlyCausal, NO_MOD, runPeers, type NoModRun, type PeerResult } from "./benchCompare";
 import { BenchProgress } from "./progress";
 import { checkRunInputs, type RunInputs } from "./runInputs";
 import { parseSeqlens } from "scoremod/varlen";
@@ -178,9 +178,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           try {
             const r = await benchDiagnosed(runner, { ...job, vec, dumpDir });
             if (!json) io.out(formatBench(r) + "\n");
-            // The same kernel without the mods, right after (what the mods cost); timing only.
-            if (!json) io.err("  .. compare: the same kernel with no mod\n");
-            const noMod = await noModRun(runner, job, r);
+            // The same kernel without the mods, alternated with the mods (what the mods cost); timing only.
+            if (!json) io.err(`  .. compare: the same kernel with no mod, ${COST_ROUNDS} rounds alternated with the mod\n`);
+            const noMod = await costRounds(runner, { ...job, vec }, r);
             if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
             // SDPA's is_causal is a fair peer only for a mask that is exactly causal.
             const maskMod = [m.name, plan.pair].map((n) => fa.mods.find((x) => x.name === n)).find((x) => x?.kind === "mask");
@@ -218,17 +218,29 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
 }
 
 /**
- * --compare's no-mod run: the identity score mod on the kernel the mod ran on, at the same shape,
- * dtype and varlen lengths (none of the file's aux data, dims or scalars: it reads none), timed
- * like the mod and unchecked (its checks are the GPU suite's). Never throws a runner error.
+ * --compare's cost rounds: the mod (its job again) and the identity score mod on the kernel the
+ * mod ran on, at the same shape, dtype and varlen lengths (the no-mod job reads none of the file's
+ * aux data, dims or scalars), COST_ROUNDS times, the order turning each round; timing only, their
+ * checks ran in the main run (and the GPU suite's). Never throws a runner error.
  */
-async function noModRun(runner: RunnerSupervisor, job: BenchJob, r: BenchResult): Promise<NoModRun> {
+async function costRounds(runner: RunnerSupervisor, job: BenchJob, r: BenchResult): Promise<NoModRun> {
+  const timingOnly = { vecVsScalar: false, referenceKernel: false, jsReference: false, bounds: false } as const;
+  const none: BenchJob = { ...NO_MOD, shape: job.shape, dtype: job.dtype, kernel: r.kernel, timing: job.timing, seqlens: job.seqlens, checks: timingOnly };
+  const mod: BenchJob = { ...job, kernel: r.kernel, checks: timingOnly };
+  const rounds: { mod: number; none: number }[] = [];
+  let blockN = r.tile.kv;
   try {
-    const b = await runner.bench({
-      ...NO_MOD, shape: job.shape, dtype: job.dtype, kernel: r.kernel, timing: job.timing, seqlens: job.seqlens,
-      checks: { vecVsScalar: false, referenceKernel: false, jsReference: false, bounds: false },
-    });
-    return b.timing ? { ms: b.timing.ms, blockN: b.tile.kv } : { error: "not timed" };
+    for (let i = 0; i < COST_ROUNDS; i++) {
+      const t: Partial<Record<"mod" | "none", number>> = {};
+      for (const which of i % 2 ? (["mod", "none"] as const) : (["none", "mod"] as const)) {
+        const b = await runner.bench(which === "mod" ? mod : none);
+        if (!b.timing) return { error: "not timed" };
+        t[which] = b.timing.ms;
+        if (which === "none") blockN = b.tile.kv;
+      }
+      rounds.push({ mod: t.mod!, none: t.none! });
+    }
+    return { rounds, blockN };
   } catch (e) {
     if (!(e instanceof RunnerError)) throw e;
     return { error: `${e.info.kind}: ${e.message}` };

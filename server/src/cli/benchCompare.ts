@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResult } from "../runner/types";
 import { KERNEL_LABELS } from "../runner/format";
+import { median } from "../runner/speedStep";
 import type { ModFact } from "../analysis/facts";
 import { classifyTiles, TILE_EMPTY, TILE_FULL } from "../analysis/tiles";
 
@@ -42,8 +43,16 @@ export const none = scoreMod((score) => score);
   mod: "none",
 } as const;
 
-/** The no-mod run: its time, or why there is none. */
-export type NoModRun = { ms: number; blockN: number } | { error: string };
+/**
+ * The no-mod runs: the rounds' times with the mods and without, alternated in one process (the
+ * GPU can change speed between runs and within one: BENCHMARKS.md, "Two speeds in one run"), or
+ * why there are none.
+ */
+export type NoModRun = { rounds: { mod: number; none: number }[]; blockN: number } | { error: string };
+
+/** Alternated rounds of the mod and no mod, timing only (their checks ran in the main run and the GPU suite). */
+export const COST_ROUNDS = 3;
+
 
 /** Runs the Python half on a dump directory that also receives the Flex export. Never throws. */
 export function runPeers(dumpDir: string, flexExport: string, causal: boolean, env: NodeJS.ProcessEnv = process.env): PeerResult {
@@ -80,10 +89,15 @@ export function isExactlyCausal(mask: ModFact): boolean {
  * and shape, the identity score mod) and in Flex (flex_attention with neither mod).
  */
 export function formatModCost(r: BenchResult, p: PeerResult, base: NoModRun, mask: boolean): string {
-  const ours = r.timing?.ms;
   const what = mask ? "dense, no mod" : "no mod";
-  const oursPart = "error" in base ? `ours: no-mod run failed: ${base.error}`
-    : ours ? `ours ${(ours / base.ms).toFixed(2)}x (${what}: ${base.ms.toFixed(3)} ms, the same kernel${base.blockN !== r.tile.kv ? ` at its own ${r.tile.q}x${base.blockN} tiles` : ""})` : "ours: not timed";
+  let oursPart: string;
+  if ("error" in base) oursPart = `ours: no-mod run failed: ${base.error}`;
+  else {
+    const ratios = base.rounds.map((x) => x.mod / x.none);
+    const none = median(base.rounds.map((x) => x.none));
+    const range = ratios.length > 1 ? `; ${ratios.length} rounds alternated, ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x` : "";
+    oursPart = `ours ${median(ratios).toFixed(2)}x (${what}: ${none.toFixed(3)} ms, the same kernel${base.blockN !== r.tile.kv ? ` at its own ${r.tile.q}x${base.blockN} tiles` : ""}${range})`;
+  }
   const flexPart = p.flex_ms && p.flex_none_ms ? `Flex ${(p.flex_ms / p.flex_none_ms).toFixed(2)}x (${what}: ${p.flex_none_ms.toFixed(3)} ms)` : "Flex: not measured";
   return `mod cost, time with / without: ${oursPart}; ${flexPart}`;
 }

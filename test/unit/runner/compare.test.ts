@@ -59,10 +59,12 @@ describe("bench --compare", () => {
 
   it("says what the mods cost: time with them over time without, ours and Flex's", () => {
     const peers = { ok: true, flex_ms: 1.25, flex_none_ms: 1.1, sdpa_ms: 0.8 };
-    const t = formatCompare(result, peers, { base: { ms: 0.94, blockN: 128 }, mask: false });
-    expect(t).toMatch(/mod cost, time with \/ without: ours 1\.06x \(no mod: 0\.940 ms, the same kernel\); Flex 1\.14x \(no mod: 1\.100 ms\)/);
+    // Each round's ratio (the mod and no mod alternated): their median, and their range.
+    const rounds = [{ mod: 1.0, none: 0.94 }, { mod: 0.95, none: 0.9 }, { mod: 1.1, none: 1.0 }];
+    const t = formatCompare(result, peers, { base: { rounds, blockN: 128 }, mask: false });
+    expect(t).toMatch(/mod cost, time with \/ without: ours 1\.06x \(no mod: 0\.940 ms, the same kernel; 3 rounds alternated, 1\.06-1\.10x\); Flex 1\.14x \(no mod: 1\.100 ms\)/);
     // A mask's baseline is the dense problem; a no-mod run at other tiles says which.
-    expect(formatModCost({ ...result, timing: { ...result.timing!, ms: 0.5 } }, peers, { ms: 0.9, blockN: 176 }, true))
+    expect(formatModCost(result, peers, { rounds: [{ mod: 0.5, none: 0.9 }], blockN: 176 }, true))
       .toBe("mod cost, time with / without: ours 0.56x (dense, no mod: 0.900 ms, the same kernel at its own 128x176 tiles); Flex 1.14x (dense, no mod: 1.100 ms)");
     // Failures are said, not hidden.
     expect(formatModCost(result, { ok: false, error: "no torch" }, { error: "fault: launch failed" }, false))
