@@ -17,25 +17,34 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** A longer run is split on the medians of at most this many chunks of consecutive reps (--reps goes to 100,000). */
+export const STEP_MAX_POINTS = 256;
+
 /**
  * The split of samples (rep times in launch order) into a head and a tail that fits them best
  * (least total absolute deviation from each part's median), reported when the two medians differ
  * by STEP_MIN_RATIO or more with STEP_MIN_REPS reps on each side; else null (a lone slow first
- * rep, the usual warm-up straggler, is not a step).
+ * rep, the usual warm-up straggler, is not a step). A run longer than STEP_MAX_POINTS reps is
+ * split between chunks of consecutive reps, by the chunks' medians.
  */
 export function speedStep(samples: readonly number[]): SpeedStep | null {
+  const n = samples.length;
+  const c = Math.max(1, Math.ceil(n / STEP_MAX_POINTS));
+  const pts = c === 1 ? samples : Array.from({ length: Math.ceil(n / c) }, (_, i) => median(samples.slice(i * c, (i + 1) * c)));
+  const side = Math.max(1, Math.ceil(STEP_MIN_REPS / c));
   const dev = (xs: readonly number[], m: number) => xs.reduce((a, x) => a + Math.abs(x - m), 0);
-  let best: SpeedStep | null = null;
+  let bestAt = -1;
   let bestCost = Infinity;
-  for (let at = STEP_MIN_REPS; at <= samples.length - STEP_MIN_REPS; at++) {
-    const head = samples.slice(0, at), tail = samples.slice(at);
-    const before = median(head), after = median(tail);
-    const cost = dev(head, before) + dev(tail, after);
+  for (let k = side; k <= pts.length - side; k++) {
+    const head = pts.slice(0, k), tail = pts.slice(k);
+    const cost = dev(head, median(head)) + dev(tail, median(tail));
     if (cost < bestCost) {
       bestCost = cost;
-      best = { at, before, after };
+      bestAt = Math.min(k * c, n);
     }
   }
-  if (!best || !(Math.max(best.before, best.after) / Math.min(best.before, best.after) >= STEP_MIN_RATIO)) return null;
-  return best;
+  if (bestAt < STEP_MIN_REPS || n - bestAt < STEP_MIN_REPS) return null;
+  const before = median(samples.slice(0, bestAt)), after = median(samples.slice(bestAt));
+  if (!(Math.max(before, after) / Math.min(before, after) >= STEP_MIN_RATIO)) return null;
+  return { at: bestAt, before, after };
 }

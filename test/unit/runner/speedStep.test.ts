@@ -1,7 +1,7 @@
 // The bench says when a run's reps ran at two speeds (the H100 stepped from 0.865 to 0.958 ms
 // mid-run in GPU call 7 of 2026-11-28), and stays quiet for a steady run or one slow first rep.
 import { describe, expect, it } from "vitest";
-import { speedStep } from "../../../server/src/runner/speedStep";
+import { speedStep, STEP_MAX_POINTS } from "../../../server/src/runner/speedStep";
 import { formatStep, formatSweep } from "../../../server/src/runner/format";
 
 const run = (parts: [number, number][]) => parts.flatMap(([n, ms]) => Array.from({ length: n }, (_, i) => ms + (i % 3) * 0.001));
@@ -23,6 +23,15 @@ describe("two speeds in one run", () => {
     expect(speedStep([0.84, ...run([[49, 0.813]])])).toBeNull();
     expect(speedStep(run([[25, 0.813], [25, 0.825]]))).toBeNull();  // 1.5%: under STEP_MIN_RATIO
     expect(speedStep(run([[4, 0.8], [4, 0.9]]))).toBeNull();  // fewer than 5 reps a side
+  });
+  it("a long run (--reps up to 100,000) is split on chunk medians, quickly", () => {
+    const s = run([[60_000, 0.865], [40_000, 0.958]]);
+    const t0 = performance.now();
+    const st = speedStep(s)!;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(Math.abs(st.at - 60_000)).toBeLessThanOrEqual(Math.ceil(100_000 / STEP_MAX_POINTS));  // within one chunk
+    expect(st.after / st.before).toBeCloseTo(0.959 / 0.866, 2);
+    expect(speedStep(run([[100_000, 0.813]]))).toBeNull();
   });
   it("a step at the last reps allowed still counts", () => {
     expect(speedStep(run([[45, 0.813], [5, 0.856]]))).toMatchObject({ at: 45 });
