@@ -509,8 +509,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     if constexpr (Q_IN_AUX) {
       // Q into registers, then free its shared memory (the last aux stage) for the copiers.
       ldsm_tile_pairs(sQ, cw, t, qfrag);
-      __syncwarp();
-      if (lane == 0) mbar_arrive(aux_empty(AUX_STAGES - 1));
+      aux_release(AUX_STAGES - 1);
     }
 #if SM_WG_OVERLAP
     float alpha[2];

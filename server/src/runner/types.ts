@@ -2,6 +2,7 @@
 // supervisor (host side), the worker process and the CLI/extension that display results.
 import type { ProbeResult } from "scoremod-native";
 import type { HeatMapParams } from "../protocol";
+import type { SpeedStep } from "./speedStep";
 
 export type { ProbeResult };
 
@@ -85,8 +86,6 @@ export interface CheckOptions {
   /** Stop before launch when an obligation fails (default true; false lets tests fault on purpose). */
   enforceObligations: boolean;
 }
-
-import type { SpeedStep } from "./speedStep";
 
 export interface TimingOptions { warmup: number; reps: number; inputSets: number }
 
