@@ -88,8 +88,12 @@ export function unloadModule(module: number): void;
 export function functionInfo(module: number, fn: string): FunctionInfo;
 /** One launch and a synchronize: a kernel fault rejects with the CUDA error's name. */
 export function launch(spec: LaunchSpec): Promise<void>;
-/** `warmup` launches, then `reps` launches each timed with CUDA events; ms per rep. */
-export function time(spec: LaunchSpec, warmup: number, reps: number): Promise<Float64Array>;
+/**
+ * `warmup` rounds, then `reps` rounds, each launch timed with CUDA events; a round launches each
+ * spec once, in order (several specs: kernels alternated launch by launch). Launch k, warm-up
+ * included, uses its spec's argument set k % (its sets). ms per launch, in launch order.
+ */
+export function time(spec: LaunchSpec | LaunchSpec[], warmup: number, reps: number): Promise<Float64Array>;
 export function alloc(bytes: number): bigint;
 export function free(ptr: bigint): void;
 export function upload(ptr: bigint, data: Uint8Array | ArrayBufferView): void;

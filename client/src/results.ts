@@ -20,6 +20,8 @@ export interface BenchSummary {
   userAux?: string;
   /** The reps ran at two speeds (the runner's formatStep sentence), if they did. */
   unsteady?: string;
+  /** What the mod costs over the same kernel with no mod (launches alternated): the cost, and the runner's sentence. */
+  vsNone?: { cost: string; detail: string };
 }
 
 export type RunRecord =
@@ -55,7 +57,8 @@ export function resultTitle(r: RunRecord, currentVersion: number): string {
   const skipped = s.skipped ? ` · ${(100 * s.skipped).toFixed(0)}% tiles skipped` : "";
   const user = s.userAux ? " · your aux data" : "";
   const unsteady = s.unsteady ? " (two speeds)" : "";
-  return `${stale}${fmtNum(s.timeMs)} ms${unsteady} · ${fmtNum(s.tflops)} TFLOPS${skipped}${user} · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
+  const cost = s.vsNone ? ` · ${s.vsNone.cost} vs no mod` : "";
+  return `${stale}${fmtNum(s.timeMs)} ms${unsteady}${cost} · ${fmtNum(s.tflops)} TFLOPS${skipped}${user} · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
 }
 
 export function resultTooltip(r: RunRecord, currentVersion: number): string {
@@ -64,5 +67,6 @@ export function resultTooltip(r: RunRecord, currentVersion: number): string {
   const note = r.kind === "bench" && r.summary.note ? ` ${r.summary.note}.` : "";
   const user = r.kind === "bench" && r.summary.userAux ? ` Aux data from your files: ${r.summary.userAux}.` : "";
   const unsteady = r.kind === "bench" && r.summary.unsteady ? ` Time: ${r.summary.unsteady}.` : "";
-  return `Last run ${when} UTC on document version ${r.version}.${note}${user}${unsteady}${stale}`;
+  const cost = r.kind === "bench" && r.summary.vsNone ? ` Cost: ${r.summary.vsNone.detail}.` : "";
+  return `Last run ${when} UTC on document version ${r.version}.${note}${user}${unsteady}${cost}${stale}`;
 }

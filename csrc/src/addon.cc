@@ -229,16 +229,28 @@ Napi::Value LaunchOnce(const Napi::CallbackInfo& info) {
   return p;
 }
 
+// time(spec | spec[], warmup, reps): several specs are alternated launch by launch.
 Napi::Value Time(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto l = std::make_shared<sm::Launch>();
+  auto ls = std::make_shared<std::vector<sm::Launch>>();
   std::string err;
-  if (info.Length() < 3 || !info[1].IsNumber() || !info[2].IsNumber() || !readLaunch(env, info[0], l.get(), &err))
-    return fail(env, "time(launch, warmup, reps): " + err);
+  if (info.Length() < 3 || !info[1].IsNumber() || !info[2].IsNumber()) return fail(env, "time(launch | launch[], warmup, reps)");
+  std::vector<Napi::Value> specs;
+  if (info[0].IsArray()) {
+    auto arr = info[0].As<Napi::Array>();
+    for (uint32_t i = 0; i < arr.Length(); ++i) specs.push_back(arr.Get(i));
+  } else {
+    specs.push_back(info[0]);
+  }
+  if (specs.empty()) return fail(env, "time: no launch spec");
+  for (auto& v : specs) {
+    ls->emplace_back();
+    if (!readLaunch(env, v, &ls->back(), &err)) return fail(env, "time(launch | launch[], warmup, reps): " + err);
+  }
   int warmup = info[1].As<Napi::Number>().Int32Value(), reps = info[2].As<Napi::Number>().Int32Value();
   if (reps < 1 || warmup < 0) return fail(env, "time: reps must be >= 1 and warmup >= 0");
   auto ms = std::make_shared<std::vector<float>>();
-  auto* w = new PromiseWorker(env, [l, warmup, reps, ms](std::string* e) { return sm::timeLaunches(*l, warmup, reps, ms.get(), e); },
+  auto* w = new PromiseWorker(env, [ls, warmup, reps, ms](std::string* e) { return sm::timeLaunches(*ls, warmup, reps, ms.get(), e); },
       [ms](Napi::Env env) -> Napi::Value {
         Napi::Float64Array a = Napi::Float64Array::New(env, ms->size());
         for (size_t i = 0; i < ms->size(); ++i) a[i] = (*ms)[i];

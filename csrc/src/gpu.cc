@@ -227,15 +227,21 @@ bool launchOnce(const Launch& l, std::string* err) {
   return true;
 }
 
-bool timeLaunches(const Launch& l, int warmup, int reps, std::vector<float>* ms, std::string* err) {
-  CUfunction f;
-  if (!prepare(l, &f, err)) return false;
+bool timeLaunches(const std::vector<Launch>& ls, int warmup, int reps, std::vector<float>* ms, std::string* err) {
+  if (ls.empty()) { *err = "time: no launch"; return false; }
+  std::vector<CUfunction> fs(ls.size());
+  for (size_t j = 0; j < ls.size(); ++j)
+    if (!prepare(ls[j], &fs[j], err)) return false;
   const Driver* d = driver(nullptr);
-  size_t n = l.argSets.size();
-  for (int i = 0; i < warmup; ++i)
-    if (!launchWith(l, f, l.argSets[i % n], err)) return false;
+  // Launch k (warm-up included) runs ls[k % n] on its argument set k % (its sets): consecutive
+  // launches read different inputs, whether they are reps of one kernel or alternate kernels.
+  const size_t n = ls.size();
+  auto launchK = [&](size_t k) { const Launch& l = ls[k % n]; return launchWith(l, fs[k % n], l.argSets[k % l.argSets.size()], err); };
+  for (size_t k = 0; k < (size_t)warmup * n; ++k)
+    if (!launchK(k)) return false;
   SM_CHECK(cuCtxSynchronize, ());
-  std::vector<CUevent> ev(reps + 1, nullptr);
+  const size_t timed = (size_t)reps * n, first = (size_t)warmup * n;
+  std::vector<CUevent> ev(timed + 1, nullptr);
   bool ok = true;
   for (auto& e : ev) {
     CUresult r = d->cuEventCreate(&e, 0);
@@ -244,12 +250,12 @@ bool timeLaunches(const Launch& l, int warmup, int reps, std::vector<float>* ms,
   if (ok) {
     CUresult r = d->cuEventRecord(ev[0], nullptr);
     if (r != 0) { *err = cuErrorText("cuEventRecord", r); ok = false; }
-    for (int i = 0; ok && i < reps; ++i) {
-      ok = launchWith(l, f, l.argSets[(warmup + i) % n], err);
+    for (size_t i = 0; ok && i < timed; ++i) {
+      ok = launchK(first + i);
       if (ok && (r = d->cuEventRecord(ev[i + 1], nullptr)) != 0) { *err = cuErrorText("cuEventRecord", r); ok = false; }
     }
-    if (ok && (r = d->cuEventSynchronize(ev[reps])) != 0) { *err = cuErrorText("cuEventSynchronize", r); ok = false; }
-    for (int i = 0; ok && i < reps; ++i) {
+    if (ok && (r = d->cuEventSynchronize(ev[timed])) != 0) { *err = cuErrorText("cuEventSynchronize", r); ok = false; }
+    for (size_t i = 0; ok && i < timed; ++i) {
       float t = 0;
       if ((r = d->cuEventElapsedTime(&t, ev[i], ev[i + 1])) != 0) { *err = cuErrorText("cuEventElapsedTime", r); ok = false; }
       ms->push_back(t);

@@ -64,8 +64,10 @@ struct Launch {
 };
 // One launch with argSets[0], then a synchronize (faults surface here).
 bool launchOnce(const Launch& l, std::string* err);
-// warmup launches, then reps timed one by one with events; ms per rep.
-bool timeLaunches(const Launch& l, int warmup, int reps, std::vector<float>* ms, std::string* err);
+// warmup rounds, then reps rounds timed launch by launch with events; a round launches each of
+// `ls` once, in order (several: kernels alternated, so a change of GPU speed hits them alike).
+// ms per launch, in launch order (reps x ls.size()).
+bool timeLaunches(const std::vector<Launch>& ls, int warmup, int reps, std::vector<float>* ms, std::string* err);
 
 bool memAlloc(size_t bytes, CUdeviceptr* out, std::string* err);
 bool memFree(CUdeviceptr p, std::string* err);

@@ -24,7 +24,7 @@ import { GpuCompare } from "../../server/src/runner/gpuCompare";
 import { decode16, errorCheck } from "../../server/src/runner/compare";
 import { auxSampleSpec, halfSampleSpec, INIT_KIND, SAMPLE_FLAG, type SampleSpec } from "../../server/src/runner/sampleSpec";
 import { SAMPLE_DECLS, SAMPLE_DIMS } from "./sampleDecls";
-import { formatBench, formatStep, formatSweep } from "../../server/src/runner/format";
+import { formatBench, formatStep, formatSweep, formatVsNone } from "../../server/src/runner/format";
 import { RunnerSupervisor } from "../../server/src/runner/supervisor";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
 import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
@@ -181,7 +181,8 @@ async function runAll(out: string): Promise<void> {
     const benches: BenchResult[] = [];
     for (const c of PARTS.has("bench") ? CASES.filter((x) => !x.checksOnly) : []) {
       try {
-        const r = await sup.bench(job(c, BENCH, { checks: { jsReference: false }, timing: TIMING.cli }));
+        // Every mod but "none" itself is timed alternated with the same kernel with no mod (vsNone).
+        const r = await sup.bench(job(c, BENCH, { checks: { jsReference: false }, timing: TIMING.cli, vsNone: c.label !== "none" }));
         benches.push(r);
         say(formatBench(r));
         result(`bench ${c.label}`, r.ok, `${r.timing!.ms.toFixed(3)} ms, ${r.timing!.tflops.toFixed(1)} TFLOPS`);
@@ -411,9 +412,9 @@ function report(out: string): void {
   for (const c of flex?.checks ?? []) result(`flex cross-check ${c.label}`, c.ok, c.detail);
   const flops = (causal: boolean) => 4 * BENCH.B * BENCH.H * BENCH.Q * BENCH.KV * BENCH.D * (causal ? 0.5 : 1);
   const tf = (ms: number | null | undefined, causal: boolean) => (ms ? (flops(causal) / (ms * 1e-3) / 1e12).toFixed(0) : "-");
-  // "vs none": what a dense mod costs over the same implementation's "none" (ours, and Flex's).
+  // "vs none": what a dense mod costs over the same implementation's "none": ours from launches
+  // alternated with the no-mod kernel's in the same run (BenchJob.vsNone), Flex's from its own runs.
   const rows = [["mod", "kernel", "V", "skipped", "ours ms", "ours TFLOPS", "vs none", "Flex ms", "Flex TFLOPS", "Flex vs none", "SDPA TFLOPS", "vs Flex", "vs SDPA"]];
-  const none = runner.benches?.find((b) => b.label === "none")?.timing?.ms;
   const flexNone = flex?.bench.find((x) => x.label === "none")?.flex_ms;
   const cost = (ms: number | null | undefined, base: number | null | undefined) => (ms && base ? `${ms >= base ? "+" : ""}${((ms / base - 1) * 100).toFixed(0)}%` : "-");
   for (const b of runner.benches ?? []) {
@@ -421,7 +422,7 @@ function report(out: string): void {
     const causal = b.label.includes("causal");
     const ms = b.timing!.ms;
     const dense = !causal && b.label !== "none" && !b.blockSparsity?.sparsity;
-    rows.push([b.label, b.kernel ?? "mma", String(b.vec), b.blockSparsity ? `${(100 * b.blockSparsity.sparsity).toFixed(1)}% ${b.blockSparsity.proof}` : "-", `${b.timing!.step ? "~" : ""}${ms.toFixed(3)}`, tf(ms, causal), dense ? cost(ms, none) : "-",
+    rows.push([b.label, b.kernel ?? "mma", String(b.vec), b.blockSparsity ? `${(100 * b.blockSparsity.sparsity).toFixed(1)}% ${b.blockSparsity.proof}` : "-", `${b.timing!.step ? "~" : ""}${ms.toFixed(3)}`, tf(ms, causal), dense && b.timing!.vsNone ? cost(b.timing!.vsNone.ratio, 1) : "-",
       f?.flex_ms?.toFixed(3) ?? (f?.error ? "err" : "-"), tf(f?.flex_ms, causal), dense ? cost(f?.flex_ms, flexNone) : "-", tf(f?.sdpa_ms, causal),
       f?.flex_ms ? `${(f.flex_ms / ms).toFixed(2)}x` : "-", f?.sdpa_ms ? `${(f.sdpa_ms / ms).toFixed(2)}x` : "-"]);
   }
@@ -431,6 +432,7 @@ function report(out: string): void {
   for (const r of rows) say(r.map((x, i) => x.padStart(w[i]!)).join("  "));
   // Runs whose reps ran at two speeds (speedStep.ts): their median mixes both.
   for (const b of runner.benches ?? []) if (b.timing?.step) say(`~ ${b.label}: ${formatStep(b.timing.step, b.timing.reps)}`);
+  for (const b of runner.benches ?? []) if (b.timing?.vsNone && !b.label.includes("causal") && !b.blockSparsity?.sparsity) say(`vs none, ${b.label}: ${formatVsNone(b)}`);
   writeFileSync(join(out, "report.txt"), log.join("\n") + "\n");
 }
 

@@ -46,7 +46,7 @@ const areaOf = (rel: string): string | null => {
   if (rel.startsWith("runtime/")) return "runtime";
   if (rel.startsWith("csrc/")) return "csrc";
   if (rel === "server/src/lsp/main.ts" || rel === "server/src/cli/main.ts") return "entry";
-  if (/^server\/src\/runner\/(supervisor|types|format|speedStep|protocol|ownDims|spawnWorker)\.ts$/.test(rel)) return "runner-api";
+  if (/^server\/src\/runner\/(supervisor|types|format|speedStep|modCost|protocol|ownDims|spawnWorker)\.ts$/.test(rel)) return "runner-api";
   const m = rel.match(/^server\/src\/(analysis|codegen|toolchain|budget|view|runner|lsp|cli)\//);
   if (m) return m[1] === "analysis" || m[1] === "codegen" ? "core" : m[1];
   if (rel === "server/src/protocol.ts") return "protocol";

@@ -29,7 +29,7 @@ export function activate(ctx: ClientContext): void {
     const aux = ctx.auxFiles.get(ref.uri);
     await ctx.progress(`Benchmarking ${ref.mod}…`, async (token, report) => {
       report("compiling and checking (vectorized vs scalar, vs fp32 reference)");
-      const r = await ctx.runner.bench({ fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), timing: TIMING.editor, ...jobAuxFiles(aux), ...jobRunSizes(ctx.runSizes.get(ref.uri)) }, token, report);
+      const r = await ctx.runner.bench({ fileName: doc.fileName, text: doc.getText(), mod: ref.mod, shape: ctx.shape(), timing: TIMING.editor, vsNone: true, ...jobAuxFiles(aux), ...jobRunSizes(ctx.runSizes.get(ref.uri)) }, token, report);
       if (r.ok) {
         const summary = benchSummary(r.value, aux);
         ctx.results.set(ref.uri, ref.mod, { kind: "bench", version, at: Date.now(), summary });

@@ -1,4 +1,4 @@
-// `scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--kernel K] [--compare] [--sweep] [--shape ...] [--aux T=PATH] [--dim N=V] [--scalar N=V] [--json]`:
+// `scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--kernel K] [--compare] [--vs-none] [--sweep] [--shape ...] [--aux T=PATH] [--dim N=V] [--scalar N=V] [--json]`:
 // run and check mods on the GPU through the supervised runner process (--compare: beside
 // FlexAttention and SDPA on the same inputs, benchCompare.ts). Without a usable GPU it
 // runs the analysis, prints what it would run and why it skipped the GPU part, and exits 0.
@@ -17,13 +17,13 @@ import { formatBench, formatSweep } from "../runner/format";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../runner/types";
 import { EXIT, UsageError, parseArgs, processIo, readSourceFile, reportUsageError, singleFile, vecFlag, type Io } from "./args";
 import { GenerationBlocked, selectMods } from "./modSelect";
-import { COST_ROUNDS, formatCompare, isExactlyCausal, NO_MOD, runPeers, type NoModRun, type PeerResult } from "./benchCompare";
+import { formatCompare, isExactlyCausal, runPeers, type PeerResult } from "./benchCompare";
 import { BenchProgress } from "./progress";
 import { checkRunInputs, type RunInputs } from "./runInputs";
 import { parseSeqlens } from "scoremod/varlen";
 
-const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", progress: "boolean", aux: "list", dim: "list", scalar: "list", seqlens: "string", help: "boolean" } as const;
-const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--aux T=PATH]... [--dim N=V]... [--scalar N=V]... [--seqlens L,L,...|N@SEED] [--json]
+const SPEC = { mod: "string", pair: "string", vec: "int", dtype: "string", sweep: "boolean", shape: "string", json: "boolean", reps: "int", timeout: "int", kernel: "string", compare: "boolean", "vs-none": "boolean", progress: "boolean", aux: "list", dim: "list", scalar: "list", seqlens: "string", help: "boolean" } as const;
+const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [--dtype bf16|f16] [--kernel auto|wgmma|mma] [--compare] [--vs-none] [--sweep] [--shape B,H,Q,KV,D[,Hkv]] [--aux T=PATH]... [--dim N=V]... [--scalar N=V]... [--seqlens L,L,...|N@SEED] [--json]
   --mod NAME      the mod to run (default: every mod in the file, one by one)
   --pair NAME     run --mod together with this mod of the file (a mask with a score mod)
   --vec V         override the mod's vecSize
@@ -47,6 +47,9 @@ const USAGE = `usage: scoremod bench FILE [--mod NAME] [--pair NAME] [--vec V] [
   --compare       also run torch.compile(flex_attention) with the Flex export, and SDPA, on the
                   same inputs (python3 with torch and triton): agreement check and one table;
                   and the same kernel and Flex with no mod: what the mods cost in each
+  --vs-none       also time the same kernel with no mod (a mask: the dense problem), its launches
+                  alternated one by one with the mod's (immune to the GPU changing speed mid-run),
+                  and print what the mod costs: the median of the pairs' ratios, and their quartiles
   --json          machine-readable output (a sweep's: docs/schemas/sweep.schema.json)
   --progress      [k/N] counters on stderr (mods of the file, cells of a sweep); default: on a terminal
 exit: 0 checks passed (or no GPU: analysis only), 1 a check or run failed, 2 bad usage
@@ -150,6 +153,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const plan: Plan = { mods, shape, dtype, vec, sweep: flags.sweep === true, pair: flags.pair, inputs };
     const compare = flags.compare === true;
     if (compare && plan.sweep) throw new UsageError("--compare runs one configuration; it does not combine with --sweep");
+    // --compare reports the mods' cost too, from the same alternated timing.
+    const vsNone = compare || flags["vs-none"] === true;
+    if (vsNone && plan.sweep) throw new UsageError("--vs-none runs one configuration; it does not combine with --sweep");
 
     if (!probe.ok) {
       const why = `${probe.reason}: ${probe.detail}`;
@@ -161,11 +167,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const progress = new BenchProgress(io, { mods: mods.length, asked: flags.progress === true, json });
     onProgress = progress.onProgress;
     const runner = sup;  // disposed by the finally below
-    const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult; noMod: NoModRun }) | { mod: string; error: RunnerError["info"] })[] = [];
+    const results: (BenchResult | SweepResult | (BenchResult & { peers: PeerResult }) | { mod: string; error: RunnerError["info"] })[] = [];
     let failed = false;
     for (const m of mods) {
       progress.startMod(m.name, plan.sweep ? "sweep" : "bench");
-      const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { ...TIMING.cli, reps: flags.reps ?? TIMING.cli.reps }, ...inputs };
+      const job = { fileName: file, text, mod: m.name, pair: plan.pair, shape, dtype, kernel, timing: { ...TIMING.cli, reps: flags.reps ?? TIMING.cli.reps }, ...(vsNone ? { vsNone } : {}), ...inputs };
       try {
         if (plan.sweep) {
           const r = await runner.sweep({ ...job, checks: { referenceKernel: false, jsReference: false } });
@@ -178,16 +184,13 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           try {
             const r = await benchDiagnosed(runner, { ...job, vec, dumpDir });
             if (!json) io.out(formatBench(r) + "\n");
-            // The same kernel without the mods, alternated with the mods (what the mods cost); timing only.
-            if (!json) io.err(`  .. compare: the same kernel with no mod, ${COST_ROUNDS} rounds alternated with the mod\n`);
-            const noMod = await costRounds(runner, { ...job, vec }, r);
             if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
             // SDPA's is_causal is a fair peer only for a mask that is exactly causal.
             const maskMod = [m.name, plan.pair].map((n) => fa.mods.find((x) => x.name === n)).find((x) => x?.kind === "mask");
             const peers = runPeers(dumpDir, exportFlex(fa).text, maskMod !== undefined && isExactlyCausal(maskMod));
-            results.push({ ...r, peers, noMod });
-            failed ||= !r.ok || !peers.ok || "error" in noMod;
-            if (!json) io.out(formatCompare(r, peers, { base: noMod, mask: maskMod !== undefined }) + "\n");
+            results.push({ ...r, peers });
+            failed ||= !r.ok || !peers.ok;
+            if (!json) io.out(formatCompare(r, peers, { mask: maskMod !== undefined }) + "\n");
           } finally {
             rmSync(dumpDir, { recursive: true, force: true });
           }
@@ -214,35 +217,5 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     return reportUsageError("bench", err, io, USAGE, json);
   } finally {
     sup?.dispose();
-  }
-}
-
-/**
- * --compare's cost rounds: the mod (its job again) and the identity score mod on the kernel the
- * mod ran on, at the same shape, dtype and varlen lengths (the no-mod job reads none of the file's
- * aux data, dims or scalars), COST_ROUNDS times, the order turning each round; timing only, their
- * checks ran in the main run (and the GPU suite's). Never throws a runner error.
- */
-async function costRounds(runner: RunnerSupervisor, job: BenchJob, r: BenchResult): Promise<NoModRun> {
-  const timingOnly = { vecVsScalar: false, referenceKernel: false, jsReference: false, bounds: false } as const;
-  const none: BenchJob = { ...NO_MOD, shape: job.shape, dtype: job.dtype, kernel: r.kernel, timing: job.timing, seqlens: job.seqlens, checks: timingOnly };
-  const mod: BenchJob = { ...job, kernel: r.kernel, checks: timingOnly };
-  const rounds: { mod: number; none: number }[] = [];
-  let blockN = r.tile.kv;
-  try {
-    for (let i = 0; i < COST_ROUNDS; i++) {
-      const t: Partial<Record<"mod" | "none", number>> = {};
-      for (const which of i % 2 ? (["mod", "none"] as const) : (["none", "mod"] as const)) {
-        const b = await runner.bench(which === "mod" ? mod : none);
-        if (!b.timing) return { error: "not timed" };
-        t[which] = b.timing.ms;
-        if (which === "none") blockN = b.tile.kv;
-      }
-      rounds.push({ mod: t.mod!, none: t.none! });
-    }
-    return { rounds, blockN };
-  } catch (e) {
-    if (!(e instanceof RunnerError)) throw e;
-    return { error: `${e.info.kind}: ${e.message}` };
   }
 }

@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResult } from "../runner/types";
 import { KERNEL_LABELS } from "../runner/format";
-import { median } from "../runner/speedStep";
+import { formatCost } from "../runner/modCost";
 import type { ModFact } from "../analysis/facts";
 import { classifyTiles, TILE_EMPTY, TILE_FULL } from "../analysis/tiles";
 
@@ -29,30 +29,6 @@ export function compareScript(env: NodeJS.ProcessEnv = process.env): string | nu
     join(__dirname, "..", "..", "..", "runtime", "python", "compare_flex.py")];
   return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
 }
-
-/**
- * The "no mod" run beside the mod's own (--compare): the identity score mod, which is how the GPU
- * suite and BENCHMARKS.md measure "the same kernel with no mod", so a mod's cost reads the same
- * everywhere. A mask's baseline is then the dense problem.
- */
-export const NO_MOD = {
-  fileName: "no_mod.scoremod.ts",
-  text: `import { scoreMod } from "scoremod";
-export const none = scoreMod((score) => score);
-`,
-  mod: "none",
-} as const;
-
-/**
- * The no-mod runs: the rounds' times with the mods and without, alternated in one process (the
- * GPU can change speed between runs and within one: BENCHMARKS.md, "Two speeds in one run"), or
- * why there are none.
- */
-export type NoModRun = { rounds: { mod: number; none: number }[]; blockN: number } | { error: string };
-
-/** Alternated rounds of the mod and no mod, timing only (their checks ran in the main run and the GPU suite). */
-export const COST_ROUNDS = 3;
-
 
 /** Runs the Python half on a dump directory that also receives the Flex export. Never throws. */
 export function runPeers(dumpDir: string, flexExport: string, causal: boolean, env: NodeJS.ProcessEnv = process.env): PeerResult {
@@ -85,24 +61,20 @@ export function isExactlyCausal(mask: ModFact): boolean {
 }
 
 /**
- * What the mods cost: the time with them over the time without, in our kernel (the same kernel
- * and shape, the identity score mod) and in Flex (flex_attention with neither mod).
+ * What the mods cost: the time with them over the time without, in our kernel (BenchJob.vsNone:
+ * the same kernel, launches alternated) and in Flex (flex_attention with neither mod).
  */
-export function formatModCost(r: BenchResult, p: PeerResult, base: NoModRun, mask: boolean): string {
+export function formatModCost(r: BenchResult, p: PeerResult, mask: boolean): string {
   const what = mask ? "dense, no mod" : "no mod";
-  let oursPart: string;
-  if ("error" in base) oursPart = `ours: no-mod run failed: ${base.error}`;
-  else {
-    const ratios = base.rounds.map((x) => x.mod / x.none);
-    const none = median(base.rounds.map((x) => x.none));
-    const range = ratios.length > 1 ? `; ${ratios.length} rounds alternated, ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x` : "";
-    oursPart = `ours ${median(ratios).toFixed(2)}x (${what}: ${none.toFixed(3)} ms, the same kernel${base.blockN !== r.tile.kv ? ` at its own ${r.tile.q}x${base.blockN} tiles` : ""}${range})`;
-  }
-  const flexPart = p.flex_ms && p.flex_none_ms ? `Flex ${(p.flex_ms / p.flex_none_ms).toFixed(2)}x (${what}: ${p.flex_none_ms.toFixed(3)} ms)` : "Flex: not measured";
+  const v = r.timing?.vsNone;
+  const oursPart = v
+    ? `ours ${formatCost(v)} (${what}: ${v.ms.toFixed(3)} ms, the same kernel${v.tile.kv !== r.tile.kv ? ` at its own ${v.tile.q}x${v.tile.kv} tiles` : ""}, launches alternated with the mod's)`
+    : "ours: not measured";
+  const flexPart = p.flex_ms && p.flex_none_ms ? `Flex ${formatCost({ ratio: p.flex_ms / p.flex_none_ms })} (${what}: ${p.flex_none_ms.toFixed(3)} ms)` : "Flex: not measured";
   return `mod cost, time with / without: ${oursPart}; ${flexPart}`;
 }
 
-export function formatCompare(r: BenchResult, p: PeerResult, cost?: { base: NoModRun; mask: boolean }): string {
+export function formatCompare(r: BenchResult, p: PeerResult, cost?: { mask: boolean }): string {
   const s = r.shape;
   // One FLOP count for every row: the dense-equivalent one (all Q x KV pairs), so the
   // ratios are time ratios whatever each implementation skips.
@@ -122,6 +94,6 @@ export function formatCompare(r: BenchResult, p: PeerResult, cost?: { base: NoMo
     : `${p.ok ? "agree" : "DISAGREE"}: FlexAttention vs ours on the same inputs, max abs ${p.max_abs?.toExponential(2)}, rel L2 ${p.rel_l2?.toExponential(2)} (tolerance 2e-2 / 1.5e-2)${p.torch ? `; torch ${p.torch}` : ""}`;
   const bs = r.blockSparsity;
   const skipped = bs ? `; ours skips ${(100 * bs.sparsity).toFixed(1)}% of ${bs.tileQ}x${bs.tileKv} tiles (${bs.proof === "static" ? "proven" : "from the data"})` : "";
-  const costLine = cost ? [`  ${formatModCost(r, p, cost.base, cost.mask)}`] : [];
+  const costLine = cost ? [`  ${formatModCost(r, p, cost.mask)}`] : [];
   return [`compare ${r.mod}${r.pair ? ` + ${r.pair}` : ""} on ${r.device} (${s.B}x${s.H}x${s.Q}x${s.KV}, D=${s.D}, ${r.dtype}; dense-equivalent TFLOPS${skipped})`, ...lines.map((l) => `  ${l}`), ...costLine, `  ${agree}`].join("\n");
 }

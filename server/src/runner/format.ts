@@ -1,6 +1,9 @@
 // Text renderings of runner results, shared by `scoremod bench` and the GPU test report.
 import type { BenchResult, SweepResult } from "./types";
 import type { SpeedStep } from "./speedStep";
+import { formatCost } from "./modCost";
+
+export { formatPct } from "./modCost";
 
 export function fmtShape(s: BenchResult["shape"]): string {
   return `B${s.B} H${s.H}${s.Hkv !== s.H ? `/${s.Hkv}` : ""} Q${s.Q} KV${s.KV} D${s.D}`;
@@ -40,6 +43,7 @@ export function formatBench(r: BenchResult): string {
     const tf = bs && bs.sparsity > 0 ? `${t.tflops.toFixed(1)} TFLOPS on the tiles computed, ${t.tflopsDense.toFixed(1)} dense-equivalent` : `${t.tflops.toFixed(1)} TFLOPS`;
     lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${tf}  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
     if (t.step) lines.push(`  ${formatStep(t.step, t.reps)}`);
+    if (t.vsNone) lines.push(`  ${formatVsNone(r)}`);
   }
   if (r.bounds?.length) {
     const n = (v: string) => r.bounds!.filter((b) => b.verdict === v).length;
@@ -68,6 +72,14 @@ export function formatSweep(s: SweepResult): string {
   const widths = head.map((_, i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((x, i) => x.padStart(widths[i]!)).join("  ");
   return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("p" = ran on the portable kernel, "!" = a check failed, "s" = spills, "~" = the reps ran at two speeds)`, line(head), ...rows.map(line)].join("\n");
+}
+
+/** What the mod costs over the same kernel with no mod (BenchJob.vsNone), from alternated launches. */
+export function formatVsNone(r: BenchResult): string {
+  const v = r.timing!.vsNone!;
+  const dense = r.blockSparsity !== undefined;
+  const tiles = v.tile.kv !== r.tile.kv || v.tile.q !== r.tile.q ? ` at its own ${v.tile.q}x${v.tile.kv} tiles` : "";
+  return `vs no mod: ${formatCost(v)}; no mod ${v.ms.toFixed(3)} ms (the same kernel${dense ? " on the dense problem" : ""}${tiles}), its launches alternated with these`;
 }
 
 /** A run whose reps ran at two speeds: where the step fell, and that the median mixes both. */

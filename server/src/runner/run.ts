@@ -23,6 +23,7 @@ import { firstModName } from "./kernelChoice";
 import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
 import { median, speedStep } from "./speedStep";
+import { NO_MOD, splitAlternated } from "./modCost";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { REF, floatPositionLimit, type PreparedMod, type Program } from "./source";
 import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape, type RunnerKernel } from "./types";
@@ -209,12 +210,17 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
   hooks.progress("compile", name);
   const needScalar = needsScalarBuild(checks, prep);
   const boundsBuild = () => compileProgram(programs.bounds(), dev.arch, dir, name);
-  const [vecC, scalarC, boundsForced, sampler, gpuCompare] = await Promise.all([
+  // The baseline of vsNone: the same kernel, shape, dtype and varlen lengths with no mod.
+  const basePrep = job.vsNone && job.timing
+    ? prepareJob(dev, { ...NO_MOD, shape: job.shape, dtype, kernel: plan.kernel, seqlens: job.seqlens, kernelDir: job.kernelDir })
+    : null;
+  const [vecC, scalarC, boundsForced, sampler, gpuCompare, baseC] = await Promise.all([
     compileProgram(programs.vec, dev.arch, dir, name),
     needScalar ? compileProgram(programs.scalar, dev.arch, dir, name) : null,
     checks.bounds === true ? boundsBuild() : null,
     GpuSampler.open(dev.arch, dir),
     GpuCompare.open(dev.arch, dir),
+    basePrep ? compileProgram(basePrep.programs.vec, dev.arch, basePrep.dir, NO_MOD.mod) : null,
   ]);
 
   hooks.progress("data", name);
@@ -253,16 +259,23 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       bound.set(a.name, { name: a.name, ptr: a.ptr, elemBytes: a.elemBytes, shape: a.shape, strides: a.strides, allocElements: a.allocElements });
       modParams.aux.push({ ptr: a.ptr, numel: a.allocElements });
     }
-    if (vl) {
-      // The wrapper's internal arrays, in the slots the generated code reads (after the file's tensors).
-      for (const { slot, name: n } of primary.vec.varlenAux ?? []) {
-        const arr = vl.arrays[n];
-        if (modParams.aux.length !== slot) throw new RunnerError({ kind: "internal", mod: name, message: `varlen array ${n}: slot ${slot}, but ${modParams.aux.length} aux tensors are bound` });
-        const ptr = bufs.alloc(arr.byteLength, 0, `the varlen array ${n}`);
-        native.upload(ptr, new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
-        modParams.aux.push({ ptr, numel: arr.length });
+    // The varlen wrapper's internal arrays, in the slots the generated code reads (after the
+    // file's tensors); uploaded once, bound for the mod and for vsNone's baseline.
+    const varlenPtrs = new Map<string, bigint>();
+    const bindVarlen = (into: ModParams, slots: PreparedMod["vec"]["varlenAux"]) => {
+      for (const { slot, name: n } of vl ? slots ?? [] : []) {
+        const arr = vl!.arrays[n];
+        if (into.aux.length !== slot) throw new RunnerError({ kind: "internal", mod: name, message: `varlen array ${n}: slot ${slot}, but ${into.aux.length} aux tensors are bound` });
+        let ptr = varlenPtrs.get(n);
+        if (ptr === undefined) {
+          ptr = bufs.alloc(arr.byteLength, 0, `the varlen array ${n}`);
+          native.upload(ptr, new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
+          varlenPtrs.set(n, ptr);
+        }
+        into.aux.push({ ptr, numel: arr.length });
       }
-    }
+    };
+    bindVarlen(modParams, primary.vec.varlenAux);
     const scalarValues: Record<string, number> = {};
     for (const s of loaded.scalars) scalarValues[s.name] = job.scalars?.[s.name] ?? s.defaultValue;
 
@@ -297,10 +310,10 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     const oBytes = qN * 2;
     const o = bufs.alloc(oBytes), o2 = bufs.alloc(oBytes), oRef = bufs.alloc(qN * 4);
     const strides = (S: number, heads: number): [number, number, number] => [heads * S * D, S * D, D];
-    const attnParams = (set: number, out: bigint, flags: number, blockMap?: AttnParams["blockMap"]): AttnParams => ({
+    const attnParams = (set: number, out: bigint, flags: number, blockMap?: AttnParams["blockMap"], mod = modParams): AttnParams => ({
       q: qkv[set]!.q, k: qkv[set]!.k, v: qkv[set]!.v, o: out, lse: 0n,
       qStrides: strides(Q, H), kStrides: strides(KV, Hkv), vStrides: strides(KV, Hkv), oStrides: strides(Q, H), lseStrides: [0, 0],
-      B, H, Hkv, Q, KV, D, softmaxScale: 1 / Math.sqrt(D), flags, blockMap, mod: modParams,
+      B, H, Hkv, Q, KV, D, softmaxScale: 1 / Math.sqrt(D), flags, blockMap, mod,
     });
     const params = (set: number, out: bigint, flags: number) => packAttnParams(attnParams(set, out, flags));
 
@@ -346,13 +359,14 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     // The Hopper kernel reads Q, K, V through TMA tensor maps ([B, heads, S, D] as rank 4,
     // innermost first; a box is 64 columns x a tile's rows: blockM for Q, blockN for K and V),
     // made per input set.
-    const maps = plan.kernel !== "wgmma" ? [] : qkv.map((set) => {
+    const mapsOf = (c: Compiled, aux?: Uint8Array) => plan.kernel !== "wgmma" ? [] : qkv.map((set) => {
       const map = (ptr: bigint, S: number, heads: number, rows: number) => native.tensorMap({
         ptr, dtype, dims: [D, S, heads, B], strides: [D * 2, S * D * 2, heads * S * D * 2], box: [64, rows, 1, 1],
       });
-      const { blockM, blockN } = vecC.program;
-      return { q: map(set.q, Q, H, blockM), k: map(set.k, KV, Hkv, blockN), v: map(set.v, KV, Hkv, blockN), aux: auxTileMap };
+      const { blockM, blockN } = c.program;
+      return { q: map(set.q, Q, H, blockM), k: map(set.k, KV, Hkv, blockN), v: map(set.v, KV, Hkv, blockN), aux };
     });
+    const maps = mapsOf(vecC, auxTileMap);
 
     // ---- block map: the tiles the kernel visits and those where the mask must run ----
     // Index-only mods: the analysis's proof (tiles.ts), checked against the GPU pre-pass when the
@@ -478,12 +492,23 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       }, null, 1));
     }
 
-    // ---- timing: warm-up, then reps timed one by one with events, rotating input sets ----
+    // ---- timing: warm-up, then reps timed one by one with events, rotating input sets; with
+    // vsNone, the baseline's launches alternate with the mod's (modCost.ts) ----
     let timing: BenchResult["timing"] = null;
     if (job.timing) {
       hooks.progress("time", name);
       const spec = { ...launch(vecC, "main", o), args: qkv.map((_, s) => mainArgs(s, o)) };
-      const ms = Array.from(await guarded("timing", primary, () => native.time(spec, job.timing!.warmup, job.timing!.reps)));
+      let baseSpec: native.LaunchSpec | undefined;
+      if (baseC && basePrep) {
+        const baseMod: ModParams = { aux: [], dims: basePrep.primary.vec.dims.map((d) => dims[d] ?? 0), fscalars: [], iscalars: [] };
+        bindVarlen(baseMod, basePrep.primary.vec.varlenAux);
+        const baseMaps = mapsOf(baseC);
+        const baseArgs = (set: number) => plan.kernel === "wgmma" ? packWgParams(baseMaps[set]!, attnParams(set, o2, 0, undefined, baseMod)) : packAttnParams(attnParams(set, o2, 0, undefined, baseMod));
+        baseSpec = { ...launch(baseC, "main", o2), args: qkv.map((_, s) => baseArgs(s)) };
+      }
+      const launched = Array.from(await guarded("timing", primary, () => native.time(baseSpec ? [spec, baseSpec] : spec, job.timing!.warmup, job.timing!.reps)));
+      const alt = baseSpec ? splitAlternated(launched) : null;
+      const ms = alt ? alt.mod : launched;
       const med = median(ms);
       // Work done: the dense count scaled by the tiles computed (a map skips the empty ones).
       const dense = 4 * macs, done = blockMap ? dense * (1 - blockSparsity.sparsity) : dense;
@@ -491,6 +516,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       timing = {
         ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets, samples: ms, step: speedStep(ms),
         tflops: done / (med * 1e-3) / 1e12, tflopsDense: dense / (med * 1e-3) / 1e12, auxBytes, auxBytesPerSec: auxBytes / (med * 1e-3),
+        ...(alt && baseC ? { vsNone: { ms: median(alt.none), samples: alt.none, tile: { q: baseC.program.blockM, kv: baseC.program.blockN }, ratio: alt.ratio, ratioLow: alt.ratioLow, ratioHigh: alt.ratioHigh } } : {}),
       };
     }
     return {

@@ -3,6 +3,7 @@
 import type { ProbeResult } from "scoremod-native";
 import type { HeatMapParams } from "../protocol";
 import type { SpeedStep } from "./speedStep";
+import type { VsNone } from "./modCost";
 
 export type { ProbeResult };
 
@@ -41,6 +42,12 @@ export interface BenchJob {
   checks?: Partial<CheckOptions>;
   /** Null: correctness only. */
   timing?: TimingOptions | null;
+  /**
+   * Also time the same kernel with no mod (modCost.ts NO_MOD: same shape, dtype, kernel and varlen
+   * lengths; a mask's baseline is the dense problem), its launches alternated one by one with the
+   * mod's, so a change of GPU speed mid-run hits both alike: timing.vsNone. Needs timing.
+   */
+  vsNone?: boolean;
   /** Scalar values by name (default: each scalar's declared default). */
   scalars?: Record<string, number>;
   /**
@@ -160,6 +167,8 @@ export interface BenchResult {
     samples?: number[];
     /** The reps ran at two speeds (speedStep.ts): the medians before rep `at` and from it on. */
     step?: SpeedStep | null;
+    /** With BenchJob.vsNone: the baseline's launches (alternated with these reps) and what the mod costs. */
+    vsNone?: VsNone;
   } | null;
   /** The analysis's index-safety verdict per aux load at this shape (server/src/analysis/bounds.ts). */
   bounds?: { text: string; line: number; verdict: "proven" | "obligation" | "violated"; detail: string }[];

@@ -35,6 +35,10 @@ describe("runner outcomes", () => {
     const step = { ...r, timing: { ...r.timing, step: { at: 4, before: 1.0, after: 1.5 } } };
     expect(benchSummary(step as never).unsteady).toMatch(/^two speeds: reps 1-4 at 1\.000 ms, reps 5-10 at 1\.500 ms \(\+50\.0%\)/);
     expect(benchSummary(r as never)).not.toHaveProperty("unsteady");
+    // The cost over no mod (alternated launches): the percentage for the lens, the runner's sentence for the tooltip.
+    const cost = { ...r, timing: { ...r.timing, vsNone: { ms: 1.4, samples: [], tile: { q: 128, kv: 176 }, ratio: 1.0712, ratioLow: 1.06, ratioHigh: 1.08 } }, tile: { q: 128, kv: 176 } };
+    expect(benchSummary(cost as never).vsNone).toEqual({ cost: "+7.1%", detail: "vs no mod: +7.1% (pairs 25-75%: +6.0% to +8.0%); no mod 1.400 ms (the same kernel), its launches alternated with these" });
+    expect(benchSummary(r as never)).not.toHaveProperty("vsNone");
   });
 
   test("the summary names the tensors that read the user's files: the runner's sources, else the job's files", () => {

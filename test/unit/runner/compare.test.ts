@@ -5,8 +5,9 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { compareScript, formatCompare, formatModCost, NO_MOD, runPeers } from "../../../server/src/cli/benchCompare";
+import { compareScript, formatCompare, formatModCost, runPeers } from "../../../server/src/cli/benchCompare";
 import { analyze } from "../../../server/src/analysis/index";
+import { NO_MOD } from "../../../server/src/runner/modCost";
 import type { BenchResult } from "../../../server/src/runner/types";
 
 const python = (() => { try { execFileSync("python3", ["--version"]); return "python3"; } catch { return null; } })();
@@ -59,19 +60,20 @@ describe("bench --compare", () => {
 
   it("says what the mods cost: time with them over time without, ours and Flex's", () => {
     const peers = { ok: true, flex_ms: 1.25, flex_none_ms: 1.1, sdpa_ms: 0.8 };
-    // Each round's ratio (the mod and no mod alternated): their median, and their range.
-    const rounds = [{ mod: 1.0, none: 0.94 }, { mod: 0.95, none: 0.9 }, { mod: 1.1, none: 1.0 }];
-    const t = formatCompare(result, peers, { base: { rounds, blockN: 128 }, mask: false });
-    expect(t).toMatch(/mod cost, time with \/ without: ours 1\.06x \(no mod: 0\.940 ms, the same kernel; 3 rounds alternated, 1\.06-1\.10x\); Flex 1\.14x \(no mod: 1\.100 ms\)/);
-    // A mask's baseline is the dense problem; a no-mod run at other tiles says which.
-    expect(formatModCost(result, peers, { rounds: [{ mod: 0.5, none: 0.9 }], blockN: 176 }, true))
-      .toBe("mod cost, time with / without: ours 0.56x (dense, no mod: 0.900 ms, the same kernel at its own 128x176 tiles); Flex 1.14x (dense, no mod: 1.100 ms)");
-    // Failures are said, not hidden.
-    expect(formatModCost(result, { ok: false, error: "no torch" }, { error: "fault: launch failed" }, false))
-      .toBe("mod cost, time with / without: ours: no-mod run failed: fault: launch failed; Flex: not measured");
+    // Ours: the median of the alternated pairs' ratios, and their quartiles (BenchJob.vsNone).
+    const vsNone = { ms: 0.94, samples: [], tile: { q: 128, kv: 128 }, ratio: 1.064, ratioLow: 1.05, ratioHigh: 1.08 };
+    const timed = { ...result, timing: { ...result.timing!, vsNone } };
+    const t = formatCompare(timed, peers, { mask: false });
+    expect(t).toMatch(/mod cost, time with \/ without: ours \+6\.4% \(pairs 25-75%: \+5\.0% to \+8\.0%\) \(no mod: 0\.940 ms, the same kernel, launches alternated with the mod's\); Flex \+13\.6% \(no mod: 1\.100 ms\)/);
+    // A mask's baseline is the dense problem; a baseline at other tiles says which.
+    const wide = { ...result, timing: { ...result.timing!, vsNone: { ...vsNone, tile: { q: 128, kv: 176 }, ratio: 0.556, ratioLow: 0.55, ratioHigh: 0.56, ms: 0.9 } } };
+    expect(formatModCost(wide, peers, true))
+      .toBe("mod cost, time with / without: ours -44.4% (pairs 25-75%: -45.0% to -44.0%) (dense, no mod: 0.900 ms, the same kernel at its own 128x176 tiles, launches alternated with the mod's); Flex +13.6% (dense, no mod: 1.100 ms)");
+    // What was not measured is said, not hidden.
+    expect(formatModCost(result, { ok: false, error: "no torch" }, false)).toBe("mod cost, time with / without: ours: not measured; Flex: not measured");
   });
 
-  it("the no-mod run is a valid score mod that reads nothing", () => {
+  it("the no-mod baseline is a valid score mod that reads nothing", () => {
     const fa = analyze(NO_MOD.fileName, NO_MOD.text);
     const m = fa.mods.find((x) => x.name === NO_MOD.mod)!;
     expect(fa.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
