@@ -187,7 +187,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             if (!json) io.err("  .. compare: torch.compile(flex_attention) and SDPA on the same inputs\n");
             // SDPA's is_causal is a fair peer only for a mask that is exactly causal.
             const maskMod = [m.name, plan.pair].map((n) => fa.mods.find((x) => x.name === n)).find((x) => x?.kind === "mask");
-            const peers = runPeers(dumpDir, exportFlex(fa).text, maskMod !== undefined && isExactlyCausal(maskMod));
+            const peers = runPeers(dumpDir, exportFlex(fa).text, maskMod !== undefined && isExactlyCausal(maskMod), job.timing.warmupMs ?? 0);
             results.push({ ...r, peers });
             failed ||= !r.ok || !peers.ok;
             if (!json) io.out(formatCompare(r, peers, { mask: maskMod !== undefined }) + "\n");

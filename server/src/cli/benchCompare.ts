@@ -31,12 +31,13 @@ export function compareScript(env: NodeJS.ProcessEnv = process.env): string | nu
 }
 
 /** Runs the Python half on a dump directory that also receives the Flex export. Never throws. */
-export function runPeers(dumpDir: string, flexExport: string, causal: boolean, env: NodeJS.ProcessEnv = process.env): PeerResult {
+/** `warmupMs`: the peers' warm-up, our run's (TIMING), so both are timed at the card's steady clock. */
+export function runPeers(dumpDir: string, flexExport: string, causal: boolean, warmupMs: number, env: NodeJS.ProcessEnv = process.env): PeerResult {
   const script = compareScript(env);
   if (!script) return { ok: false, error: "runtime/python/compare_flex.py not found (set SCOREMOD_COMPARE_SCRIPT)" };
   writeFileSync(join(dumpDir, "flex.py"), flexExport);
   const python = env.SCOREMOD_PYTHON ?? "python3";
-  const r = spawnSync(python, [script, dumpDir, ...(causal ? ["--causal"] : [])], { encoding: "utf8", timeout: 900_000, maxBuffer: 64 << 20 });
+  const r = spawnSync(python, [script, dumpDir, "--warmup-ms", String(warmupMs), ...(causal ? ["--causal"] : [])], { encoding: "utf8", timeout: 900_000, maxBuffer: 64 << 20 });
   if (r.error) return { ok: false, error: `${python}: ${r.error.message}` };
   const last = (r.stdout ?? "").trim().split("\n").pop() ?? "";
   try {

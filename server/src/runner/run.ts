@@ -22,7 +22,7 @@ import { jobFile, prepareJob, type JobFile, type PreparedJob } from "./prepare";
 import { firstModName } from "./kernelChoice";
 import { varlenObligation, varlenPlan, type VarlenPlan } from "./varlen";
 import { PhaseClock } from "./phases";
-import { median, speedStep } from "./speedStep";
+import { median, speedStep, warmupRounds } from "./speedStep";
 import { NO_MOD, splitAlternated } from "./modCost";
 import { nvccOrEmpty } from "../toolchain/nvcc";
 import { REF, floatPositionLimit, type PreparedMod, type Program } from "./source";
@@ -506,7 +506,9 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
         const baseArgs = (set: number) => plan.kernel === "wgmma" ? packWgParams(baseMaps[set]!, attnParams(set, o2, 0, undefined, baseMod)) : packAttnParams(attnParams(set, o2, 0, undefined, baseMod));
         baseSpec = { ...launch(baseC, "main", o2), args: qkv.map((_, s) => baseArgs(s)) };
       }
-      const launched = Array.from(await guarded("timing", primary, () => native.time(baseSpec ? [spec, baseSpec] : spec, job.timing!.warmup, job.timing!.reps)));
+      const specs = baseSpec ? [spec, baseSpec] : spec;
+      const warmup = await warmupRounds(job.timing, () => guarded("timing", primary, () => native.time(specs, 0, 1)));
+      const launched = Array.from(await guarded("timing", primary, () => native.time(specs, warmup, job.timing!.reps)));
       const alt = baseSpec ? splitAlternated(launched) : null;
       const ms = alt ? alt.mod : launched;
       const med = median(ms);
@@ -514,7 +516,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       const dense = 4 * macs, done = blockMap ? dense * (1 - blockSparsity.sparsity) : dense;
       const auxBytes = aux.reduce((s, a) => s + a.allocElements * a.elemBytes, 0);
       timing = {
-        ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets, samples: ms, step: speedStep(ms),
+        ms: med, msMin: Math.min(...ms), msMax: Math.max(...ms), reps: ms.length, inputSets: sets, warmup, ...(job.timing.warmupMs ? { warmupMs: job.timing.warmupMs } : {}), samples: ms, step: speedStep(ms),
         tflops: done / (med * 1e-3) / 1e12, tflopsDense: dense / (med * 1e-3) / 1e12, auxBytes, auxBytesPerSec: auxBytes / (med * 1e-3),
         ...(alt && baseC ? { vsNone: { ms: median(alt.none), samples: alt.none, tile: { q: baseC.program.blockM, kv: baseC.program.blockN }, ratio: alt.ratio, ratioLow: alt.ratioLow, ratioHigh: alt.ratioHigh } } : {}),
       };

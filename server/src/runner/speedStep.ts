@@ -2,6 +2,11 @@
 // clock or power state): kv-bias's reps ran at 0.865 ms, then from one rep on at 0.950-0.960 ms,
 // every input set alike (BENCHMARKS.md, "Two speeds in one run"). The median then depends on
 // where the step fell, so the bench says so instead of printing one number as if it were steady.
+// On the H200 the step is the SM clock falling from 1980 MHz to about 1770-1875 under load within
+// tens of milliseconds, so the timed reps follow a warm-up of a set time (warmupRounds): they then
+// run at the steady clock, as the peers' (do_bench with the same warm-up) do.
+
+import type { TimingOptions } from "./types";
 
 /** A step in a run's reps: the median before rep `at` and from it on. */
 export interface SpeedStep { at: number; before: number; after: number }
@@ -47,4 +52,18 @@ export function speedStep(samples: readonly number[]): SpeedStep | null {
   const before = median(samples.slice(0, bestAt)), after = median(samples.slice(bestAt));
   if (!(Math.max(before, after) / Math.min(before, after) >= STEP_MIN_RATIO)) return null;
   return { at: bestAt, before, after };
+}
+
+/** The most warm-up rounds a time-based warm-up asks for (a round of microseconds would ask for millions). */
+export const MAX_WARMUP_ROUNDS = 20_000;
+
+/**
+ * Warm-up rounds: timing.warmup, or more to fill timing.warmupMs, at the time of one round
+ * (`probe`: one timed round, which warms up too).
+ */
+export async function warmupRounds(timing: TimingOptions, probe: () => Promise<Float64Array>): Promise<number> {
+  if (!timing.warmupMs) return timing.warmup;
+  const round = Array.from(await probe()).reduce((a, b) => a + b, 0);
+  const fill = round > 0 ? Math.ceil(timing.warmupMs / round) : MAX_WARMUP_ROUNDS;
+  return Math.max(timing.warmup, Math.min(MAX_WARMUP_ROUNDS, fill));
 }

@@ -94,7 +94,12 @@ export interface CheckOptions {
   enforceObligations: boolean;
 }
 
-export interface TimingOptions { warmup: number; reps: number; inputSets: number }
+/**
+ * warmup: launches (rounds, with vsNone) before the timed reps, at least; warmupMs: and at least
+ * this long, so the reps run at the card's steady clock: under load an H200 drops from 1980 MHz to
+ * about 1770-1875 within tens of milliseconds (BENCHMARKS.md, "The H200's steady clock").
+ */
+export interface TimingOptions { warmup: number; warmupMs?: number; reps: number; inputSets: number }
 
 /** The mask and score view of one mod (the editor's Heat Map), computed in the worker process: it executes the file. */
 export interface HeatMapJob {
@@ -108,11 +113,11 @@ export const HEAT_MAP_IDLE_MS = 10_000;
 /** The one table of timing presets (warm-up launches, timed reps, input sets: fresh Q/K/V each); every caller names one. */
 export const TIMING = {
   /** `scoremod bench` and its sweep (--reps overrides reps), and the GPU suite's benchmarks. */
-  cli: { warmup: 10, reps: 50, inputSets: 3 },
+  cli: { warmup: 10, warmupMs: 300, reps: 50, inputSets: 3 },
   /** The editor's Benchmark: quicker, with more input sets against a warm L2. */
-  editor: { warmup: 5, reps: 30, inputSets: 4 },
+  editor: { warmup: 5, warmupMs: 300, reps: 30, inputSets: 4 },
   /** Each cell of the editor's sweep (up to 32 cells). */
-  sweep: { warmup: 3, reps: 20, inputSets: 2 },
+  sweep: { warmup: 3, warmupMs: 100, reps: 20, inputSets: 2 },
   /** Tests of refusals and errors: the timing path is reached, not measured. */
   smoke: { warmup: 1, reps: 3, inputSets: 1 },
 } as const satisfies Record<string, TimingOptions>;
@@ -163,7 +168,10 @@ export interface BenchResult {
    */
   timing: {
     ms: number; msMin: number; msMax: number; reps: number; inputSets: number; tflops: number; tflopsDense: number; auxBytesPerSec: number; auxBytes: number;
-    /** Every rep's time in launch order; rep i ran input set (warmup + i) % inputSets. */
+    /** The warm-up before the reps: rounds run, and the time asked for (TimingOptions.warmupMs). */
+    warmup?: number;
+    warmupMs?: number;
+    /** Every rep's time in launch order. */
     samples?: number[];
     /** The reps ran at two speeds (speedStep.ts): the medians before rep `at` and from it on. */
     step?: SpeedStep | null;

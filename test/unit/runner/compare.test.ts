@@ -33,18 +33,18 @@ describe("bench --compare", () => {
     const fake = join(dir, "fake-python");
     writeFileSync(fake, `#!/bin/sh\necho "compiling..."\necho '{"ok": true, "flex_ms": 1.25, "sdpa_ms": 0.8, "sdpa_causal": false, "max_abs": 0.001, "rel_l2": 0.0005, "torch": "x"}'\n`);
     chmodSync(fake, 0o755);
-    const p = runPeers(dir, "MODS = {}\n", false, { SCOREMOD_PYTHON: fake });
+    const p = runPeers(dir, "MODS = {}\n", false, 300, { SCOREMOD_PYTHON: fake });
     expect(p).toMatchObject({ ok: true, flex_ms: 1.25, sdpa_ms: 0.8 });
     expect(readFileSync(join(dir, "flex.py"), "utf8")).toBe("MODS = {}\n");
   });
 
   it("an interpreter that fails or is missing becomes an error, not an exception", () => {
     const dir = mkdtempSync(join(tmpdir(), "scoremod-cmp-"));
-    expect(runPeers(dir, "", false, { SCOREMOD_PYTHON: "/nonexistent/python3" })).toMatchObject({ ok: false, error: expect.stringMatching(/nonexistent/) });
+    expect(runPeers(dir, "", false, 300, { SCOREMOD_PYTHON: "/nonexistent/python3" })).toMatchObject({ ok: false, error: expect.stringMatching(/nonexistent/) });
     const bad = join(dir, "bad-python");
     writeFileSync(bad, "#!/bin/sh\necho boom >&2\nexit 3\n");
     chmodSync(bad, 0o755);
-    expect(runPeers(dir, "", false, { SCOREMOD_PYTHON: bad })).toMatchObject({ ok: false, error: expect.stringMatching(/exited 3: boom/) });
+    expect(runPeers(dir, "", false, 300, { SCOREMOD_PYTHON: bad })).toMatchObject({ ok: false, error: expect.stringMatching(/exited 3: boom/) });
   });
 
   it("renders one table with ratios and the agreement", () => {

@@ -1,7 +1,7 @@
 // The bench says when a run's reps ran at two speeds (the H100 stepped from 0.865 to 0.958 ms
 // mid-run in GPU call 7 of 2026-11-28), and stays quiet for a steady run or one slow first rep.
 import { describe, expect, it } from "vitest";
-import { speedStep, STEP_MAX_POINTS } from "../../../server/src/runner/speedStep";
+import { MAX_WARMUP_ROUNDS, speedStep, STEP_MAX_POINTS, warmupRounds } from "../../../server/src/runner/speedStep";
 import { formatStep, formatSweep } from "../../../server/src/runner/format";
 
 const run = (parts: [number, number][]) => parts.flatMap(([n, ms]) => Array.from({ length: n }, (_, i) => ms + (i % 3) * 0.001));
@@ -49,5 +49,22 @@ describe("the sweep table", () => {
     } as never);
     expect(t).toMatch(/"~" = the reps ran at two speeds/);
     expect(t.split("\n").at(-1)).toMatch(/^ *16 B +600 +610~$/);
+  });
+});
+
+describe("warmupRounds", () => {
+  const probe = (ms: number[]) => async () => Float64Array.from(ms);
+  it("fills warmupMs at the time of one round, never fewer than warmup", async () => {
+    expect(await warmupRounds({ warmup: 10, warmupMs: 300, reps: 50, inputSets: 3 }, probe([0.85]))).toBe(353);
+    // A round of the mod and its no-mod baseline counts both launches.
+    expect(await warmupRounds({ warmup: 10, warmupMs: 300, reps: 50, inputSets: 3 }, probe([0.9, 0.8]))).toBe(177);
+    expect(await warmupRounds({ warmup: 10, warmupMs: 300, reps: 50, inputSets: 3 }, probe([200]))).toBe(10);
+  });
+  it("without warmupMs the count is the count; a round too short to time is capped", async () => {
+    let probed = false;
+    expect(await warmupRounds({ warmup: 5, reps: 3, inputSets: 1 }, async () => { probed = true; return Float64Array.from([1]); })).toBe(5);
+    expect(probed).toBe(false);
+    expect(await warmupRounds({ warmup: 1, warmupMs: 300, reps: 3, inputSets: 1 }, probe([0]))).toBe(MAX_WARMUP_ROUNDS);
+    expect(await warmupRounds({ warmup: 1, warmupMs: 300, reps: 3, inputSets: 1 }, probe([1e-6]))).toBe(MAX_WARMUP_ROUNDS);
   });
 });
