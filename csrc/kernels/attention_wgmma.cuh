@@ -36,6 +36,13 @@
 // for mod-free or identity builds (runner, H100, 2026-11-27: 0.845 vs 0.875-0.914 ms), a loss
 // with a mask or an aux-loading mod inlined (causal 0.53 vs 0.50, kv-bias 1.15-1.17 vs 1.10-1.12).
 // By default only mod-free builds peel; the runner decides per mod (server/src/runner/source.ts).
+// Lazy rescaling (FlashAttention-4's): a row's running max moves only when the tile's max passes
+// it by more than 2^SM_WG_RESCALE_LOG2 (log2 units), else the stale max stays and P may reach
+// 2^SM_WG_RESCALE_LOG2 (exact in fp32 and bf16/f16 alike: only the exponent differs). O is then
+// rescaled on few tiles instead of on most. 0: every raise rescales (the max is exact).
+#ifndef SM_WG_RESCALE_LOG2
+#define SM_WG_RESCALE_LOG2 8
+#endif
 #ifndef SM_WG_PEEL_TAIL
 #define SM_WG_PEEL_TAIL (!SM_HAS_SCORE_MOD && !SM_HAS_MASK_MOD)
 #endif
@@ -464,8 +471,11 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       for (int i = 2 * hr; i < BN / 2; i += 4) mx = fmaxf(mx, fmaxf(sacc[i], sacc[i + 1]));
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
       mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
-      const float mnew = fmaxf(m[hr], mx * kLog);
-      moved |= mnew != m[hr];
+      // cand - m: +inf from a row's first score (m = -inf), NaN while every score is masked (stays).
+      const float cand = fmaxf(m[hr], mx * kLog);
+      const bool grow = cand - m[hr] > static_cast<float>(SM_WG_RESCALE_LOG2);
+      const float mnew = grow ? cand : m[hr];
+      moved |= grow;
       // A row with every score masked so far keeps max -inf; subtract 0 so exp2 gives 0, not NaN.
       const float ml2 = (mnew == SM_NEG_INF) ? 0.f : mnew;
       alpha[hr] = ex2(m[hr] - ml2);
