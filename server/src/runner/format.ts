@@ -41,7 +41,8 @@ export function formatBench(r: BenchResult): string {
   }
   if (t) {
     const tf = bs && bs.sparsity > 0 ? `${t.tflops.toFixed(1)} TFLOPS on the tiles computed, ${t.tflopsDense.toFixed(1)} dense-equivalent` : `${t.tflops.toFixed(1)} TFLOPS`;
-    lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets)  ${tf}  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
+    const warm = t.warmup !== undefined ? `, after ${t.warmup} warm-up ${t.vsNone ? "rounds" : "launches"}${t.warmupMs ? ` (${t.warmupMs} ms or more: the card's steady clock)` : ""}` : "";
+    lines.push(`  time: ${t.ms.toFixed(3)} ms median of ${t.reps} (min ${t.msMin.toFixed(3)}, max ${t.msMax.toFixed(3)}, ${t.inputSets} input sets${warm})  ${tf}  aux ${(t.auxBytesPerSec / 1e9).toFixed(1)} GB/s`);
     if (t.step) lines.push(`  ${formatStep(t.step, t.reps)}`);
     if (t.vsNone) lines.push(`  ${formatVsNone(r)}`);
   }

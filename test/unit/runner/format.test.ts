@@ -26,4 +26,15 @@ describe("formatBench", () => {
     expect(rows).toContain("\n  aux ring: 3 stages of 384 B in shared memory, filled by the producer warps ahead of the softmax\n");
     expect(formatBench(base)).not.toContain("aux ring:");
   });
+
+  it("the time line says how long the run warmed up, and the cost line what no mod took", () => {
+    const timing = { ms: 0.976, msMin: 0.97, msMax: 0.98, reps: 50, inputSets: 3, tflops: 563, tflopsDense: 563, auxBytes: 0, auxBytesPerSec: 0, warmup: 154, warmupMs: 300 };
+    const vsNone = { ms: 0.9275, samples: [], tile: { q: 128, kv: 176 }, ratio: 1.052, ratioLow: 1.051, ratioHigh: 1.053 };
+    const t = formatBench({ ...base, timing: { ...timing, vsNone } } as BenchResult);
+    expect(t).toContain("\n  time: 0.976 ms median of 50 (min 0.970, max 0.980, 3 input sets, after 154 warm-up rounds (300 ms or more: the card's steady clock))  563.0 TFLOPS  aux 0.0 GB/s\n");
+    expect(t).toContain("\n  vs no mod: +5.2% (pairs 25-75%: +5.1% to +5.3%); no mod 0.927 ms (the same kernel), its launches alternated with these\n");
+    const plain = formatBench({ ...base, timing: { ...timing, warmup: 10, warmupMs: undefined } } as BenchResult);
+    expect(plain).toContain("3 input sets, after 10 warm-up launches)");
+    expect(plain).not.toContain("vs no mod");
+  });
 });
