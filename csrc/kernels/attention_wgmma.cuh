@@ -2,8 +2,9 @@
 // FlashAttention-3: TMA loads of Q, K, V (128B swizzle) on mbarriers into a 2-stage K/V ring,
 // one producer warpgroup and two consumer warpgroups (setmaxnreg 24 / 240), S = Q K^T by
 // wgmma from shared memory, O += P V by wgmma with P from registers, online softmax in the
-// log2 domain, rescaled lazily (SM_WG_RESCALE_LOG2). Consumers overlap the softmax of tile j with the matrix work of tiles j and
-// j-1 (intra-warpgroup overlap) and take turns issuing their GEMMs (ping-pong), so one
+// log2 domain, rescaled lazily (SM_WG_RESCALE_LOG2). Consumers overlap the softmax of tile j
+// with the matrix work of tiles j and j-1 (intra-warpgroup overlap) and take turns issuing
+// their GEMMs (ping-pong), so one
 // warpgroup's exponentials run while the other's GEMMs occupy the tensor cores.
 //
 // Mods: the wgmma accumulator gives a thread adjacent kv pairs of two rows, so mods run on
