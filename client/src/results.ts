@@ -20,7 +20,7 @@ export interface BenchSummary {
   userAux?: string;
   /** The reps ran at two speeds (the runner's formatStep sentence), if they did. */
   unsteady?: string;
-  /** What the mod costs over the same kernel with no mod (launches alternated): the cost, and the runner's sentence. */
+  /** What the mod costs over the same kernel with no mod (launches alternated): "+5.2% vs no mod" ("vs dense no mod" for a mask), and the runner's sentence. */
   vsNone?: { cost: string; detail: string };
 }
 
@@ -57,7 +57,7 @@ export function resultTitle(r: RunRecord, currentVersion: number): string {
   const skipped = s.skipped ? ` · ${(100 * s.skipped).toFixed(0)}% tiles skipped` : "";
   const user = s.userAux ? " · your aux data" : "";
   const unsteady = s.unsteady ? " (two speeds)" : "";
-  const cost = s.vsNone ? ` · ${s.vsNone.cost} vs no mod` : "";
+  const cost = s.vsNone ? ` · ${s.vsNone.cost}` : "";
   return `${stale}${fmtNum(s.timeMs)} ms${unsteady}${cost} · ${fmtNum(s.tflops)} TFLOPS${skipped}${user} · vec==scalar ${s.vecEqualsScalar ? "✓" : "✗"} · max err ${fmtNum(s.maxError, 2)} · ${s.registers} regs/${s.spills} spills (V=${s.vecSize}, ${s.target})`;
 }
 

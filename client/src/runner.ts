@@ -38,7 +38,7 @@ export function benchSummary(r: BenchResult, asked: Record<string, string> = {})
     ...(r.blockSparsity ? { skipped: r.blockSparsity.sparsity } : {}),
     ...(userAux ? { userAux } : {}),
     ...(r.timing?.step ? { unsteady: formatStep(r.timing.step, r.timing.reps) } : {}),
-    ...(r.timing?.vsNone ? { vsNone: { cost: formatPct(r.timing.vsNone.ratio), detail: formatVsNone(r) } } : {}),
+    ...(r.timing?.vsNone ? { vsNone: { cost: `${formatPct(r.timing.vsNone.ratio)} vs ${r.blockSparsity ? "dense " : ""}no mod`, detail: formatVsNone(r) } } : {}),
   };
 }
 

@@ -57,7 +57,7 @@ describe("results with the user's aux data", () => {
     expect(resultTooltip(two, 1)).toBe("Last run 2026-11-23 20:00:00 UTC on document version 1. Time: two speeds: reps 1-25 at 0.865 ms, reps 26-50 at 0.958 ms (+10.8%).");
   });
   test("the mod's cost over no mod is in the title, its measurement in the tooltip", () => {
-    const c: RunRecord = { ...rec, summary: { ...rec.summary, userAux: undefined, vsNone: { cost: "+8.0%", detail: "vs no mod: +8.0% (pairs 25-75%: +6.6% to +8.1%); no mod 0.880 ms (the same kernel), its launches alternated with these" } } };
+    const c: RunRecord = { ...rec, summary: { ...rec.summary, userAux: undefined, vsNone: { cost: "+8.0% vs no mod", detail: "vs no mod: +8.0% (pairs 25-75%: +6.6% to +8.1%); no mod 0.880 ms (the same kernel), its launches alternated with these" } } };
     expect(resultTitle(c, 1)).toMatch(/^1\.23 ms · \+8\.0% vs no mod · 612 TFLOPS · vec==scalar/);
     expect(resultTooltip(c, 1)).toBe("Last run 2026-11-23 20:00:00 UTC on document version 1. Cost: vs no mod: +8.0% (pairs 25-75%: +6.6% to +8.1%); no mod 0.880 ms (the same kernel), its launches alternated with these.");
   });

@@ -37,7 +37,10 @@ describe("runner outcomes", () => {
     expect(benchSummary(r as never)).not.toHaveProperty("unsteady");
     // The cost over no mod (alternated launches): the percentage for the lens, the runner's sentence for the tooltip.
     const cost = { ...r, timing: { ...r.timing, vsNone: { ms: 1.4, samples: [], tile: { q: 128, kv: 176 }, ratio: 1.0712, ratioLow: 1.06, ratioHigh: 1.08 } }, tile: { q: 128, kv: 176 } };
-    expect(benchSummary(cost as never).vsNone).toEqual({ cost: "+7.1%", detail: "vs no mod: +7.1% (pairs 25-75%: +6.0% to +8.0%); no mod 1.400 ms (the same kernel), its launches alternated with these" });
+    expect(benchSummary(cost as never).vsNone).toEqual({ cost: "+7.1% vs no mod", detail: "vs no mod: +7.1% (pairs 25-75%: +6.0% to +8.0%); no mod 1.400 ms (the same kernel), its launches alternated with these" });
+    // A mask's baseline is the dense problem, and the lens says so.
+    const masked = { ...cost, blockSparsity: { sparsity: 0.49 }, timing: { ...cost.timing, vsNone: { ...cost.timing.vsNone, ratio: 0.58 } } };
+    expect(benchSummary(masked as never).vsNone?.cost).toBe("-42.0% vs dense no mod");
     expect(benchSummary(r as never)).not.toHaveProperty("vsNone");
   });
 
