@@ -44,6 +44,7 @@ describe("scoremod bench usage errors", () => {
     [["--pair", "causal"], /--pair needs --mod/],
     [["--kernel", "fast"], /--kernel must be auto, wgmma or mma, got 'fast'/],
     [["--compare", "--sweep"], /does not combine with --sweep/],
+    [["--vs-none", "--sweep"], /--vs-none runs one configuration; it does not combine with --sweep/],
     [["--reps", "-1"], /--reps must be between 1 and 100000, got -1/],
     [["--timeout", "0"], /--timeout must be between 1 and 86400 seconds, got 0/],
   ])("%j", async (extra, re) => {
