@@ -10,6 +10,7 @@ import json
 import os
 import sys
 
+
 def main():
     d = sys.argv[1]
     causal = "--causal" in sys.argv[2:]

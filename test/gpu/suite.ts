@@ -24,7 +24,7 @@ import { GpuCompare } from "../../server/src/runner/gpuCompare";
 import { decode16, errorCheck } from "../../server/src/runner/compare";
 import { auxSampleSpec, halfSampleSpec, INIT_KIND, SAMPLE_FLAG, type SampleSpec } from "../../server/src/runner/sampleSpec";
 import { SAMPLE_DECLS, SAMPLE_DIMS } from "./sampleDecls";
-import { formatBench, formatStep, formatSweep, formatVsNone } from "../../server/src/runner/format";
+import { formatBench, formatPct, formatStep, formatSweep, formatVsNone } from "../../server/src/runner/format";
 import { RunnerSupervisor } from "../../server/src/runner/supervisor";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
 import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
@@ -416,7 +416,7 @@ function report(out: string): void {
   // alternated with the no-mod kernel's in the same run (BenchJob.vsNone), Flex's from its own runs.
   const rows = [["mod", "kernel", "V", "skipped", "ours ms", "ours TFLOPS", "vs none", "Flex ms", "Flex TFLOPS", "Flex vs none", "SDPA TFLOPS", "vs Flex", "vs SDPA"]];
   const flexNone = flex?.bench.find((x) => x.label === "none")?.flex_ms;
-  const cost = (ms: number | null | undefined, base: number | null | undefined) => (ms && base ? `${ms >= base ? "+" : ""}${((ms / base - 1) * 100).toFixed(0)}%` : "-");
+  const cost = (ms: number | null | undefined, base: number | null | undefined) => (ms && base ? formatPct(ms / base, 0) : "-");
   for (const b of runner.benches ?? []) {
     const f = flex?.bench.find((x) => x.label === b.label);
     const causal = b.label.includes("causal");

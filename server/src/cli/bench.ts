@@ -190,7 +190,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             const peers = runPeers(dumpDir, exportFlex(fa).text, maskMod !== undefined && isExactlyCausal(maskMod), job.timing.warmupMs ?? 0);
             results.push({ ...r, peers });
             failed ||= !r.ok || !peers.ok;
-            if (!json) io.out(formatCompare(r, peers, { mask: maskMod !== undefined }) + "\n");
+            if (!json) io.out(formatCompare(r, peers, true) + "\n");
           } finally {
             rmSync(dumpDir, { recursive: true, force: true });
           }

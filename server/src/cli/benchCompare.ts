@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResult } from "../runner/types";
-import { KERNEL_LABELS } from "../runner/format";
+import { describeBaseline, KERNEL_LABELS } from "../runner/format";
 import { formatCost } from "../runner/modCost";
 import type { ModFact } from "../analysis/facts";
 import { classifyTiles, TILE_EMPTY, TILE_FULL } from "../analysis/tiles";
@@ -30,8 +30,10 @@ export function compareScript(env: NodeJS.ProcessEnv = process.env): string | nu
   return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
 }
 
-/** Runs the Python half on a dump directory that also receives the Flex export. Never throws. */
-/** `warmupMs`: the peers' warm-up, our run's (TIMING), so both are timed at the card's steady clock. */
+/**
+ * Runs the Python half on a dump directory that also receives the Flex export. Never throws.
+ * `warmupMs`: the peers' warm-up, our run's (TIMING), so both are timed at the card's steady clock.
+ */
 export function runPeers(dumpDir: string, flexExport: string, causal: boolean, warmupMs: number, env: NodeJS.ProcessEnv = process.env): PeerResult {
   const script = compareScript(env);
   if (!script) return { ok: false, error: "runtime/python/compare_flex.py not found (set SCOREMOD_COMPARE_SCRIPT)" };
@@ -63,19 +65,19 @@ export function isExactlyCausal(mask: ModFact): boolean {
 
 /**
  * What the mods cost: the time with them over the time without, in our kernel (BenchJob.vsNone:
- * the same kernel, launches alternated) and in Flex (flex_attention with neither mod).
+ * the same kernel, launches alternated) and in Flex (flex_attention with neither mod). A mask's
+ * baseline (a run with a block map) is the dense problem.
  */
-export function formatModCost(r: BenchResult, p: PeerResult, mask: boolean): string {
-  const what = mask ? "dense, no mod" : "no mod";
+export function formatModCost(r: BenchResult, p: PeerResult): string {
   const v = r.timing?.vsNone;
-  const oursPart = v
-    ? `ours ${formatCost(v)} (${what}: ${v.ms.toFixed(3)} ms, the same kernel${v.tile.kv !== r.tile.kv ? ` at its own ${v.tile.q}x${v.tile.kv} tiles` : ""}, launches alternated with the mod's)`
-    : "ours: not measured";
-  const flexPart = p.flex_ms && p.flex_none_ms ? `Flex ${formatCost({ ratio: p.flex_ms / p.flex_none_ms })} (${what}: ${p.flex_none_ms.toFixed(3)} ms)` : "Flex: not measured";
+  const oursPart = v ? `ours ${formatCost(v)} over ${describeBaseline(r, v)}, launches alternated with the mod's` : "ours: not measured";
+  const flexPart = p.flex_ms && p.flex_none_ms
+    ? `Flex ${formatCost({ ratio: p.flex_ms / p.flex_none_ms })} (${r.blockSparsity ? "dense, " : ""}no mod: ${p.flex_none_ms.toFixed(3)} ms)` : "Flex: not measured";
   return `mod cost, time with / without: ${oursPart}; ${flexPart}`;
 }
 
-export function formatCompare(r: BenchResult, p: PeerResult, cost?: { mask: boolean }): string {
+/** `cost`: add the mods' cost line (formatModCost). */
+export function formatCompare(r: BenchResult, p: PeerResult, cost = false): string {
   const s = r.shape;
   // One FLOP count for every row: the dense-equivalent one (all Q x KV pairs), so the
   // ratios are time ratios whatever each implementation skips.
@@ -95,6 +97,6 @@ export function formatCompare(r: BenchResult, p: PeerResult, cost?: { mask: bool
     : `${p.ok ? "agree" : "DISAGREE"}: FlexAttention vs ours on the same inputs, max abs ${p.max_abs?.toExponential(2)}, rel L2 ${p.rel_l2?.toExponential(2)} (tolerance 2e-2 / 1.5e-2)${p.torch ? `; torch ${p.torch}` : ""}`;
   const bs = r.blockSparsity;
   const skipped = bs ? `; ours skips ${(100 * bs.sparsity).toFixed(1)}% of ${bs.tileQ}x${bs.tileKv} tiles (${bs.proof === "static" ? "proven" : "from the data"})` : "";
-  const costLine = cost ? [`  ${formatModCost(r, p, cost.mask)}`] : [];
+  const costLine = cost ? [`  ${formatModCost(r, p)}`] : [];
   return [`compare ${r.mod}${r.pair ? ` + ${r.pair}` : ""} on ${r.device} (${s.B}x${s.H}x${s.Q}x${s.KV}, D=${s.D}, ${r.dtype}; dense-equivalent TFLOPS${skipped})`, ...lines.map((l) => `  ${l}`), ...costLine, `  ${agree}`].join("\n");
 }

@@ -1,7 +1,7 @@
 // Text renderings of runner results, shared by `scoremod bench` and the GPU test report.
 import type { BenchResult, SweepResult } from "./types";
 import type { SpeedStep } from "./speedStep";
-import { formatCost } from "./modCost";
+import { formatCost, type VsNone } from "./modCost";
 
 export { formatPct } from "./modCost";
 
@@ -75,12 +75,17 @@ export function formatSweep(s: SweepResult): string {
   return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("p" = ran on the portable kernel, "!" = a check failed, "s" = spills, "~" = the reps ran at two speeds)`, line(head), ...rows.map(line)].join("\n");
 }
 
+/** vsNone's baseline: "no mod 0.843 ms (the same kernel on the dense problem at its own 128x176 tiles)". */
+export function describeBaseline(r: BenchResult, v: VsNone): string {
+  const dense = r.blockSparsity !== undefined;
+  const tiles = v.tile.kv !== r.tile.kv || v.tile.q !== r.tile.q ? ` at its own ${v.tile.q}x${v.tile.kv} tiles` : "";
+  return `no mod ${v.ms.toFixed(3)} ms (the same kernel${dense ? " on the dense problem" : ""}${tiles})`;
+}
+
 /** What the mod costs over the same kernel with no mod (BenchJob.vsNone), from alternated launches. */
 export function formatVsNone(r: BenchResult): string {
   const v = r.timing!.vsNone!;
-  const dense = r.blockSparsity !== undefined;
-  const tiles = v.tile.kv !== r.tile.kv || v.tile.q !== r.tile.q ? ` at its own ${v.tile.q}x${v.tile.kv} tiles` : "";
-  return `vs no mod: ${formatCost(v)}; no mod ${v.ms.toFixed(3)} ms (the same kernel${dense ? " on the dense problem" : ""}${tiles}), its launches alternated with these`;
+  return `vs no mod: ${formatCost(v)}; ${describeBaseline(r, v)}, its launches alternated with these`;
 }
 
 /** A run whose reps ran at two speeds: where the step fell, and that the median mixes both. */

@@ -46,9 +46,9 @@ export function splitAlternated(samples: readonly number[]): { mod: number[]; no
   return { mod, none, ratio: median(ratios), ratioLow: quantile(ratios, 0.25), ratioHigh: quantile(ratios, 0.75) };
 }
 
-/** "+6.1%": a time ratio as a cost in percent. */
-export function formatPct(ratio: number): string {
-  return `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)}%`;
+/** "+6.1%": a time ratio as a cost in percent (`digits` decimals). */
+export function formatPct(ratio: number, digits = 1): string {
+  return `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(digits)}%`;
 }
 
 /** "+6.1% (pairs 25-75%: +5.2% to +7.0%)": a ratio as a cost, with its quartiles when known. */

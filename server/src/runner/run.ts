@@ -405,8 +405,14 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       blockMap = { ptr, strideB: kr.strideB, strideH: kr.strideH, row: kr.row };
     }
     const flags = blockMap && kr.reverse ? FLAG_REVERSE_Q : 0;
-    const mainArgs = (set: number, out: bigint): Uint8Array =>
-      plan.kernel === "wgmma" ? packWgParams(maps[set]!, attnParams(set, out, flags, blockMap)) : packAttnParams(attnParams(set, out, flags, blockMap));
+    // The main kernel's parameter: the mod's (its maps, flags, block map and mod parameters), or
+    // another program's on the same inputs (vsNone's baseline).
+    type MainArgs = { maps: typeof maps; flags: number; blockMap?: AttnParams["blockMap"]; mod: ModParams };
+    const own: MainArgs = { maps, flags, blockMap, mod: modParams };
+    const mainArgs = (set: number, out: bigint, a = own): Uint8Array => {
+      const ap = attnParams(set, out, a.flags, a.blockMap, a.mod);
+      return plan.kernel === "wgmma" ? packWgParams(a.maps[set]!, ap) : packAttnParams(ap);
+    };
     const launch = (c: Compiled, kernel: "main" | "ref", out: bigint, set = 0): native.LaunchSpec => ({
       module: c.module, fn: kernel === "main" ? c.program.mainKernel : c.program.refKernel,
       grid: [Math.ceil(Q / (kernel === "main" ? c.program.blockM : REF.blockM)), H, B] as [number, number, number],
@@ -502,9 +508,8 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
       if (baseC && basePrep) {
         const baseMod: ModParams = { aux: [], dims: basePrep.primary.vec.dims.map((d) => dims[d] ?? 0), fscalars: [], iscalars: [] };
         bindVarlen(baseMod, basePrep.primary.vec.varlenAux);
-        const baseMaps = mapsOf(baseC);
-        const baseArgs = (set: number) => plan.kernel === "wgmma" ? packWgParams(baseMaps[set]!, attnParams(set, o2, 0, undefined, baseMod)) : packAttnParams(attnParams(set, o2, 0, undefined, baseMod));
-        baseSpec = { ...launch(baseC, "main", o2), args: qkv.map((_, s) => baseArgs(s)) };
+        const base: MainArgs = { maps: mapsOf(baseC), flags: 0, mod: baseMod };
+        baseSpec = { ...launch(baseC, "main", o2), args: qkv.map((_, s) => mainArgs(s, o2, base)) };
       }
       const specs = baseSpec ? [spec, baseSpec] : spec;
       const warmup = await warmupRounds(job.timing, () => guarded("timing", primary, () => native.time(specs, 0, 1)));

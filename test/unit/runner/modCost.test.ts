@@ -1,6 +1,6 @@
 // What a mod costs, from launches alternated with the no-mod baseline's (modCost.ts).
 import { describe, expect, it } from "vitest";
-import { formatCost, splitAlternated } from "../../../server/src/runner/modCost";
+import { formatCost, formatPct, splitAlternated } from "../../../server/src/runner/modCost";
 import { formatVsNone } from "../../../server/src/runner/format";
 import type { BenchResult } from "../../../server/src/runner/types";
 
@@ -41,6 +41,7 @@ describe("formatting", () => {
   it("costs read as signed percentages, with quartiles when known", () => {
     expect(formatCost({ ratio: 1.0612, ratioLow: 1.05, ratioHigh: 1.07 })).toBe("+6.1% (pairs 25-75%: +5.0% to +7.0%)");
     expect(formatCost({ ratio: 0.58 })).toBe("-42.0%");
+    expect(formatPct(1.084, 0)).toBe("+8%");
   });
 
   it("the bench line names the baseline, its tiles and the dense problem of a mask", () => {
