@@ -50,7 +50,7 @@
 #endif
 #define SM_ATTN_WG_SMEM_BYTES(D, aux, auxStages, qInAux) \
   ((((((qInAux) ? 0 : SM_ATTN_WG_BLOCK_M * (D)) + 2 * SM_WG_STAGES * SM_ATTN_WG_BLOCK_N * (D)) * 2 + \
-    8 * (1 + 4 * SM_WG_STAGES + 2 * (auxStages)) + 127) / 128) * 128 + \
+    8 * (2 + 4 * SM_WG_STAGES + 2 * (auxStages)) + 127) / 128) * 128 + \
    (auxStages) * (aux) + 1024)
 /* The most dynamic shared memory an sm_90 block may opt into (227 KB). */
 #define SM_ATTN_WG_SMEM_MAX 232448
@@ -58,7 +58,8 @@
  * SmAttnParams at byte SM_ATTN_WG_PARAMS_OFFSET; the struct is padded to a multiple of 64 bytes. */
 #define SM_ATTN_WG_PARAMS_OFFSET 512
 #define SM_ATTN_WG_PARAMS_BYTES 1088
-/* grid = (ceil(Q / SM_ATTN_WG_BLOCK_M), H, B), block = (SM_ATTN_WG_THREADS, 1, 1). */
+/* grid = (ceil(Q / SM_ATTN_WG_BLOCK_M), H, B), or with SM_WG_PERSISTENT (min(ceil(Q / SM_ATTN_WG_BLOCK_M) * H * B,
+ * SMs), 1, 1); block = (SM_ATTN_WG_THREADS, 1, 1). */
 
 /* ---- fp32 reference kernel (reference_fp32.cuh): sm_attn_fwd_ref_<dtype>_d<D> ---- */
 #define SM_ATTN_REF_WARPS 4

@@ -47,6 +47,15 @@
 #ifndef SM_WG_PEEL_TAIL
 #define SM_WG_PEEL_TAIL (!SM_HAS_SCORE_MOD && !SM_HAS_MASK_MOD)
 #endif
+// Persistent blocks: the grid is (min(work items, SMs), 1, 1) and each block walks the work items
+// (query block, head, batch; query block fastest) blockIdx.x, + gridDim.x, ... . The K/V and aux
+// rings run on across a block's work items, and the producer loads the next item's Q as soon as
+// both consumer warpgroups have issued their last S GEMM (q_empty), so a new item's first tiles
+// load while the last one's P V and stores run, instead of after a block exit and a launch.
+// 0: grid (ceil(Q / 128), H, B), one work item per block. The runner decides (source.ts).
+#ifndef SM_WG_PERSISTENT
+#define SM_WG_PERSISTENT 0
+#endif
 
 // The driver's CUtensorMap: 128 opaque bytes, 64-byte aligned (cuda.h is a host header that
 // NVRTC cannot include). The host encodes it with cuTensorMapEncodeTiled.
@@ -112,6 +121,8 @@ constexpr int AUX_STAGES = SM_WG_AUX_STAGES;
 #define SM_WG_Q_IN_AUX 0
 #endif
 constexpr bool Q_IN_AUX = SM_WG_Q_IN_AUX != 0;
+constexpr bool PERSISTENT = SM_WG_PERSISTENT != 0;
+static_assert(!(PERSISTENT && Q_IN_AUX), "persistent blocks reload Q per work item: Q cannot live in the aux ring");
 static_assert(AUX_STAGES >= 2, "the aux ring needs two stages");
 static_assert(!Q_IN_AUX || (BN == 128 && AUX_SCORE_BYTES % 1024 == 0 && AUX_STAGES >= 3), "Q in the aux ring needs 128-column tiles, 1024-byte aligned score stages and a third stage");
 constexpr int AUX_COPIERS = 96;  // producer warps 1-3
@@ -235,14 +246,34 @@ struct Smem {
   static constexpr int AUX_MASK_OFF = AUX_OFF + AUX_STAGES * AUX_SCORE_BYTES;
   static constexpr int Q_OFF = Q_IN_AUX ? AUX_OFF + (AUX_STAGES - 1) * AUX_SCORE_BYTES : 0;
   static constexpr int BAR_OFF = AUX_MASK_OFF + AUX_STAGES * AUX_MASK_BYTES;
-  // q_full, k_full[S], k_empty[S], v_full[S], v_empty[S], aux_full[AS], aux_empty[AS]
-  static constexpr int BYTES = BAR_OFF + (8 * (1 + 4 * STAGES + 2 * AUX_STAGES) + 127) / 128 * 128;
+  // q_full, q_empty, k_full[S], k_empty[S], v_full[S], v_empty[S], aux_full[AS], aux_empty[AS]
+  static constexpr int BYTES = BAR_OFF + (8 * (2 + 4 * STAGES + 2 * AUX_STAGES) + 127) / 128 * 128;
   static_assert(!Q_IN_AUX || AUX_SCORE_BYTES >= Q_BYTES, "Q does not fit in an aux stage");
 };
 template <int D>
 __host__ __device__ constexpr int smem_bytes() { return SM_ATTN_WG_SMEM_BYTES(D, AUX_BYTES, AUX_STAGES, Q_IN_AUX ? 1 : 0); }
 static_assert(smem_bytes<128>() == Smem<128>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
 static_assert(smem_bytes<64>() == Smem<64>::BYTES + 1024, "attention_launch.h's smem formula disagrees with Smem");
+
+// A block's walk over work items (query block qi of nq, head h, batch b; qi fastest): one item
+// (its blockIdx), or with PERSISTENT blockIdx.x, + gridDim.x, ... until b reaches B.
+struct WorkIter {
+  int qi, h, b;
+  // Query blocks per head (recomputed, not carried: the producer warps run in 24 registers).
+  static __device__ __forceinline__ int blocks(int Q) { return PERSISTENT ? (Q + BM - 1) / BM : static_cast<int>(gridDim.x); }
+  __device__ __forceinline__ void next(int Q, int H) {
+    if constexpr (PERSISTENT) {
+      const int nq = blocks(Q);
+      qi += gridDim.x;
+      while (qi >= nq) {
+        qi -= nq;
+        if (++h == H) { h = 0; ++b; }
+      }
+    } else {
+      b = 0x7fffffff;  // one item per block
+    }
+  }
+};
 
 template <typename T, int D>
 __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* smem_raw) {
@@ -258,27 +289,37 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   const uint32_t base = (raw + 1023u) & ~1023u;
   const uint32_t sQ = base + S::Q_OFF, sK = base + S::K_OFF, sV = base + S::V_OFF, bars = base + S::BAR_OFF;
   const uint32_t sAux = base + S::AUX_OFF, sAuxMask = base + S::AUX_MASK_OFF;
-  const uint32_t q_full = bars;
-  auto k_full = [&](int s) { return bars + 8 * (1 + s); };
-  auto k_empty = [&](int s) { return bars + 8 * (1 + STAGES + s); };
-  auto v_full = [&](int s) { return bars + 8 * (1 + 2 * STAGES + s); };
-  auto v_empty = [&](int s) { return bars + 8 * (1 + 3 * STAGES + s); };
-  auto aux_full = [&](int s) { return bars + 8 * (1 + 4 * STAGES + s); };
-  auto aux_empty = [&](int s) { return bars + 8 * (1 + 4 * STAGES + AUX_STAGES + s); };
+  const uint32_t q_full = bars, q_empty = bars + 8;
+  auto k_full = [&](int s) { return bars + 8 * (2 + s); };
+  auto k_empty = [&](int s) { return bars + 8 * (2 + STAGES + s); };
+  auto v_full = [&](int s) { return bars + 8 * (2 + 2 * STAGES + s); };
+  auto v_empty = [&](int s) { return bars + 8 * (2 + 3 * STAGES + s); };
+  auto aux_full = [&](int s) { return bars + 8 * (2 + 4 * STAGES + s); };
+  auto aux_empty = [&](int s) { return bars + 8 * (2 + 4 * STAGES + AUX_STAGES + s); };
 
   const int tid = threadIdx.x;
   // Warpgroup index, made provably uniform so wgmma and setmaxnreg stay in converged code.
   const int wg = __shfl_sync(0xffffffffu, tid / 128, 0);
-  const int qblk = (p.flags & SM_ATTN_FLAG_REVERSE_Q) ? (gridDim.x - 1 - blockIdx.x) : blockIdx.x;
-  const int h = blockIdx.y, b = blockIdx.z;
-  const int hk = h / (p.H / p.Hkv);
-  const int q0 = qblk * BM;
-  // The kv tiles this block visits, ascending (block map, or all of them).
-  const SmTileList tiles = sm_tile_list(p, b, h, qblk, (p.KV + BN - 1) / BN);
-  const int ntiles = tiles.n;
+  // The block's work items: query block, head, batch (SM_WG_PERSISTENT), each with the kv tiles it
+  // visits, ascending (block map, or all of them).
+  // The first item is decoded here, before the producer gives its registers back; each role then
+  // steps through the rest without divisions (WorkIter::next).
+  WorkIter first;
+  if constexpr (PERSISTENT) {
+    const int nq = WorkIter::blocks(p.Q), w = blockIdx.x;
+    first = {w % nq, (w / nq) % p.H, w / (nq * p.H)};
+  } else {
+    first = {static_cast<int>(blockIdx.x), static_cast<int>(blockIdx.y), static_cast<int>(blockIdx.z)};
+  }
+  struct Work { int b, h, q0; SmTileList tiles; };
+  auto work = [&](const WorkIter& it) -> Work {
+    const int qblk = (p.flags & SM_ATTN_FLAG_REVERSE_Q) ? WorkIter::blocks(p.Q) - 1 - it.qi : it.qi;
+    return {it.b, it.h, qblk * BM, sm_tile_list(p, it.b, it.h, qblk, (p.KV + BN - 1) / BN)};
+  };
 
   if (tid == 0) {
     mbar_init(q_full, 1);
+    mbar_init(q_empty, 2);  // one arrival per consumer warpgroup, after its last S GEMM of a work item
     for (int s = 0; s < STAGES; ++s) {
       mbar_init(k_full(s), 1);
       mbar_init(v_full(s), 1);
@@ -298,23 +339,31 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   if (wg == 0) {
     // ---- producer: one thread issues every TMA; the other warps only give registers back ----
     asm volatile("setmaxnreg.dec.sync.aligned.u32 24;\n");
-    if (tid == 0 && ntiles > 0) {
+    if (tid == 0) {
       tma_prefetch_desc(&P.tq);
       tma_prefetch_desc(&P.tk);
       tma_prefetch_desc(&P.tv);
-      mbar_expect_tx(q_full, S::Q_BYTES);
-      for (int pn = 0; pn < NP; ++pn) tma_load_4d(sQ + pn * BM * 128, &P.tq, q_full, pn * PANEL, q0, h, b);
-      for (int j = 0; j < ntiles; ++j) {
-        const int s = j % STAGES;
-        const uint32_t ph = (j / STAGES) & 1;
-        // Rows past KV are filled with zeros by TMA and still count in the transaction bytes.
-        mbar_wait(k_empty(s), ph ^ 1);
-        mbar_expect_tx(k_full(s), S::KV_BYTES);
-        const int kv0 = (tiles.entry(j) >> 1) * BN;
-        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sK + s * S::KV_BYTES + pn * BN * 128, &P.tk, k_full(s), pn * PANEL, kv0, hk, b);
-        mbar_wait(v_empty(s), ph ^ 1);
-        mbar_expect_tx(v_full(s), S::KV_BYTES);
-        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sV + s * S::KV_BYTES + pn * BN * 128, &P.tv, v_full(s), pn * PANEL, kv0, hk, b);
+      // g: kv tiles loaded so far (the ring position), nql: Q tiles loaded so far.
+      int g = 0, nql = 0;
+      for (WorkIter it = first; it.b < p.B; it.next(p.Q, p.H)) {
+        const Work x = work(it);
+        if (x.tiles.n == 0) continue;
+        const int hk = x.h / (p.H / p.Hkv);
+        mbar_wait(q_empty, (nql++ & 1) ^ 1);
+        mbar_expect_tx(q_full, S::Q_BYTES);
+        for (int pn = 0; pn < NP; ++pn) tma_load_4d(sQ + pn * BM * 128, &P.tq, q_full, pn * PANEL, x.q0, x.h, x.b);
+        for (int j = 0; j < x.tiles.n; ++j, ++g) {
+          const int s = g % STAGES;
+          const uint32_t ph = (g / STAGES) & 1;
+          // Rows past KV are filled with zeros by TMA and still count in the transaction bytes.
+          mbar_wait(k_empty(s), ph ^ 1);
+          mbar_expect_tx(k_full(s), S::KV_BYTES);
+          const int kv0 = (x.tiles.entry(j) >> 1) * BN;
+          for (int pn = 0; pn < NP; ++pn) tma_load_4d(sK + s * S::KV_BYTES + pn * BN * 128, &P.tk, k_full(s), pn * PANEL, kv0, hk, x.b);
+          mbar_wait(v_empty(s), ph ^ 1);
+          mbar_expect_tx(v_full(s), S::KV_BYTES);
+          for (int pn = 0; pn < NP; ++pn) tma_load_4d(sV + s * S::KV_BYTES + pn * BN * 128, &P.tv, v_full(s), pn * PANEL, kv0, hk, x.b);
+        }
       }
     }
 #if SM_WG_AUX
@@ -328,18 +377,22 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       // so its waits are one parity later.
       if (tid >= 32 && tid < 32 + AUX_COPIERS) {
         const int ct = tid - 32;
-        for (int j = 0; j < ntiles; ++j) {
-          const int s = j % AUX_STAGES;
-          const uint32_t held = (Q_IN_AUX && s == AUX_STAGES - 1) ? 1u : 0u;
-          mbar_wait(aux_empty(s), ((j / AUX_STAGES) & 1) ^ 1 ^ held);
-          const int kvt = (tiles.entry(j) >> 1) * BN;
+        int g = 0;
+        for (WorkIter it = first; it.b < p.B; it.next(p.Q, p.H)) {
+          const Work x = work(it);
+          for (int j = 0; j < x.tiles.n; ++j, ++g) {
+            const int s = g % AUX_STAGES;
+            const uint32_t held = (Q_IN_AUX && s == AUX_STAGES - 1) ? 1u : 0u;
+            mbar_wait(aux_empty(s), ((g / AUX_STAGES) & 1) ^ 1 ^ held);
+            const int kvt = (x.tiles.entry(j) >> 1) * BN;
 #if defined(SM_SCORE_STAGE)
-          SM_SCORE_STAGE(sAux + s * AUX_SCORE_BYTES, aux_full(s), &P.ta, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+            SM_SCORE_STAGE(sAux + s * AUX_SCORE_BYTES, aux_full(s), &P.ta, x.b, x.h, x.q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
 #endif
 #if defined(SM_MASK_STAGE)
-          SM_MASK_STAGE(sAuxMask + s * AUX_MASK_BYTES, aux_full(s), &P.ta, b, h, q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
+            SM_MASK_STAGE(sAuxMask + s * AUX_MASK_BYTES, aux_full(s), &P.ta, x.b, x.h, x.q0, kvt, p.Q, p.KV, p.mod, ct, AUX_COPIERS);
 #endif
-          asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(aux_full(s)) : "memory");
+            asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(aux_full(s)) : "memory");
+          }
         }
       }
     }
@@ -347,22 +400,23 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     return;
   }
 
-  // ---- consumers: warpgroup cw owns query rows q0 + 64 cw .. + 63 ----
+  // ---- consumers: warpgroup cw owns query rows q0 + 64 cw .. + 63 of each work item ----
   asm volatile("setmaxnreg.inc.sync.aligned.u32 240;\n");
   const int cw = wg - 1;
   const int t = tid % 128, lane = t % 32;
   const int r = 16 * (t / 32) + lane / 4, c = lane % 4;  // accumulator row r and r + 8, column pair 2c
   const int trow = 64 * cw + r;  // row in the block's tile
-  const int qrow = q0 + trow;
+  // The work item in hand (set at the top of the work loop below; the lambdas read them).
+  int b = 0, h = 0, qrow = 0, ntiles = 0;
+  int g0 = 0;  // kv tiles of the block's earlier work items: ring slots run on across items
+  SmTileList tiles{nullptr, 0};
+  float qf[2] = {0.f, 0.f};  // the rows' q as floats (score_pair_wg)
 
   float sacc[BN / 2];   // S tile: element i at (r + 8 ((i >> 1) & 1), 8 (i >> 2) + 2c + (i & 1))
   float oacc[D / 2];    // O tile: same layout over D columns
   uint32_t pfrag[BN / 4];  // P as bf16/f16 pairs, the A operand of P V (k-step kk: 4kk .. 4kk+3)
-#pragma unroll
-  for (int i = 0; i < D / 2; ++i) oacc[i] = 0.f;
-  float m[2] = {SM_NEG_INF, SM_NEG_INF}, l[2] = {0.f, 0.f};  // m: running row max, log2 units
+  float m[2], l[2];  // m: running row max, log2 units
   const float scale = p.softmax_scale;
-  const float qf[2] = {static_cast<float>(qrow), static_cast<float>(qrow + 8)};  // the rows' q as floats (score_pair_wg)
   (void)qf;
   // The aux rings as generic pointers into shared memory (the compiler keeps them in the shared window).
   const unsigned char* aux_ring = smem_raw + (sAux - raw);
@@ -374,7 +428,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
 #define SM_WG_AUX_WAIT_LATE 1
 #endif
   auto aux_wait = [&](int j) {
-    if constexpr (AUX) mbar_wait(aux_full(j % AUX_STAGES), (j / AUX_STAGES) & 1);
+    if constexpr (AUX) mbar_wait(aux_full((g0 + j) % AUX_STAGES), ((g0 + j) / AUX_STAGES) & 1);
   };
   // Every warp releases the stage after its own last read: the warps of a warpgroup are not in
   // step here (one thread's arrival could free the stage while another warp still reads it), and
@@ -382,7 +436,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto aux_release = [&](int j) {
     if constexpr (AUX) {
       __syncwarp();
-      if (lane == 0) mbar_arrive(aux_empty(j % AUX_STAGES));
+      if (lane == 0) mbar_arrive(aux_empty((g0 + j) % AUX_STAGES));
     }
   };
   auto aux_wait_early = [&](int j) { if (!SM_WG_AUX_WAIT_LATE) aux_wait(j); };
@@ -428,8 +482,9 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {
     const int ent = tiles.entry(j);
     const int kvt = (ent >> 1) * BN;
-    const unsigned char* st = aux_ring + (j % AUX_STAGES) * AUX_SCORE_BYTES;
-    const unsigned char* st_mask = aux_mask_ring + (j % AUX_STAGES) * AUX_MASK_BYTES;
+    const int as = (g0 + j) % AUX_STAGES;
+    const unsigned char* st = aux_ring + as * AUX_SCORE_BYTES;
+    const unsigned char* st_mask = aux_mask_ring + as * AUX_MASK_BYTES;
     (void)st; (void)st_mask;
 #if SM_HAS_SCORE_MOD
     // A score mod sees natural-log scores. Scaling each score (__fmul_rn: kept out of the mod's
@@ -441,7 +496,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
     // trow + 8 hr, columns 8 k + 2 c, + 1.
     uint32_t tw[BN / 4];
 #ifdef SM_SCORE_AUX_TILE
-    ldsm_tile_pairs(sAux + (j % AUX_STAGES) * AUX_SCORE_BYTES, cw, t, tw);
+    ldsm_tile_pairs(sAux + as * AUX_SCORE_BYTES, cw, t, tw);
 #else
 #pragma unroll
     for (int i = 0; i < BN / 4; ++i) tw[i] = 0u;
@@ -505,140 +560,171 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   };
 #if SM_WG_PINGPONG
   // Warpgroup cw issues its GEMMs between bar.sync(own) and bar.arrive(other). Both consumer
-  // warpgroups of a block walk the same tiles (n + 1 issue steps each); warpgroup 1 opens the
-  // first turn and skips its last hand-over so no arrival is left pending at exit.
+  // warpgroups of a block walk the same tiles (n + 1 issue steps per work item each); warpgroup 1
+  // opens the first turn, and warpgroup 0 takes warpgroup 1's last hand-over after the work loop,
+  // so no arrival is left pending at exit.
   auto turn_begin = [&]() { named_sync(PP_BAR + cw); };
-  auto turn_end = [&](bool last) { if (!(cw == 1 && last)) named_arrive(PP_BAR + (1 - cw)); };
-  if (cw == 1 && ntiles > 0) named_arrive(PP_BAR + 0);
+  auto turn_end = [&]() { named_arrive(PP_BAR + (1 - cw)); };
+  if (cw == 1) named_arrive(PP_BAR + 0);
 #else
   auto turn_begin = [&]() {};
-  auto turn_end = [&](bool) {};
+  auto turn_end = [&]() {};
 #endif
+  // K/V ring slot and phase of this work item's tile j.
+  auto slot = [&](int j) { return (g0 + j) % STAGES; };
+  auto phase = [&](int j) { return static_cast<uint32_t>(((g0 + j) / STAGES) & 1); };
+  // Persistent blocks: this warpgroup has issued its last S GEMM of the item and it is done, so
+  // the producer may load the next item's Q.
+  auto q_done = [&]() { if constexpr (PERSISTENT) release(q_empty); };
 
-  if (ntiles > 0) {
-    mbar_wait(q_full, 0);
-    if constexpr (Q_IN_AUX) {
-      // Q into registers, then free its shared memory (the last aux stage) for the copiers.
-      ldsm_tile_pairs(sQ, cw, t, qfrag);
-      aux_release(AUX_STAGES - 1);
+  int nql = 0;
+  for (WorkIter it = first; it.b < p.B; it.next(p.Q, p.H)) {
+    {
+      const Work x = work(it);
+      b = x.b;
+      h = x.h;
+      qrow = x.q0 + trow;
+      tiles = x.tiles;
+      ntiles = x.tiles.n;
+      qf[0] = static_cast<float>(qrow);
+      qf[1] = static_cast<float>(qrow + 8);
     }
+#pragma unroll
+    for (int i = 0; i < D / 2; ++i) oacc[i] = 0.f;
+    m[0] = m[1] = SM_NEG_INF;
+    l[0] = l[1] = 0.f;
+    if (ntiles > 0) {
+      mbar_wait(q_full, nql++ & 1);
+      if constexpr (Q_IN_AUX) {
+        // Q into registers, then free its shared memory (the last aux stage) for the copiers.
+        ldsm_tile_pairs(sQ, cw, t, qfrag);
+        aux_release(AUX_STAGES - 1);
+      }
 #if SM_WG_OVERLAP
-    float alpha[2];
-    // Tile 0: S only.
-    mbar_wait(k_full(0), 0);
-    aux_wait_early(0);
-    turn_begin();
-    reg_fence(sacc);
-    wg_fence();
-    issue_qk(0);
-    wg_commit();
-    turn_end(false);
-    aux_wait_late(0);
-    wg_wait<0>();
-    reg_fence(sacc);
-    release(k_empty(0));
-    softmax_tile(0, alpha, true);  // O is still zero: no rescale
-    aux_release(0);
-    pack_p();
-    // Step j: S_j and P_{j-1} V_{j-1}, then tile j's softmax while P V runs.
-    auto step = [&](int j, bool tail) {
-      const int s = j % STAGES, sp = (j - 1) % STAGES;
-      // Both waits come before the fence: a wait loop between wgmma.fence and a wgmma makes
-      // ptxas inject its own warpgroup.arrive (C7519). V_{j-1} has long been loaded by now.
-      mbar_wait(k_full(s), (j / STAGES) & 1);
-      mbar_wait(v_full(sp), ((j - 1) / STAGES) & 1);
-      aux_wait_early(j);
-      turn_begin();
-      reg_fence(sacc);
-      reg_fence(oacc);
-      reg_fence(pfrag);
-      wg_fence();
-      issue_qk(s);
-      wg_commit();
-      issue_pv(sp);
-      wg_commit();
-      turn_end(false);
-      aux_wait_late(j);
-      wg_wait<1>();  // S_j done; P_{j-1} V_{j-1} may still run
-      reg_fence(sacc);
-      release(k_empty(s));
-      const bool moved = softmax_tile(j, alpha, tail);
-      aux_release(j);
-      wg_wait<0>();
-      reg_fence(oacc);
-      reg_fence(pfrag);
-      release(v_empty(sp));
-      if (moved) rescale_o(alpha);  // warp-uniform
-      pack_p();
-    };
-#if SM_WG_PEEL_TAIL
-    for (int j = 1; j + 1 < ntiles; ++j) step(j, false);
-    if (ntiles > 1) step(ntiles - 1, true);
-#else
-    for (int j = 1; j < ntiles; ++j) step(j, true);
-#endif
-    {  // last P V
-      const int sp = (ntiles - 1) % STAGES;
-      mbar_wait(v_full(sp), ((ntiles - 1) / STAGES) & 1);
-      turn_begin();
-      reg_fence(oacc);
-      reg_fence(pfrag);
-      wg_fence();
-      issue_pv(sp);
-      wg_commit();
-      turn_end(true);
-      wg_wait<0>();
-      reg_fence(oacc);
-      release(v_empty(sp));
-    }
-#else
-    for (int j = 0; j < ntiles; ++j) {
-      const int s = j % STAGES;
-      const uint32_t ph = (j / STAGES) & 1;
       float alpha[2];
-      mbar_wait(k_full(s), ph);
-      aux_wait(j);
+      // Tile 0: S only.
+      mbar_wait(k_full(slot(0)), phase(0));
+      aux_wait_early(0);
+      turn_begin();
       reg_fence(sacc);
       wg_fence();
-      issue_qk(s);
+      issue_qk(slot(0));
       wg_commit();
+      turn_end();
+      aux_wait_late(0);
       wg_wait<0>();
       reg_fence(sacc);
-      release(k_empty(s));
-      const bool moved = softmax_tile(j, alpha, true);
-      aux_release(j);
-      if (moved) rescale_o(alpha);
+      release(k_empty(slot(0)));
+      if (ntiles == 1) q_done();
+      softmax_tile(0, alpha, true);  // O is still zero: no rescale
+      aux_release(0);
       pack_p();
-      mbar_wait(v_full(s), ph);
-      reg_fence(oacc);
-      reg_fence(pfrag);
-      wg_fence();
-      issue_pv(s);
-      wg_commit();
-      wg_wait<0>();
-      reg_fence(oacc);
-      release(v_empty(s));
-    }
+      // Step j: S_j and P_{j-1} V_{j-1}, then tile j's softmax while P V runs.
+      auto step = [&](int j, bool tail) {
+        const int s = slot(j), sp = slot(j - 1);
+        // Both waits come before the fence: a wait loop between wgmma.fence and a wgmma makes
+        // ptxas inject its own warpgroup.arrive (C7519). V_{j-1} has long been loaded by now.
+        mbar_wait(k_full(s), phase(j));
+        mbar_wait(v_full(sp), phase(j - 1));
+        aux_wait_early(j);
+        turn_begin();
+        reg_fence(sacc);
+        reg_fence(oacc);
+        reg_fence(pfrag);
+        wg_fence();
+        issue_qk(s);
+        wg_commit();
+        issue_pv(sp);
+        wg_commit();
+        turn_end();
+        aux_wait_late(j);
+        wg_wait<1>();  // S_j done; P_{j-1} V_{j-1} may still run
+        reg_fence(sacc);
+        release(k_empty(s));
+        if (j == ntiles - 1) q_done();
+        const bool moved = softmax_tile(j, alpha, tail);
+        aux_release(j);
+        wg_wait<0>();
+        reg_fence(oacc);
+        reg_fence(pfrag);
+        release(v_empty(sp));
+        if (moved) rescale_o(alpha);  // warp-uniform
+        pack_p();
+      };
+#if SM_WG_PEEL_TAIL
+      for (int j = 1; j + 1 < ntiles; ++j) step(j, false);
+      if (ntiles > 1) step(ntiles - 1, true);
+#else
+      for (int j = 1; j < ntiles; ++j) step(j, true);
 #endif
-  }
-
-  // Normalise and store. A fully masked row (l == 0) writes zeros and lse = -inf.
-#pragma unroll
-  for (int hr = 0; hr < 2; ++hr) {
-    float lt = l[hr];
-    lt += __shfl_xor_sync(0xffffffffu, lt, 1);
-    lt += __shfl_xor_sync(0xffffffffu, lt, 2);
-    const float inv = lt > 0.f ? 1.f / lt : 0.f;
-    const int q = qrow + 8 * hr;
-    if (q < p.Q) {
-      T* go = static_cast<T*>(p.o) + b * p.o_stride_b + h * p.o_stride_h + q * p.o_stride_s;
-#pragma unroll
-      for (int i = 2 * hr; i < D / 2; i += 4)
-        *reinterpret_cast<uint32_t*>(go + 8 * (i >> 2) + 2 * c) = pack2<T>(oacc[i] * inv, oacc[i + 1] * inv);
-      if (p.lse != nullptr && c == 0)
-        p.lse[b * p.lse_stride_b + h * p.lse_stride_h + q] = lt > 0.f ? (m[hr] + log2f(lt)) * 0.6931471805599453f : SM_NEG_INF;
+      {  // last P V
+        const int sp = slot(ntiles - 1);
+        mbar_wait(v_full(sp), phase(ntiles - 1));
+        turn_begin();
+        reg_fence(oacc);
+        reg_fence(pfrag);
+        wg_fence();
+        issue_pv(sp);
+        wg_commit();
+        turn_end();
+        wg_wait<0>();
+        reg_fence(oacc);
+        release(v_empty(sp));
+      }
+#else
+      for (int j = 0; j < ntiles; ++j) {
+        const int s = slot(j);
+        const uint32_t ph = phase(j);
+        float alpha[2];
+        mbar_wait(k_full(s), ph);
+        aux_wait(j);
+        reg_fence(sacc);
+        wg_fence();
+        issue_qk(s);
+        wg_commit();
+        wg_wait<0>();
+        reg_fence(sacc);
+        release(k_empty(s));
+        if (j == ntiles - 1) q_done();
+        const bool moved = softmax_tile(j, alpha, true);
+        aux_release(j);
+        if (moved) rescale_o(alpha);
+        pack_p();
+        mbar_wait(v_full(s), ph);
+        reg_fence(oacc);
+        reg_fence(pfrag);
+        wg_fence();
+        issue_pv(s);
+        wg_commit();
+        wg_wait<0>();
+        reg_fence(oacc);
+        release(v_empty(s));
+      }
+#endif
     }
+
+    // Normalise and store. A fully masked row (l == 0) writes zeros and lse = -inf.
+#pragma unroll
+    for (int hr = 0; hr < 2; ++hr) {
+      float lt = l[hr];
+      lt += __shfl_xor_sync(0xffffffffu, lt, 1);
+      lt += __shfl_xor_sync(0xffffffffu, lt, 2);
+      const float inv = lt > 0.f ? 1.f / lt : 0.f;
+      const int q = qrow + 8 * hr;
+      if (q < p.Q) {
+        T* go = static_cast<T*>(p.o) + b * p.o_stride_b + h * p.o_stride_h + q * p.o_stride_s;
+#pragma unroll
+        for (int i = 2 * hr; i < D / 2; i += 4)
+          *reinterpret_cast<uint32_t*>(go + 8 * (i >> 2) + 2 * c) = pack2<T>(oacc[i] * inv, oacc[i + 1] * inv);
+        if (p.lse != nullptr && c == 0)
+          p.lse[b * p.lse_stride_b + h * p.lse_stride_h + q] = lt > 0.f ? (m[hr] + log2f(lt)) * 0.6931471805599453f : SM_NEG_INF;
+      }
+    }
+    g0 += ntiles;
   }
+#if SM_WG_PINGPONG
+  if (cw == 0) named_sync(PP_BAR + 0);  // warpgroup 1's last hand-over
+#endif
 }
 
 }  // namespace sm_wg

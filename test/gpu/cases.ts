@@ -56,6 +56,8 @@ export const CASES: Case[] = [
 /** Small enough for the float64 JS reference (B·H·Q·KV·D = 2^25); GQA on. */
 export const SMALL = { B: 2, H: 4, Hkv: 2, Q: 256, KV: 256, D: 64 };
 export const SMALL_D128 = { B: 1, H: 2, Q: 256, KV: 256, D: 128 };
+/** More work items (B x H x query blocks: 3 x 8 x 11 = 264) than an H100's or H200's 132 SMs, with Q, KV and GQA tails. */
+export const WALK = { B: 3, H: 8, Hkv: 2, Q: 1400, KV: 1000, D: 128 };
 /** Masks at a size with many empty and full tiles (8 x 8 tiles per head), uneven lengths. */
 export const MASKS_MEDIUM = { B: 2, H: 2, Q: 1000, KV: 1000, D: 64 };
 /** The benchmark shape of ARCHITECTURE.md "Performance bars". */

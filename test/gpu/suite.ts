@@ -27,7 +27,7 @@ import { SAMPLE_DECLS, SAMPLE_DIMS } from "./sampleDecls";
 import { formatBench, formatPct, formatStep, formatSweep, formatVsNone } from "../../server/src/runner/format";
 import { RunnerSupervisor } from "../../server/src/runner/supervisor";
 import { RunnerError, TIMING, type BenchJob, type BenchResult, type Shape, type SweepResult } from "../../server/src/runner/types";
-import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, type Case } from "./cases";
+import { BENCH, CASES as ALL_CASES, MASKS_MEDIUM, SMALL, SMALL_D128, WALK, type Case } from "./cases";
 import { varlenChecks } from "./varlen";
 
 const root = resolve(__dirname, "..");
@@ -102,6 +102,23 @@ async function runAll(out: string): Promise<void> {
         const r = await sup.bench(job(c, SMALL, { dtype: "f16", checks: { jsReference: true, bounds: true } }));
         checks.push(r);
         result(name, r.ok && r.dtype === "f16", r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; "));
+        if (!r.ok) say(formatBench(r));
+      } catch (e) {
+        result(name, false, e instanceof Error ? e.message : String(e));
+      }
+    }
+    // Persistent Hopper blocks (source.ts wgPersistent) walking several work items each: more items
+    // than the card has SMs, a Q tail, GQA, a KV tail, D = 128 (176-column tiles). The fp32
+    // reference kernel is one block per item, so a block that loses its place in the K/V or aux
+    // ring, or stores an item's O in another's rows, fails it.
+    for (const c of PARTS.has("checks") ? CASES.filter((x) => ["none", "kv-bias", "alibi"].includes(x.label)) : []) {
+      const name = `check ${c.label} walk`;
+      try {
+        const r = await sup.bench(job(c, WALK, { checks: { jsReference: false } }));
+        checks.push(r);
+        const items = WALK.B * WALK.H * Math.ceil(WALK.Q / 128);
+        const walked = r.persistentBlocks !== undefined && r.persistentBlocks < items;
+        result(name, r.ok && walked, `${r.persistentBlocks ?? "no"} persistent blocks for ${items} work items; ` + r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; "));
         if (!r.ok) say(formatBench(r));
       } catch (e) {
         result(name, false, e instanceof Error ? e.message : String(e));

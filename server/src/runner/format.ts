@@ -18,7 +18,7 @@ export const KERNEL_LABELS: Record<BenchResult["kernel"], { short: string; long:
 export function formatBench(r: BenchResult): string {
   const lines: string[] = [];
   const t = r.timing;
-  lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}, ${KERNEL_LABELS[r.kernel].long}, ${r.tile.q}x${r.tile.kv} tiles`);
+  lines.push(`${r.mod}${r.pair ? ` + ${r.pair}` : ""}  V=${r.vec}  ${fmtShape(r.shape)} ${r.dtype}  on ${r.device}, ${KERNEL_LABELS[r.kernel].long}, ${r.tile.q}x${r.tile.kv} tiles${r.persistentBlocks !== undefined ? `, ${r.persistentBlocks} persistent blocks` : ""}`);
   if (r.kernelNote) lines.push(`  note: ${r.kernelNote}`);
   const fp = r.floatPositions;
   if (fp) {

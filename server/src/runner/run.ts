@@ -25,7 +25,7 @@ import { PhaseClock } from "./phases";
 import { median, speedStep, warmupRounds } from "./speedStep";
 import { NO_MOD, splitAlternated } from "./modCost";
 import { nvccOrEmpty } from "../toolchain/nvcc";
-import { REF, floatPositionLimit, type PreparedMod, type Program } from "./source";
+import { REF, floatPositionLimit, mainGrid, type PreparedMod, type Program } from "./source";
 import { RunnerError, type AheadJob, type BenchJob, type BenchResult, type BlockSparsity, type CheckOptions, type CheckResult, type CompileInfo, type Shape, type RunnerKernel } from "./types";
 
 export interface RunHooks {
@@ -38,7 +38,7 @@ export const DEFAULT_CHECKS: CheckOptions = { vecVsScalar: true, referenceKernel
 /** Problems up to this many multiply-adds (B·H·Q·KV·D) get the float64 JS reference under "auto". */
 export const JS_REFERENCE_LIMIT = 1 << 25;
 
-interface Device { name: string; arch: string; sm: number }
+interface Device { name: string; arch: string; sm: number; smCount: number }
 let device: Device | null = null;
 
 /** The device a probe found, if the runner can use it (no context is made). */
@@ -46,7 +46,7 @@ function usableDevice(p: native.ProbeResult): Device {
   if (!p.ok) throw new RunnerError({ kind: "no-gpu", message: `no GPU run: ${p.reason}: ${p.detail}` });
   const d = p.devices[0]!;
   if (d.sm < 80) throw new RunnerError({ kind: "no-gpu", message: `${d.name} is sm_${d.sm}; the runner's kernels need sm_80 or newer (mma.sync bf16)` });
-  return { name: d.name, arch: d.sm === 90 ? "sm_90a" : `sm_${d.sm}`, sm: d.sm };
+  return { name: d.name, arch: d.sm === 90 ? "sm_90a" : `sm_${d.sm}`, sm: d.sm, smCount: d.smCount };
 }
 
 /** The device the runs use, its context made once per worker (`probed`: a probe already done). */
@@ -415,7 +415,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     };
     const launch = (c: Compiled, kernel: "main" | "ref", out: bigint, set = 0): native.LaunchSpec => ({
       module: c.module, fn: kernel === "main" ? c.program.mainKernel : c.program.refKernel,
-      grid: [Math.ceil(Q / (kernel === "main" ? c.program.blockM : REF.blockM)), H, B] as [number, number, number],
+      grid: kernel === "main" ? mainGrid(c.program, Q, H, B, dev.smCount) : [Math.ceil(Q / REF.blockM), H, B],
       block: [kernel === "main" ? c.program.threads : REF.threads, 1, 1] as [number, number, number],
       sharedBytes: kernel === "main" ? c.program.smemBytes : 0,
       args: kernel === "main" ? mainArgs(set, out) : params(set, out, 0),
@@ -528,6 +528,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
     }
     return {
       mod: name, pair: other?.mod.name, vec: primary.vec.vecSize, kernel: plan.kernel, kernelNote: plan.note, tile: { q: vecC.program.blockM, kv: vecC.program.blockN },
+      ...(vecC.program.persistent ? { persistentBlocks: mainGrid(vecC.program, Q, H, B, dev.smCount)[0] } : {}),
       ...positionsOf(prep.score, plan.kernel, vecC.program.floatPositions),
       ...(vecC.program.auxStageBytes > 0 ? { auxRing: { stages: vecC.program.auxLayout.stages, stageBytes: vecC.program.auxStageBytes, qInRegisters: vecC.program.auxLayout.qInAux } } : {}),
       align: job.align ?? "declared", shape, dtype, device: dev.name,

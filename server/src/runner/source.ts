@@ -86,6 +86,17 @@ export interface Program {
   floatPositions: boolean;
   /** The Hopper kernel's aux ring (wgAuxLayout); meaningful when auxStageBytes > 0. */
   auxLayout: WgAuxLayout;
+  /** The Hopper kernel's blocks are persistent (wgPersistent): launch mainGrid's grid, not one block per query block. */
+  persistent: boolean;
+}
+
+/**
+ * The main kernel's grid: one block per (query block, head, batch), or for a persistent Hopper
+ * kernel one per SM (no more than there are work items), each walking work items.
+ */
+export function mainGrid(program: Pick<Program, "blockM" | "persistent">, Q: number, H: number, B: number, smCount: number): [number, number, number] {
+  const nq = Math.ceil(Q / program.blockM);
+  return program.persistent ? [Math.max(1, Math.min(nq * H * B, smCount)), 1, 1] : [nq, H, B];
 }
 
 /** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */
@@ -160,6 +171,8 @@ export function buildProgram(spec: ProgramSpec): Program {
   const blockN = spec.blockN ?? WG.blockN;
   const layout = wgAuxLayout(spec.D, aux, auxBytes.SCORE, auxTile !== null, blockN);
   if (kernel === "wgmma" && aux > 0) defines.push(`SM_WG_AUX_STAGES=${layout.stages}`, `SM_WG_Q_IN_AUX=${layout.qInAux ? 1 : 0}`);
+  const persistent = kernel === "wgmma" && wgPersistent(spec, layout);
+  if (kernel === "wgmma") defines.push(`SM_WG_PERSISTENT=${persistent ? 1 : 0}`);
   const launch = kernel === "wgmma"
     ? { threads: WG.threads, blockM: WG.blockM, blockN, smemBytes: wgSmemBytes(spec.D, aux, blockN, layout) }
     : { ...mmaBlock(spec.geometry), blockN: BLOCK_N, smemBytes: mmaSmemBytes(spec.D, staged, spec.geometry) };
@@ -176,6 +189,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     geometry: spec.geometry,
     floatPositions: kernel === "wgmma" && spec.floatPositions === true,
     auxLayout: layout,
+    persistent,
     ...launch,
   };
 }
@@ -240,7 +254,21 @@ export function wgAuxLayout(D: number, auxBytes: number, scoreAuxBytes: number, 
 /** SM_ATTN_WG_SMEM_BYTES: Q tile (unless in the aux ring) + K/V rings + mbarriers (to 128 B) + aux ring + 1024 bytes to round up to the swizzle atom. */
 export function wgSmemBytes(D: number, auxBytes = 0, blockN: number = WG.blockN, layout: WgAuxLayout = { stages: WG.stages, qInAux: false }): number {
   const q = layout.qInAux ? 0 : WG.blockM * D;
-  return up128((q + 2 * WG.stages * blockN * D) * 2 + 8 * (1 + 4 * WG.stages + 2 * layout.stages)) + layout.stages * auxBytes + 1024;
+  return up128((q + 2 * WG.stages * blockN * D) * 2 + 8 * (2 + 4 * WG.stages + 2 * layout.stages)) + layout.stages * auxBytes + 1024;
+}
+
+/**
+ * Whether the Hopper kernel runs persistent blocks (SM_WG_PERSISTENT): the producer loads the next
+ * work item's Q and first K/V tiles while the consumers finish the last one, instead of a block
+ * exiting and the next one starting cold. Not with a mask: its work items differ in size and a
+ * static walk would leave SMs idle at the end (one block per item keeps the hardware's dynamic
+ * assignment), nor with Q in the aux ring (one Q per block). SCOREMOD_WG_PERSISTENT=0|1 overrides
+ * (A/B runs; 1 still needs Q out of the aux ring).
+ */
+export function wgPersistent(spec: Pick<ProgramSpec, "mask">, layout: WgAuxLayout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (layout.qInAux) return false;
+  const o = env.SCOREMOD_WG_PERSISTENT;
+  return o === "0" || o === "1" ? o === "1" : !spec.mask;
 }
 
 /** Math that compiles to plain FMA-pipe instructions (no special-function unit): pow's exponent is a small integer constant (multiplications). */

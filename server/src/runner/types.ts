@@ -146,6 +146,8 @@ export interface BenchResult {
   kernelNote?: string;
   /** The kernel's tile: query rows x kv columns (the Hopper kernel's kv width depends on the job: source.ts wgBlockN). */
   tile: { q: number; kv: number };
+  /** The Hopper kernel ran persistent blocks (source.ts wgPersistent): how many, each walking work items (query block, head, batch). */
+  persistentBlocks?: number;
   /**
    * The score mod's position expressions converted to float (analysis/positions.ts), when it has
    * any and the Hopper kernel ran it: whether this run took them in float arithmetic (exact for
