@@ -19,6 +19,11 @@ describe("formatBench", () => {
     expect(formatBench(base)).not.toContain("positions:");
   });
 
+  it("says when the Hopper kernel's blocks were persistent, and how many", () => {
+    expect(formatBench({ ...base, persistentBlocks: 132 })).toContain(", 128x176 tiles, 132 persistent blocks\n");
+    expect(formatBench(base)).toContain(", 128x176 tiles\n");
+  });
+
   it("says how deep the aux ring was, and when Q was held in registers to make room", () => {
     const tile = formatBench({ ...base, auxRing: { stages: 3, stageBytes: 32768, qInRegisters: true } });
     expect(tile).toContain("\n  aux ring: 3 stages of 32,768 B in shared memory (Q held in registers: its shared memory is the last stage), filled by the producer warps ahead of the softmax\n");

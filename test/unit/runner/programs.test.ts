@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
 import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
-import { buildProgram, readGeometry, wgBlockN, WG_SMEM_MAX, type PreparedMod } from "../../../server/src/runner/source";
+import { buildProgram, mainGrid, readGeometry, wgBlockN, WG_SMEM_MAX, type PreparedMod } from "../../../server/src/runner/source";
 import { prepareJob, prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
@@ -46,7 +46,7 @@ describe("runner programs", () => {
       const prog = buildProgram({ ...prepared(c, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" });
       expect(prog.mainKernel).toBe("sm_attn_fwd_wgmma_bf16_d128");
       expect(prog.defines).toContain("SM_ATTN_WGMMA");
-      // Q (unless it lives in the aux ring) + K/V rings + 13 or 15 mbarriers (to 128 B) + the aux
+      // Q (unless it lives in the aux ring) + K/V rings + 14 or 16 mbarriers (to 128 B) + the aux
       // ring (three stages of the staged bytes where they fit, else two) + slack.
       const aux = prog.auxStageBytes;
       const stages = aux === 0 ? 0 : Number(prog.defines.find((d) => d.startsWith("SM_WG_AUX_STAGES="))!.split("=")[1]);
@@ -99,6 +99,37 @@ describe("runner programs", () => {
     expect(peel("kv-bias")).toBe("SM_WG_PEEL_TAIL=0");
     expect(peel("causal")).toBe("SM_WG_PEEL_TAIL=0");
     expect(peel("softcap+causal")).toBe("SM_WG_PEEL_TAIL=0");
+  });
+
+  it("runs persistent Hopper blocks without a mask and without Q in the aux ring; launches one per SM at most", () => {
+    const prog = (label: string, env: NodeJS.ProcessEnv = {}) => {
+      const saved = process.env.SCOREMOD_WG_PERSISTENT;
+      if (env.SCOREMOD_WG_PERSISTENT === undefined) delete process.env.SCOREMOD_WG_PERSISTENT;
+      else process.env.SCOREMOD_WG_PERSISTENT = env.SCOREMOD_WG_PERSISTENT;
+      try {
+        return buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" });
+      } finally {
+        if (saved === undefined) delete process.env.SCOREMOD_WG_PERSISTENT;
+        else process.env.SCOREMOD_WG_PERSISTENT = saved;
+      }
+    };
+    const persistent = (label: string, env: NodeJS.ProcessEnv = {}) => {
+      const p = prog(label, env);
+      expect(p.defines).toContain(`SM_WG_PERSISTENT=${p.persistent ? 1 : 0}`);
+      return p.persistent;
+    };
+    expect(["none", "kv-bias", "alibi", "softcap"].map((l) => persistent(l))).toEqual([true, true, true, true]);
+    // Masks: work items of different sizes; full-bias: Q lives in the aux ring.
+    expect(["causal", "softcap+causal", "document", "full-bias"].map((l) => persistent(l))).toEqual([false, false, false, false]);
+    expect(persistent("none", { SCOREMOD_WG_PERSISTENT: "0" })).toBe(false);
+    expect(persistent("causal", { SCOREMOD_WG_PERSISTENT: "1" })).toBe(true);
+    expect(persistent("full-bias", { SCOREMOD_WG_PERSISTENT: "1" })).toBe(false);
+    expect(buildProgram({ ...prepared(CASES.find((x) => x.label === "none")!), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry }).persistent).toBe(false);
+    // 64 query blocks x 16 heads on 132 SMs; fewer items than SMs; one block per item otherwise.
+    const p = prog("none");
+    expect(mainGrid(p, 8192, 16, 1, 132)).toEqual([132, 1, 1]);
+    expect(mainGrid(p, 1000, 2, 3, 132)).toEqual([48, 1, 1]);
+    expect(mainGrid(prog("causal"), 1000, 2, 3, 132)).toEqual([8, 2, 3]);
   });
 
   it("widens the Hopper kernel's kv tiles to 176 only without a mask and without per-element aux loads, at D = 128", () => {
