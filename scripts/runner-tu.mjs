@@ -4,7 +4,7 @@
 // cubin's SASS on the GPU machine (cuobjdump -sass).
 //   node scripts/runner-tu.mjs OUTDIR FILE:MOD[+PAIR] ... [--build vec|scalar] [--ptx] [-D SM_X=1 ...]
 // Per mod: OUTDIR/NAME.cu, NAME.defines, NAME.cubin (NAME.ptx with --ptx), and one line of ptxas
-// registers and spills for the main kernel.
+// registers and spills for the main kernel (and ptxas's C75xx codes if it serialised wgmmas).
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -63,5 +63,7 @@ for (const spec of specs) {
   const at = lines.findIndex((l) => l.includes(`Compiling entry function '${prog.mainKernel}'`));
   const info = lines.slice(at, at + 4).filter((l) => /registers|spill/.test(l)).map((l) => l.replace(/ptxas info\s*:\s*/, "").trim()).join("; ");
   const ring = prog.auxStageBytes ? ` x${prog.auxLayout.stages}${prog.auxLayout.qInAux ? " (Q in registers)" : ""}` : "";
-  console.log(`${name}: ${prog.mainKernel} blockN=${prog.blockN} aux=${prog.auxStageBytes}${ring} smem=${prog.smemBytes}: ${info}`);
+  // ptxas's serialised-wgmma reports (C75xx) are info lines, easy to miss: name them.
+  const serial = lines.filter((l) => /C75\d\d/.test(l)).map((l) => l.match(/C75\d\d/)[0]);
+  console.log(`${name}: ${prog.mainKernel} blockN=${prog.blockN} aux=${prog.auxStageBytes}${ring} smem=${prog.smemBytes}: ${info}${serial.length ? `; WGMMA SERIALISED (${serial.join(", ")})` : ""}`);
 }

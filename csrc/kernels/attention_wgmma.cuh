@@ -708,24 +708,22 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       if (PERSISTENT && nx.b < p.B) y = work(nx);
       const bool chain = PERSISTENT && SM_WG_CHAIN && y.tiles.n > 0;
       const int sp = slot(ntiles - 1), sn = slot(ntiles);  // sn: the next item's tile 0 (the ring runs on)
-      mbar_wait(v_full(sp), phase(ntiles - 1));
+      // Two copies of the turn: a branch between wgmma.fence and a wgmma makes ptxas inject
+      // warpgroup.arrive and serialise the wgmmas (C7519, C7515).
       if (chain) {
+        mbar_wait(v_full(sp), phase(ntiles - 1));
         mbar_wait(q_full, nql++ & 1);
         mbar_wait(k_full(sn), phase(ntiles));
-      }
-      turn_begin();
-      reg_fence(sacc);
-      reg_fence(oacc);
-      reg_fence(pfrag);
-      wg_fence();
-      if (chain) {
+        turn_begin();
+        reg_fence(sacc);
+        reg_fence(oacc);
+        reg_fence(pfrag);
+        wg_fence();
         issue_qk(sn);
         wg_commit();
-      }
-      issue_pv(sp);
-      wg_commit();
-      turn_end();
-      if (chain) {
+        issue_pv(sp);
+        wg_commit();
+        turn_end();
         wg_wait<1>();  // the next item's S_0 done
         reg_fence(sacc);
         release(k_empty(sn));
@@ -748,6 +746,14 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
         it = nx;
         continue;
       }
+      mbar_wait(v_full(sp), phase(ntiles - 1));
+      turn_begin();
+      reg_fence(oacc);
+      reg_fence(pfrag);
+      wg_fence();
+      issue_pv(sp);
+      wg_commit();
+      turn_end();
       wg_wait<0>();
       reg_fence(oacc);
       release(v_empty(sp));

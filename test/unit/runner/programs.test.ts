@@ -219,6 +219,11 @@ describe("runner programs", () => {
     // ... and its 176-column tiles (wgmma m64n176k16 for S, 11 k-steps for P V).
     const alibi = CASES.find((x) => x.label === "alibi")!;
     jobs.push({ c: alibi, prog: buildProgram({ ...prepared(alibi, true), build: "vec", dtype: "f16", D: 128, bounds: false, geometry, kernel: "wgmma", blockN: 176 }) });
+    // ... no mod: persistent blocks with the chained last turn (source.ts wgPersistent).
+    const none = CASES.find((x) => x.label === "none")!;
+    const noneProg = buildProgram({ ...prepared(none, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma", blockN: 176 });
+    expect(noneProg.defines).toContain("SM_WG_PERSISTENT=1");
+    jobs.push({ c: none, prog: noneProg });
     // ... with a row staged 176 wide.
     const kvJob = prepareJob({ sm: 90, name: "H100" }, { fileName: fileOf(CASES[1]!), text: readFileSync(fileOf(CASES[1]!), "utf8"), mod: CASES[1]!.mod, shape: { B: 1, H: 2, Q: 256, KV: 256, D: 128 } });
     jobs.push({ c: CASES[1]!, prog: kvJob.programs.vec });
@@ -226,5 +231,12 @@ describe("runner programs", () => {
       arch: "sm_90a", compiler: "nvcc", nvcc: NVCC, defines: prog.defines, includeDirs: [kernels], nameExpressions: [prog.mainKernel, prog.refKernel, ...(prog.classifyKernel ? [prog.classifyKernel] : [])], lineInfo: false,
     })));
     results.forEach((r, i) => expect(r.ok, `${jobs[i]!.c.label}: ${r.log.slice(0, 600)}`).toBe(true));
+    // ptxas reports serialised wgmmas (C75xx: a non-wgmma instruction or a branch inside a wgmma
+    // stage) as info, not as an error: on the GPU that build ran 30% slower (BENCHMARKS.md, sixth session).
+    results.forEach((r, i) => {
+      if (jobs[i]!.prog.kernel !== "wgmma") return;
+      expect(r.log, `${jobs[i]!.c.label}: ptxas -v output`).toMatch(/registers/);
+      expect(r.log.match(/.*C75\d\d.*/g) ?? [], jobs[i]!.c.label).toEqual([]);
+    });
   }, 180_000);
 });
