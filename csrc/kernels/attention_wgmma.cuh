@@ -56,11 +56,6 @@
 #ifndef SM_WG_PERSISTENT
 #define SM_WG_PERSISTENT 0
 #endif
-// Persistent blocks chain a work item into the previous one's last turn (its S_0 issued with that
-// item's last P V, its first softmax overlapping it). 0: each item starts after the last one's store.
-#ifndef SM_WG_CHAIN
-#define SM_WG_CHAIN 1
-#endif
 
 // The driver's CUtensorMap: 128 opaque bytes, 64-byte aligned (cuda.h is a host header that
 // NVRTC cannot include). The host encodes it with cuTensorMapEncodeTiled.
@@ -582,85 +577,48 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   // the producer may load the next item's Q.
   auto q_done = [&]() { if constexpr (PERSISTENT) release(q_empty); };
 
-  // Normalise and store a work item's O. A fully masked row (l == 0) writes zeros and lse = -inf.
-  auto store_o = [&](int sb, int sh, int sq, const float (&sl)[2], const float (&sm)[2]) {
-#pragma unroll
-    for (int hr = 0; hr < 2; ++hr) {
-      float lt = sl[hr];
-      lt += __shfl_xor_sync(0xffffffffu, lt, 1);
-      lt += __shfl_xor_sync(0xffffffffu, lt, 2);
-      const float inv = lt > 0.f ? 1.f / lt : 0.f;
-      const int q = sq + 8 * hr;
-      if (q < p.Q) {
-        T* go = static_cast<T*>(p.o) + sb * p.o_stride_b + sh * p.o_stride_h + q * p.o_stride_s;
-#pragma unroll
-        for (int i = 2 * hr; i < D / 2; i += 4)
-          *reinterpret_cast<uint32_t*>(go + 8 * (i >> 2) + 2 * c) = pack2<T>(oacc[i] * inv, oacc[i + 1] * inv);
-        if (p.lse != nullptr && c == 0)
-          p.lse[sb * p.lse_stride_b + sh * p.lse_stride_h + q] = lt > 0.f ? (sm[hr] + log2f(lt)) * 0.6931471805599453f : SM_NEG_INF;
-      }
+  int nql = 0;
+  for (WorkIter it = first; it.b < p.B; it.next(p.Q, p.H)) {
+    {
+      const Work x = work(it);
+      b = x.b;
+      h = x.h;
+      qrow = x.q0 + trow;
+      tiles = x.tiles;
+      ntiles = x.tiles.n;
+      qf[0] = static_cast<float>(qrow);
+      qf[1] = static_cast<float>(qrow + 8);
     }
-  };
-  // The work item in hand: the lambdas above read these.
-  auto begin_item = [&](const Work& x) {
-    b = x.b;
-    h = x.h;
-    qrow = x.q0 + trow;
-    tiles = x.tiles;
-    ntiles = x.tiles.n;
-    qf[0] = static_cast<float>(qrow);
-    qf[1] = static_cast<float>(qrow + 8);
-    m[0] = m[1] = SM_NEG_INF;
-    l[0] = l[1] = 0.f;
-  };
-  auto zero_o = [&]() {
 #pragma unroll
     for (int i = 0; i < D / 2; ++i) oacc[i] = 0.f;
-  };
-
-  int nql = 0;
-#if SM_WG_OVERLAP
-  // started: the item's tile 0 was already run by the previous item's last turn (chained).
-  bool started = false;
-#endif
-  for (WorkIter it = first; it.b < p.B;) {
-#if SM_WG_OVERLAP
-    if (!started) {
-#else
-    {
-#endif
-      begin_item(work(it));
-      zero_o();
-    }
+    m[0] = m[1] = SM_NEG_INF;
+    l[0] = l[1] = 0.f;
     if (ntiles > 0) {
+      mbar_wait(q_full, nql++ & 1);
+      if constexpr (Q_IN_AUX) {
+        // Q into registers, then free its shared memory (the last aux stage) for the copiers.
+        ldsm_tile_pairs(sQ, cw, t, qfrag);
+        aux_release(AUX_STAGES - 1);
+      }
 #if SM_WG_OVERLAP
       float alpha[2];
-      if (!started) {
-        mbar_wait(q_full, nql++ & 1);
-        if constexpr (Q_IN_AUX) {
-          // Q into registers, then free its shared memory (the last aux stage) for the copiers.
-          ldsm_tile_pairs(sQ, cw, t, qfrag);
-          aux_release(AUX_STAGES - 1);
-        }
-        // Tile 0: S only.
-        mbar_wait(k_full(slot(0)), phase(0));
-        aux_wait_early(0);
-        turn_begin();
-        reg_fence(sacc);
-        wg_fence();
-        issue_qk(slot(0));
-        wg_commit();
-        turn_end();
-        aux_wait_late(0);
-        wg_wait<0>();
-        reg_fence(sacc);
-        release(k_empty(slot(0)));
-        if (ntiles == 1) q_done();
-        softmax_tile(0, alpha, true);  // O is still zero: no rescale
-        aux_release(0);
-        pack_p();
-      }
-      started = false;
+      // Tile 0: S only.
+      mbar_wait(k_full(slot(0)), phase(0));
+      aux_wait_early(0);
+      turn_begin();
+      reg_fence(sacc);
+      wg_fence();
+      issue_qk(slot(0));
+      wg_commit();
+      turn_end();
+      aux_wait_late(0);
+      wg_wait<0>();
+      reg_fence(sacc);
+      release(k_empty(slot(0)));
+      if (ntiles == 1) q_done();
+      softmax_tile(0, alpha, true);  // O is still zero: no rescale
+      aux_release(0);
+      pack_p();
       // Step j: S_j and P_{j-1} V_{j-1}, then tile j's softmax while P V runs.
       auto step = [&](int j, bool tail) {
         const int s = slot(j), sp = slot(j - 1);
@@ -699,70 +657,21 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
 #else
       for (int j = 1; j < ntiles; ++j) step(j, true);
 #endif
-      // The last P V. Persistent blocks chain the next item in: its S_0 goes out in the same turn
-      // and its softmax runs while this P V does (a step across the two items), so the item
-      // boundary costs no turn and no exposed S GEMM. This item's O is stored once its P V is done.
-      WorkIter nx = it;
-      nx.next(p.Q, p.H);
-      Work y{0, 0, 0, {nullptr, 0}};
-      if (PERSISTENT && nx.b < p.B) y = work(nx);
-      const bool chain = PERSISTENT && SM_WG_CHAIN && y.tiles.n > 0;
-      const int sp = slot(ntiles - 1), sn = slot(ntiles);  // sn: the next item's tile 0 (the ring runs on)
-      // Two copies of the turn: a branch between wgmma.fence and a wgmma makes ptxas inject
-      // warpgroup.arrive and serialise the wgmmas (C7519, C7515).
-      if (chain) {
+      {  // last P V
+        const int sp = slot(ntiles - 1);
         mbar_wait(v_full(sp), phase(ntiles - 1));
-        mbar_wait(q_full, nql++ & 1);
-        mbar_wait(k_full(sn), phase(ntiles));
         turn_begin();
-        reg_fence(sacc);
         reg_fence(oacc);
         reg_fence(pfrag);
         wg_fence();
-        issue_qk(sn);
-        wg_commit();
         issue_pv(sp);
         wg_commit();
         turn_end();
-        wg_wait<1>();  // the next item's S_0 done
-        reg_fence(sacc);
-        release(k_empty(sn));
-        const int sb = b, sh = h, sq = qrow;
-        const float sl[2] = {l[0], l[1]}, sm[2] = {m[0], m[1]};
-        g0 += ntiles;
-        begin_item(y);
-        if (ntiles == 1) q_done();
-        aux_wait(0);
-        softmax_tile(0, alpha, true);  // its O starts at zero below: no rescale
-        aux_release(0);
         wg_wait<0>();
         reg_fence(oacc);
-        reg_fence(pfrag);
         release(v_empty(sp));
-        store_o(sb, sh, sq, sl, sm);
-        zero_o();
-        pack_p();
-        started = true;
-        it = nx;
-        continue;
       }
-      mbar_wait(v_full(sp), phase(ntiles - 1));
-      turn_begin();
-      reg_fence(oacc);
-      reg_fence(pfrag);
-      wg_fence();
-      issue_pv(sp);
-      wg_commit();
-      turn_end();
-      wg_wait<0>();
-      reg_fence(oacc);
-      release(v_empty(sp));
 #else
-      mbar_wait(q_full, nql++ & 1);
-      if constexpr (Q_IN_AUX) {
-        ldsm_tile_pairs(sQ, cw, t, qfrag);
-        aux_release(AUX_STAGES - 1);
-      }
       for (int j = 0; j < ntiles; ++j) {
         const int s = slot(j);
         const uint32_t ph = phase(j);
@@ -793,9 +702,25 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       }
 #endif
     }
-    store_o(b, h, qrow, l, m);
+
+    // Normalise and store. A fully masked row (l == 0) writes zeros and lse = -inf.
+#pragma unroll
+    for (int hr = 0; hr < 2; ++hr) {
+      float lt = l[hr];
+      lt += __shfl_xor_sync(0xffffffffu, lt, 1);
+      lt += __shfl_xor_sync(0xffffffffu, lt, 2);
+      const float inv = lt > 0.f ? 1.f / lt : 0.f;
+      const int q = qrow + 8 * hr;
+      if (q < p.Q) {
+        T* go = static_cast<T*>(p.o) + b * p.o_stride_b + h * p.o_stride_h + q * p.o_stride_s;
+#pragma unroll
+        for (int i = 2 * hr; i < D / 2; i += 4)
+          *reinterpret_cast<uint32_t*>(go + 8 * (i >> 2) + 2 * c) = pack2<T>(oacc[i] * inv, oacc[i + 1] * inv);
+        if (p.lse != nullptr && c == 0)
+          p.lse[b * p.lse_stride_b + h * p.lse_stride_h + q] = lt > 0.f ? (m[hr] + log2f(lt)) * 0.6931471805599453f : SM_NEG_INF;
+      }
+    }
     g0 += ntiles;
-    it.next(p.Q, p.H);
   }
 #if SM_WG_PINGPONG
   if (cw == 0) named_sync(PP_BAR + 0);  // warpgroup 1's last hand-over
