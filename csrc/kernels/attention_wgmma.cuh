@@ -210,17 +210,6 @@ __device__ __forceinline__ uint64_t make_desc(uint32_t addr, uint32_t lbo, uint3
   return static_cast<uint64_t>((addr & 0x3FFFF) >> 4) | (static_cast<uint64_t>(lbo >> 4) << 16) |
          (static_cast<uint64_t>(sbo >> 4) << 32) | (1ull << 62);
 }
-// The descriptor of a tile's address + off (a multiple of 16 bytes), from the tile's own: shared
-// addresses stay below 2^18, so (addr + off) >> 4 still fits the 14-bit address field and adding
-// off >> 4 to the low word is exact. One add per wgmma instead of a mask, shift and or
-// (SM_WG_DESC_ADD; 0: make_desc each time).
-#ifndef SM_WG_DESC_ADD
-#define SM_WG_DESC_ADD 1
-#endif
-__device__ __forceinline__ uint64_t desc_at(uint64_t tile, uint32_t addr, uint32_t off, uint32_t lbo, uint32_t sbo) {
-  if (!SM_WG_DESC_ADD) return make_desc(addr + off, lbo, sbo);
-  return (tile & 0xFFFFFFFF00000000ull) | static_cast<uint32_t>(static_cast<uint32_t>(tile) + (off >> 4));
-}
 
 // Named barriers for the ping-pong (ids 0..7 left to others; bar 0 is __syncthreads).
 __device__ __forceinline__ void named_sync(int id) { asm volatile("bar.sync %0, 256;\n" ::"r"(id) : "memory"); }
@@ -458,15 +447,13 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   (void)qfrag;
   // S = Q K^T from stage s (not waited for).
   auto issue_qk = [&](int s) {
-    const uint64_t dk = make_desc(sK + s * S::KV_BYTES, 16, 1024), dq = make_desc(sQ + cw * 64 * 128, 16, 1024);
-    (void)dq;
 #pragma unroll
     for (int kk = 0; kk < D / 16; ++kk) {
-      const uint64_t db = desc_at(dk, sK + s * S::KV_BYTES, (kk / 4) * BN * 128 + (kk % 4) * 32, 16, 1024);
+      const uint64_t db = make_desc(sK + s * S::KV_BYTES + (kk / 4) * BN * 128 + (kk % 4) * 32, 16, 1024);
       if constexpr (Q_IN_AUX) {
         sm_wgops::wgmma_rsk_n128(static_cast<const T*>(nullptr), sacc, qfrag[4 * kk], qfrag[4 * kk + 1], qfrag[4 * kk + 2], qfrag[4 * kk + 3], db, kk > 0 ? 1u : 0u);
       } else {
-        const uint64_t da = desc_at(dq, sQ + cw * 64 * 128, (kk / 4) * BM * 128 + (kk % 4) * 32, 16, 1024);
+        const uint64_t da = make_desc(sQ + (kk / 4) * BM * 128 + cw * 64 * 128 + (kk % 4) * 32, 16, 1024);
         if constexpr (BN == 176)
           sm_wgops::wgmma_ss_n176(static_cast<const T*>(nullptr), sacc, da, db, kk > 0 ? 1u : 0u);
         else
@@ -476,10 +463,9 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   };
   // O += P V from stage s (V is MN-major: trans-b; LBO steps between the 64-column panels).
   auto issue_pv = [&](int s) {
-    const uint64_t dv = make_desc(sV + s * S::KV_BYTES, BN * 128, 1024);
 #pragma unroll
     for (int kk = 0; kk < BN / 16; ++kk) {
-      const uint64_t db = desc_at(dv, sV + s * S::KV_BYTES, kk * 16 * 128, BN * 128, 1024);
+      const uint64_t db = make_desc(sV + s * S::KV_BYTES + kk * 16 * 128, BN * 128, 1024);
       if constexpr (D == 128)
         sm_wgops::wgmma_rs_n128(static_cast<const T*>(nullptr), oacc, pfrag[4 * kk], pfrag[4 * kk + 1], pfrag[4 * kk + 2], pfrag[4 * kk + 3], db, 1u);
       else
