@@ -5,7 +5,8 @@
 // log2 domain, rescaled lazily (SM_WG_RESCALE_LOG2). Consumers overlap the softmax of tile j
 // with the matrix work of tiles j and j-1 (intra-warpgroup overlap) and take turns issuing
 // their GEMMs (ping-pong), so one warpgroup's exponentials run while the other's GEMMs occupy
-// the tensor cores.
+// the tensor cores. With SM_WG_PERSISTENT a block walks several work items (query block, head,
+// batch), its rings running on from one to the next.
 //
 // Mods: the wgmma accumulator gives a thread adjacent kv pairs of two rows, so mods run on
 // pairs (SM_VEC and SM_MASK_VEC <= 2), through the same sm_mods::score_pair / mask_pair as the
