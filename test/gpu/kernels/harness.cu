@@ -1,6 +1,6 @@
 // Standalone GPU harness for the runner's attention kernels (csrc/kernels). Checks, then times:
 //   1. small problems: tensor-core kernel and fp32 reference kernel vs a float64 CPU reference
-//   2. V-lane builds vs V = 1 builds (and the causal skip hint vs none): bitwise equal
+//   2. V-lane builds vs V = 1 builds (and a causal block map vs none): bitwise equal
 //   3. large problems (B1 H16 S8192 D128): tensor-core kernel vs the fp32 reference kernel
 //   4. bounds-checked build: an undersized aux allocation is reported, a right one is not
 //   5. timing, B1 H16 S8192 D128 bf16, CUDA events, warm-up, >= 50 reps, median, 4 input sets
@@ -20,6 +20,7 @@
 #include <cuda.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include "block_map.h"
 #include "launch_req.h"
 
 #define CK(x)                                                                                   \
@@ -35,7 +36,7 @@
 #define VARIANTS(X) X(none) X(kvbias_v1) X(kvbias_v8) X(kvbias_v8_bc) X(softcap_v1) X(softcap_v2) X(softcap_v8) \
   X(causal_v1) X(causal_v8) X(kvbias_causal_v1) X(kvbias_causal_v8) X(kvbias_v1_causal_v8) \
   X(none_w4) X(kvbias_v8_w4) X(causal_v1_w4) X(causal_v8_w4) X(none_w4_k2) X(causal_v1_w4_k2)
-#define DECL(n) int launch_##n(const LaunchReq&);
+#define DECL(n) int launch_##n(const LaunchReq&); BlockShape shape_##n();
 VARIANTS(DECL)
 extern "C" __global__ void sm_attn_fwd_mma_bf16_d128_kvbias_v8_bc(const SmAttnParams);
 
@@ -43,29 +44,30 @@ enum Score { S_NONE, S_KVBIAS, S_SOFTCAP };
 struct Variant {
   const char* name;
   int (*launch)(const LaunchReq&);
+  BlockShape (*shape)();  // its kernel's tiles (SM_ATTN_BLOCK_M depends on its warp count)
   Score score;
-  bool causal;
+  bool causal;  // its mask is exactly causal (keep kv <= q)
 };
 static const Variant kVariants[] = {
-    {"none", launch_none, S_NONE, false},
-    {"kvbias_v1", launch_kvbias_v1, S_KVBIAS, false},
-    {"kvbias_v8", launch_kvbias_v8, S_KVBIAS, false},
-    {"kvbias_v8_bc", launch_kvbias_v8_bc, S_KVBIAS, false},
-    {"softcap_v1", launch_softcap_v1, S_SOFTCAP, false},
-    {"softcap_v2", launch_softcap_v2, S_SOFTCAP, false},
-    {"softcap_v8", launch_softcap_v8, S_SOFTCAP, false},
-    {"causal_v1", launch_causal_v1, S_NONE, true},
-    {"causal_v8", launch_causal_v8, S_NONE, true},
-    {"kvbias_causal_v1", launch_kvbias_causal_v1, S_KVBIAS, true},
-    {"kvbias_causal_v8", launch_kvbias_causal_v8, S_KVBIAS, true},
-    {"kvbias_v1_causal_v8", launch_kvbias_v1_causal_v8, S_KVBIAS, true},
+    {"none", launch_none, shape_none, S_NONE, false},
+    {"kvbias_v1", launch_kvbias_v1, shape_kvbias_v1, S_KVBIAS, false},
+    {"kvbias_v8", launch_kvbias_v8, shape_kvbias_v8, S_KVBIAS, false},
+    {"kvbias_v8_bc", launch_kvbias_v8_bc, shape_kvbias_v8_bc, S_KVBIAS, false},
+    {"softcap_v1", launch_softcap_v1, shape_softcap_v1, S_SOFTCAP, false},
+    {"softcap_v2", launch_softcap_v2, shape_softcap_v2, S_SOFTCAP, false},
+    {"softcap_v8", launch_softcap_v8, shape_softcap_v8, S_SOFTCAP, false},
+    {"causal_v1", launch_causal_v1, shape_causal_v1, S_NONE, true},
+    {"causal_v8", launch_causal_v8, shape_causal_v8, S_NONE, true},
+    {"kvbias_causal_v1", launch_kvbias_causal_v1, shape_kvbias_causal_v1, S_KVBIAS, true},
+    {"kvbias_causal_v8", launch_kvbias_causal_v8, shape_kvbias_causal_v8, S_KVBIAS, true},
+    {"kvbias_v1_causal_v8", launch_kvbias_v1_causal_v8, shape_kvbias_v1_causal_v8, S_KVBIAS, true},
     // the same kernels built with 4 warps (64 query rows) per block, and with double-buffered K
-    {"none_w4", launch_none_w4, S_NONE, false},
-    {"kvbias_v8_w4", launch_kvbias_v8_w4, S_KVBIAS, false},
-    {"causal_v1_w4", launch_causal_v1_w4, S_NONE, true},
-    {"causal_v8_w4", launch_causal_v8_w4, S_NONE, true},
-    {"none_w4_k2", launch_none_w4_k2, S_NONE, false},
-    {"causal_v1_w4_k2", launch_causal_v1_w4_k2, S_NONE, true},
+    {"none_w4", launch_none_w4, shape_none_w4, S_NONE, false},
+    {"kvbias_v8_w4", launch_kvbias_v8_w4, shape_kvbias_v8_w4, S_KVBIAS, false},
+    {"causal_v1_w4", launch_causal_v1_w4, shape_causal_v1_w4, S_NONE, true},
+    {"causal_v8_w4", launch_causal_v8_w4, shape_causal_v8_w4, S_NONE, true},
+    {"none_w4_k2", launch_none_w4_k2, shape_none_w4_k2, S_NONE, false},
+    {"causal_v1_w4_k2", launch_causal_v1_w4_k2, shape_causal_v1_w4_k2, S_NONE, true},
 };
 static const Variant& V(const char* n) {
   for (const Variant& v : kVariants)
@@ -150,7 +152,31 @@ static void free_problem(Problem& P) {
   CK(cudaFree(P.o)); CK(cudaFree(P.of)); CK(cudaFree(P.lse));
 }
 
-static LaunchReq make_req(const Problem& P, int set, bool reference, bool skip) {
+// Causal block maps on the device, one per (variant tile shape, Q, KV), built on first use and
+// freed by free_block_maps. The rows serve every batch and head (strides 0).
+struct DevBlockMap { int bm, bn, Q, KV; bool full; int row; int* dev; };
+static std::vector<DevBlockMap> g_maps;
+static DevBlockMap causal_map(const Variant& v, const Shape& s) {
+  if (!v.causal) { std::fprintf(stderr, "causal block map asked for %s, whose mask is not causal\n", v.name); std::exit(2); }
+  const BlockShape t = v.shape();
+  const bool full = true;  // v.causal: the mask is exactly kv <= q, so tiles below the diagonal are full
+  for (const DevBlockMap& m : g_maps)
+    if (m.bm == t.m && m.bn == t.n && m.Q == s.Q && m.KV == s.KV && m.full == full) return m;
+  DevBlockMap m{t.m, t.n, s.Q, s.KV, full, 0, nullptr};
+  const std::vector<int> h = causal_block_map(s.Q, s.KV, t.m, t.n, full, &m.row);
+  CK(cudaMalloc(&m.dev, h.size() * sizeof(int)));
+  CK(cudaMemcpy(m.dev, h.data(), h.size() * sizeof(int), cudaMemcpyHostToDevice));
+  g_maps.push_back(m);
+  return g_maps.back();
+}
+static void free_block_maps() {
+  for (const DevBlockMap& m : g_maps) CK(cudaFree(m.dev));
+  g_maps.clear();
+}
+
+// map: launch the tensor-core kernel with a causal block map for this variant's tiles (null: none;
+// the reference kernel ignores it).
+static LaunchReq make_req(const Problem& P, int set, bool reference, const Variant* map = nullptr) {
   LaunchReq r;
   std::memset(&r, 0, sizeof r);
   SmAttnParams& p = r.p;
@@ -166,7 +192,11 @@ static LaunchReq make_req(const Problem& P, int set, bool reference, bool skip) 
   p.lse_stride_h = s.Q; p.lse_stride_b = (long long)s.H * s.Q;
   p.B = s.B; p.H = s.H; p.Hkv = s.Hkv; p.Q = s.Q; p.KV = s.KV; p.D = s.D;
   p.softmax_scale = 1.0f / std::sqrt((float)s.D);
-  p.flags = skip ? SM_ATTN_FLAG_SKIP_KV_AFTER_Q : 0u;
+  p.flags = 0u;
+  if (map != nullptr && !reference) {
+    const DevBlockMap m = causal_map(*map, s);
+    p.blk = m.dev; p.blk_stride_b = 0; p.blk_stride_h = 0; p.blk_row = m.row;
+  }
   p.mod.aux[0].data = P.bias[set];
   p.mod.aux[0].numel = (long long)P.nb();
   p.mod.dims[0] = s.B; p.mod.dims[1] = s.H; p.mod.dims[2] = s.Q; p.mod.dims[3] = s.KV;
@@ -260,7 +290,7 @@ static void check_small(const char* vname, int D, bool f16) {
   std::vector<double> ro, rl;
   cpu_ref(P, v, 5.0f, ro, rl);
   for (int ref = 0; ref < 2; ++ref) {
-    run(v, make_req(P, 0, ref == 1, false), P);
+    run(v, make_req(P, 0, ref == 1), P);
     const Err eo = compare(get_out(P, ref == 1), ro);
     const Err el = compare(get_lse(P), rl);
     const double tol = ref ? 1e-5 : 1.5e-2, ltol = ref ? 1e-4 : 2e-2;
@@ -272,12 +302,12 @@ static void check_small(const char* vname, int D, bool f16) {
   free_problem(P);
 }
 
-static bool bits_equal(const Problem& P, const Variant& a, bool skip_a, const Variant& b, bool skip_b) {
-  run(a, make_req(P, 0, false, skip_a), P);
+static bool bits_equal(const Problem& P, const Variant& a, bool map_a, const Variant& b, bool map_b) {
+  run(a, make_req(P, 0, false, map_a ? &a : nullptr), P);
   std::vector<uint16_t> oa(P.nq()), ob(P.nq());
   std::vector<float> la = get_lse(P);
   CK(cudaMemcpy(oa.data(), P.o, P.nq() * 2, cudaMemcpyDeviceToHost));
-  run(b, make_req(P, 0, false, skip_b), P);
+  run(b, make_req(P, 0, false, map_b ? &b : nullptr), P);
   std::vector<float> lb = get_lse(P);
   CK(cudaMemcpy(ob.data(), P.o, P.nq() * 2, cudaMemcpyDeviceToHost));
   size_t nan = 0;
@@ -288,7 +318,7 @@ static bool bits_equal(const Problem& P, const Variant& a, bool skip_a, const Va
 
 static void check_bitwise() {
   Problem P = make_problem({1, 4, 1, 1000, 1032, 128}, false, 1, 77);
-  struct Pair { const char *a, *b; bool sa, sb; };
+  struct Pair { const char *a, *b; bool ma, mb; };  // ma, mb: with a causal block map
   const Pair pairs[] = {
       {"kvbias_v1", "kvbias_v8", false, false},
       {"softcap_v1", "softcap_v2", false, false},
@@ -296,7 +326,7 @@ static void check_bitwise() {
       {"causal_v1", "causal_v8", false, false},
       {"kvbias_causal_v1", "kvbias_causal_v8", false, false},
       {"kvbias_causal_v1", "kvbias_v1_causal_v8", false, false},
-      {"kvbias_causal_v8", "kvbias_causal_v8", false, true},  // skip hint changes no bit
+      {"kvbias_causal_v8", "kvbias_causal_v8", false, true},  // the block map changes no bit
       {"causal_v1", "causal_v1", false, true},
       {"none", "none_w4", false, false},  // block height changes no row's arithmetic
       {"kvbias_v1", "kvbias_v8_w4", false, false},
@@ -306,28 +336,28 @@ static void check_bitwise() {
   };
   for (const Pair& pr : pairs) {
     char msg[200];
-    std::snprintf(msg, sizeof msg, "bitwise B1 H4 Hkv1 Q1000 KV1032 D128: %s%s == %s%s", pr.a, pr.sa ? "+skip" : "",
-                  pr.b, pr.sb ? "+skip" : "");
-    verdict(bits_equal(P, V(pr.a), pr.sa, V(pr.b), pr.sb), msg);
+    std::snprintf(msg, sizeof msg, "bitwise B1 H4 Hkv1 Q1000 KV1032 D128: %s%s == %s%s", pr.a, pr.ma ? "+blockmap" : "",
+                  pr.b, pr.mb ? "+blockmap" : "");
+    verdict(bits_equal(P, V(pr.a), pr.ma, V(pr.b), pr.mb), msg);
   }
   free_problem(P);
 }
 
-static void check_large(const char* vname, bool skip) {
+static void check_large(const char* vname, bool blockmap) {
   const Variant& v = V(vname);
   Problem P = make_problem({1, 16, 16, 8192, 8192, 128}, false, 1, 4242);
   cudaEvent_t e0, e1;
   CK(cudaEventCreate(&e0)); CK(cudaEventCreate(&e1));
   CK(cudaEventRecord(e0));
-  run(v, make_req(P, 0, true, false), P);
+  run(v, make_req(P, 0, true), P);
   CK(cudaEventRecord(e1)); CK(cudaEventSynchronize(e1));
   float ref_ms; CK(cudaEventElapsedTime(&ref_ms, e0, e1));
   const std::vector<float> ro = get_out(P, true), rl = get_lse(P);
-  run(v, make_req(P, 0, false, skip), P);
+  run(v, make_req(P, 0, false, blockmap ? &v : nullptr), P);
   const Err eo = compare(get_out(P, false), ro), el = compare(get_lse(P), rl);
   char msg[256];
   std::snprintf(msg, sizeof msg, "large vs fp32-ref kernel: %-18s%s B1 H16 S8192 D128 bf16  out rel %.2e max %.2e  lse max %.2e  nan %zu  (ref kernel %.0f ms)",
-                vname, skip ? "+skip" : "", eo.rel, eo.maxabs, el.maxabs, eo.nan + el.nan, ref_ms);
+                vname, blockmap ? "+blockmap" : "", eo.rel, eo.maxabs, el.maxabs, eo.nan + el.nan, ref_ms);
   verdict(eo.nan + el.nan == 0 && eo.rel < 1.5e-2 && el.maxabs < 2e-2, msg);
   CK(cudaEventDestroy(e0)); CK(cudaEventDestroy(e1));
   free_problem(P);
@@ -450,7 +480,7 @@ static void check_nvrtc(const std::string& root, const std::string& cuda_inc) {
   const int smem = SM_ATTN_MMA_SMEM_BYTES(128, SM_ATTN_MMA_STAGED(8, 1));
   CU(setAttr(fm, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, smem));
   for (int undersized = 0; undersized < 2; ++undersized) {
-    LaunchReq r = make_req(P, 0, false, false);
+    LaunchReq r = make_req(P, 0, false);
     if (undersized) r.p.mod.aux[0].numel -= 8;
     if (have_rep) CK(cudaMemset((void*)rep_ptr, 0, sizeof(SmBoundsReport)));
     CK(cudaMemset(P.o, 0xFF, P.nq() * 2));
@@ -464,11 +494,11 @@ static void check_nvrtc(const std::string& root, const std::string& cuda_inc) {
       std::vector<uint16_t> a(P.nq()), b(P.nq());
       CK(cudaMemcpy(a.data(), P.o, P.nq() * 2, cudaMemcpyDeviceToHost));
       // Same inputs through the nvcc build, then the fp32 reference launched from the NVRTC module.
-      run(V("kvbias_v8_bc"), make_req(P, 0, false, false), P);
+      run(V("kvbias_v8_bc"), make_req(P, 0, false), P);
       CK(cudaMemcpy(b.data(), P.o, P.nq() * 2, cudaMemcpyDeviceToHost));
       std::vector<float> got(P.nq());
       for (size_t i = 0; i < a.size(); ++i) got[i] = bf2f(a[i]);
-      LaunchReq rr = make_req(P, 0, true, false);
+      LaunchReq rr = make_req(P, 0, true);
       void* rargs[] = {&rr.p};
       CK(cudaMemset(P.of, 0xFF, P.nq() * 4));
       CU(launch(fr, (P.sh.Q + SM_ATTN_REF_BLOCK_M - 1) / SM_ATTN_REF_BLOCK_M, P.sh.H, P.sh.B, SM_ATTN_REF_THREADS, 1, 1, 0, 0, rargs, nullptr));
@@ -492,7 +522,7 @@ static void check_bounds() {
   Problem P = make_problem({2, 4, 2, 200, 328, 128}, false, 1, 9);
   for (int undersized = 0; undersized < 2; ++undersized)
     for (int ref = 0; ref < 2; ++ref) {
-      LaunchReq r = make_req(P, 0, ref == 1, false);
+      LaunchReq r = make_req(P, 0, ref == 1);
       if (undersized) r.p.mod.aux[0].numel -= 8;  // pretend the allocation is 8 elements short
       SmBoundsReport rep = {};
       const void* kern = (const void*)sm_attn_fwd_mma_bf16_d128_kvbias_v8_bc;
@@ -513,15 +543,16 @@ static void check_bounds() {
 
 // ---- timing -----------------------------------------------------------------------------
 struct Timing { std::string name; bool causal; double ms, tflops, spread; };
-static Timing time_variant(const char* vname, bool causal_skip, Problem& P, int reps) {
+static Timing time_variant(const char* vname, bool blockmap, Problem& P, int reps) {
   const Variant& v = V(vname);
   const int warm = 5;
   std::vector<cudaEvent_t> ev(2 * reps);
   for (auto& e : ev) CK(cudaEventCreate(&e));
-  for (int i = 0; i < warm; ++i) CKI(v.launch(make_req(P, i % P.nsets, false, causal_skip)));
+  const Variant* map = blockmap ? &v : nullptr;
+  for (int i = 0; i < warm; ++i) CKI(v.launch(make_req(P, i % P.nsets, false, map)));
   CK(cudaDeviceSynchronize());
   std::vector<LaunchReq> reqs;
-  for (int s = 0; s < P.nsets; ++s) reqs.push_back(make_req(P, s, false, causal_skip));
+  for (int s = 0; s < P.nsets; ++s) reqs.push_back(make_req(P, s, false, map));
   for (int i = 0; i < reps; ++i) {
     CK(cudaEventRecord(ev[2 * i]));
     CKI(v.launch(reqs[i % P.nsets]));
@@ -536,7 +567,7 @@ static Timing time_variant(const char* vname, bool causal_skip, Problem& P, int 
   double flops = 4.0 * s.B * s.H * (double)s.Q * s.KV * s.D;
   if (v.causal) flops *= 0.5;
   Timing t;
-  t.name = std::string(vname) + (causal_skip ? "+skip" : "");
+  t.name = std::string(vname) + (blockmap ? "+blockmap" : "");
   t.causal = v.causal;
   t.ms = ms[reps / 2];
   t.tflops = flops / (t.ms * 1e-3) / 1e12;
@@ -582,10 +613,11 @@ int main(int argc, char** argv) {
     for (auto& r : runs) ts.push_back(time_variant(r.first, r.second, P, reps));
     free_problem(P);
     std::printf("\nB=1 H=16 S=8192 D=128 bf16, median of %d reps (4 rotating input sets), %s\n", reps, prop.name);
-    std::printf("%-22s %-7s %9s %8s %8s\n", "kernel", "causal", "ms", "TFLOPS", "p90-p10");
+    std::printf("%-26s %-7s %9s %8s %8s\n", "kernel", "causal", "ms", "TFLOPS", "p90-p10");
     for (const Timing& t : ts)
-      std::printf("%-22s %-7s %9.3f %8.1f %7.1f%%\n", t.name.c_str(), t.causal ? "yes" : "no", t.ms, t.tflops, 100 * t.spread);
+      std::printf("%-26s %-7s %9.3f %8.1f %7.1f%%\n", t.name.c_str(), t.causal ? "yes" : "no", t.ms, t.tflops, 100 * t.spread);
   }
+  free_block_maps();
   std::printf("\n%s: %d check(s) failed\n", g_fail ? "FAILED" : "OK", g_fail);
   return g_fail ? 1 : 0;
 }

@@ -9,3 +9,5 @@ struct LaunchReq {
   bool reference;  // fp32 reference kernel (O is float)
   cudaStream_t stream;
 };
+// A variant's tensor-core kernel tiles (its SM_ATTN_BLOCK_M, SM_ATTN_BLOCK_N): the block map's.
+struct BlockShape { int m, n; };

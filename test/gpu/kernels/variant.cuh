@@ -1,6 +1,7 @@
 // One harness variant: the includer defines VARIANT (a name) and the mod macros, then
 // includes this. It builds the runner's entry points with suffix _VARIANT and a host launcher
-// `int launch_VARIANT(const LaunchReq&)` returning a cudaError_t.
+// `int launch_VARIANT(const LaunchReq&)` returning a cudaError_t, and `BlockShape shape_VARIANT()`:
+// the tiles its tensor-core kernel was built with (a block map for it must use them).
 #pragma once
 #include "mods.cuh"
 #define SM_ATTN_ENTRY_SUFFIX SM_ATTN_CAT_(_, VARIANT)
@@ -33,3 +34,5 @@ int SM_ATTN_CAT_(launch_, VARIANT)(const LaunchReq& r) {
   }
   return (int)cudaGetLastError();
 }
+
+BlockShape SM_ATTN_CAT_(shape_, VARIANT)() { return {SM_ATTN_BLOCK_M, SM_ATTN_BLOCK_N}; }

@@ -3,7 +3,7 @@
 //   1. small and odd problems (tails in Q and KV, GQA, D 64/128, bf16/f16): wgmma kernel vs
 //      the fp32 reference kernel (rel L2, max abs, every output written over a NaN poison)
 //   2. bitwise: V = 2 vs V = 1 builds; the three schedules (no overlap, overlap, ping-pong);
-//      the causal skip hint vs none
+//      a causal block map vs none
 //   3. large (B1 H16 S8192 D128): wgmma kernel vs the fp32 reference kernel
 // Exit status is nonzero when any check fails. Usage: wg_harness [--no-time | --only-time] [--reps N]
 #include <cmath>
@@ -17,6 +17,7 @@
 #include <cuda.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
+#include "block_map.h"
 #include "wg_req.h"
 
 #define CK(x)                                                                                      \
@@ -30,26 +31,27 @@
 
 #define WG_VARIANTS(X) X(wnone) X(wnone_s1) X(wnone_s2) X(wkvbias_v1) X(wkvbias_v2) X(wsoftcap_v1) X(wsoftcap_v2) \
   X(wcausal_v1) X(wkvbias_v2_causal) X(wsoftcap_rcp) X(wsoftcap_fast) X(wsoftcap_divfull) X(wnone_nopeel) X(wkvbias_v2_peel) X(wsoftcap_v2_peel) X(wcausal_v1_peel)
-#define DECL(n) int wg_launch_##n(const WgReq&);
+#define DECL(n) int wg_launch_##n(const WgReq&); BlockShape wg_shape_##n(WgKernel);
 WG_VARIANTS(DECL)
-struct Variant { const char* name; int (*launch)(const WgReq&); bool causal; bool bias; bool softcap; int vec; };
+// causal: the mask is exactly causal (keep kv <= q). shape: the tiles of each of its kernels.
+struct Variant { const char* name; int (*launch)(const WgReq&); BlockShape (*shape)(WgKernel); bool causal; bool bias; bool softcap; int vec; };
 static const Variant kVariants[] = {
-    {"none", wg_launch_wnone, false, false, false, 1},
-    {"none_s1", wg_launch_wnone_s1, false, false, false, 1},
-    {"none_s2", wg_launch_wnone_s2, false, false, false, 1},
-    {"kvbias_v1", wg_launch_wkvbias_v1, false, true, false, 1},
-    {"kvbias_v2", wg_launch_wkvbias_v2, false, true, false, 2},
-    {"softcap_v1", wg_launch_wsoftcap_v1, false, false, true, 1},
-    {"softcap_v2", wg_launch_wsoftcap_v2, false, false, true, 2},
-    {"causal_v1", wg_launch_wcausal_v1, true, false, false, 1},
-    {"kvbias_v2_causal", wg_launch_wkvbias_v2_causal, true, true, false, 2},
-    {"softcap_rcp", wg_launch_wsoftcap_rcp, false, false, true, 2},
-    {"softcap_fast", wg_launch_wsoftcap_fast, false, false, true, 2},
-    {"softcap_divfull", wg_launch_wsoftcap_divfull, false, false, true, 2},
-    {"none_nopeel", wg_launch_wnone_nopeel, false, false, false, 1},
-    {"kvbias_v2_peel", wg_launch_wkvbias_v2_peel, false, true, false, 2},
-    {"softcap_v2_peel", wg_launch_wsoftcap_v2_peel, false, false, true, 2},
-    {"causal_v1_peel", wg_launch_wcausal_v1_peel, true, false, false, 1},
+    {"none", wg_launch_wnone, wg_shape_wnone, false, false, false, 1},
+    {"none_s1", wg_launch_wnone_s1, wg_shape_wnone_s1, false, false, false, 1},
+    {"none_s2", wg_launch_wnone_s2, wg_shape_wnone_s2, false, false, false, 1},
+    {"kvbias_v1", wg_launch_wkvbias_v1, wg_shape_wkvbias_v1, false, true, false, 1},
+    {"kvbias_v2", wg_launch_wkvbias_v2, wg_shape_wkvbias_v2, false, true, false, 2},
+    {"softcap_v1", wg_launch_wsoftcap_v1, wg_shape_wsoftcap_v1, false, false, true, 1},
+    {"softcap_v2", wg_launch_wsoftcap_v2, wg_shape_wsoftcap_v2, false, false, true, 2},
+    {"causal_v1", wg_launch_wcausal_v1, wg_shape_wcausal_v1, true, false, false, 1},
+    {"kvbias_v2_causal", wg_launch_wkvbias_v2_causal, wg_shape_wkvbias_v2_causal, true, true, false, 2},
+    {"softcap_rcp", wg_launch_wsoftcap_rcp, wg_shape_wsoftcap_rcp, false, false, true, 2},
+    {"softcap_fast", wg_launch_wsoftcap_fast, wg_shape_wsoftcap_fast, false, false, true, 2},
+    {"softcap_divfull", wg_launch_wsoftcap_divfull, wg_shape_wsoftcap_divfull, false, false, true, 2},
+    {"none_nopeel", wg_launch_wnone_nopeel, wg_shape_wnone_nopeel, false, false, false, 1},
+    {"kvbias_v2_peel", wg_launch_wkvbias_v2_peel, wg_shape_wkvbias_v2_peel, false, true, false, 2},
+    {"softcap_v2_peel", wg_launch_wsoftcap_v2_peel, wg_shape_wsoftcap_v2_peel, false, false, true, 2},
+    {"causal_v1_peel", wg_launch_wcausal_v1_peel, wg_shape_wcausal_v1_peel, true, false, false, 1},
 };
 static const Variant& V(const char* n) {
   for (const Variant& v : kVariants)
@@ -141,7 +143,31 @@ static void free_inputs(Inputs& in) {
   cudaFree(in.bias); cudaFree(in.o); cudaFree(in.o2); cudaFree(in.oref);
 }
 
-static WgReq request(const Inputs& in, int set, void* out, WgKernel kernel, const Variant& var, bool skip) {
+// Causal block maps on the device, one per (kernel tile shape, Q, KV), built on first use and
+// freed by free_block_maps. The rows serve every batch and head (strides 0).
+struct DevBlockMap { int bm, bn, Q, KV; int row; int* dev; };
+static std::vector<DevBlockMap> g_maps;
+static DevBlockMap causal_map(const Variant& var, WgKernel kernel, const Problem& pr) {
+  if (!var.causal) { std::fprintf(stderr, "causal block map asked for %s, whose mask is not causal\n", var.name); std::exit(2); }
+  const BlockShape t = var.shape(kernel);
+  for (const DevBlockMap& m : g_maps)
+    if (m.bm == t.m && m.bn == t.n && m.Q == pr.Q && m.KV == pr.KV) return m;
+  DevBlockMap m{t.m, t.n, pr.Q, pr.KV, 0, nullptr};
+  // var.causal: the mask is exactly kv <= q, so tiles below the diagonal are full (mask not run).
+  const std::vector<int> h = causal_block_map(pr.Q, pr.KV, t.m, t.n, true, &m.row);
+  CK(cudaMalloc(&m.dev, h.size() * sizeof(int)));
+  CK(cudaMemcpy(m.dev, h.data(), h.size() * sizeof(int), cudaMemcpyHostToDevice));
+  g_maps.push_back(m);
+  return m;
+}
+static void free_block_maps() {
+  for (const DevBlockMap& m : g_maps) CK(cudaFree(m.dev));
+  g_maps.clear();
+}
+
+// blockmap: launch with a causal block map for the variant's tiles of `kernel` (the reference
+// kernel ignores it, so it gets none).
+static WgReq request(const Inputs& in, int set, void* out, WgKernel kernel, const Variant& var, bool blockmap) {
   const Problem& pr = in.pr;
   WgReq r;
   std::memset(&r, 0, sizeof r);
@@ -154,7 +180,11 @@ static WgReq request(const Inputs& in, int set, void* out, WgKernel kernel, cons
   p.o_stride_b = p.q_stride_b; p.o_stride_h = p.q_stride_h; p.o_stride_s = pr.D;
   p.B = pr.B; p.H = pr.H; p.Hkv = pr.Hkv; p.Q = pr.Q; p.KV = pr.KV; p.D = pr.D;
   p.softmax_scale = 1.f / std::sqrt((float)pr.D);
-  p.flags = skip && kernel != REF_KERNEL ? SM_ATTN_FLAG_SKIP_KV_AFTER_Q : 0u;
+  p.flags = 0u;
+  if (blockmap && kernel != REF_KERNEL) {
+    const DevBlockMap m = causal_map(var, kernel, pr);
+    p.blk = m.dev; p.blk_stride_b = 0; p.blk_stride_h = 0; p.blk_row = m.row;
+  }
   p.mod.aux[0].data = in.bias; p.mod.aux[0].numel = (long long)pr.B * pr.H * pr.KV;
   p.mod.dims[0] = pr.B; p.mod.dims[1] = pr.H; p.mod.dims[2] = pr.Q; p.mod.dims[3] = pr.KV;
   p.mod.fscalars[0] = var.softcap ? 5.f : 0.f;  // softcap(5): most scores are near the cap
@@ -185,11 +215,11 @@ static std::vector<float> read16(const void* dev, size_t n, bool f16) {
 }
 
 // wgmma kernel vs fp32 reference kernel on the same inputs.
-static void check_vs_ref(const Inputs& in, const Variant& var, bool skip) {
+static void check_vs_ref(const Inputs& in, const Variant& var, bool blockmap) {
   const Problem& pr = in.pr;
   CK(cudaMemset(in.o, 0xff, in.qn * 2));
   CK(cudaMemset(in.oref, 0xff, in.qn * 4));
-  run(var, request(in, 0, in.o, WG_KERNEL, var, skip));
+  run(var, request(in, 0, in.o, WG_KERNEL, var, blockmap));
   run(var, request(in, 0, in.oref, REF_KERNEL, var, false));
   std::vector<float> out = read16(in.o, in.qn, pr.f16), ref(in.qn);
   CK(cudaMemcpy(ref.data(), in.oref, in.qn * 4, cudaMemcpyDeviceToHost));
@@ -205,33 +235,33 @@ static void check_vs_ref(const Inputs& in, const Variant& var, bool skip) {
   const double tol = pr.f16 ? 2e-3 : 1e-2;
   char buf[256];
   std::snprintf(buf, sizeof buf, "%s%s vs fp32 ref: B%d H%d Hkv%d Q%d KV%d D%d %s: rel L2 %.2e, max abs %.2e, non-finite %zu",
-                var.name, skip ? "+skip" : "", pr.B, pr.H, pr.Hkv, pr.Q, pr.KV, pr.D, pr.f16 ? "f16" : "bf16", rel, maxabs, bad);
+                var.name, blockmap ? "+blockmap" : "", pr.B, pr.H, pr.Hkv, pr.Q, pr.KV, pr.D, pr.f16 ? "f16" : "bf16", rel, maxabs, bad);
   verdict(bad == 0 && rel < tol, buf);
 }
 
-// Two builds (or the skip hint) must produce the same bits.
-static void check_bitwise(const Inputs& in, const Variant& a, bool skipA, const Variant& b, bool skipB) {
+// Two builds (or a causal block map and none) must produce the same bits.
+static void check_bitwise(const Inputs& in, const Variant& a, bool mapA, const Variant& b, bool mapB) {
   CK(cudaMemset(in.o, 0xff, in.qn * 2));
   CK(cudaMemset(in.o2, 0xff, in.qn * 2));
-  run(a, request(in, 0, in.o, WG_KERNEL, a, skipA));
-  run(b, request(in, 0, in.o2, WG_KERNEL, b, skipB));
+  run(a, request(in, 0, in.o, WG_KERNEL, a, mapA));
+  run(b, request(in, 0, in.o2, WG_KERNEL, b, mapB));
   std::vector<uint16_t> x(in.qn), y(in.qn);
   CK(cudaMemcpy(x.data(), in.o, in.qn * 2, cudaMemcpyDeviceToHost));
   CK(cudaMemcpy(y.data(), in.o2, in.qn * 2, cudaMemcpyDeviceToHost));
   size_t diff = 0, poisoned = 0;
   for (size_t i = 0; i < in.qn; ++i) { diff += x[i] != y[i]; poisoned += x[i] == 0xffff; }
   char buf[256];
-  std::snprintf(buf, sizeof buf, "bitwise %s%s == %s%s (Q%d KV%d D%d): %zu differ, %zu unwritten", a.name, skipA ? "+skip" : "",
-                b.name, skipB ? "+skip" : "", in.pr.Q, in.pr.KV, in.pr.D, diff, poisoned);
+  std::snprintf(buf, sizeof buf, "bitwise %s%s == %s%s (Q%d KV%d D%d): %zu differ, %zu unwritten", a.name, mapA ? "+blockmap" : "",
+                b.name, mapB ? "+blockmap" : "", in.pr.Q, in.pr.KV, in.pr.D, diff, poisoned);
   verdict(diff == 0 && poisoned == 0, buf);
 }
 
 static float median(std::vector<float> v) { std::sort(v.begin(), v.end()); return v[v.size() / 2]; }
 
-static float time_kernel(const Inputs& in, const Variant& var, WgKernel kernel, bool skip, int reps) {
+static float time_kernel(const Inputs& in, const Variant& var, WgKernel kernel, bool blockmap, int reps) {
   const int sets = (int)in.q.size();
   std::vector<WgReq> reqs;
-  for (int s = 0; s < sets; ++s) reqs.push_back(request(in, s, in.o, kernel, var, skip));
+  for (int s = 0; s < sets; ++s) reqs.push_back(request(in, s, in.o, kernel, var, blockmap));
   for (int i = 0; i < 5; ++i) CK(var.launch(reqs[i % sets]));
   CK(cudaDeviceSynchronize());
   std::vector<cudaEvent_t> ev(reps + 1);
@@ -301,9 +331,9 @@ int main(int argc, char** argv) {
       }
       if (timing) {
         const double flops = 4.0 * big.B * big.H * (double)big.Q * big.KV * big.D;
-        auto add = [&](const std::string& label, const Variant& v, WgKernel k, bool skip) {
-          const float ms = time_kernel(in, v, k, skip, reps);
-          rows.push_back({label, skip, ms, (skip ? 0.5 : 1.0) * flops / (ms * 1e-3) / 1e12});
+        auto add = [&](const std::string& label, const Variant& v, WgKernel k, bool blockmap) {
+          const float ms = time_kernel(in, v, k, blockmap, reps);
+          rows.push_back({label, blockmap, ms, (blockmap ? 0.5 : 1.0) * flops / (ms * 1e-3) / 1e12});
           std::printf("time %-40s %8.3f ms\n", label.c_str(), ms);
           std::fflush(stdout);
         };
@@ -323,12 +353,12 @@ int main(int argc, char** argv) {
           add(tag + "wgmma softcap(5) x*rcp(cap), tanh.approx", V("softcap_fast"), WG_KERNEL, false);
           add(tag + "wgmma softcap(5) div.full, tanhf", V("softcap_divfull"), WG_KERNEL, false);
           add(tag + "wgmma softcap(5) div.full, tanhf, peeled tail tile", V("softcap_v2_peel"), WG_KERNEL, false);
-          add(tag + "wgmma causal mask + skip", V("causal_v1"), WG_KERNEL, true);
-          add(tag + "wgmma causal mask + skip, peeled tail tile", V("causal_v1_peel"), WG_KERNEL, true);
-          add(tag + "wgmma kv-bias V=2 + causal + skip", V("kvbias_v2_causal"), WG_KERNEL, true);
+          add(tag + "wgmma causal mask + block map", V("causal_v1"), WG_KERNEL, true);
+          add(tag + "wgmma causal mask + block map, peeled tail tile", V("causal_v1_peel"), WG_KERNEL, true);
+          add(tag + "wgmma kv-bias V=2 + causal + block map", V("kvbias_v2_causal"), WG_KERNEL, true);
         } else {
           add(tag + "wgmma none", V("none"), WG_KERNEL, false);
-          add(tag + "wgmma causal mask + skip", V("causal_v1"), WG_KERNEL, true);
+          add(tag + "wgmma causal mask + block map", V("causal_v1"), WG_KERNEL, true);
         }
       }
       free_inputs(in);
@@ -339,6 +369,7 @@ int main(int argc, char** argv) {
     std::printf("%-46s %-7s %9s %8s\n", "kernel", "causal", "ms", "TFLOPS");
     for (const Row& r : rows) std::printf("%-46s %-7s %9.3f %8.1f\n", r.name.c_str(), r.causal ? "yes" : "no", r.ms, r.tflops);
   }
+  free_block_maps();
   std::printf("\n%s: %d failed\n", g_fail ? "FAILED" : "OK", g_fail);
   return g_fail ? 1 : 0;
 }

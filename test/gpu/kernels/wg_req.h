@@ -11,3 +11,6 @@ struct WgReq {
   WgKernel kernel;
   cudaStream_t stream;
 };
+// A variant's tiles for one kernel (WG_KERNEL: SM_ATTN_WG_BLOCK_M x SM_ATTN_WG_BLOCK_N; MMA_KERNEL:
+// SM_ATTN_BLOCK_M x SM_ATTN_BLOCK_N), as its translation unit was built: the block map's.
+struct BlockShape { int m, n; };

@@ -1,6 +1,7 @@
 // One Hopper-kernel harness variant: the includer defines VARIANT and the mod macros (V <= 2),
 // then includes this. Builds the runner's entry points (wgmma, mma, fp32 reference) with suffix
-// _VARIANT and a host launcher `int wg_launch_VARIANT(const WgReq&)` returning a cudaError_t.
+// _VARIANT and a host launcher `int wg_launch_VARIANT(const WgReq&)` returning a cudaError_t,
+// and `BlockShape wg_shape_VARIANT(WgKernel)`: the tiles of that kernel (a block map must use them).
 #pragma once
 #include "mods.cuh"
 #define SM_ATTN_WGMMA
@@ -46,4 +47,9 @@ int SM_ATTN_CAT_(wg_launch_, VARIANT)(const WgReq& r) {
     k<<<grid, SM_ATTN_MMA_THREADS, smem, r.stream>>>(p);
   }
   return (int)cudaGetLastError();
+}
+
+BlockShape SM_ATTN_CAT_(wg_shape_, VARIANT)(WgKernel kernel) {
+  if (kernel == WG_KERNEL) return {SM_ATTN_WG_BLOCK_M, SM_ATTN_WG_BLOCK_N};
+  return {SM_ATTN_BLOCK_M, SM_ATTN_BLOCK_N};  // MMA_KERNEL (the reference kernel ignores the map)
 }
