@@ -408,7 +408,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   const int r = 16 * (t / 32) + lane / 4, c = lane % 4;  // accumulator row r and r + 8, column pair 2c
   const int trow = 64 * cw + r;  // row in the block's tile
   // The work item in hand (set at the top of the work loop below; the lambdas read them).
-  int b = 0, h = 0, qrow = 0, ntiles = 0;
+  int b = 0, h = 0, qrow = 0;
   int g0 = 0;  // kv tiles of the block's earlier work items: ring slots run on across items
   SmTileList tiles{nullptr, 0};
   float qf[2] = {0.f, 0.f};  // the rows' q as floats (score_pair_wg)
@@ -586,10 +586,10 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       h = x.h;
       qrow = x.q0 + trow;
       tiles = x.tiles;
-      ntiles = x.tiles.n;
       qf[0] = static_cast<float>(qrow);
       qf[1] = static_cast<float>(qrow + 8);
     }
+    const int ntiles = tiles.n;
 #pragma unroll
     for (int i = 0; i < D / 2; ++i) oacc[i] = 0.f;
     m[0] = m[1] = SM_NEG_INF;

@@ -20,7 +20,6 @@
 #include <cuda.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
-#include "block_map.h"
 #include "launch_req.h"
 
 #define CK(x)                                                                                   \
@@ -152,27 +151,8 @@ static void free_problem(Problem& P) {
   CK(cudaFree(P.o)); CK(cudaFree(P.of)); CK(cudaFree(P.lse));
 }
 
-// Causal block maps on the device, one per (variant tile shape, Q, KV), built on first use and
-// freed by free_block_maps. The rows serve every batch and head (strides 0).
-struct DevBlockMap { int bm, bn, Q, KV; bool full; int row; int* dev; };
-static std::vector<DevBlockMap> g_maps;
-static DevBlockMap causal_map(const Variant& v, const Shape& s) {
-  if (!v.causal) { std::fprintf(stderr, "causal block map asked for %s, whose mask is not causal\n", v.name); std::exit(2); }
-  const BlockShape t = v.shape();
-  const bool full = true;  // v.causal: the mask is exactly kv <= q, so tiles below the diagonal are full
-  for (const DevBlockMap& m : g_maps)
-    if (m.bm == t.m && m.bn == t.n && m.Q == s.Q && m.KV == s.KV && m.full == full) return m;
-  DevBlockMap m{t.m, t.n, s.Q, s.KV, full, 0, nullptr};
-  const std::vector<int> h = causal_block_map(s.Q, s.KV, t.m, t.n, full, &m.row);
-  CK(cudaMalloc(&m.dev, h.size() * sizeof(int)));
-  CK(cudaMemcpy(m.dev, h.data(), h.size() * sizeof(int), cudaMemcpyHostToDevice));
-  g_maps.push_back(m);
-  return g_maps.back();
-}
-static void free_block_maps() {
-  for (const DevBlockMap& m : g_maps) CK(cudaFree(m.dev));
-  g_maps.clear();
-}
+// Causal block maps on the device, shared by every request (freed at exit).
+static CausalMaps g_maps;
 
 // map: launch the tensor-core kernel with a causal block map for this variant's tiles (null: none;
 // the reference kernel ignores it).
@@ -194,7 +174,8 @@ static LaunchReq make_req(const Problem& P, int set, bool reference, const Varia
   p.softmax_scale = 1.0f / std::sqrt((float)s.D);
   p.flags = 0u;
   if (map != nullptr && !reference) {
-    const DevBlockMap m = causal_map(*map, s);
+    if (!map->causal) { std::fprintf(stderr, "causal block map asked for %s, whose mask is not causal\n", map->name); std::exit(2); }
+    const CausalMaps::Map m = g_maps.get(map->shape(), s.Q, s.KV);
     p.blk = m.dev; p.blk_stride_b = 0; p.blk_stride_h = 0; p.blk_row = m.row;
   }
   p.mod.aux[0].data = P.bias[set];
@@ -617,7 +598,7 @@ int main(int argc, char** argv) {
     for (const Timing& t : ts)
       std::printf("%-26s %-7s %9.3f %8.1f %7.1f%%\n", t.name.c_str(), t.causal ? "yes" : "no", t.ms, t.tflops, 100 * t.spread);
   }
-  free_block_maps();
+  g_maps.free_all();
   std::printf("\n%s: %d check(s) failed\n", g_fail ? "FAILED" : "OK", g_fail);
   return g_fail ? 1 : 0;
 }

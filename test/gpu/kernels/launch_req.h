@@ -2,6 +2,7 @@
 #pragma once
 #include <cuda_runtime.h>
 #include "attention_abi.cuh"
+#include "block_map.h"
 struct LaunchReq {
   SmAttnParams p;
   int D;
@@ -9,5 +10,3 @@ struct LaunchReq {
   bool reference;  // fp32 reference kernel (O is float)
   cudaStream_t stream;
 };
-// A variant's tensor-core kernel tiles (its SM_ATTN_BLOCK_M, SM_ATTN_BLOCK_N): the block map's.
-struct BlockShape { int m, n; };

@@ -17,7 +17,6 @@
 #include <cuda.h>
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
-#include "block_map.h"
 #include "wg_req.h"
 
 #define CK(x)                                                                                      \
@@ -143,27 +142,8 @@ static void free_inputs(Inputs& in) {
   cudaFree(in.bias); cudaFree(in.o); cudaFree(in.o2); cudaFree(in.oref);
 }
 
-// Causal block maps on the device, one per (kernel tile shape, Q, KV), built on first use and
-// freed by free_block_maps. The rows serve every batch and head (strides 0).
-struct DevBlockMap { int bm, bn, Q, KV; int row; int* dev; };
-static std::vector<DevBlockMap> g_maps;
-static DevBlockMap causal_map(const Variant& var, WgKernel kernel, const Problem& pr) {
-  if (!var.causal) { std::fprintf(stderr, "causal block map asked for %s, whose mask is not causal\n", var.name); std::exit(2); }
-  const BlockShape t = var.shape(kernel);
-  for (const DevBlockMap& m : g_maps)
-    if (m.bm == t.m && m.bn == t.n && m.Q == pr.Q && m.KV == pr.KV) return m;
-  DevBlockMap m{t.m, t.n, pr.Q, pr.KV, 0, nullptr};
-  // var.causal: the mask is exactly kv <= q, so tiles below the diagonal are full (mask not run).
-  const std::vector<int> h = causal_block_map(pr.Q, pr.KV, t.m, t.n, true, &m.row);
-  CK(cudaMalloc(&m.dev, h.size() * sizeof(int)));
-  CK(cudaMemcpy(m.dev, h.data(), h.size() * sizeof(int), cudaMemcpyHostToDevice));
-  g_maps.push_back(m);
-  return m;
-}
-static void free_block_maps() {
-  for (const DevBlockMap& m : g_maps) CK(cudaFree(m.dev));
-  g_maps.clear();
-}
+// Causal block maps on the device, shared by every request (freed at exit).
+static CausalMaps g_maps;
 
 // blockmap: launch with a causal block map for the variant's tiles of `kernel` (the reference
 // kernel ignores it, so it gets none).
@@ -182,7 +162,8 @@ static WgReq request(const Inputs& in, int set, void* out, WgKernel kernel, cons
   p.softmax_scale = 1.f / std::sqrt((float)pr.D);
   p.flags = 0u;
   if (blockmap && kernel != REF_KERNEL) {
-    const DevBlockMap m = causal_map(var, kernel, pr);
+    if (!var.causal) { std::fprintf(stderr, "causal block map asked for %s, whose mask is not causal\n", var.name); std::exit(2); }
+    const CausalMaps::Map m = g_maps.get(var.shape(kernel), pr.Q, pr.KV);
     p.blk = m.dev; p.blk_stride_b = 0; p.blk_stride_h = 0; p.blk_row = m.row;
   }
   p.mod.aux[0].data = in.bias; p.mod.aux[0].numel = (long long)pr.B * pr.H * pr.KV;
@@ -369,7 +350,7 @@ int main(int argc, char** argv) {
     std::printf("%-46s %-7s %9s %8s\n", "kernel", "causal", "ms", "TFLOPS");
     for (const Row& r : rows) std::printf("%-46s %-7s %9.3f %8.1f\n", r.name.c_str(), r.causal ? "yes" : "no", r.ms, r.tflops);
   }
-  free_block_maps();
+  g_maps.free_all();
   std::printf("\n%s: %d failed\n", g_fail ? "FAILED" : "OK", g_fail);
   return g_fail ? 1 : 0;
 }

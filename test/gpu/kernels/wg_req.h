@@ -2,6 +2,7 @@
 #pragma once
 #include <cuda_runtime.h>
 #include "attention_abi.cuh"
+#include "block_map.h"
 #include "attention_wgmma.cuh"
 enum WgKernel { WG_KERNEL, MMA_KERNEL, REF_KERNEL };
 struct WgReq {
@@ -11,6 +12,3 @@ struct WgReq {
   WgKernel kernel;
   cudaStream_t stream;
 };
-// A variant's tiles for one kernel (WG_KERNEL: SM_ATTN_WG_BLOCK_M x SM_ATTN_WG_BLOCK_N; MMA_KERNEL:
-// SM_ATTN_BLOCK_M x SM_ATTN_BLOCK_N), as its translation unit was built: the block map's.
-struct BlockShape { int m, n; };

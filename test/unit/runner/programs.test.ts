@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
 import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
-import { buildProgram, mainGrid, readGeometry, wgBlockN, WG_SMEM_MAX, type PreparedMod } from "../../../server/src/runner/source";
+import { buildProgram, mainGrid, readGeometry, wgBlockN, wgPersistent, WG_SMEM_MAX, type PreparedMod } from "../../../server/src/runner/source";
 import { prepareJob, prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
@@ -102,21 +102,12 @@ describe("runner programs", () => {
   });
 
   it("runs persistent Hopper blocks without a mask and without Q in the aux ring; launches one per SM at most", () => {
-    const prog = (label: string, env: NodeJS.ProcessEnv = {}) => {
-      const saved = process.env.SCOREMOD_WG_PERSISTENT;
-      if (env.SCOREMOD_WG_PERSISTENT === undefined) delete process.env.SCOREMOD_WG_PERSISTENT;
-      else process.env.SCOREMOD_WG_PERSISTENT = env.SCOREMOD_WG_PERSISTENT;
-      try {
-        return buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" });
-      } finally {
-        if (saved === undefined) delete process.env.SCOREMOD_WG_PERSISTENT;
-        else process.env.SCOREMOD_WG_PERSISTENT = saved;
-      }
-    };
-    const persistent = (label: string, env: NodeJS.ProcessEnv = {}) => {
-      const p = prog(label, env);
+    const prog = (label: string) => buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" });
+    // The program's own decision, or wgPersistent's under an override (SCOREMOD_WG_PERSISTENT).
+    const persistent = (label: string, env?: NodeJS.ProcessEnv) => {
+      const p = prog(label);
       expect(p.defines).toContain(`SM_WG_PERSISTENT=${p.persistent ? 1 : 0}`);
-      return p.persistent;
+      return env ? wgPersistent(prepared(CASES.find((x) => x.label === label)!, true), p.auxLayout, env) : p.persistent;
     };
     expect(["none", "kv-bias", "alibi", "softcap"].map((l) => persistent(l))).toEqual([true, true, true, true]);
     // Masks: work items of different sizes; full-bias: Q lives in the aux ring.
