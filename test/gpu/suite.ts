@@ -42,6 +42,11 @@ export const ROUNDTRIP = ["spatial-bias", "graph-distance", "kv-bias+document"];
 let passed = 0, failed = 0;
 const log: string[] = [];
 function say(s: string): void { console.log(s); log.push(s); }
+/** One run's checks on a line: "vec-vs-scalar ok; reference-kernel ok relL2 2.2e-3; ...". */
+function checkSummary(r: BenchResult): string {
+  return r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; ");
+}
+
 function result(name: string, ok: boolean, detail: string): void {
   if (ok) passed++; else failed++;
   say(`${ok ? "PASS" : "FAIL"} ${name}${detail ? `: ${detail}` : ""}`);
@@ -88,7 +93,7 @@ async function runAll(out: string): Promise<void> {
           checks.push(r);
           const three = ["vec-vs-scalar", "reference-kernel", "js-reference"].map((n) => r.checks.find((x) => x.name === n));
           const missing = three.some((x) => !x);
-          result(name, r.ok && !missing, r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; "));
+          result(name, r.ok && !missing, checkSummary(r));
           if (!r.ok) say(formatBench(r));
         } catch (e) {
           result(name, false, e instanceof Error ? e.message : String(e));
@@ -101,7 +106,7 @@ async function runAll(out: string): Promise<void> {
       try {
         const r = await sup.bench(job(c, SMALL, { dtype: "f16", checks: { jsReference: true, bounds: true } }));
         checks.push(r);
-        result(name, r.ok && r.dtype === "f16", r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; "));
+        result(name, r.ok && r.dtype === "f16", checkSummary(r));
         if (!r.ok) say(formatBench(r));
       } catch (e) {
         result(name, false, e instanceof Error ? e.message : String(e));
@@ -118,7 +123,7 @@ async function runAll(out: string): Promise<void> {
         checks.push(r);
         const items = WALK.B * WALK.H * Math.ceil(WALK.Q / 128);
         const walked = r.persistentBlocks !== undefined && r.persistentBlocks < items;
-        result(name, r.ok && walked, `${r.persistentBlocks ?? "no"} persistent blocks for ${items} work items; ` + r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; "));
+        result(name, r.ok && walked, `${r.persistentBlocks ?? "no"} persistent blocks for ${items} work items; ` + checkSummary(r));
         if (!r.ok) say(formatBench(r));
       } catch (e) {
         result(name, false, e instanceof Error ? e.message : String(e));
@@ -131,7 +136,7 @@ async function runAll(out: string): Promise<void> {
       try {
         const r = await sup.bench(job(c, SMALL, { kernel: "mma", checks: { jsReference: true } }));
         checks.push(r);
-        result(name, r.ok && r.kernel === "mma", r.checks.map((x) => `${x.name} ${x.skipped ? `skipped (${x.skipped})` : x.ok ? "ok" : "FAILED"}${x.relL2 !== undefined ? ` relL2 ${x.relL2.toExponential(1)}` : ""}`).join("; "));
+        result(name, r.ok && r.kernel === "mma", checkSummary(r));
         if (!r.ok) say(formatBench(r));
       } catch (e) {
         result(name, false, e instanceof Error ? e.message : String(e));
