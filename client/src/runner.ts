@@ -2,7 +2,7 @@
 // at start-up for the status bar. Nothing here can crash the extension host: every failure
 // becomes a RunnerErrorInfo the UI shows (no GPU, fault, hang, compile error, ...).
 import * as vscode from "vscode";
-import { formatPct, formatStep, formatVsNone, KERNEL_LABELS } from "scoremod-server/runner/format";
+import { formatStep, formatVsNone, formatVsNoneShort, KERNEL_LABELS } from "scoremod-server/runner/format";
 import { RunnerSupervisor } from "scoremod-server/runner/supervisor";
 import {
   RunnerError, type BenchJob, type BenchResult, type HeatMapJob, type ProbeResult, type RunnerErrorInfo, type SweepJob, type SweepResult,
@@ -38,7 +38,7 @@ export function benchSummary(r: BenchResult, asked: Record<string, string> = {})
     ...(r.blockSparsity ? { skipped: r.blockSparsity.sparsity } : {}),
     ...(userAux ? { userAux } : {}),
     ...(r.timing?.step ? { unsteady: formatStep(r.timing.step, r.timing.reps) } : {}),
-    ...(r.timing?.vsNone ? { vsNone: { cost: `${formatPct(r.timing.vsNone.ratio)} vs ${r.blockSparsity ? "dense " : ""}no mod`, detail: formatVsNone(r) } } : {}),
+    ...(r.timing?.vsNone ? { vsNone: { cost: formatVsNoneShort(r), detail: formatVsNone(r) } } : {}),
   };
 }
 

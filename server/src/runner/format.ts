@@ -1,7 +1,7 @@
 // Text renderings of runner results, shared by `scoremod bench` and the GPU test report.
 import type { BenchResult, SweepResult } from "./types";
 import type { SpeedStep } from "./speedStep";
-import { formatCost, type VsNone } from "./modCost";
+import { formatCost, formatPct, type VsNone } from "./modCost";
 
 export { formatPct } from "./modCost";
 
@@ -75,11 +75,19 @@ export function formatSweep(s: SweepResult): string {
   return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("p" = ran on the portable kernel, "!" = a check failed, "s" = spills, "~" = the reps ran at two speeds)`, line(head), ...rows.map(line)].join("\n");
 }
 
+/** vsNone's baseline is the dense problem when the run had a block map (a mask's). */
+const denseBaseline = (r: BenchResult): boolean => r.blockSparsity !== undefined;
+
 /** vsNone's baseline: "no mod 0.843 ms (the same kernel on the dense problem at its own 128x176 tiles)". */
 export function describeBaseline(r: BenchResult, v: VsNone): string {
-  const dense = r.blockSparsity !== undefined;
+  const dense = denseBaseline(r);
   const tiles = v.tile.kv !== r.tile.kv || v.tile.q !== r.tile.q ? ` at its own ${v.tile.q}x${v.tile.kv} tiles` : "";
   return `no mod ${v.ms.toFixed(3)} ms (the same kernel${dense ? " on the dense problem" : ""}${tiles})`;
+}
+
+/** The cost in a few words, for a lens: "+5.2% vs no mod", "-40.1% vs dense no mod". */
+export function formatVsNoneShort(r: BenchResult): string {
+  return `${formatPct(r.timing!.vsNone!.ratio)} vs ${denseBaseline(r) ? "dense " : ""}no mod`;
 }
 
 /** What the mod costs over the same kernel with no mod (BenchJob.vsNone), from alternated launches. */
