@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResult } from "../runner/types";
-import { describeBaseline, KERNEL_LABELS } from "../runner/format";
+import { denseBaseline, describeBaseline, KERNEL_LABELS } from "../runner/format";
 import { formatCost } from "../runner/modCost";
 import type { ModFact } from "../analysis/facts";
 import { classifyTiles, TILE_EMPTY, TILE_FULL } from "../analysis/tiles";
@@ -72,7 +72,7 @@ export function formatModCost(r: BenchResult, p: PeerResult): string {
   const v = r.timing?.vsNone;
   const oursPart = v ? `ours ${formatCost(v)} over ${describeBaseline(r, v)}, launches alternated with the mod's` : "ours: not measured";
   const flexPart = p.flex_ms && p.flex_none_ms
-    ? `Flex ${formatCost({ ratio: p.flex_ms / p.flex_none_ms })} (${r.blockSparsity ? "dense, " : ""}no mod: ${p.flex_none_ms.toFixed(3)} ms)` : "Flex: not measured";
+    ? `Flex ${formatCost({ ratio: p.flex_ms / p.flex_none_ms })} (${denseBaseline(r) ? "dense, " : ""}no mod: ${p.flex_none_ms.toFixed(3)} ms)` : "Flex: not measured";
   return `mod cost, time with / without: ${oursPart}; ${flexPart}`;
 }
 

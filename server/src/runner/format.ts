@@ -75,8 +75,8 @@ export function formatSweep(s: SweepResult): string {
   return [`sweep ${s.mod} (${fmtShape(s.shape)}) on ${s.device}: TFLOPS ("p" = ran on the portable kernel, "!" = a check failed, "s" = spills, "~" = the reps ran at two speeds)`, line(head), ...rows.map(line)].join("\n");
 }
 
-/** vsNone's baseline is the dense problem when the run had a block map (a mask's). */
-const denseBaseline = (r: BenchResult): boolean => r.blockSparsity !== undefined;
+/** A no-mod baseline (vsNone's, Flex's in --compare) is the dense problem when the run had a block map (a mask's). */
+export const denseBaseline = (r: BenchResult): boolean => r.blockSparsity !== undefined;
 
 /** vsNone's baseline: "no mod 0.843 ms (the same kernel on the dense problem at its own 128x176 tiles)". */
 export function describeBaseline(r: BenchResult, v: VsNone): string {
