@@ -34,10 +34,10 @@
 #ifndef SM_WG_PINGPONG
 #define SM_WG_PINGPONG 1  // the two consumer warpgroups take turns issuing GEMMs (needs OVERLAP)
 #endif
-// Only the last kv tile's code carries the KV tail mask. That duplicates the loop body: a gain
-// for mod-free or identity builds (runner, H100, 2026-11-27: 0.845 vs 0.875-0.914 ms), a loss
-// with a mask or an aux-loading mod inlined (causal 0.53 vs 0.50, kv-bias 1.15-1.17 vs 1.10-1.12).
-// By default only mod-free builds peel; the runner decides per mod (server/src/runner/source.ts).
+// Only the last kv tile's code carries the KV tail mask. That duplicates the loop body; whether
+// it pays depends on how ptxas then schedules the loop (H200, 2026-11-28: 1-5% faster for masks
+// and gathering mods, 1-10% slower for mods with uniform or staged loads). The runner decides per
+// mod (server/src/runner/source.ts wgPeelTail); by default only mod-free builds peel.
 // Lazy rescaling (FlashAttention-4's): a row's running max moves only when the tile's max passes
 // it by more than 2^SM_WG_RESCALE_LOG2 (log2 units), else the stale max stays and P may reach
 // 2^SM_WG_RESCALE_LOG2 (exact in fp32 and bf16/f16 alike: only the exponent differs). O is then
@@ -476,8 +476,9 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   // Scale, mods, tail mask, online softmax: S becomes P (fp32). Sets the O rescale factors and
   // returns whether any row of this warp raised its running max (else every factor is exactly 1
   // and the caller skips the rescale).
-  // TAIL (a constant at each call): this tile may reach past KV. ptxas if-converts a run-time
-  // tail check into 64 selects on every tile, which SM_WG_PEEL_TAIL avoids.
+  // TAIL (a constant at each call): this tile may reach past KV. Unpeeled, every tile branches
+  // over the tail's compares and selects (a uniform branch in the SASS); SM_WG_PEEL_TAIL drops them
+  // from the loop.
   // (Plain bool parameters, not generic lambdas: NVRTC compiles a lambda with `auto`
   // parameters as a host function. The lambdas are inlined, so constant arguments fold.)
   auto softmax_tile = [&](int j, float (&alpha)[2], bool TAIL) -> bool {

@@ -99,6 +99,24 @@ export function mainGrid(program: Pick<Program, "blockM" | "persistent">, Q: num
   return program.persistent ? [Math.max(1, Math.min(nq * H * B, smCount)), 1, 1] : [nq, H, B];
 }
 
+/**
+ * Whether the Hopper kernel peels its KV-tail tile (SM_WG_PEEL_TAIL: a second copy of the loop
+ * body, so the other tiles skip the tail test). Measured on the H200, alternated in one call each
+ * (notes/gpu-2026-11-28-s7/call1-ab-peel-*.txt, call6-ab-peel-rest.txt): peeling gains 1-5% with
+ * masks and with score mods that load nothing or only gather or read directly (causal, block-causal,
+ * prefix-lm, relative-position, spatial-bias), and loses 1-10% when the score mod loads a uniform
+ * value or reads staged aux (alibi, gated-decay, low-rank-bias, kv-bias, full-bias): ptxas then
+ * issues the P V wait ahead of the tile's exponentials (call 2's SASS of alibi). The one miss
+ * measured: graph-distance (uniform, staged and gathered loads) gains 1.3% peeled but is not.
+ * Decided from the mod, not the build, so vec and scalar builds share the loop's shape.
+ * SCOREMOD_WG_PEEL=0|1 overrides.
+ */
+export function wgPeelTail(spec: Pick<ProgramSpec, "score">, env: NodeJS.ProcessEnv = process.env): boolean {
+  const forced = env.SCOREMOD_WG_PEEL;
+  if (forced === "0" || forced === "1") return forced === "1";
+  return !(spec.score?.mod.loads ?? []).some((l) => l.class === "uniform" || (l.staging != null && l.staging.offset >= 0));
+}
+
 /** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */
 export function buildProgram(spec: ProgramSpec): Program {
   const parts: string[] = [];
@@ -107,12 +125,7 @@ export function buildProgram(spec: ProgramSpec): Program {
     `SM_ATTN_MMA_WARPS=${spec.geometry.warps}`, `SM_ATTN_MMA_KSTAGES=${spec.geometry.kstages}`];
   if (kernel === "wgmma") {
     defines.push("SM_ATTN_WGMMA");
-    // Peel the KV-tail tile (a second copy of the loop body) only for light mods: measured on the
-    // H100 (notes/gpu-2026-11-27/ab-peel-runner.log, alternated in one call) it gains ~6% with an
-    // identity mod and loses ~5% with a causal mask or kv-bias. SCOREMOD_WG_PEEL=0|1 overrides.
-    const env = process.env.SCOREMOD_WG_PEEL;
-    const light = !spec.mask && (spec.score?.mod.loads.length ?? 0) === 0;
-    defines.push(`SM_WG_PEEL_TAIL=${env === "0" || env === "1" ? env : light ? 1 : 0}`);
+    defines.push(`SM_WG_PEEL_TAIL=${wgPeelTail(spec) ? 1 : 0}`);
     defines.push(`SM_ATTN_WG_BLOCK_N=${spec.blockN ?? WG.blockN}`);
     if (spec.floatPositions) defines.push("SM_FLOAT_POSITIONS=1");
   }

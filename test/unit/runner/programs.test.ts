@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as native from "../../../csrc/index";
 import { nvccOrEmpty } from "../../../server/src/toolchain/nvcc";
-import { buildProgram, mainGrid, readGeometry, wgBlockN, wgPersistent, WG_SMEM_MAX, type PreparedMod } from "../../../server/src/runner/source";
+import { buildProgram, mainGrid, readGeometry, wgBlockN, wgPeelTail, wgPersistent, WG_SMEM_MAX, type PreparedMod } from "../../../server/src/runner/source";
 import { prepareJob, prepareMod } from "../../../server/src/runner/prepare";
 import { CASES } from "../../gpu/cases";
 
@@ -91,14 +91,18 @@ describe("runner programs", () => {
     }
   });
 
-  it("peels the Hopper kernel's tail tile only for light mods (no mask, no aux load)", () => {
+  it("peels the Hopper kernel's tail tile unless the score mod loads a uniform value or reads staged aux", () => {
     const peel = (label: string) => buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" })
       .defines.find((d) => d.startsWith("SM_WG_PEEL_TAIL="));
-    expect(peel("none")).toBe("SM_WG_PEEL_TAIL=1");
-    expect(peel("softcap")).toBe("SM_WG_PEEL_TAIL=1");
-    expect(peel("kv-bias")).toBe("SM_WG_PEEL_TAIL=0");
-    expect(peel("causal")).toBe("SM_WG_PEEL_TAIL=0");
-    expect(peel("softcap+causal")).toBe("SM_WG_PEEL_TAIL=0");
+    for (const label of ["none", "softcap", "causal", "softcap+causal", "relative-position", "spatial-bias", "document", "block-causal"])
+      expect(peel(label), label).toBe("SM_WG_PEEL_TAIL=1");
+    for (const label of ["kv-bias", "full-bias", "alibi", "gated-decay", "low-rank-bias", "graph-distance", "kv-bias+document"])
+      expect(peel(label), label).toBe("SM_WG_PEEL_TAIL=0");
+    // The override, and the scalar build deciding as the vec build does (it stages nothing).
+    const spec = prepared(CASES.find((x) => x.label === "kv-bias")!, true);
+    expect(wgPeelTail(spec, { SCOREMOD_WG_PEEL: "1" })).toBe(true);
+    expect(wgPeelTail(spec, { SCOREMOD_WG_PEEL: "0" })).toBe(false);
+    expect(buildProgram({ ...spec, build: "scalar", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" }).defines).toContain("SM_WG_PEEL_TAIL=0");
   });
 
   it("runs persistent Hopper blocks without a mask and without Q in the aux ring; launches one per SM at most", () => {
