@@ -16,10 +16,15 @@
 // code, see codegen/cuda.ts), copied in chunks whose contiguity and alignment are the
 // classifier's width proof at the chunk width.
 import { lookup, type Env } from "./affine";
-import type { Obligation, StagingFact } from "./facts";
+import type { LoadFact, Obligation, StagingFact } from "./facts";
 import { children, isSeqRole, type Expr } from "./ir";
 import { pow2Floor } from "./poly";
 import { targetOf, type Target, type TargetId } from "./targets";
+
+/** The load is staged: the classifier found it stageable and it was given a region of the stage. */
+export function isStaged(l: Pick<LoadFact, "staging">): l is { staging: StagingFact } {
+  return l.staging != null && l.staging.offset >= 0;
+}
 
 /** cp.async copies 4, 8 or 16 bytes per instruction; TMA needs 16-byte aligned rows. */
 export const MIN_CHUNK_BYTES = 4;

@@ -12,6 +12,7 @@
 import { children, isSeqRole, type Expr, type SeqRole, type Stmt, type Ty } from "../analysis/ir";
 import type { Env as AffineEnv } from "../analysis/affine";
 import { positionForm } from "../analysis/positions";
+import { isStaged } from "../analysis/staging";
 import type { FileAnalysis, LoadFact, ModFact, TensorFact, Poly } from "../analysis/facts";
 import { targetOf, type TargetId } from "../analysis/targets";
 import { localIdent } from "../analysis/identifiers";
@@ -474,7 +475,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   w.stmt(modLine, 0, `}`);
 
   // ---- the V-lane entry point (and, on a staging target, its staged twin) ----
-  const staged = target.auxStaging ? hoisted.filter(({ s }) => s.fact.staging && s.fact.staging.offset >= 0) : [];
+  const staged = target.auxStaging ? hoisted.filter(({ s }) => isStaged(s.fact)) : [];
   const st = target.auxStaging;
   // A staged row: every query row reads the same row, so lanes of a warp that share a kv pair get
   // one broadcast word. A staged tile: TMA's layout, 64-column panels of 128-byte rows with the

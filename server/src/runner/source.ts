@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { FileAnalysis, ModFact } from "../analysis/facts";
 import { findExpr } from "../analysis/ir";
 import { floatPositionsHold } from "../analysis/positions";
+import { isStaged } from "../analysis/staging";
 import type { GeneratedCuda } from "../codegen/cuda";
 import type { RunnerKernel, RunnerTargetId } from "./types";
 import { RunnerError } from "./types";
@@ -114,7 +115,7 @@ export function mainGrid(program: Pick<Program, "blockM" | "persistent">, Q: num
 export function wgPeelTail(spec: Pick<ProgramSpec, "score">, env: NodeJS.ProcessEnv = process.env): boolean {
   const forced = env.SCOREMOD_WG_PEEL;
   if (forced === "0" || forced === "1") return forced === "1";
-  return !(spec.score?.mod.loads ?? []).some((l) => l.class === "uniform" || (l.staging != null && l.staging.offset >= 0));
+  return !(spec.score?.mod.loads ?? []).some((l) => l.class === "uniform" || isStaged(l));
 }
 
 /** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */
@@ -305,7 +306,7 @@ const ARITHMETIC: ReadonlySet<string> = new Set(["abs", "min", "max", "clamp", "
 export function wgBlockN(spec: Pick<ProgramSpec, "kernel" | "D" | "score" | "mask">, env: NodeJS.ProcessEnv = process.env): number {
   const score = spec.score?.mod;
   const stages = env.SCOREMOD_AUX_STAGE !== "0";
-  const perElement = (score?.loads ?? []).some((l) => l.class !== "uniform" && !(stages && l.staging?.rows === "row" && l.staging.offset >= 0));
+  const perElement = (score?.loads ?? []).some((l) => l.class !== "uniform" && !(stages && isStaged(l) && l.staging.rows === "row"));
   const special = score !== undefined && findExpr(score.body, (e) => (e.k === "call" && !ARITHMETIC.has(e.fn)) || (e.k === "binary" && (e.op === "/" || e.op === "%"))) !== undefined;
   if (spec.kernel !== "wgmma" || spec.D !== 128 || spec.mask || perElement || special) return WG.blockN;
   return env.SCOREMOD_WG_BLOCK_N === "128" ? 128 : 176;
