@@ -396,7 +396,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   const laneParams = hoisted.map(({ s }) => `${laneType(s.tensor.dtype)} ${s.fact.class === "uniform" ? "u" : "c"}${s.fact.id}`);
   // The kernel's own entry (Target.fusedEntry, score mods, equal-length batches): the lane takes
   // the unscaled score and the scale, and the float positions of positions.ts (kvBase + kvOff is
-  // the lane's kv, qf its q); FPOS (a template parameter) picks them over the int conversion.
+  // the lane's kv, qf + qOff its q); FPOS (a template parameter) picks them over the int conversion.
   const fused = target.fusedEntry === true && mod.kind === "score" && !opts.varlen;
   let laneEnv: AffineEnv = null;
   const scoreLocals = new Set<string>();
@@ -408,7 +408,9 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     const f = positionForm(e, laneEnv);
     if (!f) return undefined;
     const base = `${f.kv < 0 ? "-" : ""}kvBase${f.q === 0 ? "" : f.q > 0 ? " + qf" : " - qf"}${f.c === 0 ? "" : ` + ${floatLit(f.c)}`}`;
-    return `(FPOS ? (${base}) + (float)(${f.kv < 0 ? "-kvOff" : "kvOff"}) : ${conv(code, "int", "float")})`;
+    // Both offsets are compile-time constants at each of the kernel's calls, so one float add.
+    const off = `${f.kv < 0 ? "-kvOff" : "kvOff"}${f.q === 0 ? "" : f.q > 0 ? " + qOff" : " - qOff"}`;
+    return `(FPOS ? (${base}) + (float)(${off}) : ${conv(code, "int", "float")})`;
   };
   const laneCtx = (): CExprCtx => ({
     intToFloat: positionCode,
@@ -460,12 +462,12 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     laneEnv = outer;
   };
   const lead = !fused ? (mod.kind === "score" ? "float score, " : "") : "float sraw, float scale, ";
-  const posParams = fused ? ", float kvBase, int kvOff, float qf" : "";
+  const posParams = fused ? ", float kvBase, int kvOff, float qf, int qOff" : "";
   w.stmt(modLine, 0, `${fused ? "template <bool FPOS> " : ""}__device__ __forceinline__ ${cType(retTy)} ${fn}_lane(${lead}int b, int h, int q, int kv${posParams}, const SmParams& p${laneParams.map((x) => `, ${x}`).join("")}) {`);
   if (fused) {
     // The scaled score, as every kernel hands it to a mod (unused when the body only fuses it).
     w.stmt(modLine, 1, `const float score = __fmul_rn(sraw, scale);`);
-    w.stmt(modLine, 1, `(void)score; (void)kvBase; (void)kvOff; (void)qf;`);
+    w.stmt(modLine, 1, `(void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;`);
   }
   emitBody(mod.body, 1);
   // Every path of a TypeScript mod returns (the checker enforces it). When the body does not end
@@ -502,7 +504,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     // tq, tkv: the position's row and column in the block's tile, not clamped (the kernel's
     // unrolled loops make them constants; staged values of positions past Q or KV are discarded).
     const tileWord = own && stagedMode && staged.some(({ s }) => s.fact.staging!.rows === "tile");
-    const extra = (own ? ", float kvBase, int kvOff, float qf" : "") + (stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "") + (tileWord ? ", unsigned stw" : "");
+    const extra = (own ? ", float kvBase, int kvOff, float qf, int qOff" : "") + (stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "") + (tileWord ? ", unsigned stw" : "");
     w.stmt(modLine, 0, `${own ? "template <bool FPOS> " : ""}__device__ __forceinline__ void ${name}(${sig}${own ? ", float scale" : ""}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
     for (const { s, idx } of hoisted) {
       const { fact: f, tensor: t } = s;
@@ -552,7 +554,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     const laneArgs = hoisted.map(({ s }) => laneArg(s.fact)).join("");
     const call = mod.kind === "mask"
       ? `keep[i] = ${fn}_lane(b, h, q, kv0 + i, p${laneArgs});`
-      : own ? `s[i] = ${fn}_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p${laneArgs});`
+      : own ? `s[i] = ${fn}_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p${laneArgs});`
       : `s[i] = ${fn}_lane(s[i], b, h, q, kv0 + i, p${laneArgs});`;
     w.stmt(modLine, 1, `_Pragma("unroll") for (int i = 0; i < ${V}; ++i) ${call}`);
     w.stmt(modLine, 0, `}`);
@@ -561,7 +563,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     emitEntry(`${fn}_wg`, false, true);
     // Scale 1 and int positions: exactly the scaled score's sum and the cast every other kernel expects.
     w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}(float (&s)[${V}], int b, int h, int q, int kv0, const SmParams& p) {`);
-    w.stmt(modLine, 1, `${fn}_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);`);
+    w.stmt(modLine, 1, `${fn}_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);`);
     w.stmt(modLine, 0, `}`);
   } else {
     emitEntry(varlenAux ? `${fn}_seq` : fn, false);

@@ -103,17 +103,17 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(cons
 #ifndef SM_DEFINED_alibi_V2
 #define SM_DEFINED_alibi_V2
 #line 9 "alibi.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_alibi_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, float u0) {
+template <bool FPOS> __device__ __forceinline__ float sm_alibi_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p, float u0) {
 #line 9 "alibi.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 9 "alibi.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 9 "alibi.scoremod.ts"
-  return __fmaf_rn(sraw, scale, (u0 * (FPOS ? (kvBase - qf) + (float)(kvOff) : ((float)((kv - q))))));
+  return __fmaf_rn(sraw, scale, (u0 * (FPOS ? (kvBase - qf) + (float)(kvOff - qOff) : ((float)((kv - q))))));
 #line 9 "alibi.scoremod.ts"
 }
 #line 9 "alibi.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_alibi_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_alibi_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 9 "alibi.scoremod.ts"
   const long long x0_0 = h;
 #line 9 "alibi.scoremod.ts"
@@ -129,13 +129,13 @@ template <bool FPOS> __device__ __forceinline__ void sm_alibi_v2_wg(float (&s)[2
 #line 9 "alibi.scoremod.ts"
   sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
 #line 9 "alibi.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_alibi_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_alibi_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0);
 #line 9 "alibi.scoremod.ts"
 }
 #line 9 "alibi.scoremod.ts"
 __device__ __forceinline__ void sm_alibi_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 9 "alibi.scoremod.ts"
-  sm_alibi_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_alibi_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 9 "alibi.scoremod.ts"
 }
 #endif // SM_DEFINED_alibi_V2

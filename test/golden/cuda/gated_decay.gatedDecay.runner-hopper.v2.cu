@@ -103,19 +103,19 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(cons
 #ifndef SM_DEFINED_gatedDecay_V2
 #define SM_DEFINED_gatedDecay_V2
 #line 10 "gated_decay.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_gatedDecay_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, float u0) {
+template <bool FPOS> __device__ __forceinline__ float sm_gatedDecay_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p, float u0) {
 #line 10 "gated_decay.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 10 "gated_decay.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 11 "gated_decay.scoremod.ts"
-  const float v_d = sm_fdiv((FPOS ? (-kvBase + qf) + (float)(-kvOff) : ((float)((q - kv)))), ((float)(64)));
+  const float v_d = sm_fdiv((FPOS ? (-kvBase + qf) + (float)(-kvOff + qOff) : ((float)((q - kv)))), ((float)(64)));
 #line 12 "gated_decay.scoremod.ts"
   return __fmaf_rn(sraw, scale, -((1.0f / (1.0f + expf(-u0))) * (sm_powi<2>(v_d) + (0.10000000149011612f * sm_powi<4>(v_d)))));
 #line 10 "gated_decay.scoremod.ts"
 }
 #line 10 "gated_decay.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_gatedDecay_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_gatedDecay_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 12 "gated_decay.scoremod.ts"
   const long long x0_0 = h;
 #line 12 "gated_decay.scoremod.ts"
@@ -131,13 +131,13 @@ template <bool FPOS> __device__ __forceinline__ void sm_gatedDecay_v2_wg(float (
 #line 12 "gated_decay.scoremod.ts"
   sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
 #line 10 "gated_decay.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_gatedDecay_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_gatedDecay_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0);
 #line 10 "gated_decay.scoremod.ts"
 }
 #line 10 "gated_decay.scoremod.ts"
 __device__ __forceinline__ void sm_gatedDecay_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 10 "gated_decay.scoremod.ts"
-  sm_gatedDecay_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_gatedDecay_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 10 "gated_decay.scoremod.ts"
 }
 #endif // SM_DEFINED_gatedDecay_V2

@@ -138,11 +138,11 @@ __device__ __forceinline__ float sm_graphDistance_v2_g3(const SmParams& p, int b
 #line 18 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_graphDistance_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, int u1, int c2) {
+template <bool FPOS> __device__ __forceinline__ float sm_graphDistance_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p, int u1, int c2) {
 #line 16 "graph_distance.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 16 "graph_distance.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 17 "graph_distance.scoremod.ts"
   const int v_d = sm_graphDistance_v2_g0(p, b, h, q, kv, (long long)b, (long long)u1, (long long)c2);
 #line 18 "graph_distance.scoremod.ts"
@@ -150,7 +150,7 @@ template <bool FPOS> __device__ __forceinline__ float sm_graphDistance_v2_lane(f
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 17 "graph_distance.scoremod.ts"
   const long long x1_0 = b;
 #line 17 "graph_distance.scoremod.ts"
@@ -184,17 +184,17 @@ template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_wg(floa
 #line 17 "graph_distance.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(a2 + (o2 + c * 2) * 8), &ld2[c * 2]);
 #line 16 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1, ld2[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld1, ld2[i]);
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
 __device__ __forceinline__ void sm_graphDistance_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 16 "graph_distance.scoremod.ts"
-  sm_graphDistance_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_graphDistance_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
+template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 17 "graph_distance.scoremod.ts"
   const long long x1_0 = b;
 #line 17 "graph_distance.scoremod.ts"
@@ -218,7 +218,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_st(floa
 #line 17 "graph_distance.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i64<2>(*reinterpret_cast<const uint4*>(st + 0 + cb2 + c * 16), &ld2[c * 2]);
 #line 16 "graph_distance.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1, ld2[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_graphDistance_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld1, ld2[i]);
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"

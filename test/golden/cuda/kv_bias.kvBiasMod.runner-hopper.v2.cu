@@ -103,17 +103,17 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(cons
 #ifndef SM_DEFINED_kvBiasMod_V2
 #define SM_DEFINED_kvBiasMod_V2
 #line 8 "kv_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_kvBiasMod_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, float c0) {
+template <bool FPOS> __device__ __forceinline__ float sm_kvBiasMod_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p, float c0) {
 #line 8 "kv_bias.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 8 "kv_bias.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 8 "kv_bias.scoremod.ts"
   return __fmaf_rn(sraw, scale, c0);
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_kvBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_kvBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 8 "kv_bias.scoremod.ts"
   const long long x0_0 = b;
 #line 8 "kv_bias.scoremod.ts"
@@ -133,17 +133,17 @@ template <bool FPOS> __device__ __forceinline__ void sm_kvBiasMod_v2_wg(float (&
 #line 8 "kv_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a0 + (o0 + c * 2) * 2), &ld0[c * 2]);
 #line 8 "kv_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0[i]);
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
 __device__ __forceinline__ void sm_kvBiasMod_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 8 "kv_bias.scoremod.ts"
-  sm_kvBiasMod_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_kvBiasMod_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
+template <bool FPOS> __device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 8 "kv_bias.scoremod.ts"
   const int cb0 = tkv * 2;
 #line 8 "kv_bias.scoremod.ts"
@@ -151,7 +151,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_kvBiasMod_v2_st(float (&
 #line 8 "kv_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 0 + cb0 + c * 4), &ld0[c * 2]);
 #line 8 "kv_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_kvBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0[i]);
 #line 8 "kv_bias.scoremod.ts"
 }
 #line 8 "kv_bias.scoremod.ts"

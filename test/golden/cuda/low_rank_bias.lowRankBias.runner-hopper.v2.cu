@@ -110,11 +110,11 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(cons
 #ifndef SM_DEFINED_lowRankBias_V2
 #define SM_DEFINED_lowRankBias_V2
 #line 19 "low_rank_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_lowRankBias_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, float u0, float c1, float u2, float c3, float u4, float c5, float u6, float c7) {
+template <bool FPOS> __device__ __forceinline__ float sm_lowRankBias_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p, float u0, float c1, float u2, float c3, float u4, float c5, float u6, float c7) {
 #line 19 "low_rank_bias.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 19 "low_rank_bias.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 20 "low_rank_bias.scoremod.ts"
   const float v_acc = score;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -130,7 +130,7 @@ template <bool FPOS> __device__ __forceinline__ float sm_lowRankBias_v2_lane(flo
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 21 "low_rank_bias.scoremod.ts"
   const long long x0_0 = b;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -276,17 +276,17 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float 
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a7 + (o7 + c * 2) * 2), &ld7[c * 2]);
 #line 19 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"
 __device__ __forceinline__ void sm_lowRankBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 19 "low_rank_bias.scoremod.ts"
-  sm_lowRankBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_lowRankBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, const unsigned char* __restrict__ st, int tq, int tkv) {
+template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv) {
 #line 21 "low_rank_bias.scoremod.ts"
   const long long x0_0 = b;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -384,7 +384,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float 
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 768 + cb7 + c * 4), &ld7[c * 2]);
 #line 19 "low_rank_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_lowRankBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0, ld1[i], ld2, ld3[i], ld4, ld5[i], ld6, ld7[i]);
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"

@@ -119,11 +119,11 @@ __device__ __forceinline__ float sm_relativePosition_v2_g0(const SmParams& p, in
 #line 11 "relative_position.scoremod.ts"
 }
 #line 9 "relative_position.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_relativePosition_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p) {
+template <bool FPOS> __device__ __forceinline__ float sm_relativePosition_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p) {
 #line 9 "relative_position.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 9 "relative_position.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 10 "relative_position.scoremod.ts"
   const int v_dist = min(max((q - kv), (-128)), 128);
 #line 11 "relative_position.scoremod.ts"
@@ -131,15 +131,15 @@ template <bool FPOS> __device__ __forceinline__ float sm_relativePosition_v2_lan
 #line 9 "relative_position.scoremod.ts"
 }
 #line 9 "relative_position.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_relativePosition_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_relativePosition_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 9 "relative_position.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_relativePosition_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_relativePosition_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p);
 #line 9 "relative_position.scoremod.ts"
 }
 #line 9 "relative_position.scoremod.ts"
 __device__ __forceinline__ void sm_relativePosition_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 9 "relative_position.scoremod.ts"
-  sm_relativePosition_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_relativePosition_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 9 "relative_position.scoremod.ts"
 }
 #endif // SM_DEFINED_relativePosition_V2

@@ -103,25 +103,25 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(cons
 #ifndef SM_DEFINED_softcap_V2
 #define SM_DEFINED_softcap_V2
 #line 8 "softcap.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_softcap_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p) {
+template <bool FPOS> __device__ __forceinline__ float sm_softcap_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p) {
 #line 8 "softcap.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 8 "softcap.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 8 "softcap.scoremod.ts"
   return (p.fscalars[0] * tanhf(sm_fdiv(score, p.fscalars[0])));
 #line 8 "softcap.scoremod.ts"
 }
 #line 8 "softcap.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_softcap_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_softcap_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 8 "softcap.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_softcap_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_softcap_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p);
 #line 8 "softcap.scoremod.ts"
 }
 #line 8 "softcap.scoremod.ts"
 __device__ __forceinline__ void sm_softcap_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 8 "softcap.scoremod.ts"
-  sm_softcap_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_softcap_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 8 "softcap.scoremod.ts"
 }
 #endif // SM_DEFINED_softcap_V2

@@ -120,17 +120,17 @@ __device__ __forceinline__ float sm_spatialBiasMod_v2_g0(const SmParams& p, int 
 #line 15 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_spatialBiasMod_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, int c1) {
+template <bool FPOS> __device__ __forceinline__ float sm_spatialBiasMod_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p, int c1) {
 #line 14 "spatial_bias.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 14 "spatial_bias.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 15 "spatial_bias.scoremod.ts"
   return __fmaf_rn(sraw, scale, sm_spatialBiasMod_v2_g0(p, b, h, q, kv, (long long)h, (long long)c1));
 #line 14 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_spatialBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_spatialBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 15 "spatial_bias.scoremod.ts"
   const long long x1_0 = b;
 #line 15 "spatial_bias.scoremod.ts"
@@ -150,13 +150,13 @@ template <bool FPOS> __device__ __forceinline__ void sm_spatialBiasMod_v2_wg(flo
 #line 15 "spatial_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_i32<2>(*reinterpret_cast<const uint2*>(a1 + (o1 + c * 2) * 4), &ld1[c * 2]);
 #line 14 "spatial_bias.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_spatialBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld1[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_spatialBiasMod_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld1[i]);
 #line 14 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
 __device__ __forceinline__ void sm_spatialBiasMod_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 14 "spatial_bias.scoremod.ts"
-  sm_spatialBiasMod_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_spatialBiasMod_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 14 "spatial_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_spatialBiasMod_V2

@@ -104,17 +104,17 @@ template <int N, typename R> __device__ __forceinline__ void sm_unpack_bool(cons
 #ifndef SM_DEFINED_tokenBias_V2
 #define SM_DEFINED_tokenBias_V2
 #line 12 "varlen_document.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ float sm_tokenBias_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, const SmParams& p, float u0, float c1) {
+template <bool FPOS> __device__ __forceinline__ float sm_tokenBias_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff, const SmParams& p, float u0, float c1) {
 #line 12 "varlen_document.scoremod.ts"
   const float score = __fmul_rn(sraw, scale);
 #line 12 "varlen_document.scoremod.ts"
-  (void)score; (void)kvBase; (void)kvOff; (void)qf;
+  (void)score; (void)kvBase; (void)kvOff; (void)qf; (void)qOff;
 #line 13 "varlen_document.scoremod.ts"
   return ((score * u0) + c1);
 #line 12 "varlen_document.scoremod.ts"
 }
 #line 12 "varlen_document.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_tokenBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf) {
+template <bool FPOS> __device__ __forceinline__ void sm_tokenBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
 #line 13 "varlen_document.scoremod.ts"
   const long long x0_0 = h;
 #line 13 "varlen_document.scoremod.ts"
@@ -148,13 +148,13 @@ template <bool FPOS> __device__ __forceinline__ void sm_tokenBias_v2_wg(float (&
 #line 13 "varlen_document.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 2; ++c) sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a1 + (o1 + c * 1) * 2), &ld1[c * 1]);
 #line 12 "varlen_document.scoremod.ts"
-  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_tokenBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0, ld1[i]);
+  _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_tokenBias_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0, ld1[i]);
 #line 12 "varlen_document.scoremod.ts"
 }
 #line 12 "varlen_document.scoremod.ts"
 __device__ __forceinline__ void sm_tokenBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 12 "varlen_document.scoremod.ts"
-  sm_tokenBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);
+  sm_tokenBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
 #line 12 "varlen_document.scoremod.ts"
 }
 #endif // SM_DEFINED_tokenBias_V2

@@ -43,8 +43,9 @@ describe("float positions", () => {
 
   it("is exact up to its limit: the float evaluation equals the int cast at the edge, and the bound is where it must be", () => {
     const f32 = Math.fround;
-    // The kernel's sum: (kvBase - qf + c) + kvOff, each step rounded to f32.
-    const viaFloat = (kvBase: number, kvOff: number, q: number, c: number) => f32(f32(f32(f32(kvBase) - f32(q)) + f32(c)) + f32(kvOff));
+    // The kernel's sum: (kvBase - qf + c) + (kvOff - qOff), each step rounded to f32 (qf is the
+    // thread's first row, qOff 0 or 8 for its second).
+    const viaFloat = (kvBase: number, kvOff: number, q: number, c: number, qOff = 0) => f32(f32(f32(f32(kvBase) - f32(q - qOff)) + f32(c)) + f32(kvOff - qOff));
     const lim = positionLimit({ kv: 1, q: -1, c: -5 });
     expect(lim).toBe(EXACT_FLOAT_INTS - TILE_OVERHANG - 5);
     // The worst case the bound admits: kv far past the end of KV (a tile's overhang), q = 0, and
@@ -54,6 +55,7 @@ describe("float positions", () => {
         if (kv < 0 || q < 0) continue;
         const kvOff = kv % 176, kvBase = kv - kvOff;
         expect(viaFloat(kvBase, kvOff, q, -5)).toBe(kv - q - 5);
+        if (q >= 8) expect(viaFloat(kvBase, kvOff, q, -5, 8)).toBe(kv - q - 5);
       }
     }
     // Past 2^24 the float sum is no longer exact: the bound is not decorative.
@@ -94,13 +96,13 @@ describe("the Hopper kernel's own entry", () => {
   it("fuses the scale into score + E and evaluates positions in float under FPOS", () => {
     const g = gen("score + slopes.at(h) * (kv - q)");
     expect(g.wgEntry).toBe("sm_m_v2_wg");
-    expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ float sm_m_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf,");
-    expect(g.code).toContain("return __fmaf_rn(sraw, scale, (u0 * (FPOS ? (kvBase - qf) + (float)(kvOff) : ((float)((kv - q))))));");
+    expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ float sm_m_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff,");
+    expect(g.code).toContain("return __fmaf_rn(sraw, scale, (u0 * (FPOS ? (kvBase - qf) + (float)(kvOff - qOff) : ((float)((kv - q))))));");
     // The kernel's own entry: the scale, the floats, the path the caller picks (FPOS).
-    expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ void sm_m_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf)");
-    expect(g.code).toContain("sm_m_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, p, ld0)");
+    expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ void sm_m_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff)");
+    expect(g.code).toContain("sm_m_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0)");
     // Every kernel's entry: that one at scale 1 with int positions (the scaled score's sum, the cast).
-    expect(g.code).toContain("void sm_m_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {\n  sm_m_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f);\n}");
+    expect(g.code).toContain("void sm_m_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {\n  sm_m_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);\n}");
     // The loads are written once, in the own entry.
     expect(g.code.match(/p\.aux\[0\]\.data/g)).toHaveLength(1);
   });
@@ -118,7 +120,9 @@ describe("the Hopper kernel's own entry", () => {
   it("takes the float path at the fact's sites only, so the runner's bound covers every one", () => {
     const g = gen("score + sqrt(kv + 1) + slopes.at(h) * (kv - q)");
     expect(g.code).toContain("sqrtf((FPOS ? (kvBase + 1.0f) + (float)(kvOff) : ((float)((kv + 1)))))");
-    expect(g.code).toContain("(FPOS ? (kvBase - qf) + (float)(kvOff) : ((float)((kv - q))))");
+    expect(g.code).toContain("(FPOS ? (kvBase - qf) + (float)(kvOff - qOff) : ((float)((kv - q))))");
+    // q's sign carries to its offset; a form without q takes none.
+    expect(gen("score + slopes.at(h) * (q - kv + 3)").code).toContain("(FPOS ? (-kvBase + qf + 3.0f) + (float)(-kvOff + qOff) : ");
     // Not a position form: the cast, whatever FPOS is.
     expect(gen("score + slopes.at(h) * (2 * kv - q)").code).not.toContain("FPOS ?");
   });
