@@ -96,30 +96,43 @@ __device__ __forceinline__ void score_pair_st(float& x0, float& x1, int b, int h
 #ifndef SM_FLOAT_POSITIONS
 #define SM_FLOAT_POSITIONS 0
 #endif
+// A score mod's kv-invariant loads for one query row (the generated uniforms function: no index
+// depends on kv, so the Hopper kernel loads them once per work item, not once per kv tile, where
+// its barriers would keep the compiler from hoisting them). Empty without the mod's own entry.
+#if defined(SM_SCORE_MOD_WG) && SM_HAS_SCORE_MOD && !SM_STAGE_SCORE
+using SmScoreUniforms = SM_SCORE_UNIFORMS_T;
+__device__ __forceinline__ SmScoreUniforms score_uniforms(int b, int h, int q, const SmAttnParams& p) {
+  return SM_SCORE_UNIFORMS(b, h, min(q, p.Q - 1), p.mod);
+}
+#else
+struct SmScoreUniforms {};
+__device__ __forceinline__ SmScoreUniforms score_uniforms(int, int, int, const SmAttnParams&) { return {}; }
+#endif
 // The Hopper kernel's score path: when the runner plugs in SM_SCORE_MOD_WG (the mod's own entry
 // for that kernel, codegen/cuda.ts _wg/_st), the mod gets the unscaled scores and the scale (so
 // `score + E` is one fused multiply-add) and the pair's float positions: kvBase + kvOff is the
 // pair's first kv, not clamped, qf + qOff the row's q (kvOff and qOff compile-time constants at
 // each call: the thread's second row passes the first row's qf and qOff 8, so a position that
-// differs by kv - q between the rows is the same expression, computed once); stw
+// differs by kv - q between the rows is the same expression, computed once); un holds the row's
+// uniform loads (score_uniforms, loaded once per work item); stw
 // is the pair's word of a staged aux tile (read by the kernel with ldmatrix), else unused.
 // Without it: scale, then the staged or direct path.
-__device__ __forceinline__ void score_pair_wg(float& x0, float& x1, float scale, int b, int h, int q, int kv, const SmAttnParams& p, const unsigned char* st, int tq, int tkv, float kvBase, int kvOff, float qf, int qOff, unsigned stw) {
+__device__ __forceinline__ void score_pair_wg(float& x0, float& x1, float scale, int b, int h, int q, int kv, const SmAttnParams& p, const unsigned char* st, int tq, int tkv, float kvBase, int kvOff, float qf, int qOff, unsigned stw, const SmScoreUniforms& un) {
 #if defined(SM_SCORE_MOD_WG) && SM_HAS_SCORE_MOD && !SM_STAGE_SCORE
   const int qc = min(q, p.Q - 1);
   (void)st; (void)tq; (void)tkv;
 #if SM_VEC == 2
   float s[2] = {x0, x1};
-  SM_SCORE_MOD_WG(s, scale, b, h, qc, min(kv, p.KV - 2), p.mod, kvBase, kvOff, qf, qOff, st, tq, tkv, stw);
+  SM_SCORE_MOD_WG(s, scale, b, h, qc, min(kv, p.KV - 2), p.mod, kvBase, kvOff, qf, qOff, st, tq, tkv, stw, un);
   x0 = s[0]; x1 = s[1];
 #else
   float s0[1] = {x0}, s1[1] = {x1};
-  SM_SCORE_MOD_WG(s0, scale, b, h, qc, min(kv, p.KV - 1), p.mod, kvBase, kvOff, qf, qOff, st, tq, tkv, stw);
-  SM_SCORE_MOD_WG(s1, scale, b, h, qc, min(kv + 1, p.KV - 1), p.mod, kvBase, kvOff + 1, qf, qOff, st, tq, tkv + 1, stw);
+  SM_SCORE_MOD_WG(s0, scale, b, h, qc, min(kv, p.KV - 1), p.mod, kvBase, kvOff, qf, qOff, st, tq, tkv, stw, un);
+  SM_SCORE_MOD_WG(s1, scale, b, h, qc, min(kv + 1, p.KV - 1), p.mod, kvBase, kvOff + 1, qf, qOff, st, tq, tkv + 1, stw, un);
   x0 = s0[0]; x1 = s1[0];
 #endif
 #else
-  (void)kvBase; (void)kvOff; (void)qf; (void)qOff; (void)stw;
+  (void)kvBase; (void)kvOff; (void)qf; (void)qOff; (void)stw; (void)un;
   x0 = __fmul_rn(x0, scale);
   x1 = __fmul_rn(x1, scale);
   score_pair_st(x0, x1, b, h, q, kv, p, st, tq, tkv);

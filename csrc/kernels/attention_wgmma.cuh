@@ -80,6 +80,8 @@ namespace sm_wg {
 
 using sm_mods::mask_pair_st;
 using sm_mods::score_pair_wg;
+using sm_mods::score_uniforms;
+using sm_mods::SmScoreUniforms;
 
 static_assert(!SM_HAS_SCORE_MOD || SM_VEC <= 2, "the Hopper kernel runs mods on accumulator pairs: SM_VEC must be 1 or 2");
 static_assert(!SM_HAS_MASK_MOD || SM_MASK_VEC <= 2, "the Hopper kernel runs mods on accumulator pairs: SM_MASK_VEC must be 1 or 2");
@@ -415,6 +417,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
   // float position that depends on kv - q is one expression for row r + 8 at column c and row r
   // at c - 8, computed once (session 8: alibi's cost over no mod +18.5% -> +12.0%).
   float qf = 0.f;
+  SmScoreUniforms uni[2];  // the rows' uniform loads, once per work item (score_uniforms)
 
   float sacc[BN / 2];   // S tile: element i at (r + 8 ((i >> 1) & 1), 8 (i >> 2) + 2c + (i & 1))
   float oacc[D / 2];    // O tile: same layout over D columns
@@ -508,7 +511,7 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
 #endif
 #pragma unroll
     for (int i = 0; i < BN / 2; i += 2)
-      score_pair_wg(sacc[i], sacc[i + 1], scale, b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st, trow + 8 * ((i >> 1) & 1), 8 * (i >> 2) + 2 * c, kvBase, 8 * (i >> 2), qf, 8 * ((i >> 1) & 1), tw[i / 2]);
+      score_pair_wg(sacc[i], sacc[i + 1], scale, b, h, qrow + 8 * ((i >> 1) & 1), kvt + 8 * (i >> 2) + 2 * c, p, st, trow + 8 * ((i >> 1) & 1), 8 * (i >> 2) + 2 * c, kvBase, 8 * (i >> 2), qf, 8 * ((i >> 1) & 1), tw[i / 2], uni[(i >> 1) & 1]);
 #else
     const float kLog = scale * LOG2E;  // no score mod: fold the scale into the exponent's FMA
 #endif
@@ -591,6 +594,8 @@ __device__ __forceinline__ void attn_fwd(const SmWgParams& P, unsigned char* sme
       qrow = x.q0 + trow;
       tiles = x.tiles;
       qf = static_cast<float>(qrow);
+      uni[0] = score_uniforms(b, h, qrow, p);
+      uni[1] = score_uniforms(b, h, qrow + 8, p);
     }
     const int ntiles = tiles.n;
 #pragma unroll

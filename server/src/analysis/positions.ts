@@ -2,13 +2,15 @@
 // of the form ±kv [± q] [+ c] that the mod converts to float (ALiBi's `slope * (kv - q)`) costs
 // an integer subtract and an int -> float conversion per score. The kernel instead hands the mod
 // exact floats of its positions: the tile's first column of the thread (kvBase, once per tile),
-// the row (qf) and the column's constant offset in the tile (kvOff, a compile-time constant after
-// unrolling). The value is then (±kvBase ± qf + c) + ±kvOff: the first sum is the same for every
-// score of a row in the tile (computed once), the second is one float add per score.
+// the thread's first row (qf), and the column's and row's constant offsets (kvOff in the tile,
+// qOff 0 or 8 for a thread's two rows: compile-time constants after unrolling). The value is then
+// (±kvBase ± qf + c) + (±kvOff ± qOff): the first sum is the same for every score of the thread in
+// the tile (computed once), the second is one float add per score, and for kv - q row r + 8's at
+// column c is row r's at c - 8, the same expression, so the compiler computes it once.
 //
 // Exact, hence bit-identical to the int path, when every partial sum is an integer below 2^24 in
 // magnitude (f32 holds those exactly and their sums round to themselves). Partial sums are bounded
-// by Q + KV + |c| plus the kernel's tile overhang (columns and rows past the end, whose scores are
+// by Q + KV + |c| plus the kernel's tile overhang (which covers |kvOff ± qOff| too) (columns and rows past the end, whose scores are
 // discarded): the runner compiles the float path only for runs within that bound
 // (floatPositionsHold), and the int path otherwise. The sites (floatPositionSites, recorded as
 // ModFact.floatPositions) are the one decision: the code generator takes the float path only at

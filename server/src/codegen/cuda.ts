@@ -75,6 +75,12 @@ export interface GeneratedCuda {
    */
   wgEntry: string | null;
   /**
+   * With wgEntry: the mod's kv-invariant (uniform) loads for one query row, which the kernel loads
+   * once per work item and passes to every call of wgEntry (the last argument): the function
+   * `fn(b, h, q, p)` and the struct it returns (empty when the mod has no uniform load).
+   */
+  wgUniforms: { fn: string; type: string } | null;
+  /**
    * On a staging target (Target.auxStaging) with staged loads: the entry that reads them from
    * shared memory (extra last argument: the stage's base), the producer function that fills a
    * stage, and the stage's size in bytes (a multiple of 128). Null otherwise.
@@ -499,12 +505,41 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
   // "plain": what every kernel calls (scaled scores; int positions). "wg" / "st" (fused targets):
   // the kernel's own entry, unscaled scores and float positions when FPOS, with direct or staged
   // loads; on those targets the plain entry is `_wg<false>` at scale 1.
+  // The own entry's uniform loads: no index depends on kv (the classifier's proof), so the kernel
+  // loads them once per work item for each of a thread's rows, before the kv tile loop, instead
+  // of once per tile (its barriers keep the compiler from hoisting a load across them). Same
+  // addresses, same bounds checks (kv reported as -1: any), same values.
+  const uniType = `${fn}_uni`, uniFn = `${fn}_uniforms`;
+  const emitUniforms = (): void => {
+    const us = hoisted.filter(({ s }) => s.fact.class === "uniform");
+    w.stmt(modLine, 0, `struct ${uniType} {${us.map(({ s }) => ` ${laneType(s.tensor.dtype)} ld${s.fact.id};`).join("")}${us.length ? " " : ""}};`);
+    w.stmt(modLine, 0, `__device__ __forceinline__ ${uniType} ${uniFn}(int b, int h, int q, const SmParams& p) {`);
+    w.stmt(modLine, 1, `${uniType} un;`);
+    // kv0: an index the classifier calls uniform may still name kv with a zero coefficient.
+    w.stmt(modLine, 1, `const int kv0 = 0;`);
+    w.stmt(modLine, 1, `(void)b; (void)h; (void)q; (void)p; (void)kv0;`);
+    for (const { s, idx } of us) {
+      const { fact: f, tensor: t } = s;
+      const L = f.range.start.line;
+      const n = `ld${f.id}`;
+      const xs = idx.map((_, d) => `x${f.id}_${d}`);
+      idx.forEach((code, d) => w.stmt(L, 1, `const long long ${xs[d]} = ${code};`));
+      w.stmt(L, 1, `long long o${f.id} = ${offsetCode(t, xs)};`);
+      boundsCheck(L, 1, `if (!(${xs.map((x, d) => `SM_CHECK_INDEX(${f.id}, ${d}, ${x}, ${extentCode(t, d)}, b, h, q, -1)`).join(" && ")})) o${f.id} = 0;`);
+      w.stmt(L, 1, `${laneType(t.dtype)} ${n};`);
+      w.stmt(L, 1, `${unpack(t)}<1>(*reinterpret_cast<const ${RAW_TYPE[t.elemBytes]}*>(static_cast<const char*>(p.aux[${s.slot}].data) + o${f.id} * ${t.elemBytes}), &${n});`);
+      w.stmt(L, 1, `un.${n} = ${n};`);
+      emitted.push({ id: f.id, srcLine: L + 1, tensor: t.name, class: f.class, elemBytes: t.elemBytes, widthBytes: t.elemBytes, instructions: 1, sameAs: null });
+    }
+    w.stmt(modLine, 1, `return un;`);
+    w.stmt(modLine, 0, `}`);
+  };
   const emitEntry = (name: string, stagedMode: boolean, own = false): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
     // tq, tkv: the position's row and column in the block's tile, not clamped (the kernel's
     // unrolled loops make them constants; staged values of positions past Q or KV are discarded).
     const tileWord = own && stagedMode && staged.some(({ s }) => s.fact.staging!.rows === "tile");
-    const extra = (own ? ", float kvBase, int kvOff, float qf, int qOff" : "") + (stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "") + (tileWord ? ", unsigned stw" : "");
+    const extra = (own ? ", float kvBase, int kvOff, float qf, int qOff" : "") + (stagedMode ? ", const unsigned char* __restrict__ st, int tq, int tkv" : "") + (tileWord ? ", unsigned stw" : "") + (own ? `, const ${uniType}& un` : "");
     w.stmt(modLine, 0, `${own ? "template <bool FPOS> " : ""}__device__ __forceinline__ void ${name}(${sig}${own ? ", float scale" : ""}, int b, int h, int q, int kv0, const SmParams& p${extra}) {`);
     for (const { s, idx } of hoisted) {
       const { fact: f, tensor: t } = s;
@@ -514,6 +549,11 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       // Elements loaded per call: V (contiguous), max(1, V / g) (grouped); 1 for a broadcast.
       const elems = f.class === "uniform" ? 1 : vectorElems(f, V);
       const contiguous = f.class === "contiguous" || elems > 1;
+      if (own && f.class === "uniform") {
+        // Loaded once per work item and row by the kernel (emitUniforms).
+        w.stmt(L, 1, `const ${lt} ${n} = un.${n};`);
+        continue;
+      }
       if (stagedMode && staged.some((x) => x.s === s)) {
         // Staged by the producer for this kv tile: read from shared memory at (tq, tkv) of the tile.
         const we = f.widthElems;
@@ -560,10 +600,11 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     w.stmt(modLine, 0, `}`);
   };
   if (fused) {
+    emitUniforms();
     emitEntry(`${fn}_wg`, false, true);
     // Scale 1 and int positions: exactly the scaled score's sum and the cast every other kernel expects.
     w.stmt(modLine, 0, `__device__ __forceinline__ void ${fn}(float (&s)[${V}], int b, int h, int q, int kv0, const SmParams& p) {`);
-    w.stmt(modLine, 1, `${fn}_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);`);
+    w.stmt(modLine, 1, `${fn}_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, ${uniFn}(b, h, q, p));`);
     w.stmt(modLine, 0, `}`);
   } else {
     emitEntry(varlenAux ? `${fn}_seq` : fn, false);
@@ -634,6 +675,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     mod: mod.name, kind: mod.kind, target: target.id, vecSize: V, functionName: fn, kernelName,
     code, kernel, text: code + kernel, lineMap: w.map, dims: tables.dims, aux: tables.aux, scalars: tables.scalars,
     loads: emitted, lineFile, staging, varlenAux, wgEntry: fused ? `${fn}_wg` : null,
+    wgUniforms: fused ? { fn: uniFn, type: uniType } : null,
   };
 }
 

@@ -440,7 +440,7 @@ export async function runBench(job: BenchJob, outerHooks: RunHooks, prepared?: P
         const index = Number(rep.getBigInt64(32, true)), extent = Number(rep.getBigInt64(40, true));
         throw new RunnerError({
           kind: "bounds", mod: owner.mod.name, load: lf?.text, line: lf ? lf.range.start.line + 1 : undefined, tensor: lf?.tensor,
-          message: `mod '${owner.mod.name}': aux index out of range: ${lf ? `${lf.tensor} in ${lf.text} at line ${lf.range.start.line + 1}` : `load #${loadId}`}, dim ${view(8)}: index ${index} not in [0, ${extent}) at b=${at.b}, h=${at.h}, q=${at.q}, kv=${at.kv}`,
+          message: `mod '${owner.mod.name}': aux index out of range: ${lf ? `${lf.tensor} in ${lf.text} at line ${lf.range.start.line + 1}` : `load #${loadId}`}, dim ${view(8)}: index ${index} not in [0, ${extent}) at b=${at.b}, h=${at.h}, q=${at.q}, kv=${at.kv < 0 ? "any (the index does not depend on kv)" : at.kv}`,
         });
       }
       results.push({ name: "bounds", ok: true, detail: "bounds-checked build: every aux index in range on these tensors" });

@@ -155,9 +155,11 @@ export function buildProgram(spec: ProgramSpec): Program {
     const own = kernel === "wgmma" && kind === "SCORE" && g.wgEntry !== null;
     if (own) {
       const entry = stageAux && g.staging
-        ? `${g.staging.entry}<SM_FLOAT_POSITIONS != 0>(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv${g.staging.tile ? ", stw" : ""})`
-        : `${g.wgEntry}<SM_FLOAT_POSITIONS != 0>(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo)`;
-      parts.push(`#define SM_SCORE_MOD_WG(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv, stw) ${entry}`);
+        ? `${g.staging.entry}<SM_FLOAT_POSITIONS != 0>(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv${g.staging.tile ? ", stw" : ""}, un)`
+        : `${g.wgEntry}<SM_FLOAT_POSITIONS != 0>(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, un)`;
+      parts.push(`#define SM_SCORE_MOD_WG(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv, stw, un) ${entry}`);
+      parts.push(`#define SM_SCORE_UNIFORMS_T ${g.wgUniforms!.type}`);
+      parts.push(`#define SM_SCORE_UNIFORMS(b, h, q, p) ${g.wgUniforms!.fn}(b, h, q, p)`);
     }
     if (stageAux && g.staging) {
       auxBytes[kind] = g.staging.bytes;

@@ -113,21 +113,37 @@ template <bool FPOS> __device__ __forceinline__ float sm_alibi_v2_lane(float sra
 #line 9 "alibi.scoremod.ts"
 }
 #line 9 "alibi.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_alibi_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
+struct sm_alibi_v2_uni { float ld0; };
+#line 9 "alibi.scoremod.ts"
+__device__ __forceinline__ sm_alibi_v2_uni sm_alibi_v2_uniforms(int b, int h, int q, const SmParams& p) {
+#line 9 "alibi.scoremod.ts"
+  sm_alibi_v2_uni un;
+#line 9 "alibi.scoremod.ts"
+  const int kv0 = 0;
+#line 9 "alibi.scoremod.ts"
+  (void)b; (void)h; (void)q; (void)p; (void)kv0;
 #line 9 "alibi.scoremod.ts"
   const long long x0_0 = h;
 #line 9 "alibi.scoremod.ts"
   long long o0 = x0_0;
 #ifdef SM_BOUNDS_CHECK
 #line 9 "alibi.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[1], b, h, q, kv0))) o0 = 0;
+  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[1], b, h, q, -1))) o0 = 0;
 #endif
-#line 9 "alibi.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
 #line 9 "alibi.scoremod.ts"
   float ld0;
 #line 9 "alibi.scoremod.ts"
-  sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
+  sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(static_cast<const char*>(p.aux[0].data) + o0 * 4), &ld0);
+#line 9 "alibi.scoremod.ts"
+  un.ld0 = ld0;
+#line 9 "alibi.scoremod.ts"
+  return un;
+#line 9 "alibi.scoremod.ts"
+}
+#line 9 "alibi.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_alibi_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const sm_alibi_v2_uni& un) {
+#line 9 "alibi.scoremod.ts"
+  const float ld0 = un.ld0;
 #line 9 "alibi.scoremod.ts"
   _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_alibi_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0);
 #line 9 "alibi.scoremod.ts"
@@ -135,11 +151,11 @@ template <bool FPOS> __device__ __forceinline__ void sm_alibi_v2_wg(float (&s)[2
 #line 9 "alibi.scoremod.ts"
 __device__ __forceinline__ void sm_alibi_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 9 "alibi.scoremod.ts"
-  sm_alibi_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
+  sm_alibi_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, sm_alibi_v2_uniforms(b, h, q, p));
 #line 9 "alibi.scoremod.ts"
 }
 #endif // SM_DEFINED_alibi_V2
-#line 143 "alibi.alibi.runner-hopper.v2.cu"
+#line 159 "alibi.alibi.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_alibi_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -113,7 +113,21 @@ template <bool FPOS> __device__ __forceinline__ float sm_fullBias_v2_lane(float 
 #line 8 "full_bias.scoremod.ts"
 }
 #line 8 "full_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_fullBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
+struct sm_fullBias_v2_uni {};
+#line 8 "full_bias.scoremod.ts"
+__device__ __forceinline__ sm_fullBias_v2_uni sm_fullBias_v2_uniforms(int b, int h, int q, const SmParams& p) {
+#line 8 "full_bias.scoremod.ts"
+  sm_fullBias_v2_uni un;
+#line 8 "full_bias.scoremod.ts"
+  const int kv0 = 0;
+#line 8 "full_bias.scoremod.ts"
+  (void)b; (void)h; (void)q; (void)p; (void)kv0;
+#line 8 "full_bias.scoremod.ts"
+  return un;
+#line 8 "full_bias.scoremod.ts"
+}
+#line 8 "full_bias.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_fullBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const sm_fullBias_v2_uni& un) {
 #line 8 "full_bias.scoremod.ts"
   const long long x0_0 = b;
 #line 8 "full_bias.scoremod.ts"
@@ -141,11 +155,11 @@ template <bool FPOS> __device__ __forceinline__ void sm_fullBias_v2_wg(float (&s
 #line 8 "full_bias.scoremod.ts"
 __device__ __forceinline__ void sm_fullBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 8 "full_bias.scoremod.ts"
-  sm_fullBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
+  sm_fullBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, sm_fullBias_v2_uniforms(b, h, q, p));
 #line 8 "full_bias.scoremod.ts"
 }
 #line 8 "full_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_fullBias_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv, unsigned stw) {
+template <bool FPOS> __device__ __forceinline__ void sm_fullBias_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv, unsigned stw, const sm_fullBias_v2_uni& un) {
 #line 8 "full_bias.scoremod.ts"
   float ld0[2];
 #line 8 "full_bias.scoremod.ts"
@@ -173,7 +187,7 @@ __device__ __forceinline__ void sm_fullBias_v2_stage(unsigned dst, unsigned bar,
 #line 8 "full_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_fullBias_V2
-#line 177 "full_bias.fullBias.runner-hopper.v2.cu"
+#line 191 "full_bias.fullBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_fullBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -150,7 +150,15 @@ template <bool FPOS> __device__ __forceinline__ float sm_graphDistance_v2_lane(f
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
+struct sm_graphDistance_v2_uni { int ld1; };
+#line 16 "graph_distance.scoremod.ts"
+__device__ __forceinline__ sm_graphDistance_v2_uni sm_graphDistance_v2_uniforms(int b, int h, int q, const SmParams& p) {
+#line 16 "graph_distance.scoremod.ts"
+  sm_graphDistance_v2_uni un;
+#line 16 "graph_distance.scoremod.ts"
+  const int kv0 = 0;
+#line 16 "graph_distance.scoremod.ts"
+  (void)b; (void)h; (void)q; (void)p; (void)kv0;
 #line 17 "graph_distance.scoremod.ts"
   const long long x1_0 = b;
 #line 17 "graph_distance.scoremod.ts"
@@ -159,14 +167,22 @@ template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_wg(floa
   long long o1 = x1_0 * p.dims[3] + x1_1;
 #ifdef SM_BOUNDS_CHECK
 #line 17 "graph_distance.scoremod.ts"
-  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[3], b, h, q, kv0))) o1 = 0;
+  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, -1) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[3], b, h, q, -1))) o1 = 0;
 #endif
-#line 17 "graph_distance.scoremod.ts"
-  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
 #line 17 "graph_distance.scoremod.ts"
   int ld1;
 #line 17 "graph_distance.scoremod.ts"
-  sm_unpack_i64<1>(*reinterpret_cast<const uint2*>(a1 + o1 * 8), &ld1);
+  sm_unpack_i64<1>(*reinterpret_cast<const uint2*>(static_cast<const char*>(p.aux[0].data) + o1 * 8), &ld1);
+#line 17 "graph_distance.scoremod.ts"
+  un.ld1 = ld1;
+#line 16 "graph_distance.scoremod.ts"
+  return un;
+#line 16 "graph_distance.scoremod.ts"
+}
+#line 16 "graph_distance.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const sm_graphDistance_v2_uni& un) {
+#line 17 "graph_distance.scoremod.ts"
+  const int ld1 = un.ld1;
 #line 17 "graph_distance.scoremod.ts"
   const long long x2_0 = b;
 #line 17 "graph_distance.scoremod.ts"
@@ -190,27 +206,13 @@ template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_wg(floa
 #line 16 "graph_distance.scoremod.ts"
 __device__ __forceinline__ void sm_graphDistance_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 16 "graph_distance.scoremod.ts"
-  sm_graphDistance_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
+  sm_graphDistance_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, sm_graphDistance_v2_uniforms(b, h, q, p));
 #line 16 "graph_distance.scoremod.ts"
 }
 #line 16 "graph_distance.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv) {
+template <bool FPOS> __device__ __forceinline__ void sm_graphDistance_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv, const sm_graphDistance_v2_uni& un) {
 #line 17 "graph_distance.scoremod.ts"
-  const long long x1_0 = b;
-#line 17 "graph_distance.scoremod.ts"
-  const long long x1_1 = q;
-#line 17 "graph_distance.scoremod.ts"
-  long long o1 = x1_0 * p.dims[3] + x1_1;
-#ifdef SM_BOUNDS_CHECK
-#line 17 "graph_distance.scoremod.ts"
-  if (!(SM_CHECK_INDEX(1, 0, x1_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(1, 1, x1_1, p.dims[3], b, h, q, kv0))) o1 = 0;
-#endif
-#line 17 "graph_distance.scoremod.ts"
-  const char* __restrict__ a1 = static_cast<const char*>(p.aux[0].data);
-#line 17 "graph_distance.scoremod.ts"
-  int ld1;
-#line 17 "graph_distance.scoremod.ts"
-  sm_unpack_i64<1>(*reinterpret_cast<const uint2*>(a1 + o1 * 8), &ld1);
+  const int ld1 = un.ld1;
 #line 17 "graph_distance.scoremod.ts"
   const int cb2 = tkv * 8;
 #line 17 "graph_distance.scoremod.ts"
@@ -248,7 +250,7 @@ __device__ __forceinline__ void sm_graphDistance_v2_stage(unsigned dst, unsigned
 #line 16 "graph_distance.scoremod.ts"
 }
 #endif // SM_DEFINED_graphDistance_V2
-#line 252 "graph_distance.graphDistance.runner-hopper.v2.cu"
+#line 254 "graph_distance.graphDistance.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_graphDistance_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

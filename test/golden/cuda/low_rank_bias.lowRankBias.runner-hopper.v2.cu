@@ -130,7 +130,15 @@ template <bool FPOS> __device__ __forceinline__ float sm_lowRankBias_v2_lane(flo
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
+struct sm_lowRankBias_v2_uni { float ld0; float ld2; float ld4; float ld6; };
+#line 19 "low_rank_bias.scoremod.ts"
+__device__ __forceinline__ sm_lowRankBias_v2_uni sm_lowRankBias_v2_uniforms(int b, int h, int q, const SmParams& p) {
+#line 19 "low_rank_bias.scoremod.ts"
+  sm_lowRankBias_v2_uni un;
+#line 19 "low_rank_bias.scoremod.ts"
+  const int kv0 = 0;
+#line 19 "low_rank_bias.scoremod.ts"
+  (void)b; (void)h; (void)q; (void)p; (void)kv0;
 #line 21 "low_rank_bias.scoremod.ts"
   const long long x0_0 = b;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -141,14 +149,76 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float 
   long long o0 = x0_0 * 4LL * p.dims[1] + x0_1 * 4LL + x0_2;
 #ifdef SM_BOUNDS_CHECK
 #line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2, 4LL, b, h, q, kv0))) o0 = 0;
+  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, -1) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, -1) && SM_CHECK_INDEX(0, 2, x0_2, 4LL, b, h, q, -1))) o0 = 0;
 #endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
 #line 21 "low_rank_bias.scoremod.ts"
   float ld0;
 #line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a0 + o0 * 2), &ld0);
+  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(static_cast<const char*>(p.aux[0].data) + o0 * 2), &ld0);
+#line 21 "low_rank_bias.scoremod.ts"
+  un.ld0 = ld0;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x2_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x2_1 = h;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x2_2 = 1;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o2 = x2_0 * 4LL * p.dims[1] + x2_1 * 4LL + x2_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, -1) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[1], b, h, q, -1) && SM_CHECK_INDEX(2, 2, x2_2, 4LL, b, h, q, -1))) o2 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld2;
+#line 21 "low_rank_bias.scoremod.ts"
+  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(static_cast<const char*>(p.aux[0].data) + o2 * 2), &ld2);
+#line 21 "low_rank_bias.scoremod.ts"
+  un.ld2 = ld2;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x4_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x4_1 = h;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x4_2 = 2;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o4 = x4_0 * 4LL * p.dims[1] + x4_1 * 4LL + x4_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(4, 0, x4_0, p.dims[0], b, h, q, -1) && SM_CHECK_INDEX(4, 1, x4_1, p.dims[1], b, h, q, -1) && SM_CHECK_INDEX(4, 2, x4_2, 4LL, b, h, q, -1))) o4 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld4;
+#line 21 "low_rank_bias.scoremod.ts"
+  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(static_cast<const char*>(p.aux[0].data) + o4 * 2), &ld4);
+#line 21 "low_rank_bias.scoremod.ts"
+  un.ld4 = ld4;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x6_0 = b;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x6_1 = h;
+#line 21 "low_rank_bias.scoremod.ts"
+  const long long x6_2 = 3;
+#line 21 "low_rank_bias.scoremod.ts"
+  long long o6 = x6_0 * 4LL * p.dims[1] + x6_1 * 4LL + x6_2;
+#ifdef SM_BOUNDS_CHECK
+#line 21 "low_rank_bias.scoremod.ts"
+  if (!(SM_CHECK_INDEX(6, 0, x6_0, p.dims[0], b, h, q, -1) && SM_CHECK_INDEX(6, 1, x6_1, p.dims[1], b, h, q, -1) && SM_CHECK_INDEX(6, 2, x6_2, 4LL, b, h, q, -1))) o6 = 0;
+#endif
+#line 21 "low_rank_bias.scoremod.ts"
+  float ld6;
+#line 21 "low_rank_bias.scoremod.ts"
+  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(static_cast<const char*>(p.aux[0].data) + o6 * 2), &ld6);
+#line 21 "low_rank_bias.scoremod.ts"
+  un.ld6 = ld6;
+#line 19 "low_rank_bias.scoremod.ts"
+  return un;
+#line 19 "low_rank_bias.scoremod.ts"
+}
+#line 19 "low_rank_bias.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const sm_lowRankBias_v2_uni& un) {
+#line 21 "low_rank_bias.scoremod.ts"
+  const float ld0 = un.ld0;
 #line 21 "low_rank_bias.scoremod.ts"
   const long long x1_0 = b;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -168,23 +238,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float 
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a1 + (o1 + c * 2) * 2), &ld1[c * 2]);
 #line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_2 = 1;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o2 = x2_0 * 4LL * p.dims[1] + x2_1 * 4LL + x2_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(2, 2, x2_2, 4LL, b, h, q, kv0))) o2 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld2;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a2 + o2 * 2), &ld2);
+  const float ld2 = un.ld2;
 #line 21 "low_rank_bias.scoremod.ts"
   const long long x3_0 = b;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -204,23 +258,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float 
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a3 + (o3 + c * 2) * 2), &ld3[c * 2]);
 #line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_2 = 2;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o4 = x4_0 * 4LL * p.dims[1] + x4_1 * 4LL + x4_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(4, 0, x4_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(4, 1, x4_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(4, 2, x4_2, 4LL, b, h, q, kv0))) o4 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a4 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld4;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a4 + o4 * 2), &ld4);
+  const float ld4 = un.ld4;
 #line 21 "low_rank_bias.scoremod.ts"
   const long long x5_0 = b;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -240,23 +278,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float 
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(a5 + (o5 + c * 2) * 2), &ld5[c * 2]);
 #line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_2 = 3;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o6 = x6_0 * 4LL * p.dims[1] + x6_1 * 4LL + x6_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(6, 0, x6_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(6, 1, x6_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(6, 2, x6_2, 4LL, b, h, q, kv0))) o6 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a6 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld6;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a6 + o6 * 2), &ld6);
+  const float ld6 = un.ld6;
 #line 21 "low_rank_bias.scoremod.ts"
   const long long x7_0 = b;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -282,29 +304,13 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_wg(float 
 #line 19 "low_rank_bias.scoremod.ts"
 __device__ __forceinline__ void sm_lowRankBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 19 "low_rank_bias.scoremod.ts"
-  sm_lowRankBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
+  sm_lowRankBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, sm_lowRankBias_v2_uniforms(b, h, q, p));
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #line 19 "low_rank_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv) {
+template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const unsigned char* __restrict__ st, int tq, int tkv, const sm_lowRankBias_v2_uni& un) {
 #line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x0_2 = 0;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o0 = x0_0 * 4LL * p.dims[1] + x0_1 * 4LL + x0_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 2, x0_2, 4LL, b, h, q, kv0))) o0 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld0;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a0 + o0 * 2), &ld0);
+  const float ld0 = un.ld0;
 #line 21 "low_rank_bias.scoremod.ts"
   const int cb1 = tkv * 2;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -312,23 +318,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float 
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 0 + cb1 + c * 4), &ld1[c * 2]);
 #line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x2_2 = 1;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o2 = x2_0 * 4LL * p.dims[1] + x2_1 * 4LL + x2_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(2, 0, x2_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(2, 1, x2_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(2, 2, x2_2, 4LL, b, h, q, kv0))) o2 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a2 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld2;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a2 + o2 * 2), &ld2);
+  const float ld2 = un.ld2;
 #line 21 "low_rank_bias.scoremod.ts"
   const int cb3 = tkv * 2;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -336,23 +326,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float 
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 256 + cb3 + c * 4), &ld3[c * 2]);
 #line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x4_2 = 2;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o4 = x4_0 * 4LL * p.dims[1] + x4_1 * 4LL + x4_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(4, 0, x4_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(4, 1, x4_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(4, 2, x4_2, 4LL, b, h, q, kv0))) o4 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a4 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld4;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a4 + o4 * 2), &ld4);
+  const float ld4 = un.ld4;
 #line 21 "low_rank_bias.scoremod.ts"
   const int cb5 = tkv * 2;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -360,23 +334,7 @@ template <bool FPOS> __device__ __forceinline__ void sm_lowRankBias_v2_st(float 
 #line 21 "low_rank_bias.scoremod.ts"
   _Pragma("unroll") for (int c = 0; c < 1; ++c) sm_unpack_bf16<2>(*reinterpret_cast<const unsigned int*>(st + 512 + cb5 + c * 4), &ld5[c * 2]);
 #line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_0 = b;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_1 = h;
-#line 21 "low_rank_bias.scoremod.ts"
-  const long long x6_2 = 3;
-#line 21 "low_rank_bias.scoremod.ts"
-  long long o6 = x6_0 * 4LL * p.dims[1] + x6_1 * 4LL + x6_2;
-#ifdef SM_BOUNDS_CHECK
-#line 21 "low_rank_bias.scoremod.ts"
-  if (!(SM_CHECK_INDEX(6, 0, x6_0, p.dims[0], b, h, q, kv0) && SM_CHECK_INDEX(6, 1, x6_1, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(6, 2, x6_2, 4LL, b, h, q, kv0))) o6 = 0;
-#endif
-#line 21 "low_rank_bias.scoremod.ts"
-  const char* __restrict__ a6 = static_cast<const char*>(p.aux[0].data);
-#line 21 "low_rank_bias.scoremod.ts"
-  float ld6;
-#line 21 "low_rank_bias.scoremod.ts"
-  sm_unpack_bf16<1>(*reinterpret_cast<const unsigned short*>(a6 + o6 * 2), &ld6);
+  const float ld6 = un.ld6;
 #line 21 "low_rank_bias.scoremod.ts"
   const int cb7 = tkv * 2;
 #line 21 "low_rank_bias.scoremod.ts"
@@ -482,7 +440,7 @@ __device__ __forceinline__ void sm_lowRankBias_v2_stage(unsigned dst, unsigned b
 #line 19 "low_rank_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_lowRankBias_V2
-#line 486 "low_rank_bias.lowRankBias.runner-hopper.v2.cu"
+#line 444 "low_rank_bias.lowRankBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_lowRankBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -131,7 +131,21 @@ template <bool FPOS> __device__ __forceinline__ float sm_relativePosition_v2_lan
 #line 9 "relative_position.scoremod.ts"
 }
 #line 9 "relative_position.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_relativePosition_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
+struct sm_relativePosition_v2_uni {};
+#line 9 "relative_position.scoremod.ts"
+__device__ __forceinline__ sm_relativePosition_v2_uni sm_relativePosition_v2_uniforms(int b, int h, int q, const SmParams& p) {
+#line 9 "relative_position.scoremod.ts"
+  sm_relativePosition_v2_uni un;
+#line 9 "relative_position.scoremod.ts"
+  const int kv0 = 0;
+#line 9 "relative_position.scoremod.ts"
+  (void)b; (void)h; (void)q; (void)p; (void)kv0;
+#line 9 "relative_position.scoremod.ts"
+  return un;
+#line 9 "relative_position.scoremod.ts"
+}
+#line 9 "relative_position.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_relativePosition_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const sm_relativePosition_v2_uni& un) {
 #line 9 "relative_position.scoremod.ts"
   _Pragma("unroll") for (int i = 0; i < 2; ++i) s[i] = sm_relativePosition_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p);
 #line 9 "relative_position.scoremod.ts"
@@ -139,11 +153,11 @@ template <bool FPOS> __device__ __forceinline__ void sm_relativePosition_v2_wg(f
 #line 9 "relative_position.scoremod.ts"
 __device__ __forceinline__ void sm_relativePosition_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 9 "relative_position.scoremod.ts"
-  sm_relativePosition_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
+  sm_relativePosition_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, sm_relativePosition_v2_uniforms(b, h, q, p));
 #line 9 "relative_position.scoremod.ts"
 }
 #endif // SM_DEFINED_relativePosition_V2
-#line 147 "relative_position.relativePosition.runner-hopper.v2.cu"
+#line 161 "relative_position.relativePosition.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_relativePosition_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

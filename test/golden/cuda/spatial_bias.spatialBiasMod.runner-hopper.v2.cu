@@ -130,7 +130,21 @@ template <bool FPOS> __device__ __forceinline__ float sm_spatialBiasMod_v2_lane(
 #line 14 "spatial_bias.scoremod.ts"
 }
 #line 14 "spatial_bias.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_spatialBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
+struct sm_spatialBiasMod_v2_uni {};
+#line 14 "spatial_bias.scoremod.ts"
+__device__ __forceinline__ sm_spatialBiasMod_v2_uni sm_spatialBiasMod_v2_uniforms(int b, int h, int q, const SmParams& p) {
+#line 14 "spatial_bias.scoremod.ts"
+  sm_spatialBiasMod_v2_uni un;
+#line 14 "spatial_bias.scoremod.ts"
+  const int kv0 = 0;
+#line 14 "spatial_bias.scoremod.ts"
+  (void)b; (void)h; (void)q; (void)p; (void)kv0;
+#line 14 "spatial_bias.scoremod.ts"
+  return un;
+#line 14 "spatial_bias.scoremod.ts"
+}
+#line 14 "spatial_bias.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_spatialBiasMod_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const sm_spatialBiasMod_v2_uni& un) {
 #line 15 "spatial_bias.scoremod.ts"
   const long long x1_0 = b;
 #line 15 "spatial_bias.scoremod.ts"
@@ -156,11 +170,11 @@ template <bool FPOS> __device__ __forceinline__ void sm_spatialBiasMod_v2_wg(flo
 #line 14 "spatial_bias.scoremod.ts"
 __device__ __forceinline__ void sm_spatialBiasMod_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 14 "spatial_bias.scoremod.ts"
-  sm_spatialBiasMod_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
+  sm_spatialBiasMod_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, sm_spatialBiasMod_v2_uniforms(b, h, q, p));
 #line 14 "spatial_bias.scoremod.ts"
 }
 #endif // SM_DEFINED_spatialBiasMod_V2
-#line 164 "spatial_bias.spatialBiasMod.runner-hopper.v2.cu"
+#line 178 "spatial_bias.spatialBiasMod.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_spatialBiasMod_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

@@ -114,7 +114,15 @@ template <bool FPOS> __device__ __forceinline__ float sm_tokenBias_v2_lane(float
 #line 12 "varlen_document.scoremod.ts"
 }
 #line 12 "varlen_document.scoremod.ts"
-template <bool FPOS> __device__ __forceinline__ void sm_tokenBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff) {
+struct sm_tokenBias_v2_uni { float ld0; };
+#line 12 "varlen_document.scoremod.ts"
+__device__ __forceinline__ sm_tokenBias_v2_uni sm_tokenBias_v2_uniforms(int b, int h, int q, const SmParams& p) {
+#line 12 "varlen_document.scoremod.ts"
+  sm_tokenBias_v2_uni un;
+#line 12 "varlen_document.scoremod.ts"
+  const int kv0 = 0;
+#line 12 "varlen_document.scoremod.ts"
+  (void)b; (void)h; (void)q; (void)p; (void)kv0;
 #line 13 "varlen_document.scoremod.ts"
   const long long x0_0 = h;
 #line 13 "varlen_document.scoremod.ts"
@@ -123,14 +131,22 @@ template <bool FPOS> __device__ __forceinline__ void sm_tokenBias_v2_wg(float (&
   long long o0 = x0_0 * p.dims[5] + x0_1;
 #ifdef SM_BOUNDS_CHECK
 #line 13 "varlen_document.scoremod.ts"
-  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[1], b, h, q, kv0) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[5], b, h, q, kv0))) o0 = 0;
+  if (!(SM_CHECK_INDEX(0, 0, x0_0, p.dims[1], b, h, q, -1) && SM_CHECK_INDEX(0, 1, x0_1, p.dims[5], b, h, q, -1))) o0 = 0;
 #endif
-#line 13 "varlen_document.scoremod.ts"
-  const char* __restrict__ a0 = static_cast<const char*>(p.aux[1].data);
 #line 13 "varlen_document.scoremod.ts"
   float ld0;
 #line 13 "varlen_document.scoremod.ts"
-  sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(a0 + o0 * 4), &ld0);
+  sm_unpack_f32<1>(*reinterpret_cast<const unsigned int*>(static_cast<const char*>(p.aux[1].data) + o0 * 4), &ld0);
+#line 13 "varlen_document.scoremod.ts"
+  un.ld0 = ld0;
+#line 12 "varlen_document.scoremod.ts"
+  return un;
+#line 12 "varlen_document.scoremod.ts"
+}
+#line 12 "varlen_document.scoremod.ts"
+template <bool FPOS> __device__ __forceinline__ void sm_tokenBias_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const sm_tokenBias_v2_uni& un) {
+#line 13 "varlen_document.scoremod.ts"
+  const float ld0 = un.ld0;
 #line 13 "varlen_document.scoremod.ts"
   const long long x1_0 = h;
 #line 13 "varlen_document.scoremod.ts"
@@ -154,11 +170,11 @@ template <bool FPOS> __device__ __forceinline__ void sm_tokenBias_v2_wg(float (&
 #line 12 "varlen_document.scoremod.ts"
 __device__ __forceinline__ void sm_tokenBias_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {
 #line 12 "varlen_document.scoremod.ts"
-  sm_tokenBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);
+  sm_tokenBias_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, sm_tokenBias_v2_uniforms(b, h, q, p));
 #line 12 "varlen_document.scoremod.ts"
 }
 #endif // SM_DEFINED_tokenBias_V2
-#line 162 "varlen_document.tokenBias.runner-hopper.v2.cu"
+#line 178 "varlen_document.tokenBias.runner-hopper.v2.cu"
 extern "C" __global__ void sm_proof_tokenBias_v2(const int* __restrict__ coords, const float* __restrict__ in, float* __restrict__ out, const SmParams p) {
   const int b = coords[0], h = coords[1], q = coords[2], kv0 = coords[3];
   float v[2];

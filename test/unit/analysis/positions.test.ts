@@ -99,12 +99,17 @@ describe("the Hopper kernel's own entry", () => {
     expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ float sm_m_v2_lane(float sraw, float scale, int b, int h, int q, int kv, float kvBase, int kvOff, float qf, int qOff,");
     expect(g.code).toContain("return __fmaf_rn(sraw, scale, (u0 * (FPOS ? (kvBase - qf) + (float)(kvOff - qOff) : ((float)((kv - q))))));");
     // The kernel's own entry: the scale, the floats, the path the caller picks (FPOS).
-    expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ void sm_m_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff)");
+    expect(g.code).toContain("template <bool FPOS> __device__ __forceinline__ void sm_m_v2_wg(float (&s)[2], float scale, int b, int h, int q, int kv0, const SmParams& p, float kvBase, int kvOff, float qf, int qOff, const sm_m_v2_uni& un)");
     expect(g.code).toContain("sm_m_v2_lane<FPOS>(s[i], scale, b, h, q, kv0 + i, kvBase, kvOff + i, qf, qOff, p, ld0)");
     // Every kernel's entry: that one at scale 1 with int positions (the scaled score's sum, the cast).
-    expect(g.code).toContain("void sm_m_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {\n  sm_m_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0);\n}");
-    // The loads are written once, in the own entry.
+    expect(g.code).toContain("void sm_m_v2(float (&s)[2], int b, int h, int q, int kv0, const SmParams& p) {\n  sm_m_v2_wg<false>(s, 1.0f, b, h, q, kv0, p, 0.0f, 0, 0.0f, 0, sm_m_v2_uniforms(b, h, q, p));\n}");
+    // The loads are written once: the uniform one in the uniforms function, which the kernel calls
+    // once per work item and row; the own entry takes its value from there.
     expect(g.code.match(/p\.aux\[0\]\.data/g)).toHaveLength(1);
+    expect(g.wgUniforms).toEqual({ fn: "sm_m_v2_uniforms", type: "sm_m_v2_uni" });
+    expect(g.code).toContain("struct sm_m_v2_uni { float ld0; };");
+    expect(g.code).toMatch(/sm_m_v2_uni sm_m_v2_uniforms\(int b, int h, int q, const SmParams& p\) \{[^}]*p\.aux\[0\]\.data[^}]*un\.ld0 = ld0;\n\s*return un;\n\}/);
+    expect(g.code).toMatch(/void sm_m_v2_wg\(.*\) \{\n\s*const float ld0 = un\.ld0;/);
   });
 
   it("fuses score - E and E + score, negating exactly; anything else scales first", () => {

@@ -64,7 +64,7 @@ describe("runner programs", () => {
     expect(kv.auxStageBytes).toBe(256);
     // A score mod runs through its own entry for this kernel (unscaled scores, float positions):
     // the staged twin here.
-    expect(kv.source).toMatch(/#define SM_SCORE_MOD_WG\(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv, stw\) sm_\w+_v2_st<SM_FLOAT_POSITIONS != 0>\(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv\)\n/);
+    expect(kv.source).toMatch(/#define SM_SCORE_MOD_WG\(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv, stw, un\) sm_\w+_v2_st<SM_FLOAT_POSITIONS != 0>\(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv, un\)\n/);
     expect(kv.source).not.toContain("SM_SCORE_MOD_ST");
     expect(kv.source).toMatch(/#define SM_SCORE_STAGE\(dst, bar, tmap, b, h, q0, kvt, Q, KV, p, t, nt\) sm_\w+_v2_stage\(/);
     expect(kv.auxTile).toBeNull();
@@ -75,7 +75,7 @@ describe("runner programs", () => {
     expect(full.source).toMatch(/sm_tma_tile<4, 128, 2, 2>\(dst \+ 0, tmap, bar, \{kvt, q0, x1, x0\}\)/);
     expect(full.source).toContain("#define SM_SCORE_AUX_TILE 1");
     // The tile's values reach the mod as the pair's word the kernel read with ldmatrix (stw).
-    expect(full.source).toMatch(/sm_\w+_v2_st<SM_FLOAT_POSITIONS != 0>\(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv, stw\)\n/);
+    expect(full.source).toMatch(/sm_\w+_v2_st<SM_FLOAT_POSITIONS != 0>\(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, st, tq, tkv, stw, un\)\n/);
     expect(full.auxTile).toEqual({ slot: 0, dims: [3, 2, 1, 0] });
     expect(prepared(CASES.find((x) => x.label === "full-bias")!, true).score!.vec.aux[full.auxTile!.slot]!.name).toBe("full_bias");
     // A score mod and a mask mod both staged: the mask's row after the score's (128-byte aligned).
@@ -87,7 +87,7 @@ describe("runner programs", () => {
     for (const p of [build("kv-bias", "scalar"), build("kv-bias", "vec", true), build("none", "vec")]) {
       expect(p.auxStageBytes).toBe(0);
       expect(p.source).not.toContain("SM_SCORE_MOD_ST");
-      expect(p.source).toMatch(/#define SM_SCORE_MOD_WG\(.*\) sm_\w+_wg<SM_FLOAT_POSITIONS != 0>\(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo\)\n/);
+      expect(p.source).toMatch(/#define SM_SCORE_MOD_WG\(.*\) sm_\w+_wg<SM_FLOAT_POSITIONS != 0>\(s, scale, b, h, q, kv0, p, kvb, kvo, qf, qo, un\)\n/);
     }
   });
 
