@@ -10,8 +10,8 @@
 //
 // Exact, hence bit-identical to the int path, when every partial sum is an integer below 2^24 in
 // magnitude (f32 holds those exactly and their sums round to themselves). Partial sums are bounded
-// by Q + KV + |c| plus the kernel's tile overhang (which covers |kvOff ± qOff| too) (columns and rows past the end, whose scores are
-// discarded): the runner compiles the float path only for runs within that bound
+// by Q + KV + |c| plus the kernel's tile overhang (columns and rows past the end, whose scores are
+// discarded; it covers |kvOff ± qOff| too): the runner compiles the float path only for runs within that bound
 // (floatPositionsHold), and the int path otherwise. The sites (floatPositionSites, recorded as
 // ModFact.floatPositions) are the one decision: the code generator takes the float path only at
 // a site of the fact, so the runner's bound covers every conversion it makes.

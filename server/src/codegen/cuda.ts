@@ -502,9 +502,6 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     }
     return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (${x} >> 7) * ${st!.tileRows * 128} + tq * 128 + ((((${x} & 127) >> 4) ^ (tq & 7)) << 4) + (${x} & 15))`;
   };
-  // "plain": what every kernel calls (scaled scores; int positions). "wg" / "st" (fused targets):
-  // the kernel's own entry, unscaled scores and float positions when FPOS, with direct or staged
-  // loads; on those targets the plain entry is `_wg<false>` at scale 1.
   // The own entry's uniform loads: no index depends on kv (the classifier's proof), so the kernel
   // loads them once per work item for each of a thread's rows, before the kv tile loop, instead
   // of once per tile (its barriers keep the compiler from hoisting a load across them). Same
@@ -534,6 +531,9 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     w.stmt(modLine, 1, `return un;`);
     w.stmt(modLine, 0, `}`);
   };
+  // "plain": what every kernel calls (scaled scores; int positions). "wg" / "st" (fused targets):
+  // the kernel's own entry, unscaled scores and float positions when FPOS, with direct or staged
+  // loads; on those targets the plain entry is `_wg<false>` at scale 1.
   const emitEntry = (name: string, stagedMode: boolean, own = false): void => {
     const sig = mod.kind === "score" ? `float (&s)[${V}]` : `bool (&keep)[${V}]`;
     // tq, tkv: the position's row and column in the block's tile, not clamped (the kernel's
