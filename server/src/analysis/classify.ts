@@ -249,10 +249,11 @@ function classifyLoad(raw: RawLoad, declared: TensorFact | null, env: Env, ctx: 
   if (shape.kind === "uniform") {
     proof.push(`no index depends on kv: one ${e} B load per call, broadcast to the ${V} lane${V === 1 ? "" : "s"}`);
     // The kernel's own entry (codegen/cuda.ts emitUniforms) takes it out of the kv loop.
-    if (input.target.fusedEntry && (input.kind ?? "score") === "score") {
+    const perWorkItem = input.target.fusedEntry === true && (input.kind ?? "score") === "score";
+    if (perWorkItem) {
       proof.push("the runner's Hopper kernel loads it once per work item for each of a thread's two query rows, before the kv tile loop, not once per tile (a varlen run loads it per call)");
     }
-    return { ...head, class: "uniform", widthElems: 1, widthBytes: e, loadsPerVec: 1, why: null, fix: null, obligations: [], proof };
+    return { ...head, class: "uniform", widthElems: 1, widthBytes: e, loadsPerVec: 1, why: null, fix: null, obligations: [], proof, ...(perWorkItem ? { perWorkItem: true as const } : {}) };
   }
   if (shape.kind === "gather") {
     proof.push(shape.why);

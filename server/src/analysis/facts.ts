@@ -135,6 +135,13 @@ export interface LoadFact {
    */
   staging?: StagingFact | null;
   stagingWhy?: string;
+  /**
+   * A uniform load of a score mod on a target whose kernel calls it through its own entry
+   * (Target.fusedEntry: runner-hopper): the kernel loads it once per work item for each query row,
+   * before the kv tile loop, not once per call (codegen/cuda.ts emitUniforms; a varlen run, which
+   * has no own entry, loads it per call). Absent otherwise.
+   */
+  perWorkItem?: true;
   /** Index safety at the problem shape (AnalyzeOptions.shape), when one was given (bounds.ts). */
   bounds?: {
     verdict: "proven" | "obligation" | "violated";

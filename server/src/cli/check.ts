@@ -166,6 +166,8 @@ function loadJson(l: LoadFact) {
     ...(l.bounds ? { bounds: l.bounds } : {}),
     // Targets that stage aux rows (runner-hopper): how, or why not.
     ...(l.staging !== undefined ? { staging: l.staging, ...(l.stagingWhy ? { stagingWhy: l.stagingWhy } : {}) } : {}),
+    // runner-hopper score mods: a uniform load the kernel loads once per work item and row.
+    ...(l.perWorkItem ? { perWorkItem: true } : {}),
   };
 }
 
@@ -202,7 +204,8 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
 export function formatLoad(l: LoadFact, v: number): string {
   const text = l.text.replace(/,\s+/g, ",");
   const runs = groupedText(l, v);
-  return `${text}  ${l.class}  v${l.widthElems} · ${l.widthBytes} B · ${plural(l.loadsPerVec, "load")} / ${plural(v, "score")}${runs ? ` (${runs})` : ""}`;
+  const rate = l.perWorkItem ? "1 load / work item and row" : `${plural(l.loadsPerVec, "load")} / ${plural(v, "score")}`;
+  return `${text}  ${l.class}  v${l.widthElems} · ${l.widthBytes} B · ${rate}${runs ? ` (${runs})` : ""}`;
 }
 
 export interface HumanOptions {

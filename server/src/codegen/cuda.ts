@@ -502,13 +502,13 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
     }
     return `*reinterpret_cast<const ${raw}*>(st + ${sf.offset} + (${x} >> 7) * ${st!.tileRows * 128} + tq * 128 + ((((${x} & 127) >> 4) ^ (tq & 7)) << 4) + (${x} & 15))`;
   };
-  // The own entry's uniform loads: no index depends on kv (the classifier's proof), so the kernel
-  // loads them once per work item for each of a thread's rows, before the kv tile loop, instead
-  // of once per tile (its barriers keep the compiler from hoisting a load across them). Same
-  // addresses, same bounds checks (kv reported as -1: any), same values.
+  // The own entry's uniform loads (LoadFact.perWorkItem: no index depends on kv, the classifier's
+  // proof): the kernel loads them once per work item for each of a thread's rows, before the kv
+  // tile loop, instead of once per tile (its barriers keep the compiler from hoisting a load across
+  // them). Same addresses, same bounds checks (kv reported as -1: any), same values.
   const uniType = `${fn}_uni`, uniFn = `${fn}_uniforms`;
   const emitUniforms = (): void => {
-    const us = hoisted.filter(({ s }) => s.fact.class === "uniform");
+    const us = hoisted.filter(({ s }) => s.fact.perWorkItem);
     w.stmt(modLine, 0, `struct ${uniType} {${us.map(({ s }) => ` ${laneType(s.tensor.dtype)} ld${s.fact.id};`).join("")}${us.length ? " " : ""}};`);
     w.stmt(modLine, 0, `__device__ __forceinline__ ${uniType} ${uniFn}(int b, int h, int q, const SmParams& p) {`);
     w.stmt(modLine, 1, `${uniType} un;`);
@@ -549,7 +549,7 @@ export function generateCuda(fa: FileAnalysis, modName: string, opts: CudaOption
       // Elements loaded per call: V (contiguous), max(1, V / g) (grouped); 1 for a broadcast.
       const elems = f.class === "uniform" ? 1 : vectorElems(f, V);
       const contiguous = f.class === "contiguous" || elems > 1;
-      if (own && f.class === "uniform") {
+      if (own && f.perWorkItem) {
         // Loaded once per work item and row by the kernel (emitUniforms).
         w.stmt(L, 1, `const ${lt} ${n} = un.${n};`);
         continue;

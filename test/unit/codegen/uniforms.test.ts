@@ -10,6 +10,7 @@ import { analyze } from "../../../server/src/analysis/index";
 import { generateCuda } from "../../../server/src/codegen/cuda";
 import { loadHover } from "../../../server/src/lsp/format";
 import type { TargetId } from "../../../server/src/analysis/targets";
+import { formatLoad } from "../../../server/src/cli/check";
 
 const HEAD = `import { f32, i32, maskMod, scoreMod, tensor } from "scoremod";
 export const slopes = tensor("s", f32, ["H"]);
@@ -73,5 +74,11 @@ describe("uniform loads on the Hopper kernel", () => {
     };
     expect(hover("runner-hopper")).toContain("loads it once per work item for each of a thread's two query rows");
     expect(hover("runner-sm90")).not.toContain("once per work item");
+    // One fact (LoadFact.perWorkItem) for the generator, the hover and `check`.
+    const hopper = gen("score + slopes.at(h)").fa.mods[0]!.loads[0]!;
+    expect(hopper.perWorkItem).toBe(true);
+    expect(formatLoad(hopper, 2)).toContain("uniform  v1 · 4 B · 1 load / work item and row");
+    expect(gen("score + slopes.at(h)", "runner-sm90").fa.mods[0]!.loads[0]!.perWorkItem).toBeUndefined();
+    expect(gen("pick.at(h) > 0", "runner-hopper", "maskMod").fa.mods[0]!.loads[0]!.perWorkItem).toBeUndefined();
   });
 });
