@@ -107,15 +107,19 @@ export function mainGrid(program: Pick<Program, "blockM" | "persistent">, Q: num
  * masks and with score mods that load nothing or only gather or read directly (causal, block-causal,
  * prefix-lm, relative-position, spatial-bias), and loses 1-10% when the score mod loads a uniform
  * value or reads staged aux (alibi, gated-decay, low-rank-bias, kv-bias, full-bias): ptxas then
- * issues the P V wait ahead of the tile's exponentials (call 2's SASS of alibi). The one miss
- * measured: graph-distance (uniform, staged and gathered loads) gains 1.3% peeled but is not.
+ * issues the P V wait ahead of the tile's exponentials (call 2's SASS of alibi). A score mod that
+ * gathers is peeled whatever else it loads: graph-distance (uniform, staged and gathered loads)
+ * 1.3% faster peeled there, 2.2% in notes/gpu-2026-11-28-s8/call5-ab-peel.txt, where uniform
+ * loads, now once per work item, still lose peeled (gated-decay +39% against +26% over no mod,
+ * low-rank-bias +83% against +56%; alibi +19% against +13% in call2-ab-peel.txt).
  * Decided from the mod, not the build, so vec and scalar builds share the loop's shape.
  * SCOREMOD_WG_PEEL=0|1 overrides.
  */
 export function wgPeelTail(spec: Pick<ProgramSpec, "score">, env: NodeJS.ProcessEnv = process.env): boolean {
   const forced = env.SCOREMOD_WG_PEEL;
   if (forced === "0" || forced === "1") return forced === "1";
-  return !(spec.score?.mod.loads ?? []).some((l) => l.class === "uniform" || isStaged(l));
+  const loads = spec.score?.mod.loads ?? [];
+  return loads.some((l) => l.class === "gather") || !loads.some((l) => l.class === "uniform" || isStaged(l));
 }
 
 /** One translation unit: the mod functions, the macros that plug them in, the kernel entries. */

@@ -91,12 +91,12 @@ describe("runner programs", () => {
     }
   });
 
-  it("peels the Hopper kernel's tail tile unless the score mod loads a uniform value or reads staged aux", () => {
+  it("peels the Hopper kernel's tail tile unless the score mod loads a uniform value or reads staged aux and gathers nothing", () => {
     const peel = (label: string) => buildProgram({ ...prepared(CASES.find((x) => x.label === label)!, true), build: "vec", dtype: "bf16", D: 128, bounds: false, geometry, kernel: "wgmma" })
       .defines.find((d) => d.startsWith("SM_WG_PEEL_TAIL="));
-    for (const label of ["none", "softcap", "causal", "softcap+causal", "relative-position", "spatial-bias", "document", "block-causal"])
+    for (const label of ["none", "softcap", "causal", "softcap+causal", "relative-position", "spatial-bias", "document", "block-causal", "graph-distance"])
       expect(peel(label), label).toBe("SM_WG_PEEL_TAIL=1");
-    for (const label of ["kv-bias", "full-bias", "alibi", "gated-decay", "low-rank-bias", "graph-distance", "kv-bias+document"])
+    for (const label of ["kv-bias", "full-bias", "alibi", "gated-decay", "low-rank-bias", "kv-bias+document"])
       expect(peel(label), label).toBe("SM_WG_PEEL_TAIL=0");
     // The override, and the scalar build deciding as the vec build does (it stages nothing).
     const spec = prepared(CASES.find((x) => x.label === "kv-bias")!, true);
