@@ -12,7 +12,8 @@ import { loadHover } from "../../../server/src/lsp/format";
 import type { TargetId } from "../../../server/src/analysis/targets";
 import { formatLoad } from "../../../server/src/cli/check";
 
-const HEAD = `import { f32, i32, maskMod, scoreMod, tensor } from "scoremod";
+const HEAD = `import { f32, i32, maskMod, min, scalar, scoreMod, tensor } from "scoremod";
+export const shift = scalar("shift", i32, 1);
 export const slopes = tensor("s", f32, ["H"]);
 export const rowBias = tensor("rb", f32, ["B", "Q"]);
 export const pick = tensor("pk", i32, ["H"], { values: [0, 8] });
@@ -54,7 +55,9 @@ describe("uniform loads on the Hopper kernel", () => {
   });
 
   it("compiles: the struct, the function and both entries (nvcc, no GPU)", () => {
-    const { g } = gen("score + rowBias.at(b, q) * slopes.at(h) + col.at(kv)");
+    // A q-dependent load, a per-head one, one indexed by another load and a scalar, and a contiguous one.
+    const { g } = gen("score + rowBias.at(b, q) * slopes.at(h) + table.at(min(pick.at(h) + shift.value, 7)) + col.at(kv)");
+    expect(g.code).toMatch(/struct sm_m_v2_uni \{ float ld\d+; float ld\d+; int ld\d+; float ld\d+; \};/);
     const dir = mkdtempSync(join(tmpdir(), "uniforms-"));
     writeFileSync(join(dir, "m.cu"), g.text);
     const out = execFileSync("nvcc", ["-c", "-std=c++17", "-gencode=arch=compute_90a,code=sm_90a", "-I", join(__dirname, "../../../csrc/kernels"), "-DSM_BOUNDS_CHECK", "-rdc=true", "-o", join(dir, "m.o"), join(dir, "m.cu")], { encoding: "utf8" });
